@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {LedgerLeaf} from "./lib/LedgerLeaf.sol";
+
+/**
+ * @title AnchorRegistry
+ * @notice Stores the Merkle root and event count of each sealed ledger batch under a sequential batch id
+ * (1, 2, 3 …): no gaps, never overwritten, written only by the anchorer. Anyone can check an event against it.
+ */
+contract AnchorRegistry is AccessControl {
+    /// @notice May anchor batch roots.
+    bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
+
+    /// @notice One anchored batch, packed: root in one slot, count and time in the next.
+    struct Anchor {
+        bytes32 root;
+        uint64 eventCount;
+        uint64 anchoredAt;
+    }
+
+    mapping(uint64 batchId => Anchor) private _anchors;
+    uint64 private _lastBatchId;
+
+    /// @notice Batch `batchId` with `eventCount` events and Merkle root `root` was anchored.
+    event BatchAnchored(uint64 indexed batchId, bytes32 root, uint64 eventCount);
+
+    /// @notice `batchId` is not the next id (`expected`): ids are sequential and never reused.
+    error AnchorRegistryUnexpectedBatchId(uint64 batchId, uint64 expected);
+    /// @notice A batch must hold at least one event and have a non-zero root.
+    error AnchorRegistryEmptyBatch(uint64 batchId);
+    /// @notice No batch `batchId` has been anchored.
+    error AnchorRegistryUnknownBatch(uint64 batchId);
+    /// @notice The zero address cannot administer the registry.
+    error AnchorRegistryZeroAdmin();
+
+    /// @param admin receives DEFAULT_ADMIN_ROLE and grants ANCHORER_ROLE.
+    constructor(address admin) {
+        if (admin == address(0)) revert AnchorRegistryZeroAdmin();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /**
+     * @notice Anchors the root of batch `batchId`, which must be exactly one past the last anchored id.
+     * @param batchId the ledger's batch id (first batch is 1).
+     * @param root the batch's Merkle root (sorted-pair keccak256, OpenZeppelin leaves).
+     * @param eventCount the number of events (leaves) in the batch.
+     */
+    function anchor(uint64 batchId, bytes32 root, uint64 eventCount) external onlyRole(ANCHORER_ROLE) {
+        uint64 expected = _lastBatchId + 1;
+        if (batchId != expected) revert AnchorRegistryUnexpectedBatchId(batchId, expected);
+        if (root == bytes32(0) || eventCount == 0) revert AnchorRegistryEmptyBatch(batchId);
+        _lastBatchId = batchId;
+        _anchors[batchId] = Anchor({root: root, eventCount: eventCount, anchoredAt: uint64(block.timestamp)});
+        emit BatchAnchored(batchId, root, eventCount);
+    }
+
+    /**
+     * @notice The anchored root, event count and time of `batchId`; reverts if it was never anchored.
+     * @param batchId the batch id.
+     */
+    function anchorOf(uint64 batchId) external view returns (Anchor memory) {
+        Anchor memory a = _anchors[batchId];
+        if (a.root == bytes32(0)) revert AnchorRegistryUnknownBatch(batchId);
+        return a;
+    }
+
+    /// @notice The highest anchored batch id (0 before the first).
+    function lastBatchId() external view returns (uint64) {
+        return _lastBatchId;
+    }
+
+    /**
+     * @notice Whether `leaf` with `proof` belongs to anchored batch `batchId`.
+     * @param batchId the batch id.
+     * @param leaf the event's leaf (see LedgerLeaf.leaf).
+     * @param proof sibling hashes from leaf to root.
+     */
+    function verifyLeaf(uint64 batchId, bytes32 leaf, bytes32[] calldata proof) public view returns (bool) {
+        bytes32 root = _anchors[batchId].root;
+        if (root == bytes32(0)) return false;
+        return MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /**
+     * @notice Whether event `e` with `proof` belongs to anchored batch `batchId`; the leaf is computed on chain.
+     * @param batchId the batch id.
+     * @param e the event fields.
+     * @param proof sibling hashes from leaf to root.
+     */
+    function verifyEvent(
+        uint64 batchId,
+        LedgerLeaf.PartEvent calldata e,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        return verifyLeaf(batchId, LedgerLeaf.leaf(e), proof);
+    }
+
+    /**
+     * @notice The canonical EIP-712 struct hash and Merkle leaf of `e` (for cross-checking off-chain encoders).
+     * @param e the event fields.
+     */
+    function hashEvent(LedgerLeaf.PartEvent calldata e) external pure returns (bytes32 structHash, bytes32 leaf) {
+        return (LedgerLeaf.structHash(e), LedgerLeaf.leaf(e));
+    }
+}
