@@ -15,6 +15,7 @@ export default defineConfig({
   networks: {
     // `npm run chain` / `npm start`: a local EDR chain over JSON-RPC. Blocks also come every second so that
     // confirmation depth advances even when nobody sends a transaction, as on a real chain.
-    default: { type: "edr-simulated", chainType: "l1", mining: { auto: true, interval: 1000 } },
+    // (`hardhat node` serves the network named "node".)
+    node: { type: "edr-simulated", chainType: "l1", mining: { auto: true, interval: Number(process.env.LOCAL_CHAIN_BLOCK_MS ?? 1000) } },
   },
 });

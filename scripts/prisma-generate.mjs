@@ -11,5 +11,5 @@ if (!existsSync(stub)) {
   chmodSync(stub, 0o755);
 }
 const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? join(process.cwd(), stub) };
-const run = spawnSync(process.execPath, [join("node_modules", "prisma", "build", "index.js"), "generate"], { stdio: "inherit", env });
+const run = spawnSync(process.execPath, [join("node_modules", "prisma", "build", "index.js"), "generate", "--schema", "prisma"], { stdio: "inherit", env });
 process.exit(run.status ?? 1);

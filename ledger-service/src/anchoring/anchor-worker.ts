@@ -1,0 +1,167 @@
+import type { Sql } from "../db/sql.js";
+import type { Hex } from "../events/bytes.js";
+import type { Sealer } from "../batching/sealer.js";
+import type { ChainContext } from "../chain/deployment.js";
+import { broadcast, prepareTx, txState } from "../chain/tx-sender.js";
+import { batchStore, type BatchRow } from "./batch-store.js";
+
+/** Named points where a test can make the worker "die" (throw) to prove it resumes from any of them. */
+export type FaultPoint = "after-seal" | "after-store-tx" | "after-broadcast" | "after-confirm" | "after-final";
+
+export interface AnchorWorkerOptions {
+  db: Sql;
+  sealer: Sealer;
+  chain: ChainContext;
+  /** Blocks on top of the anchoring block before a batch is final (1 = the block itself). */
+  confirmationDepth: number;
+  /** Called at each fault point; throwing there simulates a crash. */
+  fault?: (point: FaultPoint, batchId: number) => void | Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface TickReport {
+  sealed: number;
+  moved: Array<{ batchId: number; from: BatchRow["status"]; to: BatchRow["status"] }>;
+  chainError?: string;
+}
+
+/**
+ * The anchoring state machine, one batch at a time in id order: sealed → submitted → confirmed → final.
+ * Every transition is written to the database before the next side effect, and the signed transaction is stored
+ * before it is broadcast, so a worker killed anywhere resumes without losing a batch or anchoring one twice:
+ * a stored transaction is only ever re-sent as the same bytes (same nonce), and the chain itself is asked
+ * whether a batch id is already anchored before anything new is signed.
+ */
+export class AnchorWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly opts: AnchorWorkerOptions) {}
+
+  /** Seals what is due, then moves every unfinished batch one step. Chain errors are reported, not thrown. */
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { sealed: 0, moved: [] };
+    const sealed = await this.opts.sealer.sealDue();
+    report.sealed = sealed.length;
+    for (const b of sealed) await this.opts.fault?.("after-seal", b.id);
+    try {
+      for (const batch of await batchStore.unfinished(this.opts.db)) {
+        const to = await this.step(batch);
+        if (to !== batch.status) report.moved.push({ batchId: batch.id, from: batch.status, to });
+        // Ids are sequential on chain: a batch cannot be sent before the one before it is mined.
+        if (to === "sealed" || to === "submitted") break;
+      }
+    } catch (e) {
+      if (isFault(e)) throw e;
+      report.chainError = (e as Error).message?.split("\n")[0] ?? String(e);
+    }
+    return report;
+  }
+
+  /** Ticks until every batch is final (or `timeoutMs` passes). For scripts and tests. */
+  async runUntilFinal(timeoutMs = 60_000, pauseMs = 100): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const report = await this.tick();
+      if ((await batchStore.unfinished(this.opts.db)).length === 0 && report.sealed === 0) return;
+      if (Date.now() > deadline) throw new Error(`batches not final after ${timeoutMs} ms${report.chainError ? `: ${report.chainError}` : ""}`);
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
+
+  start(intervalMs: number): void {
+    const loop = async () => {
+      this.running = this.tick()
+        .then((r) => {
+          if (r.chainError) this.opts.log?.(`anchoring pending (chain: ${r.chainError})`);
+          for (const m of r.moved) this.opts.log?.(`batch ${m.batchId}: ${m.from} → ${m.to}`);
+        })
+        .catch((e) => this.opts.log?.(`anchor worker: ${(e as Error).message}`));
+      await this.running;
+      if (this.timer !== undefined) this.timer = setTimeout(loop, intervalMs);
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async step(b: BatchRow): Promise<BatchRow["status"]> {
+    const { db, chain } = this.opts;
+    switch (b.status) {
+      case "sealed": {
+        const onChain = await this.anchoredOnChain(b);
+        if (onChain) {
+          await batchStore.markSubmitted(db, b.id, onChain.txHash, null, null);
+          return "submitted";
+        }
+        const last = Number(await chain.anchorRegistry.getFunction("lastBatchId")());
+        if (last !== b.id - 1) return "sealed"; // an earlier batch is not on chain yet
+        const data = chain.anchorRegistry.interface.encodeFunctionData("anchor", [b.id, b.root, b.eventCount]);
+        const tx = await prepareTx(chain.admin, chain.provider, chain.addresses.anchorRegistry, data);
+        await batchStore.markSubmitted(db, b.id, tx.txHash, tx.rawTx, tx.nonce);
+        await this.opts.fault?.("after-store-tx", b.id);
+        await broadcast(chain.provider, tx.rawTx);
+        await this.opts.fault?.("after-broadcast", b.id);
+        return "submitted";
+      }
+      case "submitted": {
+        const state = await txState(chain.provider, b.txHash!, chain.admin.address, b.txNonce ?? Number.MAX_SAFE_INTEGER);
+        if (state.kind === "mined" && state.ok) {
+          await batchStore.markConfirmed(db, b.id, state.blockNumber, state.blockHash);
+          await this.opts.fault?.("after-confirm", b.id);
+          return "confirmed";
+        }
+        if (state.kind === "pending") return "submitted";
+        if (state.kind === "dropped" && b.rawTx) {
+          await broadcast(chain.provider, b.rawTx); // the same signed bytes: it can only ever be mined once
+          return "submitted";
+        }
+        // Reverted, replaced, or unknown: maybe anchored by another transaction of ours; otherwise start over.
+        const onChain = await this.anchoredOnChain(b);
+        if (onChain && onChain.txHash !== b.txHash) {
+          await batchStore.markSubmitted(db, b.id, onChain.txHash, null, null);
+          return "submitted";
+        }
+        await batchStore.resetToSealed(db, b.id, `transaction ${b.txHash} ${state.kind === "mined" ? "reverted" : state.kind}`);
+        return "sealed";
+      }
+      case "confirmed": {
+        const head = await chain.provider.getBlockNumber();
+        if (head - b.blockNumber! + 1 < this.opts.confirmationDepth) return "confirmed";
+        const block = await chain.provider.getBlock(b.blockNumber!);
+        if (block?.hash !== b.blockHash) {
+          await batchStore.markSubmitted(db, b.id, b.txHash!, b.rawTx, b.txNonce); // reorged away: look again
+          return "submitted";
+        }
+        await batchStore.markFinal(db, b.id);
+        await this.opts.fault?.("after-final", b.id);
+        return "final";
+      }
+      default:
+        return b.status;
+    }
+  }
+
+  /** The anchoring transaction of batch `b` if the chain already holds its root; throws if it holds another root. */
+  private async anchoredOnChain(b: BatchRow): Promise<{ txHash: Hex } | null> {
+    const { chain } = this.opts;
+    const last = Number(await chain.anchorRegistry.getFunction("lastBatchId")());
+    if (last < b.id) return null;
+    const anchored = await chain.anchorRegistry.getFunction("anchorOf")(b.id);
+    if (String(anchored.root).toLowerCase() !== b.root.toLowerCase()) {
+      throw new Error(`CHAIN.ROOT_CONFLICT: batch ${b.id} is anchored with root ${anchored.root}, the ledger sealed ${b.root}`);
+    }
+    const logs = await chain.anchorRegistry.queryFilter(chain.anchorRegistry.filters.BatchAnchored!(b.id), 0, "latest");
+    const log = logs[0];
+    if (!log) throw new Error(`batch ${b.id} is anchored but its BatchAnchored event was not found`);
+    return { txHash: log.transactionHash as Hex };
+  }
+}
+
+class InjectedFault extends Error {}
+export const injectedFault = (point: string) => new InjectedFault(`injected fault at ${point}`);
+const isFault = (e: unknown) => e instanceof InjectedFault;

@@ -1,0 +1,67 @@
+import type { Sql } from "../db/sql.js";
+import { toHex } from "../events/bytes.js";
+import { buildTree } from "../merkle/tree.js";
+
+export interface SealerOptions {
+  db: Sql;
+  /** A batch is sealed as soon as this many events wait… */
+  maxEvents: number;
+  /** …or when the oldest waiting event is this old (milliseconds). */
+  maxAgeMs: number;
+}
+
+export interface SealedBatch {
+  id: number;
+  firstSeq: number;
+  lastSeq: number;
+  eventCount: number;
+  root: string;
+}
+
+/**
+ * Cuts the event log into batches: contiguous seq ranges, each with its Merkle tree stored whole so that proofs
+ * are a few slices of it. Sealing is separate from accepting events and from anchoring; it never changes an event.
+ */
+export class Sealer {
+  constructor(private readonly opts: SealerOptions) {}
+
+  /** Seals every batch that is due; returns them in order. Concurrent sealers cannot both seal the same range. */
+  async sealDue(): Promise<SealedBatch[]> {
+    const sealed: SealedBatch[] = [];
+    for (;;) {
+      const batch = await this.sealOne();
+      if (!batch) return sealed;
+      sealed.push(batch);
+    }
+  }
+
+  private async sealOne(): Promise<SealedBatch | null> {
+    return this.opts.db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(727275)");
+      const { rows } = await tx.query<{ head: number; sealed: number; next_id: number; oldest_age_ms: number | null }>(
+        `SELECT h.last_seq AS head,
+                COALESCE((SELECT max(last_seq) FROM ledger_batches), 0) AS sealed,
+                COALESCE((SELECT max(id) FROM ledger_batches), 0) + 1 AS next_id,
+                (SELECT (extract(epoch FROM now() - recorded_at) * 1000)::float8 FROM ledger_events
+                  WHERE seq = COALESCE((SELECT max(last_seq) FROM ledger_batches), 0) + 1) AS oldest_age_ms
+           FROM ledger_head h WHERE h.id = 1`,
+      );
+      const { head, sealed, next_id: id, oldest_age_ms: age } = rows[0]!;
+      const waiting = head - sealed;
+      if (waiting <= 0) return null;
+      if (waiting < this.opts.maxEvents && (age === null || age < this.opts.maxAgeMs)) return null;
+      const count = Math.min(waiting, this.opts.maxEvents);
+      const firstSeq = sealed + 1;
+      const lastSeq = sealed + count;
+      const leaves = await tx.query<{ leaf: Uint8Array }>("SELECT leaf FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq", [firstSeq, lastSeq]);
+      if (leaves.rows.length !== count) throw new Error(`ledger gap: expected ${count} events in ${firstSeq}..${lastSeq}, found ${leaves.rows.length}`);
+      const { root, flat } = buildTree(leaves.rows.map((r) => new Uint8Array(r.leaf)));
+      await tx.query(
+        `INSERT INTO ledger_batches (id, first_seq, last_seq, event_count, root, tree, status)
+         VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), 'sealed')`,
+        [id, firstSeq, lastSeq, count, Buffer.from(root).toString("hex"), Buffer.from(flat).toString("hex")],
+      );
+      return { id, firstSeq, lastSeq, eventCount: count, root: toHex(root) };
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { AppError } from "./errors.js";
+
+const hex32 = /^(0x)?[0-9a-fA-F]{64}$/;
+const address = /^0x[0-9a-fA-F]{40}$/;
+
+/** Every setting PartLedger reads from the environment, validated at boot. */
+export const configSchema = z
+  .object({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
+    DATA_DIR: z.string().min(1).default("./data"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    CHAIN_RPC_URL: z.string().url().optional(),
+    CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),
+    ANCHOR_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),
+    PART_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),
+    LOCAL_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+    BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+    BATCH_MAX_AGE_MS: z.coerce.number().int().min(0).default(5_000),
+    CONFIRMATION_DEPTH: z.coerce.number().int().min(1).max(1000).default(2),
+    WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    LEDGER_MASTER_KEY: z.string().regex(hex32, "must be 32 bytes of hex (64 characters)").optional(),
+    LIFECYCLE_MODE: z.enum(["anchored", "onchain"]).default("anchored"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CHAIN_RPC_URL) {
+      for (const name of ["CHAIN_SIGNER_KEY", "ANCHOR_REGISTRY_ADDRESS", "PART_REGISTRY_ADDRESS"] as const) {
+        if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when CHAIN_RPC_URL is set" });
+      }
+    }
+    if (c.DATABASE_URL && !c.LEDGER_MASTER_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LEDGER_MASTER_KEY"],
+        message: "is required with DATABASE_URL (company keys are encrypted with it)",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses `env`; a bad setting throws CONFIG.INVALID naming every variable that is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(configSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === "" ? [] : [[k, env[k]]])),
+  );
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(relevant[String(i.path[0])] ?? null)})`);
+    throw new AppError("CONFIG.INVALID", `invalid configuration:\n  ${lines.join("\n  ")}`, 500);
+  }
+  return parsed.data;
+}

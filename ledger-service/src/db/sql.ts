@@ -1,0 +1,14 @@
+/** A row-returning SQL executor: the only thing repositories need from a database. */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+/** A database handle: SQL plus the engine name and a way to close it. */
+export interface SqlDatabase extends Sql {
+  readonly engine: "postgresql" | "pglite";
+  close(): Promise<void>;
+}

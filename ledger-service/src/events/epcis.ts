@@ -1,0 +1,83 @@
+import { BIZ_STEP, Stage } from "../lifecycle/transitions.js";
+import type { Hex } from "./bytes.js";
+import { ENCODING_VERSION, lotHashOf, partKeyOf, placeHashOf, type CanonicalEvent } from "./canonical.js";
+
+/** The ledger's own fields inside an EPCIS event: exactly what is signed and anchored, in readable form. */
+export interface LedgerFields {
+  version: number;
+  gtin: string;
+  serial: string;
+  lot: string;
+  step: Stage;
+  actor: Hex;
+  eventTimeMs: number;
+  place: string;
+  privateHash: Hex;
+  prevHash: Hex;
+}
+
+/** A GS1 EPCIS 2.0 ObjectEvent (JSON-LD) carrying the ledger fields under the `partledger:ledger` extension. */
+export interface EpcisObjectEvent {
+  type: "ObjectEvent";
+  eventTime: string;
+  eventTimeZoneOffset: "+08:00";
+  epcList: [string];
+  action: "ADD" | "OBSERVE";
+  bizStep: string;
+  disposition: string;
+  readPoint: { id: string };
+  ilmd?: { "cbvmda:lotNumber": string };
+  "partledger:ledger": LedgerFields;
+}
+
+export const digitalLink = (gtin: string, serial: string) => `https://id.gs1.org/01/${gtin}/21/${serial}`;
+
+const DISPOSITION: Record<Exclude<Stage, Stage.None>, string> = {
+  [Stage.Commissioned]: "active",
+  [Stage.Received]: "in_progress",
+  [Stage.Installed]: "in_progress",
+};
+
+/** Builds the stored/exported event for `f`. Times are UTC; the offset records where it happened (China). */
+export function toEpcis(f: LedgerFields): EpcisObjectEvent {
+  const step = f.step as Exclude<Stage, Stage.None>;
+  return {
+    type: "ObjectEvent",
+    eventTime: new Date(f.eventTimeMs).toISOString(),
+    eventTimeZoneOffset: "+08:00",
+    epcList: [digitalLink(f.gtin, f.serial)],
+    action: step === Stage.Commissioned ? "ADD" : "OBSERVE",
+    bizStep: BIZ_STEP[step],
+    disposition: DISPOSITION[step],
+    readPoint: { id: `urn:partledger:place:${f.place}` },
+    ...(step === Stage.Commissioned ? { ilmd: { "cbvmda:lotNumber": f.lot } } : {}),
+    "partledger:ledger": f,
+  };
+}
+
+/** The canonical (signed, hashed) form of a ledger event. */
+export function canonicalOf(f: LedgerFields): CanonicalEvent {
+  return {
+    version: f.version,
+    partKey: partKeyOf(f.gtin, f.serial),
+    step: f.step,
+    actor: f.actor,
+    eventTime: f.eventTimeMs,
+    lotHash: lotHashOf(f.lot),
+    placeHash: placeHashOf(f.place),
+    privateHash: f.privateHash,
+    prevHash: f.prevHash,
+  };
+}
+
+/** Where the readable EPCIS fields disagree with the ledger fields they were built from; null when they agree. */
+export function epcisMismatch(e: EpcisObjectEvent): string | null {
+  const want = toEpcis(e["partledger:ledger"]);
+  for (const key of ["type", "eventTime", "action", "bizStep", "disposition"] as const) {
+    if (e[key] !== want[key]) return `${key} is ${JSON.stringify(e[key])}, ledger fields say ${JSON.stringify(want[key])}`;
+  }
+  if (e.epcList?.[0] !== want.epcList[0] || e.epcList.length !== 1) return `epcList does not name ${want.epcList[0]}`;
+  if (e.readPoint?.id !== want.readPoint.id) return `readPoint is ${e.readPoint?.id}, ledger fields say ${want.readPoint.id}`;
+  if (JSON.stringify(e.ilmd ?? null) !== JSON.stringify(want.ilmd ?? null)) return "ilmd lot disagrees with the ledger fields";
+  return e["partledger:ledger"].version === ENCODING_VERSION ? null : `unknown encoding version ${e["partledger:ledger"].version}`;
+}

@@ -1,0 +1,190 @@
+import type { Sql } from "../db/sql.js";
+import { toHex, type Hex } from "../events/bytes.js";
+import type { EpcisObjectEvent } from "../events/epcis.js";
+import type { Stage } from "../lifecycle/transitions.js";
+import type { LifecycleMode } from "./actors.js";
+
+export interface PartHead {
+  partKey: Hex;
+  gtin: string;
+  serial: string;
+  lot: string;
+  stage: Stage;
+  holder: Hex;
+  headHash: Hex;
+  headSeq: number;
+  lifecycleMode: LifecycleMode;
+}
+
+export interface NewEventRow {
+  seq: number;
+  structHash: Uint8Array;
+  leaf: Uint8Array;
+  partKey: Hex;
+  step: Stage;
+  actor: Hex;
+  submissionIndex: number;
+  body: EpcisObjectEvent;
+}
+
+export interface StoredEvent {
+  seq: number;
+  structHash: Hex;
+  leaf: Hex;
+  partKey: Hex;
+  step: Stage;
+  actor: Hex;
+  submissionId: number;
+  submissionIndex: number;
+  body: EpcisObjectEvent;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const bufHex = (b: Uint8Array | Buffer) => toHex(b instanceof Uint8Array ? b : new Uint8Array(b));
+
+interface EventRow {
+  seq: number;
+  struct_hash: Uint8Array;
+  leaf: Uint8Array;
+  part_key: Uint8Array;
+  step: number;
+  actor: string;
+  submission_id: number;
+  submission_index: number;
+  body: EpcisObjectEvent | string;
+}
+
+export function toStoredEvent(r: EventRow): StoredEvent {
+  return {
+    seq: r.seq,
+    structHash: bufHex(r.struct_hash),
+    leaf: bufHex(r.leaf),
+    partKey: bufHex(r.part_key),
+    step: r.step,
+    actor: r.actor as Hex,
+    submissionId: r.submission_id,
+    submissionIndex: r.submission_index,
+    body: typeof r.body === "string" ? (JSON.parse(r.body) as EpcisObjectEvent) : r.body,
+  };
+}
+
+export const EVENT_COLUMNS = "seq, struct_hash, leaf, part_key, step, actor, submission_id, submission_index, body";
+
+/** The only place that writes the ledger's tables. Every method runs inside the caller's transaction. */
+export const ledgerStore = {
+  /** Locks the ledger head; every append holds it until commit, so seq order is commit order. */
+  async lockHead(tx: Sql): Promise<number> {
+    const { rows } = await tx.query<{ last_seq: number }>("SELECT last_seq FROM ledger_head WHERE id = 1 FOR UPDATE");
+    return rows[0]!.last_seq;
+  },
+
+  async setHead(tx: Sql, lastSeq: number): Promise<void> {
+    await tx.query("UPDATE ledger_head SET last_seq = $1 WHERE id = 1", [lastSeq]);
+  },
+
+  async partHeads(tx: Sql, partKeys: Hex[]): Promise<Map<Hex, PartHead>> {
+    const { rows } = await tx.query<{
+      part_key: Uint8Array; gtin: string; serial: string; lot: string; stage: number; holder: string;
+      head_hash: Uint8Array; head_seq: number; lifecycle_mode: LifecycleMode;
+    }>(
+      `SELECT part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode
+         FROM ledger_parts WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)`,
+      [partKeys.map((k) => k.slice(2))],
+    );
+    return new Map(
+      rows.map((r) => {
+        const head: PartHead = {
+          partKey: bufHex(r.part_key), gtin: r.gtin, serial: r.serial, lot: r.lot, stage: r.stage, holder: r.holder as Hex,
+          headHash: bufHex(r.head_hash), headSeq: r.head_seq, lifecycleMode: r.lifecycle_mode,
+        };
+        return [head.partKey, head];
+      }),
+    );
+  },
+
+  async insertSubmission(tx: Sql, actor: Hex, eventsRoot: Hex, count: number, signature: Hex): Promise<number> {
+    const { rows } = await tx.query<{ id: number }>(
+      "INSERT INTO ledger_submissions (actor, events_root, event_count, signature) VALUES ($1, decode($2, 'hex'), $3, decode($4, 'hex')) RETURNING id",
+      [actor, eventsRoot.slice(2), count, signature.slice(2)],
+    );
+    return rows[0]!.id;
+  },
+
+  async insertEvents(tx: Sql, submissionId: number, events: NewEventRow[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO ledger_events (seq, struct_hash, leaf, part_key, step, actor, submission_id, submission_index, body)
+       SELECT s, decode(h, 'hex'), decode(l, 'hex'), decode(k, 'hex'), st, a, $9, i, b::jsonb
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[])
+           AS u(s, h, l, k, st, a, i, b)`,
+      [
+        events.map((e) => e.seq),
+        events.map((e) => hex(e.structHash)),
+        events.map((e) => hex(e.leaf)),
+        events.map((e) => e.partKey.slice(2)),
+        events.map((e) => e.step),
+        events.map((e) => e.actor),
+        events.map((e) => e.submissionIndex),
+        events.map((e) => JSON.stringify(e.body)),
+        submissionId,
+      ],
+    );
+  },
+
+  async insertParts(tx: Sql, parts: PartHead[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO ledger_parts (part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode)
+       SELECT decode(k, 'hex'), g, s, l, st, h, decode(hh, 'hex'), hs, m
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+           AS u(k, g, s, l, st, h, hh, hs, m)`,
+      [
+        parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.gtin), parts.map((p) => p.serial), parts.map((p) => p.lot),
+        parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)),
+        parts.map((p) => p.headSeq), parts.map((p) => p.lifecycleMode),
+      ],
+    );
+  },
+
+  async advanceParts(tx: Sql, parts: PartHead[]): Promise<void> {
+    await tx.query(
+      `UPDATE ledger_parts p SET stage = u.st, holder = u.h, head_hash = decode(u.hh, 'hex'), head_seq = u.hs
+         FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[]) AS u(k, st, h, hh, hs)
+        WHERE p.part_key = decode(u.k, 'hex')`,
+      [parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)), parts.map((p) => p.headSeq)],
+    );
+  },
+
+  async insertPrivate(tx: Sql, structHash: Uint8Array, ciphertext: Uint8Array): Promise<void> {
+    await tx.query("INSERT INTO ledger_private_fields (struct_hash, ciphertext) VALUES (decode($1, 'hex'), decode($2, 'hex'))", [hex(structHash), hex(ciphertext)]);
+  },
+
+  async insertChainWrite(tx: Sql, submissionId: number, actor: Hex, stage: Stage, partKeys: Hex[]): Promise<void> {
+    await tx.query(
+      "INSERT INTO ledger_chain_writes (submission_id, actor, stage, part_keys, status) VALUES ($1, $2, $3, decode($4, 'hex'), 'pending')",
+      [submissionId, actor, stage, partKeys.map((k) => k.slice(2)).join("")],
+    );
+  },
+
+  async eventsOfPart(db: Sql, partKey: Hex): Promise<StoredEvent[]> {
+    const { rows } = await db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE part_key = decode($1, 'hex') ORDER BY seq`,
+      [partKey.slice(2)],
+    );
+    return rows.map(toStoredEvent);
+  },
+
+  async eventsInRange(db: Sql, firstSeq: number, lastSeq: number): Promise<StoredEvent[]> {
+    const { rows } = await db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
+      [firstSeq, lastSeq],
+    );
+    return rows.map(toStoredEvent);
+  },
+
+  async partByIdentity(db: Sql, gtin: string, serial: string): Promise<PartHead | null> {
+    const { rows } = await db.query<{ part_key: Uint8Array }>("SELECT part_key FROM ledger_parts WHERE gtin = $1 AND serial = $2", [gtin, serial]);
+    if (!rows[0]) return null;
+    const heads = await ledgerStore.partHeads(db, [bufHex(rows[0].part_key)]);
+    return [...heads.values()][0] ?? null;
+  },
+
+};

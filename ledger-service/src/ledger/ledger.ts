@@ -1,0 +1,238 @@
+import { randomBytes } from "node:crypto";
+import type { Sql } from "../db/sql.js";
+import { AppError } from "../errors.js";
+import { toHex, type Hex, ZERO32 } from "../events/bytes.js";
+import { ENCODING_VERSION, leafOfStructHash, partKeyOf, privateHashOf, structHashOf } from "../events/canonical.js";
+import { canonicalOf, toEpcis, type LedgerFields } from "../events/epcis.js";
+import { recoverSubmitter, submissionDigest, type DigestSigner, type Submission } from "../events/signing.js";
+import { assertGtin14 } from "../gs1/gtin.js";
+import { assertLot, assertSerial } from "../gs1/serial.js";
+import { assertVin } from "../gs1/vin.js";
+import { assertActorMay, assertTransition, Stage } from "../lifecycle/transitions.js";
+import { merkleRoot } from "../merkle/tree.js";
+import type { Actor, ActorDirectory } from "./actors.js";
+import type { KeyVault } from "./key-vault.js";
+import { ledgerStore, type NewEventRow, type PartHead } from "./ledger-store.js";
+
+export interface PartRef {
+  gtin: string;
+  serial: string;
+  /** Required when commissioning; when given later it must match. */
+  lot?: string | undefined;
+}
+
+export interface RecordInput {
+  actorId: string;
+  step: Stage.Commissioned | Stage.Received | Stage.Installed;
+  parts: PartRef[];
+  /** GB/T 2260 region code (6 digits) and the company's own id for the site (warehouse, workshop). */
+  place: { regionCode: string; locationId: string };
+  /** Milliseconds since the epoch (UTC); defaults to the ledger's clock. Required for self-signed submissions. */
+  eventTime?: number | undefined;
+  /** Installing: the vehicle's VIN; it enters the ledger only as a salted hash. */
+  vin?: string | undefined;
+}
+
+export interface Draft {
+  actor: Actor;
+  submission: Submission;
+  digest: Hex;
+  fields: LedgerFields[];
+  structHashes: Uint8Array[];
+  heads: PartHead[];
+  isNew: boolean;
+  privates: Array<{ salt: Uint8Array; fields: Record<string, string> } | null>;
+}
+
+export interface AppendResult {
+  submissionId: number;
+  firstSeq: number;
+  lastSeq: number;
+  events: Array<{ seq: number; structHash: Hex; partKey: Hex; gtin: string; serial: string }>;
+  anchoring: "pending";
+}
+
+export interface LedgerOptions {
+  db: Sql;
+  actors: ActorDirectory;
+  vault: KeyVault;
+  chainId: number;
+  clock?: () => number;
+  maxPartsPerSubmission?: number;
+}
+
+/**
+ * Accepts lifecycle events: validates them, enforces the transition table and roles, links each to its part's
+ * previous event, has the acting company sign the submission and appends it — all in one transaction. Sealing
+ * and anchoring happen elsewhere (Sealer, AnchorWorker); an accepted event is reported as "anchoring pending".
+ */
+export class Ledger {
+  private readonly clock: () => number;
+  private readonly signers = new Map<string, DigestSigner | null>();
+  readonly maxParts: number;
+
+  constructor(private readonly opts: LedgerOptions) {
+    this.clock = opts.clock ?? Date.now;
+    this.maxParts = opts.maxPartsPerSubmission ?? 10_000;
+  }
+
+  get chainId(): number {
+    return this.opts.chainId;
+  }
+
+  /**
+   * Builds what `input` would append, and the EIP-712 digest the actor must sign. A company that keeps its own key
+   * signs `digest` and passes the signature to `append` with the same input (including `eventTime`).
+   */
+  async prepare(input: RecordInput, db: Sql = this.opts.db): Promise<Draft> {
+    const actor = await this.opts.actors.get(input.actorId);
+    this.validate(input);
+    assertActorMay(actor.kind, input.step, actor.id);
+    const eventTime = input.eventTime ?? this.clock();
+    const place = `${input.place.regionCode}:${input.place.locationId}`;
+    const keys = input.parts.map((p) => partKeyOf(p.gtin, p.serial));
+    const unique = new Set(keys);
+    if (unique.size !== keys.length) {
+      const dup = input.parts.find((_, i) => keys.indexOf(keys[i]!) !== i)!;
+      throw new AppError("LEDGER.DUPLICATE_PART", `parts lists ${dup.gtin}/${dup.serial} more than once`, 400, { field: "parts" });
+    }
+    const existing = await ledgerStore.partHeads(db, keys);
+    const isNew = input.step === Stage.Commissioned;
+    const fields: LedgerFields[] = [];
+    const heads: PartHead[] = [];
+    const privates: Draft["privates"] = [];
+    const structHashes: Uint8Array[] = [];
+    input.parts.forEach((p, i) => {
+      const key = keys[i]!;
+      const head = existing.get(key);
+      const label = `${p.gtin}/${p.serial}`;
+      assertTransition(head?.stage ?? Stage.None, input.step, label);
+      if (head && input.step === Stage.Received && head.holder === actor.address) {
+        throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody`, 409, { part: label });
+      }
+      if (head && p.lot !== undefined && p.lot !== head.lot) {
+        throw new AppError("LEDGER.LOT_MISMATCH", `part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
+      }
+      let privateHash: Hex = toHex(ZERO32);
+      let priv: Draft["privates"][number] = null;
+      if (input.step === Stage.Installed) {
+        priv = { salt: randomBytes(32), fields: { vin: input.vin! } };
+        privateHash = privateHashOf(priv.fields, priv.salt);
+      }
+      const f: LedgerFields = {
+        version: ENCODING_VERSION,
+        gtin: p.gtin,
+        serial: p.serial,
+        lot: head?.lot ?? p.lot!,
+        step: input.step,
+        actor: actor.address,
+        eventTimeMs: eventTime,
+        place,
+        privateHash,
+        prevHash: head?.headHash ?? toHex(ZERO32),
+      };
+      const structHash = structHashOf(canonicalOf(f));
+      fields.push(f);
+      structHashes.push(structHash);
+      privates.push(priv);
+      heads.push({
+        partKey: key, gtin: p.gtin, serial: p.serial, lot: f.lot, stage: input.step, holder: actor.address,
+        headHash: toHex(structHash), headSeq: 0, lifecycleMode: head?.lifecycleMode ?? actor.lifecycleMode,
+      });
+    });
+    const submission: Submission = { actor: actor.address, eventsRoot: toHex(merkleRoot(structHashes)), eventCount: structHashes.length };
+    return { actor, submission, digest: submissionDigest(this.opts.chainId, submission), fields, structHashes, heads, isNew, privates };
+  }
+
+  /**
+   * Appends the events of `input` atomically. With `signature`, it must be the actor's own signature over the
+   * digest `prepare` returned; without, the platform-kept key signs. Either everything is appended or nothing.
+   */
+  async append(input: RecordInput, signature?: Hex): Promise<AppendResult> {
+    const eventTime = input.eventTime ?? this.clock();
+    return this.opts.db.transaction(async (tx) => {
+      const lastSeq = await ledgerStore.lockHead(tx);
+      const draft = await this.prepare({ ...input, eventTime }, tx);
+      const sig = signature ?? (await this.sign(draft));
+      const signer = recoverSubmitter(this.opts.chainId, draft.submission, sig);
+      if (signer?.toLowerCase() !== draft.actor.address.toLowerCase()) {
+        throw new AppError(
+          "LEDGER.BAD_SIGNATURE",
+          `signature recovers to ${signer ?? "nothing"}, expected company ${draft.actor.id}'s address ${draft.actor.address}`,
+          401,
+          { field: "signature" },
+        );
+      }
+      const submissionId = await ledgerStore.insertSubmission(tx, draft.actor.address, draft.submission.eventsRoot, draft.submission.eventCount, sig);
+      const rows: NewEventRow[] = draft.fields.map((f, i) => ({
+        seq: lastSeq + 1 + i,
+        structHash: draft.structHashes[i]!,
+        leaf: leafOfStructHash(draft.structHashes[i]!),
+        partKey: draft.heads[i]!.partKey,
+        step: f.step,
+        actor: f.actor,
+        submissionIndex: i,
+        body: toEpcis(f),
+      }));
+      await ledgerStore.insertEvents(tx, submissionId, rows);
+      draft.heads.forEach((h, i) => (h.headSeq = rows[i]!.seq));
+      if (draft.isNew) await ledgerStore.insertParts(tx, draft.heads);
+      else await ledgerStore.advanceParts(tx, draft.heads);
+      for (let i = 0; i < draft.privates.length; i++) {
+        const p = draft.privates[i];
+        if (!p) continue;
+        const plaintext = JSON.stringify({ salt: toHex(p.salt), fields: p.fields });
+        await ledgerStore.insertPrivate(tx, draft.structHashes[i]!, this.opts.vault.seal(plaintext, `private:${toHex(draft.structHashes[i]!)}`));
+      }
+      const onChain = draft.heads.filter((h) => h.lifecycleMode === "onchain").map((h) => h.partKey);
+      if (onChain.length > 0) await ledgerStore.insertChainWrite(tx, submissionId, draft.actor.address, input.step, onChain);
+      await ledgerStore.setHead(tx, lastSeq + rows.length);
+      return {
+        submissionId,
+        firstSeq: lastSeq + 1,
+        lastSeq: lastSeq + rows.length,
+        events: rows.map((r, i) => ({ seq: r.seq, structHash: toHex(r.structHash), partKey: r.partKey, gtin: draft.fields[i]!.gtin, serial: draft.fields[i]!.serial })),
+        anchoring: "pending" as const,
+      };
+    });
+  }
+
+  private async sign(draft: Draft): Promise<Hex> {
+    if (!this.signers.has(draft.actor.id)) this.signers.set(draft.actor.id, await this.opts.actors.signerFor(draft.actor.id));
+    const signer = this.signers.get(draft.actor.id);
+    if (!signer) {
+      throw new AppError("LEDGER.SIGNATURE_REQUIRED", `company ${draft.actor.id} signs its own events: sign the submission digest and send the signature`, 401, {
+        field: "signature",
+        digest: draft.digest,
+      });
+    }
+    return signer.signDigest(draft.digest);
+  }
+
+  private validate(input: RecordInput): void {
+    if (![Stage.Commissioned, Stage.Received, Stage.Installed].includes(input.step)) {
+      throw new AppError("LEDGER.INVALID_STEP", `step must be 1 (commissioning), 2 (receiving) or 3 (installing), got ${JSON.stringify(input.step)}`, 400, { field: "step" });
+    }
+    if (!Array.isArray(input.parts) || input.parts.length === 0 || input.parts.length > this.maxParts) {
+      throw new AppError("LEDGER.INVALID_PARTS", `parts must list 1 to ${this.maxParts} parts, got ${Array.isArray(input.parts) ? input.parts.length : typeof input.parts}`, 400, { field: "parts" });
+    }
+    input.parts.forEach((p, i) => {
+      assertGtin14(p.gtin, `parts[${i}].gtin`);
+      assertSerial(p.serial, `parts[${i}].serial`);
+      if (input.step === Stage.Commissioned || p.lot !== undefined) assertLot(p.lot, `parts[${i}].lot`);
+    });
+    if (!input.place || !/^\d{6}$/.test(input.place.regionCode ?? "")) {
+      throw new AppError("LEDGER.INVALID_PLACE", `place.regionCode must be a 6-digit GB/T 2260 code, got ${JSON.stringify(input.place?.regionCode)}`, 400, { field: "place.regionCode" });
+    }
+    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(input.place.locationId ?? "")) {
+      throw new AppError("LEDGER.INVALID_PLACE", `place.locationId must be 1-40 letters, digits or _.-, got ${JSON.stringify(input.place.locationId)}`, 400, { field: "place.locationId" });
+    }
+    if (input.eventTime !== undefined && (!Number.isSafeInteger(input.eventTime) || input.eventTime < 0)) {
+      throw new AppError("LEDGER.INVALID_TIME", `eventTime must be milliseconds since 1970 (UTC), got ${JSON.stringify(input.eventTime)}`, 400, { field: "eventTime" });
+    }
+    if (input.step === Stage.Installed) assertVin(input.vin, "vin");
+    else if (input.vin !== undefined) {
+      throw new AppError("LEDGER.UNEXPECTED_FIELD", "vin belongs only to an installing event", 400, { field: "vin" });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { AppError } from "../errors.js";
+
+/** Lifecycle stages; the numbers are PartLifecycle.Stage in contracts/lib/PartLifecycle.sol. */
+export enum Stage {
+  None = 0,
+  Commissioned = 1,
+  Received = 2,
+  Installed = 3,
+}
+
+export const STAGES = [Stage.None, Stage.Commissioned, Stage.Received, Stage.Installed] as const;
+
+export type ActorKind = "manufacturer" | "distributor" | "repair_shop";
+
+/** GS1 Core Business Vocabulary bizStep of the event that moves a part into each stage. */
+export const BIZ_STEP: Record<Exclude<Stage, Stage.None>, "commissioning" | "receiving" | "installing"> = {
+  [Stage.Commissioned]: "commissioning",
+  [Stage.Received]: "receiving",
+  [Stage.Installed]: "installing",
+};
+
+/**
+ * The declared transition table: for each legal move, which kinds of company may make it. The Solidity side
+ * (PartLifecycle.isLegal + PartRegistry.mayActFor) declares the same table; both test suites walk every pair.
+ */
+export const TRANSITIONS: ReadonlyArray<{ from: Stage; to: Stage; by: readonly ActorKind[] }> = [
+  { from: Stage.None, to: Stage.Commissioned, by: ["manufacturer"] },
+  { from: Stage.Commissioned, to: Stage.Received, by: ["distributor", "repair_shop"] },
+  { from: Stage.Received, to: Stage.Received, by: ["distributor", "repair_shop"] },
+  { from: Stage.Received, to: Stage.Installed, by: ["repair_shop"] },
+];
+
+export function isLegalTransition(from: Stage, to: Stage): boolean {
+  return TRANSITIONS.some((t) => t.from === from && t.to === to);
+}
+
+/** The kinds of company that may move a part into `to` (empty for None). */
+export function kindsFor(to: Stage): readonly ActorKind[] {
+  return [...new Set(TRANSITIONS.filter((t) => t.to === to).flatMap((t) => t.by))];
+}
+
+export function assertTransition(from: Stage, to: Stage, part: string): void {
+  if (!isLegalTransition(from, to)) {
+    throw new AppError(
+      "LEDGER.STAGE_OUT_OF_ORDER",
+      `part ${part} is ${Stage[from]}; it cannot move to ${Stage[to]}` +
+        (from === Stage.None ? " before it is commissioned" : ""),
+      409,
+      { part, from: Stage[from], to: Stage[to] },
+    );
+  }
+}
+
+export function assertActorMay(kind: ActorKind, to: Stage, actorId: string): void {
+  if (!kindsFor(to).includes(kind)) {
+    throw new AppError(
+      "LEDGER.ROLE_FORBIDDEN",
+      `company ${actorId} is a ${kind}; moving parts to ${Stage[to]} needs a ${kindsFor(to).join(" or ")}`,
+      403,
+      { actor: actorId, kind, to: Stage[to] },
+    );
+  }
+}
