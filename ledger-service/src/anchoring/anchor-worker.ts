@@ -1,7 +1,9 @@
 import type { Sql } from "../db/sql.js";
 import type { Hex } from "../events/bytes.js";
 import type { Sealer } from "../batching/sealer.js";
+import type { ChainConnector } from "../chain/chain-connector.js";
 import type { ChainContext } from "../chain/deployment.js";
+import type { LifecycleWriter } from "./lifecycle-writer.js";
 import { broadcast, prepareTx, txState } from "../chain/tx-sender.js";
 import { batchStore, type BatchRow } from "./batch-store.js";
 
@@ -11,7 +13,9 @@ export type FaultPoint = "after-seal" | "after-store-tx" | "after-broadcast" | "
 export interface AnchorWorkerOptions {
   db: Sql;
   sealer: Sealer;
-  chain: ChainContext;
+  chain: ChainConnector;
+  /** Sends on-chain lifecycle writes (PartRegistry) after anchoring; optional. */
+  lifecycle?: LifecycleWriter;
   /** Blocks on top of the anchoring block before a batch is final (1 = the block itself). */
   confirmationDepth: number;
   /** Called at each fault point; throwing there simulates a crash. */
@@ -45,12 +49,14 @@ export class AnchorWorker {
     report.sealed = sealed.length;
     for (const b of sealed) await this.opts.fault?.("after-seal", b.id);
     try {
+      const chain = await this.opts.chain.get();
       for (const batch of await batchStore.unfinished(this.opts.db)) {
-        const to = await this.step(batch);
+        const to = await this.step(chain, batch);
         if (to !== batch.status) report.moved.push({ batchId: batch.id, from: batch.status, to });
         // Ids are sequential on chain: a batch cannot be sent before the one before it is mined.
         if (to === "sealed" || to === "submitted") break;
       }
+      if (this.opts.lifecycle) await this.opts.lifecycle.tick(chain);
     } catch (e) {
       if (isFault(e)) throw e;
       report.chainError = (e as Error).message?.split("\n")[0] ?? String(e);
@@ -63,7 +69,8 @@ export class AnchorWorker {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const report = await this.tick();
-      if ((await batchStore.unfinished(this.opts.db)).length === 0 && report.sealed === 0) return;
+      const lifecycleOpen = this.opts.lifecycle ? await this.opts.lifecycle.open() : 0;
+      if ((await batchStore.unfinished(this.opts.db)).length === 0 && report.sealed === 0 && lifecycleOpen === 0) return;
       if (Date.now() > deadline) throw new Error(`batches not final after ${timeoutMs} ms${report.chainError ? `: ${report.chainError}` : ""}`);
       await new Promise((r) => setTimeout(r, pauseMs));
     }
@@ -89,11 +96,11 @@ export class AnchorWorker {
     await this.running;
   }
 
-  private async step(b: BatchRow): Promise<BatchRow["status"]> {
-    const { db, chain } = this.opts;
+  private async step(chain: ChainContext, b: BatchRow): Promise<BatchRow["status"]> {
+    const { db } = this.opts;
     switch (b.status) {
       case "sealed": {
-        const onChain = await this.anchoredOnChain(b);
+        const onChain = await this.anchoredOnChain(chain, b);
         if (onChain) {
           await batchStore.markSubmitted(db, b.id, onChain.txHash, null, null);
           return "submitted";
@@ -121,7 +128,7 @@ export class AnchorWorker {
           return "submitted";
         }
         // Reverted, replaced, or unknown: maybe anchored by another transaction of ours; otherwise start over.
-        const onChain = await this.anchoredOnChain(b);
+        const onChain = await this.anchoredOnChain(chain, b);
         if (onChain && onChain.txHash !== b.txHash) {
           await batchStore.markSubmitted(db, b.id, onChain.txHash, null, null);
           return "submitted";
@@ -147,8 +154,7 @@ export class AnchorWorker {
   }
 
   /** The anchoring transaction of batch `b` if the chain already holds its root; throws if it holds another root. */
-  private async anchoredOnChain(b: BatchRow): Promise<{ txHash: Hex } | null> {
-    const { chain } = this.opts;
+  private async anchoredOnChain(chain: ChainContext, b: BatchRow): Promise<{ txHash: Hex } | null> {
     const last = Number(await chain.anchorRegistry.getFunction("lastBatchId")());
     if (last < b.id) return null;
     const anchored = await chain.anchorRegistry.getFunction("anchorOf")(b.id);

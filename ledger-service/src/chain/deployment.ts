@@ -4,6 +4,7 @@ import { AppError } from "../errors.js";
 import type { Hex } from "../events/bytes.js";
 import type { Actor } from "../ledger/actors.js";
 import { loadArtifact } from "./artifacts.js";
+import { sendAndWait } from "./tx-sender.js";
 
 export const ROLE_OF_KIND = {
   manufacturer: "MANUFACTURER_ROLE",
@@ -37,8 +38,8 @@ export interface ConnectChainOptions {
 
 export function makeProvider(url: string, chainId?: number): JsonRpcProvider {
   return chainId === undefined
-    ? new JsonRpcProvider(url, undefined, { polling: true, pollingInterval: 250 })
-    : new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, polling: true, pollingInterval: 250 });
+    ? new JsonRpcProvider(url, undefined, { polling: true, pollingInterval: 250, cacheTimeout: -1 })
+    : new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, polling: true, pollingInterval: 250, cacheTimeout: -1 });
 }
 
 /**
@@ -79,12 +80,14 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
   }
   if (!opts.local) throw new AppError("CHAIN.NO_CONTRACT", "no contract addresses configured for this chain: set ANCHOR_REGISTRY_ADDRESS and PART_REGISTRY_ADDRESS", 500);
 
-  const anchor = await new ContractFactory(anchorArt.abi as never, anchorArt.bytecode, admin).deploy(admin.address);
-  const parts = await new ContractFactory(partArt.abi as never, partArt.bytecode, admin).deploy(admin.address);
-  await Promise.all([anchor.waitForDeployment(), parts.waitForDeployment()]);
-  const addresses = { anchorRegistry: await anchor.getAddress(), partRegistry: await parts.getAddress() };
+  const deploy = async (art: typeof anchorArt) => {
+    const req = await new ContractFactory(art.abi as never, art.bytecode, admin).getDeployTransaction(admin.address);
+    return (await sendAndWait(admin, req)).contractAddress!;
+  };
+  const addresses = { anchorRegistry: await deploy(anchorArt), partRegistry: await deploy(partArt) };
   const ctx = at(addresses, Boolean(last));
-  await (await ctx.anchorRegistry.getFunction("grantRole")(await ctx.anchorRegistry.getFunction("ANCHORER_ROLE")(), admin.address)).wait();
+  const anchorerRole = await ctx.anchorRegistry.getFunction("ANCHORER_ROLE")();
+  await sendAndWait(admin, { to: addresses.anchorRegistry, data: ctx.anchorRegistry.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]) });
   const genesis = (await provider.getBlock(0))?.hash ?? "";
   await opts.db.transaction(async (tx) => {
     await tx.query("INSERT INTO ledger_deployments (chain_id, genesis_hash, anchor_registry, part_registry) VALUES ($1, $2, $3, $4)", [
@@ -113,11 +116,11 @@ export async function syncRoles(chain: ChainContext, actors: Actor[]): Promise<n
   for (const actor of actors) {
     const role = await chain.partRegistry.getFunction(ROLE_OF_KIND[actor.kind])();
     if (!(await chain.partRegistry.getFunction("hasRole")(role, actor.address))) {
-      await (await chain.partRegistry.getFunction("grantRole")(role, actor.address)).wait();
+      await sendAndWait(chain.admin, { to: chain.addresses.partRegistry, data: chain.partRegistry.interface.encodeFunctionData("grantRole", [role, actor.address]) });
       sent++;
     }
     if (chain.local && actor.lifecycleMode === "onchain" && actor.custodial && (await chain.provider.getBalance(actor.address)) < parseEther("1")) {
-      await (await chain.admin.sendTransaction({ to: actor.address, value: parseEther("10") })).wait();
+      await sendAndWait(chain.admin, { to: actor.address, value: parseEther("10") });
       sent++;
     }
   }

@@ -1,4 +1,4 @@
-import { keccak256, type JsonRpcProvider, type Wallet } from "ethers";
+import { keccak256, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
 import type { Hex } from "../events/bytes.js";
 
 /** A transaction signed before it is sent, so that its hash and nonce can be stored first (crash safety). */
@@ -11,7 +11,9 @@ export interface PreparedTx {
 /** Signs a call from `wallet` to `to`; throws (with the revert reason) if the call would revert now. */
 export async function prepareTx(wallet: Wallet, provider: JsonRpcProvider, to: string, data: string): Promise<PreparedTx> {
   const [nonce, gas, fee, network] = await Promise.all([
-    provider.getTransactionCount(wallet.address, "pending"),
+    // "latest", not "pending": we never have two transactions of one key in flight, and Hardhat's EDR answers a
+    // stale "pending" nonce under interval mining.
+    provider.getTransactionCount(wallet.address, "latest"),
     provider.estimateGas({ from: wallet.address, to, data }),
     provider.getFeeData(),
     provider.getNetwork(),
@@ -55,4 +57,13 @@ export async function txState(provider: JsonRpcProvider, txHash: string, sender:
   if (await provider.getTransaction(txHash)) return { kind: "pending" };
   const mined = await provider.getTransactionCount(sender, "latest");
   return mined > nonce ? { kind: "replaced" } : { kind: "dropped" };
+}
+
+/** Sends `req` from `wallet` with an explicit nonce and waits for it to be mined; throws if it reverted. */
+export async function sendAndWait(wallet: Wallet, req: TransactionRequest): Promise<TransactionReceipt> {
+  const nonce = await wallet.provider!.getTransactionCount(wallet.address, "latest");
+  const tx = await wallet.sendTransaction({ ...req, nonce });
+  const receipt = await tx.wait();
+  if (!receipt || receipt.status !== 1) throw new Error(`transaction ${tx.hash} reverted`);
+  return receipt;
 }

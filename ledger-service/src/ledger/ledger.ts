@@ -84,8 +84,11 @@ export class Ledger {
    * Builds what `input` would append, and the EIP-712 digest the actor must sign. A company that keeps its own key
    * signs `digest` and passes the signature to `append` with the same input (including `eventTime`).
    */
-  async prepare(input: RecordInput, db: Sql = this.opts.db): Promise<Draft> {
-    const actor = await this.opts.actors.get(input.actorId);
+  async prepare(input: RecordInput): Promise<Draft> {
+    return this.draft(await this.opts.actors.get(input.actorId), input, this.opts.db);
+  }
+
+  private async draft(actor: Actor, input: RecordInput, db: Sql): Promise<Draft> {
     this.validate(input);
     assertActorMay(actor.kind, input.step, actor.id);
     const eventTime = input.eventTime ?? this.clock();
@@ -150,15 +153,18 @@ export class Ledger {
    */
   async append(input: RecordInput, signature?: Hex): Promise<AppendResult> {
     const eventTime = input.eventTime ?? this.clock();
+    // Everything read through Prisma happens before the transaction: embedded PGlite has one connection.
+    const actor = await this.opts.actors.get(input.actorId);
+    const signer = signature ? null : await this.signerOf(actor);
     return this.opts.db.transaction(async (tx) => {
       const lastSeq = await ledgerStore.lockHead(tx);
-      const draft = await this.prepare({ ...input, eventTime }, tx);
-      const sig = signature ?? (await this.sign(draft));
-      const signer = recoverSubmitter(this.opts.chainId, draft.submission, sig);
-      if (signer?.toLowerCase() !== draft.actor.address.toLowerCase()) {
+      const draft = await this.draft(actor, { ...input, eventTime }, tx);
+      const sig = signature ?? (await signer!.signDigest(draft.digest));
+      const recovered = recoverSubmitter(this.opts.chainId, draft.submission, sig);
+      if (recovered?.toLowerCase() !== draft.actor.address.toLowerCase()) {
         throw new AppError(
           "LEDGER.BAD_SIGNATURE",
-          `signature recovers to ${signer ?? "nothing"}, expected company ${draft.actor.id}'s address ${draft.actor.address}`,
+          `signature recovers to ${recovered ?? "nothing"}, expected company ${draft.actor.id}'s address ${draft.actor.address}`,
           401,
           { field: "signature" },
         );
@@ -197,16 +203,18 @@ export class Ledger {
     });
   }
 
-  private async sign(draft: Draft): Promise<Hex> {
-    if (!this.signers.has(draft.actor.id)) this.signers.set(draft.actor.id, await this.opts.actors.signerFor(draft.actor.id));
-    const signer = this.signers.get(draft.actor.id);
+  private async signerOf(actor: Actor): Promise<DigestSigner> {
+    if (!this.signers.has(actor.id)) this.signers.set(actor.id, await this.opts.actors.signerFor(actor.id));
+    const signer = this.signers.get(actor.id);
     if (!signer) {
-      throw new AppError("LEDGER.SIGNATURE_REQUIRED", `company ${draft.actor.id} signs its own events: sign the submission digest and send the signature`, 401, {
-        field: "signature",
-        digest: draft.digest,
-      });
+      throw new AppError(
+        "LEDGER.SIGNATURE_REQUIRED",
+        `company ${actor.id} signs its own events: call prepare, sign the submission digest with ${actor.address} and append with the signature`,
+        401,
+        { field: "signature" },
+      );
     }
-    return signer.signDigest(draft.digest);
+    return signer;
   }
 
   private validate(input: RecordInput): void {

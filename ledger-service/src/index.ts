@@ -1,0 +1,16 @@
+/** The provenance ledger's public surface: what api/, scripts/ and tests import. */
+export { AppError, isAppError } from "./errors.js";
+export { loadConfig, configSchema, type Config } from "./config.js";
+export { openDatabase, type Database } from "./db/database.js";
+export { migrate } from "./db/migrate.js";
+export { LedgerService, masterKey, type LedgerServiceOptions } from "./service.js";
+export { Ledger, type RecordInput, type AppendResult } from "./ledger/ledger.js";
+export { Stage, TRANSITIONS, isLegalTransition, BIZ_STEP } from "./lifecycle/transitions.js";
+export { startLocalChain, LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, type LocalChain } from "./chain/local-chain.js";
+export { makeProvider } from "./chain/deployment.js";
+export { verifyBundle, checkBundle, type AuditReport } from "./audit/verify-bundle.js";
+export { readChainFacts } from "./audit/chain-facts.js";
+export { auditLedger } from "./audit/audit-ledger.js";
+export { BUNDLE_FORMAT, type Bundle } from "./proofs/bundle.js";
+export { newSerial } from "./gs1/serial.js";
+export { gs1CheckDigit, assertGtin14 } from "./gs1/gtin.js";

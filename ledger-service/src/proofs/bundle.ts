@@ -1,0 +1,137 @@
+import type { Sql } from "../db/sql.js";
+import { AppError } from "../errors.js";
+import { toHex, type Hex } from "../events/bytes.js";
+import type { EpcisObjectEvent } from "../events/epcis.js";
+import { buildTree, proofFromFlat } from "../merkle/tree.js";
+import { batchStore, type BatchRow } from "../anchoring/batch-store.js";
+import { ledgerStore, type StoredEvent } from "../ledger/ledger-store.js";
+import { inclusionProof } from "./proofs.js";
+
+export const BUNDLE_FORMAT = "partledger.bundle/1";
+
+/**
+ * Everything an auditor needs to check events against the chain without us: the events (EPCIS 2.0 with the
+ * ledger fields), the signed submissions they belong to, the batches with their roots and transactions, and the
+ * chain and contracts to ask. Private fields appear only as salted hashes.
+ */
+export interface Bundle {
+  format: typeof BUNDLE_FORMAT;
+  createdAt: string;
+  chain: { chainId: number; anchorRegistry: Hex; partRegistry: Hex };
+  batches: Array<{ id: number; root: Hex; eventCount: number; firstSeq: number; status: BatchRow["status"]; txHash: Hex | null; blockNumber: number | null }>;
+  submissions: Array<{ id: number; actor: Hex; eventsRoot: Hex; eventCount: number; signature: Hex }>;
+  events: BundleEvent[];
+}
+
+export interface BundleEvent {
+  seq: number;
+  structHash: Hex;
+  batchId: number | null;
+  leafIndex: number | null;
+  /** Siblings up to the batch root. Absent in a batch-range bundle, where every leaf of the batch is present. */
+  proof?: Hex[];
+  submissionId: number;
+  submissionIndex: number;
+  /** Siblings up to the submission's signed events root. Absent when the whole submission is in the bundle. */
+  submissionProof?: Hex[];
+  event: EpcisObjectEvent;
+}
+
+export interface ChainRef {
+  chainId: number;
+  addresses: { anchorRegistry: Hex; partRegistry: Hex };
+}
+
+async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"]> {
+  const { rows } = await db.query<{ id: number; actor: string; events_root: Uint8Array; event_count: number; signature: Uint8Array }>(
+    "SELECT id, actor, events_root, event_count, signature FROM ledger_submissions WHERE id = ANY($1::bigint[]) ORDER BY id",
+    [ids],
+  );
+  return rows.map((r) => ({
+    id: r.id, actor: r.actor as Hex, eventsRoot: toHex(new Uint8Array(r.events_root)), eventCount: r.event_count, signature: toHex(new Uint8Array(r.signature)),
+  }));
+}
+
+function batchEntry(b: BatchRow): Bundle["batches"][number] {
+  return { id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, status: b.status, txHash: b.txHash, blockNumber: b.blockNumber };
+}
+
+/** The bundle of one part: its whole history, each event with both proofs. */
+export async function partBundle(db: Sql, chain: ChainRef, gtin: string, serial: string): Promise<Bundle> {
+  const head = await ledgerStore.partByIdentity(db, gtin, serial);
+  if (!head) throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
+  const events = await ledgerStore.eventsOfPart(db, head.partKey);
+  const out: BundleEvent[] = [];
+  const batchIds = new Set<number>();
+  const trees = new Map<number, { flat: Uint8Array; count: number }>();
+  for (const e of events) {
+    let batch: { batchId: number | null; leafIndex: number | null; proof?: Hex[] } = { batchId: null, leafIndex: null };
+    try {
+      const p = await inclusionProof(db, e.seq);
+      batch = { batchId: p.batchId, leafIndex: p.leafIndex, proof: p.proof };
+      batchIds.add(p.batchId);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === "LEDGER.NOT_SEALED")) throw err;
+    }
+    if (!trees.has(e.submissionId)) {
+      const { rows } = await db.query<{ struct_hash: Uint8Array }>(
+        "SELECT struct_hash FROM ledger_events WHERE submission_id = $1 ORDER BY submission_index",
+        [e.submissionId],
+      );
+      trees.set(e.submissionId, { flat: buildTree(rows.map((r) => new Uint8Array(r.struct_hash))).flat, count: rows.length });
+    }
+    const tree = trees.get(e.submissionId)!;
+    out.push({
+      seq: e.seq, structHash: e.structHash, ...batch, submissionId: e.submissionId, submissionIndex: e.submissionIndex,
+      submissionProof: proofFromFlat(tree.flat, tree.count, e.submissionIndex).map(toHex), event: e.body,
+    });
+  }
+  const batches = (await Promise.all([...batchIds].map((id) => batchStore.byId(db, id)))).filter((b): b is BatchRow => b !== null);
+  return {
+    format: BUNDLE_FORMAT,
+    createdAt: new Date().toISOString(),
+    chain: { chainId: chain.chainId, anchorRegistry: chain.addresses.anchorRegistry, partRegistry: chain.addresses.partRegistry },
+    batches: batches.map(batchEntry),
+    submissions: await submissions(db, [...new Set(events.map((e) => e.submissionId))]),
+    events: out,
+  };
+}
+
+/**
+ * The bundle of batches `fromId`..`toId`: every event in them. Batch roots are recomputed from all leaves, so
+ * no batch proofs are needed; submissions cut by the range carry per-event submission proofs.
+ */
+export async function batchRangeBundle(db: Sql, chain: ChainRef, fromId: number, toId: number): Promise<Bundle> {
+  const batches = await batchStore.all(db, fromId, toId);
+  if (batches.length === 0) throw new AppError("LEDGER.UNKNOWN_BATCH", `no batches between ${fromId} and ${toId}`, 404, { fromId, toId });
+  const events: StoredEvent[] = await ledgerStore.eventsInRange(db, batches[0]!.firstSeq, batches[batches.length - 1]!.lastSeq);
+  const subs = await submissions(db, [...new Set(events.map((e) => e.submissionId))]);
+  const present = new Map<number, number>();
+  for (const e of events) present.set(e.submissionId, (present.get(e.submissionId) ?? 0) + 1);
+  const partial = new Map<number, { flat: Uint8Array; count: number }>();
+  for (const s of subs) {
+    if (present.get(s.id) === s.eventCount) continue;
+    const { rows } = await db.query<{ struct_hash: Uint8Array }>("SELECT struct_hash FROM ledger_events WHERE submission_id = $1 ORDER BY submission_index", [s.id]);
+    partial.set(s.id, { flat: buildTree(rows.map((r) => new Uint8Array(r.struct_hash))).flat, count: s.eventCount });
+  }
+  let batchIndex = 0;
+  const out: BundleEvent[] = events.map((e) => {
+    while (e.seq > batches[batchIndex]!.lastSeq) batchIndex++;
+    const b = batches[batchIndex]!;
+    const sub = partial.get(e.submissionId);
+    return {
+      seq: e.seq, structHash: e.structHash, batchId: b.id, leafIndex: e.seq - b.firstSeq, submissionId: e.submissionId,
+      submissionIndex: e.submissionIndex, ...(sub ? { submissionProof: proofFromFlat(sub.flat, sub.count, e.submissionIndex).map(toHex) } : {}),
+      event: e.body,
+    };
+  });
+  return {
+    format: BUNDLE_FORMAT,
+    createdAt: new Date().toISOString(),
+    chain: { chainId: chain.chainId, anchorRegistry: chain.addresses.anchorRegistry, partRegistry: chain.addresses.partRegistry },
+    batches: batches.map(batchEntry),
+    submissions: subs,
+    events: out,
+  };
+}
+
