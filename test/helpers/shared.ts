@@ -1,0 +1,2 @@
+/** State the root hooks set up for every test file. */
+export const shared: { chainUrl: string } = { chainUrl: "" };
