@@ -40,6 +40,8 @@ contract PartRegistry is AccessControl {
     error PartRegistryInvalidTransition(bytes32 partKey, PartLifecycle.Stage from, PartLifecycle.Stage to);
     /// @notice `account` holds no role that may move parts to `to`.
     error PartRegistryUnauthorizedActor(address account, PartLifecycle.Stage to);
+    /// @notice `account` already holds `partKey`: a receipt records a change of custody.
+    error PartRegistryAlreadyHeld(bytes32 partKey, address account);
     /// @notice A call named no parts.
     error PartRegistryEmptyBatch();
     /// @notice The zero address cannot administer the registry.
@@ -105,8 +107,10 @@ contract PartRegistry is AccessControl {
     }
 
     function _advance(bytes32 partKey, PartLifecycle.Stage to, address actor) private {
-        PartLifecycle.Stage from = _parts[partKey].stage;
+        PartState storage state = _parts[partKey];
+        PartLifecycle.Stage from = state.stage;
         if (!PartLifecycle.isLegal(from, to)) revert PartRegistryInvalidTransition(partKey, from, to);
+        if (to == PartLifecycle.Stage.Received && state.holder == actor) revert PartRegistryAlreadyHeld(partKey, actor);
         _parts[partKey] = PartState({stage: to, holder: actor, updatedAt: uint64(block.timestamp)});
         emit PartStageChanged(partKey, from, to, actor);
     }
