@@ -114,7 +114,7 @@ export class Ledger {
         throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody`, 409, { part: label });
       }
       if (head && p.lot !== undefined && p.lot !== head.lot) {
-        throw new AppError("LEDGER.LOT_MISMATCH", `part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
+        throw new AppError("LEDGER.LOT_MISMATCH", `parts[${i}].lot: part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
       }
       let privateHash: Hex = toHex(ZERO32);
       let priv: Draft["privates"][number] = null;
