@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig, newSerial, type LedgerServiceOptions,
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig, newSerial, type Config, type LedgerServiceOptions,
 } from "../../ledger-service/src/index.js";
 import { gtin14, vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { freshDatabase } from "./database.js";
@@ -12,6 +12,8 @@ export const PLACE = { regionCode: "330106", locationId: "WH-1" };
 
 export interface TestStack {
   svc: LedgerService;
+  config: Config;
+  chainUrl: string;
   maker: { id: string; address: string };
   dealer: { id: string; address: string };
   shop: { id: string; address: string };
@@ -41,7 +43,7 @@ export async function openStack(
   const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: opts.makerMode ?? "anchored" });
   const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: opts.makerMode ?? "anchored" });
   return {
-    svc, maker, dealer, shop,
+    svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl,
     async close() {
       await svc.close();
       await database.drop();
@@ -60,4 +62,11 @@ export async function walkParts(stack: TestStack, n: number, installed = 0) {
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: p.gtin, serial: p.serial }], place: PLACE, vin: VIN });
   }
   return parts;
+}
+
+/** A second service on the same database and chain: the process after a restart. */
+export function restart(stack: TestStack): Promise<LedgerService> {
+  return LedgerService.open({
+    config: stack.config, database: stack.svc.db, chainUrl: stack.chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
+  });
 }
