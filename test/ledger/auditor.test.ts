@@ -1,0 +1,180 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { expect } from "chai";
+import { Wallet, type JsonRpcProvider } from "ethers";
+import { Stage, auditLedger, makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
+import { shared } from "../helpers/shared.js";
+import { PLACE, VIN, openStack, walkParts, type TestStack } from "../helpers/stack.js";
+
+const run = promisify(execFile);
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+describe("the auditor", () => {
+  let stack: TestStack;
+  let provider: JsonRpcProvider;
+  let part: Bundle;
+  let range: Bundle;
+  let parts: Array<{ gtin: string; serial: string }>;
+
+  before(async () => {
+    stack = await openStack({ env: { BATCH_MAX_EVENTS: "25" } });
+    parts = await walkParts(stack, 30, 2);
+    // A second receipt further down the chain gives the part a four-event history.
+    await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: [parts[5]!].map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
+    await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: parts[5]!.gtin, serial: parts[5]!.serial }], place: PLACE, vin: VIN });
+    await stack.svc.worker.runUntilFinal();
+    part = await stack.svc.bundleForPart(parts[5]!.gtin, parts[5]!.serial);
+    range = await stack.svc.bundleForBatches(1, 3);
+    provider = makeProvider(shared.chainUrl);
+  });
+  after(async () => {
+    provider.destroy();
+    await stack.close();
+  });
+
+  it("verifies an untouched part bundle and an untouched batch-range bundle", async () => {
+    expect(part.events.map((e) => e.event.bizStep)).to.deep.equal(["commissioning", "receiving", "receiving", "installing"]);
+    const r1 = await verifyBundle(part, provider);
+    expect(r1.failure).to.equal(null);
+    expect(r1.eventsChecked).to.equal(4);
+    const r2 = await verifyBundle(range, provider);
+    expect(r2.failure).to.equal(null);
+    expect(r2.eventsChecked).to.equal(range.events.length);
+    expect(range.batches.map((b) => b.id)).to.deep.equal([1, 2, 3]);
+  });
+
+  describe("catches each kind of tampering and names the first failing event", () => {
+    it("an event changed", async () => {
+      const b = clone(part);
+      b.events[1]!.event["partledger:ledger"].place = "110101:ELSEWHERE";
+      b.events[1]!.event.readPoint.id = "urn:partledger:place:110101:ELSEWHERE";
+      const r = await verifyBundle(b, provider);
+      expect(r.ok).to.equal(false);
+      expect(r.failure!.seq).to.equal(part.events[1]!.seq);
+      expect(r.failure!.reason).to.contain("does not verify against batch");
+    });
+
+    it("an event's readable EPCIS fields changed without its ledger fields", async () => {
+      const b = clone(part);
+      b.events[0]!.event.bizStep = "shipping";
+      const r = await verifyBundle(b, provider);
+      expect(r.failure!.seq).to.equal(part.events[0]!.seq);
+      expect(r.failure!.reason).to.contain("bizStep");
+    });
+
+    it("an event removed from a part's history", async () => {
+      const b = clone(part);
+      b.events.splice(1, 1);
+      const r = await verifyBundle(b, provider);
+      expect(r.failure!.seq).to.equal(part.events[2]!.seq);
+      expect(r.failure!.reason).to.contain("hash chain");
+    });
+
+    it("an event removed from a batch range", async () => {
+      const b = clone(range);
+      const removed = b.events.splice(7, 1)[0]!;
+      const r = await verifyBundle(b, provider);
+      expect(r.ok).to.equal(false);
+      expect(r.failure!.reason).to.match(/expected leaf 7 next|removed/);
+      expect(r.failure!.seq).to.equal(removed.seq + 1);
+    });
+
+    it("events reordered", async () => {
+      const b = clone(part);
+      [b.events[1], b.events[2]] = [b.events[2]!, b.events[1]!];
+      const r = await verifyBundle(b, provider);
+      // The first event out of place is the later receipt, now second: it does not follow the commissioning.
+      expect(r.failure!.seq).to.equal(part.events[2]!.seq);
+      expect(r.failure!.reason).to.contain("hash chain");
+      const c = clone(part);
+      // Renumbered to look ordered: the hash chain still gives it away.
+      [c.events[1], c.events[2]] = [c.events[2]!, c.events[1]!];
+      [c.events[1]!.seq, c.events[2]!.seq] = [c.events[2]!.seq, c.events[1]!.seq];
+      const r2 = await verifyBundle(c, provider);
+      expect(r2.ok).to.equal(false);
+      expect(r2.failure!.reason).to.contain("hash chain");
+    });
+
+    it("a forged signature", async () => {
+      const b = clone(part);
+      const sub = b.submissions.find((s) => s.id === b.events[1]!.submissionId)!;
+      const forger = Wallet.createRandom();
+      const { submissionDigest } = await import("../../ledger-service/src/events/signing.js");
+      sub.signature = forger.signingKey.sign(submissionDigest(b.chain.chainId, sub)).serialized as `0x${string}`;
+      const r = await verifyBundle(b, provider);
+      expect(r.failure!.seq).to.equal(part.events[1]!.seq);
+      expect(r.failure!.reason).to.contain("forged signature");
+      expect(r.failure!.reason).to.contain(forger.address);
+    });
+
+    it("a wrong root", async () => {
+      const b = clone(part);
+      b.batches[0]!.root = `0x${"ab".repeat(32)}`;
+      const r = await verifyBundle(b, provider);
+      expect(r.failure!.batchId).to.equal(b.batches[0]!.id);
+      expect(r.failure!.reason).to.contain("wrong root");
+    });
+
+    it("an actor without the role on chain", async () => {
+      const b = clone(part);
+      b.events[0]!.event["partledger:ledger"].actor = stack.dealer.address as `0x${string}`;
+      const r = await verifyBundle(b, provider);
+      expect(r.ok).to.equal(false);
+      expect(r.failure!.seq).to.equal(part.events[0]!.seq);
+    });
+  });
+
+  it("npm run audit -- --bundle: exit 0 for a good bundle, non-zero naming the event for a bad one", async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), "audit-"));
+    const good = join(dir, "good.json");
+    const bad = join(dir, "bad.json");
+    writeFileSync(good, JSON.stringify(part));
+    const b = clone(part);
+    b.events[2]!.event["partledger:ledger"].eventTimeMs += 1;
+    b.events[2]!.event.eventTime = new Date(b.events[2]!.event["partledger:ledger"].eventTimeMs).toISOString();
+    writeFileSync(bad, JSON.stringify(b));
+    const ok = await run(process.execPath, ["--import", "tsx", "scripts/audit.ts", "--bundle", good, "--rpc", shared.chainUrl]);
+    expect(ok.stdout).to.contain("OK: bundle");
+    let failed: { code?: number; stdout?: string } = {};
+    try {
+      await run(process.execPath, ["--import", "tsx", "scripts/audit.ts", "--bundle", bad, "--rpc", shared.chainUrl]);
+    } catch (e) {
+      failed = e as typeof failed;
+    }
+    expect(failed.code).to.equal(1);
+    expect(failed.stdout).to.contain(`FAILED at event ${part.events[2]!.seq}`);
+  });
+
+  describe("--all: recomputes every batch from the database", () => {
+    it("passes on an untouched ledger", async () => {
+      const chain = await stack.svc.chain.get();
+      const r = await auditLedger({ db: stack.svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId });
+      expect(r.failure).to.equal(null);
+      expect(r.eventsChecked).to.equal(((await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n));
+    });
+
+    it("names the event and batch when one byte of one stored event changes", async () => {
+      const chain = await stack.svc.chain.get();
+      const { rows } = await stack.svc.db.sql.query<{ seq: number; id: number; serial: string }>(
+        "SELECT e.seq, b.id, e.body->'partledger:ledger'->>'serial' AS serial FROM ledger_events e JOIN ledger_batches b ON e.seq BETWEEN b.first_seq AND b.last_seq WHERE e.seq = 33",
+      );
+      const target = rows[0]!;
+      const altered = (target.serial[0] === "A" ? "B" : "A") + target.serial.slice(1);
+      await stack.svc.db.sql.exec("ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only");
+      await stack.svc.db.sql.query(
+        `UPDATE ledger_events SET body = jsonb_set(jsonb_set(body, '{partledger:ledger,serial}', to_jsonb($2::text)), '{epcList,0}', to_jsonb('https://id.gs1.org/01/' || (body->'partledger:ledger'->>'gtin') || '/21/' || $2::text)) WHERE seq = $1`,
+        [target.seq, altered],
+      );
+      await stack.svc.db.sql.exec("ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only");
+      const r = await auditLedger({ db: stack.svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId });
+      expect(r.ok).to.equal(false);
+      expect(r.failure!.seq).to.equal(target.seq);
+      expect(r.failure!.batchId).to.equal(target.id);
+      expect(r.failure!.reason).to.contain(`event ${target.seq} in batch ${target.id}`);
+    });
+  });
+});
