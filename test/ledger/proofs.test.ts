@@ -1,0 +1,38 @@
+import { expect } from "chai";
+import { AppError, Stage } from "../../ledger-service/src/index.js";
+import { maxProofLength } from "../../ledger-service/src/proofs/proofs.js";
+import { verifyProof } from "../../ledger-service/src/merkle/tree.js";
+import { fromHex } from "../../ledger-service/src/events/bytes.js";
+import { newParts, openStack, PLACE, type TestStack } from "../helpers/stack.js";
+
+describe("inclusion proofs from the database", () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await openStack({ env: { BATCH_MAX_EVENTS: "300" } });
+    await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: newParts(777), place: PLACE });
+    await stack.svc.sealer.sealDue();
+  });
+  after(async () => stack.close());
+
+  it("proves any sealed event with ⌈log2 n⌉ hashes against its batch root", async () => {
+    for (const seq of [1, 2, 299, 300, 301, 600, 601, 700, 777]) {
+      const p = await stack.svc.proof(seq);
+      expect(p.proof.length, `seq ${seq}`).to.be.at.most(maxProofLength(p.leafCount));
+      expect(p.leafCount).to.equal(seq <= 600 ? 300 : 177);
+      expect(verifyProof(fromHex(p.leaf), p.proof.map((h) => fromHex(h)), fromHex(p.root)), `seq ${seq}`).to.equal(true);
+      const { rows } = await stack.svc.db.sql.query<{ leaf: Uint8Array }>("SELECT leaf FROM ledger_events WHERE seq = $1", [seq]);
+      expect(Buffer.from(rows[0]!.leaf).toString("hex")).to.equal(p.leaf.slice(2));
+    }
+  });
+
+  it("says 'anchoring pending' for an event not sealed yet", async () => {
+    const r = await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: newParts(1), place: PLACE });
+    try {
+      await stack.svc.proof(r.firstSeq);
+      expect.fail("expected LEDGER.NOT_SEALED");
+    } catch (e) {
+      expect((e as AppError).code).to.equal("LEDGER.NOT_SEALED");
+      expect((e as AppError).message).to.contain("anchoring pending");
+    }
+  });
+});
