@@ -11,6 +11,7 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default("./data"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     CHAIN_RPC_URL: z.string().url().optional(),
+    CHAIN_ID: z.coerce.number().int().min(1).optional(),
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),
     ANCHOR_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),
     PART_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),

@@ -1,0 +1,43 @@
+import express, { type Express } from "express";
+import type { LedgerService } from "../../ledger-service/src/index.js";
+import { AppError } from "../../ledger-service/src/index.js";
+import { problemHandler, requestId } from "./http/problem.js";
+import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
+
+export interface AppOptions {
+  ledger: LedgerService;
+  chainUrl: string;
+  log?: (line: string) => void;
+}
+
+/** The Express 5 application: /api/v1 and problem+json errors. */
+export function createApp(opts: AppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestId);
+  app.use(express.json({ limit: "2mb" }));
+
+  app.get("/api/v1/health", async (_req, res) => {
+    const { rows } = await opts.ledger.db.sql.query<{ events: number; pending: number; unfinished: number; batches: number }>(
+      `SELECT h.last_seq AS events,
+              h.last_seq - COALESCE((SELECT max(last_seq) FROM ledger_batches WHERE status = 'final'), 0) AS pending,
+              (SELECT count(*)::int FROM ledger_batches WHERE status <> 'final') AS unfinished,
+              (SELECT count(*)::int FROM ledger_batches) AS batches
+         FROM ledger_head h`,
+    );
+    let chain: Record<string, unknown>;
+    try {
+      const ref = await opts.ledger.chainRef();
+      chain = { status: "up", url: opts.chainUrl, chainId: ref.chainId, ...ref.addresses };
+    } catch (e) {
+      chain = { status: "down", url: opts.chainUrl, detail: (e as Error).message.split("\n")[0] };
+    }
+    res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...rows[0], anchoring: rows[0]!.pending > 0 ? "pending" : "up to date" } });
+  });
+  app.use("/api/v1", ledgerRoutes(opts.ledger));
+  app.use((req) => {
+    throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
+  });
+  app.use(problemHandler(opts.log ?? ((l) => console.error(l))));
+  return app;
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { isAppError } from "../../../ledger-service/src/index.js";
+
+/** Every request gets an id (echoed as X-Request-Id) so a 500 in the log can be found from the client's side. */
+export const requestId: RequestHandler = (req, res, next) => {
+  const id = (req.header("x-request-id") ?? randomUUID()).slice(0, 64);
+  res.locals.requestId = id;
+  res.setHeader("X-Request-Id", id);
+  next();
+};
+
+/** AppError → RFC 9457 application/problem+json; anything else → a 500 without internals, logged with the id. */
+export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const id = res.locals.requestId as string;
+    if (isAppError(err)) {
+      res.status(err.status).type("application/problem+json").json({
+        type: `https://partledger.cn/problems/${err.code.toLowerCase().replace(/\./g, "-")}`,
+        title: err.code,
+        status: err.status,
+        detail: err.message,
+        instance: req.originalUrl,
+        code: err.code,
+        ...err.details,
+        requestId: id,
+      });
+      return;
+    }
+    const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log(`[${id}] ${req.method} ${req.originalUrl}: ${err?.stack ?? err}`);
+    res.status(status).type("application/problem+json").json({
+      title: status === 500 ? "INTERNAL" : "BAD_REQUEST",
+      status,
+      code: status === 500 ? "INTERNAL" : "HTTP.BAD_REQUEST",
+      detail: status === 500 ? `internal error; quote request id ${id}` : String(err?.message ?? "bad request"),
+      requestId: id,
+    });
+  };
+}

@@ -1,0 +1,21 @@
+import type { RequestHandler } from "express";
+import type { z } from "zod";
+import { AppError } from "../../../ledger-service/src/index.js";
+
+/** Validates req.params / req.query / req.body against strict zod schemas; the first issue names the field. */
+export function validate(schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }): RequestHandler {
+  return (req, res, next) => {
+    for (const part of ["params", "query", "body"] as const) {
+      const schema = schemas[part];
+      if (!schema) continue;
+      const parsed = schema.safeParse(req[part] ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = issue.path.join(".") || part;
+        throw new AppError("REQUEST.INVALID", `${part}.${field}: ${issue.message}`, 400, { field });
+      }
+      res.locals[part] = parsed.data;
+    }
+    next();
+  };
+}

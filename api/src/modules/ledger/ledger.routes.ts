@@ -1,0 +1,42 @@
+import { Router } from "express";
+import type { LedgerService } from "../../../../ledger-service/src/index.js";
+import { assertGtin14 } from "../../../../ledger-service/src/index.js";
+import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
+import { validate } from "../../http/validate.js";
+import { batchListQuery, batchRangeQuery, partParams, seqParams } from "./ledger.schema.js";
+
+/**
+ * Read-only ledger endpoints: what an auditor or a verifying shop downloads. Writes (minting, receiving,
+ * installing) arrive with company authentication in the identities issue.
+ */
+export function ledgerRoutes(svc: LedgerService): Router {
+  const r = Router();
+
+  r.get("/ledger/batches", validate({ query: batchListQuery }), async (_req, res) => {
+    const { limit } = res.locals.query as { limit: number };
+    const { rows } = await svc.db.sql.query(
+      `SELECT id, first_seq AS "firstSeq", last_seq AS "lastSeq", event_count AS "eventCount", '0x' || encode(root, 'hex') AS root,
+              status, tx_hash AS "txHash", block_number AS "blockNumber", sealed_at AS "sealedAt"
+         FROM ledger_batches ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+    res.json({ batches: rows });
+  });
+
+  r.get("/ledger/events/:seq/proof", validate({ params: seqParams }), async (_req, res) => {
+    res.json(await svc.proof((res.locals.params as { seq: number }).seq));
+  });
+
+  r.get("/ledger/bundle", validate({ query: batchRangeQuery }), async (_req, res) => {
+    const { from, to } = res.locals.query as { from: number; to: number };
+    res.json(await svc.bundleForBatches(from, to));
+  });
+
+  r.get("/parts/:gtin/:serial/bundle", validate({ params: partParams }), async (_req, res) => {
+    const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
+    res.setHeader("Content-Disposition", `attachment; filename="partledger-${gtin}-${serial}.json"`);
+    res.json(await svc.bundleForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial")));
+  });
+
+  return r;
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm start`: the whole product. With no settings: PGlite in ./data, a local Hardhat chain on
+ * 127.0.0.1:8545 with the contracts deployed (and redeployed, with every batch re-anchored, when that chain
+ * starts empty again), the anchoring worker, and the HTTP API on PORT (3000).
+ * DATABASE_URL switches to a PostgreSQL server; CHAIN_RPC_URL + CHAIN_SIGNER_KEY + contract addresses to a real chain.
+ */
+import type { Server } from "node:http";
+import { createApp } from "../api/src/app.js";
+import {
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, makeProvider, startLocalChain, type LocalChain,
+} from "../ledger-service/src/index.js";
+
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
+}
+
+let local: LocalChain | undefined;
+let chainUrl: string;
+let chainId: number;
+let adminKey: string;
+if (config.CHAIN_RPC_URL) {
+  chainUrl = config.CHAIN_RPC_URL;
+  adminKey = config.CHAIN_SIGNER_KEY!;
+  if (config.CHAIN_ID) chainId = config.CHAIN_ID;
+  else {
+    const provider = makeProvider(chainUrl);
+    try {
+      chainId = Number((await provider.getNetwork()).chainId);
+    } catch {
+      console.error(`cannot reach CHAIN_RPC_URL ${chainUrl} to learn its chain id; set CHAIN_ID to start while it is down`);
+      process.exit(1);
+    } finally {
+      provider.destroy();
+    }
+  }
+} else {
+  local = await startLocalChain({ port: config.LOCAL_CHAIN_PORT, log });
+  chainUrl = local.url;
+  chainId = LOCAL_CHAIN_ID;
+  adminKey = LOCAL_ADMIN_KEY;
+}
+
+const ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId, log });
+log(`database: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite in ${config.DATA_DIR}`}`);
+try {
+  const ref = await ledger.chainRef();
+  log(`chain ${ref.chainId} at ${chainUrl}: AnchorRegistry ${ref.addresses.anchorRegistry}, PartRegistry ${ref.addresses.partRegistry}`);
+} catch (e) {
+  log(`chain not reachable yet (${(e as Error).message}); events are accepted and anchoring waits`);
+}
+ledger.worker.start(config.WORKER_INTERVAL_MS);
+
+const app = createApp({ ledger, chainUrl, log });
+const server: Server = app.listen(config.PORT, "127.0.0.1", () => {
+  const addr = server.address();
+  log(`PartLedger API on http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.PORT}/api/v1/health`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  server.close();
+  await ledger.close();
+  await local?.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
