@@ -64,8 +64,7 @@ try {
   say("▶ tampering: rewriting the lot of one stored commissioning event directly in the database (triggers bypassed)");
   await svc.db.sql.exec("ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only");
   await svc.db.sql.query(
-    `UPDATE ledger_events SET body = jsonb_set(jsonb_set(body, '{partledger:ledger,lot}', '"L2026-12"'), '{ilmd,cbvmda:lotNumber}', '"L2026-12"')
-      WHERE seq = $1`,
+    `UPDATE ledger_events SET fields = jsonb_set(fields, '{lot}', '"L2026-12"') WHERE seq = $1`,
     [commissioned.events[500]!.seq],
   );
   await svc.db.sql.exec("ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only");

@@ -160,13 +160,13 @@ describe("the auditor", () => {
     it("names the event and batch when one byte of one stored event changes", async () => {
       const chain = await stack.svc.chain.get();
       const { rows } = await stack.svc.db.sql.query<{ seq: number; id: number; serial: string }>(
-        "SELECT e.seq, b.id, e.body->'partledger:ledger'->>'serial' AS serial FROM ledger_events e JOIN ledger_batches b ON e.seq BETWEEN b.first_seq AND b.last_seq WHERE e.seq = 33",
+        "SELECT e.seq, b.id, e.fields->>'serial' AS serial FROM ledger_events e JOIN ledger_batches b ON e.seq BETWEEN b.first_seq AND b.last_seq WHERE e.seq = 33",
       );
       const target = rows[0]!;
       const altered = (target.serial[0] === "A" ? "B" : "A") + target.serial.slice(1);
       await stack.svc.db.sql.exec("ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only");
       await stack.svc.db.sql.query(
-        `UPDATE ledger_events SET body = jsonb_set(jsonb_set(body, '{partledger:ledger,serial}', to_jsonb($2::text)), '{epcList,0}', to_jsonb('https://id.gs1.org/01/' || (body->'partledger:ledger'->>'gtin') || '/21/' || $2::text)) WHERE seq = $1`,
+        "UPDATE ledger_events SET fields = jsonb_set(fields, '{serial}', to_jsonb($2::text)) WHERE seq = $1",
         [target.seq, altered],
       );
       await stack.svc.db.sql.exec("ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only");

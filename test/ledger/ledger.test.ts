@@ -90,10 +90,10 @@ describe("Ledger: accepting events", () => {
     const parts = newParts(2);
     const c = await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
     const r = await append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
-    const rows = (await stack.svc.db.sql.query<{ seq: number; body: { "partledger:ledger": { prevHash: string } } }>(
-      "SELECT seq, body FROM ledger_events WHERE seq = ANY($1::bigint[]) ORDER BY seq", [r.events.map((e) => e.seq)],
+    const rows = (await stack.svc.db.sql.query<{ seq: number; fields: { prevHash: string } }>(
+      "SELECT seq, fields FROM ledger_events WHERE seq = ANY($1::bigint[]) ORDER BY seq", [r.events.map((e) => e.seq)],
     )).rows;
-    expect(rows.map((x) => x.body["partledger:ledger"].prevHash)).to.deep.equal(c.events.map((e) => e.structHash));
+    expect(rows.map((x) => x.fields.prevHash)).to.deep.equal(c.events.map((e) => e.structHash));
     const { rows: gaps } = await stack.svc.db.sql.query<{ n: number; max: number }>("SELECT count(*)::int AS n, max(seq)::int AS max FROM ledger_events");
     expect(gaps[0]!.n).to.equal(gaps[0]!.max);
   });
@@ -120,10 +120,10 @@ describe("Ledger: accepting events", () => {
     await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
     await append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
     const r = await append({ actorId: "shop", step: Stage.Installed, parts, place: PLACE, vin: VIN });
-    const { rows } = await stack.svc.db.sql.query<{ body: object; ciphertext: Uint8Array }>(
-      "SELECT e.body, p.ciphertext FROM ledger_events e JOIN ledger_private_fields p USING (struct_hash) WHERE e.seq = $1", [r.firstSeq],
+    const { rows } = await stack.svc.db.sql.query<{ fields: object; ciphertext: Uint8Array }>(
+      "SELECT e.fields, p.ciphertext FROM ledger_events e JOIN ledger_private_fields p USING (struct_hash) WHERE e.seq = $1", [r.firstSeq],
     );
-    expect(JSON.stringify(rows[0]!.body)).not.to.contain(VIN);
+    expect(JSON.stringify(rows[0]!.fields)).not.to.contain(VIN);
     expect(Buffer.from(rows[0]!.ciphertext).toString("latin1")).not.to.contain(VIN);
   });
 

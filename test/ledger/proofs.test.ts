@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { AppError, Stage } from "../../ledger-service/src/index.js";
 import { maxProofLength } from "../../ledger-service/src/proofs/proofs.js";
 import { verifyProof } from "../../ledger-service/src/merkle/tree.js";
-import { fromHex } from "../../ledger-service/src/events/bytes.js";
+import { fromHex, toHex } from "../../ledger-service/src/events/bytes.js";
+import { leafOfStructHash } from "../../ledger-service/src/events/canonical.js";
 import { newParts, openStack, PLACE, type TestStack } from "../helpers/stack.js";
 
 describe("inclusion proofs from the database", () => {
@@ -20,8 +21,8 @@ describe("inclusion proofs from the database", () => {
       expect(p.proof.length, `seq ${seq}`).to.be.at.most(maxProofLength(p.leafCount));
       expect(p.leafCount).to.equal(seq <= 600 ? 300 : 177);
       expect(verifyProof(fromHex(p.leaf), p.proof.map((h) => fromHex(h)), fromHex(p.root)), `seq ${seq}`).to.equal(true);
-      const { rows } = await stack.svc.db.sql.query<{ leaf: Uint8Array }>("SELECT leaf FROM ledger_events WHERE seq = $1", [seq]);
-      expect(Buffer.from(rows[0]!.leaf).toString("hex")).to.equal(p.leaf.slice(2));
+      const { rows } = await stack.svc.db.sql.query<{ struct_hash: Uint8Array }>("SELECT struct_hash FROM ledger_events WHERE seq = $1", [seq]);
+      expect(toHex(leafOfStructHash(new Uint8Array(rows[0]!.struct_hash)))).to.equal(p.leaf);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Sql } from "../db/sql.js";
 import { toHex } from "../events/bytes.js";
+import { leafOfStructHash } from "../events/canonical.js";
 import { buildTree } from "../merkle/tree.js";
 
 export interface SealerOptions {
@@ -53,9 +54,12 @@ export class Sealer {
       const count = Math.min(waiting, this.opts.maxEvents);
       const firstSeq = sealed + 1;
       const lastSeq = sealed + count;
-      const leaves = await tx.query<{ leaf: Uint8Array }>("SELECT leaf FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq", [firstSeq, lastSeq]);
-      if (leaves.rows.length !== count) throw new Error(`ledger gap: expected ${count} events in ${firstSeq}..${lastSeq}, found ${leaves.rows.length}`);
-      const { root, flat } = buildTree(leaves.rows.map((r) => new Uint8Array(r.leaf)));
+      const hashes = await tx.query<{ struct_hash: Uint8Array }>(
+        "SELECT struct_hash FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq",
+        [firstSeq, lastSeq],
+      );
+      if (hashes.rows.length !== count) throw new Error(`ledger gap: expected ${count} events in ${firstSeq}..${lastSeq}, found ${hashes.rows.length}`);
+      const { root, flat } = buildTree(hashes.rows.map((r) => leafOfStructHash(new Uint8Array(r.struct_hash))));
       await tx.query(
         `INSERT INTO ledger_batches (id, first_seq, last_seq, event_count, root, tree, status)
          VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), 'sealed')`,

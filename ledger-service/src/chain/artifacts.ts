@@ -11,9 +11,10 @@ export interface Artifact {
 const ROOT = fileURLToPath(new URL("../../../artifacts/contracts/", import.meta.url));
 
 /** Reads a compiled contract from Hardhat's artifacts (`npm run build:contracts`). */
-export function loadArtifact(name: "AnchorRegistry" | "PartRegistry"): Artifact {
+export function loadArtifact(name: "AnchorRegistry" | "PartRegistry" | "BenchErc721"): Artifact {
   try {
-    return JSON.parse(readFileSync(`${ROOT}${name}.sol/${name}.json`, "utf8")) as Artifact;
+    const dir = name.startsWith("Bench") ? `bench/${name}.sol` : `${name}.sol`;
+    return JSON.parse(readFileSync(`${ROOT}${dir}/${name}.json`, "utf8")) as Artifact;
   } catch {
     throw new AppError("CHAIN.NO_ARTIFACTS", `contract artifacts for ${name} are missing: run \`npm run build:contracts\``, 500);
   }

@@ -15,6 +15,8 @@ function clientSql(client: pg.PoolClient): Sql {
 /** PostgreSQL server through a pg pool. */
 export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection dropped by the server (restart, failover) must not crash the process; the pool replaces it.
+  pool.on("error", () => undefined);
   return {
     engine: "postgresql",
     pool,

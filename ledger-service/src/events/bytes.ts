@@ -1,4 +1,4 @@
-import { keccak_256 } from "@noble/hashes/sha3";
+import { keccak256 } from "./keccak.js";
 
 export type Hex = `0x${string}`;
 
@@ -20,7 +20,7 @@ export function fromHex(hex: string, length?: number): Uint8Array {
 const encoder = new TextEncoder();
 
 export function keccakUtf8(s: string): Uint8Array {
-  return keccak_256(encoder.encode(s));
+  return keccak256(encoder.encode(s));
 }
 
 export const ZERO32 = new Uint8Array(32);

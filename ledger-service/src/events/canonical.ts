@@ -1,5 +1,5 @@
-import { keccak_256 } from "@noble/hashes/sha3";
-import { fromHex, keccakUtf8, toHex, type Hex } from "./bytes.js";
+import { keccak256 } from "./keccak.js";
+import { keccakUtf8, toHex, type Hex } from "./bytes.js";
 
 /**
  * The canonical encoding of a ledger event, version 1 — the TypeScript half of contracts/lib/LedgerLeaf.sol.
@@ -30,20 +30,33 @@ export function partKeyOf(gtin: string, serial: string): Hex {
   return toHex(keccakUtf8(`/01/${gtin}/21/${serial}`));
 }
 
-export const lotHashOf = (lot: string): Hex => toHex(keccakUtf8(lot));
-export const placeHashOf = (place: string): Hex => toHex(keccakUtf8(place));
-
-function putUint(buf: Uint8Array, word: number, value: number | bigint): void {
-  let v = BigInt(value);
-  for (let i = 31; i >= 0 && v > 0n; i--) {
-    buf[word * 32 + i] = Number(v & 0xffn);
-    v >>= 8n;
+// Lots and places repeat across thousands of events: remember their hashes (bounded).
+const small = new Map<string, Hex>();
+function cachedHash(s: string): Hex {
+  let h = small.get(s);
+  if (h === undefined) {
+    h = toHex(keccakUtf8(s));
+    if (small.size > 50_000) small.clear();
+    small.set(s, h);
   }
+  return h;
+}
+export const lotHashOf = (lot: string): Hex => cachedHash(lot);
+export const placeHashOf = (place: string): Hex => cachedHash(place);
+
+/** Writes a non-negative safe integer as the last 8 bytes of 32-byte word `word` (big-endian). */
+function putUint(buf: Uint8Array, word: number, value: number): void {
+  const at = word * 32 + 24;
+  const hi = Math.floor(value / 2 ** 32);
+  const lo = value >>> 0;
+  buf[at] = hi >>> 24; buf[at + 1] = (hi >>> 16) & 0xff; buf[at + 2] = (hi >>> 8) & 0xff; buf[at + 3] = hi & 0xff;
+  buf[at + 4] = lo >>> 24; buf[at + 5] = (lo >>> 16) & 0xff; buf[at + 6] = (lo >>> 8) & 0xff; buf[at + 7] = lo & 0xff;
 }
 
 function putBytes(buf: Uint8Array, word: number, hex: string, length: number): void {
-  const bytes = fromHex(hex, length);
-  buf.set(bytes, word * 32 + (32 - length));
+  const start = word * 32 + (32 - length);
+  const written = Buffer.from(buf.buffer, buf.byteOffset + start, length).write(hex.startsWith("0x") ? hex.slice(2) : hex, "hex");
+  if (written !== length || hex.length !== 2 + 2 * length) throw new TypeError(`expected ${length} bytes of 0x hex, got ${JSON.stringify(hex.slice(0, 70))}`);
 }
 
 /** abi.encode(PART_EVENT_TYPEHASH, …fields) */
@@ -66,7 +79,7 @@ export function encodeStruct(e: CanonicalEvent): Uint8Array {
 
 /** The EIP-712 struct hash: the event's identity and the link its successor points back to. */
 export function structHashOf(e: CanonicalEvent): Uint8Array {
-  return keccak_256(encodeStruct(e));
+  return keccak256(encodeStruct(e));
 }
 
 /** OpenZeppelin standard leaf: keccak256(bytes.concat(keccak256(abi.encode(uint8 version, bytes32 structHash)))). */
@@ -74,7 +87,7 @@ export function leafOfStructHash(structHash: Uint8Array, version = ENCODING_VERS
   const buf = new Uint8Array(64);
   buf[31] = version;
   buf.set(structHash, 32);
-  return keccak_256(keccak_256(buf));
+  return keccak256(keccak256(buf));
 }
 
 export function leafOf(e: CanonicalEvent): Uint8Array {
@@ -91,5 +104,5 @@ export function privateHashOf(fields: Record<string, string>, salt: Uint8Array):
   const buf = new Uint8Array(64);
   buf.set(salt, 0);
   buf.set(keccakUtf8(JSON.stringify(sorted)), 32);
-  return toHex(keccak_256(buf));
+  return toHex(keccak256(buf));
 }

@@ -56,10 +56,10 @@ export function toEpcis(f: LedgerFields): EpcisObjectEvent {
 }
 
 /** The canonical (signed, hashed) form of a ledger event. */
-export function canonicalOf(f: LedgerFields): CanonicalEvent {
+export function canonicalOf(f: LedgerFields, partKey?: Hex): CanonicalEvent {
   return {
     version: f.version,
-    partKey: partKeyOf(f.gtin, f.serial),
+    partKey: partKey ?? partKeyOf(f.gtin, f.serial),
     step: f.step,
     actor: f.actor,
     eventTime: f.eventTimeMs,

@@ -1,6 +1,6 @@
 import type { Sql } from "../db/sql.js";
 import { toHex, type Hex } from "../events/bytes.js";
-import type { EpcisObjectEvent } from "../events/epcis.js";
+import { toEpcis, type EpcisObjectEvent, type LedgerFields } from "../events/epcis.js";
 import type { Stage } from "../lifecycle/transitions.js";
 import type { LifecycleMode } from "./actors.js";
 
@@ -19,23 +19,23 @@ export interface PartHead {
 export interface NewEventRow {
   seq: number;
   structHash: Uint8Array;
-  leaf: Uint8Array;
   partKey: Hex;
   step: Stage;
   actor: Hex;
   submissionIndex: number;
-  body: EpcisObjectEvent;
+  fields: LedgerFields;
 }
 
 export interface StoredEvent {
   seq: number;
   structHash: Hex;
-  leaf: Hex;
   partKey: Hex;
   step: Stage;
   actor: Hex;
   submissionId: number;
   submissionIndex: number;
+  fields: LedgerFields;
+  /** The event as GS1 EPCIS 2.0, rendered from `fields`. */
   body: EpcisObjectEvent;
 }
 
@@ -45,30 +45,30 @@ const bufHex = (b: Uint8Array | Buffer) => toHex(b instanceof Uint8Array ? b : n
 interface EventRow {
   seq: number;
   struct_hash: Uint8Array;
-  leaf: Uint8Array;
   part_key: Uint8Array;
   step: number;
   actor: string;
   submission_id: number;
   submission_index: number;
-  body: EpcisObjectEvent | string;
+  fields: LedgerFields | string;
 }
 
 export function toStoredEvent(r: EventRow): StoredEvent {
+  const fields = typeof r.fields === "string" ? (JSON.parse(r.fields) as LedgerFields) : r.fields;
   return {
     seq: r.seq,
     structHash: bufHex(r.struct_hash),
-    leaf: bufHex(r.leaf),
     partKey: bufHex(r.part_key),
     step: r.step,
     actor: r.actor as Hex,
     submissionId: r.submission_id,
     submissionIndex: r.submission_index,
-    body: typeof r.body === "string" ? (JSON.parse(r.body) as EpcisObjectEvent) : r.body,
+    fields,
+    body: toEpcis(fields),
   };
 }
 
-export const EVENT_COLUMNS = "seq, struct_hash, leaf, part_key, step, actor, submission_id, submission_index, body";
+export const EVENT_COLUMNS = "seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields";
 
 /** The only place that writes the ledger's tables. Every method runs inside the caller's transaction. */
 export const ledgerStore = {
@@ -112,19 +112,18 @@ export const ledgerStore = {
 
   async insertEvents(tx: Sql, submissionId: number, events: NewEventRow[]): Promise<void> {
     await tx.query(
-      `INSERT INTO ledger_events (seq, struct_hash, leaf, part_key, step, actor, submission_id, submission_index, body)
-       SELECT s, decode(h, 'hex'), decode(l, 'hex'), decode(k, 'hex'), st, a, $9, i, b::jsonb
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[])
-           AS u(s, h, l, k, st, a, i, b)`,
+      `INSERT INTO ledger_events (seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields)
+       SELECT s, decode(h, 'hex'), decode(k, 'hex'), st, a, $8, i, f::jsonb
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::int[], $7::text[])
+           AS u(s, h, k, st, a, i, f)`,
       [
         events.map((e) => e.seq),
         events.map((e) => hex(e.structHash)),
-        events.map((e) => hex(e.leaf)),
         events.map((e) => e.partKey.slice(2)),
         events.map((e) => e.step),
         events.map((e) => e.actor),
         events.map((e) => e.submissionIndex),
-        events.map((e) => JSON.stringify(e.body)),
+        events.map((e) => JSON.stringify(e.fields)),
         submissionId,
       ],
     );

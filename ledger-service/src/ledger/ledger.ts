@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Sql } from "../db/sql.js";
 import { AppError } from "../errors.js";
-import { toHex, type Hex, ZERO32 } from "../events/bytes.js";
-import { ENCODING_VERSION, leafOfStructHash, partKeyOf, privateHashOf, structHashOf } from "../events/canonical.js";
-import { canonicalOf, toEpcis, type LedgerFields } from "../events/epcis.js";
+import { fromHex, toHex, type Hex, ZERO32 } from "../events/bytes.js";
+import { ENCODING_VERSION, partKeyOf, privateHashOf, structHashOf } from "../events/canonical.js";
+import { canonicalOf, type LedgerFields } from "../events/epcis.js";
 import { recoverSubmitter, submissionDigest, type DigestSigner, type Submission } from "../events/signing.js";
 import { assertGtin14 } from "../gs1/gtin.js";
 import { assertLot, assertSerial } from "../gs1/serial.js";
@@ -31,15 +31,21 @@ export interface RecordInput {
   eventTime?: number | undefined;
   /** Installing: the vehicle's VIN; it enters the ledger only as a salted hash. */
   vin?: string | undefined;
+  /** Installing: the 32-byte salt of the VIN hash (hex). Generated when absent; `prepare` returns the one it used. */
+  salt?: Hex | undefined;
 }
 
 export interface Draft {
+  /** The input completed with the event time and salt used: append exactly this with a self-made signature. */
+  input: RecordInput;
   actor: Actor;
   submission: Submission;
   digest: Hex;
   fields: LedgerFields[];
   structHashes: Uint8Array[];
   heads: PartHead[];
+  /** Each part's head hash before this draft (undefined: not on the ledger yet); re-checked under the lock. */
+  priorHeads: Array<Hex | undefined>;
   isNew: boolean;
   privates: Array<{ salt: Uint8Array; fields: Record<string, string> } | null>;
 }
@@ -101,6 +107,7 @@ export class Ledger {
     }
     const existing = await ledgerStore.partHeads(db, keys);
     const isNew = input.step === Stage.Commissioned;
+    const salt = input.step === Stage.Installed ? (input.salt ? fromHex(input.salt, 32) : new Uint8Array(randomBytes(32))) : undefined;
     const fields: LedgerFields[] = [];
     const heads: PartHead[] = [];
     const privates: Draft["privates"] = [];
@@ -118,8 +125,8 @@ export class Ledger {
       }
       let privateHash: Hex = toHex(ZERO32);
       let priv: Draft["privates"][number] = null;
-      if (input.step === Stage.Installed) {
-        priv = { salt: randomBytes(32), fields: { vin: input.vin! } };
+      if (salt) {
+        priv = { salt, fields: { vin: input.vin! } };
         privateHash = privateHashOf(priv.fields, priv.salt);
       }
       const f: LedgerFields = {
@@ -134,7 +141,7 @@ export class Ledger {
         privateHash,
         prevHash: head?.headHash ?? toHex(ZERO32),
       };
-      const structHash = structHashOf(canonicalOf(f));
+      const structHash = structHashOf(canonicalOf(f, key));
       fields.push(f);
       structHashes.push(structHash);
       privates.push(priv);
@@ -144,7 +151,11 @@ export class Ledger {
       });
     });
     const submission: Submission = { actor: actor.address, eventsRoot: toHex(merkleRoot(structHashes)), eventCount: structHashes.length };
-    return { actor, submission, digest: submissionDigest(this.opts.chainId, submission), fields, structHashes, heads, isNew, privates };
+    return {
+      input: { ...input, eventTime, ...(salt ? { salt: toHex(salt) } : {}) },
+      actor, submission, digest: submissionDigest(this.opts.chainId, submission), fields, structHashes, heads,
+      priorHeads: keys.map((k) => existing.get(k)?.headHash), isNew, privates,
+    };
   }
 
   /**
@@ -152,14 +163,23 @@ export class Ledger {
    * digest `prepare` returned; without, the platform-kept key signs. Either everything is appended or nothing.
    */
   async append(input: RecordInput, signature?: Hex): Promise<AppendResult> {
-    const eventTime = input.eventTime ?? this.clock();
     // Everything read through Prisma happens before the transaction: embedded PGlite has one connection.
     const actor = await this.opts.actors.get(input.actorId);
     const signer = signature ? null : await this.signerOf(actor);
+    // Hash and sign outside the ledger lock, so that concurrent appends overlap their CPU work with the database's.
+    let draft = await this.draft(actor, { ...input, eventTime: input.eventTime ?? this.clock() }, this.opts.db);
+    let sig = signature ?? (await signer!.signDigest(draft.digest));
     return this.opts.db.transaction(async (tx) => {
       const lastSeq = await ledgerStore.lockHead(tx);
-      const draft = await this.draft(actor, { ...input, eventTime }, tx);
-      const sig = signature ?? (await signer!.signDigest(draft.digest));
+      const now = await ledgerStore.partHeads(tx, draft.heads.map((h) => h.partKey));
+      if (draft.heads.some((h, i) => now.get(h.partKey)?.headHash !== draft.priorHeads[i])) {
+        // Another append moved one of these parts meanwhile: draft again against the heads as they are now.
+        if (signature) {
+          throw new AppError("LEDGER.CONFLICT", "a part in this submission changed after it was prepared: prepare and sign again", 409, { field: "parts" });
+        }
+        draft = await this.draft(actor, draft.input, tx);
+        sig = await signer!.signDigest(draft.digest);
+      }
       const recovered = recoverSubmitter(this.opts.chainId, draft.submission, sig);
       if (recovered?.toLowerCase() !== draft.actor.address.toLowerCase()) {
         throw new AppError(
@@ -170,15 +190,14 @@ export class Ledger {
         );
       }
       const submissionId = await ledgerStore.insertSubmission(tx, draft.actor.address, draft.submission.eventsRoot, draft.submission.eventCount, sig);
-      const rows: NewEventRow[] = draft.fields.map((f, i) => ({
+      const rows: NewEventRow[] = draft.fields.map((fields, i) => ({
         seq: lastSeq + 1 + i,
         structHash: draft.structHashes[i]!,
-        leaf: leafOfStructHash(draft.structHashes[i]!),
         partKey: draft.heads[i]!.partKey,
-        step: f.step,
-        actor: f.actor,
+        step: fields.step,
+        actor: fields.actor,
         submissionIndex: i,
-        body: toEpcis(f),
+        fields,
       }));
       await ledgerStore.insertEvents(tx, submissionId, rows);
       draft.heads.forEach((h, i) => (h.headSeq = rows[i]!.seq));

@@ -1,4 +1,4 @@
-import { keccak_256 } from "@noble/hashes/sha3";
+import { keccak256 } from "../events/keccak.js";
 
 /**
  * Merkle trees the way OpenZeppelin's MerkleProof reads them: each parent is keccak256 of its two children in
@@ -27,7 +27,7 @@ export function hashPair(a: Hash, b: Hash): Hash {
     scratch.set(b, 0);
     scratch.set(a, 32);
   }
-  return keccak_256(scratch);
+  return keccak256(scratch);
 }
 
 /** Sizes of each level, leaves first, root last. */

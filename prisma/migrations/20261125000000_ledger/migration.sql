@@ -28,17 +28,17 @@ CREATE TABLE ledger_submissions (
   recorded_at  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
--- The append-only event log. seq 1..n without gaps; batches are contiguous seq ranges.
+-- The append-only event log. seq 1..n without gaps; batches are contiguous seq ranges. `fields` holds exactly the
+-- signed ledger fields (LedgerFields); the EPCIS 2.0 ObjectEvent is rendered from them, never stored twice.
 CREATE TABLE ledger_events (
   seq              BIGINT PRIMARY KEY,
   struct_hash      BYTEA NOT NULL UNIQUE,
-  leaf             BYTEA NOT NULL,
   part_key         BYTEA NOT NULL,
   step             SMALLINT NOT NULL,
   actor            TEXT NOT NULL,
   submission_id    BIGINT NOT NULL REFERENCES ledger_submissions (id),
   submission_index INTEGER NOT NULL,
-  body             JSONB NOT NULL,
+  fields           JSONB NOT NULL,
   recorded_at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX ledger_events_part_key_seq ON ledger_events (part_key, seq);

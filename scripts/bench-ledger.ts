@@ -1,0 +1,201 @@
+/**
+ * `npm run bench:ledger` — the provenance ledger's figures, each beside a baseline measured in the same run.
+ * Runs against DATABASE_URL (a fresh database it creates and drops) and a local chain it starts and stops.
+ * BENCH_EVENTS sets the stored-event count for the proof figure (default 1,000,000).
+ * Last line: one JSON object with every figure.
+ */
+import { randomBytes } from "node:crypto";
+import { Contract, ContractFactory, Wallet } from "ethers";
+import pg from "pg";
+import { loadArtifact } from "../ledger-service/src/chain/artifacts.js";
+import { sendAndWait } from "../ledger-service/src/chain/tx-sender.js";
+import { readChainFacts } from "../ledger-service/src/audit/chain-facts.js";
+import { canonicalOf } from "../ledger-service/src/events/epcis.js";
+import {
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, checkBundle, loadConfig, newSerial, openDatabase, startLocalChain,
+} from "../ledger-service/src/index.js";
+import { freePort } from "./lib/free-port.js";
+import { gtin14 } from "./lib/identifiers.js";
+
+const server = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const SUB = 1000; // parts per submission (a pallet)
+const say = (s: string) => console.log(s);
+const figures: Record<string, number> = {};
+const record = (name: string, value: number, line: string) => {
+  figures[name] = Number(value.toFixed(value < 10 ? 4 : 1));
+  say(line);
+};
+
+const dbName = `partledger_bench_${randomBytes(4).toString("hex")}`;
+const admin = new pg.Client({ connectionString: server });
+admin.on("error", () => undefined);
+await admin.connect();
+await admin.query(`CREATE DATABASE ${dbName}`);
+const url = new URL(server);
+url.pathname = `/${dbName}`;
+const chain = await startLocalChain({ port: await freePort(), blockMs: 1000 });
+const config = loadConfig({
+  DATABASE_URL: url.toString(), LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+  BATCH_MAX_EVENTS: "10000", BATCH_MAX_AGE_MS: String(3_600_000), CONFIRMATION_DEPTH: "1",
+});
+const db = await openDatabase({ url: config.DATABASE_URL });
+const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
+
+try {
+  say(`bench:ledger — PostgreSQL ${server.replace(/\/[^/]*$/, "/" + dbName)}, local chain ${chain.url}, ${TOTAL.toLocaleString()} events`);
+  await svc.registerCompany({ id: "maker", name: "maker", kind: "manufacturer" });
+  await svc.registerCompany({ id: "dealer", name: "dealer", kind: "distributor" });
+  const ctx = await svc.chain.get();
+  const gtin = gtin14("0690123456789");
+  const place = { regionCode: "320505", locationId: "PLANT-1" };
+  const pallet = () => Array.from({ length: SUB }, () => ({ gtin, serial: newSerial(), lot: "L1" }));
+
+  // 1. Seal + anchor 10,000 events (until the anchoring transaction is mined), and gas per event at 10,000.
+  const first: Array<{ gtin: string; serial: string; lot: string }> = [];
+  for (let i = 0; i < 10; i++) {
+    const p = pallet();
+    first.push(...p);
+    await svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: p, place });
+  }
+  let t = performance.now();
+  await svc.worker.runUntilFinal(120_000, 20);
+  record("sealAnchor10kMs", performance.now() - t, `seal + anchor 10,000 events: ${(performance.now() - t).toFixed(0)} ms (sealed, sent, mined, final at depth 1)`);
+  const gasOf = async (batchId: number) => {
+    const { rows } = await db.sql.query<{ tx_hash: string; event_count: number }>("SELECT tx_hash, event_count FROM ledger_batches WHERE id = $1", [batchId]);
+    const receipt = await ctx.provider.getTransactionReceipt(rows[0]!.tx_hash);
+    return Number(receipt!.gasUsed) / rows[0]!.event_count;
+  };
+  const gas10k = await gasOf(1);
+
+  // 2. Anchoring gas per event at batch size 1,000.
+  await svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: pallet(), place });
+  const small = new (await import("../ledger-service/src/batching/sealer.js")).Sealer({ db: db.sql, maxEvents: 1000, maxAgeMs: 0 });
+  await small.sealDue();
+  await svc.worker.runUntilFinal(60_000, 20);
+  const gas1k = await gasOf(2);
+
+  // 3. Gas baselines: an OpenZeppelin ERC-721 mint, and the on-chain lifecycle per part (cartons of 100).
+  const ercArt = loadArtifact("BenchErc721");
+  const erc = await sendAndWait(ctx.admin, await new ContractFactory(ercArt.abi as never, ercArt.bytecode, ctx.admin).getDeployTransaction());
+  const ercC = new Contract(erc.contractAddress!, ercArt.abi as never, ctx.provider);
+  const mint = await sendAndWait(ctx.admin, { to: erc.contractAddress!, data: ercC.interface.encodeFunctionData("mint", [Wallet.createRandom().address, 1]) });
+  const mintGas = Number(mint.gasUsed);
+  const partArt = loadArtifact("PartRegistry");
+  const reg = await sendAndWait(ctx.admin, await new ContractFactory(partArt.abi as never, partArt.bytecode, ctx.admin).getDeployTransaction(ctx.admin.address));
+  const regC = new Contract(reg.contractAddress!, partArt.abi as never, ctx.provider);
+  // Three companies, one per role: Hardhat's development accounts #1–#3 (funded on the local chain).
+  const actors = [
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  ].map((k) => new Wallet(k, ctx.provider));
+  const roles = ["MANUFACTURER_ROLE", "DISTRIBUTOR_ROLE", "INSTALLER_ROLE"];
+  for (let i = 0; i < 3; i++) {
+    await sendAndWait(ctx.admin, { to: reg.contractAddress!, data: regC.interface.encodeFunctionData("grantRole", [await regC.getFunction(roles[i]!)(), actors[i]!.address]) });
+  }
+  const keys = Array.from({ length: 100 }, () => "0x" + randomBytes(32).toString("hex"));
+  let lifecycleGas = 0;
+  let commissionGas = 0;
+  for (const [i, stage] of [Stage.Commissioned, Stage.Received, Stage.Installed].entries()) {
+    const r = await sendAndWait(actors[i]!, { to: reg.contractAddress!, data: regC.interface.encodeFunctionData("advance", [keys, stage]) });
+    lifecycleGas += Number(r.gasUsed);
+    if (stage === Stage.Commissioned) commissionGas = Number(r.gasUsed);
+  }
+  record("gasErc721Mint", mintGas, `baseline: OpenZeppelin ERC-721 mint: ${mintGas.toLocaleString()} gas`);
+  record("gasPerEvent1k", gas1k, `anchored gas per event, batch 1,000: ${gas1k.toFixed(1)} (${(gas1k / mintGas).toFixed(5)}× the mint)`);
+  record("gasPerEvent10k", gas10k, `anchored gas per event, batch 10,000: ${gas10k.toFixed(2)} (${(gas10k / mintGas).toFixed(6)}× the mint; target ≤ 0.001×)`);
+  record("gasPerPartOnChain", commissionGas / 100, `on-chain lifecycle, commissioning, per part (cartons of 100): ${(commissionGas / 100).toFixed(0)} gas (${(commissionGas / 100 / mintGas).toFixed(3)}× the mint)`);
+  record("gasPerPartOnChainLifecycle", lifecycleGas / 100, `on-chain lifecycle, all three stages, per part: ${(lifecycleGas / 100).toFixed(0)} gas`);
+
+  // 4. Sustained append rate up to TOTAL stored events: commission pallets, then the distributor receives them.
+  const target = TOTAL - 11_000;
+  const half = Math.max(SUB, Math.floor(target / 2 / SUB) * SUB);
+  let appended = 0;
+  t = performance.now();
+  const received: Array<{ gtin: string; serial: string }> = [];
+  let lastReport = t;
+  while (appended < half) {
+    const p = pallet();
+    await svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: p, place });
+    received.push(...p.map(({ gtin, serial }) => ({ gtin, serial })));
+    appended += SUB;
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      say(`  … ${appended.toLocaleString()} events appended, ${((appended / (lastReport - t)) * 1000).toFixed(0)}/s`);
+    }
+  }
+  for (let i = 0; i < received.length; i += SUB) {
+    await svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts: received.slice(i, i + SUB), place });
+    appended += SUB;
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      say(`  … ${appended.toLocaleString()} events appended, ${((appended / (lastReport - t)) * 1000).toFixed(0)}/s`);
+    }
+  }
+  const appendMs = performance.now() - t;
+  const eventsPerSec = (appended / appendMs) * 1000;
+
+  // Baseline: the same rows, inserted raw with pg in multi-row INSERTs of 1,000 rows.
+  const sample = await db.sql.query<Record<string, unknown>>("SELECT seq, struct_hash, leaf, part_key, step, actor, submission_id, submission_index, body FROM ledger_events ORDER BY seq DESC LIMIT 50000");
+  const raw = new pg.Client({ connectionString: url.toString() });
+  raw.on("error", () => undefined);
+  await raw.connect();
+  await raw.query("CREATE TABLE bench_raw (LIKE ledger_events INCLUDING DEFAULTS INCLUDING INDEXES)");
+  t = performance.now();
+  for (let i = 0; i < sample.rows.length; i += SUB) {
+    const chunk = sample.rows.slice(i, i + SUB);
+    const params: unknown[] = [];
+    const values = chunk.map((r, j) => {
+      params.push(r.seq, r.struct_hash, r.leaf, r.part_key, r.step, r.actor, r.submission_id, r.submission_index, r.body);
+      return `(${Array.from({ length: 9 }, (_, k) => `$${j * 9 + k + 1}`).join(", ")})`;
+    });
+    await raw.query(`INSERT INTO bench_raw (seq, struct_hash, leaf, part_key, step, actor, submission_id, submission_index, body) VALUES ${values.join(", ")}`, params);
+  }
+  const baseline = (sample.rows.length / (performance.now() - t)) * 1000;
+  await raw.query("DROP TABLE bench_raw");
+  await raw.end();
+  record("eventsPerSec", eventsPerSec, `events appended per second (validated, hash-chained, signed per pallet, ${appended.toLocaleString()} events): ${eventsPerSec.toFixed(0)}/s`);
+  record("baselineInsertPerSec", baseline, `baseline: raw multi-row INSERT of the same rows with pg: ${baseline.toFixed(0)}/s → ledger at ${(eventsPerSec / baseline).toFixed(2)}× (target ≥ 0.3×)`);
+  figures.appendVsBaseline = Number((eventsPerSec / baseline).toFixed(3));
+
+  // 5. Seal everything (batches of 10,000) and time proof generation at the stored-event count.
+  t = performance.now();
+  const sealed = await new (await import("../ledger-service/src/batching/sealer.js")).Sealer({ db: db.sql, maxEvents: 10_000, maxAgeMs: 0 }).sealDue();
+  say(`sealed ${sealed.length} more batches in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const stored = (await db.sql.query<{ n: number }>("SELECT last_seq AS n FROM ledger_head")).rows[0]!.n;
+  const seqs = Array.from({ length: 2000 }, () => 1 + Math.floor(Math.random() * stored));
+  for (const s of seqs.slice(0, 100)) await svc.proof(s); // warm the connection pool
+  t = performance.now();
+  let proofBytes = 0;
+  for (const s of seqs) proofBytes = Math.max(proofBytes, (await svc.proof(s)).proof.length * 32);
+  const proofMs = (performance.now() - t) / seqs.length;
+  record("eventsStored", stored, `events stored: ${stored.toLocaleString()}`);
+  record("proofMs", proofMs, `inclusion proof generation at ${stored.toLocaleString()} events: ${proofMs.toFixed(3)} ms each (mean of ${seqs.length}; target ≤ 1 ms)`);
+  record("proofBytes", proofBytes, `proof size: ${proofBytes} bytes (${proofBytes / 32} hashes for a batch of 10,000 = ⌈log2 10,000⌉)`);
+
+  // 6. The auditor: a batch-range bundle of 100,000 events; chain facts read first (RPC), then verification timed.
+  await svc.worker.runUntilFinal(600_000, 50);
+  const bundle = await svc.bundleForBatches(3, 12);
+  const keysInBundle = [...new Set(bundle.events.map((e) => canonicalOf(e.event["partledger:ledger"]).partKey))];
+  t = performance.now();
+  const facts = await readChainFacts(ctx.provider, bundle, keysInBundle.slice(0, 0));
+  keysInBundle.forEach((k) => facts.stages.set(k, 0)); // anchored-only parts: PartRegistry holds no stage
+  const rpcMs = performance.now() - t;
+  t = performance.now();
+  const report = checkBundle(bundle, facts);
+  const auditMs = performance.now() - t;
+  if (!report.ok) throw new Error(`auditor failed on an untouched bundle: ${report.failure?.reason}`);
+  const auditorEventsPerSec = (report.eventsChecked / auditMs) * 1000;
+  record("auditorEventsPerSec", auditorEventsPerSec, `auditor: ${report.eventsChecked.toLocaleString()} events verified in ${auditMs.toFixed(0)} ms = ${auditorEventsPerSec.toFixed(0)}/s excluding ${rpcMs.toFixed(0)} ms of RPC (target ≥ 20,000/s)`);
+} catch (e) {
+  console.error(`bench failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  await svc.close();
+  await db.close();
+  await chain.stop();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+}
+console.log(JSON.stringify(figures));
