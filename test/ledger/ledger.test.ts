@@ -98,6 +98,27 @@ describe("Ledger: accepting events", () => {
     expect(gaps[0]!.n).to.equal(gaps[0]!.max);
   });
 
+  it("serialises concurrent appends on the same parts: one commissioning wins, receipts chain in commit order", async () => {
+    const parts = newParts(30);
+    const results = await Promise.allSettled([
+      append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE }),
+      append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).to.have.length(1);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((lost.reason as AppError).code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
+    await stack.svc.registerCompany({ id: "dealer-2", name: "二级经销商", kind: "distributor" });
+    const receipts = await Promise.all([
+      append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE }),
+      append({ actorId: "dealer-2", step: Stage.Received, parts, place: PLACE }),
+    ]);
+    const [first, second] = receipts.sort((a, b) => a.firstSeq - b.firstSeq);
+    const { rows } = await stack.svc.db.sql.query<{ prev: string }>(
+      "SELECT fields->>'prevHash' AS prev FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq", [second!.firstSeq, second!.lastSeq],
+    );
+    expect(rows.map((r) => r.prev)).to.deep.equal(first!.events.map((e) => e.structHash));
+  });
+
   it("keeps the event log append-only in the database itself", async () => {
     let error: unknown;
     try {

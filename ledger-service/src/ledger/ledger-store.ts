@@ -1,5 +1,6 @@
 import type { Sql } from "../db/sql.js";
 import { toHex, type Hex } from "../events/bytes.js";
+import { partKeyOf } from "../events/canonical.js";
 import { toEpcis, type EpcisObjectEvent, type LedgerFields } from "../events/epcis.js";
 import type { Stage } from "../lifecycle/transitions.js";
 import type { LifecycleMode } from "./actors.js";
@@ -72,14 +73,16 @@ export const EVENT_COLUMNS = "seq, struct_hash, part_key, step, actor, submissio
 
 /** The only place that writes the ledger's tables. Every method runs inside the caller's transaction. */
 export const ledgerStore = {
-  /** Locks the ledger head; every append holds it until commit, so seq order is commit order. */
-  async lockHead(tx: Sql): Promise<number> {
-    const { rows } = await tx.query<{ last_seq: number }>("SELECT last_seq FROM ledger_head WHERE id = 1 FOR UPDATE");
-    return rows[0]!.last_seq;
-  },
-
-  async setHead(tx: Sql, lastSeq: number): Promise<void> {
-    await tx.query("UPDATE ledger_head SET last_seq = $1 WHERE id = 1", [lastSeq]);
+  /**
+   * Reserves `count` sequence numbers and returns the last one used before them. The UPDATE locks the ledger head
+   * until commit, so appends are serialised, seq numbers have no gaps and seq order is commit order.
+   */
+  async reserveSeqs(tx: Sql, count: number): Promise<number> {
+    const { rows } = await tx.query<{ before: number }>(
+      "UPDATE ledger_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq - $1 AS before",
+      [count],
+    );
+    return rows[0]!.before;
   },
 
   async partHeads(tx: Sql, partKeys: Hex[]): Promise<Map<Hex, PartHead>> {
@@ -129,27 +132,43 @@ export const ledgerStore = {
     );
   },
 
-  async insertParts(tx: Sql, parts: PartHead[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO ledger_parts (part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode)
-       SELECT decode(k, 'hex'), g, s, l, st, h, decode(hh, 'hex'), hs, m
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-           AS u(k, g, s, l, st, h, hh, hs, m)`,
+  /** Inserts new parts; returns how many were inserted (fewer when another append commissioned one first). */
+  async insertParts(tx: Sql, parts: PartHead[]): Promise<number> {
+    const { rows } = await tx.query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO ledger_parts (part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode)
+         SELECT decode(k, 'hex'), g, s, l, st, h, decode(hh, 'hex'), hs, m
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+             AS u(k, g, s, l, st, h, hh, hs, m)
+         ON CONFLICT (part_key) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
       [
         parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.gtin), parts.map((p) => p.serial), parts.map((p) => p.lot),
         parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)),
         parts.map((p) => p.headSeq), parts.map((p) => p.lifecycleMode),
       ],
     );
+    return rows[0]!.n;
   },
 
-  async advanceParts(tx: Sql, parts: PartHead[]): Promise<void> {
-    await tx.query(
-      `UPDATE ledger_parts p SET stage = u.st, holder = u.h, head_hash = decode(u.hh, 'hex'), head_seq = u.hs
-         FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[]) AS u(k, st, h, hh, hs)
-        WHERE p.part_key = decode(u.k, 'hex')`,
-      [parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)), parts.map((p) => p.headSeq)],
+  /**
+   * Moves parts to their new heads, each only if its head is still `priorHeads[i]`; returns how many moved
+   * (fewer when another append moved one of them after this one was drafted).
+   */
+  async advanceParts(tx: Sql, parts: PartHead[], priorHeads: Hex[]): Promise<number> {
+    const { rows } = await tx.query<{ n: number }>(
+      `WITH upd AS (
+         UPDATE ledger_parts p SET stage = u.st, holder = u.h, head_hash = decode(u.hh, 'hex'), head_seq = u.hs
+           FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS u(k, st, h, hh, hs, prior)
+          WHERE p.part_key = decode(u.k, 'hex') AND p.head_hash = decode(u.prior, 'hex')
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM upd`,
+      [
+        parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)),
+        parts.map((p) => p.headSeq), priorHeads.map((h) => h.slice(2)),
+      ],
     );
+    return rows[0]!.n;
   },
 
   async insertPrivate(tx: Sql, structHash: Uint8Array, ciphertext: Uint8Array): Promise<void> {
@@ -180,9 +199,7 @@ export const ledgerStore = {
   },
 
   async partByIdentity(db: Sql, gtin: string, serial: string): Promise<PartHead | null> {
-    const { rows } = await db.query<{ part_key: Uint8Array }>("SELECT part_key FROM ledger_parts WHERE gtin = $1 AND serial = $2", [gtin, serial]);
-    if (!rows[0]) return null;
-    const heads = await ledgerStore.partHeads(db, [bufHex(rows[0].part_key)]);
+    const heads = await ledgerStore.partHeads(db, [partKeyOf(gtin, serial)]);
     return [...heads.values()][0] ?? null;
   },
 

@@ -94,7 +94,11 @@ export class Ledger {
     return this.draft(await this.opts.actors.get(input.actorId), input, this.opts.db);
   }
 
-  private async draft(actor: Actor, input: RecordInput, db: Sql): Promise<Draft> {
+  /**
+   * `assumeNew`: a commissioning's first attempt skips reading part heads; the insert's ON CONFLICT count catches
+   * a part that exists, and the retry reads the heads and reports it properly.
+   */
+  private async draft(actor: Actor, input: RecordInput, db: Sql, assumeNew = false): Promise<Draft> {
     this.validate(input);
     assertActorMay(actor.kind, input.step, actor.id);
     const eventTime = input.eventTime ?? this.clock();
@@ -105,7 +109,7 @@ export class Ledger {
       const dup = input.parts.find((_, i) => keys.indexOf(keys[i]!) !== i)!;
       throw new AppError("LEDGER.DUPLICATE_PART", `parts lists ${dup.gtin}/${dup.serial} more than once`, 400, { field: "parts" });
     }
-    const existing = await ledgerStore.partHeads(db, keys);
+    const existing = assumeNew && input.step === Stage.Commissioned ? new Map<Hex, PartHead>() : await ledgerStore.partHeads(db, keys);
     const isNew = input.step === Stage.Commissioned;
     const salt = input.step === Stage.Installed ? (input.salt ? fromHex(input.salt, 32) : new Uint8Array(randomBytes(32))) : undefined;
     const fields: LedgerFields[] = [];
@@ -166,60 +170,73 @@ export class Ledger {
     // Everything read through Prisma happens before the transaction: embedded PGlite has one connection.
     const actor = await this.opts.actors.get(input.actorId);
     const signer = signature ? null : await this.signerOf(actor);
-    // Hash and sign outside the ledger lock, so that concurrent appends overlap their CPU work with the database's.
-    let draft = await this.draft(actor, { ...input, eventTime: input.eventTime ?? this.clock() }, this.opts.db);
-    let sig = signature ?? (await signer!.signDigest(draft.digest));
-    return this.opts.db.transaction(async (tx) => {
-      const lastSeq = await ledgerStore.lockHead(tx);
-      const now = await ledgerStore.partHeads(tx, draft.heads.map((h) => h.partKey));
-      if (draft.heads.some((h, i) => now.get(h.partKey)?.headHash !== draft.priorHeads[i])) {
-        // Another append moved one of these parts meanwhile: draft again against the heads as they are now.
-        if (signature) {
+    let completed: RecordInput = { ...input, eventTime: input.eventTime ?? this.clock() };
+    for (let attempt = 1; ; attempt++) {
+      // Hash and sign outside the ledger lock: concurrent appends overlap their CPU work with the database's.
+      const draft = await this.draft(actor, completed, this.opts.db, attempt === 1);
+      completed = draft.input;
+      const sig = signature ?? (await signer!.signDigest(draft.digest));
+      this.assertSignedBy(draft, sig);
+      try {
+        return await this.opts.db.transaction((tx) => this.write(tx, draft, sig));
+      } catch (e) {
+        if (!(e instanceof HeadMoved)) throw e;
+        // Another append moved one of these parts after this draft was made. Draft again (which also reports
+        // a now-illegal move properly); a company's own signature cannot be redone here.
+        if (signature || attempt >= 3) {
           throw new AppError("LEDGER.CONFLICT", "a part in this submission changed after it was prepared: prepare and sign again", 409, { field: "parts" });
         }
-        draft = await this.draft(actor, draft.input, tx);
-        sig = await signer!.signDigest(draft.digest);
       }
-      const recovered = recoverSubmitter(this.opts.chainId, draft.submission, sig);
-      if (recovered?.toLowerCase() !== draft.actor.address.toLowerCase()) {
-        throw new AppError(
-          "LEDGER.BAD_SIGNATURE",
-          `signature recovers to ${recovered ?? "nothing"}, expected company ${draft.actor.id}'s address ${draft.actor.address}`,
-          401,
-          { field: "signature" },
-        );
-      }
-      const submissionId = await ledgerStore.insertSubmission(tx, draft.actor.address, draft.submission.eventsRoot, draft.submission.eventCount, sig);
-      const rows: NewEventRow[] = draft.fields.map((fields, i) => ({
-        seq: lastSeq + 1 + i,
-        structHash: draft.structHashes[i]!,
-        partKey: draft.heads[i]!.partKey,
-        step: fields.step,
-        actor: fields.actor,
-        submissionIndex: i,
-        fields,
-      }));
-      await ledgerStore.insertEvents(tx, submissionId, rows);
-      draft.heads.forEach((h, i) => (h.headSeq = rows[i]!.seq));
-      if (draft.isNew) await ledgerStore.insertParts(tx, draft.heads);
-      else await ledgerStore.advanceParts(tx, draft.heads);
-      for (let i = 0; i < draft.privates.length; i++) {
-        const p = draft.privates[i];
-        if (!p) continue;
-        const plaintext = JSON.stringify({ salt: toHex(p.salt), fields: p.fields });
-        await ledgerStore.insertPrivate(tx, draft.structHashes[i]!, this.opts.vault.seal(plaintext, `private:${toHex(draft.structHashes[i]!)}`));
-      }
-      const onChain = draft.heads.filter((h) => h.lifecycleMode === "onchain").map((h) => h.partKey);
-      if (onChain.length > 0) await ledgerStore.insertChainWrite(tx, submissionId, draft.actor.address, input.step, onChain);
-      await ledgerStore.setHead(tx, lastSeq + rows.length);
-      return {
-        submissionId,
-        firstSeq: lastSeq + 1,
-        lastSeq: lastSeq + rows.length,
-        events: rows.map((r, i) => ({ seq: r.seq, structHash: toHex(r.structHash), partKey: r.partKey, gtin: draft.fields[i]!.gtin, serial: draft.fields[i]!.serial })),
-        anchoring: "pending" as const,
-      };
-    });
+    }
+  }
+
+  private assertSignedBy(draft: Draft, sig: Hex): void {
+    const recovered = recoverSubmitter(this.opts.chainId, draft.submission, sig);
+    if (recovered?.toLowerCase() !== draft.actor.address.toLowerCase()) {
+      throw new AppError(
+        "LEDGER.BAD_SIGNATURE",
+        `signature recovers to ${recovered ?? "nothing"}, expected company ${draft.actor.id}'s address ${draft.actor.address}`,
+        401,
+        { field: "signature" },
+      );
+    }
+  }
+
+  /** The write under the ledger lock: a handful of set-based statements, whatever the carton size. */
+  private async write(tx: Sql, draft: Draft, sig: Hex): Promise<AppendResult> {
+    const n = draft.fields.length;
+    const before = await ledgerStore.reserveSeqs(tx, n);
+    draft.heads.forEach((h, i) => (h.headSeq = before + 1 + i));
+    const moved = draft.isNew
+      ? await ledgerStore.insertParts(tx, draft.heads)
+      : await ledgerStore.advanceParts(tx, draft.heads, draft.priorHeads as Hex[]);
+    if (moved !== n) throw new HeadMoved();
+    const submissionId = await ledgerStore.insertSubmission(tx, draft.actor.address, draft.submission.eventsRoot, n, sig);
+    const rows: NewEventRow[] = draft.fields.map((fields, i) => ({
+      seq: before + 1 + i,
+      structHash: draft.structHashes[i]!,
+      partKey: draft.heads[i]!.partKey,
+      step: fields.step,
+      actor: fields.actor,
+      submissionIndex: i,
+      fields,
+    }));
+    await ledgerStore.insertEvents(tx, submissionId, rows);
+    for (let i = 0; i < n; i++) {
+      const p = draft.privates[i];
+      if (!p) continue;
+      const plaintext = JSON.stringify({ salt: toHex(p.salt), fields: p.fields });
+      await ledgerStore.insertPrivate(tx, draft.structHashes[i]!, this.opts.vault.seal(plaintext, `private:${toHex(draft.structHashes[i]!)}`));
+    }
+    const onChain = draft.heads.filter((h) => h.lifecycleMode === "onchain").map((h) => h.partKey);
+    if (onChain.length > 0) await ledgerStore.insertChainWrite(tx, submissionId, draft.actor.address, draft.input.step, onChain);
+    return {
+      submissionId,
+      firstSeq: before + 1,
+      lastSeq: before + n,
+      events: rows.map((r, i) => ({ seq: r.seq, structHash: toHex(r.structHash), partKey: r.partKey, gtin: draft.fields[i]!.gtin, serial: draft.fields[i]!.serial })),
+      anchoring: "pending",
+    };
   }
 
   private async signerOf(actor: Actor): Promise<DigestSigner> {
@@ -263,3 +280,6 @@ export class Ledger {
     }
   }
 }
+
+/** A part's head moved between drafting and writing (a concurrent append): the transaction is redone. */
+class HeadMoved extends Error {}

@@ -69,9 +69,10 @@ CREATE TABLE ledger_parts (
   holder          TEXT NOT NULL,
   head_hash       BYTEA NOT NULL,
   head_seq        BIGINT NOT NULL,
-  lifecycle_mode  TEXT NOT NULL CHECK (lifecycle_mode IN ('anchored', 'onchain')),
-  UNIQUE (gtin, serial)
-);
+  lifecycle_mode  TEXT NOT NULL CHECK (lifecycle_mode IN ('anchored', 'onchain'))
+) WITH (fillfactor = 70); -- room on each page for HOT updates: a part's head changes at every step
+-- part_key = keccak256("/01/{gtin}/21/{serial}") is the identity: looking a part up by GTIN and serial goes
+-- through the primary key, and no second unique index slows every commissioning down.
 
 -- Sealed batches and the anchoring state machine: sealed -> submitted -> confirmed -> final.
 CREATE TABLE ledger_batches (
