@@ -12,7 +12,7 @@ import { PLACE, VIN, openStack, walkParts, type TestStack } from "../helpers/sta
 const run = promisify(execFile);
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
-describe("the auditor", () => {
+describe("the auditor @smoke", () => {
   let stack: TestStack;
   let provider: JsonRpcProvider;
   let part: Bundle;

@@ -16,7 +16,7 @@ interface Vector {
 }
 const { vectors } = JSON.parse(readFileSync(new URL("../fixtures/leaf-vectors.json", import.meta.url), "utf8")) as { vectors: Vector[] };
 
-describe("canonical event encoding v1", () => {
+describe("canonical event encoding v1 @smoke", () => {
   let provider: JsonRpcProvider;
   let registry: Contract;
   before(async () => {
