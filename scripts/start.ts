@@ -4,7 +4,10 @@
  * starts empty again), the anchoring worker, and the HTTP API on PORT (3000).
  * DATABASE_URL switches to a PostgreSQL server; CHAIN_RPC_URL + CHAIN_SIGNER_KEY + contract addresses to a real chain.
  */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
 import {
   LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, makeProvider, startLocalChain, type LocalChain,
@@ -56,11 +59,23 @@ try {
 }
 ledger.worker.start(config.WORKER_INTERVAL_MS);
 
-const app = createApp({ ledger, chainUrl, log });
+const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
+const app = createApp({ ledger, chainUrl, operatorToken, log });
 const server: Server = app.listen(config.PORT, "127.0.0.1", () => {
   const addr = server.address();
   log(`PartLedger API on http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.PORT}/api/v1/health`);
+  if (!config.PLATFORM_ADMIN_TOKEN) log(`operator token for write endpoints: in ${join(config.DATA_DIR, "operator.token")}`);
 });
+
+/** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
+function operatorTokenFile(dataDir: string): string {
+  const file = join(dataDir, "operator.token");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

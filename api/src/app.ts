@@ -1,11 +1,14 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError } from "../../ledger-service/src/index.js";
+import { requireOperator } from "./http/operator-auth.js";
 import { problemHandler, requestId } from "./http/problem.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 
 export interface AppOptions {
   ledger: LedgerService;
+  /** Bearer token of the platform operator, required by the write endpoints. */
+  operatorToken: string;
   chainUrl: string;
   log?: (line: string) => void;
 }
@@ -34,7 +37,7 @@ export function createApp(opts: AppOptions): Express {
     }
     res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...rows[0], anchoring: rows[0]!.pending > 0 ? "pending" : "up to date" } });
   });
-  app.use("/api/v1", ledgerRoutes(opts.ledger));
+  app.use("/api/v1", ledgerRoutes(opts.ledger, requireOperator(opts.operatorToken)));
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

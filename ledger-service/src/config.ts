@@ -21,7 +21,7 @@ export const configSchema = z
     CONFIRMATION_DEPTH: z.coerce.number().int().min(1).max(1000).default(2),
     WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
     LEDGER_MASTER_KEY: z.string().regex(hex32, "must be 32 bytes of hex (64 characters)").optional(),
-    LIFECYCLE_MODE: z.enum(["anchored", "onchain"]).default("anchored"),
+    PLATFORM_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   })
   .superRefine((c, ctx) => {
     if (c.CHAIN_RPC_URL) {

@@ -1,0 +1,88 @@
+import type { Server } from "node:http";
+import { expect } from "chai";
+import { createApp } from "../../api/src/app.js";
+import { makeProvider, newSerial, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
+import { shared } from "../helpers/shared.js";
+import { GTIN, PLACE, VIN, openStack, type TestStack } from "../helpers/stack.js";
+
+const TOKEN = "test-operator-token-0123456789abcdef";
+
+describe("HTTP API /api/v1 (ledger)", () => {
+  let stack: TestStack;
+  let server: Server;
+  let base: string;
+  const call = async (method: string, path: string, body?: unknown, token: string | null = TOKEN) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, type: res.headers.get("content-type") ?? "", json: (await res.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    stack = await openStack();
+    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, log: () => undefined }).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;
+  });
+  after(async () => {
+    server.close();
+    await stack.close();
+  });
+
+  it("reports health: database, chain and anchoring state", async () => {
+    const r = await call("GET", "/health");
+    expect(r.status).to.equal(200);
+    expect((r.json.chain as { status: string }).status).to.equal("up");
+    expect(r.json.database).to.be.oneOf(["pglite", "postgresql"]);
+  });
+
+  it("records a part's whole story over HTTP and serves a bundle that verifies against the chain", async () => {
+    const serial = newSerial();
+    const parts = [{ gtin: GTIN, serial, lot: "L9" }];
+    expect((await call("POST", "/ledger/events", { actorId: "maker", step: "commissioning", parts, place: PLACE })).status).to.equal(201);
+    const rec = await call("POST", "/ledger/events", { actorId: "dealer", step: "receiving", parts: [{ gtin: GTIN, serial }], place: PLACE });
+    expect(rec.status).to.equal(201);
+    expect(rec.json.anchoring).to.equal("pending");
+    const inst = await call("POST", "/ledger/events", { actorId: "shop", step: "installing", parts: [{ gtin: GTIN, serial }], place: PLACE, vin: VIN });
+    expect(inst.status).to.equal(201);
+    await stack.svc.worker.runUntilFinal();
+    const b = await fetch(`${base}/parts/${GTIN}/${serial}/bundle`);
+    expect(b.status).to.equal(200);
+    const bundle = (await b.json()) as Bundle;
+    expect(bundle.events).to.have.length(3);
+    const provider = makeProvider(shared.chainUrl);
+    expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
+    provider.destroy();
+    const proof = await call("GET", `/ledger/events/${bundle.events[0]!.seq}/proof`);
+    expect(proof.status).to.equal(200);
+    expect(proof.json.root).to.equal(bundle.batches.find((x) => x.id === bundle.events[0]!.batchId)!.root);
+  });
+
+  it("answers bad input with problem+json naming the field", async () => {
+    const badGtin = GTIN.slice(0, 13) + ((Number(GTIN[13]) + 1) % 10);
+    const r = await call("POST", "/ledger/events", { actorId: "maker", step: "commissioning", parts: [{ gtin: badGtin, serial: "A1", lot: "L" }], place: PLACE });
+    expect(r.status).to.equal(400);
+    expect(r.type).to.contain("application/problem+json");
+    expect(r.json.code).to.equal("GS1.INVALID_GTIN");
+    expect(r.json.field).to.equal("parts[0].gtin");
+    const unknown = await call("POST", "/ledger/events", { actorId: "maker", step: "commissioning", parts: [], place: PLACE, extra: 1 });
+    expect(unknown.status).to.equal(400);
+    expect(unknown.json.code).to.equal("REQUEST.INVALID");
+    const order = await call("POST", "/ledger/events", { actorId: "dealer", step: "receiving", parts: [{ gtin: GTIN, serial: "NEVERMADE1" }], place: PLACE });
+    expect(order.status).to.equal(409);
+    expect(order.json.code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
+    const who = await call("POST", "/ledger/events", { actorId: "ghost", step: "commissioning", parts: [{ gtin: GTIN, serial: "X1", lot: "L" }], place: PLACE });
+    expect(who.status).to.equal(404);
+    expect(who.json.code).to.equal("LEDGER.UNKNOWN_ACTOR");
+  });
+
+  it("refuses writes without the operator token", async () => {
+    const r = await call("POST", "/ledger/companies", { id: "x", name: "x", kind: "manufacturer" }, null);
+    expect(r.status).to.equal(401);
+    expect(r.json.code).to.equal("AUTH.REQUIRED");
+    const wrong = await call("POST", "/ledger/companies", { id: "x", name: "x", kind: "manufacturer" }, "nope");
+    expect(wrong.status).to.equal(401);
+  });
+});
