@@ -56,8 +56,16 @@ if (args.bundle) {
   provider.destroy();
   print(report, `bundle ${args.bundle}`, performance.now() - started);
 } else {
-  const config = loadConfig();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  let config;
+  let db;
+  try {
+    config = loadConfig();
+    db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  } catch (e) {
+    console.error(`audit: ${(e as Error).message}`);
+    if ((e as { code?: string }).code === "DATABASE.IN_USE") console.error("audit: while npm start runs, ask it instead: GET /api/v1/ledger/audit with the operator token");
+    process.exit(2);
+  }
   const { rows } = await db.sql.query<{ anchor_registry: string; chain_id: number }>("SELECT anchor_registry, chain_id FROM ledger_deployments ORDER BY id DESC LIMIT 1");
   const anchorAddress = config.ANCHOR_REGISTRY_ADDRESS ?? rows[0]?.anchor_registry;
   if (!anchorAddress) usage("the ledger has no deployment recorded and ANCHOR_REGISTRY_ADDRESS is not set");

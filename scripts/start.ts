@@ -49,7 +49,14 @@ if (config.CHAIN_RPC_URL) {
   adminKey = LOCAL_ADMIN_KEY;
 }
 
-const ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId, log });
+let ledger: LedgerService;
+try {
+  ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId, log });
+} catch (e) {
+  console.error(`cannot start: ${(e as Error).message}`);
+  await local?.stop();
+  process.exit(1);
+}
 log(`database: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite in ${config.DATA_DIR}`}`);
 try {
   const ref = await ledger.chainRef();

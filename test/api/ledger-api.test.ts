@@ -78,6 +78,14 @@ describe("HTTP API /api/v1 (ledger)", () => {
     expect(who.json.code).to.equal("LEDGER.UNKNOWN_ACTOR");
   });
 
+  it("runs the whole-ledger audit in-process for the operator", async () => {
+    const r = await call("GET", "/ledger/audit");
+    expect(r.status).to.equal(200);
+    expect(r.json.ok).to.equal(true);
+    expect(r.json.eventsChecked).to.be.greaterThan(0);
+    expect((await call("GET", "/ledger/audit", undefined, null)).status).to.equal(401);
+  });
+
   it("refuses writes without the operator token", async () => {
     const r = await call("POST", "/ledger/companies", { id: "x", name: "x", kind: "manufacturer" }, null);
     expect(r.status).to.equal(401);

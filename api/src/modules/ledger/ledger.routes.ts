@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import type { z } from "zod";
 import type { LedgerService } from "../../../../ledger-service/src/index.js";
-import { Stage, assertGtin14 } from "../../../../ledger-service/src/index.js";
+import { Stage, assertGtin14, auditLedger } from "../../../../ledger-service/src/index.js";
 import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
 import { batchListQuery, batchRangeQuery, partParams, recordEventsBody, registerCompanyBody, seqParams } from "./ledger.schema.js";
@@ -30,6 +30,11 @@ export function ledgerRoutes(svc: LedgerService, operator: RequestHandler): Rout
       b.signature as `0x${string}` | undefined,
     );
     res.status(201).json(result);
+  });
+
+  r.get("/ledger/audit", operator, async (_req, res) => {
+    const chain = await svc.chain.get();
+    res.json(await auditLedger({ db: svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId }));
   });
 
   r.get("/ledger/batches", validate({ query: batchListQuery }), async (_req, res) => {
