@@ -77,6 +77,17 @@ contract PartRegistry is AccessControl {
     }
 
     /**
+     * @notice The current stages of many parts at once (for auditors checking a whole bundle in a few calls).
+     * @param partKeys the part keys.
+     */
+    function stagesOf(bytes32[] calldata partKeys) external view returns (PartLifecycle.Stage[] memory stages) {
+        stages = new PartLifecycle.Stage[](partKeys.length);
+        for (uint256 i = 0; i < partKeys.length; ++i) {
+            stages[i] = _parts[partKeys[i]].stage;
+        }
+    }
+
+    /**
      * @notice The current stage of a part (None if never commissioned).
      * @param partKey the part key.
      */

@@ -114,15 +114,16 @@ try {
   const STREAMS = Number(process.env.BENCH_STREAMS ?? 2);
   let appended = 0;
   let lastReport = performance.now();
-  const progress = (t0: number) => {
-    if (performance.now() - lastReport > 10_000) {
-      lastReport = performance.now();
-      say(`  … ${appended.toLocaleString()} events appended, ${((appended / (lastReport - t0)) * 1000).toFixed(0)}/s`);
-    }
-  };
   async function load(streams: number, events: number): Promise<number> {
-    const pallets = Math.max(2, Math.floor(events / SUB / 2));
+    const pallets = Math.max(1, Math.ceil(events / SUB / 2));
     const t0 = performance.now();
+    const from = appended;
+    const progress = (t0: number) => {
+      if (performance.now() - lastReport > 10_000) {
+        lastReport = performance.now();
+        say(`  … ${appended.toLocaleString()} events appended, ${(((appended - from) / (lastReport - t0)) * 1000).toFixed(0)}/s with ${streams} client(s)`);
+      }
+    };
     const made: Array<Array<{ gtin: string; serial: string }>> = [];
     let next = 0;
     const commission = async () => {
@@ -147,16 +148,20 @@ try {
     return ((pallets * 2 * SUB) / (performance.now() - t0)) * 1000;
   }
   const remaining = TOTAL - 11_000;
-  const single = await load(1, Math.min(100_000, Math.floor(remaining / 4)));
-  const concurrent = await load(STREAMS, remaining - appended);
+  const single = await load(1, Math.min(100_000, Math.ceil(remaining / 4)));
+  const concurrent = await load(STREAMS, Math.max(2 * SUB, remaining - appended));
   const eventsPerSec = concurrent;
 
-  // Baseline: the same rows, inserted raw with pg in multi-row INSERTs of 1,000 rows.
+  // Baseline: the last 50,000 rows, inserted raw with pg in multi-row INSERTs of 1,000 rows into a table holding
+  // every earlier row with the same indexes — the same rows into the same state the ledger appended them to.
   const sample = await db.sql.query<Record<string, unknown>>("SELECT seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields FROM ledger_events ORDER BY seq DESC LIMIT 50000");
+  sample.rows.reverse();
   const raw = new pg.Client({ connectionString: url.toString() });
   raw.on("error", () => undefined);
   await raw.connect();
   await raw.query("CREATE TABLE bench_raw (LIKE ledger_events INCLUDING DEFAULTS INCLUDING INDEXES)");
+  await raw.query("INSERT INTO bench_raw SELECT * FROM ledger_events WHERE seq < $1", [sample.rows[0]!.seq]);
+  await raw.query("VACUUM ANALYZE bench_raw");
   t = performance.now();
   for (let i = 0; i < sample.rows.length; i += SUB) {
     const chunk = sample.rows.slice(i, i + SUB);
@@ -172,7 +177,7 @@ try {
   await raw.end();
   record("eventsPerSecSingleClient", single, `events appended per second, one client (validated, hash-chained, signed per pallet of ${SUB}): ${single.toFixed(0)}/s`);
   record("eventsPerSec", eventsPerSec, `events appended per second, ${STREAMS} concurrent clients, sustained over ${appended.toLocaleString()} events: ${eventsPerSec.toFixed(0)}/s`);
-  record("baselineInsertPerSec", baseline, `baseline: raw multi-row INSERT of the same rows with pg: ${baseline.toFixed(0)}/s → ledger at ${(eventsPerSec / baseline).toFixed(2)}× (target ≥ 0.3×)`);
+  record("baselineInsertPerSec", baseline, `baseline: raw multi-row INSERT of the same 50,000 rows with pg into a table as full as the ledger's: ${baseline.toFixed(0)}/s → ledger at ${(eventsPerSec / baseline).toFixed(2)}× (target ≥ 0.3×)`);
   figures.appendVsBaseline = Number((eventsPerSec / baseline).toFixed(3));
 
   // 5. Seal everything (batches of 10,000) and time proof generation at the stored-event count.
@@ -195,8 +200,7 @@ try {
   const bundle = await svc.bundleForBatches(3, 12);
   const keysInBundle = [...new Set(bundle.events.map((e) => canonicalOf(e.event["partledger:ledger"]).partKey))];
   t = performance.now();
-  const facts = await readChainFacts(ctx.provider, bundle, keysInBundle.slice(0, 0));
-  keysInBundle.forEach((k) => facts.stages.set(k, 0)); // anchored-only parts: PartRegistry holds no stage
+  const facts = await readChainFacts(ctx.provider, bundle, keysInBundle);
   const rpcMs = performance.now() - t;
   t = performance.now();
   const report = checkBundle(bundle, facts);

@@ -97,6 +97,8 @@ describe("PartRegistry", () => {
     const fresh = key(`carton-late-${Date.now()}`);
     await expectRevert(send(reg, dealer, "advance", [[...keys.slice(0, 3), fresh], Stage.Received]), reg.interface, "PartRegistryInvalidTransition", [fresh, Stage.None, Stage.Received]);
     expect(Number(await reg.getFunction("stageOf")(keys[0]))).to.equal(Stage.Commissioned);
+    const stages = await reg.getFunction("stagesOf")([keys[0], fresh, keys[49]]);
+    expect(stages.map(Number)).to.deep.equal([Stage.Commissioned, Stage.None, Stage.Commissioned]);
     await expectRevert(send(reg, maker, "advance", [[], Stage.Commissioned]), reg.interface, "PartRegistryEmptyBatch");
   });
 

@@ -40,6 +40,13 @@ export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, 
     }),
   );
   const stages = new Map<string, number>();
-  await Promise.all(partKeys.map(async (k) => stages.set(k, Number(await partReg.getFunction("stageOf")(k)))));
+  const CHUNK = 2000;
+  await Promise.all(
+    Array.from({ length: Math.ceil(partKeys.length / CHUNK) }, async (_, c) => {
+      const keys = partKeys.slice(c * CHUNK, (c + 1) * CHUNK);
+      const got: bigint[] = await partReg.getFunction("stagesOf")(keys);
+      keys.forEach((k, i) => stages.set(k, Number(got[i])));
+    }),
+  );
   return { chainId, anchors, mayAct, stages };
 }

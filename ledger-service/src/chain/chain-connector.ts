@@ -1,4 +1,3 @@
-import { Wallet } from "ethers";
 import type { Sql } from "../db/sql.js";
 import type { ActorDirectory } from "../ledger/actors.js";
 import { connectChain, syncRoles, type ChainContext } from "./deployment.js";
@@ -24,10 +23,6 @@ export class ChainConnector {
   private rolesDirty = true;
 
   constructor(private readonly opts: ChainConnectorOptions) {}
-
-  get adminAddress(): string {
-    return new Wallet(this.opts.adminKey).address;
-  }
 
   markActorsChanged(): void {
     this.rolesDirty = true;
