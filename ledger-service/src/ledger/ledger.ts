@@ -69,8 +69,9 @@ export interface LedgerOptions {
 
 /**
  * Accepts lifecycle events: validates them, enforces the transition table and roles, links each to its part's
- * previous event, has the acting company sign the submission and appends it — all in one transaction. Sealing
- * and anchoring happen elsewhere (Sealer, AnchorWorker); an accepted event is reported as "anchoring pending".
+ * previous event and has the acting company sign the submission (all before taking the ledger lock), then
+ * appends it in one short transaction. Sealing and anchoring happen elsewhere (Sealer, AnchorWorker); an
+ * accepted event is reported as "anchoring pending".
  */
 export class Ledger {
   private readonly clock: () => number;
