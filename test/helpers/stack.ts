@@ -14,6 +14,8 @@ export interface TestStack {
   svc: LedgerService;
   config: Config;
   chainUrl: string;
+  /** The test database's URL when running against a PostgreSQL server. */
+  databaseUrl?: string | undefined;
   maker: { id: string; address: string };
   dealer: { id: string; address: string };
   shop: { id: string; address: string };
@@ -43,7 +45,7 @@ export async function openStack(
   const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: opts.makerMode ?? "anchored" });
   const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: opts.makerMode ?? "anchored" });
   return {
-    svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl,
+    svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl, databaseUrl: database.url,
     async close() {
       await svc.close();
       await database.drop();

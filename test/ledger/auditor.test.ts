@@ -150,6 +150,14 @@ describe("the auditor @smoke", () => {
   });
 
   describe("--all: recomputes every batch from the database", () => {
+    it("npm run audit -- --all against a PostgreSQL ledger (runs when DATABASE_URL is set)", async function () {
+      if (!stack.databaseUrl) this.skip(); // an in-memory PGlite cannot be opened by a second process
+      this.timeout(60_000);
+      const env = { ...process.env, DATABASE_URL: stack.databaseUrl, LEDGER_MASTER_KEY: stack.config.LEDGER_MASTER_KEY! };
+      const ok = await run(process.execPath, ["--import", "tsx", "scripts/audit.ts", "--all", "--rpc", shared.chainUrl], { env });
+      expect(ok.stdout).to.match(/OK: ledger — \d+ events/);
+    });
+
     it("passes on an untouched ledger", async () => {
       const chain = await stack.svc.chain.get();
       const r = await auditLedger({ db: stack.svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId });

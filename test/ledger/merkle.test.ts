@@ -36,6 +36,19 @@ describe("Merkle trees and proofs", () => {
     }
   });
 
+  it("builds every tree size from 1 to 2,048 and proves its first, last and random leaves", () => {
+    const pool = new Uint8Array(randomBytes(32 * 2048));
+    for (let n = 1; n <= 2048; n++) {
+      const leaves = Array.from({ length: n }, (_, i) => pool.subarray(((i + n) % 2048) * 32, ((i + n) % 2048) * 32 + 32));
+      const { root, flat } = buildTree(leaves);
+      for (const i of new Set([0, n - 1, Math.floor(random() * n)])) {
+        const proof = proofFromFlat(flat, n, i);
+        expect(proof.length, `n=${n} i=${i}`).to.be.at.most(Math.ceil(Math.log2(n)));
+        expect(verifyProof(leaves[i]!, proof, root), `n=${n} i=${i} seed=${seed}`).to.equal(true);
+      }
+    }
+  });
+
   it("proves every leaf with at most ⌈log2 n⌉ hashes, and rejects a wrong leaf", () => {
     for (const n of sizes) {
       const leaves = Array.from({ length: n }, () => new Uint8Array(randomBytes(32)));
