@@ -3,7 +3,7 @@ import type { Sql } from "../db/sql.js";
 import { AppError } from "../errors.js";
 import type { Hex } from "../events/bytes.js";
 import type { Actor } from "../ledger/actors.js";
-import { loadArtifact } from "./artifacts.js";
+import { loadArtifact, type Artifact } from "./artifacts.js";
 import { sendAndWait } from "./tx-sender.js";
 
 export const ROLE_OF_KIND = {
@@ -80,14 +80,8 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
   }
   if (!opts.local) throw new AppError("CHAIN.NO_CONTRACT", "no contract addresses configured for this chain: set ANCHOR_REGISTRY_ADDRESS and PART_REGISTRY_ADDRESS", 500);
 
-  const deploy = async (art: typeof anchorArt) => {
-    const req = await new ContractFactory(art.abi as never, art.bytecode, admin).getDeployTransaction(admin.address);
-    return (await sendAndWait(admin, req)).contractAddress!;
-  };
-  const addresses = { anchorRegistry: await deploy(anchorArt), partRegistry: await deploy(partArt) };
+  const addresses = await deployContracts(admin);
   const ctx = at(addresses, Boolean(last));
-  const anchorerRole = await ctx.anchorRegistry.getFunction("ANCHORER_ROLE")();
-  await sendAndWait(admin, { to: addresses.anchorRegistry, data: ctx.anchorRegistry.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]) });
   const genesis = (await provider.getBlock(0))?.hash ?? "";
   await opts.db.transaction(async (tx) => {
     await tx.query("INSERT INTO ledger_deployments (chain_id, genesis_hash, anchor_registry, part_registry) VALUES ($1, $2, $3, $4)", [
@@ -105,6 +99,23 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
       (last ? "; every batch will be anchored again" : ""),
   );
   return ctx;
+}
+
+/**
+ * Deploys AnchorRegistry and PartRegistry with `admin` as their admin and as the anchorer
+ * (`npm run deploy` for a real chain; the local chain gets this automatically).
+ */
+export async function deployContracts(admin: Wallet): Promise<{ anchorRegistry: Hex; partRegistry: Hex }> {
+  const deploy = async (art: Artifact) => {
+    const req = await new ContractFactory(art.abi as never, art.bytecode, admin).getDeployTransaction(admin.address);
+    return getAddress((await sendAndWait(admin, req)).contractAddress!) as Hex;
+  };
+  const anchorArt = loadArtifact("AnchorRegistry");
+  const addresses = { anchorRegistry: await deploy(anchorArt), partRegistry: await deploy(loadArtifact("PartRegistry")) };
+  const anchor = new Contract(addresses.anchorRegistry, anchorArt.abi as never, admin);
+  const anchorerRole = await anchor.getFunction("ANCHORER_ROLE")();
+  await sendAndWait(admin, { to: addresses.anchorRegistry, data: anchor.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]) });
+  return addresses;
 }
 
 /**
