@@ -3,7 +3,13 @@ import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError } from "../../ledger-service/src/index.js";
 import { requireOperator } from "./http/operator-auth.js";
 import { problemHandler, requestId } from "./http/problem.js";
+import { requireCompany } from "./http/company-auth.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
+import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
+import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
+import { OrgsService } from "./modules/orgs/orgs.service.js";
+import { partsRoutes } from "./modules/parts/parts.routes.js";
+import { PartsService } from "./modules/parts/parts.service.js";
 
 export interface AppOptions {
   ledger: LedgerService;
@@ -37,7 +43,12 @@ export function createApp(opts: AppOptions): Express {
     }
     res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...rows[0], anchoring: rows[0]!.pending > 0 ? "pending" : "up to date" } });
   });
-  app.use("/api/v1", ledgerRoutes(opts.ledger, requireOperator(opts.operatorToken)));
+  const operator = requireOperator(opts.operatorToken);
+  const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger);
+  const as = (...kinds: Parameters<typeof requireCompany>[1][]) => requireCompany(orgs, ...kinds);
+  app.use("/api/v1", ledgerRoutes(opts.ledger, operator));
+  app.use("/api/v1", orgsRoutes(orgs, operator, as()));
+  app.use("/api/v1", partsRoutes(new PartsService(opts.ledger), as));
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

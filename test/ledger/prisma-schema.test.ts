@@ -8,6 +8,7 @@ import { freshDatabase } from "../helpers/database.js";
  */
 const PG_TYPE: Record<string, string> = {
   String: "text", Int: "integer", BigInt: "bigint", Bytes: "bytea", DateTime: "timestamp with time zone", Boolean: "boolean",
+  Float: "double precision", "String[]": "ARRAY", "@db.Char": "character", "@db.Date": "date",
 };
 
 interface ModelField {
@@ -24,9 +25,10 @@ function parseModels(): Map<string, { model: string; fields: ModelField[] }> {
     const table = /@@map\("([^"]+)"\)/.exec(body!)?.[1] ?? model!;
     const fields: ModelField[] = [];
     for (const line of body!.split("\n").map((l) => l.trim())) {
-      const m = /^(\w+)\s+(\w+)(\?)?(.*)$/.exec(line);
+      const m = /^(\w+)\s+(\w+(?:\[\])?)(\?)?(.*)$/.exec(line);
       if (!m || line.startsWith("@@") || line.startsWith("//")) continue;
-      fields.push({ column: /@map\("([^"]+)"\)/.exec(m[4]!)?.[1] ?? m[1]!, type: m[2]!, nullable: m[3] === "?" });
+      const native = /(@db\.(?:Char|Date))\b/.exec(m[4]!)?.[1];
+      fields.push({ column: /@map\("([^"]+)"\)/.exec(m[4]!)?.[1] ?? m[1]!, type: native ?? m[2]!, nullable: m[3] === "?" });
     }
     tables.set(table, { model: model!, fields });
   }

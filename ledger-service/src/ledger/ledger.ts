@@ -58,6 +58,16 @@ export interface AppendResult {
   anchoring: "pending";
 }
 
+export interface AppendOptions {
+  /** The company's own signature over the digest `prepare` returned; without it the platform-kept key signs. */
+  signature?: Hex | undefined;
+  /**
+   * A step of the caller's workflow to run inside the append's transaction, after the events are written:
+   * both commit or neither does. It may run more than once (the append is retried when a part moved).
+   */
+  within?: (tx: Sql, result: AppendResult) => Promise<void>;
+}
+
 export interface LedgerOptions {
   db: Sql;
   actors: ActorDirectory;
@@ -167,7 +177,8 @@ export class Ledger {
    * Appends the events of `input` atomically. With `signature`, it must be the actor's own signature over the
    * digest `prepare` returned; without, the platform-kept key signs. Either everything is appended or nothing.
    */
-  async append(input: RecordInput, signature?: Hex): Promise<AppendResult> {
+  async append(input: RecordInput, options: AppendOptions | Hex = {}): Promise<AppendResult> {
+    const { signature, within } = typeof options === "string" ? { signature: options, within: undefined } : options;
     // Everything read through Prisma happens before the transaction: embedded PGlite has one connection.
     const actor = await this.opts.actors.get(input.actorId);
     const signer = signature ? null : await this.signerOf(actor);
@@ -179,7 +190,11 @@ export class Ledger {
       const sig = signature ?? (await signer!.signDigest(draft.digest));
       this.assertSignedBy(draft, sig);
       try {
-        return await this.opts.db.transaction((tx) => this.write(tx, draft, sig));
+        return await this.opts.db.transaction(async (tx) => {
+          const result = await this.write(tx, draft, sig);
+          await within?.(tx, result);
+          return result;
+        });
       } catch (e) {
         if (!(e instanceof HeadMoved)) throw e;
         // Another append moved one of these parts after this draft was made. Draft again (which also reports

@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+export const registerCompanyBody = z
+  .object({
+    name: z.string().trim().min(2).max(200),
+    uscc: z.string(),
+    kind: z.enum(["manufacturer", "distributor", "repair_shop"]),
+    regionCode: z.string().regex(/^\d{6}$/, "a 6-digit GB/T 2260 region code"),
+    /** GCJ-02 coordinates of the company's main site. */
+    location: z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }).strict(),
+    /** The company's own EVM address when it signs its ledger events itself. */
+    address: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+    lifecycleMode: z.enum(["anchored", "onchain"]).optional(),
+  })
+  .strict();
+
+export type RegisterCompany = z.infer<typeof registerCompanyBody>;

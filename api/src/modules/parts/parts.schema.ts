@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+const partRef = z.object({ gtin: z.string(), serial: z.string() }).strict();
+const locationId = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "1-40 letters, digits or _.-").optional();
+
+export const mintBody = z
+  .object({
+    gtin: z.string(),
+    lot: z.string(),
+    productionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD"),
+    count: z.number().int().min(1).max(10_000, "at most 10,000 identities per request"),
+    locationId,
+  })
+  .strict();
+
+export const receiptBody = z.object({ parts: z.array(partRef).min(1).max(10_000), locationId }).strict();
+
+export const installationBody = z.object({ gtin: z.string(), serial: z.string(), vin: z.string(), locationId }).strict();
+
+export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, "8-128 letters, digits or _.:-");
+
+export type MintBody = z.infer<typeof mintBody>;
+export type ReceiptBody = z.infer<typeof receiptBody>;
+export type InstallationBody = z.infer<typeof installationBody>;

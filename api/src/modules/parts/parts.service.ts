@@ -1,0 +1,122 @@
+import { createHash, randomBytes } from "node:crypto";
+import { AppError, Stage, assertGtin14, newSerial, type AppendResult, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { assertLot } from "../../../../ledger-service/src/gs1/serial.js";
+import type { Sql } from "../../../../ledger-service/src/db/sql.js";
+import type { Company } from "../orgs/orgs.service.js";
+import { partsRepository } from "./parts.repository.js";
+import type { InstallationBody, MintBody, ReceiptBody } from "./parts.schema.js";
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+class KeyTaken extends Error {}
+
+/**
+ * Minting, receiving and installing through the ledger. A request with an Idempotency-Key stores its response in
+ * the same transaction as its ledger events: the same key and body answers the stored response, the same key
+ * with another body is refused, and a crash at any point leaves either both or neither.
+ */
+export class PartsService {
+  constructor(private readonly ledger: LedgerService) {}
+
+  private get db(): Sql {
+    return this.ledger.db.sql;
+  }
+
+  mint(company: Company, body: MintBody, key?: string): Promise<Reply> {
+    const gtin = assertGtin14(body.gtin, "gtin");
+    const lot = assertLot(body.lot, "lot");
+    const produced = Date.parse(`${body.productionDate}T00:00:00+08:00`);
+    if (Number.isNaN(produced) || new Date(produced + 8 * 3600_000).toISOString().slice(0, 10) !== body.productionDate) {
+      throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is not a calendar date`, 400, { field: "productionDate" });
+    }
+    if (produced > Date.now() + 86_400_000) throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is in the future`, 400, { field: "productionDate" });
+    return this.idempotent(company, "mint", body, key, async (within) => {
+      const serials = new Set<string>();
+      while (serials.size < body.count) serials.add(newSerial());
+      const runId = `run_${randomBytes(8).toString("hex")}`;
+      const list = [...serials];
+      let result!: AppendResult;
+      await this.ledger.ledger.append(
+        { actorId: company.id, step: Stage.Commissioned, parts: list.map((serial) => ({ gtin, serial, lot })), place: this.place(company, body.locationId ?? "FACTORY") },
+        {
+          within: async (tx, r) => {
+            result = r;
+            await partsRepository.insertMintRun(tx, { id: runId, companyId: company.id, gtin, lot, productionDate: body.productionDate, serials: list, submissionId: r.submissionId });
+            await within(tx, { status: 201, body: this.mintReply(runId, gtin, lot, body.productionDate, list, r) });
+          },
+        },
+      );
+      return { status: 201, body: this.mintReply(runId, gtin, lot, body.productionDate, list, result) };
+    });
+  }
+
+  receive(company: Company, body: ReceiptBody, key?: string): Promise<Reply> {
+    return this.idempotent(company, "receive", body, key, async (within) => {
+      let reply!: Reply;
+      await this.ledger.ledger.append(
+        { actorId: company.id, step: Stage.Received, parts: body.parts, place: this.place(company, body.locationId ?? "WAREHOUSE") },
+        {
+          within: async (tx, r) => {
+            reply = { status: 201, body: { received: r.events.length, submissionId: r.submissionId, firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring } };
+            await within(tx, reply);
+          },
+        },
+      );
+      return reply;
+    });
+  }
+
+  install(company: Company, body: InstallationBody, key?: string): Promise<Reply> {
+    return this.idempotent(company, "install", body, key, async (within) => {
+      let reply!: Reply;
+      await this.ledger.ledger.append(
+        { actorId: company.id, step: Stage.Installed, parts: [{ gtin: body.gtin, serial: body.serial }], place: this.place(company, body.locationId ?? "WORKSHOP"), vin: body.vin },
+        {
+          within: async (tx, r) => {
+            reply = { status: 201, body: { installed: { gtin: body.gtin, serial: body.serial }, seq: r.firstSeq, submissionId: r.submissionId, anchoring: r.anchoring } };
+            await within(tx, reply);
+          },
+        },
+      );
+      return reply;
+    });
+  }
+
+  private place(company: Company, locationId: string) {
+    return { regionCode: company.regionCode, locationId };
+  }
+
+  private mintReply(runId: string, gtin: string, lot: string, productionDate: string, serials: string[], r: AppendResult) {
+    return { runId, gtin, lot, productionDate, count: serials.length, serials, submissionId: r.submissionId, firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring };
+  }
+
+  /** Runs `work` once per (company, key): `work` stores its reply through `within` inside its own transaction. */
+  private async idempotent(
+    company: Company, op: string, body: unknown, key: string | undefined,
+    work: (within: (tx: Sql, reply: Reply) => Promise<void>) => Promise<Reply>,
+  ): Promise<Reply> {
+    if (!key) return work(async () => undefined);
+    const hash = createHash("sha256").update(`${op}\n${JSON.stringify(body)}`).digest("hex");
+    const replay = async (): Promise<Reply | null> => {
+      const stored = await partsRepository.storedResponse(this.db, company.id, key);
+      if (!stored) return null;
+      if (stored.requestHash !== hash) {
+        throw new AppError("IDEMPOTENCY.KEY_REUSED", `Idempotency-Key ${key} was used for a different request; use a new key for a new request`, 422, { field: "Idempotency-Key" });
+      }
+      return { status: stored.statusCode, body: stored.response };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+    try {
+      return await work(async (tx, reply) => {
+        if (!(await partsRepository.claimKey(tx, company.id, key, hash, reply.status, reply.body))) throw new KeyTaken();
+      });
+    } catch (e) {
+      if (!(e instanceof KeyTaken)) throw e;
+      return (await replay())!; // a concurrent request with the same key won; answer what it answered
+    }
+  }
+}
