@@ -67,7 +67,8 @@ try {
 ledger.worker.start(config.WORKER_INTERVAL_MS);
 
 const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
-const app = createApp({ ledger, chainUrl, operatorToken, log });
+const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
+const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, log });
 const server: Server = app.listen(config.PORT, "127.0.0.1", () => {
   const addr = server.address();
   log(`PartLedger API on http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.PORT}/api/v1/health`);

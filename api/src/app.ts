@@ -8,6 +8,8 @@ import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
 import { OrgsService } from "./modules/orgs/orgs.service.js";
+import { labelsRoutes } from "./modules/labels/labels.routes.js";
+import { LabelsService } from "./modules/labels/labels.service.js";
 import { partsRoutes } from "./modules/parts/parts.routes.js";
 import { PartsService } from "./modules/parts/parts.service.js";
 
@@ -15,6 +17,8 @@ export interface AppOptions {
   ledger: LedgerService;
   /** Bearer token of the platform operator, required by the write endpoints. */
   operatorToken: string;
+  /** Scheme and host printed in label QR codes (where phones reach the verification page). */
+  publicBaseUrl: string;
   chainUrl: string;
   log?: (line: string) => void;
 }
@@ -49,6 +53,7 @@ export function createApp(opts: AppOptions): Express {
   app.use("/api/v1", ledgerRoutes(opts.ledger, operator));
   app.use("/api/v1", orgsRoutes(orgs, operator, as()));
   app.use("/api/v1", partsRoutes(new PartsService(opts.ledger), as));
+  app.use("/api/v1", labelsRoutes(new LabelsService(opts.ledger, opts.publicBaseUrl), as("manufacturer")));
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

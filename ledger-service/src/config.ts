@@ -10,6 +10,8 @@ export const configSchema = z
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
     DATA_DIR: z.string().min(1).default("./data"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Where phones reach the verification page: the host printed in every label's QR code. */
+    PUBLIC_BASE_URL: z.string().url().optional(),
     CHAIN_RPC_URL: z.string().url().optional(),
     CHAIN_ID: z.coerce.number().int().min(1).optional(),
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),

@@ -12,6 +12,7 @@ import { KeyVault } from "./ledger/key-vault.js";
 import { Ledger } from "./ledger/ledger.js";
 import { batchRangeBundle, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
+import { ledgerStore } from "./ledger/ledger-store.js";
 
 export interface LedgerServiceOptions {
   config: Config;
@@ -86,6 +87,12 @@ export class LedgerService {
   async chainRef() {
     const c = await this.chain.get();
     return { chainId: c.chainId, addresses: c.addresses };
+  }
+
+  /** A part's history as stored (newest last), or null when the part is not on the ledger. */
+  async history(gtin: string, serial: string) {
+    const head = await ledgerStore.partByIdentity(this.db.sql, gtin, serial);
+    return head ? { head, events: await ledgerStore.eventsOfPart(this.db.sql, head.partKey) } : null;
   }
 
   proof(seq: number) {

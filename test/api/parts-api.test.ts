@@ -3,10 +3,16 @@ import { expect } from "chai";
 import { createApp } from "../../api/src/app.js";
 import { usccCheckCharacter } from "../../api/src/modules/orgs/uscc.js";
 import { AI21_PATTERN } from "../../ledger-service/src/gs1/serial.js";
+import jsqrModule from "jsqr";
+import { PNG } from "pngjs";
+import { labelSigner } from "../../ledger-service/src/events/label-signature.js";
+import { parseDigitalLink } from "../../ledger-service/src/gs1/digital-link.js";
 import { makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
 import { GTIN, VIN, openStack, type TestStack } from "../helpers/stack.js";
 
+// jsqr is CommonJS: its function is the module itself at run time, `default` in its types.
+const jsQR: typeof jsqrModule.default = (jsqrModule as unknown as { default?: typeof jsqrModule.default }).default ?? (jsqrModule as unknown as typeof jsqrModule.default);
 const OPERATOR = "test-operator-token-0123456789abcdef";
 const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 
@@ -27,7 +33,7 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
 
   before(async () => {
     stack = await openStack();
-    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, log: () => undefined }).listen(0, "127.0.0.1");
+    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: "https://pl.example.cn", log: () => undefined }).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;
     const companies = [
@@ -124,5 +130,51 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     const provider = makeProvider(shared.chainUrl);
     expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
     provider.destroy();
+  });
+
+  describe("QR labels", () => {
+    let run: Record<string, any>;
+    before(async () => {
+      run = (await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L-QR", productionDate: "2026-11-22", count: 30 })).json;
+    });
+    const get = (path: string, token: string) => fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
+
+    it("a PNG QR code decodes back to the signed Digital Link URI, and the signature recovers the manufacturer", async () => {
+      const serial = run.serials[3] as string;
+      const res = await get(`/parts/${GTIN}/${serial}/label.png`, keys.maker!);
+      expect(res.status).to.equal(200);
+      expect(res.headers.get("content-type")).to.equal("image/png");
+      const png = PNG.sync.read(Buffer.from(await res.arrayBuffer()));
+      const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+      expect(code, "QR decoded").to.not.equal(null);
+      const uri = new URL(code!.data);
+      expect(`${uri.origin}${uri.pathname}`).to.equal(`https://pl.example.cn/01/${GTIN}/21/${serial}`);
+      expect(uri.searchParams.get("10")).to.equal("L-QR");
+      const link = parseDigitalLink(GTIN, serial, Object.fromEntries(uri.searchParams));
+      const me = (await call("GET", "/companies/me", keys.maker!)).json;
+      expect(labelSigner(link)).to.equal(me.address);
+      // The same signature on another serial (a code never issued) recovers someone else.
+      expect(labelSigner({ ...link, serial: "FORGED0000000001" })).to.not.equal(me.address);
+    });
+
+    it("serves SVG, and an A4 PDF sheet of the whole run (24 labels a page, readable text under each)", async () => {
+      const svg = await get(`/parts/${GTIN}/${run.serials[0]}/label.svg`, keys.maker!);
+      expect(svg.headers.get("content-type")).to.contain("image/svg+xml");
+      expect(await svg.text()).to.contain("<svg");
+      const pdf = await get(`/mint/${run.runId}/labels.pdf`, keys.maker!);
+      expect(pdf.status).to.equal(200);
+      const text = Buffer.from(await pdf.arrayBuffer()).toString("latin1");
+      expect(text.startsWith("%PDF-1.4")).to.equal(true);
+      expect(text).to.contain("/Count 2");
+      for (const serial of [run.serials[0], run.serials[29]]) expect(text).to.contain(`(SN ${serial})`);
+      expect(text.trimEnd().endsWith("%%EOF")).to.equal(true);
+    });
+
+    it("prints labels only for the manufacturer that minted the part", async () => {
+      expect((await get(`/parts/${GTIN}/${run.serials[0]}/label.png`, keys.dealer!)).status).to.equal(403);
+      const other = await call("POST", "/companies", OPERATOR, { name: "另一家制造商", uscc: uscc("91310115MA1K00003"), kind: "manufacturer", regionCode: "310115", location: { lng: 121.5, lat: 31.2 } });
+      expect((await get(`/parts/${GTIN}/${run.serials[0]}/label.png`, other.json.apiKey)).status).to.equal(404);
+      expect((await get(`/mint/${run.runId}/labels.pdf`, other.json.apiKey)).status).to.equal(404);
+    });
   });
 });
