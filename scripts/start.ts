@@ -68,7 +68,7 @@ ledger.worker.start(config.WORKER_INTERVAL_MS);
 
 const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
-const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, log });
+const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, log });
 const server: Server = app.listen(config.PORT, "127.0.0.1", () => {
   const addr = server.address();
   log(`PartLedger API on http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.PORT}/api/v1/health`);

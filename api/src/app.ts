@@ -11,6 +11,9 @@ import { OrgsService } from "./modules/orgs/orgs.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { partsRoutes } from "./modules/parts/parts.routes.js";
+import { verifyRoutes } from "./modules/verify/verify.routes.js";
+import { VerifyService } from "./modules/verify/verify.service.js";
+import { rateLimit } from "./http/rate-limit.js";
 import { PartsService } from "./modules/parts/parts.service.js";
 
 export interface AppOptions {
@@ -19,6 +22,8 @@ export interface AppOptions {
   operatorToken: string;
   /** Scheme and host printed in label QR codes (where phones reach the verification page). */
   publicBaseUrl: string;
+  /** Scans a minute per client on the public resolver (default 120). */
+  scanRatePerMinute?: number;
   chainUrl: string;
   log?: (line: string) => void;
 }
@@ -54,6 +59,7 @@ export function createApp(opts: AppOptions): Express {
   app.use("/api/v1", orgsRoutes(orgs, operator, as()));
   app.use("/api/v1", partsRoutes(new PartsService(opts.ledger), as));
   app.use("/api/v1", labelsRoutes(new LabelsService(opts.ledger, opts.publicBaseUrl), as("manufacturer")));
+  app.use(verifyRoutes(new VerifyService(opts.ledger), orgs, rateLimit(opts.scanRatePerMinute ?? 120)));
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

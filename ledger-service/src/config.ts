@@ -12,6 +12,7 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Where phones reach the verification page: the host printed in every label's QR code. */
     PUBLIC_BASE_URL: z.string().url().optional(),
+    SCAN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     CHAIN_RPC_URL: z.string().url().optional(),
     CHAIN_ID: z.coerce.number().int().min(1).optional(),
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),

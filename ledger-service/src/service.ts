@@ -52,6 +52,7 @@ export class LedgerService {
     readonly chain: ChainConnector,
     readonly worker: AnchorWorker,
     private readonly ownsDb: boolean,
+    private readonly vault: KeyVault,
   ) {}
 
   static async open(opts: LedgerServiceOptions): Promise<LedgerService> {
@@ -73,7 +74,7 @@ export class LedgerService {
       db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH, lifecycle: new LifecycleWriter(db.sql, actors),
       ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
     });
-    return new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database);
+    return new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);
   }
 
   /** Registers a company and grants its role on chain (now, or when the chain is next reachable). */
@@ -93,6 +94,25 @@ export class LedgerService {
   async history(gtin: string, serial: string) {
     const head = await ledgerStore.partByIdentity(this.db.sql, gtin, serial);
     return head ? { head, events: await ledgerStore.eventsOfPart(this.db.sql, head.partKey) } : null;
+  }
+
+  /** The private fields of an event (e.g. an installation's VIN), decrypted; null when it has none. */
+  async privateFields(structHash: string): Promise<Record<string, string> | null> {
+    const { rows } = await this.db.sql.query<{ ciphertext: Uint8Array }>(
+      "SELECT ciphertext FROM ledger_private_fields WHERE struct_hash = decode($1, 'hex')",
+      [structHash.slice(2)],
+    );
+    if (!rows[0]) return null;
+    return (JSON.parse(this.vault.open(rows[0].ciphertext, `private:${structHash}`).toString("utf8")) as { fields: Record<string, string> }).fields;
+  }
+
+  /** Anchoring state of batches by id, with the chain head the worker saw last (no RPC per call). */
+  async batchStates(ids: number[]) {
+    const { rows } = await this.db.sql.query<{ id: number; status: string; tx_hash: string | null; block_number: number | null }>(
+      "SELECT id, status, tx_hash, block_number FROM ledger_batches WHERE id = ANY($1::bigint[])",
+      [ids],
+    );
+    return { batches: new Map(rows.map((r) => [r.id, r])), chainHead: this.worker.lastHead };
   }
 
   proof(seq: number) {

@@ -37,6 +37,8 @@ export interface TickReport {
  * whether a batch id is already anchored before anything new is signed.
  */
 export class AnchorWorker {
+  /** The chain's block number as of the last tick that reached the chain (for confirmation counts). */
+  lastHead: number | null = null;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
@@ -50,6 +52,7 @@ export class AnchorWorker {
     for (const b of sealed) await this.opts.fault?.("after-seal", b.id);
     try {
       const chain = await this.opts.chain.get();
+      this.lastHead = await chain.provider.getBlockNumber();
       for (const batch of await batchStore.unfinished(this.opts.db)) {
         const to = await this.step(chain, batch);
         if (to !== batch.status) report.moved.push({ batchId: batch.id, from: batch.status, to });

@@ -24,6 +24,8 @@ export function digitalLinkUri(base: string, link: PartLink): string {
 
 /** Parses and validates the path + query of a Digital Link URI; a bad one is an error naming what is wrong. */
 export function parseDigitalLink(gtin: string, serial: string, query: Record<string, unknown>): PartLink {
+  assertGtin14(gtin, "gtin");
+  assertSerial(serial, "serial");
   const lot = query["10"];
   const signature = query.s;
   if (lot !== undefined && typeof lot !== "string") throw new AppError("GS1.INVALID_LINK", "the lot (10=) may appear once", 400, { field: "10" });
@@ -31,8 +33,8 @@ export function parseDigitalLink(gtin: string, serial: string, query: Record<str
     throw new AppError("GS1.INVALID_LINK", "the label signature (s=) must be 86 base64url characters", 400, { field: "s" });
   }
   return {
-    gtin: assertGtin14(gtin, "gtin"),
-    serial: assertSerial(serial, "serial"),
+    gtin,
+    serial,
     ...(lot !== undefined ? { lot: assertLot(lot, "lot") } : {}),
     ...(signature !== undefined ? { signature } : {}),
   };

@@ -1,0 +1,41 @@
+import { Router, type RequestHandler } from "express";
+import { AppError } from "../../../../ledger-service/src/index.js";
+import { parseDigitalLink } from "../../../../ledger-service/src/gs1/digital-link.js";
+import type { OrgsService } from "../orgs/orgs.service.js";
+import { renderVerifyPage, type Lang } from "./verify.page.js";
+import type { VerifyService } from "./verify.service.js";
+
+function location(raw: unknown): { lng: number; lat: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = typeof raw === "string" ? /^(-?\d{1,3}(?:\.\d+)?),(-?\d{1,2}(?:\.\d+)?)$/.exec(raw) : null;
+  if (!m) throw new AppError("VERIFY.INVALID_LOCATION", `loc must be "lng,lat" in GCJ-02 degrees, got ${JSON.stringify(raw)}`, 400, { field: "loc" });
+  return { lng: Number(m[1]), lat: Number(m[2]) };
+}
+
+/**
+ * The GS1 Digital Link resolver: `GET /01/{gtin}/21/{serial}?10={lot}&s={signature}` answers the verification page
+ * (Simplified Chinese by default, `lang=en` for English) or, with `Accept: application/json`, the verdict as JSON.
+ * Public and rate-limited; a logged-in company (Bearer API key) is recorded as the scanner.
+ */
+export function verifyRoutes(verify: VerifyService, orgs: OrgsService, limit: RequestHandler): Router {
+  const r = Router();
+  r.get("/01/:gtin/21/:serial", limit, async (req, res) => {
+    const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
+    const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
+    const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";
+    const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
+    const key = /^Bearer (pl_[A-Za-z0-9_-]{20,})$/.exec(req.header("authorization") ?? "")?.[1];
+    const company = key ? ((await orgs.authenticate(key)) ?? undefined) : undefined;
+    const verdict = await verify.scan(link, { company, location: location(loc) });
+    res.setHeader("Cache-Control", "no-store");
+    res.vary("Accept");
+    if (wantsJson) {
+      res.json(verdict);
+      return;
+    }
+    const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
+    params.set("lang", lang === "zh" ? "en" : "zh");
+    res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
+  });
+  return r;
+}

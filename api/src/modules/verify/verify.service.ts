@@ -1,0 +1,131 @@
+import { Stage, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
+import { labelSigner } from "../../../../ledger-service/src/events/label-signature.js";
+import type { PartLink } from "../../../../ledger-service/src/gs1/digital-link.js";
+import type { Company } from "../orgs/orgs.service.js";
+import { coarse, distanceMetres } from "./geo.js";
+import { verifyRepository } from "./verify.repository.js";
+
+export type VerdictCode = "GENUINE" | "GENUINE_PENDING_ANCHOR" | "UNKNOWN" | "ALREADY_INSTALLED" | "SUSPECT_CLONE";
+
+export interface TimelineStep {
+  seq: number;
+  step: "commissioning" | "receiving" | "installing";
+  at: string;
+  by: { name: string; kind: string; address: string };
+  place: string;
+  vin?: string;
+  anchor: { status: "final" | "pending"; batchId: number | null; txHash: string | null; confirmations: number | null };
+}
+
+export interface Verdict {
+  verdict: VerdictCode;
+  reason: string;
+  part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null };
+  timeline: TimelineStep[];
+  scannedAt: string;
+}
+
+export interface ScanContext {
+  company?: Company | undefined;
+  location?: { lng: number; lat: number } | undefined;
+  now?: Date;
+}
+
+/** Faster than any train between two scans of one physical label: two labels. */
+const MAX_PLAUSIBLE_KMH = 350;
+const MIN_CLONE_DISTANCE_M = 50_000;
+const STEPS = { [Stage.Commissioned]: "commissioning", [Stage.Received]: "receiving", [Stage.Installed]: "installing" } as const;
+
+export const maskVin = (vin: string) => vin.slice(0, 3) + "*".repeat(vin.length - 7) + vin.slice(-4);
+
+/**
+ * The repair shop's scan: the part's custody history from the ledger, each step's anchoring state, and a
+ * verdict with a stable reason code. Copied labels are caught from custody and from where and when the same
+ * serial was scanned before, not from a scan counter.
+ */
+export class VerifyService {
+  private names = new Map<string, { name: string; kind: string }>();
+
+  constructor(private readonly ledger: LedgerService) {}
+
+  async scan(link: PartLink, ctx: ScanContext = {}): Promise<Verdict> {
+    const now = ctx.now ?? new Date();
+    const partKey = partKeyOf(link.gtin, link.serial);
+    const verdict = await this.judge(link, partKey, ctx, now);
+    const where = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
+    await verifyRepository.record(this.ledger.db.sql, {
+      partKey, at: now, lng: where ? coarse(where.lng) : null, lat: where ? coarse(where.lat) : null, companyId: ctx.company?.id ?? null, verdict: verdict.verdict,
+    });
+    return verdict;
+  }
+
+  private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Verdict> {
+    const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null }, timeline: [], scannedAt: now.toISOString() };
+    const history = await this.ledger.history(link.gtin, link.serial);
+    if (!history || history.events.length === 0) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
+    const maker = history.events[0]!.actor;
+    if (!link.signature || labelSigner(link)?.toLowerCase() !== maker.toLowerCase()) {
+      return { ...base, verdict: "UNKNOWN", reason: link.signature ? "LABEL_SIGNATURE_INVALID" : "LABEL_SIGNATURE_MISSING" };
+    }
+    if (link.lot !== undefined && link.lot !== history.head.lot) return { ...base, verdict: "UNKNOWN", reason: "LOT_MISMATCH" };
+    const timeline = await this.timeline(history.events);
+    const part = { gtin: link.gtin, serial: link.serial, lot: history.head.lot, manufacturer: timeline[0]!.by.name };
+    const result = (verdict: VerdictCode, reason: string): Verdict => ({ verdict, reason, part, timeline, scannedAt: now.toISOString() });
+
+    if (history.head.stage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
+    const shop = ctx.company?.kind === "repair_shop" ? ctx.company : undefined;
+    if (shop && !history.events.some((e) => e.actor.toLowerCase() === shop.address.toLowerCase())) {
+      return result("SUSPECT_CLONE", "SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT");
+    }
+    const here = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
+    if (here) {
+      for (const prev of await verifyRepository.recent(this.ledger.db.sql, partKey)) {
+        if (prev.lng === null || prev.lat === null) continue;
+        const metres = distanceMetres(here, { lng: prev.lng, lat: prev.lat });
+        const hours = Math.max((now.getTime() - prev.scannedAt.getTime()) / 3_600_000, 1 / 3600);
+        if (metres > MIN_CLONE_DISTANCE_M && metres / 1000 / hours > MAX_PLAUSIBLE_KMH) return result("SUSPECT_CLONE", "SCANNED_TOO_FAR_APART");
+      }
+    }
+    return timeline.every((s) => s.anchor.status === "final") ? result("GENUINE", "CUSTODY_VERIFIED_ON_CHAIN") : result("GENUINE_PENDING_ANCHOR", "ANCHORING_PENDING");
+  }
+
+  private async timeline(events: NonNullable<Awaited<ReturnType<LedgerService["history"]>>>["events"]): Promise<TimelineStep[]> {
+    const { rows } = await this.ledger.db.sql.query<{ seq: number; id: number }>(
+      "SELECT e.seq, b.id FROM unnest($1::bigint[]) AS e(seq) JOIN ledger_batches b ON e.seq BETWEEN b.first_seq AND b.last_seq",
+      [events.map((e) => e.seq)],
+    );
+    const batchOf = new Map(rows.map((r) => [r.seq, r.id]));
+    const { batches, chainHead } = await this.ledger.batchStates([...new Set(batchOf.values())]);
+    const steps: TimelineStep[] = [];
+    for (const e of events) {
+      const batch = batchOf.has(e.seq) ? batches.get(batchOf.get(e.seq)!) : undefined;
+      const final = batch?.status === "final";
+      const by = await this.nameOf(e.actor);
+      const vin = e.step === Stage.Installed ? (await this.ledger.privateFields(e.structHash))?.vin : undefined;
+      steps.push({
+        seq: e.seq,
+        step: STEPS[e.step as keyof typeof STEPS],
+        at: e.body.eventTime,
+        by: { ...by, address: e.actor },
+        place: e.fields.place,
+        ...(vin ? { vin: maskVin(vin) } : {}),
+        anchor: {
+          status: final ? "final" : "pending",
+          batchId: batch?.id ?? null,
+          txHash: batch?.tx_hash ?? null,
+          confirmations: final && batch?.block_number != null && chainHead != null ? chainHead - batch.block_number + 1 : null,
+        },
+      });
+    }
+    return steps;
+  }
+
+  private async nameOf(address: string) {
+    const key = address.toLowerCase();
+    if (!this.names.has(key)) {
+      for (const a of await this.ledger.actors.list()) this.names.set(a.address.toLowerCase(), { name: a.name, kind: a.kind });
+    }
+    return this.names.get(key) ?? { name: address, kind: "unknown" };
+  }
+}
