@@ -8,14 +8,14 @@ const T = {
     ALREADY_INSTALLED: "注意：该配件已安装", SUSPECT_CLONE: "警告：疑似复制标签",
     part: "配件", maker: "制造商", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
     commissioning: "出厂赋码", receiving: "入库接收", installing: "装车安装", verified: "已链上验证", pending: "等待上链",
-    batch: "批次", tx: "交易", confirmations: "确认数", vin: "车架号", place: "地点", switch: "English", reason: "原因",
+    batch: "批次", tx: "交易", confirmations: "确认数", vin: "车架号", place: "地点", switch: "English", reason: "原因：",
   },
   en: {
     title: "Part verification", GENUINE: "Genuine", GENUINE_PENDING_ANCHOR: "Genuine (anchoring pending)", UNKNOWN: "Unknown: not a label issued on PartLedger",
     ALREADY_INSTALLED: "Caution: this part is already installed", SUSPECT_CLONE: "Warning: suspected copied label",
     part: "Part", maker: "Manufacturer", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
     commissioning: "Commissioned", receiving: "Received", installing: "Installed", verified: "verified on chain", pending: "anchoring pending",
-    batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason",
+    batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason: ",
   },
 } as const;
 
@@ -61,16 +61,16 @@ export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): st
   .verdict { color: #fff; border-radius: 12px; padding: 18px 16px; font-size: 22px; font-weight: 600; }
   .reason { font-size: 14px; font-weight: 400; margin-top: 6px; opacity: .95; }
   section { background: #fff; border-radius: 12px; padding: 12px 16px; margin-top: 12px; }
-  dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; margin: 0; font-size: 15px; } dt { color: #656d76; } dd { margin: 0; word-break: break-all; }
+  dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; margin: 0; font-size: 15px; } dt { color: #656d76; } dd { margin: 0; overflow-wrap: anywhere; }
   ol { list-style: none; padding: 0; margin: 0; } .step { border-left: 3px solid #d0d7de; padding: 4px 0 10px 12px; }
-  .what { font-weight: 600; } .meta, .chain { font-size: 13px; color: #656d76; word-break: break-all; } .chain.final { color: #1a7f37; }
+  .what { font-weight: 600; } .meta, .chain { font-size: 13px; color: #656d76; overflow-wrap: anywhere; } .chain.final { color: #1a7f37; }
   nav { text-align: right; font-size: 14px; margin-bottom: 8px; } a { color: #0969da; }
 </style>
 </head>
 <body><main>
 <nav><a href="${esc(switchHref)}">${esc(t.switch)}</a></nav>
 <div class="verdict" id="verdict" data-verdict="${v.verdict}" style="background:${COLOR[v.verdict]}">${esc(t[v.verdict])}
-  <div class="reason" id="reason" data-reason="${esc(v.reason)}">${esc(t.reason)}：${esc(reason)}</div></div>
+  <div class="reason" id="reason" data-reason="${esc(v.reason)}">${esc(t.reason)}${esc(reason)}</div></div>
 <section><dl>
   <dt>${esc(t.maker)}</dt><dd>${esc(v.part.manufacturer ?? "—")}</dd>
   <dt>${esc(t.gtin)}</dt><dd>${esc(v.part.gtin)}</dd>
