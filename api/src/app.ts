@@ -2,7 +2,7 @@ import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError } from "../../ledger-service/src/index.js";
 import { requireOperator } from "./http/operator-auth.js";
-import { problemHandler, requestId } from "./http/problem.js";
+import { problemHandler, requestId, serverTiming } from "./http/problem.js";
 import { requireCompany } from "./http/company-auth.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
@@ -14,6 +14,7 @@ import { partsRoutes } from "./modules/parts/parts.routes.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
 import { rateLimit } from "./http/rate-limit.js";
+import { docsPage, openapi } from "./openapi/openapi.js";
 import { PartsService } from "./modules/parts/parts.service.js";
 
 export interface AppOptions {
@@ -33,6 +34,7 @@ export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestId);
+  app.use(serverTiming);
   app.use(express.json({ limit: "2mb" }));
 
   app.get("/api/v1/health", async (_req, res) => {
@@ -55,6 +57,8 @@ export function createApp(opts: AppOptions): Express {
   const operator = requireOperator(opts.operatorToken);
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger);
   const as = (...kinds: Parameters<typeof requireCompany>[1][]) => requireCompany(orgs, ...kinds);
+  app.get("/api/v1/openapi.json", (_req, res) => void res.json(openapi));
+  app.get("/api/v1/docs", (_req, res) => void res.type("html").send(docsPage()));
   app.use("/api/v1", ledgerRoutes(opts.ledger, operator));
   app.use("/api/v1", orgsRoutes(orgs, operator, as()));
   app.use("/api/v1", partsRoutes(new PartsService(opts.ledger), as));

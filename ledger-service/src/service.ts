@@ -13,6 +13,7 @@ import { Ledger } from "./ledger/ledger.js";
 import { batchRangeBundle, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
 import { ledgerStore } from "./ledger/ledger-store.js";
+import { partKeyOf } from "./events/canonical.js";
 
 export interface LedgerServiceOptions {
   config: Config;
@@ -106,13 +107,12 @@ export class LedgerService {
     return (JSON.parse(this.vault.open(rows[0].ciphertext, `private:${structHash}`).toString("utf8")) as { fields: Record<string, string> }).fields;
   }
 
-  /** Anchoring state of batches by id, with the chain head the worker saw last (no RPC per call). */
-  async batchStates(ids: number[]) {
-    const { rows } = await this.db.sql.query<{ id: number; status: string; tx_hash: string | null; block_number: number | null }>(
-      "SELECT id, status, tx_hash, block_number FROM ledger_batches WHERE id = ANY($1::bigint[])",
-      [ids],
-    );
-    return { batches: new Map(rows.map((r) => [r.id, r])), chainHead: this.worker.lastHead };
+  /**
+   * A part's events, each with its batch and anchoring state, and the chain head the worker saw last — one query,
+   * no RPC: what a scan shows.
+   */
+  async partView(gtin: string, serial: string) {
+    return { events: await ledgerStore.partView(this.db.sql, partKeyOf(gtin, serial)), chainHead: this.worker.lastHead };
   }
 
   proof(seq: number) {

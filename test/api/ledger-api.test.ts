@@ -86,6 +86,17 @@ describe("HTTP API /api/v1 (ledger)", () => {
     expect((await call("GET", "/ledger/audit", undefined, null)).status).to.equal(401);
   });
 
+  it("serves its OpenAPI document, browsable, and times every response (Server-Timing)", async () => {
+    const doc = await fetch(`${base}/openapi.json`);
+    expect(doc.status).to.equal(200);
+    const json = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(json.openapi).to.equal("3.1.0");
+    expect(json.paths).to.have.property("/01/{gtin}/21/{serial}");
+    expect(doc.headers.get("server-timing")).to.match(/^app;dur=\d+\.\d\d$/);
+    const page = await fetch(`${base}/docs`);
+    expect(await page.text()).to.contain("/api/v1/mint");
+  });
+
   it("refuses writes without the operator token", async () => {
     const r = await call("POST", "/ledger/companies", { id: "x", name: "x", kind: "manufacturer" }, null);
     expect(r.status).to.equal(401);

@@ -10,6 +10,17 @@ export const requestId: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** `Server-Timing: app;dur=<ms>` on every response: the time spent in this server, for clients and benchmarks. */
+export const serverTiming: RequestHandler = (_req, res, next) => {
+  const started = process.hrtime.bigint();
+  const write = res.writeHead;
+  res.writeHead = function (this: typeof res, ...args: Parameters<typeof write>) {
+    if (!res.headersSent) res.setHeader("Server-Timing", `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
+    return write.apply(this, args);
+  } as typeof write;
+  next();
+};
+
 /** AppError → RFC 9457 application/problem+json; anything else → a 500 without internals, logged with the id. */
 export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {

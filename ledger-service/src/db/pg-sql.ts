@@ -1,12 +1,28 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Sql, SqlDatabase } from "./sql.js";
 
 // bigint (int8) columns come back as JS strings by default; ledger sequence numbers fit in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Parameterised statements run as named prepared statements (named by a hash of their text), so each connection
+ * parses and plans a hot statement once instead of on every call.
+ */
+const names = new Map<string, string>();
+async function run<T>(on: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<{ rows: T[] }> {
+  if (!params) return { rows: (await on.query(text)).rows as T[] };
+  let name = names.get(text);
+  if (!name) {
+    name = `pl_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    names.set(text, name);
+  }
+  return { rows: (await on.query({ name, text, values: params })).rows as T[] };
+}
+
 function clientSql(client: pg.PoolClient): Sql {
   return {
-    query: async <T>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as T[] }),
+    query: <T>(text: string, params?: unknown[]) => run<T>(client, text, params),
     exec: async (text) => void (await client.query(text)),
     transaction: (fn) => fn(clientSql(client)), // already inside one
   };
@@ -20,7 +36,7 @@ export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool 
   return {
     engine: "postgresql",
     pool,
-    query: async <T>(text: string, params?: unknown[]) => ({ rows: (await pool.query(text, params)).rows as T[] }),
+    query: <T>(text: string, params?: unknown[]) => run<T>(pool, text, params),
     exec: async (text) => void (await pool.query(text)),
     async transaction(fn) {
       const client = await pool.connect();

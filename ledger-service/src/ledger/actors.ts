@@ -1,4 +1,4 @@
-import { Wallet, getAddress } from "ethers";
+import { SigningKey, Wallet, getAddress } from "ethers";
 import type { PrismaClient } from "../../../generated/prisma/client.js";
 import { AppError } from "../errors.js";
 import type { Hex } from "../events/bytes.js";
@@ -91,6 +91,12 @@ export class ActorDirectory {
   async privateKeyFor(id: string): Promise<string | null> {
     const row = await this.prisma.ledgerActor.findUnique({ where: { id } });
     return row?.keyCiphertext ? "0x" + this.vault.open(row.keyCiphertext, `actor-key:${id}`).toString("hex") : null;
+  }
+
+  /** The public key (0x04…) of a platform-kept key; null when the company signs itself. */
+  async publicKeyOf(id: string): Promise<string | null> {
+    const key = await this.privateKeyFor(id);
+    return key ? new SigningKey(key).publicKey : null;
   }
 
   private toActor(row: { id: string; name: string; kind: string; address: string; keyCiphertext: Uint8Array | null; lifecycleMode: string }): Actor {

@@ -69,6 +69,13 @@ export function toStoredEvent(r: EventRow): StoredEvent {
   };
 }
 
+export interface PartViewEvent extends StoredEvent {
+  /** The part's current stage and lot (the same on every row). */
+  partStage: Stage;
+  lot: string;
+  batch: { id: number; status: string; txHash: string | null; blockNumber: number | null } | null;
+}
+
 export const EVENT_COLUMNS = "seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields";
 
 /** The only place that writes the ledger's tables. Every method runs inside the caller's transaction. */
@@ -196,6 +203,30 @@ export const ledgerStore = {
       [firstSeq, lastSeq],
     );
     return rows.map(toStoredEvent);
+  },
+
+  /**
+   * A part's events with each one's batch and anchoring state, in one indexed query (the scan's hot path).
+   * Empty when the part is not on the ledger.
+   */
+  async partView(db: Sql, partKey: Hex): Promise<PartViewEvent[]> {
+    const { rows } = await db.query<EventRow & { stage: number; lot: string; batch_id: number | null; first_seq: number | null; status: string | null; tx_hash: string | null; block_number: number | null }>(
+      `SELECT e.seq, e.struct_hash, e.part_key, e.step, e.actor, e.submission_id, e.submission_index, e.fields, p.stage, p.lot,
+              b.id AS batch_id, b.first_seq, b.status, b.tx_hash, b.block_number
+         FROM ledger_parts p
+         JOIN ledger_events e ON e.part_key = p.part_key
+         LEFT JOIN LATERAL (SELECT id, first_seq, status, tx_hash, block_number FROM ledger_batches bb
+                             WHERE bb.last_seq >= e.seq ORDER BY bb.last_seq LIMIT 1) b ON b.first_seq <= e.seq
+        WHERE p.part_key = decode($1, 'hex')
+        ORDER BY e.seq`,
+      [partKey.slice(2)],
+    );
+    return rows.map((r) => ({
+      ...toStoredEvent(r),
+      partStage: r.stage,
+      lot: r.lot,
+      batch: r.batch_id === null ? null : { id: r.batch_id, status: r.status!, txHash: r.tx_hash, blockNumber: r.block_number },
+    }));
   },
 
   async partByIdentity(db: Sql, gtin: string, serial: string): Promise<PartHead | null> {

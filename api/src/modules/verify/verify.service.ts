@@ -1,7 +1,9 @@
 import { Stage, type LedgerService } from "../../../../ledger-service/src/index.js";
 import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
-import { labelSigner } from "../../../../ledger-service/src/events/label-signature.js";
+import { labelSignedBy, labelVerifyingKey } from "../../../../ledger-service/src/events/label-signature.js";
+import type { KeyObject } from "node:crypto";
 import type { PartLink } from "../../../../ledger-service/src/gs1/digital-link.js";
+import type { PartViewEvent } from "../../../../ledger-service/src/ledger/ledger-store.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { coarse, distanceMetres } from "./geo.js";
 import { verifyRepository } from "./verify.repository.js";
@@ -45,7 +47,8 @@ export const maskVin = (vin: string) => vin.slice(0, 3) + "*".repeat(vin.length 
  * serial was scanned before, not from a scan counter.
  */
 export class VerifyService {
-  private names = new Map<string, { name: string; kind: string }>();
+  private names = new Map<string, { id: string; name: string; kind: string }>();
+  private labelKeys = new Map<string, KeyObject | null>();
 
   constructor(private readonly ledger: LedgerService) {}
 
@@ -62,20 +65,21 @@ export class VerifyService {
 
   private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Verdict> {
     const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null }, timeline: [], scannedAt: now.toISOString() };
-    const history = await this.ledger.history(link.gtin, link.serial);
-    if (!history || history.events.length === 0) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
-    const maker = history.events[0]!.actor;
-    if (!link.signature || labelSigner(link)?.toLowerCase() !== maker.toLowerCase()) {
+    const { events, chainHead } = await this.ledger.partView(link.gtin, link.serial);
+    if (events.length === 0) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
+    const makerKey = await this.labelKeyOf(events[0]!.actor);
+    if (!link.signature || !makerKey || !labelSignedBy(link, makerKey)) {
       return { ...base, verdict: "UNKNOWN", reason: link.signature ? "LABEL_SIGNATURE_INVALID" : "LABEL_SIGNATURE_MISSING" };
     }
-    if (link.lot !== undefined && link.lot !== history.head.lot) return { ...base, verdict: "UNKNOWN", reason: "LOT_MISMATCH" };
-    const timeline = await this.timeline(history.events);
-    const part = { gtin: link.gtin, serial: link.serial, lot: history.head.lot, manufacturer: timeline[0]!.by.name };
+    const lot = events[0]!.lot;
+    if (link.lot !== undefined && link.lot !== lot) return { ...base, verdict: "UNKNOWN", reason: "LOT_MISMATCH" };
+    const timeline = await this.timeline(events, chainHead);
+    const part = { gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name };
     const result = (verdict: VerdictCode, reason: string): Verdict => ({ verdict, reason, part, timeline, scannedAt: now.toISOString() });
 
-    if (history.head.stage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
+    if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
     const shop = ctx.company?.kind === "repair_shop" ? ctx.company : undefined;
-    if (shop && !history.events.some((e) => e.actor.toLowerCase() === shop.address.toLowerCase())) {
+    if (shop && !events.some((e) => e.actor.toLowerCase() === shop.address.toLowerCase())) {
       return result("SUSPECT_CLONE", "SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT");
     }
     const here = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
@@ -90,31 +94,23 @@ export class VerifyService {
     return timeline.every((s) => s.anchor.status === "final") ? result("GENUINE", "CUSTODY_VERIFIED_ON_CHAIN") : result("GENUINE_PENDING_ANCHOR", "ANCHORING_PENDING");
   }
 
-  private async timeline(events: NonNullable<Awaited<ReturnType<LedgerService["history"]>>>["events"]): Promise<TimelineStep[]> {
-    const { rows } = await this.ledger.db.sql.query<{ seq: number; id: number }>(
-      "SELECT e.seq, b.id FROM unnest($1::bigint[]) AS e(seq) JOIN ledger_batches b ON e.seq BETWEEN b.first_seq AND b.last_seq",
-      [events.map((e) => e.seq)],
-    );
-    const batchOf = new Map(rows.map((r) => [r.seq, r.id]));
-    const { batches, chainHead } = await this.ledger.batchStates([...new Set(batchOf.values())]);
+  private async timeline(events: PartViewEvent[], chainHead: number | null): Promise<TimelineStep[]> {
     const steps: TimelineStep[] = [];
     for (const e of events) {
-      const batch = batchOf.has(e.seq) ? batches.get(batchOf.get(e.seq)!) : undefined;
-      const final = batch?.status === "final";
-      const by = await this.nameOf(e.actor);
+      const final = e.batch?.status === "final";
       const vin = e.step === Stage.Installed ? (await this.ledger.privateFields(e.structHash))?.vin : undefined;
       steps.push({
         seq: e.seq,
         step: STEPS[e.step as keyof typeof STEPS],
         at: e.body.eventTime,
-        by: { ...by, address: e.actor },
+        by: { ...(await this.nameOf(e.actor)), address: e.actor },
         place: e.fields.place,
         ...(vin ? { vin: maskVin(vin) } : {}),
         anchor: {
           status: final ? "final" : "pending",
-          batchId: batch?.id ?? null,
-          txHash: batch?.tx_hash ?? null,
-          confirmations: final && batch?.block_number != null && chainHead != null ? chainHead - batch.block_number + 1 : null,
+          batchId: e.batch?.id ?? null,
+          txHash: e.batch?.txHash ?? null,
+          confirmations: final && e.batch?.blockNumber != null && chainHead != null ? Math.max(1, chainHead - e.batch.blockNumber + 1) : null,
         },
       });
     }
@@ -124,8 +120,21 @@ export class VerifyService {
   private async nameOf(address: string) {
     const key = address.toLowerCase();
     if (!this.names.has(key)) {
-      for (const a of await this.ledger.actors.list()) this.names.set(a.address.toLowerCase(), { name: a.name, kind: a.kind });
+      for (const a of await this.ledger.actors.list()) this.names.set(a.address.toLowerCase(), { id: a.id, name: a.name, kind: a.kind });
     }
-    return this.names.get(key) ?? { name: address, kind: "unknown" };
+    const found = this.names.get(key);
+    return found ? { name: found.name, kind: found.kind } : { name: address, kind: "unknown" };
+  }
+
+  /** The key a manufacturer signs labels with (cached); null when it keeps its own key and published none. */
+  private async labelKeyOf(address: string): Promise<KeyObject | null> {
+    const key = address.toLowerCase();
+    if (!this.labelKeys.has(key)) {
+      await this.nameOf(address);
+      const id = this.names.get(key)?.id;
+      const publicKey = id ? await this.ledger.actors.publicKeyOf(id) : null;
+      this.labelKeys.set(key, publicKey ? labelVerifyingKey(publicKey) : null);
+    }
+    return this.labelKeys.get(key)!;
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * A bounded HTTP load generator for the benchmarks, run as its own process so that it does not share the
+ * server's event loop: GETs random URLs from a file with C concurrent clients for D seconds, and prints one JSON
+ * line with the count, errors, and the server-side (Server-Timing) and client-side latency percentiles.
+ *   tsx scripts/lib/load.ts URLS_FILE CONCURRENCY SECONDS [ACCEPT]
+ */
+import { readFileSync } from "node:fs";
+
+const [file, c, s, accept] = process.argv.slice(2);
+const urls = readFileSync(file!, "utf8").trim().split("\n");
+const concurrency = Number(c ?? 16);
+const deadline = performance.now() + Number(s ?? 10) * 1000;
+const server: number[] = [];
+const client: number[] = [];
+let errors = 0;
+const statuses: Record<string, number> = {};
+
+async function worker() {
+  while (performance.now() < deadline) {
+    const url = urls[Math.floor(Math.random() * urls.length)]!;
+    const t = performance.now();
+    try {
+      const res = await fetch(url, { headers: { accept: accept ?? "application/json" } });
+      await res.arrayBuffer();
+      client.push(performance.now() - t);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      const dur = /dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
+      if (dur) server.push(Number(dur));
+      if (res.status >= 400) errors++;
+    } catch {
+      errors++;
+    }
+  }
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: concurrency }, worker));
+const seconds = (performance.now() - started) / 1000;
+const pct = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+};
+console.log(JSON.stringify({
+  requests: client.length, perSec: client.length / seconds, errors, statuses,
+  p50Ms: pct(server, 50), p95Ms: pct(server, 95), p99Ms: pct(server, 99),
+  clientP50Ms: pct(client, 50), clientP95Ms: pct(client, 95),
+}));
