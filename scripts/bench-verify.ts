@@ -73,7 +73,7 @@ try {
   await svc.worker.tick();
 
   // 2. Signed label URIs of 5,000 random parts, pointed at this server.
-  const makerKey = (await svc.actors.privateKeyFor(maker.id))!;
+  const makerKey = (await svc.actors.labelKeysOf(maker.id))!;
   const uris: string[] = [];
   for (const serial of sample) uris.push(digitalLinkUri(origin, { gtin, serial, lot: "L2026-11", signature: signLabel(makerKey, { gtin, serial, lot: "L2026-11" }) }));
   const check = await (await fetch(uris[0]!, { headers: { accept: "application/json" } })).json() as { verdict: string };

@@ -91,6 +91,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log(`${signal}: stopping`);
   server.close();
+  await (app.locals.shutdown as () => Promise<void>)();
   await ledger.close();
   await local?.stop();
   process.exit(0);

@@ -63,7 +63,10 @@ export function createApp(opts: AppOptions): Express {
   app.use("/api/v1", orgsRoutes(orgs, operator, as()));
   app.use("/api/v1", partsRoutes(new PartsService(opts.ledger), as));
   app.use("/api/v1", labelsRoutes(new LabelsService(opts.ledger, opts.publicBaseUrl), as("manufacturer")));
-  app.use(verifyRoutes(new VerifyService(opts.ledger), orgs, rateLimit(opts.scanRatePerMinute ?? 120)));
+  const verify = new VerifyService(opts.ledger);
+  app.use(verifyRoutes(verify, orgs, rateLimit(opts.scanRatePerMinute ?? 120)));
+  /** Call before exiting: writes the buffered scan log. */
+  app.locals.shutdown = () => verify.scans.flush();
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

@@ -1,4 +1,5 @@
-import { SigningKey, Wallet, getAddress } from "ethers";
+import { Wallet, getAddress } from "ethers";
+import { labelKeysFrom, type LabelKeys } from "../events/label-signature.js";
 import type { PrismaClient } from "../../../generated/prisma/client.js";
 import { AppError } from "../errors.js";
 import type { Hex } from "../events/bytes.js";
@@ -93,10 +94,10 @@ export class ActorDirectory {
     return row?.keyCiphertext ? "0x" + this.vault.open(row.keyCiphertext, `actor-key:${id}`).toString("hex") : null;
   }
 
-  /** The public key (0x04…) of a platform-kept key; null when the company signs itself. */
-  async publicKeyOf(id: string): Promise<string | null> {
+  /** The company's label keys (derived from its platform-kept key); null when it keeps its own key. */
+  async labelKeysOf(id: string): Promise<LabelKeys | null> {
     const key = await this.privateKeyFor(id);
-    return key ? new SigningKey(key).publicKey : null;
+    return key ? labelKeysFrom(key) : null;
   }
 
   private toActor(row: { id: string; name: string; kind: string; address: string; keyCiphertext: Uint8Array | null; lifecycleMode: string }): Actor {

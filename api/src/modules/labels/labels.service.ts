@@ -48,10 +48,10 @@ export class LabelsService {
   }
 
   private async signedUri(company: Company, link: PartLink): Promise<string> {
-    const key = await this.ledger.actors.privateKeyFor(company.id);
-    if (!key) {
+    const keys = await this.ledger.actors.labelKeysOf(company.id);
+    if (!keys) {
       throw new AppError("LABEL.SIGNATURE_REQUIRED", `${company.id} keeps its own key: sign labels with it (see label-signature.ts) and print them yourself`, 409);
     }
-    return digitalLinkUri(this.publicBaseUrl, { ...link, signature: signLabel(key, link) });
+    return digitalLinkUri(this.publicBaseUrl, { ...link, signature: signLabel(keys, link) });
   }
 }

@@ -4,7 +4,12 @@ import type { CompanyRow, OrgsRepository } from "./orgs.repository.js";
 import type { RegisterCompany } from "./orgs.schema.js";
 import { assertUscc } from "./uscc.js";
 
-export type Company = CompanyRow & { address: string; custodial: boolean };
+export type Company = CompanyRow & {
+  address: string;
+  custodial: boolean;
+  /** Ed25519 public key (base64url) that verifies this company's labels offline; null when it keeps its own key. */
+  labelPublicKey: string | null;
+};
 
 const hashKey = (key: string) => new Uint8Array(createHash("sha256").update(key).digest());
 
@@ -43,7 +48,7 @@ export class OrgsService {
       await this.repo.delete(id); // compensate: no company without its chain identity
       throw e;
     }
-    return { company: { ...row, address: actor.address, custodial: actor.custodial }, apiKey };
+    return { company: await this.withChainIdentity(row), apiKey };
   }
 
   /** The company holding `apiKey`, or null. */
@@ -52,8 +57,7 @@ export class OrgsService {
     if (hit) return hit;
     const row = await this.repo.byKeyHash(hashKey(apiKey));
     if (!row) return null;
-    const actor = await this.ledger.actors.get(row.id);
-    const company = { ...row, address: actor.address, custodial: actor.custodial };
+    const company = await this.withChainIdentity(row);
     this.byKey.set(apiKey, company);
     return company;
   }
@@ -61,7 +65,12 @@ export class OrgsService {
   async get(id: string): Promise<Company> {
     const row = await this.repo.byId(id);
     if (!row) throw new AppError("ORG.UNKNOWN", `no company ${id}`, 404);
+    return this.withChainIdentity(row);
+  }
+
+  private async withChainIdentity(row: CompanyRow): Promise<Company> {
     const actor = await this.ledger.actors.get(row.id);
-    return { ...row, address: actor.address, custodial: actor.custodial };
+    const labelKeys = await this.ledger.actors.labelKeysOf(row.id);
+    return { ...row, address: actor.address, custodial: actor.custodial, labelPublicKey: labelKeys?.publicKeyB64 ?? null };
   }
 }

@@ -17,18 +17,16 @@ export const verifyRepository = {
     return rows.map((r) => ({ scannedAt: new Date(r.scanned_at), lng: r.lng, lat: r.lat, companyId: r.company_id }));
   },
 
-  /**
-   * Records a scan. The scan log is committed asynchronously (synchronous_commit off for this one statement):
-   * a crash may lose the last fraction of a second of scans, never a ledger event, and the scan does not wait for
-   * a disk flush (DECISIONS.md).
-   */
-  async record(db: Sql, scan: { partKey: string; at: Date; lng: number | null; lat: number | null; companyId: string | null; verdict: string }) {
+  /** Records scans in one statement, committed asynchronously (synchronous_commit off for this statement only). */
+  async recordMany(db: Sql, scans: Array<{ partKey: string; at: Date; lng: number | null; lat: number | null; companyId: string | null; verdict: string }>) {
     await db.query(
       `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
        INSERT INTO scans (part_key, scanned_at, lng, lat, company_id, verdict)
-       SELECT decode($1, 'hex'), $2, $3, $4, $5, $6 FROM async`,
+       SELECT decode(k, 'hex'), t, x, y, c, v
+         FROM async, unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::text[], $6::text[]) AS u(k, t, x, y, c, v)`,
       [
-        scan.partKey.slice(2), scan.at, scan.lng, scan.lat, scan.companyId, scan.verdict,
+        scans.map((s) => s.partKey.slice(2)), scans.map((s) => s.at.toISOString()), scans.map((s) => s.lng), scans.map((s) => s.lat),
+        scans.map((s) => s.companyId), scans.map((s) => s.verdict),
       ],
     );
   },

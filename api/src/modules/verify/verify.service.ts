@@ -1,12 +1,12 @@
 import { Stage, type LedgerService } from "../../../../ledger-service/src/index.js";
 import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
-import { labelSignedBy, labelVerifyingKey } from "../../../../ledger-service/src/events/label-signature.js";
+import { labelSignedBy } from "../../../../ledger-service/src/events/label-signature.js";
 import type { KeyObject } from "node:crypto";
 import type { PartLink } from "../../../../ledger-service/src/gs1/digital-link.js";
 import type { PartViewEvent } from "../../../../ledger-service/src/ledger/ledger-store.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { coarse, distanceMetres } from "./geo.js";
-import { verifyRepository } from "./verify.repository.js";
+import { ScanLog } from "./scan-log.js";
 
 export type VerdictCode = "GENUINE" | "GENUINE_PENDING_ANCHOR" | "UNKNOWN" | "ALREADY_INSTALLED" | "SUSPECT_CLONE";
 
@@ -50,14 +50,18 @@ export class VerifyService {
   private names = new Map<string, { id: string; name: string; kind: string }>();
   private labelKeys = new Map<string, KeyObject | null>();
 
-  constructor(private readonly ledger: LedgerService) {}
+  readonly scans: ScanLog;
+
+  constructor(private readonly ledger: LedgerService) {
+    this.scans = new ScanLog(ledger.db.sql);
+  }
 
   async scan(link: PartLink, ctx: ScanContext = {}): Promise<Verdict> {
     const now = ctx.now ?? new Date();
     const partKey = partKeyOf(link.gtin, link.serial);
     const verdict = await this.judge(link, partKey, ctx, now);
     const where = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
-    await verifyRepository.record(this.ledger.db.sql, {
+    this.scans.record({
       partKey, at: now, lng: where ? coarse(where.lng) : null, lat: where ? coarse(where.lat) : null, companyId: ctx.company?.id ?? null, verdict: verdict.verdict,
     });
     return verdict;
@@ -84,7 +88,7 @@ export class VerifyService {
     }
     const here = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
     if (here) {
-      for (const prev of await verifyRepository.recent(this.ledger.db.sql, partKey)) {
+      for (const prev of await this.scans.recent(partKey)) {
         if (prev.lng === null || prev.lat === null) continue;
         const metres = distanceMetres(here, { lng: prev.lng, lat: prev.lat });
         const hours = Math.max((now.getTime() - prev.scannedAt.getTime()) / 3_600_000, 1 / 3600);
@@ -132,8 +136,8 @@ export class VerifyService {
     if (!this.labelKeys.has(key)) {
       await this.nameOf(address);
       const id = this.names.get(key)?.id;
-      const publicKey = id ? await this.ledger.actors.publicKeyOf(id) : null;
-      this.labelKeys.set(key, publicKey ? labelVerifyingKey(publicKey) : null);
+      const keys = id ? await this.ledger.actors.labelKeysOf(id) : null;
+      this.labelKeys.set(key, keys?.publicKey ?? null);
     }
     return this.labelKeys.get(key)!;
   }
