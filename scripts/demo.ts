@@ -1,13 +1,19 @@
 /**
- * `npm run demo`: the whole provenance story on a fresh, temporary embedded stack (its own PGlite data directory
- * and its own local chain): register three companies, commission 1,000 parts, receive them, install 10, anchor,
- * export one part's bundle and audit it against the chain, then tamper with a stored event and catch it.
+ * `npm run demo`: the whole story on a fresh, temporary embedded stack (its own PGlite data directory, its own
+ * local chain, the HTTP API on a free port): register three companies, mint 1,000 parts with QR labels, receive
+ * them, install 10, anchor, export one part's bundle and audit it against the chain, scan a genuine, a forged
+ * and a copied label, then tamper with a stored event and catch it.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createApp } from "../api/src/app.js";
+import { LabelsService } from "../api/src/modules/labels/labels.service.js";
+import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, auditLedger, loadConfig, makeProvider, newSerial, startLocalChain, verifyBundle,
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, auditLedger, loadConfig, makeProvider, startLocalChain, verifyBundle,
 } from "../ledger-service/src/index.js";
 import { freePort } from "./lib/free-port.js";
 import { gtin14, vinWithCheck } from "./lib/identifiers.js";
@@ -17,68 +23,96 @@ const dataDir = mkdtempSync(join(tmpdir(), "partledger-demo-"));
 const chain = await startLocalChain({ port: await freePort(), blockMs: 500 });
 const config = loadConfig({ DATA_DIR: dataDir, BATCH_MAX_EVENTS: "1000", BATCH_MAX_AGE_MS: "0", CONFIRMATION_DEPTH: "2" });
 const svc = await LedgerService.open({ config, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
+const operator = randomBytes(24).toString("base64url");
+const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken: operator, publicBaseUrl: "https://pl.example.cn", log: () => undefined });
+const server: Server = app.listen(0, "127.0.0.1");
+await new Promise((r) => server.once("listening", r));
+const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+async function api(method: string, path: string, token: string, body?: unknown): Promise<Record<string, any>> {
+  const res = await fetch(origin + path, {
+    method, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as Record<string, any>;
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${json.code}: ${json.detail}`);
+  return json;
+}
+const scan = async (uri: string) => (await (await fetch(uri.replace("https://pl.example.cn", origin), { headers: { accept: "application/json" } })).json()) as { verdict: string; reason: string };
+
 let exitCode = 1;
 try {
-  say(`▶ fresh embedded stack: PGlite in ${dataDir}, local chain at ${chain.url}`);
-  const maker = await svc.registerCompany({ id: "bosch-suzhou", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer" });
-  const dealer = await svc.registerCompany({ id: "hz-parts", name: "杭州汽配城经销商", kind: "distributor" });
-  const shop = await svc.registerCompany({ id: "xh-repair", name: "西湖汽车修理厂", kind: "repair_shop" });
-  for (const a of [maker, dealer, shop]) say(`  company ${a.id} (${a.kind}) → chain identity ${a.address}`);
-  const { addresses } = await svc.chainRef();
-  say(`  contracts: AnchorRegistry ${addresses.anchorRegistry}, PartRegistry ${addresses.partRegistry}`);
+  say(`▶ fresh embedded stack: PGlite in ${dataDir}, local chain at ${chain.url}, API at ${origin}`);
+  const register = (name: string, first17: string, kind: string, regionCode: string, lng: number, lat: number) =>
+    api("POST", "/api/v1/companies", operator, { name, uscc: first17 + usccCheckCharacter(first17), kind, regionCode, location: { lng, lat } });
+  const maker = await register("博世汽车部件(苏州)有限公司", "91320505MA1MXXX0A", "manufacturer", "320505", 120.57, 31.3);
+  const dealer = await register("杭州汽配城经销商有限公司", "91330104MA2B00001", "distributor", "330104", 120.18, 30.27);
+  const shop = await register("杭州西湖汽车修理厂", "92330106MA2C00002", "repair_shop", "330106", 120.13, 30.26);
+  for (const c of [maker, dealer, shop]) say(`  company ${c.name} (${c.kind}, USCC ${c.uscc}) → chain identity ${c.address}`);
 
-  const gtin = gtin14("0690123456789".slice(0, 13));
-  const parts = Array.from({ length: 1000 }, () => ({ gtin, serial: newSerial(), lot: "L2026-11" }));
+  const gtin = gtin14("0690123456789");
   const t0 = performance.now();
-  const commissioned = await svc.ledger.append({ actorId: maker.id, step: Stage.Commissioned, parts, place: { regionCode: "320505", locationId: "SZ-PLANT-1" } });
-  say(`▶ commissioned ${commissioned.events.length} brake pads (GTIN ${gtin}, lot L2026-11) in ${(performance.now() - t0).toFixed(0)} ms — one signed submission`);
-  const received = await svc.ledger.append({ actorId: dealer.id, step: Stage.Received, parts: parts.map(({ gtin, serial }) => ({ gtin, serial })), place: { regionCode: "330104", locationId: "HZ-WH-3" } });
-  say(`▶ ${dealer.id} received ${received.events.length} parts (one carton scan)`);
+  const mint = await api("POST", "/api/v1/mint", maker.apiKey, { gtin, lot: "L2026-11", productionDate: "2026-11-20", count: 1000 });
+  say(`▶ minted ${mint.count} brake pads (GTIN ${gtin}, lot L2026-11) in ${(performance.now() - t0).toFixed(0)} ms — one signed submission, labels at /api/v1/mint/${mint.runId}/labels.pdf`);
+  const pdf = await fetch(`${origin}/api/v1/mint/${mint.runId}/labels.pdf`, { headers: { authorization: `Bearer ${maker.apiKey}` } });
+  const pdfFile = join(dataDir, "labels.pdf");
+  writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()));
+  say(`  label sheet: ${pdfFile} (${Math.ceil(1000 / 24)} A4 pages)`);
+  const parts = (mint.serials as string[]).map((serial) => ({ gtin, serial }));
+  const received = await api("POST", "/api/v1/receipts", dealer.apiKey, { parts, locationId: "HZ-WH-3" });
+  say(`▶ ${dealer.name} received ${received.received} parts (one carton scan)`);
+  const installs = parts.slice(0, 10);
+  await api("POST", "/api/v1/receipts", shop.apiKey, { parts: installs });
   const vin = vinWithCheck("LFV2A21K0M4000001");
-  let installed = 0;
-  for (const p of parts.slice(0, 10)) {
-    await svc.ledger.append({ actorId: shop.id, step: Stage.Installed, parts: [{ gtin: p.gtin, serial: p.serial }], place: { regionCode: "330106", locationId: "BAY-2" }, vin });
-    installed++;
-  }
-  say(`▶ ${shop.id} installed ${installed} parts into VIN ${vin} (the VIN enters the ledger only as a salted hash)`);
+  for (const p of installs) await api("POST", "/api/v1/installations", shop.apiKey, { ...p, vin });
+  say(`▶ ${shop.name} received 10 and installed them into VIN ${vin} (stored encrypted; the ledger holds a salted hash)`);
   try {
-    await svc.ledger.append({ actorId: shop.id, step: Stage.Installed, parts: [{ gtin, serial: parts[0]!.serial }], place: { regionCode: "330106", locationId: "BAY-2" }, vin });
+    await api("POST", "/api/v1/installations", shop.apiKey, { ...installs[0], vin });
   } catch (e) {
-    say(`  second install of the same part refused: ${(e as Error).message}`);
+    say(`  a second installation of the same part is refused: ${(e as Error).message}`);
   }
 
   await svc.worker.runUntilFinal(120_000);
+  await svc.worker.tick();
   const { rows: batches } = await svc.db.sql.query<{ id: number; event_count: number; tx_hash: string; status: string }>("SELECT id, event_count, tx_hash, status FROM ledger_batches ORDER BY id");
   for (const b of batches) say(`▶ batch ${b.id}: ${b.event_count} events anchored in tx ${b.tx_hash} (${b.status})`);
 
-  const part = parts[0]!;
-  const bundle = await svc.bundleForPart(part.gtin, part.serial);
+  const part = installs[0]!;
+  const bundle = await (await fetch(`${origin}/api/v1/parts/${part.gtin}/${part.serial}/bundle`)).json();
   const bundleFile = join(dataDir, "bundle.json");
   writeFileSync(bundleFile, JSON.stringify(bundle, null, 2));
-  say(`▶ exported the bundle of ${part.gtin}/${part.serial} to ${bundleFile} (${bundle.events.length} events)`);
+  say(`▶ exported the bundle of ${part.gtin}/${part.serial} to ${bundleFile}`);
   const provider = makeProvider(chain.url);
   const report = await verifyBundle(bundle, provider);
-  say(`▶ auditor (bundle + chain only): ${report.ok ? "OK" : "FAILED"}`);
+  provider.destroy();
+  say(`▶ auditor (bundle + chain only): ${report.ok ? "OK" : `FAILED: ${report.failure?.reason}`}`);
   for (const line of report.lines) say(line);
 
+  const labels = new LabelsService(svc, "https://pl.example.cn");
+  const me = await api("GET", "/api/v1/companies/me", maker.apiKey);
+  const genuineUri = await labels.uriFor(me as never, gtin, parts[500]!.serial);
+  const copiedUri = await labels.uriFor(me as never, gtin, part.serial);
+  const forgedUri = `https://pl.example.cn/01/${gtin}/21/FORGED0000000001?10=L2026-11&s=${new URL(genuineUri).searchParams.get("s")}`;
+  const verdicts = { genuine: (await scan(genuineUri)).verdict, forged: (await scan(forgedUri)).verdict, copied: (await scan(copiedUri)).verdict };
+  say(`▶ scans: a genuine label → ${verdicts.genuine}; a forged code → ${verdicts.forged}; a copied label of an installed part → ${verdicts.copied}`);
+  say(`  the page a phone opens: ${genuineUri.replace("https://pl.example.cn", origin)}`);
+
   say("▶ tampering: rewriting the lot of one stored commissioning event directly in the database (triggers bypassed)");
+  const victim = 501;
   await svc.db.sql.exec("ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only");
-  await svc.db.sql.query(
-    `UPDATE ledger_events SET fields = jsonb_set(fields, '{lot}', '"L2026-12"') WHERE seq = $1`,
-    [commissioned.events[500]!.seq],
-  );
+  await svc.db.sql.query(`UPDATE ledger_events SET fields = jsonb_set(fields, '{lot}', '"L2026-12"') WHERE seq = $1`, [victim]);
   await svc.db.sql.exec("ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only");
   const ctx = await svc.chain.get();
   const audit = await auditLedger({ db: svc.db.sql, anchorRegistry: ctx.anchorRegistry, chainId: ctx.chainId });
-  const tamperDetected = !audit.ok && audit.failure?.seq === commissioned.events[500]!.seq;
+  const tamperDetected = !audit.ok && audit.failure?.seq === victim;
   say(`▶ npm run audit -- --all: ${audit.ok ? "no problem found" : `caught it — ${audit.failure!.reason}`}`);
-  provider.destroy();
-  exitCode = report.ok && tamperDetected ? 0 : 1;
+  exitCode = report.ok && tamperDetected && verdicts.genuine === "GENUINE" && verdicts.forged === "UNKNOWN" ? 0 : 1;
   console.log(JSON.stringify({
-    commissioned: commissioned.events.length, received: received.events.length, installed, batches: batches.length,
-    auditOk: report.ok, tamperDetected,
+    commissioned: mint.count, received: received.received + installs.length, installed: installs.length, batches: batches.length,
+    auditOk: report.ok, tamperDetected, verdicts,
   }));
 } finally {
+  server.close();
+  await (app.locals.shutdown as () => Promise<void>)();
   await svc.close();
   await chain.stop();
   rmSync(dataDir, { recursive: true, force: true });
