@@ -14,6 +14,7 @@ import { canonicalOf } from "../ledger-service/src/events/epcis.js";
 import {
   LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, checkBundle, loadConfig, newSerial, openDatabase, startLocalChain,
 } from "../ledger-service/src/index.js";
+import { benchDatabase } from "./lib/bench-database.js";
 import { freePort } from "./lib/free-port.js";
 import { gtin14 } from "./lib/identifiers.js";
 
@@ -27,13 +28,9 @@ const record = (name: string, value: number, line: string) => {
   say(line);
 };
 
-const dbName = `partledger_bench_${randomBytes(4).toString("hex")}`;
-const admin = new pg.Client({ connectionString: server });
-admin.on("error", () => undefined);
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(server);
-url.pathname = `/${dbName}`;
+const benchDb = await benchDatabase(server, "partledger_bench");
+const dbName = benchDb.name;
+const url = new URL(benchDb.url);
 const chain = await startLocalChain({ port: await freePort(), blockMs: 1000 });
 const config = loadConfig({
   DATABASE_URL: url.toString(), LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
@@ -215,7 +212,6 @@ try {
   await svc.close();
   await db.close();
   await chain.stop();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await benchDb.drop();
 }
 console.log(JSON.stringify(figures));

@@ -12,12 +12,12 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { createApp } from "../api/src/app.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import { signLabel } from "../ledger-service/src/events/label-signature.js";
 import { digitalLinkUri } from "../ledger-service/src/gs1/digital-link.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig, newSerial, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
+import { benchDatabase } from "./lib/bench-database.js";
 import { freePort } from "./lib/free-port.js";
 import { gtin14 } from "./lib/identifiers.js";
 
@@ -28,13 +28,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const say = (s: string) => console.log(s);
 
-const dbName = `partledger_benchv_${randomBytes(4).toString("hex")}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-admin.on("error", () => undefined);
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(serverUrl);
-url.pathname = `/${dbName}`;
+const benchDb = await benchDatabase(serverUrl, "partledger_benchv");
+const dbName = benchDb.name;
+const url = new URL(benchDb.url);
 const chain = await startLocalChain({ port: await freePort(), blockMs: 1000 });
 const config = loadConfig({ DATABASE_URL: url.toString(), LEDGER_MASTER_KEY: randomBytes(32).toString("hex"), BATCH_MAX_EVENTS: "10000", BATCH_MAX_AGE_MS: "3600000", CONFIRMATION_DEPTH: "1" });
 const db = await openDatabase({ url: config.DATABASE_URL });
@@ -108,8 +104,7 @@ try {
   await svc.close();
   await db.close();
   await chain.stop();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await benchDb.drop();
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(JSON.stringify(figures));

@@ -1,55 +1,35 @@
-import type { Server } from "node:http";
 import { expect } from "chai";
-import { createApp } from "../../api/src/app.js";
-import { usccCheckCharacter } from "../../api/src/modules/orgs/uscc.js";
 import { AI21_PATTERN } from "../../ledger-service/src/gs1/serial.js";
 import jsqrModule from "jsqr";
 import { PNG } from "pngjs";
 import { labelPublicKey, labelSignedBy } from "../../ledger-service/src/events/label-signature.js";
 import { parseDigitalLink } from "../../ledger-service/src/gs1/digital-link.js";
 import { makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
+import { OPERATOR, startApi, uscc } from "../helpers/app.js";
 import { shared } from "../helpers/shared.js";
 import { GTIN, VIN, openStack, type TestStack } from "../helpers/stack.js";
 
 // jsqr is CommonJS: its function is the module itself at run time, `default` in its types.
 const jsQR: typeof jsqrModule.default = (jsqrModule as unknown as { default?: typeof jsqrModule.default }).default ?? (jsqrModule as unknown as typeof jsqrModule.default);
-const OPERATOR = "test-operator-token-0123456789abcdef";
-const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 
 describe("HTTP API: companies, minting, receiving, installing", () => {
   let stack: TestStack;
-  let server: Server;
+  let api: Awaited<ReturnType<typeof startApi>>;
   let base: string;
-  const keys: Record<string, string> = {};
-  const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
-  };
+  let keys: Record<string, string>;
+  const call = (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) =>
+    api.call(method, `/api/v1${path}`, token, body, headers);
   const events = async () => (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
 
   before(async () => {
     stack = await openStack();
-    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: "https://pl.example.cn", log: () => undefined }).listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;
-    const companies = [
-      { key: "maker", name: "博世汽车部件(苏州)有限公司", uscc: uscc("91320505MA1MXXX0A"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.57, lat: 31.30 } },
-      { key: "dealer", name: "杭州汽配城经销商有限公司", uscc: uscc("91330104MA2B00001"), kind: "distributor", regionCode: "330104", location: { lng: 120.18, lat: 30.27 } },
-      { key: "shop", name: "杭州西湖汽车修理厂", uscc: uscc("92330106MA2C00002"), kind: "repair_shop", regionCode: "330106", location: { lng: 120.13, lat: 30.26 } },
-    ];
-    for (const { key, ...c } of companies) {
-      const r = await call("POST", "/companies", OPERATOR, c);
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      expect(r.json.apiKey).to.match(/^pl_/);
-      keys[key] = r.json.apiKey;
-    }
+    api = await startApi(stack);
+    base = `${api.origin}/api/v1`;
+    keys = api.keys;
+    expect(keys.maker).to.match(/^pl_/);
   });
   after(async () => {
-    server.close();
+    api.server.close();
     await stack.close();
   });
 
