@@ -51,7 +51,9 @@ try {
 
   const gtin = gtin14("0690123456789");
   const t0 = performance.now();
-  const mint = await api("POST", "/api/v1/mint", maker.apiKey, { gtin, lot: "L2026-11", productionDate: "2026-11-20", count: 1000 });
+  const mint = await api("POST", "/api/v1/mint", maker.apiKey, {
+    gtin, lot: "L2026-11", productionDate: "2026-11-20", count: 1000, product: { brand: "BOSCH 博世", name: "前刹车片 (front brake pads)" },
+  });
   say(`▶ minted ${mint.count} brake pads (GTIN ${gtin}, lot L2026-11) in ${(performance.now() - t0).toFixed(0)} ms — one signed submission, labels at /api/v1/mint/${mint.runId}/labels.pdf`);
   const pdf = await fetch(`${origin}/api/v1/mint/${mint.runId}/labels.pdf`, { headers: { authorization: `Bearer ${maker.apiKey}` } });
   const pdfFile = join(dataDir, "labels.pdf");

@@ -61,9 +61,10 @@ export function createApp(opts: AppOptions): Express {
   app.get("/api/v1/docs", (_req, res) => void res.type("html").send(docsPage()));
   app.use("/api/v1", ledgerRoutes(opts.ledger, operator));
   app.use("/api/v1", orgsRoutes(orgs, operator, as()));
-  app.use("/api/v1", partsRoutes(new PartsService(opts.ledger), as));
+  const parts = new PartsService(opts.ledger);
+  app.use("/api/v1", partsRoutes(parts, as));
   app.use("/api/v1", labelsRoutes(new LabelsService(opts.ledger, opts.publicBaseUrl), as("manufacturer")));
-  const verify = new VerifyService(opts.ledger);
+  const verify = new VerifyService(opts.ledger, parts);
   app.use(verifyRoutes(verify, orgs, rateLimit(opts.scanRatePerMinute ?? 120)));
   /** Call before exiting: writes the buffered scan log. */
   app.locals.shutdown = () => verify.scans.flush();

@@ -66,6 +66,17 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     expect(await events()).to.equal(before);
   });
 
+  it("names the GTIN's product for its owner only", async () => {
+    const ok = await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L-P", productionDate: "2026-11-20", count: 1, product: { brand: "BOSCH", name: "前刹车片" } });
+    expect(ok.status).to.equal(201);
+    const other = await call("POST", "/companies", OPERATOR, { name: "仿冒品牌公司", uscc: uscc("91440300MA5G00005"), kind: "manufacturer", regionCode: "440300", location: { lng: 114.05, lat: 22.54 } });
+    const before = await events();
+    const stolen = await call("POST", "/mint", other.json.apiKey, { gtin: GTIN, lot: "L-X", productionDate: "2026-11-20", count: 5, product: { brand: "BOSCH", name: "假刹车片" } });
+    expect(stolen.status).to.equal(409);
+    expect(stolen.json.code).to.equal("PARTS.GTIN_NOT_YOURS");
+    expect(await events()).to.equal(before); // the mint rolled back with the refused product name
+  });
+
   it("answers bad mint requests with a code, never a 500, and changes nothing", async () => {
     const before = await events();
     const cases: Array<[Record<string, unknown>, string, number]> = [

@@ -22,7 +22,9 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
   before(async () => {
     stack = await openStack();
     api = await startApi(stack);
-    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin: GTIN, lot: "L-SCAN", productionDate: "2026-11-20", count: 6 });
+    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
+      gtin: GTIN, lot: "L-SCAN", productionDate: "2026-11-20", count: 6, product: { brand: "BOSCH 博世", name: "前刹车片 0 986 AB1 234" },
+    });
     serials = mint.json.serials;
     await api.call("POST", "/api/v1/receipts", api.keys.dealer!, { parts: serials.map((serial) => ({ gtin: GTIN, serial })) });
   });
@@ -42,6 +44,8 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     expect(after.json.verdict).to.equal("GENUINE");
     expect(after.json.reason).to.equal("CUSTODY_VERIFIED_ON_CHAIN");
     expect(after.json.part.manufacturer).to.equal("博世汽车部件(苏州)有限公司");
+    expect(after.json.part.brand).to.equal("BOSCH 博世");
+    expect(after.json.part.name).to.equal("前刹车片 0 986 AB1 234");
     expect(after.json.timeline.map((s: any) => s.step)).to.deep.equal(["commissioning", "receiving"]);
     for (const s of after.json.timeline) {
       expect(s.anchor.status).to.equal("final");

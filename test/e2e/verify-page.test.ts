@@ -25,7 +25,9 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     }
     stack = await openStack();
     api = await startApi(stack);
-    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin: GTIN, lot: "L-E2E", productionDate: "2026-11-20", count: 2 });
+    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
+      gtin: GTIN, lot: "L-E2E", productionDate: "2026-11-20", count: 2, product: { brand: "BOSCH 博世", name: "前刹车片" },
+    });
     const [genuine, copied] = mint.json.serials as [string, string];
     const parts = [genuine, copied].map((serial) => ({ gtin: GTIN, serial }));
     await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts });
@@ -66,6 +68,7 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     const { page, context, verdict, text } = await open(uris.genuine!, "genuine");
     expect(verdict).to.equal("GENUINE");
     expect(text).to.contain("正品");
+    expect(await page.textContent("#product")).to.equal("前刹车片");
     const steps = await page.locator(".step").allTextContents();
     expect(steps).to.have.length(2);
     expect(steps[0]).to.contain("出厂赋码");

@@ -23,6 +23,23 @@ export const partsRepository = {
     return rows[0] ?? null;
   },
 
+  /** Names a GTIN; false when another company owns it (nothing written). */
+  async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      `INSERT INTO products (gtin, company_id, brand, name) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (gtin) DO UPDATE SET brand = EXCLUDED.brand, name = EXCLUDED.name, updated_at = now()
+         WHERE products.company_id = EXCLUDED.company_id
+       RETURNING 1`,
+      [gtin, companyId, brand, name],
+    );
+    return rows.length === 1;
+  },
+
+  async product(db: Sql, gtin: string): Promise<{ brand: string; name: string } | null> {
+    const { rows } = await db.query<{ brand: string; name: string }>("SELECT brand, name FROM products WHERE gtin = $1", [gtin]);
+    return rows[0] ?? null;
+  },
+
   /** Records the response of an idempotent request; false when the key was taken meanwhile (nothing written). */
   async claimKey(tx: Sql, companyId: string, key: string, requestHash: string, statusCode: number, response: unknown): Promise<boolean> {
     const { rows } = await tx.query(

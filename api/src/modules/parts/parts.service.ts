@@ -44,6 +44,9 @@ export class PartsService {
         {
           within: async (tx, r) => {
             result = r;
+            if (body.product && !(await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name))) {
+              throw new AppError("PARTS.GTIN_NOT_YOURS", `GTIN ${gtin} is named by another company; mint it without product, or use your own GTIN`, 409, { field: "gtin" });
+            }
             await partsRepository.insertMintRun(tx, { id: runId, companyId: company.id, gtin, lot, productionDate: body.productionDate, serials: list, submissionId: r.submissionId });
             await within(tx, { status: 201, body: this.mintReply(runId, gtin, lot, body.productionDate, list, r) });
           },
@@ -83,6 +86,11 @@ export class PartsService {
       );
       return reply;
     });
+  }
+
+  /** What a GTIN is (brand and product name), when its manufacturer named it. */
+  product(gtin: string): Promise<{ brand: string; name: string } | null> {
+    return partsRepository.product(this.db, gtin);
   }
 
   private place(company: Company, locationId: string) {

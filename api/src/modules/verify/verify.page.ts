@@ -6,14 +6,14 @@ const T = {
   zh: {
     title: "配件真伪验证", GENUINE: "正品", GENUINE_PENDING_ANCHOR: "正品（上链确认中）", UNKNOWN: "无法识别：非本平台签发的标签",
     ALREADY_INSTALLED: "注意：该配件已安装", SUSPECT_CLONE: "警告：疑似复制标签",
-    part: "配件", maker: "制造商", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
+    part: "配件", maker: "制造商", brand: "品牌", product: "名称", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
     commissioning: "出厂赋码", receiving: "入库接收", installing: "装车安装", verified: "已链上验证", pending: "等待上链",
     batch: "批次", tx: "交易", confirmations: "确认数", vin: "车架号", place: "地点", switch: "English", reason: "原因：",
   },
   en: {
     title: "Part verification", GENUINE: "Genuine", GENUINE_PENDING_ANCHOR: "Genuine (anchoring pending)", UNKNOWN: "Unknown: not a label issued on PartLedger",
     ALREADY_INSTALLED: "Caution: this part is already installed", SUSPECT_CLONE: "Warning: suspected copied label",
-    part: "Part", maker: "Manufacturer", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
+    part: "Part", maker: "Manufacturer", brand: "Brand", product: "Product", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
     commissioning: "Commissioned", receiving: "Received", installing: "Installed", verified: "verified on chain", pending: "anchoring pending",
     batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason: ",
   },
@@ -72,6 +72,8 @@ export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): st
 <div class="verdict" id="verdict" data-verdict="${v.verdict}" style="background:${COLOR[v.verdict]}">${esc(t[v.verdict])}
   <div class="reason" id="reason" data-reason="${esc(v.reason)}">${esc(t.reason)}${esc(reason)}</div></div>
 <section><dl>
+  ${v.part.name ? `<dt>${esc(t.product)}</dt><dd id="product">${esc(v.part.name)}</dd>` : ""}
+  ${v.part.brand ? `<dt>${esc(t.brand)}</dt><dd>${esc(v.part.brand)}</dd>` : ""}
   <dt>${esc(t.maker)}</dt><dd>${esc(v.part.manufacturer ?? "—")}</dd>
   <dt>${esc(t.gtin)}</dt><dd>${esc(v.part.gtin)}</dd>
   <dt>${esc(t.serial)}</dt><dd>${esc(v.part.serial)}</dd>

@@ -6,6 +6,7 @@ import type { PartLink } from "../../../../ledger-service/src/gs1/digital-link.j
 import type { PartViewEvent } from "../../../../ledger-service/src/ledger/ledger-store.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { coarse, distanceMetres } from "./geo.js";
+import type { PartsService } from "../parts/parts.service.js";
 import { ScanLog } from "./scan-log.js";
 
 export type VerdictCode = "GENUINE" | "GENUINE_PENDING_ANCHOR" | "UNKNOWN" | "ALREADY_INSTALLED" | "SUSPECT_CLONE";
@@ -23,7 +24,7 @@ export interface TimelineStep {
 export interface Verdict {
   verdict: VerdictCode;
   reason: string;
-  part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null };
+  part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null; brand: string | null; name: string | null };
   timeline: TimelineStep[];
   scannedAt: string;
 }
@@ -52,7 +53,10 @@ export class VerifyService {
 
   readonly scans: ScanLog;
 
-  constructor(private readonly ledger: LedgerService) {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly parts: Pick<PartsService, "product">,
+  ) {
     this.scans = new ScanLog(ledger.db.sql);
   }
 
@@ -68,7 +72,7 @@ export class VerifyService {
   }
 
   private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Verdict> {
-    const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null }, timeline: [], scannedAt: now.toISOString() };
+    const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null, brand: null, name: null }, timeline: [], scannedAt: now.toISOString() };
     const { events, chainHead } = await this.ledger.partView(link.gtin, link.serial);
     if (events.length === 0) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
     const makerKey = await this.labelKeyOf(events[0]!.actor);
@@ -78,7 +82,8 @@ export class VerifyService {
     const lot = events[0]!.lot;
     if (link.lot !== undefined && link.lot !== lot) return { ...base, verdict: "UNKNOWN", reason: "LOT_MISMATCH" };
     const timeline = await this.timeline(events, chainHead);
-    const part = { gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name };
+    const product = await this.parts.product(link.gtin);
+    const part = { gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name, brand: product?.brand ?? null, name: product?.name ?? null };
     const result = (verdict: VerdictCode, reason: string): Verdict => ({ verdict, reason, part, timeline, scannedAt: now.toISOString() });
 
     if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
