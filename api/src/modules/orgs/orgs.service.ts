@@ -27,13 +27,6 @@ export class OrgsService {
 
   async register(input: RegisterCompany): Promise<{ company: Company; apiKey: string }> {
     assertUscc(input.uscc, "uscc");
-    if (input.uscc.slice(2, 8) !== input.regionCode) {
-      // Characters 3-8 of a USCC are the registering authority's region; a company may operate elsewhere,
-      // so this is allowed — but the province must match, or the code is most likely mistyped.
-      if (input.uscc.slice(2, 4) !== input.regionCode.slice(0, 2)) {
-        throw new AppError("ORG.REGION_MISMATCH", `regionCode ${input.regionCode} is in another province than the USCC's region ${input.uscc.slice(2, 8)}`, 400, { field: "regionCode" });
-      }
-    }
     if (await this.repo.byUscc(input.uscc)) throw new AppError("ORG.EXISTS", `a company with uscc ${input.uscc} is already registered`, 409, { field: "uscc" });
     const apiKey = `pl_${randomBytes(32).toString("base64url")}`;
     const id = `c_${randomBytes(8).toString("hex")}`;
