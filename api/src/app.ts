@@ -1,21 +1,21 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError } from "../../ledger-service/src/index.js";
+import { requireCompany } from "./http/company-auth.js";
 import { requireOperator } from "./http/operator-auth.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
-import { requireCompany } from "./http/company-auth.js";
+import { rateLimit } from "./http/rate-limit.js";
+import { labelsRoutes } from "./modules/labels/labels.routes.js";
+import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
 import { OrgsService } from "./modules/orgs/orgs.service.js";
-import { labelsRoutes } from "./modules/labels/labels.routes.js";
-import { LabelsService } from "./modules/labels/labels.service.js";
 import { partsRoutes } from "./modules/parts/parts.routes.js";
+import { PartsService } from "./modules/parts/parts.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
-import { rateLimit } from "./http/rate-limit.js";
 import { docsPage, openapi } from "./openapi/openapi.js";
-import { PartsService } from "./modules/parts/parts.service.js";
 
 export interface AppOptions {
   ledger: LedgerService;
@@ -54,17 +54,20 @@ export function createApp(opts: AppOptions): Express {
     }
     res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...rows[0], anchoring: rows[0]!.pending > 0 ? "pending" : "up to date" } });
   });
-  const operator = requireOperator(opts.operatorToken);
+
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger);
+  const parts = new PartsService(opts.ledger);
+  const labels = new LabelsService(opts.ledger, opts.publicBaseUrl);
+  const verify = new VerifyService(opts.ledger, parts);
+  const operator = requireOperator(opts.operatorToken);
   const as = (...kinds: Parameters<typeof requireCompany>[1][]) => requireCompany(orgs, ...kinds);
+
   app.get("/api/v1/openapi.json", (_req, res) => void res.json(openapi));
   app.get("/api/v1/docs", (_req, res) => void res.type("html").send(docsPage()));
   app.use("/api/v1", ledgerRoutes(opts.ledger, operator));
   app.use("/api/v1", orgsRoutes(orgs, operator, as()));
-  const parts = new PartsService(opts.ledger);
   app.use("/api/v1", partsRoutes(parts, as));
-  app.use("/api/v1", labelsRoutes(new LabelsService(opts.ledger, opts.publicBaseUrl), as("manufacturer")));
-  const verify = new VerifyService(opts.ledger, parts);
+  app.use("/api/v1", labelsRoutes(labels, as("manufacturer")));
   app.use(verifyRoutes(verify, orgs, rateLimit(opts.scanRatePerMinute ?? 120)));
   /** Call before exiting: writes the buffered scan log. */
   app.locals.shutdown = () => verify.scans.flush();
