@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
+import { listen } from "../api/src/server.js";
 import {
   LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, makeProvider, startLocalChain, type LocalChain,
 } from "../ledger-service/src/index.js";
@@ -68,12 +69,20 @@ ledger.worker.start(config.WORKER_INTERVAL_MS);
 
 const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
-const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, log });
-const server: Server = app.listen(config.PORT, "127.0.0.1", () => {
-  const addr = server.address();
-  log(`PartLedger API on http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.PORT}/api/v1/health`);
-  if (!config.PLATFORM_ADMIN_TOKEN) log(`operator token for write endpoints: in ${join(config.DATA_DIR, "operator.token")}`);
-});
+const corsOrigins = (config.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, log });
+const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } : undefined;
+let server: Server;
+try {
+  server = await listen(app, { port: config.PORT, tls });
+} catch (e) {
+  console.error(`cannot listen on port ${config.PORT}: ${(e as Error).message}`);
+  await ledger.close();
+  await local?.stop();
+  process.exit(1);
+}
+log(`PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${config.PORT}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
+if (!config.PLATFORM_ADMIN_TOKEN) log(`operator token for write endpoints: in ${join(config.DATA_DIR, "operator.token")}`);
 
 /** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
 function operatorTokenFile(dataDir: string): string {

@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError } from "../../ledger-service/src/index.js";
 import { requireCompany } from "./http/company-auth.js";
+import { cors, securityHeaders } from "./http/edges.js";
 import { requireOperator } from "./http/operator-auth.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
 import { rateLimit } from "./http/rate-limit.js";
@@ -25,6 +26,8 @@ export interface AppOptions {
   publicBaseUrl: string;
   /** Scans a minute per client on the public resolver (default 120). */
   scanRatePerMinute?: number;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: readonly string[];
   chainUrl: string;
   log?: (line: string) => void;
 }
@@ -35,6 +38,8 @@ export function createApp(opts: AppOptions): Express {
   app.disable("x-powered-by");
   app.use(requestId);
   app.use(serverTiming);
+  app.use(securityHeaders);
+  app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
 
   app.get("/api/v1/health", async (_req, res) => {

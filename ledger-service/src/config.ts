@@ -13,6 +13,11 @@ export const configSchema = z
     /** Where phones reach the verification page: the host printed in every label's QR code. */
     PUBLIC_BASE_URL: z.string().url().optional(),
     SCAN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /** Serve HTTPS (TLS 1.3 only) with this PEM certificate chain and key; both or neither. */
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    /** Comma-separated browser origins allowed to call the API (CORS). */
+    CORS_ORIGINS: z.string().optional(),
     CHAIN_RPC_URL: z.string().url().optional(),
     CHAIN_ID: z.coerce.number().int().min(1).optional(),
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),
@@ -31,6 +36,9 @@ export const configSchema = z
       for (const name of ["CHAIN_SIGNER_KEY", "ANCHOR_REGISTRY_ADDRESS", "PART_REGISTRY_ADDRESS"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when CHAIN_RPC_URL is set" });
       }
+    }
+    if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
+      ctx.addIssue({ code: "custom", path: [c.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });
     }
     if (c.DATABASE_URL && !c.LEDGER_MASTER_KEY) {
       ctx.addIssue({

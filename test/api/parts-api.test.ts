@@ -29,7 +29,7 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     expect(keys.maker).to.match(/^pl_/);
   });
   after(async () => {
-    api.server.close();
+    await api.stop();
     await stack.close();
   });
 

@@ -29,7 +29,7 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     await api.call("POST", "/api/v1/receipts", api.keys.dealer!, { parts: serials.map((serial) => ({ gtin: GTIN, serial })) });
   });
   after(async () => {
-    api.server.close();
+    await api.stop();
     await stack.close();
   });
 
@@ -114,7 +114,7 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
       expect(statuses.slice(0, 3)).to.deep.equal([200, 200, 200]);
       expect(statuses[4]).to.equal(429);
     } finally {
-      limited.server.close();
+      await limited.stop();
       await other.close();
     }
   });

@@ -49,7 +49,7 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
   });
   after(async () => {
     await browser?.close();
-    api?.server.close();
+    await api?.stop();
     await stack?.close();
   });
 

@@ -11,7 +11,8 @@ export const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 
 /** The HTTP API on port 0 over a test stack, with a manufacturer, a distributor and two repair shops registered. */
 export async function startApi(stack: TestStack, scanRatePerMinute = 10_000) {
-  const server: Server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, scanRatePerMinute, log: () => undefined }).listen(0, "127.0.0.1");
+  const app = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, scanRatePerMinute, log: () => undefined });
+  const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
@@ -34,5 +35,10 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000) {
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
     keys[key] = r.json.apiKey;
   }
-  return { server, origin, call, keys };
+  /** Stops listening and writes the buffered scan log (before the stack's database closes). */
+  const stop = async () => {
+    server.close();
+    await (app.locals.shutdown as () => Promise<void>)();
+  };
+  return { server, origin, call, keys, stop };
 }

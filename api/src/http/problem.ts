@@ -40,12 +40,13 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
     }
     const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log(`[${id}] ${req.method} ${req.originalUrl}: ${err?.stack ?? err}`);
-    res.status(status).type("application/problem+json").json({
-      title: status === 500 ? "INTERNAL" : "BAD_REQUEST",
-      status,
-      code: status === 500 ? "INTERNAL" : "HTTP.BAD_REQUEST",
-      detail: status === 500 ? `internal error; quote request id ${id}` : String(err?.message ?? "bad request"),
-      requestId: id,
-    });
+    // Errors from the body parser (too large, malformed JSON) say what was wrong without echoing internals.
+    const code = status === 500 ? "INTERNAL" : status === 413 ? "HTTP.PAYLOAD_TOO_LARGE" : err?.type === "entity.parse.failed" ? "HTTP.MALFORMED_JSON" : "HTTP.BAD_REQUEST";
+    const detail =
+      status === 500 ? `internal error; quote request id ${id}`
+      : status === 413 ? "the request body is larger than the 2 MB this API accepts"
+      : code === "HTTP.MALFORMED_JSON" ? "the request body is not valid JSON"
+      : "bad request";
+    res.status(status).type("application/problem+json").json({ title: code, status, code, detail, requestId: id });
   };
 }
