@@ -1,9 +1,9 @@
 import type { Server } from "node:http";
 import { expect } from "chai";
 import { createApp } from "../../api/src/app.js";
-import { makeProvider, newSerial, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
+import { makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
-import { GTIN, PLACE, VIN, openStack, type TestStack } from "../helpers/stack.js";
+import { GTIN, openStack, walkParts, type TestStack } from "../helpers/stack.js";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
 
@@ -38,17 +38,10 @@ describe("HTTP API /api/v1 (ledger)", () => {
     expect(r.json.database).to.be.oneOf(["pglite", "postgresql"]);
   });
 
-  it("records a part's whole story over HTTP and serves a bundle that verifies against the chain", async () => {
-    const serial = newSerial();
-    const parts = [{ gtin: GTIN, serial, lot: "L9" }];
-    expect((await call("POST", "/ledger/events", { actorId: "maker", step: "commissioning", parts, place: PLACE })).status).to.equal(201);
-    const rec = await call("POST", "/ledger/events", { actorId: "dealer", step: "receiving", parts: [{ gtin: GTIN, serial }], place: PLACE });
-    expect(rec.status).to.equal(201);
-    expect(rec.json.anchoring).to.equal("pending");
-    const inst = await call("POST", "/ledger/events", { actorId: "shop", step: "installing", parts: [{ gtin: GTIN, serial }], place: PLACE, vin: VIN });
-    expect(inst.status).to.equal(201);
+  it("serves a part's bundle that verifies against the chain, and each event's proof", async () => {
+    const [part] = await walkParts(stack, 3, 1);
     await stack.svc.worker.runUntilFinal();
-    const b = await fetch(`${base}/parts/${GTIN}/${serial}/bundle`);
+    const b = await fetch(`${base}/parts/${GTIN}/${part!.serial}/bundle`);
     expect(b.status).to.equal(200);
     const bundle = (await b.json()) as Bundle;
     expect(bundle.events).to.have.length(3);
@@ -58,24 +51,26 @@ describe("HTTP API /api/v1 (ledger)", () => {
     const proof = await call("GET", `/ledger/events/${bundle.events[0]!.seq}/proof`);
     expect(proof.status).to.equal(200);
     expect(proof.json.root).to.equal(bundle.batches.find((x) => x.id === bundle.events[0]!.batchId)!.root);
+    const range = await call("GET", "/ledger/bundle?from=1&to=1");
+    expect(range.status).to.equal(200);
+    expect((range.json.events as unknown[]).length).to.equal(bundle.batches[0]!.eventCount);
   });
 
   it("answers bad input with problem+json naming the field", async () => {
     const badGtin = GTIN.slice(0, 13) + ((Number(GTIN[13]) + 1) % 10);
-    const r = await call("POST", "/ledger/events", { actorId: "maker", step: "commissioning", parts: [{ gtin: badGtin, serial: "A1", lot: "L" }], place: PLACE });
+    const r = await call("GET", `/parts/${badGtin}/A1/bundle`);
     expect(r.status).to.equal(400);
     expect(r.type).to.contain("application/problem+json");
     expect(r.json.code).to.equal("GS1.INVALID_GTIN");
-    expect(r.json.field).to.equal("parts[0].gtin");
-    const unknown = await call("POST", "/ledger/events", { actorId: "maker", step: "commissioning", parts: [], place: PLACE, extra: 1 });
-    expect(unknown.status).to.equal(400);
-    expect(unknown.json.code).to.equal("REQUEST.INVALID");
-    const order = await call("POST", "/ledger/events", { actorId: "dealer", step: "receiving", parts: [{ gtin: GTIN, serial: "NEVERMADE1" }], place: PLACE });
-    expect(order.status).to.equal(409);
-    expect(order.json.code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
-    const who = await call("POST", "/ledger/events", { actorId: "ghost", step: "commissioning", parts: [{ gtin: GTIN, serial: "X1", lot: "L" }], place: PLACE });
-    expect(who.status).to.equal(404);
-    expect(who.json.code).to.equal("LEDGER.UNKNOWN_ACTOR");
+    expect(r.json.field).to.equal("gtin");
+    const unknown = await call("GET", `/parts/${GTIN}/NEVERMADE1/bundle`);
+    expect(unknown.status).to.equal(404);
+    expect(unknown.json.code).to.equal("LEDGER.UNKNOWN_PART");
+    const seq = await call("GET", "/ledger/events/zero/proof");
+    expect(seq.status).to.equal(400);
+    expect(seq.json.code).to.equal("REQUEST.INVALID");
+    const range = await call("GET", "/ledger/bundle?from=5&to=1");
+    expect(range.json.field).to.equal("to");
   });
 
   it("runs the whole-ledger audit in-process for the operator", async () => {
@@ -97,11 +92,10 @@ describe("HTTP API /api/v1 (ledger)", () => {
     expect(await page.text()).to.contain("/api/v1/mint");
   });
 
-  it("refuses writes without the operator token", async () => {
-    const r = await call("POST", "/ledger/companies", { id: "x", name: "x", kind: "manufacturer" }, null);
+  it("refuses operator calls without the operator token", async () => {
+    const r = await call("POST", "/companies", { name: "x" }, null);
     expect(r.status).to.equal(401);
     expect(r.json.code).to.equal("AUTH.REQUIRED");
-    const wrong = await call("POST", "/ledger/companies", { id: "x", name: "x", kind: "manufacturer" }, "nope");
-    expect(wrong.status).to.equal(401);
+    expect((await call("POST", "/companies", { name: "x" }, "nope")).status).to.equal(401);
   });
 });

@@ -1,36 +1,16 @@
 import { Router, type RequestHandler } from "express";
-import type { z } from "zod";
 import type { LedgerService } from "../../../../ledger-service/src/index.js";
-import { Stage, assertGtin14, auditLedger } from "../../../../ledger-service/src/index.js";
+import { assertGtin14, auditLedger } from "../../../../ledger-service/src/index.js";
 import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
-import { batchListQuery, batchRangeQuery, partParams, recordEventsBody, registerCompanyBody, seqParams } from "./ledger.schema.js";
-
-const STEP = { commissioning: Stage.Commissioned, receiving: Stage.Received, installing: Stage.Installed } as const;
+import { batchListQuery, batchRangeQuery, partParams, seqParams } from "./ledger.schema.js";
 
 /**
- * Ledger endpoints. Reads are public: what an auditor or a verifying shop downloads. Writes take the platform
- * operator's token (`operator`) until companies authenticate with their own keys (identities issue).
+ * Ledger endpoints: what an auditor or a verifying shop downloads (public), and the whole-ledger audit (operator).
+ * Events are written by companies through /mint, /receipts and /installations.
  */
 export function ledgerRoutes(svc: LedgerService, operator: RequestHandler): Router {
   const r = Router();
-
-  r.post("/ledger/companies", operator, validate({ body: registerCompanyBody }), async (_req, res) => {
-    const body = res.locals.body as z.infer<typeof registerCompanyBody>;
-    res.status(201).json(await svc.registerCompany(body));
-  });
-
-  r.post("/ledger/events", operator, validate({ body: recordEventsBody }), async (_req, res) => {
-    const b = res.locals.body as z.infer<typeof recordEventsBody>;
-    const result = await svc.ledger.append(
-      {
-        actorId: b.actorId, step: STEP[b.step], parts: b.parts, place: b.place, vin: b.vin, salt: b.salt as `0x${string}` | undefined,
-        eventTime: b.eventTime === undefined ? undefined : Date.parse(b.eventTime),
-      },
-      b.signature as `0x${string}` | undefined,
-    );
-    res.status(201).json(result);
-  });
 
   r.get("/ledger/audit", operator, async (_req, res) => {
     const chain = await svc.chain.get();
