@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { Contract, ContractFactory, Wallet } from "ethers";
 import pg from "pg";
+import { Sealer } from "../ledger-service/src/batching/sealer.js";
 import { loadArtifact } from "../ledger-service/src/chain/artifacts.js";
 import { sendAndWait } from "../ledger-service/src/chain/tx-sender.js";
 import { readChainFacts } from "../ledger-service/src/audit/chain-facts.js";
@@ -67,7 +68,7 @@ try {
 
   // 2. Anchoring gas per event at batch size 1,000.
   await svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: pallet(), place });
-  const small = new (await import("../ledger-service/src/batching/sealer.js")).Sealer({ db: db.sql, maxEvents: 1000, maxAgeMs: 0 });
+  const small = new Sealer({ db: db.sql, maxEvents: 1000, maxAgeMs: 0 });
   await small.sealDue();
   await svc.worker.runUntilFinal(60_000, 20);
   const gas1k = await gasOf(2);
@@ -179,7 +180,7 @@ try {
 
   // 5. Seal everything (batches of 10,000) and time proof generation at the stored-event count.
   t = performance.now();
-  const sealed = await new (await import("../ledger-service/src/batching/sealer.js")).Sealer({ db: db.sql, maxEvents: 10_000, maxAgeMs: 0 }).sealDue();
+  const sealed = await new Sealer({ db: db.sql, maxEvents: 10_000, maxAgeMs: 0 }).sealDue();
   say(`sealed ${sealed.length} more batches in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const stored = (await db.sql.query<{ n: number }>("SELECT last_seq AS n FROM ledger_head")).rows[0]!.n;
   const seqs = Array.from({ length: 2000 }, () => 1 + Math.floor(Math.random() * stored));

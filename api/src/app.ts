@@ -43,13 +43,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(express.json({ limit: "2mb" }));
 
   app.get("/api/v1/health", async (_req, res) => {
-    const { rows } = await opts.ledger.db.sql.query<{ events: number; pending: number; unfinished: number; batches: number }>(
-      `SELECT h.last_seq AS events,
-              h.last_seq - COALESCE((SELECT max(last_seq) FROM ledger_batches WHERE status = 'final'), 0) AS pending,
-              (SELECT count(*)::int FROM ledger_batches WHERE status <> 'final') AS unfinished,
-              (SELECT count(*)::int FROM ledger_batches) AS batches
-         FROM ledger_head h`,
-    );
+    const ledger = await opts.ledger.status();
     let chain: Record<string, unknown>;
     try {
       const ref = await opts.ledger.chainRef();
@@ -57,7 +51,7 @@ export function createApp(opts: AppOptions): Express {
     } catch (e) {
       chain = { status: "down", url: opts.chainUrl, detail: (e as Error).message.split("\n")[0] };
     }
-    res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...rows[0], anchoring: rows[0]!.pending > 0 ? "pending" : "up to date" } });
+    res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...ledger, anchoring: ledger.pending > 0 ? "pending" : "up to date" } });
   });
 
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger);

@@ -14,6 +14,7 @@ import { batchRangeBundle, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
 import { ledgerStore } from "./ledger/ledger-store.js";
 import { partKeyOf } from "./events/canonical.js";
+import type { Hex } from "./events/bytes.js";
 
 export interface LedgerServiceOptions {
   config: Config;
@@ -91,20 +92,16 @@ export class LedgerService {
     return { chainId: c.chainId, addresses: c.addresses };
   }
 
-  /** A part's history as stored (newest last), or null when the part is not on the ledger. */
-  async history(gtin: string, serial: string) {
-    const head = await ledgerStore.partByIdentity(this.db.sql, gtin, serial);
-    return head ? { head, events: await ledgerStore.eventsOfPart(this.db.sql, head.partKey) } : null;
+  /** Events on the ledger and how many wait for anchoring (the health endpoint). */
+  status() {
+    return ledgerStore.status(this.db.sql);
   }
 
   /** The private fields of an event (e.g. an installation's VIN), decrypted; null when it has none. */
-  async privateFields(structHash: string): Promise<Record<string, string> | null> {
-    const { rows } = await this.db.sql.query<{ ciphertext: Uint8Array }>(
-      "SELECT ciphertext FROM ledger_private_fields WHERE struct_hash = decode($1, 'hex')",
-      [structHash.slice(2)],
-    );
-    if (!rows[0]) return null;
-    return (JSON.parse(this.vault.open(rows[0].ciphertext, `private:${structHash}`).toString("utf8")) as { fields: Record<string, string> }).fields;
+  async privateFields(structHash: Hex): Promise<Record<string, string> | null> {
+    const sealed = await ledgerStore.privateCiphertext(this.db.sql, structHash);
+    if (!sealed) return null;
+    return (JSON.parse(this.vault.open(sealed, `private:${structHash}`).toString("utf8")) as { fields: Record<string, string> }).fields;
   }
 
   /**

@@ -155,8 +155,8 @@ describe("Ledger: accepting events", () => {
     await expectAppError(append(input), "LEDGER.SIGNATURE_REQUIRED");
     const draft = await stack.svc.ledger.prepare(input);
     const forged = Wallet.createRandom().signingKey.sign(draft.digest).serialized as `0x${string}`;
-    await expectAppError(stack.svc.ledger.append(input, forged), "LEDGER.BAD_SIGNATURE", own.address);
-    const result = await stack.svc.ledger.append(input, own.signingKey.sign(draft.digest).serialized as `0x${string}`);
+    await expectAppError(stack.svc.ledger.append(input, { signature: forged }), "LEDGER.BAD_SIGNATURE", own.address);
+    const result = await stack.svc.ledger.append(input, { signature: own.signingKey.sign(draft.digest).serialized as `0x${string}` });
     expect(result.events).to.have.length(3);
     expect(result.anchoring).to.equal("pending");
   });

@@ -229,6 +229,36 @@ export const ledgerStore = {
     }));
   },
 
+  /** The struct hashes of a submission's events, in submission order (the leaves of its signed events root). */
+  async submissionHashes(db: Sql, submissionId: number): Promise<Uint8Array[]> {
+    const { rows } = await db.query<{ struct_hash: Uint8Array }>(
+      "SELECT struct_hash FROM ledger_events WHERE submission_id = $1 ORDER BY submission_index",
+      [submissionId],
+    );
+    return rows.map((r) => new Uint8Array(r.struct_hash));
+  },
+
+  /** The sealed private fields of an event, or null. */
+  async privateCiphertext(db: Sql, structHash: Hex): Promise<Uint8Array | null> {
+    const { rows } = await db.query<{ ciphertext: Uint8Array }>(
+      "SELECT ciphertext FROM ledger_private_fields WHERE struct_hash = decode($1, 'hex')",
+      [structHash.slice(2)],
+    );
+    return rows[0] ? new Uint8Array(rows[0].ciphertext) : null;
+  },
+
+  /** Event and batch counts for the health endpoint. */
+  async status(db: Sql): Promise<{ events: number; pending: number; unfinished: number; batches: number }> {
+    const { rows } = await db.query<{ events: number; pending: number; unfinished: number; batches: number }>(
+      `SELECT h.last_seq AS events,
+              h.last_seq - COALESCE((SELECT max(last_seq) FROM ledger_batches WHERE status = 'final'), 0) AS pending,
+              (SELECT count(*)::int FROM ledger_batches WHERE status <> 'final') AS unfinished,
+              (SELECT count(*)::int FROM ledger_batches) AS batches
+         FROM ledger_head h`,
+    );
+    return rows[0]!;
+  },
+
   async partByIdentity(db: Sql, gtin: string, serial: string): Promise<PartHead | null> {
     const heads = await ledgerStore.partHeads(db, [partKeyOf(gtin, serial)]);
     return [...heads.values()][0] ?? null;

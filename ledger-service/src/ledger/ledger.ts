@@ -177,8 +177,7 @@ export class Ledger {
    * Appends the events of `input` atomically. With `signature`, it must be the actor's own signature over the
    * digest `prepare` returned; without, the platform-kept key signs. Either everything is appended or nothing.
    */
-  async append(input: RecordInput, options: AppendOptions | Hex = {}): Promise<AppendResult> {
-    const { signature, within } = typeof options === "string" ? { signature: options, within: undefined } : options;
+  async append(input: RecordInput, { signature, within }: AppendOptions = {}): Promise<AppendResult> {
     // Everything read through Prisma happens before the transaction: embedded PGlite has one connection.
     const actor = await this.opts.actors.get(input.actorId);
     const signer = signature ? null : await this.signerOf(actor);

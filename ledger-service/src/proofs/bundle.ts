@@ -74,11 +74,8 @@ export async function partBundle(db: Sql, chain: ChainRef, gtin: string, serial:
       if (!(err instanceof AppError && err.code === "LEDGER.NOT_SEALED")) throw err;
     }
     if (!trees.has(e.submissionId)) {
-      const { rows } = await db.query<{ struct_hash: Uint8Array }>(
-        "SELECT struct_hash FROM ledger_events WHERE submission_id = $1 ORDER BY submission_index",
-        [e.submissionId],
-      );
-      trees.set(e.submissionId, { flat: buildTree(rows.map((r) => new Uint8Array(r.struct_hash))).flat, count: rows.length });
+      const hashes = await ledgerStore.submissionHashes(db, e.submissionId);
+      trees.set(e.submissionId, { flat: buildTree(hashes).flat, count: hashes.length });
     }
     const tree = trees.get(e.submissionId)!;
     out.push({
@@ -111,8 +108,7 @@ export async function batchRangeBundle(db: Sql, chain: ChainRef, fromId: number,
   const partial = new Map<number, { flat: Uint8Array; count: number }>();
   for (const s of subs) {
     if (present.get(s.id) === s.eventCount) continue;
-    const { rows } = await db.query<{ struct_hash: Uint8Array }>("SELECT struct_hash FROM ledger_events WHERE submission_id = $1 ORDER BY submission_index", [s.id]);
-    partial.set(s.id, { flat: buildTree(rows.map((r) => new Uint8Array(r.struct_hash))).flat, count: s.eventCount });
+    partial.set(s.id, { flat: buildTree(await ledgerStore.submissionHashes(db, s.id)).flat, count: s.eventCount });
   }
   let batchIndex = 0;
   const out: BundleEvent[] = events.map((e) => {

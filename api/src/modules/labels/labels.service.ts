@@ -18,12 +18,11 @@ export class LabelsService {
   ) {}
 
   async uriFor(company: Company, gtin: string, serial: string): Promise<string> {
-    const history = await this.ledger.history(gtin, serial);
-    const first = history?.events[0];
-    if (!history || !first || first.actor.toLowerCase() !== company.address.toLowerCase()) {
+    const first = (await this.ledger.partView(gtin, serial)).events[0];
+    if (!first || first.actor.toLowerCase() !== company.address.toLowerCase()) {
       throw new AppError("LABEL.NOT_YOURS", `no part ${gtin}/${serial} was minted by ${company.id}`, 404, { gtin, serial });
     }
-    return this.signedUri(company, { gtin, serial, lot: history.head.lot });
+    return this.signedUri(company, { gtin, serial, lot: first.lot });
   }
 
   async png(company: Company, gtin: string, serial: string): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import { AppError } from "../../../../ledger-service/src/index.js";
 import { parseDigitalLink } from "../../../../ledger-service/src/gs1/digital-link.js";
+import { bearerKey } from "../../http/company-auth.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
 import { renderVerifyPage, type Lang } from "./verify.page.js";
 import type { VerifyService } from "./verify.service.js";
@@ -24,7 +25,7 @@ export function verifyRoutes(verify: VerifyService, orgs: OrgsService, limit: Re
     const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
     const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";
     const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
-    const key = /^Bearer (pl_[A-Za-z0-9_-]{20,})$/.exec(req.header("authorization") ?? "")?.[1];
+    const key = bearerKey(req);
     const company = key ? ((await orgs.authenticate(key)) ?? undefined) : undefined;
     const verdict = await verify.scan(link, { company, location: location(loc) });
     res.setHeader("Cache-Control", "no-store");
