@@ -70,7 +70,11 @@ ledger.worker.start(config.WORKER_INTERVAL_MS);
 const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
 const corsOrigins = (config.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
-const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, log });
+const security = {
+  sessionTtlMinutes: config.SESSION_TTL_MINUTES, loginMaxFailures: config.LOGIN_MAX_FAILURES, loginLockMinutes: config.LOGIN_LOCK_MINUTES,
+  loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE, apiRatePerMinute: config.API_RATE_PER_MINUTE,
+};
+const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security, log });
 const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } : undefined;
 let server: Server;
 try {
@@ -82,7 +86,7 @@ try {
   process.exit(1);
 }
 log(`PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${config.PORT}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
-if (!config.PLATFORM_ADMIN_TOKEN) log(`operator token for write endpoints: in ${join(config.DATA_DIR, "operator.token")}`);
+if (!config.PLATFORM_ADMIN_TOKEN) log(`platform operator token (registers companies): in ${join(config.DATA_DIR, "operator.token")}`);
 
 /** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
 function operatorTokenFile(dataDir: string): string {

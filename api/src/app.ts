@@ -1,26 +1,40 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError } from "../../ledger-service/src/index.js";
-import { requireCompany } from "./http/company-auth.js";
 import { cors, securityHeaders } from "./http/edges.js";
-import { requireOperator } from "./http/operator-auth.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
 import { rateLimit } from "./http/rate-limit.js";
+import { accessRoutes } from "./modules/access/access.routes.js";
+import { AccessAdminService } from "./modules/access/access.service.js";
+import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
 import { OrgsService } from "./modules/orgs/orgs.service.js";
+import { InstallationsService } from "./modules/parts/installations.service.js";
 import { partsRoutes } from "./modules/parts/parts.routes.js";
 import { PartsService } from "./modules/parts/parts.service.js";
+import { usersRoutes } from "./modules/users/users.routes.js";
+import { UsersService } from "./modules/users/users.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
 import { docsPage, openapi } from "./openapi/openapi.js";
+import { AccessService } from "./security/access.js";
+import { assertEveryRouteDeclared, mountRoutes, route, type RouteSpec } from "./security/routes.js";
+
+export interface SecurityOptions {
+  sessionTtlMinutes: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  loginRatePerMinute: number;
+  apiRatePerMinute: number;
+}
 
 export interface AppOptions {
   ledger: LedgerService;
-  /** Bearer token of the platform operator, required by the write endpoints. */
+  /** Bearer token of the platform operator (the platform_operator role, for bootstrapping and automation). */
   operatorToken: string;
   /** Scheme and host printed in label QR codes (where phones reach the verification page). */
   publicBaseUrl: string;
@@ -28,11 +42,59 @@ export interface AppOptions {
   scanRatePerMinute?: number;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
+  security?: Partial<SecurityOptions>;
   chainUrl: string;
   log?: (line: string) => void;
 }
 
-/** The Express 5 application: /api/v1 and problem+json errors. */
+const DEFAULT_SECURITY: SecurityOptions = { sessionTtlMinutes: 480, loginMaxFailures: 5, loginLockMinutes: 15, loginRatePerMinute: 20, apiRatePerMinute: 6000 };
+
+/** Every route of the product, each with its declared access; also what the permission table in docs/ is made from. */
+export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildServices>): RouteSpec[] {
+  const s = services;
+  const PUBLIC = { public: "service description" };
+  return [
+    route("get", "/api/v1/health", { public: "liveness and anchoring state, no tenant data" }, "Health of the database, chain and anchoring", async (_req, res) => {
+      const ledger = await opts.ledger.status();
+      let chain: Record<string, unknown>;
+      try {
+        const ref = await opts.ledger.chainRef();
+        chain = { status: "up", url: opts.chainUrl, chainId: ref.chainId, ...ref.addresses };
+      } catch (e) {
+        chain = { status: "down", url: opts.chainUrl, detail: (e as Error).message.split("\n")[0] };
+      }
+      res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...ledger, anchoring: ledger.pending > 0 ? "pending" : "up to date" } });
+    }),
+    route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (_req, res) => void res.json(openapi)),
+    route("get", "/api/v1/docs", PUBLIC, "API documentation page", (_req, res) => void res.type("html").send(docsPage())),
+    ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts")),
+    ...accessRoutes(s.accessAdmin),
+    ...orgsRoutes(s.orgs),
+    ...partsRoutes(s.parts, s.installations),
+    ...labelsRoutes(s.labels),
+    ...ledgerRoutes(opts.ledger),
+    ...auditRoutes(opts.ledger),
+    ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
+  ];
+}
+
+function buildServices(opts: AppOptions) {
+  const security = { ...DEFAULT_SECURITY, ...opts.security };
+  const db = opts.ledger.db.sql;
+  const access = new AccessService(db, opts.operatorToken);
+  const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
+  const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
+  const parts = new PartsService(opts.ledger);
+  return {
+    security, access, users, orgs, parts,
+    accessAdmin: new AccessAdminService(db, access),
+    installations: new InstallationsService(db, opts.ledger.vault),
+    labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
+    verify: new VerifyService(opts.ledger, parts),
+  };
+}
+
+/** The Express 5 application: /api/v1, the resolver, problem+json errors. Refuses to build with an undeclared route. */
 export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -42,34 +104,18 @@ export function createApp(opts: AppOptions): Express {
   app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
 
-  app.get("/api/v1/health", async (_req, res) => {
-    const ledger = await opts.ledger.status();
-    let chain: Record<string, unknown>;
-    try {
-      const ref = await opts.ledger.chainRef();
-      chain = { status: "up", url: opts.chainUrl, chainId: ref.chainId, ...ref.addresses };
-    } catch (e) {
-      chain = { status: "down", url: opts.chainUrl, detail: (e as Error).message.split("\n")[0] };
-    }
-    res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...ledger, anchoring: ledger.pending > 0 ? "pending" : "up to date" } });
+  const services = buildServices(opts);
+  const perPrincipal = rateLimit(services.security.apiRatePerMinute);
+  mountRoutes(app, buildRoutes(opts, services), {
+    access: services.access,
+    perPrincipal,
+    onPrincipal: async (p, res) => {
+      if (p.companyId) res.locals.company = await services.orgs.get(p.companyId);
+    },
   });
-
-  const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger);
-  const parts = new PartsService(opts.ledger);
-  const labels = new LabelsService(opts.ledger, opts.publicBaseUrl);
-  const verify = new VerifyService(opts.ledger, parts);
-  const operator = requireOperator(opts.operatorToken);
-  const as = (...kinds: Parameters<typeof requireCompany>[1][]) => requireCompany(orgs, ...kinds);
-
-  app.get("/api/v1/openapi.json", (_req, res) => void res.json(openapi));
-  app.get("/api/v1/docs", (_req, res) => void res.type("html").send(docsPage()));
-  app.use("/api/v1", ledgerRoutes(opts.ledger, operator));
-  app.use("/api/v1", orgsRoutes(orgs, operator, as()));
-  app.use("/api/v1", partsRoutes(parts, as));
-  app.use("/api/v1", labelsRoutes(labels, as("manufacturer")));
-  app.use(verifyRoutes(verify, orgs, rateLimit(opts.scanRatePerMinute ?? 120)));
+  assertEveryRouteDeclared(app);
   /** Call before exiting: writes the buffered scan log. */
-  app.locals.shutdown = () => verify.scans.flush();
+  app.locals.shutdown = () => services.verify.scans.flush();
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

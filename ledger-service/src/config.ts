@@ -27,8 +27,24 @@ export const configSchema = z
     BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(10_000),
     BATCH_MAX_AGE_MS: z.coerce.number().int().min(0).default(5_000),
     CONFIRMATION_DEPTH: z.coerce.number().int().min(1).max(1000).default(2),
+    /** How often the audit trail's head is checkpointed onto the ledger (when it has new entries). */
+    AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(0).default(60_000),
     WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
-    LEDGER_MASTER_KEY: z.string().regex(hex32, "must be 32 bytes of hex (64 characters)").optional(),
+    /** Encryption keys as an environment secret: one 64-hex key (version 1) or a ring `1:<hex>,2:<hex>`. */
+    LEDGER_MASTER_KEY: z
+      .string()
+      .regex(/^((0x)?[0-9a-fA-F]{64}|\d{1,5}:(0x)?[0-9a-fA-F]{64}(,\d{1,5}:(0x)?[0-9a-fA-F]{64})*)$/, "must be 64 hex characters, or versioned keys 1:<hex>,2:<hex>")
+      .optional(),
+    /** Encryption keys in a file: lines `<version> <64 hex>`; the highest version encrypts new data. */
+    LEDGER_KEY_FILE: z.string().min(1).optional(),
+    /** How long a login session lasts (minutes). */
+    SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(43_200).default(480),
+    /** Failed logins in a row before an account is locked, and for how long (minutes). */
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    /** Login attempts a minute per client address; authenticated requests a minute per key or session. */
+    LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     PLATFORM_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   })
   .superRefine((c, ctx) => {
@@ -40,12 +56,16 @@ export const configSchema = z
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
       ctx.addIssue({ code: "custom", path: [c.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });
     }
-    if (c.DATABASE_URL && !c.LEDGER_MASTER_KEY) {
+    if (c.DATABASE_URL && !c.LEDGER_MASTER_KEY && !c.LEDGER_KEY_FILE) {
       ctx.addIssue({
         code: "custom",
         path: ["LEDGER_MASTER_KEY"],
-        message: "is required with DATABASE_URL (company keys are encrypted with it)",
+        message:
+          "an encryption key is required with DATABASE_URL (company keys and personal data are encrypted with it): set LEDGER_MASTER_KEY or LEDGER_KEY_FILE; it never lives in the database",
       });
+    }
+    if (c.LEDGER_MASTER_KEY && c.LEDGER_KEY_FILE) {
+      ctx.addIssue({ code: "custom", path: ["LEDGER_KEY_FILE"], message: "set LEDGER_MASTER_KEY or LEDGER_KEY_FILE, not both" });
     }
   });
 

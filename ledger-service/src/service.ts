@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { AnchorWorker, type FaultPoint } from "./anchoring/anchor-worker.js";
 import { LifecycleWriter } from "./anchoring/lifecycle-writer.js";
 import { Sealer } from "./batching/sealer.js";
@@ -8,7 +8,9 @@ import { ChainConnector } from "./chain/chain-connector.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { ActorDirectory, type RegisterActorInput } from "./ledger/actors.js";
-import { KeyVault } from "./ledger/key-vault.js";
+import { KeyVault, parseKeyRing } from "./ledger/key-vault.js";
+import { AppError } from "./errors.js";
+import { auditTrail } from "./audit/trail.js";
 import { Ledger } from "./ledger/ledger.js";
 import { batchRangeBundle, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
@@ -30,18 +32,40 @@ export interface LedgerServiceOptions {
   clock?: () => number;
   fault?: (point: FaultPoint, batchId: number) => void | Promise<void>;
   log?: (line: string) => void;
+  /** An already opened key vault (else opened from the config). */
+  vault?: KeyVault;
 }
 
-/** Reads LEDGER_MASTER_KEY, or keeps one in `<DATA_DIR>/master.key` for the embedded setup. */
-export function masterKey(config: Config): string {
-  if (config.LEDGER_MASTER_KEY) return config.LEDGER_MASTER_KEY;
-  const dir = resolve(config.DATA_DIR);
-  const file = join(dir, "master.key");
+/**
+ * The encryption key ring: LEDGER_MASTER_KEY (an environment secret), LEDGER_KEY_FILE, or — on embedded defaults
+ * only — `<DATA_DIR>/master.key`, generated on first start (`onGenerated` is told). Keys never live in the database.
+ */
+export function openKeyVault(config: Config, onGenerated?: (file: string) => void): KeyVault {
+  if (config.LEDGER_MASTER_KEY) return new KeyVault(parseKeyRing(config.LEDGER_MASTER_KEY, "LEDGER_MASTER_KEY"));
+  const file = config.LEDGER_KEY_FILE ? resolve(config.LEDGER_KEY_FILE) : join(resolve(config.DATA_DIR), "master.key");
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600 });
+    if (config.LEDGER_KEY_FILE) throw new AppError("CONFIG.INVALID_KEY", `LEDGER_KEY_FILE ${file} does not exist`, 500);
+    if (config.DATABASE_URL) throw new AppError("CONFIG.INVALID_KEY", "an encryption key is required with DATABASE_URL: set LEDGER_MASTER_KEY or LEDGER_KEY_FILE", 500);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `# PartLedger encryption keys: <version> <hex>; the highest version encrypts new data. Back this file up.\n1 ${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+    onGenerated?.(file);
   }
-  return readFileSync(file, "utf8").trim();
+  const read = () => parseKeyRing(readFileSync(file, "utf8"), file);
+  return new KeyVault(read(), read);
+}
+
+/** Adds a new, highest key version to the key file (rotation's first step); returns it. */
+export function addKeyVersion(file: string): number {
+  const ring = parseKeyRing(readFileSync(file, "utf8"), file);
+  const version = Math.max(...ring.keys()) + 1;
+  appendFileSync(file, `${version} ${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+  return version;
+}
+
+/** The file a key ring is kept in, when it is kept in one (not an environment secret). */
+export function keyFileOf(config: Config): string | null {
+  if (config.LEDGER_MASTER_KEY) return null;
+  return config.LEDGER_KEY_FILE ? resolve(config.LEDGER_KEY_FILE) : join(resolve(config.DATA_DIR), "master.key");
 }
 
 /** The provenance ledger wired together: database, company keys, chain, ledger, sealer and anchoring worker. */
@@ -54,14 +78,14 @@ export class LedgerService {
     readonly chain: ChainConnector,
     readonly worker: AnchorWorker,
     private readonly ownsDb: boolean,
-    private readonly vault: KeyVault,
+    readonly vault: KeyVault,
   ) {}
 
   static async open(opts: LedgerServiceOptions): Promise<LedgerService> {
     const { config } = opts;
     const db = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
-    const vault = new KeyVault(masterKey(config));
-    const actors = new ActorDirectory(db.prisma, vault);
+    const vault = opts.vault ?? openKeyVault(config, (file) => opts.log?.(`generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`));
+    const actors = new ActorDirectory(db.prisma, vault, opts.adminKey);
     const ledger = new Ledger({ db: db.sql, actors, vault, chainId: opts.chainId, ...(opts.clock ? { clock: opts.clock } : {}) });
     const sealer = new Sealer({ db: db.sql, maxEvents: config.BATCH_MAX_EVENTS, maxAgeMs: config.BATCH_MAX_AGE_MS });
     const addresses =
@@ -72,11 +96,20 @@ export class LedgerService {
       db: db.sql, actors, url: opts.chainUrl, adminKey: opts.adminKey, local: opts.localChain, chainId: opts.chainId, addresses,
       ...(opts.log ? { log: opts.log } : {}),
     });
+    let svc: LedgerService | undefined;
+    let lastCheckpoint = Date.now();
+    const beforeSeal = async () => {
+      if (!svc || Date.now() - lastCheckpoint < config.AUDIT_CHECKPOINT_MS) return;
+      lastCheckpoint = Date.now();
+      await svc.checkpointAuditTrail();
+    };
     const worker = new AnchorWorker({
+      beforeSeal,
       db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH, lifecycle: new LifecycleWriter(db.sql, actors),
       ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
     });
-    return new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);
+    svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);
+    return svc;
   }
 
   /** Registers a company and grants its role on chain (now, or when the chain is next reachable). */
@@ -86,6 +119,17 @@ export class LedgerService {
     await this.chain.get().catch(() => undefined); // chain down: roles are granted when it is back
     return actor;
   }
+
+  /** Records the audit trail's head on the ledger now (the worker does it every AUDIT_CHECKPOINT_MS). */
+  async checkpointAuditTrail(): Promise<number | null> {
+    if (!this.platformReady) {
+      await this.actors.platform();
+      this.platformReady = true;
+    }
+    return auditTrail.checkpoint(this.db.sql, this.ledger);
+  }
+
+  private platformReady = false;
 
   async chainRef() {
     const c = await this.chain.get();

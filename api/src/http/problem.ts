@@ -26,6 +26,7 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
   return (err, req, res, _next) => {
     const id = res.locals.requestId as string;
     if (isAppError(err)) {
+      if (typeof err.details?.retryAfter === "number") res.setHeader("Retry-After", String(err.details.retryAfter));
       res.status(err.status).type("application/problem+json").json({
         type: `https://partledger.cn/problems/${err.code.toLowerCase().replace(/\./g, "-")}`,
         title: err.code,

@@ -20,6 +20,8 @@ export interface AnchorWorkerOptions {
   confirmationDepth: number;
   /** Called at each fault point; throwing there simulates a crash. */
   fault?: (point: FaultPoint, batchId: number) => void | Promise<void>;
+  /** Runs at the start of every tick, before sealing (the audit trail's checkpoint); its errors are logged. */
+  beforeSeal?: () => Promise<unknown>;
   log?: (line: string) => void;
 }
 
@@ -47,6 +49,7 @@ export class AnchorWorker {
   /** Seals what is due, then moves every unfinished batch one step. Chain errors are reported, not thrown. */
   async tick(): Promise<TickReport> {
     const report: TickReport = { sealed: 0, moved: [] };
+    await this.opts.beforeSeal?.().catch((e: Error) => this.opts.log?.(`before sealing: ${e.message}`));
     const sealed = await this.opts.sealer.sealDue();
     report.sealed = sealed.length;
     for (const b of sealed) await this.opts.fault?.("after-seal", b.id);

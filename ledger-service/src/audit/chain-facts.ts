@@ -2,6 +2,7 @@ import { Contract, type JsonRpcProvider } from "ethers";
 import { loadArtifact } from "../chain/artifacts.js";
 import type { Hex } from "../events/bytes.js";
 import type { Bundle } from "../proofs/bundle.js";
+import { Stage } from "../lifecycle/transitions.js";
 
 /** What the auditor reads from the chain about a bundle — and nothing else it trusts. */
 export interface ChainFacts {
@@ -36,7 +37,10 @@ export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, 
   await Promise.all(
     [...pairs].map(async (k) => {
       const [actor, step] = k.split(":");
-      mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, Number(step))));
+      // Audit checkpoints are the platform's: signed by the address that anchors batches (ANCHORER_ROLE).
+      if (Number(step) === Stage.AuditCheckpoint) {
+        mayAct.set(k, Boolean(await anchorReg.getFunction("hasRole")(await anchorReg.getFunction("ANCHORER_ROLE")(), actor)));
+      } else mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, Number(step))));
     }),
   );
   const stages = new Map<string, number>();

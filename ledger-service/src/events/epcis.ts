@@ -36,6 +36,7 @@ const DISPOSITION: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Commissioned]: "active",
   [Stage.Received]: "in_progress",
   [Stage.Installed]: "in_progress",
+  [Stage.AuditCheckpoint]: "urn:partledger:disp:recorded",
 };
 
 /** Builds the stored/exported event for `f`. Times are UTC; the offset records where it happened (China). */

@@ -30,20 +30,39 @@ export interface RegisterActorInput {
 
 const KINDS: readonly ActorKind[] = ["manufacturer", "distributor", "repair_shop"];
 
+/** The actor id under which the platform signs its own ledger events (audit checkpoints). */
+export const PLATFORM_ACTOR = "platform";
+
 /** Registry of acting companies, their chain identities and (when kept by the platform) their signing keys. */
 export class ActorDirectory {
   private readonly cache = new Map<string, Actor>();
 
+  /** `platformKey`: the platform's own key (the anchorer's), which signs audit checkpoints as actor "platform". */
   constructor(
     private readonly prisma: PrismaClient,
     private readonly vault: KeyVault,
+    private readonly platformKey?: string,
   ) {}
+
+  /** The platform's own actor (id "platform"), created or re-pointed at the configured key's address. */
+  async platform(): Promise<Actor> {
+    if (!this.platformKey) throw new Error("no platform key configured");
+    const address = new Wallet(this.platformKey).address as Hex;
+    const row = await this.prisma.ledgerActor.upsert({
+      where: { id: PLATFORM_ACTOR },
+      create: { id: PLATFORM_ACTOR, name: "PartLedger platform", kind: "platform", address, keyCiphertext: null, lifecycleMode: "anchored" },
+      update: { address },
+    });
+    const actor = this.toActor(row);
+    this.cache.set(actor.id, actor);
+    return actor;
+  }
 
   async register(input: RegisterActorInput): Promise<Actor> {
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(input.id)) {
       throw new AppError("LEDGER.INVALID_ACTOR", `id must be 1-64 letters, digits or _.:- , got ${JSON.stringify(input.id)}`, 400, { field: "id" });
     }
-    if (!KINDS.includes(input.kind)) {
+    if (!KINDS.includes(input.kind) || input.id === PLATFORM_ACTOR) {
       throw new AppError("LEDGER.INVALID_ACTOR", `kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(input.kind)}`, 400, { field: "kind" });
     }
     const existing = await this.prisma.ledgerActor.findUnique({ where: { id: input.id } });
@@ -83,6 +102,7 @@ export class ActorDirectory {
 
   /** The platform-kept signer of `id`; null when the company signs itself. */
   async signerFor(id: string): Promise<DigestSigner | null> {
+    if (id === PLATFORM_ACTOR && this.platformKey) return keySigner(this.platformKey);
     const row = await this.prisma.ledgerActor.findUnique({ where: { id } });
     if (!row?.keyCiphertext) return null;
     return keySigner("0x" + this.vault.open(row.keyCiphertext, `actor-key:${id}`).toString("hex"));

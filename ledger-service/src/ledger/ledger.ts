@@ -8,7 +8,7 @@ import { recoverSubmitter, submissionDigest, type DigestSigner, type Submission 
 import { assertGtin14 } from "../gs1/gtin.js";
 import { assertLot, assertSerial } from "../gs1/serial.js";
 import { assertVin } from "../gs1/vin.js";
-import { assertActorMay, assertTransition, Stage } from "../lifecycle/transitions.js";
+import { AUDIT_TRAIL_PART, assertActorMay, assertTransition, Stage } from "../lifecycle/transitions.js";
 import { merkleRoot } from "../merkle/tree.js";
 import type { Actor, ActorDirectory } from "./actors.js";
 import type { KeyVault } from "./key-vault.js";
@@ -23,7 +23,7 @@ export interface PartRef {
 
 export interface RecordInput {
   actorId: string;
-  step: Stage.Commissioned | Stage.Received | Stage.Installed;
+  step: Stage.Commissioned | Stage.Received | Stage.Installed | Stage.AuditCheckpoint;
   parts: PartRef[];
   /** GB/T 2260 region code (6 digits) and the company's own id for the site (warehouse, workshop). */
   place: { regionCode: string; locationId: string };
@@ -33,6 +33,8 @@ export interface RecordInput {
   vin?: string | undefined;
   /** Installing: the 32-byte salt of the VIN hash (hex). Generated when absent; `prepare` returns the one it used. */
   salt?: Hex | undefined;
+  /** AuditCheckpoint: the audit trail's head hash, signed as the event's privateHash (it is not private). */
+  checkpointHash?: Hex | undefined;
 }
 
 export interface Draft {
@@ -140,6 +142,7 @@ export class Ledger {
       }
       let privateHash: Hex = toHex(ZERO32);
       let priv: Draft["privates"][number] = null;
+      if (input.step === Stage.AuditCheckpoint) privateHash = input.checkpointHash!;
       if (salt) {
         priv = { salt, fields: { vin: input.vin! } };
         privateHash = privateHashOf(priv.fields, priv.salt);
@@ -148,7 +151,7 @@ export class Ledger {
         version: ENCODING_VERSION,
         gtin: p.gtin,
         serial: p.serial,
-        lot: head?.lot ?? p.lot!,
+        lot: input.step === Stage.AuditCheckpoint ? p.lot! : head?.lot ?? p.lot!,
         step: input.step,
         actor: actor.address,
         eventTimeMs: eventTime,
@@ -269,7 +272,16 @@ export class Ledger {
   }
 
   private validate(input: RecordInput): void {
-    if (![Stage.Commissioned, Stage.Received, Stage.Installed].includes(input.step)) {
+    if (input.step === Stage.AuditCheckpoint) {
+      if (input.parts?.length !== 1 || input.parts[0]!.gtin !== AUDIT_TRAIL_PART.gtin || input.parts[0]!.serial !== AUDIT_TRAIL_PART.serial || !/^0x[0-9a-f]{64}$/.test(input.checkpointHash ?? "")) {
+        throw new AppError("LEDGER.INVALID_CHECKPOINT", "an audit checkpoint names the audit trail identity and a 32-byte head hash", 400, { field: "checkpointHash" });
+      }
+    } else if (input.checkpointHash !== undefined) {
+      throw new AppError("LEDGER.UNEXPECTED_FIELD", "checkpointHash belongs only to an audit checkpoint", 400, { field: "checkpointHash" });
+    } else if (input.parts?.some((p) => p?.gtin === AUDIT_TRAIL_PART.gtin)) {
+      throw new AppError("LEDGER.RESERVED_GTIN", `GTIN ${AUDIT_TRAIL_PART.gtin} is reserved (it is never a product)`, 400, { field: "parts" });
+    }
+    if (![Stage.Commissioned, Stage.Received, Stage.Installed, Stage.AuditCheckpoint].includes(input.step)) {
       throw new AppError("LEDGER.INVALID_STEP", `step must be 1 (commissioning), 2 (receiving) or 3 (installing), got ${JSON.stringify(input.step)}`, 400, { field: "step" });
     }
     if (!Array.isArray(input.parts) || input.parts.length === 0 || input.parts.length > this.maxParts) {
@@ -278,7 +290,7 @@ export class Ledger {
     input.parts.forEach((p, i) => {
       assertGtin14(p.gtin, `parts[${i}].gtin`);
       assertSerial(p.serial, `parts[${i}].serial`);
-      if (input.step === Stage.Commissioned || p.lot !== undefined) assertLot(p.lot, `parts[${i}].lot`);
+      if (input.step === Stage.Commissioned || input.step === Stage.AuditCheckpoint || p.lot !== undefined) assertLot(p.lot, `parts[${i}].lot`);
     });
     if (!input.place || !/^\d{6}$/.test(input.place.regionCode ?? "")) {
       throw new AppError("LEDGER.INVALID_PLACE", `place.regionCode must be a 6-digit GB/T 2260 code, got ${JSON.stringify(input.place?.regionCode)}`, 400, { field: "place.regionCode" });

@@ -6,17 +6,26 @@ export enum Stage {
   Commissioned = 1,
   Received = 2,
   Installed = 3,
+  /**
+   * Not a part stage: the platform records the audit trail's head hash as a ledger event of a reserved identity
+   * (AUDIT_TRAIL_PART), so it is signed, batched and anchored like any other event. Never written to PartRegistry.
+   */
+  AuditCheckpoint = 16,
 }
+
+/** The reserved identity whose "lifecycle" is the chain of audit checkpoints (GTIN 0…0 is never a product). */
+export const AUDIT_TRAIL_PART = { gtin: "00000000000000", serial: "PLATFORM-AUDIT" } as const;
 
 export const STAGES = [Stage.None, Stage.Commissioned, Stage.Received, Stage.Installed] as const;
 
-export type ActorKind = "manufacturer" | "distributor" | "repair_shop";
+export type ActorKind = "manufacturer" | "distributor" | "repair_shop" | "platform";
 
 /** GS1 Core Business Vocabulary bizStep of the event that moves a part into each stage. */
-export const BIZ_STEP: Record<Exclude<Stage, Stage.None>, "commissioning" | "receiving" | "installing"> = {
+export const BIZ_STEP: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Commissioned]: "commissioning",
   [Stage.Received]: "receiving",
   [Stage.Installed]: "installing",
+  [Stage.AuditCheckpoint]: "urn:partledger:bizstep:audit_checkpoint",
 };
 
 /**
@@ -28,6 +37,8 @@ export const TRANSITIONS: ReadonlyArray<{ from: Stage; to: Stage; by: readonly A
   { from: Stage.Commissioned, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.Received, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.Received, to: Stage.Installed, by: ["repair_shop"] },
+  { from: Stage.None, to: Stage.AuditCheckpoint, by: ["platform"] },
+  { from: Stage.AuditCheckpoint, to: Stage.AuditCheckpoint, by: ["platform"] },
 ];
 
 export function isLegalTransition(from: Stage, to: Stage): boolean {

@@ -1,5 +1,7 @@
 import QRCode from "qrcode";
-import { AppError, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { AppError, auditTrail, type LedgerService } from "../../../../ledger-service/src/index.js";
+import type { AuditContext, Principal } from "../../security/principal.js";
+import { crossTenant } from "../../security/tenant.js";
 import { signLabel } from "../../../../ledger-service/src/events/label-signature.js";
 import { digitalLinkUri, type PartLink } from "../../../../ledger-service/src/gs1/digital-link.js";
 import { partsRepository } from "../parts/parts.repository.js";
@@ -33,9 +35,16 @@ export class LabelsService {
     return QRCode.toString(await this.uriFor(company, gtin, serial), { type: "svg", errorCorrectionLevel: "M", margin: 4 });
   }
 
-  async sheet(company: Company, runId: string): Promise<Buffer> {
-    const run = await partsRepository.mintRun(this.ledger.db.sql, company.id, runId);
-    if (!run) throw new AppError("LABEL.UNKNOWN_RUN", `no mint run ${runId} of ${company.id}`, 404, { runId });
+  /** The A4 label sheet of a mint run: an export, written to the audit trail. Another company's run answers 404 (logged). */
+  async sheet(ctx: AuditContext, principal: Principal, company: Company, runId: string): Promise<Buffer> {
+    const db = this.ledger.db.sql;
+    const run = await partsRepository.mintRun(db, company.id, runId);
+    if (!run) {
+      const owner = await partsRepository.mintRunOwner(db, runId);
+      if (owner) await crossTenant(db, ctx, principal, "mint run", runId, owner);
+      throw new AppError("LABEL.UNKNOWN_RUN", `no mint run ${runId} of ${company.id}`, 404, { runId });
+    }
+    await db.transaction((tx) => auditTrail.append(tx, { ...ctx, companyId: company.id, action: "label.export", resource: "mint_run", resourceId: runId, changes: { labels: { after: run.serials.length } } }));
     const labels = [];
     for (const serial of run.serials) {
       labels.push({

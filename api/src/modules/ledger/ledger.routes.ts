@@ -1,23 +1,24 @@
-import { Router, type RequestHandler } from "express";
 import type { LedgerService } from "../../../../ledger-service/src/index.js";
 import { assertGtin14, auditLedger } from "../../../../ledger-service/src/index.js";
 import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
+import { route, type RouteSpec } from "../../security/routes.js";
 import { batchListQuery, batchRangeQuery, partParams, seqParams } from "./ledger.schema.js";
 
 /**
  * Ledger endpoints: what an auditor or a verifying shop downloads (public), and the whole-ledger audit (operator).
  * Events are written by companies through /mint, /receipts and /installations.
  */
-export function ledgerRoutes(svc: LedgerService, operator: RequestHandler): Router {
-  const r = Router();
+const PUBLIC = { public: "provenance is public by design: hashes, proofs and EPCIS events without personal data" };
 
-  r.get("/ledger/audit", operator, async (_req, res) => {
+export function ledgerRoutes(svc: LedgerService): RouteSpec[] {
+  return [
+  route("get", "/api/v1/ledger/audit", { permission: "ledger:audit" }, "Audit the whole ledger against the chain", async (_req, res) => {
     const chain = await svc.chain.get();
     res.json(await auditLedger({ db: svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId }));
-  });
+  }),
 
-  r.get("/ledger/batches", validate({ query: batchListQuery }), async (_req, res) => {
+  route("get", "/api/v1/ledger/batches", PUBLIC, "Latest sealed batches and their anchoring", validate({ query: batchListQuery }), async (_req, res) => {
     const { limit } = res.locals.query as { limit: number };
     const { rows } = await svc.db.sql.query(
       `SELECT id, first_seq AS "firstSeq", last_seq AS "lastSeq", event_count AS "eventCount", '0x' || encode(root, 'hex') AS root,
@@ -26,22 +27,21 @@ export function ledgerRoutes(svc: LedgerService, operator: RequestHandler): Rout
       [limit],
     );
     res.json({ batches: rows });
-  });
+  }),
 
-  r.get("/ledger/events/:seq/proof", validate({ params: seqParams }), async (_req, res) => {
+  route("get", "/api/v1/ledger/events/:seq/proof", PUBLIC, "Merkle inclusion proof of one event", validate({ params: seqParams }), async (_req, res) => {
     res.json(await svc.proof((res.locals.params as { seq: number }).seq));
-  });
+  }),
 
-  r.get("/ledger/bundle", validate({ query: batchRangeQuery }), async (_req, res) => {
+  route("get", "/api/v1/ledger/bundle", PUBLIC, "Audit bundle of a range of batches", validate({ query: batchRangeQuery }), async (_req, res) => {
     const { from, to } = res.locals.query as { from: number; to: number };
     res.json(await svc.bundleForBatches(from, to));
-  });
+  }),
 
-  r.get("/parts/:gtin/:serial/bundle", validate({ params: partParams }), async (_req, res) => {
+  route("get", "/api/v1/parts/:gtin/:serial/bundle", PUBLIC, "Audit bundle of one part's history", validate({ params: partParams }), async (_req, res) => {
     const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
     res.setHeader("Content-Disposition", `attachment; filename="partledger-${gtin}-${serial}.json"`);
     res.json(await svc.bundleForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial")));
-  });
-
-  return r;
+  }),
+  ];
 }

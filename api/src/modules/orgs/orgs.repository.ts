@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../../../generated/prisma/client.js";
+import type { Sql } from "../../../../ledger-service/src/index.js";
 
 export interface CompanyRow {
   id: string;
@@ -8,30 +9,23 @@ export interface CompanyRow {
   regionCode: string;
   lng: number;
   lat: number;
-  apiKeyPrefix: string;
   createdAt: Date;
 }
 
-const select = { id: true, name: true, uscc: true, kind: true, regionCode: true, lng: true, lat: true, apiKeyPrefix: true, createdAt: true } as const;
+const select = { id: true, name: true, uscc: true, kind: true, regionCode: true, lng: true, lat: true, createdAt: true } as const;
 
-/** The only place that reads and writes the companies table. */
+/** The only place that reads and writes the companies table. Writes join the caller's transaction. */
 export class OrgsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async create(row: Omit<CompanyRow, "createdAt"> & { apiKeyHash: Uint8Array<ArrayBuffer> }): Promise<CompanyRow> {
-    return (await this.prisma.company.create({ data: row, select })) as CompanyRow;
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.prisma.company.delete({ where: { id } });
+  async insert(tx: Sql, row: Omit<CompanyRow, "createdAt">): Promise<void> {
+    await tx.query("INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+      row.id, row.name, row.uscc, row.kind, row.regionCode, row.lng, row.lat,
+    ]);
   }
 
   async byUscc(uscc: string): Promise<CompanyRow | null> {
     return (await this.prisma.company.findUnique({ where: { uscc }, select })) as CompanyRow | null;
-  }
-
-  async byKeyHash(hash: Uint8Array<ArrayBuffer>): Promise<CompanyRow | null> {
-    return (await this.prisma.company.findUnique({ where: { apiKeyHash: hash }, select })) as CompanyRow | null;
   }
 
   async byId(id: string): Promise<CompanyRow | null> {

@@ -3,7 +3,7 @@ import { z } from "zod";
 export const registerCompanyBody = z
   .object({
     name: z.string().trim().min(2).max(200),
-    uscc: z.string(),
+    uscc: z.string().max(18),
     kind: z.enum(["manufacturer", "distributor", "repair_shop"]),
     regionCode: z.string().regex(/^\d{6}$/, "a 6-digit GB/T 2260 region code"),
     /** GCJ-02 coordinates of the company's main site. */
@@ -11,6 +11,12 @@ export const registerCompanyBody = z
     /** The company's own EVM address when it signs its ledger events itself. */
     address: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
     lifecycleMode: z.enum(["anchored", "onchain"]).optional(),
+    /** The company's first administrator, who logs in and creates the other users. */
+    admin: z
+      .object({ name: z.string().trim().min(1).max(60), mobile: z.string().min(5).max(20).optional(), email: z.string().trim().max(254).email().optional(), password: z.string().min(10).max(128) })
+      .strict()
+      .refine((a) => a.mobile !== undefined || a.email !== undefined, { message: "a mobile number or an e-mail address is required", path: ["mobile"] })
+      .optional(),
   })
   .strict();
 

@@ -1,5 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
-import { AppError, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { randomBytes } from "node:crypto";
+import { AppError, auditTrail, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { sha256 } from "../../security/access.js";
+import type { AuditContext, Principal } from "../../security/principal.js";
+import type { UsersService } from "../users/users.service.js";
 import type { CompanyRow, OrgsRepository } from "./orgs.repository.js";
 import type { RegisterCompany } from "./orgs.schema.js";
 import { assertUscc } from "./uscc.js";
@@ -11,59 +14,55 @@ export type Company = CompanyRow & {
   labelPublicKey: string | null;
 };
 
-const hashKey = (key: string) => new Uint8Array(createHash("sha256").update(key).digest());
-
 /**
- * Companies: registered by the platform operator, each with an API key (shown once, stored as a hash) and a
- * chain identity granted its role on chain through the ledger.
+ * Companies: registered by the platform operator, each with a chain identity granted its role on chain through
+ * the ledger, a first API key (company admin; shown once, stored as a hash) and optionally a first admin user.
  */
 export class OrgsService {
-  private readonly byKey = new Map<string, Company>();
+  private readonly byId = new Map<string, Company>();
 
   constructor(
     private readonly repo: OrgsRepository,
     private readonly ledger: LedgerService,
+    private readonly users: UsersService,
   ) {}
 
-  async register(input: RegisterCompany): Promise<{ company: Company; apiKey: string }> {
+  async register(ctx: AuditContext, principal: Principal, input: RegisterCompany): Promise<{ company: Company; apiKey: string; admin: unknown }> {
     assertUscc(input.uscc, "uscc");
     if (await this.repo.byUscc(input.uscc)) throw new AppError("ORG.EXISTS", `a company with uscc ${input.uscc} is already registered`, 409, { field: "uscc" });
     const apiKey = `pl_${randomBytes(32).toString("base64url")}`;
     const id = `c_${randomBytes(8).toString("hex")}`;
-    const row = await this.repo.create({
-      id, name: input.name, uscc: input.uscc, kind: input.kind, regionCode: input.regionCode, lng: input.location.lng, lat: input.location.lat,
-      apiKeyPrefix: apiKey.slice(0, 10), apiKeyHash: hashKey(apiKey),
-    });
-    let actor;
+    // The chain identity first: a company row never exists without it. If the rows below fail, it is removed.
+    await this.ledger.registerCompany({ id, name: input.name, kind: input.kind, address: input.address, lifecycleMode: input.lifecycleMode });
+    let admin: unknown = null;
     try {
-      actor = await this.ledger.registerCompany({ id, name: input.name, kind: input.kind, address: input.address, lifecycleMode: input.lifecycleMode });
+      await this.ledger.db.sql.transaction(async (tx) => {
+        await this.repo.insert(tx, { id, name: input.name, uscc: input.uscc, kind: input.kind, regionCode: input.regionCode, lng: input.location.lng, lat: input.location.lat });
+        await tx.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles) VALUES ($1, $2, 'registration key', $3, $4, ARRAY['company_admin'])", [
+          `k_${randomBytes(8).toString("hex")}`, id, apiKey.slice(0, 10), sha256(apiKey),
+        ]);
+        await auditTrail.append(tx, {
+          ...ctx, companyId: id, action: "company.create", resource: "company", resourceId: id,
+          changes: { name: { after: input.name }, uscc: { after: input.uscc }, kind: { after: input.kind }, regionCode: { after: input.regionCode } },
+        });
+        if (input.admin) admin = await this.users.create(ctx, principal, { ...input.admin, roles: ["company_admin"] }, { companyId: id, kind: input.kind, tx });
+      });
     } catch (e) {
-      await this.repo.delete(id); // compensate: no company without its chain identity
+      await this.ledger.db.prisma.ledgerActor.delete({ where: { id } }).catch(() => undefined);
       throw e;
     }
-    return { company: await this.withChainIdentity(row), apiKey };
-  }
-
-  /** The company holding `apiKey`, or null. */
-  async authenticate(apiKey: string): Promise<Company | null> {
-    const hit = this.byKey.get(apiKey);
-    if (hit) return hit;
-    const row = await this.repo.byKeyHash(hashKey(apiKey));
-    if (!row) return null;
-    const company = await this.withChainIdentity(row);
-    this.byKey.set(apiKey, company);
-    return company;
+    return { company: await this.get(id), apiKey, admin };
   }
 
   async get(id: string): Promise<Company> {
+    const hit = this.byId.get(id);
+    if (hit) return hit;
     const row = await this.repo.byId(id);
     if (!row) throw new AppError("ORG.UNKNOWN", `no company ${id}`, 404);
-    return this.withChainIdentity(row);
-  }
-
-  private async withChainIdentity(row: CompanyRow): Promise<Company> {
     const actor = await this.ledger.actors.get(row.id);
     const labelKeys = await this.ledger.actors.labelKeysOf(row.id);
-    return { ...row, address: actor.address, custodial: actor.custodial, labelPublicKey: labelKeys?.publicKeyB64 ?? null };
+    const company = { ...row, address: actor.address, custodial: actor.custodial, labelPublicKey: labelKeys?.publicKeyB64 ?? null };
+    this.byId.set(id, company);
+    return company;
   }
 }

@@ -23,6 +23,11 @@ export const partsRepository = {
     return rows[0] ?? null;
   },
 
+  async mintRunOwner(db: Sql, id: string): Promise<string | null> {
+    const { rows } = await db.query<{ company_id: string }>("SELECT company_id FROM mint_runs WHERE id = $1", [id]);
+    return rows[0]?.company_id ?? null;
+  },
+
   /** Names a GTIN; false when another company owns it (nothing written). */
   async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string): Promise<boolean> {
     const { rows } = await tx.query(

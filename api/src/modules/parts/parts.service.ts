@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { AppError, Stage, assertGtin14, newSerial, type AppendResult, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { AppError, Stage, assertGtin14, auditTrail, newSerial, type AppendResult, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { maskMobile, maskName, maskVin, normaliseMobile } from "../../security/personal-data.js";
+import type { AuditContext } from "../../security/principal.js";
+import { installationsRepository } from "./installations.repository.js";
 import { assertLot } from "../../../../ledger-service/src/gs1/serial.js";
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
 import type { Company } from "../orgs/orgs.service.js";
@@ -25,8 +28,9 @@ export class PartsService {
     return this.ledger.db.sql;
   }
 
-  mint(company: Company, body: MintBody, key?: string): Promise<Reply> {
+  mint(ctx: AuditContext, company: Company, body: MintBody, key?: string): Promise<Reply> {
     const gtin = assertGtin14(body.gtin, "gtin");
+    if (/^0+$/.test(gtin)) throw new AppError("PARTS.RESERVED_GTIN", "GTIN 00000000000000 is reserved; it is never a product", 400, { field: "gtin" });
     const lot = assertLot(body.lot, "lot");
     const produced = Date.parse(`${body.productionDate}T00:00:00+08:00`);
     if (Number.isNaN(produced) || new Date(produced + 8 * 3600_000).toISOString().slice(0, 10) !== body.productionDate) {
@@ -48,6 +52,10 @@ export class PartsService {
               throw new AppError("PARTS.GTIN_NOT_YOURS", `GTIN ${gtin} is named by another company; mint it without product, or use your own GTIN`, 409, { field: "gtin" });
             }
             await partsRepository.insertMintRun(tx, { id: runId, companyId: company.id, gtin, lot, productionDate: body.productionDate, serials: list, submissionId: r.submissionId });
+            await auditTrail.append(tx, {
+              ...ctx, companyId: company.id, action: "part.create", resource: "mint_run", resourceId: runId,
+              changes: { gtin: { after: gtin }, lot: { after: lot }, count: { after: list.length }, ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` } },
+            });
             await within(tx, { status: 201, body: this.mintReply(runId, gtin, lot, body.productionDate, list, r) });
           },
         },
@@ -56,7 +64,7 @@ export class PartsService {
     });
   }
 
-  receive(company: Company, body: ReceiptBody, key?: string): Promise<Reply> {
+  receive(ctx: AuditContext, company: Company, body: ReceiptBody, key?: string): Promise<Reply> {
     return this.idempotent(company, "receive", body, key, async (within) => {
       let reply!: Reply;
       await this.ledger.ledger.append(
@@ -64,6 +72,10 @@ export class PartsService {
         {
           within: async (tx, r) => {
             reply = { status: 201, body: { received: r.events.length, submissionId: r.submissionId, firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring } };
+            await auditTrail.append(tx, {
+              ...ctx, companyId: company.id, action: "custody.create", resource: "receipt", resourceId: String(r.submissionId),
+              changes: { parts: { after: r.events.length }, ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` } },
+            });
             await within(tx, reply);
           },
         },
@@ -72,14 +84,29 @@ export class PartsService {
     });
   }
 
-  install(company: Company, body: InstallationBody, key?: string): Promise<Reply> {
+  install(ctx: AuditContext, company: Company, body: InstallationBody, key?: string): Promise<Reply> {
+    const vault = this.ledger.vault;
+    const mobile = body.owner?.mobile === undefined ? null : normaliseMobile(body.owner.mobile);
+    if (body.owner?.mobile !== undefined && !mobile) throw new AppError("REQUEST.INVALID", "body.owner.mobile: not a mainland China mobile number", 400, { field: "owner.mobile" });
     return this.idempotent(company, "install", body, key, async (within) => {
       let reply!: Reply;
       await this.ledger.ledger.append(
         { actorId: company.id, step: Stage.Installed, parts: [{ gtin: body.gtin, serial: body.serial }], place: this.place(company, body.locationId ?? "WORKSHOP"), vin: body.vin },
         {
           within: async (tx, r) => {
-            reply = { status: 201, body: { installed: { gtin: body.gtin, serial: body.serial }, seq: r.firstSeq, submissionId: r.submissionId, anchoring: r.anchoring } };
+            const id = `in_${randomBytes(8).toString("hex")}`;
+            const a = (f: string) => `installation:${id}:${f}`;
+            await installationsRepository.insert(tx, {
+              id, companyId: company.id, gtin: body.gtin, serial: body.serial, ledgerSeq: r.firstSeq,
+              vinCt: vault.seal(body.vin, a("vin")), vinBidx: vault.blindIndex("vin", body.vin),
+              ownerNameCt: body.owner?.name ? vault.seal(body.owner.name, a("owner_name")) : null,
+              ownerMobileCt: mobile ? vault.seal(mobile, a("owner_mobile")) : null, ownerMobileBidx: mobile ? vault.blindIndex("mobile", mobile) : null,
+            });
+            reply = { status: 201, body: { id, installed: { gtin: body.gtin, serial: body.serial }, seq: r.firstSeq, submissionId: r.submissionId, anchoring: r.anchoring } };
+            await auditTrail.append(tx, {
+              ...ctx, companyId: company.id, action: "installation.create", resource: "installation", resourceId: id,
+              changes: { part: { after: `${body.gtin}/${body.serial}` }, vin: { after: maskVin(body.vin) }, ownerMobile: { after: mobile && maskMobile(mobile) }, ownerName: { after: body.owner?.name && maskName(body.owner.name) } },
+            });
             await within(tx, reply);
           },
         },

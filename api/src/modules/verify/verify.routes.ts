@@ -1,7 +1,8 @@
-import { Router, type RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import { AppError } from "../../../../ledger-service/src/index.js";
 import { parseDigitalLink } from "../../../../ledger-service/src/gs1/digital-link.js";
-import { bearerKey } from "../../http/company-auth.js";
+import { bearer, type AccessService } from "../../security/access.js";
+import { route, type RouteSpec } from "../../security/routes.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
 import { renderVerifyPage, type Lang } from "./verify.page.js";
 import type { VerifyService } from "./verify.service.js";
@@ -18,15 +19,20 @@ function location(raw: unknown): { lng: number; lat: number } | undefined {
  * (Simplified Chinese by default, `lang=en` for English) or, with `Accept: application/json`, the verdict as JSON.
  * Public and rate-limited; a logged-in company (Bearer API key) is recorded as the scanner.
  */
-export function verifyRoutes(verify: VerifyService, orgs: OrgsService, limit: RequestHandler): Router {
-  const r = Router();
-  r.get("/01/:gtin/21/:serial", limit, async (req, res) => {
+export function verifyRoutes(verify: VerifyService, orgs: OrgsService, access: AccessService, limit: RequestHandler): RouteSpec[] {
+  const scanner = async (token: string | undefined) => {
+    if (!token) return undefined;
+    const p = await access.authenticate(token).catch(() => null); // a bad credential scans anonymously
+    return p?.companyId ? orgs.get(p.companyId) : undefined;
+  };
+  const PUBLIC = { public: "the scan: anyone holding a part may check it; personal data is masked, rate-limited per client" };
+  return [
+  route("get", "/01/:gtin/21/:serial", PUBLIC, "GS1 Digital Link resolver: the verification page or verdict", limit, async (req, res) => {
     const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
     const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
     const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";
     const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
-    const key = bearerKey(req);
-    const company = key ? ((await orgs.authenticate(key)) ?? undefined) : undefined;
+    const company = await scanner(bearer(req));
     const verdict = await verify.scan(link, { company, location: location(loc) });
     res.setHeader("Cache-Control", "no-store");
     res.vary("Accept");
@@ -37,6 +43,6 @@ export function verifyRoutes(verify: VerifyService, orgs: OrgsService, limit: Re
     const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
     params.set("lang", lang === "zh" ? "en" : "zh");
     res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
-  });
-  return r;
+  }),
+  ];
 }

@@ -40,7 +40,8 @@ const MAX_PLAUSIBLE_KMH = 350;
 const MIN_CLONE_DISTANCE_M = 50_000;
 const STEPS = { [Stage.Commissioned]: "commissioning", [Stage.Received]: "receiving", [Stage.Installed]: "installing" } as const;
 
-export const maskVin = (vin: string) => vin.slice(0, 3) + "*".repeat(vin.length - 7) + vin.slice(-4);
+import { maskVin } from "../../security/personal-data.js";
+export { maskVin };
 
 /**
  * The repair shop's scan: the part's custody history from the ledger, each step's anchoring state, and a
@@ -74,7 +75,7 @@ export class VerifyService {
   private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Verdict> {
     const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null, brand: null, name: null }, timeline: [], scannedAt: now.toISOString() };
     const { events, chainHead } = await this.ledger.partView(link.gtin, link.serial);
-    if (events.length === 0) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
+    if (events.length === 0 || /^0+$/.test(link.gtin)) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
     const makerKey = await this.labelKeyOf(events[0]!.actor);
     if (!link.signature || !makerKey || !labelSignedBy(link, makerKey)) {
       return { ...base, verdict: "UNKNOWN", reason: link.signature ? "LABEL_SIGNATURE_INVALID" : "LABEL_SIGNATURE_MISSING" };
