@@ -78,7 +78,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
   ];
 }
 
-function buildServices(opts: AppOptions) {
+export function buildServices(opts: AppOptions) {
   const security = { ...DEFAULT_SECURITY, ...opts.security };
   const db = opts.ledger.db.sql;
   const access = new AccessService(db, opts.operatorToken);

@@ -45,7 +45,9 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     expect(me.json.kind).to.equal("manufacturer");
     expect(me.json).not.to.have.property("apiKey");
     expect((await call("GET", "/companies/me", "pl_not-a-real-key-000000000000")).status).to.equal(401);
-    expect((await call("POST", "/companies", keys.maker!, { name: "x" })).status).to.equal(401); // companies cannot register companies
+    const notOperator = await call("POST", "/companies", keys.maker!, { name: "x" });
+    expect(notOperator.status).to.equal(403); // companies cannot register companies
+    expect(notOperator.json.needs).to.equal("company:create");
   });
 
   it("mints unguessable serials, honours Idempotency-Key, and refuses a reused key with another body", async () => {

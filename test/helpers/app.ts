@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { expect } from "chai";
-import { createApp } from "../../api/src/app.js";
+import { createHash, randomBytes } from "node:crypto";
+import { createApp, type AppOptions } from "../../api/src/app.js";
 import { usccCheckCharacter } from "../../api/src/modules/orgs/uscc.js";
 import { shared } from "./shared.js";
 import type { TestStack } from "./stack.js";
@@ -10,8 +11,8 @@ export const PUBLIC_BASE = "https://pl.example.cn";
 export const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 
 /** The HTTP API on port 0 over a test stack, with a manufacturer, a distributor and two repair shops registered. */
-export async function startApi(stack: TestStack, scanRatePerMinute = 10_000) {
-  const app = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, scanRatePerMinute, log: () => undefined });
+export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, security: AppOptions["security"] = {}) {
+  const app = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, scanRatePerMinute, security, log: () => undefined });
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -21,9 +22,17 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000) {
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+    const text = await res.text();
+    let json: Record<string, any> = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = { text };
+    }
+    return { status: res.status, json, headers: res.headers };
   };
   const keys: Record<string, string> = {};
+  const ids: Record<string, string> = {};
   const companies = [
     { key: "maker", name: "博世汽车部件(苏州)有限公司", uscc: uscc("91320505MA1MXXX0A"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.57, lat: 31.3 } },
     { key: "dealer", name: "杭州汽配城经销商有限公司", uscc: uscc("91330104MA2B00001"), kind: "distributor", regionCode: "330104", location: { lng: 120.18, lat: 30.27 } },
@@ -34,11 +43,29 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000) {
     const r = await call("POST", "/api/v1/companies", OPERATOR, c);
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
     keys[key] = r.json.apiKey;
+    ids[key] = r.json.id;
   }
   /** Stops listening and writes the buffered scan log (before the stack's database closes). */
   const stop = async () => {
     server.close();
     await (app.locals.shutdown as () => Promise<void>)();
   };
-  return { server, origin, call, keys, stop };
+  /** A session token for a new user of `company` holding `roles` (written directly: fixtures skip the approval flow). */
+  const userWithRoles = async (company: string, roles: string[], mobile = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`) => {
+    const created = await call("POST", "/api/v1/users", keys[company]!, { name: "测试用户", mobile, password: "correct horse battery" });
+    expect(created.status, JSON.stringify(created.json)).to.equal(201);
+    await stack.svc.db.sql.query("UPDATE users SET roles = $2::text[] WHERE id = $1", [created.json.id, roles]);
+    const login = await call("POST", "/api/v1/auth/login", null, { login: mobile, password: "correct horse battery" });
+    expect(login.status, JSON.stringify(login.json)).to.equal(200);
+    return { id: created.json.id as string, token: login.json.token as string, mobile };
+  };
+  /** An API key of `company` holding `roles` (written directly, like userWithRoles). */
+  const keyWithRoles = async (company: string, roles: string[]) => {
+    const key = `pl_${randomBytes(32).toString("base64url")}`;
+    await stack.svc.db.sql.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles) VALUES ($1, $2, 'fixture', $3, $4, $5::text[])", [
+      `k_${randomBytes(8).toString("hex")}`, ids[company], key.slice(0, 10), createHash("sha256").update(key).digest(), roles,
+    ]);
+    return key;
+  };
+  return { server, origin, call, keys, ids, stop, userWithRoles, keyWithRoles, app };
 }
