@@ -31,7 +31,7 @@ export async function openStack(
 ): Promise<TestStack> {
   const database = await freshDatabase();
   const config = loadConfig({
-    LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+    ...(opts.env?.LEDGER_KEY_FILE ? {} : { LEDGER_MASTER_KEY: randomBytes(32).toString("hex") }),
     BATCH_MAX_EVENTS: "1000",
     BATCH_MAX_AGE_MS: "0",
     CONFIRMATION_DEPTH: "2",

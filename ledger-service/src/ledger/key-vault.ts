@@ -43,12 +43,23 @@ export class KeyVault {
     if (this.ring.size === 0) throw new RangeError("the key ring is empty");
   }
 
+  /** Re-reads the key source (a key file): a key added for rotation is used from now on. No-op for an environment secret. */
+  refresh(): void {
+    if (!this.reload) return;
+    this.ring = new Map(this.reload());
+    this.refreshedAt = Date.now();
+  }
+
+  private refreshedAt = Date.now();
+
   /** The version new ciphertexts are written under (the highest). */
   get currentVersion(): number {
+    if (this.reload && Date.now() - this.refreshedAt > 30_000) this.refresh();
     return Math.max(...this.ring.keys());
   }
 
   get versions(): number[] {
+    if (this.reload && Date.now() - this.refreshedAt > 30_000) this.refresh();
     return [...this.ring.keys()].sort((a, b) => b - a);
   }
 

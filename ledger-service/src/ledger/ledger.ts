@@ -123,7 +123,8 @@ export class Ledger {
       throw new AppError("LEDGER.DUPLICATE_PART", `parts lists ${dup.gtin}/${dup.serial} more than once`, 400, { field: "parts" });
     }
     const existing = assumeNew && input.step === Stage.Commissioned ? new Map<Hex, PartHead>() : await ledgerStore.partHeads(db, keys);
-    const isNew = input.step === Stage.Commissioned;
+    // The audit trail's first checkpoint starts its chain like a commissioning starts a part's.
+    const isNew = input.step === Stage.Commissioned || (input.step === Stage.AuditCheckpoint && !existing.has(keys[0]!));
     const salt = input.step === Stage.Installed ? (input.salt ? fromHex(input.salt, 32) : new Uint8Array(randomBytes(32))) : undefined;
     const fields: LedgerFields[] = [];
     const heads: PartHead[] = [];

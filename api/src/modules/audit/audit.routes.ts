@@ -50,6 +50,7 @@ export function auditRoutes(svc: LedgerService): RouteSpec[] {
       res.json({ currentVersion: svc.vault.currentVersion, versions: svc.vault.versions, byVersion: await keyVersionCounts(db) });
     }),
     route("post", "/api/v1/platform/encryption-keys/rotate", { permission: "encryption_key:configure" }, "Re-encrypt every sensitive field under the current key (online)", async (req, res) => {
+      svc.vault.refresh(); // pick up a key just added to the key file
       const report = await rotateKeys(db, svc.vault);
       await db.transaction((tx) => auditTrail.append(tx, { ...auditContext(req, res), companyId: null, action: "encryption_key.rotate", resource: "encryption_key", resourceId: String(report.currentVersion), changes: { reencrypted: { after: report.reencrypted } } }));
       res.json(report);
