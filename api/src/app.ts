@@ -20,7 +20,7 @@ import { usersRoutes } from "./modules/users/users.routes.js";
 import { UsersService } from "./modules/users/users.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
-import { docsPage, openapi } from "./openapi/openapi.js";
+import { docsPage, openapiFrom } from "./openapi/openapi.js";
 import { AccessService } from "./security/access.js";
 import { assertEveryRouteDeclared, mountRoutes, route, type RouteSpec } from "./security/routes.js";
 
@@ -65,8 +65,8 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       }
       res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...ledger, anchoring: ledger.pending > 0 ? "pending" : "up to date" } });
     }),
-    route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (_req, res) => void res.json(openapi)),
-    route("get", "/api/v1/docs", PUBLIC, "API documentation page", (_req, res) => void res.type("html").send(docsPage())),
+    route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[]))),
+    route("get", "/api/v1/docs", PUBLIC, "API documentation page", (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[])))),
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts")),
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),

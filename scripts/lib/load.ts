@@ -3,12 +3,14 @@
  * server's event loop: GETs random URLs from a file with C concurrent clients for D seconds, and prints one JSON
  * line with the count, errors, and the server-side (Server-Timing) and client-side latency percentiles.
  *   tsx scripts/lib/load.ts URLS_FILE CONCURRENCY SECONDS [ACCEPT]
+ * LOAD_AUTHORIZATION in the environment is sent as the Authorization header.
  */
 import { readFileSync } from "node:fs";
 
 const [file, c, s, accept] = process.argv.slice(2);
 const urls = readFileSync(file!, "utf8").trim().split("\n");
 const concurrency = Number(c ?? 16);
+const authorization = process.env.LOAD_AUTHORIZATION;
 const deadline = performance.now() + Number(s ?? 10) * 1000;
 const server: number[] = [];
 const client: number[] = [];
@@ -20,7 +22,7 @@ async function worker() {
     const url = urls[Math.floor(Math.random() * urls.length)]!;
     const t = performance.now();
     try {
-      const res = await fetch(url, { headers: { accept: accept ?? "application/json" } });
+      const res = await fetch(url, { headers: { accept: accept ?? "application/json", ...(authorization ? { authorization } : {}) } });
       await res.arrayBuffer();
       client.push(performance.now() - t);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
