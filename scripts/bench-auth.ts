@@ -3,7 +3,7 @@
  * permission check, tenant scoping and masking of personal data, against the same route with them disabled, in the
  * same run, on the same database and data. The route: GET /api/v1/users (a company's 50 users: names, mobiles and
  * e-mails decrypted; masked when enabled). The disabled variant mounts the same service with a fixed principal, no
- * guard and no masking. Load from a separate process (scripts/lib/load.ts); alternating rounds, medians reported.
+ * guard and no masking — everything else (headers, CORS, body parser) the same. Load from a separate process (scripts/lib/load.ts); alternating rounds, medians reported.
  * argon2id login is measured on its own (it is paid once per session, not per request).
  * Last line: one JSON object with overheadRatio (enabled ÷ disabled mean latency at equal concurrency; target ≤ 1.15).
  */
@@ -19,6 +19,7 @@ import { buildServices, createApp } from "../api/src/app.js";
 import { usersRepository } from "../api/src/modules/users/users.repository.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import { requestId, serverTiming } from "../api/src/http/problem.js";
+import { cors, securityHeaders } from "../api/src/http/edges.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { freePort } from "./lib/free-port.js";
@@ -73,8 +74,12 @@ try {
   // The same route with security disabled: same services and data, a fixed principal, no guard, no masking.
   const services = buildServices(opts);
   const bare = express();
+  bare.disable("x-powered-by");
   bare.use(requestId);
   bare.use(serverTiming);
+  bare.use(securityHeaders);
+  bare.use(cors([]));
+  bare.use(express.json({ limit: "2mb" }));
   bare.get("/api/v1/users", async (_req, res) => {
     res.json({ users: (await usersRepository.list(svc.db.sql, shop.id)).map((r) => services.users.view(r, true)) });
   });
