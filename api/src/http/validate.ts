@@ -11,6 +11,11 @@ export function validate(schemas: { params?: z.ZodType; query?: z.ZodType; body?
       const parsed = schema.safeParse(req[part] ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
+        if (issue.code === "unrecognized_keys") {
+          // Mass-assignment: a field the caller may not set (companyId, role, price …) is named, never ignored.
+          const field = [...issue.path, issue.keys[0]].join(".");
+          throw new AppError("REQUEST.UNKNOWN_FIELD", `${part}.${field}: not a field of this request (fields the caller may not set are refused, not ignored)`, 400, { field });
+        }
         const field = issue.path.join(".") || part;
         throw new AppError("REQUEST.INVALID", `${part}.${field}: ${issue.message}`, 400, { field });
       }

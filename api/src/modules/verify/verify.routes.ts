@@ -27,22 +27,22 @@ export function verifyRoutes(verify: VerifyService, orgs: OrgsService, access: A
   };
   const PUBLIC = { public: "the scan: anyone holding a part may check it; personal data is masked, rate-limited per client" };
   return [
-  route("get", "/01/:gtin/21/:serial", PUBLIC, "GS1 Digital Link resolver: the verification page or verdict", limit, async (req, res) => {
-    const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
-    const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
-    const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";
-    const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
-    const company = await scanner(bearer(req));
-    const verdict = await verify.scan(link, { company, location: location(loc) });
-    res.setHeader("Cache-Control", "no-store");
-    res.vary("Accept");
-    if (wantsJson) {
-      res.json(verdict);
-      return;
-    }
-    const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
-    params.set("lang", lang === "zh" ? "en" : "zh");
-    res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
-  }),
+    route("get", "/01/:gtin/21/:serial", PUBLIC, "GS1 Digital Link resolver: the verification page or verdict", limit, async (req, res) => {
+      const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
+      const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
+      const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";
+      const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
+      const company = await scanner(bearer(req));
+      const verdict = await verify.scan(link, { company, location: location(loc) });
+      res.setHeader("Cache-Control", "no-store");
+      res.vary("Accept");
+      if (wantsJson) {
+        res.json(verdict);
+        return;
+      }
+      const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
+      params.set("lang", lang === "zh" ? "en" : "zh");
+      res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
+    }),
   ];
 }
