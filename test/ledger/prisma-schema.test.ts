@@ -8,7 +8,7 @@ import { freshDatabase } from "../helpers/database.js";
  */
 const PG_TYPE: Record<string, string> = {
   String: "text", Int: "integer", BigInt: "bigint", Bytes: "bytea", DateTime: "timestamp with time zone", Boolean: "boolean",
-  Float: "double precision", "String[]": "ARRAY", "@db.Char": "character", "@db.Date": "date",
+  Float: "double precision", Json: "jsonb", "String[]": "ARRAY", "@db.Char": "character", "@db.Date": "date", "@db.SmallInt": "smallint",
 };
 
 interface ModelField {
@@ -27,7 +27,7 @@ function parseModels(): Map<string, { model: string; fields: ModelField[] }> {
     for (const line of body!.split("\n").map((l) => l.trim())) {
       const m = /^(\w+)\s+(\w+(?:\[\])?)(\?)?(.*)$/.exec(line);
       if (!m || line.startsWith("@@") || line.startsWith("//")) continue;
-      const native = /(@db\.(?:Char|Date))\b/.exec(m[4]!)?.[1];
+      const native = /(@db\.(?:Char|Date|SmallInt))\b/.exec(m[4]!)?.[1];
       fields.push({ column: /@map\("([^"]+)"\)/.exec(m[4]!)?.[1] ?? m[1]!, type: native ?? m[2]!, nullable: m[3] === "?" });
     }
     tables.set(table, { model: model!, fields });
