@@ -7,6 +7,10 @@ import { rateLimit } from "./http/rate-limit.js";
 import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
+import { CatalogImporter } from "./modules/catalog/import.service.js";
+import { OffersService } from "./modules/catalog/offers.service.js";
+import { SearchService } from "./modules/catalog/search.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
@@ -74,6 +78,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...labelsRoutes(s.labels),
     ...ledgerRoutes(opts.ledger),
     ...auditRoutes(opts.ledger),
+    ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
   ];
 }
@@ -85,7 +90,9 @@ export function buildServices(opts: AppOptions) {
   const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const parts = new PartsService(opts.ledger);
+  const search = new SearchService(db);
   return {
+    search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),

@@ -21,7 +21,7 @@ function parseModels(): Map<string, { model: string; fields: ModelField[] }> {
   const dir = new URL("../../prisma/models/", import.meta.url);
   const text = readdirSync(dir).filter((f) => f.endsWith(".prisma")).map((f) => readFileSync(new URL(f, dir), "utf8")).join("\n");
   const tables = new Map<string, { model: string; fields: ModelField[] }>();
-  for (const [, model, body] of text.matchAll(/model\s+(\w+)\s*\{([^}]*)\}/g)) {
+  for (const [, model, body] of text.matchAll(/model\s+(\w+)\s*\{([\s\S]*?)\n\}/g)) {
     const table = /@@map\("([^"]+)"\)/.exec(body!)?.[1] ?? model!;
     const fields: ModelField[] = [];
     for (const line of body!.split("\n").map((l) => l.trim())) {

@@ -29,6 +29,8 @@ export const RESOURCES = {
   personal_data: { view: [...ALL, "platform"] },
   audit_log: { view: [...ALL, "platform"], export: [...ALL, "platform"], audit: [...ALL, "platform"] },
   ledger: { audit: ["platform"] },
+  catalog: { view: [...ALL, "platform"], create: ["manufacturer", "platform"], approve: ["platform"] },
+  offer: { view: ALL, create: ["manufacturer", "distributor"] },
   encryption_key: { configure: ["platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
@@ -65,24 +67,24 @@ export const BUILT_IN_ROLES = {
     permissions: permissionsOfKind("manufacturer").concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop")).filter((p) => !ADMIN_EXCLUDES.includes(p)),
     privileged: true,
   },
-  buyer: { name: "采购 Buyer", kinds: ["distributor", "repair_shop"], permissions: ["company:view", "part:view"] },
-  sales: { name: "销售 Sales", kinds: ["manufacturer", "distributor"], permissions: ["company:view", "part:view", "label:view"] },
+  buyer: { name: "采购 Buyer", kinds: ["distributor", "repair_shop"], permissions: ["company:view", "part:view", "catalog:view", "offer:view"] },
+  sales: { name: "销售 Sales", kinds: ["manufacturer", "distributor"], permissions: ["company:view", "part:view", "label:view", "catalog:view", "offer:view", "offer:create"] },
   warehouse_clerk: {
     name: "仓管员 Warehouse clerk",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "part:create", "custody:create", "label:view", "label:export"],
+    permissions: ["company:view", "part:view", "part:create", "custody:create", "label:view", "label:export", "catalog:view", "offer:view"],
   },
-  finance: { name: "财务 Finance", kinds: COMPANY_KINDS, permissions: ["company:view", "part:view"] },
+  finance: { name: "财务 Finance", kinds: COMPANY_KINDS, permissions: ["company:view", "part:view", "catalog:view", "offer:view"] },
   technician: {
     name: "技师 Technician",
     kinds: ["repair_shop"],
-    permissions: ["company:view", "part:view", "installation:view", "installation:create", "personal_data:view"],
+    permissions: ["company:view", "part:view", "installation:view", "installation:create", "personal_data:view", "catalog:view", "offer:view"],
     privileged: true,
   },
   auditor: {
     name: "审计员 Auditor",
     kinds: [...COMPANY_KINDS, "platform"],
-    permissions: ["company:view", "part:view", "installation:view", "user:view", "role:view", "api_key:view", "audit_log:view", "audit_log:export", "audit_log:audit", "ledger:audit"],
+    permissions: ["company:view", "part:view", "installation:view", "user:view", "role:view", "api_key:view", "audit_log:view", "audit_log:export", "audit_log:audit", "ledger:audit", "catalog:view"],
     privileged: true,
   },
   platform_operator: {

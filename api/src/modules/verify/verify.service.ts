@@ -5,7 +5,7 @@ import type { KeyObject } from "node:crypto";
 import type { PartLink } from "../../../../ledger-service/src/gs1/digital-link.js";
 import type { PartViewEvent } from "../../../../ledger-service/src/ledger/ledger-store.js";
 import type { Company } from "../orgs/orgs.service.js";
-import { coarse, distanceMetres } from "./geo.js";
+import { coarse, distanceMetres } from "../../shared/geo.js";
 import type { PartsService } from "../parts/parts.service.js";
 import { ScanLog } from "./scan-log.js";
 

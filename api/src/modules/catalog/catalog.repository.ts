@@ -1,0 +1,191 @@
+import type { Sql } from "../../../../ledger-service/src/index.js";
+
+export interface SkuRow {
+  id: number;
+  brand: string;
+  partNo: string;
+  name: string;
+  partType: string;
+  position: "前" | "后" | null;
+  kind: "oe" | "aftermarket" | "reman" | "used";
+  material: string;
+  attributes: Record<string, unknown>;
+  images: string[];
+  gtin: string | null;
+}
+
+export interface NewSku {
+  brand: string;
+  partNo: string;
+  partNoNorm: string;
+  name: string;
+  partType: string;
+  position: string | null;
+  kind: string;
+  material: string;
+  attributes: string;
+  images: string[];
+  gtin: string | null;
+  terms: string;
+}
+
+export interface NewNumber {
+  skuId: number;
+  norm: string;
+  rev: string;
+  number: string;
+  kind: "oe" | "brand" | "competitor";
+  brand: string;
+  source: string;
+  conditions: string | null;
+}
+
+const SKU_COLS = `s.id::int AS id, s.brand, s.part_no AS "partNo", s.name, s.part_type AS "partType", s.position, s.kind, s.material, s.attributes, s.images, s.gtin`;
+
+/** The only SQL on the catalog tables. Bulk writes send columns as arrays (one statement per batch). */
+export const catalogRepository = {
+  /** Upserts by (brand, part_no_norm); returns each row's id keyed `${brand}\n${norm}`. */
+  async upsertSkus(tx: Sql, rows: NewSku[]): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const col = <K extends keyof NewSku>(k: K) => rows.map((r) => r[k]);
+    const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string }>(
+      `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, position, kind, material, attributes, images, gtin, terms)
+       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' '))
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+              AS u(b, p, n, nm, pt, pos, k, m, a, im, g, t)
+       ON CONFLICT (brand, part_no_norm) DO UPDATE SET part_no = EXCLUDED.part_no, name = EXCLUDED.name, part_type = EXCLUDED.part_type, position = EXCLUDED.position,
+         kind = EXCLUDED.kind, material = EXCLUDED.material, attributes = EXCLUDED.attributes, images = EXCLUDED.images, gtin = EXCLUDED.gtin, terms = EXCLUDED.terms, updated_at = now()
+       RETURNING id::int AS id, brand, part_no_norm`,
+      [col("brand"), col("partNo"), col("partNoNorm"), col("name"), col("partType"), col("position"), col("kind"), col("material"), col("attributes"),
+        rows.map((r) => r.images.join("\x1f")), col("gtin"), col("terms")],
+    );
+    return new Map(out.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
+  },
+
+  async upsertNumbers(tx: Sql, rows: NewNumber[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <K extends keyof NewNumber>(k: K) => rows.map((r) => r[k]);
+    await tx.query(
+      `INSERT INTO catalog_numbers (sku_id, norm, rev, number, kind, brand, source, conditions)
+       SELECT * FROM (SELECT DISTINCT ON (s, n, b) s, n, r, nu, k, b, so, c::jsonb
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, n, r, nu, k, b, so, c)) d
+       ON CONFLICT (sku_id, norm, brand) DO UPDATE SET number = EXCLUDED.number, kind = EXCLUDED.kind, source = EXCLUDED.source, conditions = EXCLUDED.conditions`,
+      [col("skuId"), col("norm"), col("rev"), col("number"), col("kind"), col("brand"), col("source"), col("conditions")],
+    );
+  },
+
+  async upsertVehicles(tx: Sql, rows: Array<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>) {
+    if (rows.length === 0) return;
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    await tx.query(
+      `INSERT INTO catalog_vehicles (id, make, maker, series, model, year_from, year_to, engine)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::smallint[], $8::text[])
+       ON CONFLICT (id) DO UPDATE SET make = EXCLUDED.make, maker = EXCLUDED.maker, series = EXCLUDED.series, model = EXCLUDED.model,
+         year_from = EXCLUDED.year_from, year_to = EXCLUDED.year_to, engine = EXCLUDED.engine`,
+      [col("id"), col("make"), col("maker"), col("series"), col("model"), col("yearFrom"), col("yearTo"), col("engine")],
+    );
+  },
+
+  async insertFitments(tx: Sql, rows: Array<{ vehicleId: string; skuId: number }>) {
+    if (rows.length === 0) return;
+    await tx.query("INSERT INTO catalog_fitments (vehicle_id, sku_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING", [
+      rows.map((r) => r.vehicleId), rows.map((r) => r.skuId),
+    ]);
+  },
+
+  /** SKU ids for natural keys `${brand}\n${norm}`. */
+  async skuIds(db: Sql, keys: Array<{ brand: string; norm: string }>): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string }>(
+      "SELECT s.id::int AS id, s.brand, s.part_no_norm FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
+      [keys.map((k) => k.brand), keys.map((k) => k.norm)],
+    );
+    return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
+  },
+
+  async vehicles(db: Sql): Promise<Array<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>> {
+    const { rows } = await db.query<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>(
+      `SELECT id, make, maker, series, model, year_from AS "yearFrom", year_to AS "yearTo", engine FROM catalog_vehicles`,
+    );
+    return rows;
+  },
+
+  /** SKUs answering exactly to any of these normalised numbers, and how. */
+  async byNumbers(db: Sql, norms: string[]): Promise<Array<{ skuId: number; kind: string; norm: string }>> {
+    const { rows } = await db.query<{ skuId: number; kind: string; norm: string }>(
+      `SELECT n.sku_id::int AS "skuId", n.kind, n.norm FROM catalog_numbers n JOIN catalog_skus s ON s.id = n.sku_id
+        WHERE n.norm = ANY($1::text[]) AND s.merged_into IS NULL LIMIT 500`,
+      [norms],
+    );
+    return rows;
+  },
+
+  /** Numbers sharing a prefix (or, `reversed`, a suffix) with the query: candidates for a one-character typo. */
+  async numbersLike(db: Sql, prefix: string, reversed: boolean): Promise<Array<{ skuId: number; norm: string; kind: string }>> {
+    const col = reversed ? "rev" : "norm";
+    const { rows } = await db.query<{ skuId: number; norm: string; kind: string }>(
+      `SELECT sku_id::int AS "skuId", norm, kind FROM catalog_numbers WHERE ${col} LIKE $1 || '%' LIMIT 300`,
+      [prefix],
+    );
+    return rows;
+  },
+
+  /** SKUs fitting any of these vehicles, optionally of one part type and side. */
+  async fitting(db: Sql, vehicleIds: string[], partType: string | null, position: string | null, limit: number): Promise<number[]> {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT DISTINCT s.id::int AS id FROM catalog_fitments f JOIN catalog_skus s ON s.id = f.sku_id
+        WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text IS NULL OR s.part_type = $2) AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3)
+          AND s.merged_into IS NULL
+        LIMIT $4`,
+      [vehicleIds, partType, position, limit],
+    );
+    return rows.map((r) => r.id);
+  },
+
+  async ofType(db: Sql, partType: string, position: string | null, brand: string | null, limit: number): Promise<number[]> {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT id::int AS id FROM catalog_skus WHERE part_type = $1 AND ($2::text IS NULL OR position IS NULL OR position = $2) AND ($3::text IS NULL OR brand = $3)
+          AND merged_into IS NULL ORDER BY (kind = 'oe') DESC, id LIMIT $4`,
+      [partType, position, brand, limit],
+    );
+    return rows.map((r) => r.id);
+  },
+
+  /** Text search over the SKU terms, best ts_rank first. */
+  async text(db: Sql, query: string, limit: number): Promise<number[]> {
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT id::int AS id FROM catalog_skus WHERE terms @@ $1::tsquery AND merged_into IS NULL ORDER BY ts_rank(terms, $1::tsquery) DESC, id LIMIT $2`,
+      [query, limit],
+    );
+    return rows.map((r) => r.id);
+  },
+
+  async skus(db: Sql, ids: number[]): Promise<Array<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>> {
+    if (ids.length === 0) return [];
+    const { rows } = await db.query<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>(
+      `SELECT ${SKU_COLS},
+              COALESCE((SELECT json_agg(json_build_object('number', n.number, 'kind', n.kind, 'brand', n.brand) ORDER BY n.kind DESC, n.number)
+                          FROM catalog_numbers n WHERE n.sku_id = s.id), '[]') AS numbers
+         FROM catalog_skus s WHERE s.id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return rows;
+  },
+
+  /** Which vehicles each SKU fits (series and years), for the result list. */
+  async fitmentSummary(db: Sql, ids: number[]): Promise<Map<number, string[]>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await db.query<{ id: number; fits: string[] }>(
+      `SELECT f.sku_id::int AS id, array_agg(DISTINCT v.series || ' ' || v.year_from || '-' || v.year_to || ' ' || v.engine) AS fits
+         FROM catalog_fitments f JOIN catalog_vehicles v ON v.id = f.vehicle_id WHERE f.sku_id = ANY($1::bigint[]) GROUP BY f.sku_id`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.fits.slice(0, 8)]));
+  },
+
+  async logSearch(db: Sql, s: { companyId: string | null; regionCode: string | null; query: string; filters: unknown; resultCount: number; tookMs: number }) {
+    await db.query("INSERT INTO catalog_searches (company_id, region_code, query, filters, result_count, took_ms) VALUES ($1, $2, $3, $4::jsonb, $5, $6)", [
+      s.companyId, s.regionCode, s.query, JSON.stringify(s.filters), s.resultCount, s.tookMs,
+    ]);
+  },
+};

@@ -1,0 +1,105 @@
+import type { Request } from "express";
+import type { z } from "zod";
+import { AppError } from "../../../../ledger-service/src/index.js";
+import { validate } from "../../http/validate.js";
+import { auditContext, principalOf } from "../../security/principal.js";
+import { route, type RouteSpec } from "../../security/routes.js";
+import { crossTenant } from "../../security/tenant.js";
+import type { Company } from "../orgs/orgs.service.js";
+import { compareQuery, customerPriceBody, importIdParams, importQuery, locationBody, searchQuery, skuParams, vinParams } from "./catalog.schema.js";
+import { CATEGORY_TREE } from "./data/categories.js";
+import type { CatalogImporter, ImportKind } from "./import.service.js";
+import type { OffersService } from "./offers.service.js";
+import type { SearchService } from "./search.service.js";
+import { catalogRepository } from "./catalog.repository.js";
+import type { Sql } from "../../../../ledger-service/src/index.js";
+
+/** Uploads are streamed; past this they are refused. */
+const MAX_UPLOAD = 512 * 1024 * 1024;
+
+async function* capped(req: Request): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  for await (const chunk of req as AsyncIterable<Uint8Array>) {
+    n += chunk.length;
+    if (n > MAX_UPLOAD) throw new AppError("HTTP.PAYLOAD_TOO_LARGE", `an import file may be at most ${MAX_UPLOAD / 1024 / 1024} MB; split it`, 413);
+    yield chunk;
+  }
+}
+
+function formatOf(req: Request, query: string | undefined): "csv" | "jsonl" {
+  if (query === "csv" || query === "jsonl") return query;
+  const type = req.header("content-type") ?? "";
+  if (/text\/csv/.test(type)) return "csv";
+  if (/ndjson|jsonl|jsonlines/.test(type)) return "jsonl";
+  throw new AppError("IMPORT.FORMAT", "send Content-Type text/csv or application/x-ndjson (or ?format=csv|jsonl)", 415);
+}
+
+export function catalogRoutes(db: Sql, search: SearchService, offers: OffersService, importer: CatalogImporter): RouteSpec[] {
+  const who = (res: Parameters<typeof principalOf>[0]) => {
+    const company = res.locals.company as Company | undefined;
+    return { companyId: company?.id ?? null, regionCode: company?.regionCode ?? null };
+  };
+  const importRoute = (kind: ImportKind) =>
+    route("post", `/api/v1/catalog/imports/${kind}`, { permission: kind === "offers" ? "offer:create" : "catalog:create" }, `Import ${kind} (CSV or JSON lines, streamed; bad rows reported by line)`, validate({ query: importQuery }), async (req, res) => {
+      const format = formatOf(req, (res.locals.query as z.infer<typeof importQuery>).format);
+      const total = Number(req.header("content-length") ?? 0);
+      const report = await importer.run({ ...auditContext(req, res), companyId: principalOf(res).companyId }, kind, format, capped(req), Number.isFinite(total) ? total : 0);
+      res.status(report.status === "failed" ? 422 : 200).json(report);
+    });
+  return [
+    route("get", "/api/v1/catalog/search", { permission: "catalog:view" }, "Search parts by number, name, vehicle + part, or VIN; filters and facets", validate({ query: searchQuery }), async (_req, res) => {
+      res.json(await search.search(res.locals.query as z.infer<typeof searchQuery>, who(res)));
+    }),
+    route("get", "/api/v1/catalog/vin/:vin", { permission: "catalog:view" }, "Decode a VIN: maker, make, model year, series where known", validate({ params: vinParams }), async (_req, res) => {
+      res.json(await search.decodeVin((res.locals.params as { vin: string }).vin));
+    }),
+    route("get", "/api/v1/catalog/categories", { permission: "catalog:view" }, "The category tree with part types, synonyms and attributes", (_req, res) => {
+      res.json({ categories: CATEGORY_TREE });
+    }),
+    route("get", "/api/v1/catalog/skus/:id", { permission: "catalog:view" }, "One SKU with its numbers and fitment", validate({ params: skuParams }), async (_req, res) => {
+      const id = (res.locals.params as { id: number }).id;
+      const [sku] = await catalogRepository.skus(db, [id]);
+      if (!sku) throw new AppError("NOT_FOUND", `no SKU ${id}`, 404);
+      res.json({ ...sku, fits: (await catalogRepository.fitmentSummary(db, [id])).get(id) ?? [] });
+    }),
+    route("get", "/api/v1/catalog/skus/:id/offers", { permission: "offer:view" }, "Offers for a SKU (and interchangeable SKUs) near me: price, stock, distance, delivery, provenance score", validate({ params: skuParams, query: compareQuery }), async (_req, res) => {
+      const q = res.locals.query as z.infer<typeof compareQuery>;
+      if (q.number !== undefined) throw new AppError("REQUEST.UNKNOWN_FIELD", "query.number: use GET /api/v1/catalog/offers?number=…", 400, { field: "number" });
+      res.json(await offers.compare(who(res), { ...q, ...here(res, q), skuId: (res.locals.params as { id: number }).id }));
+    }),
+    route("get", "/api/v1/catalog/offers", { permission: "offer:view" }, "Offers near me for any part number (OE, brand or competitor)", validate({ query: compareQuery }), async (_req, res) => {
+      const q = res.locals.query as z.infer<typeof compareQuery>;
+      if (!q.number) throw new AppError("REQUEST.INVALID", "query.number: required (a part number in any formatting)", 400, { field: "number" });
+      res.json(await offers.compare(who(res), { ...q, ...here(res, q), number: q.number }));
+    }),
+    importRoute("skus"),
+    importRoute("crossrefs"),
+    importRoute("fitments"),
+    importRoute("offers"),
+    route("get", "/api/v1/catalog/imports/:id", { permission: "catalog:view" }, "An import's progress, counts and per-line errors", validate({ params: importIdParams }), async (req, res) => {
+      const job = await importer.get((res.locals.params as { id: string }).id);
+      const p = principalOf(res);
+      if (job.companyId !== p.companyId) await crossTenant(db, auditContext(req, res), p, "catalog import", job.id, job.companyId);
+      const { companyId: _c, ...report } = job;
+      res.json(report);
+    }),
+    route("get", "/api/v1/suppliers/locations", { permission: "offer:view" }, "My company's stock locations", async (_req, res) => {
+      res.json({ locations: await offers.locations(principalOf(res)) });
+    }),
+    route("post", "/api/v1/suppliers/locations", { permission: "offer:create" }, "Add a stock location (GCJ-02) that offers are imported for", validate({ body: locationBody }), async (req, res) => {
+      res.status(201).json(await offers.addLocation(auditContext(req, res), principalOf(res), res.locals.body as z.infer<typeof locationBody>));
+    }),
+    route("post", "/api/v1/suppliers/customer-prices", { permission: "offer:create" }, "Set a customer-specific price", validate({ body: customerPriceBody }), async (req, res) => {
+      res.status(201).json(await offers.setCustomerPrice(auditContext(req, res), principalOf(res), res.locals.body as z.infer<typeof customerPriceBody>));
+    }),
+  ];
+}
+
+/** Where the comparison centres: the given point, else the calling company's site. */
+function here(res: { locals: Record<string, unknown> }, q: { lng?: number | undefined; lat?: number | undefined }) {
+  if ((q.lng === undefined) !== (q.lat === undefined)) throw new AppError("REQUEST.INVALID", "query: give lng and lat together", 400, { field: q.lng === undefined ? "lng" : "lat" });
+  if (q.lng !== undefined) return { lng: q.lng, lat: q.lat! };
+  const company = res.locals.company as Company | undefined;
+  if (!company) throw new AppError("REQUEST.INVALID", "query: give lng and lat (the platform has no site of its own)", 400, { field: "lng" });
+  return { lng: company.lng, lat: company.lat };
+}

@@ -1,0 +1,292 @@
+import { randomBytes } from "node:crypto";
+import { AppError, auditTrail, gs1CheckDigit, type Sql } from "../../../../ledger-service/src/index.js";
+import type { AuditContext } from "../../security/principal.js";
+import { catalogRepository as repo, type NewNumber, type NewSku } from "./catalog.repository.js";
+import { csvRecords, FileError, jsonlRecords, type RawRecord } from "./csv.js";
+import { BRANDS } from "./data/brands.js";
+import { partTypes } from "./data/categories.js";
+import { normaliseNumber, reversed } from "./numbers.js";
+import { fold, skuTerms } from "./terms.js";
+
+export type ImportKind = "skus" | "crossrefs" | "fitments" | "offers";
+export type ImportFormat = "csv" | "jsonl";
+
+export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
+  skus: { required: ["brand", "partNo", "name", "partType", "kind"], optional: ["position", "material", "oeNumbers", "attributes", "images", "gtin"] },
+  crossrefs: { required: ["brand", "partNo", "number", "numberKind"], optional: ["numberBrand", "source", "conditions"] },
+  fitments: { required: ["brand", "partNo", "make", "series", "yearFrom", "yearTo"], optional: ["maker", "model", "engine"] },
+  offers: { required: ["location", "brand", "partNo", "price", "stock"], optional: ["visibility"] },
+};
+
+export interface ImportReport {
+  id: string;
+  kind: ImportKind;
+  status: "running" | "done" | "failed";
+  rowsOk: number;
+  rowsBad: number;
+  bytesDone: number;
+  totalBytes: number;
+  errors: Array<{ line: number; field: string; reason: string }>;
+  failure: string | null;
+}
+
+class RowError extends Error {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const BATCH = 5000;
+const MAX_ERRORS = 1000;
+const TYPES = partTypes();
+const TYPE_BY_NAME = new Map<string, string>();
+for (const t of TYPES) for (const k of [t.id, t.name, ...t.synonyms]) TYPE_BY_NAME.set(fold(k), t.id);
+const BRAND_BY_NAME = new Map<string, string>();
+for (const b of BRANDS) for (const k of [b.id, b.name, b.nameZh, ...b.aliases]) BRAND_BY_NAME.set(fold(k), b.id);
+const KINDS: Record<string, NewSku["kind"]> = { oe: "oe", 原厂: "oe", aftermarket: "aftermarket", 品牌: "aftermarket", 副厂: "aftermarket", reman: "reman", 再制造: "reman", used: "used", 拆车件: "used" };
+
+const str = (f: Record<string, unknown>, name: string, max: number, required = true): string => {
+  const v = f[name];
+  if (v === undefined || v === null || v === "") {
+    if (required) throw new RowError(name, "is required");
+    return "";
+  }
+  const s = String(v).trim();
+  if (s.length > max) throw new RowError(name, `at most ${max} characters, got ${s.length}`);
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s)) throw new RowError(name, "contains control characters");
+  return s;
+};
+
+/** A brand as the catalog knows it (bosch), or a new brand's slug from its name. */
+export function brandId(raw: string): string {
+  const known = BRAND_BY_NAME.get(fold(raw));
+  if (known) return known;
+  const slug = fold(raw).replace(/[^\p{L}\p{N}]+/gu, "_").replace(/^_|_$/g, "");
+  if (!slug) throw new RowError("brand", "has no letters or digits");
+  return slug;
+}
+
+function partNoOf(f: Record<string, unknown>, field = "partNo"): { display: string; norm: string } {
+  const display = str(f, field, 40);
+  const norm = normaliseNumber(display);
+  if (!/^[0-9A-Z]{2,40}$/.test(norm)) throw new RowError(field, `${JSON.stringify(display)} is not a part number (letters and digits, optionally with spaces, dashes, dots or slashes)`);
+  return { display, norm };
+}
+
+/**
+ * Imports SKUs, cross-references, fitment and supplier offers from CSV or JSON lines. Good rows commit in batches of
+ * 5,000 while bad ones are reported with line, field and reason; rows are upserted by natural keys (brand + part
+ * number; vehicle; supplier location + SKU), so importing a file again changes nothing. Progress is kept on the job
+ * row, readable while the import runs.
+ */
+export class CatalogImporter {
+  constructor(
+    private readonly db: Sql,
+    private readonly onFitments: () => void = () => undefined,
+  ) {}
+
+  async run(ctx: AuditContext & { companyId: string | null }, kind: ImportKind, format: ImportFormat, source: AsyncIterable<Uint8Array | string>, totalBytes: number, progress?: (r: ImportReport) => void): Promise<ImportReport> {
+    const report: ImportReport = { id: `imp_${randomBytes(8).toString("hex")}`, kind, status: "running", rowsOk: 0, rowsBad: 0, bytesDone: 0, totalBytes, errors: [], failure: null };
+    await this.db.query("INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)", [report.id, ctx.companyId, kind, format, totalBytes]);
+    const records = format === "csv" ? csvRecords(source, COLUMNS[kind].required) : jsonlRecords(source);
+    let batch: Array<{ line: number; row: unknown }> = [];
+    const bad = (line: number, field: string, reason: string) => {
+      report.rowsBad++;
+      if (report.errors.length < MAX_ERRORS) report.errors.push({ line, field, reason });
+    };
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      const failed = await this.write(kind, rows, ctx.companyId);
+      for (const f of failed) bad(f.line, f.field, f.reason);
+      report.rowsOk += rows.length - failed.length;
+      await this.save(report);
+      progress?.(report);
+    };
+    try {
+      for await (const rec of records) {
+        report.bytesDone = Math.max(report.bytesDone, rec.bytes);
+        const parsed = this.parse(kind, rec);
+        if ("error" in parsed) bad(rec.line, parsed.error.field, parsed.error.message);
+        else batch.push({ line: rec.line, row: parsed.row });
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      report.status = "done";
+      report.bytesDone = totalBytes || report.bytesDone;
+    } catch (e) {
+      report.status = "failed";
+      report.failure = e instanceof FileError ? e.message : e instanceof AppError ? e.message : `import stopped: ${(e as Error).message}`;
+      if (e instanceof FileError && e.line !== null) report.errors.unshift({ line: e.line, field: e.code === "IMPORT.MISSING_COLUMN" ? "header" : "file", reason: e.message });
+    }
+    await this.save(report, true);
+    await this.db.transaction((tx) =>
+      auditTrail.append(tx, { ...ctx, action: `catalog.import`, resource: "catalog_import", resourceId: report.id, outcome: report.status === "failed" ? "denied" : "ok", changes: { kind: { after: kind }, rowsOk: { after: report.rowsOk }, rowsBad: { after: report.rowsBad } } }),
+    );
+    if (kind === "fitments") this.onFitments();
+    progress?.(report);
+    return report;
+  }
+
+  async get(id: string): Promise<ImportReport & { companyId: string | null }> {
+    const { rows } = await this.db.query<{ id: string; company_id: string | null; kind: ImportKind; status: ImportReport["status"]; rows_ok: number; rows_bad: number; bytes_done: string; total_bytes: string; errors: ImportReport["errors"]; failure: string | null }>(
+      "SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure FROM catalog_imports WHERE id = $1",
+      [id],
+    );
+    const r = rows[0];
+    if (!r) throw new AppError("NOT_FOUND", `no catalog import ${id}`, 404);
+    return { id: r.id, companyId: r.company_id, kind: r.kind, status: r.status, rowsOk: r.rows_ok, rowsBad: r.rows_bad, bytesDone: Number(r.bytes_done), totalBytes: Number(r.total_bytes), errors: r.errors, failure: r.failure };
+  }
+
+  private async save(r: ImportReport, final = false) {
+    await this.db.query(
+      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7${final ? ", finished_at = now()" : ""} WHERE id = $1`,
+      [r.id, r.status, r.bytesDone, r.rowsOk, r.rowsBad, JSON.stringify(r.errors), r.failure],
+    );
+  }
+
+  private parse(kind: ImportKind, rec: RawRecord): { row: unknown } | { error: RowError } {
+    const f = rec.fields;
+    try {
+      if (typeof f.__error === "string") throw new RowError("line", f.__error);
+      if (kind === "skus") return { row: this.skuRow(f) };
+      if (kind === "crossrefs") {
+        const sku = partNoOf(f);
+        const num = partNoOf(f, "number");
+        const nk = str(f, "numberKind", 12);
+        if (nk !== "oe" && nk !== "competitor") throw new RowError("numberKind", `must be oe or competitor, got ${JSON.stringify(nk)}`);
+        const conditions = str(f, "conditions", 500, false);
+        if (conditions) json(conditions, "conditions");
+        return { row: { brand: brandId(str(f, "brand", 40)), norm: sku.norm, number: num.display, numberNorm: num.norm, kind: nk, numberBrand: str(f, "numberBrand", 40, false), source: str(f, "source", 60, false), conditions: conditions || null } };
+      }
+      if (kind === "fitments") {
+        const sku = partNoOf(f);
+        const from = year(f, "yearFrom");
+        const to = year(f, "yearTo");
+        if (from > to) throw new RowError("yearTo", `${to} is before yearFrom ${from}`);
+        const v = { make: str(f, "make", 30), maker: str(f, "maker", 40, false), series: str(f, "series", 40), model: str(f, "model", 60, false), engine: str(f, "engine", 40, false) };
+        return { row: { brand: brandId(str(f, "brand", 40)), norm: sku.norm, vehicle: { ...v, maker: v.maker || v.make, model: v.model || v.series, yearFrom: from, yearTo: to, id: fold(`${v.make}/${v.series}/${v.model || v.series}/${from}-${to}/${v.engine}`).replace(/\s+/g, "_") } } };
+      }
+      const sku = partNoOf(f);
+      const price = str(f, "price", 20);
+      if (!/^\d{1,8}(\.\d{1,2})?$/.test(price) || Number(price) <= 0) throw new RowError("price", `must be a price in yuan above 0 with at most 2 decimals, got ${JSON.stringify(price)}`);
+      const stock = str(f, "stock", 9);
+      if (!/^\d{1,9}$/.test(stock)) throw new RowError("stock", `must be a whole number ≥ 0, got ${JSON.stringify(stock)}`);
+      const visibility = str(f, "visibility", 12, false) || "public";
+      if (visibility !== "public" && visibility !== "customers") throw new RowError("visibility", `must be public or customers, got ${JSON.stringify(visibility)}`);
+      return { row: { location: str(f, "location", 40), brand: brandId(str(f, "brand", 40)), norm: sku.norm, priceFen: Math.round(Number(price) * 100), stock: Number(stock), visibility } };
+    } catch (e) {
+      if (e instanceof RowError) return { error: e };
+      throw e;
+    }
+  }
+
+  private skuRow(f: Record<string, unknown>): { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> } {
+    const brand = brandId(str(f, "brand", 40));
+    const part = partNoOf(f);
+    const name = str(f, "name", 60);
+    const typeRaw = str(f, "partType", 30);
+    const partType = TYPE_BY_NAME.get(fold(typeRaw));
+    if (!partType) throw new RowError("partType", `${JSON.stringify(typeRaw)} is not a part type of the category tree (e.g. brake_pad or 刹车片)`);
+    const kind = KINDS[fold(str(f, "kind", 12))];
+    if (!kind) throw new RowError("kind", `must be oe, aftermarket, reman or used (原厂, 品牌, 再制造, 拆车件), got ${JSON.stringify(f.kind)}`);
+    const position = str(f, "position", 2, false) || null;
+    if (position && position !== "前" && position !== "后") throw new RowError("position", `must be 前 or 后, got ${JSON.stringify(position)}`);
+    const material = str(f, "material", 60, false);
+    const attrRaw = f.attributes;
+    const attributes = attrRaw === undefined || attrRaw === "" ? {} : typeof attrRaw === "object" ? attrRaw : json(str(f, "attributes", 2000), "attributes");
+    if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) throw new RowError("attributes", "must be a JSON object");
+    const images = str(f, "images", 2000, false).split(";").map((s) => s.trim()).filter(Boolean);
+    for (const u of images) if (!/^https:\/\/[^\s]+$/.test(u)) throw new RowError("images", `${JSON.stringify(u.slice(0, 60))} is not an https URL`);
+    const gtin = str(f, "gtin", 14, false) || null;
+    if (gtin && (!/^\d{14}$/.test(gtin) || gs1CheckDigit(gtin.slice(0, 13)) !== Number(gtin[13]))) throw new RowError("gtin", `${gtin} is not a GTIN-14 with a valid check digit`);
+    const oe = str(f, "oeNumbers", 500, false).split(/[;；]/).map((s) => s.trim()).filter(Boolean).map((s) => {
+      const m = /^([^:：]{1,20})[:：](.+)$/.exec(s);
+      const display = (m ? m[2]! : s).trim();
+      const norm = normaliseNumber(display);
+      if (!/^[0-9A-Z]{4,40}$/.test(norm)) throw new RowError("oeNumbers", `${JSON.stringify(display)} is not an OE number`);
+      return { brand: m ? fold(m[1]!) : "", display, norm };
+    });
+    return {
+      sku: { brand, partNo: part.display, partNoNorm: part.norm, name, partType, position, kind, material, attributes: JSON.stringify(attributes), images, gtin, terms: skuTerms({ name, partType, brand, material, position }).join(" ") },
+      oe,
+    };
+  }
+
+  /** Writes one batch in one transaction; rows that refer to what does not exist come back as errors. */
+  private async write(kind: ImportKind, rows: Array<{ line: number; row: unknown }>, companyId: string | null): Promise<Array<{ line: number; field: string; reason: string }>> {
+    const failed: Array<{ line: number; field: string; reason: string }> = [];
+    await this.db.transaction(async (tx) => {
+      if (kind === "skus") {
+        // The last row wins when a file names the same SKU twice.
+        const list = rows.map((r) => r.row as { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> });
+        const unique = new Map(list.map((r) => [`${r.sku.brand}\n${r.sku.partNoNorm}`, r]));
+        const ids = await repo.upsertSkus(tx, [...unique.values()].map((r) => r.sku));
+        const numbers: NewNumber[] = [];
+        for (const [key, r] of unique) {
+          const skuId = ids.get(key)!;
+          numbers.push({ skuId, norm: r.sku.partNoNorm, rev: reversed(r.sku.partNoNorm), number: r.sku.partNo, kind: "brand", brand: r.sku.brand, source: "import", conditions: null });
+          for (const o of r.oe) numbers.push({ skuId, norm: o.norm, rev: reversed(o.norm), number: o.display, kind: "oe", brand: o.brand, source: "import", conditions: null });
+        }
+        await repo.upsertNumbers(tx, numbers);
+        return;
+      }
+      const keyed = rows.map((r) => ({ ...r, row: r.row as { brand: string; norm: string } & Record<string, any> }));
+      const ids = await repo.skuIds(tx, keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })));
+      const ok = keyed.filter((r) => {
+        const id = ids.get(`${r.row.brand}\n${r.row.norm}`);
+        if (id === undefined) failed.push({ line: r.line, field: "partNo", reason: `no SKU ${r.row.brand} ${r.row.norm} in the catalog (import it first)` });
+        r.row.skuId = id;
+        return id !== undefined;
+      });
+      if (kind === "crossrefs") {
+        await repo.upsertNumbers(tx, ok.map((r) => ({ skuId: r.row.skuId, norm: r.row.numberNorm, rev: reversed(r.row.numberNorm), number: r.row.number, kind: r.row.kind, brand: fold(r.row.numberBrand), source: r.row.source, conditions: r.row.conditions })));
+      } else if (kind === "fitments") {
+        const vehicles = new Map(ok.map((r) => [r.row.vehicle.id, r.row.vehicle]));
+        await repo.upsertVehicles(tx, [...vehicles.values()]);
+        await repo.insertFitments(tx, ok.map((r) => ({ vehicleId: r.row.vehicle.id, skuId: r.row.skuId })));
+      } else {
+        if (!companyId) {
+          for (const r of ok) failed.push({ line: r.line, field: "location", reason: "offers belong to a supplier company; import them with a company's credentials" });
+          return;
+        }
+        const { rows: locs } = await tx.query<{ id: string; code: string }>("SELECT id, code FROM supplier_locations WHERE company_id = $1", [companyId]);
+        const loc = new Map(locs.map((l) => [l.code, l.id]));
+        const good = ok.filter((r) => {
+          if (!loc.has(r.row.location)) failed.push({ line: r.line, field: "location", reason: `your company has no location with code ${JSON.stringify(r.row.location)} (POST /api/v1/suppliers/locations)` });
+          return loc.has(r.row.location);
+        });
+        const unique = new Map(good.map((r) => [`${r.row.skuId}\n${loc.get(r.row.location)}`, r.row]));
+        const list = [...unique.values()];
+        if (list.length) {
+          await tx.query(
+            `INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock, visibility)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::text[])
+             ON CONFLICT (sku_id, location_id) DO UPDATE SET price_fen = EXCLUDED.price_fen, stock = EXCLUDED.stock, visibility = EXCLUDED.visibility, updated_at = now()`,
+            [list.map((r) => r.skuId), list.map((r) => loc.get(r.location)), list.map((r) => r.priceFen), list.map((r) => r.stock), list.map((r) => r.visibility)],
+          );
+        }
+      }
+    });
+    return failed;
+  }
+}
+
+function json(s: string, field: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    throw new RowError(field, "is not valid JSON");
+  }
+}
+
+function year(f: Record<string, unknown>, field: string): number {
+  const s = str(f, field, 4);
+  const y = Number(s);
+  if (!/^\d{4}$/.test(s) || y < 1950 || y > 2035) throw new RowError(field, `must be a year 1950-2035, got ${JSON.stringify(s)}`);
+  return y;
+}

@@ -1,0 +1,35 @@
+/**
+ * Part numbers are matched in a normalised form — full-width folded to ASCII, upper case, without spaces, dashes,
+ * dots, slashes or underscores — while the form a brand prints is kept for display. Leading zeros are kept:
+ * "04152-YZZA6" and "4152YZZA6" are different numbers.
+ */
+export function normaliseNumber(raw: string): string {
+  return raw.normalize("NFKC").toUpperCase().replace(/[\s\-–—._/\\·:]+/g, "");
+}
+
+/** Whether a query token is a part number rather than words: letters and digits with at least one digit, ≥ 5 long. */
+export function looksLikeNumber(token: string): boolean {
+  const n = normaliseNumber(token);
+  return /^[0-9A-Z]{5,30}$/.test(n) && /\d/.test(n) && !/^(19|20)\d\d$/.test(n);
+}
+
+/** The number reversed: with an index on it, a suffix search becomes a prefix search (typo in the first half). */
+export const reversed = (norm: string) => [...norm].reverse().join("");
+
+/** Levenshtein distance, bounded: returns max + 1 as soon as it exceeds `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
