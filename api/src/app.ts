@@ -9,6 +9,7 @@ import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
 import { CatalogImporter } from "./modules/catalog/import.service.js";
+import { MatchService } from "./modules/catalog/match.service.js";
 import { OffersService } from "./modules/catalog/offers.service.js";
 import { SearchService } from "./modules/catalog/search.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
@@ -78,7 +79,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...labelsRoutes(s.labels),
     ...ledgerRoutes(opts.ledger),
     ...auditRoutes(opts.ledger),
-    ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer),
+    ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
   ];
 }
@@ -92,7 +93,7 @@ export function buildServices(opts: AppOptions) {
   const parts = new PartsService(opts.ledger);
   const search = new SearchService(db);
   return {
-    search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()),
+    search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),

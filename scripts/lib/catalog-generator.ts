@@ -110,7 +110,7 @@ export function generateCatalog(opts: { seed: number; regionalBrands?: number; o
         }
         for (let k = 0; k < (opts.regionalBrands ?? 0); k++) {
           const brand = `regional${String(k).padStart(3, "0")}`;
-          emit({ brand, partNo: unique(brand, `R${k}-${t.id.slice(0, 3).toUpperCase()}-######`), name, partType: t.id, kind: "aftermarket", position, material: materials[k % materials.length]!, oeNumbers: [oe], competitors: numbers.slice(0, 2), fits: g.fits });
+          emit({ brand, partNo: unique(brand, `R${k}-${t.id.slice(0, 3).toUpperCase()}-######`), name, partType: t.id, kind: "aftermarket", position, material: materials[k % materials.length]!, oeNumbers: [oe], competitors: numbers.slice(0, 3), fits: g.fits });
         }
       }
     }

@@ -3,7 +3,7 @@ import { normaliseNumber } from "../../api/src/modules/catalog/numbers.js";
 import { decodeVin, modelYearOf } from "../../api/src/modules/catalog/vin.js";
 import { csvLines, generateCatalog, type GenSku } from "../../scripts/lib/catalog-generator.js";
 import { vinWithCheck } from "../../scripts/lib/identifiers.js";
-import { startApi } from "../helpers/app.js";
+import { OPERATOR, startApi } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 
 const TYPES = new Set(["oil_filter", "brake_pad", "headlamp", "wiper_blade", "spark_plug"]);
@@ -178,6 +178,46 @@ describe("catalog: import, search, VIN lookup and price comparison @smoke", func
       expect(bad.status, q).to.equal(400);
       expect(bad.json.field).to.equal(field);
     }
+  });
+
+  it("matches supplier SKUs to master SKUs: confident ones merge, uncertain ones wait for review, and a merge undoes", async () => {
+    const pad = skus.find((s) => s.kind === "aftermarket" && s.brand === "bosch" && s.partType === "brake_pad" && s.fits.length > 0)!;
+    const oeSku = skus.find((s) => s.kind === "oe" && s.brand === "oe_volkswagen" && s.partType === "oil_filter")!;
+    const twin = skus.find((s) => s.kind === "aftermarket" && s.partType === "brake_pad" && s.brand !== "bosch" && s.fits.length > 0)!;
+    const supplierRows = [
+      "brand,partNo,name,partType,kind,position,oeNumbers",
+      `博世汽车配件商行,${pad.partNo.replace(/\s/g, "")},${pad.name},brake_pad,aftermarket,${pad.position},${pad.oeNumbers[0]}`, // Bosch's number under another brand name
+      `大众原厂配件,${oeSku.partNo},机油滤清器,oil_filter,原厂,,`, // the genuine part's own number
+      `杭州某汽配,HZ-BP-0001,${twin.name},brake_pad,aftermarket,${twin.position},${twin.oeNumbers[0]}`, // no shared number: only name + fitment
+    ].join("\n");
+    const imported = await upload("skus", supplierRows);
+    expect(imported.json.rowsOk).to.equal(3);
+    expect(imported.json.matching).to.deep.include({ merged: 2 });
+    const fit = ["brand,partNo,make,maker,series,model,yearFrom,yearTo,engine", ...twin.fits.map((v) => ["杭州某汽配", "HZ-BP-0001", v.make, v.maker, v.series, v.model, v.yearFrom, v.yearTo, v.engine].join(","))].join("\n");
+    expect((await upload("fitments", fit)).json.rowsOk).to.equal(twin.fits.length);
+    const run = await api.call("POST", "/api/v1/catalog/matches/run", api.keys.maker!, {});
+    expect(run.json).to.deep.include({ examined: 1, review: 1, merged: 0 });
+
+    // The merged supplier SKU no longer shows on its own; its number finds the master.
+    const found = await search(pad.partNo.replace(/\s/g, ""));
+    expect(found.json.results[0]).to.include({ brand: "bosch", partNo: pad.partNo });
+    expect(found.json.results.map((r: { brand: string }) => r.brand)).to.not.include("博世汽车配件商行");
+    // Review is the platform's: a shop cannot see the queue.
+    expect((await api.call("GET", "/api/v1/catalog/matches", api.keys.shop!)).status).to.equal(403);
+    const queue = await api.call("GET", "/api/v1/catalog/matches", OPERATOR);
+    const item = queue.json.matches.find((m: { supplierSku: { partNo: string } }) => m.supplierSku.partNo === "HZ-BP-0001");
+    expect(item).to.deep.include({ method: "similarity", status: "review" });
+    expect(item.confidence).to.be.within(0.6, 0.94);
+    const merged = await api.call("POST", `/api/v1/catalog/matches/${item.id}/merge`, OPERATOR, {});
+    expect(merged.json.status).to.equal("merged");
+    expect((await api.call("POST", `/api/v1/catalog/matches/${item.id}/merge`, OPERATOR, {})).json.code).to.equal("CATALOG.MATCH_DECIDED");
+    expect((await search("HZ-BP-0001")).json.results[0].id).to.equal(item.masterSku.id);
+    const undone = await api.call("POST", `/api/v1/catalog/matches/${item.id}/undo`, OPERATOR, {});
+    expect(undone.json.status).to.equal("undone");
+    expect((await search("HZ-BP-0001")).json.results[0]).to.include({ id: item.supplierSku.id, partNo: "HZ-BP-0001" });
+    expect((await api.call("POST", `/api/v1/catalog/matches/${item.id}/undo`, OPERATOR, {})).json.code).to.equal("CATALOG.NOT_MERGED");
+    const audit = await stack.svc.db.sql.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'catalog.merge%' ORDER BY seq");
+    expect(audit.rows.map((r) => r.action)).to.include.members(["catalog.merge", "catalog.merge_undo"]);
   });
 
   it("answers bad queries with a clear 400, never a 500", async () => {

@@ -110,11 +110,11 @@ export const catalogRepository = {
     return rows;
   },
 
-  /** SKUs answering exactly to any of these normalised numbers, and how. */
+  /** SKUs answering exactly to any of these normalised numbers, and how (a merged supplier SKU's numbers find its master). */
   async byNumbers(db: Sql, norms: string[]): Promise<Array<{ skuId: number; kind: string; norm: string }>> {
     const { rows } = await db.query<{ skuId: number; kind: string; norm: string }>(
-      `SELECT n.sku_id::int AS "skuId", n.kind, n.norm FROM catalog_numbers n JOIN catalog_skus s ON s.id = n.sku_id
-        WHERE n.norm = ANY($1::text[]) AND s.merged_into IS NULL LIMIT 500`,
+      `SELECT COALESCE(s.merged_into, s.id)::int AS "skuId", n.kind, n.norm FROM catalog_numbers n JOIN catalog_skus s ON s.id = n.sku_id
+        WHERE n.norm = ANY($1::text[]) LIMIT 500`,
       [norms],
     );
     return rows;

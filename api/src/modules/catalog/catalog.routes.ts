@@ -6,9 +6,10 @@ import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import { crossTenant } from "../../security/tenant.js";
 import type { Company } from "../orgs/orgs.service.js";
-import { compareQuery, customerPriceBody, importIdParams, importQuery, locationBody, searchQuery, skuParams, vinParams } from "./catalog.schema.js";
+import { compareQuery, customerPriceBody, importIdParams, importQuery, locationBody, matchDecisionParams, matchQueueQuery, matchRunBody, searchQuery, skuParams, vinParams } from "./catalog.schema.js";
 import { CATEGORY_TREE } from "./data/categories.js";
 import type { CatalogImporter, ImportKind } from "./import.service.js";
+import type { MatchService } from "./match.service.js";
 import type { OffersService } from "./offers.service.js";
 import type { SearchService } from "./search.service.js";
 import { catalogRepository } from "./catalog.repository.js";
@@ -34,7 +35,7 @@ function formatOf(req: Request, query: string | undefined): "csv" | "jsonl" {
   throw new AppError("IMPORT.FORMAT", "send Content-Type text/csv or application/x-ndjson (or ?format=csv|jsonl)", 415);
 }
 
-export function catalogRoutes(db: Sql, search: SearchService, offers: OffersService, importer: CatalogImporter): RouteSpec[] {
+export function catalogRoutes(db: Sql, search: SearchService, offers: OffersService, importer: CatalogImporter, matches: MatchService): RouteSpec[] {
   const who = (res: Parameters<typeof principalOf>[0]) => {
     const company = res.locals.company as Company | undefined;
     return { companyId: company?.id ?? null, regionCode: company?.regionCode ?? null };
@@ -43,8 +44,11 @@ export function catalogRoutes(db: Sql, search: SearchService, offers: OffersServ
     route("post", `/api/v1/catalog/imports/${kind}`, { permission: kind === "offers" ? "offer:create" : "catalog:create" }, `Import ${kind} (CSV or JSON lines, streamed; bad rows reported by line)`, validate({ query: importQuery }), async (req, res) => {
       const format = formatOf(req, (res.locals.query as z.infer<typeof importQuery>).format);
       const total = Number(req.header("content-length") ?? 0);
-      const report = await importer.run({ ...auditContext(req, res), companyId: principalOf(res).companyId }, kind, format, capped(req), Number.isFinite(total) ? total : 0);
-      res.status(report.status === "failed" ? 422 : 200).json(report);
+      const ctx = { ...auditContext(req, res), companyId: principalOf(res).companyId };
+      const report = await importer.run(ctx, kind, format, capped(req), Number.isFinite(total) ? total : 0);
+      // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
+      const matching = kind === "skus" && report.rowsOk > 0 ? await matches.matchPending(ctx) : undefined;
+      res.status(report.status === "failed" ? 422 : 200).json({ ...report, ...(matching ? { matching } : {}) });
     });
   return [
     route("get", "/api/v1/catalog/search", { permission: "catalog:view" }, "Search parts by number, name, vehicle + part, or VIN; filters and facets", validate({ query: searchQuery }), async (_req, res) => {
@@ -82,6 +86,20 @@ export function catalogRoutes(db: Sql, search: SearchService, offers: OffersServ
       if (job.companyId !== p.companyId) await crossTenant(db, auditContext(req, res), p, "catalog import", job.id, job.companyId);
       const { companyId: _c, ...report } = job;
       res.json(report);
+    }),
+    route("post", "/api/v1/catalog/matches/run", { permission: "catalog:create" }, "Match supplier SKUs (unknown brands) to master SKUs: confident matches merge, uncertain ones go to review", validate({ body: matchRunBody }), async (req, res) => {
+      res.json(await matches.matchPending({ ...auditContext(req, res), companyId: principalOf(res).companyId }, (res.locals.body as z.infer<typeof matchRunBody>).skuIds));
+    }),
+    route("get", "/api/v1/catalog/matches", { permission: "catalog:approve" }, "The review queue: uncertain matches, both SKUs side by side", validate({ query: matchQueueQuery }), async (_req, res) => {
+      res.json({ matches: await matches.queue((res.locals.query as z.infer<typeof matchQueueQuery>).limit) });
+    }),
+    route("get", "/api/v1/catalog/skus/:id/matches", { permission: "catalog:approve" }, "Match candidates for one SKU with method and confidence", validate({ params: skuParams }), async (_req, res) => {
+      res.json({ candidates: await matches.candidates((res.locals.params as { id: number }).id) });
+    }),
+    route("post", "/api/v1/catalog/matches/:id/:decision", { permission: "catalog:approve" }, "Decide a match in review (merge or reject), or undo a merge", validate({ params: matchDecisionParams }), async (req, res) => {
+      const { id, decision } = res.locals.params as z.infer<typeof matchDecisionParams>;
+      const ctx = { ...auditContext(req, res), companyId: principalOf(res).companyId };
+      res.json(decision === "undo" ? await matches.undo(ctx, id) : await matches.decide(ctx, id, decision));
     }),
     route("get", "/api/v1/suppliers/locations", { permission: "offer:view" }, "My company's stock locations", async (_req, res) => {
       res.json({ locations: await offers.locations(principalOf(res)) });

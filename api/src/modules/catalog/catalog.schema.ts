@@ -44,3 +44,8 @@ export const locationBody = z
 export const customerPriceBody = z
   .object({ buyerId: z.string().regex(/^c_[0-9a-f]{16}$/, "a company id"), skuId: z.number().int().min(1), price: z.number().gt(0).max(10_000_000).multipleOf(0.01) })
   .strict();
+
+export const matchRunBody = z.object({ skuIds: z.array(z.number().int().min(1)).min(1).max(1000).optional() }).strict();
+export const matchParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict();
+export const matchDecisionParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER), decision: z.enum(["merge", "reject", "undo"]) }).strict();
+export const matchQueueQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();

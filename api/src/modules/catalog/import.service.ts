@@ -97,15 +97,22 @@ export class CatalogImporter {
       report.rowsBad++;
       if (report.errors.length < MAX_ERRORS) report.errors.push({ line, field, reason });
     };
+    // One batch is written while the next is parsed: parsing (CPU here) overlaps the database's work. Batches still
+    // commit one after another, in file order.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
+      await inFlight;
       if (batch.length === 0) return;
       const rows = batch;
       batch = [];
-      const failed = await this.write(kind, rows, ctx.companyId);
-      for (const f of failed) bad(f.line, f.field, f.reason);
-      report.rowsOk += rows.length - failed.length;
-      await this.save(report);
-      progress?.(report);
+      inFlight = (async () => {
+        const failed = await this.write(kind, rows, ctx.companyId);
+        for (const f of failed) bad(f.line, f.field, f.reason);
+        report.rowsOk += rows.length - failed.length;
+        await this.save(report);
+        progress?.(report);
+      })();
+      inFlight.catch(() => undefined); // awaited at the next flush or the end
     };
     try {
       for await (const rec of records) {
@@ -116,9 +123,11 @@ export class CatalogImporter {
         if (batch.length >= BATCH) await flush();
       }
       await flush();
+      await inFlight;
       report.status = "done";
       report.bytesDone = totalBytes || report.bytesDone;
     } catch (e) {
+      await inFlight.catch(() => undefined);
       report.status = "failed";
       report.failure = e instanceof FileError ? e.message : e instanceof AppError ? e.message : `import stopped: ${(e as Error).message}`;
       if (e instanceof FileError && e.line !== null) report.errors.unshift({ line: e.line, field: e.code === "IMPORT.MISSING_COLUMN" ? "header" : "file", reason: e.message });
@@ -212,7 +221,7 @@ export class CatalogImporter {
       return { brand: m ? fold(m[1]!) : "", display, norm };
     });
     return {
-      sku: { brand, partNo: part.display, partNoNorm: part.norm, name, partType, position, kind, material, attributes: JSON.stringify(attributes), images, gtin, terms: skuTerms({ name, partType, brand, material, position }).join(" ") },
+      sku: { brand, partNo: part.display, partNoNorm: part.norm, name, partType, position, kind, material, attributes: JSON.stringify(attributes), images, gtin, terms: termsCached(name, partType, brand, material) },
       oe,
     };
   }
@@ -274,6 +283,19 @@ export class CatalogImporter {
     });
     return failed;
   }
+}
+
+/** SKU terms depend on name, type, brand and material only, and a catalogue repeats those a lot. */
+const termsCache = new Map<string, string>();
+function termsCached(name: string, partType: string, brand: string, material: string): string {
+  const key = `${name}\u0001${partType}\u0001${brand}\u0001${material}`;
+  let t = termsCache.get(key);
+  if (t === undefined) {
+    if (termsCache.size > 100_000) termsCache.clear();
+    t = skuTerms({ name, partType, brand, material }).join(" ");
+    termsCache.set(key, t);
+  }
+  return t;
 }
 
 function json(s: string, field: string): unknown {

@@ -1,0 +1,256 @@
+/**
+ * `npm run bench:catalog` — the catalogue at scale, on the PostgreSQL server at DATABASE_URL (a database of its own,
+ * dropped at the end):
+ *  1. generates ≥ 1,000,000 SKUs with their OE and competitor cross-references and fitment as CSV files;
+ *  2. imports the SKU file with the catalogue importer (the path `npm run import` and the API take) and, as the
+ *     baseline, `COPY`s the same file into a bare table (psql \copy) in the same run; then cross-references and fitment;
+ *  3. places ≥ 10,000 supplier locations at real district centroids (../shared/data/regions, GCJ-02) with offers;
+ *  4. runs the labelled query set (scripts/lib/catalog-queries.ts): recall@10 and MRR, and search latency p50/p95/p99;
+ *  5. runs price comparisons (3 km, top 5) from points near stocked locations: p95.
+ * BENCH_SKUS and BENCH_LOCATIONS size it. Last line: one JSON object with the figures.
+ */
+import { execFile } from "node:child_process";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CatalogImporter, type ImportKind } from "../api/src/modules/catalog/import.service.js";
+import { OffersService } from "../api/src/modules/catalog/offers.service.js";
+import { SearchService } from "../api/src/modules/catalog/search.service.js";
+import { openDatabase } from "../ledger-service/src/index.js";
+import { benchDatabase } from "./lib/bench-database.js";
+import { csvLines, generateCatalog, rng, type GenSku } from "./lib/catalog-generator.js";
+import { labelledQueries, type Expect } from "./lib/catalog-queries.js";
+
+const run = promisify(execFile);
+const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const TARGET_SKUS = Number(process.env.BENCH_SKUS ?? 1_000_000);
+const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 10_000);
+const OFFERS_PER_LOCATION = 100;
+const SEED = 11;
+const say = (s: string) => console.log(s);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2));
+};
+
+const benchDb = await benchDatabase(serverUrl, "partledger_benchc");
+const dir = mkdtempSync(join(tmpdir(), "bench-catalog-"));
+const db = await openDatabase({ url: benchDb.url });
+const figures: Record<string, number> = {};
+
+try {
+  // 1. The catalogue as files.
+  const base = generateCatalog({ seed: SEED, regionalBrands: 0, onSku: () => undefined }).skus;
+  const perBrand = generateCatalog({ seed: SEED, regionalBrands: 1, onSku: () => undefined }).skus - base;
+  const regionalBrands = Math.max(0, Math.ceil((TARGET_SKUS - base) / perBrand));
+  const l = csvLines();
+  const files = { skus: join(dir, "skus.csv"), crossrefs: join(dir, "crossrefs.csv"), fitments: join(dir, "fitments.csv") };
+  const out: Record<keyof typeof files, WriteStream> = {
+    skus: createWriteStream(files.skus), crossrefs: createWriteStream(files.crossrefs), fitments: createWriteStream(files.fitments),
+  };
+  const buffers = { skus: [l.skusHeader], crossrefs: [l.crossrefsHeader], fitments: [l.fitmentsHeader] };
+  const flush = async (k: keyof typeof files, force = false) => {
+    if (buffers[k].length < 20_000 && !force) return;
+    const ok = out[k].write(buffers[k].join("\n") + "\n");
+    buffers[k] = [];
+    if (!ok) await new Promise<void>((res) => out[k].once("drain", () => res()));
+  };
+  const sample: GenSku[] = [];
+  const stocked: Array<{ brand: string; partNo: string }> = [];
+  const r = rng(SEED);
+  let seen = 0;
+  const lines = { skus: 0, crossrefs: 0, fitments: 0 };
+  const pending: Array<Promise<void>> = [];
+  const t0 = performance.now();
+  const made = generateCatalog({
+    seed: SEED,
+    regionalBrands,
+    onSku: (s) => {
+      buffers.skus.push(l.sku(s));
+      const cr = l.crossrefs(s);
+      const fit = l.fitments(s);
+      buffers.crossrefs.push(...cr);
+      buffers.fitments.push(...fit);
+      lines.skus++;
+      lines.crossrefs += cr.length;
+      lines.fitments += fit.length;
+      if (!s.brand.startsWith("regional")) {
+        stocked.push({ brand: s.brand, partNo: s.partNo });
+        if (s.kind === "aftermarket" && s.competitors.length && s.oeNumbers.length) {
+          seen++;
+          if (sample.length < 2000) sample.push(s);
+          else if (r() < 2000 / seen) sample[Math.floor(r() * 2000)] = s;
+        }
+      }
+      if (buffers.crossrefs.length > 50_000 || buffers.fitments.length > 50_000 || buffers.skus.length > 50_000) {
+        // Writes are synchronous enough here; streams buffer, and we wait for drain at the end.
+        for (const k of Object.keys(files) as Array<keyof typeof files>) {
+          out[k].write(buffers[k].join("\n") + "\n");
+          buffers[k] = [];
+        }
+      }
+    },
+  });
+  for (const k of Object.keys(files) as Array<keyof typeof files>) {
+    await flush(k, true);
+    pending.push(new Promise<void>((res) => out[k].end(() => res())));
+  }
+  await Promise.all(pending);
+  say(`▶ generated ${made.skus.toLocaleString()} SKUs (${regionalBrands} regional brands), ${lines.crossrefs.toLocaleString()} competitor cross-references, ${lines.fitments.toLocaleString()} fitment rows, ${made.vehicles.length} vehicles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  // 2. Import vs COPY of the same file.
+  const url = new URL(benchDb.url);
+  await db.sql.exec("CREATE TABLE bench_copy_skus (brand text, part_no text, name text, part_type text, kind text, position text, material text, oe_numbers text)");
+  const c0 = performance.now();
+  await run("psql", [url.toString(), "-q", "-c", `\\copy bench_copy_skus FROM '${files.skus}' WITH (FORMAT csv, HEADER true)`]);
+  const copySeconds = (performance.now() - c0) / 1000;
+  figures.copyRowsPerSec = Math.round(lines.skus / copySeconds);
+  say(`▶ baseline: COPY of skus.csv into a bare table: ${lines.skus.toLocaleString()} rows in ${copySeconds.toFixed(1)} s → ${figures.copyRowsPerSec.toLocaleString()} rows/s`);
+  await db.sql.exec("DROP TABLE bench_copy_skus");
+
+  const importer = new CatalogImporter(db.sql);
+  const ctx = { actorType: "system" as const, actorId: "bench", ip: null, userAgent: null, requestId: null, companyId: null };
+  const importFile = async (kind: ImportKind, file: string) => {
+    const size = statSync(file).size;
+    let shown = 0;
+    const s0 = performance.now();
+    const report = await importer.run(ctx, kind, "csv", createReadStream(file, { highWaterMark: 1 << 20 }), size, (p) => {
+      const frac = p.bytesDone / size;
+      if (frac - shown >= 0.25 && p.status === "running") {
+        shown = frac;
+        say(`  ${kind}: ${(frac * 100).toFixed(0)}% · ${p.rowsOk.toLocaleString()} rows · ${Math.round(p.rowsOk / ((performance.now() - s0) / 1000)).toLocaleString()} rows/s`);
+      }
+    });
+    const seconds = (performance.now() - s0) / 1000;
+    if (report.status !== "done" || report.rowsBad) throw new Error(`${kind} import: ${report.status}, ${report.rowsBad} bad rows: ${JSON.stringify(report.errors.slice(0, 3))} ${report.failure ?? ""}`);
+    const rate = Math.round(report.rowsOk / seconds);
+    say(`▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`);
+    return rate;
+  };
+  figures.importRowsPerSec = await importFile("skus", files.skus);
+  figures.importVsCopy = Number((figures.importRowsPerSec / figures.copyRowsPerSec).toFixed(3));
+  say(`  import ÷ COPY = ${figures.importVsCopy}× (target ≥ 0.3×)`);
+  figures.crossrefImportRowsPerSec = await importFile("crossrefs", files.crossrefs);
+  figures.fitmentImportRowsPerSec = await importFile("fitments", files.fitments);
+  await db.sql.exec("ANALYZE");
+  const counts = (await db.sql.query<{ skus: number; cross: number; fit: number }>(
+    "SELECT (SELECT count(*) FROM catalog_skus)::int AS skus, (SELECT count(*) FROM catalog_numbers WHERE kind <> 'brand')::int AS cross, (SELECT count(*) FROM catalog_fitments)::int AS fit",
+  )).rows[0]!;
+  figures.skus = counts.skus;
+  figures.crossRefs = counts.cross;
+  say(`  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`);
+
+  // 3. Supplier locations at real district centroids, with offers.
+  const districts = readFileSync(new URL("../../shared/data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url), "utf8")
+    .split("\n").slice(1).map((row) => row.split(",")).filter((c) => c[2] === "district" && c[9] && c[10])
+    .map((c) => ({ code: c[0]!, lng: Number(c[9]), lat: Number(c[10]) }));
+  const companies = Math.ceil(LOCATIONS / 5);
+  await db.sql.query(
+    `INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat)
+     SELECT 'c_' || lpad(to_hex(i), 16, '0'), '经销商' || i, '91' || lpad(i::text, 16, '0'), 'distributor', $1, 120.1, 30.2 FROM generate_series(1, $2::int) i`,
+    [districts[0]!.code, companies],
+  );
+  const locs = Array.from({ length: LOCATIONS }, (_, i) => {
+    const d = districts[i % districts.length]!;
+    return { id: `loc_${i.toString(16).padStart(16, "0")}`, company: `c_${(1 + (i % companies)).toString(16).padStart(16, "0")}`, code: `WH-${i}`, region: d.code, lng: d.lng + (r() - 0.5) * 0.04, lat: d.lat + (r() - 0.5) * 0.04 };
+  });
+  await db.sql.query(
+    `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat) SELECT i, c, k, '仓库' || k, rc, x, y
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[]) AS u(i, c, k, rc, x, y)`,
+    [locs.map((x) => x.id), locs.map((x) => x.company), locs.map((x) => x.code), locs.map((x) => x.region), locs.map((x) => x.lng), locs.map((x) => x.lat)],
+  );
+  const stockedIds = (await db.sql.query<{ id: number }>(
+    "SELECT s.id::int AS id FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
+    [stocked.map((s) => s.brand), stocked.map((s) => s.partNo.normalize("NFKC").toUpperCase().replace(/[\s\-–—._/\\·:]+/g, ""))],
+  )).rows.map((x) => x.id);
+  let offers = 0;
+  for (let i = 0; i < locs.length; i += 200) {
+    const sku: number[] = [], loc: string[] = [], price: number[] = [], stock: number[] = [];
+    for (const x of locs.slice(i, i + 200)) {
+      const picked = new Set<number>();
+      while (picked.size < OFFERS_PER_LOCATION) picked.add(stockedIds[Math.floor(r() * stockedIds.length)]!);
+      for (const id of picked) {
+        sku.push(id); loc.push(x.id); price.push(2000 + Math.floor(r() * 80_000)); stock.push(Math.floor(r() * 40));
+      }
+    }
+    await db.sql.query("INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[])", [sku, loc, price, stock]);
+    offers += sku.length;
+  }
+  await db.sql.exec("ANALYZE supplier_locations; ANALYZE supplier_offers; ANALYZE companies");
+  figures.supplierLocations = LOCATIONS;
+  figures.offers = offers;
+  say(`▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, districts.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`);
+
+  // 4. The labelled query set: relevance and latency.
+  const search = new SearchService(db.sql);
+  const queries = labelledQueries(sample);
+  const who = { companyId: null, regionCode: null };
+  const relevant = async (e: Expect, ids: number[]): Promise<{ hits: Set<number>; size: number }> => {
+    const crit = e.by === "criteria"
+      ? { sql: `s.part_type = $2 AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3)
+                AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM catalog_fitments f JOIN catalog_vehicles v ON v.id = f.vehicle_id
+                     WHERE f.sku_id = s.id AND v.series = $4 AND ($5::int IS NULL OR $5 BETWEEN v.year_from AND v.year_to)))`,
+          params: [e.partType, e.position ?? null, e.series ?? null, e.year ?? null] }
+      : { sql: "EXISTS (SELECT 1 FROM catalog_numbers n WHERE n.sku_id = s.id AND n.norm = $2)", params: [e.norm] };
+    const hits = await db.sql.query<{ id: number }>(`SELECT s.id::int AS id FROM catalog_skus s WHERE s.id = ANY($1::bigint[]) AND ${crit.sql}`, [ids, ...crit.params]);
+    const size = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM catalog_skus s WHERE $1::bigint[] IS NOT NULL AND ${crit.sql} LIMIT 10) x`, [[], ...crit.params]);
+    return { hits: new Set(hits.rows.map((h) => h.id)), size: size.rows[0]!.n };
+  };
+  let recallSum = 0;
+  let rrSum = 0;
+  const misses: string[] = [];
+  const byKind = new Map<string, { n: number; recall: number }>();
+  for (const q of queries) {
+    const res = await search.search({ q: q.q, limit: 10 }, who);
+    const ids = res.results.map((x) => x.id);
+    const rel = await relevant(q.expect, ids);
+    const recall = rel.size === 0 ? 0 : ids.filter((id) => rel.hits.has(id)).length / Math.min(10, rel.size);
+    const first = ids.findIndex((id) => rel.hits.has(id));
+    recallSum += recall;
+    rrSum += first >= 0 ? 1 / (first + 1) : 0;
+    const k = byKind.get(q.kind) ?? { n: 0, recall: 0 };
+    byKind.set(q.kind, { n: k.n + 1, recall: k.recall + recall });
+    if (recall < 1 && misses.length < 12) misses.push(`${JSON.stringify(q.q)} recall ${recall.toFixed(2)} (understood ${JSON.stringify(res.understood)})`);
+  }
+  figures.queries = queries.length;
+  figures.recallAt10 = Number((recallSum / queries.length).toFixed(4));
+  figures.mrr = Number((rrSum / queries.length).toFixed(4));
+  say(`▶ ${queries.length} labelled queries: recall@10 ${figures.recallAt10} (target ≥ 0.95), MRR ${figures.mrr}; by kind: ${[...byKind].map(([k, v]) => `${k} ${(v.recall / v.n).toFixed(3)} (${v.n})`).join(", ")}`);
+  for (const m of misses) say(`  below 1: ${m}`);
+
+  const lat: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      const s0 = performance.now();
+      await search.search({ q: q.q, limit: 10 }, who);
+      lat.push(performance.now() - s0);
+    }
+  }
+  figures.searchP50Ms = pct(lat, 50);
+  figures.searchP95Ms = pct(lat, 95);
+  figures.searchP99Ms = pct(lat, 99);
+  say(`▶ search, ${lat.length} queries (the labelled set × 3, one at a time): p50 ${figures.searchP50Ms} ms, p95 ${figures.searchP95Ms} ms, p99 ${figures.searchP99Ms} ms (target p95 ≤ 30 ms)`);
+
+  // 5. Price comparison near stocked locations.
+  const offersSvc = new OffersService(db.sql);
+  const probes = (await db.sql.query<{ sku: number; lng: number; lat: number }>(
+    "SELECT o.sku_id::int AS sku, l.lng, l.lat FROM supplier_offers o JOIN supplier_locations l ON l.id = o.location_id ORDER BY md5(o.sku_id::text || o.location_id) LIMIT 600",
+  )).rows;
+  const cmp: number[] = [];
+  let found = 0;
+  for (const [i, p] of probes.entries()) {
+    const s0 = performance.now();
+    const res = await offersSvc.compare({ companyId: null }, { skuId: p.sku, lng: p.lng + (r() - 0.5) * 0.02, lat: p.lat + (r() - 0.5) * 0.02, radiusKm: 3, limit: 5, sort: "price" });
+    if (i >= 100) cmp.push(performance.now() - s0);
+    found += res.found;
+  }
+  figures.priceCompareP50Ms = pct(cmp, 50);
+  figures.priceCompareP95Ms = pct(cmp, 95);
+  say(`▶ price comparison, ${cmp.length} SKUs from points ≤ 1.4 km from a stocked location (3 km, top 5; after 100 warm-up): p50 ${figures.priceCompareP50Ms} ms, p95 ${figures.priceCompareP95Ms} ms (target ≤ 30 ms); ${(found / probes.length).toFixed(1)} offers in range on average`);
+} finally {
+  await db.close();
+  await benchDb.drop();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(JSON.stringify(figures));
