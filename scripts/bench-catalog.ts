@@ -220,13 +220,17 @@ try {
   for (const m of misses) say(`  below 1: ${m}`);
 
   const lat: number[] = [];
+  const latByKind = new Map<string, number[]>();
   for (let round = 0; round < 3; round++) {
     for (const q of queries) {
       const s0 = performance.now();
       await search.search({ q: q.q, limit: 10 }, who);
-      lat.push(performance.now() - s0);
+      const ms = performance.now() - s0;
+      lat.push(ms);
+      latByKind.set(q.kind, [...(latByKind.get(q.kind) ?? []), ms]);
     }
   }
+  say(`  p95 by kind: ${[...latByKind].map(([k, v]) => `${k} ${pct(v, 95)} ms`).join(", ")}`);
   figures.searchP50Ms = pct(lat, 50);
   figures.searchP95Ms = pct(lat, 95);
   figures.searchP99Ms = pct(lat, 99);

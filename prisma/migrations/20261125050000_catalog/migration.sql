@@ -36,7 +36,8 @@ CREATE TABLE catalog_skus (
   UNIQUE (brand, part_no_norm)
 );
 CREATE INDEX catalog_skus_terms ON catalog_skus USING gin (terms);
-CREATE INDEX catalog_skus_type ON catalog_skus (part_type);
+-- A part type's SKUs, genuine (OE) first: the order search lists them in.
+CREATE INDEX catalog_skus_type ON catalog_skus (part_type, (kind <> 'oe'), id) WHERE merged_into IS NULL;
 CREATE INDEX catalog_skus_gtin ON catalog_skus (gtin) WHERE gtin IS NOT NULL;
 
 -- Numbers a SKU answers to: its OE numbers, its own brand number, competitors' numbers (cross-references).
@@ -54,12 +55,15 @@ CREATE TABLE catalog_numbers (
 CREATE INDEX catalog_numbers_norm ON catalog_numbers (norm text_pattern_ops);
 CREATE INDEX catalog_numbers_rev ON catalog_numbers (rev text_pattern_ops);
 
+-- part_type is the SKU's, copied so that "this vehicle's brake pads" is one index range (kept equal on SKU upsert).
 CREATE TABLE catalog_fitments (
   vehicle_id  TEXT NOT NULL,
   sku_id      BIGINT NOT NULL,
+  part_type   TEXT NOT NULL,
   PRIMARY KEY (vehicle_id, sku_id)
 );
 CREATE INDEX catalog_fitments_sku ON catalog_fitments (sku_id);
+CREATE INDEX catalog_fitments_type ON catalog_fitments (vehicle_id, part_type, sku_id);
 
 -- Where suppliers keep stock (GCJ-02) and what they offer from there.
 CREATE TABLE supplier_locations (

@@ -59,6 +59,12 @@ export const catalogRepository = {
       [col("brand"), col("partNo"), col("partNoNorm"), col("name"), col("partType"), col("position"), col("kind"), col("material"), col("attributes"),
         rows.map((r) => r.images.join("\x1f")), col("gtin"), col("terms")],
     );
+    // A SKU whose part type changed takes its fitment rows along (they carry the type for search).
+    await tx.query(
+      `UPDATE catalog_fitments f SET part_type = s.part_type FROM catalog_skus s
+        WHERE f.sku_id = s.id AND s.id = ANY($1::bigint[]) AND f.part_type <> s.part_type`,
+      [out.map((r) => r.id)],
+    );
     return new Map(out.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
   },
 
@@ -88,7 +94,9 @@ export const catalogRepository = {
 
   async insertFitments(tx: Sql, rows: Array<{ vehicleId: string; skuId: number }>) {
     if (rows.length === 0) return;
-    await tx.query("INSERT INTO catalog_fitments (vehicle_id, sku_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING", [
+    await tx.query(
+      `INSERT INTO catalog_fitments (vehicle_id, sku_id, part_type)
+       SELECT u.v, u.s, k.part_type FROM unnest($1::text[], $2::bigint[]) AS u(v, s) JOIN catalog_skus k ON k.id = u.s ON CONFLICT DO NOTHING`, [
       rows.map((r) => r.vehicleId), rows.map((r) => r.skuId),
     ]);
   },
@@ -133,9 +141,10 @@ export const catalogRepository = {
   /** SKUs fitting any of these vehicles, optionally of one part type and side. */
   async fitting(db: Sql, vehicleIds: string[], partType: string | null, position: string | null, limit: number): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
-      `SELECT DISTINCT s.id::int AS id FROM catalog_fitments f JOIN catalog_skus s ON s.id = f.sku_id
-        WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text IS NULL OR s.part_type = $2) AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3)
-          AND s.merged_into IS NULL
+      `SELECT s.id::int AS id FROM catalog_skus s
+        WHERE s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text IS NULL OR f.part_type = $2))
+          AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3) AND s.merged_into IS NULL
+        ORDER BY (s.kind <> 'oe'), s.id
         LIMIT $4`,
       [vehicleIds, partType, position, limit],
     );
@@ -145,7 +154,7 @@ export const catalogRepository = {
   async ofType(db: Sql, partType: string, position: string | null, brand: string | null, limit: number): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
       `SELECT id::int AS id FROM catalog_skus WHERE part_type = $1 AND ($2::text IS NULL OR position IS NULL OR position = $2) AND ($3::text IS NULL OR brand = $3)
-          AND merged_into IS NULL ORDER BY (kind = 'oe') DESC, id LIMIT $4`,
+          AND merged_into IS NULL ORDER BY (kind <> 'oe'), id LIMIT $4`,
       [partType, position, brand, limit],
     );
     return rows.map((r) => r.id);

@@ -19,7 +19,7 @@ export interface SearchInput {
 type Vehicle = Awaited<ReturnType<typeof repo.vehicles>>[number];
 
 /** Candidates considered per search (then filtered, faceted and ranked). */
-const CANDIDATES = 2000;
+const CANDIDATES = 500;
 const TYPES = partTypes();
 
 /**
