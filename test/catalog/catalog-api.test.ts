@@ -88,6 +88,8 @@ describe("catalog: import, search, VIN lookup and price comparison @smoke", func
       expect(brands, q).to.include(after.brand);
       expect(r.json.results[0].kind).to.equal("oe");
     }
+    const genuine = await search(skus.find((s) => s.kind === "oe" && s.partType === "brake_pad")!.partNo.toLowerCase());
+    expect(genuine.json.results[0].kind, "the genuine part first when its own number is asked").to.equal("oe");
     const byBrandNo = await search(after.partNo);
     expect(byBrandNo.json.results[0]).to.include({ brand: after.brand, partNo: after.partNo });
     const competitor = await search(after.competitors[0]!.number);

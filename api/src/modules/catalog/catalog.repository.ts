@@ -122,7 +122,7 @@ export const catalogRepository = {
   async byNumbers(db: Sql, norms: string[]): Promise<Array<{ skuId: number; kind: string; norm: string }>> {
     const { rows } = await db.query<{ skuId: number; kind: string; norm: string }>(
       `SELECT COALESCE(s.merged_into, s.id)::int AS "skuId", n.kind, n.norm FROM catalog_numbers n JOIN catalog_skus s ON s.id = n.sku_id
-        WHERE n.norm = ANY($1::text[]) LIMIT 500`,
+        WHERE n.norm = ANY($1::text[]) ORDER BY (s.kind <> 'oe'), (n.kind <> 'brand'), s.id LIMIT 500`,
       [norms],
     );
     return rows;
