@@ -10,6 +10,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
 import { CatalogImporter } from "./modules/catalog/import.service.js";
 import { MatchService } from "./modules/catalog/match.service.js";
+import { CatalogSkus } from "./modules/catalog/skus.service.js";
 import { OffersService } from "./modules/catalog/offers.service.js";
 import { SearchService } from "./modules/catalog/search.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
@@ -90,7 +91,7 @@ export function buildServices(opts: AppOptions) {
   const access = new AccessService(db, opts.operatorToken);
   const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
-  const parts = new PartsService(opts.ledger);
+  const parts = new PartsService(opts.ledger, new CatalogSkus());
   const search = new SearchService(db);
   return {
     search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { normaliseNumber } from "../../api/src/modules/catalog/numbers.js";
 import { decodeVin, modelYearOf } from "../../api/src/modules/catalog/vin.js";
 import { csvLines, generateCatalog, type GenSku } from "../../scripts/lib/catalog-generator.js";
-import { vinWithCheck } from "../../scripts/lib/identifiers.js";
+import { gtin14, vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { OPERATOR, startApi } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 
@@ -220,6 +220,19 @@ describe("catalog: import, search, VIN lookup and price comparison @smoke", func
     expect((await api.call("POST", `/api/v1/catalog/matches/${item.id}/undo`, OPERATOR, {})).json.code).to.equal("CATALOG.NOT_MERGED");
     const audit = await stack.svc.db.sql.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'catalog.merge%' ORDER BY seq");
     expect(audit.rows.map((r) => r.action)).to.include.members(["catalog.merge", "catalog.merge_undo"]);
+  });
+
+  it("links minted part identities to their catalogue SKU", async () => {
+    const pad = skus.find((s) => s.kind === "aftermarket" && s.brand === "bosch" && s.partType === "brake_pad")!;
+    const id = (await search(pad.partNo)).json.results[0].id as number;
+    const gtin = gtin14("0690123456799");
+    const mint = (skuId: number, key: string) => api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin, lot: "L1", productionDate: "2026-11-20", count: 1, product: { brand: "BOSCH 博世", name: pad.name, skuId } }, { "idempotency-key": key });
+    const unknown = await mint(99_999_999, "sku-unknown");
+    expect([unknown.status, unknown.json.code, unknown.json.field]).to.deep.equal([404, "CATALOG.UNKNOWN_SKU", "product.skuId"]);
+    expect((await stack.svc.db.sql.query("SELECT 1 FROM products WHERE gtin = $1", [gtin])).rows).to.have.length(0);
+    expect((await mint(id, "sku-known")).status).to.equal(201);
+    const row = await stack.svc.db.sql.query<{ sku: number }>("SELECT sku_id::int AS sku FROM products WHERE gtin = $1", [gtin]);
+    expect(row.rows[0]!.sku).to.equal(id);
   });
 
   it("answers bad queries with a clear 400, never a 500", async () => {

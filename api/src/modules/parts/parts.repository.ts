@@ -28,14 +28,14 @@ export const partsRepository = {
     return rows[0]?.company_id ?? null;
   },
 
-  /** Names a GTIN; false when another company owns it (nothing written). */
-  async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string): Promise<boolean> {
+  /** Names a GTIN (and links it to its catalogue SKU); false when another company owns it (nothing written). */
+  async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string, skuId: number | null = null): Promise<boolean> {
     const { rows } = await tx.query(
-      `INSERT INTO products (gtin, company_id, brand, name) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (gtin) DO UPDATE SET brand = EXCLUDED.brand, name = EXCLUDED.name, updated_at = now()
+      `INSERT INTO products (gtin, company_id, brand, name, sku_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (gtin) DO UPDATE SET brand = EXCLUDED.brand, name = EXCLUDED.name, sku_id = COALESCE(EXCLUDED.sku_id, products.sku_id), updated_at = now()
          WHERE products.company_id = EXCLUDED.company_id
        RETURNING 1`,
-      [gtin, companyId, brand, name],
+      [gtin, companyId, brand, name, skuId],
     );
     return rows.length === 1;
   },

@@ -10,8 +10,8 @@ export const mintBody = z
     productionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD"),
     count: z.number().int().min(1).max(10_000, "at most 10,000 identities per request"),
     locationId,
-    /** What the GTIN is, shown on the scan page: brand and product name (set once, updatable by its owner). */
-    product: z.object({ brand: z.string().trim().min(1).max(60), name: z.string().trim().min(1).max(120) }).strict().optional(),
+    /** What the GTIN is, shown on the scan page: brand and product name (set once, updatable by its owner), and its catalogue SKU. */
+    product: z.object({ brand: z.string().trim().min(1).max(60), name: z.string().trim().min(1).max(120), skuId: z.number().int().min(1).optional() }).strict().optional(),
   })
   .strict();
 

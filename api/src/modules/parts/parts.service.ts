@@ -22,7 +22,10 @@ class KeyTaken extends Error {}
  * with another body is refused, and a crash at any point leaves either both or neither.
  */
 export class PartsService {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly skus?: { exists(tx: Sql, id: number): Promise<boolean> },
+  ) {}
 
   private get db(): Sql {
     return this.ledger.db.sql;
@@ -48,7 +51,11 @@ export class PartsService {
         {
           within: async (tx, r) => {
             result = r;
-            if (body.product && !(await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name))) {
+            const skuId = body.product?.skuId ?? null;
+            if (skuId !== null && !(await this.skus?.exists(tx, skuId))) {
+              throw new AppError("CATALOG.UNKNOWN_SKU", `product.skuId: no catalogue SKU ${skuId}`, 404, { field: "product.skuId" });
+            }
+            if (body.product && !(await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name, skuId))) {
               throw new AppError("PARTS.GTIN_NOT_YOURS", `GTIN ${gtin} is named by another company; mint it without product, or use your own GTIN`, 409, { field: "gtin" });
             }
             await partsRepository.insertMintRun(tx, { id: runId, companyId: company.id, gtin, lot, productionDate: body.productionDate, serials: list, submissionId: r.submissionId });
