@@ -159,12 +159,7 @@ export class MatchService {
   /** A reviewer's decision: merge into this master (the other candidates are rejected), or reject this candidate. */
   async decide(ctx: AuditContext & { companyId: string | null }, matchId: number, decision: "merge" | "reject") {
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ supplier: number; master: number; status: string }>(
-        "SELECT supplier_sku::int AS supplier, master_sku::int AS master, status FROM catalog_matches WHERE id = $1 FOR UPDATE",
-        [matchId],
-      );
-      const m = rows[0];
-      if (!m) throw new AppError("NOT_FOUND", `no match ${matchId}`, 404);
+      const m = await lockMatch(tx, matchId);
       if (m.status !== "review") throw new AppError("CATALOG.MATCH_DECIDED", `match ${matchId} is ${m.status}, not waiting for review`, 409);
       const actor = ctx.actorId ?? "unknown";
       if (decision === "reject") {
@@ -183,12 +178,7 @@ export class MatchService {
   /** Undoes a merge: the supplier SKU is its own again and shows in search; the match is kept as `undone`. */
   async undo(ctx: AuditContext & { companyId: string | null }, matchId: number) {
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ supplier: number; master: number; status: string }>(
-        "SELECT supplier_sku::int AS supplier, master_sku::int AS master, status FROM catalog_matches WHERE id = $1 FOR UPDATE",
-        [matchId],
-      );
-      const m = rows[0];
-      if (!m) throw new AppError("NOT_FOUND", `no match ${matchId}`, 404);
+      const m = await lockMatch(tx, matchId);
       if (m.status !== "merged") throw new AppError("CATALOG.NOT_MERGED", `match ${matchId} is ${m.status}; only a merge can be undone`, 409);
       await tx.query("UPDATE catalog_skus SET merged_into = NULL, updated_at = now() WHERE id = $1 AND merged_into = $2", [m.supplier, m.master]);
       await tx.query("UPDATE catalog_matches SET status = 'undone', decided_by = $2, decided_at = now() WHERE id = $1", [matchId, ctx.actorId ?? "unknown"]);
@@ -209,4 +199,14 @@ export class MatchService {
     if (!r) return null;
     return { ...r, terms: [...r.terms.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!), oe: r.oe ?? [], vehicles: r.vehicles ?? [] };
   }
+}
+
+/** A match row, locked for the decision about it; 404 when there is none. */
+async function lockMatch(tx: Sql, matchId: number): Promise<{ supplier: number; master: number; status: string }> {
+  const { rows } = await tx.query<{ supplier: number; master: number; status: string }>(
+    "SELECT supplier_sku::int AS supplier, master_sku::int AS master, status FROM catalog_matches WHERE id = $1 FOR UPDATE",
+    [matchId],
+  );
+  if (!rows[0]) throw new AppError("NOT_FOUND", `no match ${matchId}`, 404);
+  return rows[0];
 }
