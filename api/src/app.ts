@@ -13,9 +13,13 @@ import { MatchService } from "./modules/catalog/match.service.js";
 import { CatalogSkus } from "./modules/catalog/skus.service.js";
 import { OffersService } from "./modules/catalog/offers.service.js";
 import { SearchService } from "./modules/catalog/search.service.js";
+import { inventoryRoutes } from "./modules/inventory/inventory.routes.js";
+import { InventoryService } from "./modules/inventory/inventory.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
+import { ordersRoutes } from "./modules/orders/orders.routes.js";
+import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
 import { OrgsService } from "./modules/orgs/orgs.service.js";
@@ -81,6 +85,8 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...ledgerRoutes(opts.ledger),
     ...auditRoutes(opts.ledger),
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
+    ...inventoryRoutes(s.inventory),
+    ...ordersRoutes(s.orders),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
   ];
 }
@@ -91,9 +97,12 @@ export function buildServices(opts: AppOptions) {
   const access = new AccessService(db, opts.operatorToken);
   const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
-  const parts = new PartsService(opts.ledger, new CatalogSkus());
+  const skus = new CatalogSkus();
+  const parts = new PartsService(opts.ledger, skus);
+  const inventory = new InventoryService(db, skus);
   const search = new SearchService(db);
   return {
+    inventory, orders: new OrdersService(db, inventory, skus),
     search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
@@ -125,6 +134,8 @@ export function createApp(opts: AppOptions): Express {
   assertEveryRouteDeclared(app);
   /** Call before exiting: writes the buffered scan log. */
   app.locals.shutdown = () => services.verify.scans.flush();
+  /** The services behind the routes, for tests and benchmarks that drive them directly. */
+  app.locals.services = services;
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

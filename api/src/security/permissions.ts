@@ -31,6 +31,8 @@ export const RESOURCES = {
   ledger: { audit: ["platform"] },
   catalog: { view: [...ALL, "platform"], create: ["manufacturer", "platform"], approve: ["platform"] },
   offer: { view: ALL, create: ["manufacturer", "distributor"] },
+  inventory: { view: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"], configure: ["manufacturer", "distributor"] },
+  order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   encryption_key: { configure: ["platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
@@ -67,14 +69,14 @@ export const BUILT_IN_ROLES = {
     permissions: permissionsOfKind("manufacturer").concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop")).filter((p) => !ADMIN_EXCLUDES.includes(p)),
     privileged: true,
   },
-  buyer: { name: "采购 Buyer", kinds: ["distributor", "repair_shop"], permissions: ["company:view", "part:view", "catalog:view", "offer:view"] },
-  sales: { name: "销售 Sales", kinds: ["manufacturer", "distributor"], permissions: ["company:view", "part:view", "label:view", "catalog:view", "offer:view", "offer:create"] },
+  buyer: { name: "采购 Buyer", kinds: ["distributor", "repair_shop"], permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "order:create", "order:edit", "order:cancel"] },
+  sales: { name: "销售 Sales", kinds: ["manufacturer", "distributor"], permissions: ["company:view", "part:view", "label:view", "catalog:view", "offer:view", "offer:create", "order:view", "order:edit", "inventory:view", "inventory:configure"] },
   warehouse_clerk: {
     name: "仓管员 Warehouse clerk",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "part:create", "custody:create", "label:view", "label:export", "catalog:view", "offer:view"],
+    permissions: ["company:view", "part:view", "part:create", "custody:create", "label:view", "label:export", "catalog:view", "offer:view", "inventory:view", "inventory:edit", "order:view", "order:edit"],
   },
-  finance: { name: "财务 Finance", kinds: COMPANY_KINDS, permissions: ["company:view", "part:view", "catalog:view", "offer:view"] },
+  finance: { name: "财务 Finance", kinds: COMPANY_KINDS, permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"] },
   technician: {
     name: "技师 Technician",
     kinds: ["repair_shop"],
@@ -84,7 +86,7 @@ export const BUILT_IN_ROLES = {
   auditor: {
     name: "审计员 Auditor",
     kinds: [...COMPANY_KINDS, "platform"],
-    permissions: ["company:view", "part:view", "installation:view", "user:view", "role:view", "api_key:view", "audit_log:view", "audit_log:export", "audit_log:audit", "ledger:audit", "catalog:view"],
+    permissions: ["company:view", "part:view", "installation:view", "user:view", "role:view", "api_key:view", "audit_log:view", "audit_log:export", "audit_log:audit", "ledger:audit", "catalog:view", "order:view", "inventory:view"],
     privileged: true,
   },
   platform_operator: {

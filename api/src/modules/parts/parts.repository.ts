@@ -1,12 +1,6 @@
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
 
-export interface StoredResponse {
-  requestHash: string;
-  statusCode: number;
-  response: unknown;
-}
-
-/** SQL for mint runs and idempotent requests; every write runs in the caller's (the append's) transaction. */
+/** SQL for mint runs and products; every write runs in the caller's (the append's) transaction. (Idempotent requests: shared/idempotency.ts.) */
 export const partsRepository = {
   async insertMintRun(tx: Sql, run: { id: string; companyId: string; gtin: string; lot: string; productionDate: string; serials: string[]; submissionId: number }) {
     await tx.query(
@@ -43,24 +37,5 @@ export const partsRepository = {
   async product(db: Sql, gtin: string): Promise<{ brand: string; name: string } | null> {
     const { rows } = await db.query<{ brand: string; name: string }>("SELECT brand, name FROM products WHERE gtin = $1", [gtin]);
     return rows[0] ?? null;
-  },
-
-  /** Records the response of an idempotent request; false when the key was taken meanwhile (nothing written). */
-  async claimKey(tx: Sql, companyId: string, key: string, requestHash: string, statusCode: number, response: unknown): Promise<boolean> {
-    const { rows } = await tx.query(
-      `INSERT INTO idempotent_requests (company_id, key, request_hash, status_code, response)
-       VALUES ($1, $2, decode($3, 'hex'), $4, $5::jsonb) ON CONFLICT DO NOTHING RETURNING 1`,
-      [companyId, key, requestHash, statusCode, JSON.stringify(response)],
-    );
-    return rows.length === 1;
-  },
-
-  async storedResponse(db: Sql, companyId: string, key: string): Promise<StoredResponse | null> {
-    const { rows } = await db.query<{ request_hash: string; status_code: number; response: unknown }>(
-      "SELECT encode(request_hash, 'hex') AS request_hash, status_code, response FROM idempotent_requests WHERE company_id = $1 AND key = $2",
-      [companyId, key],
-    );
-    const r = rows[0];
-    return r ? { requestHash: r.request_hash, statusCode: r.status_code, response: typeof r.response === "string" ? JSON.parse(r.response) : r.response } : null;
   },
 };

@@ -6,15 +6,9 @@ import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { Company } from "../orgs/orgs.service.js";
 import type { InstallationsService } from "./installations.service.js";
-import { idempotencyKeyHeader, installationBody, mintBody, receiptBody, type InstallationBody, type MintBody, type ReceiptBody } from "./parts.schema.js";
+import { idempotencyKey } from "../../shared/idempotency.js";
+import { installationBody, mintBody, receiptBody, type InstallationBody, type MintBody, type ReceiptBody } from "./parts.schema.js";
 import type { PartsService } from "./parts.service.js";
-
-function idempotencyKey(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const parsed = idempotencyKeyHeader.safeParse(value);
-  if (!parsed.success) throw new AppError("IDEMPOTENCY.INVALID_KEY", `Idempotency-Key: ${parsed.error.issues[0]!.message}`, 400, { field: "Idempotency-Key" });
-  return parsed.data;
-}
 
 const listQuery = z.object({ vin: z.string().max(17).optional(), mobile: z.string().max(20).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), reveal: z.enum(["true", "false"]).optional() }).strict();
 const idParams = z.object({ id: z.string().regex(/^in_[0-9a-f]{16}$/, "an installation id in_…") }).strict();

@@ -28,7 +28,6 @@ export const installationBody = z
   })
   .strict();
 
-export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, "8-128 letters, digits or _.:-");
 
 export type MintBody = z.infer<typeof mintBody>;
 export type ReceiptBody = z.infer<typeof receiptBody>;

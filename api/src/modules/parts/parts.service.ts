@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { AppError, Stage, assertGtin14, auditTrail, newSerial, type AppendResult, type LedgerService } from "../../../../ledger-service/src/index.js";
 import { maskMobile, maskName, maskVin, normaliseMobile } from "../../security/personal-data.js";
 import type { AuditContext } from "../../security/principal.js";
@@ -6,15 +6,11 @@ import { installationsRepository } from "./installations.repository.js";
 import { assertLot } from "../../../../ledger-service/src/gs1/serial.js";
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
 import type { Company } from "../orgs/orgs.service.js";
+import { idempotent, type Reply } from "../../shared/idempotency.js";
 import { partsRepository } from "./parts.repository.js";
 import type { InstallationBody, MintBody, ReceiptBody } from "./parts.schema.js";
 
-export interface Reply {
-  status: number;
-  body: unknown;
-}
-
-class KeyTaken extends Error {}
+export type { Reply };
 
 /**
  * Minting, receiving and installing through the ledger. A request with an Idempotency-Key stores its response in
@@ -135,30 +131,7 @@ export class PartsService {
     return { runId, gtin, lot, productionDate, count: serials.length, serials, submissionId: r.submissionId, firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring };
   }
 
-  /** Runs `work` once per (company, key): `work` stores its reply through `within` inside its own transaction. */
-  private async idempotent(
-    company: Company, op: string, body: unknown, key: string | undefined,
-    work: (within: (tx: Sql, reply: Reply) => Promise<void>) => Promise<Reply>,
-  ): Promise<Reply> {
-    if (!key) return work(async () => undefined);
-    const hash = createHash("sha256").update(`${op}\n${JSON.stringify(body)}`).digest("hex");
-    const replay = async (): Promise<Reply | null> => {
-      const stored = await partsRepository.storedResponse(this.db, company.id, key);
-      if (!stored) return null;
-      if (stored.requestHash !== hash) {
-        throw new AppError("IDEMPOTENCY.KEY_REUSED", `Idempotency-Key ${key} was used for a different request; use a new key for a new request`, 422, { field: "Idempotency-Key" });
-      }
-      return { status: stored.statusCode, body: stored.response };
-    };
-    const earlier = await replay();
-    if (earlier) return earlier;
-    try {
-      return await work(async (tx, reply) => {
-        if (!(await partsRepository.claimKey(tx, company.id, key, hash, reply.status, reply.body))) throw new KeyTaken();
-      });
-    } catch (e) {
-      if (!(e instanceof KeyTaken)) throw e;
-      return (await replay())!; // a concurrent request with the same key won; answer what it answered
-    }
+  private idempotent(company: Company, op: string, body: unknown, key: string | undefined, work: Parameters<typeof idempotent>[5]): Promise<Reply> {
+    return idempotent(this.db, company.id, op, body, key, work);
   }
 }

@@ -1,0 +1,100 @@
+import type { Sql } from "../../../../ledger-service/src/index.js";
+
+export type MovementReason = "receipt" | "sale" | "transfer" | "adjustment" | "return" | "reservation" | "release";
+
+export interface StockRow {
+  locationId: string;
+  skuId: number;
+  onHand: number;
+  reserved: number;
+  available: number;
+  inTransit: number;
+  reorderPoint: number;
+  shared: boolean;
+  priceFen: number | null;
+}
+
+const STOCK_COLS = `s.location_id AS "locationId", s.sku_id::int AS "skuId", s.on_hand AS "onHand", s.reserved, s.on_hand - s.reserved AS available,
+  s.in_transit AS "inTransit", s.reorder_point AS "reorderPoint", s.shared, s.price_fen::int AS "priceFen"`;
+
+/** The only SQL on stock and its movements. Every balance change writes its movement in the same statement batch. */
+export const inventoryRepository = {
+  async location(db: Sql, id: string): Promise<{ id: string; companyId: string; shared: boolean } | null> {
+    const { rows } = await db.query<{ id: string; companyId: string; shared: boolean }>('SELECT id, company_id AS "companyId", shared FROM supplier_locations WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  },
+
+  async setLocationShared(tx: Sql, id: string, shared: boolean) {
+    await tx.query("UPDATE supplier_locations SET shared = $2 WHERE id = $1", [id, shared]);
+  },
+
+  /**
+   * Moves a balance by deltas and records the movement; null when the change would break a rule (on hand below 0,
+   * reserved above on hand) — the row is left as it was.
+   */
+  async move(tx: Sql, m: { locationId: string; skuId: number; onHand?: number; reserved?: number; inTransit?: number; reason: MovementReason; ref?: string | null }): Promise<StockRow | null> {
+    const d = { onHand: m.onHand ?? 0, reserved: m.reserved ?? 0, inTransit: m.inTransit ?? 0 };
+    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [m.locationId, m.skuId]);
+    const { rows } = await tx.query<StockRow>(
+      `UPDATE stock s SET on_hand = on_hand + $3, reserved = reserved + $4, in_transit = in_transit + $5, updated_at = now()
+        WHERE location_id = $1 AND sku_id = $2 AND on_hand + $3 >= 0 AND reserved + $4 >= 0 AND in_transit + $5 >= 0 AND reserved + $4 <= on_hand + $3
+        RETURNING ${STOCK_COLS}`,
+      [m.locationId, m.skuId, d.onHand, d.reserved, d.inTransit],
+    );
+    if (!rows[0]) return null;
+    await tx.query(
+      "INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, in_transit_delta, reason, ref) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      [m.locationId, m.skuId, d.onHand, d.reserved, d.inTransit, m.reason, m.ref ?? null],
+    );
+    return rows[0];
+  },
+
+  async configure(tx: Sql, c: { locationId: string; skuId: number; shared?: boolean | undefined; priceFen?: number | null | undefined; reorderPoint?: number | undefined }): Promise<StockRow> {
+    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [c.locationId, c.skuId]);
+    const { rows } = await tx.query<StockRow>(
+      `UPDATE stock s SET shared = COALESCE($3, shared), price_fen = CASE WHEN $4::boolean THEN $5::bigint ELSE price_fen END,
+              reorder_point = COALESCE($6, reorder_point), updated_at = now()
+        WHERE location_id = $1 AND sku_id = $2 RETURNING ${STOCK_COLS}`,
+      [c.locationId, c.skuId, c.shared ?? null, c.priceFen !== undefined, c.priceFen ?? null, c.reorderPoint ?? null],
+    );
+    return rows[0]!;
+  },
+
+  async stockOf(db: Sql, companyId: string, filter: { locationId?: string | undefined; skuId?: number | undefined }): Promise<StockRow[]> {
+    const { rows } = await db.query<StockRow>(
+      `SELECT ${STOCK_COLS} FROM stock s JOIN supplier_locations l ON l.id = s.location_id
+        WHERE l.company_id = $1 AND ($2::text IS NULL OR s.location_id = $2) AND ($3::bigint IS NULL OR s.sku_id = $3)
+        ORDER BY s.location_id, s.sku_id LIMIT 1000`,
+      [companyId, filter.locationId ?? null, filter.skuId ?? null],
+    );
+    return rows;
+  },
+
+  /**
+   * Shared stock of these SKUs that a buyer may take, locked in one global order (location, SKU) so that concurrent
+   * orders queue on the same rows instead of deadlocking; the caller's transaction holds the locks.
+   */
+  async lockShared(tx: Sql, skuIds: number[], buyerId: string) {
+    const { rows } = await tx.query<{ locationId: string; sellerId: string; skuId: number; available: number; priceFen: number; lng: number; lat: number; prepMinutes: number }>(
+      `SELECT s.location_id AS "locationId", l.company_id AS "sellerId", s.sku_id::int AS "skuId", s.on_hand - s.reserved AS available,
+              s.price_fen::int AS "priceFen", l.lng, l.lat, l.prep_minutes AS "prepMinutes"
+         FROM stock s JOIN supplier_locations l ON l.id = s.location_id
+        WHERE s.sku_id = ANY($1::bigint[]) AND s.shared AND l.shared AND s.price_fen IS NOT NULL AND l.company_id <> $2
+        ORDER BY s.location_id, s.sku_id
+        FOR UPDATE OF s`,
+      [skuIds, buyerId],
+    );
+    return rows;
+  },
+
+  /** Whether every balance equals the sum of its movements (for tests and audits). */
+  async driftingBalances(db: Sql): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock s LEFT JOIN (
+         SELECT location_id, sku_id, sum(on_hand_delta) AS oh, sum(reserved_delta) AS rs, sum(in_transit_delta) AS it FROM stock_movements GROUP BY 1, 2
+       ) m USING (location_id, sku_id)
+       WHERE s.on_hand <> COALESCE(m.oh, 0) OR s.reserved <> COALESCE(m.rs, 0) OR s.in_transit <> COALESCE(m.it, 0)`,
+    );
+    return rows[0]!.n;
+  },
+};

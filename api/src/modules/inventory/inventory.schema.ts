@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+const locationId = z.string().regex(/^loc_[0-9a-f]{16}$/, "a warehouse id loc_… (GET /api/v1/suppliers/locations)");
+const skuId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const stockQuery = z.object({ locationId: locationId.optional(), skuId: z.coerce.number().int().min(1).optional() }).strict();
+
+export const movementBody = z
+  .object({
+    locationId, skuId,
+    reason: z.enum(["receipt", "return", "adjustment"]),
+    quantity: z.number().int().min(-1_000_000).max(1_000_000).refine((q) => q !== 0, "quantity must not be 0"),
+    ref: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const stockSettingsBody = z
+  .object({
+    locationId, skuId,
+    shared: z.boolean().optional(),
+    price: z.number().gt(0).max(10_000_000).multipleOf(0.01).nullable().optional(),
+    reorderPoint: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+
+export const warehouseParams = z.object({ id: locationId }).strict();
+export const warehouseBody = z.object({ shared: z.boolean() }).strict();

@@ -1,0 +1,77 @@
+import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import type { AuditContext, Principal } from "../../security/principal.js";
+import { crossTenant, notFound } from "../../security/tenant.js";
+import type { CatalogSkus } from "../catalog/skus.service.js";
+import { inventoryRepository as repo, type MovementReason, type StockRow } from "./inventory.repository.js";
+
+/**
+ * Stock per SKU per warehouse (the company's supplier locations): receipts, returns and adjustments by the owner,
+ * reservations, releases and sales by orders — every change a movement in the same transaction. A company chooses
+ * which warehouses and SKUs join the shared pool and at what price other companies buy from it.
+ */
+export class InventoryService {
+  constructor(
+    private readonly db: Sql,
+    private readonly skus: CatalogSkus,
+  ) {}
+
+  private async ownLocation(ctx: AuditContext, p: Principal, locationId: string) {
+    const loc = await repo.location(this.db, locationId);
+    if (!loc) throw notFound("warehouse", locationId);
+    if (loc.companyId !== p.companyId) await crossTenant(this.db, ctx, p, "warehouse", locationId, loc.companyId);
+    return loc;
+  }
+
+  private async knownSku(skuId: number) {
+    if (!(await this.skus.exists(this.db, skuId))) throw new AppError("CATALOG.UNKNOWN_SKU", `skuId: no catalogue SKU ${skuId}`, 404, { field: "skuId" });
+  }
+
+  /** A receipt or return adds to on hand; an adjustment sets it by a signed quantity (never below what is reserved). */
+  async record(ctx: AuditContext, p: Principal, m: { locationId: string; skuId: number; reason: "receipt" | "return" | "adjustment"; quantity: number; ref?: string | undefined }): Promise<StockRow> {
+    await this.ownLocation(ctx, p, m.locationId);
+    await this.knownSku(m.skuId);
+    if (m.reason !== "adjustment" && m.quantity <= 0) throw new AppError("INVENTORY.INVALID_QUANTITY", `quantity: a ${m.reason} adds stock; give a positive quantity, got ${m.quantity}`, 400, { field: "quantity" });
+    return this.db.transaction(async (tx) => {
+      const row = await repo.move(tx, { locationId: m.locationId, skuId: m.skuId, onHand: m.quantity, reason: m.reason, ref: m.ref ?? null });
+      if (!row) throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `quantity: ${m.quantity} would take on hand below 0 or below what is reserved for orders`, 409, { field: "quantity" });
+      await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: `stock.${m.reason}`, resource: "stock", resourceId: `${m.locationId}/${m.skuId}`, changes: { onHand: { before: row.onHand - m.quantity, after: row.onHand } } });
+      return row;
+    });
+  }
+
+  async configure(ctx: AuditContext, p: Principal, c: { locationId: string; skuId: number; shared?: boolean | undefined; price?: number | null | undefined; reorderPoint?: number | undefined }): Promise<StockRow> {
+    await this.ownLocation(ctx, p, c.locationId);
+    await this.knownSku(c.skuId);
+    const priceFen = c.price === undefined ? undefined : c.price === null ? null : Math.round(c.price * 100);
+    if (c.shared && priceFen === null) throw new AppError("INVENTORY.PRICE_REQUIRED", "price: shared stock needs a price for other companies", 400, { field: "price" });
+    return this.db.transaction(async (tx) => {
+      const row = await repo.configure(tx, { locationId: c.locationId, skuId: c.skuId, shared: c.shared, priceFen, reorderPoint: c.reorderPoint });
+      if (row.shared && row.priceFen === null) throw new AppError("INVENTORY.PRICE_REQUIRED", "price: shared stock needs a price for other companies", 400, { field: "price" });
+      await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: "stock.configure", resource: "stock", resourceId: `${c.locationId}/${c.skuId}`, changes: { shared: { after: row.shared }, priceFen: { after: row.priceFen }, reorderPoint: { after: row.reorderPoint } } });
+      return row;
+    });
+  }
+
+  async shareLocation(ctx: AuditContext, p: Principal, locationId: string, shared: boolean) {
+    const loc = await this.ownLocation(ctx, p, locationId);
+    await this.db.transaction(async (tx) => {
+      await repo.setLocationShared(tx, locationId, shared);
+      await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: "warehouse.share", resource: "warehouse", resourceId: locationId, changes: { shared: { before: loc.shared, after: shared } } });
+    });
+    return { id: locationId, shared };
+  }
+
+  stock(p: Principal, filter: { locationId?: string | undefined; skuId?: number | undefined }) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "stock belongs to a company", 409);
+    return repo.stockOf(this.db, p.companyId, filter);
+  }
+
+  // For orders, inside the order's transaction.
+  lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.lockShared(tx, skuIds, buyerId);
+  reserve = (tx: Sql, locationId: string, skuId: number, quantity: number, orderId: string) => repo.move(tx, { locationId, skuId, reserved: quantity, reason: "reservation", ref: orderId });
+  release = (tx: Sql, locationId: string, skuId: number, quantity: number, orderId: string) => repo.move(tx, { locationId, skuId, reserved: -quantity, reason: "release", ref: orderId });
+  sell = (tx: Sql, locationId: string, skuId: number, quantity: number, orderId: string) => repo.move(tx, { locationId, skuId, onHand: -quantity, reserved: -quantity, reason: "sale", ref: orderId });
+  driftingBalances = () => repo.driftingBalances(this.db);
+}
+
+export type { MovementReason };

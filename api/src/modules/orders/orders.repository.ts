@@ -1,0 +1,91 @@
+import type { Sql } from "../../../../ledger-service/src/index.js";
+import type { OrderStatus } from "./order-states.js";
+
+export interface OrderRow {
+  id: string;
+  buyerId: string;
+  status: OrderStatus;
+  urgent: boolean;
+  policy: "all_or_nothing" | "partial";
+  shipTo: { lng: number; lat: number };
+  totalFen: number;
+  carrier: string | null;
+  trackingNo: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AllocationRow {
+  lineNo: number;
+  skuId: number;
+  locationId: string;
+  sellerId: string;
+  quantity: number;
+  priceFen: number;
+  distanceM: number;
+}
+
+const ORDER_COLS = `o.id, o.buyer_id AS "buyerId", o.status, o.urgent, o.policy, json_build_object('lng', o.ship_lng, 'lat', o.ship_lat) AS "shipTo",
+  o.total_fen::int AS "totalFen", o.carrier, o.tracking_no AS "trackingNo", o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
+
+/** The only SQL on orders, their lines, allocations and status history. */
+export const ordersRepository = {
+  async insert(tx: Sql, o: { id: string; buyerId: string; status: OrderStatus; urgent: boolean; policy: string; shipTo: { lng: number; lat: number }; totalFen: number }, lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>, allocations: AllocationRow[], actor: string) {
+    await tx.query("INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, total_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
+      o.id, o.buyerId, o.status, o.urgent, o.policy, o.shipTo.lng, o.shipTo.lat, o.totalFen,
+    ]);
+    await tx.query("INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated) SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[], $5::int[])", [
+      o.id, lines.map((l) => l.lineNo), lines.map((l) => l.skuId), lines.map((l) => l.quantity), lines.map((l) => l.allocated),
+    ]);
+    if (allocations.length) {
+      await tx.query(
+        "INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::int[])",
+        [o.id, allocations.map((a) => a.lineNo), allocations.map((a) => a.locationId), allocations.map((a) => a.sellerId), allocations.map((a) => a.quantity), allocations.map((a) => a.priceFen), allocations.map((a) => a.distanceM)],
+      );
+    }
+    await tx.query("INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, NULL, 'placed', $2), ($1, 'placed', $3, 'system')", [o.id, actor, o.status]);
+  },
+
+  async get(db: Sql, id: string, lock = false): Promise<OrderRow | null> {
+    const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLS} FROM orders o WHERE o.id = $1${lock ? " FOR UPDATE" : ""}`, [id]);
+    return rows[0] ?? null;
+  },
+
+  async lines(db: Sql, id: string) {
+    const { rows } = await db.query<{ lineNo: number; skuId: number; quantity: number; allocated: number }>(
+      'SELECT line_no AS "lineNo", sku_id::int AS "skuId", quantity, allocated FROM order_lines WHERE order_id = $1 ORDER BY line_no',
+      [id],
+    );
+    return rows;
+  },
+
+  /** Allocations in the global stock-lock order (location, SKU), so releases and sales never deadlock with orders. */
+  async allocations(db: Sql, id: string): Promise<AllocationRow[]> {
+    const { rows } = await db.query<AllocationRow>(
+      `SELECT a.line_no AS "lineNo", l.sku_id::int AS "skuId", a.location_id AS "locationId", a.seller_id AS "sellerId", a.quantity, a.price_fen::int AS "priceFen", a.distance_m AS "distanceM"
+         FROM order_allocations a JOIN order_lines l ON l.order_id = a.order_id AND l.line_no = a.line_no
+        WHERE a.order_id = $1 ORDER BY a.location_id, l.sku_id`,
+      [id],
+    );
+    return rows;
+  },
+
+  async events(db: Sql, id: string) {
+    const { rows } = await db.query('SELECT from_status AS "from", to_status AS "to", actor, at FROM order_events WHERE order_id = $1 ORDER BY id', [id]);
+    return rows;
+  },
+
+  async setStatus(tx: Sql, id: string, from: OrderStatus, to: OrderStatus, actor: string, shipment?: { carrier: string; trackingNo: string }) {
+    await tx.query("UPDATE orders SET status = $2, carrier = COALESCE($3, carrier), tracking_no = COALESCE($4, tracking_no), updated_at = now() WHERE id = $1", [id, to, shipment?.carrier ?? null, shipment?.trackingNo ?? null]);
+    await tx.query("INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, $2, $3, $4)", [id, from, to, actor]);
+  },
+
+  async listFor(db: Sql, companyId: string, limit: number): Promise<OrderRow[]> {
+    const { rows } = await db.query<OrderRow>(
+      `SELECT ${ORDER_COLS} FROM orders o WHERE o.buyer_id = $1 OR EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.seller_id = $1)
+        ORDER BY o.created_at DESC LIMIT $2`,
+      [companyId, limit],
+    );
+    return rows;
+  },
+};

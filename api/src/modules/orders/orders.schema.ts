@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const placeOrderBody = z
+  .object({
+    lines: z.array(z.object({ skuId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), quantity: z.number().int().min(1, "quantity must be at least 1").max(100_000) }).strict()).min(1).max(200),
+    urgent: z.boolean().optional(),
+    policy: z.enum(["all_or_nothing", "partial"]).optional(),
+    shipTo: z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }).strict().optional(),
+  })
+  .strict();
+
+export const orderParams = z.object({ id: z.string().regex(/^ord_[0-9a-f]{16}$/, "an order id ord_…") }).strict();
+export const orderListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+export const statusBody = z
+  .object({ to: z.enum(["picking", "shipped", "delivered", "completed"]), carrier: z.string().trim().min(1).max(40).optional(), trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, "4-40 letters, digits or -").optional() })
+  .strict();

@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import type { AuditContext, Principal } from "../../security/principal.js";
+import { crossTenant, notFound } from "../../security/tenant.js";
+import { distanceMetres } from "../../shared/geo.js";
+import { idempotent, type Reply } from "../../shared/idempotency.js";
+import type { CatalogSkus } from "../catalog/skus.service.js";
+import type { InventoryService } from "../inventory/inventory.service.js";
+import type { Company } from "../orgs/orgs.service.js";
+import { allocateLine, type Candidate } from "./allocator.js";
+import { sideFor, type OrderStatus } from "./order-states.js";
+import { ordersRepository as repo, type AllocationRow } from "./orders.repository.js";
+
+export interface PlaceOrder {
+  lines: Array<{ skuId: number; quantity: number }>;
+  urgent?: boolean | undefined;
+  policy?: "all_or_nothing" | "partial" | undefined;
+  shipTo?: { lng: number; lat: number } | undefined;
+}
+
+/**
+ * Orders from the shared pool. Placing one locks the pool's stock of its SKUs (in one global order), allocates each
+ * line to the nearest / cheapest / fastest warehouses (allocator.ts), reserves what it took and writes the order in
+ * the same transaction, with its Idempotency-Key reply: no oversell under any concurrency, no double order on retry.
+ * Status changes follow the declared table (order-states.ts); cancelling releases reservations, shipping sells them.
+ */
+export class OrdersService {
+  constructor(
+    private readonly db: Sql,
+    private readonly inventory: InventoryService,
+    private readonly skus: CatalogSkus,
+  ) {}
+
+  async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
+    const seen = new Set<number>();
+    for (const [i, l] of body.lines.entries()) {
+      if (seen.has(l.skuId)) throw new AppError("ORDER.DUPLICATE_LINE", `lines[${i}].skuId: SKU ${l.skuId} is already on line ${[...seen].indexOf(l.skuId) + 1}; put the quantities together`, 400, { field: `lines[${i}].skuId` });
+      seen.add(l.skuId);
+      if (!(await this.skus.exists(this.db, l.skuId))) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${i}].skuId: no catalogue SKU ${l.skuId}`, 404, { field: `lines[${i}].skuId` });
+    }
+    const shipTo = body.shipTo ?? { lng: buyer.lng, lat: buyer.lat };
+    const urgent = body.urgent ?? false;
+    const policy = body.policy ?? "partial";
+    return idempotent(this.db, buyer.id, "order", body, key, (within) =>
+      this.db.transaction(async (tx) => {
+        const pool = await this.inventory.lockShared(tx, [...seen], buyer.id);
+        const id = `ord_${randomBytes(8).toString("hex")}`;
+        const allocations: AllocationRow[] = [];
+        const lines = body.lines.map((l, i) => {
+          const candidates: Candidate[] = pool.filter((c) => c.skuId === l.skuId).map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
+          const got = allocateLine(l.quantity, candidates, urgent);
+          for (const a of got) allocations.push({ lineNo: i + 1, skuId: l.skuId, locationId: a.candidate.locationId, sellerId: a.candidate.sellerId, quantity: a.quantity, priceFen: a.candidate.priceFen, distanceM: a.candidate.distanceM });
+          return { lineNo: i + 1, skuId: l.skuId, quantity: l.quantity, allocated: got.reduce((s, a) => s + a.quantity, 0) };
+        });
+        const short = lines.filter((l) => l.allocated < l.quantity);
+        if (lines.every((l) => l.allocated === 0) || (policy === "all_or_nothing" && short.length)) {
+          const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
+          throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
+        }
+        for (const a of [...allocations].sort((x, y) => x.locationId.localeCompare(y.locationId) || x.skuId - y.skuId)) {
+          if (!(await this.inventory.reserve(tx, a.locationId, a.skuId, a.quantity, id))) throw new Error(`reservation of ${a.quantity} × ${a.skuId} at ${a.locationId} failed under lock`);
+        }
+        const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
+        const totalFen = allocations.reduce((s, a) => s + a.priceFen * a.quantity, 0);
+        await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, ctx.actorId ?? "unknown");
+        await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
+        const reply: Reply = { status: 201, body: await this.view(tx, id) };
+        await within(tx, reply);
+        return reply;
+      }),
+    );
+  }
+
+  /** An order as its buyer or one of its sellers sees it; anyone else gets 404 (and the attempt is logged). */
+  async get(ctx: AuditContext, p: Principal, id: string) {
+    await this.sideOf(ctx, p, id);
+    return this.view(this.db, id);
+  }
+
+  async list(p: Principal, limit: number) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "orders belong to companies", 409);
+    return repo.listFor(this.db, p.companyId, limit);
+  }
+
+  /** Moves an order along the declared table, by the side the table names; stock follows (release or sale). */
+  async transition(ctx: AuditContext, p: Principal, id: string, to: OrderStatus, shipment?: { carrier?: string | undefined; trackingNo?: string | undefined }) {
+    const side = await this.sideOf(ctx, p, id);
+    return this.db.transaction(async (tx) => {
+      const order = (await repo.get(tx, id, true))!;
+      const needs = sideFor(order.status, to);
+      if (!needs || needs === "system") throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, { field: "to", from: order.status, to });
+      if (!side.includes(needs)) throw new AppError("ORDER.NOT_YOUR_STEP", `${order.status} → ${to} is the ${needs}'s step; you are the order's ${side.join(" and ")}`, 403, { field: "to" });
+      if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo)) throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, { field: shipment?.carrier ? "trackingNo" : "carrier" });
+      const allocations = await repo.allocations(tx, id);
+      for (const a of allocations) {
+        const moved = to === "cancelled" ? await this.inventory.release(tx, a.locationId, a.skuId, a.quantity, id) : to === "shipped" ? await this.inventory.sell(tx, a.locationId, a.skuId, a.quantity, id) : true;
+        if (!moved) throw new Error(`stock of ${a.skuId} at ${a.locationId} does not hold the reservation of order ${id}`);
+      }
+      await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
+      await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
+      return this.view(tx, id);
+    });
+  }
+
+  /** Which sides of the order the principal is on (buyer, seller); 404 and a logged attempt when neither. */
+  private async sideOf(ctx: AuditContext, p: Principal, id: string): Promise<Array<"buyer" | "seller">> {
+    const order = await repo.get(this.db, id);
+    if (!order) throw notFound("order", id);
+    const sides: Array<"buyer" | "seller"> = [];
+    if (order.buyerId === p.companyId) sides.push("buyer");
+    if ((await repo.allocations(this.db, id)).some((a) => a.sellerId === p.companyId)) sides.push("seller");
+    if (!sides.length) await crossTenant(this.db, ctx, p, "order", id, order.buyerId);
+    return sides;
+  }
+
+  private async view(db: Sql, id: string) {
+    // One after another: inside a transaction they share one connection.
+    const order = await repo.get(db, id);
+    const lines = await repo.lines(db, id);
+    const allocations = await repo.allocations(db, id);
+    const history = await repo.events(db, id);
+    return { ...order!, lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })), history };
+  }
+}

@@ -1,0 +1,211 @@
+import { expect } from "chai";
+import { rng } from "../../scripts/lib/catalog-generator.js";
+import { startApi } from "../helpers/app.js";
+import { openStack, type TestStack } from "../helpers/stack.js";
+import { inventoryRepository } from "../../api/src/modules/inventory/inventory.repository.js";
+import type { OrdersService } from "../../api/src/modules/orders/orders.service.js";
+import type { Company } from "../../api/src/modules/orgs/orgs.service.js";
+
+/** The dealer's warehouses around the shop (杭州西湖, 120.13 / 30.26), nearest first. */
+const SITES = [
+  { code: "WH-NEAR", lng: 120.14, lat: 30.265 }, // ~1.1 km
+  { code: "WH-MID", lng: 120.16, lat: 30.28 }, // ~3.6 km
+  { code: "WH-FAR", lng: 120.3, lat: 30.3 }, // ~17 km
+];
+
+describe("orders: shared inventory, allocation to the nearest stock, no oversell @smoke", function () {
+  this.timeout(900_000);
+  let stack: TestStack;
+  let api: Awaited<ReturnType<typeof startApi>>;
+  const loc: Record<string, string> = {};
+  const sku: number[] = [];
+  const dealer = () => api.keys.dealer!;
+  const shop = () => api.keys.shop!;
+  const stockOf = async (skuId: number) => {
+    const r = await api.call("GET", `/api/v1/inventory/stock?skuId=${skuId}`, dealer());
+    return Object.fromEntries((r.json.stock as Array<{ locationId: string; onHand: number; reserved: number; available: number }>).map((s) => [s.locationId, s]));
+  };
+  const setStock = async (skuId: number, code: string, onHand: number, price = 100) => {
+    const current = (await stockOf(skuId))[loc[code]!]?.onHand ?? 0;
+    if (onHand !== current) {
+      const r = await api.call("POST", "/api/v1/inventory/movements", dealer(), { locationId: loc[code], skuId, reason: "adjustment", quantity: onHand - current });
+      expect(r.status, JSON.stringify(r.json)).to.equal(201);
+    }
+    const c = await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId: loc[code], skuId, shared: true, price });
+    expect(c.status, JSON.stringify(c.json)).to.equal(200);
+  };
+  const order = (body: unknown, key?: string, token = shop()) => api.call("POST", "/api/v1/orders", token, body, key ? { "idempotency-key": key } : {});
+  const invariants = async () => {
+    const db = stack.svc.db.sql;
+    const over = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand OR on_hand < 0");
+    const drift = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock s LEFT JOIN (SELECT location_id, sku_id, sum(on_hand_delta) oh, sum(reserved_delta) rs FROM stock_movements GROUP BY 1, 2) m USING (location_id, sku_id)
+        WHERE s.on_hand <> COALESCE(m.oh, 0) OR s.reserved <> COALESCE(m.rs, 0)`,
+    );
+    const held = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stock s LEFT JOIN (
+         SELECT a.location_id, l.sku_id, sum(a.quantity) q FROM order_allocations a JOIN order_lines l USING (order_id, line_no) JOIN orders o ON o.id = a.order_id
+          WHERE o.status NOT IN ('cancelled', 'shipped', 'delivered', 'completed') GROUP BY 1, 2
+       ) r USING (location_id, sku_id) WHERE s.reserved <> COALESCE(r.q, 0)`,
+    );
+    return { overReserved: over.rows[0]!.n, drift: drift.rows[0]!.n, reservedNotHeld: held.rows[0]!.n };
+  };
+
+  before(async () => {
+    stack = await openStack();
+    api = await startApi(stack);
+    const skus = ["brand,partNo,name,partType,kind,position", "bosch,0 986 494 100,前刹车片,brake_pad,aftermarket,前", "mann,W 719/30,机油滤清器,oil_filter,aftermarket,", "ngk,93175,火花塞,spark_plug,aftermarket,"].join("\n");
+    const imp = await fetch(`${api.origin}/api/v1/catalog/imports/skus`, { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.maker}` }, body: skus }).then((r) => r.json());
+    expect(imp.rowsOk).to.equal(3);
+    for (const q of ["0986494100", "W71930", "93175"]) sku.push((await api.call("GET", `/api/v1/catalog/search?q=${q}`, shop())).json.results[0].id);
+    for (const s of SITES) {
+      const r = await api.call("POST", "/api/v1/suppliers/locations", dealer(), { code: s.code, name: `仓库${s.code}`, regionCode: "330106", location: { lng: s.lng, lat: s.lat } });
+      expect(r.status).to.equal(201);
+      loc[s.code] = r.json.id;
+      expect((await api.call("PATCH", `/api/v1/inventory/warehouses/${r.json.id}`, dealer(), { shared: true })).json.shared).to.equal(true);
+    }
+  });
+  after(async () => {
+    await api?.stop();
+    await stack?.close();
+  });
+
+  it("allocates to the nearest warehouse that can serve a line, reserves at once, and splits only when it must", async () => {
+    await setStock(sku[0]!, "WH-NEAR", 4, 100);
+    await setStock(sku[0]!, "WH-MID", 10, 100);
+    await setStock(sku[0]!, "WH-FAR", 50, 99);
+    // 3: the near warehouse's landed cost (¥300 + ¥6.65 delivery) beats the far one's cheaper goods (¥297 + ¥30.5).
+    const one = await order({ lines: [{ skuId: sku[0], quantity: 3 }] });
+    expect(one.status, JSON.stringify(one.json)).to.equal(201);
+    expect(one.json).to.include({ status: "allocated", totalFen: 30_000 });
+    expect(one.json.lines[0].allocations.map((a: { locationId: string }) => a.locationId)).to.deep.equal([loc["WH-NEAR"]]);
+    expect((await stockOf(sku[0]!))[loc["WH-NEAR"]!]).to.include({ onHand: 4, reserved: 3, available: 1 });
+    // 8: the near warehouse has 1 left; the mid one serves all 8 in one parcel.
+    const eight = await order({ lines: [{ skuId: sku[0], quantity: 8 }] });
+    expect(eight.json.lines[0].allocations.map((a: { locationId: string; quantity: number }) => [a.locationId, a.quantity])).to.deep.equal([[loc["WH-MID"], 8]]);
+    // Urgent 4: only the far warehouse holds 4; splitting would still wait for it.
+    const urgent = await order({ lines: [{ skuId: sku[0], quantity: 4 }], urgent: true });
+    expect(urgent.json.lines[0].allocations.map((a: { locationId: string }) => a.locationId)).to.deep.equal([loc["WH-FAR"]]);
+    // 48 is more than any one warehouse has (far 46, mid 2, near 1): split, cheapest per unit first.
+    const big = await order({ lines: [{ skuId: sku[0], quantity: 48 }] });
+    expect(big.json.lines[0].allocated).to.equal(48);
+    expect(big.json.lines[0].allocations.map((a: { locationId: string; quantity: number }) => [a.locationId, a.quantity])).to.have.deep.members([[loc["WH-FAR"], 46], [loc["WH-MID"], 2]]);
+    // 5 more: only the near one's last unit is left → a partial order keeps it, an all-or-nothing one is refused.
+    expect((await order({ lines: [{ skuId: sku[0], quantity: 5 }], policy: "all_or_nothing" })).json.code).to.equal("ORDER.INSUFFICIENT_STOCK");
+    const partial = await order({ lines: [{ skuId: sku[0], quantity: 5 }] });
+    expect(partial.json).to.deep.include({ status: "partially_fulfilled" });
+    expect(partial.json.lines[0].allocated).to.equal(1);
+    expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
+  });
+
+  it("answers the same Idempotency-Key with the same order, and a different body under it with 422", async () => {
+    await setStock(sku[1]!, "WH-NEAR", 5);
+    const body = { lines: [{ skuId: sku[1], quantity: 2 }] };
+    const [a, b] = await Promise.all([order(body, "order-key-0001"), order(body, "order-key-0001")]);
+    expect([a.status, b.status]).to.deep.equal([201, 201]);
+    expect(a.json.id).to.equal(b.json.id);
+    expect((await order(body, "order-key-0001")).json.id).to.equal(a.json.id);
+    const n = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM order_lines WHERE sku_id = $1", [sku[1]]);
+    expect(n.rows[0]!.n).to.equal(1);
+    expect((await stockOf(sku[1]!))[loc["WH-NEAR"]!]!.reserved).to.equal(2);
+    const other = await order({ lines: [{ skuId: sku[1], quantity: 1 }] }, "order-key-0001");
+    expect([other.status, other.json.code]).to.deep.equal([422, "IDEMPOTENCY.KEY_REUSED"]);
+  });
+
+  it("walks the declared states by the permitted side: seller picks and ships (stock sold), buyer confirms; cancel releases", async () => {
+    await setStock(sku[2]!, "WH-NEAR", 6);
+    const placed = (await order({ lines: [{ skuId: sku[2], quantity: 2 }] })).json;
+    const status = (token: string, to: string, extra = {}) => api.call("POST", `/api/v1/orders/${placed.id}/status`, token, { to, ...extra });
+    expect((await status(shop(), "picking")).json.code).to.equal("ORDER.NOT_YOUR_STEP");
+    expect((await status(dealer(), "shipped", { carrier: "顺丰", trackingNo: "SF1234567890" })).json.code).to.equal("ORDER.INVALID_TRANSITION");
+    expect((await status(dealer(), "picking")).json.status).to.equal("picking");
+    expect((await status(dealer(), "shipped")).json.code).to.equal("ORDER.SHIPMENT_REQUIRED");
+    const shipped = await status(dealer(), "shipped", { carrier: "顺丰", trackingNo: "SF1234567890" });
+    expect(shipped.json).to.include({ status: "shipped", carrier: "顺丰", trackingNo: "SF1234567890" });
+    expect((await stockOf(sku[2]!))[loc["WH-NEAR"]!]).to.include({ onHand: 4, reserved: 0 });
+    expect((await api.call("POST", `/api/v1/orders/${placed.id}/cancel`, shop(), {})).json.code).to.equal("ORDER.INVALID_TRANSITION");
+    expect((await status(shop(), "delivered")).json.status).to.equal("delivered");
+    const done = await status(shop(), "completed");
+    expect(done.json.history.map((h: { to: string }) => h.to)).to.deep.equal(["placed", "allocated", "picking", "shipped", "delivered", "completed"]);
+
+    const again = (await order({ lines: [{ skuId: sku[2], quantity: 3 }] })).json;
+    expect((await stockOf(sku[2]!))[loc["WH-NEAR"]!]!.reserved).to.equal(3);
+    expect((await api.call("POST", `/api/v1/orders/${again.id}/cancel`, shop(), {})).json.status).to.equal("cancelled");
+    expect((await stockOf(sku[2]!))[loc["WH-NEAR"]!]!.reserved).to.equal(0);
+    // Another company cannot see the order (404, like a missing one).
+    expect((await api.call("GET", `/api/v1/orders/${again.id}`, api.keys.farShop!)).status).to.equal(404);
+    expect((await api.call("GET", `/api/v1/orders/${again.id}`, dealer())).status).to.equal(200);
+    expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
+  });
+
+  it("refuses bad orders with a clear error and changes nothing", async () => {
+    const before = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM orders");
+    for (const [body, status, code] of [
+      [{ lines: [{ skuId: sku[0], quantity: 0 }] }, 400, "REQUEST.INVALID"],
+      [{ lines: [{ skuId: sku[0], quantity: -2 }] }, 400, "REQUEST.INVALID"],
+      [{ lines: [] }, 400, "REQUEST.INVALID"],
+      [{ lines: [{ skuId: 99_999_999, quantity: 1 }] }, 404, "CATALOG.UNKNOWN_SKU"],
+      [{ lines: [{ skuId: sku[0], quantity: 1 }, { skuId: sku[0], quantity: 2 }] }, 400, "ORDER.DUPLICATE_LINE"],
+      [{ lines: [{ skuId: sku[0], quantity: 1_000 }], policy: "all_or_nothing" }, 409, "ORDER.INSUFFICIENT_STOCK"],
+      [{ lines: [{ skuId: sku[0], quantity: 1 }], buyerId: "c_0000000000000000" }, 400, "REQUEST.UNKNOWN_FIELD"],
+    ] as const) {
+      const r = await order(body);
+      expect([r.status, r.json.code], JSON.stringify(body)).to.deep.equal([status, code]);
+    }
+    // A warehouse that left the pool is not allocated from.
+    await api.call("PATCH", `/api/v1/inventory/warehouses/${loc["WH-NEAR"]}`, dealer(), { shared: false });
+    await api.call("PATCH", `/api/v1/inventory/warehouses/${loc["WH-MID"]}`, dealer(), { shared: false });
+    await api.call("PATCH", `/api/v1/inventory/warehouses/${loc["WH-FAR"]}`, dealer(), { shared: false });
+    expect((await order({ lines: [{ skuId: sku[1], quantity: 1 }] })).json.code).to.equal("ORDER.INSUFFICIENT_STOCK");
+    for (const s of SITES) await api.call("PATCH", `/api/v1/inventory/warehouses/${loc[s.code]}`, dealer(), { shared: true });
+    expect((await api.call("POST", "/api/v1/inventory/movements", dealer(), { locationId: loc["WH-NEAR"], skuId: sku[1], reason: "adjustment", quantity: -1000 })).json.code).to.equal("INVENTORY.INSUFFICIENT_STOCK");
+    expect((await api.call("POST", "/api/v1/inventory/movements", api.keys.maker!, { locationId: loc["WH-NEAR"], skuId: sku[1], reason: "receipt", quantity: 5 })).status).to.equal(404);
+    const afterCount = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM orders");
+    expect(afterCount.rows[0]!.n).to.equal(before.rows[0]!.n);
+  });
+
+  it("never oversells: 64 concurrent orders at scarce stock, round after round (seeds printed)", async () => {
+    const rounds = Number(process.env.ORDER_ROUNDS ?? (stack.databaseUrl ? 1000 : 20));
+    const seed = Number(process.env.ORDER_SEED ?? Math.floor(Math.random() * 1e6));
+    console.log(`      (${rounds} rounds, seed ${seed}; replay with ORDER_SEED=${seed} ORDER_ROUNDS=${rounds})`);
+    const r = rng(seed);
+    const orders = (api.app.locals.services as { orders: OrdersService }).orders;
+    const buyer = (await stack.svc.db.sql.query<Company>(`SELECT id, name, kind, region_code AS "regionCode", lng, lat FROM companies WHERE id = $1`, [api.ids.shop])).rows[0]!;
+    const ctx = { actorType: "api_key" as const, actorId: "test", ip: null, userAgent: null, requestId: null };
+    const target = sku[0]!;
+    let placed = 0;
+    let rejected = 0;
+    for (let round = 0; round < rounds; round++) {
+      // Scarce stock: 0-12 at each warehouse, fresh each round (earlier orders cancelled first).
+      const open = await stack.svc.db.sql.query<{ id: string }>("SELECT DISTINCT o.id FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.sku_id = $1 AND o.status IN ('allocated', 'partially_fulfilled')", [target]);
+      for (const o of open.rows) await orders.transition(ctx, { companyId: buyer.id } as never, o.id, "cancelled");
+      for (const s of SITES) {
+        const want = Math.floor(r() * 13);
+        const cur = (await stockOf(target))[loc[s.code]!]!;
+        if (want !== cur.onHand) {
+          const moved = await stack.svc.db.sql.transaction((tx) => inventoryRepository.move(tx, { locationId: loc[s.code]!, skuId: target, onHand: want - cur.onHand, reason: "adjustment" }));
+          expect(moved, `round ${round}: set stock`).to.not.equal(null);
+        }
+      }
+      const requests = Array.from({ length: 64 }, () => ({ quantity: 1 + Math.floor(r() * 5), policy: r() < 0.5 ? ("all_or_nothing" as const) : ("partial" as const), urgent: r() < 0.3 }));
+      const results = await Promise.allSettled(requests.map((q) => orders.place(ctx, buyer, { lines: [{ skuId: target, quantity: q.quantity }], policy: q.policy, urgent: q.urgent })));
+      results.forEach((res, i) => {
+        const q = requests[i]!;
+        if (res.status === "rejected") {
+          expect((res.reason as { code?: string }).code, `round ${round} (seed ${seed}): ${String(res.reason)}`).to.equal("ORDER.INSUFFICIENT_STOCK");
+          rejected++;
+          return;
+        }
+        placed++;
+        const body = res.value.body as { status: string; lines: Array<{ quantity: number; allocated: number }> };
+        const got = body.lines[0]!.allocated;
+        if (q.policy === "all_or_nothing") expect([body.status, got], `round ${round} (seed ${seed})`).to.deep.equal(["allocated", q.quantity]);
+        else expect(got > 0 && got <= q.quantity && body.status === (got === q.quantity ? "allocated" : "partially_fulfilled"), `round ${round} (seed ${seed})`).to.equal(true);
+      });
+      expect(await invariants(), `round ${round} (seed ${seed})`).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
+    }
+    console.log(`      ${placed} orders placed, ${rejected} rejected for want of stock`);
+    expect(placed).to.be.greaterThan(0);
+    expect(rejected).to.be.greaterThan(0);
+  });
+});
