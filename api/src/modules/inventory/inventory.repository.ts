@@ -49,6 +49,32 @@ export const inventoryRepository = {
     return rows[0];
   },
 
+  /** Locks these stock rows in the global order (location, SKU). */
+  async lockRows(tx: Sql, rows: ReadonlyArray<{ locationId: string; skuId: number }>) {
+    await tx.query(
+      `SELECT 1 FROM stock s JOIN unnest($1::text[], $2::bigint[]) AS k(loc, sku) ON s.location_id = k.loc AND s.sku_id = k.sku
+        ORDER BY s.location_id, s.sku_id FOR UPDATE OF s`,
+      [rows.map((r) => r.locationId), rows.map((r) => r.skuId)],
+    );
+  },
+
+  /**
+   * Moves many balances in one statement and records their movements; returns how many rows moved. Rows whose change
+   * would break a rule are left as they were (the caller compares the count with what it asked for).
+   */
+  async moveMany(tx: Sql, rows: Array<{ locationId: string; skuId: number; onHand: number; reserved: number }>, reason: MovementReason, ref: string): Promise<number> {
+    if (rows.length === 0) return 0;
+    const { rows: moved } = await tx.query(
+      `WITH req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[]) AS r(loc, sku, oh, rs)),
+            u AS (UPDATE stock s SET on_hand = s.on_hand + req.oh, reserved = s.reserved + req.rs, updated_at = now() FROM req
+                   WHERE s.location_id = req.loc AND s.sku_id = req.sku AND s.on_hand + req.oh >= 0 AND s.reserved + req.rs >= 0 AND s.reserved + req.rs <= s.on_hand + req.oh
+               RETURNING s.location_id, s.sku_id, req.oh, req.rs)
+       INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, oh, rs, $5, $6 FROM u RETURNING 1`,
+      [rows.map((r) => r.locationId), rows.map((r) => r.skuId), rows.map((r) => r.onHand), rows.map((r) => r.reserved), reason, ref],
+    );
+    return moved.length;
+  },
+
   async configure(tx: Sql, c: { locationId: string; skuId: number; shared?: boolean | undefined; priceFen?: number | null | undefined; reorderPoint?: number | undefined }): Promise<StockRow> {
     await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [c.locationId, c.skuId]);
     const { rows } = await tx.query<StockRow>(

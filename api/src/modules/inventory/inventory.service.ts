@@ -68,9 +68,15 @@ export class InventoryService {
 
   // For orders, inside the order's transaction.
   lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.lockShared(tx, skuIds, buyerId);
-  reserve = (tx: Sql, locationId: string, skuId: number, quantity: number, orderId: string) => repo.move(tx, { locationId, skuId, reserved: quantity, reason: "reservation", ref: orderId });
-  release = (tx: Sql, locationId: string, skuId: number, quantity: number, orderId: string) => repo.move(tx, { locationId, skuId, reserved: -quantity, reason: "release", ref: orderId });
-  sell = (tx: Sql, locationId: string, skuId: number, quantity: number, orderId: string) => repo.move(tx, { locationId, skuId, onHand: -quantity, reserved: -quantity, reason: "sale", ref: orderId });
+  /** Reserves, releases or sells an order's allocations in one statement; false (nothing may be kept) when any row refused. */
+  async forOrder(tx: Sql, op: "reserve" | "release" | "sell", allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<boolean> {
+    const rows = allocations.map((a) => ({ locationId: a.locationId, skuId: a.skuId, onHand: op === "sell" ? -a.quantity : 0, reserved: op === "reserve" ? a.quantity : -a.quantity }));
+    const reason = op === "reserve" ? "reservation" : op === "release" ? "release" : "sale";
+    // Reservations come from placing an order, which already holds these rows (lockShared); a release or sale takes
+    // them here in the same global order, so it cannot deadlock with orders being placed.
+    if (op !== "reserve") await repo.lockRows(tx, rows);
+    return (await repo.moveMany(tx, rows, reason, orderId)) === rows.length;
+  }
   driftingBalances = () => repo.driftingBalances(this.db);
 }
 

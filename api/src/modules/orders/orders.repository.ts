@@ -30,20 +30,23 @@ const ORDER_COLS = `o.id, o.buyer_id AS "buyerId", o.status, o.urgent, o.policy,
 
 /** The only SQL on orders, their lines, allocations and status history. */
 export const ordersRepository = {
-  async insert(tx: Sql, o: { id: string; buyerId: string; status: OrderStatus; urgent: boolean; policy: string; shipTo: { lng: number; lat: number }; totalFen: number }, lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>, allocations: AllocationRow[], actor: string) {
-    await tx.query("INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, total_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
-      o.id, o.buyerId, o.status, o.urgent, o.policy, o.shipTo.lng, o.shipTo.lat, o.totalFen,
-    ]);
-    await tx.query("INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated) SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::int[], $5::int[])", [
-      o.id, lines.map((l) => l.lineNo), lines.map((l) => l.skuId), lines.map((l) => l.quantity), lines.map((l) => l.allocated),
-    ]);
-    if (allocations.length) {
-      await tx.query(
-        "INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::int[])",
-        [o.id, allocations.map((a) => a.lineNo), allocations.map((a) => a.locationId), allocations.map((a) => a.sellerId), allocations.map((a) => a.quantity), allocations.map((a) => a.priceFen), allocations.map((a) => a.distanceM)],
-      );
-    }
-    await tx.query("INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, NULL, 'placed', $2), ($1, 'placed', $3, 'system')", [o.id, actor, o.status]);
+  /** The order, its lines, allocations and first two history rows, in one statement; returns its creation time. */
+  async insert(tx: Sql, o: { id: string; buyerId: string; status: OrderStatus; urgent: boolean; policy: string; shipTo: { lng: number; lat: number }; totalFen: number }, lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>, allocations: AllocationRow[], actor: string): Promise<string> {
+    const { rows } = await tx.query<{ createdAt: string }>(
+      `WITH o AS (INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, total_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING created_at),
+            l AS (INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated) SELECT $1, * FROM unnest($9::int[], $10::bigint[], $11::int[], $12::int[])),
+            a AS (INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m)
+                  SELECT $1, * FROM unnest($13::int[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::int[])),
+            e AS (INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, NULL, 'placed', $19), ($1, 'placed', $3, 'system'))
+       SELECT created_at AS "createdAt" FROM o`,
+      [
+        o.id, o.buyerId, o.status, o.urgent, o.policy, o.shipTo.lng, o.shipTo.lat, o.totalFen,
+        lines.map((l) => l.lineNo), lines.map((l) => l.skuId), lines.map((l) => l.quantity), lines.map((l) => l.allocated),
+        allocations.map((a) => a.lineNo), allocations.map((a) => a.locationId), allocations.map((a) => a.sellerId), allocations.map((a) => a.quantity), allocations.map((a) => a.priceFen), allocations.map((a) => a.distanceM),
+        actor,
+      ],
+    );
+    return rows[0]!.createdAt;
   },
 
   async get(db: Sql, id: string, lock = false): Promise<OrderRow | null> {

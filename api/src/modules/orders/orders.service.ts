@@ -32,40 +32,49 @@ export class OrdersService {
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
-    const seen = new Set<number>();
+    const seen = new Map<number, number>();
     for (const [i, l] of body.lines.entries()) {
-      if (seen.has(l.skuId)) throw new AppError("ORDER.DUPLICATE_LINE", `lines[${i}].skuId: SKU ${l.skuId} is already on line ${[...seen].indexOf(l.skuId) + 1}; put the quantities together`, 400, { field: `lines[${i}].skuId` });
-      seen.add(l.skuId);
-      if (!(await this.skus.exists(this.db, l.skuId))) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${i}].skuId: no catalogue SKU ${l.skuId}`, 404, { field: `lines[${i}].skuId` });
+      if (seen.has(l.skuId)) throw new AppError("ORDER.DUPLICATE_LINE", `lines[${i}].skuId: SKU ${l.skuId} is already on line ${seen.get(l.skuId)! + 1}; put the quantities together`, 400, { field: `lines[${i}].skuId` });
+      seen.set(l.skuId, i);
     }
+    const known = await this.skus.existing(this.db, [...seen.keys()]);
+    const unknown = body.lines.findIndex((l) => !known.has(l.skuId));
+    if (unknown >= 0) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`, 404, { field: `lines[${unknown}].skuId` });
     const shipTo = body.shipTo ?? { lng: buyer.lng, lat: buyer.lat };
     const urgent = body.urgent ?? false;
     const policy = body.policy ?? "partial";
     return idempotent(this.db, buyer.id, "order", body, key, (within) =>
       this.db.transaction(async (tx) => {
-        const pool = await this.inventory.lockShared(tx, [...seen], buyer.id);
+        const pool = await this.inventory.lockShared(tx, [...seen.keys()], buyer.id);
         const id = `ord_${randomBytes(8).toString("hex")}`;
         const allocations: AllocationRow[] = [];
         const lines = body.lines.map((l, i) => {
           const candidates: Candidate[] = pool.filter((c) => c.skuId === l.skuId).map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
           const got = allocateLine(l.quantity, candidates, urgent);
           for (const a of got) allocations.push({ lineNo: i + 1, skuId: l.skuId, locationId: a.candidate.locationId, sellerId: a.candidate.sellerId, quantity: a.quantity, priceFen: a.candidate.priceFen, distanceM: a.candidate.distanceM });
-          return { lineNo: i + 1, skuId: l.skuId, quantity: l.quantity, allocated: got.reduce((s, a) => s + a.quantity, 0) };
+          return { lineNo: i + 1, skuId: l.skuId, quantity: l.quantity, allocated: got.reduce((sum, a) => sum + a.quantity, 0) };
         });
         const short = lines.filter((l) => l.allocated < l.quantity);
         if (lines.every((l) => l.allocated === 0) || (policy === "all_or_nothing" && short.length)) {
           const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
           throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
         }
-        for (const a of [...allocations].sort((x, y) => x.locationId.localeCompare(y.locationId) || x.skuId - y.skuId)) {
-          if (!(await this.inventory.reserve(tx, a.locationId, a.skuId, a.quantity, id))) throw new Error(`reservation of ${a.quantity} × ${a.skuId} at ${a.locationId} failed under lock`);
-        }
+        if (!(await this.inventory.forOrder(tx, "reserve", allocations, id))) throw new Error(`order ${id}: a reservation failed under lock`);
         const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
-        const totalFen = allocations.reduce((s, a) => s + a.priceFen * a.quantity, 0);
-        await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, ctx.actorId ?? "unknown");
-        await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
-        const reply: Reply = { status: 201, body: await this.view(tx, id) };
+        const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
+        const actor = ctx.actorId ?? "unknown";
+        const createdAt = await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, actor);
+        const reply: Reply = {
+          status: 201,
+          body: {
+            id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen, carrier: null, trackingNo: null, createdAt, updatedAt: createdAt,
+            lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })),
+            history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
+          },
+        };
         await within(tx, reply);
+        // Last: the audit trail's head is one row every audited write waits on until its transaction commits.
+        await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
         return reply;
       }),
     );
@@ -91,10 +100,9 @@ export class OrdersService {
       if (!needs || needs === "system") throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, { field: "to", from: order.status, to });
       if (!side.includes(needs)) throw new AppError("ORDER.NOT_YOUR_STEP", `${order.status} → ${to} is the ${needs}'s step; you are the order's ${side.join(" and ")}`, 403, { field: "to" });
       if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo)) throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, { field: shipment?.carrier ? "trackingNo" : "carrier" });
-      const allocations = await repo.allocations(tx, id);
-      for (const a of allocations) {
-        const moved = to === "cancelled" ? await this.inventory.release(tx, a.locationId, a.skuId, a.quantity, id) : to === "shipped" ? await this.inventory.sell(tx, a.locationId, a.skuId, a.quantity, id) : true;
-        if (!moved) throw new Error(`stock of ${a.skuId} at ${a.locationId} does not hold the reservation of order ${id}`);
+      if (to === "cancelled" || to === "shipped") {
+        const allocations = await repo.allocations(tx, id);
+        if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
       }
       await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
       await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });

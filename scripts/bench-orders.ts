@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:orders` — placing orders with allocation and reservation under load, on the PostgreSQL server at
+ * DATABASE_URL (databases of its own, dropped at the end):
+ *  - fixtures: 1,000 SKUs; 20 distributors with 200 shared warehouses at real Hangzhou-area district centroids
+ *    (../shared/data/regions), 100 SKUs each with deep stock; 32 repair shops;
+ *  - load: 32 concurrent clients from a separate process POST /api/v1/orders (1-3 lines, Idempotency-Key each) for
+ *    BENCH_SECONDS (15): orders/s, server-side p50/p99;
+ *  - baseline: pgbench's built-in TPC-B-like run (scale 10, 32 clients, same duration) on the same server;
+ *  - allocation quality: the allocator against HiGHS's exact optimum over 1,000 scenarios (allocCostRatio).
+ * Last line: one JSON object with ordersPerSec, pgbenchTps, p50Ms, p99Ms, allocCostRatio.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createApp } from "../api/src/app.js";
+import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
+import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
+import { allocationQuality } from "./lib/allocation-quality.js";
+import { benchDatabase } from "./lib/bench-database.js";
+import { rng } from "./lib/catalog-generator.js";
+import { freePort } from "./lib/free-port.js";
+
+const run = promisify(execFile);
+const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const say = (s: string) => console.log(s);
+const figures: Record<string, number> = {};
+
+const benchDb = await benchDatabase(serverUrl, "partledger_bencho");
+const pgbenchDb = await benchDatabase(serverUrl, "partledger_pgbench");
+const chain = await startLocalChain({ port: await freePort(), blockMs: 1000 });
+const config = loadConfig({ DATABASE_URL: benchDb.url, LEDGER_MASTER_KEY: randomBytes(32).toString("hex"), CONFIRMATION_DEPTH: "1" });
+const db = await openDatabase({ url: config.DATABASE_URL });
+const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
+const operatorToken = randomBytes(24).toString("base64url");
+const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 }, log: () => undefined });
+const server: Server = app.listen(0, "127.0.0.1");
+await new Promise((r) => server.once("listening", r));
+const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+const dir = mkdtempSync(join(tmpdir(), "bench-orders-"));
+const r = rng(17);
+
+try {
+  const call = async (method: string, path: string, token: string, body?: unknown, type = "application/json") => {
+    const res = await fetch(origin + path, { method, headers: { "content-type": type, authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+    const json = (await res.json()) as Record<string, any>;
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  };
+  const uscc = (n: number, kind: string) => {
+    const body = `${kind === "repair_shop" ? "92" : "91"}330106MA${String(n).padStart(7, "0")}`;
+    return body + usccCheckCharacter(body);
+  };
+  const hz = readFileSync(new URL("../../shared/data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url), "utf8")
+    .split("\n").slice(1).map((l) => l.split(",")).filter((c) => c[2] === "district" && c[4] === "330100" && c[9])
+    .map((c) => ({ code: c[0]!, lng: Number(c[9]), lat: Number(c[10]) }));
+  const company = async (i: number, kind: string) => {
+    const d = hz[i % hz.length]!;
+    return call("POST", "/api/v1/companies", operatorToken, { name: `${kind === "repair_shop" ? "修理厂" : "经销商"}${i}号`, uscc: uscc(i, kind), kind, regionCode: d.code, location: { lng: d.lng, lat: d.lat } });
+  };
+  const maker = await company(0, "manufacturer");
+  const csv = ["brand,partNo,name,partType,kind", ...Array.from({ length: 1000 }, (_, i) => `bosch,0 986 4${String(i).padStart(5, "0")},前刹车片,brake_pad,aftermarket`)].join("\n");
+  await call("POST", "/api/v1/catalog/imports/skus", maker.apiKey, csv, "text/csv");
+  const skuIds = (await db.sql.query<{ id: number }>("SELECT id::int AS id FROM catalog_skus ORDER BY id")).rows.map((x) => x.id);
+  const dealers = [];
+  for (let i = 1; i <= 20; i++) dealers.push(await company(i, "distributor"));
+  let warehouses = 0;
+  for (const [k, d] of dealers.entries()) {
+    for (let w = 0; w < 10; w++) {
+      const at = hz[(k * 10 + w) % hz.length]!;
+      const loc = await call("POST", "/api/v1/suppliers/locations", d.apiKey, { code: `WH-${w}`, name: `仓库${w}`, regionCode: at.code, location: { lng: at.lng + (r() - 0.5) * 0.05, lat: at.lat + (r() - 0.5) * 0.05 } });
+      await call("PATCH", `/api/v1/inventory/warehouses/${loc.id}`, d.apiKey, { shared: true });
+      // 100 SKUs per warehouse, deep stock, written as movements in one statement per warehouse (fixtures).
+      const stocked = [...new Set(Array.from({ length: 100 }, () => skuIds[Math.floor(r() * skuIds.length)]!))];
+      await db.sql.query(
+        `WITH s AS (INSERT INTO stock (location_id, sku_id, on_hand, shared, price_fen) SELECT $1, x, 100000, true, 20000 + (x % 97) * 100 FROM unnest($2::bigint[]) x RETURNING location_id, sku_id, on_hand)
+         INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reason, ref) SELECT location_id, sku_id, on_hand, 'receipt', 'bench' FROM s`,
+        [loc.id, stocked],
+      );
+      warehouses++;
+    }
+  }
+  const shops: string[] = [];
+  for (let i = 100; i < 132; i++) shops.push((await company(i, "repair_shop")).apiKey);
+  await db.sql.exec("ANALYZE");
+  say(`bench:orders — PostgreSQL ${benchDb.name}: ${skuIds.length} SKUs, ${dealers.length} distributors with ${warehouses} shared warehouses in Hangzhou's districts, ${shops.length} repair shops`);
+
+  // Load from a separate process.
+  const cfgFile = join(dir, "load.json");
+  writeFileSync(cfgFile, JSON.stringify({ origin, keys: shops, skus: skuIds, concurrency: CONCURRENCY, seconds: SECONDS }));
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders.ts", cfgFile], { maxBuffer: 1 << 24 });
+  const load = JSON.parse(stdout.trim().split("\n").pop()!) as { orders: number; perSec: number; errors: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number; clientP50Ms: number; clientP99Ms: number };
+  if (load.errors) throw new Error(`order load had ${load.errors} errors: ${JSON.stringify(load.statuses)}`);
+  figures.ordersPerSec = Number(load.perSec.toFixed(1));
+  figures.p50Ms = load.p50Ms;
+  figures.p99Ms = load.p99Ms;
+  figures.clientP99Ms = load.clientP99Ms;
+  const over = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand");
+  say(`▶ ${load.orders.toLocaleString()} orders placed in ${SECONDS} s by ${CONCURRENCY} clients: ${figures.ordersPerSec}/s, server p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms (client p99 ${load.clientP99Ms} ms; target ≤ 100); statuses ${JSON.stringify(load.statuses)}; rows reserved beyond on hand: ${over.rows[0]!.n}`);
+
+  // pgbench on the same server, same clients and duration.
+  await run("pgbench", ["-i", "-q", "-s", "10", pgbenchDb.url], { maxBuffer: 1 << 24 });
+  const pg = await run("pgbench", ["-n", "-c", String(CONCURRENCY), "-j", "2", "-T", String(SECONDS), pgbenchDb.url], { maxBuffer: 1 << 24 });
+  figures.pgbenchTps = Number(Number(/tps = ([\d.]+)/.exec(pg.stdout)![1]).toFixed(1));
+  figures.ordersVsPgbench = Number((figures.ordersPerSec / figures.pgbenchTps).toFixed(3));
+  say(`▶ baseline: pgbench TPC-B-like, scale 10, ${CONCURRENCY} clients, ${SECONDS} s: ${figures.pgbenchTps} tps → orders ÷ pgbench = ${figures.ordersVsPgbench}× (target ≥ 0.3×)`);
+
+  const q = await allocationQuality({ scenarios: 1000, seed: 23 });
+  figures.allocCostRatio = q.ratio;
+  figures.allocWorstRatio = q.worstRatio;
+  say(`▶ allocation vs HiGHS's exact optimum, ${q.scenarios} scenarios over real districts: total cost ${q.ratio}× (worst ${q.worstRatio}×; target ≤ 1.05×), splits ${q.allocatorSplits} vs ${q.optimalSplits}, parcel km ${q.allocatorKm} vs ${q.optimalKm}`);
+} finally {
+  server.close();
+  await (app.locals.shutdown as () => Promise<void>)();
+  await svc.close();
+  await db.close();
+  await chain.stop();
+  await benchDb.drop();
+  await pgbenchDb.drop();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(JSON.stringify(figures));

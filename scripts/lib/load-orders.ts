@@ -1,0 +1,52 @@
+/**
+ * The order load for `npm run bench:orders`, in its own process: C concurrent clients POST /api/v1/orders for D
+ * seconds, each order 1-3 random SKUs × 1-5, as random shops, every request with a fresh Idempotency-Key. Prints one
+ * JSON line: orders placed, per second, errors, statuses, server-side (Server-Timing) and client-side percentiles.
+ *   tsx scripts/lib/load-orders.ts CONFIG_JSON_FILE
+ * CONFIG: { origin, keys: string[], skus: number[], concurrency, seconds }
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as { origin: string; keys: string[]; skus: number[]; concurrency: number; seconds: number };
+const deadline = performance.now() + cfg.seconds * 1000;
+const server: number[] = [];
+const client: number[] = [];
+const statuses: Record<string, number> = {};
+let errors = 0;
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+async function worker() {
+  while (performance.now() < deadline) {
+    const skus = new Set<number>();
+    const n = 1 + Math.floor(Math.random() * 3);
+    while (skus.size < n) skus.add(pick(cfg.skus));
+    const body = { lines: [...skus].map((skuId) => ({ skuId, quantity: 1 + Math.floor(Math.random() * 5) })), urgent: Math.random() < 0.2 };
+    const t = performance.now();
+    try {
+      const res = await fetch(`${cfg.origin}/api/v1/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${pick(cfg.keys)}`, "idempotency-key": `bench-${randomBytes(12).toString("hex")}` },
+        body: JSON.stringify(body),
+      });
+      await res.arrayBuffer();
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 201) {
+        client.push(performance.now() - t);
+        const dur = /dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
+        if (dur) server.push(Number(dur));
+      } else if (res.status !== 409) errors++;
+    } catch {
+      errors++;
+    }
+  }
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: cfg.concurrency }, worker));
+const seconds = (performance.now() - started) / 1000;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2)) : NaN;
+};
+console.log(JSON.stringify({ orders: client.length, perSec: client.length / seconds, errors, statuses, p50Ms: pct(server, 50), p99Ms: pct(server, 99), clientP50Ms: pct(client, 50), clientP99Ms: pct(client, 99) }));
