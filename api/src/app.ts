@@ -16,6 +16,8 @@ import { SearchService } from "./modules/catalog/search.service.js";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.js";
 import { InventoryService } from "./modules/inventory/inventory.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
+import { webhooksRoutes } from "./modules/webhooks/webhooks.routes.js";
+import { DEFAULT_WEBHOOK_OPTIONS, WebhooksService, type WebhookOptions } from "./modules/webhooks/webhooks.service.js";
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { ordersRoutes } from "./modules/orders/orders.routes.js";
@@ -55,6 +57,8 @@ export interface AppOptions {
   security?: Partial<SecurityOptions>;
   chainUrl: string;
   log?: (line: string) => void;
+  /** Webhook delivery: retry backoff, attempts, timeout, and how often the dispatcher looks (0: never by itself). */
+  webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
 }
 
 const DEFAULT_SECURITY: SecurityOptions = { sessionTtlMinutes: 480, loginMaxFailures: 5, loginLockMinutes: 15, loginRatePerMinute: 20, apiRatePerMinute: 6000 };
@@ -87,6 +91,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
     ...inventoryRoutes(s.inventory),
     ...ordersRoutes(s.orders),
+    ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
   ];
 }
@@ -99,10 +104,11 @@ export function buildServices(opts: AppOptions) {
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const skus = new CatalogSkus();
   const parts = new PartsService(opts.ledger, skus);
-  const inventory = new InventoryService(db, skus);
+  const webhooks = new WebhooksService(db, opts.ledger.vault, { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks });
+  const inventory = new InventoryService(db, skus, webhooks);
   const search = new SearchService(db);
   return {
-    inventory, orders: new OrdersService(db, inventory, skus),
+    inventory, webhooks, orders: new OrdersService(db, inventory, skus, webhooks),
     search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
@@ -133,7 +139,12 @@ export function createApp(opts: AppOptions): Express {
   });
   assertEveryRouteDeclared(app);
   /** Call before exiting: writes the buffered scan log. */
-  app.locals.shutdown = () => services.verify.scans.flush();
+  app.locals.shutdown = async () => {
+    await services.webhooks.stop();
+    await services.verify.scans.flush();
+  };
+  const every = opts.webhooks?.intervalMs ?? 1000;
+  if (every > 0) services.webhooks.start(every);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */
   app.locals.services = services;
   app.use((req) => {

@@ -33,6 +33,7 @@ export const RESOURCES = {
   offer: { view: ALL, create: ["manufacturer", "distributor"] },
   inventory: { view: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"], configure: ["manufacturer", "distributor"] },
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
+  webhook: { view: ALL, create: ALL, delete: ALL },
   encryption_key: { configure: ["platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 

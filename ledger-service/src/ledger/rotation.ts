@@ -21,6 +21,7 @@ export const ENCRYPTED_COLUMNS: ReadonlyArray<{
   { table: "installations", key: "id", column: "vin_ct", aad: (id) => `installation:${id}:vin`, index: ["vin_bidx", "vin"] },
   { table: "installations", key: "id", column: "owner_name_ct", aad: (id) => `installation:${id}:owner_name` },
   { table: "installations", key: "id", column: "owner_mobile_ct", aad: (id) => `installation:${id}:owner_mobile`, index: ["owner_mobile_bidx", "mobile"] },
+  { table: "webhook_subscriptions", key: "id", column: "secret_ct", aad: (id) => `webhook:${id}:secret` },
 ];
 
 export interface RotationReport {

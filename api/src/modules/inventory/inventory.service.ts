@@ -2,6 +2,7 @@ import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/i
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
+import type { WebhooksService } from "../webhooks/webhooks.service.js";
 import { inventoryRepository as repo, type MovementReason, type StockRow } from "./inventory.repository.js";
 
 /**
@@ -13,6 +14,7 @@ export class InventoryService {
   constructor(
     private readonly db: Sql,
     private readonly skus: CatalogSkus,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   private async ownLocation(ctx: AuditContext, p: Principal, locationId: string) {
@@ -34,6 +36,7 @@ export class InventoryService {
     return this.db.transaction(async (tx) => {
       const row = await repo.move(tx, { locationId: m.locationId, skuId: m.skuId, onHand: m.quantity, reason: m.reason, ref: m.ref ?? null });
       if (!row) throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `quantity: ${m.quantity} would take on hand below 0 or below what is reserved for orders`, 409, { field: "quantity" });
+      await this.webhooks.emit(tx, "stock.changed", [p.companyId!], { ...row, reason: m.reason, quantity: m.quantity, ref: m.ref ?? null });
       await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: `stock.${m.reason}`, resource: "stock", resourceId: `${m.locationId}/${m.skuId}`, changes: { onHand: { before: row.onHand - m.quantity, after: row.onHand } } });
       return row;
     });

@@ -6,6 +6,7 @@ import { distanceMetres } from "../../shared/geo.js";
 import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
 import type { InventoryService } from "../inventory/inventory.service.js";
+import type { WebhooksService } from "../webhooks/webhooks.service.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { allocateLine, type Candidate } from "./allocator.js";
 import { sideFor, type OrderStatus } from "./order-states.js";
@@ -29,6 +30,7 @@ export class OrdersService {
     private readonly db: Sql,
     private readonly inventory: InventoryService,
     private readonly skus: CatalogSkus,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
@@ -72,6 +74,7 @@ export class OrdersService {
             history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
           },
         };
+        await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
         await within(tx, reply);
         // Last: the audit trail's head is one row every audited write waits on until its transaction commits.
         await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
@@ -105,6 +108,8 @@ export class OrdersService {
         if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
       }
       await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
+      const sellers = (await repo.allocations(tx, id)).map((a) => a.sellerId);
+      await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...sellers], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
       await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
       return this.view(tx, id);
     });
