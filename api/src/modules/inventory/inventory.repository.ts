@@ -24,6 +24,18 @@ export const inventoryRepository = {
     return rows[0] ?? null;
   },
 
+  async locationsByCode(db: Sql, companyId: string, codes: string[]): Promise<Map<string, string>> {
+    const { rows } = await db.query<{ id: string; code: string }>("SELECT id, code FROM supplier_locations WHERE company_id = $1 AND code = ANY($2::text[])", [companyId, codes]);
+    return new Map(rows.map((r) => [r.code, r.id]));
+  },
+
+  /** The balance of one stock row, locked for the rest of the transaction (created empty when new). */
+  async lockOne(tx: Sql, locationId: string, skuId: number): Promise<{ onHand: number; reserved: number }> {
+    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [locationId, skuId]);
+    const { rows } = await tx.query<{ onHand: number; reserved: number }>('SELECT on_hand AS "onHand", reserved FROM stock WHERE location_id = $1 AND sku_id = $2 FOR UPDATE', [locationId, skuId]);
+    return rows[0]!;
+  },
+
   async setLocationShared(tx: Sql, id: string, shared: boolean) {
     await tx.query("UPDATE supplier_locations SET shared = $2 WHERE id = $1", [id, shared]);
   },

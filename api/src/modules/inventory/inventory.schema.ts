@@ -25,3 +25,14 @@ export const stockSettingsBody = z
 
 export const warehouseParams = z.object({ id: locationId }).strict();
 export const warehouseBody = z.object({ shared: z.boolean() }).strict();
+
+export const syncBody = z
+  .object({
+    documentId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "1-64 letters, digits or _.:- (your document number)"),
+    mode: z.enum(["set", "adjust"]),
+    lines: z
+      .array(z.object({ warehouse: z.string().min(1).max(40), brand: z.string().min(1).max(40), partNo: z.string().min(1).max(40), quantity: z.number().int().min(-1_000_000).max(1_000_000) }).strict())
+      .min(1)
+      .max(5000),
+  })
+  .strict();

@@ -1,6 +1,7 @@
 import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
+import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
 import type { WebhooksService } from "../webhooks/webhooks.service.js";
 import { inventoryRepository as repo, type MovementReason, type StockRow } from "./inventory.repository.js";
@@ -40,6 +41,56 @@ export class InventoryService {
       await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: `stock.${m.reason}`, resource: "stock", resourceId: `${m.locationId}/${m.skuId}`, changes: { onHand: { before: row.onHand - m.quantity, after: row.onHand } } });
       return row;
     });
+  }
+
+  /**
+   * The ERP/WMS sync: lines by the caller's own codes (warehouse code, brand + part number), each either setting on
+   * hand to a count (`set`, a stocktake) or adding a signed quantity (`adjust`). Good lines apply and bad ones are
+   * reported, line by line, in one transaction; the document id makes a retry answer the first result and change
+   * nothing more.
+   */
+  async sync(ctx: AuditContext, p: Principal, doc: { documentId: string; mode: "set" | "adjust"; lines: Array<{ warehouse: string; brand: string; partNo: string; quantity: number }> }): Promise<Reply> {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "stock belongs to a company", 409);
+    const companyId = p.companyId;
+    if (doc.mode === "set" && doc.lines.some((l) => l.quantity < 0)) {
+      const i = doc.lines.findIndex((l) => l.quantity < 0);
+      throw new AppError("REQUEST.INVALID", `lines[${i}].quantity: a count to set cannot be negative, got ${doc.lines[i]!.quantity}`, 400, { field: `lines[${i}].quantity` });
+    }
+    return idempotent(this.db, companyId, "inventory.sync", doc, `doc:${doc.documentId}`, (within) =>
+      this.db.transaction(async (tx) => {
+        const locations = await repo.locationsByCode(tx, companyId, [...new Set(doc.lines.map((l) => l.warehouse))]);
+        const skus = await this.skus.resolve(tx, doc.lines);
+        const results: Array<{ line: number; status: "ok" | "error"; code?: string; message?: string; onHand?: number; available?: number }> = [];
+        for (const [i, l] of doc.lines.entries()) {
+          const line = i + 1;
+          const locationId = locations.get(l.warehouse);
+          const skuId = skus.get(i);
+          if (!locationId) {
+            results.push({ line, status: "error", code: "INVENTORY.UNKNOWN_WAREHOUSE", message: `warehouse ${JSON.stringify(l.warehouse)} is not one of your warehouse codes` });
+            continue;
+          }
+          if (skuId === undefined) {
+            results.push({ line, status: "error", code: "CATALOG.UNKNOWN_SKU", message: `no catalogue SKU ${l.brand} ${l.partNo}` });
+            continue;
+          }
+          const before = await repo.lockOne(tx, locationId, skuId);
+          const delta = doc.mode === "set" ? l.quantity - before.onHand : l.quantity;
+          if (delta === 0) {
+            results.push({ line, status: "ok", onHand: before.onHand, available: before.onHand - before.reserved });
+            continue;
+          }
+          const row = await repo.move(tx, { locationId, skuId, onHand: delta, reason: "adjustment", ref: doc.documentId });
+          if (!row) results.push({ line, status: "error", code: "INVENTORY.INSUFFICIENT_STOCK", message: `on hand ${before.onHand} ${delta < 0 ? "−" : "+"} ${Math.abs(delta)} would fall below 0 or below the ${before.reserved} reserved for orders` });
+          else results.push({ line, status: "ok", onHand: row.onHand, available: row.available });
+        }
+        const ok = results.filter((r) => r.status === "ok").length;
+        const reply: Reply = { status: 200, body: { documentId: doc.documentId, mode: doc.mode, ok, errors: results.length - ok, lines: results } };
+        await this.webhooks.emit(tx, "stock.synced", [companyId], { documentId: doc.documentId, mode: doc.mode, ok, errors: results.length - ok });
+        await within(tx, reply);
+        await auditTrail.append(tx, { ...ctx, companyId, action: "stock.sync", resource: "stock_document", resourceId: doc.documentId, changes: { lines: { after: results.length }, ok: { after: ok } } });
+        return reply;
+      }),
+    );
   }
 
   async configure(ctx: AuditContext, p: Principal, c: { locationId: string; skuId: number; shared?: boolean | undefined; price?: number | null | undefined; reorderPoint?: number | undefined }): Promise<StockRow> {
