@@ -15,6 +15,7 @@ import { OffersService } from "./modules/catalog/offers.service.js";
 import { SearchService } from "./modules/catalog/search.service.js";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.js";
 import { InventoryService } from "./modules/inventory/inventory.service.js";
+import { TransfersService } from "./modules/inventory/transfers.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
 import { webhooksRoutes } from "./modules/webhooks/webhooks.routes.js";
 import { DEFAULT_WEBHOOK_OPTIONS, WebhooksService, type WebhookOptions } from "./modules/webhooks/webhooks.service.js";
@@ -59,6 +60,8 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Webhook delivery: retry backoff, attempts, timeout, and how often the dispatcher looks (0: never by itself). */
   webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
+  /** How often warehouses whose stock went down are checked against reorder points (0: only on request). */
+  transferCheckMs?: number;
 }
 
 const DEFAULT_SECURITY: SecurityOptions = { sessionTtlMinutes: 480, loginMaxFailures: 5, loginLockMinutes: 15, loginRatePerMinute: 20, apiRatePerMinute: 6000 };
@@ -89,7 +92,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...ledgerRoutes(opts.ledger),
     ...auditRoutes(opts.ledger),
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
-    ...inventoryRoutes(s.inventory),
+    ...inventoryRoutes(s.inventory, s.transfers),
     ...ordersRoutes(s.orders),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
@@ -105,10 +108,11 @@ export function buildServices(opts: AppOptions) {
   const skus = new CatalogSkus();
   const parts = new PartsService(opts.ledger, skus);
   const webhooks = new WebhooksService(db, opts.ledger.vault, { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks });
-  const inventory = new InventoryService(db, skus, webhooks);
+  const transfers = new TransfersService(db);
+  const inventory = new InventoryService(db, skus, webhooks, transfers);
   const search = new SearchService(db);
   return {
-    inventory, webhooks, orders: new OrdersService(db, inventory, skus, webhooks),
+    inventory, webhooks, transfers, orders: new OrdersService(db, inventory, skus, webhooks),
     search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
@@ -141,10 +145,12 @@ export function createApp(opts: AppOptions): Express {
   /** Call before exiting: writes the buffered scan log. */
   app.locals.shutdown = async () => {
     await services.webhooks.stop();
+    services.transfers.stop();
     await services.verify.scans.flush();
   };
   const every = opts.webhooks?.intervalMs ?? 1000;
   if (every > 0) services.webhooks.start(every);
+  if ((opts.transferCheckMs ?? 2000) > 0) services.transfers.start(opts.transferCheckMs ?? 2000);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */
   app.locals.services = services;
   app.use((req) => {

@@ -193,6 +193,36 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
   });
 
+  it("proposes transfers when stock falls below a reorder point, from the nearest surplus; another person approves; in transit, then received", async () => {
+    const s = sku[2]!;
+    const near = (await stockOf(s))[loc["WH-NEAR"]!]!;
+    await setStock(s, "WH-MID", 30);
+    await setStock(s, "WH-FAR", 20);
+    await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId: loc["WH-MID"], skuId: s, reorderPoint: 5 });
+    expect((await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId: loc["WH-NEAR"], skuId: s, reorderPoint: near.available + 6 })).status).to.equal(200);
+    const proposed = await api.call("POST", "/api/v1/inventory/transfers/propose", dealer(), {});
+    expect(proposed.json.proposed.map((t: { fromLocation: string; toLocation: string; quantity: number }) => [t.fromLocation, t.toLocation, t.quantity])).to.deep.equal([[loc["WH-MID"], loc["WH-NEAR"], 6]]);
+    expect((await api.call("POST", "/api/v1/inventory/transfers/propose", dealer(), {})).json.proposed).to.deep.equal([]); // one open proposal at a time
+    const id = proposed.json.proposed[0].id;
+    const same = await api.call("POST", `/api/v1/inventory/transfers/${id}/approve`, dealer(), {});
+    expect([same.status, same.json.code]).to.deep.equal([403, "TRANSFER.SAME_PERSON"]);
+    const other = await api.keyWithRoles("dealer", ["company_admin"]);
+    expect((await api.call("POST", `/api/v1/inventory/transfers/${id}/receive`, other, {})).json.code).to.equal("TRANSFER.INVALID_TRANSITION");
+    expect((await api.call("POST", `/api/v1/inventory/transfers/${id}/approve`, other, {})).json.status).to.equal("in_transit");
+    let st = await stockOf(s);
+    expect([st[loc["WH-MID"]!]!.onHand, (st[loc["WH-NEAR"]!] as unknown as { inTransit: number }).inTransit]).to.deep.equal([24, 6]);
+    expect((await api.call("POST", `/api/v1/inventory/transfers/${id}/receive`, dealer(), {})).json.status).to.equal("received");
+    st = await stockOf(s);
+    expect(st[loc["WH-NEAR"]!]).to.deep.include({ onHand: near.onHand + 6, inTransit: 0 });
+    expect((await api.call("GET", `/api/v1/inventory/transfers?status=received`, api.keys.maker!)).json.transfers).to.deep.equal([]);
+    // An order takes the near warehouse below its point again: the service proposes by itself.
+    await order({ lines: [{ skuId: s, quantity: 3 }] });
+    await (api.app.locals.services as { transfers: { flush(): Promise<void> } }).transfers.flush();
+    const auto = (await api.call("GET", "/api/v1/inventory/transfers?status=proposed", dealer())).json.transfers;
+    expect(auto.map((t: { toLocation: string; proposedBy: string }) => [t.toLocation, t.proposedBy])).to.deep.equal([[loc["WH-NEAR"], "system"]]);
+    expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
+  });
+
   it("never oversells: 64 concurrent orders at scarce stock, round after round (seeds printed)", async () => {
     const rounds = Number(process.env.ORDER_ROUNDS ?? (stack.databaseUrl ? 1000 : 20));
     const seed = Number(process.env.ORDER_SEED ?? Math.floor(Math.random() * 1e6));

@@ -31,7 +31,7 @@ export const RESOURCES = {
   ledger: { audit: ["platform"] },
   catalog: { view: [...ALL, "platform"], create: ["manufacturer", "platform"], approve: ["platform"] },
   offer: { view: ALL, create: ["manufacturer", "distributor"] },
-  inventory: { view: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"], configure: ["manufacturer", "distributor"] },
+  inventory: { view: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"], configure: ["manufacturer", "distributor"], approve: ["manufacturer", "distributor"] },
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   webhook: { view: ALL, create: ALL, delete: ALL },
   encryption_key: { configure: ["platform"] },

@@ -2,11 +2,26 @@ import type { z } from "zod";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { movementBody, stockQuery, stockSettingsBody, syncBody, warehouseBody, warehouseParams } from "./inventory.schema.js";
+import { movementBody, stockQuery, stockSettingsBody, syncBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
 import type { InventoryService } from "./inventory.service.js";
+import type { TransfersService } from "./transfers.service.js";
 
-export function inventoryRoutes(inventory: InventoryService): RouteSpec[] {
+export function inventoryRoutes(inventory: InventoryService, transfers: TransfersService): RouteSpec[] {
   return [
+    route("get", "/api/v1/inventory/transfers", { permission: "inventory:view" }, "Transfers between my warehouses (proposed, in transit, received, rejected)", validate({ query: transfersQuery }), async (_req, res) => {
+      res.json({ transfers: await transfers.list(principalOf(res), (res.locals.query as z.infer<typeof transfersQuery>).status ?? null) });
+    }),
+    route("post", "/api/v1/inventory/transfers/propose", { permission: "inventory:edit" }, "Propose transfers for every SKU below its reorder point, from the nearest warehouses with surplus", async (_req, res) => {
+      const p = principalOf(res);
+      res.json({ proposed: await transfers.propose(p.companyId ?? "", p.person) });
+    }),
+    route("post", "/api/v1/inventory/transfers/:id/receive", { permission: "inventory:edit" }, "Receive a transfer at its destination: in transit becomes on hand", validate({ params: transferParams }), async (req, res) => {
+      res.json(await transfers.decide(auditContext(req, res), principalOf(res), (res.locals.params as { id: string }).id, "receive"));
+    }),
+    route("post", "/api/v1/inventory/transfers/:id/:decision", { permission: "inventory:approve" }, "Approve a proposed transfer (another person than its proposer): stock leaves into transit; or reject it", validate({ params: transferDecisionParams }), async (req, res) => {
+      const { id, decision } = res.locals.params as z.infer<typeof transferDecisionParams>;
+      res.json(await transfers.decide(auditContext(req, res), principalOf(res), id, decision));
+    }),
     route("get", "/api/v1/inventory/stock", { permission: "inventory:view" }, "My company's stock: on hand, reserved, available, in transit, pool settings", validate({ query: stockQuery }), async (_req, res) => {
       res.json({ stock: await inventory.stock(principalOf(res), res.locals.query as z.infer<typeof stockQuery>) });
     }),

@@ -36,3 +36,7 @@ export const syncBody = z
       .max(5000),
   })
   .strict();
+
+export const transfersQuery = z.object({ status: z.enum(["proposed", "in_transit", "received", "rejected"]).optional() }).strict();
+export const transferParams = z.object({ id: z.string().regex(/^tr_[0-9a-f]{16}$/, "a transfer id tr_…") }).strict();
+export const transferDecisionParams = z.object({ id: z.string().regex(/^tr_[0-9a-f]{16}$/, "a transfer id tr_…"), decision: z.enum(["approve", "reject"]) }).strict();

@@ -5,6 +5,7 @@ import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
 import type { WebhooksService } from "../webhooks/webhooks.service.js";
 import { inventoryRepository as repo, type MovementReason, type StockRow } from "./inventory.repository.js";
+import type { TransfersService } from "./transfers.service.js";
 
 /**
  * Stock per SKU per warehouse (the company's supplier locations): receipts, returns and adjustments by the owner,
@@ -16,7 +17,13 @@ export class InventoryService {
     private readonly db: Sql,
     private readonly skus: CatalogSkus,
     private readonly webhooks: WebhooksService,
+    private readonly transfers: TransfersService,
   ) {}
+
+  /** Stock of these companies went down: look for shortages against reorder points soon (transfers.service.ts). */
+  changed(companyIds: Iterable<string>) {
+    this.transfers.touch(companyIds);
+  }
 
   private async ownLocation(ctx: AuditContext, p: Principal, locationId: string) {
     const loc = await repo.location(this.db, locationId);
@@ -38,6 +45,7 @@ export class InventoryService {
       const row = await repo.move(tx, { locationId: m.locationId, skuId: m.skuId, onHand: m.quantity, reason: m.reason, ref: m.ref ?? null });
       if (!row) throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `quantity: ${m.quantity} would take on hand below 0 or below what is reserved for orders`, 409, { field: "quantity" });
       await this.webhooks.emit(tx, "stock.changed", [p.companyId!], { ...row, reason: m.reason, quantity: m.quantity, ref: m.ref ?? null });
+      this.changed([p.companyId!]);
       await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: `stock.${m.reason}`, resource: "stock", resourceId: `${m.locationId}/${m.skuId}`, changes: { onHand: { before: row.onHand - m.quantity, after: row.onHand } } });
       return row;
     });
@@ -85,6 +93,7 @@ export class InventoryService {
         }
         const ok = results.filter((r) => r.status === "ok").length;
         const reply: Reply = { status: 200, body: { documentId: doc.documentId, mode: doc.mode, ok, errors: results.length - ok, lines: results } };
+        this.changed([companyId]);
         await this.webhooks.emit(tx, "stock.synced", [companyId], { documentId: doc.documentId, mode: doc.mode, ok, errors: results.length - ok });
         await within(tx, reply);
         await auditTrail.append(tx, { ...ctx, companyId, action: "stock.sync", resource: "stock_document", resourceId: doc.documentId, changes: { lines: { after: results.length }, ok: { after: ok } } });

@@ -75,6 +75,7 @@ export class OrdersService {
           },
         };
         await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
+        this.inventory.changed(allocations.map((a) => a.sellerId));
         await within(tx, reply);
         // Last: the audit trail's head is one row every audited write waits on until its transaction commits.
         await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });

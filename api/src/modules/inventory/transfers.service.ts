@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import type { AuditContext, Principal } from "../../security/principal.js";
+import { crossTenant, notFound } from "../../security/tenant.js";
+import { distanceMetres } from "../../shared/geo.js";
+import { inventoryRepository as stock } from "./inventory.repository.js";
+import { transfersRepository as repo, type TransferRow } from "./transfers.repository.js";
+
+/**
+ * Transfers between a company's warehouses. When a warehouse's available stock (plus what is already on its way) of a
+ * SKU is below its reorder point, a transfer is proposed from the nearest warehouses with surplus (stock above their
+ * own reorder point), nearest first, until the need is covered. A person other than the proposer approves it: the
+ * source's on hand leaves and the destination's in-transit grows; receiving turns in-transit into on hand.
+ */
+export class TransfersService {
+  private dirty = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Sql) {}
+
+  /** Proposals for one company's shortages; returns what was proposed. */
+  async propose(companyId: string, by = "system"): Promise<TransferRow[]> {
+    const made: TransferRow[] = [];
+    for (const s of await repo.shortages(this.db, companyId)) {
+      let need = s.need;
+      const sources = s.sources.map((x) => ({ ...x, distanceM: Math.round(distanceMetres({ lng: s.toLng, lat: s.toLat }, x)) })).sort((a, b) => a.distanceM - b.distanceM);
+      for (const src of sources) {
+        if (need <= 0) break;
+        const quantity = Math.min(need, src.surplus);
+        const t = { id: `tr_${randomBytes(8).toString("hex")}`, companyId, skuId: s.skuId, fromLocation: src.locationId, toLocation: s.toLocation, quantity, distanceM: src.distanceM, proposedBy: by };
+        // One open proposal per SKU and destination (a unique index): a second proposer finds it taken.
+        if (!(await this.db.transaction((tx) => repo.insert(tx, t)))) break;
+        made.push((await repo.get(this.db, t.id))!);
+        need -= quantity;
+      }
+    }
+    return made;
+  }
+
+  /** Marks a company for a proposal pass soon (after orders reserve its stock); passes run every `intervalMs`. */
+  touch(companyIds: Iterable<string>) {
+    for (const c of companyIds) this.dirty.add(c);
+  }
+
+  start(intervalMs: number) {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async flush() {
+    const companies = [...this.dirty];
+    this.dirty.clear();
+    for (const c of companies) await this.propose(c);
+  }
+
+  list(p: Principal, status: string | null) {
+    return repo.list(this.db, p.companyId ?? "", status);
+  }
+
+  private async own(ctx: AuditContext, p: Principal, id: string) {
+    const t = await repo.get(this.db, id);
+    if (!t) throw notFound("transfer", id);
+    if (t.companyId !== p.companyId) await crossTenant(this.db, ctx, p, "transfer", id, t.companyId);
+    return t;
+  }
+
+  /** approve: stock leaves the source into transit; reject: the proposal closes; receive: transit becomes on hand. */
+  async decide(ctx: AuditContext, p: Principal, id: string, action: "approve" | "reject" | "receive") {
+    await this.own(ctx, p, id);
+    return this.db.transaction(async (tx) => {
+      const t = (await repo.get(tx, id, true))!;
+      const from = { approve: "proposed", reject: "proposed", receive: "in_transit" }[action];
+      if (t.status !== from) throw new AppError("TRANSFER.INVALID_TRANSITION", `transfer ${id} is ${t.status}; only a ${from} transfer can be ${action === "receive" ? "received" : `${action}d`}`, 409);
+      if (action === "approve" && t.proposedBy === p.person) throw new AppError("TRANSFER.SAME_PERSON", "the person who proposed a transfer cannot approve it; another person must", 403);
+      if (action === "approve") {
+        // Lock both rows in the global order, then move: out of the source, into the destination's transit.
+        await stock.lockRows(tx, [{ locationId: t.fromLocation, skuId: t.skuId }, { locationId: t.toLocation, skuId: t.skuId }].sort((a, b) => a.locationId.localeCompare(b.locationId)));
+        if (!(await stock.move(tx, { locationId: t.fromLocation, skuId: t.skuId, onHand: -t.quantity, reason: "transfer", ref: id }))) {
+          throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `the source warehouse no longer has ${t.quantity} available beyond its reservations`, 409);
+        }
+        await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: t.quantity, reason: "transfer", ref: id });
+      }
+      if (action === "receive") await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: -t.quantity, onHand: t.quantity, reason: "transfer", ref: id });
+      const status = action === "approve" ? "in_transit" : action === "reject" ? "rejected" : "received";
+      await repo.setStatus(tx, id, status, p.person);
+      await auditTrail.append(tx, { ...ctx, companyId: t.companyId, action: `transfer.${action}`, resource: "transfer", resourceId: id, changes: { status: { before: t.status, after: status } } });
+      return (await repo.get(tx, id))!;
+    });
+  }
+}
