@@ -42,6 +42,8 @@ contract PartRegistry is AccessControl {
     error PartRegistryUnauthorizedActor(address account, PartLifecycle.Stage to);
     /// @notice `account` already holds `partKey`: a receipt records a change of custody.
     error PartRegistryAlreadyHeld(bytes32 partKey, address account);
+    /// @notice `account` ships `partKey` without holding it: only the holder hands a part to a carrier.
+    error PartRegistryNotHolder(bytes32 partKey, address account);
     /// @notice A call named no parts.
     error PartRegistryEmptyBatch();
     /// @notice The zero address cannot administer the registry.
@@ -114,6 +116,7 @@ contract PartRegistry is AccessControl {
         if (to == PartLifecycle.Stage.Received)
             return hasRole(DISTRIBUTOR_ROLE, account) || hasRole(INSTALLER_ROLE, account);
         if (to == PartLifecycle.Stage.Installed) return hasRole(INSTALLER_ROLE, account);
+        if (to == PartLifecycle.Stage.Shipped) return hasRole(MANUFACTURER_ROLE, account) || hasRole(DISTRIBUTOR_ROLE, account);
         return false;
     }
 
@@ -122,6 +125,7 @@ contract PartRegistry is AccessControl {
         PartLifecycle.Stage from = state.stage;
         if (!PartLifecycle.isLegal(from, to)) revert PartRegistryInvalidTransition(partKey, from, to);
         if (to == PartLifecycle.Stage.Received && state.holder == actor) revert PartRegistryAlreadyHeld(partKey, actor);
+        if (to == PartLifecycle.Stage.Shipped && state.holder != actor) revert PartRegistryNotHolder(partKey, actor);
         _parts[partKey] = PartState({stage: to, holder: actor, updatedAt: uint64(block.timestamp)});
         emit PartStageChanged(partKey, from, to, actor);
     }

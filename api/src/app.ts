@@ -112,7 +112,7 @@ export function buildServices(opts: AppOptions) {
   const inventory = new InventoryService(db, skus, webhooks, transfers);
   const search = new SearchService(db);
   return {
-    inventory, webhooks, transfers, orders: new OrdersService(db, inventory, skus, webhooks),
+    inventory, webhooks, transfers, orders: new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins)),
     search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),

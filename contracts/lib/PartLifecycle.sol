@@ -8,6 +8,7 @@ pragma solidity ^0.8.28;
  *
  *   None ──commission──▶ Commissioned ──receive──▶ Received ──install──▶ Installed
  *                                               ╰─receive─╯ (next distributor level)
+ *                        Commissioned / Received ──ship──▶ Shipped ──receive──▶ Received
  */
 library PartLifecycle {
     /// @notice Stages a part moves through. `None` is the state of a part key never commissioned.
@@ -15,14 +16,16 @@ library PartLifecycle {
         None,
         Commissioned,
         Received,
-        Installed
+        Installed,
+        Shipped
     }
 
     /// @notice Whether a part may move from `from` to `to`.
     function isLegal(Stage from, Stage to) internal pure returns (bool) {
         if (to == Stage.Commissioned) return from == Stage.None;
-        if (to == Stage.Received) return from == Stage.Commissioned || from == Stage.Received;
+        if (to == Stage.Received) return from == Stage.Commissioned || from == Stage.Received || from == Stage.Shipped;
         if (to == Stage.Installed) return from == Stage.Received;
+        if (to == Stage.Shipped) return from == Stage.Commissioned || from == Stage.Received;
         return false;
     }
 }

@@ -31,7 +31,7 @@ describe("PartRegistry", () => {
   });
 
   // Who may move a part into each stage: the role table of PartRegistry.mayActFor.
-  const ACTORS = { maker: [Stage.Commissioned], dealer: [Stage.Received], shop: [Stage.Received, Stage.Installed], stranger: [] as Stage[] };
+  const ACTORS = { maker: [Stage.Commissioned, Stage.Shipped], dealer: [Stage.Received, Stage.Shipped], shop: [Stage.Received, Stage.Installed], stranger: [] as Stage[] };
 
   it("lets each role act only for its stages", async () => {
     const byName = { maker, dealer, shop, stranger };
@@ -46,19 +46,27 @@ describe("PartRegistry", () => {
   /** Brings a fresh part to `stage` along the legal path; returns its key. */
   async function partAt(stage: Stage, label: string): Promise<string> {
     const k = key(`/01/06901234567892/21/${label}`);
-    if (stage >= Stage.Commissioned) await send(reg, maker, "advance", [[k], Stage.Commissioned]);
-    if (stage >= Stage.Received) await send(reg, dealer, "advance", [[k], Stage.Received]);
-    if (stage >= Stage.Installed) await send(reg, shop, "advance", [[k], Stage.Installed]);
+    const path: Record<Stage, Array<[Wallet, Stage]>> = {
+      [Stage.None]: [],
+      [Stage.Commissioned]: [[maker, Stage.Commissioned]],
+      [Stage.Received]: [[maker, Stage.Commissioned], [dealer, Stage.Received]],
+      [Stage.Installed]: [[maker, Stage.Commissioned], [dealer, Stage.Received], [shop, Stage.Installed]],
+      [Stage.Shipped]: [[maker, Stage.Commissioned], [dealer, Stage.Received], [dealer, Stage.Shipped]],
+      [Stage.AuditCheckpoint]: [],
+    };
+    for (const [who, to] of path[stage]) await send(reg, who, "advance", [[k], to]);
     return k;
   }
 
   it("walks every from × to pair: legal moves are recorded with an event, illegal ones revert naming the part", async () => {
-    const actorFor: Record<number, Wallet> = { [Stage.None]: maker, [Stage.Commissioned]: maker, [Stage.Received]: shop, [Stage.Installed]: shop };
+    // Shipping is the holder's act: the dealer holds a received part, the maker a commissioned one.
+    const actorOf = (from: Stage, to: Stage): Wallet =>
+      to === Stage.Shipped ? (from === Stage.Received || from === Stage.Shipped ? dealer : maker) : ({ [Stage.None]: maker, [Stage.Commissioned]: maker, [Stage.Received]: shop, [Stage.Installed]: shop } as Record<number, Wallet>)[to]!;
     let n = 0;
     for (const from of STAGES) {
       for (const to of STAGES) {
         const k = await partAt(from, `walk-${from}-${to}-${Date.now()}-${n++}`);
-        const actor = actorFor[to]!;
+        const actor = actorOf(from, to);
         if (to === Stage.None) {
           await expectRevert(send(reg, actor, "advance", [[k], to]), reg.interface, "PartRegistryUnauthorizedActor", [actor.address, to]);
         } else if (isLegalTransition(from, to)) {
@@ -74,6 +82,15 @@ describe("PartRegistry", () => {
         }
       }
     }
+  });
+
+  it("lets only a part's holder ship it", async () => {
+    const k = await partAt(Stage.Received, `ship-${Date.now()}`);
+    await expectRevert(send(reg, maker, "advance", [[k], Stage.Shipped]), reg.interface, "PartRegistryNotHolder", [k, maker.address]);
+    await send(reg, dealer, "advance", [[k], Stage.Shipped]);
+    await expectRevert(send(reg, shop, "advance", [[k], Stage.Installed]), reg.interface, "PartRegistryInvalidTransition", [k, Stage.Shipped, Stage.Installed]);
+    await send(reg, shop, "advance", [[k], Stage.Received]);
+    expect((await reg.getFunction("partOf")(k)).holder).to.equal(shop.address);
   });
 
   it("refuses a second receipt by the holder itself, and a second install", async () => {

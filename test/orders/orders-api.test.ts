@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { rng } from "../../scripts/lib/catalog-generator.js";
+import { gtin14, vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { startApi } from "../helpers/app.js";
-import { openStack, type TestStack } from "../helpers/stack.js";
+import { GTIN, openStack, type TestStack } from "../helpers/stack.js";
 import { inventoryRepository } from "../../api/src/modules/inventory/inventory.repository.js";
 import type { OrdersService } from "../../api/src/modules/orders/orders.service.js";
 import type { Company } from "../../api/src/modules/orgs/orgs.service.js";
@@ -221,6 +222,35 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     const auto = (await api.call("GET", "/api/v1/inventory/transfers?status=proposed", dealer())).json.transfers;
     expect(auto.map((t: { toLocation: string; proposedBy: string }) => [t.toLocation, t.proposedBy])).to.deep.equal([[loc["WH-NEAR"], "system"]]);
     expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
+  });
+
+  it("records custody on the ledger: the seller ships serialised parts it holds, the buyer receives them on delivery", async () => {
+    const gtin = gtin14("0690123456788");
+    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin, lot: "L-ORD", productionDate: "2026-11-20", count: 4, product: { brand: "BOSCH 博世", name: "前刹车片", skuId: sku[0] } });
+    expect(mint.status, JSON.stringify(mint.json)).to.equal(201);
+    const serials: string[] = mint.json.serials;
+    expect((await api.call("POST", "/api/v1/receipts", dealer(), { parts: serials.slice(0, 3).map((serial) => ({ gtin, serial })) })).status).to.equal(201);
+    await setStock(sku[0]!, "WH-NEAR", 10);
+    const placed = (await order({ lines: [{ skuId: sku[0], quantity: 2 }] })).json;
+    const status = (token: string, body: unknown) => api.call("POST", `/api/v1/orders/${placed.id}/status`, token, body);
+    await status(dealer(), { to: "picking" });
+    const ship = { to: "shipped", carrier: "顺丰", trackingNo: "SF0000000001" };
+    expect((await status(dealer(), { ...ship, parts: [{ gtin: GTIN, serial: "NOPE1" }] })).json.code).to.equal("ORDER.PART_NOT_ORDERED");
+    expect((await status(dealer(), { ...ship, parts: [{ gtin, serial: serials[3] }] })).json.code).to.equal("LEDGER.NOT_HOLDER"); // still the maker's
+    expect((await status(dealer(), { ...ship, parts: serials.slice(0, 3).map((serial) => ({ gtin, serial })) })).json.code).to.equal("ORDER.TOO_MANY_PARTS");
+    const shipped = await status(dealer(), { ...ship, parts: serials.slice(0, 2).map((serial) => ({ gtin, serial })) });
+    expect(shipped.json).to.include({ status: "shipped" });
+    expect(shipped.json.parts.map((x: { serial: string }) => x.serial).sort()).to.deep.equal(serials.slice(0, 2).sort());
+    expect((await status(shop(), { to: "delivered" })).json.status).to.equal("delivered");
+    const steps = await stack.svc.db.sql.query<{ step: number }>(
+      "SELECT e.step FROM ledger_events e JOIN ledger_parts p ON p.part_key = e.part_key WHERE p.gtin = $1 AND p.serial = $2 ORDER BY e.seq",
+      [gtin, serials[0]],
+    );
+    expect(steps.rows.map((r) => r.step)).to.deep.equal([1, 2, 4, 2]); // commissioning, receiving (dealer), shipping, receiving (shop)
+    // The shop now holds it and installs it; a part that never left the factory cannot be installed.
+    const vin = vinWithCheck("LSVAU2180N2183294");
+    expect((await api.call("POST", "/api/v1/installations", shop(), { gtin, serial: serials[0], vin })).status).to.equal(201);
+    expect((await api.call("POST", "/api/v1/installations", shop(), { gtin, serial: serials[3], vin })).json.code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
   });
 
   it("never oversells: 64 concurrent orders at scarce stock, round after round (seeds printed)", async () => {

@@ -123,6 +123,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
         const from = head?.stage ?? Stage.None;
         if (!isLegalTransition(from, f.step)) fail(e, `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`);
         if (head && f.step === Stage.Received && eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
+        if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
       }
       heads.set(canonical.partKey, { hash: toHex(structHash), stage: f.step, holder: f.actor });
       checked++;

@@ -36,6 +36,7 @@ const DISPOSITION: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Commissioned]: "active",
   [Stage.Received]: "in_progress",
   [Stage.Installed]: "in_progress",
+  [Stage.Shipped]: "in_transit",
   [Stage.AuditCheckpoint]: "urn:partledger:disp:recorded",
 };
 

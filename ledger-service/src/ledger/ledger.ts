@@ -23,7 +23,7 @@ export interface PartRef {
 
 export interface RecordInput {
   actorId: string;
-  step: Stage.Commissioned | Stage.Received | Stage.Installed | Stage.AuditCheckpoint;
+  step: Stage.Commissioned | Stage.Received | Stage.Installed | Stage.Shipped | Stage.AuditCheckpoint;
   parts: PartRef[];
   /** GB/T 2260 region code (6 digits) and the company's own id for the site (warehouse, workshop). */
   place: { regionCode: string; locationId: string };
@@ -137,6 +137,9 @@ export class Ledger {
       assertTransition(head?.stage ?? Stage.None, input.step, label);
       if (head && input.step === Stage.Received && head.holder === actor.address) {
         throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody`, 409, { part: label });
+      }
+      if (head && input.step === Stage.Shipped && head.holder !== actor.address) {
+        throw new AppError("LEDGER.NOT_HOLDER", `part ${label} is not held by ${actor.id}; only its holder can ship it`, 409, { part: label });
       }
       if (head && p.lot !== undefined && p.lot !== head.lot) {
         throw new AppError("LEDGER.LOT_MISMATCH", `parts[${i}].lot: part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
@@ -282,8 +285,8 @@ export class Ledger {
     } else if (input.parts?.some((p) => p?.gtin === AUDIT_TRAIL_PART.gtin)) {
       throw new AppError("LEDGER.RESERVED_GTIN", `GTIN ${AUDIT_TRAIL_PART.gtin} is reserved (it is never a product)`, 400, { field: "parts" });
     }
-    if (![Stage.Commissioned, Stage.Received, Stage.Installed, Stage.AuditCheckpoint].includes(input.step)) {
-      throw new AppError("LEDGER.INVALID_STEP", `step must be 1 (commissioning), 2 (receiving) or 3 (installing), got ${JSON.stringify(input.step)}`, 400, { field: "step" });
+    if (![Stage.Commissioned, Stage.Received, Stage.Installed, Stage.Shipped, Stage.AuditCheckpoint].includes(input.step)) {
+      throw new AppError("LEDGER.INVALID_STEP", `step must be 1 (commissioning), 2 (receiving), 3 (installing) or 4 (shipping), got ${JSON.stringify(input.step)}`, 400, { field: "step" });
     }
     if (!Array.isArray(input.parts) || input.parts.length === 0 || input.parts.length > this.maxParts) {
       throw new AppError("LEDGER.INVALID_PARTS", `parts must list 1 to ${this.maxParts} parts, got ${Array.isArray(input.parts) ? input.parts.length : typeof input.parts}`, 400, { field: "parts" });

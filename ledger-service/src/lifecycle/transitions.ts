@@ -6,6 +6,8 @@ export enum Stage {
   Commissioned = 1,
   Received = 2,
   Installed = 3,
+  /** Handed to a carrier by the part's holder, on its way to the next company (EPCIS shipping). */
+  Shipped = 4,
   /**
    * Not a part stage: the platform records the audit trail's head hash as a ledger event of a reserved identity
    * (AUDIT_TRAIL_PART), so it is signed, batched and anchored like any other event. Never written to PartRegistry.
@@ -16,7 +18,7 @@ export enum Stage {
 /** The reserved identity whose "lifecycle" is the chain of audit checkpoints (GTIN 0…0 is never a product). */
 export const AUDIT_TRAIL_PART = { gtin: "00000000000000", serial: "PLATFORM-AUDIT" } as const;
 
-export const STAGES = [Stage.None, Stage.Commissioned, Stage.Received, Stage.Installed] as const;
+export const STAGES = [Stage.None, Stage.Commissioned, Stage.Received, Stage.Installed, Stage.Shipped] as const;
 
 export type ActorKind = "manufacturer" | "distributor" | "repair_shop" | "platform";
 
@@ -25,6 +27,7 @@ export const BIZ_STEP: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Commissioned]: "commissioning",
   [Stage.Received]: "receiving",
   [Stage.Installed]: "installing",
+  [Stage.Shipped]: "shipping",
   [Stage.AuditCheckpoint]: "urn:partledger:bizstep:audit_checkpoint",
 };
 
@@ -37,6 +40,9 @@ export const TRANSITIONS: ReadonlyArray<{ from: Stage; to: Stage; by: readonly A
   { from: Stage.Commissioned, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.Received, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.Received, to: Stage.Installed, by: ["repair_shop"] },
+  { from: Stage.Commissioned, to: Stage.Shipped, by: ["manufacturer"] },
+  { from: Stage.Received, to: Stage.Shipped, by: ["distributor"] },
+  { from: Stage.Shipped, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.None, to: Stage.AuditCheckpoint, by: ["platform"] },
   { from: Stage.AuditCheckpoint, to: Stage.AuditCheckpoint, by: ["platform"] },
 ];

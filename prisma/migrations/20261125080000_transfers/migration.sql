@@ -17,3 +17,13 @@ CREATE TABLE stock_transfers (
 );
 CREATE UNIQUE INDEX stock_transfers_open ON stock_transfers (sku_id, to_location) WHERE status = 'proposed';
 CREATE INDEX stock_transfers_company ON stock_transfers (company_id, created_at);
+
+-- Serialised parts that travelled with an order: shipped by the seller (EPCIS shipping on the ledger), received by
+-- the buyer on delivery (EPCIS receiving).
+CREATE TABLE order_parts (
+  order_id    TEXT NOT NULL REFERENCES orders (id),
+  gtin        CHAR(14) NOT NULL,
+  serial      TEXT NOT NULL,
+  shipped_by  TEXT NOT NULL,
+  PRIMARY KEY (order_id, gtin, serial)
+);

@@ -83,6 +83,17 @@ export const ordersRepository = {
     await tx.query("INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, $2, $3, $4)", [id, from, to, actor]);
   },
 
+  async insertParts(tx: Sql, orderId: string, parts: ReadonlyArray<{ gtin: string; serial: string }>, shippedBy: string) {
+    await tx.query("INSERT INTO order_parts (order_id, gtin, serial, shipped_by) SELECT $1, * FROM unnest($2::text[], $3::text[]), (SELECT $4::text) s ON CONFLICT DO NOTHING", [
+      orderId, parts.map((p) => p.gtin), parts.map((p) => p.serial), shippedBy,
+    ]);
+  },
+
+  async parts(db: Sql, orderId: string): Promise<Array<{ gtin: string; serial: string }>> {
+    const { rows } = await db.query<{ gtin: string; serial: string }>("SELECT gtin, serial FROM order_parts WHERE order_id = $1 ORDER BY gtin, serial", [orderId]);
+    return rows;
+  },
+
   async listFor(db: Sql, companyId: string, limit: number): Promise<OrderRow[]> {
     const { rows } = await db.query<OrderRow>(
       `SELECT ${ORDER_COLS} FROM orders o WHERE o.buyer_id = $1 OR EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.seller_id = $1)

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { AppError } from "../../../../ledger-service/src/index.js";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
@@ -25,7 +26,8 @@ export function ordersRoutes(orders: OrdersService): RouteSpec[] {
     }),
     route("post", "/api/v1/orders/:id/status", { permission: "order:edit" }, "Move an order on: picking and shipped (seller, with carrier and tracking number), delivered and completed (buyer)", validate({ params: orderParams, body: statusBody }), async (req, res) => {
       const b = res.locals.body as z.infer<typeof statusBody>;
-      res.json(await orders.transition(auditContext(req, res), principalOf(res), id(res), b.to, { carrier: b.carrier, trackingNo: b.trackingNo }));
+      if (b.parts && b.to !== "shipped") throw new AppError("REQUEST.UNKNOWN_FIELD", "body.parts: serials travel with a shipment (to: shipped) only", 400, { field: "parts" });
+      res.json(await orders.transition(auditContext(req, res), principalOf(res), id(res), b.to, { carrier: b.carrier, trackingNo: b.trackingNo, parts: b.parts }, res.locals.company as Company | undefined));
     }),
   ];
 }

@@ -12,5 +12,11 @@ export const placeOrderBody = z
 export const orderParams = z.object({ id: z.string().regex(/^ord_[0-9a-f]{16}$/, "an order id ord_…") }).strict();
 export const orderListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 export const statusBody = z
-  .object({ to: z.enum(["picking", "shipped", "delivered", "completed"]), carrier: z.string().trim().min(1).max(40).optional(), trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, "4-40 letters, digits or -").optional() })
+  .object({
+    to: z.enum(["picking", "shipped", "delivered", "completed"]),
+    carrier: z.string().trim().min(1).max(40).optional(),
+    trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, "4-40 letters, digits or -").optional(),
+    /** Serialised parts in the parcel (shipping only): recorded as EPCIS shipping on the ledger. */
+    parts: z.array(z.object({ gtin: z.string().regex(/^\d{14}$/, "a GTIN-14"), serial: z.string().min(1).max(20) }).strict()).min(1).max(1000).optional(),
+  })
   .strict();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import { AppError, Stage, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
@@ -31,6 +31,9 @@ export class OrdersService {
     private readonly inventory: InventoryService,
     private readonly skus: CatalogSkus,
     private readonly webhooks: WebhooksService,
+    private readonly ledger: LedgerService,
+    /** The catalogue SKU each GTIN is named as (parts module), to check shipped serials belong to the order. */
+    private readonly skuOfGtins: (gtins: string[]) => Promise<Map<string, number>>,
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
@@ -72,6 +75,7 @@ export class OrdersService {
             id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen, carrier: null, trackingNo: null, createdAt, updatedAt: createdAt,
             lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })),
             history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
+            parts: [],
           },
         };
         await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
@@ -96,9 +100,35 @@ export class OrdersService {
   }
 
   /** Moves an order along the declared table, by the side the table names; stock follows (release or sale). */
-  async transition(ctx: AuditContext, p: Principal, id: string, to: OrderStatus, shipment?: { carrier?: string | undefined; trackingNo?: string | undefined }) {
+  /**
+   * Shipping with `parts` records their EPCIS shipping on the ledger (by the seller, who must hold them) and delivery
+   * their receiving (by the buyer), in the transaction of the status change: custody is always known.
+   */
+  async transition(ctx: AuditContext, p: Principal, id: string, to: OrderStatus, shipment?: { carrier?: string | undefined; trackingNo?: string | undefined; parts?: Array<{ gtin: string; serial: string }> | undefined }, company?: { id: string; regionCode: string }) {
     const side = await this.sideOf(ctx, p, id);
-    return this.db.transaction(async (tx) => {
+    const parts = to === "shipped" ? (shipment?.parts ?? []) : to === "delivered" ? await repo.parts(this.db, id) : [];
+    if (to === "shipped" && parts.length) {
+      const lines = await repo.lines(this.db, id);
+      const skus = await this.skuOfGtins([...new Set(parts.map((x) => x.gtin))]);
+      const bad = parts.findIndex((x) => !lines.some((l) => l.skuId === skus.get(x.gtin)));
+      if (bad >= 0) throw new AppError("ORDER.PART_NOT_ORDERED", `parts[${bad}]: GTIN ${parts[bad]!.gtin} is not named as a SKU of this order (POST /mint with product.skuId names it)`, 409, { field: `parts[${bad}].gtin` });
+      const shipped = lines.reduce((sum, l) => sum + l.allocated, 0);
+      if (parts.length > shipped) throw new AppError("ORDER.TOO_MANY_PARTS", `parts: ${parts.length} serials for ${shipped} allocated units`, 409, { field: "parts" });
+    }
+    if (parts.length) {
+      if (!company) throw new AppError("ORG.REQUIRED", "custody is recorded by a company", 409);
+      let out: Awaited<ReturnType<typeof this.move>> | undefined;
+      await this.ledger.ledger.append(
+        { actorId: company.id, step: to === "shipped" ? Stage.Shipped : Stage.Received, parts, place: { regionCode: company.regionCode, locationId: id } },
+        { within: async (tx) => void (out = await this.move(tx, ctx, p, id, to, side, shipment, to === "shipped" ? parts : [])) },
+      );
+      return out!;
+    }
+    return this.db.transaction((tx) => this.move(tx, ctx, p, id, to, side, shipment, []));
+  }
+
+  private async move(tx: Sql, ctx: AuditContext, p: Principal, id: string, to: OrderStatus, side: Array<"buyer" | "seller">, shipment: { carrier?: string | undefined; trackingNo?: string | undefined } | undefined, shippedParts: ReadonlyArray<{ gtin: string; serial: string }>) {
+    {
       const order = (await repo.get(tx, id, true))!;
       const needs = sideFor(order.status, to);
       if (!needs || needs === "system") throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, { field: "to", from: order.status, to });
@@ -109,11 +139,12 @@ export class OrdersService {
         if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
       }
       await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
+      if (shippedParts.length) await repo.insertParts(tx, id, shippedParts, p.companyId!);
       const sellers = (await repo.allocations(tx, id)).map((a) => a.sellerId);
       await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...sellers], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
       await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
       return this.view(tx, id);
-    });
+    }
   }
 
   /** Which sides of the order the principal is on (buyer, seller); 404 and a logged attempt when neither. */
@@ -133,6 +164,7 @@ export class OrdersService {
     const lines = await repo.lines(db, id);
     const allocations = await repo.allocations(db, id);
     const history = await repo.events(db, id);
-    return { ...order!, lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })), history };
+    const parts = await repo.parts(db, id);
+    return { ...order!, lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })), history, parts };
   }
 }

@@ -34,6 +34,11 @@ export const partsRepository = {
     return rows.length === 1;
   },
 
+  async skusOf(db: Sql, gtins: string[]): Promise<Map<string, number>> {
+    const { rows } = await db.query<{ gtin: string; sku: number }>("SELECT gtin, sku_id::int AS sku FROM products WHERE gtin = ANY($1::text[]) AND sku_id IS NOT NULL", [gtins]);
+    return new Map(rows.map((r) => [r.gtin, r.sku]));
+  },
+
   async product(db: Sql, gtin: string): Promise<{ brand: string; name: string } | null> {
     const { rows } = await db.query<{ brand: string; name: string }>("SELECT brand, name FROM products WHERE gtin = $1", [gtin]);
     return rows[0] ?? null;

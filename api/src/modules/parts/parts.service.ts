@@ -123,6 +123,11 @@ export class PartsService {
     return partsRepository.product(this.db, gtin);
   }
 
+  /** The catalogue SKU each GTIN's manufacturer named it as (POST /mint with product.skuId). */
+  skusOf(gtins: string[]): Promise<Map<string, number>> {
+    return partsRepository.skusOf(this.db, gtins);
+  }
+
   private place(company: Company, locationId: string) {
     return { regionCode: company.regionCode, locationId };
   }

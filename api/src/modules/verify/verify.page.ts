@@ -7,14 +7,14 @@ const T = {
     title: "配件真伪验证", GENUINE: "正品", GENUINE_PENDING_ANCHOR: "正品（上链确认中）", UNKNOWN: "无法识别：非本平台签发的标签",
     ALREADY_INSTALLED: "注意：该配件已安装", SUSPECT_CLONE: "警告：疑似复制标签",
     part: "配件", maker: "制造商", brand: "品牌", product: "名称", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
-    commissioning: "出厂赋码", receiving: "入库接收", installing: "装车安装", verified: "已链上验证", pending: "等待上链",
+    commissioning: "出厂赋码", receiving: "入库接收", installing: "装车安装", shipping: "发货在途", verified: "已链上验证", pending: "等待上链",
     batch: "批次", tx: "交易", confirmations: "确认数", vin: "车架号", place: "地点", switch: "English", reason: "原因：",
   },
   en: {
     title: "Part verification", GENUINE: "Genuine", GENUINE_PENDING_ANCHOR: "Genuine (anchoring pending)", UNKNOWN: "Unknown: not a label issued on PartLedger",
     ALREADY_INSTALLED: "Caution: this part is already installed", SUSPECT_CLONE: "Warning: suspected copied label",
     part: "Part", maker: "Manufacturer", brand: "Brand", product: "Product", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
-    commissioning: "Commissioned", receiving: "Received", installing: "Installed", verified: "verified on chain", pending: "anchoring pending",
+    commissioning: "Commissioned", receiving: "Received", installing: "Installed", shipping: "Shipped", verified: "verified on chain", pending: "anchoring pending",
     batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason: ",
   },
 } as const;

@@ -13,7 +13,7 @@ export type VerdictCode = "GENUINE" | "GENUINE_PENDING_ANCHOR" | "UNKNOWN" | "AL
 
 export interface TimelineStep {
   seq: number;
-  step: "commissioning" | "receiving" | "installing";
+  step: "commissioning" | "receiving" | "installing" | "shipping";
   at: string;
   by: { name: string; kind: string; address: string };
   place: string;
@@ -38,7 +38,7 @@ export interface ScanContext {
 /** Faster than any train between two scans of one physical label: two labels. */
 const MAX_PLAUSIBLE_KMH = 350;
 const MIN_CLONE_DISTANCE_M = 50_000;
-const STEPS = { [Stage.Commissioned]: "commissioning", [Stage.Received]: "receiving", [Stage.Installed]: "installing" } as const;
+const STEPS = { [Stage.Commissioned]: "commissioning", [Stage.Received]: "receiving", [Stage.Installed]: "installing", [Stage.Shipped]: "shipping" } as const;
 
 import { maskVin } from "../../security/personal-data.js";
 export { maskVin };
