@@ -92,7 +92,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...ledgerRoutes(opts.ledger),
     ...auditRoutes(opts.ledger),
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
-    ...inventoryRoutes(s.inventory, s.transfers),
+    ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),
     ...ordersRoutes(s.orders),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),

@@ -247,6 +247,8 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
       [gtin, serials[0]],
     );
     expect(steps.rows.map((r) => r.step)).to.deep.equal([1, 2, 4, 2]); // commissioning, receiving (dealer), shipping, receiving (shop)
+    // Stock by serial, from custody: the dealer still holds the third; the shop holds the two it received.
+    expect((await api.call("GET", `/api/v1/inventory/serials?skuId=${sku[0]}`, dealer())).json.serials.map((x: { serial: string }) => x.serial)).to.deep.equal([serials[2]]);
     // The shop now holds it and installs it; a part that never left the factory cannot be installed.
     const vin = vinWithCheck("LSVAU2180N2183294");
     expect((await api.call("POST", "/api/v1/installations", shop(), { gtin, serial: serials[0], vin })).status).to.equal(201);

@@ -27,3 +27,6 @@ CREATE TABLE order_parts (
   shipped_by  TEXT NOT NULL,
   PRIMARY KEY (order_id, gtin, serial)
 );
+
+-- Serials a company holds in stock (commissioned or received, not shipped or installed), for the stock-by-serial view.
+CREATE INDEX ledger_parts_held ON ledger_parts (holder, gtin) WHERE stage IN (1, 2);

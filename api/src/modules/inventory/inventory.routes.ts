@@ -2,12 +2,21 @@ import type { z } from "zod";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { movementBody, stockQuery, stockSettingsBody, syncBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
+import { movementBody, serialsQuery, stockQuery, stockSettingsBody, syncBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
 import type { InventoryService } from "./inventory.service.js";
 import type { TransfersService } from "./transfers.service.js";
+import type { Company } from "../orgs/orgs.service.js";
 
-export function inventoryRoutes(inventory: InventoryService, transfers: TransfersService): RouteSpec[] {
+/** The serialised parts of a SKU a company holds, from the ledger (parts module). */
+export type HeldSerials = (company: Company, skuId: number, limit: number) => Promise<Array<{ gtin: string; serial: string; lot: string; stage: string }>>;
+
+export function inventoryRoutes(inventory: InventoryService, transfers: TransfersService, heldSerials: HeldSerials): RouteSpec[] {
   return [
+    route("get", "/api/v1/inventory/serials", { permission: "inventory:view" }, "Serialised parts of a SKU my company holds, by serial, from the ledger's custody", validate({ query: serialsQuery }), async (_req, res) => {
+      const q = res.locals.query as z.infer<typeof serialsQuery>;
+      const company = res.locals.company as Company;
+      res.json({ skuId: q.skuId, serials: await heldSerials(company, q.skuId, q.limit) });
+    }),
     route("get", "/api/v1/inventory/transfers", { permission: "inventory:view" }, "Transfers between my warehouses (proposed, in transit, received, rejected)", validate({ query: transfersQuery }), async (_req, res) => {
       res.json({ transfers: await transfers.list(principalOf(res), (res.locals.query as z.infer<typeof transfersQuery>).status ?? null) });
     }),

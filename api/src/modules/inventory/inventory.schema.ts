@@ -3,6 +3,7 @@ import { z } from "zod";
 const locationId = z.string().regex(/^loc_[0-9a-f]{16}$/, "a warehouse id loc_… (GET /api/v1/suppliers/locations)");
 const skuId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
+export const serialsQuery = z.object({ skuId: z.coerce.number().int().min(1), limit: z.coerce.number().int().min(1).max(5000).default(1000) }).strict();
 export const stockQuery = z.object({ locationId: locationId.optional(), skuId: z.coerce.number().int().min(1).optional() }).strict();
 
 export const movementBody = z

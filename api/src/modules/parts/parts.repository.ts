@@ -34,6 +34,16 @@ export const partsRepository = {
     return rows.length === 1;
   },
 
+  /** Serials held (commissioned or received, not shipped or installed) by `holder`, of GTINs named as `skuId`. */
+  async heldSerials(db: Sql, holder: string, skuId: number, limit: number) {
+    const { rows } = await db.query<{ gtin: string; serial: string; lot: string; stage: number }>(
+      `SELECT p.gtin, p.serial, p.lot, p.stage FROM ledger_parts p JOIN products pr ON pr.gtin = p.gtin
+        WHERE p.holder = $1 AND p.stage IN (1, 2) AND pr.sku_id = $2 ORDER BY p.gtin, p.serial LIMIT $3`,
+      [holder, skuId, limit],
+    );
+    return rows.map((r) => ({ gtin: r.gtin, serial: r.serial, lot: r.lot, stage: r.stage === 1 ? "commissioned" : "received" }));
+  },
+
   async skusOf(db: Sql, gtins: string[]): Promise<Map<string, number>> {
     const { rows } = await db.query<{ gtin: string; sku: number }>("SELECT gtin, sku_id::int AS sku FROM products WHERE gtin = ANY($1::text[]) AND sku_id IS NOT NULL", [gtins]);
     return new Map(rows.map((r) => [r.gtin, r.sku]));

@@ -123,6 +123,11 @@ export class PartsService {
     return partsRepository.product(this.db, gtin);
   }
 
+  /** The serialised parts of a SKU that `company` holds, per the ledger (custody, not counts). */
+  heldSerials(company: Company, skuId: number, limit = 1000) {
+    return partsRepository.heldSerials(this.db, company.address, skuId, limit);
+  }
+
   /** The catalogue SKU each GTIN's manufacturer named it as (POST /mint with product.skuId). */
   skusOf(gtins: string[]): Promise<Map<string, number>> {
     return partsRepository.skusOf(this.db, gtins);
