@@ -113,7 +113,7 @@ export function buildServices(opts: AppOptions) {
   const search = new SearchService(db);
   return {
     inventory, webhooks, transfers, orders: new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins)),
-    search, offers: new OffersService(db), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
+    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),

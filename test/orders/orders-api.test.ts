@@ -75,12 +75,16 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     await setStock(sku[0]!, "WH-NEAR", 4, 100);
     await setStock(sku[0]!, "WH-MID", 10, 100);
     await setStock(sku[0]!, "WH-FAR", 50, 99);
+    // The price comparison lists the pool's live stock as orderable offers.
+    const compare = async () => (await api.call("GET", `/api/v1/catalog/skus/${sku[0]}/offers?radiusKm=5&sort=distance`, shop())).json.offers as Array<{ supplier: { locationId: string }; stock: number; priceFen: number; orderable: boolean }>;
+    expect((await compare()).map((o) => [o.supplier.locationId, o.stock, o.priceFen, o.orderable])).to.deep.equal([[loc["WH-NEAR"], 4, 10_000, true], [loc["WH-MID"], 10, 10_000, true]]);
     // 3: the near warehouse's landed cost (¥300 + ¥6.65 delivery) beats the far one's cheaper goods (¥297 + ¥30.5).
     const one = await order({ lines: [{ skuId: sku[0], quantity: 3 }] });
     expect(one.status, JSON.stringify(one.json)).to.equal(201);
     expect(one.json).to.include({ status: "allocated", totalFen: 30_000 });
     expect(one.json.lines[0].allocations.map((a: { locationId: string }) => a.locationId)).to.deep.equal([loc["WH-NEAR"]]);
     expect((await stockOf(sku[0]!))[loc["WH-NEAR"]!]).to.include({ onHand: 4, reserved: 3, available: 1 });
+    expect((await compare())[0]).to.include({ stock: 1 });
     // 8: the near warehouse has 1 left; the mid one serves all 8 in one parcel.
     const eight = await order({ lines: [{ skuId: sku[0], quantity: 8 }] });
     expect(eight.json.lines[0].allocations.map((a: { locationId: string; quantity: number }) => [a.locationId, a.quantity])).to.deep.equal([[loc["WH-MID"], 8]]);

@@ -27,7 +27,11 @@ const CITY_KMH = 25;
 export class OffersService {
   private scoresAt = 0;
 
-  constructor(private readonly db: Sql) {}
+  constructor(
+    private readonly db: Sql,
+    /** The shared pool's live stock near a point (inventory module): orderable offers beside imported price lists. */
+    private readonly pool?: (skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) => Promise<Array<{ skuId: number; locationId: string; priceFen: number; available: number }>>,
+  ) {}
 
   async compare(buyer: { companyId: string | null }, input: CompareInput) {
     const skuIds = await this.equivalents(input);
@@ -36,10 +40,11 @@ export class OffersService {
     const r = input.radiusKm;
     const dLat = r / 111.32;
     const dLng = r / (111.32 * Math.cos((input.lat * Math.PI) / 180));
-    const { rows } = await this.db.query<{
+    type Row = {
       sku_id: number; brand: string; part_no: string; name: string; price_fen: string; customer_price: string | null; stock: number; visibility: string;
       location_id: string; location: string; company_id: string; company: string; lng: number; lat: number; prep_minutes: number; scanned: number | null; genuine: number | null;
-    }>(
+    };
+    const { rows: listed } = await this.db.query<Row>(
       `SELECT o.sku_id::int AS sku_id, s.brand, s.part_no, s.name, o.price_fen, cp.price_fen AS customer_price, o.stock, o.visibility,
               l.id AS location_id, l.name AS location, l.company_id, c.name AS company, l.lng, l.lat, l.prep_minutes, sc.scanned, sc.genuine
          FROM supplier_offers o
@@ -54,6 +59,20 @@ export class OffersService {
         LIMIT 5000`,
       [skuIds, buyer.companyId ?? "", input.lat - dLat, input.lat + dLat, input.lng - dLng, input.lng + dLng],
     );
+    // Live stock of the shared pool, priced as its owners set it; where a supplier has both, the live stock wins.
+    const live = this.pool ? await this.pool(skuIds, { minLat: input.lat - dLat, maxLat: input.lat + dLat, minLng: input.lng - dLng, maxLng: input.lng + dLng }, buyer.companyId ?? "") : [];
+    const { rows: pooled } = live.length
+      ? await this.db.query<Row>(
+          `SELECT u.sku_id::int AS sku_id, s.brand, s.part_no, s.name, u.price_fen, NULL AS customer_price, u.available AS stock, 'pool' AS visibility,
+                  l.id AS location_id, l.name AS location, l.company_id, c.name AS company, l.lng, l.lat, l.prep_minutes, sc.scanned, sc.genuine
+             FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[]) AS u(sku_id, location_id, price_fen, available)
+             JOIN supplier_locations l ON l.id = u.location_id JOIN companies c ON c.id = l.company_id JOIN catalog_skus s ON s.id = u.sku_id
+             LEFT JOIN supplier_scores sc ON sc.company_id = l.company_id AND sc.brand = s.brand`,
+          [live.map((x) => x.skuId), live.map((x) => x.locationId), live.map((x) => x.priceFen), live.map((x) => x.available)],
+        )
+      : { rows: [] as Row[] };
+    const seen = new Set(pooled.map((o) => `${o.sku_id}/${o.location_id}`));
+    const rows = [...pooled, ...listed.filter((o) => !seen.has(`${o.sku_id}/${o.location_id}`))];
     const here = { lng: input.lng, lat: input.lat };
     const offers = rows
       .map((o) => {
@@ -62,7 +81,7 @@ export class OffersService {
           sku: { id: o.sku_id, brand: o.brand, partNo: o.part_no, name: o.name, requested: o.sku_id === input.skuId },
           supplier: { companyId: o.company_id, name: o.company, location: o.location, locationId: o.location_id },
           priceFen: Number(o.customer_price ?? o.price_fen), listPriceFen: Number(o.price_fen), customerPrice: o.customer_price !== null,
-          stock: o.stock, distanceMetres: metres, deliveryMinutes: Math.round(o.prep_minutes + (metres / 1000 / CITY_KMH) * 60),
+          stock: o.stock, orderable: o.visibility === "pool", distanceMetres: metres, deliveryMinutes: Math.round(o.prep_minutes + (metres / 1000 / CITY_KMH) * 60),
           provenance: o.scanned ? { score: Number((o.genuine! / o.scanned).toFixed(3)), scanned: o.scanned, genuine: o.genuine } : { score: null, scanned: 0, genuine: 0 },
         };
       })

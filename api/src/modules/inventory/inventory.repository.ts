@@ -125,6 +125,19 @@ export const inventoryRepository = {
     return rows;
   },
 
+  /** Shared, priced, available stock of these SKUs inside a lat/lng box, from other companies than `buyerId`. */
+  async poolNear(db: Sql, skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) {
+    const { rows } = await db.query<{ skuId: number; locationId: string; priceFen: number; available: number }>(
+      `SELECT s.sku_id::int AS "skuId", s.location_id AS "locationId", s.price_fen::int AS "priceFen", s.on_hand - s.reserved AS available
+         FROM stock s JOIN supplier_locations l ON l.id = s.location_id
+        WHERE s.sku_id = ANY($1::bigint[]) AND s.shared AND l.shared AND s.price_fen IS NOT NULL AND s.on_hand > s.reserved AND l.company_id <> $2
+          AND l.lat BETWEEN $3 AND $4 AND l.lng BETWEEN $5 AND $6
+        LIMIT 5000`,
+      [skuIds, buyerId, box.minLat, box.maxLat, box.minLng, box.maxLng],
+    );
+    return rows;
+  },
+
   /** Whether every balance equals the sum of its movements (for tests and audits). */
   async driftingBalances(db: Sql): Promise<number> {
     const { rows } = await db.query<{ n: number }>(

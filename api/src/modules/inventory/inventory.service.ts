@@ -140,6 +140,8 @@ export class InventoryService {
     if (op !== "reserve") await repo.lockRows(tx, rows);
     return (await repo.moveMany(tx, rows, reason, orderId)) === rows.length;
   }
+  /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
+  poolNear = (skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) => repo.poolNear(this.db, skuIds, box, buyerId);
   driftingBalances = () => repo.driftingBalances(this.db);
 }
 
