@@ -99,13 +99,16 @@ export class OrdersService {
     return repo.listFor(this.db, p.companyId, limit);
   }
 
-  /** Moves an order along the declared table, by the side the table names; stock follows (release or sale). */
   /**
+   * Moves an order along the declared table, by the side the table names; stock follows (release or sale).
    * Shipping with `parts` records their EPCIS shipping on the ledger (by the seller, who must hold them) and delivery
    * their receiving (by the buyer), in the transaction of the status change: custody is always known.
    */
   async transition(ctx: AuditContext, p: Principal, id: string, to: OrderStatus, shipment?: { carrier?: string | undefined; trackingNo?: string | undefined; parts?: Array<{ gtin: string; serial: string }> | undefined }, company?: { id: string; regionCode: string }) {
     const side = await this.sideOf(ctx, p, id);
+    // Answered before any ledger work; checked again under the order's lock.
+    this.assertStep((await repo.get(this.db, id))!, id, to, side);
+    if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo)) throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, { field: shipment?.carrier ? "trackingNo" : "carrier" });
     const parts = to === "shipped" ? (shipment?.parts ?? []) : to === "delivered" ? await repo.parts(this.db, id) : [];
     if (to === "shipped" && parts.length) {
       const lines = await repo.lines(this.db, id);
@@ -128,23 +131,24 @@ export class OrdersService {
   }
 
   private async move(tx: Sql, ctx: AuditContext, p: Principal, id: string, to: OrderStatus, side: Array<"buyer" | "seller">, shipment: { carrier?: string | undefined; trackingNo?: string | undefined } | undefined, shippedParts: ReadonlyArray<{ gtin: string; serial: string }>) {
-    {
-      const order = (await repo.get(tx, id, true))!;
-      const needs = sideFor(order.status, to);
-      if (!needs || needs === "system") throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, { field: "to", from: order.status, to });
-      if (!side.includes(needs)) throw new AppError("ORDER.NOT_YOUR_STEP", `${order.status} → ${to} is the ${needs}'s step; you are the order's ${side.join(" and ")}`, 403, { field: "to" });
-      if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo)) throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, { field: shipment?.carrier ? "trackingNo" : "carrier" });
-      if (to === "cancelled" || to === "shipped") {
-        const allocations = await repo.allocations(tx, id);
-        if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
-      }
-      await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
-      if (shippedParts.length) await repo.insertParts(tx, id, shippedParts, p.companyId!);
-      const sellers = (await repo.allocations(tx, id)).map((a) => a.sellerId);
-      await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...sellers], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
-      await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
-      return this.view(tx, id);
+    const order = (await repo.get(tx, id, true))!;
+    this.assertStep(order, id, to, side);
+    if (to === "cancelled" || to === "shipped") {
+      const allocations = await repo.allocations(tx, id);
+      if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
     }
+    await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
+    if (shippedParts.length) await repo.insertParts(tx, id, shippedParts, p.companyId!);
+    const sellers = (await repo.allocations(tx, id)).map((a) => a.sellerId);
+    await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...sellers], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
+    await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
+    return this.view(tx, id);
+  }
+
+  private assertStep(order: { status: OrderStatus }, id: string, to: OrderStatus, side: ReadonlyArray<"buyer" | "seller">) {
+    const needs = sideFor(order.status, to);
+    if (!needs || needs === "system") throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, { field: "to", from: order.status, to });
+    if (!side.includes(needs)) throw new AppError("ORDER.NOT_YOUR_STEP", `${order.status} → ${to} is the ${needs}'s step; you are the order's ${side.join(" and ")}`, 403, { field: "to" });
   }
 
   /** Which sides of the order the principal is on (buyer, seller); 404 and a logged attempt when neither. */
