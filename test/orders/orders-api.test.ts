@@ -164,6 +164,12 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     expect((await order({ lines: [{ skuId: sku[1], quantity: 1 }] })).json.code).to.equal("ORDER.INSUFFICIENT_STOCK");
     for (const s of SITES) await api.call("PATCH", `/api/v1/inventory/warehouses/${loc[s.code]}`, dealer(), { shared: true });
     expect((await api.call("POST", "/api/v1/inventory/movements", dealer(), { locationId: loc["WH-NEAR"], skuId: sku[1], reason: "adjustment", quantity: -1000 })).json.code).to.equal("INVENTORY.INSUFFICIENT_STOCK");
+    // A receipt retried with its Idempotency-Key counts once.
+    const receipt = { locationId: loc["WH-FAR"], skuId: sku[1], reason: "receipt", quantity: 5 };
+    const r1 = await api.call("POST", "/api/v1/inventory/movements", dealer(), receipt, { "idempotency-key": "grn-2026-0001" });
+    const r2 = await api.call("POST", "/api/v1/inventory/movements", dealer(), receipt, { "idempotency-key": "grn-2026-0001" });
+    expect([r1.status, r2.status, r2.json.onHand]).to.deep.equal([201, 201, r1.json.onHand]);
+    expect((await stockOf(sku[1]!))[loc["WH-FAR"]!]!.onHand).to.equal(r1.json.onHand);
     expect((await api.call("POST", "/api/v1/inventory/movements", api.keys.maker!, { locationId: loc["WH-NEAR"], skuId: sku[1], reason: "receipt", quantity: 5 })).status).to.equal(404);
     const afterCount = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM orders");
     expect(afterCount.rows[0]!.n).to.equal(before.rows[0]!.n);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { validate } from "../../http/validate.js";
+import { idempotencyKey } from "../../shared/idempotency.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import { movementBody, serialsQuery, stockQuery, stockSettingsBody, syncBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
@@ -34,8 +35,9 @@ export function inventoryRoutes(inventory: InventoryService, transfers: Transfer
     route("get", "/api/v1/inventory/stock", { permission: "inventory:view" }, "My company's stock: on hand, reserved, available, in transit, pool settings", validate({ query: stockQuery }), async (_req, res) => {
       res.json({ stock: await inventory.stock(principalOf(res), res.locals.query as z.infer<typeof stockQuery>) });
     }),
-    route("post", "/api/v1/inventory/movements", { permission: "inventory:edit" }, "Record a receipt, return or adjustment of stock", validate({ body: movementBody }), async (req, res) => {
-      res.status(201).json(await inventory.record(auditContext(req, res), principalOf(res), res.locals.body as z.infer<typeof movementBody>));
+    route("post", "/api/v1/inventory/movements", { permission: "inventory:edit" }, "Record a receipt, return or adjustment of stock; Idempotency-Key honoured", validate({ body: movementBody }), async (req, res) => {
+      const reply = await inventory.record(auditContext(req, res), principalOf(res), res.locals.body as z.infer<typeof movementBody>, idempotencyKey(req.header("idempotency-key")));
+      res.status(reply.status).json(reply.body);
     }),
     route("post", "/api/v1/inventory/sync", { permission: "inventory:edit" }, "ERP/WMS sync: set or adjust stock by your warehouse codes and brand + part numbers; idempotent by documentId; a result per line", validate({ body: syncBody }), async (req, res) => {
       const reply = await inventory.sync(auditContext(req, res), principalOf(res), res.locals.body as z.infer<typeof syncBody>);

@@ -36,19 +36,24 @@ export class InventoryService {
     if (!(await this.skus.exists(this.db, skuId))) throw new AppError("CATALOG.UNKNOWN_SKU", `skuId: no catalogue SKU ${skuId}`, 404, { field: "skuId" });
   }
 
-  /** A receipt or return adds to on hand; an adjustment sets it by a signed quantity (never below what is reserved). */
-  async record(ctx: AuditContext, p: Principal, m: { locationId: string; skuId: number; reason: "receipt" | "return" | "adjustment"; quantity: number; ref?: string | undefined }): Promise<StockRow> {
+  /**
+   * A receipt or return adds to on hand; an adjustment changes it by a signed quantity (never below what is
+   * reserved). With an Idempotency-Key a retry answers the first result and moves nothing again.
+   */
+  async record(ctx: AuditContext, p: Principal, m: { locationId: string; skuId: number; reason: "receipt" | "return" | "adjustment"; quantity: number; ref?: string | undefined }, key?: string): Promise<Reply> {
     await this.ownLocation(ctx, p, m.locationId);
     await this.knownSku(m.skuId);
     if (m.reason !== "adjustment" && m.quantity <= 0) throw new AppError("INVENTORY.INVALID_QUANTITY", `quantity: a ${m.reason} adds stock; give a positive quantity, got ${m.quantity}`, 400, { field: "quantity" });
-    return this.db.transaction(async (tx) => {
+    return idempotent(this.db, p.companyId!, "stock.movement", m, key, (within) => this.db.transaction(async (tx) => {
       const row = await repo.move(tx, { locationId: m.locationId, skuId: m.skuId, onHand: m.quantity, reason: m.reason, ref: m.ref ?? null });
       if (!row) throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `quantity: ${m.quantity} would take on hand below 0 or below what is reserved for orders`, 409, { field: "quantity" });
       await this.webhooks.emit(tx, "stock.changed", [p.companyId!], { ...row, reason: m.reason, quantity: m.quantity, ref: m.ref ?? null });
       this.changed([p.companyId!]);
       await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: `stock.${m.reason}`, resource: "stock", resourceId: `${m.locationId}/${m.skuId}`, changes: { onHand: { before: row.onHand - m.quantity, after: row.onHand } } });
-      return row;
-    });
+      const reply: Reply = { status: 201, body: row };
+      await within(tx, reply);
+      return reply;
+    }));
   }
 
   /**
