@@ -78,6 +78,22 @@ describe("catalog: import, search, VIN lookup and price comparison @smoke", func
     expect((await upload("skus", csv, "text/csv", api.keys.shop)).status).to.equal(403);
   });
 
+  it("imports a large file in the background: 202 with the job's id at once, progress readable until done", async () => {
+    const l = csvLines();
+    const body = [l.crossrefsHeader, ...skus.flatMap(l.crossrefs)].join("\n");
+    const res = await fetch(`${api.origin}/api/v1/catalog/imports/crossrefs?async=true`, { method: "POST", headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.maker}` }, body });
+    expect(res.status).to.equal(202);
+    const job = (await res.json()) as { id: string; status: string };
+    expect(res.headers.get("location")).to.equal(`/api/v1/catalog/imports/${job.id}`);
+    let seen: Record<string, any> = {};
+    for (let i = 0; i < 200 && seen.status !== "done"; i++) {
+      seen = (await api.call("GET", `/api/v1/catalog/imports/${job.id}`, api.keys.maker!)).json;
+      if (seen.status !== "done") await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).to.include({ status: "done", rowsOk: skus.flatMap(l.crossrefs).length, rowsBad: 0 });
+    expect(seen.bytesDone).to.equal(Buffer.byteLength(body));
+  });
+
   it("finds a part by any of its numbers in any formatting, and by a number one character off", async () => {
     const after = skus.find((s) => s.kind === "aftermarket" && s.partType === "oil_filter" && s.competitors.length > 0)!;
     const oe = after.oeNumbers[0]!;

@@ -1,3 +1,9 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Request } from "express";
 import type { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
@@ -42,9 +48,26 @@ export function catalogRoutes(db: Sql, search: SearchService, offers: OffersServ
   };
   const importRoute = (kind: ImportKind) =>
     route("post", `/api/v1/catalog/imports/${kind}`, { permission: kind === "offers" ? "offer:create" : "catalog:create" }, `Import ${kind} (CSV or JSON lines, streamed; bad rows reported by line)`, validate({ query: importQuery }), async (req, res) => {
-      const format = formatOf(req, (res.locals.query as z.infer<typeof importQuery>).format);
+      const q = res.locals.query as z.infer<typeof importQuery>;
+      const format = formatOf(req, q.format);
       const total = Number(req.header("content-length") ?? 0);
       const ctx = { ...auditContext(req, res), companyId: principalOf(res).companyId };
+      if (q.async === "true") {
+        // Large files: the upload is kept in a temporary file, answered 202 with the job's id at once, and imported
+        // in the background; GET /catalog/imports/{id} shows its progress, counts and errors as it goes.
+        const dir = await mkdtemp(join(tmpdir(), "partledger-import-"));
+        const file = join(dir, `upload.${format}`);
+        await pipeline(Readable.from(capped(req)), createWriteStream(file));
+        const size = (await stat(file)).size;
+        const id = await importer.open(ctx, kind, format, size);
+        res.status(202).location(`/api/v1/catalog/imports/${id}`).json({ id, kind, status: "running", totalBytes: size });
+        void importer
+          .run(ctx, kind, format, createReadStream(file, { highWaterMark: 1 << 20 }), size, undefined, id)
+          .then((report) => (kind === "skus" && report.rowsOk > 0 ? matches.matchPending(ctx) : undefined))
+          .catch(() => undefined) // the job row carries the failure
+          .finally(() => rm(dir, { recursive: true, force: true }));
+        return;
+      }
       const report = await importer.run(ctx, kind, format, capped(req), Number.isFinite(total) ? total : 0);
       // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
       const matching = kind === "skus" && report.rowsOk > 0 ? await matches.matchPending(ctx) : undefined;

@@ -28,7 +28,7 @@ export const compareQuery = z
 export const skuParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict();
 export const vinParams = z.object({ vin: z.string().max(17) }).strict();
 export const importParams = z.object({ kind: z.enum(["skus", "crossrefs", "fitments", "offers"]) }).strict();
-export const importQuery = z.object({ format: z.enum(["csv", "jsonl"]).optional() }).strict();
+export const importQuery = z.object({ format: z.enum(["csv", "jsonl"]).optional(), async: z.enum(["true", "false"]).optional() }).strict();
 export const importIdParams = z.object({ id: z.string().regex(/^imp_[0-9a-f]{16}$/, "an import id imp_…") }).strict();
 
 export const locationBody = z

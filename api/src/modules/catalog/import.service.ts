@@ -88,9 +88,16 @@ export class CatalogImporter {
     private readonly onFitments: () => void = () => undefined,
   ) {}
 
-  async run(ctx: AuditContext & { companyId: string | null }, kind: ImportKind, format: ImportFormat, source: AsyncIterable<Uint8Array | string>, totalBytes: number, progress?: (r: ImportReport) => void): Promise<ImportReport> {
-    const report: ImportReport = { id: `imp_${randomBytes(8).toString("hex")}`, kind, status: "running", rowsOk: 0, rowsBad: 0, bytesDone: 0, totalBytes, errors: [], failure: null };
-    await this.db.query("INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)", [report.id, ctx.companyId, kind, format, totalBytes]);
+  /** Creates the job row (status running) so that its id can be handed out before the rows are read. */
+  async open(ctx: { companyId: string | null }, kind: ImportKind, format: ImportFormat, totalBytes: number): Promise<string> {
+    const id = `imp_${randomBytes(8).toString("hex")}`;
+    await this.db.query("INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)", [id, ctx.companyId, kind, format, totalBytes]);
+    return id;
+  }
+
+  async run(ctx: AuditContext & { companyId: string | null }, kind: ImportKind, format: ImportFormat, source: AsyncIterable<Uint8Array | string>, totalBytes: number, progress?: (r: ImportReport) => void, jobId?: string): Promise<ImportReport> {
+    const id = jobId ?? (await this.open(ctx, kind, format, totalBytes));
+    const report: ImportReport = { id, kind, status: "running", rowsOk: 0, rowsBad: 0, bytesDone: 0, totalBytes, errors: [], failure: null };
     const records = format === "csv" ? csvRecords(source, COLUMNS[kind].required) : jsonlRecords(source);
     let batch: Array<{ line: number; row: unknown }> = [];
     const bad = (line: number, field: string, reason: string) => {
