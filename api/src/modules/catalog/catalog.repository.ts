@@ -48,23 +48,26 @@ export const catalogRepository = {
   async upsertSkus(tx: Sql, rows: NewSku[]): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
     const col = <K extends keyof NewSku>(k: K) => rows.map((r) => r[k]);
-    const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string }>(
+    const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string; inserted: boolean }>(
       `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, position, kind, material, attributes, images, gtin, terms)
        SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' '))
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
               AS u(b, p, n, nm, pt, pos, k, m, a, im, g, t)
        ON CONFLICT (brand, part_no_norm) DO UPDATE SET part_no = EXCLUDED.part_no, name = EXCLUDED.name, part_type = EXCLUDED.part_type, position = EXCLUDED.position,
          kind = EXCLUDED.kind, material = EXCLUDED.material, attributes = EXCLUDED.attributes, images = EXCLUDED.images, gtin = EXCLUDED.gtin, terms = EXCLUDED.terms, updated_at = now()
-       RETURNING id::int AS id, brand, part_no_norm`,
+       RETURNING id::int AS id, brand, part_no_norm, (xmax = 0) AS inserted`,
       [col("brand"), col("partNo"), col("partNoNorm"), col("name"), col("partType"), col("position"), col("kind"), col("material"), col("attributes"),
         rows.map((r) => r.images.join("\x1f")), col("gtin"), col("terms")],
     );
-    // A SKU whose part type changed takes its fitment rows along (they carry the type for search).
-    await tx.query(
-      `UPDATE catalog_fitments f SET part_type = s.part_type FROM catalog_skus s
-        WHERE f.sku_id = s.id AND s.id = ANY($1::bigint[]) AND f.part_type <> s.part_type`,
-      [out.map((r) => r.id)],
-    );
+    // A SKU whose part type changed takes its fitment rows along (they carry the type for search); new SKUs have none.
+    const updated = out.filter((r) => !r.inserted).map((r) => r.id);
+    if (updated.length) {
+      await tx.query(
+        `UPDATE catalog_fitments f SET part_type = s.part_type FROM catalog_skus s
+          WHERE f.sku_id = s.id AND s.id = ANY($1::bigint[]) AND f.part_type <> s.part_type`,
+        [updated],
+      );
+    }
     return new Map(out.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
   },
 
