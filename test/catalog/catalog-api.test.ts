@@ -94,6 +94,13 @@ describe("catalog: import, search, VIN lookup and price comparison @smoke", func
     expect(seen.bytesDone).to.equal(Buffer.byteLength(body));
   });
 
+  it("reports an import whose process died as interrupted, not running forever", async () => {
+    await stack.svc.db.sql.query("INSERT INTO catalog_imports (id, company_id, kind, format, status, rows_ok, heartbeat_at) VALUES ('imp_00000000000000aa', $1, 'skus', 'csv', 'running', 5000, now() - interval '10 minutes')", [api.ids.maker]);
+    const job = await api.call("GET", "/api/v1/catalog/imports/imp_00000000000000aa", api.keys.maker!);
+    expect(job.json).to.include({ status: "failed", rowsOk: 5000 });
+    expect(job.json.failure).to.include("import the file again");
+  });
+
   it("finds a part by any of its numbers in any formatting, and by a number one character off", async () => {
     const after = skus.find((s) => s.kind === "aftermarket" && s.partType === "oil_filter" && s.competitors.length > 0)!;
     const oe = after.oeNumbers[0]!;

@@ -112,6 +112,7 @@ CREATE TABLE catalog_imports (
   errors       JSONB NOT NULL DEFAULT '[]',    -- first 1,000: {line, field, reason}
   failure      TEXT,
   started_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+  heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT now(),   -- every committed batch; a running job silent for 2 minutes was interrupted
   finished_at  TIMESTAMPTZ
 );
 

@@ -148,7 +148,17 @@ export class CatalogImporter {
     return report;
   }
 
+  /**
+   * An import's state. A job still `running` with no committed batch for two minutes was interrupted (the process
+   * died): it is marked failed, keeping the rows it committed — importing the file again completes it (upserts).
+   */
   async get(id: string): Promise<ImportReport & { companyId: string | null }> {
+    await this.db.query(
+      `UPDATE catalog_imports SET status = 'failed', finished_at = now(),
+              failure = 'interrupted: no progress for over 2 minutes (the server stopped?); the rows counted are kept — import the file again to complete it'
+        WHERE id = $1 AND status = 'running' AND heartbeat_at < now() - interval '2 minutes'`,
+      [id],
+    );
     const { rows } = await this.db.query<{ id: string; company_id: string | null; kind: ImportKind; status: ImportReport["status"]; rows_ok: number; rows_bad: number; bytes_done: string; total_bytes: string; errors: ImportReport["errors"]; failure: string | null }>(
       "SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure FROM catalog_imports WHERE id = $1",
       [id],
@@ -160,7 +170,7 @@ export class CatalogImporter {
 
   private async save(r: ImportReport, final = false) {
     await this.db.query(
-      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7${final ? ", finished_at = now()" : ""} WHERE id = $1`,
+      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7, heartbeat_at = now()${final ? ", finished_at = now()" : ""} WHERE id = $1`,
       [r.id, r.status, r.bytesDone, r.rowsOk, r.rowsBad, JSON.stringify(r.errors), r.failure],
     );
   }
