@@ -10,17 +10,19 @@
  * BENCH_SKUS and BENCH_LOCATIONS size it. Last line: one JSON object with the figures.
  */
 import { execFile } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CatalogImporter, type ImportKind } from "../api/src/modules/catalog/import.service.js";
+import { normaliseNumber } from "../api/src/modules/catalog/numbers.js";
 import { OffersService } from "../api/src/modules/catalog/offers.service.js";
 import { SearchService } from "../api/src/modules/catalog/search.service.js";
 import { openDatabase } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { csvLines, generateCatalog, rng, type GenSku } from "./lib/catalog-generator.js";
 import { labelledQueries, type Expect } from "./lib/catalog-queries.js";
+import { districts } from "./lib/regions.js";
 
 const run = promisify(execFile);
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -50,18 +52,19 @@ try {
     skus: createWriteStream(files.skus), crossrefs: createWriteStream(files.crossrefs), fitments: createWriteStream(files.fitments),
   };
   const buffers = { skus: [l.skusHeader], crossrefs: [l.crossrefsHeader], fitments: [l.fitmentsHeader] };
-  const flush = async (k: keyof typeof files, force = false) => {
-    if (buffers[k].length < 20_000 && !force) return;
-    const ok = out[k].write(buffers[k].join("\n") + "\n");
-    buffers[k] = [];
-    if (!ok) await new Promise<void>((res) => out[k].once("drain", () => res()));
+  const kinds = Object.keys(files) as Array<keyof typeof files>;
+  // The generator is synchronous: lines are spilled in blocks into the streams, which buffer until they are ended.
+  const spill = () => {
+    for (const k of kinds) {
+      if (buffers[k].length) out[k].write(buffers[k].join("\n") + "\n");
+      buffers[k] = [];
+    }
   };
   const sample: GenSku[] = [];
   const stocked: Array<{ brand: string; partNo: string }> = [];
   const r = rng(SEED);
   let seen = 0;
   const lines = { skus: 0, crossrefs: 0, fitments: 0 };
-  const pending: Array<Promise<void>> = [];
   const t0 = performance.now();
   const made = generateCatalog({
     seed: SEED,
@@ -83,20 +86,11 @@ try {
           else if (r() < 2000 / seen) sample[Math.floor(r() * 2000)] = s;
         }
       }
-      if (buffers.crossrefs.length > 50_000 || buffers.fitments.length > 50_000 || buffers.skus.length > 50_000) {
-        // Writes are synchronous enough here; streams buffer, and we wait for drain at the end.
-        for (const k of Object.keys(files) as Array<keyof typeof files>) {
-          out[k].write(buffers[k].join("\n") + "\n");
-          buffers[k] = [];
-        }
-      }
+      if (kinds.some((k) => buffers[k].length > 50_000)) spill();
     },
   });
-  for (const k of Object.keys(files) as Array<keyof typeof files>) {
-    await flush(k, true);
-    pending.push(new Promise<void>((res) => out[k].end(() => res())));
-  }
-  await Promise.all(pending);
+  spill();
+  await Promise.all(kinds.map((k) => new Promise<void>((res) => out[k].end(() => res()))));
   say(`▶ generated ${made.skus.toLocaleString()} SKUs (${regionalBrands} regional brands), ${lines.crossrefs.toLocaleString()} competitor cross-references, ${lines.fitments.toLocaleString()} fitment rows, ${made.vehicles.length} vehicles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // 2. Import vs COPY of the same file.
@@ -150,17 +144,15 @@ try {
   say(`  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`);
 
   // 3. Supplier locations at real district centroids, with offers.
-  const districts = readFileSync(new URL("../../shared/data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url), "utf8")
-    .split("\n").slice(1).map((row) => row.split(",")).filter((c) => c[2] === "district" && c[9] && c[10])
-    .map((c) => ({ code: c[0]!, lng: Number(c[9]), lat: Number(c[10]) }));
+  const centroids = districts();
   const companies = Math.ceil(LOCATIONS / 5);
   await db.sql.query(
     `INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat)
      SELECT 'c_' || lpad(to_hex(i), 16, '0'), '经销商' || i, '91' || lpad(i::text, 16, '0'), 'distributor', $1, 120.1, 30.2 FROM generate_series(1, $2::int) i`,
-    [districts[0]!.code, companies],
+    [centroids[0]!.code, companies],
   );
   const locs = Array.from({ length: LOCATIONS }, (_, i) => {
-    const d = districts[i % districts.length]!;
+    const d = centroids[i % centroids.length]!;
     return { id: `loc_${i.toString(16).padStart(16, "0")}`, company: `c_${(1 + (i % companies)).toString(16).padStart(16, "0")}`, code: `WH-${i}`, region: d.code, lng: d.lng + (r() - 0.5) * 0.04, lat: d.lat + (r() - 0.5) * 0.04 };
   });
   await db.sql.query(
@@ -170,7 +162,7 @@ try {
   );
   const stockedIds = (await db.sql.query<{ id: number }>(
     "SELECT s.id::int AS id FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
-    [stocked.map((s) => s.brand), stocked.map((s) => s.partNo.normalize("NFKC").toUpperCase().replace(/[\s\-–—._/\\·:]+/g, ""))],
+    [stocked.map((s) => s.brand), stocked.map((s) => normaliseNumber(s.partNo))],
   )).rows.map((x) => x.id);
   let offers = 0;
   for (let i = 0; i < locs.length; i += 200) {
@@ -188,7 +180,7 @@ try {
   await db.sql.exec("ANALYZE supplier_locations; ANALYZE supplier_offers; ANALYZE companies");
   figures.supplierLocations = LOCATIONS;
   figures.offers = offers;
-  say(`▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, districts.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`);
+  say(`▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, centroids.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`);
 
   // 4. The labelled query set: relevance and latency.
   const search = new SearchService(db.sql);

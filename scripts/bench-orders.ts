@@ -11,7 +11,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,7 @@ import { allocationQuality } from "./lib/allocation-quality.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { rng } from "./lib/catalog-generator.js";
 import { freePort } from "./lib/free-port.js";
+import { districts } from "./lib/regions.js";
 
 const run = promisify(execFile);
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -56,9 +57,7 @@ try {
     const body = `${kind === "repair_shop" ? "92" : "91"}330106MA${String(n).padStart(7, "0")}`;
     return body + usccCheckCharacter(body);
   };
-  const hz = readFileSync(new URL("../../shared/data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url), "utf8")
-    .split("\n").slice(1).map((l) => l.split(",")).filter((c) => c[2] === "district" && c[4] === "330100" && c[9])
-    .map((c) => ({ code: c[0]!, lng: Number(c[9]), lat: Number(c[10]) }));
+  const hz = districts().filter((d) => d.city === "330100"); // 杭州市
   const company = async (i: number, kind: string) => {
     const d = hz[i % hz.length]!;
     return call("POST", "/api/v1/companies", operatorToken, { name: `${kind === "repair_shop" ? "修理厂" : "经销商"}${i}号`, uscc: uscc(i, kind), kind, regionCode: d.code, location: { lng: d.lng, lat: d.lat } });

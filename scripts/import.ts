@@ -7,6 +7,7 @@
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { CatalogImporter, type ImportKind, type ImportReport } from "../api/src/modules/catalog/import.service.js";
+import { MatchService } from "../api/src/modules/catalog/match.service.js";
 import { loadConfig, openDatabase } from "../ledger-service/src/index.js";
 
 const KINDS = ["skus", "crossrefs", "fitments", "offers"] as const;
@@ -64,7 +65,8 @@ try {
     const line = `${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${r.rowsOk.toLocaleString()} rows ok, ${r.rowsBad.toLocaleString()} bad  ${rate.toLocaleString()} rows/s`;
     process.stderr.write(tty ? `\r${line}` : `${line}\n`);
   };
-  const report = await new CatalogImporter(db.sql).run(
+  const matches = new MatchService(db.sql);
+  const report = await new CatalogImporter(db.sql, { matchSkus: (ctx) => matches.matchPending(ctx) }).run(
     { actorType: "operator", actorId: "cli", ip: null, userAgent: "npm run import", requestId: null, companyId: company ?? null },
     kind as ImportKind, format, createReadStream(file, { highWaterMark: 1 << 20 }), size, (r) => draw(r),
   );
@@ -72,7 +74,7 @@ try {
   if (tty) process.stderr.write("\n");
   for (const e of report.errors.slice(0, 50)) console.log(`line ${e.line}: ${e.field}: ${e.reason}`);
   if (report.rowsBad > 50) console.log(`… and ${report.rowsBad - 50} more bad rows (GET /api/v1/catalog/imports/${report.id} lists the first 1,000)`);
-  console.log(JSON.stringify({ id: report.id, status: report.status, rowsOk: report.rowsOk, rowsBad: report.rowsBad, failure: report.failure }));
+  console.log(JSON.stringify({ id: report.id, status: report.status, rowsOk: report.rowsOk, rowsBad: report.rowsBad, failure: report.failure, ...(report.matching ? { matching: report.matching } : {}) }));
   process.exitCode = report.status === "done" && report.rowsBad === 0 ? 0 : 1;
 } finally {
   await db.close();

@@ -106,6 +106,7 @@ export function buildServices(opts: AppOptions) {
   const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const skus = new CatalogSkus();
+  const matches = new MatchService(db);
   const parts = new PartsService(opts.ledger, skus);
   const webhooks = new WebhooksService(db, opts.ledger.vault, { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks });
   const transfers = new TransfersService(db);
@@ -113,7 +114,7 @@ export function buildServices(opts: AppOptions) {
   const search = new SearchService(db);
   return {
     inventory, webhooks, transfers, orders: new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins)),
-    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, () => search.invalidate()), matches: new MatchService(db),
+    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),

@@ -5,23 +5,15 @@
  * same landed-cost objective — goods + one parcel (fixed + per km) per warehouse used — is solved exactly as a MIP by
  * HiGHS (npm `highs`). Reported: the ratio of total costs, the worst scenario, splits and parcel kilometres.
  */
-import { readFileSync } from "node:fs";
 import * as highsModule from "highs";
 import { allocateLine, cost, shipmentFen, type Candidate } from "../../api/src/modules/orders/allocator.js";
 import { distanceMetres } from "../../api/src/shared/geo.js";
 import { rng } from "./catalog-generator.js";
+import { districts, type District } from "./regions.js";
 
 // `highs` is CommonJS whose types declare an ES default export: the loader is the namespace's `default`.
 type Loader = () => Promise<{ solve(lp: string, options?: { output_flag?: boolean }): { Status: string; ObjectiveValue: number; Columns: Record<string, unknown> } }>;
 const loadHighs = (highsModule as unknown as { default: Loader }).default;
-
-interface District { code: string; city: string; lng: number; lat: number }
-
-function districts(): District[] {
-  const text = readFileSync(new URL("../../../shared/data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url), "utf8");
-  return text.split("\n").slice(1).map((l) => l.split(",")).filter((c) => c[2] === "district" && c[9] && c[10])
-    .map((c) => ({ code: c[0]!, city: c[4] || c[3]!, lng: Number(c[9]), lat: Number(c[10]) }));
-}
 
 export interface QualityReport {
   scenarios: number;

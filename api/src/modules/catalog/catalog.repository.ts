@@ -172,6 +172,16 @@ export const catalogRepository = {
     return rows.map((r) => r.id);
   },
 
+  /** Brand, kind and part type of candidate SKUs: what search filters, facets and ranks on. */
+  async kinds(db: Sql, ids: number[]): Promise<Array<{ id: number; brand: string; kind: string; partType: string }>> {
+    if (ids.length === 0) return [];
+    const { rows } = await db.query<{ id: number; brand: string; kind: string; partType: string }>(
+      `SELECT id::int AS id, brand, kind, part_type AS "partType" FROM catalog_skus WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return rows;
+  },
+
   async skus(db: Sql, ids: number[]): Promise<Array<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>> {
     if (ids.length === 0) return [];
     const { rows } = await db.query<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>(

@@ -63,15 +63,12 @@ export function catalogRoutes(db: Sql, search: SearchService, offers: OffersServ
         res.status(202).location(`/api/v1/catalog/imports/${id}`).json({ id, kind, status: "running", totalBytes: size });
         void importer
           .run(ctx, kind, format, createReadStream(file, { highWaterMark: 1 << 20 }), size, undefined, id)
-          .then((report) => (kind === "skus" && report.rowsOk > 0 ? matches.matchPending(ctx) : undefined))
           .catch(() => undefined) // the job row carries the failure
           .finally(() => rm(dir, { recursive: true, force: true }));
         return;
       }
       const report = await importer.run(ctx, kind, format, capped(req), Number.isFinite(total) ? total : 0);
-      // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
-      const matching = kind === "skus" && report.rowsOk > 0 ? await matches.matchPending(ctx) : undefined;
-      res.status(report.status === "failed" ? 422 : 200).json({ ...report, ...(matching ? { matching } : {}) });
+      res.status(report.status === "failed" ? 422 : 200).json(report);
     });
   return [
     route("get", "/api/v1/catalog/search", { permission: "catalog:view" }, "Search parts by number, name, vehicle + part, or VIN; filters and facets", validate({ query: searchQuery }), async (_req, res) => {

@@ -51,7 +51,7 @@ async function* lines(source: AsyncIterable<Uint8Array | string>): AsyncGenerato
 }
 
 /** Splits one CSV record; returns null when a quoted field continues on the next line. */
-function splitCsv(text: string): string[] | null {
+export function splitCsv(text: string): string[] | null {
   const out: string[] = [];
   let i = 0;
   for (;;) {

@@ -28,6 +28,14 @@ export interface ImportReport {
   totalBytes: number;
   errors: Array<{ line: number; field: string; reason: string }>;
   failure: string | null;
+  /** After a SKU import: supplier SKUs matched to master SKUs (when the importer was given a matcher). */
+  matching?: { examined: number; merged: number; review: number; unmatched: number };
+}
+
+/** What follows an import: search re-reads vehicles after fitment; supplier SKUs are matched after SKUs. */
+export interface ImportHooks {
+  onFitments?: () => void;
+  matchSkus?: (ctx: AuditContext & { companyId: string | null }) => Promise<NonNullable<ImportReport["matching"]>>;
 }
 
 class RowError extends Error {
@@ -85,7 +93,7 @@ function partNoOf(f: Record<string, unknown>, field = "partNo"): { display: stri
 export class CatalogImporter {
   constructor(
     private readonly db: Sql,
-    private readonly onFitments: () => void = () => undefined,
+    private readonly hooks: ImportHooks = {},
   ) {}
 
   /** Creates the job row (status running) so that its id can be handed out before the rows are read. */
@@ -143,7 +151,9 @@ export class CatalogImporter {
     await this.db.transaction((tx) =>
       auditTrail.append(tx, { ...ctx, action: `catalog.import`, resource: "catalog_import", resourceId: report.id, outcome: report.status === "failed" ? "denied" : "ok", changes: { kind: { after: kind }, rowsOk: { after: report.rowsOk }, rowsBad: { after: report.rowsBad } } }),
     );
-    if (kind === "fitments") this.onFitments();
+    if (kind === "fitments") this.hooks.onFitments?.();
+    // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
+    if (kind === "skus" && report.rowsOk > 0 && this.hooks.matchSkus) report.matching = await this.hooks.matchSkus(ctx);
     progress?.(report);
     return report;
   }

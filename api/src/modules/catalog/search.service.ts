@@ -96,7 +96,7 @@ export class SearchService {
     }
 
     // Filters, facets and ranking over the candidates.
-    const meta = await this.meta([...scores.keys()]);
+    const meta = await repo.kinds(this.db, [...scores.keys()]);
     const brand = input.brand ?? parsed.brand;
     const types = input.category ? this.typesUnder(input.category) : null;
     const kept = meta.filter((m) => (!brand || m.brand === brand) && (!input.kind || m.kind === input.kind) && (!types || types.has(m.partType)));
@@ -140,14 +140,6 @@ export class SearchService {
     return new Set(ids);
   }
 
-  private async meta(ids: number[]) {
-    if (ids.length === 0) return [];
-    const { rows } = await this.db.query<{ id: number; brand: string; kind: string; partType: string }>(
-      `SELECT id::int AS id, brand, kind, part_type AS "partType" FROM catalog_skus WHERE id = ANY($1::bigint[])`,
-      [ids],
-    );
-    return rows;
-  }
 }
 
 const rankKind = (k: string) => (k === "oe" ? 0 : k === "aftermarket" ? 1 : 2);

@@ -6,8 +6,7 @@ import { normaliseNumber } from "./numbers.js";
 export class CatalogSkus {
   /** Whether a master SKU (not merged into another) with this id exists; `tx` lets a caller ask inside its transaction. */
   async exists(tx: Sql, id: number): Promise<boolean> {
-    const { rows } = await tx.query("SELECT 1 FROM catalog_skus WHERE id = $1 AND merged_into IS NULL", [id]);
-    return rows.length === 1;
+    return (await this.existing(tx, [id])).has(id);
   }
 
   /** The ids among these that are master SKUs (not merged into another). */

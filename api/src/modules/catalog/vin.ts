@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { assertVin } from "../../../../ledger-service/src/gs1/vin.js";
+import { splitCsv } from "./csv.js";
 import { CHINA_WMI } from "./data/vehicles.js";
 
 export interface DecodedVin {
@@ -36,8 +37,7 @@ function vpicTable() {
     vpic = new Map();
     const text = gunzipSync(readFileSync(new URL("./data/vpic_wmi.csv.gz", import.meta.url))).toString("utf8");
     for (const line of text.split("\n").slice(1)) {
-      const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.map((c) => c.replace(/,$/, "").replace(/^"|"$/g, "").replace(/""/g, '"')) ?? [];
-      const [wmi, manufacturer, makes, , country] = cells;
+      const [wmi, manufacturer, makes, , country] = splitCsv(line) ?? [];
       if (wmi && wmi.length === 3) vpic.set(wmi, { manufacturer: manufacturer!.trim(), make: (makes ?? "").split(";")[0]!.trim().toUpperCase(), country: country ?? "" });
     }
   }

@@ -137,15 +137,4 @@ export const inventoryRepository = {
     );
     return rows;
   },
-
-  /** Whether every balance equals the sum of its movements (for tests and audits). */
-  async driftingBalances(db: Sql): Promise<number> {
-    const { rows } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM stock s LEFT JOIN (
-         SELECT location_id, sku_id, sum(on_hand_delta) AS oh, sum(reserved_delta) AS rs, sum(in_transit_delta) AS it FROM stock_movements GROUP BY 1, 2
-       ) m USING (location_id, sku_id)
-       WHERE s.on_hand <> COALESCE(m.oh, 0) OR s.reserved <> COALESCE(m.rs, 0) OR s.in_transit <> COALESCE(m.it, 0)`,
-    );
-    return rows[0]!.n;
-  },
 };

@@ -147,7 +147,6 @@ export class InventoryService {
   }
   /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
   poolNear = (skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) => repo.poolNear(this.db, skuIds, box, buyerId);
-  driftingBalances = () => repo.driftingBalances(this.db);
 }
 
 export type { MovementReason };

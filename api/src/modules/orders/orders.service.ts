@@ -10,7 +10,7 @@ import type { WebhooksService } from "../webhooks/webhooks.service.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { allocateLine, type Candidate } from "./allocator.js";
 import { sideFor, type OrderStatus } from "./order-states.js";
-import { ordersRepository as repo, type AllocationRow } from "./orders.repository.js";
+import { ordersRepository as repo, type AllocationRow, type OrderRow } from "./orders.repository.js";
 
 export interface PlaceOrder {
   lines: Array<{ skuId: number; quantity: number }>;
@@ -73,7 +73,7 @@ export class OrdersService {
           status: 201,
           body: {
             id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen, carrier: null, trackingNo: null, createdAt, updatedAt: createdAt,
-            lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })),
+            lines: withAllocations(lines, allocations),
             history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
             parts: [],
           },
@@ -105,9 +105,9 @@ export class OrdersService {
    * their receiving (by the buyer), in the transaction of the status change: custody is always known.
    */
   async transition(ctx: AuditContext, p: Principal, id: string, to: OrderStatus, shipment?: { carrier?: string | undefined; trackingNo?: string | undefined; parts?: Array<{ gtin: string; serial: string }> | undefined }, company?: { id: string; regionCode: string }) {
-    const side = await this.sideOf(ctx, p, id);
+    const { order, sides: side } = await this.sideOf(ctx, p, id);
     // Answered before any ledger work; checked again under the order's lock.
-    this.assertStep((await repo.get(this.db, id))!, id, to, side);
+    this.assertStep(order, id, to, side);
     if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo)) throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, { field: shipment?.carrier ? "trackingNo" : "carrier" });
     const parts = to === "shipped" ? (shipment?.parts ?? []) : to === "delivered" ? await repo.parts(this.db, id) : [];
     if (to === "shipped" && parts.length) {
@@ -133,14 +133,13 @@ export class OrdersService {
   private async move(tx: Sql, ctx: AuditContext, p: Principal, id: string, to: OrderStatus, side: Array<"buyer" | "seller">, shipment: { carrier?: string | undefined; trackingNo?: string | undefined } | undefined, shippedParts: ReadonlyArray<{ gtin: string; serial: string }>) {
     const order = (await repo.get(tx, id, true))!;
     this.assertStep(order, id, to, side);
+    const allocations = await repo.allocations(tx, id);
     if (to === "cancelled" || to === "shipped") {
-      const allocations = await repo.allocations(tx, id);
       if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
     }
     await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
     if (shippedParts.length) await repo.insertParts(tx, id, shippedParts, p.companyId!);
-    const sellers = (await repo.allocations(tx, id)).map((a) => a.sellerId);
-    await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...sellers], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
+    await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...allocations.map((a) => a.sellerId)], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
     await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
     return this.view(tx, id);
   }
@@ -152,14 +151,14 @@ export class OrdersService {
   }
 
   /** Which sides of the order the principal is on (buyer, seller); 404 and a logged attempt when neither. */
-  private async sideOf(ctx: AuditContext, p: Principal, id: string): Promise<Array<"buyer" | "seller">> {
+  private async sideOf(ctx: AuditContext, p: Principal, id: string): Promise<{ order: OrderRow; sides: Array<"buyer" | "seller"> }> {
     const order = await repo.get(this.db, id);
     if (!order) throw notFound("order", id);
     const sides: Array<"buyer" | "seller"> = [];
     if (order.buyerId === p.companyId) sides.push("buyer");
     if ((await repo.allocations(this.db, id)).some((a) => a.sellerId === p.companyId)) sides.push("seller");
     if (!sides.length) await crossTenant(this.db, ctx, p, "order", id, order.buyerId);
-    return sides;
+    return { order, sides };
   }
 
   private async view(db: Sql, id: string) {
@@ -169,6 +168,11 @@ export class OrdersService {
     const allocations = await repo.allocations(db, id);
     const history = await repo.events(db, id);
     const parts = await repo.parts(db, id);
-    return { ...order!, lines: lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) })), history, parts };
+    return { ...order!, lines: withAllocations(lines, allocations), history, parts };
   }
+}
+
+/** Order lines with their allocations nested, as every order reply shows them. */
+function withAllocations<L extends { lineNo: number }>(lines: L[], allocations: AllocationRow[]) {
+  return lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) }));
 }

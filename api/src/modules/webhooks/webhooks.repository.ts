@@ -82,11 +82,11 @@ export const webhooksRepository = {
     await db.query("UPDATE webhook_deliveries SET status = 'delivered', last_status = $2, last_error = NULL, delivered_at = now() WHERE id = $1", [id, status]);
   },
 
-  async retryLater(db: Sql, id: number, status: number | null, error: string, delayMs: number, give_up: boolean) {
+  async retryLater(db: Sql, id: number, status: number | null, error: string, delayMs: number, giveUp: boolean) {
     await db.query(
       `UPDATE webhook_deliveries SET status = CASE WHEN $5 THEN 'failed' ELSE 'pending' END, last_status = $2, last_error = $3,
               next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1`,
-      [id, status, error.slice(0, 300), delayMs, give_up],
+      [id, status, error.slice(0, 300), delayMs, giveUp],
     );
   },
 
