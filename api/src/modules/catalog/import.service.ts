@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, auditTrail, gs1CheckDigit, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext } from "../../security/principal.js";
 import { catalogRepository as repo, type NewNumber, type NewSku } from "./catalog.repository.js";
+import { offersRepository } from "./offers.repository.js";
 import { csvRecords, FileError, jsonlRecords, type RawRecord } from "./csv.js";
 import { BRANDS } from "./data/brands.js";
 import { partTypes } from "./data/categories.js";
@@ -99,7 +100,7 @@ export class CatalogImporter {
   /** Creates the job row (status running) so that its id can be handed out before the rows are read. */
   async open(ctx: { companyId: string | null }, kind: ImportKind, format: ImportFormat, totalBytes: number): Promise<string> {
     const id = `imp_${randomBytes(8).toString("hex")}`;
-    await this.db.query("INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)", [id, ctx.companyId, kind, format, totalBytes]);
+    await repo.openImport(this.db, { id, companyId: ctx.companyId, kind, format, totalBytes });
     return id;
   }
 
@@ -163,26 +164,14 @@ export class CatalogImporter {
    * died): it is marked failed, keeping the rows it committed — importing the file again completes it (upserts).
    */
   async get(id: string): Promise<ImportReport & { companyId: string | null }> {
-    await this.db.query(
-      `UPDATE catalog_imports SET status = 'failed', finished_at = now(),
-              failure = 'interrupted: no progress for over 2 minutes (the server stopped?); the rows counted are kept — import the file again to complete it'
-        WHERE id = $1 AND status = 'running' AND heartbeat_at < now() - interval '2 minutes'`,
-      [id],
-    );
-    const { rows } = await this.db.query<{ id: string; company_id: string | null; kind: ImportKind; status: ImportReport["status"]; rows_ok: number; rows_bad: number; bytes_done: string; total_bytes: string; errors: ImportReport["errors"]; failure: string | null }>(
-      "SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure FROM catalog_imports WHERE id = $1",
-      [id],
-    );
-    const r = rows[0];
-    if (!r) throw new AppError("NOT_FOUND", `no catalog import ${id}`, 404);
-    return { id: r.id, companyId: r.company_id, kind: r.kind, status: r.status, rowsOk: r.rows_ok, rowsBad: r.rows_bad, bytesDone: Number(r.bytes_done), totalBytes: Number(r.total_bytes), errors: r.errors, failure: r.failure };
+    await repo.failSilentImport(this.db, id, "interrupted: no progress for over 2 minutes (the server stopped?); the rows counted are kept — import the file again to complete it");
+    const job = await repo.importJob(this.db, id);
+    if (!job) throw new AppError("NOT_FOUND", `no catalog import ${id}`, 404);
+    return job as ImportReport & { companyId: string | null };
   }
 
   private async save(r: ImportReport, final = false) {
-    await this.db.query(
-      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7, heartbeat_at = now()${final ? ", finished_at = now()" : ""} WHERE id = $1`,
-      [r.id, r.status, r.bytesDone, r.rowsOk, r.rowsBad, JSON.stringify(r.errors), r.failure],
-    );
+    await repo.saveImport(this.db, r, final);
   }
 
   private parse(kind: ImportKind, rec: RawRecord): { row: unknown } | { error: RowError } {
@@ -290,22 +279,13 @@ export class CatalogImporter {
           for (const r of ok) failed.push({ line: r.line, field: "location", reason: "offers belong to a supplier company; import them with a company's credentials" });
           return;
         }
-        const { rows: locs } = await tx.query<{ id: string; code: string }>("SELECT id, code FROM supplier_locations WHERE company_id = $1", [companyId]);
-        const loc = new Map(locs.map((l) => [l.code, l.id]));
+        const loc = new Map(((await offersRepository.locations(tx, companyId)) as Array<{ id: string; code: string }>).map((l) => [l.code, l.id]));
         const good = ok.filter((r) => {
           if (!loc.has(r.row.location)) failed.push({ line: r.line, field: "location", reason: `your company has no location with code ${JSON.stringify(r.row.location)} (POST /api/v1/suppliers/locations)` });
           return loc.has(r.row.location);
         });
         const unique = new Map(good.map((r) => [`${r.row.skuId}\n${loc.get(r.row.location)}`, r.row]));
-        const list = [...unique.values()];
-        if (list.length) {
-          await tx.query(
-            `INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock, visibility)
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::text[])
-             ON CONFLICT (sku_id, location_id) DO UPDATE SET price_fen = EXCLUDED.price_fen, stock = EXCLUDED.stock, visibility = EXCLUDED.visibility, updated_at = now()`,
-            [list.map((r) => r.skuId), list.map((r) => loc.get(r.location)), list.map((r) => r.priceFen), list.map((r) => r.stock), list.map((r) => r.visibility)],
-          );
-        }
+        await offersRepository.upsertOffers(tx, [...unique.values()].map((r) => ({ skuId: r.skuId, locationId: loc.get(r.location)!, priceFen: r.priceFen, stock: r.stock, visibility: r.visibility })));
       }
     });
     return failed;

@@ -90,6 +90,17 @@ export const offersRepository = {
     return rows;
   },
 
+  /** Upserts price-list offers by (SKU, location). */
+  async upsertOffers(tx: Sql, list: Array<{ skuId: number; locationId: string; priceFen: number; stock: number; visibility: string }>) {
+    if (list.length === 0) return;
+    await tx.query(
+      `INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock, visibility)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::text[])
+       ON CONFLICT (sku_id, location_id) DO UPDATE SET price_fen = EXCLUDED.price_fen, stock = EXCLUDED.stock, visibility = EXCLUDED.visibility, updated_at = now()`,
+      [list.map((r) => r.skuId), list.map((r) => r.locationId), list.map((r) => r.priceFen), list.map((r) => r.stock), list.map((r) => r.visibility)],
+    );
+  },
+
   async companyExists(db: Sql, id: string): Promise<boolean> {
     const { rows } = await db.query("SELECT 1 FROM companies WHERE id = $1", [id]);
     return rows.length === 1;
