@@ -99,6 +99,8 @@ export class LedgerService {
     let svc: LedgerService | undefined;
     let lastCheckpoint = Date.now();
     const beforeSeal = async () => {
+      // Chain the audit entries accepted since the last tick (DECISIONS 29), then checkpoint the head when due.
+      await auditTrail.seal(db.sql);
       if (!svc || Date.now() - lastCheckpoint < config.AUDIT_CHECKPOINT_MS) return;
       lastCheckpoint = Date.now();
       await svc.checkpointAuditTrail();

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { auditTrail } from "../../ledger-service/src/index.js";
 import { rolesByKind, allowed, permissionTable } from "../../api/src/security/permission-table.js";
 import type { RouteSpec } from "../../api/src/security/routes.js";
 import { readFileSync } from "node:fs";
@@ -75,7 +76,7 @@ describe("permission matrix: every route × every built-in role of every company
       ["PATCH", `/api/v1/roles/${role.id}`, { name: "x" }], ["DELETE", `/api/v1/roles/${role.id}`], ["DELETE", `/api/v1/api-keys/${key.id}`],
       ["GET", `/api/v1/approvals/${grant.id}`], ["POST", `/api/v1/approvals/${grant.id}/approve`, {}],
     ];
-    const before = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'tenant.cross_access' AND company_id = $1", [api.ids.shop]);
+    const before = (await auditTrail.query(stack.svc.db.sql, { companyId: api.ids.shop!, action: "tenant.cross_access", limit: 10_000 })).length;
     for (const [method, path, body] of probes) {
       const foreign = await api.call(method, path, b, body);
       const missing = await api.call(method, path.replace(/_[0-9a-f]{16}/, "_0123456789abcdef"), b, body);
@@ -86,8 +87,8 @@ describe("permission matrix: every route × every built-in role of every company
     }
     const pdf = await api.call("GET", `/api/v1/mint/${mint.runId}/labels.pdf`, api.keys.maker2!);
     expect(pdf.status).to.equal(404);
-    const after = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'tenant.cross_access' AND company_id = $1", [api.ids.shop]);
-    expect(after.rows[0]!.n - before.rows[0]!.n).to.equal(probes.length);
+    const after = (await auditTrail.query(stack.svc.db.sql, { companyId: api.ids.shop!, action: "tenant.cross_access", limit: 10_000 })).length;
+    expect(after - before).to.equal(probes.length);
     // nothing changed: the user, role, key and request are as they were
     expect((await api.call("GET", `/api/v1/users/${user.id}`, a)).json.name).to.equal("李*");
     expect((await api.call("GET", `/api/v1/approvals/${grant.id}`, a)).json.status).to.equal("submitted");

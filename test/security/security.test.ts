@@ -153,6 +153,32 @@ describe("security: sessions, keys, tenants, personal data, encryption and the a
     expect((await api.call("POST", `/api/v1/approvals/${req.json.id}/reject`, second.token, {})).json.code).to.equal("APPROVAL.DECIDED");
   });
 
+  it("accepts audit entries with their transaction and seals them into one contiguous chain: concurrent writers, a rollback, two sealers at once", async () => {
+    const db = stack.svc.db.sql;
+    await auditTrail.seal(db);
+    const head = async () => (await db.query<{ seq: number }>("SELECT last_seq::int AS seq FROM audit_head")).rows[0]!.seq;
+    const before = await head();
+    const entry = (i: number) => ({ companyId: api.ids.shop!, actorType: "system" as const, actorId: "test", action: "test.accept", resource: "probe", resourceId: `p${i}`, changes: { i: { after: i } } });
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      db.transaction(async (tx) => {
+        await auditTrail.append(tx, entry(i));
+        if (i % 10 === 7) throw new Error("rolled back");
+      }).then(() => i, () => null),
+    );
+    const committed = (await Promise.all(writes)).filter((i) => i !== null);
+    // accepted, not yet chained: the head has not moved
+    expect(await head()).to.equal(before);
+    const [a, b] = await Promise.all([auditTrail.seal(db), auditTrail.seal(db)]);
+    expect(a + b).to.be.at.least(committed.length);
+    expect(await head()).to.equal(before + a + b);
+    const sealed = await auditTrail.query(db, { companyId: api.ids.shop!, action: "test.accept", limit: 100 });
+    expect(sealed.map((e) => e.resourceId).sort()).to.deep.equal(committed.map((i) => `p${i}`).sort());
+    expect(sealed.every((e, k) => k === 0 || e.seq > sealed[k - 1]!.seq)).to.equal(true);
+    expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_pending")).rows[0]!.n).to.equal(0);
+    const report = await auditTrail.verify(db);
+    expect(report, JSON.stringify(report.failure)).to.include({ ok: true, entries: await head() });
+  });
+
   it("records who, what, when, where and before/after; the hash chain catches an edited or deleted entry, and checkpoints anchor it", async () => {
     const db = stack.svc.db.sql;
     const u = await api.call("POST", "/api/v1/users", api.keys.maker!, { name: "钱七", email: "qian@maker.cn", password: PASSWORD });

@@ -70,33 +70,79 @@ export interface TrailReport {
   failure: { seq: number | null; reason: string } | null;
 }
 
+type PendingRow = Omit<AuditEntry, "seq" | "at" | "prevHash" | "hash"> & { id: string; at: Date };
+
+const PENDING_COLUMNS = `id::text AS id, at, company_id AS "companyId", actor_type AS "actorType", actor_id AS "actorId", action, resource,
+  resource_id AS "resourceId", outcome, ip, user_agent AS "userAgent", request_id AS "requestId", changes`;
+
+/** How many accepted entries one sealing transaction chains. */
+const SEAL_BATCH = 2000;
+
 /**
- * The audit trail: an append-only, hash-chained log written in the same transaction as the change it records.
- * Appends serialise on the one-row audit head (like the ledger head), so seq is contiguous and the chain linear.
+ * The audit trail: an append-only, hash-chained log. An entry is *accepted* in the same transaction as the change it
+ * records (one INSERT into audit_pending, no shared row touched, so audited writes commit side by side), then
+ * *sealed*: `seal` moves committed entries in acceptance order into audit_log under the one-row audit head, giving
+ * each its contiguous seq and hash. The anchor worker seals on every tick, and every read of the trail (query,
+ * verify, checkpoint) seals first, so readers see every committed entry chained (DECISIONS 29).
  */
 export const auditTrail = {
-  async append(tx: Sql, input: AuditEntryInput): Promise<AuditEntry> {
-    const { rows } = await tx.query<{ seq: number; prev: Uint8Array }>(
-      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq::int AS seq, last_hash AS prev",
-    );
-    const { seq, prev } = rows[0]!;
-    const e = {
-      seq, at: new Date().toISOString(), companyId: input.companyId, actorType: input.actorType, actorId: input.actorId, action: input.action,
-      resource: input.resource, resourceId: input.resourceId ?? null, outcome: input.outcome ?? "ok", ip: input.ip ?? null,
-      userAgent: input.userAgent?.slice(0, 200) ?? null, requestId: input.requestId ?? null, changes: input.changes ?? null,
-    };
-    const hash = entryHash(new Uint8Array(prev), e);
+  async append(tx: Sql, input: AuditEntryInput): Promise<void> {
     await tx.query(
-      `INSERT INTO audit_log (seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [seq, e.at, e.companyId, e.actorType, e.actorId, e.action, e.resource, e.resourceId, e.outcome, e.ip, e.userAgent, e.requestId,
-        e.changes === null ? null : JSON.stringify(e.changes), Buffer.from(prev), Buffer.from(hash)],
+      `INSERT INTO audit_pending (at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [new Date().toISOString(), input.companyId, input.actorType, input.actorId, input.action, input.resource, input.resourceId ?? null,
+        input.outcome ?? "ok", input.ip ?? null, input.userAgent?.slice(0, 200) ?? null, input.requestId ?? null,
+        input.changes == null ? null : JSON.stringify(input.changes)],
     );
-    await tx.query("UPDATE audit_head SET last_hash = $1 WHERE id = 1", [Buffer.from(hash)]);
-    return { ...e, prevHash: toHex(new Uint8Array(prev)), hash: toHex(hash) };
+  },
+
+  /**
+   * Chains every committed accepted entry: per batch, one transaction locks the head, hashes the entries in id
+   * order from the head's hash, inserts them into audit_log, deletes them from audit_pending and moves the head.
+   * Safe to run from several processes at once (they queue on the head). Returns how many entries it sealed.
+   */
+  async seal(db: Sql): Promise<number> {
+    let sealed = 0;
+    for (;;) {
+      const waiting = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM audit_pending) AS any");
+      if (!waiting.rows[0]!.any) return sealed;
+      const n = await db.transaction(async (tx) => {
+        const head = (await tx.query<{ seq: number; hash: Uint8Array }>("SELECT last_seq::int AS seq, last_hash AS hash FROM audit_head WHERE id = 1 FOR UPDATE")).rows[0]!;
+        const { rows } = await tx.query<PendingRow>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id LIMIT ${SEAL_BATCH}`);
+        if (rows.length === 0) return 0;
+        let prev: Uint8Array = new Uint8Array(head.hash);
+        let seq = head.seq;
+        const cols = { seq: [] as number[], at: [] as string[], companyId: [] as Array<string | null>, actorType: [] as string[], actorId: [] as Array<string | null>,
+          action: [] as string[], resource: [] as string[], resourceId: [] as Array<string | null>, outcome: [] as string[], ip: [] as Array<string | null>,
+          userAgent: [] as Array<string | null>, requestId: [] as Array<string | null>, changes: [] as Array<string | null>, prev: [] as string[], hash: [] as string[] };
+        for (const r of rows) {
+          const e = { seq: ++seq, at: r.at.toISOString(), companyId: r.companyId, actorType: r.actorType, actorId: r.actorId, action: r.action, resource: r.resource,
+            resourceId: r.resourceId, outcome: r.outcome, ip: r.ip, userAgent: r.userAgent, requestId: r.requestId, changes: r.changes };
+          const hash = entryHash(prev, e);
+          cols.seq.push(e.seq); cols.at.push(e.at); cols.companyId.push(e.companyId); cols.actorType.push(e.actorType); cols.actorId.push(e.actorId);
+          cols.action.push(e.action); cols.resource.push(e.resource); cols.resourceId.push(e.resourceId); cols.outcome.push(e.outcome); cols.ip.push(e.ip);
+          cols.userAgent.push(e.userAgent); cols.requestId.push(e.requestId); cols.changes.push(e.changes === null ? null : JSON.stringify(e.changes));
+          cols.prev.push(toHex(prev).slice(2)); cols.hash.push(toHex(hash).slice(2));
+          prev = hash;
+        }
+        await tx.query(
+          `INSERT INTO audit_log (seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, prev_hash, hash)
+           SELECT seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes::jsonb, decode(prev_hash, 'hex'), decode(hash, 'hex')
+             FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                  AS t (seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, prev_hash, hash)`,
+          [cols.seq, cols.at, cols.companyId, cols.actorType, cols.actorId, cols.action, cols.resource, cols.resourceId, cols.outcome, cols.ip, cols.userAgent, cols.requestId, cols.changes, cols.prev, cols.hash],
+        );
+        await tx.query("DELETE FROM audit_pending WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+        await tx.query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1", [seq, Buffer.from(prev)]);
+        return rows.length;
+      });
+      sealed += n;
+      if (n < SEAL_BATCH) return sealed;
+    }
   },
 
   async query(db: Sql, q: AuditQuery): Promise<AuditEntry[]> {
+    await auditTrail.seal(db);
     const where: string[] = [];
     const args: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -122,6 +168,7 @@ export const auditTrail = {
    * matching the chain at its seq — so a deleted tail is caught even when the head row was rewound too.
    */
   async verify(db: Sql): Promise<TrailReport> {
+    await auditTrail.seal(db);
     const cps = await db.query<{ audit_seq: number; audit_hash: Uint8Array; ledger_seq: number; private_hash: string | null; lot: string | null }>(
       `SELECT c.audit_seq::int, c.audit_hash, c.ledger_seq::int, e.fields->>'privateHash' AS private_hash, e.fields->>'lot' AS lot
          FROM audit_checkpoints c LEFT JOIN ledger_events e ON e.seq = c.ledger_seq ORDER BY c.audit_seq`,
@@ -168,6 +215,7 @@ export const auditTrail = {
    * checkpoint's audit seq, or null.
    */
   async checkpoint(db: Sql, ledger: Ledger): Promise<number | null> {
+    await auditTrail.seal(db);
     const { rows } = await db.query<{ seq: number; hash: Uint8Array; done: number }>(
       "SELECT last_seq::int AS seq, last_hash AS hash, COALESCE((SELECT max(audit_seq) FROM audit_checkpoints), 0)::int AS done FROM audit_head WHERE id = 1",
     );
