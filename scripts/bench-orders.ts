@@ -7,9 +7,11 @@
  *    BENCH_SECONDS (15): orders/s, server-side p50/p99;
  *  - baseline: pgbench's built-in TPC-B-like run (scale 10, 32 clients, same duration) on the same server;
  *  - allocation quality: the allocator against HiGHS's exact optimum over 1,000 scenarios (allocCostRatio).
+ * BENCH_PROFILE=FILE also writes a CPU profile of the server's process during the load (open it in Chrome DevTools).
  * Last line: one JSON object with ordersPerSec, pgbenchTps, p50Ms, p99Ms, allocCostRatio.
  */
 import { execFile } from "node:child_process";
+import { Session } from "node:inspector/promises";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -92,7 +94,20 @@ try {
   // Load from a separate process.
   const cfgFile = join(dir, "load.json");
   writeFileSync(cfgFile, JSON.stringify({ origin, keys: shops, skus: skuIds, concurrency: CONCURRENCY, seconds: SECONDS }));
+  // BENCH_PROFILE=FILE: a CPU profile of this (the server's) process during the load, for Chrome DevTools.
+  const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+  }
   const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders.ts", cfgFile], { maxBuffer: 1 << 24 });
+  if (profiler) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
+    say(`CPU profile of the server during the load: ${process.env.BENCH_PROFILE}`);
+  }
   const load = JSON.parse(stdout.trim().split("\n").pop()!) as { orders: number; perSec: number; errors: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number; clientP50Ms: number; clientP99Ms: number };
   if (load.errors) throw new Error(`order load had ${load.errors} errors: ${JSON.stringify(load.statuses)}`);
   figures.ordersPerSec = Number(load.perSec.toFixed(1));

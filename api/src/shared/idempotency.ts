@@ -18,17 +18,26 @@ export interface Reply {
   body: unknown;
 }
 
-class KeyTaken extends Error {}
+/** A unique violation on idempotent_requests: another request with this key committed first. */
+function keyTaken(e: unknown): boolean {
+  const err = e as { code?: string; constraint?: string; message?: string };
+  return err?.code === "23505" && `${err.constraint ?? ""} ${err.message ?? ""}`.includes("idempotent_requests");
+}
 
 /**
  * Runs `work` once per (company, key). `work` must call `within(tx, reply)` inside its own transaction, so the
  * stored reply commits with the effect: a crash leaves both or neither. The same key with the same request answers
  * the stored reply; with another request, 422 IDEMPOTENCY.KEY_REUSED; two at once: one commits, the other rolls back
  * and answers the winner's reply. `op` names the operation, so one key cannot replay another kind of request.
+ *
+ * The reply is stored by a deferred insert (Sql.defer) sent with the transaction's other writes. With
+ * `checkFirst: false` (for cheap work on hot paths) a request skips the look-up before `work`: a retry then finds the
+ * key taken at that insert — or `work` refuses first (stock gone since, say) — rolls back, and answers what is stored.
  */
 export async function idempotent(
   db: Sql, companyId: string, op: string, request: unknown, key: string | undefined,
   work: (within: (tx: Sql, reply: Reply) => Promise<void>) => Promise<Reply>,
+  opts: { checkFirst: boolean } = { checkFirst: true },
 ): Promise<Reply> {
   if (!key) return work(async () => undefined);
   const hash = createHash("sha256").update(`${op}\n${JSON.stringify(request)}`).digest("hex");
@@ -44,19 +53,26 @@ export async function idempotent(
     }
     return { status: stored.status_code, body: typeof stored.response === "string" ? JSON.parse(stored.response) : stored.response };
   };
-  const earlier = await replay();
-  if (earlier) return earlier;
+  if (opts.checkFirst) {
+    const earlier = await replay();
+    if (earlier) return earlier;
+  }
   try {
     return await work(async (tx, reply) => {
-      const { rows } = await tx.query(
-        `INSERT INTO idempotent_requests (company_id, key, request_hash, status_code, response)
-         VALUES ($1, $2, decode($3, 'hex'), $4, $5::jsonb) ON CONFLICT DO NOTHING RETURNING 1`,
+      await tx.defer(
+        `INSERT INTO idempotent_requests (company_id, key, request_hash, status_code, response) VALUES ($1, $2, decode($3, 'hex'), $4, $5::jsonb)`,
         [companyId, key, hash, reply.status, JSON.stringify(reply.body)],
       );
-      if (rows.length !== 1) throw new KeyTaken();
     });
   } catch (e) {
-    if (!(e instanceof KeyTaken)) throw e;
-    return (await replay())!; // a concurrent request with the same key won; answer what it answered
+    // Taken by an earlier or concurrent request: answer what it answered. Refused for another reason: a stored reply
+    // (from an earlier success) still wins; otherwise the refusal stands.
+    const stored = await replay().catch((r: unknown) => {
+      if (r instanceof AppError) throw r; // the key was used for another request
+      return null; // the look-up failed too: the original refusal is the answer
+    });
+    if (stored) return stored;
+    if (keyTaken(e)) throw new Error(`Idempotency-Key ${key}: taken, but no stored reply`);
+    throw e;
   }
 }

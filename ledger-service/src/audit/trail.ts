@@ -80,14 +80,15 @@ const SEAL_BATCH = 2000;
 
 /**
  * The audit trail: an append-only, hash-chained log. An entry is *accepted* in the same transaction as the change it
- * records (one INSERT into audit_pending, no shared row touched, so audited writes commit side by side), then
+ * records (one deferred INSERT into audit_pending, sent with the transaction's other writes; no shared row is touched, so
+ * audited writes commit side by side), then
  * *sealed*: `seal` moves committed entries in acceptance order into audit_log under the one-row audit head, giving
  * each its contiguous seq and hash. The anchor worker seals on every tick, and every read of the trail (query,
  * verify, checkpoint) seals first, so readers see every committed entry chained (DECISIONS 29).
  */
 export const auditTrail = {
   async append(tx: Sql, input: AuditEntryInput): Promise<void> {
-    await tx.query(
+    await tx.defer(
       `INSERT INTO audit_pending (at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [new Date().toISOString(), input.companyId, input.actorType, input.actorId, input.action, input.resource, input.resourceId ?? null,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { Sql, SqlDatabase } from "./sql.js";
+import { deferringSql } from "./deferred-writes.js";
+import type { SqlDatabase } from "./sql.js";
 
 // bigint (int8) columns come back as JS strings by default; ledger sequence numbers fit in 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -20,13 +21,6 @@ async function run<T>(on: pg.Pool | pg.PoolClient, text: string, params?: unknow
   return { rows: (await on.query({ name, text, values: params })).rows as T[] };
 }
 
-function clientSql(client: pg.PoolClient): Sql {
-  return {
-    query: <T>(text: string, params?: unknown[]) => run<T>(client, text, params),
-    exec: async (text) => void (await client.query(text)),
-    transaction: (fn) => fn(clientSql(client)), // already inside one
-  };
-}
 
 /** PostgreSQL server through a pg pool. */
 export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool } {
@@ -38,11 +32,14 @@ export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool 
     pool,
     query: <T>(text: string, params?: unknown[]) => run<T>(pool, text, params),
     exec: async (text) => void (await pool.query(text)),
+    defer: async (text, params) => void (await run(pool, text, params ?? [])),
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn(clientSql(client));
+        const tx = deferringSql((text, params) => run(client, text, params), async (text) => void (await client.query(text)));
+        const result = await fn(tx);
+        await tx.flush();
         await client.query("COMMIT");
         return result;
       } catch (e) {

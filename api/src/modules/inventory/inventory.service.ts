@@ -136,14 +136,19 @@ export class InventoryService {
 
   // For orders, inside the order's transaction.
   lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.lockShared(tx, skuIds, buyerId);
-  /** Reserves, releases or sells an order's allocations in one statement; false (nothing may be kept) when any row refused. */
-  async forOrder(tx: Sql, op: "reserve" | "release" | "sell", allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<boolean> {
-    const rows = allocations.map((a) => ({ locationId: a.locationId, skuId: a.skuId, onHand: op === "sell" ? -a.quantity : 0, reserved: op === "reserve" ? a.quantity : -a.quantity }));
-    const reason = op === "reserve" ? "reservation" : op === "release" ? "release" : "sale";
-    // Reservations come from placing an order, which already holds these rows (lockShared); a release or sale takes
-    // them here in the same global order, so it cannot deadlock with orders being placed.
-    if (op !== "reserve") await repo.lockRows(tx, rows);
-    return (await repo.moveMany(tx, rows, reason, orderId)) === rows.length;
+  /** Releases or sells an order's allocations in one statement; false (nothing may be kept) when any row refused. */
+  async forOrder(tx: Sql, op: "release" | "sell", allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<boolean> {
+    const rows = allocations.map((a) => ({ locationId: a.locationId, skuId: a.skuId, onHand: op === "sell" ? -a.quantity : 0, reserved: -a.quantity }));
+    // Taken here in the same global order as placing an order takes them (lockShared), so no deadlock between the two.
+    await repo.lockRows(tx, rows);
+    return (await repo.moveMany(tx, rows, op === "release" ? "release" : "sale", orderId)) === rows.length;
+  }
+  /**
+   * Reserves an order's allocations from rows this transaction locked with lockShared and allocated within what they
+   * had available: one deferred statement, sent with the order's other writes (the stock CHECKs still guard it).
+   */
+  reserve(tx: Sql, allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<void> {
+    return repo.moveLocked(tx, allocations.map((a) => ({ locationId: a.locationId, skuId: a.skuId, onHand: 0, reserved: a.quantity })), "reservation", orderId);
   }
   /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
   poolNear = (skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) => repo.poolNear(this.db, skuIds, box, buyerId);

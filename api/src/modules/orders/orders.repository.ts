@@ -30,23 +30,24 @@ const ORDER_COLS = `o.id, o.buyer_id AS "buyerId", o.status, o.urgent, o.policy,
 
 /** The only SQL on orders, their lines, allocations and status history. */
 export const ordersRepository = {
-  /** The order, its lines, allocations and first two history rows, in one statement; returns its creation time. */
-  async insert(tx: Sql, o: { id: string; buyerId: string; status: OrderStatus; urgent: boolean; policy: string; shipTo: { lng: number; lat: number }; totalFen: number }, lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>, allocations: AllocationRow[], actor: string): Promise<string> {
-    const { rows } = await tx.query<{ createdAt: string }>(
-      `WITH o AS (INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, total_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING created_at),
-            l AS (INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated) SELECT $1, * FROM unnest($9::int[], $10::bigint[], $11::int[], $12::int[])),
-            a AS (INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m)
-                  SELECT $1, * FROM unnest($13::int[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::int[])),
-            e AS (INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, NULL, 'placed', $19), ($1, 'placed', $3, 'system'))
-       SELECT created_at AS "createdAt" FROM o`,
+  /**
+   * The order, its lines, allocations and first two history rows, in one deferred statement (Sql.defer: sent with the
+   * transaction's other writes), stamped `at`.
+   */
+  async insert(tx: Sql, o: { id: string; buyerId: string; status: OrderStatus; urgent: boolean; policy: string; shipTo: { lng: number; lat: number }; totalFen: number }, lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>, allocations: AllocationRow[], actor: string, at: string): Promise<void> {
+    await tx.defer(
+      `WITH ord_row AS (INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, total_fen, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $20, $20)),
+            ord_lines AS (INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated) SELECT $1, * FROM unnest($9::int[], $10::bigint[], $11::int[], $12::int[])),
+            ord_allocs AS (INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m)
+                  SELECT $1, * FROM unnest($13::int[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::int[]))
+       INSERT INTO order_events (order_id, from_status, to_status, actor, at) VALUES ($1, NULL, 'placed', $19, $20), ($1, 'placed', $3, 'system', $20)`,
       [
         o.id, o.buyerId, o.status, o.urgent, o.policy, o.shipTo.lng, o.shipTo.lat, o.totalFen,
         lines.map((l) => l.lineNo), lines.map((l) => l.skuId), lines.map((l) => l.quantity), lines.map((l) => l.allocated),
         allocations.map((a) => a.lineNo), allocations.map((a) => a.locationId), allocations.map((a) => a.sellerId), allocations.map((a) => a.quantity), allocations.map((a) => a.priceFen), allocations.map((a) => a.distanceM),
-        actor,
+        actor, at,
       ],
     );
-    return rows[0]!.createdAt;
   },
 
   async get(db: Sql, id: string, lock = false): Promise<OrderRow | null> {

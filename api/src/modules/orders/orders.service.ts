@@ -42,15 +42,19 @@ export class OrdersService {
       if (seen.has(l.skuId)) throw new AppError("ORDER.DUPLICATE_LINE", `lines[${i}].skuId: SKU ${l.skuId} is already on line ${seen.get(l.skuId)! + 1}; put the quantities together`, 400, { field: `lines[${i}].skuId` });
       seen.set(l.skuId, i);
     }
-    const known = await this.skus.existing(this.db, [...seen.keys()]);
-    const unknown = body.lines.findIndex((l) => !known.has(l.skuId));
-    if (unknown >= 0) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`, 404, { field: `lines[${unknown}].skuId` });
     const shipTo = body.shipTo ?? { lng: buyer.lng, lat: buyer.lat };
     const urgent = body.urgent ?? false;
     const policy = body.policy ?? "partial";
     return idempotent(this.db, buyer.id, "order", body, key, (within) =>
       this.db.transaction(async (tx) => {
         const pool = await this.inventory.lockShared(tx, [...seen.keys()], buyer.id);
+        // A SKU with no pool stock may not exist at all: that is a 404, not a shortage.
+        const stocked = new Set(pool.map((c) => c.skuId));
+        if (stocked.size < seen.size) {
+          const known = await this.skus.existing(tx, [...seen.keys()].filter((s) => !stocked.has(s)));
+          const unknown = body.lines.findIndex((l) => !stocked.has(l.skuId) && !known.has(l.skuId));
+          if (unknown >= 0) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`, 404, { field: `lines[${unknown}].skuId` });
+        }
         const id = `ord_${randomBytes(8).toString("hex")}`;
         const allocations: AllocationRow[] = [];
         const lines = body.lines.map((l, i) => {
@@ -64,11 +68,13 @@ export class OrdersService {
           const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
           throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
         }
-        if (!(await this.inventory.forOrder(tx, "reserve", allocations, id))) throw new Error(`order ${id}: a reservation failed under lock`);
+        // From here on every write is deferred (Sql.defer): they go to the database as one statement before COMMIT.
+        await this.inventory.reserve(tx, allocations, id);
         const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
         const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
         const actor = ctx.actorId ?? "unknown";
-        const createdAt = await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, actor);
+        const createdAt = new Date().toISOString();
+        await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, actor, createdAt);
         const reply: Reply = {
           status: 201,
           body: {
@@ -81,10 +87,10 @@ export class OrdersService {
         await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
         this.inventory.changed(allocations.map((a) => a.sellerId));
         await within(tx, reply);
-        // Last: the audit trail's head is one row every audited write waits on until its transaction commits.
         await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
         return reply;
       }),
+      { checkFirst: false }, // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
     );
   }
 

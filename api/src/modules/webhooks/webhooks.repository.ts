@@ -49,14 +49,15 @@ export const webhooksRepository = {
   },
 
   /** An event per company that subscribed to its type, and a pending delivery per matching subscription (nothing for the others). */
+  /** Deferred (Sql.defer): sent with the transaction's other writes, so it commits or rolls back with them. */
   async emit(tx: Sql, events: Array<{ id: string; companyId: string; type: string; payload: unknown }>) {
     if (!events.length) return;
-    await tx.query(
-      `WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS u(id, company_id, type, payload)),
-            m AS (SELECT u.id AS event_id, s.id AS subscription_id FROM u JOIN webhook_subscriptions s ON s.company_id = u.company_id AND s.active
+    await tx.defer(
+      `WITH wh_new AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS u(id, company_id, type, payload)),
+            wh_match AS (SELECT u.id AS event_id, s.id AS subscription_id FROM wh_new u JOIN webhook_subscriptions s ON s.company_id = u.company_id AND s.active
                    WHERE EXISTS (SELECT 1 FROM unnest(s.events) p WHERE p = '*' OR p = u.type OR (right(p, 2) = '.*' AND u.type LIKE left(p, -1) || '%'))),
-            e AS (INSERT INTO webhook_events (id, company_id, type, payload) SELECT * FROM u WHERE u.id IN (SELECT event_id FROM m) RETURNING id)
-       INSERT INTO webhook_deliveries (event_id, subscription_id, status) SELECT m.event_id, m.subscription_id, 'pending' FROM m JOIN e ON e.id = m.event_id`,
+            wh_events AS (INSERT INTO webhook_events (id, company_id, type, payload) SELECT * FROM wh_new u WHERE u.id IN (SELECT event_id FROM wh_match) RETURNING id)
+       INSERT INTO webhook_deliveries (event_id, subscription_id, status) SELECT m.event_id, m.subscription_id, 'pending' FROM wh_match m JOIN wh_events e ON e.id = m.event_id`,
       [events.map((e) => e.id), events.map((e) => e.companyId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
     );
   },
