@@ -17,4 +17,5 @@ export { gs1CheckDigit, assertGtin14 } from "./gs1/gtin.js";
 export { auditTrail, type AuditEntry, type AuditEntryInput, type AuditActorType, type TrailReport } from "./audit/trail.js";
 export { KeyVault } from "./ledger/key-vault.js";
 export type { Sql } from "./db/sql.js";
+export { DeferredCheckFailed, type DeferredCheck } from "./db/deferred-writes.js";
 export { rotateKeys, keyVersionCounts, ENCRYPTED_COLUMNS, type RotationReport } from "./ledger/rotation.js";

@@ -2,11 +2,14 @@
  * The order load for `npm run bench:orders`, in its own process: C concurrent clients POST /api/v1/orders for D
  * seconds, each order 1-3 random SKUs × 1-5, as random shops, every request with a fresh Idempotency-Key. Prints one
  * JSON line: orders placed, per second, errors, statuses, server-side (Server-Timing) and client-side percentiles.
+ * node:http with one keep-alive connection per client: the load should spend the machine's CPU on the server, not on
+ * itself (fetch's streams cost this process several times as much per request).
  *   tsx scripts/lib/load-orders.ts CONFIG_JSON_FILE
  * CONFIG: { origin, keys: string[], skus: number[], concurrency, seconds }
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 
 const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as { origin: string; keys: string[]; skus: number[]; concurrency: number; seconds: number };
 const deadline = performance.now() + cfg.seconds * 1000;
@@ -15,6 +18,20 @@ const client: number[] = [];
 const statuses: Record<string, number> = {};
 let errors = 0;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+const origin = new URL(cfg.origin);
+const agent = new Agent({ keepAlive: true, maxSockets: cfg.concurrency });
+
+function post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; serverTiming: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: origin.hostname, port: origin.port, path, method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
+      res.on("data", () => undefined);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, serverTiming: String(res.headers["server-timing"] ?? "") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 async function worker() {
   while (performance.now() < deadline) {
@@ -24,16 +41,11 @@ async function worker() {
     const body = { lines: [...skus].map((skuId) => ({ skuId, quantity: 1 + Math.floor(Math.random() * 5) })), urgent: Math.random() < 0.2 };
     const t = performance.now();
     try {
-      const res = await fetch(`${cfg.origin}/api/v1/orders`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${pick(cfg.keys)}`, "idempotency-key": `bench-${randomBytes(12).toString("hex")}` },
-        body: JSON.stringify(body),
-      });
-      await res.arrayBuffer();
+      const res = await post("/api/v1/orders", { "content-type": "application/json", authorization: `Bearer ${pick(cfg.keys)}`, "idempotency-key": `bench-${randomBytes(12).toString("hex")}` }, JSON.stringify(body));
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 201) {
         client.push(performance.now() - t);
-        const dur = /dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
+        const dur = /dur=([\d.]+)/.exec(res.serverTiming)?.[1];
         if (dur) server.push(Number(dur));
       } else if (res.status !== 409) errors++;
     } catch {
@@ -49,4 +61,5 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2)) : NaN;
 };
+agent.destroy();
 console.log(JSON.stringify({ orders: client.length, perSec: client.length / seconds, errors, statuses, p50Ms: pct(server, 50), p99Ms: pct(server, 99), clientP50Ms: pct(client, 50), clientP99Ms: pct(client, 99) }));

@@ -7,6 +7,29 @@ export interface Statement {
 }
 
 /**
+ * A condition a deferred write must meet, as a SQL boolean over the write's own CTE names and parameters (e.g.
+ * `(SELECT count(*) FROM moved) = $5`); evaluated after the writes, in the same statement. When it is not true the
+ * statement fails with a DeferredCheckFailed carrying `message`, and the transaction rolls back.
+ */
+export interface DeferredCheck {
+  sql: string;
+  message: string;
+}
+
+export interface DeferredWrite extends Statement {
+  check?: DeferredCheck | undefined;
+}
+
+/** A deferred write's check was not met (SQLSTATE PLCHK from pl_check); `message` is the check's. */
+export class DeferredCheckFailed extends Error {}
+
+/** The check's failure as a DeferredCheckFailed; any other error as it is. */
+export function checkFailure(e: unknown): unknown {
+  const err = e as { code?: string; message?: string };
+  return err?.code === "PLCHK" ? new DeferredCheckFailed(err.message ?? "deferred check failed") : e;
+}
+
+/**
  * Walks SQL outside single-quoted literals, double-quoted identifiers and comments, calling `visit` with each
  * position and the parenthesis depth there. Our statements are our own; this is not a general SQL parser.
  */
@@ -31,8 +54,18 @@ function scan(text: string, visit: (i: number, depth: number) => void) {
   }
 }
 
-/** A statement's own WITH list (`name AS (…), …`, without the WITH) and its main statement. */
-function splitWith(text: string): { ctes: string | null; names: string[]; main: string } {
+const splitCache = new Map<string, ReturnType<typeof splitWithUncached>>();
+/** A statement's own WITH list (`name AS (…), …`, without the WITH) and its main statement (cached: texts repeat). */
+function splitWith(text: string) {
+  let hit = splitCache.get(text);
+  if (!hit) {
+    hit = splitWithUncached(text);
+    if (splitCache.size < 1000) splitCache.set(text, hit);
+  }
+  return hit;
+}
+
+function splitWithUncached(text: string): { ctes: string | null; names: string[]; main: string } {
   const t = text.trim();
   if (!/^with\s/i.test(t)) return { ctes: null, names: [], main: t };
   let mainAt = -1;
@@ -67,15 +100,17 @@ function shiftParams(text: string, offset: number): string {
  * data-modifying CTE once, all against one snapshot, so the writes must not read each other's effects. A write whose
  * CTE names clash with an earlier one's starts a new statement.
  */
-export function combineWrites(writes: ReadonlyArray<Statement>): Statement[] {
-  if (writes.length <= 1) return writes.map((w) => ({ text: w.text, params: w.params }));
+export function combineWrites(writes: ReadonlyArray<DeferredWrite>): Statement[] {
+  if (writes.length === 1 && !writes[0]!.check) return [{ text: writes[0]!.text, params: writes[0]!.params }];
   const out: Statement[] = [];
   let parts: string[] = [];
+  let checks: string[] = [];
   let params: unknown[] = [];
   let names = new Set<string>();
   const close = () => {
-    if (parts.length) out.push({ text: `WITH ${parts.join(",\n")}\nSELECT 1`, params });
+    if (parts.length) out.push({ text: `WITH ${parts.join(",\n")}\nSELECT ${checks.length ? checks.join(" AND ") : "1"}`, params });
     parts = [];
+    checks = [];
     params = [];
     names = new Set();
   };
@@ -88,6 +123,10 @@ export function combineWrites(writes: ReadonlyArray<Statement>): Statement[] {
     parts.push(`dw${parts.length + 1} AS (${shiftParams(main, offset)})`);
     for (const n of own) names.add(n);
     params.push(...w.params);
+    if (w.check) {
+      params.push(w.check.message);
+      checks.push(`pl_check(${shiftParams(w.check.sql, offset)}, $${params.length}::text)`);
+    }
   }
   close();
   return out;
@@ -95,30 +134,49 @@ export function combineWrites(writes: ReadonlyArray<Statement>): Statement[] {
 
 /**
  * A transaction's SQL with deferred writes: `defer` queues a write whose result nobody reads; the queue goes to the
- * database as one combined statement (combineWrites) just before the transaction's next statement, or before its
- * commit (`flush`). A deferred write that fails therefore fails that statement or the commit, and the whole
- * transaction rolls back — nothing is half-written. It saves a round trip per write on hot paths.
+ * database as one combined statement (combineWrites) just before the transaction's next statement, or at its end
+ * (`finish`). A deferred write that fails (or whose check is not met) therefore fails that statement or the end, and
+ * the whole transaction rolls back — nothing is half-written. BEGIN is sent only before the first statement: a
+ * transaction that only deferred writes which combine into one statement runs as that one statement (atomic on its
+ * own), one round trip instead of four.
  */
-export function deferringSql(run: (text: string, params?: unknown[]) => Promise<{ rows: any[] }>, exec: (text: string) => Promise<void>): Sql & { flush(): Promise<void> } {
-  let queue: Statement[] = [];
-  const flush = async () => {
+export function deferringSql(
+  run: (text: string, params?: unknown[]) => Promise<{ rows: any[] }>, exec: (text: string) => Promise<void>, opts: { begun: boolean } = { begun: false },
+): Sql & { finish(): Promise<void>; begun(): boolean } {
+  let queue: DeferredWrite[] = [];
+  let begun = opts.begun;
+  const begin = async () => {
+    if (begun) return;
+    begun = true;
+    await exec("BEGIN");
+  };
+  const flush = async (end: boolean) => {
     if (!queue.length) return;
     const batch = combineWrites(queue);
     queue = [];
-    for (const s of batch) await run(s.text, s.params);
+    if (end && batch.length > 1) await begin(); // several statements must share a transaction
+    for (const s of batch) await run(s.text, s.params).catch((e: unknown) => Promise.reject(checkFailure(e)));
   };
-  const sql: Sql & { flush(): Promise<void> } = {
+  const sql: Sql & { finish(): Promise<void>; begun(): boolean } = {
     query: async <T>(text: string, params?: unknown[]) => {
-      await flush();
+      await begin();
+      await flush(false);
       return (await run(text, params)) as { rows: T[] };
     },
     exec: async (text) => {
-      await flush();
+      await begin();
+      await flush(false);
       await exec(text);
     },
-    defer: async (text, params) => void queue.push({ text, params: params ?? [] }),
+    defer: async (text, params, check) => void queue.push({ text, params: params ?? [], check }),
     transaction: (fn) => fn(sql), // already inside one
-    flush,
+    finish: () => flush(true),
+    begun: () => begun,
   };
   return sql;
+}
+
+/** A deferred write outside any transaction: at once, its check included. */
+export async function runDeferred(run: (text: string, params?: unknown[]) => Promise<unknown>, w: DeferredWrite): Promise<void> {
+  for (const s of combineWrites([w])) await run(s.text, s.params).catch((e: unknown) => Promise.reject(checkFailure(e)));
 }

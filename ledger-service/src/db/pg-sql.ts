@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { deferringSql } from "./deferred-writes.js";
+import { deferringSql, runDeferred } from "./deferred-writes.js";
 import type { SqlDatabase } from "./sql.js";
 
 // bigint (int8) columns come back as JS strings by default; ledger sequence numbers fit in 2^53.
@@ -21,7 +21,6 @@ async function run<T>(on: pg.Pool | pg.PoolClient, text: string, params?: unknow
   return { rows: (await on.query({ name, text, values: params })).rows as T[] };
 }
 
-
 /** PostgreSQL server through a pg pool. */
 export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max });
@@ -32,18 +31,18 @@ export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool 
     pool,
     query: <T>(text: string, params?: unknown[]) => run<T>(pool, text, params),
     exec: async (text) => void (await pool.query(text)),
-    defer: async (text, params) => void (await run(pool, text, params ?? [])),
+    defer: (text, params, check) => runDeferred((t, p) => run(pool, t, p), { text, params: params ?? [], check }),
+    /** BEGIN goes out with the first statement, not before: a transaction of deferred writes only is one statement. */
     async transaction(fn) {
       const client = await pool.connect();
+      const tx = deferringSql((text, params) => run(client, text, params), async (text) => void (await client.query(text)));
       try {
-        await client.query("BEGIN");
-        const tx = deferringSql((text, params) => run(client, text, params), async (text) => void (await client.query(text)));
         const result = await fn(tx);
-        await tx.flush();
-        await client.query("COMMIT");
+        await tx.finish();
+        if (tx.begun()) await client.query("COMMIT");
         return result;
       } catch (e) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        if (tx.begun()) await client.query("ROLLBACK").catch(() => undefined);
         throw e;
       } finally {
         client.release();

@@ -1,5 +1,5 @@
 import { PGlite, types } from "@electric-sql/pglite";
-import { deferringSql } from "./deferred-writes.js";
+import { deferringSql, runDeferred } from "./deferred-writes.js";
 import type { SqlDatabase } from "./sql.js";
 
 const parsers = { [types.INT8]: (v: string) => Number(v) };
@@ -16,12 +16,12 @@ export async function openPgliteSql(dataDir?: string): Promise<SqlDatabase & { p
     pglite: db,
     query: run(db),
     exec: async (text) => void (await db.exec(text)),
-    defer: async (text, params) => void (await run(db)(text, params)),
+    defer: (text, params, check) => runDeferred(run(db), { text, params: params ?? [], check }),
     transaction: (fn) =>
       db.transaction(async (q) => {
-        const tx = deferringSql(run(q), async (text) => void (await q.exec(text)));
+        const tx = deferringSql(run(q), async (text) => void (await q.exec(text)), { begun: true });
         const result = await fn(tx);
-        await tx.flush();
+        await tx.finish();
         return result;
       }),
     close: () => db.close(),

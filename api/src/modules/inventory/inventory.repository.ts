@@ -14,6 +14,17 @@ export interface StockRow {
   priceFen: number | null;
 }
 
+export interface PoolRow {
+  locationId: string;
+  sellerId: string;
+  skuId: number;
+  available: number;
+  priceFen: number;
+  lng: number;
+  lat: number;
+  prepMinutes: number;
+}
+
 const STOCK_COLS = `s.location_id AS "locationId", s.sku_id::int AS "skuId", s.on_hand AS "onHand", s.reserved, s.on_hand - s.reserved AS available,
   s.in_transit AS "inTransit", s.reorder_point AS "reorderPoint", s.shared, s.price_fen::int AS "priceFen"`;
 
@@ -129,16 +140,40 @@ export const inventoryRepository = {
    * orders queue on the same rows instead of deadlocking; the caller's transaction holds the locks.
    */
   async lockShared(tx: Sql, skuIds: number[], buyerId: string) {
-    const { rows } = await tx.query<{ locationId: string; sellerId: string; skuId: number; available: number; priceFen: number; lng: number; lat: number; prepMinutes: number }>(
+    return inventoryRepository.shared(tx, skuIds, buyerId, true);
+  },
+
+  /** Shared stock of these SKUs that a buyer may take (other companies', shared, priced); `lock`: as lockShared. */
+  async shared(db: Sql, skuIds: number[], buyerId: string, lock: boolean) {
+    const { rows } = await db.query<PoolRow>(
       `SELECT s.location_id AS "locationId", l.company_id AS "sellerId", s.sku_id::int AS "skuId", s.on_hand - s.reserved AS available,
               s.price_fen::int AS "priceFen", l.lng, l.lat, l.prep_minutes AS "prepMinutes"
          FROM stock s JOIN supplier_locations l ON l.id = s.location_id
         WHERE s.sku_id = ANY($1::bigint[]) AND s.shared AND l.shared AND s.price_fen IS NOT NULL AND l.company_id <> $2
-        ORDER BY s.location_id, s.sku_id
-        FOR UPDATE OF s`,
+        ORDER BY s.location_id, s.sku_id${lock ? "\n        FOR UPDATE OF s" : ""}`,
       [skuIds, buyerId],
     );
     return rows;
+  },
+
+  /**
+   * Reserves from shared stock read without a lock, in one deferred statement: each row only if it is still shared,
+   * in a shared warehouse, at the price read and with the quantity available — rows locked in (location, SKU) order
+   * like everywhere else — and records the movements. Its check fails the transaction (DeferredCheckFailed,
+   * STOCK.CHANGED) unless every row was reserved.
+   */
+  async reserveIfUnchanged(tx: Sql, rows: Array<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, ref: string): Promise<void> {
+    const sorted = [...rows].sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.skuId - b.skuId));
+    await tx.defer(
+      `WITH rv_req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[]) WITH ORDINALITY AS r(loc, sku, qty, price, ord) ORDER BY ord),
+            rv_stock AS (UPDATE stock s SET reserved = s.reserved + r.qty, updated_at = now() FROM rv_req r
+                          WHERE s.location_id = r.loc AND s.sku_id = r.sku AND s.on_hand - s.reserved >= r.qty AND s.shared AND s.price_fen = r.price
+                            AND EXISTS (SELECT 1 FROM supplier_locations l WHERE l.id = s.location_id AND l.shared)
+                      RETURNING s.location_id, s.sku_id, r.qty)
+       INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, 0, qty, 'reservation', $5 FROM rv_stock`,
+      [sorted.map((r) => r.locationId), sorted.map((r) => r.skuId), sorted.map((r) => r.quantity), sorted.map((r) => r.priceFen), ref],
+      { sql: "(SELECT count(*) FROM rv_stock) = cardinality($1::text[])", message: "STOCK.CHANGED: shared stock changed since it was read" },
+    );
   },
 
   /** Shared, priced, available stock of these SKUs inside a lat/lng box, from other companies than `buyerId`. */

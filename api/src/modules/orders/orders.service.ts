@@ -1,16 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { AppError, Stage, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
+import { AppError, DeferredCheckFailed, Stage, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
 import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
+import type { PoolRow } from "../inventory/inventory.repository.js";
 import type { InventoryService } from "../inventory/inventory.service.js";
 import type { WebhooksService } from "../webhooks/webhooks.service.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { allocateLine, type Candidate } from "./allocator.js";
 import { sideFor, type OrderStatus } from "./order-states.js";
 import { ordersRepository as repo, type AllocationRow, type OrderRow } from "./orders.repository.js";
+
+/** Optimistic tries (read, then reserve what is unchanged) before an order locks the pool's rows. */
+const OPTIMISTIC_ATTEMPTS = 2;
 
 export interface PlaceOrder {
   lines: Array<{ skuId: number; quantity: number }>;
@@ -20,9 +24,11 @@ export interface PlaceOrder {
 }
 
 /**
- * Orders from the shared pool. Placing one locks the pool's stock of its SKUs (in one global order), allocates each
- * line to the nearest / cheapest / fastest warehouses (allocator.ts), reserves what it took and writes the order in
- * the same transaction, with its Idempotency-Key reply: no oversell under any concurrency, no double order on retry.
+ * Orders from the shared pool. Placing one reads the pool's stock of its SKUs, allocates each line to the nearest /
+ * cheapest / fastest warehouses (allocator.ts) and writes the order with its reservations, webhook event, audit entry
+ * and Idempotency-Key reply in one statement that reserves only stock still as it was read (DECISIONS 30); when stock
+ * keeps changing under it, it locks the pool's rows in one global order and allocates under the locks. No oversell
+ * under any concurrency (the stock CHECKs hold either way), no double order on retry.
  * Status changes follow the declared table (order-states.ts); cancelling releases reservations, shipping sells them.
  */
 export class OrdersService {
@@ -45,53 +51,74 @@ export class OrdersService {
     const shipTo = body.shipTo ?? { lng: buyer.lng, lat: buyer.lat };
     const urgent = body.urgent ?? false;
     const policy = body.policy ?? "partial";
-    return idempotent(this.db, buyer.id, "order", body, key, (within) =>
-      this.db.transaction(async (tx) => {
-        const pool = await this.inventory.lockShared(tx, [...seen.keys()], buyer.id);
-        // A SKU with no pool stock may not exist at all: that is a 404, not a shortage.
-        const stocked = new Set(pool.map((c) => c.skuId));
-        if (stocked.size < seen.size) {
-          const known = await this.skus.existing(tx, [...seen.keys()].filter((s) => !stocked.has(s)));
-          const unknown = body.lines.findIndex((l) => !stocked.has(l.skuId) && !known.has(l.skuId));
-          if (unknown >= 0) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`, 404, { field: `lines[${unknown}].skuId` });
+    const skuIds = [...seen.keys()];
+    const place = { buyer, body, shipTo, urgent, policy };
+    return idempotent(this.db, buyer.id, "order", body, key, async (within) => {
+      // Optimistic first: read the pool without locks, allocate, and write everything — reservations only where the
+      // stock is still as read — in one statement. Stock changed under us: read again; after that, take the locks.
+      for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+        const pool = await this.inventory.shared(skuIds, buyer.id);
+        try {
+          return await this.db.transaction((tx) => this.write(tx, ctx, place, pool, within, (rows, id) => this.inventory.reserveIfUnchanged(tx, rows, id)));
+        } catch (e) {
+          if (!(e instanceof DeferredCheckFailed) && (e as { code?: string }).code !== "40P01") throw e; // 40P01: deadlock, rolled back
         }
-        const id = `ord_${randomBytes(8).toString("hex")}`;
-        const allocations: AllocationRow[] = [];
-        const lines = body.lines.map((l, i) => {
-          const candidates: Candidate[] = pool.filter((c) => c.skuId === l.skuId).map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
-          const got = allocateLine(l.quantity, candidates, urgent);
-          for (const a of got) allocations.push({ lineNo: i + 1, skuId: l.skuId, locationId: a.candidate.locationId, sellerId: a.candidate.sellerId, quantity: a.quantity, priceFen: a.candidate.priceFen, distanceM: a.candidate.distanceM });
-          return { lineNo: i + 1, skuId: l.skuId, quantity: l.quantity, allocated: got.reduce((sum, a) => sum + a.quantity, 0) };
-        });
-        const short = lines.filter((l) => l.allocated < l.quantity);
-        if (lines.every((l) => l.allocated === 0) || (policy === "all_or_nothing" && short.length)) {
-          const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
-          throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
-        }
-        // From here on every write is deferred (Sql.defer): they go to the database as one statement before COMMIT.
-        await this.inventory.reserve(tx, allocations, id);
-        const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
-        const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
-        const actor = ctx.actorId ?? "unknown";
-        const createdAt = new Date().toISOString();
-        await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, actor, createdAt);
-        const reply: Reply = {
-          status: 201,
-          body: {
-            id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen, carrier: null, trackingNo: null, createdAt, updatedAt: createdAt,
-            lines: withAllocations(lines, allocations),
-            history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
-            parts: [],
-          },
-        };
-        await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
-        this.inventory.changed(allocations.map((a) => a.sellerId));
-        await within(tx, reply);
-        await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
-        return reply;
-      }),
-      { checkFirst: false }, // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
-    );
+      }
+      // Contended: lock the pool's rows in the one global order, allocate under the locks, reserve what they hold.
+      return this.db.transaction(async (tx) => this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within, (rows, id) => this.inventory.reserve(tx, rows, id)));
+    }, { checkFirst: false }); // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
+  }
+
+  /**
+   * Allocates an order's lines over `pool` and writes it: reservations (by `reserve`), the order, its webhook event,
+   * its stored reply and its audit entry — all deferred (Sql.defer), so they reach the database as one statement.
+   */
+  private async write(
+    tx: Sql, ctx: AuditContext, o: { buyer: Company; body: PlaceOrder; shipTo: { lng: number; lat: number }; urgent: boolean; policy: "all_or_nothing" | "partial" },
+    pool: PoolRow[], within: (tx: Sql, reply: Reply) => Promise<void>, reserve: (rows: AllocationRow[], id: string) => Promise<void>,
+  ): Promise<Reply> {
+    const { buyer, body, shipTo, urgent, policy } = o;
+    // A SKU with no pool stock may not exist at all: that is a 404, not a shortage (a rare read in the transaction).
+    const stocked = new Set(pool.map((c) => c.skuId));
+    const unstocked = body.lines.filter((l) => !stocked.has(l.skuId)).map((l) => l.skuId);
+    if (unstocked.length) {
+      const known = await this.skus.existing(tx, unstocked);
+      const unknown = body.lines.findIndex((l) => !stocked.has(l.skuId) && !known.has(l.skuId));
+      if (unknown >= 0) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`, 404, { field: `lines[${unknown}].skuId` });
+    }
+    const id = `ord_${randomBytes(8).toString("hex")}`;
+    const allocations: AllocationRow[] = [];
+    const lines = body.lines.map((l, i) => {
+      const candidates: Candidate[] = pool.filter((c) => c.skuId === l.skuId).map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
+      const got = allocateLine(l.quantity, candidates, urgent);
+      for (const a of got) allocations.push({ lineNo: i + 1, skuId: l.skuId, locationId: a.candidate.locationId, sellerId: a.candidate.sellerId, quantity: a.quantity, priceFen: a.candidate.priceFen, distanceM: a.candidate.distanceM });
+      return { lineNo: i + 1, skuId: l.skuId, quantity: l.quantity, allocated: got.reduce((sum, a) => sum + a.quantity, 0) };
+    });
+    const short = lines.filter((l) => l.allocated < l.quantity);
+    if (lines.every((l) => l.allocated === 0) || (policy === "all_or_nothing" && short.length)) {
+      const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
+      throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
+    }
+    await reserve(allocations, id);
+    const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
+    const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
+    const actor = ctx.actorId ?? "unknown";
+    const createdAt = new Date().toISOString();
+    await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, actor, createdAt);
+    const reply: Reply = {
+      status: 201,
+      body: {
+        id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen, carrier: null, trackingNo: null, createdAt, updatedAt: createdAt,
+        lines: withAllocations(lines, allocations),
+        history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
+        parts: [],
+      },
+    };
+    await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
+    await within(tx, reply);
+    await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
+    this.inventory.changed(allocations.map((a) => a.sellerId));
+    return reply;
   }
 
   /** An order as its buyer or one of its sellers sees it; anyone else gets 404 (and the attempt is logged). */
