@@ -134,7 +134,7 @@ export class InventoryService {
     return repo.stockOf(this.db, p.companyId, filter);
   }
 
-  // For orders, inside the order's transaction.
+  // For orders: the pool read with or without locks, and its reservation, release or sale.
   lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.lockShared(tx, skuIds, buyerId);
   /** The shared stock of these SKUs a buyer may take, read without locks (reserve with reserveIfUnchanged). */
   shared = (skuIds: number[], buyerId: string) => repo.shared(this.db, skuIds, buyerId, false);
