@@ -23,6 +23,7 @@ import { benchDatabase } from "./lib/bench-database.js";
 import { csvLines, generateCatalog, rng, type GenSku } from "./lib/catalog-generator.js";
 import { labelledQueries, type Expect } from "./lib/catalog-queries.js";
 import { districts } from "./lib/regions.js";
+import { percentile } from "./lib/stats.js";
 
 const run = promisify(execFile);
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -31,10 +32,7 @@ const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 10_000);
 const OFFERS_PER_LOCATION = 100;
 const SEED = 11;
 const say = (s: string) => console.log(s);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2));
-};
+const pct = percentile;
 
 const benchDb = await benchDatabase(serverUrl, "partledger_benchc");
 const dir = mkdtempSync(join(tmpdir(), "bench-catalog-"));

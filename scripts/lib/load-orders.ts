@@ -1,18 +1,22 @@
 /**
  * The order load for `npm run bench:orders`, in its own process: C concurrent clients POST /api/v1/orders for D
  * seconds, each order 1-3 random SKUs × 1-5, as random shops, every request with a fresh Idempotency-Key. Prints one
- * JSON line: orders placed, per second, errors, statuses, server-side (Server-Timing) and client-side percentiles.
+ * JSON line: orders placed, per second, errors, statuses, server-side (Server-Timing) and client-side percentiles, and
+ * every latency (serverMs, clientMs) so that rounds can be pooled.
  * node:http with one keep-alive connection per client: the load should spend the machine's CPU on the server, not on
  * itself (fetch's streams cost this process several times as much per request).
  *   tsx scripts/lib/load-orders.ts CONFIG_JSON_FILE
- * CONFIG: { origin, keys: string[], skus: number[], concurrency, seconds }
+ * CONFIG: { origin, keys: string[], skus: number[], concurrency, seconds, warmupSeconds? } (warm-up orders are not counted)
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { percentile } from "./stats.js";
 
-const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as { origin: string; keys: string[]; skus: number[]; concurrency: number; seconds: number };
-const deadline = performance.now() + cfg.seconds * 1000;
+const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as { origin: string; keys: string[]; skus: number[]; concurrency: number; seconds: number; warmupSeconds?: number };
+// Warm-up: orders are placed but not counted (this process's JIT and connections, like pgbench's excluded start-up).
+const measureFrom = performance.now() + (cfg.warmupSeconds ?? 0) * 1000;
+const deadline = measureFrom + cfg.seconds * 1000;
 const server: number[] = [];
 const client: number[] = [];
 const statuses: Record<string, number> = {};
@@ -42,6 +46,7 @@ async function worker() {
     const t = performance.now();
     try {
       const res = await post("/api/v1/orders", { "content-type": "application/json", authorization: `Bearer ${pick(cfg.keys)}`, "idempotency-key": `bench-${randomBytes(12).toString("hex")}` }, JSON.stringify(body));
+      if (t < measureFrom) continue;
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 201) {
         client.push(performance.now() - t);
@@ -54,12 +59,11 @@ async function worker() {
   }
 }
 
+const workers = Promise.all(Array.from({ length: cfg.concurrency }, worker));
+await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - performance.now())));
 const started = performance.now();
-await Promise.all(Array.from({ length: cfg.concurrency }, worker));
+await workers;
 const seconds = (performance.now() - started) / 1000;
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? Number(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2)) : NaN;
-};
+const pct = percentile;
 agent.destroy();
-console.log(JSON.stringify({ orders: client.length, perSec: client.length / seconds, errors, statuses, p50Ms: pct(server, 50), p99Ms: pct(server, 99), clientP50Ms: pct(client, 50), clientP99Ms: pct(client, 99) }));
+console.log(JSON.stringify({ orders: client.length, perSec: client.length / seconds, errors, statuses, p50Ms: pct(server, 50), p99Ms: pct(server, 99), clientP50Ms: pct(client, 50), clientP99Ms: pct(client, 99), serverMs: server.map((x) => Math.round(x * 100) / 100), clientMs: client.map((x) => Math.round(x * 100) / 100) }));
