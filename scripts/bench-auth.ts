@@ -23,6 +23,7 @@ import { cors, securityHeaders } from "../api/src/http/edges.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { freePort } from "./lib/free-port.js";
+import { median } from "./lib/stats.js";
 
 const run = promisify(execFile);
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -98,7 +99,6 @@ try {
     if (r.errors > 0) throw new Error(`load on ${path} had ${r.errors} errors: ${JSON.stringify(r.statuses)}`);
     return r;
   };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [name, path] of [["users", "/api/v1/users"], ["me", "/api/v1/companies/me"]] as const) {
     const on: number[] = [];
     const off: number[] = [];

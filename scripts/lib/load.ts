@@ -6,6 +6,7 @@
  * LOAD_AUTHORIZATION in the environment is sent as the Authorization header.
  */
 import { readFileSync } from "node:fs";
+import { percentile } from "./stats.js";
 
 const [file, c, s, accept] = process.argv.slice(2);
 const urls = readFileSync(file!, "utf8").trim().split("\n");
@@ -38,12 +39,8 @@ async function worker() {
 const started = performance.now();
 await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
-const pct = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-};
 console.log(JSON.stringify({
   requests: client.length, perSec: client.length / seconds, errors, statuses,
-  p50Ms: pct(server, 50), p95Ms: pct(server, 95), p99Ms: pct(server, 99),
-  clientP50Ms: pct(client, 50), clientP95Ms: pct(client, 95),
+  p50Ms: percentile(server, 50), p95Ms: percentile(server, 95), p99Ms: percentile(server, 99),
+  clientP50Ms: percentile(client, 50), clientP95Ms: percentile(client, 95),
 }));

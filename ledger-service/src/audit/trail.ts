@@ -99,7 +99,7 @@ export const auditTrail = {
 
   /**
    * Chains every committed accepted entry: per batch, one transaction locks the head, hashes the entries in id
-   * order from the head's hash, inserts them into audit_log, deletes them from audit_pending and moves the head.
+   * order from the head's hash, moves them from audit_pending into audit_log (one statement) and moves the head.
    * Safe to run from several processes at once (they queue on the head). Returns how many entries it sealed.
    */
   async seal(db: Sql): Promise<number> {
@@ -111,29 +111,24 @@ export const auditTrail = {
         const head = (await tx.query<{ seq: number; hash: Uint8Array }>("SELECT last_seq::int AS seq, last_hash AS hash FROM audit_head WHERE id = 1 FOR UPDATE")).rows[0]!;
         const { rows } = await tx.query<PendingRow>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id LIMIT ${SEAL_BATCH}`);
         if (rows.length === 0) return 0;
+        // Hash in id order from the head; the entries' fields move over in SQL, only seq and the hashes come from here.
         let prev: Uint8Array = new Uint8Array(head.hash);
         let seq = head.seq;
-        const cols = { seq: [] as number[], at: [] as string[], companyId: [] as Array<string | null>, actorType: [] as string[], actorId: [] as Array<string | null>,
-          action: [] as string[], resource: [] as string[], resourceId: [] as Array<string | null>, outcome: [] as string[], ip: [] as Array<string | null>,
-          userAgent: [] as Array<string | null>, requestId: [] as Array<string | null>, changes: [] as Array<string | null>, prev: [] as string[], hash: [] as string[] };
-        for (const r of rows) {
+        const chained = rows.map((r) => {
           const e = { seq: ++seq, at: r.at.toISOString(), companyId: r.companyId, actorType: r.actorType, actorId: r.actorId, action: r.action, resource: r.resource,
             resourceId: r.resourceId, outcome: r.outcome, ip: r.ip, userAgent: r.userAgent, requestId: r.requestId, changes: r.changes };
           const hash = entryHash(prev, e);
-          cols.seq.push(e.seq); cols.at.push(e.at); cols.companyId.push(e.companyId); cols.actorType.push(e.actorType); cols.actorId.push(e.actorId);
-          cols.action.push(e.action); cols.resource.push(e.resource); cols.resourceId.push(e.resourceId); cols.outcome.push(e.outcome); cols.ip.push(e.ip);
-          cols.userAgent.push(e.userAgent); cols.requestId.push(e.requestId); cols.changes.push(e.changes === null ? null : JSON.stringify(e.changes));
-          cols.prev.push(toHex(prev).slice(2)); cols.hash.push(toHex(hash).slice(2));
+          const link = { id: r.id, seq: e.seq, prev: toHex(prev).slice(2), hash: toHex(hash).slice(2) };
           prev = hash;
-        }
+          return link;
+        });
         await tx.query(
-          `INSERT INTO audit_log (seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, prev_hash, hash)
-           SELECT seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes::jsonb, decode(prev_hash, 'hex'), decode(hash, 'hex')
-             FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-                  AS t (seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, prev_hash, hash)`,
-          [cols.seq, cols.at, cols.companyId, cols.actorType, cols.actorId, cols.action, cols.resource, cols.resourceId, cols.outcome, cols.ip, cols.userAgent, cols.requestId, cols.changes, cols.prev, cols.hash],
+          `WITH moved AS (DELETE FROM audit_pending p USING unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS t (id, seq, prev_hash, hash)
+                           WHERE p.id = t.id RETURNING p.*, t.seq, t.prev_hash, t.hash)
+           INSERT INTO audit_log (seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, prev_hash, hash)
+           SELECT seq, at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes, decode(prev_hash, 'hex'), decode(hash, 'hex') FROM moved`,
+          [chained.map((c) => c.id), chained.map((c) => c.seq), chained.map((c) => c.prev), chained.map((c) => c.hash)],
         );
-        await tx.query("DELETE FROM audit_pending WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
         await tx.query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1", [seq, Buffer.from(prev)]);
         return rows.length;
       });

@@ -136,14 +136,10 @@ export const inventoryRepository = {
   },
 
   /**
-   * Shared stock of these SKUs that a buyer may take, locked in one global order (location, SKU) so that concurrent
-   * orders queue on the same rows instead of deadlocking; the caller's transaction holds the locks.
+   * Shared stock of these SKUs that a buyer may take (other companies', shared, priced), in (location, SKU) order.
+   * `lock`: locked in that one global order, so concurrent orders queue on the same rows instead of deadlocking; the
+   * caller's transaction holds the locks.
    */
-  async lockShared(tx: Sql, skuIds: number[], buyerId: string) {
-    return inventoryRepository.shared(tx, skuIds, buyerId, true);
-  },
-
-  /** Shared stock of these SKUs that a buyer may take (other companies', shared, priced); `lock`: as lockShared. */
   async shared(db: Sql, skuIds: number[], buyerId: string, lock: boolean) {
     const { rows } = await db.query<PoolRow>(
       `SELECT s.location_id AS "locationId", l.company_id AS "sellerId", s.sku_id::int AS "skuId", s.on_hand - s.reserved AS available,
@@ -162,7 +158,7 @@ export const inventoryRepository = {
    * like everywhere else — and records the movements. Its check fails the transaction (DeferredCheckFailed,
    * STOCK.CHANGED) unless every row was reserved.
    */
-  async reserveIfUnchanged(tx: Sql, rows: Array<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, ref: string): Promise<void> {
+  async reserveIfUnchanged(tx: Sql, rows: ReadonlyArray<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, ref: string): Promise<void> {
     const sorted = [...rows].sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.skuId - b.skuId));
     await tx.defer(
       `WITH rv_req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[]) WITH ORDINALITY AS r(loc, sku, qty, price, ord) ORDER BY ord),

@@ -135,11 +135,11 @@ export class InventoryService {
   }
 
   // For orders: the pool read with or without locks, and its reservation, release or sale.
-  lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.lockShared(tx, skuIds, buyerId);
+  lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.shared(tx, skuIds, buyerId, true);
   /** The shared stock of these SKUs a buyer may take, read without locks (reserve with reserveIfUnchanged). */
   shared = (skuIds: number[], buyerId: string) => repo.shared(this.db, skuIds, buyerId, false);
   /** Reserves what was read with `shared` if it is still there (deferred; DeferredCheckFailed STOCK.CHANGED if not). */
-  reserveIfUnchanged = (tx: Sql, allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, orderId: string) => repo.reserveIfUnchanged(tx, [...allocations], orderId);
+  reserveIfUnchanged = (tx: Sql, allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, orderId: string) => repo.reserveIfUnchanged(tx, allocations, orderId);
   /** Releases or sells an order's allocations in one statement; false (nothing may be kept) when any row refused. */
   async forOrder(tx: Sql, op: "release" | "sell", allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<boolean> {
     const rows = allocations.map((a) => ({ locationId: a.locationId, skuId: a.skuId, onHand: op === "sell" ? -a.quantity : 0, reserved: -a.quantity }));
