@@ -84,9 +84,20 @@ function splitWithUncached(text: string): { ctes: string | null; names: string[]
   return { ctes, names, main: t.slice(mainAt) };
 }
 
-/** Shifts `$n` placeholders by `offset` (outside literals). */
+const shiftCache = new Map<string, string>();
+/** Shifts `$n` placeholders by `offset` (outside literals); cached, as texts and their offsets repeat. */
 function shiftParams(text: string, offset: number): string {
   if (offset === 0) return text;
+  const key = `${offset}:${text}`;
+  let hit = shiftCache.get(key);
+  if (hit === undefined) {
+    hit = shiftParamsUncached(text, offset);
+    if (shiftCache.size < 5000) shiftCache.set(key, hit);
+  }
+  return hit;
+}
+
+function shiftParamsUncached(text: string, offset: number): string {
   const at = new Set<number>();
   scan(text, (i) => {
     if (text[i] === "$" && /\d/.test(text[i + 1] ?? "")) at.add(i);
