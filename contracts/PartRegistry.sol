@@ -42,7 +42,8 @@ contract PartRegistry is AccessControl {
     error PartRegistryUnauthorizedActor(address account, PartLifecycle.Stage to);
     /// @notice `account` already holds `partKey`: a receipt records a change of custody.
     error PartRegistryAlreadyHeld(bytes32 partKey, address account);
-    /// @notice `account` ships `partKey` without holding it: only the holder hands a part to a carrier.
+    /// @notice `account` ships or installs `partKey` without holding it: only the holder hands a part to a carrier,
+    ///         and only the shop that received a part fits it to a vehicle.
     error PartRegistryNotHolder(bytes32 partKey, address account);
     /// @notice A call named no parts.
     error PartRegistryEmptyBatch();
@@ -125,7 +126,9 @@ contract PartRegistry is AccessControl {
         PartLifecycle.Stage from = state.stage;
         if (!PartLifecycle.isLegal(from, to)) revert PartRegistryInvalidTransition(partKey, from, to);
         if (to == PartLifecycle.Stage.Received && state.holder == actor) revert PartRegistryAlreadyHeld(partKey, actor);
-        if (to == PartLifecycle.Stage.Shipped && state.holder != actor) revert PartRegistryNotHolder(partKey, actor);
+        if ((to == PartLifecycle.Stage.Shipped || to == PartLifecycle.Stage.Installed) && state.holder != actor) {
+            revert PartRegistryNotHolder(partKey, actor);
+        }
         _parts[partKey] = PartState({stage: to, holder: actor, updatedAt: uint64(block.timestamp)});
         emit PartStageChanged(partKey, from, to, actor);
     }

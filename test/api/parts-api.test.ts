@@ -110,6 +110,13 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     const badVin = await call("POST", "/installations", keys.shop!, { ...parts[0], vin: "LSVAU2180N218329I" });
     expect(badVin.status).to.equal(400);
     expect(badVin.json.code).to.equal("VIN.INVALID");
+    // parts[1] went to the dealer, never to the shop: installing it is refused and writes nothing.
+    const before = await events();
+    const notReceived = await call("POST", "/installations", keys.shop!, { ...parts[1], vin: VIN });
+    expect(notReceived.status).to.equal(409);
+    expect(notReceived.json.code).to.equal("LEDGER.NOT_HOLDER");
+    expect(notReceived.json.detail).to.contain("never received by");
+    expect(await events()).to.equal(before);
     const ok = await call("POST", "/installations", keys.shop!, { ...parts[0], vin: VIN });
     expect(ok.status).to.equal(201);
     const twice = await call("POST", "/installations", keys.shop!, { ...parts[0], vin: VIN });

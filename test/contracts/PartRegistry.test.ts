@@ -50,7 +50,7 @@ describe("PartRegistry", () => {
       [Stage.None]: [],
       [Stage.Commissioned]: [[maker, Stage.Commissioned]],
       [Stage.Received]: [[maker, Stage.Commissioned], [dealer, Stage.Received]],
-      [Stage.Installed]: [[maker, Stage.Commissioned], [dealer, Stage.Received], [shop, Stage.Installed]],
+      [Stage.Installed]: [[maker, Stage.Commissioned], [dealer, Stage.Received], [shop, Stage.Received], [shop, Stage.Installed]],
       [Stage.Shipped]: [[maker, Stage.Commissioned], [dealer, Stage.Received], [dealer, Stage.Shipped]],
       [Stage.AuditCheckpoint]: [],
     };
@@ -66,6 +66,7 @@ describe("PartRegistry", () => {
     for (const from of STAGES) {
       for (const to of STAGES) {
         const k = await partAt(from, `walk-${from}-${to}-${Date.now()}-${n++}`);
+        if (from === Stage.Received && to === Stage.Installed) await send(reg, shop, "advance", [[k], Stage.Received]); // only the receiving shop installs
         const actor = actorOf(from, to);
         if (to === Stage.None) {
           await expectRevert(send(reg, actor, "advance", [[k], to]), reg.interface, "PartRegistryUnauthorizedActor", [actor.address, to]);
@@ -91,6 +92,15 @@ describe("PartRegistry", () => {
     await expectRevert(send(reg, shop, "advance", [[k], Stage.Installed]), reg.interface, "PartRegistryInvalidTransition", [k, Stage.Shipped, Stage.Installed]);
     await send(reg, shop, "advance", [[k], Stage.Received]);
     expect((await reg.getFunction("partOf")(k)).holder).to.equal(shop.address);
+  });
+
+  it("lets only the shop that received a part install it", async () => {
+    const k = await partAt(Stage.Received, `fit-${Date.now()}`); // the dealer holds it
+    await expectRevert(send(reg, shop, "advance", [[k], Stage.Installed]), reg.interface, "PartRegistryNotHolder", [k, shop.address]);
+    expect(Number(await reg.getFunction("stageOf")(k))).to.equal(Stage.Received);
+    await send(reg, shop, "advance", [[k], Stage.Received]);
+    await send(reg, shop, "advance", [[k], Stage.Installed]);
+    expect(Number(await reg.getFunction("stageOf")(k))).to.equal(Stage.Installed);
   });
 
   it("refuses a second receipt by the holder itself, and a second install", async () => {

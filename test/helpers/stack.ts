@@ -55,11 +55,12 @@ export async function openStack(
 
 export const newParts = (n: number, lot = "L1") => Array.from({ length: n }, () => ({ gtin: GTIN, serial: newSerial(), lot }));
 
-/** Commission `n` parts, receive them all, install the first `installed`. */
+/** Commission `n` parts and the dealer receives them all; the shop receives the first `installed` and installs them. */
 export async function walkParts(stack: TestStack, n: number, installed = 0) {
   const parts = newParts(n);
   await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
   await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts: parts.map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
+  if (installed) await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: parts.slice(0, installed).map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
   for (const p of parts.slice(0, installed)) {
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: p.gtin, serial: p.serial }], place: PLACE, vin: VIN });
   }

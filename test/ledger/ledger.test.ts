@@ -139,7 +139,7 @@ describe("Ledger: accepting events", () => {
   it("stores the VIN encrypted and puts only its salted hash in the event", async () => {
     const parts = newParts(1);
     await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
-    await append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
+    await append({ actorId: "shop", step: Stage.Received, parts, place: PLACE });
     const r = await append({ actorId: "shop", step: Stage.Installed, parts, place: PLACE, vin: VIN });
     const { rows } = await stack.svc.db.sql.query<{ fields: object; ciphertext: Uint8Array }>(
       "SELECT e.fields, p.ciphertext FROM ledger_events e JOIN ledger_private_fields p USING (struct_hash) WHERE e.seq = $1", [r.firstSeq],

@@ -10,6 +10,7 @@ describe("on-chain lifecycle mode", () => {
       const parts = newParts(12);
       await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
       await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
+      await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: [parts[0]!], place: PLACE });
       await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [parts[0]!], place: PLACE, vin: VIN });
       await stack.svc.worker.runUntilFinal(60_000);
       const chain = await stack.svc.chain.get();
@@ -21,7 +22,7 @@ describe("on-chain lifecycle mode", () => {
       expect(Number(received.stage)).to.equal(Stage.Received);
       expect(received.holder).to.equal(stack.dealer.address);
       const { rows } = await stack.svc.db.sql.query<{ status: string }>("SELECT status FROM ledger_chain_writes ORDER BY submission_id");
-      expect(rows.map((r) => r.status)).to.deep.equal(["final", "final", "final"]);
+      expect(rows.map((r) => r.status)).to.deep.equal(["final", "final", "final", "final"]);
 
       const provider = makeProvider(shared.chainUrl);
       const bundle = await stack.svc.bundleForPart(parts[1]!.gtin, parts[1]!.serial);

@@ -124,6 +124,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
         if (!isLegalTransition(from, f.step)) fail(e, `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`);
         if (head && f.step === Stage.Received && eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
         if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
+        if (head && f.step === Stage.Installed && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`);
       }
       heads.set(canonical.partKey, { hash: toHex(structHash), stage: f.step, holder: f.actor });
       checked++;

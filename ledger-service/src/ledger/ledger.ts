@@ -141,6 +141,9 @@ export class Ledger {
       if (head && input.step === Stage.Shipped && head.holder !== actor.address) {
         throw new AppError("LEDGER.NOT_HOLDER", `part ${label} is not held by ${actor.id}; only its holder can ship it`, 409, { part: label });
       }
+      if (head && input.step === Stage.Installed && head.holder !== actor.address) {
+        throw new AppError("LEDGER.NOT_HOLDER", `part ${label} was never received by ${actor.id}; only the shop that received a part can install it (a part at a shop that never received it may carry a copied label)`, 409, { part: label });
+      }
       if (head && p.lot !== undefined && p.lot !== head.lot) {
         throw new AppError("LEDGER.LOT_MISMATCH", `parts[${i}].lot: part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
       }
