@@ -112,14 +112,15 @@ export function buildServices(opts: AppOptions) {
   const transfers = new TransfersService(db);
   const inventory = new InventoryService(db, skus, webhooks, transfers);
   const search = new SearchService(db);
+  const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
   return {
-    inventory, webhooks, transfers, orders: new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins)),
+    inventory, webhooks, transfers, orders,
     search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
     security, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
-    verify: new VerifyService(opts.ledger, parts),
+    verify: new VerifyService(opts.ledger, parts, (place) => orders.consigneeOf(place)),
   };
 }
 

@@ -251,6 +251,15 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     const shipped = await status(dealer(), { ...ship, parts: serials.slice(0, 2).map((serial) => ({ gtin, serial })) });
     expect(shipped.json).to.include({ status: "shipped" });
     expect(shipped.json.parts.map((x: { serial: string }) => x.serial).sort()).to.deep.equal(serials.slice(0, 2).sort());
+    // Scanned on arrival, before the receipt is recorded: genuine for the shop it was shipped to, a copy anywhere else.
+    const { LabelsService } = await import("../../api/src/modules/labels/labels.service.js");
+    const me = (await api.call("GET", "/api/v1/companies/me", api.keys.maker!)).json;
+    const label = new URL((await new LabelsService(stack.svc, "https://pl.example.cn").uriFor(me as never, gtin, serials[0]!)).replace("https://pl.example.cn", api.origin));
+    const scanAs = async (token: string) => (await fetch(label, { headers: { accept: "application/json", authorization: `Bearer ${token}` } })).json() as Promise<{ verdict: string; reason: string }>;
+    const arriving = await scanAs(shop());
+    expect(arriving.verdict).to.be.oneOf(["GENUINE", "GENUINE_PENDING_ANCHOR"]);
+    expect(arriving.reason).to.equal("SHIPPED_TO_THIS_SHOP");
+    expect(await scanAs(api.keys.farShop!)).to.include({ verdict: "SUSPECT_CLONE", reason: "SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT" });
     expect((await status(shop(), { to: "delivered" })).json.status).to.equal("delivered");
     const steps = await stack.svc.db.sql.query<{ step: number }>(
       "SELECT e.step FROM ledger_events e JOIN ledger_parts p ON p.part_key = e.part_key WHERE p.gtin = $1 AND p.serial = $2 ORDER BY e.seq",

@@ -27,6 +27,7 @@ const REASONS: Record<string, { zh: string; en: string }> = {
   LABEL_SIGNATURE_INVALID: { zh: "标签签名与制造商不符", en: "the label's signature is not the manufacturer's" },
   LOT_MISMATCH: { zh: "标签上的批次与记录不符", en: "the label's lot differs from the record" },
   INSTALLED_BEFORE_THIS_SCAN: { zh: "该配件此前已装车，再次出现说明标签可能被复制", en: "the part was installed before; seeing it again suggests a copied label" },
+  SHIPPED_TO_THIS_SHOP: { zh: "该配件已按本店订单发出、尚未确认收货；验收后请记录接收", en: "shipped against this shop's order and not yet received; record the receipt once checked" },
   SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT: { zh: "扫码的修理厂从未接收过该配件", en: "scanned by a repair shop that never received this part" },
   SCANNED_TOO_FAR_APART: { zh: "同一序列号在短时间内于相距过远的两地被扫描", en: "the same serial was scanned too far apart for the time between scans" },
 };

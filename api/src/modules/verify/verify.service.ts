@@ -57,6 +57,8 @@ export class VerifyService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly parts: Pick<PartsService, "product">,
+    /** The company a shipment is addressed to, from its event's place ("<region>:<order id>"); null when unknown. */
+    private readonly consigneeOf: (place: string) => Promise<string | null> = async () => null,
   ) {
     this.scans = new ScanLog(ledger.db.sql);
   }
@@ -89,8 +91,13 @@ export class VerifyService {
 
     if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
     const shop = ctx.company?.kind === "repair_shop" ? ctx.company : undefined;
+    // A shop outside the part's custody holds a copy — unless the part is on its way to that very shop (shipped
+    // against its order, receipt not recorded yet): checking parts on arrival is what shops scan for.
+    let inbound = false;
     if (shop && !events.some((e) => e.actor.toLowerCase() === shop.address.toLowerCase())) {
-      return result("SUSPECT_CLONE", "SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT");
+      const last = events[events.length - 1]!;
+      inbound = last.step === Stage.Shipped && (await this.consigneeOf(last.fields.place)) === shop.id;
+      if (!inbound) return result("SUSPECT_CLONE", "SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT");
     }
     const here = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
     if (here) {
@@ -101,7 +108,9 @@ export class VerifyService {
         if (metres > MIN_CLONE_DISTANCE_M && metres / 1000 / hours > MAX_PLAUSIBLE_KMH) return result("SUSPECT_CLONE", "SCANNED_TOO_FAR_APART");
       }
     }
-    return timeline.every((s) => s.anchor.status === "final") ? result("GENUINE", "CUSTODY_VERIFIED_ON_CHAIN") : result("GENUINE_PENDING_ANCHOR", "ANCHORING_PENDING");
+    const final = timeline.every((s) => s.anchor.status === "final");
+    if (inbound) return result(final ? "GENUINE" : "GENUINE_PENDING_ANCHOR", "SHIPPED_TO_THIS_SHOP");
+    return final ? result("GENUINE", "CUSTODY_VERIFIED_ON_CHAIN") : result("GENUINE_PENDING_ANCHOR", "ANCHORING_PENDING");
   }
 
   private async timeline(events: PartViewEvent[], chainHead: number | null): Promise<TimelineStep[]> {
