@@ -40,7 +40,7 @@ contract PartRegistry is AccessControl {
     error PartRegistryInvalidTransition(bytes32 partKey, PartLifecycle.Stage from, PartLifecycle.Stage to);
     /// @notice `account` holds no role that may move parts to `to`.
     error PartRegistryUnauthorizedActor(address account, PartLifecycle.Stage to);
-    /// @notice `account` already holds `partKey`: a receipt records a change of custody.
+    /// @notice `account` already holds `partKey`: a receipt records a change of custody or the end of a shipment.
     error PartRegistryAlreadyHeld(bytes32 partKey, address account);
     /// @notice `account` ships or installs `partKey` without holding it: only the holder hands a part to a carrier,
     ///         and only the shop that received a part fits it to a vehicle.
@@ -125,7 +125,10 @@ contract PartRegistry is AccessControl {
         PartState storage state = _parts[partKey];
         PartLifecycle.Stage from = state.stage;
         if (!PartLifecycle.isLegal(from, to)) revert PartRegistryInvalidTransition(partKey, from, to);
-        if (to == PartLifecycle.Stage.Received && state.holder == actor) revert PartRegistryAlreadyHeld(partKey, actor);
+        // The holder receives its own part only at the end of its own shipment (a transfer between its sites).
+        if (to == PartLifecycle.Stage.Received && state.holder == actor && from != PartLifecycle.Stage.Shipped) {
+            revert PartRegistryAlreadyHeld(partKey, actor);
+        }
         if ((to == PartLifecycle.Stage.Shipped || to == PartLifecycle.Stage.Installed) && state.holder != actor) {
             revert PartRegistryNotHolder(partKey, actor);
         }

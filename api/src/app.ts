@@ -109,7 +109,7 @@ export function buildServices(opts: AppOptions) {
   const matches = new MatchService(db);
   const parts = new PartsService(opts.ledger, skus);
   const webhooks = new WebhooksService(db, opts.ledger.vault, { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks });
-  const transfers = new TransfersService(db);
+  const transfers = new TransfersService(db, opts.ledger, (gtins) => parts.skusOf(gtins));
   const inventory = new InventoryService(db, skus, webhooks, transfers);
   const search = new SearchService(db);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));

@@ -94,6 +94,13 @@ describe("PartRegistry", () => {
     expect((await reg.getFunction("partOf")(k)).holder).to.equal(shop.address);
   });
 
+  it("lets a holder receive its own shipment at another of its sites (a transfer), and nothing else twice", async () => {
+    const k = await partAt(Stage.Shipped, `move-${Date.now()}`); // the dealer shipped it
+    await send(reg, dealer, "advance", [[k], Stage.Received]);
+    expect((await reg.getFunction("partOf")(k)).holder).to.equal(dealer.address);
+    await expectRevert(send(reg, dealer, "advance", [[k], Stage.Received]), reg.interface, "PartRegistryAlreadyHeld", [k, dealer.address]);
+  });
+
   it("lets only the shop that received a part install it", async () => {
     const k = await partAt(Stage.Received, `fit-${Date.now()}`); // the dealer holds it
     await expectRevert(send(reg, shop, "advance", [[k], Stage.Installed]), reg.interface, "PartRegistryNotHolder", [k, shop.address]);

@@ -3,6 +3,8 @@ import { rng } from "../../scripts/lib/catalog-generator.js";
 import { gtin14, vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { startApi } from "../helpers/app.js";
 import { GTIN, openStack, type TestStack } from "../helpers/stack.js";
+import { shared } from "../helpers/shared.js";
+import { makeProvider, verifyBundle } from "../../ledger-service/src/index.js";
 import { inventoryRepository } from "../../api/src/modules/inventory/inventory.repository.js";
 import type { OrdersService } from "../../api/src/modules/orders/orders.service.js";
 import type { Company } from "../../api/src/modules/orgs/orgs.service.js";
@@ -272,6 +274,51 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     const vin = vinWithCheck("LSVAU2180N2183294");
     expect((await api.call("POST", "/api/v1/installations", shop(), { gtin, serial: serials[0], vin })).status).to.equal(201);
     expect((await api.call("POST", "/api/v1/installations", shop(), { gtin, serial: serials[3], vin })).json.code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
+  });
+
+  it("moves serialised parts between a company's warehouses on the ledger: shipped at approval, received with the transfer", async () => {
+    const s = sku[1]!;
+    const gtin = gtin14("0690123456787");
+    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin, lot: "L-TR", productionDate: "2026-11-20", count: 3, product: { brand: "MANN 曼牌", name: "机油滤清器", skuId: s } });
+    const parts = (mint.json.serials as string[]).map((serial) => ({ gtin, serial }));
+    expect((await api.call("POST", "/api/v1/receipts", dealer(), { parts, locationId: loc["WH-MID"] })).status).to.equal(201);
+    await setStock(s, "WH-MID", 10);
+    const far = (await stockOf(s))[loc["WH-FAR"]!]?.available ?? 0;
+    await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId: loc["WH-FAR"], skuId: s, reorderPoint: far + 2 });
+    await api.call("POST", "/api/v1/inventory/transfers/propose", dealer(), {}); // or the pass after the stock moves made it already
+    const open = (await api.call("GET", "/api/v1/inventory/transfers?status=proposed", dealer())).json.transfers;
+    const t = open.find((x: { skuId: number; toLocation: string }) => x.skuId === s && x.toLocation === loc["WH-FAR"]);
+    expect(t).to.include({ toLocation: loc["WH-FAR"], quantity: 2 });
+    const other = await api.keyWithRoles("dealer", ["company_admin"]);
+    const decide = (what: string, body: unknown) => api.call("POST", `/api/v1/inventory/transfers/${t.id}/${what}`, other, body);
+    const events = async () => (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
+    const before = { events: await events(), stock: await stockOf(s) };
+    // Bad input changes nothing: more serials than units, a GTIN of another SKU, serials on a rejection, a part not held.
+    expect((await decide("approve", { parts })).json.code).to.equal("TRANSFER.TOO_MANY_PARTS");
+    expect((await decide("approve", { parts: [{ gtin: gtin14("0690123456788"), serial: "X1" }] })).json).to.include({ code: "TRANSFER.PART_NOT_THIS_SKU", field: "parts[0].gtin" });
+    expect((await decide("reject", { parts: parts.slice(0, 1) })).json.code).to.equal("REQUEST.UNKNOWN_FIELD");
+    const unheld = (await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin, lot: "L-TR", productionDate: "2026-11-20", count: 1 })).json.serials[0];
+    expect((await decide("approve", { parts: [{ gtin, serial: unheld }] })).json.code).to.equal("LEDGER.NOT_HOLDER");
+    expect({ events: await events(), stock: await stockOf(s) }).to.deep.equal({ ...before, events: before.events + 1 }); // only the mint
+    const moving = parts.slice(0, 2);
+    const approved = await decide("approve", { parts: moving });
+    expect(approved.json).to.deep.include({ status: "in_transit", parts: moving });
+    const received = await api.call("POST", `/api/v1/inventory/transfers/${t.id}/receive`, dealer(), {});
+    expect(received.json.status).to.equal("received");
+    const trail = await stack.svc.db.sql.query<{ step: number; place: string }>(
+      "SELECT e.step, e.fields->>'place' AS place FROM ledger_events e JOIN ledger_parts p ON p.part_key = e.part_key WHERE p.gtin = $1 AND p.serial = $2 ORDER BY e.seq",
+      [gtin, moving[0]!.serial],
+    );
+    expect(trail.rows.map((r) => r.step)).to.deep.equal([1, 2, 4, 2]); // commissioning, receiving, shipping (source), receiving (destination)
+    expect(trail.rows.slice(2).map((r) => r.place.split(":")[1])).to.deep.equal([t.fromLocation, loc["WH-FAR"]]);
+    // The dealer held them throughout: still its serials, and the third never moved.
+    expect((await api.call("GET", `/api/v1/inventory/serials?skuId=${s}`, dealer())).json.serials.map((x: { serial: string }) => x.serial).sort()).to.deep.equal(parts.map((x) => x.serial).sort());
+    await stack.svc.worker.runUntilFinal();
+    const provider = makeProvider(shared.chainUrl);
+    const report = await verifyBundle(await stack.svc.bundleForPart(gtin, moving[0]!.serial), provider);
+    provider.destroy();
+    expect(report.failure).to.equal(null);
+    expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
   });
 
   it("never oversells: 64 concurrent orders at scarce stock, round after round (seeds printed)", async () => {

@@ -122,7 +122,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
         if (!eq(f.prevHash, prev)) fail(e, `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain: it points back to ${f.prevHash}, the previous event is ${prev}`);
         const from = head?.stage ?? Stage.None;
         if (!isLegalTransition(from, f.step)) fail(e, `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`);
-        if (head && f.step === Stage.Received && eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
+        if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped) fail(e, `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
         if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
         if (head && f.step === Stage.Installed && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`);
       }

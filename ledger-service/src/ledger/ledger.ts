@@ -135,8 +135,9 @@ export class Ledger {
       const head = existing.get(key);
       const label = `${p.gtin}/${p.serial}`;
       assertTransition(head?.stage ?? Stage.None, input.step, label);
-      if (head && input.step === Stage.Received && head.holder === actor.address) {
-        throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody`, 409, { part: label });
+      // A holder receives its own part only at the end of its own shipment (a transfer between its sites).
+      if (head && input.step === Stage.Received && head.holder === actor.address && head.stage !== Stage.Shipped) {
+        throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody or the end of a shipment`, 409, { part: label });
       }
       if (head && input.step === Stage.Shipped && head.holder !== actor.address) {
         throw new AppError("LEDGER.NOT_HOLDER", `part ${label} is not held by ${actor.id}; only its holder can ship it`, 409, { part: label });

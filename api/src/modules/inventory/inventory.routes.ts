@@ -3,7 +3,7 @@ import { validate } from "../../http/validate.js";
 import { idempotencyKey } from "../../shared/idempotency.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { movementBody, serialsQuery, stockQuery, stockSettingsBody, syncBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
+import { movementBody, serialsQuery, stockQuery, stockSettingsBody, syncBody, transferDecisionBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
 import type { InventoryService } from "./inventory.service.js";
 import type { TransfersService } from "./transfers.service.js";
 import type { Company } from "../orgs/orgs.service.js";
@@ -25,12 +25,13 @@ export function inventoryRoutes(inventory: InventoryService, transfers: Transfer
       const p = principalOf(res);
       res.json({ proposed: await transfers.propose(p.companyId ?? "", p.person) });
     }),
-    route("post", "/api/v1/inventory/transfers/:id/receive", { permission: "inventory:edit" }, "Receive a transfer at its destination: in transit becomes on hand", validate({ params: transferParams }), async (req, res) => {
-      res.json(await transfers.decide(auditContext(req, res), principalOf(res), (res.locals.params as { id: string }).id, "receive"));
+    route("post", "/api/v1/inventory/transfers/:id/receive", { permission: "inventory:edit" }, "Receive a transfer at its destination: in transit becomes on hand; its serialised parts are received there on the ledger", validate({ params: transferParams }), async (req, res) => {
+      res.json(await transfers.decide(auditContext(req, res), principalOf(res), (res.locals.params as { id: string }).id, "receive", { company: res.locals.company as Company | undefined }));
     }),
-    route("post", "/api/v1/inventory/transfers/:id/:decision", { permission: "inventory:approve" }, "Approve a proposed transfer (another person than its proposer): stock leaves into transit; or reject it", validate({ params: transferDecisionParams }), async (req, res) => {
+    route("post", "/api/v1/inventory/transfers/:id/:decision", { permission: "inventory:approve" }, "Approve a proposed transfer (another person than its proposer): stock leaves into transit, with the serials in `parts` shipped on the ledger; or reject it", validate({ params: transferDecisionParams, body: transferDecisionBody }), async (req, res) => {
       const { id, decision } = res.locals.params as z.infer<typeof transferDecisionParams>;
-      res.json(await transfers.decide(auditContext(req, res), principalOf(res), id, decision));
+      const { parts } = res.locals.body as z.infer<typeof transferDecisionBody>;
+      res.json(await transfers.decide(auditContext(req, res), principalOf(res), id, decision, { parts, company: res.locals.company as Company | undefined }));
     }),
     route("get", "/api/v1/inventory/stock", { permission: "inventory:view" }, "My company's stock: on hand, reserved, available, in transit, pool settings", validate({ query: stockQuery }), async (_req, res) => {
       res.json({ stock: await inventory.stock(principalOf(res), res.locals.query as z.infer<typeof stockQuery>) });

@@ -41,3 +41,7 @@ export const syncBody = z
 export const transfersQuery = z.object({ status: z.enum(["proposed", "in_transit", "received", "rejected"]).optional() }).strict();
 export const transferParams = z.object({ id: z.string().regex(/^tr_[0-9a-f]{16}$/, "a transfer id tr_…") }).strict();
 export const transferDecisionParams = z.object({ id: z.string().regex(/^tr_[0-9a-f]{16}$/, "a transfer id tr_…"), decision: z.enum(["approve", "reject"]) }).strict();
+/** Approving may name the serialised parts that travel with the transfer (shipped on the ledger from the source). */
+export const transferDecisionBody = z
+  .object({ parts: z.array(z.object({ gtin: z.string().regex(/^\d{14}$/, "a GTIN-14"), serial: z.string().min(1).max(20) }).strict()).min(1).max(1000).optional() })
+  .strict();

@@ -11,12 +11,14 @@ export interface TransferRow {
   status: "proposed" | "in_transit" | "received" | "rejected";
   proposedBy: string;
   decidedBy: string | null;
+  /** Serialised parts travelling with it (named at approval). */
+  parts: Array<{ gtin: string; serial: string }>;
   createdAt: string;
   updatedAt: string;
 }
 
 const COLS = `id, company_id AS "companyId", sku_id::int AS "skuId", from_location AS "fromLocation", to_location AS "toLocation", quantity, distance_m AS "distanceM",
-  status, proposed_by AS "proposedBy", decided_by AS "decidedBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  status, proposed_by AS "proposedBy", decided_by AS "decidedBy", parts, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** The only SQL on stock transfers. */
 export const transfersRepository = {
@@ -35,7 +37,7 @@ export const transfersRepository = {
     return rows;
   },
 
-  async insert(tx: Sql, t: Omit<TransferRow, "status" | "decidedBy" | "createdAt" | "updatedAt">): Promise<boolean> {
+  async insert(tx: Sql, t: Omit<TransferRow, "status" | "decidedBy" | "parts" | "createdAt" | "updatedAt">): Promise<boolean> {
     const { rows } = await tx.query(
       `INSERT INTO stock_transfers (id, company_id, sku_id, from_location, to_location, quantity, distance_m, status, proposed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8) ON CONFLICT DO NOTHING RETURNING 1`,
@@ -54,7 +56,10 @@ export const transfersRepository = {
     return rows;
   },
 
-  async setStatus(tx: Sql, id: string, status: TransferRow["status"], by: string) {
-    await tx.query("UPDATE stock_transfers SET status = $2, decided_by = COALESCE(decided_by, $3), updated_at = now() WHERE id = $1", [id, status, by]);
+  async setStatus(tx: Sql, id: string, status: TransferRow["status"], by: string, parts?: TransferRow["parts"]) {
+    await tx.query(
+      "UPDATE stock_transfers SET status = $2, decided_by = COALESCE(decided_by, $3), parts = COALESCE($4::jsonb, parts), updated_at = now() WHERE id = $1",
+      [id, status, by, parts ? JSON.stringify(parts) : null],
+    );
   },
 };

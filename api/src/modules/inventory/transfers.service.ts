@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import { AppError, Stage, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
@@ -10,13 +10,20 @@ import { transfersRepository as repo, type TransferRow } from "./transfers.repos
  * Transfers between a company's warehouses. When a warehouse's available stock (plus what is already on its way) of a
  * SKU is below its reorder point, a transfer is proposed from the nearest warehouses with surplus (stock above their
  * own reorder point), nearest first, until the need is covered. A person other than the proposer approves it: the
- * source's on hand leaves and the destination's in-transit grows; receiving turns in-transit into on hand.
+ * source's on hand leaves and the destination's in-transit grows; receiving turns in-transit into on hand. Serialised
+ * parts named at approval are shipped on the ledger from the source and received at the destination, in the
+ * transactions of those stock moves: their custody and site are always known.
  */
 export class TransfersService {
   private dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Sql) {}
+  constructor(
+    private readonly db: Sql,
+    private readonly ledger: LedgerService,
+    /** The catalogue SKU each GTIN is named as (parts module), to check named serials belong to the transfer's SKU. */
+    private readonly skuOfGtins: (gtins: string[]) => Promise<Map<string, number>>,
+  ) {}
 
   /** Proposals for one company's shortages; returns what was proposed. */
   async propose(companyId: string, by = "system"): Promise<TransferRow[]> {
@@ -70,27 +77,48 @@ export class TransfersService {
     return t;
   }
 
-  /** approve: stock leaves the source into transit; reject: the proposal closes; receive: transit becomes on hand. */
-  async decide(ctx: AuditContext, p: Principal, id: string, action: "approve" | "reject" | "receive") {
-    await this.own(ctx, p, id);
-    return this.db.transaction(async (tx) => {
-      const t = (await repo.get(tx, id, true))!;
-      const from = { approve: "proposed", reject: "proposed", receive: "in_transit" }[action];
-      if (t.status !== from) throw new AppError("TRANSFER.INVALID_TRANSITION", `transfer ${id} is ${t.status}; only a ${from} transfer can be ${action === "receive" ? "received" : `${action}d`}`, 409);
-      if (action === "approve" && t.proposedBy === p.person) throw new AppError("TRANSFER.SAME_PERSON", "the person who proposed a transfer cannot approve it; another person must", 403);
-      if (action === "approve") {
-        // Lock both rows in the global order, then move: out of the source, into the destination's transit.
-        await stock.lockRows(tx, [{ locationId: t.fromLocation, skuId: t.skuId }, { locationId: t.toLocation, skuId: t.skuId }].sort((a, b) => a.locationId.localeCompare(b.locationId)));
-        if (!(await stock.move(tx, { locationId: t.fromLocation, skuId: t.skuId, onHand: -t.quantity, reason: "transfer", ref: id }))) {
-          throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `the source warehouse no longer has ${t.quantity} available beyond its reservations`, 409);
-        }
-        await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: t.quantity, reason: "transfer", ref: id });
+  /**
+   * approve: stock leaves the source into transit; reject: the proposal closes; receive: transit becomes on hand.
+   * `parts` (approve only): serials travelling with it — shipped on the ledger now, received with the transfer.
+   */
+  async decide(ctx: AuditContext, p: Principal, id: string, action: "approve" | "reject" | "receive", custody: { parts?: Array<{ gtin: string; serial: string }> | undefined; company?: { id: string; regionCode: string } | undefined } = {}) {
+    const t = await this.own(ctx, p, id);
+    if (custody.parts && action !== "approve") throw new AppError("REQUEST.UNKNOWN_FIELD", "body.parts: serials are named when a transfer is approved", 400, { field: "parts" });
+    const parts = action === "approve" ? (custody.parts ?? []) : action === "receive" ? t.parts : [];
+    if (action === "approve" && parts.length) {
+      if (parts.length > t.quantity) throw new AppError("TRANSFER.TOO_MANY_PARTS", `parts: ${parts.length} serials for a transfer of ${t.quantity}`, 409, { field: "parts" });
+      const skus = await this.skuOfGtins([...new Set(parts.map((x) => x.gtin))]);
+      const bad = parts.findIndex((x) => skus.get(x.gtin) !== t.skuId);
+      if (bad >= 0) throw new AppError("TRANSFER.PART_NOT_THIS_SKU", `parts[${bad}]: GTIN ${parts[bad]!.gtin} is not named as SKU ${t.skuId} (POST /mint with product.skuId names it)`, 409, { field: `parts[${bad}].gtin` });
+    }
+    const work = (tx: Sql) => this.move(tx, ctx, p, id, action, action === "approve" ? parts : undefined);
+    if (!parts.length) return this.db.transaction(work);
+    if (!custody.company) throw new AppError("ORG.REQUIRED", "custody is recorded by a company", 409);
+    let out: TransferRow | undefined;
+    await this.ledger.ledger.append(
+      { actorId: custody.company.id, step: action === "approve" ? Stage.Shipped : Stage.Received, parts, place: { regionCode: custody.company.regionCode, locationId: action === "approve" ? t.fromLocation : t.toLocation } },
+      { within: async (tx) => void (out = await work(tx)) },
+    );
+    return out!;
+  }
+
+  private async move(tx: Sql, ctx: AuditContext, p: Principal, id: string, action: "approve" | "reject" | "receive", parts: TransferRow["parts"] | undefined): Promise<TransferRow> {
+    const t = (await repo.get(tx, id, true))!;
+    const from = { approve: "proposed", reject: "proposed", receive: "in_transit" }[action];
+    if (t.status !== from) throw new AppError("TRANSFER.INVALID_TRANSITION", `transfer ${id} is ${t.status}; only a ${from} transfer can be ${action === "receive" ? "received" : `${action}d`}`, 409);
+    if (action === "approve" && t.proposedBy === p.person) throw new AppError("TRANSFER.SAME_PERSON", "the person who proposed a transfer cannot approve it; another person must", 403);
+    if (action === "approve") {
+      // Lock both rows in the global order, then move: out of the source, into the destination's transit.
+      await stock.lockRows(tx, [{ locationId: t.fromLocation, skuId: t.skuId }, { locationId: t.toLocation, skuId: t.skuId }].sort((a, b) => a.locationId.localeCompare(b.locationId)));
+      if (!(await stock.move(tx, { locationId: t.fromLocation, skuId: t.skuId, onHand: -t.quantity, reason: "transfer", ref: id }))) {
+        throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `the source warehouse no longer has ${t.quantity} available beyond its reservations`, 409);
       }
-      if (action === "receive") await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: -t.quantity, onHand: t.quantity, reason: "transfer", ref: id });
-      const status = action === "approve" ? "in_transit" : action === "reject" ? "rejected" : "received";
-      await repo.setStatus(tx, id, status, p.person);
-      await auditTrail.append(tx, { ...ctx, companyId: t.companyId, action: `transfer.${action}`, resource: "transfer", resourceId: id, changes: { status: { before: t.status, after: status } } });
-      return (await repo.get(tx, id))!;
-    });
+      await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: t.quantity, reason: "transfer", ref: id });
+    }
+    if (action === "receive") await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: -t.quantity, onHand: t.quantity, reason: "transfer", ref: id });
+    const status = action === "approve" ? "in_transit" : action === "reject" ? "rejected" : "received";
+    await repo.setStatus(tx, id, status, p.person, parts);
+    await auditTrail.append(tx, { ...ctx, companyId: t.companyId, action: `transfer.${action}`, resource: "transfer", resourceId: id, changes: { status: { before: t.status, after: status }, ...(parts?.length ? { parts: { after: parts.length } } : {}) } });
+    return (await repo.get(tx, id))!;
   }
 }
