@@ -98,22 +98,6 @@ export const inventoryRepository = {
     return moved.length;
   },
 
-  /**
-   * Moves balances that the transaction already holds locked (and has checked) in one deferred statement (Sql.defer:
-   * sent with the transaction's other writes) and records their movements. The stock table's CHECKs (on hand, reserved,
-   * in transit ≥ 0; reserved ≤ on hand) still hold: a change breaking one fails the transaction.
-   */
-  async moveLocked(tx: Sql, rows: Array<{ locationId: string; skuId: number; onHand: number; reserved: number }>, reason: MovementReason, ref: string): Promise<void> {
-    if (rows.length === 0) return;
-    await tx.defer(
-      `WITH mv_req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[]) AS r(loc, sku, oh, rs)),
-            mv_stock AS (UPDATE stock s SET on_hand = s.on_hand + r.oh, reserved = s.reserved + r.rs, updated_at = now() FROM mv_req r
-                          WHERE s.location_id = r.loc AND s.sku_id = r.sku RETURNING s.location_id, s.sku_id, r.oh, r.rs)
-       INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, oh, rs, $5, $6 FROM mv_stock`,
-      [rows.map((r) => r.locationId), rows.map((r) => r.skuId), rows.map((r) => r.onHand), rows.map((r) => r.reserved), reason, ref],
-    );
-  },
-
   async configure(tx: Sql, c: { locationId: string; skuId: number; shared?: boolean | undefined; priceFen?: number | null | undefined; reorderPoint?: number | undefined }): Promise<StockRow> {
     await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [c.locationId, c.skuId]);
     const { rows } = await tx.query<StockRow>(

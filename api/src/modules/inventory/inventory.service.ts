@@ -138,7 +138,7 @@ export class InventoryService {
   lockShared = (tx: Sql, skuIds: number[], buyerId: string) => repo.shared(tx, skuIds, buyerId, true);
   /** The shared stock of these SKUs a buyer may take, read without locks (reserve with reserveIfUnchanged). */
   shared = (skuIds: number[], buyerId: string) => repo.shared(this.db, skuIds, buyerId, false);
-  /** Reserves what was read with `shared` if it is still there (deferred; DeferredCheckFailed STOCK.CHANGED if not). */
+  /** Reserves what was read with `shared` or `lockShared` if it is still there (deferred; DeferredCheckFailed STOCK.CHANGED if not). */
   reserveIfUnchanged = (tx: Sql, allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, orderId: string) => repo.reserveIfUnchanged(tx, allocations, orderId);
   /** Releases or sells an order's allocations in one statement; false (nothing may be kept) when any row refused. */
   async forOrder(tx: Sql, op: "release" | "sell", allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<boolean> {
@@ -146,13 +146,6 @@ export class InventoryService {
     // Taken here in the same global order as placing an order takes them (lockShared), so no deadlock between the two.
     await repo.lockRows(tx, rows);
     return (await repo.moveMany(tx, rows, op === "release" ? "release" : "sale", orderId)) === rows.length;
-  }
-  /**
-   * Reserves an order's allocations from rows this transaction locked with lockShared and allocated within what they
-   * had available: one deferred statement, sent with the order's other writes (the stock CHECKs still guard it).
-   */
-  reserve(tx: Sql, allocations: ReadonlyArray<{ locationId: string; skuId: number; quantity: number }>, orderId: string): Promise<void> {
-    return repo.moveLocked(tx, allocations.map((a) => ({ locationId: a.locationId, skuId: a.skuId, onHand: 0, reserved: a.quantity })), "reservation", orderId);
   }
   /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
   poolNear = (skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) => repo.poolNear(this.db, skuIds, box, buyerId);

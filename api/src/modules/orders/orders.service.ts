@@ -59,23 +59,25 @@ export class OrdersService {
       for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
         const pool = await this.inventory.shared(skuIds, buyer.id);
         try {
-          return await this.db.transaction((tx) => this.write(tx, ctx, place, pool, within, (rows, id) => this.inventory.reserveIfUnchanged(tx, rows, id)));
+          return await this.db.transaction((tx) => this.write(tx, ctx, place, pool, within));
         } catch (e) {
           if (!(e instanceof DeferredCheckFailed) && (e as { code?: string }).code !== "40P01") throw e; // 40P01: deadlock, rolled back
         }
       }
-      // Contended: lock the pool's rows in the one global order, allocate under the locks, reserve what they hold.
-      return this.db.transaction(async (tx) => this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within, (rows, id) => this.inventory.reserve(tx, rows, id)));
+      // Contended: lock the pool's rows in the one global order and allocate under the locks (so the write's "still as
+      // read" holds by construction).
+      return this.db.transaction(async (tx) => this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within));
     }, { checkFirst: false }); // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
   }
 
   /**
-   * Allocates an order's lines over `pool` and writes it: reservations (by `reserve`), the order, its webhook event,
-   * its stored reply and its audit entry — all deferred (Sql.defer), so they reach the database as one statement.
+   * Allocates an order's lines over `pool` and writes it: reservations of stock still as `pool` read it, the order, its
+   * webhook event, its stored reply and its audit entry — all deferred (Sql.defer), so they reach the database as one
+   * statement.
    */
   private async write(
     tx: Sql, ctx: AuditContext, o: { buyer: Company; body: PlaceOrder; shipTo: { lng: number; lat: number }; urgent: boolean; policy: "all_or_nothing" | "partial" },
-    pool: PoolRow[], within: (tx: Sql, reply: Reply) => Promise<void>, reserve: (rows: AllocationRow[], id: string) => Promise<void>,
+    pool: PoolRow[], within: (tx: Sql, reply: Reply) => Promise<void>,
   ): Promise<Reply> {
     const { buyer, body, shipTo, urgent, policy } = o;
     // A SKU with no pool stock may not exist at all: that is a 404, not a shortage (a rare read in the transaction).
@@ -99,7 +101,7 @@ export class OrdersService {
       const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
       throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
     }
-    await reserve(allocations, id);
+    await this.inventory.reserveIfUnchanged(tx, allocations, id);
     const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
     const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
     const actor = ctx.actorId ?? "unknown";

@@ -48,8 +48,10 @@ export const webhooksRepository = {
     await tx.query("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription removed' WHERE subscription_id = $1 AND status = 'pending'", [id]);
   },
 
-  /** An event per company that subscribed to its type, and a pending delivery per matching subscription (nothing for the others). */
-  /** Deferred (Sql.defer): sent with the transaction's other writes, so it commits or rolls back with them. */
+  /**
+   * An event per company that subscribed to its type, and a pending delivery per matching subscription (nothing for
+   * the others). Deferred (Sql.defer): sent with the transaction's other writes, so it commits or rolls back with them.
+   */
   async emit(tx: Sql, events: Array<{ id: string; companyId: string; type: string; payload: unknown }>) {
     if (!events.length) return;
     await tx.defer(
