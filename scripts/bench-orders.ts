@@ -14,6 +14,8 @@
  *    openLoopP50Ms, openLoopP99Ms, openLoopErrors (targets p99 ≤ 100 ms, 0 errors);
  *  - allocation quality: the allocator against HiGHS's exact optimum over 1,000 scenarios (allocCostRatio).
  * BENCH_PROFILE=FILE also writes a CPU profile of the server's process during the load (open it in Chrome DevTools).
+ * BENCH_DEFERRED_WRITES=separate sends each deferred write as its own statement (DECISIONS 30's combiner off);
+ * =compare measures both in the same run (…Separate figures, separateVsCombined).
  * BENCH_SIZE=small (or --small): 200 SKUs, 4 distributors, 8 shops, one 3 s round, 5 s of open loop, 50 scenarios —
  * every phase, in seconds (scripts/lib/bench-size.ts).
  * Last line: one JSON object with ordersPerSec, pgbenchTps, p50Ms, p99Ms, the openLoop figures, allocCostRatio.
@@ -28,6 +30,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createApp } from "../api/src/app.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
+import { combineDeferredWrites } from "../ledger-service/src/db/deferred-writes.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
 import { allocationQuality } from "./lib/allocation-quality.js";
 import { benchDatabase } from "./lib/bench-database.js";
@@ -52,6 +55,12 @@ const WAREHOUSES = sized("BENCH_WAREHOUSES", 10, 3); // per distributor
 const SHOPS = sized("BENCH_SHOPS", 32, 8);
 const PGBENCH_SCALE = sized("BENCH_PGBENCH_SCALE", 10, 1);
 const SCENARIOS = sized("BENCH_SCENARIOS", 1000, 50);
+// DECISIONS 30's statement combiner: "combined" (the default), "separate" (each deferred write its own statement), or
+// "compare" (both, alternating within each round and at the same open-loop rate; the main figures are combined's).
+type DeferredMode = "combined" | "separate";
+const DEFERRED = process.env.BENCH_DEFERRED_WRITES ?? "combined";
+if (!["combined", "separate", "compare"].includes(DEFERRED)) throw new Error(`BENCH_DEFERRED_WRITES must be combined, separate or compare, got ${JSON.stringify(DEFERRED)}`);
+const MODES: DeferredMode[] = DEFERRED === "compare" ? ["combined", "separate"] : [DEFERRED as DeferredMode];
 const say = (s: string) => console.log(s);
 const figures: Record<string, number> = {};
 
@@ -128,59 +137,83 @@ try {
   await db.sql.exec("ANALYZE");
   say(`  order history: ${history.orders.toLocaleString()} orders placed in ${HISTORY_SECONDS} s (not measured), then ANALYZE`);
   type Load = { orders: number; perSec: number; errors: number; statuses: Record<string, number>; serverMs: number[]; clientMs: number[] };
-  const rounds: Array<{ perSec: number; tps: number }> = [];
-  const serverMs: number[] = [];
-  const clientMs: number[] = [];
+  // Per mode of the deferred writes (BENCH_DEFERRED_WRITES; "compare" alternates both within each round).
+  const closed = new Map(MODES.map((m) => [m, { perSec: [] as number[], serverMs: [] as number[], clientMs: [] as number[] }]));
+  const rounds: Array<{ perSec: number; tps: number; separate?: number }> = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    // BENCH_PROFILE=FILE: a CPU profile of this (the server's) process during the first round's load.
-    const profiler = process.env.BENCH_PROFILE && round === 1 ? new Session() : undefined;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post("Profiler.enable");
-      await profiler.post("Profiler.start");
+    const perSec = new Map<DeferredMode, number>();
+    for (const mode of MODES) {
+      combineDeferredWrites(mode === "combined");
+      // BENCH_PROFILE=FILE: a CPU profile of this (the server's) process during the first round's load.
+      const profiler = process.env.BENCH_PROFILE && round === 1 && mode === MODES[0] ? new Session() : undefined;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post("Profiler.enable");
+        await profiler.post("Profiler.start");
+      }
+      const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders.ts", cfgFile], { maxBuffer: 1 << 26 });
+      if (profiler) {
+        const { profile } = await profiler.post("Profiler.stop");
+        writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+        profiler.disconnect();
+        say(`CPU profile of the server during round 1's load: ${process.env.BENCH_PROFILE}`);
+      }
+      const load = JSON.parse(stdout.trim().split("\n").pop()!) as Load;
+      if (load.errors || !load.orders) throw new Error(`order load had ${load.errors} errors and ${load.orders} orders: ${JSON.stringify(load.statuses)}`);
+      const c = closed.get(mode)!;
+      c.perSec.push(load.perSec);
+      c.serverMs.push(...load.serverMs);
+      c.clientMs.push(...load.clientMs);
+      perSec.set(mode, load.perSec);
+      say(`  round ${round}/${ROUNDS}${MODES.length > 1 ? `, deferred writes ${mode}` : ""}: ${load.orders.toLocaleString()} orders in ${SECONDS} s = ${load.perSec.toFixed(1)}/s (server p50 ${percentile(load.serverMs, 50)} ms, p99 ${percentile(load.serverMs, 99)} ms; statuses ${JSON.stringify(load.statuses)})`);
     }
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders.ts", cfgFile], { maxBuffer: 1 << 26 });
-    if (profiler) {
-      const { profile } = await profiler.post("Profiler.stop");
-      writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
-      profiler.disconnect();
-      say(`CPU profile of the server during round 1's load: ${process.env.BENCH_PROFILE}`);
-    }
-    const load = JSON.parse(stdout.trim().split("\n").pop()!) as Load;
-    if (load.errors || !load.orders) throw new Error(`order load had ${load.errors} errors and ${load.orders} orders: ${JSON.stringify(load.statuses)}`);
-    serverMs.push(...load.serverMs);
-    clientMs.push(...load.clientMs);
     const pg = await run("pgbench", ["-n", "-c", String(CONCURRENCY), "-j", "2", "-T", String(SECONDS), pgbenchDb.url], { maxBuffer: 1 << 24 });
     const tps = Number(/tps = ([\d.]+)/.exec(pg.stdout)![1]);
-    rounds.push({ perSec: load.perSec, tps });
-    say(`  round ${round}/${ROUNDS}: ${load.orders.toLocaleString()} orders in ${SECONDS} s = ${load.perSec.toFixed(1)}/s (server p50 ${percentile(load.serverMs, 50)} ms, p99 ${percentile(load.serverMs, 99)} ms; statuses ${JSON.stringify(load.statuses)}) · pgbench ${tps.toFixed(1)} tps → ${(load.perSec / tps).toFixed(3)}×`);
+    rounds.push({ perSec: perSec.get(MODES[0]!)!, tps, separate: perSec.get("separate") });
+    say(`  round ${round}/${ROUNDS}: pgbench ${tps.toFixed(1)} tps → orders ÷ pgbench ${(perSec.get(MODES[0]!)! / tps).toFixed(3)}×`);
   }
+  combineDeferredWrites(MODES[0] === "combined");
   const over = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand");
   const hot = await db.sql.query<{ upd: number; hot: number }>("SELECT n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relname = 'stock'");
   say(`  stock row updates: ${hot.rows[0]!.upd.toLocaleString()}, of which HOT (same page, no index entry): ${hot.rows[0]!.hot.toLocaleString()}`);
-  figures.ordersPerSec = Number(median(rounds.map((x) => x.perSec)).toFixed(1));
-  figures.p50Ms = percentile(serverMs, 50);
-  figures.p99Ms = percentile(serverMs, 99);
-  figures.clientP99Ms = percentile(clientMs, 99);
+  const main = closed.get(MODES[0]!)!;
+  figures.ordersPerSec = Number(median(main.perSec).toFixed(1));
+  figures.p50Ms = percentile(main.serverMs, 50);
+  figures.p99Ms = percentile(main.serverMs, 99);
+  figures.clientP99Ms = percentile(main.clientMs, 99);
   figures.pgbenchTps = Number(median(rounds.map((x) => x.tps)).toFixed(1));
   figures.ordersVsPgbench = Number(median(rounds.map((x) => x.perSec / x.tps)).toFixed(3));
-  say(`▶ orders (median of ${ROUNDS} rounds): ${figures.ordersPerSec}/s by ${CONCURRENCY} clients; server p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms over all ${serverMs.length.toLocaleString()} orders (client p99 ${figures.clientP99Ms} ms; target ≤ 100); rows reserved beyond on hand: ${over.rows[0]!.n}`);
+  say(`▶ orders (median of ${ROUNDS} rounds, deferred writes ${MODES[0]}): ${figures.ordersPerSec}/s by ${CONCURRENCY} clients; server p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms over all ${main.serverMs.length.toLocaleString()} orders (client p99 ${figures.clientP99Ms} ms); rows reserved beyond on hand: ${over.rows[0]!.n}`);
   say(`▶ context: pgbench TPC-B-like, scale ${PGBENCH_SCALE}, ${CONCURRENCY} clients, ${SECONDS} s a round: median ${figures.pgbenchTps} tps → orders ÷ pgbench, median of the rounds' ratios = ${figures.ordersVsPgbench}× (no target: a whole HTTP order against five bare statements)`);
+  if (MODES.length > 1) {
+    const sep = closed.get("separate")!;
+    figures.ordersPerSecSeparate = Number(median(sep.perSec).toFixed(1));
+    figures.p50MsSeparate = percentile(sep.serverMs, 50);
+    figures.p99MsSeparate = percentile(sep.serverMs, 99);
+    figures.separateVsCombined = Number(median(rounds.map((x) => x.separate! / x.perSec)).toFixed(3));
+    say(`▶ deferred writes one by one: ${figures.ordersPerSecSeparate}/s, server p50 ${figures.p50MsSeparate} ms, p99 ${figures.p99MsSeparate} ms → ${figures.separateVsCombined}× the combined statement's throughput (median of the rounds' ratios)`);
+  }
 
-  // Open loop: arrivals on a schedule at min(200/s, 60% of the closed-loop throughput just measured).
+  // Open loop: arrivals on a schedule at min(200/s, 60% of the closed-loop throughput just measured); in "compare",
+  // each mode at that same rate.
   const openRate = Math.min(OPEN_MAX_RATE, Math.round(0.6 * figures.ordersPerSec * 10) / 10);
   const openFile = join(dir, "open.json");
   writeFileSync(openFile, JSON.stringify({ origin, keys: shops, skus: skuIds, rate: openRate, seconds: OPEN_SECONDS }));
-  const open = JSON.parse((await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders-open.ts", openFile], { maxBuffer: 1 << 24 })).stdout.trim().split("\n").pop()!) as {
-    sent: number; sendRate: number; placed: number; errors: number; clientError4xx: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number; maxMs: number;
-  };
-  // A 4xx other than 409 means the bench's own request is wrong (the API changed under it): the phase is broken.
-  if (open.clientError4xx || !open.placed) throw new Error(`open loop: ${open.placed} orders placed, ${open.clientError4xx} refused as bad requests: ${JSON.stringify(open.statuses)}`);
   figures.openLoopRate = openRate;
-  figures.openLoopP50Ms = open.p50Ms;
-  figures.openLoopP99Ms = open.p99Ms;
-  figures.openLoopErrors = open.errors;
-  say(`▶ open loop: ${open.sent.toLocaleString()} orders over ${OPEN_SECONDS} s at ${openRate}/s (min of ${OPEN_MAX_RATE}/s and 60% of ${figures.ordersPerSec}/s; sent at ${open.sendRate.toFixed(1)}/s), latency from the scheduled send: p50 ${open.p50Ms} ms, p99 ${open.p99Ms} ms (target ≤ 100), max ${open.maxMs} ms; errors ${open.errors} (target 0); statuses ${JSON.stringify(open.statuses)}`);
+  for (const mode of MODES) {
+    combineDeferredWrites(mode === "combined");
+    const open = JSON.parse((await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders-open.ts", openFile], { maxBuffer: 1 << 24 })).stdout.trim().split("\n").pop()!) as {
+      sent: number; sendRate: number; placed: number; errors: number; clientError4xx: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number; maxMs: number;
+    };
+    // A 4xx other than 409 means the bench's own request is wrong (the API changed under it): the phase is broken.
+    if (open.clientError4xx || !open.placed) throw new Error(`open loop: ${open.placed} orders placed, ${open.clientError4xx} refused as bad requests: ${JSON.stringify(open.statuses)}`);
+    const suffix = mode === MODES[0] ? "" : "Separate";
+    figures[`openLoopP50Ms${suffix}`] = open.p50Ms;
+    figures[`openLoopP99Ms${suffix}`] = open.p99Ms;
+    figures[`openLoopErrors${suffix}`] = open.errors;
+    say(`▶ open loop${MODES.length > 1 ? `, deferred writes ${mode}` : ""}: ${open.sent.toLocaleString()} orders over ${OPEN_SECONDS} s at ${openRate}/s (min of ${OPEN_MAX_RATE}/s and 60% of ${figures.ordersPerSec}/s; sent at ${open.sendRate.toFixed(1)}/s), latency from the scheduled send: p50 ${open.p50Ms} ms, p99 ${open.p99Ms} ms (target ≤ 100), max ${open.maxMs} ms; errors ${open.errors} (target 0); statuses ${JSON.stringify(open.statuses)}`);
+  }
+  combineDeferredWrites(true);
 
   const q = await allocationQuality({ scenarios: SCENARIOS, seed: 23 });
   figures.allocCostRatio = q.ratio;
