@@ -100,7 +100,9 @@ try {
       env: { ...process.env, ...(auth ? { LOAD_AUTHORIZATION: `Bearer ${token}` } : {}) },
     });
     const r = JSON.parse(stdout.trim().split("\n").pop()!) as { perSec: number; errors: number; p50Ms: number; clientP50Ms: number; statuses: Record<string, number> };
-    if (r.errors > 0 || !r.perSec) throw new Error(`load on ${path} had ${r.errors} errors: ${JSON.stringify(r.statuses)}`);
+    if (r.errors > 0 || !r.perSec) {
+      throw new Error(`load on ${path}: ${r.perSec}/s, ${r.errors} errors: ${JSON.stringify(r.statuses)}`);
+    }
     return r;
   };
   for (const [name, path] of [["users", "/api/v1/users"], ["me", "/api/v1/companies/me"]] as const) {

@@ -8,7 +8,8 @@
  *  4. runs the labelled query set (scripts/lib/catalog-queries.ts): recall@10 and MRR, and search latency p50/p95/p99;
  *  5. runs price comparisons (3 km, top 5) from points near stocked locations: p95.
  * BENCH_SKUS and BENCH_LOCATIONS size it. BENCH_SIZE=small (or --small): the base catalogue (~18,000 SKUs), 500
- * locations, every 4th labelled query once and 150 price comparisons — every phase, in seconds (scripts/lib/bench-size.ts). Last line: one JSON object with the figures.
+ * locations, every 4th labelled query once and 150 price comparisons — every phase, in seconds
+ * (scripts/lib/bench-size.ts). Last line: one JSON object with the figures.
  */
 import { execFile } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from "node:fs";
@@ -216,7 +217,9 @@ try {
     byKind.set(q.kind, { n: k.n + 1, recall: k.recall + recall });
     if (recall < 1 && misses.length < 12) misses.push(`${JSON.stringify(q.q)} recall ${recall.toFixed(2)} (understood ${JSON.stringify(res.understood)})`);
   }
-  if (!queries.length || rrSum === 0) throw new Error(`search: none of ${queries.length} labelled queries found a relevant SKU`);
+  if (!queries.length || rrSum === 0) {
+    throw new Error(`search: none of ${queries.length} labelled queries found a relevant SKU`);
+  }
   figures.queries = queries.length;
   figures.recallAt10 = Number((recallSum / queries.length).toFixed(4));
   figures.mrr = Number((rrSum / queries.length).toFixed(4));
@@ -246,7 +249,9 @@ try {
     "SELECT o.sku_id::int AS sku, l.lng, l.lat FROM supplier_offers o JOIN supplier_locations l ON l.id = o.location_id ORDER BY md5(o.sku_id::text || o.location_id) LIMIT $1",
     [PRICE_PROBES],
   )).rows;
-  if (probes.length <= PRICE_WARMUP) throw new Error(`price comparison: ${probes.length} offers to probe, want > ${PRICE_WARMUP}`);
+  if (probes.length <= PRICE_WARMUP) {
+    throw new Error(`price comparison: ${probes.length} offers to probe, want > ${PRICE_WARMUP}`);
+  }
   const cmp: number[] = [];
   let found = 0;
   for (const [i, p] of probes.entries()) {

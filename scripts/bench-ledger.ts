@@ -108,18 +108,22 @@ try {
   let commissionGas = 0;
   const stepGas: string[] = [];
   for (const [actor, stage, name] of path) {
-    const r = await sendAndWait(actor, { to: reg.contractAddress!, data: regC.interface.encodeFunctionData("advance", [keys, stage]) });
+    const data = regC.interface.encodeFunctionData("advance", [keys, stage]);
+    const r = await sendAndWait(actor, { to: reg.contractAddress!, data });
     lifecycleGas += Number(r.gasUsed);
     if (stage === Stage.Commissioned) commissionGas = Number(r.gasUsed);
     stepGas.push(`${name} ${(Number(r.gasUsed) / 100).toFixed(0)}`);
   }
   const finalStages = (await regC.getFunction("stagesOf")(keys)) as bigint[];
-  if (finalStages.some((s) => Number(s) !== Stage.Installed)) throw new Error(`on-chain lifecycle: stages ${finalStages.join(",")} after the path, want all ${Stage.Installed} (Installed)`);
+  if (finalStages.some((s) => Number(s) !== Stage.Installed)) {
+    throw new Error(`on-chain lifecycle: stages ${finalStages.join(",")} after the path, want all ${Stage.Installed}`);
+  }
   record("gasErc721Mint", mintGas, `baseline: OpenZeppelin ERC-721 mint: ${mintGas.toLocaleString()} gas`);
   record("gasPerEvent1k", gas1k, `anchored gas per event, batch 1,000: ${gas1k.toFixed(1)} (${(gas1k / mintGas).toFixed(5)}× the mint)`);
   record("gasPerEvent10k", gas10k, `anchored gas per event, batch 10,000: ${gas10k.toFixed(2)} (${(gas10k / mintGas).toFixed(6)}× the mint; target ≤ 0.001×)`);
   record("gasPerPartOnChain", commissionGas / 100, `on-chain lifecycle, commissioning, per part (cartons of 100): ${(commissionGas / 100).toFixed(0)} gas (${(commissionGas / 100 / mintGas).toFixed(3)}× the mint)`);
-  record("gasPerPartOnChainLifecycle", lifecycleGas / 100, `on-chain lifecycle, a part's whole path maker → distributor → shop, per part: ${(lifecycleGas / 100).toFixed(0)} gas (${stepGas.join(", ")})`);
+  const pathLine = `${(lifecycleGas / 100).toFixed(0)} gas (${stepGas.join(", ")})`;
+  record("gasPerPartOnChainLifecycle", lifecycleGas / 100, `on-chain lifecycle, maker → distributor → shop, per part: ${pathLine}`);
 
   // 4. Sustained append rate up to TOTAL stored events: pallets are commissioned, then received by a distributor.
   //    Measured with one client, and with STREAMS concurrent clients (companies append independently; each
@@ -165,8 +169,8 @@ try {
   const concurrent = await load(STREAMS, Math.max(2 * SUB, remaining - appended));
   const eventsPerSec = concurrent;
 
-  // Baseline: the last BASELINE_ROWS (50,000) rows, inserted raw with pg in multi-row INSERTs of 1,000 rows into a table holding
-  // every earlier row with the same indexes — the same rows into the same state the ledger appended them to.
+  // Baseline: the last BASELINE_ROWS (50,000) rows, inserted raw with pg in multi-row INSERTs of 1,000 rows into a table
+  // holding every earlier row with the same indexes — the same rows into the same state the ledger appended them to.
   const sample = await db.sql.query<Record<string, unknown>>("SELECT seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields FROM ledger_events ORDER BY seq DESC LIMIT $1", [BASELINE_ROWS]);
   sample.rows.reverse();
   const raw = new pg.Client({ connectionString: url.toString() });

@@ -59,7 +59,9 @@ const SCENARIOS = sized("BENCH_SCENARIOS", 1000, 50);
 // "compare" (both, alternating within each round and at the same open-loop rate; the main figures are combined's).
 type DeferredMode = "combined" | "separate";
 const DEFERRED = process.env.BENCH_DEFERRED_WRITES ?? "combined";
-if (!["combined", "separate", "compare"].includes(DEFERRED)) throw new Error(`BENCH_DEFERRED_WRITES must be combined, separate or compare, got ${JSON.stringify(DEFERRED)}`);
+if (!["combined", "separate", "compare"].includes(DEFERRED)) {
+  throw new Error(`BENCH_DEFERRED_WRITES must be combined, separate or compare, got ${JSON.stringify(DEFERRED)}`);
+}
 const MODES: DeferredMode[] = DEFERRED === "compare" ? ["combined", "separate"] : [DEFERRED as DeferredMode];
 const say = (s: string) => console.log(s);
 const figures: Record<string, number> = {};
@@ -77,6 +79,15 @@ await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const dir = mkdtempSync(join(tmpdir(), "bench-orders-"));
 const r = rng(17);
+/** Runs a load process (scripts/lib/NAME CONFIG_FILE) and returns the JSON of its last line. */
+const loadProcess = async <T>(name: string, configFile: string): Promise<T> => {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", `scripts/lib/${name}`, configFile], { maxBuffer: 1 << 26 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as T;
+};
+type OpenLoad = {
+  sent: number; sendRate: number; placed: number; errors: number; clientError4xx: number;
+  statuses: Record<string, number>; p50Ms: number; p99Ms: number; maxMs: number;
+};
 
 try {
   const call = async (method: string, path: string, token: string, body?: unknown, type = "application/json") => {
@@ -124,7 +135,8 @@ try {
   // Rounds: the order load (a separate process), then pgbench on the same server with the same clients and duration,
   // alternating, so both see the machine in the same state; each round's ratio pairs neighbours in time.
   const cfgFile = join(dir, "load.json");
-  writeFileSync(cfgFile, JSON.stringify({ origin, keys: shops, skus: skuIds, concurrency: CONCURRENCY, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS }));
+  const loadCfg = { origin, keys: shops, skus: skuIds, concurrency: CONCURRENCY };
+  writeFileSync(cfgFile, JSON.stringify({ ...loadCfg, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS }));
   await run("pgbench", ["-i", "-q", "-s", String(PGBENCH_SCALE), pgbenchDb.url], { maxBuffer: 1 << 24 });
   // A platform in use, not an empty one: BENCH_HISTORY_SECONDS (10) of orders through the API, not measured, then
   // ANALYZE — what autovacuum does to a live database within its first minute. Without it, plans made while the order
@@ -132,13 +144,16 @@ try {
   // autoanalyze, and the measured rounds time that start-up instead of the service (pgbench's tables, likewise, are
   // filled and analysed before it runs).
   const historyFile = join(dir, "history.json");
-  writeFileSync(historyFile, JSON.stringify({ origin, keys: shops, skus: skuIds, concurrency: CONCURRENCY, seconds: HISTORY_SECONDS }));
-  const history = HISTORY_SECONDS === 0 ? { orders: 0 } : JSON.parse((await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders.ts", historyFile], { maxBuffer: 1 << 26 })).stdout.trim().split("\n").pop()!) as { orders: number };
+  writeFileSync(historyFile, JSON.stringify({ ...loadCfg, seconds: HISTORY_SECONDS }));
+  const history = HISTORY_SECONDS ? await loadProcess<{ orders: number }>("load-orders.ts", historyFile) : { orders: 0 };
   await db.sql.exec("ANALYZE");
   say(`  order history: ${history.orders.toLocaleString()} orders placed in ${HISTORY_SECONDS} s (not measured), then ANALYZE`);
-  type Load = { orders: number; perSec: number; errors: number; statuses: Record<string, number>; serverMs: number[]; clientMs: number[] };
+  type Load = {
+    orders: number; perSec: number; errors: number; statuses: Record<string, number>; serverMs: number[]; clientMs: number[];
+  };
   // Per mode of the deferred writes (BENCH_DEFERRED_WRITES; "compare" alternates both within each round).
-  const closed = new Map(MODES.map((m) => [m, { perSec: [] as number[], serverMs: [] as number[], clientMs: [] as number[] }]));
+  const series = () => ({ perSec: [] as number[], serverMs: [] as number[], clientMs: [] as number[] });
+  const closed = new Map(MODES.map((m) => [m, series()]));
   const rounds: Array<{ perSec: number; tps: number; separate?: number }> = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const perSec = new Map<DeferredMode, number>();
@@ -151,26 +166,33 @@ try {
         await profiler.post("Profiler.enable");
         await profiler.post("Profiler.start");
       }
-      const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders.ts", cfgFile], { maxBuffer: 1 << 26 });
+      const load = await loadProcess<Load>("load-orders.ts", cfgFile);
       if (profiler) {
         const { profile } = await profiler.post("Profiler.stop");
         writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
         profiler.disconnect();
         say(`CPU profile of the server during round 1's load: ${process.env.BENCH_PROFILE}`);
       }
-      const load = JSON.parse(stdout.trim().split("\n").pop()!) as Load;
-      if (load.errors || !load.orders) throw new Error(`order load had ${load.errors} errors and ${load.orders} orders: ${JSON.stringify(load.statuses)}`);
+      if (load.errors || !load.orders) {
+        throw new Error(`order load: ${load.errors} errors, ${load.orders} orders: ${JSON.stringify(load.statuses)}`);
+      }
       const c = closed.get(mode)!;
       c.perSec.push(load.perSec);
       c.serverMs.push(...load.serverMs);
       c.clientMs.push(...load.clientMs);
       perSec.set(mode, load.perSec);
-      say(`  round ${round}/${ROUNDS}${MODES.length > 1 ? `, deferred writes ${mode}` : ""}: ${load.orders.toLocaleString()} orders in ${SECONDS} s = ${load.perSec.toFixed(1)}/s (server p50 ${percentile(load.serverMs, 50)} ms, p99 ${percentile(load.serverMs, 99)} ms; statuses ${JSON.stringify(load.statuses)})`);
+      say(
+        `  round ${round}/${ROUNDS}${MODES.length > 1 ? `, deferred writes ${mode}` : ""}: ` +
+          `${load.orders.toLocaleString()} orders in ${SECONDS} s = ${load.perSec.toFixed(1)}/s ` +
+          `(server p50 ${percentile(load.serverMs, 50)} ms, p99 ${percentile(load.serverMs, 99)} ms; ` +
+          `statuses ${JSON.stringify(load.statuses)})`,
+      );
     }
     const pg = await run("pgbench", ["-n", "-c", String(CONCURRENCY), "-j", "2", "-T", String(SECONDS), pgbenchDb.url], { maxBuffer: 1 << 24 });
     const tps = Number(/tps = ([\d.]+)/.exec(pg.stdout)![1]);
     rounds.push({ perSec: perSec.get(MODES[0]!)!, tps, separate: perSec.get("separate") });
-    say(`  round ${round}/${ROUNDS}: pgbench ${tps.toFixed(1)} tps → orders ÷ pgbench ${(perSec.get(MODES[0]!)! / tps).toFixed(3)}×`);
+    const ratio = (perSec.get(MODES[0]!)! / tps).toFixed(3);
+    say(`  round ${round}/${ROUNDS}: pgbench ${tps.toFixed(1)} tps → orders ÷ pgbench ${ratio}×`);
   }
   combineDeferredWrites(MODES[0] === "combined");
   const over = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand");
@@ -183,15 +205,27 @@ try {
   figures.clientP99Ms = percentile(main.clientMs, 99);
   figures.pgbenchTps = Number(median(rounds.map((x) => x.tps)).toFixed(1));
   figures.ordersVsPgbench = Number(median(rounds.map((x) => x.perSec / x.tps)).toFixed(3));
-  say(`▶ orders (median of ${ROUNDS} rounds, deferred writes ${MODES[0]}): ${figures.ordersPerSec}/s by ${CONCURRENCY} clients; server p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms over all ${main.serverMs.length.toLocaleString()} orders (client p99 ${figures.clientP99Ms} ms); rows reserved beyond on hand: ${over.rows[0]!.n}`);
-  say(`▶ context: pgbench TPC-B-like, scale ${PGBENCH_SCALE}, ${CONCURRENCY} clients, ${SECONDS} s a round: median ${figures.pgbenchTps} tps → orders ÷ pgbench, median of the rounds' ratios = ${figures.ordersVsPgbench}× (no target: a whole HTTP order against five bare statements)`);
+  say(
+    `▶ orders (median of ${ROUNDS} rounds, deferred writes ${MODES[0]}): ${figures.ordersPerSec}/s by ${CONCURRENCY} ` +
+      `clients; server p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms over all ` +
+      `${main.serverMs.length.toLocaleString()} orders (client p99 ${figures.clientP99Ms} ms); rows reserved beyond on hand: ${over.rows[0]!.n}`,
+  );
+  say(
+    `▶ context: pgbench TPC-B-like, scale ${PGBENCH_SCALE}, ${CONCURRENCY} clients, ${SECONDS} s a round: median ` +
+      `${figures.pgbenchTps} tps → orders ÷ pgbench, median of the rounds' ratios = ${figures.ordersVsPgbench}× ` +
+      `(no target: a whole HTTP order against five bare statements)`,
+  );
   if (MODES.length > 1) {
     const sep = closed.get("separate")!;
     figures.ordersPerSecSeparate = Number(median(sep.perSec).toFixed(1));
     figures.p50MsSeparate = percentile(sep.serverMs, 50);
     figures.p99MsSeparate = percentile(sep.serverMs, 99);
     figures.separateVsCombined = Number(median(rounds.map((x) => x.separate! / x.perSec)).toFixed(3));
-    say(`▶ deferred writes one by one: ${figures.ordersPerSecSeparate}/s, server p50 ${figures.p50MsSeparate} ms, p99 ${figures.p99MsSeparate} ms → ${figures.separateVsCombined}× the combined statement's throughput (median of the rounds' ratios)`);
+    say(
+      `▶ deferred writes one by one: ${figures.ordersPerSecSeparate}/s, server p50 ${figures.p50MsSeparate} ms, ` +
+        `p99 ${figures.p99MsSeparate} ms → ${figures.separateVsCombined}× the combined statement's throughput ` +
+        `(median of the rounds' ratios)`,
+    );
   }
 
   // Open loop: arrivals on a schedule at min(200/s, 60% of the closed-loop throughput just measured); in "compare",
@@ -202,16 +236,23 @@ try {
   figures.openLoopRate = openRate;
   for (const mode of MODES) {
     combineDeferredWrites(mode === "combined");
-    const open = JSON.parse((await run(process.execPath, ["--import", "tsx", "scripts/lib/load-orders-open.ts", openFile], { maxBuffer: 1 << 24 })).stdout.trim().split("\n").pop()!) as {
-      sent: number; sendRate: number; placed: number; errors: number; clientError4xx: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number; maxMs: number;
-    };
+    const open = await loadProcess<OpenLoad>("load-orders-open.ts", openFile);
     // A 4xx other than 409 means the bench's own request is wrong (the API changed under it): the phase is broken.
-    if (open.clientError4xx || !open.placed) throw new Error(`open loop: ${open.placed} orders placed, ${open.clientError4xx} refused as bad requests: ${JSON.stringify(open.statuses)}`);
+    if (open.clientError4xx || !open.placed) {
+      const refused = `${open.clientError4xx} refused as bad requests: ${JSON.stringify(open.statuses)}`;
+      throw new Error(`open loop: ${open.placed} orders placed, ${refused}`);
+    }
     const suffix = mode === MODES[0] ? "" : "Separate";
     figures[`openLoopP50Ms${suffix}`] = open.p50Ms;
     figures[`openLoopP99Ms${suffix}`] = open.p99Ms;
     figures[`openLoopErrors${suffix}`] = open.errors;
-    say(`▶ open loop${MODES.length > 1 ? `, deferred writes ${mode}` : ""}: ${open.sent.toLocaleString()} orders over ${OPEN_SECONDS} s at ${openRate}/s (min of ${OPEN_MAX_RATE}/s and 60% of ${figures.ordersPerSec}/s; sent at ${open.sendRate.toFixed(1)}/s), latency from the scheduled send: p50 ${open.p50Ms} ms, p99 ${open.p99Ms} ms (target ≤ 100), max ${open.maxMs} ms; errors ${open.errors} (target 0); statuses ${JSON.stringify(open.statuses)}`);
+    say(
+      `▶ open loop${MODES.length > 1 ? `, deferred writes ${mode}` : ""}: ${open.sent.toLocaleString()} orders over ` +
+        `${OPEN_SECONDS} s at ${openRate}/s (min of ${OPEN_MAX_RATE}/s and 60% of ${figures.ordersPerSec}/s; sent at ` +
+        `${open.sendRate.toFixed(1)}/s), latency from the scheduled send: p50 ${open.p50Ms} ms, p99 ${open.p99Ms} ms ` +
+        `(target ≤ 100), max ${open.maxMs} ms; errors ${open.errors} (target 0); ` +
+        `statuses ${JSON.stringify(open.statuses)}`,
+    );
   }
   combineDeferredWrites(true);
 

@@ -91,8 +91,10 @@ try {
   await load("verify.txt", WARMUP_SECONDS);
   const verify = await load("verify.txt", SECONDS);
   const baseline = await load("static.txt", SECONDS);
-  if (verify.errors > 0 || baseline.errors > 0) throw new Error(`${verify.errors} scans and ${baseline.errors} baseline requests failed`);
-  if (!verify.requests || !baseline.requests) throw new Error(`no request completed (scan ${verify.requests}, baseline ${baseline.requests})`);
+  if (verify.errors > 0 || baseline.errors > 0 || !verify.requests || !baseline.requests) {
+    const scans = `${verify.requests} scans (${verify.errors} failed)`;
+    throw new Error(`${scans}, ${baseline.requests} baseline requests (${baseline.errors} failed)`);
+  }
   say(`scan (JSON verdict, full custody timeline, scan recorded): ${verify.perSec.toFixed(0)}/s; server-side p50 ${verify.p50Ms.toFixed(2)} ms, p95 ${verify.p95Ms.toFixed(2)} ms, p99 ${verify.p99Ms.toFixed(2)} ms (client p95 ${verify.clientP95Ms.toFixed(1)} ms)`);
   say(`baseline: the same server answering a static JSON document: ${baseline.perSec.toFixed(0)}/s (p95 ${baseline.p95Ms.toFixed(2)} ms) → scan at ${(verify.perSec / baseline.perSec).toFixed(2)}× (target ≥ 0.3×; p95 target ≤ 50 ms)`);
   Object.assign(figures, {

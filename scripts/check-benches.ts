@@ -11,16 +11,23 @@ import { readFileSync } from "node:fs";
 import { checkBenchOutput } from "./lib/bench-output.js";
 
 const timeoutS = Number(process.env.BENCH_CHECK_TIMEOUT_S ?? 300);
-if (!(timeoutS > 0)) throw new Error(`BENCH_CHECK_TIMEOUT_S must be a number of seconds > 0, got ${process.env.BENCH_CHECK_TIMEOUT_S}`);
-const scripts = Object.keys((JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts)
-  .filter((s) => s.startsWith("bench:"));
+if (!(timeoutS > 0))
+  throw new Error(`BENCH_CHECK_TIMEOUT_S must be a number of seconds > 0, got ${process.env.BENCH_CHECK_TIMEOUT_S}`);
+const scripts = Object.keys(
+  (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts,
+).filter((s) => s.startsWith("bench:"));
 const chosen = process.argv.slice(2);
-for (const c of chosen) if (!scripts.includes(c)) throw new Error(`no script ${c} in package.json (bench scripts: ${scripts.join(", ")})`);
+for (const c of chosen)
+  if (!scripts.includes(c)) throw new Error(`no script ${c} in package.json (bench scripts: ${scripts.join(", ")})`);
 
 function runSmall(script: string): Promise<{ code: number | null; stdout: string; seconds: number }> {
   const started = performance.now();
   // Its own process group, so that a timeout ends the script and everything it started (chain, load processes).
-  const child = spawn("npm", ["run", "-s", script], { env: { ...process.env, BENCH_SIZE: "small" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("npm", ["run", "-s", script], {
+    env: { ...process.env, BENCH_SIZE: "small" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   child.stdout.on("data", (b: Buffer) => {
     stdout += b.toString();

@@ -7,30 +7,76 @@
 /** The figures each `bench:*` script reports, one or more per phase. A new bench script needs its entry here. */
 export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
   "bench:ledger": [
-    "sealAnchor10kMs", "gasErc721Mint", "gasPerEvent1k", "gasPerEvent10k", "gasPerPartOnChain",
-    "gasPerPartOnChainLifecycle", "eventsPerSecSingleClient", "eventsPerSec", "baselineInsertPerSec",
-    "appendVsBaseline", "eventsStored", "proofMs", "proofBytes", "auditorEventsPerSec",
+    "sealAnchor10kMs",
+    "gasErc721Mint",
+    "gasPerEvent1k",
+    "gasPerEvent10k",
+    "gasPerPartOnChain",
+    "gasPerPartOnChainLifecycle",
+    "eventsPerSecSingleClient",
+    "eventsPerSec",
+    "baselineInsertPerSec",
+    "appendVsBaseline",
+    "eventsStored",
+    "proofMs",
+    "proofBytes",
+    "auditorEventsPerSec",
   ],
   "bench:verify": ["eventsStored", "verifyPerSec", "baselinePerSec", "verifyVsBaseline", "p50Ms", "p95Ms", "p99Ms"],
   "bench:auth": [
-    "loginMs", "usersPerSecDisabled", "usersPerSecEnabled", "usersServerP50MsDisabled", "usersServerP50MsEnabled",
-    "overheadRatio", "mePerSecDisabled", "mePerSecEnabled", "meServerP50MsDisabled", "meServerP50MsEnabled",
+    "loginMs",
+    "usersPerSecDisabled",
+    "usersPerSecEnabled",
+    "usersServerP50MsDisabled",
+    "usersServerP50MsEnabled",
+    "overheadRatio",
+    "mePerSecDisabled",
+    "mePerSecEnabled",
+    "meServerP50MsDisabled",
+    "meServerP50MsEnabled",
     "overheadRatioLightRoute",
   ],
   "bench:catalog": [
-    "copyRowsPerSec", "importRowsPerSec", "importVsCopy", "indexedInsertRowsPerSec", "crossrefImportRowsPerSec",
-    "fitmentImportRowsPerSec", "skus", "crossRefs", "supplierLocations", "offers", "queries", "recallAt10", "mrr",
-    "searchP50Ms", "searchP95Ms", "searchP99Ms", "priceCompareP50Ms", "priceCompareP95Ms",
+    "copyRowsPerSec",
+    "importRowsPerSec",
+    "importVsCopy",
+    "indexedInsertRowsPerSec",
+    "crossrefImportRowsPerSec",
+    "fitmentImportRowsPerSec",
+    "skus",
+    "crossRefs",
+    "supplierLocations",
+    "offers",
+    "queries",
+    "recallAt10",
+    "mrr",
+    "searchP50Ms",
+    "searchP95Ms",
+    "searchP99Ms",
+    "priceCompareP50Ms",
+    "priceCompareP95Ms",
   ],
   "bench:orders": [
-    "ordersPerSec", "p50Ms", "p99Ms", "clientP99Ms", "pgbenchTps", "ordersVsPgbench", "openLoopRate", "openLoopP50Ms",
-    "openLoopP99Ms", "openLoopErrors", "allocCostRatio", "allocWorstRatio",
+    "ordersPerSec",
+    "p50Ms",
+    "p99Ms",
+    "clientP99Ms",
+    "pgbenchTps",
+    "ordersVsPgbench",
+    "openLoopRate",
+    "openLoopP50Ms",
+    "openLoopP99Ms",
+    "openLoopErrors",
+    "allocCostRatio",
+    "allocWorstRatio",
   ],
 };
 
 /** The problems with one run's exit code and standard output (empty when it worked), and its figures. */
 export function checkBenchOutput(
-  script: string, exitCode: number | null, stdout: string,
+  script: string,
+  exitCode: number | null,
+  stdout: string,
 ): { problems: string[]; figures: Record<string, unknown> | null } {
   const problems: string[] = [];
   const expected = BENCH_FIGURES[script];
@@ -51,7 +97,8 @@ export function checkBenchOutput(
   for (const name of expected ?? []) {
     const v = figures[name];
     if (!(name in figures)) problems.push(`${script}: figure ${name} is missing (its phase did not run)`);
-    else if (typeof v !== "number" || !Number.isFinite(v)) problems.push(`${script}: figure ${name} is ${JSON.stringify(v)}, want a finite number`);
+    else if (typeof v !== "number" || !Number.isFinite(v))
+      problems.push(`${script}: figure ${name} is ${JSON.stringify(v)}, want a finite number`);
   }
   return { problems, figures };
 }

@@ -5,7 +5,8 @@
  * own variable (BENCH_EVENTS, BENCH_SECONDS, …) wins over either size.
  */
 const size = process.argv.includes("--small") ? "small" : (process.env.BENCH_SIZE ?? "full");
-if (size !== "small" && size !== "full") throw new Error(`BENCH_SIZE must be "small" or "full", got ${JSON.stringify(size)}`);
+if (size !== "small" && size !== "full")
+  throw new Error(`BENCH_SIZE must be "small" or "full", got ${JSON.stringify(size)}`);
 
 /** Whether this run is the small (CI) size. */
 export const small = size === "small";

@@ -15,9 +15,13 @@ import { orderPoster, type OrderLoadConfig } from "./order-requests.js";
 import { percentile } from "./stats.js";
 
 const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as OrderLoadConfig & {
-  rate: number; seconds: number; maxSockets?: number; drainSeconds?: number;
+  rate: number;
+  seconds: number;
+  maxSockets?: number;
+  drainSeconds?: number;
 };
-if (!(cfg.rate > 0) || !(cfg.seconds > 0)) throw new Error(`open loop: rate and seconds must be > 0, got ${cfg.rate} and ${cfg.seconds}`);
+if (!(cfg.rate > 0) || !(cfg.seconds > 0))
+  throw new Error(`open loop: rate and seconds must be > 0, got ${cfg.rate} and ${cfg.seconds}`);
 const poster = orderPoster(cfg, cfg.maxSockets ?? 512);
 const total = Math.round(cfg.rate * cfg.seconds);
 const latencies: number[] = [];
@@ -55,7 +59,8 @@ while (next < total) {
     inFlight.push(send(next, start + (next * 1000) / cfg.rate));
     next++;
   }
-  if (next < total) await new Promise((r) => setTimeout(r, Math.max(0, start + (next * 1000) / cfg.rate - performance.now())));
+  if (next < total)
+    await new Promise((r) => setTimeout(r, Math.max(0, start + (next * 1000) / cfg.rate - performance.now())));
 }
 const sendSeconds = (performance.now() - start) / 1000;
 const drain = (cfg.drainSeconds ?? 30) * 1000;
@@ -66,9 +71,19 @@ for (const scheduled of pending.values()) latencies.push(performance.now() - sch
 errors += unanswered;
 if (unanswered) statuses.unanswered = unanswered;
 poster.close();
-console.log(JSON.stringify({
-  sent: total, rate: cfg.rate, sendRate: total / sendSeconds, placed: statuses["201"] ?? 0, conflicts: statuses["409"] ?? 0,
-  errors, clientError4xx, statuses,
-  p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100),
-}));
+console.log(
+  JSON.stringify({
+    sent: total,
+    rate: cfg.rate,
+    sendRate: total / sendSeconds,
+    placed: statuses["201"] ?? 0,
+    conflicts: statuses["409"] ?? 0,
+    errors,
+    clientError4xx,
+    statuses,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: percentile(latencies, 100),
+  }),
+);
 process.exit(0); // unanswered requests would keep their sockets open

@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import { orderPoster, serverDuration, type OrderLoadConfig } from "./order-requests.js";
 import { percentile } from "./stats.js";
 
-const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as OrderLoadConfig & { concurrency: number; seconds: number; warmupSeconds?: number };
+type Config = OrderLoadConfig & { concurrency: number; seconds: number; warmupSeconds?: number };
+const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as Config;
 // Warm-up: orders are placed but not counted (this process's JIT and connections, like pgbench's excluded start-up).
 const measureFrom = performance.now() + (cfg.warmupSeconds ?? 0) * 1000;
 const deadline = measureFrom + cfg.seconds * 1000;

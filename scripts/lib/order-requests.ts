@@ -30,15 +30,22 @@ export function orderPoster(cfg: OrderLoadConfig, maxSockets: number): { post():
     const lines = [...skus].map((skuId) => ({ skuId, quantity: 1 + Math.floor(Math.random() * 5) }));
     const body = JSON.stringify({ lines, urgent: Math.random() < 0.2 });
     const headers = {
-      "content-type": "application/json", authorization: `Bearer ${pick(cfg.keys)}`,
-      "idempotency-key": `bench-${randomBytes(12).toString("hex")}`, "content-length": Buffer.byteLength(body),
+      "content-type": "application/json",
+      authorization: `Bearer ${pick(cfg.keys)}`,
+      "idempotency-key": `bench-${randomBytes(12).toString("hex")}`,
+      "content-length": Buffer.byteLength(body),
     };
     return new Promise((resolve, reject) => {
-      const req = request({ host: origin.hostname, port: origin.port, path: "/api/v1/orders", method: "POST", agent, headers }, (res) => {
-        res.on("data", () => undefined);
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, serverTiming: String(res.headers["server-timing"] ?? "") }));
-        res.on("error", reject);
-      });
+      const req = request(
+        { host: origin.hostname, port: origin.port, path: "/api/v1/orders", method: "POST", agent, headers },
+        (res) => {
+          res.on("data", () => undefined);
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, serverTiming: String(res.headers["server-timing"] ?? "") }),
+          );
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });

@@ -19,7 +19,11 @@ describe("benchmark output check @smoke", () => {
   });
 
   it("fails a figure that is null (NaN in JSON) or not a number", () => {
-    const problems = checkBenchOutput("bench:orders", 0, output({ ...figures, p99Ms: null, ordersPerSec: "54" })).problems;
+    const problems = checkBenchOutput(
+      "bench:orders",
+      0,
+      output({ ...figures, p99Ms: null, ordersPerSec: "54" }),
+    ).problems;
     expect(problems).to.have.length(2);
     expect(problems.join("\n")).to.contain("p99Ms is null").and.contain('ordersPerSec is "54"');
   });
@@ -36,7 +40,9 @@ describe("benchmark output check @smoke", () => {
   });
 
   it("knows the figures of every bench:* script in package.json", () => {
-    const scripts = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).scripts).filter((s) => s.startsWith("bench:"));
+    const scripts = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).scripts).filter((s) =>
+      s.startsWith("bench:"),
+    );
     expect(scripts.length).to.be.greaterThan(0);
     expect(Object.keys(BENCH_FIGURES).sort()).to.deep.equal(scripts.sort());
     expect(checkBenchOutput("bench:new", 0, "{}").problems[0]).to.contain("has no list of figures");
