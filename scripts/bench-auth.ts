@@ -5,6 +5,7 @@
  * e-mails decrypted; masked when enabled). The disabled variant mounts the same service with a fixed principal, no
  * guard and no masking — everything else (headers, CORS, body parser) the same. Load from a separate process (scripts/lib/load.ts); alternating rounds, medians reported.
  * argon2id login is measured on its own (it is paid once per session, not per request).
+ * BENCH_SIZE=small (or --small): 10 users, one round of 2 s per route, in seconds (scripts/lib/bench-size.ts).
  * Last line: one JSON object with overheadRatio (enabled ÷ disabled mean latency at equal concurrency; target ≤ 1.15).
  */
 import { execFile } from "node:child_process";
@@ -22,15 +23,17 @@ import { requestId, serverTiming } from "../api/src/http/problem.js";
 import { cors, securityHeaders } from "../api/src/http/edges.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
+import { sized } from "./lib/bench-size.js";
 import { freePort } from "./lib/free-port.js";
 import { median } from "./lib/stats.js";
 
 const run = promisify(execFile);
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const USERS = 50;
+const CONCURRENCY = sized("BENCH_CONCURRENCY", 16, 8);
+const SECONDS = sized("BENCH_SECONDS", 6, 2);
+const ROUNDS = sized("BENCH_ROUNDS", 3, 1);
+const USERS = sized("BENCH_USERS", 50, 10);
+const LOGINS = sized("BENCH_LOGINS", 10, 3);
 const say = (s: string) => console.log(s);
 
 const benchDb = await benchDatabase(serverUrl, "partledger_bencha");
@@ -64,13 +67,14 @@ try {
   // argon2id login, on its own
   const logins: number[] = [];
   let token = "";
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < LOGINS; i++) {
     const t = performance.now();
     token = (await call("/api/v1/auth/login", null, { login: "13800000000", password: "bench password 1" })).token;
     logins.push(performance.now() - t);
   }
-  figures.loginMs = Number(logins.sort((a, b) => a - b)[5]!.toFixed(1));
-  say(`bench:auth — PostgreSQL ${benchDb.name}, ${USERS} users, ${CONCURRENCY} clients, ${ROUNDS} alternating rounds of ${SECONDS} s; argon2id login ${figures.loginMs} ms (median of 10)`);
+  if (!token) throw new Error("login answered no token");
+  figures.loginMs = Number(median(logins).toFixed(1));
+  say(`bench:auth — PostgreSQL ${benchDb.name}, ${USERS} users, ${CONCURRENCY} clients, ${ROUNDS} alternating rounds of ${SECONDS} s; argon2id login ${figures.loginMs} ms (median of ${LOGINS})`);
 
   // The same route with security disabled: same services and data, a fixed principal, no guard, no masking.
   const services = buildServices(opts);
@@ -96,7 +100,9 @@ try {
       env: { ...process.env, ...(auth ? { LOAD_AUTHORIZATION: `Bearer ${token}` } : {}) },
     });
     const r = JSON.parse(stdout.trim().split("\n").pop()!) as { perSec: number; errors: number; p50Ms: number; clientP50Ms: number; statuses: Record<string, number> };
-    if (r.errors > 0) throw new Error(`load on ${path} had ${r.errors} errors: ${JSON.stringify(r.statuses)}`);
+    if (r.errors > 0 || !r.perSec) {
+      throw new Error(`load on ${path}: ${r.perSec}/s, ${r.errors} errors: ${JSON.stringify(r.statuses)}`);
+    }
     return r;
   };
   for (const [name, path] of [["users", "/api/v1/users"], ["me", "/api/v1/companies/me"]] as const) {

@@ -2,7 +2,8 @@
  * `npm run bench:verify` — the repair shop's scan under load, with ≥ 1,000,000 events stored (BENCH_EVENTS),
  * beside a baseline of the same server answering a static JSON document (its OpenAPI description).
  * The load comes from a separate process (scripts/lib/load.ts); latencies are server-side (Server-Timing).
- * Runs against DATABASE_URL (a fresh database, dropped afterwards) and its own local chain.
+ * Runs against DATABASE_URL (a fresh database, dropped afterwards) and its own local chain. BENCH_SIZE=small (or
+ * --small): 10,000 events and 3 s loads, every phase, in seconds (scripts/lib/bench-size.ts).
  * Last line: one JSON object with eventsStored, verifyPerSec, baselinePerSec, p50Ms, p95Ms, p99Ms.
  */
 import { execFile } from "node:child_process";
@@ -18,14 +19,16 @@ import { signLabel } from "../ledger-service/src/events/label-signature.js";
 import { digitalLinkUri } from "../ledger-service/src/gs1/digital-link.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig, newSerial, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
+import { sized } from "./lib/bench-size.js";
 import { freePort } from "./lib/free-port.js";
 import { gtin14 } from "./lib/identifiers.js";
 
 const run = promisify(execFile);
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const TOTAL = sized("BENCH_EVENTS", 1_000_000, 10_000);
+const CONCURRENCY = sized("BENCH_CONCURRENCY", 16, 8);
+const SECONDS = sized("BENCH_SECONDS", 15, 3);
+const WARMUP_SECONDS = sized("BENCH_WARMUP_SECONDS", 2, 1);
 const say = (s: string) => console.log(s);
 
 const benchDb = await benchDatabase(serverUrl, "partledger_benchv");
@@ -85,10 +88,13 @@ try {
     const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/load.ts", join(dir, file), String(CONCURRENCY), String(seconds)], { maxBuffer: 1 << 20 });
     return JSON.parse(stdout.trim().split("\n").pop()!) as { requests: number; perSec: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number; clientP95Ms: number };
   };
-  await load("verify.txt", 2); // warm-up
+  await load("verify.txt", WARMUP_SECONDS);
   const verify = await load("verify.txt", SECONDS);
   const baseline = await load("static.txt", SECONDS);
-  if (verify.errors > 0) throw new Error(`${verify.errors} scans failed`);
+  if (verify.errors > 0 || baseline.errors > 0 || !verify.requests || !baseline.requests) {
+    const scans = `${verify.requests} scans (${verify.errors} failed)`;
+    throw new Error(`${scans}, ${baseline.requests} baseline requests (${baseline.errors} failed)`);
+  }
   say(`scan (JSON verdict, full custody timeline, scan recorded): ${verify.perSec.toFixed(0)}/s; server-side p50 ${verify.p50Ms.toFixed(2)} ms, p95 ${verify.p95Ms.toFixed(2)} ms, p99 ${verify.p99Ms.toFixed(2)} ms (client p95 ${verify.clientP95Ms.toFixed(1)} ms)`);
   say(`baseline: the same server answering a static JSON document: ${baseline.perSec.toFixed(0)}/s (p95 ${baseline.p95Ms.toFixed(2)} ms) → scan at ${(verify.perSec / baseline.perSec).toFixed(2)}× (target ≥ 0.3×; p95 target ≤ 50 ms)`);
   Object.assign(figures, {

@@ -8,12 +8,12 @@
  *   tsx scripts/lib/load-orders.ts CONFIG_JSON_FILE
  * CONFIG: { origin, keys: string[], skus: number[], concurrency, seconds, warmupSeconds? } (warm-up orders are not counted)
  */
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { orderPoster, serverDuration, type OrderLoadConfig } from "./order-requests.js";
 import { percentile } from "./stats.js";
 
-const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as { origin: string; keys: string[]; skus: number[]; concurrency: number; seconds: number; warmupSeconds?: number };
+type Config = OrderLoadConfig & { concurrency: number; seconds: number; warmupSeconds?: number };
+const cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as Config;
 // Warm-up: orders are placed but not counted (this process's JIT and connections, like pgbench's excluded start-up).
 const measureFrom = performance.now() + (cfg.warmupSeconds ?? 0) * 1000;
 const deadline = measureFrom + cfg.seconds * 1000;
@@ -21,37 +21,19 @@ const server: number[] = [];
 const client: number[] = [];
 const statuses: Record<string, number> = {};
 let errors = 0;
-const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-const origin = new URL(cfg.origin);
-const agent = new Agent({ keepAlive: true, maxSockets: cfg.concurrency });
-
-function post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; serverTiming: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: origin.hostname, port: origin.port, path, method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
-      res.on("data", () => undefined);
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, serverTiming: String(res.headers["server-timing"] ?? "") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const poster = orderPoster(cfg, cfg.concurrency);
 
 async function worker() {
   while (performance.now() < deadline) {
-    const skus = new Set<number>();
-    const n = 1 + Math.floor(Math.random() * 3);
-    while (skus.size < n) skus.add(pick(cfg.skus));
-    const body = { lines: [...skus].map((skuId) => ({ skuId, quantity: 1 + Math.floor(Math.random() * 5) })), urgent: Math.random() < 0.2 };
     const t = performance.now();
     try {
-      const res = await post("/api/v1/orders", { "content-type": "application/json", authorization: `Bearer ${pick(cfg.keys)}`, "idempotency-key": `bench-${randomBytes(12).toString("hex")}` }, JSON.stringify(body));
+      const res = await poster.post();
       if (t < measureFrom) continue;
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 201) {
         client.push(performance.now() - t);
-        const dur = /dur=([\d.]+)/.exec(res.serverTiming)?.[1];
-        if (dur) server.push(Number(dur));
+        const dur = serverDuration(res.serverTiming);
+        if (dur !== undefined) server.push(dur);
       } else if (res.status !== 409) errors++;
     } catch {
       errors++;
@@ -64,5 +46,5 @@ await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - performance.now
 const started = performance.now();
 await workers;
 const seconds = (performance.now() - started) / 1000;
-agent.destroy();
+poster.close();
 console.log(JSON.stringify({ orders: client.length, perSec: client.length / seconds, errors, statuses, p50Ms: percentile(server, 50), p99Ms: percentile(server, 99), clientP50Ms: percentile(client, 50), clientP99Ms: percentile(client, 99), serverMs: server.map((x) => Math.round(x * 100) / 100), clientMs: client.map((x) => Math.round(x * 100) / 100) }));

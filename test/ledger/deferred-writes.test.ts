@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { combineWrites } from "../../ledger-service/src/db/deferred-writes.js";
+import { DeferredCheckFailed, combineDeferredWrites, combineWrites } from "../../ledger-service/src/db/deferred-writes.js";
 import type { Sql } from "../../ledger-service/src/index.js";
 import { freshDatabase } from "../helpers/database.js";
 
@@ -55,6 +55,31 @@ describe("deferred writes: a transaction's result-less writes go to the database
     expect(failed?.message).to.match(/check constraint/i);
     expect(await rows("dw_a")).to.deep.equal(before.a);
     expect(await rows("dw_b")).to.deep.equal(before.b);
+  });
+
+  it("sent one by one (bench:orders' BENCH_DEFERRED_WRITES=separate), a transaction's writes still commit or roll back together", async () => {
+    combineDeferredWrites(false);
+    try {
+      const before = await rows("dw_a");
+      let failed: unknown;
+      await sql
+        .transaction(async (tx) => {
+          await tx.defer("INSERT INTO dw_a (id, note) VALUES ($1, $2)", [40, "alone"]);
+          await tx.defer("INSERT INTO dw_b (id, n) VALUES ($1, $2)", [40, 3], { sql: "$2::int > 5", message: "n must exceed 5" });
+        })
+        .catch((e: unknown) => (failed = e));
+      expect(failed).to.be.instanceOf(DeferredCheckFailed);
+      expect((failed as Error).message).to.contain("n must exceed 5");
+      expect(await rows("dw_a")).to.deep.equal(before);
+      await sql.transaction(async (tx) => {
+        await tx.defer("INSERT INTO dw_a (id, note) VALUES ($1, $2)", [41, "one"]);
+        await tx.defer("INSERT INTO dw_b (id, n) VALUES ($1, $2)", [41, 6], { sql: "$2::int > 5", message: "n must exceed 5" });
+      });
+      expect((await rows("dw_a")).map((r) => r.id)).to.include(41);
+      expect((await rows("dw_b")).map((r) => r.id)).to.include(41);
+    } finally {
+      combineDeferredWrites(true);
+    }
   });
 
   it("outside a transaction a deferred write runs at once", async () => {

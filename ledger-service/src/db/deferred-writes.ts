@@ -143,6 +143,16 @@ export function combineWrites(writes: ReadonlyArray<DeferredWrite>): Statement[]
   return out;
 }
 
+let combining = true;
+/**
+ * Whether deferred writes are combined into one statement (the default) or sent one by one, each its own statement
+ * (its check attached) — a measurement switch for `bench:orders` (`BENCH_DEFERRED_WRITES`), which weighs what the
+ * combiner buys (DECISIONS 30). Applies to transactions that flush after the call.
+ */
+export function combineDeferredWrites(on: boolean): void {
+  combining = on;
+}
+
 /**
  * A transaction's SQL with deferred writes: `defer` queues a write whose result nobody reads; the queue goes to the
  * database as one combined statement (combineWrites) just before the transaction's next statement, or at its end
@@ -163,7 +173,7 @@ export function deferringSql(
   };
   const flush = async (end: boolean) => {
     if (!queue.length) return;
-    const batch = combineWrites(queue);
+    const batch = combining ? combineWrites(queue) : queue.flatMap((w) => combineWrites([w]));
     queue = [];
     if (end && batch.length > 1) await begin(); // several statements must share a transaction
     for (const s of batch) await run(s.text, s.params).catch((e: unknown) => Promise.reject(checkFailure(e)));
