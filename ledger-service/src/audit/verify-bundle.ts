@@ -1,6 +1,6 @@
 import type { JsonRpcProvider } from "ethers";
 import { toHex, type Hex } from "../events/bytes.js";
-import { leafOfStructHash, structHashOf } from "../events/canonical.js";
+import { batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf, epcisMismatch } from "../events/epcis.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
@@ -79,13 +79,13 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
       const mismatch = epcisMismatch(e.event);
       if (mismatch) fail(e, `event ${e.seq} was altered: ${mismatch}`);
       const { canonical, structHash } = encode(e);
-      const leaf = leafOfStructHash(structHash, f.version);
 
       // In an anchored batch?
       if (e.batchId === null || e.leafIndex === null) fail(e, `event ${e.seq} is not anchored yet (anchoring pending)`);
       const anchored = facts.anchors.get(e.batchId);
       if (!anchored) fail(e, `event ${e.seq}: batch ${e.batchId} is not anchored on chain`);
       if (!bundleBatches.has(e.batchId)) fail(e, `event ${e.seq}: batch ${e.batchId} is missing from the bundle`);
+      const leaf = leafOf(e, bundleBatches.get(e.batchId)!.leafVersion, structHash);
       if (e.proof) {
         if (!eq(toHex(processProof(leaf, e.proof.map(hexBytes))), anchored.root)) {
           fail(e, `event ${e.seq} does not verify against batch ${e.batchId}'s anchored root ${anchored.root}: it was changed or its proof is wrong`);
@@ -161,6 +161,14 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
 
 function hexBytes(h: string): Uint8Array {
   return Uint8Array.from(Buffer.from(h.slice(2), "hex"));
+}
+
+function leafOf(e: BundleEvent, leafVersion: number | undefined, structHash: Uint8Array): Uint8Array {
+  try {
+    return batchLeafOf(leafVersion, structHash, e.seq, e.batchId!);
+  } catch (err) {
+    return fail(e, `event ${e.seq}, batch ${e.batchId}: ${(err as Error).message}`);
+  }
 }
 
 function encode(e: BundleEvent) {

@@ -18,7 +18,11 @@ export interface Bundle {
   format: typeof BUNDLE_FORMAT;
   createdAt: string;
   chain: { chainId: number; anchorRegistry: Hex; partRegistry: Hex };
-  batches: Array<{ id: number; root: Hex; eventCount: number; firstSeq: number; status: BatchRow["status"]; txHash: Hex | null; blockNumber: number | null }>;
+  /** `leafVersion`: how the batch's leaves are built (1 or 2, docs/verification.md); absent means 1. */
+  batches: Array<{
+    id: number; root: Hex; eventCount: number; firstSeq: number; leafVersion: number; status: BatchRow["status"];
+    txHash: Hex | null; blockNumber: number | null;
+  }>;
   submissions: Array<{ id: number; actor: Hex; eventsRoot: Hex; eventCount: number; signature: Hex }>;
   events: BundleEvent[];
 }
@@ -53,7 +57,10 @@ async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"
 }
 
 function batchEntry(b: BatchRow): Bundle["batches"][number] {
-  return { id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, status: b.status, txHash: b.txHash, blockNumber: b.blockNumber };
+  return {
+    id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, leafVersion: b.leafVersion, status: b.status,
+    txHash: b.txHash, blockNumber: b.blockNumber,
+  };
 }
 
 /** The bundle of one part: its whole history, each event with both proofs. */
