@@ -2,6 +2,7 @@ import type { JsonRpcProvider } from "ethers";
 import { toHex, type Hex } from "../events/bytes.js";
 import { batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf, epcisMismatch } from "../events/epcis.js";
+import { epcisDocumentMismatch } from "../events/epcis-document.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
@@ -59,6 +60,8 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
   let checked = 0;
   try {
     if (facts.chainId !== bundle.chain.chainId) fail(null, `bundle is for chain ${bundle.chain.chainId}, the RPC endpoint serves chain ${facts.chainId}`);
+    const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
+    if (docMismatch) fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, docMismatch.reason);
     const bundleBatches = new Map(bundle.batches.map((b) => [b.id, b]));
     for (const b of bundle.batches) {
       const anchored = facts.anchors.get(b.id);
