@@ -47,6 +47,8 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     const shipped = [{ gtin: parts[1]!.gtin, serial: parts[1]!.serial }];
     await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: shipped, place: PLACE });
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: shipped, place: PLACE });
+    // … a serial using every character AI 21 allows (a URI needs them percent-encoded) …
+    await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [{ gtin: parts[0]!.gtin, serial: "!\"%&'()*+,-./:;<=>?_", lot: "L1" }], place: PLACE });
     // … and an audit checkpoint of the platform's audit trail.
     await auditTrail.append(stack.svc.db.sql, { companyId: null, actorType: "operator", actorId: null, action: "test.record", resource: "test" });
     expect(await stack.svc.checkpointAuditTrail()).to.be.a("number");
