@@ -31,11 +31,17 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
   }
   /** Each event alone, wrapped in its own document: a failure names the event. */
   function expectEachValid(doc: EpcisDocument, what: string) {
-    for (const e of doc.epcisBody.eventList) expectValid({ ...doc, epcisBody: { eventList: [e] } }, `${what}, ${e.bizStep} #${e["partledger:ledger"].eventTimeMs}`);
+    for (const e of doc.epcisBody.eventList)
+      expectValid(
+        { ...doc, epcisBody: { eventList: [e] } },
+        `${what}, ${e.bizStep} #${e["partledger:ledger"].eventTimeMs}`,
+      );
   }
 
   before(async () => {
-    const schema = JSON.parse(readFileSync(new URL("../../data/epcis/EPCIS-JSON-Schema.json", import.meta.url), "utf8")) as object;
+    const schema = JSON.parse(
+      readFileSync(new URL("../../data/epcis/EPCIS-JSON-Schema.json", import.meta.url), "utf8"),
+    ) as object;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     validate = ajv.compile(schema);
@@ -48,13 +54,30 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: shipped, place: PLACE });
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: shipped, place: PLACE });
     // … a serial using every character AI 21 allows (a URI needs them percent-encoded) …
-    await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [{ gtin: parts[0]!.gtin, serial: "!\"%&'()*+,-./:;<=>?_", lot: "L1" }], place: PLACE });
+    await stack.svc.ledger.append({
+      actorId: "maker",
+      step: Stage.Commissioned,
+      parts: [{ gtin: parts[0]!.gtin, serial: "!\"%&'()*+,-./:;<=>?_", lot: "L1" }],
+      place: PLACE,
+    });
     // … and an audit checkpoint of the platform's audit trail.
-    await auditTrail.append(stack.svc.db.sql, { companyId: null, actorType: "operator", actorId: null, action: "test.record", resource: "test" });
+    await auditTrail.append(stack.svc.db.sql, {
+      companyId: null,
+      actorType: "operator",
+      actorId: null,
+      action: "test.record",
+      resource: "test",
+    });
     expect(await stack.svc.checkpointAuditTrail()).to.be.a("number");
     await stack.svc.worker.runUntilFinal();
 
-    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, publicBaseUrl: "https://pl.example.cn", log: () => undefined }).listen(0, "127.0.0.1");
+    server = createApp({
+      ledger: stack.svc,
+      chainUrl: shared.chainUrl,
+      operatorToken: TOKEN,
+      publicBaseUrl: "https://pl.example.cn",
+      log: () => undefined,
+    }).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;
     provider = makeProvider(shared.chainUrl);
@@ -71,7 +94,7 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     expect(JSON.stringify(validate.errors)).to.contain("@context");
   });
 
-  it("GET /ledger/epcis?from=&to= answers an EPCISDocument of every step, valid as a whole and event by event", async () => {
+  it("GET /ledger/epcis?from=&to= answers an EPCISDocument of every step, valid whole and event by event", async () => {
     const { rows } = await stack.svc.db.sql.query<{ n: number }>("SELECT max(seq)::int AS n FROM ledger_events");
     const res = await fetch(`${base}/ledger/epcis?from=1&to=${rows[0]!.n}`);
     expect(res.status).to.equal(200);
@@ -91,7 +114,12 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     const res = await fetch(`${base}/parts/${parts[1]!.gtin}/${parts[1]!.serial}/epcis`);
     expect(res.status).to.equal(200);
     const doc = (await res.json()) as EpcisDocument;
-    expect(doc.epcisBody.eventList.map((e) => e.bizStep)).to.deep.equal(["commissioning", "receiving", "shipping", "receiving"]);
+    expect(doc.epcisBody.eventList.map((e) => e.bizStep)).to.deep.equal([
+      "commissioning",
+      "receiving",
+      "shipping",
+      "receiving",
+    ]);
     expectValid(doc, "part export");
   });
 
@@ -116,7 +144,10 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     });
 
     it("valid against GS1's schema, equal to the proved events, and the bundles verify", async () => {
-      for (const [name, b] of [["range bundle", range], ["part bundle", part]] as const) {
+      for (const [name, b] of [
+        ["range bundle", range],
+        ["part bundle", part],
+      ] as const) {
         expectValid(b.epcisDocument, name);
         expectEachValid(b.epcisDocument!, name);
         expect(b.epcisDocument!.epcisBody.eventList).to.deep.equal(b.events.map((e) => e.event));

@@ -21,16 +21,26 @@ export const ref = {
 
   PART_EVENT_TYPES: {
     PartEvent: [
-      { name: "version", type: "uint8" }, { name: "partKey", type: "bytes32" }, { name: "step", type: "uint8" },
-      { name: "actor", type: "address" }, { name: "eventTime", type: "uint64" }, { name: "lotHash", type: "bytes32" },
-      { name: "placeHash", type: "bytes32" }, { name: "privateHash", type: "bytes32" }, { name: "prevHash", type: "bytes32" },
+      { name: "version", type: "uint8" },
+      { name: "partKey", type: "bytes32" },
+      { name: "step", type: "uint8" },
+      { name: "actor", type: "address" },
+      { name: "eventTime", type: "uint64" },
+      { name: "lotHash", type: "bytes32" },
+      { name: "placeHash", type: "bytes32" },
+      { name: "privateHash", type: "bytes32" },
+      { name: "prevHash", type: "bytes32" },
     ],
   },
   structHash: (e: Record<string, unknown>) => TypedDataEncoder.hashStruct("PartEvent", ref.PART_EVENT_TYPES, e),
   encodeStruct: (e: Record<string, unknown>) => TypedDataEncoder.from(ref.PART_EVENT_TYPES).encodeData("PartEvent", e),
 
   SUBMISSION_TYPES: {
-    EventSubmission: [{ name: "actor", type: "address" }, { name: "eventsRoot", type: "bytes32" }, { name: "eventCount", type: "uint32" }],
+    EventSubmission: [
+      { name: "actor", type: "address" },
+      { name: "eventsRoot", type: "bytes32" },
+      { name: "eventCount", type: "uint32" },
+    ],
   },
   domain: (chainId: number): TypedDataDomain => ({ name: "PartLedger", version: "1", chainId }),
   submissionDigest: (chainId: number, s: { actor: string; eventsRoot: string; eventCount: number }) =>
@@ -54,7 +64,8 @@ export const ref = {
     while (levels[levels.length - 1]!.length > 1) {
       const cur = levels[levels.length - 1]!;
       const next: string[] = [];
-      for (let i = 0; i < cur.length; i += 2) next.push(i + 1 < cur.length ? ref.hashPair(cur[i]!, cur[i + 1]!) : cur[i]!);
+      for (let i = 0; i < cur.length; i += 2)
+        next.push(i + 1 < cur.length ? ref.hashPair(cur[i]!, cur[i + 1]!) : cur[i]!);
       levels.push(next);
     }
     return levels;
@@ -72,8 +83,20 @@ export const ref = {
   },
   bytes: getBytes,
 
-  BIZ_STEP: { 1: "commissioning", 2: "receiving", 3: "installing", 4: "shipping", 16: "urn:partledger:bizstep:audit_checkpoint" } as Record<number, string>,
-  DISPOSITION: { 1: "active", 2: "in_progress", 3: "in_progress", 4: "in_transit", 16: "urn:partledger:disp:recorded" } as Record<number, string>,
+  BIZ_STEP: {
+    1: "commissioning",
+    2: "receiving",
+    3: "installing",
+    4: "shipping",
+    16: "urn:partledger:bizstep:audit_checkpoint",
+  } as Record<number, string>,
+  DISPOSITION: {
+    1: "active",
+    2: "in_progress",
+    3: "in_progress",
+    4: "in_transit",
+    16: "urn:partledger:disp:recorded",
+  } as Record<number, string>,
   /** The EPCIS 2.0 ObjectEvent rendered from the signed ledger fields (docs/verification.md, "EPCIS rendering"). */
   epcisEvent(f: { gtin: string; serial: string; lot: string; step: number; eventTimeMs: number; place: string }) {
     return {

@@ -3,7 +3,12 @@ import { expect } from "chai";
 import { AbiCoder, keccak256, type Contract, type JsonRpcProvider, type Wallet } from "ethers";
 import { Sealer } from "../../ledger-service/src/batching/sealer.js";
 import { fromHex, toHex } from "../../ledger-service/src/events/bytes.js";
-import { LEAF_V2, batchLeafOf, leafV2OfStructHash, type CanonicalEvent } from "../../ledger-service/src/events/canonical.js";
+import {
+  LEAF_V2,
+  batchLeafOf,
+  leafV2OfStructHash,
+  type CanonicalEvent,
+} from "../../ledger-service/src/events/canonical.js";
 import { buildTree, proofFromFlat } from "../../ledger-service/src/merkle/tree.js";
 import { Stage, auditLedger, makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
 import type { BundleEvent } from "../../ledger-service/src/proofs/bundle.js";
@@ -21,7 +26,9 @@ interface V2Vector {
   encoded: string;
   leaf: string;
 }
-const v2 = JSON.parse(readFileSync(new URL("../fixtures/leaf-v2-vectors.json", import.meta.url), "utf8")) as { vectors: V2Vector[] };
+const v2 = JSON.parse(readFileSync(new URL("../fixtures/leaf-v2-vectors.json", import.meta.url), "utf8")) as {
+  vectors: V2Vector[];
+};
 const v1 = JSON.parse(readFileSync(new URL("../fixtures/leaf-vectors.json", import.meta.url), "utf8")) as {
   vectors: Array<{ structHash: string; leaf: string }>;
 };
@@ -48,7 +55,10 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
         // The v1 leaf of the same event is unchanged and different.
         expect(toHex(batchLeafOf(1, fromHex(v.structHash), v.seq, v.batchId))).to.equal(v.leafV1);
         expect(v.leaf).to.not.equal(v.leafV1);
-        const encoded = AbiCoder.defaultAbiCoder().encode(["uint8", "bytes32", "uint64", "uint64"], [2, v.structHash, v.seq, v.batchId]);
+        const encoded = AbiCoder.defaultAbiCoder().encode(
+          ["uint8", "bytes32", "uint64", "uint64"],
+          [2, v.structHash, v.seq, v.batchId],
+        );
         expect(encoded).to.equal(v.encoded);
         expect(keccak256(keccak256(encoded))).to.equal(v.leaf);
         const [structHash, leaf] = await registry.getFunction("hashEventV2")(v.event, v.seq, v.batchId);
@@ -59,7 +69,14 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
 
     it("changes the leaf when only seq or only batch id changes", () => {
       const h = fromHex(v2.vectors[0]!.structHash);
-      const leaves = new Set([[1, 1], [2, 1], [1, 2], [2, 2]].map(([s, b]) => toHex(leafV2OfStructHash(h, s!, b!))));
+      const leaves = new Set(
+        [
+          [1, 1],
+          [2, 1],
+          [1, 2],
+          [2, 2],
+        ].map(([s, b]) => toHex(leafV2OfStructHash(h, s!, b!))),
+      );
       expect(leaves.size).to.equal(4);
     });
 
@@ -83,7 +100,9 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
         const proof = proofFromFlat(tree.flat, leaves.length, i).map(toHex);
         const verify = registry.getFunction("verifyEventV2");
         expect(await verify(batchId, events[i]!.event, seqs[i]!, proof), `event ${i}`).to.equal(true);
-        expect(await verify(batchId, events[i]!.event, seqs[(i + 1) % 3]!, proof), `event ${i} renumbered`).to.equal(false);
+        expect(await verify(batchId, events[i]!.event, seqs[(i + 1) % 3]!, proof), `event ${i} renumbered`).to.equal(
+          false,
+        );
         // The v1 check of the same event fails too: the batch is v2.
         expect(await registry.getFunction("verifyEvent")(batchId, events[i]!.event, proof)).to.equal(false);
       }
@@ -103,14 +122,21 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
       // Batch 1: sealed as a ledger from before leaf v2 would have sealed it. One submission per event, so that
       // swapping two events moves nothing the submission checks could see.
       const old = newParts(N);
-      for (const p of old) await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [p], place: PLACE });
+      for (const p of old)
+        await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [p], place: PLACE });
       const v1Batches = await new Sealer({ db: stack.svc.db.sql, maxEvents: N, maxAgeMs: 0, leafVersion: 1 }).sealDue();
       expect(v1Batches.map((b) => b.leafVersion)).to.deep.equal([1]);
       // Batches 2 (commissionings) and 3 (receipts of the same parts): sealed by the service, leaf v2.
       const fresh = newParts(N);
-      for (const p of fresh) await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [p], place: PLACE });
+      for (const p of fresh)
+        await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [p], place: PLACE });
       for (const p of fresh) {
-        await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts: [{ gtin: p.gtin, serial: p.serial }], place: PLACE });
+        await stack.svc.ledger.append({
+          actorId: "dealer",
+          step: Stage.Received,
+          parts: [{ gtin: p.gtin, serial: p.serial }],
+          place: PLACE,
+        });
       }
       await stack.svc.worker.runUntilFinal();
       range = await stack.svc.bundleForBatches(1, 3);
@@ -125,18 +151,27 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
     /** Moves an event's content (payload, struct hash, submission) to another position, keeping the position's seq. */
     function swapContent(a: BundleEvent, b: BundleEvent) {
       const keys = ["structHash", "event", "submissionId", "submissionIndex", "submissionProof"] as const;
-      for (const k of keys) [(a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k]] = [b[k], a[k]];
+      for (const k of keys)
+        [(a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k]] = [b[k], a[k]];
     }
 
     it("records the leaf version per batch; the untouched bundles and the whole ledger verify", async () => {
-      expect(range.batches.map((b) => [b.id, b.leafVersion])).to.deep.equal([[1, 1], [2, 2], [3, 2]]);
+      expect(range.batches.map((b) => [b.id, b.leafVersion])).to.deep.equal([
+        [1, 1],
+        [2, 2],
+        [3, 2],
+      ]);
       expect((await stack.svc.proof(inBatch(range, 2)[0]!.seq)).leafVersion).to.equal(LEAF_V2);
       const r = await verifyBundle(range, bundleProvider);
       expect(r.failure).to.equal(null);
       expect(r.eventsChecked).to.equal(3 * N);
       expect((await verifyBundle(part, bundleProvider)).failure).to.equal(null);
       const chain = await stack.svc.chain.get();
-      const all = await auditLedger({ db: stack.svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId });
+      const all = await auditLedger({
+        db: stack.svc.db.sql,
+        anchorRegistry: chain.anchorRegistry,
+        chainId: chain.chainId,
+      });
       expect(all.failure).to.equal(null);
       expect(all.eventsChecked).to.equal(3 * N);
     });

@@ -5,7 +5,15 @@ import { expect } from "chai";
 import { SigningKey, TypedDataEncoder, keccak256, recoverAddress, toUtf8Bytes } from "ethers";
 import { fromHex, toHex, type Hex } from "../../ledger-service/src/events/bytes.js";
 import {
-  PART_EVENT_TYPE, batchLeafOf, encodeStruct, leafOfStructHash, lotHashOf, partKeyOf, placeHashOf, privateHashOf, structHashOf,
+  PART_EVENT_TYPE,
+  batchLeafOf,
+  encodeStruct,
+  leafOfStructHash,
+  lotHashOf,
+  partKeyOf,
+  placeHashOf,
+  privateHashOf,
+  structHashOf,
   type CanonicalEvent,
 } from "../../ledger-service/src/events/canonical.js";
 import { toEpcis, type LedgerFields } from "../../ledger-service/src/events/epcis.js";
@@ -68,8 +76,14 @@ describe("docs/verification.md: every vector, recomputed independently and by ou
 
     it("EventSubmission: eventsRoot over the struct hashes, domain, digest, signature (eventCount is uint32)", () => {
       const s = V.submission;
-      expect(s.structHashes.map((_: string, i: number) => ref.structHash({ ...V.partEvent.event, partKey: ref.partKey(V.identifiers.partKey.gtin, `7QK3M9XR2TB5VN8${"CDEFG"[i]}`) })))
-        .to.deep.equal(s.structHashes);
+      expect(
+        s.structHashes.map((_: string, i: number) =>
+          ref.structHash({
+            ...V.partEvent.event,
+            partKey: ref.partKey(V.identifiers.partKey.gtin, `7QK3M9XR2TB5VN8${"CDEFG"[i]}`),
+          }),
+        ),
+      ).to.deep.equal(s.structHashes);
       expect(ref.root(s.structHashes)).to.equal(s.submission.eventsRoot);
       expect(toHex(merkleRoot(s.structHashes.map(bytes)))).to.equal(s.submission.eventsRoot);
       expect(TypedDataEncoder.hashDomain(ref.domain(s.chainId))).to.equal(s.domainSeparator);
@@ -84,8 +98,12 @@ describe("docs/verification.md: every vector, recomputed independently and by ou
       expect(recoverAddress(s.digest, s.signature)).to.equal(s.submission.actor);
       expect(recoverSubmitter(s.chainId, s.submission, s.signature)).to.equal(s.submission.actor);
       // eventCount as uint256 (a guess an outside verifier made) recovers someone else.
-      const wrongTypes = { EventSubmission: [...ref.SUBMISSION_TYPES.EventSubmission.slice(0, 2), { name: "eventCount", type: "uint256" }] };
-      expect(recoverAddress(TypedDataEncoder.hash(ref.domain(s.chainId), wrongTypes, s.submission), s.signature)).to.not.equal(s.submission.actor);
+      const wrongTypes = {
+        EventSubmission: [...ref.SUBMISSION_TYPES.EventSubmission.slice(0, 2), { name: "eventCount", type: "uint256" }],
+      };
+      expect(
+        recoverAddress(TypedDataEncoder.hash(ref.domain(s.chainId), wrongTypes, s.submission), s.signature),
+      ).to.not.equal(s.submission.actor);
     });
   });
 
@@ -115,7 +133,9 @@ describe("docs/verification.md: every vector, recomputed independently and by ou
       expect(ref.levels(t.leaves)).to.deep.equal(t.levels);
       expect(t.levels.map((l: string[]) => l.length)).to.deep.equal([5, 3, 2, 1]);
       expect(t.levels[1][2]).to.equal(t.leaves[4]); // the odd node moves up unchanged
-      const ours = V.submission.structHashes.map((h: string, i: number) => batchLeafOf(2, bytes(h), t.firstSeq + i, t.batchId));
+      const ours = V.submission.structHashes.map((h: string, i: number) =>
+        batchLeafOf(2, bytes(h), t.firstSeq + i, t.batchId),
+      );
       expect(toHex(buildTree(ours).root)).to.equal(t.root);
       expect(toHex(merkleRoot(ours))).to.equal(t.root);
     });
@@ -133,7 +153,9 @@ describe("docs/verification.md: every vector, recomputed independently and by ou
 
     it("OpenZeppelin's StandardMerkleTree.of() builds a different root over the same leaves", () => {
       const oz = StandardMerkleTree.of(
-        V.submission.structHashes.map((h: string, i: number) => [2, h, t.firstSeq + i, t.batchId]), ["uint8", "bytes32", "uint64", "uint64"], { sortLeaves: false },
+        V.submission.structHashes.map((h: string, i: number) => [2, h, t.firstSeq + i, t.batchId]),
+        ["uint8", "bytes32", "uint64", "uint64"],
+        { sortLeaves: false },
       );
       expect(oz.root).to.equal(t.openZeppelinStandardMerkleTreeRoot);
       expect(oz.root).to.not.equal(t.root);
@@ -150,10 +172,22 @@ describe("docs/verification.md: every vector, recomputed independently and by ou
 
   it("the document shows every vector value it explains (so document and vectors cannot drift)", () => {
     const shown: Hex[] = [
-      V.identifiers.partKey.hash, V.identifiers.lotHash.hash, V.identifiers.placeHash.hash, V.identifiers.privateHash.hash,
-      V.partEvent.typeHash, V.partEvent.structHash, V.submission.domainSeparator, V.submission.typeHash, V.submission.submission.eventsRoot,
-      V.submission.structHash, V.submission.digest, V.leafV1.leaf, V.leafV2.leaf, V.batchTree.root,
-      V.batchTree.openZeppelinStandardMerkleTreeRoot, ...V.batchTree.proofs[2].proof,
+      V.identifiers.partKey.hash,
+      V.identifiers.lotHash.hash,
+      V.identifiers.placeHash.hash,
+      V.identifiers.privateHash.hash,
+      V.partEvent.typeHash,
+      V.partEvent.structHash,
+      V.submission.domainSeparator,
+      V.submission.typeHash,
+      V.submission.submission.eventsRoot,
+      V.submission.structHash,
+      V.submission.digest,
+      V.leafV1.leaf,
+      V.leafV2.leaf,
+      V.batchTree.root,
+      V.batchTree.openZeppelinStandardMerkleTreeRoot,
+      ...V.batchTree.proofs[2].proof,
     ];
     for (const h of shown) expect(DOC, h).to.contain(h);
     expect(DOC).to.contain(V.partEvent.typeString);

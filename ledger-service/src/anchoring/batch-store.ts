@@ -19,7 +19,9 @@ export interface BatchRow {
   lastError: string | null;
 }
 
-const COLUMNS = "id, first_seq, last_seq, event_count, root, status, tx_hash, raw_tx, tx_nonce, block_number, block_hash, attempts, last_error, leaf_version";
+const COLUMNS =
+  "id, first_seq, last_seq, event_count, root, status, tx_hash, raw_tx, tx_nonce, block_number, block_hash, " +
+  "attempts, last_error, leaf_version";
 
 function toRow(r: Record<string, unknown>): BatchRow {
   return {

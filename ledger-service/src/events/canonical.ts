@@ -110,7 +110,9 @@ export const CURRENT_LEAF_VERSION = LEAF_V2;
  */
 export function leafV2OfStructHash(structHash: Uint8Array, seq: number, batchId: number): Uint8Array {
   if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`seq ${seq} is not a positive uint64`);
-  if (!Number.isSafeInteger(batchId) || batchId < 1) throw new RangeError(`batchId ${batchId} is not a positive uint64`);
+  if (!Number.isSafeInteger(batchId) || batchId < 1) {
+    throw new RangeError(`batchId ${batchId} is not a positive uint64`);
+  }
   const buf = new Uint8Array(128);
   buf[31] = LEAF_V2;
   buf.set(structHash, 32);
@@ -123,7 +125,12 @@ export function leafV2OfStructHash(structHash: Uint8Array, seq: number, batchId:
  * The leaf of the event with struct hash `structHash` at `seq` in batch `batchId`, in the batch's leaf version
  * (absent: 1, for bundles exported before leaf v2). Throws RangeError on an unknown version.
  */
-export function batchLeafOf(leafVersion: number | undefined, structHash: Uint8Array, seq: number, batchId: number): Uint8Array {
+export function batchLeafOf(
+  leafVersion: number | undefined,
+  structHash: Uint8Array,
+  seq: number,
+  batchId: number,
+): Uint8Array {
   const version = leafVersion ?? LEAF_V1;
   if (version === LEAF_V2) return leafV2OfStructHash(structHash, seq, batchId);
   if (version === LEAF_V1) return leafOfStructHash(structHash, ENCODING_VERSION);

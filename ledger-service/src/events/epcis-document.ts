@@ -39,17 +39,28 @@ export function epcisDocumentMismatch(
   if (doc === undefined) return null;
   const whole = (reason: string) => ({ at: null, reason });
   const d = doc as Partial<EpcisDocument> | null;
-  if (!d || d.type !== "EPCISDocument" || !isDeepStrictEqual(d["@context"], EPCIS_CONTEXT) || d.schemaVersion !== "2.0") {
+  if (
+    !d ||
+    d.type !== "EPCISDocument" ||
+    !isDeepStrictEqual(d["@context"], EPCIS_CONTEXT) ||
+    d.schemaVersion !== "2.0"
+  ) {
     return whole("epcisDocument is not a PartLedger EPCIS 2.0 EPCISDocument (type, @context or schemaVersion)");
   }
   const keys = Object.keys(d).sort().join(",");
-  if (keys !== "@context,creationDate,epcisBody,schemaVersion,type") return whole(`epcisDocument holds unexpected fields (${keys})`);
+  if (keys !== "@context,creationDate,epcisBody,schemaVersion,type")
+    return whole(`epcisDocument holds unexpected fields (${keys})`);
   const list = d.epcisBody?.eventList;
-  if (!Array.isArray(list) || Object.keys(d.epcisBody!).length !== 1) return whole("epcisDocument.epcisBody must hold only eventList");
-  if (list.length !== events.length) return whole(`epcisDocument lists ${list.length} events, the bundle proves ${events.length}`);
+  if (!Array.isArray(list) || Object.keys(d.epcisBody!).length !== 1)
+    return whole("epcisDocument.epcisBody must hold only eventList");
+  if (list.length !== events.length)
+    return whole(`epcisDocument lists ${list.length} events, the bundle proves ${events.length}`);
   for (let i = 0; i < list.length; i++) {
     if (!isDeepStrictEqual(list[i], events[i]!.event)) {
-      return { at: i, reason: `epcisDocument.epcisBody.eventList[${i}] differs from event ${events[i]!.seq} as signed and proved` };
+      return {
+        at: i,
+        reason: `epcisDocument.epcisBody.eventList[${i}] differs from event ${events[i]!.seq} as signed and proved`,
+      };
     }
   }
   return null;

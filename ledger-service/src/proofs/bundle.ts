@@ -64,8 +64,8 @@ async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"
 
 function batchEntry(b: BatchRow): Bundle["batches"][number] {
   return {
-    id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, leafVersion: b.leafVersion, status: b.status,
-    txHash: b.txHash, blockNumber: b.blockNumber,
+    id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, leafVersion: b.leafVersion,
+    status: b.status, txHash: b.txHash, blockNumber: b.blockNumber,
   };
 }
 
@@ -158,7 +158,9 @@ export async function epcisForRange(db: Sql, fromSeq: number, toSeq: number): Pr
 /** One part's whole history as an EPCISDocument. */
 export async function epcisForPart(db: Sql, gtin: string, serial: string): Promise<EpcisDocument> {
   const head = await ledgerStore.partByIdentity(db, gtin, serial);
-  if (!head) throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
+  if (!head) {
+    throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
+  }
   const events = await ledgerStore.eventsOfPart(db, head.partKey);
   return epcisDocument(events.map((e) => e.body), new Date());
 }

@@ -8,7 +8,7 @@ export interface InclusionProof {
   batchId: number;
   leafIndex: number;
   leafCount: number;
-  /** 1: leaf = keccak256(keccak256(abi.encode(1, structHash))); 2: also binds seq and batchId (docs/verification.md). */
+  /** 1: keccak256(keccak256(abi.encode(1, structHash))); 2: also binds seq and batchId (docs/verification.md). */
   leafVersion: number;
   leaf: Hex;
   root: Hex;
@@ -20,8 +20,10 @@ export interface InclusionProof {
  * slices of the stored tree (the tree column is stored uncompressed, so PostgreSQL reads just those pages).
  */
 export async function inclusionProof(db: Sql, seq: number): Promise<InclusionProof> {
-  const { rows } = await db.query<{ id: number; first_seq: number; event_count: number; root: Uint8Array; leaf_version: number }>(
-    "SELECT id, first_seq, event_count, root, leaf_version FROM ledger_batches WHERE last_seq >= $1 ORDER BY last_seq LIMIT 1",
+  type Row = { id: number; first_seq: number; event_count: number; root: Uint8Array; leaf_version: number };
+  const { rows } = await db.query<Row>(
+    `SELECT id, first_seq, event_count, root, leaf_version FROM ledger_batches
+      WHERE last_seq >= $1 ORDER BY last_seq LIMIT 1`,
     [seq],
   );
   const batch = rows[0];

@@ -38,15 +38,18 @@ export function ledgerRoutes(svc: LedgerService): RouteSpec[] {
       res.json(await svc.bundleForBatches(from, to));
     }),
 
-    route("get", "/api/v1/ledger/epcis", PUBLIC, "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument", validate({ query: seqRangeQuery }), async (_req, res) => {
-      const { from, to } = res.locals.query as { from: number; to: number };
-      res.type("application/ld+json").json(await svc.epcisForRange(from, to));
-    }),
+    route("get", "/api/v1/ledger/epcis", PUBLIC, "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument",
+      validate({ query: seqRangeQuery }), async (_req, res) => {
+        const { from, to } = res.locals.query as { from: number; to: number };
+        res.type("application/ld+json").json(await svc.epcisForRange(from, to));
+      }),
 
-    route("get", "/api/v1/parts/:gtin/:serial/epcis", PUBLIC, "One part's history as a GS1 EPCIS 2.0 EPCISDocument", validate({ params: partParams }), async (_req, res) => {
-      const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
-      res.type("application/ld+json").json(await svc.epcisForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial")));
-    }),
+    route("get", "/api/v1/parts/:gtin/:serial/epcis", PUBLIC, "One part's history as a GS1 EPCIS 2.0 EPCISDocument",
+      validate({ params: partParams }), async (_req, res) => {
+        const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
+        const doc = await svc.epcisForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial"));
+        res.type("application/ld+json").json(doc);
+      }),
 
     route("get", "/api/v1/parts/:gtin/:serial/bundle", PUBLIC, "Audit bundle of one part's history", validate({ params: partParams }), async (_req, res) => {
       const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
