@@ -60,8 +60,6 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
   let checked = 0;
   try {
     if (facts.chainId !== bundle.chain.chainId) fail(null, `bundle is for chain ${bundle.chain.chainId}, the RPC endpoint serves chain ${facts.chainId}`);
-    const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
-    if (docMismatch) fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, docMismatch.reason);
     const bundleBatches = new Map(bundle.batches.map((b) => [b.id, b]));
     for (const b of bundle.batches) {
       const anchored = facts.anchors.get(b.id);
@@ -155,6 +153,9 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
       const onChain = facts.stages.get(key) ?? 0;
       if (onChain !== Stage.None && onChain !== head.stage) fail(null, `part ${key}: PartRegistry says ${Stage[onChain]}, the bundle ends at ${Stage[head.stage]} (events missing)`);
     }
+    // Last, so that a changed event fails the check that names what changed; this catches the document alone.
+    const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
+    if (docMismatch) fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, docMismatch.reason);
   } catch (e) {
     if (e instanceof Failed) return { ok: false, eventsChecked: checked, parts: heads.size, batches: bundle.batches.length, lines, failure: e.failure };
     throw e;
