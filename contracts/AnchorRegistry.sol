@@ -75,7 +75,7 @@ contract AnchorRegistry is AccessControl {
     /**
      * @notice Whether `leaf` with `proof` belongs to anchored batch `batchId`.
      * @param batchId the batch id.
-     * @param leaf the event's leaf (see LedgerLeaf.leaf).
+     * @param leaf the event's leaf (LedgerLeaf.leaf or LedgerLeaf.leafV2, as the batch's leaf version says).
      * @param proof sibling hashes from leaf to root.
      */
     function verifyLeaf(uint64 batchId, bytes32 leaf, bytes32[] calldata proof) public view returns (bool) {
@@ -85,7 +85,8 @@ contract AnchorRegistry is AccessControl {
     }
 
     /**
-     * @notice Whether event `e` with `proof` belongs to anchored batch `batchId`; the leaf is computed on chain.
+     * @notice Whether event `e` with `proof` belongs to anchored batch `batchId` under leaf v1 (batches sealed before
+     * leaf v2); the leaf is computed on chain.
      * @param batchId the batch id.
      * @param e the event fields.
      * @param proof sibling hashes from leaf to root.
@@ -99,7 +100,38 @@ contract AnchorRegistry is AccessControl {
     }
 
     /**
-     * @notice The canonical EIP-712 struct hash and Merkle leaf of `e` (for cross-checking off-chain encoders).
+     * @notice Whether event `e`, number `seq` in the ledger, belongs to anchored batch `batchId` under leaf v2 (the
+     * leaf binds `seq` and `batchId`, so the event cannot be claimed at another position or in another batch).
+     * @param batchId the batch id.
+     * @param e the event fields.
+     * @param seq the event's sequence number.
+     * @param proof sibling hashes from leaf to root.
+     */
+    function verifyEventV2(
+        uint64 batchId,
+        LedgerLeaf.PartEvent calldata e,
+        uint64 seq,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        return verifyLeaf(batchId, LedgerLeaf.leafV2(e, seq, batchId), proof);
+    }
+
+    /**
+     * @notice The canonical EIP-712 struct hash and version-2 Merkle leaf of `e` at `seq` in `batchId`.
+     * @param e the event fields.
+     * @param seq the event's sequence number.
+     * @param batchId the batch the event is sealed in.
+     */
+    function hashEventV2(
+        LedgerLeaf.PartEvent calldata e,
+        uint64 seq,
+        uint64 batchId
+    ) external pure returns (bytes32 structHash, bytes32 leaf) {
+        return (LedgerLeaf.structHash(e), LedgerLeaf.leafV2(e, seq, batchId));
+    }
+
+    /**
+     * @notice The canonical EIP-712 struct hash and Merkle leaf (v1) of `e` (for cross-checking off-chain encoders).
      * @param e the event fields.
      */
     function hashEvent(LedgerLeaf.PartEvent calldata e) external pure returns (bytes32 structHash, bytes32 leaf) {

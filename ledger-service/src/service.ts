@@ -12,7 +12,7 @@ import { KeyVault, parseKeyRing } from "./ledger/key-vault.js";
 import { AppError } from "./errors.js";
 import { auditTrail } from "./audit/trail.js";
 import { Ledger } from "./ledger/ledger.js";
-import { batchRangeBundle, partBundle } from "./proofs/bundle.js";
+import { batchRangeBundle, epcisForPart, epcisForRange, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
 import { ledgerStore } from "./ledger/ledger-store.js";
 import { partKeyOf } from "./events/canonical.js";
@@ -168,6 +168,16 @@ export class LedgerService {
 
   async bundleForBatches(fromId: number, toId: number) {
     return batchRangeBundle(this.db.sql, await this.chainRef(), fromId, toId);
+  }
+
+  /** Events `fromSeq`..`toSeq` as a GS1 EPCIS 2.0 EPCISDocument. */
+  epcisForRange(fromSeq: number, toSeq: number) {
+    return epcisForRange(this.db.sql, fromSeq, toSeq);
+  }
+
+  /** One part's history as a GS1 EPCIS 2.0 EPCISDocument. */
+  epcisForPart(gtin: string, serial: string) {
+    return epcisForPart(this.db.sql, gtin, serial);
   }
 
   async close(): Promise<void> {

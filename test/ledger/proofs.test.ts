@@ -3,7 +3,7 @@ import { AppError, Stage } from "../../ledger-service/src/index.js";
 import { maxProofLength } from "../../ledger-service/src/proofs/proofs.js";
 import { verifyProof } from "../../ledger-service/src/merkle/tree.js";
 import { fromHex, toHex } from "../../ledger-service/src/events/bytes.js";
-import { leafOfStructHash } from "../../ledger-service/src/events/canonical.js";
+import { leafV2OfStructHash } from "../../ledger-service/src/events/canonical.js";
 import { newParts, openStack, PLACE, type TestStack } from "../helpers/stack.js";
 
 describe("inclusion proofs from the database", () => {
@@ -22,7 +22,8 @@ describe("inclusion proofs from the database", () => {
       expect(p.leafCount).to.equal(seq <= 600 ? 300 : 177);
       expect(verifyProof(fromHex(p.leaf), p.proof.map((h) => fromHex(h)), fromHex(p.root)), `seq ${seq}`).to.equal(true);
       const { rows } = await stack.svc.db.sql.query<{ struct_hash: Uint8Array }>("SELECT struct_hash FROM ledger_events WHERE seq = $1", [seq]);
-      expect(toHex(leafOfStructHash(new Uint8Array(rows[0]!.struct_hash)))).to.equal(p.leaf);
+      expect(p.leafVersion).to.equal(2);
+      expect(toHex(leafV2OfStructHash(new Uint8Array(rows[0]!.struct_hash), seq, p.batchId))).to.equal(p.leaf);
     }
   });
 

@@ -7,6 +7,8 @@ export interface BatchRow {
   lastSeq: number;
   eventCount: number;
   root: Hex;
+  /** The leaf version the batch's tree was built with (1 before leaf v2, 2 since). */
+  leafVersion: number;
   status: "sealed" | "submitted" | "confirmed" | "final";
   txHash: Hex | null;
   rawTx: Hex | null;
@@ -17,7 +19,9 @@ export interface BatchRow {
   lastError: string | null;
 }
 
-const COLUMNS = "id, first_seq, last_seq, event_count, root, status, tx_hash, raw_tx, tx_nonce, block_number, block_hash, attempts, last_error";
+const COLUMNS =
+  "id, first_seq, last_seq, event_count, root, status, tx_hash, raw_tx, tx_nonce, block_number, block_hash, " +
+  "attempts, last_error, leaf_version";
 
 function toRow(r: Record<string, unknown>): BatchRow {
   return {
@@ -26,6 +30,7 @@ function toRow(r: Record<string, unknown>): BatchRow {
     lastSeq: r.last_seq as number,
     eventCount: r.event_count as number,
     root: toHex(new Uint8Array(r.root as Uint8Array)),
+    leafVersion: r.leaf_version as number,
     status: r.status as BatchRow["status"],
     txHash: r.tx_hash as Hex | null,
     rawTx: r.raw_tx as Hex | null,

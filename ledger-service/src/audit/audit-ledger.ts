@@ -1,6 +1,6 @@
 import type { Sql } from "../db/sql.js";
 import { ZERO32, toHex, type Hex } from "../events/bytes.js";
-import { leafOfStructHash, structHashOf } from "../events/canonical.js";
+import { batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf } from "../events/epcis.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
@@ -48,7 +48,7 @@ export async function auditLedger(opts: LedgerAuditOptions): Promise<AuditReport
       const f = e.fields;
       const c = canonicalOf(f);
       const structHash = structHashOf(c);
-      const leaf = leafOfStructHash(structHash, f.version);
+      const leaf = batchLeafOf(b.leafVersion, structHash, e.seq, b.id);
       const sealed = toHex(sealedLeaves.subarray(i * 32, i * 32 + 32));
       if (toHex(leaf) !== sealed || toHex(structHash) !== e.structHash) {
         return failed(e.seq, b.id, `event ${e.seq} in batch ${b.id} was altered: its stored fields hash to leaf ${toHex(leaf)}, the batch was sealed with ${sealed}`);

@@ -1,7 +1,8 @@
 import type { JsonRpcProvider } from "ethers";
 import { toHex, type Hex } from "../events/bytes.js";
-import { leafOfStructHash, structHashOf } from "../events/canonical.js";
+import { batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf, epcisMismatch } from "../events/epcis.js";
+import { epcisDocumentMismatch } from "../events/epcis-document.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
@@ -79,13 +80,13 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
       const mismatch = epcisMismatch(e.event);
       if (mismatch) fail(e, `event ${e.seq} was altered: ${mismatch}`);
       const { canonical, structHash } = encode(e);
-      const leaf = leafOfStructHash(structHash, f.version);
 
       // In an anchored batch?
       if (e.batchId === null || e.leafIndex === null) fail(e, `event ${e.seq} is not anchored yet (anchoring pending)`);
       const anchored = facts.anchors.get(e.batchId);
       if (!anchored) fail(e, `event ${e.seq}: batch ${e.batchId} is not anchored on chain`);
       if (!bundleBatches.has(e.batchId)) fail(e, `event ${e.seq}: batch ${e.batchId} is missing from the bundle`);
+      const leaf = leafOf(e, bundleBatches.get(e.batchId)!.leafVersion, structHash);
       if (e.proof) {
         if (!eq(toHex(processProof(leaf, e.proof.map(hexBytes))), anchored.root)) {
           fail(e, `event ${e.seq} does not verify against batch ${e.batchId}'s anchored root ${anchored.root}: it was changed or its proof is wrong`);
@@ -152,6 +153,9 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
       const onChain = facts.stages.get(key) ?? 0;
       if (onChain !== Stage.None && onChain !== head.stage) fail(null, `part ${key}: PartRegistry says ${Stage[onChain]}, the bundle ends at ${Stage[head.stage]} (events missing)`);
     }
+    // Last, so that a changed event fails the check that names what changed; this catches the document alone.
+    const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
+    if (docMismatch) fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, docMismatch.reason);
   } catch (e) {
     if (e instanceof Failed) return { ok: false, eventsChecked: checked, parts: heads.size, batches: bundle.batches.length, lines, failure: e.failure };
     throw e;
@@ -161,6 +165,14 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
 
 function hexBytes(h: string): Uint8Array {
   return Uint8Array.from(Buffer.from(h.slice(2), "hex"));
+}
+
+function leafOf(e: BundleEvent, leafVersion: number | undefined, structHash: Uint8Array): Uint8Array {
+  try {
+    return batchLeafOf(leafVersion, structHash, e.seq, e.batchId!);
+  } catch (err) {
+    return fail(e, `event ${e.seq}, batch ${e.batchId}: ${(err as Error).message}`);
+  }
 }
 
 function encode(e: BundleEvent) {

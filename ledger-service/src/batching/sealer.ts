@@ -1,6 +1,6 @@
 import type { Sql } from "../db/sql.js";
 import { toHex } from "../events/bytes.js";
-import { leafOfStructHash } from "../events/canonical.js";
+import { CURRENT_LEAF_VERSION, batchLeafOf } from "../events/canonical.js";
 import { buildTree } from "../merkle/tree.js";
 
 export interface SealerOptions {
@@ -9,6 +9,8 @@ export interface SealerOptions {
   maxEvents: number;
   /** …or when the oldest waiting event is this old (milliseconds). */
   maxAgeMs: number;
+  /** Leaf version of new batches (default: CURRENT_LEAF_VERSION). 1 only reproduces a ledger sealed before leaf v2. */
+  leafVersion?: number;
 }
 
 export interface SealedBatch {
@@ -17,11 +19,14 @@ export interface SealedBatch {
   lastSeq: number;
   eventCount: number;
   root: string;
+  leafVersion: number;
 }
 
 /**
  * Cuts the event log into batches: contiguous seq ranges, each with its Merkle tree stored whole so that proofs
  * are a few slices of it. Sealing is separate from accepting events and from anchoring; it never changes an event.
+ * Leaves are computed here, where each event's seq and batch id are known (leaf v2 binds both), so appending
+ * does no leaf work at all.
  */
 export class Sealer {
   constructor(private readonly opts: SealerOptions) {}
@@ -59,13 +64,15 @@ export class Sealer {
         [firstSeq, lastSeq],
       );
       if (hashes.rows.length !== count) throw new Error(`ledger gap: expected ${count} events in ${firstSeq}..${lastSeq}, found ${hashes.rows.length}`);
-      const { root, flat } = buildTree(hashes.rows.map((r) => leafOfStructHash(new Uint8Array(r.struct_hash))));
+      const version = this.opts.leafVersion ?? CURRENT_LEAF_VERSION;
+      const leaves = hashes.rows.map((r, i) => batchLeafOf(version, new Uint8Array(r.struct_hash), firstSeq + i, id));
+      const { root, flat } = buildTree(leaves);
       await tx.query(
-        `INSERT INTO ledger_batches (id, first_seq, last_seq, event_count, root, tree, status)
-         VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), 'sealed')`,
-        [id, firstSeq, lastSeq, count, Buffer.from(root).toString("hex"), Buffer.from(flat).toString("hex")],
+        `INSERT INTO ledger_batches (id, first_seq, last_seq, event_count, root, tree, status, leaf_version)
+         VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), 'sealed', $7)`,
+        [id, firstSeq, lastSeq, count, Buffer.from(root).toString("hex"), Buffer.from(flat).toString("hex"), version],
       );
-      return { id, firstSeq, lastSeq, eventCount: count, root: toHex(root) };
+      return { id, firstSeq, lastSeq, eventCount: count, root: toHex(root), leafVersion: version };
     });
   }
 }

@@ -82,7 +82,10 @@ export function structHashOf(e: CanonicalEvent): Uint8Array {
   return keccak256(encodeStruct(e));
 }
 
-/** OpenZeppelin standard leaf: keccak256(bytes.concat(keccak256(abi.encode(uint8 version, bytes32 structHash)))). */
+/**
+ * Leaf version 1 (OpenZeppelin standard leaf): keccak256(bytes.concat(keccak256(abi.encode(uint8 version, bytes32
+ * structHash)))). It binds the event but not its place in the log: batches sealed before leaf v2 keep it.
+ */
 export function leafOfStructHash(structHash: Uint8Array, version = ENCODING_VERSION): Uint8Array {
   const buf = new Uint8Array(64);
   buf[31] = version;
@@ -92,6 +95,46 @@ export function leafOfStructHash(structHash: Uint8Array, version = ENCODING_VERS
 
 export function leafOf(e: CanonicalEvent): Uint8Array {
   return leafOfStructHash(structHashOf(e), e.version);
+}
+
+/** Merkle leaf versions. A batch records the one its tree was built with (ledger_batches.leaf_version). */
+export const LEAF_V1 = 1;
+export const LEAF_V2 = 2;
+/** The version new batches are sealed with. */
+export const CURRENT_LEAF_VERSION = LEAF_V2;
+
+/**
+ * Leaf version 2, bound to the event's position: keccak256(bytes.concat(keccak256(abi.encode(uint8(2),
+ * bytes32 structHash, uint64 seq, uint64 batchId)))). A swapped, reordered or renumbered event no longer fits the
+ * anchored root, though sibling order in the tree stays free.
+ */
+export function leafV2OfStructHash(structHash: Uint8Array, seq: number, batchId: number): Uint8Array {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`seq ${seq} is not a positive uint64`);
+  if (!Number.isSafeInteger(batchId) || batchId < 1) {
+    throw new RangeError(`batchId ${batchId} is not a positive uint64`);
+  }
+  const buf = new Uint8Array(128);
+  buf[31] = LEAF_V2;
+  buf.set(structHash, 32);
+  putUint(buf, 2, seq);
+  putUint(buf, 3, batchId);
+  return keccak256(keccak256(buf));
+}
+
+/**
+ * The leaf of the event with struct hash `structHash` at `seq` in batch `batchId`, in the batch's leaf version
+ * (absent: 1, for bundles exported before leaf v2). Throws RangeError on an unknown version.
+ */
+export function batchLeafOf(
+  leafVersion: number | undefined,
+  structHash: Uint8Array,
+  seq: number,
+  batchId: number,
+): Uint8Array {
+  const version = leafVersion ?? LEAF_V1;
+  if (version === LEAF_V2) return leafV2OfStructHash(structHash, seq, batchId);
+  if (version === LEAF_V1) return leafOfStructHash(structHash, ENCODING_VERSION);
+  throw new RangeError(`unknown leaf version ${JSON.stringify(leafVersion)} (known: ${LEAF_V1}, ${LEAF_V2})`);
 }
 
 /**

@@ -30,7 +30,9 @@ export interface EpcisObjectEvent {
   "partledger:ledger": LedgerFields;
 }
 
-export const digitalLink = (gtin: string, serial: string) => `https://id.gs1.org/01/${gtin}/21/${serial}`;
+/** The part's GS1 Digital Link URI; the serial is percent-encoded (AI 21 allows `"%/<>?`, which a URI does not). */
+export const digitalLink = (gtin: string, serial: string) =>
+  `https://id.gs1.org/01/${gtin}/21/${encodeURIComponent(serial)}`;
 
 const DISPOSITION: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Commissioned]: "active",

@@ -2,6 +2,7 @@ import type { Sql } from "../db/sql.js";
 import { AppError } from "../errors.js";
 import { toHex, type Hex } from "../events/bytes.js";
 import type { EpcisObjectEvent } from "../events/epcis.js";
+import { epcisDocument, type EpcisDocument } from "../events/epcis-document.js";
 import { buildTree, proofFromFlat } from "../merkle/tree.js";
 import { batchStore, type BatchRow } from "../anchoring/batch-store.js";
 import { ledgerStore, type StoredEvent } from "../ledger/ledger-store.js";
@@ -18,9 +19,18 @@ export interface Bundle {
   format: typeof BUNDLE_FORMAT;
   createdAt: string;
   chain: { chainId: number; anchorRegistry: Hex; partRegistry: Hex };
-  batches: Array<{ id: number; root: Hex; eventCount: number; firstSeq: number; status: BatchRow["status"]; txHash: Hex | null; blockNumber: number | null }>;
+  /** `leafVersion`: how the batch's leaves are built (1 or 2, docs/verification.md); absent means 1. */
+  batches: Array<{
+    id: number; root: Hex; eventCount: number; firstSeq: number; leafVersion: number; status: BatchRow["status"];
+    txHash: Hex | null; blockNumber: number | null;
+  }>;
   submissions: Array<{ id: number; actor: Hex; eventsRoot: Hex; eventCount: number; signature: Hex }>;
   events: BundleEvent[];
+  /**
+   * The same events, in the same order, as a GS1 EPCIS 2.0 EPCISDocument for EPCIS tools (absent from bundles
+   * exported before it existed). The auditor refuses a document that differs from `events[].event`.
+   */
+  epcisDocument?: EpcisDocument;
 }
 
 export interface BundleEvent {
@@ -53,7 +63,10 @@ async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"
 }
 
 function batchEntry(b: BatchRow): Bundle["batches"][number] {
-  return { id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, status: b.status, txHash: b.txHash, blockNumber: b.blockNumber };
+  return {
+    id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, leafVersion: b.leafVersion,
+    status: b.status, txHash: b.txHash, blockNumber: b.blockNumber,
+  };
 }
 
 /** The bundle of one part: its whole history, each event with both proofs. */
@@ -84,13 +97,15 @@ export async function partBundle(db: Sql, chain: ChainRef, gtin: string, serial:
     });
   }
   const batches = (await Promise.all([...batchIds].map((id) => batchStore.byId(db, id)))).filter((b): b is BatchRow => b !== null);
+  const createdAt = new Date();
   return {
     format: BUNDLE_FORMAT,
-    createdAt: new Date().toISOString(),
+    createdAt: createdAt.toISOString(),
     chain: { chainId: chain.chainId, anchorRegistry: chain.addresses.anchorRegistry, partRegistry: chain.addresses.partRegistry },
     batches: batches.map(batchEntry),
     submissions: await submissions(db, [...new Set(events.map((e) => e.submissionId))]),
     events: out,
+    epcisDocument: epcisDocument(out.map((e) => e.event), createdAt),
   };
 }
 
@@ -121,13 +136,31 @@ export async function batchRangeBundle(db: Sql, chain: ChainRef, fromId: number,
       event: e.body,
     };
   });
+  const createdAt = new Date();
   return {
     format: BUNDLE_FORMAT,
-    createdAt: new Date().toISOString(),
+    createdAt: createdAt.toISOString(),
     chain: { chainId: chain.chainId, anchorRegistry: chain.addresses.anchorRegistry, partRegistry: chain.addresses.partRegistry },
     batches: batches.map(batchEntry),
     submissions: subs,
     events: out,
+    epcisDocument: epcisDocument(out.map((e) => e.event), createdAt),
   };
 }
 
+
+/** The events `fromSeq`..`toSeq` as an EPCISDocument; an empty list when none exist there. */
+export async function epcisForRange(db: Sql, fromSeq: number, toSeq: number): Promise<EpcisDocument> {
+  const events = await ledgerStore.eventsInRange(db, fromSeq, toSeq);
+  return epcisDocument(events.map((e) => e.body), new Date());
+}
+
+/** One part's whole history as an EPCISDocument. */
+export async function epcisForPart(db: Sql, gtin: string, serial: string): Promise<EpcisDocument> {
+  const head = await ledgerStore.partByIdentity(db, gtin, serial);
+  if (!head) {
+    throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
+  }
+  const events = await ledgerStore.eventsOfPart(db, head.partKey);
+  return epcisDocument(events.map((e) => e.body), new Date());
+}

@@ -8,6 +8,8 @@ export interface InclusionProof {
   batchId: number;
   leafIndex: number;
   leafCount: number;
+  /** 1: keccak256(keccak256(abi.encode(1, structHash))); 2: also binds seq and batchId (docs/verification.md). */
+  leafVersion: number;
   leaf: Hex;
   root: Hex;
   proof: Hex[];
@@ -18,8 +20,10 @@ export interface InclusionProof {
  * slices of the stored tree (the tree column is stored uncompressed, so PostgreSQL reads just those pages).
  */
 export async function inclusionProof(db: Sql, seq: number): Promise<InclusionProof> {
-  const { rows } = await db.query<{ id: number; first_seq: number; event_count: number; root: Uint8Array }>(
-    "SELECT id, first_seq, event_count, root FROM ledger_batches WHERE last_seq >= $1 ORDER BY last_seq LIMIT 1",
+  type Row = { id: number; first_seq: number; event_count: number; root: Uint8Array; leaf_version: number };
+  const { rows } = await db.query<Row>(
+    `SELECT id, first_seq, event_count, root, leaf_version FROM ledger_batches
+      WHERE last_seq >= $1 ORDER BY last_seq LIMIT 1`,
     [seq],
   );
   const batch = rows[0];
@@ -37,6 +41,7 @@ export async function inclusionProof(db: Sql, seq: number): Promise<InclusionPro
     batchId: batch.id,
     leafIndex: index,
     leafCount: batch.event_count,
+    leafVersion: batch.leaf_version,
     leaf: hashes[0]!,
     root: toHex(new Uint8Array(batch.root)),
     proof: hashes.slice(1),

@@ -3,7 +3,7 @@ import { assertGtin14, auditLedger } from "../../../../ledger-service/src/index.
 import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { batchListQuery, batchRangeQuery, partParams, seqParams } from "./ledger.schema.js";
+import { batchListQuery, batchRangeQuery, partParams, seqParams, seqRangeQuery } from "./ledger.schema.js";
 
 /**
  * Ledger endpoints: what an auditor or a verifying shop downloads (public), and the whole-ledger audit (operator).
@@ -37,6 +37,19 @@ export function ledgerRoutes(svc: LedgerService): RouteSpec[] {
       const { from, to } = res.locals.query as { from: number; to: number };
       res.json(await svc.bundleForBatches(from, to));
     }),
+
+    route("get", "/api/v1/ledger/epcis", PUBLIC, "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument",
+      validate({ query: seqRangeQuery }), async (_req, res) => {
+        const { from, to } = res.locals.query as { from: number; to: number };
+        res.type("application/ld+json").json(await svc.epcisForRange(from, to));
+      }),
+
+    route("get", "/api/v1/parts/:gtin/:serial/epcis", PUBLIC, "One part's history as a GS1 EPCIS 2.0 EPCISDocument",
+      validate({ params: partParams }), async (_req, res) => {
+        const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
+        const doc = await svc.epcisForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial"));
+        res.type("application/ld+json").json(doc);
+      }),
 
     route("get", "/api/v1/parts/:gtin/:serial/bundle", PUBLIC, "Audit bundle of one part's history", validate({ params: partParams }), async (_req, res) => {
       const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
