@@ -31,14 +31,30 @@ describe("input at the edge: NUL and lone surrogates answer 400; every body and 
       ["GET", "/api/v1/audit/entries?actorId=u%00x", admin, undefined, "actorId"],
       ["POST", "/api/v1/roles", admin, { name: NUL, permissions: ["company:view"] }, "name"],
       ["POST", "/api/v1/api-keys", admin, { name: NUL, roles: ["company_admin"] }, "name"],
-      ["POST", "/api/v1/suppliers/locations", api.keys.dealer!, { code: "WH-N", name: NUL, regionCode: "330104", location: { lng: 120.1, lat: 30.2 } }, "name"],
-      ["POST", "/api/v1/mint", admin, { gtin: GTIN, lot: "L1", productionDate: "2026-11-01", count: 1, product: { brand: "博世", name: NUL } }, "product.name"],
+      [
+        "POST",
+        "/api/v1/suppliers/locations",
+        api.keys.dealer!,
+        { code: "WH-N", name: NUL, regionCode: "330104", location: { lng: 120.1, lat: 30.2 } },
+        "name",
+      ],
+      [
+        "POST",
+        "/api/v1/mint",
+        admin,
+        { gtin: GTIN, lot: "L1", productionDate: "2026-11-01", count: 1, product: { brand: "博世", name: NUL } },
+        "product.name",
+      ],
       ["POST", "/api/v1/users", admin, { name: NUL, mobile: "13900001111", password: "correct horse battery" }, "name"],
       ["POST", "/api/v1/auth/login", null, { login: NUL, password: "x" }, "login"],
     ];
     for (const [method, path, token, body, field] of cases) {
       const r = await api.call(method, path, token, body);
-      expect([r.status, r.json.code, r.json.field], `${method} ${path}`).to.deep.equal([400, "REQUEST.INVALID_TEXT", field]);
+      expect([r.status, r.json.code, r.json.field], `${method} ${path}`).to.deep.equal([
+        400,
+        "REQUEST.INVALID_TEXT",
+        field,
+      ]);
       expect(r.json.detail, path).to.contain(field).and.to.contain("NUL");
     }
   });
@@ -49,15 +65,28 @@ describe("input at the edge: NUL and lone surrogates answer 400; every body and 
       ["POST", "/api/v1/roles", { name: SURROGATE, permissions: ["company:view"] }, "name"],
       ["POST", "/api/v1/api-keys", { name: "k\udfff", roles: ["company_admin"] }, "name"],
       ["POST", "/api/v1/users", { name: SURROGATE, mobile: "13900001112", password: "correct horse battery" }, "name"],
-      ["POST", "/api/v1/mint", { gtin: GTIN, lot: "L1", productionDate: "2026-11-01", count: 1, product: { brand: SURROGATE, name: "n" } }, "product.brand"],
+      [
+        "POST",
+        "/api/v1/mint",
+        { gtin: GTIN, lot: "L1", productionDate: "2026-11-01", count: 1, product: { brand: SURROGATE, name: "n" } },
+        "product.brand",
+      ],
       ["POST", "/api/v1/roles", { name: "ok", permissions: ["company:view", SURROGATE] }, "permissions[1]"],
     ];
     for (const [method, path, body, field] of cases) {
       const r = await api.call(method, path, admin, body);
-      expect([r.status, r.json.code, r.json.field], `${method} ${path} ${field}`).to.deep.equal([400, "REQUEST.INVALID_TEXT", field]);
+      expect([r.status, r.json.code, r.json.field], `${method} ${path} ${field}`).to.deep.equal([
+        400,
+        "REQUEST.INVALID_TEXT",
+        field,
+      ]);
       expect(r.json.detail).to.contain("surrogate");
     }
-    const key = await api.call("POST", "/api/v1/roles", admin, { name: "ok", permissions: ["company:view"], ["x\ud800"]: 1 });
+    const key = await api.call("POST", "/api/v1/roles", admin, {
+      name: "ok",
+      permissions: ["company:view"],
+      ["x\ud800"]: 1,
+    });
     expect([key.status, key.json.code]).to.deep.equal([400, "REQUEST.INVALID_TEXT"]);
     // Well-formed text of every plane still passes the edge (a four-byte character is a surrogate *pair*).
     const fine = await api.call("POST", "/api/v1/roles", admin, { name: "采购𠀀角色", permissions: ["company:view"] });
@@ -65,8 +94,14 @@ describe("input at the edge: NUL and lone surrogates answer 400; every body and 
   });
 
   it("refuses unknown body fields on cancel and unknown query parameters on list endpoints (REQUEST.UNKNOWN_FIELD)", async () => {
-    const cancel = await api.call("POST", "/api/v1/orders/ord_0123456789abcdef/cancel", api.keys.shop!, { reason: "changed my mind" });
-    expect([cancel.status, cancel.json.code, cancel.json.field]).to.deep.equal([400, "REQUEST.UNKNOWN_FIELD", "reason"]);
+    const cancel = await api.call("POST", "/api/v1/orders/ord_0123456789abcdef/cancel", api.keys.shop!, {
+      reason: "changed my mind",
+    });
+    expect([cancel.status, cancel.json.code, cancel.json.field]).to.deep.equal([
+      400,
+      "REQUEST.UNKNOWN_FIELD",
+      "reason",
+    ]);
     const lists: Array<[string, string]> = [
       ["/api/v1/roles?all=true", "all"],
       ["/api/v1/api-keys?include=secret", "include"],
@@ -94,7 +129,10 @@ describe("input at the edge: NUL and lone surrogates answer 400; every body and 
     const platform = (await api.call("GET", "/api/v1/audit/verify", OPERATOR)).json;
     const mine = await api.call("GET", "/api/v1/audit/verify", auditor.token);
     expect(mine.status, JSON.stringify(mine.json)).to.equal(200);
-    const { rows } = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE company_id = $1", [api.ids.shop]);
+    const { rows } = await stack.svc.db.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE company_id = $1",
+      [api.ids.shop],
+    );
     expect(mine.json).to.deep.include({ ok: true, entries: rows[0]!.n, scope: "company" });
     expect(mine.json.entries).to.be.below(platform.entries);
     expect(mine.json).not.to.have.property("checkpoints");
@@ -104,8 +142,20 @@ describe("input at the edge: NUL and lone surrogates answer 400; every body and 
     const access = new AccessService(stack.svc.db.sql, OPERATOR);
     const deps = { access, perPrincipal: { take: () => 0 } };
     const loose = z.object({ limit: z.coerce.number().optional() });
-    expect(() => mountRoutes(express(), [route("get", "/x", { public: "t" }, "x", validate({ query: loose }), (_q, r) => void r.end())], deps)).to.throw(/GET \/x query: the schema must be \.strict\(\)/);
+    expect(() =>
+      mountRoutes(
+        express(),
+        [route("get", "/x", { public: "t" }, "x", validate({ query: loose }), (_q, r) => void r.end())],
+        deps,
+      ),
+    ).to.throw(/GET \/x query: the schema must be \.strict\(\)/);
     const nested = z.object({ a: z.array(z.object({ b: z.string() })) }).strict();
-    expect(() => mountRoutes(express(), [route("post", "/y", { public: "t" }, "y", validate({ body: nested }), (_q, r) => void r.end())], deps)).to.throw(/POST \/y body\.a\[\]: the schema must be \.strict\(\)/);
+    expect(() =>
+      mountRoutes(
+        express(),
+        [route("post", "/y", { public: "t" }, "y", validate({ body: nested }), (_q, r) => void r.end())],
+        deps,
+      ),
+    ).to.throw(/POST \/y body\.a\[\]: the schema must be \.strict\(\)/);
   });
 });

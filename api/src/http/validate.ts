@@ -56,11 +56,18 @@ export function assertStrict(schema: z.ZodType, where: string): void {
     switch (def.type) {
       case "object": {
         const catchall = inner("catchall") as unknown as { _zod: { def: { type: string } } } | undefined;
-        if (catchall?._zod.def.type !== "never") throw new Error(`${where}${path}: the schema must be .strict() (unknown fields are refused)`);
+        if (catchall?._zod.def.type !== "never")
+          throw new Error(`${where}${path}: the schema must be .strict() (unknown fields are refused)`);
         for (const [k, v] of Object.entries(def.shape as Record<string, z.ZodType>)) walk(v, `${path}.${k}`);
         return;
       }
-      case "optional": case "nullable": case "default": case "prefault": case "catch": case "readonly": case "nonoptional":
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "catch":
+      case "readonly":
+      case "nonoptional":
         return walk(inner("innerType")!, path);
       case "pipe":
         walk(inner("in")!, path);
