@@ -55,17 +55,19 @@ try {
   const gtin = gtin14("0690123456789");
   say(`bench:verify — PostgreSQL ${dbName}, ${TOTAL.toLocaleString()} events, ${CONCURRENCY} clients for ${SECONDS} s each`);
 
-  // 1. Store the events: pallets of 1,000 commissioned, then received.
+  // 1. Store the events: pallets of 1,000 commissioned, shipped to the dealer and received.
   let t = performance.now();
   const sample: string[] = [];
   let stored = 0;
   while (stored < TOTAL) {
     const parts = Array.from({ length: 1000 }, () => ({ gtin, serial: newSerial(), lot: "L2026-11" }));
     await svc.ledger.append({ actorId: maker.id, step: Stage.Commissioned, parts, place: { regionCode: "320505", locationId: "PLANT-1" } });
+    const refs = parts.map(({ gtin, serial }) => ({ gtin, serial }));
+    await svc.ledger.append({ actorId: maker.id, step: Stage.Shipped, parts: refs, place: { regionCode: "320505", locationId: "PLANT-1" }, shipTo: dealer.id });
     await svc.ledger.append({ actorId: dealer.id, step: Stage.Received, parts: parts.map(({ gtin, serial }) => ({ gtin, serial })), place: { regionCode: "330104", locationId: "WH-3" } });
-    stored += 2000;
+    stored += 3000;
     if (sample.length < 5000) sample.push(...parts.slice(0, 10).map((p) => p.serial));
-    if (stored % 200_000 === 0) say(`  … ${stored.toLocaleString()} events stored (${((stored / (performance.now() - t)) * 1000).toFixed(0)}/s)`);
+    if (stored % 201_000 === 0) say(`  … ${stored.toLocaleString()} events stored (${((stored / (performance.now() - t)) * 1000).toFixed(0)}/s)`);
   }
   say(`stored ${stored.toLocaleString()} events in ${((performance.now() - t) / 1000).toFixed(0)} s; sealing and anchoring…`);
   await svc.worker.runUntilFinal(900_000, 20);

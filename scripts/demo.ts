@@ -60,13 +60,16 @@ try {
   writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()));
   say(`  label sheet: ${pdfFile} (${Math.ceil(1000 / 24)} A4 pages)`);
   const parts = (mint.serials as string[]).map((serial) => ({ gtin, serial }));
+  const shipped = await api("POST", "/api/v1/dispatches", maker.apiKey, { to: dealer.id, parts, locationId: "SZ-PLANT" });
+  say(`▶ ${maker.name} dispatched ${shipped.dispatched} parts to ${dealer.name} (a shipping event that signs the receiver)`);
   const received = await api("POST", "/api/v1/receipts", dealer.apiKey, { parts, locationId: "HZ-WH-3" });
-  say(`▶ ${dealer.name} received ${received.received} parts (one carton scan)`);
+  say(`▶ ${dealer.name} received ${received.received} parts (one carton scan; only the company a shipment names can)`);
   const installs = parts.slice(0, 10);
+  await api("POST", "/api/v1/dispatches", dealer.apiKey, { to: shop.id, parts: installs, locationId: "HZ-WH-3" });
   await api("POST", "/api/v1/receipts", shop.apiKey, { parts: installs });
   const vin = vinWithCheck("LFV2A21K0M4000001");
   for (const p of installs) await api("POST", "/api/v1/installations", shop.apiKey, { ...p, vin });
-  say(`▶ ${shop.name} received 10 and installed them into VIN ${vin} (stored encrypted; the ledger holds a salted hash)`);
+  say(`▶ ${shop.name} was sent 10, received and installed them into VIN ${vin} (stored encrypted; the ledger holds a salted hash)`);
   try {
     await api("POST", "/api/v1/installations", shop.apiKey, { ...installs[0], vin });
   } catch (e) {

@@ -74,7 +74,11 @@ const security = {
   sessionTtlMinutes: config.SESSION_TTL_MINUTES, loginMaxFailures: config.LOGIN_MAX_FAILURES, loginLockMinutes: config.LOGIN_LOCK_MINUTES,
   loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE, apiRatePerMinute: config.API_RATE_PER_MINUTE,
 };
-const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security, log });
+const allowCidrs = (config.WEBHOOK_ALLOW_CIDRS ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+const app = createApp({
+  ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security, log,
+  webhooks: { allowCidrs },
+});
 const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } : undefined;
 let server: Server;
 try {

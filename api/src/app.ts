@@ -7,6 +7,8 @@ import { rateLimit } from "./http/rate-limit.js";
 import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { dispatchRoutes } from "./modules/dispatch/dispatch.routes.js";
+import { DispatchService } from "./modules/dispatch/dispatch.service.js";
 import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
 import { CatalogImporter } from "./modules/catalog/import.service.js";
 import { MatchService } from "./modules/catalog/match.service.js";
@@ -88,6 +90,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),
     ...partsRoutes(s.parts, s.installations),
+    ...dispatchRoutes(s.dispatches),
     ...labelsRoutes(s.labels),
     ...ledgerRoutes(opts.ledger),
     ...auditRoutes(opts.ledger),
@@ -117,6 +120,7 @@ export function buildServices(opts: AppOptions) {
     inventory, webhooks, transfers, orders,
     search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
     security, access, users, orgs, parts,
+    dispatches: new DispatchService(opts.ledger, orgs, webhooks),
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),

@@ -1,6 +1,15 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { AppError } from "./errors.js";
 
+const isCidr = (c: string) => {
+  try {
+    ipaddr.parseCIDR(c);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const hex32 = /^(0x)?[0-9a-fA-F]{64}$/;
 const address = /^0x[0-9a-fA-F]{40}$/;
 
@@ -18,6 +27,11 @@ export const configSchema = z
     TLS_KEY_FILE: z.string().min(1).optional(),
     /** Comma-separated browser origins allowed to call the API (CORS). */
     CORS_ORIGINS: z.string().optional(),
+    /** Comma-separated networks (CIDR) webhooks may reach although not public, e.g. an on-premises ERP. */
+    WEBHOOK_ALLOW_CIDRS: z
+      .string()
+      .refine((v) => v.split(",").every((c) => c.trim() === "" || isCidr(c.trim())), "must be CIDR networks like 10.20.0.0/16,fd00:1::/48")
+      .optional(),
     CHAIN_RPC_URL: z.string().url().optional(),
     CHAIN_ID: z.coerce.number().int().min(1).optional(),
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),

@@ -13,6 +13,7 @@ export { readChainFacts } from "./audit/chain-facts.js";
 export { auditLedger } from "./audit/audit-ledger.js";
 export { BUNDLE_FORMAT, type Bundle } from "./proofs/bundle.js";
 export { newSerial } from "./gs1/serial.js";
+export { shipToHashOf } from "./events/ship-to.js";
 export { gs1CheckDigit, assertGtin14 } from "./gs1/gtin.js";
 export { auditTrail, type AuditEntry, type AuditEntryInput, type AuditActorType, type TrailReport } from "./audit/trail.js";
 export { KeyVault } from "./ledger/key-vault.js";

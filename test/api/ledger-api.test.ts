@@ -44,7 +44,7 @@ describe("HTTP API /api/v1 (ledger)", () => {
     const b = await fetch(`${base}/parts/${GTIN}/${part!.serial}/bundle`);
     expect(b.status).to.equal(200);
     const bundle = (await b.json()) as Bundle;
-    expect(bundle.events).to.have.length(4); // commissioning, the dealer's and the shop's receipts, installing
+    expect(bundle.events).to.have.length(6); // commissioning, shipped to and received by the dealer, then the shop, installing
     const provider = makeProvider(shared.chainUrl);
     expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
     provider.destroy();

@@ -101,9 +101,11 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
   it("receives a carton, installs one part into a VIN once, and serves a bundle that verifies", async () => {
     const mint = await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L7", productionDate: "2026-11-21", count: 12 });
     const parts = (mint.json.serials as string[]).map((serial) => ({ gtin: GTIN, serial }));
+    expect((await call("POST", "/dispatches", keys.maker!, { to: api.ids.dealer, parts })).status).to.equal(201);
     const rec = await call("POST", "/receipts", keys.dealer!, { parts, locationId: "HZ-WH-3" });
     expect(rec.status).to.equal(201);
     expect(rec.json.received).to.equal(12);
+    expect((await call("POST", "/dispatches", keys.dealer!, { to: api.ids.shop, parts: parts.slice(0, 1) })).status).to.equal(201);
     expect((await call("POST", "/receipts", keys.shop!, { parts: parts.slice(0, 1) })).status).to.equal(201);
     const dealerInstalls = await call("POST", "/installations", keys.dealer!, { ...parts[0], vin: VIN });
     expect(dealerInstalls.status).to.equal(403);
@@ -126,7 +128,8 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     expect(unknown.status).to.equal(409);
     await stack.svc.worker.runUntilFinal();
     const bundle = (await (await fetch(`${base}/parts/${GTIN}/${parts[0]!.serial}/bundle`)).json()) as Bundle;
-    expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal(["commissioning", "receiving", "receiving", "installing"]);
+    const steps = ["commissioning", "shipping", "receiving", "shipping", "receiving", "installing"];
+    expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal(steps);
     const provider = makeProvider(shared.chainUrl);
     expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
     provider.destroy();

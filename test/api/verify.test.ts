@@ -26,7 +26,9 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
       gtin: GTIN, lot: "L-SCAN", productionDate: "2026-11-20", count: 6, product: { brand: "BOSCH 博世", name: "前刹车片 0 986 AB1 234" },
     });
     serials = mint.json.serials;
-    await api.call("POST", "/api/v1/receipts", api.keys.dealer!, { parts: serials.map((serial) => ({ gtin: GTIN, serial })) });
+    const parts = serials.map((serial) => ({ gtin: GTIN, serial }));
+    await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts });
+    await api.call("POST", "/api/v1/receipts", api.keys.dealer!, { parts });
   });
   after(async () => {
     await api.stop();
@@ -46,7 +48,7 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     expect(after.json.part.manufacturer).to.equal("博世汽车部件(苏州)有限公司");
     expect(after.json.part.brand).to.equal("BOSCH 博世");
     expect(after.json.part.name).to.equal("前刹车片 0 986 AB1 234");
-    expect(after.json.timeline.map((s: any) => s.step)).to.deep.equal(["commissioning", "receiving"]);
+    expect(after.json.timeline.map((s: any) => s.step)).to.deep.equal(["commissioning", "shipping", "receiving"]);
     for (const s of after.json.timeline) {
       expect(s.anchor.status).to.equal("final");
       expect(s.anchor.txHash).to.match(/^0x[0-9a-f]{64}$/);
@@ -70,6 +72,7 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
 
   it("ALREADY_INSTALLED for a scan after installation (the copied-label case), with the VIN masked", async () => {
     const serial = serials[3]!;
+    await api.call("POST", "/api/v1/dispatches", api.keys.dealer!, { to: api.ids.shop, parts: [{ gtin: GTIN, serial }] });
     await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: [{ gtin: GTIN, serial }] });
     expect((await api.call("POST", "/api/v1/installations", api.keys.shop!, { gtin: GTIN, serial, vin: VIN })).status).to.equal(201);
     const r = await scan(await uriOf(serial));

@@ -30,6 +30,7 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     });
     const [genuine, copied] = mint.json.serials as [string, string];
     const parts = [genuine, copied].map((serial) => ({ gtin: GTIN, serial }));
+    await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.shop, parts });
     await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts });
     await api.call("POST", "/api/v1/installations", api.keys.shop!, { gtin: GTIN, serial: copied, vin: VIN });
     await stack.svc.worker.runUntilFinal();
@@ -70,10 +71,10 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     expect(text).to.contain("正品");
     expect(await page.textContent("#product")).to.equal("前刹车片");
     const steps = await page.locator(".step").allTextContents();
-    expect(steps).to.have.length(2);
+    expect(steps).to.have.length(3); // commissioned, shipped to the shop, received by it
     expect(steps[0]).to.contain("出厂赋码");
-    expect(steps[1]).to.contain("杭州西湖汽车修理厂");
-    expect(await page.locator(".chain.final").count()).to.equal(2);
+    expect(steps[2]).to.contain("杭州西湖汽车修理厂");
+    expect(await page.locator(".chain.final").count()).to.equal(3);
     await page.click("nav a"); // switch to English
     expect(await page.textContent("#verdict")).to.contain("Genuine");
     await context.close();

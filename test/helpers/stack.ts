@@ -55,12 +55,22 @@ export async function openStack(
 
 export const newParts = (n: number, lot = "L1") => Array.from({ length: n }, () => ({ gtin: GTIN, serial: newSerial(), lot }));
 
-/** Commission `n` parts and the dealer receives them all; the shop receives the first `installed` and installs them. */
+/** `from` ships `parts` to `to` and `to` receives them: a change of custody always goes through a shipment. */
+export async function handOver(stack: TestStack, from: string, to: string, parts: Array<{ gtin: string; serial: string }>) {
+  const refs = parts.map(({ gtin, serial }) => ({ gtin, serial }));
+  await stack.svc.ledger.append({ actorId: from, step: Stage.Shipped, parts: refs, place: PLACE, shipTo: to });
+  await stack.svc.ledger.append({ actorId: to, step: Stage.Received, parts: refs, place: PLACE });
+}
+
+/**
+ * Commission `n` parts, ship them all to the dealer, who receives them; the dealer ships the first `installed` to
+ * the shop, which receives and installs them.
+ */
 export async function walkParts(stack: TestStack, n: number, installed = 0) {
   const parts = newParts(n);
   await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
-  await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts: parts.map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
-  if (installed) await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: parts.slice(0, installed).map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
+  await handOver(stack, "maker", "dealer", parts);
+  if (installed) await handOver(stack, "dealer", "shop", parts.slice(0, installed));
   for (const p of parts.slice(0, installed)) {
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: p.gtin, serial: p.serial }], place: PLACE, vin: VIN });
   }

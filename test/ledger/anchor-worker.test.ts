@@ -42,7 +42,7 @@ describe("AnchorWorker: killed anywhere, it resumes without losing or doubling a
         },
       });
       try {
-        await walkParts(stack, 60, 3); // 123 events → 4 batches of ≤ 40
+        await walkParts(stack, 60, 3); // 189 events → 5 batches of ≤ 40
         let killed: unknown;
         try {
           await stack.svc.worker.runUntilFinal(30_000);

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { Wallet, type JsonRpcProvider } from "ethers";
 import { Stage, auditLedger, makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
-import { PLACE, VIN, openStack, walkParts, type TestStack } from "../helpers/stack.js";
+import { PLACE, VIN, handOver, openStack, walkParts, type TestStack } from "../helpers/stack.js";
 
 const run = promisify(execFile);
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -22,8 +22,8 @@ describe("the auditor @smoke", () => {
   before(async () => {
     stack = await openStack({ env: { BATCH_MAX_EVENTS: "25" } });
     parts = await walkParts(stack, 30, 2);
-    // A second receipt further down the chain gives the part a four-event history.
-    await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: [parts[5]!].map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
+    // Shipped on down the chain: the part has a six-event history (commissioned, shipped and received twice, installed).
+    await handOver(stack, "dealer", "shop", [parts[5]!]);
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: parts[5]!.gtin, serial: parts[5]!.serial }], place: PLACE, vin: VIN });
     await stack.svc.worker.runUntilFinal();
     part = await stack.svc.bundleForPart(parts[5]!.gtin, parts[5]!.serial);
@@ -36,10 +36,11 @@ describe("the auditor @smoke", () => {
   });
 
   it("verifies an untouched part bundle and an untouched batch-range bundle", async () => {
-    expect(part.events.map((e) => e.event.bizStep)).to.deep.equal(["commissioning", "receiving", "receiving", "installing"]);
+    const steps = ["commissioning", "shipping", "receiving", "shipping", "receiving", "installing"];
+    expect(part.events.map((e) => e.event.bizStep)).to.deep.equal(steps);
     const r1 = await verifyBundle(part, provider);
     expect(r1.failure).to.equal(null);
-    expect(r1.eventsChecked).to.equal(4);
+    expect(r1.eventsChecked).to.equal(6);
     const r2 = await verifyBundle(range, provider);
     expect(r2.failure).to.equal(null);
     expect(r2.eventsChecked).to.equal(range.events.length);

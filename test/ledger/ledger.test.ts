@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Wallet } from "ethers";
 import { AppError, Stage } from "../../ledger-service/src/index.js";
 import type { RecordInput } from "../../ledger-service/src/index.js";
-import { GTIN, PLACE, VIN, newParts, openStack, type TestStack } from "../helpers/stack.js";
+import { GTIN, PLACE, VIN, handOver, newParts, openStack, type TestStack } from "../helpers/stack.js";
 
 async function expectAppError(p: Promise<unknown>, code: string, mentions?: string) {
   try {
@@ -38,7 +38,7 @@ describe("Ledger: accepting events", () => {
     it("a VIN that fails ISO 3779 (check character, I/O/Q, length)", async () => {
       const parts = newParts(1);
       await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
-      await append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
+      await handOver(stack, "maker", "dealer", parts);
       const wrongCheck = VIN.slice(0, 8) + (VIN[8] === "1" ? "2" : "1") + VIN.slice(9);
       const e = await expectAppError(append({ actorId: "shop", step: Stage.Installed, parts, place: PLACE, vin: wrongCheck }), "VIN.INVALID", "position 9");
       expect(e.details.field).to.equal("vin");
@@ -63,6 +63,7 @@ describe("Ledger: accepting events", () => {
       const [p] = newParts(1);
       await expectAppError(append({ actorId: "maker", step: Stage.Commissioned, parts: [p!, p!], place: PLACE }), "LEDGER.DUPLICATE_PART");
       await append({ actorId: "maker", step: Stage.Commissioned, parts: [p!], place: PLACE });
+      await append({ actorId: "maker", step: Stage.Shipped, parts: [p!], place: PLACE, shipTo: "dealer" });
       await expectAppError(append({ actorId: "dealer", step: Stage.Received, parts: [{ ...p!, lot: "OTHER" }], place: PLACE }), "LEDGER.LOT_MISMATCH", "parts[0].lot");
     });
   });
@@ -71,25 +72,25 @@ describe("Ledger: accepting events", () => {
     const parts = newParts(20);
     await append({ actorId: "maker", step: Stage.Commissioned, parts: parts.slice(0, 19), place: PLACE });
     const before = await count();
-    await expectAppError(append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE }), "LEDGER.STAGE_OUT_OF_ORDER", parts[19]!.serial);
+    await expectAppError(append({ actorId: "maker", step: Stage.Shipped, parts, place: PLACE, shipTo: "dealer" }), "LEDGER.STAGE_OUT_OF_ORDER", parts[19]!.serial);
     expect(await count()).to.equal(before);
   });
 
   it("makes a retried receipt harmless: the holder cannot receive what it holds", async () => {
     const parts = newParts(3);
     await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
-    await append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
+    await handOver(stack, "maker", "dealer", parts);
     const before = await count();
     await expectAppError(append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE }), "LEDGER.ALREADY_HELD");
     expect(await count()).to.equal(before);
-    // The next level of the chain (a repair shop buying from the distributor) may receive it.
-    await append({ actorId: "shop", step: Stage.Received, parts, place: PLACE });
+    // The next level of the chain (a repair shop buying from the distributor) receives what the dealer ships it.
+    await handOver(stack, "dealer", "shop", parts);
   });
 
   it("links each part's events into a hash chain and numbers the log without gaps", async () => {
     const parts = newParts(2);
     const c = await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
-    const r = await append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE });
+    const r = await append({ actorId: "maker", step: Stage.Shipped, parts, place: PLACE, shipTo: "dealer" });
     const rows = (await stack.svc.db.sql.query<{ seq: number; fields: { prevHash: string } }>(
       "SELECT seq, fields FROM ledger_events WHERE seq = ANY($1::bigint[]) ORDER BY seq", [r.events.map((e) => e.seq)],
     )).rows;
@@ -98,7 +99,7 @@ describe("Ledger: accepting events", () => {
     expect(gaps[0]!.n).to.equal(gaps[0]!.max);
   });
 
-  it("serialises concurrent appends on the same parts: one commissioning wins, receipts chain in commit order", async () => {
+  it("serialises concurrent appends on the same parts: one commissioning wins, one receipt wins, each chained", async () => {
     const parts = newParts(30);
     const results = await Promise.allSettled([
       append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE }),
@@ -107,16 +108,19 @@ describe("Ledger: accepting events", () => {
     expect(results.filter((r) => r.status === "fulfilled")).to.have.length(1);
     const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect((lost.reason as AppError).code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
-    await stack.svc.registerCompany({ id: "dealer-2", name: "二级经销商", kind: "distributor" });
-    const receipts = await Promise.all([
+    const shipped = await append({ actorId: "maker", step: Stage.Shipped, parts, place: PLACE, shipTo: "dealer" });
+    const receipts = await Promise.allSettled([
       append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE }),
-      append({ actorId: "dealer-2", step: Stage.Received, parts, place: PLACE }),
+      append({ actorId: "dealer", step: Stage.Received, parts, place: PLACE }),
     ]);
-    const [first, second] = receipts.sort((a, b) => a.firstSeq - b.firstSeq);
+    const won = receipts.filter((r) => r.status === "fulfilled");
+    expect(won).to.have.length(1);
+    expect(((receipts.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as AppError).code).to.equal("LEDGER.ALREADY_HELD");
+    const winner = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof append>>>).value;
     const { rows } = await stack.svc.db.sql.query<{ prev: string }>(
-      "SELECT fields->>'prevHash' AS prev FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq", [second!.firstSeq, second!.lastSeq],
+      "SELECT fields->>'prevHash' AS prev FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq", [winner.firstSeq, winner.lastSeq],
     );
-    expect(rows.map((r) => r.prev)).to.deep.equal(first!.events.map((e) => e.structHash));
+    expect(rows.map((r) => r.prev)).to.deep.equal(shipped.events.map((e) => e.structHash));
   });
 
   it("keeps the event log append-only in the database itself", async () => {
@@ -139,7 +143,7 @@ describe("Ledger: accepting events", () => {
   it("stores the VIN encrypted and puts only its salted hash in the event", async () => {
     const parts = newParts(1);
     await append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
-    await append({ actorId: "shop", step: Stage.Received, parts, place: PLACE });
+    await handOver(stack, "maker", "shop", parts);
     const r = await append({ actorId: "shop", step: Stage.Installed, parts, place: PLACE, vin: VIN });
     const { rows } = await stack.svc.db.sql.query<{ fields: object; ciphertext: Uint8Array }>(
       "SELECT e.fields, p.ciphertext FROM ledger_events e JOIN ledger_private_fields p USING (struct_hash) WHERE e.seq = $1", [r.firstSeq],

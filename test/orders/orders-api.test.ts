@@ -241,7 +241,9 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin, lot: "L-ORD", productionDate: "2026-11-20", count: 4, product: { brand: "BOSCH 博世", name: "前刹车片", skuId: sku[0] } });
     expect(mint.status, JSON.stringify(mint.json)).to.equal(201);
     const serials: string[] = mint.json.serials;
-    expect((await api.call("POST", "/api/v1/receipts", dealer(), { parts: serials.slice(0, 3).map((serial) => ({ gtin, serial })) })).status).to.equal(201);
+    const carton = serials.slice(0, 3).map((serial) => ({ gtin, serial }));
+    expect((await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts: carton })).status).to.equal(201);
+    expect((await api.call("POST", "/api/v1/receipts", dealer(), { parts: carton })).status).to.equal(201);
     await setStock(sku[0]!, "WH-NEAR", 10);
     const placed = (await order({ lines: [{ skuId: sku[0], quantity: 2 }] })).json;
     const status = (token: string, body: unknown) => api.call("POST", `/api/v1/orders/${placed.id}/status`, token, body);
@@ -267,7 +269,8 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
       "SELECT e.step FROM ledger_events e JOIN ledger_parts p ON p.part_key = e.part_key WHERE p.gtin = $1 AND p.serial = $2 ORDER BY e.seq",
       [gtin, serials[0]],
     );
-    expect(steps.rows.map((r) => r.step)).to.deep.equal([1, 2, 4, 2]); // commissioning, receiving (dealer), shipping, receiving (shop)
+    // commissioning, shipping (dispatch to the dealer), receiving (dealer), shipping (the order), receiving (shop)
+    expect(steps.rows.map((r) => r.step)).to.deep.equal([1, 4, 2, 4, 2]);
     // Stock by serial, from custody: the dealer still holds the third; the shop holds the two it received.
     expect((await api.call("GET", `/api/v1/inventory/serials?skuId=${sku[0]}`, dealer())).json.serials.map((x: { serial: string }) => x.serial)).to.deep.equal([serials[2]]);
     // The shop now holds it and installs it; a part that never left the factory cannot be installed.
@@ -281,6 +284,7 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     const gtin = gtin14("0690123456787");
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin, lot: "L-TR", productionDate: "2026-11-20", count: 3, product: { brand: "MANN 曼牌", name: "机油滤清器", skuId: s } });
     const parts = (mint.json.serials as string[]).map((serial) => ({ gtin, serial }));
+    expect((await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts })).status).to.equal(201);
     expect((await api.call("POST", "/api/v1/receipts", dealer(), { parts, locationId: loc["WH-MID"] })).status).to.equal(201);
     await setStock(s, "WH-MID", 10);
     const far = (await stockOf(s))[loc["WH-FAR"]!]?.available ?? 0;
@@ -309,8 +313,9 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
       "SELECT e.step, e.fields->>'place' AS place FROM ledger_events e JOIN ledger_parts p ON p.part_key = e.part_key WHERE p.gtin = $1 AND p.serial = $2 ORDER BY e.seq",
       [gtin, moving[0]!.serial],
     );
-    expect(trail.rows.map((r) => r.step)).to.deep.equal([1, 2, 4, 2]); // commissioning, receiving, shipping (source), receiving (destination)
-    expect(trail.rows.slice(2).map((r) => r.place.split(":")[1])).to.deep.equal([t.fromLocation, loc["WH-FAR"]]);
+    // commissioning, dispatch to the dealer, receiving, shipping (source), receiving (destination)
+    expect(trail.rows.map((r) => r.step)).to.deep.equal([1, 4, 2, 4, 2]);
+    expect(trail.rows.slice(3).map((r) => r.place.split(":")[1])).to.deep.equal([t.fromLocation, loc["WH-FAR"]]);
     // The dealer held them throughout: still its serials, and the third never moved.
     expect((await api.call("GET", `/api/v1/inventory/serials?skuId=${s}`, dealer())).json.serials.map((x: { serial: string }) => x.serial).sort()).to.deep.equal(parts.map((x) => x.serial).sort());
     await stack.svc.worker.runUntilFinal();

@@ -122,6 +122,7 @@ describe("security: sessions, keys, tenants, personal data, encryption and the a
     const admin = api.keys.shop!;
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin: GTIN, lot: "L7", productionDate: "2026-11-20", count: 1 });
     const part = { gtin: GTIN, serial: mint.json.serials[0] };
+    expect((await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.shop, parts: [part] })).status).to.equal(201);
     expect((await api.call("POST", "/api/v1/receipts", admin, { parts: [part] })).status).to.equal(201);
     const inst = await api.call("POST", "/api/v1/installations", admin, { ...part, vin: VIN, owner: { name: "张三丰", mobile: "13812341234" } });
     expect(inst.status, JSON.stringify(inst.json)).to.equal(201);
@@ -271,6 +272,7 @@ describe("encryption keys: from configuration, versioned, rotated online @smoke"
       expect(cols.map((c) => `${c.t}.${c.c}`).sort()).to.deep.equal(ENCRYPTED_COLUMNS.map((c) => `${c.table}.${c.column}`).sort());
       const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin: GTIN, lot: "R1", productionDate: "2026-11-20", count: 1 });
       const part = { gtin: GTIN, serial: mint.json.serials[0] };
+      await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.shop, parts: [part] });
       await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: [part] });
       await api.call("POST", "/api/v1/installations", api.keys.shop!, { ...part, vin: VIN, owner: { mobile: "13912345678" } });
       const tech = await api.userWithRoles("shop", ["technician"], "13611112222");

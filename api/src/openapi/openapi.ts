@@ -17,6 +17,7 @@ const EXTRA: Record<string, object> = {
   },
   "post /api/v1/mint": { parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string" } }] },
   "post /api/v1/receipts": { parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string" } }] },
+  "post /api/v1/dispatches": { parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string" } }] },
   "post /api/v1/installations": { parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string" } }] },
 };
 

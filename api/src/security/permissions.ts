@@ -24,6 +24,8 @@ export const RESOURCES = {
   api_key: { view: ALL, create: ALL, delete: ALL },
   part: { view: ALL, create: ["manufacturer"] },
   custody: { create: ["distributor", "repair_shop"] },
+  /** Shipping a carton of serials to a named company outside platform orders (POST /dispatches). */
+  dispatch: { create: ["manufacturer", "distributor"] },
   installation: { view: ["repair_shop"], create: ["repair_shop"] },
   label: { view: ["manufacturer"], export: ["manufacturer"] },
   personal_data: { view: [...ALL, "platform"] },
@@ -75,7 +77,7 @@ export const BUILT_IN_ROLES = {
   warehouse_clerk: {
     name: "仓管员 Warehouse clerk",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "part:create", "custody:create", "label:view", "label:export", "catalog:view", "offer:view", "inventory:view", "inventory:edit", "order:view", "order:edit"],
+    permissions: ["company:view", "part:view", "part:create", "custody:create", "dispatch:create", "label:view", "label:export", "catalog:view", "offer:view", "inventory:view", "inventory:edit", "order:view", "order:edit"],
   },
   finance: { name: "财务 Finance", kinds: COMPANY_KINDS, permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"] },
   technician: {

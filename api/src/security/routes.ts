@@ -1,5 +1,6 @@
 import type { Express, Request, RequestHandler, Response } from "express";
 import { AppError } from "../../../ledger-service/src/index.js";
+import { assertStrict, edgeChecks, schemasOf } from "../http/validate.js";
 import { bearer, type AccessService } from "./access.js";
 import type { Permission } from "./permissions.js";
 import type { Principal } from "./principal.js";
@@ -60,14 +61,19 @@ export function guard(access: Access, deps: GuardDeps): RequestHandler {
   return Object.assign(fn, { [DECLARED]: access });
 }
 
-/** Registers every spec on `app` behind its guard; the specs are kept on app.locals.routes (docs, matrix test). */
+/**
+ * Registers every spec on `app` behind its guard and the edge checks (text without NUL or lone surrogates, no
+ * field that no strict schema names); refuses to start with a schema that is not strict. The specs are kept on app.locals.routes (docs, matrix test). */
 export function mountRoutes(app: Express, specs: RouteSpec[], deps: GuardDeps): void {
   const all = ((app.locals.routes as RouteSpec[] | undefined) ??= []);
   for (const s of specs) {
     if (!s.access || !("permission" in s.access || "authenticated" in s.access || "public" in s.access)) {
       throw new Error(`route ${s.method.toUpperCase()} ${s.path} declares no access: every route must declare the permission it needs`);
     }
-    app[s.method](s.path, guard(s.access, deps), ...s.handlers);
+    // Every declared schema refuses unknown fields; a route without one refuses any body or query field at all.
+    const schemas = schemasOf(s.handlers);
+    for (const [part, schema] of Object.entries(schemas)) assertStrict(schema, `route ${s.method.toUpperCase()} ${s.path} ${part}`);
+    app[s.method](s.path, guard(s.access, deps), edgeChecks(schemas), ...s.handlers);
     all.push(s);
   }
 }

@@ -3,6 +3,7 @@ import { toHex, type Hex } from "../events/bytes.js";
 import { batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf, epcisMismatch } from "../events/epcis.js";
 import { epcisDocumentMismatch } from "../events/epcis-document.js";
+import { shipToHashOf } from "../events/ship-to.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
@@ -56,7 +57,7 @@ export async function verifyBundle(bundle: Bundle, provider: JsonRpcProvider): P
 export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
   const lines: string[] = [];
   const partScope = bundle.events.some((e) => e.proof !== undefined);
-  const heads = new Map<string, { hash: Hex; stage: Stage; holder: string }>();
+  const heads = new Map<string, { hash: Hex; stage: Stage; holder: string; shipTo: string }>();
   let checked = 0;
   try {
     if (facts.chainId !== bundle.chain.chainId) fail(null, `bundle is for chain ${bundle.chain.chainId}, the RPC endpoint serves chain ${facts.chainId}`);
@@ -124,10 +125,17 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
         const from = head?.stage ?? Stage.None;
         if (!isLegalTransition(from, f.step)) fail(e, `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`);
         if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped) fail(e, `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
+        // Custody passes only through a shipment that names the receiver (its signed privateHash).
+        if (head && f.step === Stage.Received && head.stage === Stage.Shipped && !eq(head.shipTo, shipToHashOf(f.actor))) {
+          fail(e, `event ${e.seq}: ${f.actor} receives ${f.gtin}/${f.serial}, which was shipped to another company`);
+        }
+        if (head && f.step === Stage.Received && head.stage !== Stage.Shipped && !eq(head.holder, f.actor)) {
+          fail(e, `event ${e.seq}: ${f.actor} receives ${f.gtin}/${f.serial} from ${head.holder} without a shipment to it`);
+        }
         if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
         if (head && f.step === Stage.Installed && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`);
       }
-      heads.set(canonical.partKey, { hash: toHex(structHash), stage: f.step, holder: f.actor });
+      heads.set(canonical.partKey, { hash: toHex(structHash), stage: f.step, holder: f.actor, shipTo: f.privateHash });
       checked++;
       if (partScope) {
         const b = bundleBatches.get(e.batchId)!;

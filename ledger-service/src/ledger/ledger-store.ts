@@ -15,6 +15,8 @@ export interface PartHead {
   headHash: Hex;
   headSeq: number;
   lifecycleMode: LifecycleMode;
+  /** When the part is Shipped: the destination its shipping event signed (shipToHashOf the receiver's address). */
+  shipToHash?: Hex | null;
 }
 
 export interface NewEventRow {
@@ -95,9 +97,10 @@ export const ledgerStore = {
   async partHeads(tx: Sql, partKeys: Hex[]): Promise<Map<Hex, PartHead>> {
     const { rows } = await tx.query<{
       part_key: Uint8Array; gtin: string; serial: string; lot: string; stage: number; holder: string;
-      head_hash: Uint8Array; head_seq: number; lifecycle_mode: LifecycleMode;
+      head_hash: Uint8Array; head_seq: number; lifecycle_mode: LifecycleMode; ship_to: string | null;
     }>(
-      `SELECT part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode
+      `SELECT part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode,
+              CASE WHEN stage = 4 THEN (SELECT e.fields->>'privateHash' FROM ledger_events e WHERE e.seq = head_seq) END AS ship_to
          FROM ledger_parts WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)`,
       [partKeys.map((k) => k.slice(2))],
     );
@@ -105,7 +108,7 @@ export const ledgerStore = {
       rows.map((r) => {
         const head: PartHead = {
           partKey: bufHex(r.part_key), gtin: r.gtin, serial: r.serial, lot: r.lot, stage: r.stage, holder: r.holder as Hex,
-          headHash: bufHex(r.head_hash), headSeq: r.head_seq, lifecycleMode: r.lifecycle_mode,
+          headHash: bufHex(r.head_hash), headSeq: r.head_seq, lifecycleMode: r.lifecycle_mode, shipToHash: r.ship_to as Hex | null,
         };
         return [head.partKey, head];
       }),

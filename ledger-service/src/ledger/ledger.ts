@@ -8,7 +8,8 @@ import { recoverSubmitter, submissionDigest, type DigestSigner, type Submission 
 import { assertGtin14 } from "../gs1/gtin.js";
 import { assertLot, assertSerial } from "../gs1/serial.js";
 import { assertVin } from "../gs1/vin.js";
-import { AUDIT_TRAIL_PART, assertActorMay, assertTransition, Stage } from "../lifecycle/transitions.js";
+import { shipToHashOf } from "../events/ship-to.js";
+import { AUDIT_TRAIL_PART, assertActorMay, assertTransition, kindsFor, Stage } from "../lifecycle/transitions.js";
 import { merkleRoot } from "../merkle/tree.js";
 import type { Actor, ActorDirectory } from "./actors.js";
 import type { KeyVault } from "./key-vault.js";
@@ -35,6 +36,11 @@ export interface RecordInput {
   salt?: Hex | undefined;
   /** AuditCheckpoint: the audit trail's head hash, signed as the event's privateHash (it is not private). */
   checkpointHash?: Hex | undefined;
+  /**
+   * Shipping (required): the id of the company the parts go to — another company, or the shipper itself between its
+   * own sites. Signed as the event's privateHash (shipToHashOf its address); only that company can receive them.
+   */
+  shipTo?: string | undefined;
 }
 
 export interface Draft {
@@ -125,6 +131,7 @@ export class Ledger {
     const existing = assumeNew && input.step === Stage.Commissioned ? new Map<Hex, PartHead>() : await ledgerStore.partHeads(db, keys);
     // The audit trail's first checkpoint starts its chain like a commissioning starts a part's.
     const isNew = input.step === Stage.Commissioned || (input.step === Stage.AuditCheckpoint && !existing.has(keys[0]!));
+    const shipTo = input.step === Stage.Shipped ? await this.destination(input.shipTo!, actor) : undefined;
     const salt = input.step === Stage.Installed ? (input.salt ? fromHex(input.salt, 32) : new Uint8Array(randomBytes(32))) : undefined;
     const fields: LedgerFields[] = [];
     const heads: PartHead[] = [];
@@ -139,6 +146,14 @@ export class Ledger {
       if (head && input.step === Stage.Received && head.holder === actor.address && head.stage !== Stage.Shipped) {
         throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody or the end of a shipment`, 409, { part: label });
       }
+      // A change of custody between companies needs a shipment to the receiver (issue 19): the receipt of a part
+      // that was not shipped, or was shipped to another company, is refused.
+      if (head && input.step === Stage.Received && head.stage === Stage.Shipped && head.shipToHash !== shipToHashOf(actor.address)) {
+        throw new AppError("LEDGER.NOT_CONSIGNEE", `part ${label} was shipped to another company, not to ${actor.id}; only the company a shipment names can receive it`, 409, { part: label });
+      }
+      if (head && input.step === Stage.Received && head.stage !== Stage.Shipped && head.holder !== actor.address) {
+        throw new AppError("LEDGER.NO_SHIPMENT", `part ${label} is held by another company and was not shipped to ${actor.id}; custody changes between companies only through a shipment to the receiver (an order, a transfer or a dispatch)`, 409, { part: label });
+      }
       if (head && input.step === Stage.Shipped && head.holder !== actor.address) {
         throw new AppError("LEDGER.NOT_HOLDER", `part ${label} is not held by ${actor.id}; only its holder can ship it`, 409, { part: label });
       }
@@ -151,6 +166,7 @@ export class Ledger {
       let privateHash: Hex = toHex(ZERO32);
       let priv: Draft["privates"][number] = null;
       if (input.step === Stage.AuditCheckpoint) privateHash = input.checkpointHash!;
+      if (shipTo) privateHash = shipTo;
       if (salt) {
         priv = { salt, fields: { vin: input.vin! } };
         privateHash = privateHashOf(priv.fields, priv.salt);
@@ -265,6 +281,20 @@ export class Ledger {
     };
   }
 
+  /** The signed destination of a shipment: a company that can receive parts (a distributor or a repair shop). */
+  private async destination(id: string, shipper: Actor): Promise<Hex> {
+    const to = await this.opts.actors.get(id).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === "LEDGER.UNKNOWN_ACTOR") {
+        throw new AppError("LEDGER.UNKNOWN_DESTINATION", `shipTo: no company ${JSON.stringify(id)} is registered`, 404, { field: "shipTo" });
+      }
+      throw e;
+    });
+    if (to.id !== shipper.id && !kindsFor(Stage.Received).includes(to.kind)) {
+      throw new AppError("LEDGER.INVALID_DESTINATION", `shipTo: company ${to.id} is a ${to.kind}; parts are shipped to a ${kindsFor(Stage.Received).join(" or ")}`, 409, { field: "shipTo" });
+    }
+    return shipToHashOf(to.address);
+  }
+
   private async signerOf(actor: Actor): Promise<DigestSigner> {
     if (!this.signers.has(actor.id)) this.signers.set(actor.id, await this.opts.actors.signerFor(actor.id));
     const signer = this.signers.get(actor.id);
@@ -308,6 +338,12 @@ export class Ledger {
     }
     if (input.eventTime !== undefined && (!Number.isSafeInteger(input.eventTime) || input.eventTime < 0)) {
       throw new AppError("LEDGER.INVALID_TIME", `eventTime must be milliseconds since 1970 (UTC), got ${JSON.stringify(input.eventTime)}`, 400, { field: "eventTime" });
+    }
+    if (input.step === Stage.Shipped && (typeof input.shipTo !== "string" || input.shipTo.length === 0)) {
+      throw new AppError("LEDGER.DESTINATION_REQUIRED", "shipTo: a shipment names the company it goes to", 400, { field: "shipTo" });
+    }
+    if (input.step !== Stage.Shipped && input.shipTo !== undefined) {
+      throw new AppError("LEDGER.UNEXPECTED_FIELD", "shipTo belongs only to a shipping event", 400, { field: "shipTo" });
     }
     if (input.step === Stage.Installed) assertVin(input.vin, "vin");
     else if (input.vin !== undefined) {

@@ -96,7 +96,12 @@ export class TransfersService {
     if (!custody.company) throw new AppError("ORG.REQUIRED", "custody is recorded by a company", 409);
     let out: TransferRow | undefined;
     await this.ledger.ledger.append(
-      { actorId: custody.company.id, step: action === "approve" ? Stage.Shipped : Stage.Received, parts, place: { regionCode: custody.company.regionCode, locationId: action === "approve" ? t.fromLocation : t.toLocation } },
+      {
+        actorId: custody.company.id, step: action === "approve" ? Stage.Shipped : Stage.Received, parts,
+        place: { regionCode: custody.company.regionCode, locationId: action === "approve" ? t.fromLocation : t.toLocation },
+        // Between the company's own warehouses: the shipment is to itself (DECISIONS 32).
+        ...(action === "approve" ? { shipTo: custody.company.id } : {}),
+      },
       { within: async (tx) => void (out = await work(tx)) },
     );
     return out!;

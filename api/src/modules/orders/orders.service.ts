@@ -164,7 +164,10 @@ export class OrdersService {
       if (!company) throw new AppError("ORG.REQUIRED", "custody is recorded by a company", 409);
       let out: Awaited<ReturnType<typeof this.move>> | undefined;
       await this.ledger.ledger.append(
-        { actorId: company.id, step: to === "shipped" ? Stage.Shipped : Stage.Received, parts, place: { regionCode: company.regionCode, locationId: id } },
+        {
+          actorId: company.id, step: to === "shipped" ? Stage.Shipped : Stage.Received, parts, place: { regionCode: company.regionCode, locationId: id },
+          ...(to === "shipped" ? { shipTo: order.buyerId } : {}),
+        },
         { within: async (tx) => void (out = await this.move(tx, ctx, p, id, to, side, shipment, to === "shipped" ? parts : [])) },
       );
       return out!;

@@ -12,6 +12,7 @@ import type { PartsService } from "./parts.service.js";
 
 const listQuery = z.object({ vin: z.string().max(17).optional(), mobile: z.string().max(20).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), reveal: z.enum(["true", "false"]).optional() }).strict();
 const idParams = z.object({ id: z.string().regex(/^in_[0-9a-f]{16}$/, "an installation id in_…") }).strict();
+const revealQuery = z.object({ reveal: z.enum(["true", "false"]).optional() }).strict();
 
 export function partsRoutes(parts: PartsService, installations: InstallationsService): RouteSpec[] {
   return [
@@ -32,7 +33,7 @@ export function partsRoutes(parts: PartsService, installations: InstallationsSer
       const q = res.locals.query as z.infer<typeof listQuery>;
       res.json({ installations: await installations.list(auditContext(req, res), p, q, wantsReveal(req, p)) });
     }),
-    route("get", "/api/v1/installations/:id", { permission: "installation:view" }, "One installation record", validate({ params: idParams }), async (req, res) => {
+    route("get", "/api/v1/installations/:id", { permission: "installation:view" }, "One installation record", validate({ params: idParams, query: revealQuery }), async (req, res) => {
       const p = principalOf(res);
       res.json(await installations.get(auditContext(req, res), p, (res.locals.params as { id: string }).id, wantsReveal(req, p)));
     }),

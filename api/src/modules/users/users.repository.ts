@@ -53,20 +53,33 @@ export const usersRepository = {
     await tx.query(`UPDATE users SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(", ")}, updated_at = now() WHERE id = $1`, [id, ...cols.map((c) => set[c])]);
   },
 
-  /** Counts a failed login; locks the account for `lockMinutes` once `max` failures are reached. */
-  async failedLogin(db: Sql, id: string, max: number, lockMinutes: number): Promise<{ failures: number; lockedUntil: Date | null }> {
-    const { rows } = await db.query<{ failed_logins: number; locked_until: Date | null }>(
-      `UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-                        locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-        WHERE id = $1 RETURNING failed_logins, locked_until`,
-      [id, max, lockMinutes],
+  /** The lock on a login identifier (a blind index), if any; the same for logins that exist and those that do not. */
+  async loginLock(db: Sql, key: Buffer): Promise<Date | null> {
+    const { rows } = await db.query<{ locked_until: Date | null }>("SELECT locked_until FROM login_attempts WHERE login_key = $1", [key]);
+    return rows[0]?.locked_until ?? null;
+  },
+
+  /** Counts a failed login for an identifier; locks it for `lockMinutes` once `max` failures are reached. */
+  async failedLogin(db: Sql, key: Buffer, max: number, lockMinutes: number): Promise<{ failures: number; lockedUntil: Date | null }> {
+    const { rows } = await db.query<{ failures: number; locked_until: Date | null }>(
+      `INSERT INTO login_attempts AS a (login_key, failures, locked_until) VALUES ($1, CASE WHEN 1 >= $2 THEN 0 ELSE 1 END,
+              CASE WHEN 1 >= $2 THEN now() + make_interval(mins => $3) END)
+       ON CONFLICT (login_key) DO UPDATE SET
+         failures = CASE WHEN a.failures + 1 >= $2 THEN 0 ELSE a.failures + 1 END,
+         locked_until = CASE WHEN a.failures + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE a.locked_until END,
+         updated_at = now()
+       RETURNING CASE WHEN locked_until > now() THEN $2 ELSE failures END AS failures, locked_until`,
+      [key, max, lockMinutes],
     );
-    return { failures: rows[0]!.failed_logins, lockedUntil: rows[0]!.locked_until };
+    return { failures: rows[0]!.failures, lockedUntil: rows[0]!.locked_until };
+  },
+
+  async clearLoginFailures(tx: Sql, key: Buffer): Promise<void> {
+    await tx.query("DELETE FROM login_attempts WHERE login_key = $1", [key]);
   },
 
   async insertSession(tx: Sql, s: { id: string; tokenHash: Buffer; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
     await tx.query("INSERT INTO sessions (id, token_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)", [s.id, s.tokenHash, s.userId, s.expiresAt, s.ip, s.userAgent?.slice(0, 200) ?? null]);
-    await tx.query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", [s.userId]);
   },
 
   async revokeSession(tx: Sql, id: string): Promise<boolean> {

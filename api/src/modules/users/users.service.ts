@@ -148,22 +148,29 @@ export class UsersService {
     const normal = normaliseMobile(login) ?? normaliseEmail(login);
     const row = await repo.byLogin(this.db, this.vault.blindIndexes("login", normal));
     const ctx = { ...where, actorType: "anonymous" as const, actorId: null };
-    if (!row) {
-      await argonVerify(await this.dummyHash, password).catch(() => false);
-      throw invalidCredentials();
+    // Both paths — a login that exists and one that does not — cost the same and answer the same: one lock per
+    // login identifier (locked whether or not an account has it), one argon2 verification (of a dummy hash when
+    // there is no account), one failure counted and audited, and the same delay schedule.
+    const key = this.vault.blindIndex("login", normal);
+    const lockedUntil = await repo.loginLock(this.db, key);
+    if (lockedUntil && lockedUntil.getTime() > Date.now()) {
+      const wait = Math.ceil((lockedUntil.getTime() - Date.now()) / 1000);
+      throw new AppError("AUTH.LOCKED", `too many failed logins: this login is locked for ${Math.ceil(wait / 60)} more minute(s)`, 429, { retryAfter: wait });
     }
-    if (row.locked_until && row.locked_until.getTime() > Date.now()) {
-      const wait = Math.ceil((row.locked_until.getTime() - Date.now()) / 1000);
-      throw new AppError("AUTH.LOCKED", `too many failed logins: this account is locked for ${Math.ceil(wait / 60)} more minute(s)`, 429, { retryAfter: wait });
-    }
-    const ok = row.status === "active" && (await argonVerify(row.password_hash, password).catch(() => false));
+    const hash = row ? row.password_hash : await this.dummyHash;
+    const verified = await argonVerify(hash, password).catch(() => false);
+    const ok = row !== undefined && row !== null && row.status === "active" && verified;
     if (!ok) {
-      const { failures, lockedUntil } = await repo.failedLogin(this.db, row.id, this.policy.maxFailures, this.policy.lockMinutes);
+      const failed = await repo.failedLogin(this.db, key, this.policy.maxFailures, this.policy.lockMinutes);
+      const locked = failed.lockedUntil !== null && failed.lockedUntil.getTime() > Date.now();
       await this.db.transaction((tx) =>
-        auditTrail.append(tx, { ...ctx, companyId: row.company_id, action: lockedUntil && lockedUntil.getTime() > Date.now() ? "session.locked" : "session.create", resource: "session", resourceId: row.id, outcome: "denied" }),
+        auditTrail.append(tx, {
+          ...ctx, companyId: row?.company_id ?? null, action: locked ? "session.locked" : "session.create", resource: "session",
+          resourceId: row?.id ?? null, outcome: "denied",
+        }),
       );
       // Slow the next guess down: 0.2 s after the first failure, doubling up to 3 s.
-      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** Math.max(failures - 1, 0), 3000)));
+      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** Math.max(failed.failures - 1, 0), 3000)));
       throw invalidCredentials();
     }
     const token = `ps_${randomBytes(32).toString("base64url")}`;
@@ -171,6 +178,7 @@ export class UsersService {
     const expiresAt = new Date(Date.now() + this.policy.sessionTtlMinutes * 60_000);
     await this.db.transaction(async (tx) => {
       await repo.insertSession(tx, { id: sessionId, tokenHash: sha256(token), userId: row.id, expiresAt, ip: where.ip, userAgent: where.userAgent });
+      await repo.clearLoginFailures(tx, key);
       await auditTrail.append(tx, { ...ctx, actorType: "user", actorId: row.id, companyId: row.company_id, action: "session.create", resource: "session", resourceId: sessionId });
     });
     return { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), user: this.view(row, false) };

@@ -1,6 +1,8 @@
 import type { RequestHandler } from "express";
+import { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
 import { parseDigitalLink } from "../../../../ledger-service/src/gs1/digital-link.js";
+import { validate } from "../../http/validate.js";
 import { bearer, type AccessService } from "../../security/access.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
@@ -27,7 +29,9 @@ export function verifyRoutes(verify: VerifyService, orgs: OrgsService, access: A
   };
   const PUBLIC = { public: "the scan: anyone holding a part may check it; personal data is masked, rate-limited per client" };
   return [
-    route("get", "/01/:gtin/21/:serial", PUBLIC, "GS1 Digital Link resolver: the verification page or verdict", limit, async (req, res) => {
+    route("get", "/01/:gtin/21/:serial", PUBLIC, "GS1 Digital Link resolver: the verification page or verdict", limit,
+      // Digital Link qualifiers and attributes (lot, signature, lang, loc …) are parsed by the resolver itself.
+      validate({ query: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }), async (req, res) => {
       const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
       const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
       const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";

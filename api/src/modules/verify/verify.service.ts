@@ -1,4 +1,4 @@
-import { Stage, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { Stage, shipToHashOf, type LedgerService } from "../../../../ledger-service/src/index.js";
 import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
 import { labelSignedBy } from "../../../../ledger-service/src/events/label-signature.js";
 import type { KeyObject } from "node:crypto";
@@ -96,7 +96,8 @@ export class VerifyService {
     let inbound = false;
     if (shop && !events.some((e) => e.actor.toLowerCase() === shop.address.toLowerCase())) {
       const last = events[events.length - 1]!;
-      inbound = last.step === Stage.Shipped && (await this.consigneeOf(last.fields.place)) === shop.id;
+      // The shipment signs its destination (shipToHashOf the receiver's address): orders, transfers and dispatches.
+      inbound = last.step === Stage.Shipped && last.fields.privateHash === shipToHashOf(shop.address);
       if (!inbound) return result("SUSPECT_CLONE", "SCANNED_BY_SHOP_THAT_NEVER_RECEIVED_IT");
     }
     const here = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;

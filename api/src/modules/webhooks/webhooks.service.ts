@@ -1,8 +1,12 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import ipaddr from "ipaddr.js";
 import { AppError, auditTrail, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { webhooksRepository as repo, type DueDelivery } from "./webhooks.repository.js";
+import { WebhookTargets, type Resolve } from "./webhook-target.js";
 
 export interface WebhookOptions {
   /** First retry after this long; each further retry waits twice as long (capped at an hour). */
@@ -11,6 +15,10 @@ export interface WebhookOptions {
   maxAttempts: number;
   /** How long one POST may take. */
   timeoutMs: number;
+  /** Networks an operator lets webhooks reach although they are not public (WEBHOOK_ALLOW_CIDRS). */
+  allowCidrs?: readonly string[];
+  /** How host names are resolved (the system resolver by default; tests pass their own). */
+  resolve?: Resolve;
 }
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = { retryBaseMs: 10_000, maxAttempts: 10, timeoutMs: 5_000 };
@@ -30,12 +38,15 @@ export function signature(secret: string, timestamp: number, body: string): stri
 export class WebhooksService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private readonly targets: WebhookTargets;
 
   constructor(
     private readonly db: Sql,
     private readonly vault: KeyVault,
     private readonly opts: WebhookOptions = DEFAULT_WEBHOOK_OPTIONS,
-  ) {}
+  ) {
+    this.targets = new WebhookTargets(opts.allowCidrs, opts.resolve);
+  }
 
   async subscribe(ctx: AuditContext, p: Principal, body: { url: string; events: string[] }) {
     if (!p.companyId) throw new AppError("ORG.REQUIRED", "webhooks belong to a company", 409);
@@ -47,6 +58,8 @@ export class WebhooksService {
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") throw new AppError("WEBHOOK.INVALID_URL", `url: must be http(s), got ${url.protocol.replace(":", "")}`, 400, { field: "url" });
     if (url.username || url.password) throw new AppError("WEBHOOK.INVALID_URL", "url: credentials in the URL would be stored in clear; authenticate with the signature", 400, { field: "url" });
+    // Checked here and again at every delivery, after resolution (webhook-target.ts).
+    await this.targets.check(url);
     const id = `wh_${randomBytes(8).toString("hex")}`;
     const secret = `whsec_${randomBytes(24).toString("base64url")}`;
     const row = await this.db.transaction(async (tx) => {
@@ -118,21 +131,53 @@ export class WebhooksService {
     let status: number | null = null;
     let error = "";
     try {
-      const res = await fetch(d.url, {
-        method: "POST",
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-        headers: { "content-type": "application/json", "user-agent": "PartLedger-Webhooks/1", "partledger-event-id": d.eventId, "partledger-event-type": d.type, "partledger-signature": signature(secret, t, body) },
-        body,
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return repo.delivered(this.db, d.id, res.status);
-      error = `HTTP ${res.status}`;
+      const headers = {
+        "content-type": "application/json", "user-agent": "PartLedger-Webhooks/1", "partledger-event-id": d.eventId,
+        "partledger-event-type": d.type, "partledger-signature": signature(secret, t, body),
+      };
+      status = await this.post(new URL(d.url), headers, body);
+      if (status >= 200 && status < 300) return repo.delivered(this.db, d.id, status);
+      error = `HTTP ${status}`;
     } catch (e) {
-      error = (e as Error).name === "TimeoutError" ? `no answer within ${this.opts.timeoutMs} ms` : `could not connect: ${(e as Error).message}`;
+      const err = e as Error & { code?: string };
+      if (err instanceof AppError) error = `refused: ${err.message.replace(/^url: /, "")}`;
+      else if (err.name === "TimeoutError") error = `no answer within ${this.opts.timeoutMs} ms`;
+      else error = `could not connect: ${err.message}`;
     }
     const delay = Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (d.attempts - 1));
     await repo.retryLater(this.db, d.id, status, error, delay, d.attempts >= this.opts.maxAttempts);
+  }
+
+  /**
+   * POSTs `body` and answers the status. The connection goes to the address the target check resolved and allowed
+   * (its `lookup`); an IP-literal host is checked directly. Redirects are not followed.
+   */
+  private async post(url: URL, headers: Record<string, string>, body: string): Promise<number> {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (ipaddr.isValid(host)) await this.targets.check(url);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise<number>((resolve, reject) => {
+      const req = send(url, {
+        method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, lookup: this.targets.lookup(),
+      });
+      const timeout = () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" }));
+      const timer = setTimeout(timeout, this.opts.timeoutMs);
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => {
+          clearTimeout(timer);
+          resolve(res.statusCode ?? 0);
+        });
+        res.on("error", (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      });
+      req.on("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      req.end(body);
+    });
   }
 }
