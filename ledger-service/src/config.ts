@@ -30,6 +30,8 @@ export const configSchema = z
     /** How often the audit trail's head is checkpointed onto the ledger (when it has new entries). */
     AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(0).default(60_000),
     WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /** A company key short of its next on-chain write's cost is topped up to this many times that cost. */
+    GAS_TOPUP_WRITES: z.coerce.number().int().min(1).max(10_000).default(20),
     /** Encryption keys as an environment secret: one 64-hex key (version 1) or a ring `1:<hex>,2:<hex>`. */
     LEDGER_MASTER_KEY: z
       .string()

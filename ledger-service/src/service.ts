@@ -5,6 +5,7 @@ import { AnchorWorker, type FaultPoint } from "./anchoring/anchor-worker.js";
 import { LifecycleWriter } from "./anchoring/lifecycle-writer.js";
 import { Sealer } from "./batching/sealer.js";
 import { ChainConnector } from "./chain/chain-connector.js";
+import { GasFunder } from "./chain/gas-funder.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { ActorDirectory, type RegisterActorInput } from "./ledger/actors.js";
@@ -107,7 +108,8 @@ export class LedgerService {
     };
     const worker = new AnchorWorker({
       beforeSeal,
-      db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH, lifecycle: new LifecycleWriter(db.sql, actors),
+      db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH,
+      lifecycle: new LifecycleWriter(db.sql, actors, new GasFunder({ db: db.sql, topUpWrites: config.GAS_TOPUP_WRITES, ...(opts.log ? { log: opts.log } : {}) }), opts.log),
       ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);

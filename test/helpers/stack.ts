@@ -27,7 +27,12 @@ export interface TestStack {
  * repair shop registered (each deployment of a fresh database gets its own contracts on the chain).
  */
 export async function openStack(
-  opts: Partial<Pick<LedgerServiceOptions, "fault" | "chainUrl" | "clock">> & { env?: Record<string, string>; makerMode?: "anchored" | "onchain" } = {},
+  opts: Partial<Pick<LedgerServiceOptions, "fault" | "chainUrl" | "clock">> & {
+    env?: Record<string, string>;
+    makerMode?: "anchored" | "onchain";
+    /** The distributor's and the shop's own mode (default: the maker's). */
+    othersMode?: "anchored" | "onchain";
+  } = {},
 ): Promise<TestStack> {
   const database = await freshDatabase();
   const config = loadConfig({
@@ -40,10 +45,11 @@ export async function openStack(
   const svc = await LedgerService.open({
     config, database, chainUrl: opts.chainUrl ?? shared.chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
     ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(process.env.DEBUG_LOG ? { log: (l: string) => console.log(new Date().toISOString().slice(11, 23), l) } : {}),
   });
   const maker = await svc.registerCompany({ id: "maker", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer", lifecycleMode: opts.makerMode ?? "anchored" });
-  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: opts.makerMode ?? "anchored" });
-  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: opts.makerMode ?? "anchored" });
+  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: opts.othersMode ?? opts.makerMode ?? "anchored" });
+  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: opts.othersMode ?? opts.makerMode ?? "anchored" });
   return {
     svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl, databaseUrl: database.url,
     async close() {
