@@ -108,10 +108,11 @@ export class LedgerService {
       lastCheckpoint = Date.now();
       await svc.checkpointAuditTrail();
     };
+    const funder = new GasFunder({ db: db.sql, topUpWrites: config.GAS_TOPUP_WRITES, ...(opts.log ? { log: opts.log } : {}) });
     const worker = new AnchorWorker({
       beforeSeal,
       db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH,
-      lifecycle: new LifecycleWriter(db.sql, actors, new GasFunder({ db: db.sql, topUpWrites: config.GAS_TOPUP_WRITES, ...(opts.log ? { log: opts.log } : {}) }), opts.log),
+      lifecycle: new LifecycleWriter(db.sql, actors, funder, opts.log),
       ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault, config);

@@ -8,7 +8,14 @@ import { shared } from "../helpers/shared.js";
 import { newParts, openStack, PLACE, type TestStack } from "../helpers/stack.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-type Reason = { code: string; component: string; since: string; lagSeconds: number; behind: Record<string, any>; lastError?: string };
+type Reason = {
+  code: string;
+  component: string;
+  since: string;
+  lagSeconds: number;
+  behind: Record<string, any>;
+  lastError?: string;
+};
 const reasonOf = (body: Record<string, any>, code: string) => (body.reasons as Reason[]).find((r) => r.code === code);
 
 /** Issue 18 item 7 and issue 19: /health says "degraded" — with what is behind and since when — whenever work lags. */
@@ -22,7 +29,8 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
       let api: Awaited<ReturnType<typeof startApi>> | undefined;
       try {
         stack = await openStack({
-          chainUrl: anvil.url, makerMode: "onchain",
+          chainUrl: anvil.url,
+          makerMode: "onchain",
           env: { HEALTH_ANCHOR_LAG_MS: "1000", HEALTH_LIFECYCLE_LAG_MS: "1000", AUDIT_CHECKPOINT_MS: "3600000" },
         });
         api = await startApi(stack);
@@ -66,10 +74,21 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
     let api: Awaited<ReturnType<typeof startApi>>;
     before(async () => {
       stack = await openStack({
-        makerMode: "onchain", othersMode: "anchored",
-        env: { AUDIT_CHECKPOINT_MS: "400", WORKER_INTERVAL_MS: "100", HEALTH_CHECKPOINT_LAG_FACTOR: "3", HEALTH_WEBHOOK_LAG_MS: "1000" },
+        makerMode: "onchain",
+        othersMode: "anchored",
+        env: {
+          AUDIT_CHECKPOINT_MS: "400",
+          WORKER_INTERVAL_MS: "100",
+          HEALTH_CHECKPOINT_LAG_FACTOR: "3",
+          HEALTH_WEBHOOK_LAG_MS: "1000",
+        },
       });
-      api = await startApi(stack, 10_000, {}, { webhooks: { retryBaseMs: 60_000, maxAttempts: 3, timeoutMs: 2_000, intervalMs: 0 } });
+      api = await startApi(
+        stack,
+        10_000,
+        {},
+        { webhooks: { retryBaseMs: 60_000, maxAttempts: 3, timeoutMs: 2_000, intervalMs: 0 } },
+      );
     });
     after(async () => {
       await api?.stop();
@@ -88,13 +107,21 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
       expect([short.status, short.json.status]).to.deep.equal([200, "ok"]);
       const index = await api.call("GET", "/", null);
       expect(index.status).to.equal(200);
-      expect(index.json).to.include({ health: "/api/v1/health", docs: "/api/v1/docs", openapi: "/api/v1/openapi.json" });
+      expect(index.json).to.include({
+        health: "/api/v1/health",
+        docs: "/api/v1/docs",
+        openapi: "/api/v1/openapi.json",
+      });
     });
 
     it("reports audit entries not checkpointed for longer than N × AUDIT_CHECKPOINT_MS, and clears once checkpointed", async () => {
       // The worker is not running (as if stopped): nothing checkpoints the new entry.
       const before = Date.now();
-      const u = await api.call("POST", "/api/v1/users", api.keys.maker!, { name: "孙九", email: "sun@maker.cn", password: "correct horse battery" });
+      const u = await api.call("POST", "/api/v1/users", api.keys.maker!, {
+        name: "孙九",
+        email: "sun@maker.cn",
+        password: "correct horse battery",
+      });
       expect(u.status).to.equal(201);
       await sleep(1400);
       const r = await api.call("GET", "/api/v1/health", null);
@@ -117,7 +144,9 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
         expect(sub.status, JSON.stringify(sub.json)).to.equal(201);
         const hooks = (api.app.locals.services as { webhooks: WebhooksService }).webhooks;
         const before = Date.now();
-        await stack.svc.db.sql.transaction((tx) => hooks.emit(tx, "order.created", [api.ids.maker!], { orderId: "o_health" }));
+        await stack.svc.db.sql.transaction((tx) =>
+          hooks.emit(tx, "order.created", [api.ids.maker!], { orderId: "o_health" }),
+        );
         expect(await hooks.tick()).to.equal(1); // tried once, answered 503, retried in a minute
         await sleep(1200);
         const r = await api.call("GET", "/api/v1/health", null);
@@ -140,7 +169,12 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
       const chain = await stack.svc.chain.get();
       const role = await chain.partRegistry.getFunction("DISTRIBUTOR_ROLE")();
       await (await chain.partRegistry.getFunction("revokeRole")(role, stack.dealer.address)).wait();
-      const appended = await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts: parts.map(({ gtin, serial }) => ({ gtin, serial })), place: PLACE });
+      const appended = await stack.svc.ledger.append({
+        actorId: "dealer",
+        step: Stage.Received,
+        parts: parts.map(({ gtin, serial }) => ({ gtin, serial })),
+        place: PLACE,
+      });
       for (let i = 0; i < 3; i++) await stack.svc.worker.tick();
       const r = await api.call("GET", "/api/v1/health", null);
       expect(r.json.status).to.equal("degraded");

@@ -18,7 +18,11 @@ describe("audit trail checkpoints", function () {
   });
 
   const newUser = async (n: number) => {
-    const r = await api.call("POST", "/api/v1/users", api.keys.maker!, { name: `用户${n}`, email: `u${n}@maker.cn`, password: "correct horse battery" });
+    const r = await api.call("POST", "/api/v1/users", api.keys.maker!, {
+      name: `用户${n}`,
+      email: `u${n}@maker.cn`,
+      password: "correct horse battery",
+    });
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
   };
 
@@ -44,7 +48,11 @@ describe("audit trail checkpoints", function () {
     await db.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only");
     try {
       await db.query("DELETE FROM audit_log WHERE seq > $1", [first]);
-      const last = (await db.query<{ seq: number; hash: Uint8Array }>("SELECT seq::int, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).rows[0]!;
+      const last = (
+        await db.query<{ seq: number; hash: Uint8Array }>(
+          "SELECT seq::int, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        )
+      ).rows[0]!;
       await db.query("UPDATE audit_head SET last_seq = $1, last_hash = $2", [last.seq, Buffer.from(last.hash)]);
     } finally {
       await db.exec("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only");

@@ -48,8 +48,9 @@ export async function openStack(
     ...(process.env.DEBUG_LOG ? { log: (l: string) => console.log(new Date().toISOString().slice(11, 23), l) } : {}),
   });
   const maker = await svc.registerCompany({ id: "maker", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer", lifecycleMode: opts.makerMode ?? "anchored" });
-  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: opts.othersMode ?? opts.makerMode ?? "anchored" });
-  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: opts.othersMode ?? opts.makerMode ?? "anchored" });
+  const others = opts.othersMode ?? opts.makerMode ?? "anchored";
+  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: others });
+  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: others });
   return {
     svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl, databaseUrl: database.url,
     async close() {

@@ -12,7 +12,12 @@ async function walk(stack: TestStack) {
   const [a, b, c] = newParts(3);
   const ref = (p: typeof a) => ({ gtin: p!.gtin, serial: p!.serial });
   await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [a!, b!, c!], place: PLACE });
-  await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Received, parts: [ref(a), ref(b), ref(c)], place: PLACE });
+  await stack.svc.ledger.append({
+    actorId: "dealer",
+    step: Stage.Received,
+    parts: [ref(a), ref(b), ref(c)],
+    place: PLACE,
+  });
   await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: [ref(a), ref(b)], place: PLACE });
   await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: [ref(a)], place: PLACE });
   await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [ref(a)], place: PLACE, vin: VIN });
@@ -25,12 +30,18 @@ async function walk(stack: TestStack) {
   expect(await onChain(a)).to.deep.equal(["Installed", stack.shop.address]);
   expect(await onChain(b)).to.deep.equal(["Shipped", stack.dealer.address]);
   expect(await onChain(c)).to.deep.equal(["Received", stack.dealer.address]);
-  const writes = await stack.svc.db.sql.query<{ status: string }>("SELECT status FROM ledger_chain_writes ORDER BY submission_id");
+  const writes = await stack.svc.db.sql.query<{ status: string }>(
+    "SELECT status FROM ledger_chain_writes ORDER BY submission_id",
+  );
   expect(writes.rows.map((r) => r.status)).to.deep.equal(["final", "final", "final", "final", "final"]);
 }
 
 const topups = async (stack: TestStack) =>
-  (await stack.svc.db.sql.query<{ actor_id: string; status: string; tx_hash: string }>("SELECT actor_id, status, tx_hash FROM ledger_gas_topups ORDER BY id")).rows;
+  (
+    await stack.svc.db.sql.query<{ actor_id: string; status: string; tx_hash: string }>(
+      "SELECT actor_id, status, tx_hash FROM ledger_gas_topups ORDER BY id",
+    )
+  ).rows;
 
 /**
  * Issue 18 item 7: only the manufacturer is in on-chain mode; the distributor and the shop act on its parts with keys
@@ -48,13 +59,21 @@ describe("on-chain lifecycle: companies' keys are funded by the platform", funct
       await walk(stack);
       // Funded by the platform signer, once per company here, each top-up stored and audited.
       const sent = await topups(stack);
-      expect(sent.map((r) => [r.actor_id, r.status])).to.deep.equal([["maker", "final"], ["dealer", "final"], ["shop", "final"]]);
+      expect(sent.map((r) => [r.actor_id, r.status])).to.deep.equal([
+        ["maker", "final"],
+        ["dealer", "final"],
+        ["shop", "final"],
+      ]);
       for (const t of sent) {
         const tx = await chain.provider.getTransaction(t.tx_hash);
         expect(tx!.from).to.equal(chain.admin.address);
       }
       const audited = await auditTrail.query(stack.svc.db.sql, { action: "chain.gas_topup", limit: 10 });
-      expect(audited.map((e) => [e.resourceId, e.actorType])).to.deep.equal([["maker", "system"], ["dealer", "system"], ["shop", "system"]]);
+      expect(audited.map((e) => [e.resourceId, e.actorType])).to.deep.equal([
+        ["maker", "system"],
+        ["dealer", "system"],
+        ["shop", "system"],
+      ]);
       expect(audited[1]!.changes!.txHash!.after).to.equal(sent[1]!.tx_hash);
       expect((await chain.provider.getBalance(stack.dealer.address)) > 0n).to.equal(true);
     } finally {
@@ -65,7 +84,11 @@ describe("on-chain lifecycle: companies' keys are funded by the platform", funct
   // A chain we are given (configured addresses, never redeployed): anvil, with and without a price for gas.
   for (const { name, args, funded } of [
     { name: "pays for gas: keys are topped up there too", args: [], funded: true },
-    { name: "has free gas (a consortium chain): nothing is ever sent", args: ["--base-fee", "0", "--gas-price", "0", "--no-priority-fee"], funded: false },
+    {
+      name: "has free gas (a consortium chain): nothing is ever sent",
+      args: ["--base-fee", "0", "--gas-price", "0", "--no-priority-fee"],
+      funded: false,
+    },
   ]) {
     it(`on a chain we are given that ${name}`, async () => {
       const anvil = await startAnvil(args);
@@ -74,7 +97,9 @@ describe("on-chain lifecycle: companies' keys are funded by the platform", funct
       try {
         const addresses = await deployContracts(new Wallet(LOCAL_ADMIN_KEY, provider));
         stack = await openStack({
-          chainUrl: anvil.url, makerMode: "onchain", othersMode: "anchored",
+          chainUrl: anvil.url,
+          makerMode: "onchain",
+          othersMode: "anchored",
           env: { ANCHOR_REGISTRY_ADDRESS: addresses.anchorRegistry, PART_REGISTRY_ADDRESS: addresses.partRegistry },
         });
         await walk(stack);
@@ -94,7 +119,13 @@ describe("on-chain lifecycle: companies' keys are funded by the platform", funct
     try {
       const chain = await stack.svc.chain.get();
       const need = 10n ** 15n;
-      const crashing = new GasFunder({ db: stack.svc.db.sql, topUpWrites: 3, fault: () => { throw new Error("killed"); } });
+      const crashing = new GasFunder({
+        db: stack.svc.db.sql,
+        topUpWrites: 3,
+        fault: () => {
+          throw new Error("killed");
+        },
+      });
       let died = "";
       await crashing.ensure(chain, stack.dealer, need).catch((e: Error) => (died = e.message));
       expect(died).to.equal("killed");

@@ -33,7 +33,9 @@ export class LifecycleWriter {
   ) {}
 
   async open(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_chain_writes WHERE status <> 'final'");
+    const { rows } = await this.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM ledger_chain_writes WHERE status <> 'final'",
+    );
     return rows[0]!.n;
   }
 
@@ -84,13 +86,15 @@ export class LifecycleWriter {
         return false;
       }
       await this.db.query(
-        "UPDATE ledger_chain_writes SET status = 'pending', last_error = $2, last_error_at = now() WHERE submission_id = $1",
+        `UPDATE ledger_chain_writes SET status = 'pending', last_error = $2, last_error_at = now()
+          WHERE submission_id = $1`,
         [w.submission_id, `tx ${w.tx_hash} ${state.kind}`],
       );
       return false;
     }
     const key = actor ? await this.actors.privateKeyFor(actor.id) : null;
-    if (!actor || !key) throw new Error(`on-chain lifecycle write ${w.submission_id}: no platform-kept key for ${w.actor}`);
+    if (!actor || !key)
+      throw new Error(`on-chain lifecycle write ${w.submission_id}: no platform-kept key for ${w.actor}`);
     const keys = Array.from({ length: w.part_keys.length / 32 }, (_, i) =>
       toHex(new Uint8Array(w.part_keys).subarray(i * 32, i * 32 + 32)),
     );
@@ -104,16 +108,21 @@ export class LifecycleWriter {
       const stage = Number(await chain.partRegistry.getFunction("stageOf")(keys[0]!));
       const holder = (await chain.partRegistry.getFunction("partOf")(keys[0]!)).holder as string;
       if (stage === w.stage && holder.toLowerCase() === w.actor.toLowerCase()) {
-        await this.db.query("UPDATE ledger_chain_writes SET status = 'final' WHERE submission_id = $1", [w.submission_id]);
+        await this.db.query("UPDATE ledger_chain_writes SET status = 'final' WHERE submission_id = $1", [
+          w.submission_id,
+        ]);
         return true;
       }
-      await this.db.query("UPDATE ledger_chain_writes SET attempts = attempts + 1 WHERE submission_id = $1", [w.submission_id]);
+      await this.db.query("UPDATE ledger_chain_writes SET attempts = attempts + 1 WHERE submission_id = $1", [
+        w.submission_id,
+      ]);
       throw e;
     }
     // Signed but neither stored nor sent: if the key cannot pay, the signature is dropped and the key funded first.
     if (!(await this.funder.ensure(chain, actor, tx.maxCost))) return false;
     await this.db.query(
-      `UPDATE ledger_chain_writes SET status = 'submitted', tx_hash = $2, raw_tx = $3, tx_nonce = $4, attempts = attempts + 1,
+      `UPDATE ledger_chain_writes SET status = 'submitted', tx_hash = $2, raw_tx = $3, tx_nonce = $4,
+              attempts = attempts + 1,
               last_error = NULL, last_error_at = NULL
         WHERE submission_id = $1 AND status = 'pending'`,
       [w.submission_id, tx.txHash, tx.rawTx, tx.nonce],

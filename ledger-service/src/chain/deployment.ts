@@ -94,7 +94,10 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
     );
     await tx.query("UPDATE ledger_chain_writes SET status = 'pending', tx_hash = NULL, raw_tx = NULL, tx_nonce = NULL, block_number = NULL");
     // A top-up in flight went to the old chain: company keys are funded again on the new one when they need it.
-    await tx.query("UPDATE ledger_gas_topups SET status = 'failed', last_error = 'the local chain was redeployed', updated_at = now() WHERE status = 'submitted'");
+    await tx.query(
+      `UPDATE ledger_gas_topups SET status = 'failed', last_error = 'the local chain was redeployed', updated_at = now()
+        WHERE status = 'submitted'`,
+    );
   });
   opts.log?.(
     `${last ? "local chain was empty: redeployed" : "deployed"} AnchorRegistry ${addresses.anchorRegistry} and PartRegistry ${addresses.partRegistry} on chain ${chainId}` +

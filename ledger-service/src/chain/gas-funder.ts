@@ -40,7 +40,9 @@ export class GasFunder {
 
   /** True while a top-up is sent and not yet mined (the platform signer's nonce is taken). */
   async inFlight(): Promise<boolean> {
-    const { rows } = await this.opts.db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM ledger_gas_topups WHERE status = 'submitted') AS any");
+    const { rows } = await this.opts.db.query<{ any: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM ledger_gas_topups WHERE status = 'submitted') AS any",
+    );
     return rows[0]!.any;
   }
 
@@ -54,14 +56,17 @@ export class GasFunder {
     const balance = await chain.provider.getBalance(actor.address);
     if (balance >= need) return true;
     // An anchoring transaction of the platform signer is in flight: its nonce is taken until it is mined.
-    const anchoring = await this.opts.db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM ledger_batches WHERE status = 'submitted') AS any");
+    const anchoring = await this.opts.db.query<{ any: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM ledger_batches WHERE status = 'submitted') AS any",
+    );
     if (anchoring.rows[0]!.any) return false;
     const amount = need * BigInt(this.opts.topUpWrites) - balance;
     const tx = await prepareTx(chain.admin, chain.provider, actor.address, "0x", amount);
     const funds = await chain.provider.getBalance(chain.admin.address);
     if (funds < tx.maxCost) {
       throw new Error(
-        `the platform signer ${chain.admin.address} holds ${funds} wei and cannot fund ${actor.id}'s key ${actor.address} ` +
+        `the platform signer ${chain.admin.address} holds ${funds} wei and cannot fund ` +
+          `${actor.id}'s key ${actor.address} ` +
           `(a top-up of ${amount} wei, for writes costing up to ${need} wei each)`,
       );
     }
@@ -72,7 +77,12 @@ export class GasFunder {
         [actor.id, actor.address, need.toString(), amount.toString(), tx.txHash, tx.rawTx, tx.nonce],
       );
       await auditTrail.append(t, {
-        companyId: actor.id, actorType: "system", actorId: "gas-funder", action: "chain.gas_topup", resource: "ledger_actor", resourceId: actor.id,
+        companyId: actor.id,
+        actorType: "system",
+        actorId: "gas-funder",
+        action: "chain.gas_topup",
+        resource: "ledger_actor",
+        resourceId: actor.id,
         changes: {
           balanceWei: { before: balance.toString(), after: (balance + amount).toString() },
           txHash: { after: tx.txHash },
@@ -101,8 +111,14 @@ export class GasFunder {
     }
     const done = state.kind === "mined" && state.ok;
     await this.opts.db.query(
-      "UPDATE ledger_gas_topups SET status = $2, block_number = $3, last_error = $4, updated_at = now() WHERE id = $1 AND status = 'submitted'",
-      [t.id, done ? "final" : "failed", state.kind === "mined" ? state.blockNumber : null, done ? null : `transaction ${state.kind === "mined" ? "reverted" : state.kind}`],
+      `UPDATE ledger_gas_topups SET status = $2, block_number = $3, last_error = $4, updated_at = now()
+        WHERE id = $1 AND status = 'submitted'`,
+      [
+        t.id,
+        done ? "final" : "failed",
+        state.kind === "mined" ? state.blockNumber : null,
+        done ? null : `transaction ${state.kind === "mined" ? "reverted" : state.kind}`,
+      ],
     );
     return true;
   }

@@ -11,7 +11,13 @@ export interface PreparedTx {
 }
 
 /** Signs a call from `wallet` to `to`; throws (with the revert reason) if the call would revert now. */
-export async function prepareTx(wallet: Wallet, provider: JsonRpcProvider, to: string, data: string, value = 0n): Promise<PreparedTx> {
+export async function prepareTx(
+  wallet: Wallet,
+  provider: JsonRpcProvider,
+  to: string,
+  data: string,
+  value = 0n,
+): Promise<PreparedTx> {
   const [nonce, gas, fee, network] = await Promise.all([
     // "latest", not "pending": we never have two transactions of one key in flight, and Hardhat's EDR answers a
     // stale "pending" nonce under interval mining.

@@ -2,7 +2,8 @@ import type { Sql } from "../db/sql.js";
 
 /** One thing that is behind: what, how much, since when (UTC), and the threshold it passed. */
 export interface HealthReason {
-  /** Stable dotted code: ANCHORING.LAG, LIFECYCLE.FAILING, LIFECYCLE.LAG, AUDIT.CHECKPOINT_LAG, WEBHOOKS.LAG, CHAIN.DOWN. */
+  /** Stable dotted code: ANCHORING.LAG, LIFECYCLE.FAILING, LIFECYCLE.LAG, AUDIT.CHECKPOINT_LAG, WEBHOOKS.LAG,
+   * CHAIN.DOWN. */
   code: string;
   component: "anchoring" | "lifecycle" | "audit" | "webhooks" | "chain";
   message: string;
@@ -36,15 +37,27 @@ export async function ledgerHealth(db: Sql, t: LedgerHealthThresholds, now = Dat
 
   // Batches become final in id order, so the events not final are exactly those after the last final batch.
   const a = (
-    await db.query<{ events: number; final_to: number; sealed_to: number; unfinal: number; since: Date | null; oldest_id: number | null; oldest_status: string | null; oldest_error: string | null }>(
+    await db.query<{
+      events: number;
+      final_to: number;
+      sealed_to: number;
+      unfinal: number;
+      since: Date | null;
+      oldest_id: number | null;
+      oldest_status: string | null;
+      oldest_error: string | null;
+    }>(
       `SELECT h.last_seq::int AS events,
               COALESCE((SELECT max(last_seq) FROM ledger_batches WHERE status = 'final'), 0)::int AS final_to,
               COALESCE((SELECT max(last_seq) FROM ledger_batches), 0)::int AS sealed_to,
               (SELECT count(*)::int FROM ledger_batches WHERE status <> 'final') AS unfinal,
-              (SELECT recorded_at FROM ledger_events WHERE seq = COALESCE((SELECT max(last_seq) FROM ledger_batches WHERE status = 'final'), 0) + 1) AS since,
+              (SELECT recorded_at FROM ledger_events
+                WHERE seq = COALESCE((SELECT max(last_seq) FROM ledger_batches WHERE status = 'final'), 0) + 1)
+              AS since,
               b.id::int AS oldest_id, b.status AS oldest_status, b.last_error AS oldest_error
          FROM ledger_head h
-         LEFT JOIN LATERAL (SELECT id, status, last_error FROM ledger_batches WHERE status <> 'final' ORDER BY id LIMIT 1) b ON true`,
+         LEFT JOIN LATERAL (SELECT id, status, last_error FROM ledger_batches WHERE status <> 'final'
+                             ORDER BY id LIMIT 1) b ON true`,
     )
   ).rows[0]!;
   const anchoring = {
@@ -57,20 +70,40 @@ export async function ledgerHealth(db: Sql, t: LedgerHealthThresholds, now = Dat
   };
   if (a.since && lag(a.since) > t.anchorLagMs) {
     reasons.push({
-      code: "ANCHORING.LAG", component: "anchoring",
-      message: `${anchoring.notFinal} events are not anchored final (${anchoring.unsealed} not sealed, ${a.unfinal} batches not final${a.oldest_id === null ? "" : `, the oldest batch ${a.oldest_id} ${a.oldest_status}`})`,
-      behind: { events: anchoring.notFinal, unsealedEvents: anchoring.unsealed, batches: a.unfinal, oldestBatch: anchoring.oldestBatch },
-      since: iso(a.since), lagSeconds: seconds(lag(a.since)), thresholdSeconds: seconds(t.anchorLagMs),
+      code: "ANCHORING.LAG",
+      component: "anchoring",
+      message:
+        `${anchoring.notFinal} events are not anchored final (${anchoring.unsealed} not sealed, ` +
+        `${a.unfinal} batches not final` +
+        `${a.oldest_id === null ? "" : `, the oldest batch ${a.oldest_id} ${a.oldest_status}`})`,
+      behind: {
+        events: anchoring.notFinal,
+        unsealedEvents: anchoring.unsealed,
+        batches: a.unfinal,
+        oldestBatch: anchoring.oldestBatch,
+      },
+      since: iso(a.since),
+      lagSeconds: seconds(lag(a.since)),
+      thresholdSeconds: seconds(t.anchorLagMs),
       ...(a.oldest_error ? { lastError: a.oldest_error } : {}),
     });
   }
 
   const w = (
-    await db.query<{ open: number; failing: number; oldest: Date | null; oldest_submission: number | null; failing_since: Date | null; last_error: string | null; last_error_at: Date | null }>(
+    await db.query<{
+      open: number;
+      failing: number;
+      oldest: Date | null;
+      oldest_submission: number | null;
+      failing_since: Date | null;
+      last_error: string | null;
+      last_error_at: Date | null;
+    }>(
       `SELECT count(*)::int AS open, count(*) FILTER (WHERE last_error IS NOT NULL)::int AS failing,
               min(created_at) AS oldest, min(submission_id)::int AS oldest_submission,
               min(created_at) FILTER (WHERE last_error IS NOT NULL) AS failing_since,
-              (SELECT last_error FROM ledger_chain_writes WHERE status <> 'final' AND last_error IS NOT NULL ORDER BY last_error_at DESC LIMIT 1) AS last_error,
+              (SELECT last_error FROM ledger_chain_writes WHERE status <> 'final' AND last_error IS NOT NULL
+                ORDER BY last_error_at DESC LIMIT 1) AS last_error,
               max(last_error_at) AS last_error_at
          FROM ledger_chain_writes WHERE status <> 'final'`,
     )
@@ -78,18 +111,26 @@ export async function ledgerHealth(db: Sql, t: LedgerHealthThresholds, now = Dat
   const lifecycle = { open: w.open, failing: w.failing, since: w.oldest ? iso(w.oldest) : null };
   if (w.failing > 0) {
     reasons.push({
-      code: "LIFECYCLE.FAILING", component: "lifecycle",
+      code: "LIFECYCLE.FAILING",
+      component: "lifecycle",
       message: `${w.failing} of ${w.open} unfinished PartRegistry writes are failing: ${w.last_error}`,
       behind: { writes: w.open, failing: w.failing, oldestSubmission: w.oldest_submission },
-      since: iso(w.failing_since!), lagSeconds: seconds(lag(w.failing_since!)),
-      lastError: w.last_error!, lastErrorAt: iso(w.last_error_at!),
+      since: iso(w.failing_since!),
+      lagSeconds: seconds(lag(w.failing_since!)),
+      lastError: w.last_error!,
+      lastErrorAt: iso(w.last_error_at!),
     });
   } else if (w.oldest && lag(w.oldest) > t.lifecycleLagMs) {
     reasons.push({
-      code: "LIFECYCLE.LAG", component: "lifecycle",
-      message: `${w.open} PartRegistry writes are not final, the oldest (submission ${w.oldest_submission}) waiting since ${iso(w.oldest)}`,
+      code: "LIFECYCLE.LAG",
+      component: "lifecycle",
+      message:
+        `${w.open} PartRegistry writes are not final, ` +
+        `the oldest (submission ${w.oldest_submission}) waiting since ${iso(w.oldest)}`,
       behind: { writes: w.open, oldestSubmission: w.oldest_submission },
-      since: iso(w.oldest), lagSeconds: seconds(lag(w.oldest)), thresholdSeconds: seconds(t.lifecycleLagMs),
+      since: iso(w.oldest),
+      lagSeconds: seconds(lag(w.oldest)),
+      thresholdSeconds: seconds(t.lifecycleLagMs),
     });
   }
 
@@ -97,20 +138,29 @@ export async function ledgerHealth(db: Sql, t: LedgerHealthThresholds, now = Dat
   const c = (
     await db.query<{ head: number; done: number; first_at: Date | null; pending: number; pending_at: Date | null }>(
       `SELECT h.last_seq::int AS head, COALESCE((SELECT max(audit_seq) FROM audit_checkpoints), 0)::int AS done,
-              (SELECT at FROM audit_log WHERE seq = COALESCE((SELECT max(audit_seq) FROM audit_checkpoints), 0) + 1) AS first_at,
+              (SELECT at FROM audit_log
+                WHERE seq = COALESCE((SELECT max(audit_seq) FROM audit_checkpoints), 0) + 1) AS first_at,
               (SELECT count(*)::int FROM audit_pending) AS pending, (SELECT min(at) FROM audit_pending) AS pending_at
          FROM audit_head h WHERE h.id = 1`,
     )
   ).rows[0]!;
   const starts = [c.first_at, c.pending_at].filter((d): d is Date => d !== null).map((d) => new Date(d).getTime());
   const auditSince = starts.length ? new Date(Math.min(...starts)) : null;
-  const audit = { entries: c.head, checkpointedTo: c.done, notCheckpointed: c.head - c.done + c.pending, since: auditSince ? iso(auditSince) : null };
+  const audit = {
+    entries: c.head,
+    checkpointedTo: c.done,
+    notCheckpointed: c.head - c.done + c.pending,
+    since: auditSince ? iso(auditSince) : null,
+  };
   if (auditSince && lag(auditSince) > t.checkpointLagMs) {
     reasons.push({
-      code: "AUDIT.CHECKPOINT_LAG", component: "audit",
+      code: "AUDIT.CHECKPOINT_LAG",
+      component: "audit",
       message: `${audit.notCheckpointed} audit entries after entry ${c.done} are not checkpointed on the ledger`,
       behind: { entries: audit.notCheckpointed, lastCheckpointedEntry: c.done },
-      since: iso(auditSince), lagSeconds: seconds(lag(auditSince)), thresholdSeconds: seconds(t.checkpointLagMs),
+      since: iso(auditSince),
+      lagSeconds: seconds(lag(auditSince)),
+      thresholdSeconds: seconds(t.checkpointLagMs),
     });
   }
   return { reasons, anchoring, lifecycle, audit };

@@ -7,7 +7,13 @@ const PUBLIC = { public: "liveness, lag and anchoring state; no tenant data, no 
 export function healthRoutes(health: HealthService): RouteSpec[] {
   const report = async (_req: unknown, res: { json(body: unknown): void }) => res.json(await health.report());
   return [
-    route("get", "/api/v1/health", PUBLIC, "Health of the database, chain, anchoring, lifecycle writes, webhooks and audit checkpoints", report),
+    route(
+      "get",
+      "/api/v1/health",
+      PUBLIC,
+      "Health of the database, chain, anchoring, lifecycle writes, webhooks and audit checkpoints",
+      report,
+    ),
     route("get", "/health", PUBLIC, "The same as /api/v1/health", report),
     route("get", "/", { public: "an index of the service's entry points" }, "Where things are", (_req, res) => {
       res.json({

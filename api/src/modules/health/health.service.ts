@@ -8,9 +8,11 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
  * host:port pairs are cut out before an error is shown on this public page.
  */
 const withoutUrls = (s: string) =>
-  s
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, "<endpoint>")
-    .replace(/\[[0-9a-f:.]+\](:\d+)?|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|\blocalhost(:\d+)?\b|\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d+\b/gi, "<endpoint>");
+  s.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, "<endpoint>").replace(
+    // [v6]:port, IPv4[:port], localhost[:port], host.name:port
+    /\[[0-9a-f:.]+\](:\d+)?|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|\blocalhost(:\d+)?\b|\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d+\b/gi,
+    "<endpoint>",
+  );
 
 /**
  * `GET /api/v1/health`: "ok", or "degraded" with one reason per thing that is behind — anchoring, on-chain lifecycle
@@ -25,7 +27,11 @@ export class HealthService {
 
   async report(now = Date.now()) {
     const cfg = this.ledger.config;
-    const [ledger, status, hooks] = await Promise.all([this.ledger.health(now), this.ledger.status(), this.webhooks.backlog()]);
+    const [ledger, status, hooks] = await Promise.all([
+      this.ledger.health(now),
+      this.ledger.status(),
+      this.webhooks.backlog(),
+    ]);
     const reasons: HealthReason[] = [...ledger.reasons];
     let chain: Record<string, unknown>;
     try {
@@ -36,16 +42,23 @@ export class HealthService {
       const detail = withoutUrls(((e as Error).message ?? String(e)).split("\n")[0]!);
       chain = { status: "down", since: iso(since), detail };
       reasons.push({
-        code: "CHAIN.DOWN", component: "chain", message: `the chain does not answer: ${detail}`, behind: {},
-        since: iso(since), lagSeconds: seconds(now - since),
+        code: "CHAIN.DOWN",
+        component: "chain",
+        message: `the chain does not answer: ${detail}`,
+        behind: {},
+        since: iso(since),
+        lagSeconds: seconds(now - since),
       });
     }
     if (hooks.oldest && now - new Date(hooks.oldest).getTime() > cfg.HEALTH_WEBHOOK_LAG_MS) {
       const since = new Date(hooks.oldest).getTime();
       reasons.push({
-        code: "WEBHOOKS.LAG", component: "webhooks",
+        code: "WEBHOOKS.LAG",
+        component: "webhooks",
         message: `${hooks.pending} webhook deliveries are not delivered, the oldest event from ${iso(since)}`,
-        behind: { deliveries: hooks.pending }, since: iso(since), lagSeconds: seconds(now - since),
+        behind: { deliveries: hooks.pending },
+        since: iso(since),
+        lagSeconds: seconds(now - since),
         thresholdSeconds: seconds(cfg.HEALTH_WEBHOOK_LAG_MS),
         ...(hooks.lastError ? { lastError: withoutUrls(hooks.lastError) } : {}),
       });
