@@ -45,7 +45,6 @@ export async function openStack(
   const svc = await LedgerService.open({
     config, database, chainUrl: opts.chainUrl ?? shared.chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
     ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(process.env.DEBUG_LOG ? { log: (l: string) => console.log(new Date().toISOString().slice(11, 23), l) } : {}),
   });
   const maker = await svc.registerCompany({ id: "maker", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer", lifecycleMode: opts.makerMode ?? "anchored" });
   const others = opts.othersMode ?? opts.makerMode ?? "anchored";
