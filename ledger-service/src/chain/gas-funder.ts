@@ -33,13 +33,18 @@ export function maxCostOf(rawTx: string): bigint {
  * times that cost. On a chain whose gas is free (price 0) nothing is ever sent. A top-up is signed, stored with an
  * audit entry in one transaction, and only then broadcast; a stored one is only ever re-sent as the same bytes.
  * The platform signer never has two transactions in flight: a top-up waits for a submitted anchoring and the
- * anchoring worker waits for a top-up (`inFlight`).
+ * anchoring worker waits for a top-up (`inFlight`) — and, once a top-up had to wait for anchoring, lets it go first,
+ * so that a steady stream of batches cannot starve the companies' writes.
  */
 export class GasFunder {
+  /** When a top-up found the signer busy with anchoring: anchoring holds back until it is sent (at most a minute). */
+  private wantedAt: number | null = null;
+
   constructor(private readonly opts: GasFunderOptions) {}
 
-  /** True while a top-up is sent and not yet mined (the platform signer's nonce is taken). */
+  /** True while a top-up is sent and not yet mined, or waits for its turn (the platform signer's nonce is taken). */
   async inFlight(): Promise<boolean> {
+    if (this.wantedAt !== null && Date.now() - this.wantedAt < 60_000) return true;
     const { rows } = await this.opts.db.query<{ any: boolean }>(
       "SELECT EXISTS (SELECT 1 FROM ledger_gas_topups WHERE status = 'submitted') AS any",
     );
@@ -51,6 +56,7 @@ export class GasFunder {
    * looked at) and answers false: try again on a later tick. Throws when the platform signer cannot pay.
    */
   async ensure(chain: ChainContext, actor: { id: string; address: string }, need: bigint): Promise<boolean> {
+    this.wantedAt = null; // set again below only while a top-up waits for anchoring
     if (need === 0n) return true; // gas is free on this chain
     if (!(await this.settle(chain))) return false;
     const balance = await chain.provider.getBalance(actor.address);
@@ -59,7 +65,10 @@ export class GasFunder {
     const anchoring = await this.opts.db.query<{ any: boolean }>(
       "SELECT EXISTS (SELECT 1 FROM ledger_batches WHERE status = 'submitted') AS any",
     );
-    if (anchoring.rows[0]!.any) return false;
+    if (anchoring.rows[0]!.any) {
+      this.wantedAt = Date.now();
+      return false;
+    }
     const amount = need * BigInt(this.opts.topUpWrites) - balance;
     const tx = await prepareTx(chain.admin, chain.provider, actor.address, "0x", amount);
     const funds = await chain.provider.getBalance(chain.admin.address);
