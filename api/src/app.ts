@@ -18,6 +18,8 @@ import { SearchService } from "./modules/catalog/search.service.js";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.js";
 import { InventoryService } from "./modules/inventory/inventory.service.js";
 import { TransfersService } from "./modules/inventory/transfers.service.js";
+import { healthRoutes } from "./modules/health/health.routes.js";
+import { HealthService } from "./modules/health/health.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
 import { webhooksRoutes } from "./modules/webhooks/webhooks.routes.js";
 import { DEFAULT_WEBHOOK_OPTIONS, WebhooksService, type WebhookOptions } from "./modules/webhooks/webhooks.service.js";
@@ -73,17 +75,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
   const s = services;
   const PUBLIC = { public: "service description" };
   return [
-    route("get", "/api/v1/health", { public: "liveness and anchoring state, no tenant data" }, "Health of the database, chain and anchoring", async (_req, res) => {
-      const ledger = await opts.ledger.status();
-      let chain: Record<string, unknown>;
-      try {
-        const ref = await opts.ledger.chainRef();
-        chain = { status: "up", url: opts.chainUrl, chainId: ref.chainId, ...ref.addresses };
-      } catch (e) {
-        chain = { status: "down", url: opts.chainUrl, detail: (e as Error).message.split("\n")[0] };
-      }
-      res.json({ status: "ok", database: opts.ledger.db.sql.engine, chain, ledger: { ...ledger, anchoring: ledger.pending > 0 ? "pending" : "up to date" } });
-    }),
+    ...healthRoutes(s.health),
     route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[]))),
     route("get", "/api/v1/docs", PUBLIC, "API documentation page", (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[])))),
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts")),
@@ -125,6 +117,7 @@ export function buildServices(opts: AppOptions) {
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
     verify: new VerifyService(opts.ledger, parts, (place) => orders.consigneeOf(place)),
+    health: new HealthService(opts.ledger, webhooks),
   };
 }
 

@@ -44,6 +44,16 @@ export const configSchema = z
     /** How often the audit trail's head is checkpointed onto the ledger (when it has new entries). */
     AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(0).default(60_000),
     WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /** A company key short of its next on-chain write's cost is topped up to this many times that cost. */
+    GAS_TOPUP_WRITES: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** /health turns "degraded" when an event waits longer than this to be anchored final (ms). */
+    HEALTH_ANCHOR_LAG_MS: z.coerce.number().int().min(1).default(300_000),
+    /** …when an on-chain lifecycle write waits longer than this (ms); a failing write counts at once. */
+    HEALTH_LIFECYCLE_LAG_MS: z.coerce.number().int().min(1).default(300_000),
+    /** …when a webhook delivery waits longer than this (ms). */
+    HEALTH_WEBHOOK_LAG_MS: z.coerce.number().int().min(1).default(600_000),
+    /** …when the audit trail's head is not checkpointed for this many AUDIT_CHECKPOINT_MS (or worker ticks). */
+    HEALTH_CHECKPOINT_LAG_FACTOR: z.coerce.number().int().min(1).max(1000).default(3),
     /** Encryption keys as an environment secret: one 64-hex key (version 1) or a ring `1:<hex>,2:<hex>`. */
     LEDGER_MASTER_KEY: z
       .string()

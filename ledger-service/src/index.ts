@@ -11,6 +11,7 @@ export { makeProvider } from "./chain/deployment.js";
 export { verifyBundle, checkBundle, type AuditReport } from "./audit/verify-bundle.js";
 export { readChainFacts } from "./audit/chain-facts.js";
 export { auditLedger } from "./audit/audit-ledger.js";
+export { ledgerHealth, type HealthReason, type LedgerHealthThresholds } from "./health/ledger-health.js";
 export { BUNDLE_FORMAT, type Bundle } from "./proofs/bundle.js";
 export { newSerial } from "./gs1/serial.js";
 export { shipToHashOf } from "./events/ship-to.js";

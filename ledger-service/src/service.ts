@@ -5,6 +5,7 @@ import { AnchorWorker, type FaultPoint } from "./anchoring/anchor-worker.js";
 import { LifecycleWriter } from "./anchoring/lifecycle-writer.js";
 import { Sealer } from "./batching/sealer.js";
 import { ChainConnector } from "./chain/chain-connector.js";
+import { GasFunder } from "./chain/gas-funder.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { ActorDirectory, type RegisterActorInput } from "./ledger/actors.js";
@@ -15,6 +16,7 @@ import { Ledger } from "./ledger/ledger.js";
 import { batchRangeBundle, epcisForPart, epcisForRange, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
 import { ledgerStore } from "./ledger/ledger-store.js";
+import { ledgerHealth } from "./health/ledger-health.js";
 import { partKeyOf } from "./events/canonical.js";
 import type { Hex } from "./events/bytes.js";
 
@@ -79,6 +81,7 @@ export class LedgerService {
     readonly worker: AnchorWorker,
     private readonly ownsDb: boolean,
     readonly vault: KeyVault,
+    readonly config: Config,
   ) {}
 
   static async open(opts: LedgerServiceOptions): Promise<LedgerService> {
@@ -105,12 +108,14 @@ export class LedgerService {
       lastCheckpoint = Date.now();
       await svc.checkpointAuditTrail();
     };
+    const funder = new GasFunder({ db: db.sql, topUpWrites: config.GAS_TOPUP_WRITES, ...(opts.log ? { log: opts.log } : {}) });
     const worker = new AnchorWorker({
       beforeSeal,
-      db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH, lifecycle: new LifecycleWriter(db.sql, actors),
+      db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH,
+      lifecycle: new LifecycleWriter(db.sql, actors, funder, opts.log),
       ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
     });
-    svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);
+    svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault, config);
     return svc;
   }
 
@@ -141,6 +146,19 @@ export class LedgerService {
   /** Events on the ledger and how many wait for anchoring (the health endpoint). */
   status() {
     return ledgerStore.status(this.db.sql);
+  }
+
+  /**
+   * What the ledger has not finished and since when (anchoring, on-chain lifecycle writes, audit checkpoints), each
+   * past its configured threshold as a reason (the health endpoint).
+   */
+  health(now = Date.now()) {
+    const c = this.config;
+    return ledgerHealth(this.db.sql, {
+      anchorLagMs: c.HEALTH_ANCHOR_LAG_MS,
+      lifecycleLagMs: c.HEALTH_LIFECYCLE_LAG_MS,
+      checkpointLagMs: c.HEALTH_CHECKPOINT_LAG_FACTOR * Math.max(c.AUDIT_CHECKPOINT_MS, c.WORKER_INTERVAL_MS),
+    }, now);
   }
 
   /** The private fields of an event (e.g. an installation's VIN), decrypted; null when it has none. */

@@ -27,7 +27,12 @@ export interface TestStack {
  * repair shop registered (each deployment of a fresh database gets its own contracts on the chain).
  */
 export async function openStack(
-  opts: Partial<Pick<LedgerServiceOptions, "fault" | "chainUrl" | "clock">> & { env?: Record<string, string>; makerMode?: "anchored" | "onchain" } = {},
+  opts: Partial<Pick<LedgerServiceOptions, "fault" | "chainUrl" | "clock">> & {
+    env?: Record<string, string>;
+    makerMode?: "anchored" | "onchain";
+    /** The distributor's and the shop's own mode (default: the maker's). */
+    othersMode?: "anchored" | "onchain";
+  } = {},
 ): Promise<TestStack> {
   const database = await freshDatabase();
   const config = loadConfig({
@@ -42,8 +47,9 @@ export async function openStack(
     ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const maker = await svc.registerCompany({ id: "maker", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer", lifecycleMode: opts.makerMode ?? "anchored" });
-  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: opts.makerMode ?? "anchored" });
-  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: opts.makerMode ?? "anchored" });
+  const others = opts.othersMode ?? opts.makerMode ?? "anchored";
+  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: others });
+  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: others });
   return {
     svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl, databaseUrl: database.url,
     async close() {

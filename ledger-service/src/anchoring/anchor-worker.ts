@@ -113,6 +113,7 @@ export class AnchorWorker {
         }
         const last = Number(await chain.anchorRegistry.getFunction("lastBatchId")());
         if (last !== b.id - 1) return "sealed"; // an earlier batch is not on chain yet
+        if (await this.opts.lifecycle?.platformBusy()) return "sealed"; // a gas top-up holds the signer's nonce
         const data = chain.anchorRegistry.interface.encodeFunctionData("anchor", [b.id, b.root, b.eventCount]);
         const tx = await prepareTx(chain.admin, chain.provider, chain.addresses.anchorRegistry, data);
         await batchStore.markSubmitted(db, b.id, tx.txHash, tx.rawTx, tx.nonce);

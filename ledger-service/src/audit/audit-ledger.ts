@@ -92,5 +92,24 @@ export async function auditLedger(opts: LedgerAuditOptions): Promise<AuditReport
     "SELECT count(*)::int AS n FROM ledger_events WHERE seq > COALESCE((SELECT max(last_seq) FROM ledger_batches), 0)",
   );
   if (rows[0]!.n > 0) lines.push(`  … ${rows[0]!.n} events not sealed yet (anchoring pending)`);
+  // PartRegistry must follow the ledger for on-chain parts: a write that keeps failing leaves the chain behind, and
+  // bundles of those parts would fail an outside auditor — the whole-ledger audit does not say ok then.
+  const stuck = await db.query<{ submission_id: number; open: number; last_error: string; first_seq: number }>(
+    `SELECT w.submission_id::int, count(*) OVER ()::int AS open, w.last_error,
+            (SELECT min(seq)::int FROM ledger_events WHERE submission_id = w.submission_id) AS first_seq
+       FROM ledger_chain_writes w WHERE w.status <> 'final' AND w.last_error IS NOT NULL
+      ORDER BY w.submission_id LIMIT 1`,
+  );
+  const w = stuck.rows[0];
+  if (w) {
+    const reason =
+      `${w.open} on-chain lifecycle writes are failing, PartRegistry is behind the ledger: ` +
+      `submission ${w.submission_id} (event ${w.first_seq}): ${w.last_error}`;
+    return failed(w.first_seq, null, reason);
+  }
+  const open = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM ledger_chain_writes WHERE status <> 'final'",
+  );
+  if (open.rows[0]!.n > 0) lines.push(`  … ${open.rows[0]!.n} on-chain lifecycle writes not final yet`);
   return { ok: true, eventsChecked: checked, parts: heads.size, batches: batches.length, lines, failure: null };
 }

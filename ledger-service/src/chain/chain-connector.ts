@@ -21,6 +21,8 @@ export interface ChainConnectorOptions {
 export class ChainConnector {
   private ctx: ChainContext | undefined;
   private rolesDirty = true;
+  /** When `get()` first failed in the current outage (ms since the epoch); null while the chain answers. */
+  downSince: number | null = null;
 
   constructor(private readonly opts: ChainConnectorOptions) {}
 
@@ -29,6 +31,17 @@ export class ChainConnector {
   }
 
   async get(): Promise<ChainContext> {
+    try {
+      const ctx = await this.connect();
+      this.downSince = null;
+      return ctx;
+    } catch (e) {
+      this.downSince ??= Date.now();
+      throw e;
+    }
+  }
+
+  private async connect(): Promise<ChainContext> {
     if (this.ctx) {
       const code = await this.ctx.provider.getCode(this.ctx.addresses.anchorRegistry); // throws while the chain is down
       if (code === "0x") {

@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, JsonRpcProvider, Network, Wallet, getAddress, parseEther } from "ethers";
+import { Contract, ContractFactory, JsonRpcProvider, Network, Wallet, getAddress } from "ethers";
 import type { Sql } from "../db/sql.js";
 import { AppError } from "../errors.js";
 import type { Hex } from "../events/bytes.js";
@@ -93,6 +93,11 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
               block_hash = NULL, last_error = NULL, updated_at = now()`,
     );
     await tx.query("UPDATE ledger_chain_writes SET status = 'pending', tx_hash = NULL, raw_tx = NULL, tx_nonce = NULL, block_number = NULL");
+    // A top-up in flight went to the old chain: company keys are funded again on the new one when they need it.
+    await tx.query(
+      `UPDATE ledger_gas_topups SET status = 'failed', last_error = 'the local chain was redeployed', updated_at = now()
+        WHERE status = 'submitted'`,
+    );
   });
   opts.log?.(
     `${last ? "local chain was empty: redeployed" : "deployed"} AnchorRegistry ${addresses.anchorRegistry} and PartRegistry ${addresses.partRegistry} on chain ${chainId}` +
@@ -119,8 +124,8 @@ export async function deployContracts(admin: Wallet): Promise<{ anchorRegistry: 
 }
 
 /**
- * Grants each company the role of its kind on PartRegistry (and, on the local chain, gas money to companies whose
- * lifecycle is written on chain with their own key). Safe to repeat: it only sends what is missing.
+ * Grants each company the role of its kind on PartRegistry. Safe to repeat: it only sends what is missing. (Gas for
+ * the companies' own PartRegistry writes comes from GasFunder, on any chain, when a write needs it.)
  */
 export async function syncRoles(chain: ChainContext, actors: Actor[]): Promise<number> {
   let sent = 0;
@@ -129,10 +134,6 @@ export async function syncRoles(chain: ChainContext, actors: Actor[]): Promise<n
     const role = await chain.partRegistry.getFunction(ROLE_OF_KIND[actor.kind])();
     if (!(await chain.partRegistry.getFunction("hasRole")(role, actor.address))) {
       await sendAndWait(chain.admin, { to: chain.addresses.partRegistry, data: chain.partRegistry.interface.encodeFunctionData("grantRole", [role, actor.address]) });
-      sent++;
-    }
-    if (chain.local && actor.lifecycleMode === "onchain" && actor.custodial && (await chain.provider.getBalance(actor.address)) < parseEther("1")) {
-      await sendAndWait(chain.admin, { to: actor.address, value: parseEther("10") });
       sent++;
     }
   }

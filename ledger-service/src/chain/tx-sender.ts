@@ -6,30 +6,40 @@ export interface PreparedTx {
   rawTx: Hex;
   txHash: Hex;
   nonce: number;
+  /** The most it can cost its sender: gas limit × max fee per gas, plus the value sent. */
+  maxCost: bigint;
 }
 
 /** Signs a call from `wallet` to `to`; throws (with the revert reason) if the call would revert now. */
-export async function prepareTx(wallet: Wallet, provider: JsonRpcProvider, to: string, data: string): Promise<PreparedTx> {
+export async function prepareTx(
+  wallet: Wallet,
+  provider: JsonRpcProvider,
+  to: string,
+  data: string,
+  value = 0n,
+): Promise<PreparedTx> {
   const [nonce, gas, fee, network] = await Promise.all([
     // "latest", not "pending": we never have two transactions of one key in flight, and Hardhat's EDR answers a
     // stale "pending" nonce under interval mining.
     provider.getTransactionCount(wallet.address, "latest"),
-    provider.estimateGas({ from: wallet.address, to, data }),
+    provider.estimateGas({ from: wallet.address, to, data, ...(value ? { value } : {}) }),
     provider.getFeeData(),
     provider.getNetwork(),
   ]);
   const maxFeePerGas = (fee.maxFeePerGas ?? fee.gasPrice ?? 0n) * 2n;
+  const gasLimit = (gas * 13n) / 10n;
   const rawTx = (await wallet.signTransaction({
     type: 2,
     chainId: network.chainId,
     to,
     data,
+    value,
     nonce,
-    gasLimit: (gas * 13n) / 10n,
+    gasLimit,
     maxFeePerGas,
     maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? 0n,
   })) as Hex;
-  return { rawTx, txHash: keccak256(rawTx) as Hex, nonce };
+  return { rawTx, txHash: keccak256(rawTx) as Hex, nonce, maxCost: gasLimit * maxFeePerGas + value };
 }
 
 /** Sends a signed transaction; sending one the node already has is not an error. */

@@ -160,7 +160,8 @@ export class Ledger {
       if (head && input.step === Stage.Installed && head.holder !== actor.address) {
         throw new AppError("LEDGER.NOT_HOLDER", `part ${label} was never received by ${actor.id}; only the shop that received a part can install it (a part at a shop that never received it may carry a copied label)`, 409, { part: label });
       }
-      if (head && p.lot !== undefined && p.lot !== head.lot) {
+      // An audit checkpoint's lot is the audit seq it covers: it changes at every checkpoint (DECISIONS 20).
+      if (head && p.lot !== undefined && p.lot !== head.lot && input.step !== Stage.AuditCheckpoint) {
         throw new AppError("LEDGER.LOT_MISMATCH", `parts[${i}].lot: part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
       }
       let privateHash: Hex = toHex(ZERO32);

@@ -102,4 +102,16 @@ export const webhooksRepository = {
     );
     return rows;
   },
+
+  /** Deliveries still to be made, the oldest one's event time, and the last error seen on one of them (health). */
+  async backlog(db: Sql): Promise<{ pending: number; oldest: Date | null; lastError: string | null }> {
+    const { rows } = await db.query<{ pending: number; oldest: Date | null; last_error: string | null }>(
+      `SELECT count(*)::int AS pending, min(e.created_at) AS oldest,
+              (SELECT d2.last_error FROM webhook_deliveries d2 WHERE d2.status = 'pending' AND d2.last_error IS NOT NULL
+                ORDER BY d2.id LIMIT 1) AS last_error
+         FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.status = 'pending'`,
+    );
+    const r = rows[0]!;
+    return { pending: r.pending, oldest: r.oldest, lastError: r.last_error };
+  },
 };

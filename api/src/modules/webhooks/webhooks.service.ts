@@ -100,6 +100,11 @@ export class WebhooksService {
     return repo.emit(tx, [...new Set(companies)].map((companyId) => ({ id: `evt_${randomBytes(12).toString("hex")}`, companyId, type, payload })));
   }
 
+  /** The outbox's undelivered backlog (the health endpoint). */
+  backlog() {
+    return repo.backlog(this.db);
+  }
+
   /** Delivers what is due (one pass); returns how many were attempted. One pass runs at a time. */
   tick(): Promise<number> {
     if (!this.running) this.running = this.pass().finally(() => (this.running = null));

@@ -1,0 +1,30 @@
+import { route, type RouteSpec } from "../../security/routes.js";
+import type { HealthService } from "./health.service.js";
+
+const PUBLIC = { public: "liveness, lag and anchoring state; no tenant data, no endpoints" };
+
+/** Health at /api/v1/health and /health, and a short index of where things are at /. */
+export function healthRoutes(health: HealthService): RouteSpec[] {
+  const report = async (_req: unknown, res: { json(body: unknown): void }) => res.json(await health.report());
+  return [
+    route(
+      "get",
+      "/api/v1/health",
+      PUBLIC,
+      "Health of the database, chain, anchoring, lifecycle writes, webhooks and audit checkpoints",
+      report,
+    ),
+    route("get", "/health", PUBLIC, "The same as /api/v1/health", report),
+    route("get", "/", { public: "an index of the service's entry points" }, "Where things are", (_req, res) => {
+      res.json({
+        service: "PartLedger",
+        health: "/api/v1/health",
+        api: "/api/v1",
+        docs: "/api/v1/docs",
+        openapi: "/api/v1/openapi.json",
+        scan: "/01/{gtin}/21/{serial}",
+        bundles: { part: "/api/v1/parts/{gtin}/{serial}/bundle", batches: "/api/v1/ledger/bundle?from=&to=" },
+      });
+    }),
+  ];
+}
