@@ -2,7 +2,7 @@
  * `npm run bench:orders` — placing orders with allocation and reservation under load, on the PostgreSQL server at
  * DATABASE_URL (databases of its own, dropped at the end):
  *  - fixtures: 1,000 SKUs; 20 distributors with 200 shared warehouses at real Hangzhou-area district centroids
- *    (../shared/data/regions), 100 SKUs each with deep stock; 32 repair shops;
+ *    (data/regions), 100 SKUs each with deep stock; 32 repair shops;
  *  - order history first: BENCH_HISTORY_SECONDS (10) of the same load, not measured, then ANALYZE (a live database);
  *  - BENCH_ROUNDS (3) rounds, each: 32 concurrent clients from a separate process POST /api/v1/orders (1-3 lines,
  *    Idempotency-Key each) for BENCH_SECONDS (15, after 2 s of warm-up not counted), then pgbench's built-in TPC-B-like run (scale 10, 32 clients, same

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole product. With no settings: PGlite in ./data, a local Hardhat chain on
+ * `npm start`: the whole product. With no settings: PGlite in ./var, a local Hardhat chain on
  * 127.0.0.1:8545 with the contracts deployed (and redeployed, with every batch re-anchored, when that chain
  * starts empty again), the anchoring worker, and the HTTP API on PORT (3000).
  * DATABASE_URL switches to a PostgreSQL server; CHAIN_RPC_URL + CHAIN_SIGNER_KEY + contract addresses to a real chain.

@@ -8,7 +8,7 @@ const address = /^0x[0-9a-fA-F]{40}$/;
 export const configSchema = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
-    DATA_DIR: z.string().min(1).default("./data"),
+    DATA_DIR: z.string().min(1).default("./var"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Where phones reach the verification page: the host printed in every label's QR code. */
     PUBLIC_BASE_URL: z.string().url().optional(),
