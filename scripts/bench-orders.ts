@@ -47,7 +47,7 @@ const config = loadConfig({ DATABASE_URL: benchDb.url, LEDGER_MASTER_KEY: random
 const db = await openDatabase({ url: config.DATABASE_URL });
 const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
 const operatorToken = randomBytes(24).toString("base64url");
-const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 }, log: () => undefined });
+const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 } });
 const server: Server = keepConnections(app.listen(0, "127.0.0.1"));
 await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -11,18 +11,21 @@ import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
 import { listen } from "../api/src/server.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, makeProvider, startLocalChain, type LocalChain,
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, configureLogging, lineLog, loadConfig, makeProvider, startLocalChain,
+  type LocalChain,
 } from "../ledger-service/src/index.js";
-
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 let config;
 try {
   config = loadConfig();
 } catch (e) {
-  console.error((e as Error).message);
+  console.error((e as Error).message); // before the logger is configured: plain text
   process.exit(1);
 }
+/** JSON lines on stdout (pino) at LOG_LEVEL. */
+const logger = configureLogging(config.LOG_LEVEL).child({ component: "start" });
+const log = lineLog("start");
+const fail = (line: string) => logger.fatal(line);
 
 let local: LocalChain | undefined;
 let chainUrl: string;
@@ -37,14 +40,14 @@ if (config.CHAIN_RPC_URL) {
     try {
       chainId = Number((await provider.getNetwork()).chainId);
     } catch {
-      console.error(`cannot reach CHAIN_RPC_URL ${chainUrl} to learn its chain id; set CHAIN_ID to start while it is down`);
+      fail(`cannot reach CHAIN_RPC_URL ${chainUrl} to learn its chain id; set CHAIN_ID to start while it is down`);
       process.exit(1);
     } finally {
       provider.destroy();
     }
   }
 } else {
-  local = await startLocalChain({ port: config.LOCAL_CHAIN_PORT, log });
+  local = await startLocalChain({ port: config.LOCAL_CHAIN_PORT, log: lineLog("chain") });
   chainUrl = local.url;
   chainId = LOCAL_CHAIN_ID;
   adminKey = LOCAL_ADMIN_KEY;
@@ -52,9 +55,9 @@ if (config.CHAIN_RPC_URL) {
 
 let ledger: LedgerService;
 try {
-  ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId, log });
+  ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId });
 } catch (e) {
-  console.error(`cannot start: ${(e as Error).message}`);
+  fail(`cannot start: ${(e as Error).message}`);
   await local?.stop();
   process.exit(1);
 }
@@ -74,13 +77,13 @@ const security = {
   sessionTtlMinutes: config.SESSION_TTL_MINUTES, loginMaxFailures: config.LOGIN_MAX_FAILURES, loginLockMinutes: config.LOGIN_LOCK_MINUTES,
   loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE, apiRatePerMinute: config.API_RATE_PER_MINUTE,
 };
-const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security, log });
+const app = createApp({ ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security });
 const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } : undefined;
 let server: Server;
 try {
   server = await listen(app, { port: config.PORT, tls });
 } catch (e) {
-  console.error(`cannot listen on port ${config.PORT}: ${(e as Error).message}`);
+  fail(`cannot listen on port ${config.PORT}: ${(e as Error).message}`);
   await ledger.close();
   await local?.stop();
   process.exit(1);

@@ -1,9 +1,10 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
-import { AppError } from "../../ledger-service/src/index.js";
+import { AppError, logger as processLogger, type Logger } from "../../ledger-service/src/index.js";
 import { cors, securityHeaders } from "./http/edges.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
 import { rateLimit } from "./http/rate-limit.js";
+import { requestLog } from "./http/request-log.js";
 import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
@@ -57,7 +58,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   security?: Partial<SecurityOptions>;
   chainUrl: string;
-  log?: (line: string) => void;
+  /** Where request and worker lines go (default: the process's logger, see configureLogging). */
+  logger?: Logger;
   /** Webhook delivery: retry backoff, attempts, timeout, and how often the dispatcher looks (0: never by itself). */
   webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
   /** How often warehouses whose stock went down are checked against reorder points (0: only on request). */
@@ -128,7 +130,9 @@ export function buildServices(opts: AppOptions) {
 export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
+  const logger = opts.logger ?? processLogger();
   app.use(requestId);
+  app.use(requestLog(logger));
   app.use(serverTiming);
   app.use(securityHeaders);
   app.use(cors(opts.corsOrigins ?? []));
@@ -158,6 +162,6 @@ export function createApp(opts: AppOptions): Express {
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });
-  app.use(problemHandler(opts.log ?? ((l) => console.error(l))));
+  app.use(problemHandler(logger));
   return app;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "./errors.js";
+import { LOG_LEVELS } from "./log.js";
 
 const hex32 = /^(0x)?[0-9a-fA-F]{64}$/;
 const address = /^0x[0-9a-fA-F]{40}$/;
@@ -46,6 +47,8 @@ export const configSchema = z
     LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     PLATFORM_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+    /** JSON log lines at this level and above (pino): fatal, error, warn, info, debug, trace or silent. */
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })
   .superRefine((c, ctx) => {
     if (c.CHAIN_RPC_URL) {

@@ -11,6 +11,7 @@ import { ActorDirectory, type RegisterActorInput } from "./ledger/actors.js";
 import { KeyVault, parseKeyRing } from "./ledger/key-vault.js";
 import { AppError } from "./errors.js";
 import { auditTrail } from "./audit/trail.js";
+import { lineLog, logger } from "./log.js";
 import { Ledger } from "./ledger/ledger.js";
 import { batchRangeBundle, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
@@ -84,7 +85,8 @@ export class LedgerService {
   static async open(opts: LedgerServiceOptions): Promise<LedgerService> {
     const { config } = opts;
     const db = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
-    const vault = opts.vault ?? openKeyVault(config, (file) => opts.log?.(`generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`));
+    const log = opts.log ?? lineLog("ledger");
+    const vault = opts.vault ?? openKeyVault(config, (file) => log(`generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`));
     const actors = new ActorDirectory(db.prisma, vault, opts.adminKey);
     const ledger = new Ledger({ db: db.sql, actors, vault, chainId: opts.chainId, ...(opts.clock ? { clock: opts.clock } : {}) });
     const sealer = new Sealer({ db: db.sql, maxEvents: config.BATCH_MAX_EVENTS, maxAgeMs: config.BATCH_MAX_AGE_MS });
@@ -94,7 +96,7 @@ export class LedgerService {
         : undefined;
     const chain = new ChainConnector({
       db: db.sql, actors, url: opts.chainUrl, adminKey: opts.adminKey, local: opts.localChain, chainId: opts.chainId, addresses,
-      ...(opts.log ? { log: opts.log } : {}),
+      log: opts.log ?? lineLog("chain"),
     });
     let svc: LedgerService | undefined;
     let lastCheckpoint = Date.now();
@@ -103,12 +105,13 @@ export class LedgerService {
       await auditTrail.seal(db.sql);
       if (!svc || Date.now() - lastCheckpoint < config.AUDIT_CHECKPOINT_MS) return;
       lastCheckpoint = Date.now();
-      await svc.checkpointAuditTrail();
+      const seq = await svc.checkpointAuditTrail();
+      if (seq !== null) logger("audit").info({ auditSeq: seq }, `audit trail checkpointed at entry ${seq}`);
     };
     const worker = new AnchorWorker({
       beforeSeal,
       db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH, lifecycle: new LifecycleWriter(db.sql, actors),
-      ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.fault ? { fault: opts.fault } : {}), log: opts.log ?? lineLog("anchor"),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);
     return svc;

@@ -23,7 +23,7 @@ describe("HTTP API /api/v1 (ledger)", () => {
 
   before(async () => {
     stack = await openStack();
-    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, publicBaseUrl: "https://pl.example.cn", log: () => undefined }).listen(0, "127.0.0.1");
+    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, publicBaseUrl: "https://pl.example.cn" }).listen(0, "127.0.0.1");
     keepConnections(server);
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;

@@ -87,6 +87,7 @@ export class AnchorWorker {
       this.running = this.tick()
         .then((r) => {
           if (r.chainError) this.opts.log?.(`anchoring pending (chain: ${r.chainError})`);
+          if (r.sealed > 0) this.opts.log?.(`sealed ${r.sealed} batch${r.sealed > 1 ? "es" : ""}`);
           for (const m of r.moved) this.opts.log?.(`batch ${m.batchId}: ${m.from} → ${m.to}`);
         })
         .catch((e) => this.opts.log?.(`anchor worker: ${(e as Error).message}`));

@@ -4,6 +4,7 @@ import type { ChainContext } from "../chain/deployment.js";
 import { broadcast, prepareTx, txState } from "../chain/tx-sender.js";
 import { toHex } from "../events/bytes.js";
 import type { ActorDirectory } from "../ledger/actors.js";
+import { logger } from "../log.js";
 
 interface WriteRow {
   submission_id: number;
@@ -47,6 +48,7 @@ export class LifecycleWriter {
       const state = await txState(chain.provider, w.tx_hash!, w.actor, w.tx_nonce!);
       if (state.kind === "mined" && state.ok) {
         await this.db.query("UPDATE ledger_chain_writes SET status = 'final', block_number = $2 WHERE submission_id = $1", [w.submission_id, state.blockNumber]);
+        logger("lifecycle").info({ submissionId: w.submission_id, tx: w.tx_hash }, `lifecycle write ${w.submission_id}: final`);
         return true;
       }
       if (state.kind === "pending") return false;
@@ -82,6 +84,7 @@ export class LifecycleWriter {
       [w.submission_id, tx.txHash, tx.rawTx, tx.nonce],
     );
     await broadcast(chain.provider, tx.rawTx);
+    logger("lifecycle").info({ submissionId: w.submission_id, tx: tx.txHash }, `lifecycle write ${w.submission_id}: submitted`);
     return false;
   }
 }

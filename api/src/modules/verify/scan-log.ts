@@ -1,4 +1,5 @@
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
+import { logger } from "../../../../ledger-service/src/index.js";
 import { verifyRepository, type ScanRow } from "./verify.repository.js";
 
 export interface Scan {
@@ -50,7 +51,7 @@ export class ScanLog {
       try {
         await verifyRepository.recordMany(this.db, batch);
       } catch (e) {
-        console.error(`scan log: ${batch.length} scans not recorded: ${(e as Error).message}`);
+        logger("scans").error({ err: e, scans: batch.length }, `scan log: ${batch.length} scans not recorded`);
       }
     });
     await this.flushing;

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { AppError, auditTrail, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
+import { AppError, auditTrail, logger, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { webhooksRepository as repo, type DueDelivery } from "./webhooks.repository.js";
@@ -127,12 +127,16 @@ export class WebhooksService {
       });
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return repo.delivered(this.db, d.id, res.status);
+      if (res.status >= 200 && res.status < 300) {
+        logger("webhooks").info({ delivery: d.id, event: d.eventId, status: res.status }, `webhook ${d.type} delivered`);
+        return repo.delivered(this.db, d.id, res.status);
+      }
       error = `HTTP ${res.status}`;
     } catch (e) {
       error = (e as Error).name === "TimeoutError" ? `no answer within ${this.opts.timeoutMs} ms` : `could not connect: ${(e as Error).message}`;
     }
     const delay = Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (d.attempts - 1));
     await repo.retryLater(this.db, d.id, status, error, delay, d.attempts >= this.opts.maxAttempts);
+    logger("webhooks").warn({ delivery: d.id, event: d.eventId, status, attempt: d.attempts, error }, `webhook ${d.type} not delivered`);
   }
 }
