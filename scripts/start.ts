@@ -7,8 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import type { Registry } from "prom-client";
 import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
+import { serveMetrics } from "../api/src/ops/metrics.js";
 import { listen } from "../api/src/server.js";
 import {
   LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, configureLogging, lineLog, loadConfig, makeProvider, startLocalChain,
@@ -88,7 +90,18 @@ try {
   await local?.stop();
   process.exit(1);
 }
-log(`PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${config.PORT}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
+const port = (server.address() as { port: number }).port;
+logger.info({ port, pid: process.pid }, `PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${port}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
+let metricsServer: Server | undefined;
+if (config.METRICS_PORT !== undefined) {
+  try {
+    metricsServer = await serveMetrics(app.locals.metrics as Registry, config.METRICS_PORT, config.METRICS_HOST);
+    const port = (metricsServer.address() as { port: number }).port;
+    logger.info({ metricsPort: port }, `Prometheus metrics on http://${config.METRICS_HOST}:${port}/metrics`);
+  } catch (e) {
+    fail(`cannot listen for metrics on port ${config.METRICS_PORT}: ${(e as Error).message}`);
+  }
+}
 if (!config.PLATFORM_ADMIN_TOKEN) log(`platform operator token (registers companies): in ${join(config.DATA_DIR, "operator.token")}`);
 
 /** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
@@ -107,6 +120,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log(`${signal}: stopping`);
   server.close();
+  metricsServer?.close();
   await (app.locals.shutdown as () => Promise<void>)();
   await ledger.close();
   await local?.stop();

@@ -5,6 +5,7 @@ import { cors, securityHeaders } from "./http/edges.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
 import { rateLimit } from "./http/rate-limit.js";
 import { requestLog } from "./http/request-log.js";
+import { httpMetrics, metricsRegistry } from "./ops/metrics.js";
 import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
@@ -133,6 +134,7 @@ export function createApp(opts: AppOptions): Express {
   const logger = opts.logger ?? processLogger();
   app.use(requestId);
   app.use(requestLog(logger));
+  app.use(httpMetrics);
   app.use(serverTiming);
   app.use(securityHeaders);
   app.use(cors(opts.corsOrigins ?? []));
@@ -157,6 +159,8 @@ export function createApp(opts: AppOptions): Express {
   const every = opts.webhooks?.intervalMs ?? 1000;
   if (every > 0) services.webhooks.start(every);
   if ((opts.transferCheckMs ?? 2000) > 0) services.transfers.start(opts.transferCheckMs ?? 2000);
+  /** The Prometheus registry `serveMetrics` publishes (METRICS_PORT). */
+  app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */
   app.locals.services = services;
   app.use((req) => {

@@ -47,6 +47,9 @@ export const configSchema = z
     LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     PLATFORM_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+    /** Serve Prometheus metrics at GET /metrics on this port (its own listener, no credential); unset: none. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     /** JSON log lines at this level and above (pino): fatal, error, warn, info, debug, trace or silent. */
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })

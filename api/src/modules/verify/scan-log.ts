@@ -1,5 +1,6 @@
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
 import { logger } from "../../../../ledger-service/src/index.js";
+import { scansTotal } from "../../ops/metrics.js";
 import { verifyRepository, type ScanRow } from "./verify.repository.js";
 
 export interface Scan {
@@ -29,6 +30,7 @@ export class ScanLog {
   ) {}
 
   record(scan: Scan): void {
+    scansTotal.inc({ verdict: scan.verdict });
     this.buffer.push(scan);
     if (this.buffer.length >= this.maxBuffered) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
