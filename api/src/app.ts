@@ -1,9 +1,9 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
-import { AppError, logger as processLogger, type Logger } from "../../ledger-service/src/index.js";
+import { AppError, logger as processLogger, openChannel, type Logger } from "../../ledger-service/src/index.js";
 import { cors, securityHeaders } from "./http/edges.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
-import { rateLimit } from "./http/rate-limit.js";
+import { databaseBuckets, memoryBuckets, rateLimit } from "./http/rate-limit.js";
 import { requestLog } from "./http/request-log.js";
 import { httpMetrics, metricsRegistry } from "./ops/metrics.js";
 import { accessRoutes } from "./modules/access/access.routes.js";
@@ -87,7 +87,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     }),
     route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[]))),
     route("get", "/api/v1/docs", PUBLIC, "API documentation page", (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[])))),
-    ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts")),
+    ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),
     ...partsRoutes(s.parts, s.installations),
@@ -105,7 +105,9 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
 export function buildServices(opts: AppOptions) {
   const security = { ...DEFAULT_SECURITY, ...opts.security };
   const db = opts.ledger.db.sql;
-  const access = new AccessService(db, opts.operatorToken);
+  // Login and per-credential limits hold across every API process on a PostgreSQL server (DECISIONS NN).
+  const buckets = db.engine === "postgresql" ? databaseBuckets(db) : memoryBuckets();
+  const access = new AccessService(db, opts.operatorToken, openChannel(db, "partledger_credentials"));
   const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const skus = new CatalogSkus();
@@ -119,7 +121,7 @@ export function buildServices(opts: AppOptions) {
   return {
     inventory, webhooks, transfers, orders,
     search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
-    security, access, users, orgs, parts,
+    security, buckets, access, users, orgs, parts,
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
@@ -141,7 +143,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(express.json({ limit: "2mb" }));
 
   const services = buildServices(opts);
-  const perPrincipal = rateLimit(services.security.apiRatePerMinute);
+  const perPrincipal = rateLimit(services.security.apiRatePerMinute, "requests", undefined, services.buckets);
   mountRoutes(app, buildRoutes(opts, services), {
     access: services.access,
     perPrincipal,
@@ -155,6 +157,7 @@ export function createApp(opts: AppOptions): Express {
     await services.webhooks.stop();
     services.transfers.stop();
     await services.verify.scans.flush();
+    await services.access.close();
   };
   const every = opts.webhooks?.intervalMs ?? 1000;
   if (every > 0) services.webhooks.start(every);

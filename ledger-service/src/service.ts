@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { dirname, join, resolve } from "node:path";
 import { AnchorWorker, type FaultPoint } from "./anchoring/anchor-worker.js";
 import { LifecycleWriter } from "./anchoring/lifecycle-writer.js";
+import { WorkerLease } from "./anchoring/worker-lease.js";
 import { Sealer } from "./batching/sealer.js";
 import { ChainConnector } from "./chain/chain-connector.js";
 import type { Config } from "./config.js";
@@ -111,7 +112,7 @@ export class LedgerService {
     const worker = new AnchorWorker({
       beforeSeal,
       db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH, lifecycle: new LifecycleWriter(db.sql, actors),
-      ...(opts.fault ? { fault: opts.fault } : {}), log: opts.log ?? lineLog("anchor"),
+      ...(opts.fault ? { fault: opts.fault } : {}), log: opts.log ?? lineLog("anchor"), lease: WorkerLease.of(db.sql),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault);
     return svc;
