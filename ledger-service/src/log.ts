@@ -5,7 +5,10 @@ export type { Logger };
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-let root: Logger = make(process.env.LOG_LEVEL && (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL) ? (process.env.LOG_LEVEL as LogLevel) : "info");
+// Until configured (npm start does, with LOG_LEVEL): warnings and errors only, so that scripts and benchmarks that
+// build the app print their own output, not a line per request.
+const env = process.env.LOG_LEVEL;
+let root: Logger = make(env && (LOG_LEVELS as readonly string[]).includes(env) ? (env as LogLevel) : "warn");
 
 function make(level: LogLevel, destination?: DestinationStream): Logger {
   const options = { level, base: { service: "partledger" }, timestamp: pino.stdTimeFunctions.isoTime };
