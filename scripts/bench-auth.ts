@@ -42,7 +42,7 @@ const config = loadConfig({ DATABASE_URL: benchDb.url, LEDGER_MASTER_KEY: random
 const db = await openDatabase({ url: config.DATABASE_URL });
 const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
 const operatorToken = randomBytes(24).toString("base64url");
-const opts = { ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 }, log: () => undefined };
+const opts = { ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 } };
 const listen = async (app: express.Express) => {
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));

@@ -4,7 +4,7 @@
  *  1. generates ≥ 1,000,000 SKUs with their OE and competitor cross-references and fitment as CSV files;
  *  2. imports the SKU file with the catalogue importer (the path `npm run import` and the API take) and, as the
  *     baseline, `COPY`s the same file into a bare table (psql \copy) in the same run; then cross-references and fitment;
- *  3. places ≥ 10,000 supplier locations at real district centroids (../shared/data/regions, GCJ-02) with offers;
+ *  3. places ≥ 10,000 supplier locations at real district centroids (data/regions, GCJ-02) with offers;
  *  4. runs the labelled query set (scripts/lib/catalog-queries.ts): recall@10 and MRR, and search latency p50/p95/p99;
  *  5. runs price comparisons (3 km, top 5) from points near stocked locations: p95.
  * BENCH_SKUS and BENCH_LOCATIONS size it. BENCH_SIZE=small (or --small): the base catalogue (~18,000 SKUs), 500

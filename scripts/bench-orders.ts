@@ -2,7 +2,7 @@
  * `npm run bench:orders` — placing orders with allocation and reservation under load, on the PostgreSQL server at
  * DATABASE_URL (databases of its own, dropped at the end):
  *  - fixtures: 1,000 SKUs; 20 distributors with 200 shared warehouses at real Hangzhou-area district centroids
- *    (../shared/data/regions), 100 SKUs each with deep stock; 32 repair shops;
+ *    (data/regions), 100 SKUs each with deep stock; 32 repair shops;
  *  - order history first: BENCH_HISTORY_SECONDS (10) of the same load, not measured, then ANALYZE (a live database);
  *  - BENCH_ROUNDS (3) rounds, each: 32 concurrent clients from a separate process POST /api/v1/orders (1-3 lines,
  *    Idempotency-Key each) for BENCH_SECONDS (15, after 2 s of warm-up not counted), then pgbench's built-in TPC-B-like run (scale 10, 32 clients, same
@@ -31,6 +31,7 @@ import { promisify } from "node:util";
 import { createApp } from "../api/src/app.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import { combineDeferredWrites } from "../ledger-service/src/db/deferred-writes.js";
+import { keepConnections } from "../api/src/server.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
 import { allocationQuality } from "./lib/allocation-quality.js";
 import { benchDatabase } from "./lib/bench-database.js";
@@ -73,8 +74,8 @@ const config = loadConfig({ DATABASE_URL: benchDb.url, LEDGER_MASTER_KEY: random
 const db = await openDatabase({ url: config.DATABASE_URL });
 const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
 const operatorToken = randomBytes(24).toString("base64url");
-const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 }, log: () => undefined });
-const server: Server = app.listen(0, "127.0.0.1");
+const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 } });
+const server: Server = keepConnections(app.listen(0, "127.0.0.1"));
 await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const dir = mkdtempSync(join(tmpdir(), "bench-orders-"));

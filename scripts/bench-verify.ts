@@ -39,7 +39,7 @@ const config = loadConfig({ DATABASE_URL: url.toString(), LEDGER_MASTER_KEY: ran
 const db = await openDatabase({ url: config.DATABASE_URL });
 const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
 const operatorToken = randomBytes(24).toString("base64url");
-const server: Server = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", scanRatePerMinute: 1e9, log: () => undefined }).listen(0, "127.0.0.1");
+const server: Server = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", scanRatePerMinute: 1e9 }).listen(0, "127.0.0.1");
 await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const dir = mkdtempSync(join(tmpdir(), "bench-verify-"));

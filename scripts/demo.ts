@@ -24,7 +24,7 @@ const chain = await startLocalChain({ port: await freePort(), blockMs: 500 });
 const config = loadConfig({ DATA_DIR: dataDir, BATCH_MAX_EVENTS: "1000", BATCH_MAX_AGE_MS: "0", CONFIRMATION_DEPTH: "2" });
 const svc = await LedgerService.open({ config, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
 const operator = randomBytes(24).toString("base64url");
-const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken: operator, publicBaseUrl: "https://pl.example.cn", log: () => undefined });
+const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken: operator, publicBaseUrl: "https://pl.example.cn" });
 const server: Server = app.listen(0, "127.0.0.1");
 await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole product. With no settings: PGlite in ./data, a local Hardhat chain on
+ * `npm start`: the whole product. With no settings: PGlite in ./var, a local Hardhat chain on
  * 127.0.0.1:8545 with the contracts deployed (and redeployed, with every batch re-anchored, when that chain
  * starts empty again), the anchoring worker, and the HTTP API on PORT (3000).
  * DATABASE_URL switches to a PostgreSQL server; CHAIN_RPC_URL + CHAIN_SIGNER_KEY + contract addresses to a real chain.
@@ -7,22 +7,27 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import type { Registry } from "prom-client";
 import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
+import { serveMetrics } from "../api/src/ops/metrics.js";
 import { listen } from "../api/src/server.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, makeProvider, startLocalChain, type LocalChain,
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, configureLogging, lineLog, loadConfig, makeProvider, startLocalChain,
+  type LocalChain,
 } from "../ledger-service/src/index.js";
-
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 let config;
 try {
   config = loadConfig();
 } catch (e) {
-  console.error((e as Error).message);
+  console.error((e as Error).message); // before the logger is configured: plain text
   process.exit(1);
 }
+/** JSON lines on stdout (pino) at LOG_LEVEL. */
+const logger = configureLogging(config.LOG_LEVEL).child({ component: "start" });
+const log = lineLog("start");
+const fail = (line: string) => logger.fatal(line);
 
 let local: LocalChain | undefined;
 let chainUrl: string;
@@ -37,14 +42,14 @@ if (config.CHAIN_RPC_URL) {
     try {
       chainId = Number((await provider.getNetwork()).chainId);
     } catch {
-      console.error(`cannot reach CHAIN_RPC_URL ${chainUrl} to learn its chain id; set CHAIN_ID to start while it is down`);
+      fail(`cannot reach CHAIN_RPC_URL ${chainUrl} to learn its chain id; set CHAIN_ID to start while it is down`);
       process.exit(1);
     } finally {
       provider.destroy();
     }
   }
 } else {
-  local = await startLocalChain({ port: config.LOCAL_CHAIN_PORT, log });
+  local = await startLocalChain({ port: config.LOCAL_CHAIN_PORT, log: lineLog("chain") });
   chainUrl = local.url;
   chainId = LOCAL_CHAIN_ID;
   adminKey = LOCAL_ADMIN_KEY;
@@ -52,9 +57,9 @@ if (config.CHAIN_RPC_URL) {
 
 let ledger: LedgerService;
 try {
-  ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId, log });
+  ledger = await LedgerService.open({ config, chainUrl, adminKey, localChain: !config.CHAIN_RPC_URL, chainId });
 } catch (e) {
-  console.error(`cannot start: ${(e as Error).message}`);
+  fail(`cannot start: ${(e as Error).message}`);
   await local?.stop();
   process.exit(1);
 }
@@ -76,7 +81,7 @@ const security = {
 };
 const allowCidrs = (config.WEBHOOK_ALLOW_CIDRS ?? "").split(",").map((c) => c.trim()).filter(Boolean);
 const app = createApp({
-  ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security, log,
+  ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security,
   webhooks: { allowCidrs },
 });
 const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } : undefined;
@@ -84,12 +89,23 @@ let server: Server;
 try {
   server = await listen(app, { port: config.PORT, tls });
 } catch (e) {
-  console.error(`cannot listen on port ${config.PORT}: ${(e as Error).message}`);
+  fail(`cannot listen on port ${config.PORT}: ${(e as Error).message}`);
   await ledger.close();
   await local?.stop();
   process.exit(1);
 }
-log(`PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${config.PORT}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
+const port = (server.address() as { port: number }).port;
+logger.info({ port, pid: process.pid }, `PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${port}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
+let metricsServer: Server | undefined;
+if (config.METRICS_PORT !== undefined) {
+  try {
+    metricsServer = await serveMetrics(app.locals.metrics as Registry, config.METRICS_PORT, config.METRICS_HOST);
+    const port = (metricsServer.address() as { port: number }).port;
+    logger.info({ metricsPort: port }, `Prometheus metrics on http://${config.METRICS_HOST}:${port}/metrics`);
+  } catch (e) {
+    fail(`cannot listen for metrics on port ${config.METRICS_PORT}: ${(e as Error).message}`);
+  }
+}
 if (!config.PLATFORM_ADMIN_TOKEN) log(`platform operator token (registers companies): in ${join(config.DATA_DIR, "operator.token")}`);
 
 /** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
@@ -108,6 +124,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log(`${signal}: stopping`);
   server.close();
+  metricsServer?.close();
   await (app.locals.shutdown as () => Promise<void>)();
   await ledger.close();
   await local?.stop();

@@ -1,9 +1,11 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
-import { AppError } from "../../ledger-service/src/index.js";
+import { AppError, logger as processLogger, openChannel, type Logger } from "../../ledger-service/src/index.js";
 import { cors, securityHeaders } from "./http/edges.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
-import { rateLimit } from "./http/rate-limit.js";
+import { databaseBuckets, memoryBuckets, rateLimit } from "./http/rate-limit.js";
+import { requestLog } from "./http/request-log.js";
+import { httpMetrics, metricsRegistry } from "./ops/metrics.js";
 import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
@@ -61,7 +63,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   security?: Partial<SecurityOptions>;
   chainUrl: string;
-  log?: (line: string) => void;
+  /** Where request and worker lines go (default: the process's logger, see configureLogging). */
+  logger?: Logger;
   /** Webhook delivery: retry backoff, attempts, timeout, and how often the dispatcher looks (0: never by itself). */
   webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
   /** How often warehouses whose stock went down are checked against reorder points (0: only on request). */
@@ -78,7 +81,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...healthRoutes(s.health),
     route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[]))),
     route("get", "/api/v1/docs", PUBLIC, "API documentation page", (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[])))),
-    ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts")),
+    ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),
     ...partsRoutes(s.parts, s.installations),
@@ -97,7 +100,9 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
 export function buildServices(opts: AppOptions) {
   const security = { ...DEFAULT_SECURITY, ...opts.security };
   const db = opts.ledger.db.sql;
-  const access = new AccessService(db, opts.operatorToken);
+  // Login and per-credential limits hold across every API process on a PostgreSQL server (DECISIONS NN).
+  const buckets = db.engine === "postgresql" ? databaseBuckets(db) : memoryBuckets();
+  const access = new AccessService(db, opts.operatorToken, openChannel(db, "partledger_credentials"));
   const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const skus = new CatalogSkus();
@@ -111,7 +116,7 @@ export function buildServices(opts: AppOptions) {
   return {
     inventory, webhooks, transfers, orders,
     search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
-    security, access, users, orgs, parts,
+    security, buckets, access, users, orgs, parts,
     dispatches: new DispatchService(opts.ledger, orgs, webhooks),
     accessAdmin: new AccessAdminService(db, access),
     installations: new InstallationsService(db, opts.ledger.vault),
@@ -125,14 +130,17 @@ export function buildServices(opts: AppOptions) {
 export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
+  const logger = opts.logger ?? processLogger();
   app.use(requestId);
+  app.use(requestLog(logger));
+  app.use(httpMetrics);
   app.use(serverTiming);
   app.use(securityHeaders);
   app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
 
   const services = buildServices(opts);
-  const perPrincipal = rateLimit(services.security.apiRatePerMinute);
+  const perPrincipal = rateLimit(services.security.apiRatePerMinute, "requests", undefined, services.buckets);
   mountRoutes(app, buildRoutes(opts, services), {
     access: services.access,
     perPrincipal,
@@ -146,15 +154,18 @@ export function createApp(opts: AppOptions): Express {
     await services.webhooks.stop();
     services.transfers.stop();
     await services.verify.scans.flush();
+    await services.access.close();
   };
   const every = opts.webhooks?.intervalMs ?? 1000;
   if (every > 0) services.webhooks.start(every);
   if ((opts.transferCheckMs ?? 2000) > 0) services.transfers.start(opts.transferCheckMs ?? 2000);
+  /** The Prometheus registry `serveMetrics` publishes (METRICS_PORT). */
+  app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */
   app.locals.services = services;
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });
-  app.use(problemHandler(opts.log ?? ((l) => console.error(l))));
+  app.use(problemHandler(logger));
   return app;
 }

@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { AppError } from "./errors.js";
+import { LOG_LEVELS } from "./log.js";
 
 const isCidr = (c: string) => {
   try {
@@ -17,7 +18,7 @@ const address = /^0x[0-9a-fA-F]{40}$/;
 export const configSchema = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
-    DATA_DIR: z.string().min(1).default("./data"),
+    DATA_DIR: z.string().min(1).default("./var"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Where phones reach the verification page: the host printed in every label's QR code. */
     PUBLIC_BASE_URL: z.string().url().optional(),
@@ -70,6 +71,11 @@ export const configSchema = z
     LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     PLATFORM_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+    /** Serve Prometheus metrics at GET /metrics on this port (its own listener, no credential); unset: none. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    /** JSON log lines at this level and above (pino): fatal, error, warn, info, debug, trace or silent. */
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   })
   .superRefine((c, ctx) => {
     if (c.CHAIN_RPC_URL) {

@@ -21,3 +21,5 @@ export { KeyVault } from "./ledger/key-vault.js";
 export type { Sql } from "./db/sql.js";
 export { DeferredCheckFailed, type DeferredCheck } from "./db/deferred-writes.js";
 export { rotateKeys, keyVersionCounts, ENCRYPTED_COLUMNS, type RotationReport } from "./ledger/rotation.js";
+export { configureLogging, logger, lineLog, LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
+export { openChannel, type Channel } from "./db/notifications.js";

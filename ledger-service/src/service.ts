@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { dirname, join, resolve } from "node:path";
 import { AnchorWorker, type FaultPoint } from "./anchoring/anchor-worker.js";
 import { LifecycleWriter } from "./anchoring/lifecycle-writer.js";
+import { WorkerLease } from "./anchoring/worker-lease.js";
 import { Sealer } from "./batching/sealer.js";
 import { ChainConnector } from "./chain/chain-connector.js";
 import { GasFunder } from "./chain/gas-funder.js";
@@ -12,6 +13,7 @@ import { ActorDirectory, type RegisterActorInput } from "./ledger/actors.js";
 import { KeyVault, parseKeyRing } from "./ledger/key-vault.js";
 import { AppError } from "./errors.js";
 import { auditTrail } from "./audit/trail.js";
+import { lineLog, logger } from "./log.js";
 import { Ledger } from "./ledger/ledger.js";
 import { batchRangeBundle, epcisForPart, epcisForRange, partBundle } from "./proofs/bundle.js";
 import { inclusionProof } from "./proofs/proofs.js";
@@ -87,7 +89,8 @@ export class LedgerService {
   static async open(opts: LedgerServiceOptions): Promise<LedgerService> {
     const { config } = opts;
     const db = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
-    const vault = opts.vault ?? openKeyVault(config, (file) => opts.log?.(`generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`));
+    const log = opts.log ?? lineLog("ledger");
+    const vault = opts.vault ?? openKeyVault(config, (file) => log(`generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`));
     const actors = new ActorDirectory(db.prisma, vault, opts.adminKey);
     const ledger = new Ledger({ db: db.sql, actors, vault, chainId: opts.chainId, ...(opts.clock ? { clock: opts.clock } : {}) });
     const sealer = new Sealer({ db: db.sql, maxEvents: config.BATCH_MAX_EVENTS, maxAgeMs: config.BATCH_MAX_AGE_MS });
@@ -97,7 +100,7 @@ export class LedgerService {
         : undefined;
     const chain = new ChainConnector({
       db: db.sql, actors, url: opts.chainUrl, adminKey: opts.adminKey, local: opts.localChain, chainId: opts.chainId, addresses,
-      ...(opts.log ? { log: opts.log } : {}),
+      log: opts.log ?? lineLog("chain"),
     });
     let svc: LedgerService | undefined;
     let lastCheckpoint = Date.now();
@@ -106,14 +109,15 @@ export class LedgerService {
       await auditTrail.seal(db.sql);
       if (!svc || Date.now() - lastCheckpoint < config.AUDIT_CHECKPOINT_MS) return;
       lastCheckpoint = Date.now();
-      await svc.checkpointAuditTrail();
+      const seq = await svc.checkpointAuditTrail();
+      if (seq !== null) logger("audit").info({ auditSeq: seq }, `audit trail checkpointed at entry ${seq}`);
     };
     const funder = new GasFunder({ db: db.sql, topUpWrites: config.GAS_TOPUP_WRITES, ...(opts.log ? { log: opts.log } : {}) });
     const worker = new AnchorWorker({
       beforeSeal,
       db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH,
       lifecycle: new LifecycleWriter(db.sql, actors, funder, opts.log),
-      ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.fault ? { fault: opts.fault } : {}), log: opts.log ?? lineLog("anchor"), lease: WorkerLease.of(db.sql),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault, config);
     return svc;

@@ -1,6 +1,6 @@
 /**
  * Allocation quality against an exact optimum. Scenarios are built over real district centroids
- * (../shared/data/regions, GCJ-02): a shop in one district of a city, warehouses in that city's districts, stock and
+ * (data/regions, GCJ-02): a shop in one district of a city, warehouses in that city's districts, stock and
  * prices drawn from a seed, a line quantity. The allocator (api/src/modules/orders/allocator.ts) answers each; the
  * same landed-cost objective — goods + one parcel (fixed + per km) per warehouse used — is solved exactly as a MIP by
  * HiGHS (npm `highs`). Reported: the ratio of total costs, the worst scenario, splits and parcel kilometres.

@@ -16,7 +16,7 @@ describe("transport and edges: security headers, CORS allow-list, size limits, T
   let server: Server;
   let served: ReturnType<typeof createApp>;
   let origin: string;
-  const app = () => createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, corsOrigins: ["https://console.partledger.cn"], log: () => undefined });
+  const app = () => createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, corsOrigins: ["https://console.partledger.cn"] });
 
   before(async () => {
     stack = await openStack();

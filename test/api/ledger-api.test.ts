@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { expect } from "chai";
 import { createApp } from "../../api/src/app.js";
+import { keepConnections } from "../../api/src/server.js";
 import { makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
 import { GTIN, openStack, walkParts, type TestStack } from "../helpers/stack.js";
@@ -22,7 +23,8 @@ describe("HTTP API /api/v1 (ledger)", () => {
 
   before(async () => {
     stack = await openStack();
-    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, publicBaseUrl: "https://pl.example.cn", log: () => undefined }).listen(0, "127.0.0.1");
+    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, publicBaseUrl: "https://pl.example.cn" }).listen(0, "127.0.0.1");
+    keepConnections(server);
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;
   });

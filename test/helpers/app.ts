@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
 import { createApp, type AppOptions } from "../../api/src/app.js";
 import { usccCheckCharacter } from "../../api/src/modules/orgs/uscc.js";
+import { keepConnections } from "../../api/src/server.js";
 import { shared } from "./shared.js";
 import type { TestStack } from "./stack.js";
 
@@ -12,8 +13,8 @@ export const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 
 /** The HTTP API on port 0 over a test stack, with a manufacturer, a distributor and two repair shops registered. */
 export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, security: AppOptions["security"] = {}, extra: Partial<AppOptions> = {}) {
-  const app = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, scanRatePerMinute, security, log: () => undefined, ...extra });
-  const server: Server = app.listen(0, "127.0.0.1");
+  const app = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, scanRatePerMinute, security, ...extra });
+  const server: Server = keepConnections(app.listen(0, "127.0.0.1"));
   await new Promise((r) => server.once("listening", r));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const call = async (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {

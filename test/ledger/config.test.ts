@@ -5,7 +5,7 @@ describe("configuration is validated at boot", () => {
   it("uses embedded defaults when nothing is set", () => {
     const c = loadConfig({});
     expect(c.DATABASE_URL).to.equal(undefined);
-    expect(c.DATA_DIR).to.equal("./data");
+    expect(c.DATA_DIR).to.equal("./var");
     expect(c.BATCH_MAX_EVENTS).to.equal(10_000);
     expect(c.CONFIRMATION_DEPTH).to.equal(2);
   });

@@ -140,7 +140,7 @@ describe("input at the edge: NUL and lone surrogates answer 400; every body and 
 
   it("refuses to start with a route whose schema is not strict, nested objects included", () => {
     const access = new AccessService(stack.svc.db.sql, OPERATOR);
-    const deps = { access, perPrincipal: { take: () => 0 } };
+    const deps = { access, perPrincipal: { take: async () => 0 } };
     const loose = z.object({ limit: z.coerce.number().optional() });
     expect(() =>
       mountRoutes(

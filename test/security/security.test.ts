@@ -229,7 +229,7 @@ describe("security: sessions, keys, tenants, personal data, encryption and the a
 
   it("a route without a declared permission stops the app from starting", () => {
     const app = express();
-    const deps = { access: new AccessService(stack.svc.db.sql, OPERATOR), perPrincipal: { take: () => 0 } };
+    const deps = { access: new AccessService(stack.svc.db.sql, OPERATOR), perPrincipal: { take: async () => 0 } };
     mountRoutes(app, [route("get", "/ok", { permission: "user:view" }, "ok", (_q, r) => void r.end())], deps);
     expect(() => assertEveryRouteDeclared(app)).not.to.throw();
     app.get("/forgotten", (_q, r) => void r.end());

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { isAppError } from "../../../ledger-service/src/index.js";
+import { isAppError, type Logger } from "../../../ledger-service/src/index.js";
 
 /** Every request gets an id (echoed as X-Request-Id) so a 500 in the log can be found from the client's side. */
 export const requestId: RequestHandler = (req, res, next) => {
@@ -22,7 +22,7 @@ export const serverTiming: RequestHandler = (_req, res, next) => {
 };
 
 /** AppError → RFC 9457 application/problem+json; anything else → a 500 without internals, logged with the id. */
-export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
+export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const id = res.locals.requestId as string;
     if (isAppError(err)) {
@@ -40,7 +40,7 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
       return;
     }
     const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) log(`[${id}] ${req.method} ${req.originalUrl}: ${err?.stack ?? err}`);
+    if (status === 500) (req.log ?? logger).error({ err, requestId: id }, `${req.method} ${req.originalUrl}: unhandled error`);
     // Errors from the body parser (too large, malformed JSON) say what was wrong without echoing internals.
     const code = status === 500 ? "INTERNAL" : status === 413 ? "HTTP.PAYLOAD_TOO_LARGE" : err?.type === "entity.parse.failed" ? "HTTP.MALFORMED_JSON" : "HTTP.BAD_REQUEST";
     const detail =

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
-import { AppError, type Sql } from "../../../ledger-service/src/index.js";
+import { AppError, type Channel, type Sql } from "../../../ledger-service/src/index.js";
 import { builtInPermissions, isBuiltIn, isPermission, type Permission, type TenantKind } from "./permissions.js";
 import type { Principal } from "./principal.js";
 
@@ -18,7 +18,11 @@ interface Cached {
   until: number;
 }
 
-/** How long an authenticated credential is remembered: revocations in this process apply at once, in others within it. */
+/**
+ * How long an authenticated credential is remembered. Revocations apply at once in this process and, through the
+ * `credentials` notification channel, in every other process on the database; a process that is not listening
+ * (connection lost) caches nothing until it listens again.
+ */
 const CACHE_MS = 10_000;
 
 /**
@@ -28,15 +32,31 @@ const CACHE_MS = 10_000;
  */
 export class AccessService {
   private readonly cache = new Map<string, Cached>();
+  /** Bumped on every invalidation: a look-up that straddles one is not cached (it may have read the old row). */
+  private generation = 0;
 
   constructor(
     private readonly db: Sql,
     private readonly operatorToken: string,
-  ) {}
+    private readonly changes?: Channel,
+  ) {
+    changes?.subscribe(() => this.forget());
+  }
 
-  /** Forget every cached credential (called after a revocation, a role change, a disabled user …). */
+  /** Forget every cached credential (called after a revocation, a role change, a disabled user …), in every process. */
   invalidate(): void {
+    this.forget();
+    void this.changes?.publish().catch(() => undefined);
+  }
+
+  /** Stops listening for other processes' revocations (shutdown). */
+  close(): Promise<void> {
+    return this.changes?.close() ?? Promise.resolve();
+  }
+
+  private forget() {
     this.cache.clear();
+    this.generation++;
   }
 
   async authenticate(token: string): Promise<Principal> {
@@ -45,7 +65,9 @@ export class AccessService {
     const cacheKey = hash.toString("base64");
     const hit = this.cache.get(cacheKey);
     if (hit && hit.until > now) return hit.principal;
+    const generation = this.generation;
     const found = token.startsWith("pl_") ? await this.apiKey(hash, now) : token.startsWith("ps_") ? await this.session(hash, now) : this.operator(token);
+    if (generation !== this.generation || (this.changes && !this.changes.live)) return found.principal;
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(cacheKey, { principal: found.principal, until: Math.min(now + CACHE_MS, found.expires ?? Infinity) });
     return found.principal;

@@ -32,7 +32,7 @@ const DECLARED = Symbol.for("partledger.access");
 export interface GuardDeps {
   access: AccessService;
   /** Per-principal request budget (takes one token; 0 = allowed, else seconds to wait). */
-  perPrincipal: { take(key: string): number };
+  perPrincipal: { take(key: string): Promise<number> };
   /** Runs after authentication with the principal (e.g. loads its company for the handlers). */
   onPrincipal?: (p: Principal, res: Response) => Promise<void>;
 }
@@ -44,7 +44,7 @@ export function guard(access: Access, deps: GuardDeps): RequestHandler {
     const token = bearer(req);
     if (!token) throw new AppError("AUTH.REQUIRED", "this endpoint needs Authorization: Bearer <session token or API key>", 401);
     const principal = await deps.access.authenticate(token);
-    const wait = deps.perPrincipal.take(`${principal.type}:${principal.id}`);
+    const wait = await deps.perPrincipal.take(`${principal.type}:${principal.id}`);
     if (wait > 0) {
       res.setHeader("Retry-After", String(wait));
       throw new AppError("RATE.LIMITED", "too many requests with this credential; slow down", 429);

@@ -23,6 +23,8 @@ export interface AnchorWorkerOptions {
   /** Runs at the start of every tick, before sealing (the audit trail's checkpoint); its errors are logged. */
   beforeSeal?: () => Promise<unknown>;
   log?: (line: string) => void;
+  /** Only the holder of this lease ticks when several processes share the database (see WorkerLease). */
+  lease?: { held(): Promise<boolean>; release(): Promise<void> };
 }
 
 export interface TickReport {
@@ -84,9 +86,12 @@ export class AnchorWorker {
 
   start(intervalMs: number): void {
     const loop = async () => {
-      this.running = this.tick()
+      this.running = (this.opts.lease?.held() ?? Promise.resolve(true))
+        .then((lead) => (lead ? this.tick() : null))
         .then((r) => {
+          if (!r) return;
           if (r.chainError) this.opts.log?.(`anchoring pending (chain: ${r.chainError})`);
+          if (r.sealed > 0) this.opts.log?.(`sealed ${r.sealed} batch${r.sealed > 1 ? "es" : ""}`);
           for (const m of r.moved) this.opts.log?.(`batch ${m.batchId}: ${m.from} → ${m.to}`);
         })
         .catch((e) => this.opts.log?.(`anchor worker: ${(e as Error).message}`));
@@ -100,6 +105,7 @@ export class AnchorWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.opts.lease?.release();
   }
 
   private async step(chain: ChainContext, b: BatchRow): Promise<BatchRow["status"]> {

@@ -5,6 +5,7 @@ import { broadcast, prepareTx, txState } from "../chain/tx-sender.js";
 import { maxCostOf, type GasFunder } from "../chain/gas-funder.js";
 import { toHex } from "../events/bytes.js";
 import type { ActorDirectory } from "../ledger/actors.js";
+import { logger } from "../log.js";
 
 interface WriteRow {
   submission_id: number;
@@ -76,6 +77,7 @@ export class LifecycleWriter {
           "UPDATE ledger_chain_writes SET status = 'final', block_number = $2 WHERE submission_id = $1",
           [w.submission_id, state.blockNumber],
         );
+        logger("lifecycle").info({ submissionId: w.submission_id, tx: w.tx_hash }, `lifecycle write ${w.submission_id}: final`);
         return true;
       }
       if (state.kind === "pending") return false;
@@ -128,6 +130,7 @@ export class LifecycleWriter {
       [w.submission_id, tx.txHash, tx.rawTx, tx.nonce],
     );
     await broadcast(chain.provider, tx.rawTx);
+    logger("lifecycle").info({ submissionId: w.submission_id, tx: tx.txHash }, `lifecycle write ${w.submission_id}: submitted`);
     return false;
   }
 }

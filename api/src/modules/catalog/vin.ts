@@ -35,7 +35,7 @@ let vpic: Map<string, { manufacturer: string; make: string; country: string }> |
 function vpicTable() {
   if (!vpic) {
     vpic = new Map();
-    const text = gunzipSync(readFileSync(new URL("./data/vpic_wmi.csv.gz", import.meta.url))).toString("utf8");
+    const text = gunzipSync(readFileSync(new URL("../../../../data/vehicles/vpic_wmi.csv.gz", import.meta.url))).toString("utf8");
     for (const line of text.split("\n").slice(1)) {
       const [wmi, manufacturer, makes, , country] = splitCsv(line) ?? [];
       if (wmi && wmi.length === 3) vpic.set(wmi, { manufacturer: manufacturer!.trim(), make: (makes ?? "").split(";")[0]!.trim().toUpperCase(), country: country ?? "" });

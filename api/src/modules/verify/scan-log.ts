@@ -1,4 +1,6 @@
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
+import { logger } from "../../../../ledger-service/src/index.js";
+import { scansTotal } from "../../ops/metrics.js";
 import { verifyRepository, type ScanRow } from "./verify.repository.js";
 
 export interface Scan {
@@ -28,6 +30,7 @@ export class ScanLog {
   ) {}
 
   record(scan: Scan): void {
+    scansTotal.inc({ verdict: scan.verdict });
     this.buffer.push(scan);
     if (this.buffer.length >= this.maxBuffered) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
@@ -50,7 +53,7 @@ export class ScanLog {
       try {
         await verifyRepository.recordMany(this.db, batch);
       } catch (e) {
-        console.error(`scan log: ${batch.length} scans not recorded: ${(e as Error).message}`);
+        logger("scans").error({ err: e, scans: batch.length }, `scan log: ${batch.length} scans not recorded`);
       }
     });
     await this.flushing;

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import ipaddr from "ipaddr.js";
-import { AppError, auditTrail, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
+import { AppError, auditTrail, logger, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { webhooksRepository as repo, type DueDelivery } from "./webhooks.repository.js";
@@ -141,7 +141,10 @@ export class WebhooksService {
         "partledger-event-type": d.type, "partledger-signature": signature(secret, t, body),
       };
       status = await this.post(new URL(d.url), headers, body);
-      if (status >= 200 && status < 300) return repo.delivered(this.db, d.id, status);
+      if (status >= 200 && status < 300) {
+        logger("webhooks").info({ delivery: d.id, event: d.eventId, status }, `webhook ${d.type} delivered`);
+        return repo.delivered(this.db, d.id, status);
+      }
       error = `HTTP ${status}`;
     } catch (e) {
       const err = e as Error & { code?: string };
@@ -151,6 +154,7 @@ export class WebhooksService {
     }
     const delay = Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (d.attempts - 1));
     await repo.retryLater(this.db, d.id, status, error, delay, d.attempts >= this.opts.maxAttempts);
+    logger("webhooks").warn({ delivery: d.id, event: d.eventId, status, attempt: d.attempts, error }, `webhook ${d.type} not delivered`);
   }
 
   /**

@@ -2,7 +2,7 @@
  * The main makes of China's passenger-car market: make › series › generation (model years) › engines, with the
  * joint-venture or domestic maker that builds each series, and the Chinese World Manufacturer Identifiers (VIN
  * positions 1–3) that NHTSA's vPIC table lacks. Written from general knowledge of the market; model-year ranges are
- * those of the China-built generations. Imported makes beyond these come from ../shared/data/vehicles (vPIC).
+ * those of the China-built generations. Imported makes beyond these come from data/vehicles (vPIC).
  */
 export interface GenerationDef {
   model: string;
