@@ -117,7 +117,7 @@ export function buildServices(opts: AppOptions) {
     inventory, webhooks, transfers, orders,
     search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
     security, access, users, orgs, parts,
-    accessAdmin: new AccessAdminService(db, access),
+    accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
     verify: new VerifyService(opts.ledger, parts, (place) => orders.consigneeOf(place)),
