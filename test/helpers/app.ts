@@ -50,6 +50,16 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, sec
     ids[key] = r.json.id;
     admins[key] = r.json.admin.id;
   }
+  /** Registers a GS1 company prefix for `company` and has the operator verify it: minting needs one (issue 19). */
+  const verifiedPrefix = async (company: string, prefix: string, licenceRef = `GS1CN-${prefix}`) => {
+    const filed = await call("POST", "/api/v1/gs1-prefixes", keys[company]!, { prefix, licenceRef });
+    expect(filed.status, JSON.stringify(filed.json)).to.equal(201);
+    const verified = await call("POST", `/api/v1/gs1-prefixes/${filed.json.id}/verify`, OPERATOR, { licenceRef });
+    expect(verified.status, JSON.stringify(verified.json)).to.equal(200);
+    return verified.json as { id: string; prefix: string };
+  };
+  // The manufacturer owns 690 1234: every test GTIN (06901234567892 …) is under it.
+  await verifiedPrefix("maker", "6901234");
   /** Stops listening and writes the buffered scan log (before the stack's database closes). */
   const stop = async () => {
     server.close();
@@ -82,5 +92,5 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, sec
     ]);
     return key;
   };
-  return { server, origin, call, keys, ids, admins, stop, userWithRoles, keyWithRoles, app };
+  return { server, origin, call, keys, ids, admins, stop, userWithRoles, keyWithRoles, verifiedPrefix, app };
 }
