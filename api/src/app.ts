@@ -119,7 +119,7 @@ export function buildServices(opts: AppOptions) {
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
   return {
     inventory, webhooks, transfers, orders,
-    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
+    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx), gtinOwners: (gtins) => gs1.ownersOf(gtins) }), matches,
     security, access, users, orgs, parts, gs1,
     accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),

@@ -62,6 +62,12 @@ export const gs1Repository = {
     return rows.length === 1;
   },
 
+  /** Every verified prefix among `candidates`, with its owner. */
+  async verified(db: Sql, candidates: string[]): Promise<Array<{ prefix: string; company_id: string }>> {
+    if (candidates.length === 0) return [];
+    return (await db.query<{ prefix: string; company_id: string }>("SELECT prefix, company_id FROM gs1_prefixes WHERE status = 'verified' AND prefix = ANY($1::text[])", [candidates])).rows;
+  },
+
   /** The verified owner of the longest of `candidates` (a GTIN's possible company prefixes), if any. */
   async ownerOf(db: Sql, candidates: string[]): Promise<{ prefix: string; company_id: string } | null> {
     const { rows } = await db.query<{ prefix: string; company_id: string }>(

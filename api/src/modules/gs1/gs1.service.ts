@@ -109,6 +109,17 @@ export class Gs1Service {
     return r ? { prefix: r.prefix, companyId: r.company_id } : null;
   }
 
+  /** The verified owners of many GTINs in one query (catalogue imports): GTIN → owning company, absent when none. */
+  async ownersOf(gtins: string[]): Promise<Map<string, string>> {
+    const found = new Map((await repo.verified(this.db, [...new Set(gtins.flatMap(prefixCandidates))])).map((r) => [r.prefix, r.company_id]));
+    const out = new Map<string, string>();
+    for (const g of gtins) {
+      const hit = prefixCandidates(g).find((p) => found.has(p)); // longest first
+      if (hit) out.set(g, found.get(hit)!);
+    }
+    return out;
+  }
+
   /** Minting is the GTIN owner's: refused outside the company's verified prefixes. */
   async assertMayMint(companyId: string, gtin: string): Promise<void> {
     const owner = await this.ownerOf(gtin);
