@@ -49,6 +49,10 @@ try {
   const shop = await register("杭州西湖汽车修理厂", "92330106MA2C00002", "repair_shop", "330106", 120.13, 30.26);
   for (const c of [maker, dealer, shop]) say(`  company ${c.name} (${c.kind}, USCC ${c.uscc}) → chain identity ${c.address}`);
 
+  // A GTIN is its GS1 company prefix's owner's: the maker registers its prefix, the platform verifies the licence.
+  const prefix = await api("POST", "/api/v1/gs1-prefixes", maker.apiKey, { prefix: "6901234", licenceRef: "GS1CN-物编证字 6901234" });
+  await api("POST", `/api/v1/gs1-prefixes/${prefix.id}/verify`, operator, { licenceRef: prefix.licenceRef });
+  say(`  GS1 company prefix ${prefix.prefix} verified for ${maker.name} (licence ${prefix.licenceRef})`);
   const gtin = gtin14("0690123456789");
   const t0 = performance.now();
   const mint = await api("POST", "/api/v1/mint", maker.apiKey, {

@@ -32,6 +32,8 @@ import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
 import { OrgsService } from "./modules/orgs/orgs.service.js";
+import { gs1Routes } from "./modules/gs1/gs1.routes.js";
+import { Gs1Service } from "./modules/gs1/gs1.service.js";
 import { InstallationsService } from "./modules/parts/installations.service.js";
 import { partsRoutes } from "./modules/parts/parts.routes.js";
 import { PartsService } from "./modules/parts/parts.service.js";
@@ -84,6 +86,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),
+    ...gs1Routes(s.gs1),
     ...partsRoutes(s.parts, s.installations),
     ...dispatchRoutes(s.dispatches),
     ...labelsRoutes(s.labels),
@@ -107,7 +110,8 @@ export function buildServices(opts: AppOptions) {
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const skus = new CatalogSkus();
   const matches = new MatchService(db);
-  const parts = new PartsService(opts.ledger, skus);
+  const gs1 = new Gs1Service(db);
+  const parts = new PartsService(opts.ledger, gs1, skus);
   const webhooks = new WebhooksService(db, opts.ledger.vault, { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks });
   const transfers = new TransfersService(db, opts.ledger, (gtins) => parts.skusOf(gtins));
   const inventory = new InventoryService(db, skus, webhooks, transfers);
@@ -115,13 +119,13 @@ export function buildServices(opts: AppOptions) {
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
   return {
     inventory, webhooks, transfers, orders,
-    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx) }), matches,
-    security, buckets, access, users, orgs, parts,
+    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx), gtinOwners: (gtins) => gs1.ownersOf(gtins) }), matches,
+    security, buckets, access, users, orgs, parts, gs1,
     dispatches: new DispatchService(opts.ledger, orgs, webhooks),
-    accessAdmin: new AccessAdminService(db, access),
+    accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
-    verify: new VerifyService(opts.ledger, parts, (place) => orders.consigneeOf(place)),
+    verify: new VerifyService(opts.ledger, parts, (place) => orders.consigneeOf(place), (gtin) => gs1.ownerOf(gtin)),
     health: new HealthService(opts.ledger, webhooks),
   };
 }

@@ -74,8 +74,8 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     const other = await call("POST", "/companies", OPERATOR, { name: "仿冒品牌公司", uscc: uscc("91440300MA5G00005"), kind: "manufacturer", regionCode: "440300", location: { lng: 114.05, lat: 22.54 } });
     const before = await events();
     const stolen = await call("POST", "/mint", other.json.apiKey, { gtin: GTIN, lot: "L-X", productionDate: "2026-11-20", count: 5, product: { brand: "BOSCH", name: "假刹车片" } });
-    expect(stolen.status).to.equal(409);
-    expect(stolen.json.code).to.equal("PARTS.GTIN_NOT_YOURS");
+    expect(stolen.status).to.equal(403);
+    expect(stolen.json.code).to.equal("GS1.GTIN_NOT_YOURS"); // the GTIN is under the maker's verified prefix (test/security/gs1-prefixes)
     expect(await events()).to.equal(before); // the mint rolled back with the refused product name
   });
 

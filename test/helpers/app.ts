@@ -10,6 +10,7 @@ import type { TestStack } from "./stack.js";
 export const OPERATOR = "test-operator-token-0123456789abcdef";
 export const PUBLIC_BASE = "https://pl.example.cn";
 export const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
+export const randomMobile = (prefix = "139") => `${prefix}${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
 
 /** The HTTP API on port 0 over a test stack, with a manufacturer, a distributor and two repair shops registered. */
 export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, security: AppOptions["security"] = {}, extra: Partial<AppOptions> = {}) {
@@ -40,12 +41,26 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, sec
     { key: "shop", name: "杭州西湖汽车修理厂", uscc: uscc("92330106MA2C00002"), kind: "repair_shop", regionCode: "330106", location: { lng: 120.13, lat: 30.26 } },
     { key: "farShop", name: "广州天河汽车维修中心", uscc: uscc("92440106MA5D00004"), kind: "repair_shop", regionCode: "440106", location: { lng: 113.36, lat: 23.12 } },
   ];
+  const admins: Record<string, string> = {};
   for (const { key, ...c } of companies) {
-    const r = await call("POST", "/api/v1/companies", OPERATOR, c);
+    // Each with a first admin: the registration key acts for that person in two-person rules.
+    const admin = { name: "首任管理员", mobile: randomMobile("135"), password: "correct horse battery" };
+    const r = await call("POST", "/api/v1/companies", OPERATOR, { ...c, admin });
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
     keys[key] = r.json.apiKey;
     ids[key] = r.json.id;
+    admins[key] = r.json.admin.id;
   }
+  /** Registers a GS1 company prefix for `company` and has the operator verify it: minting needs one (issue 19). */
+  const verifiedPrefix = async (company: string, prefix: string, licenceRef = `GS1CN-${prefix}`) => {
+    const filed = await call("POST", "/api/v1/gs1-prefixes", keys[company]!, { prefix, licenceRef });
+    expect(filed.status, JSON.stringify(filed.json)).to.equal(201);
+    const verified = await call("POST", `/api/v1/gs1-prefixes/${filed.json.id}/verify`, OPERATOR, { licenceRef });
+    expect(verified.status, JSON.stringify(verified.json)).to.equal(200);
+    return verified.json as { id: string; prefix: string };
+  };
+  // The manufacturer owns 690 1234: every test GTIN (06901234567892 …) is under it.
+  await verifiedPrefix("maker", "6901234");
   /** Stops listening and writes the buffered scan log (before the stack's database closes). */
   const stop = async () => {
     server.close();
@@ -60,13 +75,23 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, sec
     expect(login.status, JSON.stringify(login.json)).to.equal(200);
     return { id: created.json.id as string, token: login.json.token as string, mobile };
   };
-  /** An API key of `company` holding `roles` (written directly, like userWithRoles). */
-  const keyWithRoles = async (company: string, roles: string[]) => {
+  /**
+   * An API key of `company` holding `roles` (written directly, like userWithRoles), created by a new person of that
+   * company holding the same roles — a key acts for its creator — or by nobody with `person: false`.
+   */
+  const keyWithRoles = async (company: string, roles: string[], opts: { person?: boolean } = {}) => {
+    let createdBy: string | null = null;
+    if (opts.person !== false) {
+      const u = await call("POST", "/api/v1/users", keys[company]!, { name: "密钥负责人", mobile: randomMobile("136"), password: "correct horse battery" });
+      expect(u.status, JSON.stringify(u.json)).to.equal(201);
+      await stack.svc.db.sql.query("UPDATE users SET roles = $2::text[] WHERE id = $1", [u.json.id, roles]);
+      createdBy = u.json.id;
+    }
     const key = `pl_${randomBytes(32).toString("base64url")}`;
-    await stack.svc.db.sql.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles) VALUES ($1, $2, 'fixture', $3, $4, $5::text[])", [
-      `k_${randomBytes(8).toString("hex")}`, ids[company], key.slice(0, 10), createHash("sha256").update(key).digest(), roles,
+    await stack.svc.db.sql.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles, created_by) VALUES ($1, $2, 'fixture', $3, $4, $5::text[], $6)", [
+      `k_${randomBytes(8).toString("hex")}`, ids[company], key.slice(0, 10), createHash("sha256").update(key).digest(), roles, createdBy,
     ]);
     return key;
   };
-  return { server, origin, call, keys, ids, stop, userWithRoles, keyWithRoles, app };
+  return { server, origin, call, keys, ids, admins, stop, userWithRoles, keyWithRoles, verifiedPrefix, app };
 }

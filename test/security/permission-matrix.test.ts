@@ -10,7 +10,7 @@ import { GTIN, openStack, type TestStack } from "../helpers/stack.js";
 
 /** A syntactically valid value for each path parameter (records that do not exist: the guard answers first). */
 const PARAM: Record<string, string> = { gtin: GTIN, serial: "NOPE1", format: "png", runId: "run_0000000000000000", seq: "1", decision: "merge", vin: vinWithCheck("LSVAU2180N2183294") };
-const ID: Array<[RegExp, string]> = [[/\/users\//, "u_0000000000000000"], [/\/roles\//, "r_0000000000000000"], [/\/api-keys\//, "k_0000000000000000"], [/\/approvals\//, "ap_0000000000000000"], [/\/installations\//, "in_0000000000000000"], [/\/catalog\/skus\//, "1"], [/\/catalog\/matches\//, "1"], [/\/catalog\/imports\//, "imp_0000000000000000"], [/\/orders\//, "ord_0000000000000000"], [/\/warehouses\//, "loc_0000000000000000"], [/\/webhooks\//, "wh_0000000000000000"], [/\/transfers\//, "tr_0000000000000000"]];
+const ID: Array<[RegExp, string]> = [[/\/users\//, "u_0000000000000000"], [/\/roles\//, "r_0000000000000000"], [/\/api-keys\//, "k_0000000000000000"], [/\/approvals\//, "ap_0000000000000000"], [/\/installations\//, "in_0000000000000000"], [/\/catalog\/skus\//, "1"], [/\/catalog\/matches\//, "1"], [/\/catalog\/imports\//, "imp_0000000000000000"], [/\/orders\//, "ord_0000000000000000"], [/\/warehouses\//, "loc_0000000000000000"], [/\/webhooks\//, "wh_0000000000000000"], [/\/transfers\//, "tr_0000000000000000"], [/\/gs1-prefixes\//, "gp_0000000000000000"]];
 const fill = (r: RouteSpec) => r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));
 
 describe("permission matrix: every route × every built-in role of every company kind, and a foreign company @smoke", function () {

@@ -83,19 +83,27 @@ export class AccessService {
   }
 
   private async apiKey(hash: Buffer, now: number): Promise<{ principal: Principal; expires?: number }> {
-    const { rows } = await this.db.query<{ id: string; company_id: string; kind: CompanyKindRow; roles: string[]; created_by: string | null; expires_at: Date | null; revoked_at: Date | null }>(
-      `SELECT k.id, k.company_id, c.kind, k.roles, k.created_by, k.expires_at, k.revoked_at
-         FROM api_keys k JOIN companies c ON c.id = k.company_id WHERE k.key_hash = $1`,
+    const { rows } = await this.db.query<{
+      id: string; company_id: string; kind: CompanyKindRow; roles: string[]; created_by: string | null; creator_status: string | null;
+      expires_at: Date | null; revoked_at: Date | null;
+    }>(
+      `SELECT k.id, k.company_id, c.kind, k.roles, k.created_by, u.status AS creator_status, k.expires_at, k.revoked_at
+         FROM api_keys k JOIN companies c ON c.id = k.company_id LEFT JOIN users u ON u.id = k.created_by WHERE k.key_hash = $1`,
       [hash],
     );
     const k = rows[0];
     if (!k) throw unauthenticated("this API key is not known");
     if (k.revoked_at) throw new AppError("AUTH.KEY_REVOKED", `API key ${k.id} was revoked at ${k.revoked_at.toISOString()}`, 401);
     if (k.expires_at && k.expires_at.getTime() <= now) throw new AppError("AUTH.KEY_EXPIRED", `API key ${k.id} expired at ${k.expires_at.toISOString()}`, 401);
-    return {
-      principal: { type: "api_key", id: k.id, person: k.created_by ?? k.id, companyId: k.company_id, kind: k.kind, roles: k.roles, permissions: await this.permissionsOf(k.roles, k.kind, k.company_id) },
-      ...(k.expires_at ? { expires: k.expires_at.getTime() } : {}),
+    // A key acts for its creator: when that person is disabled (or gone) the key stops, until an admin adopts it.
+    if (k.created_by && k.creator_status !== "active") {
+      throw new AppError("AUTH.KEY_OWNER_DISABLED", `API key ${k.id} acts for user ${k.created_by}, who is disabled; an admin can adopt it (POST /api/v1/api-keys/${k.id}/adopt)`, 401);
+    }
+    const principal: Principal = {
+      type: "api_key", id: k.id, person: k.created_by, companyId: k.company_id, kind: k.kind, roles: k.roles,
+      permissions: await this.permissionsOf(k.roles, k.kind, k.company_id),
     };
+    return { principal, ...(k.expires_at ? { expires: k.expires_at.getTime() } : {}) };
   }
 
   private async session(hash: Buffer, now: number): Promise<{ principal: Principal; expires?: number }> {

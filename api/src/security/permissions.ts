@@ -23,6 +23,7 @@ export const RESOURCES = {
   role: { view: ALL, create: ALL, edit: ALL, delete: ALL },
   api_key: { view: ALL, create: ALL, delete: ALL },
   part: { view: ALL, create: ["manufacturer"] },
+  gs1_prefix: { view: ["manufacturer", "platform"], create: ["manufacturer"], approve: ["platform"], reject: ["platform"] },
   custody: { create: ["distributor", "repair_shop"] },
   /** Shipping a carton of serials to a named company outside platform orders (POST /dispatches). */
   dispatch: { create: ["manufacturer", "distributor"] },

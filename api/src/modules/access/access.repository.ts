@@ -42,6 +42,13 @@ export const accessRepository = {
   async key(db: Sql, id: string): Promise<KeyRow | null> {
     return (await db.query<KeyRow>(`SELECT ${KEY_COLS} FROM api_keys WHERE id = $1`, [id])).rows[0] ?? null;
   },
+  async setKeyCreator(tx: Sql, id: string, userId: string) {
+    await tx.query("UPDATE api_keys SET created_by = $2 WHERE id = $1", [id, userId]);
+  },
+  /** "active", "disabled", or null when there is no such user. */
+  async creatorStatus(db: Sql, userId: string): Promise<string | null> {
+    return (await db.query<{ status: string }>("SELECT status FROM users WHERE id = $1", [userId])).rows[0]?.status ?? null;
+  },
   async revokeKey(tx: Sql, id: string): Promise<boolean> {
     return (await tx.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1", [id])).rows.length === 1;
   },

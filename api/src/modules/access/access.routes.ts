@@ -20,9 +20,10 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       const b = res.locals.body as z.infer<typeof roleBody>;
       res.status(201).json(await svc.createRole(auditContext(req, res), principalOf(res), b.name, b.permissions));
     }),
-    route("patch", "/api/v1/roles/:id", { permission: "role:edit" }, "Rename a custom role or change its permissions", validate({ params: roleParams, body: roleUpdate }), async (req, res) => {
+    route("patch", "/api/v1/roles/:id", { permission: "role:edit" }, "Rename a custom role or change its permissions (privileged additions wait for a second person: 202)", validate({ params: roleParams, body: roleUpdate }), async (req, res) => {
       const b = res.locals.body as z.infer<typeof roleUpdate>;
-      res.json(await svc.updateRole(auditContext(req, res), principalOf(res), id(res), b.name, b.permissions));
+      const out = await svc.updateRole(auditContext(req, res), principalOf(res), id(res), b.name, b.permissions);
+      res.status("pendingApproval" in out ? 202 : 200).json(out);
     }),
     route("delete", "/api/v1/roles/:id", { permission: "role:delete" }, "Delete a custom role nobody holds", validate({ params: roleParams }), async (req, res) => {
       await svc.deleteRole(auditContext(req, res), principalOf(res), id(res));
@@ -34,6 +35,9 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
     route("post", "/api/v1/api-keys", { permission: "api_key:create" }, "Create a scoped API key (shown once)", validate({ body: keyBody }), async (req, res) => {
       const b = res.locals.body as z.infer<typeof keyBody>;
       res.status(201).json(await svc.createKey(auditContext(req, res), principalOf(res), b.name, b.roles, b.expiresInDays));
+    }),
+    route("post", "/api/v1/api-keys/:id/adopt", { permission: "api_key:create" }, "Take over a key whose creator is disabled: it then acts for me (audited)", validate({ params: keyParams }), async (req, res) => {
+      res.json(await svc.adoptKey(auditContext(req, res), principalOf(res), id(res)));
     }),
     route("delete", "/api/v1/api-keys/:id", { permission: "api_key:delete" }, "Revoke an API key", validate({ params: keyParams }), async (req, res) => {
       await svc.revokeKey(auditContext(req, res), principalOf(res), id(res));

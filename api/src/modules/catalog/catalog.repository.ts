@@ -44,20 +44,25 @@ const SKU_COLS = `s.id::int AS id, s.brand, s.part_no AS "partNo", s.name, s.par
 
 /** The only SQL on the catalog tables. Bulk writes send columns as arrays (one statement per batch). */
 export const catalogRepository = {
-  /** Upserts by (brand, part_no_norm); returns each row's id keyed `${brand}\n${norm}`. */
-  async upsertSkus(tx: Sql, rows: NewSku[]): Promise<Map<string, number>> {
+  /**
+   * Upserts by (brand, part_no_norm); returns each row's id keyed `${brand}\n${norm}`. New rows belong to `owner`
+   * (null: the platform). An existing row is updated only by the platform, its creator, or when its id is in
+   * `editable` (CatalogImporter decides who the brand owner is); rows left alone are missing from the answer.
+   */
+  async upsertSkus(tx: Sql, rows: NewSku[], owner: string | null = null, editable: number[] = []): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
     const col = <K extends keyof NewSku>(k: K) => rows.map((r) => r[k]);
     const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string; inserted: boolean }>(
-      `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, position, kind, material, attributes, images, gtin, terms)
-       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' '))
+      `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, position, kind, material, attributes, images, gtin, terms, owner_company_id)
+       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' ')), $13::text
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
               AS u(b, p, n, nm, pt, pos, k, m, a, im, g, t)
        ON CONFLICT (brand, part_no_norm) DO UPDATE SET part_no = EXCLUDED.part_no, name = EXCLUDED.name, part_type = EXCLUDED.part_type, position = EXCLUDED.position,
          kind = EXCLUDED.kind, material = EXCLUDED.material, attributes = EXCLUDED.attributes, images = EXCLUDED.images, gtin = EXCLUDED.gtin, terms = EXCLUDED.terms, updated_at = now()
+         WHERE $13::text IS NULL OR catalog_skus.owner_company_id = $13 OR catalog_skus.id = ANY($14::bigint[])
        RETURNING id::int AS id, brand, part_no_norm, (xmax = 0) AS inserted`,
       [col("brand"), col("partNo"), col("partNoNorm"), col("name"), col("partType"), col("position"), col("kind"), col("material"), col("attributes"),
-        rows.map((r) => r.images.join("\x1f")), col("gtin"), col("terms")],
+        rows.map((r) => r.images.join("\x1f")), col("gtin"), col("terms"), owner, editable],
     );
     // A SKU whose part type changed takes its fitment rows along (they carry the type for search); new SKUs have none.
     const updated = out.filter((r) => !r.inserted).map((r) => r.id);
@@ -112,6 +117,17 @@ export const catalogRepository = {
       [keys.map((k) => k.brand), keys.map((k) => k.norm)],
     );
     return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
+  },
+
+  /** Existing SKUs for natural keys `${brand}\n${norm}`, with who created them and their GTIN (to find the brand owner). */
+  async skuOwners(db: Sql, keys: Array<{ brand: string; norm: string }>): Promise<Map<string, { id: number; owner: string | null; gtin: string | null }>> {
+    if (keys.length === 0) return new Map();
+    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string; owner: string | null; gtin: string | null }>(
+      `SELECT s.id::int AS id, s.brand, s.part_no_norm, s.owner_company_id AS owner, s.gtin
+         FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n`,
+      [keys.map((k) => k.brand), keys.map((k) => k.norm)],
+    );
+    return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, { id: r.id, owner: r.owner, gtin: r.gtin }]));
   },
 
   async vehicles(db: Sql): Promise<Array<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>> {

@@ -29,6 +29,11 @@ export interface ImportReport {
   totalBytes: number;
   errors: Array<{ line: number; field: string; reason: string }>;
   failure: string | null;
+  /**
+   * Rows naming a SKU whose brand owner is another company: accepted as that company's listing of the master (its
+   * offers and stock can refer to it), the master left as it is (first 1,000 kept).
+   */
+  listed?: Array<{ line: number; skuId: number; reason: string }>;
   /** After a SKU import: supplier SKUs matched to master SKUs (when the importer was given a matcher). */
   matching?: { examined: number; merged: number; review: number; unmatched: number };
 }
@@ -37,6 +42,8 @@ export interface ImportReport {
 export interface ImportHooks {
   onFitments?: () => void;
   matchSkus?: (ctx: AuditContext & { companyId: string | null }) => Promise<NonNullable<ImportReport["matching"]>>;
+  /** The verified owner of a GTIN's GS1 company prefix (modules/gs1): a SKU with a GTIN is its brand owner's. */
+  gtinOwners?: (gtins: string[]) => Promise<Map<string, string>>;
 }
 
 class RowError extends Error {
@@ -122,8 +129,9 @@ export class CatalogImporter {
       const rows = batch;
       batch = [];
       inFlight = (async () => {
-        const failed = await this.write(kind, rows, ctx.companyId);
+        const { failed, listed } = await this.write(kind, rows, ctx.companyId);
         for (const f of failed) bad(f.line, f.field, f.reason);
+        if (listed.length) report.listed = [...(report.listed ?? []), ...listed].slice(0, MAX_ERRORS);
         report.rowsOk += rows.length - failed.length;
         await this.save(report);
         progress?.(report);
@@ -242,18 +250,67 @@ export class CatalogImporter {
     };
   }
 
-  /** Writes one batch in one transaction; rows that refer to what does not exist come back as errors. */
-  private async write(kind: ImportKind, rows: Array<{ line: number; row: unknown }>, companyId: string | null): Promise<Array<{ line: number; field: string; reason: string }>> {
+  /**
+   * Who may edit a SKU (DECISIONS NN): its brand owner — the verified owner of its GTIN's GS1 prefix, else the company
+   * that created it — or the platform's catalogue team (`companyId` null), which may edit every SKU.
+   */
+  private brandOwner(sku: { owner: string | null; gtin: string | null }, owners: Map<string, string | null>): string | null {
+    return (sku.gtin ? owners.get(sku.gtin) : null) ?? sku.owner;
+  }
+
+  /**
+   * Writes one batch in one transaction; rows that refer to what does not exist, or (crossrefs, fitments) to a SKU
+   * another company owns, come back as errors; SKU rows for another brand owner's SKU come back as listings.
+   */
+  private async write(kind: ImportKind, rows: Array<{ line: number; row: unknown }>, companyId: string | null) {
     const failed: Array<{ line: number; field: string; reason: string }> = [];
+    const listed: Array<{ line: number; skuId: number; reason: string }> = [];
+    const notYours = (id: number, owner: string | null) =>
+      `SKU ${id} is edited only by its brand owner (${owner ? "another company" : "the platform's catalogue team"}) or the platform's catalogue team`;
+    // Ownership is read before the batch's transaction (GS1 prefixes are another module's, on its own connection);
+    // the upsert itself refuses to touch a row created meanwhile by someone else.
+    const keyOf = (r: { brand: string; norm: string }) => `${r.brand}\n${r.norm}`;
+    const keys = rows.map((r) => {
+      const row = r.row as { sku?: NewSku; brand?: string; norm?: string };
+      return row.sku ? { brand: row.sku.brand, norm: row.sku.partNoNorm, gtin: row.sku.gtin } : { brand: row.brand!, norm: row.norm!, gtin: null };
+    });
+    const existing = companyId ? await repo.skuOwners(this.db, keys) : new Map<string, { id: number; owner: string | null; gtin: string | null }>();
+    const gtins = [...keys.map((k) => k.gtin), ...[...existing.values()].map((e) => e.gtin)].filter((g): g is string => !!g);
+    const gtinOwners: Map<string, string | null> = companyId && gtins.length && this.hooks.gtinOwners ? await this.hooks.gtinOwners(gtins) : new Map();
     await this.db.transaction(async (tx) => {
       if (kind === "skus") {
         // The last row wins when a file names the same SKU twice.
-        const list = rows.map((r) => r.row as { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> });
+        const list = rows.map((r) => ({ line: r.line, ...(r.row as { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> }) }));
         const unique = new Map(list.map((r) => [`${r.sku.brand}\n${r.sku.partNoNorm}`, r]));
-        const ids = await repo.upsertSkus(tx, [...unique.values()].map((r) => r.sku));
+        const editable: number[] = [];
+        if (companyId) {
+          for (const [key, r] of unique) {
+            // A company puts on a SKU only a GTIN that is not another company's.
+            const gtinOwner = r.sku.gtin ? gtinOwners.get(r.sku.gtin) : null;
+            if (gtinOwner && gtinOwner !== companyId) {
+              failed.push({ line: r.line, field: "gtin", reason: `GTIN ${r.sku.gtin} is under another company's verified GS1 company prefix` });
+              unique.delete(key);
+              continue;
+            }
+            const sku = existing.get(key);
+            if (!sku) continue;
+            const owner = this.brandOwner(sku, gtinOwners);
+            if (owner === companyId) editable.push(sku.id);
+            else {
+              listed.push({ line: r.line, skuId: sku.id, reason: `${notYours(sku.id, owner)}: your row is a listing of it; the master is unchanged` });
+              unique.delete(key);
+            }
+          }
+        }
+        const ids = await repo.upsertSkus(tx, [...unique.values()].map((r) => r.sku), companyId, editable);
         const numbers: NewNumber[] = [];
         for (const [key, r] of unique) {
-          const skuId = ids.get(key)!;
+          const skuId = ids.get(key);
+          if (skuId === undefined) {
+            // Created by another company meanwhile (between the look-up and the write): left alone, like above.
+            listed.push({ line: r.line, skuId: 0, reason: "another company created this SKU while the batch was written: your row is a listing of it" });
+            continue;
+          }
           numbers.push({ skuId, norm: r.sku.partNoNorm, rev: reversed(r.sku.partNoNorm), number: r.sku.partNo, kind: "brand", brand: r.sku.brand, source: "import", conditions: null });
           for (const o of r.oe) numbers.push({ skuId, norm: o.norm, rev: reversed(o.norm), number: o.display, kind: "oe", brand: o.brand, source: "import", conditions: null });
         }
@@ -262,12 +319,19 @@ export class CatalogImporter {
       }
       const keyed = rows.map((r) => ({ ...r, row: r.row as { brand: string; norm: string } & Record<string, any> }));
       const ids = await repo.skuIds(tx, keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })));
-      const ok = keyed.filter((r) => {
-        const id = ids.get(`${r.row.brand}\n${r.row.norm}`);
+      const ok: typeof keyed = [];
+      for (const r of keyed) {
+        const id = ids.get(keyOf(r.row));
+        const sku = existing.get(keyOf(r.row));
         if (id === undefined) failed.push({ line: r.line, field: "partNo", reason: `no SKU ${r.row.brand} ${r.row.norm} in the catalog (import it first)` });
-        r.row.skuId = id;
-        return id !== undefined;
-      });
+        else if (kind !== "offers" && companyId && (!sku || this.brandOwner(sku, gtinOwners) !== companyId)) {
+          // Numbers and fitment are part of the master: only its brand owner or the platform adds them.
+          failed.push({ line: r.line, field: "brand", reason: notYours(id, sku ? this.brandOwner(sku, gtinOwners) : null) });
+        } else {
+          r.row.skuId = id;
+          ok.push(r);
+        }
+      }
       if (kind === "crossrefs") {
         await repo.upsertNumbers(tx, ok.map((r) => ({ skuId: r.row.skuId, norm: r.row.numberNorm, rev: reversed(r.row.numberNorm), number: r.row.number, kind: r.row.kind, brand: fold(r.row.numberBrand), source: r.row.source, conditions: r.row.conditions })));
       } else if (kind === "fitments") {
@@ -288,7 +352,7 @@ export class CatalogImporter {
         await offersRepository.upsertOffers(tx, [...unique.values()].map((r) => ({ skuId: r.skuId, locationId: loc.get(r.location)!, priceFen: r.priceFen, stock: r.stock, visibility: r.visibility })));
       }
     });
-    return failed;
+    return { failed, listed };
   }
 }
 

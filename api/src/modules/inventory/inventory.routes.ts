@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { validate } from "../../http/validate.js";
 import { idempotencyKey } from "../../shared/idempotency.js";
-import { auditContext, principalOf } from "../../security/principal.js";
+import { auditContext, personOf, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import { movementBody, serialsQuery, stockQuery, stockSettingsBody, syncBody, transferDecisionBody, transferDecisionParams, transferParams, transfersQuery, warehouseBody, warehouseParams } from "./inventory.schema.js";
 import type { InventoryService } from "./inventory.service.js";
@@ -23,7 +23,7 @@ export function inventoryRoutes(inventory: InventoryService, transfers: Transfer
     }),
     route("post", "/api/v1/inventory/transfers/propose", { permission: "inventory:edit" }, "Propose transfers for every SKU below its reorder point, from the nearest warehouses with surplus", async (_req, res) => {
       const p = principalOf(res);
-      res.json({ proposed: await transfers.propose(p.companyId ?? "", p.person) });
+      res.json({ proposed: await transfers.propose(p.companyId ?? "", personOf(p, "propose a transfer (another person approves it)")) });
     }),
     route("post", "/api/v1/inventory/transfers/:id/receive", { permission: "inventory:edit" }, "Receive a transfer at its destination: in transit becomes on hand; its serialised parts are received there on the ledger", validate({ params: transferParams }), async (req, res) => {
       res.json(await transfers.decide(auditContext(req, res), principalOf(res), (res.locals.params as { id: string }).id, "receive", { company: res.locals.company as Company | undefined }));

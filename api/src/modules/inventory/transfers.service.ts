@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { AppError, Stage, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
-import type { AuditContext, Principal } from "../../security/principal.js";
+import { personOf, type AuditContext, type Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
 import { inventoryRepository as stock } from "./inventory.repository.js";
@@ -111,7 +111,8 @@ export class TransfersService {
     const t = (await repo.get(tx, id, true))!;
     const from = { approve: "proposed", reject: "proposed", receive: "in_transit" }[action];
     if (t.status !== from) throw new AppError("TRANSFER.INVALID_TRANSITION", `transfer ${id} is ${t.status}; only a ${from} transfer can be ${action === "receive" ? "received" : `${action}d`}`, 409);
-    if (action === "approve" && t.proposedBy === p.person) throw new AppError("TRANSFER.SAME_PERSON", "the person who proposed a transfer cannot approve it; another person must", 403);
+    const person = action === "approve" ? personOf(p, "approve a transfer (two-person rule)") : (p.person ?? p.id);
+    if (action === "approve" && t.proposedBy === person) throw new AppError("TRANSFER.SAME_PERSON", "the person who proposed a transfer cannot approve it; another person must", 403);
     if (action === "approve") {
       // Lock both rows in the global order, then move: out of the source, into the destination's transit.
       await stock.lockRows(tx, [{ locationId: t.fromLocation, skuId: t.skuId }, { locationId: t.toLocation, skuId: t.skuId }].sort((a, b) => a.locationId.localeCompare(b.locationId)));
@@ -122,7 +123,7 @@ export class TransfersService {
     }
     if (action === "receive") await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: -t.quantity, onHand: t.quantity, reason: "transfer", ref: id });
     const status = action === "approve" ? "in_transit" : action === "reject" ? "rejected" : "received";
-    await repo.setStatus(tx, id, status, p.person, parts);
+    await repo.setStatus(tx, id, status, person, parts);
     await auditTrail.append(tx, { ...ctx, companyId: t.companyId, action: `transfer.${action}`, resource: "transfer", resourceId: id, changes: { status: { before: t.status, after: status }, ...(parts?.length ? { parts: { after: parts.length } } : {}) } });
     return (await repo.get(tx, id))!;
   }

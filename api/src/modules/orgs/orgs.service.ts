@@ -38,14 +38,17 @@ export class OrgsService {
     try {
       await this.ledger.db.sql.transaction(async (tx) => {
         await this.repo.insert(tx, { id, name: input.name, uscc: input.uscc, kind: input.kind, regionCode: input.regionCode, lng: input.location.lng, lat: input.location.lat });
-        await tx.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles) VALUES ($1, $2, 'registration key', $3, $4, ARRAY['company_admin'])", [
-          `k_${randomBytes(8).toString("hex")}`, id, apiKey.slice(0, 10), sha256(apiKey),
-        ]);
         await auditTrail.append(tx, {
           ...ctx, companyId: id, action: "company.create", resource: "company", resourceId: id,
           changes: { name: { after: input.name }, uscc: { after: input.uscc }, kind: { after: input.kind }, regionCode: { after: input.regionCode } },
         });
-        if (input.admin) admin = await this.users.create(ctx, principal, { ...input.admin, roles: ["company_admin"] }, { companyId: id, kind: input.kind, tx });
+        const first = input.admin ? await this.users.create(ctx, principal, { ...input.admin, roles: ["company_admin"] }, { companyId: id, kind: input.kind, tx }) : null;
+        admin = first;
+        // The registration key acts for the first admin (DECISIONS NN): without one it acts for nobody, and can
+        // then take no part in a two-person rule.
+        await tx.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles, created_by) VALUES ($1, $2, 'registration key', $3, $4, ARRAY['company_admin'], $5)", [
+          `k_${randomBytes(8).toString("hex")}`, id, apiKey.slice(0, 10), sha256(apiKey), first?.id ?? null,
+        ]);
       });
     } catch (e) {
       await this.ledger.db.prisma.ledgerActor.delete({ where: { id } }).catch(() => undefined);

@@ -22,16 +22,15 @@ export const partsRepository = {
     return rows[0]?.company_id ?? null;
   },
 
-  /** Names a GTIN (and links it to its catalogue SKU); false when another company owns it (nothing written). */
-  async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string, skuId: number | null = null): Promise<boolean> {
-    const { rows } = await tx.query(
+  /** Names a GTIN (and links it to its catalogue SKU) for `companyId`, the owner of its GS1 company prefix. */
+  async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string, skuId: number | null = null): Promise<void> {
+    await tx.query(
       `INSERT INTO products (gtin, company_id, brand, name, sku_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (gtin) DO UPDATE SET brand = EXCLUDED.brand, name = EXCLUDED.name, sku_id = COALESCE(EXCLUDED.sku_id, products.sku_id), updated_at = now()
-         WHERE products.company_id = EXCLUDED.company_id
-       RETURNING 1`,
+       ON CONFLICT (gtin) DO UPDATE SET company_id = EXCLUDED.company_id, brand = EXCLUDED.brand, name = EXCLUDED.name,
+         sku_id = CASE WHEN products.company_id = EXCLUDED.company_id THEN COALESCE(EXCLUDED.sku_id, products.sku_id) ELSE EXCLUDED.sku_id END,
+         updated_at = now()`,
       [gtin, companyId, brand, name, skuId],
     );
-    return rows.length === 1;
   },
 
   /** Serials held (commissioned or received, not shipped or installed) by `holder`, of GTINs named as `skuId`. */
@@ -49,8 +48,8 @@ export const partsRepository = {
     return new Map(rows.map((r) => [r.gtin, r.sku]));
   },
 
-  async product(db: Sql, gtin: string): Promise<{ brand: string; name: string } | null> {
-    const { rows } = await db.query<{ brand: string; name: string }>("SELECT brand, name FROM products WHERE gtin = $1", [gtin]);
+  async product(db: Sql, gtin: string): Promise<{ brand: string; name: string; companyId: string } | null> {
+    const { rows } = await db.query<{ brand: string; name: string; companyId: string }>('SELECT brand, name, company_id AS "companyId" FROM products WHERE gtin = $1', [gtin]);
     return rows[0] ?? null;
   },
 };

@@ -20,6 +20,8 @@ export type { Reply };
 export class PartsService {
   constructor(
     private readonly ledger: LedgerService,
+    /** Who owns a GTIN (GS1 company prefixes, modules/gs1): minting is the owner's. */
+    private readonly gtins: { assertMayMint(companyId: string, gtin: string): Promise<void> },
     private readonly skus?: { exists(tx: Sql, id: number): Promise<boolean> },
   ) {}
 
@@ -27,7 +29,7 @@ export class PartsService {
     return this.ledger.db.sql;
   }
 
-  mint(ctx: AuditContext, company: Company, body: MintBody, key?: string): Promise<Reply> {
+  async mint(ctx: AuditContext, company: Company, body: MintBody, key?: string): Promise<Reply> {
     const gtin = assertGtin14(body.gtin, "gtin");
     if (/^0+$/.test(gtin)) throw new AppError("PARTS.RESERVED_GTIN", "GTIN 00000000000000 is reserved; it is never a product", 400, { field: "gtin" });
     const lot = assertLot(body.lot, "lot");
@@ -36,6 +38,7 @@ export class PartsService {
       throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is not a calendar date`, 400, { field: "productionDate" });
     }
     if (produced > Date.now() + 86_400_000) throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is in the future`, 400, { field: "productionDate" });
+    await this.gtins.assertMayMint(company.id, gtin);
     return this.idempotent(company, "mint", body, key, async (within) => {
       const serials = new Set<string>();
       while (serials.size < body.count) serials.add(newSerial());
@@ -51,9 +54,8 @@ export class PartsService {
             if (skuId !== null && !(await this.skus?.exists(tx, skuId))) {
               throw new AppError("CATALOG.UNKNOWN_SKU", `product.skuId: no catalogue SKU ${skuId}`, 404, { field: "product.skuId" });
             }
-            if (body.product && !(await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name, skuId))) {
-              throw new AppError("PARTS.GTIN_NOT_YOURS", `GTIN ${gtin} is named by another company; mint it without product, or use your own GTIN`, 409, { field: "gtin" });
-            }
+            // Only the GTIN's owner gets here: its name replaces any earlier first-come claim.
+            if (body.product) await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name, skuId);
             await partsRepository.insertMintRun(tx, { id: runId, companyId: company.id, gtin, lot, productionDate: body.productionDate, serials: list, submissionId: r.submissionId });
             await auditTrail.append(tx, {
               ...ctx, companyId: company.id, action: "part.create", resource: "mint_run", resourceId: runId,
@@ -118,8 +120,8 @@ export class PartsService {
     });
   }
 
-  /** What a GTIN is (brand and product name), when its manufacturer named it. */
-  product(gtin: string): Promise<{ brand: string; name: string } | null> {
+  /** What a GTIN is (brand and product name) and which company named it, when one did. */
+  product(gtin: string): Promise<{ brand: string; name: string; companyId: string } | null> {
     return partsRepository.product(this.db, gtin);
   }
 

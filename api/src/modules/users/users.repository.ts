@@ -90,7 +90,7 @@ export const usersRepository = {
     return (await tx.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1", [userId])).rows.length;
   },
 
-  async insertApproval(tx: Sql, a: { id: string; companyId: string; kind: "role_grant"; subjectId: string; payload: unknown; submittedBy: string }) {
+  async insertApproval(tx: Sql, a: { id: string; companyId: string; kind: string; subjectId: string; payload: unknown; submittedBy: string }) {
     await tx.query("INSERT INTO approval_requests (id, company_id, kind, subject_id, payload, submitted_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)", [
       a.id, a.companyId, a.kind, a.subjectId, JSON.stringify(a.payload), a.submittedBy,
     ]);

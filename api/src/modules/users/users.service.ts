@@ -4,7 +4,7 @@ import { AppError, auditTrail, type KeyVault, type Sql } from "../../../../ledge
 import { sha256, type AccessService } from "../../security/access.js";
 import { builtInPermissions, isBuiltIn, isPermission, isPrivileged, type Permission } from "../../security/permissions.js";
 import { maskEmail, maskMobile, maskName, normaliseEmail, normaliseMobile } from "../../security/personal-data.js";
-import type { AuditContext, Principal } from "../../security/principal.js";
+import { personOf, type AuditContext, type Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { usersRepository as repo, type UserRow } from "./users.repository.js";
 import type { CreateUser, UpdateUser } from "./users.schema.js";
@@ -32,6 +32,16 @@ export interface UserView {
 
 const aad = (id: string, field: string) => `user:${id}:${field}`;
 
+/** A request of another kind than a role grant, as stored; its applier runs in the approving transaction. */
+export interface ApprovalRow {
+  id: string;
+  companyId: string;
+  subjectId: string;
+  payload: Record<string, unknown>;
+}
+/** Applies an approved request of one kind (throws to refuse it: the approval then does not happen). */
+export type ApprovalApplier = (tx: Sql, ctx: AuditContext, approver: Principal, request: ApprovalRow) => Promise<void>;
+
 /**
  * People: created by their company's admins, logging in with mobile or e-mail and an argon2id password, holding
  * roles. Names, mobiles and e-mails are encrypted; logins are found through blind indexes. Granting a privileged
@@ -39,6 +49,7 @@ const aad = (id: string, field: string) => `user:${id}:${field}`;
  */
 export class UsersService {
   private readonly dummyHash: Promise<string>;
+  private readonly appliers = new Map<string, ApprovalApplier>();
 
   constructor(
     private readonly db: Sql,
@@ -198,20 +209,39 @@ export class UsersService {
     const row = await this.own(ctx, principal, userId);
     if (!principal.companyId) throw new AppError("APPROVAL.PLATFORM", "role grants are for company users", 409);
     await this.assertRoles(roles, principal.kind, principal.companyId, "grant");
+    const submittedBy = personOf(principal, "submit a request for a second person");
     const id = `ap_${randomBytes(8).toString("hex")}`;
     await this.db.transaction(async (tx) => {
-      await repo.insertApproval(tx, { id, companyId: principal.companyId!, kind: "role_grant", subjectId: row.id, payload: { roles, ...(reason ? { reason } : {}) }, submittedBy: principal.person });
+      await repo.insertApproval(tx, { id, companyId: principal.companyId!, kind: "role_grant", subjectId: row.id, payload: { roles, ...(reason ? { reason } : {}) }, submittedBy });
       await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "approval.submit", resource: "approval", resourceId: id, changes: { roles: { before: row.roles, after: [...new Set([...row.roles, ...roles])] } } });
     });
     return this.approval(ctx, principal, id);
+  }
+
+  /** Lets another module own a kind of request (e.g. access: "role_change"); it applies it when approved. */
+  registerApprovalKind(kind: string, apply: ApprovalApplier): void {
+    this.appliers.set(kind, apply);
+  }
+
+  /** Files a request of a registered kind inside the caller's transaction; a second person approves it. */
+  async submitApproval(tx: Sql, ctx: AuditContext, principal: Principal, kind: string, subjectId: string, payload: Record<string, unknown>, changes: Record<string, { before?: unknown; after?: unknown }>): Promise<string> {
+    if (!this.appliers.has(kind)) throw new Error(`approval kind ${kind} has no applier`);
+    if (!principal.companyId) throw new AppError("APPROVAL.PLATFORM", "approval requests are for companies", 409);
+    const submittedBy = personOf(principal, "submit a request for a second person");
+    const id = `ap_${randomBytes(8).toString("hex")}`;
+    await repo.insertApproval(tx, { id, companyId: principal.companyId, kind, subjectId, payload, submittedBy });
+    await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "approval.submit", resource: "approval", resourceId: id, changes });
+    return id;
   }
 
   async approval(ctx: AuditContext, principal: Principal, id: string) {
     const a = await repo.approval(this.db, id);
     if (!a) throw notFound("approval request", id);
     if (a.company_id !== principal.companyId) return crossTenant(this.db, ctx, principal, "approval request", id, a.company_id);
+    const p = a.payload as { roles?: string[]; add?: string[] };
+    const what = a.kind === "role_grant" ? { userId: a.subject_id, roles: p.roles } : a.kind === "role_change" ? { roleId: a.subject_id, permissions: p.add } : { subjectId: a.subject_id };
     return {
-      id: a.id, kind: a.kind, userId: a.subject_id, roles: a.payload.roles, status: a.status, submittedBy: a.submitted_by, submittedAt: a.submitted_at.toISOString(),
+      id: a.id, kind: a.kind, ...what, status: a.status, submittedBy: a.submitted_by, submittedAt: a.submitted_at.toISOString(),
       decidedBy: a.decided_by, decidedAt: a.decided_at?.toISOString() ?? null, reason: a.reason ?? a.payload.reason ?? null,
     };
   }
@@ -221,22 +251,33 @@ export class UsersService {
     return Promise.all((await repo.approvals(this.db, principal.companyId, status)).map((id) => this.approval(ctx, principal, id)));
   }
 
-  /** Approve, reject or cancel a submitted request. The submitter cannot approve or reject their own; only they can cancel. */
+  /**
+   * Approve, reject or cancel a submitted request. The submitter cannot approve or reject their own; only they can
+   * cancel. Two distinct people: a key counts as its creator, and a key acting for nobody takes no part.
+   */
   async decide(ctx: AuditContext, principal: Principal, id: string, decision: "approved" | "rejected" | "cancelled", reason?: string) {
     const a = await this.approval(ctx, principal, id);
     if (a.status !== "submitted") throw new AppError("APPROVAL.DECIDED", `approval request ${id} is already ${a.status}`, 409, { status: a.status });
-    if (decision === "cancelled" && a.submittedBy !== principal.person) throw new AppError("APPROVAL.NOT_SUBMITTER", "only the person who submitted a request can cancel it", 403);
-    if (decision !== "cancelled" && a.submittedBy === principal.person) {
-      throw new AppError("APPROVAL.SAME_PERSON", "two-person rule: the person who submitted a request cannot approve or reject it; another approver must", 403);
+    const person = personOf(principal, decision === "cancelled" ? "cancel a request" : "approve or reject a request of the two-person rule");
+    if (decision === "cancelled" && a.submittedBy !== person) throw new AppError("APPROVAL.NOT_SUBMITTER", "only the person who submitted a request can cancel it", 403);
+    if (decision !== "cancelled" && a.submittedBy === person) {
+      const via = principal.type === "api_key" ? ` (API key ${principal.id} acts for ${person}, who submitted it)` : "";
+      throw new AppError("APPROVAL.SAME_PERSON", `two-person rule: the person who submitted a request cannot approve or reject it; another approver must${via}`, 403);
     }
-    const user = await repo.byId(this.db, a.userId);
+    const row = (await repo.approval(this.db, id))!;
+    const user = a.kind === "role_grant" ? await repo.byId(this.db, row.subject_id) : null;
     await this.db.transaction(async (tx) => {
-      if (!(await repo.decide(tx, id, decision, principal.person, reason ?? null))) throw new AppError("APPROVAL.DECIDED", `approval request ${id} was decided meanwhile`, 409);
+      if (!(await repo.decide(tx, id, decision, person, reason ?? null))) throw new AppError("APPROVAL.DECIDED", `approval request ${id} was decided meanwhile`, 409);
       const changes: Record<string, { before?: unknown; after?: unknown }> = { status: { before: "submitted", after: decision } };
       if (decision === "approved" && user) {
-        const roles = [...new Set([...user.roles, ...a.roles])];
-        await repo.update(tx, a.userId, { roles });
+        const roles = [...new Set([...user.roles, ...row.payload.roles])];
+        await repo.update(tx, row.subject_id, { roles });
         changes.roles = { before: user.roles, after: roles };
+      }
+      if (decision === "approved" && row.kind !== "role_grant") {
+        const apply = this.appliers.get(row.kind);
+        if (!apply) throw new AppError("APPROVAL.UNKNOWN_KIND", `approval request ${id} is of kind ${row.kind}, which this server cannot apply`, 409);
+        await apply(tx, ctx, principal, { id, companyId: row.company_id, subjectId: row.subject_id, payload: row.payload as Record<string, unknown> });
       }
       await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: `approval.${decision === "approved" ? "approve" : decision === "rejected" ? "reject" : "cancel"}`, resource: "approval", resourceId: id, changes });
     });

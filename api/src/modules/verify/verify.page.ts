@@ -6,14 +6,14 @@ const T = {
   zh: {
     title: "配件真伪验证", GENUINE: "正品", GENUINE_PENDING_ANCHOR: "正品（上链确认中）", UNKNOWN: "无法识别：非本平台签发的标签",
     ALREADY_INSTALLED: "注意：该配件已安装", SUSPECT_CLONE: "警告：疑似复制标签",
-    part: "配件", maker: "制造商", brand: "品牌", product: "名称", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
+    part: "配件", maker: "制造商", brand: "品牌", owner: "品牌所有者", notOwner: "该商品条码的厂商识别代码未核验为此制造商所有", product: "名称", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
     commissioning: "出厂赋码", receiving: "入库接收", installing: "装车安装", shipping: "发货在途", verified: "已链上验证", pending: "等待上链",
     batch: "批次", tx: "交易", confirmations: "确认数", vin: "车架号", place: "地点", switch: "English", reason: "原因：",
   },
   en: {
     title: "Part verification", GENUINE: "Genuine", GENUINE_PENDING_ANCHOR: "Genuine (anchoring pending)", UNKNOWN: "Unknown: not a label issued on PartLedger",
     ALREADY_INSTALLED: "Caution: this part is already installed", SUSPECT_CLONE: "Warning: suspected copied label",
-    part: "Part", maker: "Manufacturer", brand: "Brand", product: "Product", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
+    part: "Part", maker: "Manufacturer", brand: "Brand", owner: "Brand owner", notOwner: "this GTIN's GS1 company prefix is not verified as this manufacturer's", product: "Product", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
     commissioning: "Commissioned", receiving: "Received", installing: "Installed", shipping: "Shipped", verified: "verified on chain", pending: "anchoring pending",
     batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason: ",
   },
@@ -76,6 +76,7 @@ export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): st
   ${v.part.name ? `<dt>${esc(t.product)}</dt><dd id="product">${esc(v.part.name)}</dd>` : ""}
   ${v.part.brand ? `<dt>${esc(t.brand)}</dt><dd>${esc(v.part.brand)}</dd>` : ""}
   <dt>${esc(t.maker)}</dt><dd>${esc(v.part.manufacturer ?? "—")}</dd>
+  ${v.part.brandOwner ? `<dt>${esc(t.owner)}</dt><dd id="brand-owner">${esc(v.part.brandOwner)}</dd>` : v.timeline.length ? `<dt>${esc(t.owner)}</dt><dd id="brand-owner">${esc(t.notOwner)}</dd>` : ""}
   <dt>${esc(t.gtin)}</dt><dd>${esc(v.part.gtin)}</dd>
   <dt>${esc(t.serial)}</dt><dd>${esc(v.part.serial)}</dd>
   <dt>${esc(t.lot)}</dt><dd>${esc(v.part.lot ?? "—")}</dd>

@@ -24,7 +24,11 @@ export interface TimelineStep {
 export interface Verdict {
   verdict: VerdictCode;
   reason: string;
-  part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null; brand: string | null; name: string | null };
+  /**
+   * `brandOwner`: the minting company, named only when it owns the GTIN's verified GS1 company prefix — then, too,
+   * the brand and product name it gave the GTIN; otherwise all three are null (the minter's claim proves nothing).
+   */
+  part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null; brandOwner: string | null; brand: string | null; name: string | null };
   timeline: TimelineStep[];
   scannedAt: string;
 }
@@ -59,6 +63,8 @@ export class VerifyService {
     private readonly parts: Pick<PartsService, "product">,
     /** The company a shipment is addressed to, from its event's place ("<region>:<order id>"); null when unknown. */
     private readonly consigneeOf: (place: string) => Promise<string | null> = async () => null,
+    /** The verified owner of a GTIN's GS1 company prefix (modules/gs1). */
+    private readonly gtinOwner: (gtin: string) => Promise<{ companyId: string } | null> = async () => null,
   ) {
     this.scans = new ScanLog(ledger.db.sql);
   }
@@ -75,7 +81,7 @@ export class VerifyService {
   }
 
   private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Verdict> {
-    const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null, brand: null, name: null }, timeline: [], scannedAt: now.toISOString() };
+    const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null, brandOwner: null, brand: null, name: null }, timeline: [], scannedAt: now.toISOString() };
     const { events, chainHead } = await this.ledger.partView(link.gtin, link.serial);
     if (events.length === 0 || /^0+$/.test(link.gtin)) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
     const makerKey = await this.labelKeyOf(events[0]!.actor);
@@ -85,8 +91,14 @@ export class VerifyService {
     const lot = events[0]!.lot;
     if (link.lot !== undefined && link.lot !== lot) return { ...base, verdict: "UNKNOWN", reason: "LOT_MISMATCH" };
     const timeline = await this.timeline(events, chainHead);
-    const product = await this.parts.product(link.gtin);
-    const part = { gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name, brand: product?.brand ?? null, name: product?.name ?? null };
+    const minter = this.names.get(events[0]!.actor.toLowerCase())?.id;
+    const owns = minter !== undefined && (await this.gtinOwner(link.gtin))?.companyId === minter;
+    const product = owns ? await this.parts.product(link.gtin) : null;
+    const named = product?.companyId === minter ? product : null;
+    const part = {
+      gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name, brandOwner: owns ? timeline[0]!.by.name : null,
+      brand: named?.brand ?? null, name: named?.name ?? null,
+    };
     const result = (verdict: VerdictCode, reason: string): Verdict => ({ verdict, reason, part, timeline, scannedAt: now.toISOString() });
 
     if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
