@@ -322,8 +322,8 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
   });
 
   it("never oversells: 64 concurrent orders at scarce stock, round after round (seeds printed)", async function () {
-    // 1,000 rounds on PostgreSQL: ~6 minutes alone, past 15 on a loaded 2-core machine. A correctness check whose
-    // volume is ORDER_ROUNDS, not a timing one: the limit only catches a hang.
+    // 1,000 rounds on PostgreSQL ran past 15 minutes on a loaded 2-core machine. A correctness check whose volume
+    // is ORDER_ROUNDS, not a timing one: the limit only catches a hang.
     this.timeout(3_600_000);
     const rounds = Number(process.env.ORDER_ROUNDS ?? (stack.databaseUrl ? 1000 : 20));
     const seed = Number(process.env.ORDER_SEED ?? Math.floor(Math.random() * 1e6));
