@@ -38,7 +38,8 @@ export async function startAnvil(): Promise<Anvil> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
+      const body = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}';
+      await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
       break;
     } catch {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`anvil did not start: ${stderr}`);

@@ -52,7 +52,9 @@ async function sharedDatabase() {
   return {
     env,
     open: (chainUrl: string) =>
-      LedgerService.open({ config: loadConfig(env), chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID }),
+      LedgerService.open({
+        config: loadConfig(env), chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
+      }),
     async drop() {
       if (server) await server.drop().catch(() => undefined);
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -109,11 +111,13 @@ describe("The anchoring worker as a process killed with SIGKILL (chain kept aliv
     const after = await rows(db, anvil.url);
     expect(after.map((b) => b.status)).to.deep.equal(["final", "final"]);
     const svc = await db.open(anvil.url);
-    const { rows: dep } = await svc.db.sql.query<{ anchor_registry: string }>("SELECT anchor_registry FROM ledger_deployments");
+    const sql = "SELECT anchor_registry FROM ledger_deployments";
+    const { rows: dep } = await svc.db.sql.query<{ anchor_registry: string }>(sql);
     await svc.close();
     expect(await anchors(anvil, dep[0]!.anchor_registry)).to.deep.equal(after.map((b) => [b.id, b.txHash, b.root]));
     for (const b of after) {
-      expect((await anvil.provider.getBlock(b.blockNumber!))?.hash, `batch ${b.id}'s block is canonical`).to.equal(b.blockHash);
+      const canonical = (await anvil.provider.getBlock(b.blockNumber!))?.hash;
+      expect(canonical, `batch ${b.id}'s block is canonical`).to.equal(b.blockHash);
       expect(b.attempts, `batch ${b.id} signed once`).to.equal(1);
       if (before) expect(b.txHash, `batch ${b.id}: the same transaction`).to.equal(before[b.id - 1]!.txHash);
     }
@@ -121,7 +125,7 @@ describe("The anchoring worker as a process killed with SIGKILL (chain kept aliv
   }
 
   for (const point of ["after-store-tx", "after-broadcast"]) {
-    it(`killed ${point}: the restarted worker sends the stored bytes or finds them mined, never signing again`, async () => {
+    it(`killed ${point}: restarted, it sends the stored bytes or finds them mined, never signing again`, async () => {
       startMining();
       const first = runWorker({ ...db.env, CHAIN_URL: anvil.url }, point);
       await first.waitFor(new RegExp(`hanging at ${point} 1`));
@@ -141,7 +145,7 @@ describe("The anchoring worker as a process killed with SIGKILL (chain kept aliv
     });
   }
 
-  it("killed in the middle of a 12-block reorg (after reopening, after re-sending): nothing lost or doubled", async () => {
+  it("killed in a 12-block reorg (after reopening, after re-sending): nothing lost or doubled", async () => {
     startMining();
     const w = runWorker({ ...db.env, CHAIN_URL: anvil.url });
     await w.waitFor(/batch 2: confirmed → final/);
