@@ -48,7 +48,6 @@ async function sharedDatabase() {
     LEDGER_MASTER_KEY: key, CONFIRMATION_DEPTH: "2", BATCH_MAX_EVENTS: "6", BATCH_MAX_AGE_MS: "0",
     ...(server ? { DATABASE_URL: server.url! } : { DATA_DIR: dir! }),
   };
-  await server?.close(); // the services below open their own connections
   return {
     env,
     open: (chainUrl: string) =>

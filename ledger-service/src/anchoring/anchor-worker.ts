@@ -201,16 +201,16 @@ export class AnchorWorker {
         }
       }
     }
-    const canonical = new Map<number, string | null>();
-    for (const b of await batchStore.anchoredSince(db, Math.max(0, head - REORG_WATCH_BLOCKS))) {
+    // Newest block first: a reorg that replaced a block replaced every later one, so the first anchor whose block is
+    // still canonical vouches for all older ones (one getBlock per tick when nothing happened).
+    const recent = await batchStore.anchoredSince(db, Math.max(0, head - REORG_WATCH_BLOCKS));
+    recent.sort((a, b) => b.blockNumber! - a.blockNumber! || b.id - a.id);
+    for (const b of recent) {
       if (reopened.includes(b.id)) continue;
-      if (!canonical.has(b.blockNumber!)) {
-        canonical.set(b.blockNumber!, (await chain.provider.getBlock(b.blockNumber!))?.hash ?? null);
-      }
-      if (canonical.get(b.blockNumber!) === b.blockHash) continue;
+      if ((await chain.provider.getBlock(b.blockNumber!))?.hash === b.blockHash) break;
       if (await this.reopen(b, `block ${b.blockNumber} ${b.blockHash} is no longer on the chain`)) reopened.push(b.id);
     }
-    return reopened;
+    return reopened.sort((a, b) => a - b);
   }
 
   private async reopen(b: BatchRow, why: string): Promise<boolean> {
