@@ -8,7 +8,16 @@ import { broadcast, prepareTx, txState } from "../chain/tx-sender.js";
 import { batchStore, type BatchRow } from "./batch-store.js";
 
 /** Named points where a test can make the worker "die" (throw) to prove it resumes from any of them. */
-export type FaultPoint = "after-seal" | "after-store-tx" | "after-broadcast" | "after-confirm" | "after-final";
+export type FaultPoint =
+  | "after-seal"
+  | "after-store-tx"
+  | "after-broadcast"
+  | "after-confirm"
+  | "after-final"
+  /** A reorg took anchors away and their batches went back to `submitted`. */
+  | "after-reopen"
+  /** A stored transaction the chain lost (dropped, or reorganised away) was sent again as the same bytes. */
+  | "after-resend";
 
 export interface AnchorWorkerOptions {
   db: Sql;
@@ -30,8 +39,16 @@ export interface AnchorWorkerOptions {
 export interface TickReport {
   sealed: number;
   moved: Array<{ batchId: number; from: BatchRow["status"]; to: BatchRow["status"] }>;
+  /** Batches whose confirmed or final anchor a chain reorganisation took away (re-sent, then final again). */
+  reorged: number[];
   chainError?: string;
 }
+
+/**
+ * How far behind the head a confirmed or final anchor's block is re-checked by hash on every tick. Deeper reorgs
+ * are still caught when they remove an anchor (AnchorRegistry.lastBatchId falls below the ledger's), at any depth.
+ */
+export const REORG_WATCH_BLOCKS = 256;
 
 /**
  * The anchoring state machine, one batch at a time in id order: sealed → submitted → confirmed → final.
@@ -50,7 +67,7 @@ export class AnchorWorker {
 
   /** Seals what is due, then moves every unfinished batch one step. Chain errors are reported, not thrown. */
   async tick(): Promise<TickReport> {
-    const report: TickReport = { sealed: 0, moved: [] };
+    const report: TickReport = { sealed: 0, moved: [], reorged: [] };
     await this.opts.beforeSeal?.().catch((e: Error) => this.opts.log?.(`before sealing: ${e.message}`));
     const sealed = await this.opts.sealer.sealDue();
     report.sealed = sealed.length;
@@ -58,6 +75,8 @@ export class AnchorWorker {
     try {
       const chain = await this.opts.chain.get();
       this.lastHead = await chain.provider.getBlockNumber();
+      report.reorged = await this.watchReorgs(chain, this.lastHead);
+      for (const id of report.reorged) await this.opts.fault?.("after-reopen", id);
       for (const batch of await batchStore.unfinished(this.opts.db)) {
         const to = await this.step(chain, batch);
         if (to !== batch.status) report.moved.push({ batchId: batch.id, from: batch.status, to });
@@ -131,6 +150,8 @@ export class AnchorWorker {
       case "submitted": {
         const state = await txState(chain.provider, b.txHash!, chain.admin.address, b.txNonce ?? Number.MAX_SAFE_INTEGER);
         if (state.kind === "mined" && state.ok) {
+          // A node may still answer a receipt from a block a reorg replaced: only a canonical block confirms.
+          if ((await chain.provider.getBlock(state.blockNumber))?.hash !== state.blockHash) return "submitted";
           await batchStore.markConfirmed(db, b.id, state.blockNumber, state.blockHash);
           await this.opts.fault?.("after-confirm", b.id);
           return "confirmed";
@@ -138,6 +159,7 @@ export class AnchorWorker {
         if (state.kind === "pending") return "submitted";
         if (state.kind === "dropped" && b.rawTx) {
           await broadcast(chain.provider, b.rawTx); // the same signed bytes: it can only ever be mined once
+          await this.opts.fault?.("after-resend", b.id);
           return "submitted";
         }
         // Reverted, replaced, or unknown: maybe anchored by another transaction of ours; otherwise start over.
@@ -150,13 +172,14 @@ export class AnchorWorker {
         return "sealed";
       }
       case "confirmed": {
+        // Final means CONFIRMATION_DEPTH blocks on the chain that still holds the receipt's block (by hash).
         const head = await chain.provider.getBlockNumber();
-        if (head - b.blockNumber! + 1 < this.opts.confirmationDepth) return "confirmed";
         const block = await chain.provider.getBlock(b.blockNumber!);
         if (block?.hash !== b.blockHash) {
-          await batchStore.markSubmitted(db, b.id, b.txHash!, b.rawTx, b.txNonce); // reorged away: look again
+          await this.reopen(b, `block ${b.blockNumber} ${b.blockHash} is no longer on the chain`); // look again
           return "submitted";
         }
+        if (head - b.blockNumber! + 1 < this.opts.confirmationDepth) return "confirmed";
         await batchStore.markFinal(db, b.id);
         await this.opts.fault?.("after-final", b.id);
         return "final";
@@ -164,6 +187,46 @@ export class AnchorWorker {
       default:
         return b.status;
     }
+  }
+
+  /**
+   * Finds confirmed and final batches whose anchor a chain reorganisation took away or moved, and sends them back
+   * to `submitted` (DECISIONS "Reorgs"): anchors missing from AnchorRegistry at any depth (ids are sequential, so
+   * every id above its lastBatchId is gone), and, within REORG_WATCH_BLOCKS of the head, anchors whose block hash
+   * is no longer canonical. A final batch reopened here was reorganised deeper than CONFIRMATION_DEPTH: it is
+   * logged as such and becomes final again only after CONFIRMATION_DEPTH blocks on the surviving chain.
+   */
+  private async watchReorgs(chain: ChainContext, head: number): Promise<number[]> {
+    const { db } = this.opts;
+    const reopened: number[] = [];
+    const onChain = Number(await chain.anchorRegistry.getFunction("lastBatchId")());
+    if (onChain < (await batchStore.lastAnchoredId(db))) {
+      for (const b of await batchStore.all(db, onChain + 1)) {
+        if (b.status !== "confirmed" && b.status !== "final") continue;
+        if (await this.reopen(b, `its anchor is no longer on chain (AnchorRegistry.lastBatchId is ${onChain})`)) {
+          reopened.push(b.id);
+        }
+      }
+    }
+    // Newest block first: a reorg that replaced a block replaced every later one, so the first anchor whose block is
+    // still canonical vouches for all older ones (one getBlock per tick when nothing happened).
+    const recent = await batchStore.anchoredSince(db, Math.max(0, head - REORG_WATCH_BLOCKS));
+    recent.sort((a, b) => b.blockNumber! - a.blockNumber! || b.id - a.id);
+    for (const b of recent) {
+      if (reopened.includes(b.id)) continue;
+      if ((await chain.provider.getBlock(b.blockNumber!))?.hash === b.blockHash) break;
+      if (await this.reopen(b, `block ${b.blockNumber} ${b.blockHash} is no longer on the chain`)) reopened.push(b.id);
+    }
+    return reopened.sort((a, b) => a - b);
+  }
+
+  private async reopen(b: BatchRow, why: string): Promise<boolean> {
+    const depth = this.opts.confirmationDepth;
+    const beyond = b.status === "final" ? ` — a reorganisation deeper than CONFIRMATION_DEPTH ${depth}` : "";
+    const reason = `CHAIN.REORG: batch ${b.id} was ${b.status}${beyond}; ${why}; re-sending transaction ${b.txHash}`;
+    const done = await batchStore.reopen(this.opts.db, b.id, reason);
+    if (done) this.opts.log?.(reason);
+    return done;
   }
 
   /** The anchoring transaction of batch `b` if the chain already holds its root; throws if it holds another root. */

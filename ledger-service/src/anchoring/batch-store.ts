@@ -72,6 +72,34 @@ export const batchStore = {
   async markFinal(db: Sql, id: number): Promise<void> {
     await db.query("UPDATE ledger_batches SET status = 'final', updated_at = now() WHERE id = $1 AND status = 'confirmed'", [id]);
   },
+  /** Confirmed or final batches anchored in a block at or after `fromBlock` (the reorg watch). */
+  async anchoredSince(db: Sql, fromBlock: number): Promise<BatchRow[]> {
+    const { rows } = await db.query(
+      `SELECT ${COLUMNS} FROM ledger_batches WHERE status IN ('confirmed', 'final') AND block_number >= $1 ORDER BY id`,
+      [fromBlock],
+    );
+    return rows.map(toRow);
+  },
+  /** The highest id whose anchor the ledger holds as mined (confirmed or final); 0 if none. */
+  async lastAnchoredId(db: Sql): Promise<number> {
+    const { rows } = await db.query<{ id: number | null }>(
+      "SELECT max(id)::int AS id FROM ledger_batches WHERE status IN ('confirmed', 'final')",
+    );
+    return rows[0]?.id ?? 0;
+  },
+  /**
+   * A chain reorganisation took away a confirmed or final anchor: back to `submitted` with the same stored
+   * transaction, which the worker re-sends as the same bytes, finds mined elsewhere, or replaces if its nonce was
+   * taken (DECISIONS "Reorgs"). `reason` stays in last_error until the batch is confirmed again.
+   */
+  async reopen(db: Sql, id: number, reason: string): Promise<boolean> {
+    const { rows } = await db.query(
+      `UPDATE ledger_batches SET status = 'submitted', block_number = NULL, block_hash = NULL, last_error = $2,
+              updated_at = now() WHERE id = $1 AND status IN ('confirmed', 'final') RETURNING id`,
+      [id, reason],
+    );
+    return rows.length > 0;
+  },
   async resetToSealed(db: Sql, id: number, reason: string): Promise<void> {
     await db.query(
       `UPDATE ledger_batches SET status = 'sealed', tx_hash = NULL, raw_tx = NULL, tx_nonce = NULL, last_error = $2, updated_at = now()
