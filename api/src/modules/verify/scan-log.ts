@@ -20,6 +20,7 @@ export interface Scan {
  */
 export class ScanLog {
   private buffer: Scan[] = [];
+  private readonly writing: Scan[][] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -36,9 +37,9 @@ export class ScanLog {
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
   }
 
-  /** The part's recent scans, newest first: buffered ones and stored ones. */
+  /** The part's recent scans, newest first: buffered ones, ones being written, and stored ones. */
   async recent(partKey: string): Promise<ScanRow[]> {
-    const pending = this.buffer.filter((s) => s.partKey === partKey).map((s) => ({ scannedAt: s.at, lng: s.lng, lat: s.lat, companyId: s.companyId }));
+    const pending = [...this.writing.flat(), ...this.buffer].filter((s) => s.partKey === partKey).map((s) => ({ scannedAt: s.at, lng: s.lng, lat: s.lat, companyId: s.companyId }));
     return [...pending.reverse(), ...(await verifyRepository.recent(this.db, partKey))];
   }
 
@@ -48,12 +49,16 @@ export class ScanLog {
     this.timer = undefined;
     const batch = this.buffer;
     this.buffer = [];
+    // Until its INSERT is done, a batch is neither buffered nor stored: `recent` reads it from here meanwhile.
+    if (batch.length > 0) this.writing.push(batch);
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
         await verifyRepository.recordMany(this.db, batch);
       } catch (e) {
         logger("scans").error({ err: e, scans: batch.length }, `scan log: ${batch.length} scans not recorded`);
+      } finally {
+        this.writing.splice(this.writing.indexOf(batch), 1);
       }
     });
     await this.flushing;
