@@ -51,7 +51,7 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     parts = await walkParts(stack, 3, 1);
     // … shipping from the dealer to the shop, which receives …
     const shipped = [{ gtin: parts[1]!.gtin, serial: parts[1]!.serial }];
-    await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: shipped, place: PLACE });
+    await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: shipped, place: PLACE, shipTo: "shop" });
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: shipped, place: PLACE });
     // … a serial using every character AI 21 allows (a URI needs them percent-encoded) …
     await stack.svc.ledger.append({
@@ -115,6 +115,7 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     const doc = (await res.json()) as EpcisDocument;
     expect(doc.epcisBody.eventList.map((e) => e.bizStep)).to.deep.equal([
       "commissioning",
+      "shipping",
       "receiving",
       "shipping",
       "receiving",

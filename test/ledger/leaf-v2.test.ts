@@ -126,16 +126,17 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
         await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [p], place: PLACE });
       const v1Batches = await new Sealer({ db: stack.svc.db.sql, maxEvents: N, maxAgeMs: 0, leafVersion: 1 }).sealDue();
       expect(v1Batches.map((b) => b.leafVersion)).to.deep.equal([1]);
-      // Batches 2 (commissionings) and 3 (receipts of the same parts): sealed by the service, leaf v2.
+      // Batches 2 (commissionings) and 3 (shipments of the same parts to the dealer): sealed by the service, leaf v2.
       const fresh = newParts(N);
       for (const p of fresh)
         await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [p], place: PLACE });
       for (const p of fresh) {
         await stack.svc.ledger.append({
-          actorId: "dealer",
-          step: Stage.Received,
+          actorId: "maker",
+          step: Stage.Shipped,
           parts: [{ gtin: p.gtin, serial: p.serial }],
           place: PLACE,
+          shipTo: "dealer",
         });
       }
       await stack.svc.worker.runUntilFinal();
