@@ -7,18 +7,31 @@ import { partKeyOf } from "../../ledger-service/src/events/canonical.js";
 import { startAnvil } from "../helpers/anvil-chain.js";
 import { newParts, openStack, PLACE, VIN, type TestStack } from "../helpers/stack.js";
 
-/** Commission three parts (maker), receive them and ship two (dealer), receive and install one (shop). */
+/** Commission and ship three parts (maker), receive them and ship two (dealer), receive and install one (shop). */
 async function walk(stack: TestStack) {
   const [a, b, c] = newParts(3);
   const ref = (p: typeof a) => ({ gtin: p!.gtin, serial: p!.serial });
   await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [a!, b!, c!], place: PLACE });
+  await stack.svc.ledger.append({
+    actorId: "maker",
+    step: Stage.Shipped,
+    parts: [ref(a), ref(b), ref(c)],
+    place: PLACE,
+    shipTo: "dealer",
+  });
   await stack.svc.ledger.append({
     actorId: "dealer",
     step: Stage.Received,
     parts: [ref(a), ref(b), ref(c)],
     place: PLACE,
   });
-  await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: [ref(a), ref(b)], place: PLACE });
+  await stack.svc.ledger.append({
+    actorId: "dealer",
+    step: Stage.Shipped,
+    parts: [ref(a), ref(b)],
+    place: PLACE,
+    shipTo: "shop",
+  });
   await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: [ref(a)], place: PLACE });
   await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [ref(a)], place: PLACE, vin: VIN });
   await stack.svc.worker.runUntilFinal(90_000);
@@ -33,7 +46,7 @@ async function walk(stack: TestStack) {
   const writes = await stack.svc.db.sql.query<{ status: string }>(
     "SELECT status FROM ledger_chain_writes ORDER BY submission_id",
   );
-  expect(writes.rows.map((r) => r.status)).to.deep.equal(["final", "final", "final", "final", "final"]);
+  expect(writes.rows.map((r) => r.status)).to.deep.equal(["final", "final", "final", "final", "final", "final"]);
 }
 
 const topups = async (stack: TestStack) =>
