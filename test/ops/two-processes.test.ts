@@ -8,7 +8,7 @@ import { DEV_KEYS } from "../helpers/contracts.js";
 import { freshDatabase } from "../helpers/database.js";
 import { shared } from "../helpers/shared.js";
 import { uscc } from "../helpers/app.js";
-import { GTIN } from "../helpers/stack.js";
+import { gs1CheckDigit } from "../../ledger-service/src/gs1/gtin.js";
 
 const run = promisify(execFile);
 const OPERATOR = `two-processes-operator-${randomBytes(8).toString("hex")}`;
@@ -62,6 +62,16 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
     const text = await res.text();
     return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, any> };
   };
+  /** Files GS1 company prefix `prefix` for the company of `key` and has the operator verify it; answers a GTIN under it. */
+  const ownPrefix = async (p: Proc, key: string, prefix: string) => {
+    const licenceRef = `GS1CN-${prefix}`;
+    const filed = await call(p, "POST", "/api/v1/gs1-prefixes", key, { prefix, licenceRef });
+    expect(filed.status, JSON.stringify(filed.json)).to.equal(201);
+    const verified = await call(p, "POST", `/api/v1/gs1-prefixes/${filed.json.id}/verify`, OPERATOR, { licenceRef });
+    expect(verified.status, JSON.stringify(verified.json)).to.equal(200);
+    const body = ("0" + prefix + "00001").padEnd(13, "0").slice(0, 13);
+    return body + gs1CheckDigit(body);
+  };
 
   before(async function () {
     if (!process.env.DATABASE_URL) {
@@ -95,6 +105,7 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
       name: "两进程测试制造有限公司", uscc: uscc("91320505MA1TW00PR"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.57, lat: 31.3 },
     });
     expect(maker.status, JSON.stringify(maker.json)).to.equal(201);
+    const GTIN = await ownPrefix(a, maker.json.apiKey, "6907001");
     for (let i = 0; i < 6; i++) {
       const r = await call(i % 2 ? b : a, "POST", "/api/v1/mint", maker.json.apiKey, { gtin: GTIN, lot: `L-TWO-${i}`, productionDate: "2026-11-20", count: 3 });
       expect(r.status, JSON.stringify(r.json)).to.equal(201);
@@ -133,6 +144,7 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
     const maker = await call(b, "POST", "/api/v1/companies", OPERATOR, {
       name: "两进程幂等测试有限公司", uscc: uscc("91320505MA1TW00KD"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.57, lat: 31.3 },
     });
+    const GTIN = await ownPrefix(b, maker.json.apiKey, "6907002");
     const events = async () => (await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
     const before = await events();
     const body = { gtin: GTIN, lot: "L-IDEM", productionDate: "2026-11-20", count: 4 };
@@ -147,8 +159,9 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
 
   it("counts login attempts per address across both processes", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await call(i % 2 ? b : a, "POST", "/api/v1/auth/login", null, { login: "13800000000", password: "wrong password" })).status);
-    // LOGIN_RATE_PER_MINUTE=6 for the pair, not 6 each: the seventh attempt is refused wherever it lands.
+    for (let i = 0; i < 7; i++) statuses.push((await call(i % 2 ? b : a, "POST", "/api/v1/auth/login", null, { login: `1380000000${i}`, password: "wrong password" })).status);
+    // LOGIN_RATE_PER_MINUTE=6 for the pair, not 6 each: the seventh attempt is refused wherever it lands. (A login
+    // identifier a try each: its own lock after LOGIN_MAX_FAILURES would answer 429 too.)
     expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 401, 429]);
   });
 
