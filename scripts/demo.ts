@@ -84,7 +84,7 @@ try {
   writeFileSync(bundleFile, JSON.stringify(bundle, null, 2));
   say(`▶ exported the bundle of ${part.gtin}/${part.serial} to ${bundleFile}`);
   const provider = makeProvider(chain.url);
-  const report = await verifyBundle(bundle, provider);
+  const report = await verifyBundle(bundle, provider, await svc.trustAnchor());
   provider.destroy();
   say(`▶ auditor (bundle + chain only): ${report.ok ? "OK" : `FAILED: ${report.failure?.reason}`}`);
   for (const line of report.lines) say(line);

@@ -89,7 +89,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...orgsRoutes(s.orgs),
     ...partsRoutes(s.parts, s.installations),
     ...labelsRoutes(s.labels),
-    ...ledgerRoutes(opts.ledger),
+    ...ledgerRoutes(opts.ledger, (ids) => s.orgs.usccOf(ids)),
     ...auditRoutes(opts.ledger),
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
     ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),

@@ -30,7 +30,7 @@ describe("a chain we are given (CHAIN_RPC_URL): npm run deploy, then configurati
       const ref = await svc.chainRef();
       expect(ref.addresses.anchorRegistry).to.equal(settings.ANCHOR_REGISTRY_ADDRESS);
       const provider = makeProvider(shared.chainUrl);
-      expect((await verifyBundle(await svc.bundleForPart(parts[0]!.gtin, parts[0]!.serial), provider)).failure).to.equal(null);
+      expect((await verifyBundle(await svc.bundleForPart(parts[0]!.gtin, parts[0]!.serial), provider, await svc.trustAnchor())).failure).to.equal(null);
       provider.destroy();
       const { rows } = await svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_deployments");
       expect(rows[0]!.n).to.equal(0); // nothing deployed by the service itself
