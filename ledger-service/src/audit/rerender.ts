@@ -29,25 +29,37 @@ export interface Difference {
  */
 export function firstDifference(got: unknown, want: unknown, path = ""): Difference | null {
   if (got === want) return null;
-  const at = (k: string | number) => (typeof k === "number" ? `${path}[${k}]` : path ? `${path}.${k}` : k);
   if (Array.isArray(got) && Array.isArray(want)) {
-    for (let i = 0; i < Math.max(got.length, want.length); i++) {
-      if (i >= got.length || i >= want.length) return { path: at(i), got: got[i], want: want[i] };
-      const d = firstDifference(got[i], want[i], at(i));
+    const n = Math.max(got.length, want.length);
+    for (let i = 0; i < n; i++) {
+      if (i >= got.length || i >= want.length) return { path: `${path}[${i}]`, got: got[i], want: want[i] };
+      const d = firstDifference(got[i], want[i], `${path}[${i}]`);
       if (d) return d;
     }
     return null;
   }
   if (isObject(got) && isObject(want)) {
-    for (const k of Object.keys(got)) if (!(k in want)) return { path: at(k), got: got[k], want: undefined };
-    for (const k of Object.keys(want)) {
-      if (!(k in got)) return { path: at(k), got: undefined, want: want[k] };
-      const d = firstDifference(got[k], want[k], at(k));
-      if (d) return d;
+    let wantKeys = 0;
+    for (const k in want) {
+      wantKeys++;
+      if (!(k in got)) return { path: child(path, k), got: undefined, want: want[k] };
+      const g = got[k];
+      const w = want[k];
+      if (g !== w) {
+        const d = firstDifference(g, w, child(path, k));
+        if (d) return d;
+      }
     }
+    let gotKeys = 0;
+    for (const k in got) gotKeys++;
+    if (gotKeys !== wantKeys) for (const k in got) if (!(k in want)) return { path: child(path, k), got: got[k], want: undefined };
     return null;
   }
   return { path: path || "(event)", got, want };
+}
+
+function child(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);

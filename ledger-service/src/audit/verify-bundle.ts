@@ -1,6 +1,6 @@
 import type { JsonRpcProvider } from "ethers";
 import { toHex, type Hex } from "../events/bytes.js";
-import { ENCODING_VERSION, leafOfStructHash, partKeyOf, structHashOf } from "../events/canonical.js";
+import { ENCODING_VERSION, leafOfStructHash, structHashOf } from "../events/canonical.js";
 import { canonicalOf } from "../events/epcis.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
@@ -238,7 +238,8 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
         acc.list.push(structHash);
         subHashes.set(sub.id, acc);
       }
-      if (!eq(toHex(structHash), e.structHash)) fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${toHex(structHash)}, the bundle says ${e.structHash}`);
+      const structHex = toHex(structHash);
+      if (!eq(structHex, e.structHash)) fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${structHex}, the bundle says ${e.structHash}`);
       const role = facts.mayAct.get(roleKey(f.actor, f.step));
       if (role === false || (role === undefined && (rolesPinned || f.step === Stage.AuditCheckpoint))) {
         fail(e, "actor.role", `event ${e.seq}: ${f.actor} holds no role on chain for ${Stage[f.step]}`);
@@ -255,7 +256,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
         if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, "part.custody", `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
         if (head && f.step === Stage.Installed && !eq(head.holder, f.actor)) fail(e, "part.custody", `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`);
       }
-      heads.set(canonical.partKey, { hash: toHex(structHash), stage: f.step, holder: f.actor, last: e });
+      heads.set(canonical.partKey, { hash: structHex, stage: f.step, holder: f.actor, last: e });
       checked++;
       if (partScope) {
         const b = bundleBatches.get(e.batchId)!;
@@ -291,25 +292,29 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
  * A part bundle must claim it. Returns how many parts were claimed complete.
  */
 function checkParts(bundle: Bundle, facts: ChainFacts, heads: Map<string, { stage: Stage; last: BundleEvent }>, partScope: boolean): number {
+  // Keyed by GTIN and serial (the part key is their hash): no hashing per part here.
   const listed = new Map<string, Bundle["parts"][number]>();
   for (const p of bundle.parts) {
-    const key = partKeyOf(p.gtin, p.serial).toLowerCase();
-    if (listed.has(key)) fail(null, "bundle.parts", `part ${p.gtin}/${p.serial} is listed twice in parts`);
-    listed.set(key, p);
-    if (!heads.has(key)) fail(null, "bundle.parts", `part ${p.gtin}/${p.serial} is listed in parts but has no event in the bundle`);
+    const id = `${p.gtin}/${p.serial}`;
+    if (listed.has(id)) fail(null, "bundle.parts", `part ${id} is listed twice in parts`);
+    listed.set(id, p);
   }
   let complete = 0;
   for (const [key, head] of heads) {
-    const p = listed.get(key.toLowerCase());
-    if (!p) fail(head.last, "bundle.parts", `the part of event ${head.last.seq} is missing from the bundle's parts list`);
+    const f = head.last.event["partledger:ledger"];
+    const id = `${f.gtin}/${f.serial}`;
+    const p = listed.get(id);
+    if (!p) fail(head.last, "bundle.parts", `part ${id} of event ${head.last.seq} is missing from the bundle's parts list`);
+    listed.delete(id);
     if (partScope && !p.latestIncluded) fail(head.last, "bundle.parts", `a part bundle must hold the part's latest event, but claims it does not`);
     if (!p.latestIncluded) continue;
     complete++;
     const onChain = facts.stages?.get(key) ?? Stage.None;
     if (onChain !== Stage.None && onChain !== head.stage) {
-      fail(head.last, "part.registry-stage", `PartRegistry says ${Stage[onChain]} for ${p.gtin}/${p.serial}, the bundle claims its latest event and ends at ${Stage[head.stage]} (events missing)`);
+      fail(head.last, "part.registry-stage", `PartRegistry says ${Stage[onChain]} for ${id}, the bundle claims its latest event and ends at ${Stage[head.stage]} (events missing)`);
     }
   }
+  for (const id of listed.keys()) fail(null, "bundle.parts", `part ${id} is listed in parts but has no event in the bundle`);
   return complete;
 }
 
