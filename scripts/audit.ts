@@ -12,7 +12,8 @@ import { parseArgs } from "node:util";
 import { Contract } from "ethers";
 import { loadArtifact } from "../ledger-service/src/chain/artifacts.js";
 import {
-  TRUST_FORMAT, TRUST_PATH, auditLedger, loadConfig, makeProvider, openDatabase, parseTrustAnchor, verifyBundle, whereOf,
+  TRUST_FORMAT, TRUST_PATH, auditLedger, loadConfig, makeProvider, openDatabase, parseTrustAnchor, verifyBundle,
+  whereOf,
   type AuditReport, type Bundle, type BundleAuditReport, type TrustAnchor,
 } from "../ledger-service/src/index.js";
 
@@ -29,16 +30,21 @@ function print(report: AuditReport, what: string, elapsedMs: number): never {
   for (const line of report.lines) console.log(line);
   const b = report as Partial<BundleAuditReport>;
   for (const a of b.actors ?? []) {
-    console.log(`  company ${a.address}: ${a.name}, USCC ${a.uscc ?? "—"}, ${a.kind} (attested by the platform, not by the chain)`);
+    const who = `${a.name}, USCC ${a.uscc ?? "—"}, ${a.kind}`;
+    console.log(`  company ${a.address}: ${who} (attested by the platform, not by the chain)`);
   }
   for (const t of b.anchoring ?? []) {
-    console.log(`  batch ${t.batchId}: anchored by tx ${t.txHash} in block ${t.blockNumber}, ${t.confirmations} confirmations`);
+    console.log(`  batch ${t.batchId}: anchored by tx ${t.txHash} in block ${t.blockNumber}, ` +
+      `${t.confirmations} confirmations`);
   }
-  if (b.partsPartial) console.log(`  ${b.partsPartial} parts continue after this bundle: their PartRegistry stage was not compared`);
+  if (b.partsPartial) {
+    console.log(`  ${b.partsPartial} parts continue after this bundle: their PartRegistry stage was not compared`);
+  }
   for (const u of b.unchecked ?? []) console.log(`  NOT CHECKED: ${u}`);
   if (report.ok) {
-    const partial = b.unchecked?.length ? ` (partial: ${b.unchecked.length} kind of check not made, see NOT CHECKED above)` : "";
-    console.log(`OK: ${what} — ${report.eventsChecked} events of ${report.parts} parts in ${report.batches} batches verified against the chain (${elapsedMs.toFixed(0)} ms)${partial}`);
+    const partial = b.unchecked?.length ? " (partial: see NOT CHECKED)" : "";
+    console.log(`OK: ${what} — ${report.eventsChecked} events of ${report.parts} parts in ${report.batches} batches ` +
+      `verified against the chain (${elapsedMs.toFixed(0)} ms)${partial}`);
     process.exit(0);
   }
   const f = report.failure!;
@@ -63,13 +69,15 @@ if (!args.bundle === !args.all) usage("give exactly one of --bundle FILE or --al
 
 /** The pinned trust anchor: from --trust FILE or from --anchor-registry/--chain-id; never from the bundle. */
 function pinnedTrust(): TrustAnchor {
-  const byFlags = args["anchor-registry"] !== undefined || args["chain-id"] !== undefined || args["part-registry"] !== undefined;
+  const flags = [args["anchor-registry"], args["chain-id"], args["part-registry"]];
+  const byFlags = flags.some((v) => v !== undefined);
   if (args.trust && byFlags) usage("give --trust FILE or --anchor-registry/--chain-id, not both");
   try {
     if (args.trust) return parseTrustAnchor(JSON.parse(readFileSync(args.trust, "utf8")), args.trust);
     if (byFlags) {
       if (!args["anchor-registry"] || !args["chain-id"]) usage("--anchor-registry and --chain-id go together");
-      if (!/^\d+$/.test(args["chain-id"])) usage(`--chain-id must be a positive integer, got ${JSON.stringify(args["chain-id"])}`);
+      const id = args["chain-id"];
+      if (!/^\d+$/.test(id)) usage(`--chain-id must be a positive integer, got ${JSON.stringify(id)}`);
       return parseTrustAnchor(
         {
           format: TRUST_FORMAT, chainId: Number(args["chain-id"]), anchorRegistry: args["anchor-registry"],
@@ -104,8 +112,12 @@ if (args.bundle) {
   } catch (e) {
     usage(`cannot read bundle ${args.bundle}: ${(e as Error).message}`);
   }
-  console.log(`Auditing ${args.bundle} at ${rpc} against the pinned trust anchor: chain ${trust!.chainId}, AnchorRegistry ${trust!.anchorRegistry}` +
-    `${trust!.partRegistry ? `, PartRegistry ${trust!.partRegistry}` : ""}${trust!.deploymentBlock !== undefined ? `, deployed in block ${trust!.deploymentBlock}` : ""}`);
+  const t = trust!;
+  console.log(
+    `Auditing ${args.bundle} at ${rpc} against the pinned trust anchor: chain ${t.chainId}, ` +
+      `AnchorRegistry ${t.anchorRegistry}${t.partRegistry ? `, PartRegistry ${t.partRegistry}` : ""}` +
+      `${t.deploymentBlock !== undefined ? `, deployed in block ${t.deploymentBlock}` : ""}`,
+  );
   const report = await verifyBundle(bundle, provider, trust!);
   provider.destroy();
   print(report, `bundle ${args.bundle}`, performance.now() - started);

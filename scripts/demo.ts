@@ -13,7 +13,8 @@ import { createApp } from "../api/src/app.js";
 import { LabelsService } from "../api/src/modules/labels/labels.service.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, TRUST_PATH, auditLedger, loadConfig, makeProvider, parseTrustAnchor, startLocalChain, verifyBundle,
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, TRUST_PATH, auditLedger, loadConfig, makeProvider, parseTrustAnchor,
+  startLocalChain, verifyBundle,
 } from "../ledger-service/src/index.js";
 import { freePort } from "./lib/free-port.js";
 import { gtin14, vinWithCheck } from "./lib/identifiers.js";

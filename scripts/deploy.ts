@@ -39,7 +39,8 @@ try {
   const trust: TrustAnchor = await trustAnchorOf(provider, { chainId, ...addresses, anchorer: admin.address as Hex });
   writeFileSync(trustOut, JSON.stringify(trust, null, 2) + "\n");
   console.error(`deployed on chain ${chainId} by ${admin.address} in block ${addresses.deploymentBlock}.`);
-  console.error(`trust anchor (publish it; auditors pin it with --trust; the server serves it at ${TRUST_PATH}), written to ${trustOut}:`);
+  console.error(`trust anchor (publish it; auditors pin it with --trust; the server serves it at ${TRUST_PATH}),`);
+  console.error(`written to ${trustOut}:`);
   console.error(JSON.stringify(trust, null, 2));
   console.error("start PartLedger with:");
   console.log(`CHAIN_RPC_URL=${rpc}`);

@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import {
-  LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig, makeProvider, startLocalChain, verifyBundle, type Bundle, type TrustAnchor,
+  LOCAL_CHAIN_ID,
+  LedgerService,
+  Stage,
+  loadConfig,
+  makeProvider,
+  startLocalChain,
+  verifyBundle,
+  type Bundle,
+  type TrustAnchor,
 } from "../../ledger-service/src/index.js";
 import { sendAndWait } from "../../ledger-service/src/chain/tx-sender.js";
 import { freePort } from "../../scripts/lib/free-port.js";
@@ -50,11 +58,27 @@ describe("the auditor trusts only the pinned trust anchor (issue 18 item 1)", ()
     // part with a real brand's name and GTIN as the manufacturer — everything internally consistent.
     const database = await freshDatabase();
     dropForgerDb = () => database.drop();
-    const config = loadConfig({ LEDGER_MASTER_KEY: randomBytes(32).toString("hex"), BATCH_MAX_AGE_MS: "0", CONFIRMATION_DEPTH: "2" });
-    forger = await LedgerService.open({ config, database, chainUrl: shared.chainUrl, adminKey: DEV_KEYS[4]!, localChain: true, chainId: LOCAL_CHAIN_ID });
+    const config = loadConfig({
+      LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+      BATCH_MAX_AGE_MS: "0",
+      CONFIRMATION_DEPTH: "2",
+    });
+    forger = await LedgerService.open({
+      config,
+      database,
+      chainUrl: shared.chainUrl,
+      adminKey: DEV_KEYS[4]!,
+      localChain: true,
+      chainId: LOCAL_CHAIN_ID,
+    });
     await forger.registerCompany({ id: "bosch", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer" });
     const fake = newParts(1)[0]!;
-    await forger.ledger.append({ actorId: "bosch", step: Stage.Commissioned, parts: [{ ...fake, gtin: p!.gtin }], place: PLACE });
+    await forger.ledger.append({
+      actorId: "bosch",
+      step: Stage.Commissioned,
+      parts: [{ ...fake, gtin: p!.gtin }],
+      place: PLACE,
+    });
     await forger.worker.runUntilFinal();
     forged = await forger.bundleForPart(p!.gtin, fake.serial);
     dir = mkdtempSync(join(tmpdir(), "audit-trust-"));
@@ -80,7 +104,11 @@ describe("the auditor trusts only the pinned trust anchor (issue 18 item 1)", ()
     expect(r.failure!.reason).to.contain(forged.chain.anchorRegistry).and.to.contain(trust.anchorRegistry);
     // Relabelled to name the real contracts, the forged history is not anchored there.
     const relabelled = clone(forged);
-    relabelled.chain = { chainId: trust.chainId, anchorRegistry: trust.anchorRegistry, partRegistry: trust.partRegistry! };
+    relabelled.chain = {
+      chainId: trust.chainId,
+      anchorRegistry: trust.anchorRegistry,
+      partRegistry: trust.partRegistry!,
+    };
     const r2 = await verifyBundle(relabelled, p, trust);
     expect(r2.ok).to.equal(false);
     expect(r2.failure!.check).to.match(/^batch\./);
@@ -109,13 +137,17 @@ describe("the auditor trusts only the pinned trust anchor (issue 18 item 1)", ()
 
   it("pinned by addresses alone (no PartRegistry), verifies what it can and says what it did not check", async () => {
     const p = provider();
-    const r = await verifyBundle(genuine, p, { format: "partledger.trust/1", chainId: trust.chainId, anchorRegistry: trust.anchorRegistry });
+    const r = await verifyBundle(genuine, p, {
+      format: "partledger.trust/1",
+      chainId: trust.chainId,
+      anchorRegistry: trust.anchorRegistry,
+    });
     expect(r.failure).to.equal(null);
     expect(r.unchecked.join()).to.contain("no PartRegistry pinned");
     p.destroy();
   });
 
-  it("npm run audit: exit 2 without a pin; with --trust or --anchor-registry the look-alike bundle fails", async function () {
+  it("npm run audit: exit 2 without a pin; pinned by file or by flags, the look-alike fails", async function () {
     this.timeout(90_000);
     const forgedFile = join(dir, "forged.json");
     const trustFile = join(dir, "trust.json");
@@ -124,7 +156,16 @@ describe("the auditor trusts only the pinned trust anchor (issue 18 item 1)", ()
     const [unpinned, byFile, byFlags, badPin] = await Promise.all([
       audit(["--bundle", forgedFile, "--rpc", shared.chainUrl]),
       audit(["--bundle", forgedFile, "--trust", trustFile, "--rpc", shared.chainUrl]),
-      audit(["--bundle", forgedFile, "--anchor-registry", trust.anchorRegistry, "--chain-id", String(trust.chainId), "--rpc", shared.chainUrl]),
+      audit([
+        "--bundle",
+        forgedFile,
+        "--anchor-registry",
+        trust.anchorRegistry,
+        "--chain-id",
+        String(trust.chainId),
+        "--rpc",
+        shared.chainUrl,
+      ]),
       audit(["--bundle", forgedFile, "--anchor-registry", "0x1234", "--chain-id", "31337", "--rpc", shared.chainUrl]),
     ]);
     expect(unpinned.code).to.equal(2);
@@ -141,7 +182,7 @@ describe("the auditor trusts only the pinned trust anchor (issue 18 item 1)", ()
 });
 
 describe("a range bundle that ends before a part's latest event (issue 18 item 6)", () => {
-  it("verifies ?from=1&to=1 of on-chain parts that later advanced, and compares PartRegistry only where it claims the latest event", async () => {
+  it("verifies ?from=1&to=1 of parts that later advanced; compares PartRegistry only where it claims", async () => {
     const stack = await openStack({ makerMode: "onchain" });
     const p = makeProvider(shared.chainUrl);
     try {
@@ -153,7 +194,9 @@ describe("a range bundle that ends before a part's latest event (issue 18 item 6
       const trust = await stack.svc.trustAnchor();
       const chain = await stack.svc.chain.get();
       const { partKeyOf } = await import("../../ledger-service/src/events/canonical.js");
-      expect(Number((await chain.partRegistry.getFunction("partOf")(partKeyOf(parts[0]!.gtin, parts[0]!.serial))).stage)).to.equal(Stage.Received);
+      expect(
+        Number((await chain.partRegistry.getFunction("partOf")(partKeyOf(parts[0]!.gtin, parts[0]!.serial))).stage),
+      ).to.equal(Stage.Received);
 
       const first = await stack.svc.bundleForBatches(1, 1);
       expect(first.parts.map((x) => x.latestIncluded)).to.deep.equal([false, false, false]);

@@ -8,7 +8,8 @@ import { firstDifference, rerender } from "../../ledger-service/src/audit/rerend
 function vectors(): Map<string, unknown> {
   const doc = readFileSync(new URL("../../docs/verification.md", import.meta.url), "utf8");
   const found = new Map<string, unknown>();
-  for (const m of doc.matchAll(/<!-- vector: ([\w-]+) -->\s*```json\n([\s\S]*?)\n```/g)) found.set(m[1]!, JSON.parse(m[2]!));
+  for (const m of doc.matchAll(/<!-- vector: ([\w-]+) -->\s*```json\n([\s\S]*?)\n```/g))
+    found.set(m[1]!, JSON.parse(m[2]!));
   return found;
 }
 
@@ -18,8 +19,12 @@ describe("docs/verification.md: the worked examples are what the code does", () 
   it("the trust anchor example is a valid trust document", () => {
     const t = parseTrustAnchor(v.get("trust-anchor"), "docs/verification.md");
     expect(t.chainId).to.equal(31337);
-    expect(() => parseTrustAnchor({ ...(v.get("trust-anchor") as object), extra: 1 }, "x")).to.throw(/Unrecognized key/);
-    expect(() => parseTrustAnchor({ ...(v.get("trust-anchor") as object), anchorRegistry: "0x12" }, "x")).to.throw(/anchorRegistry must be a 0x address/);
+    expect(() => parseTrustAnchor({ ...(v.get("trust-anchor") as object), extra: 1 }, "x")).to.throw(
+      /Unrecognized key/,
+    );
+    expect(() => parseTrustAnchor({ ...(v.get("trust-anchor") as object), anchorRegistry: "0x12" }, "x")).to.throw(
+      /anchorRegistry must be a 0x address/,
+    );
   });
 
   it("the rendering example is the rendering of its ledger fields, and a re-rendering finds no difference", () => {

@@ -34,7 +34,13 @@ export function bundleShapeError(bundle: unknown): ShapeError | null {
 
 function describe(e: ErrorObject): ShapeError {
   const extra = (e.params as { additionalProperty?: string }).additionalProperty;
-  const allowed = (e.params as { allowedValues?: unknown[]; allowedValue?: unknown }).allowedValues ?? (e.params as { allowedValue?: unknown }).allowedValue;
-  if (extra !== undefined) return { pointer: `${e.instancePath}/${extra}`, message: `is not part of the bundle format` };
-  return { pointer: e.instancePath || "/", message: `${e.message ?? "is invalid"}${allowed !== undefined ? ` ${JSON.stringify(allowed)}` : ""}` };
+  const allowed =
+    (e.params as { allowedValues?: unknown[]; allowedValue?: unknown }).allowedValues ??
+    (e.params as { allowedValue?: unknown }).allowedValue;
+  if (extra !== undefined)
+    return { pointer: `${e.instancePath}/${extra}`, message: `is not part of the bundle format` };
+  return {
+    pointer: e.instancePath || "/",
+    message: `${e.message ?? "is invalid"}${allowed !== undefined ? ` ${JSON.stringify(allowed)}` : ""}`,
+  };
 }

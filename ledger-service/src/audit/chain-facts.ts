@@ -50,7 +50,12 @@ const anchorIface = () => new Interface(loadArtifact("AnchorRegistry").abi as ne
  * Reads every fact the bundle's checks need, with all requests in flight at once: one call per batch (its root and
  * its receipt), one per actor and step, and PartRegistry stages 2,000 parts a call — nothing per event.
  */
-export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, partKeys: string[], trust: TrustAnchor): Promise<ChainFacts> {
+export async function readChainFacts(
+  provider: JsonRpcProvider,
+  bundle: Bundle,
+  partKeys: string[],
+  trust: TrustAnchor,
+): Promise<ChainFacts> {
   const [network, head, anchorCode, partCode, deployBlock] = await Promise.all([
     provider.getNetwork(),
     provider.getBlockNumber(),
@@ -74,7 +79,11 @@ export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, 
 
   const iface = anchorIface();
   const anchorReg = new Contract(trust.anchorRegistry, iface, provider);
-  const batchIds = [...new Set(bundle.batches.map((b) => b.id).concat(bundle.events.flatMap((e) => (e.batchId === null ? [] : [e.batchId]))))];
+  const batchIds = [
+    ...new Set(
+      bundle.batches.map((b) => b.id).concat(bundle.events.flatMap((e) => (e.batchId === null ? [] : [e.batchId]))),
+    ),
+  ];
   const last = Number(await anchorReg.getFunction("lastBatchId")());
   const anchoredTopic = iface.getEvent("BatchAnchored")!.topicHash;
   await Promise.all([
@@ -91,21 +100,32 @@ export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, 
         .filter((l) => l.address.toLowerCase() === trust.anchorRegistry.toLowerCase() && l.topics[0] === anchoredTopic)
         .map((l) => {
           const ev = iface.parseLog(l)!;
-          return { batchId: Number(ev.args[0]), root: String(ev.args[1]).toLowerCase() as Hex, eventCount: Number(ev.args[2]) };
+          return {
+            batchId: Number(ev.args[0]),
+            root: String(ev.args[1]).toLowerCase() as Hex,
+            eventCount: Number(ev.args[2]),
+          };
         });
       facts.receipts.set(b.id, { found: true, succeeded: r.status === 1, blockNumber: r.blockNumber, anchored });
     }),
   ]);
 
-  const pairs = new Set(bundle.events.map((e) => roleKey(e.event["partledger:ledger"].actor, e.event["partledger:ledger"].step)));
+  const pairs = new Set(
+    bundle.events.map((e) => roleKey(e.event["partledger:ledger"].actor, e.event["partledger:ledger"].step)),
+  );
   const mayAct = facts.mayAct;
-  const partReg = trust.partRegistry ? new Contract(trust.partRegistry, loadArtifact("PartRegistry").abi as never, provider) : null;
+  const partReg = trust.partRegistry
+    ? new Contract(trust.partRegistry, loadArtifact("PartRegistry").abi as never, provider)
+    : null;
   await Promise.all(
     [...pairs].map(async (k) => {
       const [actor, step] = k.split(":");
       // Audit checkpoints are the platform's: signed by the address that anchors batches (ANCHORER_ROLE).
       if (Number(step) === Stage.AuditCheckpoint) {
-        mayAct.set(k, Boolean(await anchorReg.getFunction("hasRole")(await anchorReg.getFunction("ANCHORER_ROLE")(), actor)));
+        mayAct.set(
+          k,
+          Boolean(await anchorReg.getFunction("hasRole")(await anchorReg.getFunction("ANCHORER_ROLE")(), actor)),
+        );
       } else if (partReg) mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, Number(step))));
     }),
   );

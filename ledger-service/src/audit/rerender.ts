@@ -2,10 +2,20 @@ import { toEpcis, type EpcisObjectEvent, type LedgerFields } from "../events/epc
 
 /** The signed ledger fields, by name: an event's only content that the chain and a signature vouch for. */
 const SIGNED_KEYS = [
-  "version", "gtin", "serial", "lot", "step", "actor", "eventTimeMs", "place", "privateHash", "prevHash",
+  "version",
+  "gtin",
+  "serial",
+  "lot",
+  "step",
+  "actor",
+  "eventTimeMs",
+  "place",
+  "privateHash",
+  "prevHash",
 ] as const satisfies ReadonlyArray<keyof LedgerFields>;
 // A field added to LedgerFields must be added above too (this line stops compiling otherwise).
-const EVERY_FIELD_LISTED: [Exclude<keyof LedgerFields, (typeof SIGNED_KEYS)[number]>] extends [never] ? true : never = true;
+const EVERY_FIELD_LISTED: [Exclude<keyof LedgerFields, (typeof SIGNED_KEYS)[number]>] extends [never] ? true : never =
+  true;
 void EVERY_FIELD_LISTED;
 
 /** The event exactly as the platform renders it from its signed fields alone (nothing else carried over). */
@@ -52,7 +62,8 @@ export function firstDifference(got: unknown, want: unknown, path = ""): Differe
     }
     let gotKeys = 0;
     for (const k in got) gotKeys++;
-    if (gotKeys !== wantKeys) for (const k in got) if (!(k in want)) return { path: child(path, k), got: got[k], want: undefined };
+    if (gotKeys !== wantKeys)
+      for (const k in got) if (!(k in want)) return { path: child(path, k), got: got[k], want: undefined };
     return null;
   }
   return { path: path || "(event)", got, want };
@@ -66,7 +77,12 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 
 /** How a difference reads in a failure: what the bundle says, and what the signed fields render to. */
 export function describeDifference(d: Difference): string {
-  if (d.want === undefined) return `${d.path} is not among the signed fields (${JSON.stringify(d.got)?.slice(0, 80)}): unsigned content`;
-  if (d.got === undefined) return `${d.path} is missing, the signed fields render ${JSON.stringify(d.want)?.slice(0, 80)}`;
-  return `${d.path} is ${JSON.stringify(d.got)?.slice(0, 80)}, the signed fields render ${JSON.stringify(d.want)?.slice(0, 80)}`;
+  if (d.want === undefined)
+    return `${d.path} is not among the signed fields (${JSON.stringify(d.got)?.slice(0, 80)}): unsigned content`;
+  if (d.got === undefined)
+    return `${d.path} is missing, the signed fields render ${JSON.stringify(d.want)?.slice(0, 80)}`;
+  return (
+    `${d.path} is ${JSON.stringify(d.got)?.slice(0, 80)}, the signed fields render ` +
+    `${JSON.stringify(d.want)?.slice(0, 80)}`
+  );
 }

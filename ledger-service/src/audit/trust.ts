@@ -37,7 +37,11 @@ const trustSchema = z
     anchorRegistry: address,
     partRegistry: address.optional(),
     deploymentBlock: z.number().int().min(0).optional(),
-    deploymentBlockHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte 0x hash").transform((h) => h.toLowerCase() as Hex).optional(),
+    deploymentBlockHash: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte 0x hash")
+      .transform((h) => h.toLowerCase() as Hex)
+      .optional(),
     anchorer: address.optional(),
   })
   .strict();
@@ -49,7 +53,12 @@ export function parseTrustAnchor(doc: unknown, source: string): TrustAnchor {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join(".") || "(document)";
     const got = issue.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k as string], doc);
-    throw new AppError("TRUST.INVALID", `${source}: ${field} ${issue.message} (got ${JSON.stringify(got ?? null)})`, 400, { field });
+    throw new AppError(
+      "TRUST.INVALID",
+      `${source}: ${field} ${issue.message} (got ${JSON.stringify(got ?? null)})`,
+      400,
+      { field },
+    );
   }
   return parsed.data as TrustAnchor;
 }
@@ -66,14 +75,24 @@ export async function trustAnchorOf(
 ): Promise<TrustAnchor> {
   let block = d.deploymentBlock;
   if (block === undefined) {
-    const logs = await provider.getLogs({ address: d.anchorRegistry, topics: [ROLE_GRANTED], fromBlock: 0, toBlock: "latest" });
+    const logs = await provider.getLogs({
+      address: d.anchorRegistry,
+      topics: [ROLE_GRANTED],
+      fromBlock: 0,
+      toBlock: "latest",
+    });
     if (logs.length === 0) {
-      throw new AppError("TRUST.NO_DEPLOYMENT_BLOCK", `cannot find AnchorRegistry ${d.anchorRegistry}'s deployment block: set DEPLOYMENT_BLOCK`, 503);
+      throw new AppError(
+        "TRUST.NO_DEPLOYMENT_BLOCK",
+        `cannot find AnchorRegistry ${d.anchorRegistry}'s deployment block: set DEPLOYMENT_BLOCK`,
+        503,
+      );
     }
     block = Math.min(...logs.map((l) => l.blockNumber));
   }
   const hash = (await provider.getBlock(block))?.hash;
-  if (!hash) throw new AppError("TRUST.NO_DEPLOYMENT_BLOCK", `chain ${d.chainId} has no block ${block} (DEPLOYMENT_BLOCK)`, 503);
+  if (!hash)
+    throw new AppError("TRUST.NO_DEPLOYMENT_BLOCK", `chain ${d.chainId} has no block ${block} (DEPLOYMENT_BLOCK)`, 503);
   return {
     format: TRUST_FORMAT,
     chainId: d.chainId,

@@ -15,7 +15,7 @@ export interface AuditFailure {
   seq: number | null;
   batchId: number | null;
   reason: string;
-  /** The check that failed (stable name, docs/verification.md "Checks the auditor performs"), e.g. `event.rendering`. */
+  /** The check that failed: its stable name in docs/verification.md ("Checks the auditor performs"). */
   check?: string;
   /** The part the failing event (or part-level check) is about. */
   part?: { gtin: string; serial: string } | null;
@@ -56,10 +56,18 @@ class Failed extends Error {
 }
 
 /** A failure at event `e` (or at the bundle level when null), naming the event, its part and step, and the check. */
-function failureAt(e: BundleEvent | null | undefined, check: string, reason: string, batchId?: number | null): AuditFailure {
+function failureAt(
+  e: BundleEvent | null | undefined,
+  check: string,
+  reason: string,
+  batchId?: number | null,
+): AuditFailure {
   const f = e?.event?.["partledger:ledger"];
   return {
-    check, seq: e?.seq ?? null, batchId: batchId ?? e?.batchId ?? null, reason,
+    check,
+    seq: e?.seq ?? null,
+    batchId: batchId ?? e?.batchId ?? null,
+    reason,
     part: f ? { gtin: String(f.gtin), serial: String(f.serial) } : null,
     step: e ? (typeof e.event?.bizStep === "string" ? e.event.bizStep : (Stage[f?.step as Stage] ?? null)) : null,
   };
@@ -87,13 +95,30 @@ export function whereOf(f: AuditFailure): string {
  * addresses): checks the bundle's shape, reads the chain facts from the pinned contracts, then runs every check
  * offline.
  */
-export async function verifyBundle(bundle: Bundle, provider: JsonRpcProvider, trust: TrustAnchor): Promise<BundleAuditReport> {
+export async function verifyBundle(
+  bundle: Bundle,
+  provider: JsonRpcProvider,
+  trust: TrustAnchor,
+): Promise<BundleAuditReport> {
   const early = (check: string, reason: string, e?: BundleEvent): BundleAuditReport => ({
-    ok: false, eventsChecked: 0, parts: 0, batches: 0, lines: [], failure: failureAt(e, check, reason),
-    trust, anchoring: [], actors: [], partsComplete: 0, partsPartial: 0, unchecked: [],
+    ok: false,
+    eventsChecked: 0,
+    parts: 0,
+    batches: 0,
+    lines: [],
+    failure: failureAt(e, check, reason),
+    trust,
+    anchoring: [],
+    actors: [],
+    partsComplete: 0,
+    partsPartial: 0,
+    unchecked: [],
   });
   if ((bundle as { format?: unknown })?.format !== BUNDLE_FORMAT) {
-    return early("bundle.format", `not a ${BUNDLE_FORMAT} bundle (format is ${JSON.stringify((bundle as { format?: unknown })?.format ?? null)})`);
+    return early(
+      "bundle.format",
+      `not a ${BUNDLE_FORMAT} bundle (format is ${JSON.stringify((bundle as { format?: unknown })?.format ?? null)})`,
+    );
   }
   const shape = bundleShapeError(bundle);
   if (shape) {
@@ -111,12 +136,17 @@ export async function verifyBundle(bundle: Bundle, provider: JsonRpcProvider, tr
 /** Whether the bundle names other contracts or another chain than the pin; the first mismatch, named. */
 function pinMismatch(bundle: Bundle, trust: TrustAnchor): { check: string; reason: string } | null {
   if (bundle.chain.chainId !== trust.chainId) {
-    return { check: "trust.chain-id", reason: `the bundle is for chain ${bundle.chain.chainId}, the pinned trust anchor is chain ${trust.chainId}` };
+    return {
+      check: "trust.chain-id",
+      reason: `the bundle is for chain ${bundle.chain.chainId}, the pinned trust anchor is chain ${trust.chainId}`,
+    };
   }
   if (!eq(bundle.chain.anchorRegistry, trust.anchorRegistry)) {
     return {
       check: "trust.anchor-registry",
-      reason: `the bundle names AnchorRegistry ${bundle.chain.anchorRegistry}, the pinned one is ${trust.anchorRegistry}: not anchored where the platform publishes`,
+      reason:
+        `the bundle names AnchorRegistry ${bundle.chain.anchorRegistry}, the pinned one is ` +
+        `${trust.anchorRegistry}: not anchored where the platform publishes`,
     };
   }
   if (trust.partRegistry && !eq(bundle.chain.partRegistry, trust.partRegistry)) {
@@ -131,13 +161,30 @@ function pinMismatch(bundle: Bundle, trust: TrustAnchor): { check: string; reaso
 /** The checks that only need the chain facts: the RPC is the pinned chain and holds the pinned contracts. */
 function checkChain(facts: ChainFacts): void {
   const t = facts.trust;
-  if (facts.chainId !== t.chainId) fail(null, "trust.rpc-chain-id", `the RPC endpoint serves chain ${facts.chainId}, the pinned trust anchor is chain ${t.chainId}`);
-  if (!facts.code.anchorRegistry) fail(null, "trust.anchor-registry", `the pinned AnchorRegistry ${t.anchorRegistry} holds no contract on chain ${t.chainId}`);
-  if (facts.code.partRegistry === false) fail(null, "trust.part-registry", `the pinned PartRegistry ${t.partRegistry} holds no contract on chain ${t.chainId}`);
+  if (facts.chainId !== t.chainId)
+    fail(
+      null,
+      "trust.rpc-chain-id",
+      `the RPC endpoint serves chain ${facts.chainId}, the pinned trust anchor is chain ${t.chainId}`,
+    );
+  if (!facts.code.anchorRegistry)
+    fail(
+      null,
+      "trust.anchor-registry",
+      `the pinned AnchorRegistry ${t.anchorRegistry} holds no contract on chain ${t.chainId}`,
+    );
+  if (facts.code.partRegistry === false)
+    fail(
+      null,
+      "trust.part-registry",
+      `the pinned PartRegistry ${t.partRegistry} holds no contract on chain ${t.chainId}`,
+    );
   if (t.deploymentBlockHash && (!facts.deploymentBlockHash || !eq(facts.deploymentBlockHash, t.deploymentBlockHash))) {
     fail(
-      null, "trust.deployment-block",
-      `block ${t.deploymentBlock} of this chain is ${facts.deploymentBlockHash ?? "missing"}, the pinned deployment block is ${t.deploymentBlockHash} (the chain was reset or is another one)`,
+      null,
+      "trust.deployment-block",
+      `block ${t.deploymentBlock} of this chain is ${facts.deploymentBlockHash ?? "missing"}, the pinned deployment ` +
+        `block is ${t.deploymentBlockHash} (the chain was reset or is another one)`,
     );
   }
 }
@@ -160,32 +207,84 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
   let checked = 0;
   let partsComplete = 0;
   const report = (failure: AuditFailure | null): BundleAuditReport => ({
-    ok: failure === null, eventsChecked: checked, parts: heads.size, batches: bundle.batches.length, lines, failure,
-    trust: facts.trust, anchoring, actors: bundle.actors ?? [], partsComplete, partsPartial: (bundle.parts?.length ?? 0) - partsComplete, unchecked,
+    ok: failure === null,
+    eventsChecked: checked,
+    parts: heads.size,
+    batches: bundle.batches.length,
+    lines,
+    failure,
+    trust: facts.trust,
+    anchoring,
+    actors: bundle.actors ?? [],
+    partsComplete,
+    partsPartial: (bundle.parts?.length ?? 0) - partsComplete,
+    unchecked,
   });
   try {
     checkChain(facts);
     const firstOfBatch = new Map<number, BundleEvent>();
-    for (const e of bundle.events) if (e.batchId !== null && !firstOfBatch.has(e.batchId)) firstOfBatch.set(e.batchId, e);
+    for (const e of bundle.events)
+      if (e.batchId !== null && !firstOfBatch.has(e.batchId)) firstOfBatch.set(e.batchId, e);
     const bundleBatches = new Map(bundle.batches.map((b) => [b.id, b]));
     for (const b of bundle.batches) {
       const at = firstOfBatch.get(b.id) ?? null;
       const anchored = facts.anchors.get(b.id);
-      if (!anchored) fail(at, "batch.anchored", `batch ${b.id} is not anchored in the pinned AnchorRegistry on chain ${facts.chainId}`, b.id);
-      if (!eq(anchored.root, b.root)) fail(at, "batch.root", `wrong root for batch ${b.id}: bundle says ${b.root}, chain holds ${anchored.root}`, b.id);
+      if (!anchored)
+        fail(
+          at,
+          "batch.anchored",
+          `batch ${b.id} is not anchored in the pinned AnchorRegistry on chain ${facts.chainId}`,
+          b.id,
+        );
+      if (!eq(anchored.root, b.root))
+        fail(
+          at,
+          "batch.root",
+          `wrong root for batch ${b.id}: bundle says ${b.root}, chain holds ${anchored.root}`,
+          b.id,
+        );
       if (!b.txHash) fail(at, "batch.transaction", `batch ${b.id} cites no anchoring transaction`, b.id);
       const tx = facts.receipts.get(b.id);
-      if (!tx?.found) fail(at, "batch.transaction", `batch ${b.id} cites transaction ${b.txHash}, which chain ${facts.chainId} does not have`, b.id);
+      if (!tx?.found)
+        fail(
+          at,
+          "batch.transaction",
+          `batch ${b.id} cites transaction ${b.txHash}, which chain ${facts.chainId} does not have`,
+          b.id,
+        );
       if (!tx.succeeded) fail(at, "batch.transaction", `batch ${b.id}'s transaction ${b.txHash} reverted`, b.id);
       const log = tx.anchored.find((l) => l.batchId === b.id);
-      if (!log) fail(at, "batch.transaction", `transaction ${b.txHash} emitted no BatchAnchored for batch ${b.id} from the pinned AnchorRegistry ${facts.trust.anchorRegistry}`, b.id);
+      if (!log)
+        fail(
+          at,
+          "batch.transaction",
+          `transaction ${b.txHash} emitted no BatchAnchored for batch ${b.id} from the pinned AnchorRegistry ` +
+            `${facts.trust.anchorRegistry}`,
+          b.id,
+        );
       if (!eq(log.root, b.root) || log.eventCount !== anchored.eventCount) {
-        fail(at, "batch.transaction", `transaction ${b.txHash} anchored batch ${b.id} with root ${log.root} (${log.eventCount} events), not ${b.root}`, b.id);
+        fail(
+          at,
+          "batch.transaction",
+          `transaction ${b.txHash} anchored batch ${b.id} with root ${log.root} (${log.eventCount} events), not ` +
+            `${b.root}`,
+          b.id,
+        );
       }
       if (b.blockNumber !== null && b.blockNumber !== tx.blockNumber) {
-        fail(at, "batch.transaction", `batch ${b.id}: the bundle says block ${b.blockNumber}, its transaction is in block ${tx.blockNumber}`, b.id);
+        fail(
+          at,
+          "batch.transaction",
+          `batch ${b.id}: the bundle says block ${b.blockNumber}, its transaction is in block ${tx.blockNumber}`,
+          b.id,
+        );
       }
-      anchoring.push({ batchId: b.id, txHash: b.txHash, blockNumber: tx.blockNumber, confirmations: Math.max(0, facts.head - tx.blockNumber + 1) });
+      anchoring.push({
+        batchId: b.id,
+        txHash: b.txHash,
+        blockNumber: tx.blockNumber,
+        confirmations: Math.max(0, facts.head - tx.blockNumber + 1),
+      });
     }
     const subs = new Map(bundle.submissions.map((s) => [s.id, s]));
     const signerOk = new Map<number, string | null>();
@@ -198,24 +297,43 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
       if (!f) fail(e, "event.fields", `event ${e.seq} has no partledger:ledger fields`);
       if (e.seq <= lastSeq) fail(e, "event.order", `event ${e.seq} is out of order (after ${lastSeq})`);
       lastSeq = e.seq;
-      if (f.version !== ENCODING_VERSION) fail(e, "event.version", `unknown encoding version ${JSON.stringify(f.version)}`);
+      if (f.version !== ENCODING_VERSION)
+        fail(e, "event.version", `unknown encoding version ${JSON.stringify(f.version)}`);
       const diff = firstDifference(e.event, rerender(e.event));
-      if (diff) fail(e, "event.rendering", `event ${e.seq} differs from the rendering of its signed fields: ${describeDifference(diff)}`);
+      if (diff)
+        fail(
+          e,
+          "event.rendering",
+          `event ${e.seq} differs from the rendering of its signed fields: ${describeDifference(diff)}`,
+        );
       const { canonical, structHash } = encode(e);
       const leaf = leafOfStructHash(structHash, f.version);
 
       // In an anchored batch?
-      if (e.batchId === null || e.leafIndex === null) fail(e, "batch.inclusion", `event ${e.seq} is not anchored yet (anchoring pending)`);
+      if (e.batchId === null || e.leafIndex === null)
+        fail(e, "batch.inclusion", `event ${e.seq} is not anchored yet (anchoring pending)`);
       const anchored = facts.anchors.get(e.batchId);
-      if (!bundleBatches.has(e.batchId)) fail(e, "batch.inclusion", `event ${e.seq}: batch ${e.batchId} is missing from the bundle`);
+      if (!bundleBatches.has(e.batchId))
+        fail(e, "batch.inclusion", `event ${e.seq}: batch ${e.batchId} is missing from the bundle`);
       if (!anchored) fail(e, "batch.inclusion", `event ${e.seq}: batch ${e.batchId} is not anchored on chain`);
       if (e.proof) {
         if (!eq(toHex(processProof(leaf, e.proof.map(hexBytes))), anchored.root)) {
-          fail(e, "batch.inclusion", `event ${e.seq} does not verify against batch ${e.batchId}'s anchored root ${anchored.root}: it was changed or its proof is wrong`);
+          fail(
+            e,
+            "batch.inclusion",
+            `event ${e.seq} does not verify against batch ${e.batchId}'s anchored root ${anchored.root}: it was ` +
+              `changed or its proof is wrong`,
+          );
         }
       } else {
         const acc = batchLeaves.get(e.batchId) ?? { next: 0, leaves: [] };
-        if (e.leafIndex !== acc.next) fail(e, "batch.completeness", `batch ${e.batchId}: expected leaf ${acc.next} next, found event ${e.seq} at leaf ${e.leafIndex} (events removed or reordered)`);
+        if (e.leafIndex !== acc.next)
+          fail(
+            e,
+            "batch.completeness",
+            `batch ${e.batchId}: expected leaf ${acc.next} next, found event ${e.seq} at leaf ${e.leafIndex} (events ` +
+              `removed or reordered)`,
+          );
         acc.next++;
         acc.leaves.push(leaf);
         batchLeaves.set(e.batchId, acc);
@@ -223,23 +341,53 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
 
       // Signed by the company it names?
       const sub = subs.get(e.submissionId);
-      if (!sub) fail(e, "submission.signature", `event ${e.seq}: submission ${e.submissionId} is missing from the bundle`);
-      if (!eq(sub.actor, f.actor)) fail(e, "submission.signature", `event ${e.seq} names actor ${f.actor} but its submission was made by ${sub.actor}`);
-      if (!signerOk.has(sub.id)) signerOk.set(sub.id, recoverSubmitter(bundle.chain.chainId, { actor: sub.actor, eventsRoot: sub.eventsRoot, eventCount: sub.eventCount }, sub.signature));
+      if (!sub)
+        fail(e, "submission.signature", `event ${e.seq}: submission ${e.submissionId} is missing from the bundle`);
+      if (!eq(sub.actor, f.actor))
+        fail(
+          e,
+          "submission.signature",
+          `event ${e.seq} names actor ${f.actor} but its submission was made by ${sub.actor}`,
+        );
+      if (!signerOk.has(sub.id))
+        signerOk.set(
+          sub.id,
+          recoverSubmitter(
+            bundle.chain.chainId,
+            { actor: sub.actor, eventsRoot: sub.eventsRoot, eventCount: sub.eventCount },
+            sub.signature,
+          ),
+        );
       const signer = signerOk.get(sub.id);
-      if (!signer || !eq(signer, sub.actor)) fail(e, "submission.signature", `event ${e.seq}: forged signature — submission ${sub.id} recovers to ${signer ?? "nothing"}, not ${sub.actor}`);
+      if (!signer || !eq(signer, sub.actor))
+        fail(
+          e,
+          "submission.signature",
+          `event ${e.seq}: forged signature — submission ${sub.id} recovers to ${signer ?? "nothing"}, not ` +
+            `${sub.actor}`,
+        );
       if (e.submissionProof) {
         if (!eq(toHex(processProof(structHash, e.submissionProof.map(hexBytes))), sub.eventsRoot)) {
-          fail(e, "submission.inclusion", `event ${e.seq} is not among the events ${sub.actor} signed in submission ${sub.id}`);
+          fail(
+            e,
+            "submission.inclusion",
+            `event ${e.seq} is not among the events ${sub.actor} signed in submission ${sub.id}`,
+          );
         }
       } else {
         const acc = subHashes.get(sub.id) ?? { list: [], first: e };
-        if (e.submissionIndex !== acc.list.length) fail(e, "submission.inclusion", `submission ${sub.id}: event ${e.seq} sits at index ${e.submissionIndex}, expected ${acc.list.length}`);
+        if (e.submissionIndex !== acc.list.length)
+          fail(
+            e,
+            "submission.inclusion",
+            `submission ${sub.id}: event ${e.seq} sits at index ${e.submissionIndex}, expected ${acc.list.length}`,
+          );
         acc.list.push(structHash);
         subHashes.set(sub.id, acc);
       }
       const structHex = toHex(structHash);
-      if (!eq(structHex, e.structHash)) fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${structHex}, the bundle says ${e.structHash}`);
+      if (!eq(structHex, e.structHash))
+        fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${structHex}, the bundle says ${e.structHash}`);
       const role = facts.mayAct.get(roleKey(f.actor, f.step));
       if (role === false || (role === undefined && (rolesPinned || f.step === Stage.AuditCheckpoint))) {
         fail(e, "actor.role", `event ${e.seq}: ${f.actor} holds no role on chain for ${Stage[f.step]}`);
@@ -249,27 +397,61 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
       const head = heads.get(canonical.partKey);
       if (head || partScope) {
         const prev = head?.hash ?? ZERO;
-        if (!eq(f.prevHash, prev)) fail(e, "part.hash-chain", `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain: it points back to ${f.prevHash}, the previous event is ${prev}`);
+        if (!eq(f.prevHash, prev))
+          fail(
+            e,
+            "part.hash-chain",
+            `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain: it points back to ${f.prevHash}, the previous ` +
+              `event is ${prev}`,
+          );
         const from = head?.stage ?? Stage.None;
-        if (!isLegalTransition(from, f.step)) fail(e, "part.transition", `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`);
-        if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped) fail(e, "part.custody", `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
-        if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, "part.custody", `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
-        if (head && f.step === Stage.Installed && !eq(head.holder, f.actor)) fail(e, "part.custody", `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`);
+        if (!isLegalTransition(from, f.step))
+          fail(
+            e,
+            "part.transition",
+            `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`,
+          );
+        if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped)
+          fail(e, "part.custody", `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
+        if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor))
+          fail(e, "part.custody", `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
+        if (head && f.step === Stage.Installed && !eq(head.holder, f.actor))
+          fail(
+            e,
+            "part.custody",
+            `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`,
+          );
       }
       heads.set(canonical.partKey, { hash: structHex, stage: f.step, holder: f.actor, last: e });
       checked++;
       if (partScope) {
         const b = bundleBatches.get(e.batchId)!;
-        lines.push(`  ✔ #${e.seq} ${e.event.bizStep.padEnd(13)} ${e.event.eventTime}  by ${f.actor}  batch ${e.batchId}${b.txHash ? ` (tx ${b.txHash.slice(0, 12)}…)` : ""}`);
+        lines.push(
+          `  ✔ #${e.seq} ${e.event.bizStep.padEnd(13)} ${e.event.eventTime}  by ${f.actor}  batch ` +
+            `${e.batchId}${b.txHash ? ` (tx ${b.txHash.slice(0, 12)}…)` : ""}`,
+        );
       }
     }
 
     for (const [id, acc] of batchLeaves) {
       const anchored = facts.anchors.get(id)!;
       const first = firstOfBatch.get(id) ?? null;
-      if (acc.leaves.length !== anchored.eventCount) fail(first, "batch.completeness", `batch ${id}: bundle holds ${acc.leaves.length} events, chain anchored ${anchored.eventCount} (events removed)`, id);
+      if (acc.leaves.length !== anchored.eventCount)
+        fail(
+          first,
+          "batch.completeness",
+          `batch ${id}: bundle holds ${acc.leaves.length} events, chain anchored ${anchored.eventCount} (events ` +
+            `removed)`,
+          id,
+        );
       if (!eq(toHex(merkleRoot(acc.leaves)), anchored.root)) {
-        fail(first, "batch.root", `batch ${id}: recomputed root ${toHex(merkleRoot(acc.leaves))} differs from the anchored root ${anchored.root} (an event was changed)`, id);
+        fail(
+          first,
+          "batch.root",
+          `batch ${id}: recomputed root ${toHex(merkleRoot(acc.leaves))} differs from the anchored root ` +
+            `${anchored.root} (an event was changed)`,
+          id,
+        );
       }
     }
     for (const [id, { list, first }] of subHashes) {
@@ -291,7 +473,12 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
  * part's last event in the bundle is PartRegistry's stage (anchored-only parts, stage None, cannot be compared).
  * A part bundle must claim it. Returns how many parts were claimed complete.
  */
-function checkParts(bundle: Bundle, facts: ChainFacts, heads: Map<string, { stage: Stage; last: BundleEvent }>, partScope: boolean): number {
+function checkParts(
+  bundle: Bundle,
+  facts: ChainFacts,
+  heads: Map<string, { stage: Stage; last: BundleEvent }>,
+  partScope: boolean,
+): number {
   // Keyed by GTIN and serial (the part key is their hash): no hashing per part here.
   const listed = new Map<string, Bundle["parts"][number]>();
   for (const p of bundle.parts) {
@@ -304,17 +491,25 @@ function checkParts(bundle: Bundle, facts: ChainFacts, heads: Map<string, { stag
     const f = head.last.event["partledger:ledger"];
     const id = `${f.gtin}/${f.serial}`;
     const p = listed.get(id);
-    if (!p) fail(head.last, "bundle.parts", `part ${id} of event ${head.last.seq} is missing from the bundle's parts list`);
+    if (!p)
+      fail(head.last, "bundle.parts", `part ${id} of event ${head.last.seq} is missing from the bundle's parts list`);
     listed.delete(id);
-    if (partScope && !p.latestIncluded) fail(head.last, "bundle.parts", `a part bundle must hold the part's latest event, but claims it does not`);
+    if (partScope && !p.latestIncluded)
+      fail(head.last, "bundle.parts", `a part bundle must hold the part's latest event, but claims it does not`);
     if (!p.latestIncluded) continue;
     complete++;
     const onChain = facts.stages?.get(key) ?? Stage.None;
     if (onChain !== Stage.None && onChain !== head.stage) {
-      fail(head.last, "part.registry-stage", `PartRegistry says ${Stage[onChain]} for ${id}, the bundle claims its latest event and ends at ${Stage[head.stage]} (events missing)`);
+      fail(
+        head.last,
+        "part.registry-stage",
+        `PartRegistry says ${Stage[onChain]} for ${id}, the bundle claims its latest event and ends at ` +
+          `${Stage[head.stage]} (events missing)`,
+      );
     }
   }
-  for (const id of listed.keys()) fail(null, "bundle.parts", `part ${id} is listed in parts but has no event in the bundle`);
+  for (const id of listed.keys())
+    fail(null, "bundle.parts", `part ${id} is listed in parts but has no event in the bundle`);
   return complete;
 }
 

@@ -105,7 +105,9 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
  * Deploys AnchorRegistry and PartRegistry with `admin` as their admin and as the anchorer
  * (`npm run deploy` for a real chain; the local chain gets this automatically).
  */
-export async function deployContracts(admin: Wallet): Promise<{ anchorRegistry: Hex; partRegistry: Hex; deploymentBlock: number }> {
+export async function deployContracts(
+  admin: Wallet,
+): Promise<{ anchorRegistry: Hex; partRegistry: Hex; deploymentBlock: number }> {
   let deploymentBlock = -1;
   const deploy = async (art: Artifact) => {
     const req = await new ContractFactory(art.abi as never, art.bytecode, admin).getDeployTransaction(admin.address);
@@ -114,7 +116,8 @@ export async function deployContracts(admin: Wallet): Promise<{ anchorRegistry: 
     return getAddress(receipt.contractAddress!) as Hex;
   };
   const anchorArt = loadArtifact("AnchorRegistry");
-  const addresses = { anchorRegistry: await deploy(anchorArt), partRegistry: await deploy(loadArtifact("PartRegistry")), deploymentBlock };
+  const anchorRegistry = await deploy(anchorArt);
+  const addresses = { anchorRegistry, partRegistry: await deploy(loadArtifact("PartRegistry")), deploymentBlock };
   const anchor = new Contract(addresses.anchorRegistry, anchorArt.abi as never, admin);
   const anchorerRole = await anchor.getFunction("ANCHORER_ROLE")();
   await sendAndWait(admin, { to: addresses.anchorRegistry, data: anchor.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]) });

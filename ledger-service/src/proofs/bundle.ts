@@ -78,11 +78,15 @@ async function bundleActors(ctx: BundleContext, events: StoredEvent[]): Promise<
   const actors = ctx.actors.filter((a) => used.has(a.address.toLowerCase()));
   const uscc = ctx.usccOf ? await ctx.usccOf(actors.map((a) => a.id)) : new Map<string, string>();
   return actors
-    .map((a) => ({ address: a.address, name: a.name, uscc: uscc.get(a.id) ?? null, kind: a.kind, attestedBy: "platform" as const }))
+    .map((a) => ({
+      address: a.address, name: a.name, uscc: uscc.get(a.id) ?? null, kind: a.kind, attestedBy: "platform" as const,
+    }))
     .sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
 }
 
-const chainOf = (c: ChainRef): Bundle["chain"] => ({ chainId: c.chainId, anchorRegistry: c.addresses.anchorRegistry, partRegistry: c.addresses.partRegistry });
+const chainOf = (c: ChainRef): Bundle["chain"] => ({
+  chainId: c.chainId, anchorRegistry: c.addresses.anchorRegistry, partRegistry: c.addresses.partRegistry,
+});
 
 async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"]> {
   const { rows } = await db.query<{ id: number; actor: string; events_root: Uint8Array; event_count: number; signature: Uint8Array }>(
@@ -131,7 +135,7 @@ export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, seri
     createdAt: new Date().toISOString(),
     scope: { kind: "part", gtin: head.gtin, serial: head.serial },
     chain: chainOf(ctx.chain),
-    parts: [{ gtin: head.gtin, serial: head.serial, latestIncluded: (events[events.length - 1]?.seq ?? 0) >= head.headSeq }],
+    parts: [{ gtin: head.gtin, serial: head.serial, latestIncluded: (events.at(-1)?.seq ?? 0) >= head.headSeq }],
     actors: await bundleActors(ctx, events),
     batches: batches.map(batchEntry),
     submissions: await submissions(db, [...new Set(events.map((e) => e.submissionId))]),
@@ -180,7 +184,7 @@ export async function batchRangeBundle(db: Sql, ctx: BundleContext, fromId: numb
 }
 
 
-/** The parts of a range's events, in order of first appearance, each marked whether its latest event is in the range. */
+/** The parts of a range's events in order of first appearance, each marked whether its latest event is in the range. */
 async function partsInRange(db: Sql, events: StoredEvent[], lastSeq: number): Promise<Bundle["parts"]> {
   const keys = [...new Set(events.map((e) => e.partKey))];
   const heads = new Map<Hex, { gtin: string; serial: string; headSeq: number }>();

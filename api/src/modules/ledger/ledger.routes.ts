@@ -14,7 +14,9 @@ const PUBLIC = { public: "provenance is public by design: hashes, proofs and EPC
 export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[] {
   return [
     route(
-      "get", TRUST_PATH, { public: "the trust anchor auditors pin: chain id, contract addresses, deployment block — no tenant data" },
+      "get",
+      TRUST_PATH,
+      { public: "the trust anchor auditors pin: chain id, contract addresses, deployment block — no tenant data" },
       "The platform's trust anchor (pin it to verify bundles)",
       async (_req, res) => {
         res.setHeader("Cache-Control", "public, max-age=60");

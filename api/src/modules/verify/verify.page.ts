@@ -17,7 +17,8 @@ const T = {
     part: "Part", maker: "Manufacturer", brand: "Brand", product: "Product", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
     commissioning: "Commissioned", receiving: "Received", installing: "Installed", shipping: "Shipped", verified: "verified on chain", pending: "anchoring pending",
     batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason: ",
-    trust: "Verified against", chain: "Chain", anchorRegistry: "AnchorRegistry", partRegistry: "PartRegistry", trustDoc: "trust anchor (what auditors pin)",
+    trust: "Verified against", chain: "Chain", anchorRegistry: "AnchorRegistry", partRegistry: "PartRegistry",
+    trustDoc: "trust anchor (what auditors pin)",
   },
 } as const;
 
@@ -83,7 +84,8 @@ export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): st
   <dt>${esc(t.lot)}</dt><dd>${esc(v.part.lot ?? "—")}</dd>
 </dl></section>
 ${v.timeline.length ? `<section><h2 style="font-size:16px;margin:4px 0 10px">${esc(t.history)}</h2><ol>${steps}</ol></section>` : ""}
-${v.trust ? `<section id="trust" class="meta" data-anchor-registry="${esc(v.trust.anchorRegistry)}" data-chain-id="${v.trust.chainId}"><dl>
+${v.trust ? `<section id="trust" class="meta" data-anchor-registry="${esc(v.trust.anchorRegistry)}"
+  data-chain-id="${v.trust.chainId}"><dl>
   <dt>${esc(t.trust)}</dt><dd>${esc(t.chain)} ${v.trust.chainId}</dd>
   <dt>${esc(t.anchorRegistry)}</dt><dd>${esc(v.trust.anchorRegistry)}</dd>
   ${v.trust.partRegistry ? `<dt>${esc(t.partRegistry)}</dt><dd>${esc(v.trust.partRegistry)}</dd>` : ""}

@@ -31,7 +31,8 @@ export interface Verdict {
    * The deployment "verified on chain" refers to: the platform's pinned trust anchor (the same document auditors pin,
    * at `document`). Null while the chain has not been reached since start.
    */
-  trust: (Pick<TrustAnchor, "chainId" | "anchorRegistry" | "partRegistry" | "deploymentBlock"> & { document: string }) | null;
+  trust: (Pick<TrustAnchor, "chainId" | "anchorRegistry" | "partRegistry" | "deploymentBlock"> & { document: string })
+    | null;
 }
 
 export interface ScanContext {
@@ -73,7 +74,10 @@ export class VerifyService {
     const partKey = partKeyOf(link.gtin, link.serial);
     const [judged, pin] = await Promise.all([this.judge(link, partKey, ctx, now), this.ledger.knownTrustAnchor()]);
     const trust = pin
-      ? { chainId: pin.chainId, anchorRegistry: pin.anchorRegistry, partRegistry: pin.partRegistry, deploymentBlock: pin.deploymentBlock, document: TRUST_PATH }
+      ? {
+          chainId: pin.chainId, anchorRegistry: pin.anchorRegistry, partRegistry: pin.partRegistry,
+          deploymentBlock: pin.deploymentBlock, document: TRUST_PATH,
+        }
       : null;
     const verdict: Verdict = { ...judged, trust };
     const where = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
@@ -96,7 +100,9 @@ export class VerifyService {
     const timeline = await this.timeline(events, chainHead);
     const product = await this.parts.product(link.gtin);
     const part = { gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name, brand: product?.brand ?? null, name: product?.name ?? null };
-    const result = (verdict: VerdictCode, reason: string): Omit<Verdict, "trust"> => ({ verdict, reason, part, timeline, scannedAt: now.toISOString() });
+    const result = (verdict: VerdictCode, reason: string): Omit<Verdict, "trust"> => ({
+      verdict, reason, part, timeline, scannedAt: now.toISOString(),
+    });
 
     if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
     const shop = ctx.company?.kind === "repair_shop" ? ctx.company : undefined;
