@@ -134,7 +134,9 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     // Each company as the platform registered it: name, 统一社会信用代码 and chain address, attested by the platform.
     const maker = (await call("GET", "/companies/me", keys.maker!)).json;
     const attested = bundle.actors.find((a) => a.address === maker.address);
-    expect(attested).to.deep.equal({ address: maker.address, name: maker.name, uscc: maker.uscc, kind: "manufacturer", attestedBy: "platform" });
+    expect(attested).to.deep.equal({
+      address: maker.address, name: maker.name, uscc: maker.uscc, kind: "manufacturer", attestedBy: "platform",
+    });
     expect(bundle.actors).to.have.length(3);
     expect(report.actors).to.deep.equal(bundle.actors);
   });

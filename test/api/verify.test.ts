@@ -59,10 +59,12 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     const trust = await stack.svc.trustAnchor();
     const json = await scan(uri);
     expect(json.json.trust).to.deep.equal({
-      chainId: trust.chainId, anchorRegistry: trust.anchorRegistry, partRegistry: trust.partRegistry, deploymentBlock: trust.deploymentBlock,
+      chainId: trust.chainId, anchorRegistry: trust.anchorRegistry, partRegistry: trust.partRegistry,
+      deploymentBlock: trust.deploymentBlock,
       document: "/.well-known/partledger-trust.json",
     });
-    const page = await (await fetch(new URL(uri.replace(PUBLIC_BASE, api.origin)), { headers: { accept: "text/html" } })).text();
+    const res = await fetch(new URL(uri.replace(PUBLIC_BASE, api.origin)), { headers: { accept: "text/html" } });
+    const page = await res.text();
     expect(page).to.contain(`data-anchor-registry="${trust.anchorRegistry}"`);
     expect(page).to.contain('href="/.well-known/partledger-trust.json"');
     const served = await (await fetch(`${api.origin}/.well-known/partledger-trust.json`)).json();

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Wallet } from "ethers";
 import { expect } from "chai";
-import { LedgerService, Stage, loadConfig, makeProvider, parseTrustAnchor, verifyBundle } from "../../ledger-service/src/index.js";
+import {
+  LedgerService, Stage, loadConfig, makeProvider, parseTrustAnchor, verifyBundle,
+} from "../../ledger-service/src/index.js";
 import { DEV_KEYS } from "../helpers/contracts.js";
 import { freshDatabase } from "../helpers/database.js";
 import { shared } from "../helpers/shared.js";
@@ -19,7 +21,8 @@ describe("a chain we are given (CHAIN_RPC_URL): npm run deploy, then configurati
     this.timeout(90_000);
     const key = DEV_KEYS[3]!;
     const trustFile = join(mkdtempSync(join(tmpdir(), "deploy-")), "partledger-trust.json");
-    const out = await run(process.execPath, ["--import", "tsx", "scripts/deploy.ts", "--rpc", shared.chainUrl, "--trust-out", trustFile], {
+    const deployArgs = ["--import", "tsx", "scripts/deploy.ts", "--rpc", shared.chainUrl, "--trust-out", trustFile];
+    const out = await run(process.execPath, deployArgs, {
       env: { ...process.env, CHAIN_SIGNER_KEY: key },
     });
     const settings = Object.fromEntries(out.stdout.trim().split("\n").map((l) => l.split("=") as [string, string]));
@@ -43,7 +46,8 @@ describe("a chain we are given (CHAIN_RPC_URL): npm run deploy, then configurati
       expect(ref.addresses.anchorRegistry).to.equal(settings.ANCHOR_REGISTRY_ADDRESS);
       const provider = makeProvider(shared.chainUrl);
       expect(await svc.trustAnchor()).to.deep.equal(trust); // what the server serves is what deploy printed
-      expect((await verifyBundle(await svc.bundleForPart(parts[0]!.gtin, parts[0]!.serial), provider, trust)).failure).to.equal(null);
+      const bundle = await svc.bundleForPart(parts[0]!.gtin, parts[0]!.serial);
+      expect((await verifyBundle(bundle, provider, trust)).failure).to.equal(null);
       provider.destroy();
       const { rows } = await svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_deployments");
       expect(rows[0]!.n).to.equal(0); // nothing deployed by the service itself
