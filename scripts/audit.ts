@@ -1,39 +1,100 @@
 /**
  * The auditor.
- *   npm run audit -- --bundle FILE [--rpc URL]   check an exported bundle against the chain alone (no database, no API)
- *   npm run audit -- --all [--rpc URL]           recompute every batch root from the ledger database and compare with the chain
- * Exits 0 when everything verifies, 1 naming the first failing event, 2 on bad usage.
+ *   npm run audit -- --bundle FILE --trust TRUST.json [--rpc URL]
+ *   npm run audit -- --bundle FILE --anchor-registry 0x… --chain-id N [--part-registry 0x…] [--rpc URL]
+ *       check an exported bundle against the chain alone (no database, no API), trusting only the pinned trust anchor
+ *       (the platform's /.well-known/partledger-trust.json, or addresses given here) — never the bundle's addresses
+ *   npm run audit -- --all [--rpc URL]   recompute every batch root from the ledger database and compare with the chain
+ * Exits 0 when everything verifies, 1 naming the first failing event and check, 2 on bad usage or without a pin.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Contract } from "ethers";
 import { loadArtifact } from "../ledger-service/src/chain/artifacts.js";
-import { auditLedger, loadConfig, makeProvider, openDatabase, verifyBundle, type AuditReport, type Bundle } from "../ledger-service/src/index.js";
+import {
+  TRUST_FORMAT, TRUST_PATH, auditLedger, loadConfig, makeProvider, openDatabase, parseTrustAnchor, verifyBundle,
+  whereOf,
+  type AuditReport, type Bundle, type BundleAuditReport, type TrustAnchor,
+} from "../ledger-service/src/index.js";
+
+const USAGE = `usage: npm run audit -- --bundle FILE --trust TRUST.json [--rpc URL]
+       npm run audit -- --bundle FILE --anchor-registry 0x… --chain-id N [--part-registry 0x…] [--rpc URL]
+       npm run audit -- --all [--rpc URL]`;
 
 function usage(msg: string): never {
-  console.error(`audit: ${msg}\nusage: npm run audit -- --bundle FILE [--rpc URL] | --all [--rpc URL]`);
+  console.error(`audit: ${msg}\n${USAGE}`);
   process.exit(2);
 }
 
 function print(report: AuditReport, what: string, elapsedMs: number): never {
   for (const line of report.lines) console.log(line);
+  const b = report as Partial<BundleAuditReport>;
+  for (const a of b.actors ?? []) {
+    const who = `${a.name}, USCC ${a.uscc ?? "—"}, ${a.kind}`;
+    console.log(`  company ${a.address}: ${who} (attested by the platform, not by the chain)`);
+  }
+  for (const t of b.anchoring ?? []) {
+    console.log(`  batch ${t.batchId}: anchored by tx ${t.txHash} in block ${t.blockNumber}, ` +
+      `${t.confirmations} confirmations`);
+  }
+  if (b.partsPartial) {
+    console.log(`  ${b.partsPartial} parts continue after this bundle: their PartRegistry stage was not compared`);
+  }
+  for (const u of b.unchecked ?? []) console.log(`  NOT CHECKED: ${u}`);
   if (report.ok) {
-    console.log(`OK: ${what} — ${report.eventsChecked} events of ${report.parts} parts in ${report.batches} batches verified against the chain (${elapsedMs.toFixed(0)} ms)`);
+    const partial = b.unchecked?.length ? " (partial: see NOT CHECKED)" : "";
+    console.log(`OK: ${what} — ${report.eventsChecked} events of ${report.parts} parts in ${report.batches} batches ` +
+      `verified against the chain (${elapsedMs.toFixed(0)} ms)${partial}`);
     process.exit(0);
   }
   const f = report.failure!;
-  console.log(`FAILED at event ${f.seq ?? "?"}${f.batchId !== null ? ` (batch ${f.batchId})` : ""}: ${f.reason}`);
+  console.log(`FAILED at ${whereOf(f)}${f.check ? ` [check ${f.check}]` : ""}: ${f.reason}`);
   console.log(`${report.eventsChecked} events verified before the failure.`);
   process.exit(1);
 }
 
-let args;
-try {
-  args = parseArgs({ options: { bundle: { type: "string" }, all: { type: "boolean" }, rpc: { type: "string" } }, strict: true }).values;
-} catch (e) {
-  usage((e as Error).message);
+const OPTIONS = {
+  bundle: { type: "string" }, all: { type: "boolean" }, rpc: { type: "string" }, trust: { type: "string" },
+  "anchor-registry": { type: "string" }, "chain-id": { type: "string" }, "part-registry": { type: "string" },
+} as const;
+function parse() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (e) {
+    return usage((e as Error).message);
+  }
 }
+const args = parse();
 if (!args.bundle === !args.all) usage("give exactly one of --bundle FILE or --all");
+
+/** The pinned trust anchor: from --trust FILE or from --anchor-registry/--chain-id; never from the bundle. */
+function pinnedTrust(): TrustAnchor {
+  const flags = [args["anchor-registry"], args["chain-id"], args["part-registry"]];
+  const byFlags = flags.some((v) => v !== undefined);
+  if (args.trust && byFlags) usage("give --trust FILE or --anchor-registry/--chain-id, not both");
+  try {
+    if (args.trust) return parseTrustAnchor(JSON.parse(readFileSync(args.trust, "utf8")), args.trust);
+    if (byFlags) {
+      if (!args["anchor-registry"] || !args["chain-id"]) usage("--anchor-registry and --chain-id go together");
+      const id = args["chain-id"];
+      if (!/^\d+$/.test(id)) usage(`--chain-id must be a positive integer, got ${JSON.stringify(id)}`);
+      return parseTrustAnchor(
+        {
+          format: TRUST_FORMAT, chainId: Number(args["chain-id"]), anchorRegistry: args["anchor-registry"],
+          ...(args["part-registry"] ? { partRegistry: args["part-registry"] } : {}),
+        },
+        "command line",
+      );
+    }
+  } catch (e) {
+    usage((e as Error).message);
+  }
+  usage(
+    "no trust anchor pinned: a bundle cannot vouch for its own contracts. Pin the platform's with --trust FILE " +
+      `(download https://<platform>${TRUST_PATH}) or --anchor-registry 0x… --chain-id N [--part-registry 0x…]`,
+  );
+}
+const trust = args.bundle ? pinnedTrust() : undefined;
 const rpc = args.rpc ?? process.env.CHAIN_RPC_URL ?? `http://127.0.0.1:${process.env.LOCAL_CHAIN_PORT ?? 8545}`;
 const provider = makeProvider(rpc);
 const started = performance.now();
@@ -51,8 +112,13 @@ if (args.bundle) {
   } catch (e) {
     usage(`cannot read bundle ${args.bundle}: ${(e as Error).message}`);
   }
-  console.log(`Auditing ${args.bundle} against chain ${bundle.chain?.chainId} at ${rpc}`);
-  const report = await verifyBundle(bundle, provider);
+  const t = trust!;
+  console.log(
+    `Auditing ${args.bundle} at ${rpc} against the pinned trust anchor: chain ${t.chainId}, ` +
+      `AnchorRegistry ${t.anchorRegistry}${t.partRegistry ? `, PartRegistry ${t.partRegistry}` : ""}` +
+      `${t.deploymentBlock !== undefined ? `, deployed in block ${t.deploymentBlock}` : ""}`,
+  );
+  const report = await verifyBundle(bundle, provider, trust!);
   provider.destroy();
   print(report, `bundle ${args.bundle}`, performance.now() - started);
 } else {

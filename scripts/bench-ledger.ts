@@ -221,7 +221,7 @@ try {
   const bundle = await svc.bundleForBatches(3, 12);
   const keysInBundle = [...new Set(bundle.events.map((e) => canonicalOf(e.event["partledger:ledger"]).partKey))];
   t = performance.now();
-  const facts = await readChainFacts(ctx.provider, bundle, keysInBundle);
+  const facts = await readChainFacts(ctx.provider, bundle, keysInBundle, await svc.trustAnchor());
   const rpcMs = performance.now() - t;
   t = performance.now();
   const report = checkBundle(bundle, facts);

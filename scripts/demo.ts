@@ -13,7 +13,8 @@ import { createApp } from "../api/src/app.js";
 import { LabelsService } from "../api/src/modules/labels/labels.service.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, auditLedger, loadConfig, makeProvider, startLocalChain, verifyBundle,
+  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, TRUST_PATH, auditLedger, loadConfig, makeProvider, parseTrustAnchor,
+  startLocalChain, verifyBundle,
 } from "../ledger-service/src/index.js";
 import { freePort } from "./lib/free-port.js";
 import { gtin14, vinWithCheck } from "./lib/identifiers.js";
@@ -91,7 +92,9 @@ try {
   writeFileSync(bundleFile, JSON.stringify(bundle, null, 2));
   say(`▶ exported the bundle of ${part.gtin}/${part.serial} to ${bundleFile}`);
   const provider = makeProvider(chain.url);
-  const report = await verifyBundle(bundle, provider);
+  // The auditor pins the platform's published trust anchor, never the addresses the bundle names.
+  const trust = parseTrustAnchor(await (await fetch(`${origin}${TRUST_PATH}`)).json(), TRUST_PATH);
+  const report = await verifyBundle(bundle, provider, trust);
   provider.destroy();
   say(`▶ auditor (bundle + chain only): ${report.ok ? "OK" : `FAILED: ${report.failure?.reason}`}`);
   for (const line of report.lines) say(line);

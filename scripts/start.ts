@@ -67,6 +67,11 @@ log(`database: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite in ${config.DATA_D
 try {
   const ref = await ledger.chainRef();
   log(`chain ${ref.chainId} at ${chainUrl}: AnchorRegistry ${ref.addresses.anchorRegistry}, PartRegistry ${ref.addresses.partRegistry}`);
+  // The trust anchor auditors pin (also served at /.well-known/partledger-trust.json).
+  const trustFile = join(config.DATA_DIR, "partledger-trust.json");
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  writeFileSync(trustFile, JSON.stringify(await ledger.trustAnchor(), null, 2) + "\n");
+  log(`trust anchor for auditors: ${trustFile} (npm run audit -- --bundle FILE --trust ${trustFile})`);
 } catch (e) {
   log(`chain not reachable yet (${(e as Error).message}); events are accepted and anchoring waits`);
 }

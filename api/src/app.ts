@@ -90,7 +90,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...partsRoutes(s.parts, s.installations),
     ...dispatchRoutes(s.dispatches),
     ...labelsRoutes(s.labels),
-    ...ledgerRoutes(opts.ledger),
+    ...ledgerRoutes(opts.ledger, (ids) => s.orgs.usccOf(ids)),
     ...auditRoutes(opts.ledger),
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
     ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),

@@ -38,6 +38,8 @@ export const configSchema = z
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),
     ANCHOR_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),
     PART_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),
+    /** The block AnchorRegistry was deployed in (printed by `npm run deploy`), published in the trust anchor. */
+    DEPLOYMENT_BLOCK: z.coerce.number().int().min(0).optional(),
     LOCAL_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
     BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(10_000),
     BATCH_MAX_AGE_MS: z.coerce.number().int().min(0).default(5_000),

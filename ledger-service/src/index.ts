@@ -8,11 +8,15 @@ export { Ledger, type RecordInput, type AppendResult } from "./ledger/ledger.js"
 export { Stage, TRANSITIONS, isLegalTransition, BIZ_STEP } from "./lifecycle/transitions.js";
 export { startLocalChain, LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, type LocalChain } from "./chain/local-chain.js";
 export { makeProvider } from "./chain/deployment.js";
-export { verifyBundle, checkBundle, type AuditReport } from "./audit/verify-bundle.js";
+export {
+  verifyBundle, checkBundle, whereOf, type AuditReport, type AuditFailure, type BundleAuditReport,
+} from "./audit/verify-bundle.js";
+export { TRUST_FORMAT, TRUST_PATH, parseTrustAnchor, trustAnchorOf, type TrustAnchor } from "./audit/trust.js";
+export { bundleShapeError, BUNDLE_SCHEMA_FILE } from "./audit/bundle-schema.js";
 export { readChainFacts } from "./audit/chain-facts.js";
 export { auditLedger } from "./audit/audit-ledger.js";
 export { ledgerHealth, type HealthReason, type LedgerHealthThresholds } from "./health/ledger-health.js";
-export { BUNDLE_FORMAT, type Bundle } from "./proofs/bundle.js";
+export { BUNDLE_FORMAT, type Bundle, type BundleActor, type UsccLookup } from "./proofs/bundle.js";
 export { newSerial } from "./gs1/serial.js";
 export { shipToHashOf } from "./events/ship-to.js";
 export { gs1CheckDigit, assertGtin14 } from "./gs1/gtin.js";

@@ -15,7 +15,8 @@ import { AppError } from "./errors.js";
 import { auditTrail } from "./audit/trail.js";
 import { lineLog, logger } from "./log.js";
 import { Ledger } from "./ledger/ledger.js";
-import { batchRangeBundle, epcisForPart, epcisForRange, partBundle } from "./proofs/bundle.js";
+import { batchRangeBundle, epcisForPart, epcisForRange, partBundle, type BundleContext, type UsccLookup } from "./proofs/bundle.js";
+import { trustAnchorOf, type TrustAnchor } from "./audit/trust.js";
 import { inclusionProof } from "./proofs/proofs.js";
 import { ledgerStore } from "./ledger/ledger-store.js";
 import { ledgerHealth } from "./health/ledger-health.js";
@@ -120,6 +121,7 @@ export class LedgerService {
       ...(opts.fault ? { fault: opts.fault } : {}), log: opts.log ?? lineLog("anchor"), lease: WorkerLease.of(db.sql),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault, config);
+    svc.deploymentBlock = config.DEPLOYMENT_BLOCK;
     return svc;
   }
 
@@ -184,12 +186,45 @@ export class LedgerService {
     return inclusionProof(this.db.sql, seq);
   }
 
-  async bundleForPart(gtin: string, serial: string) {
-    return partBundle(this.db.sql, await this.chainRef(), gtin, serial);
+  private deploymentBlock: number | undefined;
+  private trust: TrustAnchor | undefined;
+
+  /**
+   * The platform's trust anchor for the deployment in use: what `GET /.well-known/partledger-trust.json` serves and
+   * what auditors pin (chain id, both registries, deployment block and its hash, the anchorer).
+   */
+  async trustAnchor(): Promise<TrustAnchor> {
+    const c = await this.chain.get();
+    if (this.trustOf !== c) {
+      this.trust = await trustAnchorOf(c.provider, {
+        chainId: c.chainId, ...c.addresses, anchorer: c.admin.address as Hex, deploymentBlock: this.deploymentBlock,
+      });
+      this.trustOf = c;
+    }
+    this.trustAt = Date.now();
+    return this.trust!;
   }
 
-  async bundleForBatches(fromId: number, toId: number) {
-    return batchRangeBundle(this.db.sql, await this.chainRef(), fromId, toId);
+  private trustOf: object | undefined;
+  private trustAt = 0;
+
+  /** The trust anchor without a chain round trip when known in the last minute (the scan page); null if unknown. */
+  async knownTrustAnchor(): Promise<TrustAnchor | null> {
+    if (this.trust && Date.now() - this.trustAt < 60_000) return this.trust;
+    return this.trustAnchor().catch(() => this.trust ?? null);
+  }
+
+  private async bundleContext(usccOf?: UsccLookup): Promise<BundleContext> {
+    return { chain: await this.chainRef(), actors: await this.actors.list(), usccOf };
+  }
+
+  /** One part's whole history as an audit bundle; `usccOf` adds the companies' USCCs (the API's records). */
+  async bundleForPart(gtin: string, serial: string, usccOf?: UsccLookup) {
+    return partBundle(this.db.sql, await this.bundleContext(usccOf), gtin, serial);
+  }
+
+  async bundleForBatches(fromId: number, toId: number, usccOf?: UsccLookup) {
+    return batchRangeBundle(this.db.sql, await this.bundleContext(usccOf), fromId, toId);
   }
 
   /** Events `fromSeq`..`toSeq` as a GS1 EPCIS 2.0 EPCISDocument. */

@@ -152,7 +152,7 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
         expectEachValid(b.epcisDocument!, name);
         expect(b.epcisDocument!.epcisBody.eventList).to.deep.equal(b.events.map((e) => e.event));
         expect(b.epcisDocument!.creationDate).to.equal(b.createdAt);
-        expect((await verifyBundle(b, provider)).failure).to.equal(null);
+        expect((await verifyBundle(b, provider, await stack.svc.trustAnchor())).failure).to.equal(null);
       }
       expect(new Set(range.epcisDocument!.epcisBody.eventList.map((e) => e.bizStep))).to.deep.equal(new Set(ALL_STEPS));
     });
@@ -161,7 +161,7 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
       const b = clone(part);
       const added = b.epcisDocument!.epcisBody.eventList[1] as EpcisObjectEvent & Record<string, unknown>;
       added.bizLocation = { id: "urn:partledger:place:110101:ELSEWHERE" };
-      const r = await verifyBundle(b, provider);
+      const r = await verifyBundle(b, provider, await stack.svc.trustAnchor());
       expect(r.ok).to.equal(false);
       expect(r.failure!.seq).to.equal(part.events[1]!.seq);
       expect(r.failure!.reason).to.contain("eventList[1]");
@@ -170,14 +170,14 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     it("the auditor refuses a document with events missing, reordered or a foreign @context", async () => {
       const dropped = clone(range);
       dropped.epcisDocument!.epcisBody.eventList.pop();
-      expect((await verifyBundle(dropped, provider)).failure!.reason).to.contain("lists");
+      expect((await verifyBundle(dropped, provider, await stack.svc.trustAnchor())).failure!.reason).to.contain("lists");
       const swapped = clone(range);
       const list = swapped.epcisDocument!.epcisBody.eventList;
       [list[0], list[1]] = [list[1]!, list[0]!];
-      expect((await verifyBundle(swapped, provider)).failure!.seq).to.equal(range.events[0]!.seq);
+      expect((await verifyBundle(swapped, provider, await stack.svc.trustAnchor())).failure!.seq).to.equal(range.events[0]!.seq);
       const context = clone(range) as unknown as { epcisDocument: { "@context": unknown[] } };
       context.epcisDocument["@context"].push({ gs1: "https://evil.example/" });
-      expect((await verifyBundle(context as unknown as Bundle, provider)).failure!.reason).to.contain("@context");
+      expect((await verifyBundle(context as unknown as Bundle, provider, await stack.svc.trustAnchor())).failure!.reason).to.contain("@context");
     });
   });
 });

@@ -1,8 +1,13 @@
 import type { Server } from "node:http";
 import { expect } from "chai";
 import { createApp } from "../../api/src/app.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { readFileSync } from "node:fs";
 import { keepConnections } from "../../api/src/server.js";
-import { makeProvider, verifyBundle, type Bundle } from "../../ledger-service/src/index.js";
+import {
+  BUNDLE_FORMAT, BUNDLE_SCHEMA_FILE, TRUST_PATH, makeProvider, parseTrustAnchor, verifyBundle, type Bundle,
+} from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
 import { GTIN, openStack, walkParts, type TestStack } from "../helpers/stack.js";
 
@@ -48,7 +53,8 @@ describe("HTTP API /api/v1 (ledger)", () => {
     const bundle = (await b.json()) as Bundle;
     expect(bundle.events).to.have.length(6); // commissioning, shipped to and received by the dealer, then the shop, installing
     const provider = makeProvider(shared.chainUrl);
-    expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
+    const trust = parseTrustAnchor(await (await fetch(base.replace("/api/v1", "") + TRUST_PATH)).json(), TRUST_PATH);
+    expect((await verifyBundle(bundle, provider, trust)).failure).to.equal(null);
     provider.destroy();
     const proof = await call("GET", `/ledger/events/${bundle.events[0]!.seq}/proof`);
     expect(proof.status).to.equal(200);
@@ -56,6 +62,49 @@ describe("HTTP API /api/v1 (ledger)", () => {
     const range = await call("GET", "/ledger/bundle?from=1&to=1");
     expect(range.status).to.equal(200);
     expect((range.json.events as unknown[]).length).to.equal(bundle.batches[0]!.eventCount);
+  });
+
+  it("publishes the trust anchor at /.well-known/partledger-trust.json, without credentials", async () => {
+    const res = await fetch(base.replace("/api/v1", "") + TRUST_PATH);
+    expect(res.status).to.equal(200);
+    const doc = (await res.json()) as Record<string, unknown>;
+    const chain = await stack.svc.chain.get();
+    expect(doc).to.deep.include({
+      format: "partledger.trust/1", chainId: chain.chainId, ...chain.addresses,
+      anchorer: chain.admin.address,
+    });
+    expect(doc.deploymentBlock).to.be.a("number");
+    expect((await chain.provider.getBlock(doc.deploymentBlock as number))!.hash).to.equal(doc.deploymentBlockHash);
+    const before = (doc.deploymentBlock as number) - 1;
+    expect(await chain.provider.getCode(chain.addresses.anchorRegistry, before)).to.equal("0x");
+  });
+
+  it("exports bundles that validate against docs/bundle.schema.json (ajv), with attested companies", async () => {
+    const ajv = new Ajv2020({ strict: true });
+    (addFormatsModule as unknown as { default: (a: Ajv2020) => unknown }).default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(BUNDLE_SCHEMA_FILE, "utf8")) as object);
+    const [part] = await walkParts(stack, 2, 1);
+    await stack.svc.worker.runUntilFinal();
+    const partBundle = (await call("GET", `/parts/${GTIN}/${part!.serial}/bundle`)).json;
+    const last = (await call("GET", "/ledger/batches")).json.batches as Array<{ id: number }>;
+    const range = (await call("GET", `/ledger/bundle?from=1&to=${last[0]!.id}`)).json;
+    for (const b of [partBundle, range]) {
+      expect(validate(b), JSON.stringify(validate.errors)).to.equal(true);
+      expect(b.format).to.equal(BUNDLE_FORMAT);
+    }
+    expect(partBundle.scope).to.deep.equal({ kind: "part", gtin: GTIN, serial: part!.serial });
+    expect(range.scope).to.deep.equal({ kind: "batches", from: 1, to: last[0]!.id });
+    const actors = partBundle.actors as Array<{ name: string; kind: string; attestedBy: string; address: string }>;
+    expect(actors.map((a) => [a.name, a.kind, a.attestedBy, a.address])).to.have.deep.members([
+      ["博世汽车部件(苏州)有限公司", "manufacturer", "platform", stack.maker.address],
+      ["杭州汽配经销商", "distributor", "platform", stack.dealer.address],
+      ["西湖汽车修理厂", "repair_shop", "platform", stack.shop.address],
+    ]);
+    // A bundle with a field the format does not have fails the schema, naming where.
+    const bad = structuredClone(partBundle) as Record<string, unknown>;
+    bad.note = "trust me";
+    expect(validate(bad)).to.equal(false);
+    expect(validate.errors![0]!.params).to.deep.equal({ additionalProperty: "note" });
   });
 
   it("answers bad input with problem+json naming the field", async () => {

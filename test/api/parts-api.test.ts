@@ -131,8 +131,17 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     const steps = ["commissioning", "shipping", "receiving", "shipping", "receiving", "installing"];
     expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal(steps);
     const provider = makeProvider(shared.chainUrl);
-    expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
+    const report = await verifyBundle(bundle, provider, await stack.svc.trustAnchor());
+    expect(report.failure).to.equal(null);
     provider.destroy();
+    // Each company as the platform registered it: name, 统一社会信用代码 and chain address, attested by the platform.
+    const maker = (await call("GET", "/companies/me", keys.maker!)).json;
+    const attested = bundle.actors.find((a) => a.address === maker.address);
+    expect(attested).to.deep.equal({
+      address: maker.address, name: maker.name, uscc: maker.uscc, kind: "manufacturer", attestedBy: "platform",
+    });
+    expect(bundle.actors).to.have.length(3);
+    expect(report.actors).to.deep.equal(bundle.actors);
   });
 
   describe("QR labels", () => {

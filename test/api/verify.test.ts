@@ -56,6 +56,23 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     }
   });
 
+  it("names the pinned deployment it verified against, and links the trust anchor auditors pin", async () => {
+    const uri = await uriOf(serials[0]!);
+    const trust = await stack.svc.trustAnchor();
+    const json = await scan(uri);
+    expect(json.json.trust).to.deep.equal({
+      chainId: trust.chainId, anchorRegistry: trust.anchorRegistry, partRegistry: trust.partRegistry,
+      deploymentBlock: trust.deploymentBlock,
+      document: "/.well-known/partledger-trust.json",
+    });
+    const res = await fetch(new URL(uri.replace(PUBLIC_BASE, api.origin)), { headers: { accept: "text/html" } });
+    const page = await res.text();
+    expect(page).to.contain(`data-anchor-registry="${trust.anchorRegistry}"`);
+    expect(page).to.contain('href="/.well-known/partledger-trust.json"');
+    const served = await (await fetch(`${api.origin}/.well-known/partledger-trust.json`)).json();
+    expect(served).to.deep.equal(trust);
+  });
+
   it("UNKNOWN for a code never issued, a forged signature, or a missing signature", async () => {
     const uri = new URL(await uriOf(serials[1]!));
     const neverIssued = await scan(`${PUBLIC_BASE}/01/${GTIN}/21/NEVERISSUED00001?10=L-SCAN&s=${uri.searchParams.get("s")}`);

@@ -88,7 +88,7 @@ describe("AnchorWorker on a chain that reorganises (anvil_reorg)", function () {
       await stack.svc.worker.tick();
       await expectFinalOnCanonicalChain(stack, anvil);
       const bundle = await stack.svc.bundleForPart(parts[0]!.gtin, parts[0]!.serial);
-      expect((await verifyBundle(bundle, anvil.provider)).failure).to.equal(null);
+      expect((await verifyBundle(bundle, anvil.provider, await stack.svc.trustAnchor())).failure).to.equal(null);
     });
   }
 

@@ -106,7 +106,8 @@ describe("AnchorWorker: the chain goes away and comes back empty", () => {
       await expectAllFinalOnce(stack.svc);
       const provider = makeProvider(chain.url);
       for (const p of [first[0]!, during[0]!]) {
-        const r = await verifyBundle(await stack.svc.bundleForPart(p.gtin, p.serial), provider);
+        const bundle = await stack.svc.bundleForPart(p.gtin, p.serial);
+        const r = await verifyBundle(bundle, provider, await stack.svc.trustAnchor());
         expect(r.failure).to.equal(null);
       }
       provider.destroy();

@@ -17,7 +17,7 @@ describe("the whole provenance story @smoke", () => {
     expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal(["commissioning", "shipping", "receiving", "shipping", "receiving", "installing"]);
     expect(bundle.events.every((e) => e.batchId !== null)).to.equal(true);
     const provider = makeProvider(shared.chainUrl);
-    const report = await verifyBundle(bundle, provider);
+    const report = await verifyBundle(bundle, provider, await stack.svc.trustAnchor());
     provider.destroy();
     expect(report.failure).to.equal(null);
     expect(report.ok).to.equal(true);

@@ -168,10 +168,10 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
         [3, 2],
       ]);
       expect((await stack.svc.proof(inBatch(range, 2)[0]!.seq)).leafVersion).to.equal(LEAF_V2);
-      const r = await verifyBundle(range, bundleProvider);
+      const r = await verifyBundle(range, bundleProvider, await stack.svc.trustAnchor());
       expect(r.failure).to.equal(null);
       expect(r.eventsChecked).to.equal(3 * N);
-      expect((await verifyBundle(part, bundleProvider)).failure).to.equal(null);
+      expect((await verifyBundle(part, bundleProvider, await stack.svc.trustAnchor())).failure).to.equal(null);
       const chain = await stack.svc.chain.get();
       const all = await auditLedger({
         db: stack.svc.db.sql,
@@ -186,14 +186,14 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
       const b = clone(range);
       const [x, y] = inBatch(b, 1);
       swapContent(x!, y!);
-      expect((await verifyBundle(consistent(b), bundleProvider)).failure).to.equal(null);
+      expect((await verifyBundle(consistent(b), bundleProvider, await stack.svc.trustAnchor())).failure).to.equal(null);
     });
 
     it("v2 batch: two sibling events swapped (payload and struct hash) fail", async () => {
       const b = clone(range);
       const [x, y] = inBatch(b, 2);
       swapContent(x!, y!);
-      const r = await verifyBundle(consistent(b), bundleProvider);
+      const r = await verifyBundle(consistent(b), bundleProvider, await stack.svc.trustAnchor());
       expect(r.ok).to.equal(false);
       expect(r.failure!.batchId).to.equal(2);
       expect(r.failure!.reason).to.contain("differs from the anchored root");
@@ -204,7 +204,7 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
       const [p, q, r, s] = inBatch(b, 2);
       swapContent(p!, r!);
       swapContent(q!, s!);
-      const report = await verifyBundle(consistent(b), bundleProvider);
+      const report = await verifyBundle(consistent(b), bundleProvider, await stack.svc.trustAnchor());
       expect(report.ok).to.equal(false);
       expect(report.failure!.batchId).to.equal(2);
     });
@@ -215,7 +215,7 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
       expect(receipt!.seq - commissioning!.seq).to.be.greaterThan(1);
       const original = receipt!.seq;
       receipt!.seq = original - 1;
-      const r = await verifyBundle(b, bundleProvider);
+      const r = await verifyBundle(b, bundleProvider, await stack.svc.trustAnchor());
       expect(r.ok).to.equal(false);
       expect(r.failure!.seq).to.equal(original - 1);
       expect(r.failure!.reason).to.contain("does not verify against batch");
@@ -225,7 +225,7 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
       const b = clone(range);
       const last = b.events[b.events.length - 1]!;
       last.seq += 1;
-      const r = await verifyBundle(b, bundleProvider);
+      const r = await verifyBundle(b, bundleProvider, await stack.svc.trustAnchor());
       expect(r.ok).to.equal(false);
       expect(r.failure!.batchId).to.equal(3);
     });
@@ -233,7 +233,7 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
     it("a batch claiming an unknown leaf version fails naming the event", async () => {
       const b = clone(range);
       b.batches[1]!.leafVersion = 7;
-      const r = await verifyBundle(b, bundleProvider);
+      const r = await verifyBundle(b, bundleProvider, await stack.svc.trustAnchor());
       expect(r.ok).to.equal(false);
       expect(r.failure!.seq).to.equal(inBatch(b, 2)[0]!.seq);
       expect(r.failure!.reason).to.contain("unknown leaf version 7");
@@ -242,7 +242,7 @@ describe("Merkle leaf v2: the leaf binds seq and batch id @smoke", () => {
     it("a v2 batch passed off as v1 fails", async () => {
       const b = clone(range);
       b.batches[1]!.leafVersion = 1;
-      expect((await verifyBundle(b, bundleProvider)).failure!.batchId).to.equal(2);
+      expect((await verifyBundle(b, bundleProvider, await stack.svc.trustAnchor())).failure!.batchId).to.equal(2);
     });
   });
 });

@@ -26,11 +26,11 @@ describe("on-chain lifecycle mode", () => {
 
       const provider = makeProvider(shared.chainUrl);
       const bundle = await stack.svc.bundleForPart(parts[1]!.gtin, parts[1]!.serial);
-      expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
+      expect((await verifyBundle(bundle, provider, await stack.svc.trustAnchor())).failure).to.equal(null);
       // A bundle cut short is caught: the chain says the part has moved on.
       const full = await stack.svc.bundleForPart(parts[0]!.gtin, parts[0]!.serial);
       full.events.pop();
-      const r = await verifyBundle(full, provider);
+      const r = await verifyBundle(full, provider, await stack.svc.trustAnchor());
       expect(r.ok).to.equal(false);
       expect(r.failure!.reason).to.contain("PartRegistry says Installed");
       provider.destroy();

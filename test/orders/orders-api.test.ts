@@ -320,7 +320,8 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     expect((await api.call("GET", `/api/v1/inventory/serials?skuId=${s}`, dealer())).json.serials.map((x: { serial: string }) => x.serial).sort()).to.deep.equal(parts.map((x) => x.serial).sort());
     await stack.svc.worker.runUntilFinal();
     const provider = makeProvider(shared.chainUrl);
-    const report = await verifyBundle(await stack.svc.bundleForPart(gtin, moving[0]!.serial), provider);
+    const bundle = await stack.svc.bundleForPart(gtin, moving[0]!.serial);
+    const report = await verifyBundle(bundle, provider, await stack.svc.trustAnchor());
     provider.destroy();
     expect(report.failure).to.equal(null);
     expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });

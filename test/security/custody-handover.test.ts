@@ -68,7 +68,7 @@ describe("custody changes hands only through a shipment to the receiver", functi
     expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal(["commissioning", "shipping", "receiving", "shipping", "receiving", "installing"]);
     const provider = makeProvider(shared.chainUrl);
     try {
-      expect((await verifyBundle(bundle, provider)).failure).to.equal(null);
+      expect((await verifyBundle(bundle, provider, await stack.svc.trustAnchor())).failure).to.equal(null);
     } finally {
       provider.destroy();
     }

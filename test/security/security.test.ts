@@ -198,7 +198,7 @@ describe("security: sessions, keys, tenants, personal data, encryption and the a
     const bundle = await api.call("GET", `/api/v1/ledger/bundle?from=1&to=${(await api.call("GET", "/api/v1/ledger/batches", null)).json.batches[0].id}`, null);
     const provider = makeProvider(stack.chainUrl);
     try {
-      const report = await verifyBundle(bundle.json as never, provider);
+      const report = await verifyBundle(bundle.json as never, provider, await stack.svc.trustAnchor());
       expect(report.ok, JSON.stringify(report.failure)).to.equal(true);
     } finally {
       provider.destroy();

@@ -1,48 +1,135 @@
-import { Contract, type JsonRpcProvider } from "ethers";
+import { Contract, Interface, type JsonRpcProvider } from "ethers";
 import { loadArtifact } from "../chain/artifacts.js";
 import type { Hex } from "../events/bytes.js";
 import type { Bundle } from "../proofs/bundle.js";
 import { Stage } from "../lifecycle/transitions.js";
+import type { TrustAnchor } from "./trust.js";
 
-/** What the auditor reads from the chain about a bundle — and nothing else it trusts. */
+/** What the receipt of a batch's anchoring transaction shows. */
+export type TxFact =
+  | { found: false }
+  | {
+      found: true;
+      succeeded: boolean;
+      blockNumber: number;
+      /** BatchAnchored logs the PINNED AnchorRegistry emitted in this transaction. */
+      anchored: Array<{ batchId: number; root: Hex; eventCount: number }>;
+    };
+
+/**
+ * What the auditor reads from the chain about a bundle — from the pinned contracts only, never from addresses the
+ * bundle names — and nothing else it trusts.
+ */
 export interface ChainFacts {
+  trust: TrustAnchor;
   chainId: number;
+  /** The chain's head block when the facts were read (confirmations are counted from it). */
+  head: number;
+  /** Whether the pinned contracts hold code on this chain. */
+  code: { anchorRegistry: boolean; partRegistry: boolean | null };
+  /** The hash of the pinned deployment block on this chain (null when none was pinned or the block does not exist). */
+  deploymentBlockHash: Hex | null;
   /** Anchored root and count per batch id; null when the chain has no such batch. */
   anchors: Map<number, { root: Hex; eventCount: number } | null>;
-  /** Whether an address may move parts to a stage, per PartRegistry's roles: key `${address}:${stage}`. */
+  /** The receipt of each bundle batch's txHash, by batch id. */
+  receipts: Map<number, TxFact>;
+  /**
+   * Whether an address may move parts to a stage, per PartRegistry's roles (audit checkpoints: AnchorRegistry's
+   * ANCHORER_ROLE), key `${address}:${stage}`. Without a pinned PartRegistry only checkpoints have entries.
+   */
   mayAct: Map<string, boolean>;
-  /** PartRegistry's stage for each part key in the bundle (0 for anchored-only parts). */
-  stages: Map<string, number>;
+  /** PartRegistry's stage for each part key in the bundle (0 for anchored-only parts); null when none is pinned. */
+  stages: Map<string, number> | null;
 }
 
 export const roleKey = (actor: string, step: number) => `${actor.toLowerCase()}:${step}`;
 
-/** Reads every fact the bundle's checks need, with all requests in flight at once. */
-export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, partKeys: string[]): Promise<ChainFacts> {
-  const anchorReg = new Contract(bundle.chain.anchorRegistry, loadArtifact("AnchorRegistry").abi as never, provider);
-  const partReg = new Contract(bundle.chain.partRegistry, loadArtifact("PartRegistry").abi as never, provider);
-  const chainId = Number((await provider.getNetwork()).chainId);
-  const batchIds = [...new Set(bundle.batches.map((b) => b.id).concat(bundle.events.flatMap((e) => (e.batchId === null ? [] : [e.batchId]))))];
+const anchorIface = () => new Interface(loadArtifact("AnchorRegistry").abi as never);
+
+/**
+ * Reads every fact the bundle's checks need, with all requests in flight at once: one call per batch (its root and
+ * its receipt), one per actor and step, and PartRegistry stages 2,000 parts a call — nothing per event.
+ */
+export async function readChainFacts(
+  provider: JsonRpcProvider,
+  bundle: Bundle,
+  partKeys: string[],
+  trust: TrustAnchor,
+): Promise<ChainFacts> {
+  const [network, head, anchorCode, partCode, deployBlock] = await Promise.all([
+    provider.getNetwork(),
+    provider.getBlockNumber(),
+    provider.getCode(trust.anchorRegistry),
+    trust.partRegistry ? provider.getCode(trust.partRegistry) : Promise.resolve(null),
+    trust.deploymentBlock !== undefined ? provider.getBlock(trust.deploymentBlock) : Promise.resolve(null),
+  ]);
+  const facts: ChainFacts = {
+    trust,
+    chainId: Number(network.chainId),
+    head,
+    code: { anchorRegistry: anchorCode !== "0x", partRegistry: partCode === null ? null : partCode !== "0x" },
+    deploymentBlockHash: (deployBlock?.hash?.toLowerCase() as Hex | undefined) ?? null,
+    anchors: new Map(),
+    receipts: new Map(),
+    mayAct: new Map(),
+    stages: null,
+  };
+  // On another chain, or without the contracts, there is nothing more worth asking: the first check fails.
+  if (facts.chainId !== trust.chainId || !facts.code.anchorRegistry || facts.code.partRegistry === false) return facts;
+
+  const iface = anchorIface();
+  const anchorReg = new Contract(trust.anchorRegistry, iface, provider);
+  const batchIds = [
+    ...new Set(
+      bundle.batches.map((b) => b.id).concat(bundle.events.flatMap((e) => (e.batchId === null ? [] : [e.batchId]))),
+    ),
+  ];
   const last = Number(await anchorReg.getFunction("lastBatchId")());
-  const anchors = new Map<number, { root: Hex; eventCount: number } | null>();
-  await Promise.all(
-    batchIds.map(async (id) => {
-      if (id > last || id < 1) return anchors.set(id, null);
+  const anchoredTopic = iface.getEvent("BatchAnchored")!.topicHash;
+  await Promise.all([
+    ...batchIds.map(async (id) => {
+      if (id > last || id < 1) return facts.anchors.set(id, null);
       const a = await anchorReg.getFunction("anchorOf")(id);
-      anchors.set(id, { root: String(a.root).toLowerCase() as Hex, eventCount: Number(a.eventCount) });
+      facts.anchors.set(id, { root: String(a.root).toLowerCase() as Hex, eventCount: Number(a.eventCount) });
     }),
+    ...bundle.batches.map(async (b) => {
+      if (!b.txHash) return;
+      const r = await provider.getTransactionReceipt(b.txHash);
+      if (!r) return facts.receipts.set(b.id, { found: false });
+      const anchored = r.logs
+        .filter((l) => l.address.toLowerCase() === trust.anchorRegistry.toLowerCase() && l.topics[0] === anchoredTopic)
+        .map((l) => {
+          const ev = iface.parseLog(l)!;
+          return {
+            batchId: Number(ev.args[0]),
+            root: String(ev.args[1]).toLowerCase() as Hex,
+            eventCount: Number(ev.args[2]),
+          };
+        });
+      facts.receipts.set(b.id, { found: true, succeeded: r.status === 1, blockNumber: r.blockNumber, anchored });
+    }),
+  ]);
+
+  const pairs = new Set(
+    bundle.events.map((e) => roleKey(e.event["partledger:ledger"].actor, e.event["partledger:ledger"].step)),
   );
-  const pairs = new Set(bundle.events.map((e) => roleKey(e.event["partledger:ledger"].actor, e.event["partledger:ledger"].step)));
-  const mayAct = new Map<string, boolean>();
+  const mayAct = facts.mayAct;
+  const partReg = trust.partRegistry
+    ? new Contract(trust.partRegistry, loadArtifact("PartRegistry").abi as never, provider)
+    : null;
   await Promise.all(
     [...pairs].map(async (k) => {
       const [actor, step] = k.split(":");
       // Audit checkpoints are the platform's: signed by the address that anchors batches (ANCHORER_ROLE).
       if (Number(step) === Stage.AuditCheckpoint) {
-        mayAct.set(k, Boolean(await anchorReg.getFunction("hasRole")(await anchorReg.getFunction("ANCHORER_ROLE")(), actor)));
-      } else mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, Number(step))));
+        mayAct.set(
+          k,
+          Boolean(await anchorReg.getFunction("hasRole")(await anchorReg.getFunction("ANCHORER_ROLE")(), actor)),
+        );
+      } else if (partReg) mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, Number(step))));
     }),
   );
+  if (!partReg) return facts;
   const stages = new Map<string, number>();
   const CHUNK = 2000;
   await Promise.all(
@@ -52,5 +139,6 @@ export async function readChainFacts(provider: JsonRpcProvider, bundle: Bundle, 
       keys.forEach((k, i) => stages.set(k, Number(got[i])));
     }),
   );
-  return { chainId, anchors, mayAct, stages };
+  facts.stages = stages;
+  return facts;
 }

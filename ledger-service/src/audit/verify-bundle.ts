@@ -1,19 +1,28 @@
 import type { JsonRpcProvider } from "ethers";
 import { toHex, type Hex } from "../events/bytes.js";
-import { batchLeafOf, structHashOf } from "../events/canonical.js";
-import { canonicalOf, epcisMismatch } from "../events/epcis.js";
+import { ENCODING_VERSION, batchLeafOf, structHashOf } from "../events/canonical.js";
+import { canonicalOf } from "../events/epcis.js";
 import { epcisDocumentMismatch } from "../events/epcis-document.js";
 import { shipToHashOf } from "../events/ship-to.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
-import { BUNDLE_FORMAT, type Bundle, type BundleEvent } from "../proofs/bundle.js";
+import { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "../proofs/bundle.js";
+import { bundleShapeError } from "./bundle-schema.js";
 import { readChainFacts, roleKey, type ChainFacts } from "./chain-facts.js";
+import { describeDifference, firstDifference, rerender } from "./rerender.js";
+import type { TrustAnchor } from "./trust.js";
 
 export interface AuditFailure {
   seq: number | null;
   batchId: number | null;
   reason: string;
+  /** The check that failed: its stable name in docs/verification.md ("Checks the auditor performs"). */
+  check?: string;
+  /** The part the failing event (or part-level check) is about. */
+  part?: { gtin: string; serial: string } | null;
+  /** The failing event's business step (EPCIS bizStep). */
+  step?: string | null;
 }
 
 export interface AuditReport {
@@ -25,6 +34,20 @@ export interface AuditReport {
   failure: AuditFailure | null;
 }
 
+/** A bundle's audit: besides the verdict, what the auditor saw on chain and what it took on the platform's word. */
+export interface BundleAuditReport extends AuditReport {
+  trust: TrustAnchor | null;
+  /** Each batch's anchoring transaction as the chain shows it. */
+  anchoring: Array<{ batchId: number; txHash: Hex; blockNumber: number; confirmations: number }>;
+  /** Companies as the platform registered them: attested by the platform, not proven by the chain. */
+  actors: BundleActor[];
+  /** Parts whose latest event the bundle claims to hold (their PartRegistry stage was compared), and the others. */
+  partsComplete: number;
+  partsPartial: number;
+  /** Checks not made, and why (e.g. no PartRegistry pinned). Empty when every check ran. */
+  unchecked: string[];
+}
+
 const ZERO = "0x" + "00".repeat(32);
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -34,67 +57,295 @@ class Failed extends Error {
   }
 }
 
-function fail(e: BundleEvent | null, reason: string, batchId?: number | null): never {
-  throw new Failed({ seq: e?.seq ?? null, batchId: batchId ?? e?.batchId ?? null, reason });
+/** A failure at event `e` (or at the bundle level when null), naming the event, its part and step, and the check. */
+function failureAt(
+  e: BundleEvent | null | undefined,
+  check: string,
+  reason: string,
+  batchId?: number | null,
+): AuditFailure {
+  const f = e?.event?.["partledger:ledger"];
+  return {
+    check,
+    seq: e?.seq ?? null,
+    batchId: batchId ?? e?.batchId ?? null,
+    reason,
+    part: f ? { gtin: String(f.gtin), serial: String(f.serial) } : null,
+    step: e ? (typeof e.event?.bizStep === "string" ? e.event.bizStep : (Stage[f?.step as Stage] ?? null)) : null,
+  };
 }
 
-/** Checks a bundle against the chain alone: reads the chain facts, then runs every check offline. */
-export async function verifyBundle(bundle: Bundle, provider: JsonRpcProvider): Promise<AuditReport> {
-  if (bundle?.format !== BUNDLE_FORMAT) {
-    return { ok: false, eventsChecked: 0, parts: 0, batches: 0, lines: [], failure: { seq: null, batchId: null, reason: `not a ${BUNDLE_FORMAT} bundle` } };
+/** Stops the audit at `e`, naming the check that failed. */
+function fail(e: BundleEvent | null | undefined, check: string, reason: string, batchId?: number | null): never {
+  throw new Failed(failureAt(e, check, reason, batchId));
+}
+
+/** Where a failure is, in words: `event 12 (06901234567892/ABC, receiving) in batch 3`, never `event ?`. */
+export function whereOf(f: AuditFailure): string {
+  const part = f.part ? `${f.part.gtin}/${f.part.serial}` : null;
+  if (f.seq !== null) {
+    const what = [part, f.step].filter(Boolean).join(", ");
+    return `event ${f.seq}${what ? ` (${what})` : ""}${f.batchId !== null ? ` in batch ${f.batchId}` : ""}`;
   }
-  const partKeys = [...new Set(bundle.events.map((e) => canonicalOf(e.event["partledger:ledger"]).partKey))];
-  const facts = await readChainFacts(provider, bundle, partKeys);
-  return checkBundle(bundle, facts);
+  if (part) return `part ${part}`;
+  if (f.batchId !== null) return `batch ${f.batchId}`;
+  return "the bundle itself";
 }
 
 /**
- * Every check of a bundle given the chain's facts: each event's EPCIS fields agree with its signed fields; its
- * leaf is in a batch whose root the chain holds; its submission is signed by the company it names, which holds
- * the role for the step on chain; each part's events form an unbroken hash chain through legal stages. Stops at
- * the first failing event and names it.
+ * Checks a bundle against the chain alone, trusting only `trust` (the pinned trust anchor, never the bundle's own
+ * addresses): checks the bundle's shape, reads the chain facts from the pinned contracts, then runs every check
+ * offline.
  */
-export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
+export async function verifyBundle(
+  bundle: Bundle,
+  provider: JsonRpcProvider,
+  trust: TrustAnchor,
+): Promise<BundleAuditReport> {
+  const early = (check: string, reason: string, e?: BundleEvent): BundleAuditReport => ({
+    ok: false,
+    eventsChecked: 0,
+    parts: 0,
+    batches: 0,
+    lines: [],
+    failure: failureAt(e, check, reason),
+    trust,
+    anchoring: [],
+    actors: [],
+    partsComplete: 0,
+    partsPartial: 0,
+    unchecked: [],
+  });
+  if ((bundle as { format?: unknown })?.format !== BUNDLE_FORMAT) {
+    return early(
+      "bundle.format",
+      `not a ${BUNDLE_FORMAT} bundle (format is ${JSON.stringify((bundle as { format?: unknown })?.format ?? null)})`,
+    );
+  }
+  const shape = bundleShapeError(bundle);
+  if (shape) {
+    const m = /^\/events\/(\d+)(\/.*)?$/.exec(shape.pointer);
+    const e = m ? bundle.events[Number(m[1])] : undefined;
+    return early("bundle.schema", `${shape.pointer} ${shape.message} (docs/bundle.schema.json)`, e);
+  }
+  const pinned = pinMismatch(bundle, trust);
+  if (pinned) return early(pinned.check, pinned.reason);
+  const partKeys = [...new Set(bundle.events.map((e) => canonicalOf(e.event["partledger:ledger"]).partKey))];
+  const facts = await readChainFacts(provider, bundle, partKeys, trust);
+  return checkBundle(bundle, facts);
+}
+
+/** Whether the bundle names other contracts or another chain than the pin; the first mismatch, named. */
+function pinMismatch(bundle: Bundle, trust: TrustAnchor): { check: string; reason: string } | null {
+  if (bundle.chain.chainId !== trust.chainId) {
+    return {
+      check: "trust.chain-id",
+      reason: `the bundle is for chain ${bundle.chain.chainId}, the pinned trust anchor is chain ${trust.chainId}`,
+    };
+  }
+  if (!eq(bundle.chain.anchorRegistry, trust.anchorRegistry)) {
+    return {
+      check: "trust.anchor-registry",
+      reason:
+        `the bundle names AnchorRegistry ${bundle.chain.anchorRegistry}, the pinned one is ` +
+        `${trust.anchorRegistry}: not anchored where the platform publishes`,
+    };
+  }
+  if (trust.partRegistry && !eq(bundle.chain.partRegistry, trust.partRegistry)) {
+    return {
+      check: "trust.part-registry",
+      reason: `the bundle names PartRegistry ${bundle.chain.partRegistry}, the pinned one is ${trust.partRegistry}`,
+    };
+  }
+  return null;
+}
+
+/** The checks that only need the chain facts: the RPC is the pinned chain and holds the pinned contracts. */
+function checkChain(facts: ChainFacts): void {
+  const t = facts.trust;
+  if (facts.chainId !== t.chainId)
+    fail(
+      null,
+      "trust.rpc-chain-id",
+      `the RPC endpoint serves chain ${facts.chainId}, the pinned trust anchor is chain ${t.chainId}`,
+    );
+  if (!facts.code.anchorRegistry)
+    fail(
+      null,
+      "trust.anchor-registry",
+      `the pinned AnchorRegistry ${t.anchorRegistry} holds no contract on chain ${t.chainId}`,
+    );
+  if (facts.code.partRegistry === false)
+    fail(
+      null,
+      "trust.part-registry",
+      `the pinned PartRegistry ${t.partRegistry} holds no contract on chain ${t.chainId}`,
+    );
+  if (t.deploymentBlockHash && (!facts.deploymentBlockHash || !eq(facts.deploymentBlockHash, t.deploymentBlockHash))) {
+    fail(
+      null,
+      "trust.deployment-block",
+      `block ${t.deploymentBlock} of this chain is ${facts.deploymentBlockHash ?? "missing"}, the pinned deployment ` +
+        `block is ${t.deploymentBlockHash} (the chain was reset or is another one)`,
+    );
+  }
+}
+
+/** Where a part stands after the bundle's events so far: its last struct hash, stage, holder and shipment's receiver. */
+interface PartHead {
+  hash: Hex;
+  stage: Stage;
+  holder: string;
+  /** The last event's privateHash: for a shipment, the hash of the company it was shipped to. */
+  shipTo: string;
+  last: BundleEvent;
+}
+
+/**
+ * Every check of a bundle given the chain's facts: each event equals the rendering of its signed fields; its leaf
+ * is in a batch whose root the pinned AnchorRegistry holds and whose cited transaction anchored it; its submission is
+ * signed by the company it names, which holds the role for the step on chain; each part's events form an unbroken
+ * hash chain through legal stages; where the bundle claims a part's latest event, PartRegistry agrees. Stops at the
+ * first failing check and names it and its event.
+ */
+export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditReport {
   const lines: string[] = [];
-  const partScope = bundle.events.some((e) => e.proof !== undefined);
-  const heads = new Map<string, { hash: Hex; stage: Stage; holder: string; shipTo: string }>();
+  const partScope = bundle.scope?.kind === "part";
+  const heads = new Map<string, PartHead>();
+  const anchoring: BundleAuditReport["anchoring"] = [];
+  const unchecked: string[] = [];
+  const rolesPinned = Boolean(facts.trust.partRegistry);
+  if (!rolesPinned) unchecked.push("companies' roles and PartRegistry stages (no PartRegistry pinned)");
   let checked = 0;
+  let partsComplete = 0;
+  const report = (failure: AuditFailure | null): BundleAuditReport => ({
+    ok: failure === null,
+    eventsChecked: checked,
+    parts: heads.size,
+    batches: bundle.batches.length,
+    lines,
+    failure,
+    trust: facts.trust,
+    anchoring,
+    actors: bundle.actors ?? [],
+    partsComplete,
+    partsPartial: (bundle.parts?.length ?? 0) - partsComplete,
+    unchecked,
+  });
   try {
-    if (facts.chainId !== bundle.chain.chainId) fail(null, `bundle is for chain ${bundle.chain.chainId}, the RPC endpoint serves chain ${facts.chainId}`);
+    checkChain(facts);
+    const firstOfBatch = new Map<number, BundleEvent>();
+    for (const e of bundle.events)
+      if (e.batchId !== null && !firstOfBatch.has(e.batchId)) firstOfBatch.set(e.batchId, e);
     const bundleBatches = new Map(bundle.batches.map((b) => [b.id, b]));
     for (const b of bundle.batches) {
+      const at = firstOfBatch.get(b.id) ?? null;
       const anchored = facts.anchors.get(b.id);
-      if (!anchored) fail(null, `batch ${b.id} is not anchored on chain ${facts.chainId}`, b.id);
-      if (!eq(anchored.root, b.root)) fail(null, `wrong root for batch ${b.id}: bundle says ${b.root}, chain holds ${anchored.root}`, b.id);
+      if (!anchored)
+        fail(
+          at,
+          "batch.anchored",
+          `batch ${b.id} is not anchored in the pinned AnchorRegistry on chain ${facts.chainId}`,
+          b.id,
+        );
+      if (!eq(anchored.root, b.root))
+        fail(
+          at,
+          "batch.root",
+          `wrong root for batch ${b.id}: bundle says ${b.root}, chain holds ${anchored.root}`,
+          b.id,
+        );
+      if (!b.txHash) fail(at, "batch.transaction", `batch ${b.id} cites no anchoring transaction`, b.id);
+      const tx = facts.receipts.get(b.id);
+      if (!tx?.found)
+        fail(
+          at,
+          "batch.transaction",
+          `batch ${b.id} cites transaction ${b.txHash}, which chain ${facts.chainId} does not have`,
+          b.id,
+        );
+      if (!tx.succeeded) fail(at, "batch.transaction", `batch ${b.id}'s transaction ${b.txHash} reverted`, b.id);
+      const log = tx.anchored.find((l) => l.batchId === b.id);
+      if (!log)
+        fail(
+          at,
+          "batch.transaction",
+          `transaction ${b.txHash} emitted no BatchAnchored for batch ${b.id} from the pinned AnchorRegistry ` +
+            `${facts.trust.anchorRegistry}`,
+          b.id,
+        );
+      if (!eq(log.root, b.root) || log.eventCount !== anchored.eventCount) {
+        fail(
+          at,
+          "batch.transaction",
+          `transaction ${b.txHash} anchored batch ${b.id} with root ${log.root} (${log.eventCount} events), not ` +
+            `${b.root}`,
+          b.id,
+        );
+      }
+      if (b.blockNumber !== null && b.blockNumber !== tx.blockNumber) {
+        fail(
+          at,
+          "batch.transaction",
+          `batch ${b.id}: the bundle says block ${b.blockNumber}, its transaction is in block ${tx.blockNumber}`,
+          b.id,
+        );
+      }
+      anchoring.push({
+        batchId: b.id,
+        txHash: b.txHash,
+        blockNumber: tx.blockNumber,
+        confirmations: Math.max(0, facts.head - tx.blockNumber + 1),
+      });
     }
     const subs = new Map(bundle.submissions.map((s) => [s.id, s]));
     const signerOk = new Map<number, string | null>();
     const batchLeaves = new Map<number, { next: number; leaves: Uint8Array[] }>();
-    const subHashes = new Map<number, Uint8Array[]>();
+    const subHashes = new Map<number, { list: Uint8Array[]; first: BundleEvent }>();
     let lastSeq = 0;
 
     for (const e of bundle.events) {
       const f = e.event?.["partledger:ledger"];
-      if (!f) fail(e, "event has no partledger:ledger fields");
-      if (e.seq <= lastSeq) fail(e, `event ${e.seq} is out of order (after ${lastSeq})`);
+      if (!f) fail(e, "event.fields", `event ${e.seq} has no partledger:ledger fields`);
+      if (e.seq <= lastSeq) fail(e, "event.order", `event ${e.seq} is out of order (after ${lastSeq})`);
       lastSeq = e.seq;
-      const mismatch = epcisMismatch(e.event);
-      if (mismatch) fail(e, `event ${e.seq} was altered: ${mismatch}`);
+      if (f.version !== ENCODING_VERSION)
+        fail(e, "event.version", `unknown encoding version ${JSON.stringify(f.version)}`);
+      const diff = firstDifference(e.event, rerender(e.event));
+      if (diff)
+        fail(
+          e,
+          "event.rendering",
+          `event ${e.seq} differs from the rendering of its signed fields: ${describeDifference(diff)}`,
+        );
       const { canonical, structHash } = encode(e);
 
       // In an anchored batch?
-      if (e.batchId === null || e.leafIndex === null) fail(e, `event ${e.seq} is not anchored yet (anchoring pending)`);
+      if (e.batchId === null || e.leafIndex === null)
+        fail(e, "batch.inclusion", `event ${e.seq} is not anchored yet (anchoring pending)`);
       const anchored = facts.anchors.get(e.batchId);
-      if (!anchored) fail(e, `event ${e.seq}: batch ${e.batchId} is not anchored on chain`);
-      if (!bundleBatches.has(e.batchId)) fail(e, `event ${e.seq}: batch ${e.batchId} is missing from the bundle`);
+      if (!bundleBatches.has(e.batchId))
+        fail(e, "batch.inclusion", `event ${e.seq}: batch ${e.batchId} is missing from the bundle`);
+      if (!anchored) fail(e, "batch.inclusion", `event ${e.seq}: batch ${e.batchId} is not anchored on chain`);
       const leaf = leafOf(e, bundleBatches.get(e.batchId)!.leafVersion, structHash);
       if (e.proof) {
         if (!eq(toHex(processProof(leaf, e.proof.map(hexBytes))), anchored.root)) {
-          fail(e, `event ${e.seq} does not verify against batch ${e.batchId}'s anchored root ${anchored.root}: it was changed or its proof is wrong`);
+          fail(
+            e,
+            "batch.inclusion",
+            `event ${e.seq} does not verify against batch ${e.batchId}'s anchored root ${anchored.root}: it was ` +
+              `changed or its proof is wrong`,
+          );
         }
       } else {
         const acc = batchLeaves.get(e.batchId) ?? { next: 0, leaves: [] };
-        if (e.leafIndex !== acc.next) fail(e, `batch ${e.batchId}: expected leaf ${acc.next} next, found event ${e.seq} at leaf ${e.leafIndex} (events removed or reordered)`);
+        if (e.leafIndex !== acc.next)
+          fail(
+            e,
+            "batch.completeness",
+            `batch ${e.batchId}: expected leaf ${acc.next} next, found event ${e.seq} at leaf ${e.leafIndex} (events ` +
+              `removed or reordered)`,
+          );
         acc.next++;
         acc.leaves.push(leaf);
         batchLeaves.set(e.batchId, acc);
@@ -102,73 +353,193 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): AuditReport {
 
       // Signed by the company it names?
       const sub = subs.get(e.submissionId);
-      if (!sub) fail(e, `event ${e.seq}: submission ${e.submissionId} is missing from the bundle`);
-      if (!eq(sub.actor, f.actor)) fail(e, `event ${e.seq} names actor ${f.actor} but its submission was made by ${sub.actor}`);
-      if (!signerOk.has(sub.id)) signerOk.set(sub.id, recoverSubmitter(bundle.chain.chainId, { actor: sub.actor, eventsRoot: sub.eventsRoot, eventCount: sub.eventCount }, sub.signature));
+      if (!sub)
+        fail(e, "submission.signature", `event ${e.seq}: submission ${e.submissionId} is missing from the bundle`);
+      if (!eq(sub.actor, f.actor))
+        fail(
+          e,
+          "submission.signature",
+          `event ${e.seq} names actor ${f.actor} but its submission was made by ${sub.actor}`,
+        );
+      if (!signerOk.has(sub.id))
+        signerOk.set(
+          sub.id,
+          recoverSubmitter(
+            bundle.chain.chainId,
+            { actor: sub.actor, eventsRoot: sub.eventsRoot, eventCount: sub.eventCount },
+            sub.signature,
+          ),
+        );
       const signer = signerOk.get(sub.id);
-      if (!signer || !eq(signer, sub.actor)) fail(e, `event ${e.seq}: forged signature — submission ${sub.id} recovers to ${signer ?? "nothing"}, not ${sub.actor}`);
+      if (!signer || !eq(signer, sub.actor))
+        fail(
+          e,
+          "submission.signature",
+          `event ${e.seq}: forged signature — submission ${sub.id} recovers to ${signer ?? "nothing"}, not ` +
+            `${sub.actor}`,
+        );
       if (e.submissionProof) {
-        if (!eq(toHex(processProof(structHash, e.submissionProof.map(hexBytes))), sub.eventsRoot)) fail(e, `event ${e.seq} is not among the events ${sub.actor} signed in submission ${sub.id}`);
+        if (!eq(toHex(processProof(structHash, e.submissionProof.map(hexBytes))), sub.eventsRoot)) {
+          fail(
+            e,
+            "submission.inclusion",
+            `event ${e.seq} is not among the events ${sub.actor} signed in submission ${sub.id}`,
+          );
+        }
       } else {
-        const list = subHashes.get(sub.id) ?? [];
-        if (e.submissionIndex !== list.length) fail(e, `submission ${sub.id}: event ${e.seq} sits at index ${e.submissionIndex}, expected ${list.length}`);
-        list.push(structHash);
-        subHashes.set(sub.id, list);
+        const acc = subHashes.get(sub.id) ?? { list: [], first: e };
+        if (e.submissionIndex !== acc.list.length)
+          fail(
+            e,
+            "submission.inclusion",
+            `submission ${sub.id}: event ${e.seq} sits at index ${e.submissionIndex}, expected ${acc.list.length}`,
+          );
+        acc.list.push(structHash);
+        subHashes.set(sub.id, acc);
       }
-      if (!facts.mayAct.get(roleKey(f.actor, f.step))) fail(e, `event ${e.seq}: ${f.actor} holds no role on chain for ${Stage[f.step]}`);
+      const structHex = toHex(structHash);
+      if (!eq(structHex, e.structHash))
+        fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${structHex}, the bundle says ${e.structHash}`);
+      const role = facts.mayAct.get(roleKey(f.actor, f.step));
+      if (role === false || (role === undefined && (rolesPinned || f.step === Stage.AuditCheckpoint))) {
+        fail(e, "actor.role", `event ${e.seq}: ${f.actor} holds no role on chain for ${Stage[f.step]}`);
+      }
 
       // Hash chain and stage order of the part.
       const head = heads.get(canonical.partKey);
       if (head || partScope) {
         const prev = head?.hash ?? ZERO;
-        if (!eq(f.prevHash, prev)) fail(e, `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain: it points back to ${f.prevHash}, the previous event is ${prev}`);
+        if (!eq(f.prevHash, prev))
+          fail(
+            e,
+            "part.hash-chain",
+            `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain: it points back to ${f.prevHash}, the previous ` +
+              `event is ${prev}`,
+          );
         const from = head?.stage ?? Stage.None;
-        if (!isLegalTransition(from, f.step)) fail(e, `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`);
-        if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped) fail(e, `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
+        if (!isLegalTransition(from, f.step))
+          fail(
+            e,
+            "part.transition",
+            `event ${e.seq}: ${f.gtin}/${f.serial} cannot move from ${Stage[from]} to ${Stage[f.step]}`,
+          );
+        if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped)
+          fail(e, "part.custody", `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
         // Custody passes only through a shipment that names the receiver (its signed privateHash).
-        if (head && f.step === Stage.Received && head.stage === Stage.Shipped && !eq(head.shipTo, shipToHashOf(f.actor))) {
-          fail(e, `event ${e.seq}: ${f.actor} receives ${f.gtin}/${f.serial}, which was shipped to another company`);
-        }
-        if (head && f.step === Stage.Received && head.stage !== Stage.Shipped && !eq(head.holder, f.actor)) {
-          fail(e, `event ${e.seq}: ${f.actor} receives ${f.gtin}/${f.serial} from ${head.holder} without a shipment to it`);
-        }
-        if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
-        if (head && f.step === Stage.Installed && !eq(head.holder, f.actor)) fail(e, `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`);
+        if (head && f.step === Stage.Received && head.stage === Stage.Shipped && !eq(head.shipTo, shipToHashOf(f.actor)))
+          fail(
+            e,
+            "part.custody",
+            `event ${e.seq}: ${f.actor} receives ${f.gtin}/${f.serial}, which was shipped to another company`,
+          );
+        if (head && f.step === Stage.Received && head.stage !== Stage.Shipped && !eq(head.holder, f.actor))
+          fail(
+            e,
+            "part.custody",
+            `event ${e.seq}: ${f.actor} receives ${f.gtin}/${f.serial} from ${head.holder} without a shipment to it`,
+          );
+        if (head && f.step === Stage.Shipped && !eq(head.holder, f.actor))
+          fail(e, "part.custody", `event ${e.seq}: ${f.actor} ships ${f.gtin}/${f.serial}, which ${head.holder} holds`);
+        if (head && f.step === Stage.Installed && !eq(head.holder, f.actor))
+          fail(
+            e,
+            "part.custody",
+            `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`,
+          );
       }
-      heads.set(canonical.partKey, { hash: toHex(structHash), stage: f.step, holder: f.actor, shipTo: f.privateHash });
+      heads.set(canonical.partKey, { hash: structHex, stage: f.step, holder: f.actor, shipTo: f.privateHash, last: e });
       checked++;
       if (partScope) {
         const b = bundleBatches.get(e.batchId)!;
-        lines.push(`  ✔ #${e.seq} ${e.event.bizStep.padEnd(13)} ${e.event.eventTime}  by ${f.actor}  batch ${e.batchId}${b.txHash ? ` (tx ${b.txHash.slice(0, 12)}…)` : ""}`);
+        lines.push(
+          `  ✔ #${e.seq} ${e.event.bizStep.padEnd(13)} ${e.event.eventTime}  by ${f.actor}  batch ` +
+            `${e.batchId}${b.txHash ? ` (tx ${b.txHash.slice(0, 12)}…)` : ""}`,
+        );
       }
     }
 
     for (const [id, acc] of batchLeaves) {
       const anchored = facts.anchors.get(id)!;
-      if (acc.leaves.length !== anchored.eventCount) fail(null, `batch ${id}: bundle holds ${acc.leaves.length} events, chain anchored ${anchored.eventCount} (events removed)`, id);
+      const first = firstOfBatch.get(id) ?? null;
+      if (acc.leaves.length !== anchored.eventCount)
+        fail(
+          first,
+          "batch.completeness",
+          `batch ${id}: bundle holds ${acc.leaves.length} events, chain anchored ${anchored.eventCount} (events ` +
+            `removed)`,
+          id,
+        );
       if (!eq(toHex(merkleRoot(acc.leaves)), anchored.root)) {
-        const first = bundle.events.find((e) => e.batchId === id) ?? null;
-        fail(first, `batch ${id}: recomputed root ${toHex(merkleRoot(acc.leaves))} differs from the anchored root ${anchored.root} (an event was changed)`, id);
+        fail(
+          first,
+          "batch.root",
+          `batch ${id}: recomputed root ${toHex(merkleRoot(acc.leaves))} differs from the anchored root ` +
+            `${anchored.root} (an event was changed)`,
+          id,
+        );
       }
     }
-    for (const [id, hashes] of subHashes) {
+    for (const [id, { list, first }] of subHashes) {
       const sub = subs.get(id)!;
-      if (hashes.length !== sub.eventCount || !eq(toHex(merkleRoot(hashes)), sub.eventsRoot)) {
-        fail(null, `submission ${id}: its events do not rebuild the root ${sub.actor} signed`);
+      if (list.length !== sub.eventCount || !eq(toHex(merkleRoot(list)), sub.eventsRoot)) {
+        fail(first, "submission.inclusion", `submission ${id}: its events do not rebuild the root ${sub.actor} signed`);
       }
     }
-    for (const [key, head] of heads) {
-      const onChain = facts.stages.get(key) ?? 0;
-      if (onChain !== Stage.None && onChain !== head.stage) fail(null, `part ${key}: PartRegistry says ${Stage[onChain]}, the bundle ends at ${Stage[head.stage]} (events missing)`);
-    }
+    partsComplete = checkParts(bundle, facts, heads, partScope);
     // Last, so that a changed event fails the check that names what changed; this catches the document alone.
     const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
-    if (docMismatch) fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, docMismatch.reason);
+    if (docMismatch)
+      fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, "bundle.epcis-document", docMismatch.reason);
   } catch (e) {
-    if (e instanceof Failed) return { ok: false, eventsChecked: checked, parts: heads.size, batches: bundle.batches.length, lines, failure: e.failure };
+    if (e instanceof Failed) return report(e.failure);
     throw e;
   }
-  return { ok: true, eventsChecked: checked, parts: heads.size, batches: bundle.batches.length, lines, failure: null };
+  return report(null);
+}
+
+/**
+ * The bundle's `parts` list names exactly the parts of its events; where it claims a part's latest event, the
+ * part's last event in the bundle is PartRegistry's stage (anchored-only parts, stage None, cannot be compared).
+ * A part bundle must claim it. Returns how many parts were claimed complete.
+ */
+function checkParts(
+  bundle: Bundle,
+  facts: ChainFacts,
+  heads: Map<string, { stage: Stage; last: BundleEvent }>,
+  partScope: boolean,
+): number {
+  // Keyed by GTIN and serial (the part key is their hash): no hashing per part here.
+  const listed = new Map<string, Bundle["parts"][number]>();
+  for (const p of bundle.parts) {
+    const id = `${p.gtin}/${p.serial}`;
+    if (listed.has(id)) fail(null, "bundle.parts", `part ${id} is listed twice in parts`);
+    listed.set(id, p);
+  }
+  let complete = 0;
+  for (const [key, head] of heads) {
+    const f = head.last.event["partledger:ledger"];
+    const id = `${f.gtin}/${f.serial}`;
+    const p = listed.get(id);
+    if (!p)
+      fail(head.last, "bundle.parts", `part ${id} of event ${head.last.seq} is missing from the bundle's parts list`);
+    listed.delete(id);
+    if (partScope && !p.latestIncluded)
+      fail(head.last, "bundle.parts", `a part bundle must hold the part's latest event, but claims it does not`);
+    if (!p.latestIncluded) continue;
+    complete++;
+    const onChain = facts.stages?.get(key) ?? Stage.None;
+    if (onChain !== Stage.None && onChain !== head.stage) {
+      fail(
+        head.last,
+        "part.registry-stage",
+        `PartRegistry says ${Stage[onChain]} for ${id}, the bundle claims its latest event and ends at ` +
+          `${Stage[head.stage]} (events missing)`,
+      );
+    }
+  }
+  for (const id of listed.keys())
+    fail(null, "bundle.parts", `part ${id} is listed in parts but has no event in the bundle`);
+  return complete;
 }
 
 function hexBytes(h: string): Uint8Array {
@@ -179,7 +550,7 @@ function leafOf(e: BundleEvent, leafVersion: number | undefined, structHash: Uin
   try {
     return batchLeafOf(leafVersion, structHash, e.seq, e.batchId!);
   } catch (err) {
-    return fail(e, `event ${e.seq}, batch ${e.batchId}: ${(err as Error).message}`);
+    return fail(e, "batch.leaf", `event ${e.seq}, batch ${e.batchId}: ${(err as Error).message}`);
   }
 }
 
@@ -188,6 +559,6 @@ function encode(e: BundleEvent) {
     const canonical = canonicalOf(e.event["partledger:ledger"]);
     return { canonical, structHash: structHashOf(canonical) };
   } catch (err) {
-    return fail(e, `event ${e.seq} cannot be encoded: ${(err as Error).message}`);
+    return fail(e, "event.encoding", `event ${e.seq} cannot be encoded: ${(err as Error).message}`);
   }
 }

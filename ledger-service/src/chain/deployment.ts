@@ -110,13 +110,19 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
  * Deploys AnchorRegistry and PartRegistry with `admin` as their admin and as the anchorer
  * (`npm run deploy` for a real chain; the local chain gets this automatically).
  */
-export async function deployContracts(admin: Wallet): Promise<{ anchorRegistry: Hex; partRegistry: Hex }> {
+export async function deployContracts(
+  admin: Wallet,
+): Promise<{ anchorRegistry: Hex; partRegistry: Hex; deploymentBlock: number }> {
+  let deploymentBlock = -1;
   const deploy = async (art: Artifact) => {
     const req = await new ContractFactory(art.abi as never, art.bytecode, admin).getDeployTransaction(admin.address);
-    return getAddress((await sendAndWait(admin, req)).contractAddress!) as Hex;
+    const receipt = await sendAndWait(admin, req);
+    if (deploymentBlock < 0) deploymentBlock = receipt.blockNumber; // AnchorRegistry's block: the trust anchor's
+    return getAddress(receipt.contractAddress!) as Hex;
   };
   const anchorArt = loadArtifact("AnchorRegistry");
-  const addresses = { anchorRegistry: await deploy(anchorArt), partRegistry: await deploy(loadArtifact("PartRegistry")) };
+  const anchorRegistry = await deploy(anchorArt);
+  const addresses = { anchorRegistry, partRegistry: await deploy(loadArtifact("PartRegistry")), deploymentBlock };
   const anchor = new Contract(addresses.anchorRegistry, anchorArt.abi as never, admin);
   const anchorerRole = await anchor.getFunction("ANCHORER_ROLE")();
   await sendAndWait(admin, { to: addresses.anchorRegistry, data: anchor.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]) });

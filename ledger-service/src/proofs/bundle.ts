@@ -3,22 +3,34 @@ import { AppError } from "../errors.js";
 import { toHex, type Hex } from "../events/bytes.js";
 import type { EpcisObjectEvent } from "../events/epcis.js";
 import { epcisDocument, type EpcisDocument } from "../events/epcis-document.js";
+import type { ActorKind } from "../lifecycle/transitions.js";
+import type { Actor } from "../ledger/actors.js";
 import { buildTree, proofFromFlat } from "../merkle/tree.js";
 import { batchStore, type BatchRow } from "../anchoring/batch-store.js";
 import { ledgerStore, type StoredEvent } from "../ledger/ledger-store.js";
 import { inclusionProof } from "./proofs.js";
 
-export const BUNDLE_FORMAT = "partledger.bundle/1";
+export const BUNDLE_FORMAT = "partledger.bundle/2";
 
 /**
  * Everything an auditor needs to check events against the chain without us: the events (EPCIS 2.0 with the
  * ledger fields), the signed submissions they belong to, the batches with their roots and transactions, and the
- * chain and contracts to ask. Private fields appear only as salted hashes.
+ * chain and contracts they were anchored to (the auditor checks these against its pinned trust anchor, never trusts
+ * them). Private fields appear only as salted hashes. The JSON Schema is docs/bundle.schema.json.
  */
 export interface Bundle {
   format: typeof BUNDLE_FORMAT;
   createdAt: string;
+  /** What the bundle was cut as: one part's whole history, or every event of a range of batches. */
+  scope: { kind: "part"; gtin: string; serial: string } | { kind: "batches"; from: number; to: number };
   chain: { chainId: number; anchorRegistry: Hex; partRegistry: Hex };
+  /**
+   * Each part with events in the bundle, and whether the bundle claims to hold its latest event (when the bundle was
+   * made). Only where it does may PartRegistry's stage be compared with the bundle's last event.
+   */
+  parts: Array<{ gtin: string; serial: string; latestIncluded: boolean }>;
+  /** Each company that signed an event, as the platform registered it: attested by the platform, not by the chain. */
+  actors: BundleActor[];
   /** `leafVersion`: how the batch's leaves are built (1 or 2, docs/verification.md); absent means 1. */
   batches: Array<{
     id: number; root: Hex; eventCount: number; firstSeq: number; leafVersion: number; status: BatchRow["status"];
@@ -32,6 +44,18 @@ export interface Bundle {
    */
   epcisDocument?: EpcisDocument;
 }
+
+export interface BundleActor {
+  address: Hex;
+  name: string;
+  /** 统一社会信用代码; null for the platform itself or a company the platform holds none for. */
+  uscc: string | null;
+  kind: ActorKind;
+  attestedBy: "platform";
+}
+
+/** The platform's registry of companies: USCC by actor id (the API's company records). */
+export type UsccLookup = (actorIds: string[]) => Promise<Map<string, string>>;
 
 export interface BundleEvent {
   seq: number;
@@ -52,6 +76,28 @@ export interface ChainRef {
   addresses: { anchorRegistry: Hex; partRegistry: Hex };
 }
 
+/** What the bundle builders need besides the database: the chain, the companies, and their USCCs. */
+export interface BundleContext {
+  chain: ChainRef;
+  actors: Actor[];
+  usccOf?: UsccLookup | undefined;
+}
+
+async function bundleActors(ctx: BundleContext, events: StoredEvent[]): Promise<BundleActor[]> {
+  const used = new Set(events.map((e) => e.actor.toLowerCase()));
+  const actors = ctx.actors.filter((a) => used.has(a.address.toLowerCase()));
+  const uscc = ctx.usccOf ? await ctx.usccOf(actors.map((a) => a.id)) : new Map<string, string>();
+  return actors
+    .map((a) => ({
+      address: a.address, name: a.name, uscc: uscc.get(a.id) ?? null, kind: a.kind, attestedBy: "platform" as const,
+    }))
+    .sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+}
+
+const chainOf = (c: ChainRef): Bundle["chain"] => ({
+  chainId: c.chainId, anchorRegistry: c.addresses.anchorRegistry, partRegistry: c.addresses.partRegistry,
+});
+
 async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"]> {
   const { rows } = await db.query<{ id: number; actor: string; events_root: Uint8Array; event_count: number; signature: Uint8Array }>(
     "SELECT id, actor, events_root, event_count, signature FROM ledger_submissions WHERE id = ANY($1::bigint[]) ORDER BY id",
@@ -70,7 +116,7 @@ function batchEntry(b: BatchRow): Bundle["batches"][number] {
 }
 
 /** The bundle of one part: its whole history, each event with both proofs. */
-export async function partBundle(db: Sql, chain: ChainRef, gtin: string, serial: string): Promise<Bundle> {
+export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, serial: string): Promise<Bundle> {
   const head = await ledgerStore.partByIdentity(db, gtin, serial);
   if (!head) throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
   const events = await ledgerStore.eventsOfPart(db, head.partKey);
@@ -101,7 +147,10 @@ export async function partBundle(db: Sql, chain: ChainRef, gtin: string, serial:
   return {
     format: BUNDLE_FORMAT,
     createdAt: createdAt.toISOString(),
-    chain: { chainId: chain.chainId, anchorRegistry: chain.addresses.anchorRegistry, partRegistry: chain.addresses.partRegistry },
+    scope: { kind: "part", gtin: head.gtin, serial: head.serial },
+    chain: chainOf(ctx.chain),
+    parts: [{ gtin: head.gtin, serial: head.serial, latestIncluded: (events.at(-1)?.seq ?? 0) >= head.headSeq }],
+    actors: await bundleActors(ctx, events),
     batches: batches.map(batchEntry),
     submissions: await submissions(db, [...new Set(events.map((e) => e.submissionId))]),
     events: out,
@@ -113,7 +162,7 @@ export async function partBundle(db: Sql, chain: ChainRef, gtin: string, serial:
  * The bundle of batches `fromId`..`toId`: every event in them. Batch roots are recomputed from all leaves, so
  * no batch proofs are needed; submissions cut by the range carry per-event submission proofs.
  */
-export async function batchRangeBundle(db: Sql, chain: ChainRef, fromId: number, toId: number): Promise<Bundle> {
+export async function batchRangeBundle(db: Sql, ctx: BundleContext, fromId: number, toId: number): Promise<Bundle> {
   const batches = await batchStore.all(db, fromId, toId);
   if (batches.length === 0) throw new AppError("LEDGER.UNKNOWN_BATCH", `no batches between ${fromId} and ${toId}`, 404, { fromId, toId });
   const events: StoredEvent[] = await ledgerStore.eventsInRange(db, batches[0]!.firstSeq, batches[batches.length - 1]!.lastSeq);
@@ -140,7 +189,10 @@ export async function batchRangeBundle(db: Sql, chain: ChainRef, fromId: number,
   return {
     format: BUNDLE_FORMAT,
     createdAt: createdAt.toISOString(),
-    chain: { chainId: chain.chainId, anchorRegistry: chain.addresses.anchorRegistry, partRegistry: chain.addresses.partRegistry },
+    scope: { kind: "batches", from: fromId, to: toId },
+    chain: chainOf(ctx.chain),
+    parts: await partsInRange(db, events, batches[batches.length - 1]!.lastSeq),
+    actors: await bundleActors(ctx, events),
     batches: batches.map(batchEntry),
     submissions: subs,
     events: out,
@@ -163,4 +215,18 @@ export async function epcisForPart(db: Sql, gtin: string, serial: string): Promi
   }
   const events = await ledgerStore.eventsOfPart(db, head.partKey);
   return epcisDocument(events.map((e) => e.body), new Date());
+}
+
+/** The parts of a range's events in order of first appearance, each marked whether its latest event is in the range. */
+async function partsInRange(db: Sql, events: StoredEvent[], lastSeq: number): Promise<Bundle["parts"]> {
+  const keys = [...new Set(events.map((e) => e.partKey))];
+  const heads = new Map<Hex, { gtin: string; serial: string; headSeq: number }>();
+  const CHUNK = 5000;
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    for (const [k, h] of await ledgerStore.partHeads(db, keys.slice(i, i + CHUNK))) heads.set(k, h);
+  }
+  return keys.map((k) => {
+    const h = heads.get(k)!;
+    return { gtin: h.gtin, serial: h.serial, latestIncluded: h.headSeq <= lastSeq };
+  });
 }

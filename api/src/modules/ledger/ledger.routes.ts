@@ -1,5 +1,5 @@
-import type { LedgerService } from "../../../../ledger-service/src/index.js";
-import { assertGtin14, auditLedger } from "../../../../ledger-service/src/index.js";
+import type { LedgerService, UsccLookup } from "../../../../ledger-service/src/index.js";
+import { TRUST_PATH, assertGtin14, auditLedger } from "../../../../ledger-service/src/index.js";
 import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
 import { route, type RouteSpec } from "../../security/routes.js";
@@ -11,8 +11,19 @@ import { batchListQuery, batchRangeQuery, partParams, seqParams, seqRangeQuery }
  */
 const PUBLIC = { public: "provenance is public by design: hashes, proofs and EPCIS events without personal data" };
 
-export function ledgerRoutes(svc: LedgerService): RouteSpec[] {
+export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[] {
   return [
+    route(
+      "get",
+      TRUST_PATH,
+      { public: "the trust anchor auditors pin: chain id, contract addresses, deployment block — no tenant data" },
+      "The platform's trust anchor (pin it to verify bundles)",
+      async (_req, res) => {
+        res.setHeader("Cache-Control", "public, max-age=60");
+        res.json(await svc.trustAnchor());
+      },
+    ),
+
     route("get", "/api/v1/ledger/audit", { permission: "ledger:audit" }, "Audit the whole ledger against the chain", async (_req, res) => {
       const chain = await svc.chain.get();
       res.json(await auditLedger({ db: svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId }));
@@ -35,7 +46,7 @@ export function ledgerRoutes(svc: LedgerService): RouteSpec[] {
 
     route("get", "/api/v1/ledger/bundle", PUBLIC, "Audit bundle of a range of batches", validate({ query: batchRangeQuery }), async (_req, res) => {
       const { from, to } = res.locals.query as { from: number; to: number };
-      res.json(await svc.bundleForBatches(from, to));
+      res.json(await svc.bundleForBatches(from, to, usccOf));
     }),
 
     route("get", "/api/v1/ledger/epcis", PUBLIC, "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument",
@@ -54,7 +65,7 @@ export function ledgerRoutes(svc: LedgerService): RouteSpec[] {
     route("get", "/api/v1/parts/:gtin/:serial/bundle", PUBLIC, "Audit bundle of one part's history", validate({ params: partParams }), async (_req, res) => {
       const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
       res.setHeader("Content-Disposition", `attachment; filename="partledger-${gtin}-${serial}.json"`);
-      res.json(await svc.bundleForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial")));
+      res.json(await svc.bundleForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial"), usccOf));
     }),
   ];
 }

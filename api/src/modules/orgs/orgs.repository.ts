@@ -28,6 +28,11 @@ export class OrgsRepository {
     return (await this.prisma.company.findUnique({ where: { uscc }, select })) as CompanyRow | null;
   }
 
+  async usccByIds(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.company.findMany({ where: { id: { in: ids } }, select: { id: true, uscc: true } });
+    return new Map(rows.map((r) => [r.id, r.uscc]));
+  }
+
   async byId(id: string): Promise<CompanyRow | null> {
     return (await this.prisma.company.findUnique({ where: { id }, select })) as CompanyRow | null;
   }

@@ -57,6 +57,11 @@ export class OrgsService {
     return { company: await this.get(id), apiKey, admin };
   }
 
+  /** The registered USCC of each company id (what the platform attests in audit bundles). */
+  usccOf(ids: string[]): Promise<Map<string, string>> {
+    return this.repo.usccByIds(ids);
+  }
+
   async get(id: string): Promise<Company> {
     const hit = this.byId.get(id);
     if (hit) return hit;

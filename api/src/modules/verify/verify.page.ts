@@ -9,6 +9,7 @@ const T = {
     part: "配件", maker: "制造商", brand: "品牌", owner: "品牌所有者", notOwner: "该商品条码的厂商识别代码未核验为此制造商所有", product: "名称", gtin: "商品条码 GTIN", serial: "序列号", lot: "批次", history: "流转记录",
     commissioning: "出厂赋码", receiving: "入库接收", installing: "装车安装", shipping: "发货在途", verified: "已链上验证", pending: "等待上链",
     batch: "批次", tx: "交易", confirmations: "确认数", vin: "车架号", place: "地点", switch: "English", reason: "原因：",
+    trust: "链上核验依据", chain: "链", anchorRegistry: "锚定合约", partRegistry: "配件合约", trustDoc: "信任锚文件（审计方固定使用）",
   },
   en: {
     title: "Part verification", GENUINE: "Genuine", GENUINE_PENDING_ANCHOR: "Genuine (anchoring pending)", UNKNOWN: "Unknown: not a label issued on PartLedger",
@@ -16,6 +17,8 @@ const T = {
     part: "Part", maker: "Manufacturer", brand: "Brand", owner: "Brand owner", notOwner: "this GTIN's GS1 company prefix is not verified as this manufacturer's", product: "Product", gtin: "GTIN", serial: "Serial", lot: "Lot", history: "Custody history",
     commissioning: "Commissioned", receiving: "Received", installing: "Installed", shipping: "Shipped", verified: "verified on chain", pending: "anchoring pending",
     batch: "batch", tx: "tx", confirmations: "confirmations", vin: "VIN", place: "Place", switch: "中文", reason: "Reason: ",
+    trust: "Verified against", chain: "Chain", anchorRegistry: "AnchorRegistry", partRegistry: "PartRegistry",
+    trustDoc: "trust anchor (what auditors pin)",
   },
 } as const;
 
@@ -82,5 +85,12 @@ export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): st
   <dt>${esc(t.lot)}</dt><dd>${esc(v.part.lot ?? "—")}</dd>
 </dl></section>
 ${v.timeline.length ? `<section><h2 style="font-size:16px;margin:4px 0 10px">${esc(t.history)}</h2><ol>${steps}</ol></section>` : ""}
+${v.trust ? `<section id="trust" class="meta" data-anchor-registry="${esc(v.trust.anchorRegistry)}"
+  data-chain-id="${v.trust.chainId}"><dl>
+  <dt>${esc(t.trust)}</dt><dd>${esc(t.chain)} ${v.trust.chainId}</dd>
+  <dt>${esc(t.anchorRegistry)}</dt><dd>${esc(v.trust.anchorRegistry)}</dd>
+  ${v.trust.partRegistry ? `<dt>${esc(t.partRegistry)}</dt><dd>${esc(v.trust.partRegistry)}</dd>` : ""}
+  <dt></dt><dd><a href="${esc(v.trust.document)}">${esc(t.trustDoc)}</a></dd>
+</dl></section>` : ""}
 </main></body></html>`;
 }

@@ -1,4 +1,4 @@
-import { Stage, shipToHashOf, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { Stage, TRUST_PATH, shipToHashOf, type LedgerService, type TrustAnchor } from "../../../../ledger-service/src/index.js";
 import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
 import { labelSignedBy } from "../../../../ledger-service/src/events/label-signature.js";
 import type { KeyObject } from "node:crypto";
@@ -31,6 +31,12 @@ export interface Verdict {
   part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null; brandOwner: string | null; brand: string | null; name: string | null };
   timeline: TimelineStep[];
   scannedAt: string;
+  /**
+   * The deployment "verified on chain" refers to: the platform's pinned trust anchor (the same document auditors pin,
+   * at `document`). Null while the chain has not been reached since start.
+   */
+  trust: (Pick<TrustAnchor, "chainId" | "anchorRegistry" | "partRegistry" | "deploymentBlock"> & { document: string })
+    | null;
 }
 
 export interface ScanContext {
@@ -72,7 +78,14 @@ export class VerifyService {
   async scan(link: PartLink, ctx: ScanContext = {}): Promise<Verdict> {
     const now = ctx.now ?? new Date();
     const partKey = partKeyOf(link.gtin, link.serial);
-    const verdict = await this.judge(link, partKey, ctx, now);
+    const [judged, pin] = await Promise.all([this.judge(link, partKey, ctx, now), this.ledger.knownTrustAnchor()]);
+    const trust = pin
+      ? {
+          chainId: pin.chainId, anchorRegistry: pin.anchorRegistry, partRegistry: pin.partRegistry,
+          deploymentBlock: pin.deploymentBlock, document: TRUST_PATH,
+        }
+      : null;
+    const verdict: Verdict = { ...judged, trust };
     const where = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
     this.scans.record({
       partKey, at: now, lng: where ? coarse(where.lng) : null, lat: where ? coarse(where.lat) : null, companyId: ctx.company?.id ?? null, verdict: verdict.verdict,
@@ -80,7 +93,7 @@ export class VerifyService {
     return verdict;
   }
 
-  private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Verdict> {
+  private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Omit<Verdict, "trust">> {
     const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null, brandOwner: null, brand: null, name: null }, timeline: [], scannedAt: now.toISOString() };
     const { events, chainHead } = await this.ledger.partView(link.gtin, link.serial);
     if (events.length === 0 || /^0+$/.test(link.gtin)) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
@@ -99,7 +112,9 @@ export class VerifyService {
       gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name, brandOwner: owns ? timeline[0]!.by.name : null,
       brand: named?.brand ?? null, name: named?.name ?? null,
     };
-    const result = (verdict: VerdictCode, reason: string): Verdict => ({ verdict, reason, part, timeline, scannedAt: now.toISOString() });
+    const result = (verdict: VerdictCode, reason: string): Omit<Verdict, "trust"> => ({
+      verdict, reason, part, timeline, scannedAt: now.toISOString(),
+    });
 
     if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
     const shop = ctx.company?.kind === "repair_shop" ? ctx.company : undefined;
