@@ -40,7 +40,7 @@ async function api(method: string, path: string, token: string, body?: unknown):
 }
 const scan = async (uri: string) => (await (await fetch(uri.replace("https://pl.example.cn", origin), { headers: { accept: "application/json" } })).json()) as { verdict: string; reason: string };
 
-let exitCode = 1;
+let exitCode: number;
 try {
   say(`▶ fresh embedded stack: PGlite in ${dataDir}, local chain at ${chain.url}, API at ${origin}`);
   const register = (name: string, first17: string, kind: string, regionCode: string, lng: number, lat: number) =>

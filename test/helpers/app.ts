@@ -25,7 +25,7 @@ export async function startApi(stack: TestStack, scanRatePerMinute = 10_000, sec
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    let json: Record<string, any> = {};
+    let json: Record<string, any>;
     try {
       json = text ? JSON.parse(text) : {};
     } catch {

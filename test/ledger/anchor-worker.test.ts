@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { LOCAL_ADMIN_KEY, LedgerService, makeProvider, startLocalChain, verifyBundle } from "../../ledger-service/src/index.js";
+import type { LedgerService} from "../../ledger-service/src/index.js";
+import { LOCAL_ADMIN_KEY, makeProvider, startLocalChain, verifyBundle } from "../../ledger-service/src/index.js";
 import { injectedFault, type FaultPoint } from "../../ledger-service/src/anchoring/anchor-worker.js";
 import { sendAndWait } from "../../ledger-service/src/chain/tx-sender.js";
 import { freePort } from "../../scripts/lib/free-port.js";

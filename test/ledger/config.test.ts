@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { AppError, loadConfig } from "../../ledger-service/src/index.js";
+import type { AppError} from "../../ledger-service/src/index.js";
+import { loadConfig } from "../../ledger-service/src/index.js";
 
 describe("configuration is validated at boot", () => {
   it("uses embedded defaults when nothing is set", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { AppError, Stage } from "../../ledger-service/src/index.js";
+import type { AppError} from "../../ledger-service/src/index.js";
+import { Stage } from "../../ledger-service/src/index.js";
 import { maxProofLength } from "../../ledger-service/src/proofs/proofs.js";
 import { verifyProof } from "../../ledger-service/src/merkle/tree.js";
 import { fromHex, toHex } from "../../ledger-service/src/events/bytes.js";

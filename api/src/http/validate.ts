@@ -104,6 +104,7 @@ function badText(value: unknown, path: string, depth = 0): { path: string; why: 
     return null;
   }
   for (const [k, v] of Object.entries(value)) {
+    // eslint-disable-next-line no-control-regex -- NUL and lone surrogates are what this check looks for
     const keyBad = badText(k, `${path}.${k.replace(/[\u0000\ud800-\udfff]/g, "\ufffd")}`, depth + 1);
     if (keyBad) return { path: keyBad.path, why: `field name ${keyBad.why}` };
     const bad = badText(v, `${path}.${k}`, depth + 1);

@@ -72,7 +72,7 @@ export async function idempotent(
       return null; // the look-up failed too: the original refusal is the answer
     });
     if (stored) return stored;
-    if (keyTaken(e)) throw new Error(`Idempotency-Key ${key}: taken, but no stored reply`);
+    if (keyTaken(e)) throw new Error(`Idempotency-Key ${key}: taken, but no stored reply`, { cause: e });
     throw e;
   }
 }

@@ -61,7 +61,7 @@ export function firstDifference(got: unknown, want: unknown, path = ""): Differe
       }
     }
     let gotKeys = 0;
-    for (const k in got) gotKeys++;
+    for (const _k in got) gotKeys++;
     if (gotKeys !== wantKeys)
       for (const k in got) if (!(k in want)) return { path: child(path, k), got: got[k], want: undefined };
     return null;

@@ -162,6 +162,7 @@ export function combineDeferredWrites(on: boolean): void {
  * own), one round trip instead of four.
  */
 export function deferringSql(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's rows, typed by each caller
   run: (text: string, params?: unknown[]) => Promise<{ rows: any[] }>, exec: (text: string) => Promise<void>, opts: { begun: boolean } = { begun: false },
 ): Sql & { finish(): Promise<void>; begun(): boolean } {
   let queue: DeferredWrite[] = [];

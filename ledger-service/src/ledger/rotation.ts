@@ -1,5 +1,5 @@
 import type { Sql } from "../db/sql.js";
-import { KeyVault } from "./key-vault.js";
+import type { KeyVault } from "./key-vault.js";
 
 /**
  * Every encrypted column, how to rebuild its AAD from the row, and the blind index it feeds (if any). Rotation

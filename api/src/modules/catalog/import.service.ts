@@ -72,6 +72,7 @@ const str = (f: Record<string, unknown>, name: string, max: number, required = t
   }
   const s = String(v).trim();
   if (s.length > max) throw new RowError(name, `at most ${max} characters, got ${s.length}`);
+  // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s)) throw new RowError(name, "contains control characters");
   return s;
 };
@@ -317,7 +318,7 @@ export class CatalogImporter {
         await repo.upsertNumbers(tx, numbers);
         return;
       }
-      const keyed = rows.map((r) => ({ ...r, row: r.row as { brand: string; norm: string } & Record<string, any> }));
+      const keyed = rows.map((r) => ({ ...r, row: r.row as { brand: string; norm: string } & Record<string, any> })); // eslint-disable-line @typescript-eslint/no-explicit-any -- rows of any import kind
       const ids = await repo.skuIds(tx, keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })));
       const ok: typeof keyed = [];
       for (const r of keyed) {

@@ -22,7 +22,7 @@ export function termsOf(text: string): string[] {
     for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
   }
   for (const [w] of t.replace(HAN, " ").matchAll(/[a-z0-9][a-z0-9+\-./]*/g)) {
-    const clean = w.replace(/[\-./]/g, "");
+    const clean = w.replace(/[-./]/g, "");
     if (clean.length >= 2) out.add(clean);
   }
   return [...out];

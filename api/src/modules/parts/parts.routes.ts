@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { AppError } from "../../../../ledger-service/src/index.js";
 import { validate } from "../../http/validate.js";
 import { wantsReveal } from "../../security/personal-data.js";
 import { auditContext, principalOf } from "../../security/principal.js";

@@ -134,7 +134,7 @@ export class WebhooksService {
     const t = Math.floor(Date.now() / 1000);
     const secret = this.vault.openText(d.secretCt, `webhook:${d.subscriptionId}:secret`);
     let status: number | null = null;
-    let error = "";
+    let error: string;
     try {
       const headers = {
         "content-type": "application/json", "user-agent": "PartLedger-Webhooks/1", "partledger-event-id": d.eventId,
