@@ -12,9 +12,19 @@ import { parseArgs } from "node:util";
 import { Contract } from "ethers";
 import { loadArtifact } from "../ledger-service/src/chain/artifacts.js";
 import {
-  TRUST_FORMAT, TRUST_PATH, auditLedger, loadConfig, makeProvider, openDatabase, parseTrustAnchor, verifyBundle,
+  TRUST_FORMAT,
+  TRUST_PATH,
+  auditLedger,
+  loadConfig,
+  makeProvider,
+  openDatabase,
+  parseTrustAnchor,
+  verifyBundle,
   whereOf,
-  type AuditReport, type Bundle, type BundleAuditReport, type TrustAnchor,
+  type AuditReport,
+  type Bundle,
+  type BundleAuditReport,
+  type TrustAnchor,
 } from "../ledger-service/src/index.js";
 
 const USAGE = `usage: npm run audit -- --bundle FILE --trust TRUST.json [--rpc URL]
@@ -34,8 +44,10 @@ function print(report: AuditReport, what: string, elapsedMs: number): never {
     console.log(`  company ${a.address}: ${who} (attested by the platform, not by the chain)`);
   }
   for (const t of b.anchoring ?? []) {
-    console.log(`  batch ${t.batchId}: anchored by tx ${t.txHash} in block ${t.blockNumber}, ` +
-      `${t.confirmations} confirmations`);
+    console.log(
+      `  batch ${t.batchId}: anchored by tx ${t.txHash} in block ${t.blockNumber}, ` +
+        `${t.confirmations} confirmations`,
+    );
   }
   if (b.partsPartial) {
     console.log(`  ${b.partsPartial} parts continue after this bundle: their PartRegistry stage was not compared`);
@@ -43,8 +55,10 @@ function print(report: AuditReport, what: string, elapsedMs: number): never {
   for (const u of b.unchecked ?? []) console.log(`  NOT CHECKED: ${u}`);
   if (report.ok) {
     const partial = b.unchecked?.length ? " (partial: see NOT CHECKED)" : "";
-    console.log(`OK: ${what} — ${report.eventsChecked} events of ${report.parts} parts in ${report.batches} batches ` +
-      `verified against the chain (${elapsedMs.toFixed(0)} ms)${partial}`);
+    console.log(
+      `OK: ${what} — ${report.eventsChecked} events of ${report.parts} parts in ${report.batches} batches ` +
+        `verified against the chain (${elapsedMs.toFixed(0)} ms)${partial}`,
+    );
     process.exit(0);
   }
   const f = report.failure!;
@@ -54,8 +68,13 @@ function print(report: AuditReport, what: string, elapsedMs: number): never {
 }
 
 const OPTIONS = {
-  bundle: { type: "string" }, all: { type: "boolean" }, rpc: { type: "string" }, trust: { type: "string" },
-  "anchor-registry": { type: "string" }, "chain-id": { type: "string" }, "part-registry": { type: "string" },
+  bundle: { type: "string" },
+  all: { type: "boolean" },
+  rpc: { type: "string" },
+  trust: { type: "string" },
+  "anchor-registry": { type: "string" },
+  "chain-id": { type: "string" },
+  "part-registry": { type: "string" },
 } as const;
 function parse() {
   try {
@@ -80,7 +99,9 @@ function pinnedTrust(): TrustAnchor {
       if (!/^\d+$/.test(id)) usage(`--chain-id must be a positive integer, got ${JSON.stringify(id)}`);
       return parseTrustAnchor(
         {
-          format: TRUST_FORMAT, chainId: Number(args["chain-id"]), anchorRegistry: args["anchor-registry"],
+          format: TRUST_FORMAT,
+          chainId: Number(args["chain-id"]),
+          anchorRegistry: args["anchor-registry"],
           ...(args["part-registry"] ? { partRegistry: args["part-registry"] } : {}),
         },
         "command line",
@@ -129,15 +150,20 @@ if (args.bundle) {
     db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   } catch (e) {
     console.error(`audit: ${(e as Error).message}`);
-    if ((e as { code?: string }).code === "DATABASE.IN_USE") console.error("audit: while npm start runs, ask it instead: GET /api/v1/ledger/audit with the operator token");
+    if ((e as { code?: string }).code === "DATABASE.IN_USE")
+      console.error("audit: while npm start runs, ask it instead: GET /api/v1/ledger/audit with the operator token");
     process.exit(2);
   }
-  const { rows } = await db.sql.query<{ anchor_registry: string; chain_id: number }>("SELECT anchor_registry, chain_id FROM ledger_deployments ORDER BY id DESC LIMIT 1");
+  const { rows } = await db.sql.query<{ anchor_registry: string; chain_id: number }>(
+    "SELECT anchor_registry, chain_id FROM ledger_deployments ORDER BY id DESC LIMIT 1",
+  );
   const anchorAddress = config.ANCHOR_REGISTRY_ADDRESS ?? rows[0]?.anchor_registry;
   if (!anchorAddress) usage("the ledger has no deployment recorded and ANCHOR_REGISTRY_ADDRESS is not set");
   const chainId = Number((await provider.getNetwork()).chainId);
   const anchorRegistry = new Contract(anchorAddress, loadArtifact("AnchorRegistry").abi as never, provider);
-  console.log(`Auditing the whole ledger (${config.DATABASE_URL ? "PostgreSQL" : `PGlite in ${config.DATA_DIR}`}) against AnchorRegistry ${anchorAddress} on chain ${chainId}`);
+  console.log(
+    `Auditing the whole ledger (${config.DATABASE_URL ? "PostgreSQL" : `PGlite in ${config.DATA_DIR}`}) against AnchorRegistry ${anchorAddress} on chain ${chainId}`,
+  );
   const report = await auditLedger({ db: db.sql, anchorRegistry, chainId });
   await db.close();
   provider.destroy();

@@ -51,9 +51,15 @@ try {
   const perBrand = generateCatalog({ seed: SEED, regionalBrands: 1, onSku: () => undefined }).skus - base;
   const regionalBrands = Math.max(0, Math.ceil((TARGET_SKUS - base) / perBrand));
   const l = csvLines();
-  const files = { skus: join(dir, "skus.csv"), crossrefs: join(dir, "crossrefs.csv"), fitments: join(dir, "fitments.csv") };
+  const files = {
+    skus: join(dir, "skus.csv"),
+    crossrefs: join(dir, "crossrefs.csv"),
+    fitments: join(dir, "fitments.csv"),
+  };
   const out: Record<keyof typeof files, WriteStream> = {
-    skus: createWriteStream(files.skus), crossrefs: createWriteStream(files.crossrefs), fitments: createWriteStream(files.fitments),
+    skus: createWriteStream(files.skus),
+    crossrefs: createWriteStream(files.crossrefs),
+    fitments: createWriteStream(files.fitments),
   };
   const buffers = { skus: [l.skusHeader], crossrefs: [l.crossrefsHeader], fitments: [l.fitmentsHeader] };
   const kinds = Object.keys(files) as Array<keyof typeof files>;
@@ -95,35 +101,67 @@ try {
   });
   spill();
   await Promise.all(kinds.map((k) => new Promise<void>((res) => out[k].end(() => res()))));
-  say(`▶ generated ${made.skus.toLocaleString()} SKUs (${regionalBrands} regional brands), ${lines.crossrefs.toLocaleString()} competitor cross-references, ${lines.fitments.toLocaleString()} fitment rows, ${made.vehicles.length} vehicles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  say(
+    `▶ generated ${made.skus.toLocaleString()} SKUs (${regionalBrands} regional brands), ${lines.crossrefs.toLocaleString()} competitor cross-references, ${lines.fitments.toLocaleString()} fitment rows, ${made.vehicles.length} vehicles in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   // 2. Import vs COPY of the same file.
   const url = new URL(benchDb.url);
-  await db.sql.exec("CREATE TABLE bench_copy_skus (brand text, part_no text, name text, part_type text, kind text, position text, material text, oe_numbers text)");
+  await db.sql.exec(
+    "CREATE TABLE bench_copy_skus (brand text, part_no text, name text, part_type text, kind text, position text, material text, oe_numbers text)",
+  );
   const c0 = performance.now();
-  await run("psql", [url.toString(), "-q", "-c", `\\copy bench_copy_skus FROM '${files.skus}' WITH (FORMAT csv, HEADER true)`]);
+  await run("psql", [
+    url.toString(),
+    "-q",
+    "-c",
+    `\\copy bench_copy_skus FROM '${files.skus}' WITH (FORMAT csv, HEADER true)`,
+  ]);
   const copySeconds = (performance.now() - c0) / 1000;
   figures.copyRowsPerSec = Math.round(lines.skus / copySeconds);
-  say(`▶ baseline: COPY of skus.csv into a bare table: ${lines.skus.toLocaleString()} rows in ${copySeconds.toFixed(1)} s → ${figures.copyRowsPerSec.toLocaleString()} rows/s`);
+  say(
+    `▶ baseline: COPY of skus.csv into a bare table: ${lines.skus.toLocaleString()} rows in ${copySeconds.toFixed(1)} s → ${figures.copyRowsPerSec.toLocaleString()} rows/s`,
+  );
   await db.sql.exec("DROP TABLE bench_copy_skus");
 
   const importer = new CatalogImporter(db.sql);
-  const ctx = { actorType: "system" as const, actorId: "bench", ip: null, userAgent: null, requestId: null, companyId: null };
+  const ctx = {
+    actorType: "system" as const,
+    actorId: "bench",
+    ip: null,
+    userAgent: null,
+    requestId: null,
+    companyId: null,
+  };
   const importFile = async (kind: ImportKind, file: string) => {
     const size = statSync(file).size;
     let shown = 0;
     const s0 = performance.now();
-    const report = await importer.run(ctx, kind, "csv", createReadStream(file, { highWaterMark: 1 << 20 }), size, (p) => {
-      const frac = p.bytesDone / size;
-      if (frac - shown >= 0.25 && p.status === "running") {
-        shown = frac;
-        say(`  ${kind}: ${(frac * 100).toFixed(0)}% · ${p.rowsOk.toLocaleString()} rows · ${Math.round(p.rowsOk / ((performance.now() - s0) / 1000)).toLocaleString()} rows/s`);
-      }
-    });
+    const report = await importer.run(
+      ctx,
+      kind,
+      "csv",
+      createReadStream(file, { highWaterMark: 1 << 20 }),
+      size,
+      (p) => {
+        const frac = p.bytesDone / size;
+        if (frac - shown >= 0.25 && p.status === "running") {
+          shown = frac;
+          say(
+            `  ${kind}: ${(frac * 100).toFixed(0)}% · ${p.rowsOk.toLocaleString()} rows · ${Math.round(p.rowsOk / ((performance.now() - s0) / 1000)).toLocaleString()} rows/s`,
+          );
+        }
+      },
+    );
     const seconds = (performance.now() - s0) / 1000;
-    if (report.status !== "done" || report.rowsBad) throw new Error(`${kind} import: ${report.status}, ${report.rowsBad} bad rows: ${JSON.stringify(report.errors.slice(0, 3))} ${report.failure ?? ""}`);
+    if (report.status !== "done" || report.rowsBad)
+      throw new Error(
+        `${kind} import: ${report.status}, ${report.rowsBad} bad rows: ${JSON.stringify(report.errors.slice(0, 3))} ${report.failure ?? ""}`,
+      );
     const rate = Math.round(report.rowsOk / seconds);
-    say(`▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`);
+    say(
+      `▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`,
+    );
     return rate;
   };
   figures.importRowsPerSec = await importFile("skus", files.skus);
@@ -136,16 +174,22 @@ try {
   await db.sql.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
   figures.indexedInsertRowsPerSec = Math.round(lines.skus / ((performance.now() - f0) / 1000));
   await db.sql.exec("DROP TABLE bench_floor_skus");
-  say(`  floor: one INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed rows into a table with catalog_skus's indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer into these indexes can reach`);
+  say(
+    `  floor: one INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed rows into a table with catalog_skus's indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer into these indexes can reach`,
+  );
   figures.crossrefImportRowsPerSec = await importFile("crossrefs", files.crossrefs);
   figures.fitmentImportRowsPerSec = await importFile("fitments", files.fitments);
   await db.sql.exec("ANALYZE");
-  const counts = (await db.sql.query<{ skus: number; cross: number; fit: number }>(
-    "SELECT (SELECT count(*) FROM catalog_skus)::int AS skus, (SELECT count(*) FROM catalog_numbers WHERE kind <> 'brand')::int AS cross, (SELECT count(*) FROM catalog_fitments)::int AS fit",
-  )).rows[0]!;
+  const counts = (
+    await db.sql.query<{ skus: number; cross: number; fit: number }>(
+      "SELECT (SELECT count(*) FROM catalog_skus)::int AS skus, (SELECT count(*) FROM catalog_numbers WHERE kind <> 'brand')::int AS cross, (SELECT count(*) FROM catalog_fitments)::int AS fit",
+    )
+  ).rows[0]!;
   figures.skus = counts.skus;
   figures.crossRefs = counts.cross;
-  say(`  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`);
+  say(
+    `  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`,
+  );
 
   // 3. Supplier locations at real district centroids, with offers.
   const centroids = districts();
@@ -157,48 +201,84 @@ try {
   );
   const locs = Array.from({ length: LOCATIONS }, (_, i) => {
     const d = centroids[i % centroids.length]!;
-    return { id: `loc_${i.toString(16).padStart(16, "0")}`, company: `c_${(1 + (i % companies)).toString(16).padStart(16, "0")}`, code: `WH-${i}`, region: d.code, lng: d.lng + (r() - 0.5) * 0.04, lat: d.lat + (r() - 0.5) * 0.04 };
+    return {
+      id: `loc_${i.toString(16).padStart(16, "0")}`,
+      company: `c_${(1 + (i % companies)).toString(16).padStart(16, "0")}`,
+      code: `WH-${i}`,
+      region: d.code,
+      lng: d.lng + (r() - 0.5) * 0.04,
+      lat: d.lat + (r() - 0.5) * 0.04,
+    };
   });
   await db.sql.query(
     `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat) SELECT i, c, k, '仓库' || k, rc, x, y
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[]) AS u(i, c, k, rc, x, y)`,
-    [locs.map((x) => x.id), locs.map((x) => x.company), locs.map((x) => x.code), locs.map((x) => x.region), locs.map((x) => x.lng), locs.map((x) => x.lat)],
+    [
+      locs.map((x) => x.id),
+      locs.map((x) => x.company),
+      locs.map((x) => x.code),
+      locs.map((x) => x.region),
+      locs.map((x) => x.lng),
+      locs.map((x) => x.lat),
+    ],
   );
-  const stockedIds = (await db.sql.query<{ id: number }>(
-    "SELECT s.id::int AS id FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
-    [stocked.map((s) => s.brand), stocked.map((s) => normaliseNumber(s.partNo))],
-  )).rows.map((x) => x.id);
+  const stockedIds = (
+    await db.sql.query<{ id: number }>(
+      "SELECT s.id::int AS id FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
+      [stocked.map((s) => s.brand), stocked.map((s) => normaliseNumber(s.partNo))],
+    )
+  ).rows.map((x) => x.id);
   let offers = 0;
   for (let i = 0; i < locs.length; i += 200) {
-    const sku: number[] = [], loc: string[] = [], price: number[] = [], stock: number[] = [];
+    const sku: number[] = [],
+      loc: string[] = [],
+      price: number[] = [],
+      stock: number[] = [];
     for (const x of locs.slice(i, i + 200)) {
       const picked = new Set<number>();
       while (picked.size < OFFERS_PER_LOCATION) picked.add(stockedIds[Math.floor(r() * stockedIds.length)]!);
       for (const id of picked) {
-        sku.push(id); loc.push(x.id); price.push(2000 + Math.floor(r() * 80_000)); stock.push(Math.floor(r() * 40));
+        sku.push(id);
+        loc.push(x.id);
+        price.push(2000 + Math.floor(r() * 80_000));
+        stock.push(Math.floor(r() * 40));
       }
     }
-    await db.sql.query("INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[])", [sku, loc, price, stock]);
+    await db.sql.query(
+      "INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[])",
+      [sku, loc, price, stock],
+    );
     offers += sku.length;
   }
   await db.sql.exec("ANALYZE supplier_locations; ANALYZE supplier_offers; ANALYZE companies");
   figures.supplierLocations = LOCATIONS;
   figures.offers = offers;
-  say(`▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, centroids.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`);
+  say(
+    `▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, centroids.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`,
+  );
 
   // 4. The labelled query set: relevance and latency.
   const search = new SearchService(db.sql);
   const queries = labelledQueries(sample).filter((_, i) => i % QUERY_STRIDE === 0);
   const who = { companyId: null, regionCode: null };
   const relevant = async (e: Expect, ids: number[]): Promise<{ hits: Set<number>; size: number }> => {
-    const crit = e.by === "criteria"
-      ? { sql: `s.part_type = $2 AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3)
+    const crit =
+      e.by === "criteria"
+        ? {
+            sql: `s.part_type = $2 AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3)
                 AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM catalog_fitments f JOIN catalog_vehicles v ON v.id = f.vehicle_id
                      WHERE f.sku_id = s.id AND v.series = $4 AND ($5::int IS NULL OR $5 BETWEEN v.year_from AND v.year_to)))`,
-          params: [e.partType, e.position ?? null, e.series ?? null, e.year ?? null] }
-      : { sql: "EXISTS (SELECT 1 FROM catalog_numbers n WHERE n.sku_id = s.id AND n.norm = $2)", params: [e.norm] };
-    const hits = await db.sql.query<{ id: number }>(`SELECT s.id::int AS id FROM catalog_skus s WHERE s.id = ANY($1::bigint[]) AND ${crit.sql}`, [ids, ...crit.params]);
-    const size = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM catalog_skus s WHERE $1::bigint[] IS NOT NULL AND ${crit.sql} LIMIT 10) x`, [[], ...crit.params]);
+            params: [e.partType, e.position ?? null, e.series ?? null, e.year ?? null],
+          }
+        : { sql: "EXISTS (SELECT 1 FROM catalog_numbers n WHERE n.sku_id = s.id AND n.norm = $2)", params: [e.norm] };
+    const hits = await db.sql.query<{ id: number }>(
+      `SELECT s.id::int AS id FROM catalog_skus s WHERE s.id = ANY($1::bigint[]) AND ${crit.sql}`,
+      [ids, ...crit.params],
+    );
+    const size = await db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM catalog_skus s WHERE $1::bigint[] IS NOT NULL AND ${crit.sql} LIMIT 10) x`,
+      [[], ...crit.params],
+    );
     return { hits: new Set(hits.rows.map((h) => h.id)), size: size.rows[0]!.n };
   };
   let recallSum = 0;
@@ -215,7 +295,8 @@ try {
     rrSum += first >= 0 ? 1 / (first + 1) : 0;
     const k = byKind.get(q.kind) ?? { n: 0, recall: 0 };
     byKind.set(q.kind, { n: k.n + 1, recall: k.recall + recall });
-    if (recall < 1 && misses.length < 12) misses.push(`${JSON.stringify(q.q)} recall ${recall.toFixed(2)} (understood ${JSON.stringify(res.understood)})`);
+    if (recall < 1 && misses.length < 12)
+      misses.push(`${JSON.stringify(q.q)} recall ${recall.toFixed(2)} (understood ${JSON.stringify(res.understood)})`);
   }
   if (!queries.length || rrSum === 0) {
     throw new Error(`search: none of ${queries.length} labelled queries found a relevant SKU`);
@@ -223,7 +304,9 @@ try {
   figures.queries = queries.length;
   figures.recallAt10 = Number((recallSum / queries.length).toFixed(4));
   figures.mrr = Number((rrSum / queries.length).toFixed(4));
-  say(`▶ ${queries.length} labelled queries: recall@10 ${figures.recallAt10} (target ≥ 0.95), MRR ${figures.mrr}; by kind: ${[...byKind].map(([k, v]) => `${k} ${(v.recall / v.n).toFixed(3)} (${v.n})`).join(", ")}`);
+  say(
+    `▶ ${queries.length} labelled queries: recall@10 ${figures.recallAt10} (target ≥ 0.95), MRR ${figures.mrr}; by kind: ${[...byKind].map(([k, v]) => `${k} ${(v.recall / v.n).toFixed(3)} (${v.n})`).join(", ")}`,
+  );
   for (const m of misses) say(`  below 1: ${m}`);
 
   const lat: number[] = [];
@@ -241,14 +324,18 @@ try {
   figures.searchP50Ms = percentile(lat, 50);
   figures.searchP95Ms = percentile(lat, 95);
   figures.searchP99Ms = percentile(lat, 99);
-  say(`▶ search, ${lat.length} queries (the labelled set × ${SEARCH_ROUNDS}, one at a time): p50 ${figures.searchP50Ms} ms, p95 ${figures.searchP95Ms} ms, p99 ${figures.searchP99Ms} ms (target p95 ≤ 30 ms)`);
+  say(
+    `▶ search, ${lat.length} queries (the labelled set × ${SEARCH_ROUNDS}, one at a time): p50 ${figures.searchP50Ms} ms, p95 ${figures.searchP95Ms} ms, p99 ${figures.searchP99Ms} ms (target p95 ≤ 30 ms)`,
+  );
 
   // 5. Price comparison near stocked locations.
   const offersSvc = new OffersService(db.sql);
-  const probes = (await db.sql.query<{ sku: number; lng: number; lat: number }>(
-    "SELECT o.sku_id::int AS sku, l.lng, l.lat FROM supplier_offers o JOIN supplier_locations l ON l.id = o.location_id ORDER BY md5(o.sku_id::text || o.location_id) LIMIT $1",
-    [PRICE_PROBES],
-  )).rows;
+  const probes = (
+    await db.sql.query<{ sku: number; lng: number; lat: number }>(
+      "SELECT o.sku_id::int AS sku, l.lng, l.lat FROM supplier_offers o JOIN supplier_locations l ON l.id = o.location_id ORDER BY md5(o.sku_id::text || o.location_id) LIMIT $1",
+      [PRICE_PROBES],
+    )
+  ).rows;
   if (probes.length <= PRICE_WARMUP) {
     throw new Error(`price comparison: ${probes.length} offers to probe, want > ${PRICE_WARMUP}`);
   }
@@ -256,14 +343,26 @@ try {
   let found = 0;
   for (const [i, p] of probes.entries()) {
     const s0 = performance.now();
-    const res = await offersSvc.compare({ companyId: null }, { skuId: p.sku, lng: p.lng + (r() - 0.5) * 0.02, lat: p.lat + (r() - 0.5) * 0.02, radiusKm: 3, limit: 5, sort: "price" });
+    const res = await offersSvc.compare(
+      { companyId: null },
+      {
+        skuId: p.sku,
+        lng: p.lng + (r() - 0.5) * 0.02,
+        lat: p.lat + (r() - 0.5) * 0.02,
+        radiusKm: 3,
+        limit: 5,
+        sort: "price",
+      },
+    );
     if (i >= PRICE_WARMUP) cmp.push(performance.now() - s0);
     found += res.found;
   }
   if (found === 0) throw new Error(`price comparison: no offer found near any of ${probes.length} stocked locations`);
   figures.priceCompareP50Ms = percentile(cmp, 50);
   figures.priceCompareP95Ms = percentile(cmp, 95);
-  say(`▶ price comparison, ${cmp.length} SKUs from points ≤ 1.4 km from a stocked location (3 km, top 5; after ${PRICE_WARMUP} warm-up): p50 ${figures.priceCompareP50Ms} ms, p95 ${figures.priceCompareP95Ms} ms (target ≤ 30 ms); ${(found / probes.length).toFixed(1)} offers in range on average`);
+  say(
+    `▶ price comparison, ${cmp.length} SKUs from points ≤ 1.4 km from a stocked location (3 km, top 5; after ${PRICE_WARMUP} warm-up): p50 ${figures.priceCompareP50Ms} ms, p95 ${figures.priceCompareP95Ms} ms (target ≤ 30 ms); ${(found / probes.length).toFixed(1)} offers in range on average`,
+  );
 } finally {
   await db.close();
   await benchDb.drop();

@@ -14,7 +14,15 @@ import { sendAndWait } from "../ledger-service/src/chain/tx-sender.js";
 import { readChainFacts } from "../ledger-service/src/audit/chain-facts.js";
 import { canonicalOf } from "../ledger-service/src/events/epcis.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, checkBundle, loadConfig, newSerial, openDatabase, startLocalChain,
+  LOCAL_ADMIN_KEY,
+  LOCAL_CHAIN_ID,
+  LedgerService,
+  Stage,
+  checkBundle,
+  loadConfig,
+  newSerial,
+  openDatabase,
+  startLocalChain,
 } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { sized } from "./lib/bench-size.js";
@@ -38,14 +46,26 @@ const dbName = benchDb.name;
 const url = new URL(benchDb.url);
 const chain = await startLocalChain({ port: await freePort(), blockMs: 1000 });
 const config = loadConfig({
-  DATABASE_URL: url.toString(), LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
-  BATCH_MAX_EVENTS: "10000", BATCH_MAX_AGE_MS: String(3_600_000), CONFIRMATION_DEPTH: "1",
+  DATABASE_URL: url.toString(),
+  LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+  BATCH_MAX_EVENTS: "10000",
+  BATCH_MAX_AGE_MS: String(3_600_000),
+  CONFIRMATION_DEPTH: "1",
 });
 const db = await openDatabase({ url: config.DATABASE_URL });
-const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
+const svc = await LedgerService.open({
+  config,
+  database: db,
+  chainUrl: chain.url,
+  adminKey: LOCAL_ADMIN_KEY,
+  localChain: true,
+  chainId: LOCAL_CHAIN_ID,
+});
 
 try {
-  say(`bench:ledger — PostgreSQL ${server.replace(/\/[^/]*$/, "/" + dbName)}, local chain ${chain.url}, ${TOTAL.toLocaleString()} events`);
+  say(
+    `bench:ledger — PostgreSQL ${server.replace(/\/[^/]*$/, "/" + dbName)}, local chain ${chain.url}, ${TOTAL.toLocaleString()} events`,
+  );
   await svc.registerCompany({ id: "maker", name: "maker", kind: "manufacturer" });
   await svc.registerCompany({ id: "dealer", name: "dealer", kind: "distributor" });
   const ctx = await svc.chain.get();
@@ -62,9 +82,16 @@ try {
   }
   let t = performance.now();
   await svc.worker.runUntilFinal(120_000, 20);
-  record("sealAnchor10kMs", performance.now() - t, `seal + anchor 10,000 events: ${(performance.now() - t).toFixed(0)} ms (sealed, sent, mined, final at depth 1)`);
+  record(
+    "sealAnchor10kMs",
+    performance.now() - t,
+    `seal + anchor 10,000 events: ${(performance.now() - t).toFixed(0)} ms (sealed, sent, mined, final at depth 1)`,
+  );
   const gasOf = async (batchId: number) => {
-    const { rows } = await db.sql.query<{ tx_hash: string; event_count: number }>("SELECT tx_hash, event_count FROM ledger_batches WHERE id = $1", [batchId]);
+    const { rows } = await db.sql.query<{ tx_hash: string; event_count: number }>(
+      "SELECT tx_hash, event_count FROM ledger_batches WHERE id = $1",
+      [batchId],
+    );
     const receipt = await ctx.provider.getTransactionReceipt(rows[0]!.tx_hash);
     return Number(receipt!.gasUsed) / rows[0]!.event_count;
   };
@@ -79,12 +106,23 @@ try {
 
   // 3. Gas baselines: an OpenZeppelin ERC-721 mint, and the on-chain lifecycle per part (cartons of 100).
   const ercArt = loadArtifact("BenchErc721");
-  const erc = await sendAndWait(ctx.admin, await new ContractFactory(ercArt.abi as never, ercArt.bytecode, ctx.admin).getDeployTransaction());
+  const erc = await sendAndWait(
+    ctx.admin,
+    await new ContractFactory(ercArt.abi as never, ercArt.bytecode, ctx.admin).getDeployTransaction(),
+  );
   const ercC = new Contract(erc.contractAddress!, ercArt.abi as never, ctx.provider);
-  const mint = await sendAndWait(ctx.admin, { to: erc.contractAddress!, data: ercC.interface.encodeFunctionData("mint", [Wallet.createRandom().address, 1]) });
+  const mint = await sendAndWait(ctx.admin, {
+    to: erc.contractAddress!,
+    data: ercC.interface.encodeFunctionData("mint", [Wallet.createRandom().address, 1]),
+  });
   const mintGas = Number(mint.gasUsed);
   const partArt = loadArtifact("PartRegistry");
-  const reg = await sendAndWait(ctx.admin, await new ContractFactory(partArt.abi as never, partArt.bytecode, ctx.admin).getDeployTransaction(ctx.admin.address));
+  const reg = await sendAndWait(
+    ctx.admin,
+    await new ContractFactory(partArt.abi as never, partArt.bytecode, ctx.admin).getDeployTransaction(
+      ctx.admin.address,
+    ),
+  );
   const regC = new Contract(reg.contractAddress!, partArt.abi as never, ctx.provider);
   // Three companies, one per role: Hardhat's development accounts #1–#3 (funded on the local chain).
   const actors = [
@@ -94,15 +132,22 @@ try {
   ].map((k) => new Wallet(k, ctx.provider));
   const roles = ["MANUFACTURER_ROLE", "DISTRIBUTOR_ROLE", "INSTALLER_ROLE"];
   for (let i = 0; i < 3; i++) {
-    await sendAndWait(ctx.admin, { to: reg.contractAddress!, data: regC.interface.encodeFunctionData("grantRole", [await regC.getFunction(roles[i]!)(), actors[i]!.address]) });
+    await sendAndWait(ctx.admin, {
+      to: reg.contractAddress!,
+      data: regC.interface.encodeFunctionData("grantRole", [await regC.getFunction(roles[i]!)(), actors[i]!.address]),
+    });
   }
   // A carton's whole path under the holder rules (DECISIONS 27, 31): the manufacturer commissions and ships it, the
   // distributor receives and ships it on, the repair shop receives and installs it. Only the holder ships or installs.
   const keys = Array.from({ length: 100 }, () => "0x" + randomBytes(32).toString("hex"));
   const [maker, dealer, shop] = actors as [Wallet, Wallet, Wallet];
   const path: Array<[Wallet, Stage, string]> = [
-    [maker, Stage.Commissioned, "commission"], [maker, Stage.Shipped, "ship"], [dealer, Stage.Received, "receive"],
-    [dealer, Stage.Shipped, "ship"], [shop, Stage.Received, "receive"], [shop, Stage.Installed, "install"],
+    [maker, Stage.Commissioned, "commission"],
+    [maker, Stage.Shipped, "ship"],
+    [dealer, Stage.Received, "receive"],
+    [dealer, Stage.Shipped, "ship"],
+    [shop, Stage.Received, "receive"],
+    [shop, Stage.Installed, "install"],
   ];
   let lifecycleGas = 0;
   let commissionGas = 0;
@@ -119,11 +164,27 @@ try {
     throw new Error(`on-chain lifecycle: stages ${finalStages.join(",")} after the path, want all ${Stage.Installed}`);
   }
   record("gasErc721Mint", mintGas, `baseline: OpenZeppelin ERC-721 mint: ${mintGas.toLocaleString()} gas`);
-  record("gasPerEvent1k", gas1k, `anchored gas per event, batch 1,000: ${gas1k.toFixed(1)} (${(gas1k / mintGas).toFixed(5)}× the mint)`);
-  record("gasPerEvent10k", gas10k, `anchored gas per event, batch 10,000: ${gas10k.toFixed(2)} (${(gas10k / mintGas).toFixed(6)}× the mint; target ≤ 0.001×)`);
-  record("gasPerPartOnChain", commissionGas / 100, `on-chain lifecycle, commissioning, per part (cartons of 100): ${(commissionGas / 100).toFixed(0)} gas (${(commissionGas / 100 / mintGas).toFixed(3)}× the mint)`);
+  record(
+    "gasPerEvent1k",
+    gas1k,
+    `anchored gas per event, batch 1,000: ${gas1k.toFixed(1)} (${(gas1k / mintGas).toFixed(5)}× the mint)`,
+  );
+  record(
+    "gasPerEvent10k",
+    gas10k,
+    `anchored gas per event, batch 10,000: ${gas10k.toFixed(2)} (${(gas10k / mintGas).toFixed(6)}× the mint; target ≤ 0.001×)`,
+  );
+  record(
+    "gasPerPartOnChain",
+    commissionGas / 100,
+    `on-chain lifecycle, commissioning, per part (cartons of 100): ${(commissionGas / 100).toFixed(0)} gas (${(commissionGas / 100 / mintGas).toFixed(3)}× the mint)`,
+  );
   const pathLine = `${(lifecycleGas / 100).toFixed(0)} gas (${stepGas.join(", ")})`;
-  record("gasPerPartOnChainLifecycle", lifecycleGas / 100, `on-chain lifecycle, maker → distributor → shop, per part: ${pathLine}`);
+  record(
+    "gasPerPartOnChainLifecycle",
+    lifecycleGas / 100,
+    `on-chain lifecycle, maker → distributor → shop, per part: ${pathLine}`,
+  );
 
   // 4. Sustained append rate up to TOTAL stored events: pallets are commissioned, then received by a distributor.
   //    Measured with one client, and with STREAMS concurrent clients (companies append independently; each
@@ -139,7 +200,9 @@ try {
     const progress = (t0: number) => {
       if (performance.now() - lastReport > 10_000) {
         lastReport = performance.now();
-        say(`  … ${appended.toLocaleString()} events appended, ${(((appended - from) / (lastReport - t0)) * 1000).toFixed(0)}/s with ${streams} client(s)`);
+        say(
+          `  … ${appended.toLocaleString()} events appended, ${(((appended - from) / (lastReport - t0)) * 1000).toFixed(0)}/s with ${streams} client(s)`,
+        );
       }
     };
     const made: Array<Array<{ gtin: string; serial: string }>> = [];
@@ -175,7 +238,10 @@ try {
 
   // Baseline: the last BASELINE_ROWS (50,000) rows, inserted raw with pg in multi-row INSERTs of 1,000 rows into a table
   // holding every earlier row with the same indexes — the same rows into the same state the ledger appended them to.
-  const sample = await db.sql.query<Record<string, unknown>>("SELECT seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields FROM ledger_events ORDER BY seq DESC LIMIT $1", [BASELINE_ROWS]);
+  const sample = await db.sql.query<Record<string, unknown>>(
+    "SELECT seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields FROM ledger_events ORDER BY seq DESC LIMIT $1",
+    [BASELINE_ROWS],
+  );
   sample.rows.reverse();
   const raw = new pg.Client({ connectionString: url.toString() });
   raw.on("error", () => undefined);
@@ -191,14 +257,29 @@ try {
       params.push(r.seq, r.struct_hash, r.part_key, r.step, r.actor, r.submission_id, r.submission_index, r.fields);
       return `(${Array.from({ length: 8 }, (_, k) => `$${j * 8 + k + 1}`).join(", ")})`;
     });
-    await raw.query(`INSERT INTO bench_raw (seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields) VALUES ${values.join(", ")}`, params);
+    await raw.query(
+      `INSERT INTO bench_raw (seq, struct_hash, part_key, step, actor, submission_id, submission_index, fields) VALUES ${values.join(", ")}`,
+      params,
+    );
   }
   const baseline = (sample.rows.length / (performance.now() - t)) * 1000;
   await raw.query("DROP TABLE bench_raw");
   await raw.end();
-  record("eventsPerSecSingleClient", single, `events appended per second, one client (validated, hash-chained, signed per pallet of ${SUB}): ${single.toFixed(0)}/s`);
-  record("eventsPerSec", eventsPerSec, `events appended per second, ${STREAMS} concurrent clients, sustained over ${appended.toLocaleString()} events: ${eventsPerSec.toFixed(0)}/s`);
-  record("baselineInsertPerSec", baseline, `baseline: raw multi-row INSERT of the same ${sample.rows.length.toLocaleString()} rows with pg into a table as full as the ledger's: ${baseline.toFixed(0)}/s → ledger at ${(eventsPerSec / baseline).toFixed(2)}× (target ≥ 0.3×)`);
+  record(
+    "eventsPerSecSingleClient",
+    single,
+    `events appended per second, one client (validated, hash-chained, signed per pallet of ${SUB}): ${single.toFixed(0)}/s`,
+  );
+  record(
+    "eventsPerSec",
+    eventsPerSec,
+    `events appended per second, ${STREAMS} concurrent clients, sustained over ${appended.toLocaleString()} events: ${eventsPerSec.toFixed(0)}/s`,
+  );
+  record(
+    "baselineInsertPerSec",
+    baseline,
+    `baseline: raw multi-row INSERT of the same ${sample.rows.length.toLocaleString()} rows with pg into a table as full as the ledger's: ${baseline.toFixed(0)}/s → ledger at ${(eventsPerSec / baseline).toFixed(2)}× (target ≥ 0.3×)`,
+  );
   figures.appendVsBaseline = Number((eventsPerSec / baseline).toFixed(3));
 
   // 5. Seal everything (batches of 10,000) and time proof generation at the stored-event count.
@@ -213,8 +294,16 @@ try {
   for (const s of seqs) proofBytes = Math.max(proofBytes, (await svc.proof(s)).proof.length * 32);
   const proofMs = (performance.now() - t) / seqs.length;
   record("eventsStored", stored, `events stored: ${stored.toLocaleString()}`);
-  record("proofMs", proofMs, `inclusion proof generation at ${stored.toLocaleString()} events: ${proofMs.toFixed(3)} ms each (mean of ${seqs.length}; target ≤ 1 ms)`);
-  record("proofBytes", proofBytes, `proof size: ${proofBytes} bytes (${proofBytes / 32} hashes for a batch of 10,000 = ⌈log2 10,000⌉)`);
+  record(
+    "proofMs",
+    proofMs,
+    `inclusion proof generation at ${stored.toLocaleString()} events: ${proofMs.toFixed(3)} ms each (mean of ${seqs.length}; target ≤ 1 ms)`,
+  );
+  record(
+    "proofBytes",
+    proofBytes,
+    `proof size: ${proofBytes} bytes (${proofBytes / 32} hashes for a batch of 10,000 = ⌈log2 10,000⌉)`,
+  );
 
   // 6. The auditor: a batch-range bundle of 100,000 events; chain facts read first (RPC), then verification timed.
   await svc.worker.runUntilFinal(600_000, 50);
@@ -229,7 +318,11 @@ try {
   if (!report.ok) throw new Error(`auditor failed on an untouched bundle: ${report.failure?.reason}`);
   if (report.eventsChecked === 0) throw new Error("auditor: the batch-range bundle of batches 3-12 holds no events");
   const auditorEventsPerSec = (report.eventsChecked / auditMs) * 1000;
-  record("auditorEventsPerSec", auditorEventsPerSec, `auditor: ${report.eventsChecked.toLocaleString()} events verified in ${auditMs.toFixed(0)} ms = ${auditorEventsPerSec.toFixed(0)}/s excluding ${rpcMs.toFixed(0)} ms of RPC (target ≥ 20,000/s)`);
+  record(
+    "auditorEventsPerSec",
+    auditorEventsPerSec,
+    `auditor: ${report.eventsChecked.toLocaleString()} events verified in ${auditMs.toFixed(0)} ms = ${auditorEventsPerSec.toFixed(0)}/s excluding ${rpcMs.toFixed(0)} ms of RPC (target ≥ 20,000/s)`,
+  );
 } catch (e) {
   console.error(`bench failed: ${(e as Error).stack ?? e}`);
   process.exitCode = 1;

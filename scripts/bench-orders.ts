@@ -32,7 +32,14 @@ import { createApp } from "../api/src/app.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import { combineDeferredWrites } from "../ledger-service/src/db/deferred-writes.js";
 import { keepConnections } from "../api/src/server.js";
-import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig, openDatabase, startLocalChain } from "../ledger-service/src/index.js";
+import {
+  LOCAL_ADMIN_KEY,
+  LOCAL_CHAIN_ID,
+  LedgerService,
+  loadConfig,
+  openDatabase,
+  startLocalChain,
+} from "../ledger-service/src/index.js";
 import { allocationQuality } from "./lib/allocation-quality.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { sized } from "./lib/bench-size.js";
@@ -70,11 +77,28 @@ const figures: Record<string, number> = {};
 const benchDb = await benchDatabase(serverUrl, "partledger_bencho");
 const pgbenchDb = await benchDatabase(serverUrl, "partledger_pgbench");
 const chain = await startLocalChain({ port: await freePort(), blockMs: 1000 });
-const config = loadConfig({ DATABASE_URL: benchDb.url, LEDGER_MASTER_KEY: randomBytes(32).toString("hex"), CONFIRMATION_DEPTH: "1" });
+const config = loadConfig({
+  DATABASE_URL: benchDb.url,
+  LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+  CONFIRMATION_DEPTH: "1",
+});
 const db = await openDatabase({ url: config.DATABASE_URL });
-const svc = await LedgerService.open({ config, database: db, chainUrl: chain.url, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID });
+const svc = await LedgerService.open({
+  config,
+  database: db,
+  chainUrl: chain.url,
+  adminKey: LOCAL_ADMIN_KEY,
+  localChain: true,
+  chainId: LOCAL_CHAIN_ID,
+});
 const operatorToken = randomBytes(24).toString("base64url");
-const app = createApp({ ledger: svc, chainUrl: chain.url, operatorToken, publicBaseUrl: "https://pl.example.cn", security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 } });
+const app = createApp({
+  ledger: svc,
+  chainUrl: chain.url,
+  operatorToken,
+  publicBaseUrl: "https://pl.example.cn",
+  security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 },
+});
 const server: Server = keepConnections(app.listen(0, "127.0.0.1"));
 await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -82,17 +106,30 @@ const dir = mkdtempSync(join(tmpdir(), "bench-orders-"));
 const r = rng(17);
 /** Runs a load process (scripts/lib/NAME CONFIG_FILE) and returns the JSON of its last line. */
 const loadProcess = async <T>(name: string, configFile: string): Promise<T> => {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", `scripts/lib/${name}`, configFile], { maxBuffer: 1 << 26 });
+  const { stdout } = await run(process.execPath, ["--import", "tsx", `scripts/lib/${name}`, configFile], {
+    maxBuffer: 1 << 26,
+  });
   return JSON.parse(stdout.trim().split("\n").pop()!) as T;
 };
 type OpenLoad = {
-  sent: number; sendRate: number; placed: number; errors: number; clientError4xx: number;
-  statuses: Record<string, number>; p50Ms: number; p99Ms: number; maxMs: number;
+  sent: number;
+  sendRate: number;
+  placed: number;
+  errors: number;
+  clientError4xx: number;
+  statuses: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
 };
 
 try {
   const call = async (method: string, path: string, token: string, body?: unknown, type = "application/json") => {
-    const res = await fetch(origin + path, { method, headers: { "content-type": type, authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+    const res = await fetch(origin + path, {
+      method,
+      headers: { "content-type": type, authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
     const json = (await res.json()) as Record<string, any>;
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
     return json;
@@ -104,19 +141,38 @@ try {
   const hz = districts().filter((d) => d.city === "330100"); // 杭州市
   const company = async (i: number, kind: string) => {
     const d = hz[i % hz.length]!;
-    return call("POST", "/api/v1/companies", operatorToken, { name: `${kind === "repair_shop" ? "修理厂" : "经销商"}${i}号`, uscc: uscc(i, kind), kind, regionCode: d.code, location: { lng: d.lng, lat: d.lat } });
+    return call("POST", "/api/v1/companies", operatorToken, {
+      name: `${kind === "repair_shop" ? "修理厂" : "经销商"}${i}号`,
+      uscc: uscc(i, kind),
+      kind,
+      regionCode: d.code,
+      location: { lng: d.lng, lat: d.lat },
+    });
   };
   const maker = await company(0, "manufacturer");
-  const csv = ["brand,partNo,name,partType,kind", ...Array.from({ length: SKUS }, (_, i) => `bosch,0 986 4${String(i).padStart(5, "0")},前刹车片,brake_pad,aftermarket`)].join("\n");
+  const csv = [
+    "brand,partNo,name,partType,kind",
+    ...Array.from(
+      { length: SKUS },
+      (_, i) => `bosch,0 986 4${String(i).padStart(5, "0")},前刹车片,brake_pad,aftermarket`,
+    ),
+  ].join("\n");
   await call("POST", "/api/v1/catalog/imports/skus", maker.apiKey, csv, "text/csv");
-  const skuIds = (await db.sql.query<{ id: number }>("SELECT id::int AS id FROM catalog_skus ORDER BY id")).rows.map((x) => x.id);
+  const skuIds = (await db.sql.query<{ id: number }>("SELECT id::int AS id FROM catalog_skus ORDER BY id")).rows.map(
+    (x) => x.id,
+  );
   const dealers = [];
   for (let i = 1; i <= DISTRIBUTORS; i++) dealers.push(await company(i, "distributor"));
   let warehouses = 0;
   for (const [k, d] of dealers.entries()) {
     for (let w = 0; w < WAREHOUSES; w++) {
       const at = hz[(k * WAREHOUSES + w) % hz.length]!;
-      const loc = await call("POST", "/api/v1/suppliers/locations", d.apiKey, { code: `WH-${w}`, name: `仓库${w}`, regionCode: at.code, location: { lng: at.lng + (r() - 0.5) * 0.05, lat: at.lat + (r() - 0.5) * 0.05 } });
+      const loc = await call("POST", "/api/v1/suppliers/locations", d.apiKey, {
+        code: `WH-${w}`,
+        name: `仓库${w}`,
+        regionCode: at.code,
+        location: { lng: at.lng + (r() - 0.5) * 0.05, lat: at.lat + (r() - 0.5) * 0.05 },
+      });
       await call("PATCH", `/api/v1/inventory/warehouses/${loc.id}`, d.apiKey, { shared: true });
       // 100 SKUs per warehouse, deep stock, written as movements in one statement per warehouse (fixtures).
       const stocked = [...new Set(Array.from({ length: 100 }, () => skuIds[Math.floor(r() * skuIds.length)]!))];
@@ -131,7 +187,9 @@ try {
   const shops: string[] = [];
   for (let i = 100; i < 100 + SHOPS; i++) shops.push((await company(i, "repair_shop")).apiKey);
   await db.sql.exec("ANALYZE");
-  say(`bench:orders — PostgreSQL ${benchDb.name}: ${skuIds.length} SKUs, ${dealers.length} distributors with ${warehouses} shared warehouses in Hangzhou's districts, ${shops.length} repair shops`);
+  say(
+    `bench:orders — PostgreSQL ${benchDb.name}: ${skuIds.length} SKUs, ${dealers.length} distributors with ${warehouses} shared warehouses in Hangzhou's districts, ${shops.length} repair shops`,
+  );
 
   // Rounds: the order load (a separate process), then pgbench on the same server with the same clients and duration,
   // alternating, so both see the machine in the same state; each round's ratio pairs neighbours in time.
@@ -146,11 +204,20 @@ try {
   // filled and analysed before it runs).
   const historyFile = join(dir, "history.json");
   writeFileSync(historyFile, JSON.stringify({ ...loadCfg, seconds: HISTORY_SECONDS }));
-  const history = HISTORY_SECONDS ? await loadProcess<{ orders: number }>("load-orders.ts", historyFile) : { orders: 0 };
+  const history = HISTORY_SECONDS
+    ? await loadProcess<{ orders: number }>("load-orders.ts", historyFile)
+    : { orders: 0 };
   await db.sql.exec("ANALYZE");
-  say(`  order history: ${history.orders.toLocaleString()} orders placed in ${HISTORY_SECONDS} s (not measured), then ANALYZE`);
+  say(
+    `  order history: ${history.orders.toLocaleString()} orders placed in ${HISTORY_SECONDS} s (not measured), then ANALYZE`,
+  );
   type Load = {
-    orders: number; perSec: number; errors: number; statuses: Record<string, number>; serverMs: number[]; clientMs: number[];
+    orders: number;
+    perSec: number;
+    errors: number;
+    statuses: Record<string, number>;
+    serverMs: number[];
+    clientMs: number[];
   };
   // Per mode of the deferred writes (BENCH_DEFERRED_WRITES; "compare" alternates both within each round).
   const series = () => ({ perSec: [] as number[], serverMs: [] as number[], clientMs: [] as number[] });
@@ -189,7 +256,11 @@ try {
           `statuses ${JSON.stringify(load.statuses)})`,
       );
     }
-    const pg = await run("pgbench", ["-n", "-c", String(CONCURRENCY), "-j", "2", "-T", String(SECONDS), pgbenchDb.url], { maxBuffer: 1 << 24 });
+    const pg = await run(
+      "pgbench",
+      ["-n", "-c", String(CONCURRENCY), "-j", "2", "-T", String(SECONDS), pgbenchDb.url],
+      { maxBuffer: 1 << 24 },
+    );
     const tps = Number(/tps = ([\d.]+)/.exec(pg.stdout)![1]);
     rounds.push({ perSec: perSec.get(MODES[0]!)!, tps, separate: perSec.get("separate") });
     const ratio = (perSec.get(MODES[0]!)! / tps).toFixed(3);
@@ -197,8 +268,12 @@ try {
   }
   combineDeferredWrites(MODES[0] === "combined");
   const over = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM stock WHERE reserved > on_hand");
-  const hot = await db.sql.query<{ upd: number; hot: number }>("SELECT n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relname = 'stock'");
-  say(`  stock row updates: ${hot.rows[0]!.upd.toLocaleString()}, of which HOT (same page, no index entry): ${hot.rows[0]!.hot.toLocaleString()}`);
+  const hot = await db.sql.query<{ upd: number; hot: number }>(
+    "SELECT n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relname = 'stock'",
+  );
+  say(
+    `  stock row updates: ${hot.rows[0]!.upd.toLocaleString()}, of which HOT (same page, no index entry): ${hot.rows[0]!.hot.toLocaleString()}`,
+  );
   const main = closed.get(MODES[0]!)!;
   figures.ordersPerSec = Number(median(main.perSec).toFixed(1));
   figures.p50Ms = percentile(main.serverMs, 50);
@@ -260,7 +335,9 @@ try {
   const q = await allocationQuality({ scenarios: SCENARIOS, seed: 23 });
   figures.allocCostRatio = q.ratio;
   figures.allocWorstRatio = q.worstRatio;
-  say(`▶ allocation vs HiGHS's exact optimum, ${q.scenarios} scenarios over real districts: total cost ${q.ratio}× (worst ${q.worstRatio}×; target ≤ 1.05×), splits ${q.allocatorSplits} vs ${q.optimalSplits}, parcel km ${q.allocatorKm} vs ${q.optimalKm}`);
+  say(
+    `▶ allocation vs HiGHS's exact optimum, ${q.scenarios} scenarios over real districts: total cost ${q.ratio}× (worst ${q.worstRatio}×; target ≤ 1.05×), splits ${q.allocatorSplits} vs ${q.optimalSplits}, parcel km ${q.allocatorKm} vs ${q.optimalKm}`,
+  );
 } finally {
   server.close();
   await (app.locals.shutdown as () => Promise<void>)();

@@ -28,7 +28,9 @@ if (!rpc) {
   process.exit(2);
 }
 if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
-  console.error("deploy: CHAIN_SIGNER_KEY must hold the platform's 32-byte hex private key (it pays for and administers the contracts)");
+  console.error(
+    "deploy: CHAIN_SIGNER_KEY must hold the platform's 32-byte hex private key (it pays for and administers the contracts)",
+  );
   process.exit(2);
 }
 const provider = makeProvider(rpc);

@@ -31,10 +31,18 @@ const company = flag("--company");
 const formatFlag = flag("--format");
 const [kind, file, ...extra] = args;
 if (!kind || !file || extra.length) fail(usage);
-if (!(KINDS as readonly string[]).includes(kind)) fail(`unknown kind ${JSON.stringify(kind)}: one of ${KINDS.join(", ")}`);
+if (!(KINDS as readonly string[]).includes(kind))
+  fail(`unknown kind ${JSON.stringify(kind)}: one of ${KINDS.join(", ")}`);
 if (!existsSync(file) || !statSync(file).isFile()) fail(`no such file: ${file}`);
-if (formatFlag !== undefined && formatFlag !== "csv" && formatFlag !== "jsonl") fail(`--format must be csv or jsonl, got ${JSON.stringify(formatFlag)}`);
-const format = formatFlag ?? (/\.(jsonl|ndjson)$/i.test(file) ? "jsonl" : /\.csv$/i.test(file) ? "csv" : fail(`cannot tell the format of ${file}: name it .csv or .jsonl, or pass --format`));
+if (formatFlag !== undefined && formatFlag !== "csv" && formatFlag !== "jsonl")
+  fail(`--format must be csv or jsonl, got ${JSON.stringify(formatFlag)}`);
+const format =
+  formatFlag ??
+  (/\.(jsonl|ndjson)$/i.test(file)
+    ? "jsonl"
+    : /\.csv$/i.test(file)
+      ? "csv"
+      : fail(`cannot tell the format of ${file}: name it .csv or .jsonl, or pass --format`));
 if (kind === "offers" && !company) fail("offers belong to a supplier company: pass --company c_…");
 
 const config = (() => {
@@ -44,7 +52,9 @@ const config = (() => {
     return fail((e as Error).message);
   }
 })();
-const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }).catch((e: Error) => fail(e.message, 1));
+const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }).catch((e: Error) =>
+  fail(e.message, 1),
+);
 try {
   if (company) {
     const { rows } = await db.sql.query("SELECT 1 FROM companies WHERE id = $1", [company]);
@@ -67,14 +77,37 @@ try {
   };
   const matches = new MatchService(db.sql);
   const report = await new CatalogImporter(db.sql, { matchSkus: (ctx) => matches.matchPending(ctx) }).run(
-    { actorType: "operator", actorId: "cli", ip: null, userAgent: "npm run import", requestId: null, companyId: company ?? null },
-    kind as ImportKind, format, createReadStream(file, { highWaterMark: 1 << 20 }), size, (r) => draw(r),
+    {
+      actorType: "operator",
+      actorId: "cli",
+      ip: null,
+      userAgent: "npm run import",
+      requestId: null,
+      companyId: company ?? null,
+    },
+    kind as ImportKind,
+    format,
+    createReadStream(file, { highWaterMark: 1 << 20 }),
+    size,
+    (r) => draw(r),
   );
   draw(report, true);
   if (tty) process.stderr.write("\n");
   for (const e of report.errors.slice(0, 50)) console.log(`line ${e.line}: ${e.field}: ${e.reason}`);
-  if (report.rowsBad > 50) console.log(`… and ${report.rowsBad - 50} more bad rows (GET /api/v1/catalog/imports/${report.id} lists the first 1,000)`);
-  console.log(JSON.stringify({ id: report.id, status: report.status, rowsOk: report.rowsOk, rowsBad: report.rowsBad, failure: report.failure, ...(report.matching ? { matching: report.matching } : {}) }));
+  if (report.rowsBad > 50)
+    console.log(
+      `… and ${report.rowsBad - 50} more bad rows (GET /api/v1/catalog/imports/${report.id} lists the first 1,000)`,
+    );
+  console.log(
+    JSON.stringify({
+      id: report.id,
+      status: report.status,
+      rowsOk: report.rowsOk,
+      rowsBad: report.rowsBad,
+      failure: report.failure,
+      ...(report.matching ? { matching: report.matching } : {}),
+    }),
+  );
   process.exitCode = report.status === "done" && report.rowsBad === 0 ? 0 : 1;
 } finally {
   await db.close();

@@ -9,7 +9,15 @@
  * POST /api/v1/platform/encryption-keys/rotate with the operator token.
  * Exits 0 on success, 1 on failure, 2 on bad usage.
  */
-import { addKeyVersion, keyFileOf, keyVersionCounts, loadConfig, openDatabase, openKeyVault, rotateKeys } from "../ledger-service/src/index.js";
+import {
+  addKeyVersion,
+  keyFileOf,
+  keyVersionCounts,
+  loadConfig,
+  openDatabase,
+  openKeyVault,
+  rotateKeys,
+} from "../ledger-service/src/index.js";
 
 const [command, ...flags] = process.argv.slice(2);
 function usage(msg: string): never {
@@ -17,7 +25,8 @@ function usage(msg: string): never {
   process.exit(2);
 }
 if (!["status", "add", "rotate"].includes(command ?? "")) usage(`unknown command ${JSON.stringify(command ?? "")}`);
-if (flags.some((f) => f !== "--add") || (flags.length > 0 && command !== "rotate")) usage(`unknown option ${flags.join(" ")}`);
+if (flags.some((f) => f !== "--add") || (flags.length > 0 && command !== "rotate"))
+  usage(`unknown option ${flags.join(" ")}`);
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -27,7 +36,10 @@ try {
 }
 const file = keyFileOf(config);
 if (command === "add" || flags.includes("--add")) {
-  if (!file) usage("the keys come from LEDGER_MASTER_KEY (an environment secret): add `,<n>:<64 hex>` to it on every server instead");
+  if (!file)
+    usage(
+      "the keys come from LEDGER_MASTER_KEY (an environment secret): add `,<n>:<64 hex>` to it on every server instead",
+    );
   const version = addKeyVersion(file);
   console.log(`added key version ${version} to ${file}; servers pick it up within 30 s`);
   if (command === "add") process.exit(0);
@@ -38,18 +50,25 @@ try {
   db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
 } catch (e) {
   console.error(`keys: ${(e as Error).message}`);
-  if ((e as { code?: string }).code === "DATABASE.IN_USE") console.error("keys: while npm start runs, rotate through POST /api/v1/platform/encryption-keys/rotate with the operator token");
+  if ((e as { code?: string }).code === "DATABASE.IN_USE")
+    console.error(
+      "keys: while npm start runs, rotate through POST /api/v1/platform/encryption-keys/rotate with the operator token",
+    );
   process.exit(1);
 }
 try {
   const vault = openKeyVault(config);
   if (command === "status") {
-    console.log(`key versions: ${vault.versions.join(", ")} (current ${vault.currentVersion}) from ${file ?? "LEDGER_MASTER_KEY"}`);
+    console.log(
+      `key versions: ${vault.versions.join(", ")} (current ${vault.currentVersion}) from ${file ?? "LEDGER_MASTER_KEY"}`,
+    );
     console.log(`ciphertexts by key version: ${JSON.stringify(await keyVersionCounts(db.sql))}`);
   } else {
     console.log(`re-encrypting under key version ${vault.currentVersion} …`);
     const report = await rotateKeys(db.sql, vault, { log: (l) => console.log(l) });
-    console.log(`done: ${report.reencrypted} re-encrypted; ciphertexts by key version now ${JSON.stringify(report.byVersion)}`);
+    console.log(
+      `done: ${report.reencrypted} re-encrypted; ciphertexts by key version now ${JSON.stringify(report.byVersion)}`,
+    );
     const stale = Object.keys(report.byVersion).filter((v) => Number(v) !== report.currentVersion);
     if (stale.length) {
       console.log(`still under older keys: versions ${stale.join(", ")} — run again`);

@@ -10,6 +10,13 @@ if (!existsSync(stub)) {
   writeFileSync(stub, "#!/bin/sh\necho 'PartLedger applies SQL migrations itself (npm run migrate)' >&2\nexit 1\n");
   chmodSync(stub, 0o755);
 }
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? join(process.cwd(), stub) };
-const run = spawnSync(process.execPath, [join("node_modules", "prisma", "build", "index.js"), "generate", "--schema", "prisma"], { stdio: "inherit", env });
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? join(process.cwd(), stub),
+};
+const run = spawnSync(
+  process.execPath,
+  [join("node_modules", "prisma", "build", "index.js"), "generate", "--schema", "prisma"],
+  { stdio: "inherit", env },
+);
 process.exit(run.status ?? 1);

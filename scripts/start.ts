@@ -13,7 +13,14 @@ import { createApp } from "../api/src/app.js";
 import { serveMetrics } from "../api/src/ops/metrics.js";
 import { listen } from "../api/src/server.js";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, configureLogging, lineLog, loadConfig, makeProvider, startLocalChain,
+  LOCAL_ADMIN_KEY,
+  LOCAL_CHAIN_ID,
+  LedgerService,
+  configureLogging,
+  lineLog,
+  loadConfig,
+  makeProvider,
+  startLocalChain,
   type LocalChain,
 } from "../ledger-service/src/index.js";
 
@@ -66,7 +73,9 @@ try {
 log(`database: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite in ${config.DATA_DIR}`}`);
 try {
   const ref = await ledger.chainRef();
-  log(`chain ${ref.chainId} at ${chainUrl}: AnchorRegistry ${ref.addresses.anchorRegistry}, PartRegistry ${ref.addresses.partRegistry}`);
+  log(
+    `chain ${ref.chainId} at ${chainUrl}: AnchorRegistry ${ref.addresses.anchorRegistry}, PartRegistry ${ref.addresses.partRegistry}`,
+  );
   // The trust anchor auditors pin (also served at /.well-known/partledger-trust.json).
   const trustFile = join(config.DATA_DIR, "partledger-trust.json");
   mkdirSync(config.DATA_DIR, { recursive: true });
@@ -79,17 +88,35 @@ ledger.worker.start(config.WORKER_INTERVAL_MS);
 
 const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
-const corsOrigins = (config.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+const corsOrigins = (config.CORS_ORIGINS ?? "")
+  .split(",")
+  .map((o) => o.trim())
+  .filter(Boolean);
 const security = {
-  sessionTtlMinutes: config.SESSION_TTL_MINUTES, loginMaxFailures: config.LOGIN_MAX_FAILURES, loginLockMinutes: config.LOGIN_LOCK_MINUTES,
-  loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE, apiRatePerMinute: config.API_RATE_PER_MINUTE,
+  sessionTtlMinutes: config.SESSION_TTL_MINUTES,
+  loginMaxFailures: config.LOGIN_MAX_FAILURES,
+  loginLockMinutes: config.LOGIN_LOCK_MINUTES,
+  loginRatePerMinute: config.LOGIN_RATE_PER_MINUTE,
+  apiRatePerMinute: config.API_RATE_PER_MINUTE,
 };
-const allowCidrs = (config.WEBHOOK_ALLOW_CIDRS ?? "").split(",").map((c) => c.trim()).filter(Boolean);
+const allowCidrs = (config.WEBHOOK_ALLOW_CIDRS ?? "")
+  .split(",")
+  .map((c) => c.trim())
+  .filter(Boolean);
 const app = createApp({
-  ledger, chainUrl, operatorToken, publicBaseUrl, scanRatePerMinute: config.SCAN_RATE_PER_MINUTE, corsOrigins, security,
+  ledger,
+  chainUrl,
+  operatorToken,
+  publicBaseUrl,
+  scanRatePerMinute: config.SCAN_RATE_PER_MINUTE,
+  corsOrigins,
+  security,
   webhooks: { allowCidrs },
 });
-const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } : undefined;
+const tls =
+  config.TLS_CERT_FILE && config.TLS_KEY_FILE
+    ? { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }
+    : undefined;
 let server: Server;
 try {
   server = await listen(app, { port: config.PORT, tls });
@@ -100,7 +127,10 @@ try {
   process.exit(1);
 }
 const port = (server.address() as { port: number }).port;
-logger.info({ port, pid: process.pid }, `PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${port}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`);
+logger.info(
+  { port, pid: process.pid },
+  `PartLedger API on ${tls ? "https (TLS 1.3 only)" : "http"}://127.0.0.1:${port}/api/v1/health — pages at /01/{gtin}/21/{serial}, docs at /api/v1/docs`,
+);
 let metricsServer: Server | undefined;
 if (config.METRICS_PORT !== undefined) {
   try {
@@ -111,7 +141,8 @@ if (config.METRICS_PORT !== undefined) {
     fail(`cannot listen for metrics on port ${config.METRICS_PORT}: ${(e as Error).message}`);
   }
 }
-if (!config.PLATFORM_ADMIN_TOKEN) log(`platform operator token (registers companies): in ${join(config.DATA_DIR, "operator.token")}`);
+if (!config.PLATFORM_ADMIN_TOKEN)
+  log(`platform operator token (registers companies): in ${join(config.DATA_DIR, "operator.token")}`);
 
 /** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
 function operatorTokenFile(dataDir: string): string {

@@ -13,7 +13,9 @@ export const mochaHooks = {
     this.timeout(120_000);
     chain = await startLocalChain({ port: await freePort(), blockMs: 200 });
     shared.chainUrl = chain.url;
-    console.log(`  [setup] local chain at ${chain.url}; database: ${process.env.DATABASE_URL ? `PostgreSQL (${process.env.DATABASE_URL})` : "PGlite (in memory)"}`);
+    console.log(
+      `  [setup] local chain at ${chain.url}; database: ${process.env.DATABASE_URL ? `PostgreSQL (${process.env.DATABASE_URL})` : "PGlite (in memory)"}`,
+    );
   },
   async afterAll() {
     await chain?.stop();

@@ -73,7 +73,13 @@ export interface AppOptions {
   transferCheckMs?: number;
 }
 
-const DEFAULT_SECURITY: SecurityOptions = { sessionTtlMinutes: 480, loginMaxFailures: 5, loginLockMinutes: 15, loginRatePerMinute: 20, apiRatePerMinute: 6000 };
+const DEFAULT_SECURITY: SecurityOptions = {
+  sessionTtlMinutes: 480,
+  loginMaxFailures: 5,
+  loginLockMinutes: 15,
+  loginRatePerMinute: 20,
+  apiRatePerMinute: 6000,
+};
 
 /** Every route of the product, each with its declared access; also what the permission table in docs/ is made from. */
 export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildServices>): RouteSpec[] {
@@ -81,8 +87,20 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
   const PUBLIC = { public: "service description" };
   return [
     ...healthRoutes(s.health),
-    route("get", "/api/v1/openapi.json", PUBLIC, "OpenAPI 3.1 description", (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[]))),
-    route("get", "/api/v1/docs", PUBLIC, "API documentation page", (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[])))),
+    route(
+      "get",
+      "/api/v1/openapi.json",
+      PUBLIC,
+      "OpenAPI 3.1 description",
+      (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[])),
+    ),
+    route(
+      "get",
+      "/api/v1/docs",
+      PUBLIC,
+      "API documentation page",
+      (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[]))),
+    ),
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),
@@ -106,7 +124,11 @@ export function buildServices(opts: AppOptions) {
   // Login and per-credential limits hold across every API process on a PostgreSQL server (DECISIONS NN).
   const buckets = db.engine === "postgresql" ? databaseBuckets(db) : memoryBuckets();
   const access = new AccessService(db, opts.operatorToken, openChannel(db, "partledger_credentials"));
-  const users = new UsersService(db, opts.ledger.vault, access, { sessionTtlMinutes: security.sessionTtlMinutes, maxFailures: security.loginMaxFailures, lockMinutes: security.loginLockMinutes });
+  const users = new UsersService(db, opts.ledger.vault, access, {
+    sessionTtlMinutes: security.sessionTtlMinutes,
+    maxFailures: security.loginMaxFailures,
+    lockMinutes: security.loginLockMinutes,
+  });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   const skus = new CatalogSkus();
   const matches = new MatchService(db);
@@ -118,14 +140,35 @@ export function buildServices(opts: AppOptions) {
   const search = new SearchService(db);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
   return {
-    inventory, webhooks, transfers, orders,
-    search, offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)), importer: new CatalogImporter(db, { onFitments: () => search.invalidate(), matchSkus: (ctx) => matches.matchPending(ctx), gtinOwners: (gtins) => gs1.ownersOf(gtins) }), matches,
-    security, buckets, access, users, orgs, parts, gs1,
+    inventory,
+    webhooks,
+    transfers,
+    orders,
+    search,
+    offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)),
+    importer: new CatalogImporter(db, {
+      onFitments: () => search.invalidate(),
+      matchSkus: (ctx) => matches.matchPending(ctx),
+      gtinOwners: (gtins) => gs1.ownersOf(gtins),
+    }),
+    matches,
+    security,
+    buckets,
+    access,
+    users,
+    orgs,
+    parts,
+    gs1,
     dispatches: new DispatchService(opts.ledger, orgs, webhooks),
     accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
-    verify: new VerifyService(opts.ledger, parts, (place) => orders.consigneeOf(place), (gtin) => gs1.ownerOf(gtin)),
+    verify: new VerifyService(
+      opts.ledger,
+      parts,
+      (place) => orders.consigneeOf(place),
+      (gtin) => gs1.ownerOf(gtin),
+    ),
     health: new HealthService(opts.ledger, webhooks),
   };
 }

@@ -24,7 +24,15 @@ export function keepConnections(server: Server): Server {
 /** Listens with `app`: HTTPS restricted to TLS 1.3 when a certificate is configured, HTTP otherwise. */
 export function listen(app: Express, opts: ListenOptions): Promise<Server> {
   const server: Server = opts.tls
-    ? createHttps({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile), minVersion: "TLSv1.3", maxVersion: "TLSv1.3" }, app)
+    ? createHttps(
+        {
+          cert: readFileSync(opts.tls.certFile),
+          key: readFileSync(opts.tls.keyFile),
+          minVersion: "TLSv1.3",
+          maxVersion: "TLSv1.3",
+        },
+        app,
+      )
     : createHttp(app);
   keepConnections(server);
   return new Promise((resolve, reject) => {

@@ -17,7 +17,10 @@ const address = /^0x[0-9a-fA-F]{40}$/;
 /** Every setting PartLedger reads from the environment, validated at boot. */
 export const configSchema = z
   .object({
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+      .optional(),
     DATA_DIR: z.string().min(1).default("./var"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Where phones reach the verification page: the host printed in every label's QR code. */
@@ -31,7 +34,10 @@ export const configSchema = z
     /** Comma-separated networks (CIDR) webhooks may reach although not public, e.g. an on-premises ERP. */
     WEBHOOK_ALLOW_CIDRS: z
       .string()
-      .refine((v) => v.split(",").every((c) => c.trim() === "" || isCidr(c.trim())), "must be CIDR networks like 10.20.0.0/16,fd00:1::/48")
+      .refine(
+        (v) => v.split(",").every((c) => c.trim() === "" || isCidr(c.trim())),
+        "must be CIDR networks like 10.20.0.0/16,fd00:1::/48",
+      )
       .optional(),
     CHAIN_RPC_URL: z.string().url().optional(),
     CHAIN_ID: z.coerce.number().int().min(1).optional(),
@@ -60,7 +66,10 @@ export const configSchema = z
     /** Encryption keys as an environment secret: one 64-hex key (version 1) or a ring `1:<hex>,2:<hex>`. */
     LEDGER_MASTER_KEY: z
       .string()
-      .regex(/^((0x)?[0-9a-fA-F]{64}|\d{1,5}:(0x)?[0-9a-fA-F]{64}(,\d{1,5}:(0x)?[0-9a-fA-F]{64})*)$/, "must be 64 hex characters, or versioned keys 1:<hex>,2:<hex>")
+      .regex(
+        /^((0x)?[0-9a-fA-F]{64}|\d{1,5}:(0x)?[0-9a-fA-F]{64}(,\d{1,5}:(0x)?[0-9a-fA-F]{64})*)$/,
+        "must be 64 hex characters, or versioned keys 1:<hex>,2:<hex>",
+      )
       .optional(),
     /** Encryption keys in a file: lines `<version> <64 hex>`; the highest version encrypts new data. */
     LEDGER_KEY_FILE: z.string().min(1).optional(),
@@ -86,7 +95,11 @@ export const configSchema = z
       }
     }
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
-      ctx.addIssue({ code: "custom", path: [c.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });
+      ctx.addIssue({
+        code: "custom",
+        path: [c.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"],
+        message: "TLS_CERT_FILE and TLS_KEY_FILE go together",
+      });
     }
     if (c.DATABASE_URL && !c.LEDGER_MASTER_KEY && !c.LEDGER_KEY_FILE) {
       ctx.addIssue({
@@ -97,7 +110,11 @@ export const configSchema = z
       });
     }
     if (c.LEDGER_MASTER_KEY && c.LEDGER_KEY_FILE) {
-      ctx.addIssue({ code: "custom", path: ["LEDGER_KEY_FILE"], message: "set LEDGER_MASTER_KEY or LEDGER_KEY_FILE, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["LEDGER_KEY_FILE"],
+        message: "set LEDGER_MASTER_KEY or LEDGER_KEY_FILE, not both",
+      });
     }
   });
 
@@ -110,7 +127,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(relevant[String(i.path[0])] ?? null)})`);
+    const lines = parsed.error.issues.map(
+      (i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(relevant[String(i.path[0])] ?? null)})`,
+    );
     throw new AppError("CONFIG.INVALID", `invalid configuration:\n  ${lines.join("\n  ")}`, 500);
   }
   return parsed.data;

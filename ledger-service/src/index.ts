@@ -9,7 +9,12 @@ export { Stage, TRANSITIONS, isLegalTransition, BIZ_STEP } from "./lifecycle/tra
 export { startLocalChain, LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, type LocalChain } from "./chain/local-chain.js";
 export { makeProvider } from "./chain/deployment.js";
 export {
-  verifyBundle, checkBundle, whereOf, type AuditReport, type AuditFailure, type BundleAuditReport,
+  verifyBundle,
+  checkBundle,
+  whereOf,
+  type AuditReport,
+  type AuditFailure,
+  type BundleAuditReport,
 } from "./audit/verify-bundle.js";
 export { TRUST_FORMAT, TRUST_PATH, parseTrustAnchor, trustAnchorOf, type TrustAnchor } from "./audit/trust.js";
 export { bundleShapeError, BUNDLE_SCHEMA_FILE } from "./audit/bundle-schema.js";
@@ -20,7 +25,13 @@ export { BUNDLE_FORMAT, type Bundle, type BundleActor, type UsccLookup } from ".
 export { newSerial } from "./gs1/serial.js";
 export { shipToHashOf } from "./events/ship-to.js";
 export { gs1CheckDigit, assertGtin14 } from "./gs1/gtin.js";
-export { auditTrail, type AuditEntry, type AuditEntryInput, type AuditActorType, type TrailReport } from "./audit/trail.js";
+export {
+  auditTrail,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditActorType,
+  type TrailReport,
+} from "./audit/trail.js";
 export { KeyVault } from "./ledger/key-vault.js";
 export type { Sql } from "./db/sql.js";
 export { DeferredCheckFailed, type DeferredCheck } from "./db/deferred-writes.js";

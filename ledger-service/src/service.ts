@@ -15,7 +15,14 @@ import { AppError } from "./errors.js";
 import { auditTrail } from "./audit/trail.js";
 import { lineLog, logger } from "./log.js";
 import { Ledger } from "./ledger/ledger.js";
-import { batchRangeBundle, epcisForPart, epcisForRange, partBundle, type BundleContext, type UsccLookup } from "./proofs/bundle.js";
+import {
+  batchRangeBundle,
+  epcisForPart,
+  epcisForRange,
+  partBundle,
+  type BundleContext,
+  type UsccLookup,
+} from "./proofs/bundle.js";
 import { trustAnchorOf, type TrustAnchor } from "./audit/trust.js";
 import { inclusionProof } from "./proofs/proofs.js";
 import { ledgerStore } from "./ledger/ledger-store.js";
@@ -50,9 +57,18 @@ export function openKeyVault(config: Config, onGenerated?: (file: string) => voi
   const file = config.LEDGER_KEY_FILE ? resolve(config.LEDGER_KEY_FILE) : join(resolve(config.DATA_DIR), "master.key");
   if (!existsSync(file)) {
     if (config.LEDGER_KEY_FILE) throw new AppError("CONFIG.INVALID_KEY", `LEDGER_KEY_FILE ${file} does not exist`, 500);
-    if (config.DATABASE_URL) throw new AppError("CONFIG.INVALID_KEY", "an encryption key is required with DATABASE_URL: set LEDGER_MASTER_KEY or LEDGER_KEY_FILE", 500);
+    if (config.DATABASE_URL)
+      throw new AppError(
+        "CONFIG.INVALID_KEY",
+        "an encryption key is required with DATABASE_URL: set LEDGER_MASTER_KEY or LEDGER_KEY_FILE",
+        500,
+      );
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `# PartLedger encryption keys: <version> <hex>; the highest version encrypts new data. Back this file up.\n1 ${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+    writeFileSync(
+      file,
+      `# PartLedger encryption keys: <version> <hex>; the highest version encrypts new data. Back this file up.\n1 ${randomBytes(32).toString("hex")}\n`,
+      { mode: 0o600, flag: "wx" },
+    );
     onGenerated?.(file);
   }
   const read = () => parseKeyRing(readFileSync(file, "utf8"), file);
@@ -91,16 +107,34 @@ export class LedgerService {
     const { config } = opts;
     const db = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }));
     const log = opts.log ?? lineLog("ledger");
-    const vault = opts.vault ?? openKeyVault(config, (file) => log(`generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`));
+    const vault =
+      opts.vault ??
+      openKeyVault(config, (file) =>
+        log(
+          `generated an encryption key in ${file} (embedded defaults); back it up — data encrypted under it cannot be read without it`,
+        ),
+      );
     const actors = new ActorDirectory(db.prisma, vault, opts.adminKey);
-    const ledger = new Ledger({ db: db.sql, actors, vault, chainId: opts.chainId, ...(opts.clock ? { clock: opts.clock } : {}) });
+    const ledger = new Ledger({
+      db: db.sql,
+      actors,
+      vault,
+      chainId: opts.chainId,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
     const sealer = new Sealer({ db: db.sql, maxEvents: config.BATCH_MAX_EVENTS, maxAgeMs: config.BATCH_MAX_AGE_MS });
     const addresses =
       config.ANCHOR_REGISTRY_ADDRESS && config.PART_REGISTRY_ADDRESS
         ? { anchorRegistry: config.ANCHOR_REGISTRY_ADDRESS, partRegistry: config.PART_REGISTRY_ADDRESS }
         : undefined;
     const chain = new ChainConnector({
-      db: db.sql, actors, url: opts.chainUrl, adminKey: opts.adminKey, local: opts.localChain, chainId: opts.chainId, addresses,
+      db: db.sql,
+      actors,
+      url: opts.chainUrl,
+      adminKey: opts.adminKey,
+      local: opts.localChain,
+      chainId: opts.chainId,
+      addresses,
       log: opts.log ?? lineLog("chain"),
     });
     let svc: LedgerService | undefined;
@@ -113,12 +147,21 @@ export class LedgerService {
       const seq = await svc.checkpointAuditTrail();
       if (seq !== null) logger("audit").info({ auditSeq: seq }, `audit trail checkpointed at entry ${seq}`);
     };
-    const funder = new GasFunder({ db: db.sql, topUpWrites: config.GAS_TOPUP_WRITES, ...(opts.log ? { log: opts.log } : {}) });
+    const funder = new GasFunder({
+      db: db.sql,
+      topUpWrites: config.GAS_TOPUP_WRITES,
+      ...(opts.log ? { log: opts.log } : {}),
+    });
     const worker = new AnchorWorker({
       beforeSeal,
-      db: db.sql, sealer, chain, confirmationDepth: config.CONFIRMATION_DEPTH,
+      db: db.sql,
+      sealer,
+      chain,
+      confirmationDepth: config.CONFIRMATION_DEPTH,
       lifecycle: new LifecycleWriter(db.sql, actors, funder, opts.log),
-      ...(opts.fault ? { fault: opts.fault } : {}), log: opts.log ?? lineLog("anchor"), lease: WorkerLease.of(db.sql),
+      ...(opts.fault ? { fault: opts.fault } : {}),
+      log: opts.log ?? lineLog("anchor"),
+      lease: WorkerLease.of(db.sql),
     });
     svc = new LedgerService(db, actors, ledger, sealer, chain, worker, !opts.database, vault, config);
     svc.deploymentBlock = config.DEPLOYMENT_BLOCK;
@@ -160,18 +203,26 @@ export class LedgerService {
    */
   health(now = Date.now()) {
     const c = this.config;
-    return ledgerHealth(this.db.sql, {
-      anchorLagMs: c.HEALTH_ANCHOR_LAG_MS,
-      lifecycleLagMs: c.HEALTH_LIFECYCLE_LAG_MS,
-      checkpointLagMs: c.HEALTH_CHECKPOINT_LAG_FACTOR * Math.max(c.AUDIT_CHECKPOINT_MS, c.WORKER_INTERVAL_MS),
-    }, now);
+    return ledgerHealth(
+      this.db.sql,
+      {
+        anchorLagMs: c.HEALTH_ANCHOR_LAG_MS,
+        lifecycleLagMs: c.HEALTH_LIFECYCLE_LAG_MS,
+        checkpointLagMs: c.HEALTH_CHECKPOINT_LAG_FACTOR * Math.max(c.AUDIT_CHECKPOINT_MS, c.WORKER_INTERVAL_MS),
+      },
+      now,
+    );
   }
 
   /** The private fields of an event (e.g. an installation's VIN), decrypted; null when it has none. */
   async privateFields(structHash: Hex): Promise<Record<string, string> | null> {
     const sealed = await ledgerStore.privateCiphertext(this.db.sql, structHash);
     if (!sealed) return null;
-    return (JSON.parse(this.vault.open(sealed, `private:${structHash}`).toString("utf8")) as { fields: Record<string, string> }).fields;
+    return (
+      JSON.parse(this.vault.open(sealed, `private:${structHash}`).toString("utf8")) as {
+        fields: Record<string, string>;
+      }
+    ).fields;
   }
 
   /**
@@ -179,7 +230,10 @@ export class LedgerService {
    * no RPC: what a scan shows.
    */
   async partView(gtin: string, serial: string) {
-    return { events: await ledgerStore.partView(this.db.sql, partKeyOf(gtin, serial)), chainHead: this.worker.lastHead };
+    return {
+      events: await ledgerStore.partView(this.db.sql, partKeyOf(gtin, serial)),
+      chainHead: this.worker.lastHead,
+    };
   }
 
   proof(seq: number) {
@@ -197,7 +251,10 @@ export class LedgerService {
     const c = await this.chain.get();
     if (this.trustOf !== c) {
       this.trust = await trustAnchorOf(c.provider, {
-        chainId: c.chainId, ...c.addresses, anchorer: c.admin.address as Hex, deploymentBlock: this.deploymentBlock,
+        chainId: c.chainId,
+        ...c.addresses,
+        anchorer: c.admin.address as Hex,
+        deploymentBlock: this.deploymentBlock,
       });
       this.trustOf = c;
     }

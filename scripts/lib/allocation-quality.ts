@@ -12,7 +12,12 @@ import { rng } from "./catalog-generator.js";
 import { districts, type District } from "./regions.js";
 
 // `highs` is CommonJS whose types declare an ES default export: the loader is the namespace's `default`.
-type Loader = () => Promise<{ solve(lp: string, options?: { output_flag?: boolean }): { Status: string; ObjectiveValue: number; Columns: Record<string, unknown> } }>;
+type Loader = () => Promise<{
+  solve(
+    lp: string,
+    options?: { output_flag?: boolean },
+  ): { Status: string; ObjectiveValue: number; Columns: Record<string, unknown> };
+}>;
 const loadHighs = (highsModule as unknown as { default: Loader }).default;
 
 export interface QualityReport {
@@ -33,7 +38,17 @@ export async function allocationQuality(opts: { scenarios: number; seed: number 
   const byCity = new Map<string, District[]>();
   for (const d of districts()) byCity.set(d.city, [...(byCity.get(d.city) ?? []), d]);
   const cities = [...byCity.values()].filter((ds) => ds.length >= 5);
-  const report: QualityReport = { scenarios: 0, allocatorCostFen: 0, optimalCostFen: 0, ratio: 1, worstRatio: 1, allocatorSplits: 0, optimalSplits: 0, allocatorKm: 0, optimalKm: 0 };
+  const report: QualityReport = {
+    scenarios: 0,
+    allocatorCostFen: 0,
+    optimalCostFen: 0,
+    ratio: 1,
+    worstRatio: 1,
+    allocatorSplits: 0,
+    optimalSplits: 0,
+    allocatorKm: 0,
+    optimalKm: 0,
+  };
   const jitter = () => (r() - 0.5) * 0.02;
   while (report.scenarios < opts.scenarios) {
     const city = cities[Math.floor(r() * cities.length)]!;
@@ -44,7 +59,15 @@ export async function allocationQuality(opts: { scenarios: number; seed: number 
     const candidates: Candidate[] = Array.from({ length: n }, (_, i) => {
       const d = city[Math.floor(r() * city.length)]!;
       const at = { lng: d.lng + jitter(), lat: d.lat + jitter() };
-      return { locationId: `w${i}`, sellerId: `s${i}`, skuId: 1, available: Math.floor(r() * 30), priceFen: Math.round(base * (0.85 + r() * 0.3)), distanceM: Math.round(distanceMetres(shop, at)), prepMinutes: 20 + Math.floor(r() * 40) };
+      return {
+        locationId: `w${i}`,
+        sellerId: `s${i}`,
+        skuId: 1,
+        available: Math.floor(r() * 30),
+        priceFen: Math.round(base * (0.85 + r() * 0.3)),
+        distanceM: Math.round(distanceMetres(shop, at)),
+        prepMinutes: 20 + Math.floor(r() * 40),
+      };
     });
     const total = candidates.reduce((s, c) => s + c.available, 0);
     if (total === 0) continue;
@@ -64,7 +87,8 @@ export async function allocationQuality(opts: { scenarios: number; seed: number 
       "End",
     ].join("\n");
     const sol = highs.solve(lp, { output_flag: false });
-    if (sol.Status !== "Optimal") throw new Error(`HiGHS: ${sol.Status} on scenario ${report.scenarios} (seed ${opts.seed})`);
+    if (sol.Status !== "Optimal")
+      throw new Error(`HiGHS: ${sol.Status} on scenario ${report.scenarios} (seed ${opts.seed})`);
     const optimal = Math.round(sol.ObjectiveValue);
     const mine = cost(ours);
     const used = usable.filter((_, i) => ((sol.Columns[`x${i}`] as { Primal: number }).Primal ?? 0) > 0.5);

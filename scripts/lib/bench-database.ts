@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 /** A fresh database on the PostgreSQL server at `serverUrl` for one benchmark run; `drop()` removes it. */
-export async function benchDatabase(serverUrl: string, prefix: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function benchDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   admin.on("error", () => undefined); // the server ends connections to a database dropped WITH (FORCE)

@@ -10,39 +10,97 @@ import { partTypes, type PartTypeDef } from "../../api/src/modules/catalog/data/
 import { MAKES, type MakeDef } from "../../api/src/modules/catalog/data/vehicles.js";
 
 /** Part types whose OE number depends on the engine, not only on the generation. */
-const ENGINE_TYPES = new Set(["oil_filter", "air_filter", "fuel_filter", "spark_plug", "ignition_coil", "timing_belt", "timing_chain", "water_pump", "thermostat", "serpentine_belt", "engine_mount", "oxygen_sensor", "alternator", "starter", "clutch_kit", "radiator"]);
+const ENGINE_TYPES = new Set([
+  "oil_filter",
+  "air_filter",
+  "fuel_filter",
+  "spark_plug",
+  "ignition_coil",
+  "timing_belt",
+  "timing_chain",
+  "water_pump",
+  "thermostat",
+  "serpentine_belt",
+  "engine_mount",
+  "oxygen_sensor",
+  "alternator",
+  "starter",
+  "clutch_kit",
+  "radiator",
+]);
 /** Fluids fit every car of a spec: they get no fitment rows. */
 const UNIVERSAL = new Set(["engine_oil", "brake_fluid", "coolant", "atf", "bulb"]);
 
-export interface GenVehicle { make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }
+export interface GenVehicle {
+  make: string;
+  maker: string;
+  series: string;
+  model: string;
+  yearFrom: number;
+  yearTo: number;
+  engine: string;
+}
 export interface GenSku {
-  brand: string; partNo: string; name: string; partType: string; kind: "oe" | "aftermarket" | "reman"; position: string; material: string;
-  oeNumbers: string[]; competitors: Array<{ brand: string; number: string }>; fits: GenVehicle[];
+  brand: string;
+  partNo: string;
+  name: string;
+  partType: string;
+  kind: "oe" | "aftermarket" | "reman";
+  position: string;
+  material: string;
+  oeNumbers: string[];
+  competitors: Array<{ brand: string; number: string }>;
+  fits: GenVehicle[];
 }
 
 export function rng(seed: number) {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 2 ** 32;
   };
 }
 
 const LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ";
 function fill(pattern: string, r: () => number): string {
-  return pattern.replace(/[#@*]/g, (c) => (c === "#" ? String(Math.floor(r() * 10)) : c === "@" ? LETTERS[Math.floor(r() * LETTERS.length)]! : r() < 0.5 ? String(Math.floor(r() * 10)) : LETTERS[Math.floor(r() * LETTERS.length)]!));
+  return pattern.replace(/[#@*]/g, (c) =>
+    c === "#"
+      ? String(Math.floor(r() * 10))
+      : c === "@"
+        ? LETTERS[Math.floor(r() * LETTERS.length)]!
+        : r() < 0.5
+          ? String(Math.floor(r() * 10))
+          : LETTERS[Math.floor(r() * LETTERS.length)]!,
+  );
 }
 
 const OE_FORMAT: Record<MakeDef["oeFormat"], string> = {
-  vw: "#@# ### ### @", toyota: "#####-#####", honda: "#####-@@@-@##", nissan: "#####-#@@#@", gm: "########", hyundai: "#####-@####",
-  bmw: "## ## # ### ###", mercedes: "A ### ### ## ##", byd: "BYD-####-###", geely: "#########-##", generic: "####-######",
+  vw: "#@# ### ### @",
+  toyota: "#####-#####",
+  honda: "#####-@@@-@##",
+  nissan: "#####-#@@#@",
+  gm: "########",
+  hyundai: "#####-@####",
+  bmw: "## ## # ### ###",
+  mercedes: "A ### ### ## ##",
+  byd: "BYD-####-###",
+  geely: "#########-##",
+  generic: "####-######",
 };
 
 const MATERIAL: Record<string, string[]> = {
-  brake_pad: ["陶瓷", "低金属", "半金属"], brake_disc: ["灰铸铁", "高碳铸铁"], spark_plug: ["铱金", "铂金", "镍合金"], wiper_blade: ["无骨", "有骨", "三段式"],
-  oil_filter: ["纸质滤芯"], cabin_filter: ["活性炭", "普通"], battery: ["AGM", "EFB", "免维护"], headlamp: ["LED", "卤素", "氙气"],
+  brake_pad: ["陶瓷", "低金属", "半金属"],
+  brake_disc: ["灰铸铁", "高碳铸铁"],
+  spark_plug: ["铱金", "铂金", "镍合金"],
+  wiper_blade: ["无骨", "有骨", "三段式"],
+  oil_filter: ["纸质滤芯"],
+  cabin_filter: ["活性炭", "普通"],
+  battery: ["AGM", "EFB", "免维护"],
+  headlamp: ["LED", "卤素", "氙气"],
 };
 
 export interface GeneratedCatalog {
@@ -54,14 +112,25 @@ export interface GeneratedCatalog {
  * `regionalBrands`: extra brands per part type, each making a SKU for every vehicle group (to reach 1M SKUs).
  * `yieldSku` receives SKUs as they are made (so a million need not sit in memory at once).
  */
-export function generateCatalog(opts: { seed: number; regionalBrands?: number; onSku: (s: GenSku) => void }): { vehicles: GenVehicle[]; skus: number } {
+export function generateCatalog(opts: { seed: number; regionalBrands?: number; onSku: (s: GenSku) => void }): {
+  vehicles: GenVehicle[];
+  skus: number;
+} {
   const r = rng(opts.seed);
   const vehicles: GenVehicle[] = [];
   const groups: Array<{ make: MakeDef; fits: GenVehicle[]; key: string; engine: string }> = [];
   for (const make of MAKES) {
     for (const s of make.series) {
       for (const gen of s.generations) {
-        const gv = gen.engines.map((engine) => ({ make: make.make, maker: s.maker, series: s.series, model: gen.model, yearFrom: gen.from, yearTo: gen.to, engine }));
+        const gv = gen.engines.map((engine) => ({
+          make: make.make,
+          maker: s.maker,
+          series: s.series,
+          model: gen.model,
+          yearFrom: gen.from,
+          yearTo: gen.to,
+          engine,
+        }));
         vehicles.push(...gv);
         groups.push({ make, fits: gv, key: gen.model, engine: "" });
         for (const v of gv) groups.push({ make, fits: [v], key: `${gen.model} ${v.engine}`, engine: v.engine });
@@ -88,7 +157,20 @@ export function generateCatalog(opts: { seed: number; regionalBrands?: number; o
   const makers = (t: PartTypeDef) => BRANDS.filter((b) => b.formats[t.id]);
   for (const t of types) {
     if (UNIVERSAL.has(t.id)) {
-      for (const b of makers(t)) for (let i = 0; i < 6; i++) emit({ brand: b.id, partNo: unique(b.id, b.formats[t.id]!), name: t.name, partType: t.id, kind: "aftermarket", position: "", material: "", oeNumbers: [], competitors: [], fits: [] });
+      for (const b of makers(t))
+        for (let i = 0; i < 6; i++)
+          emit({
+            brand: b.id,
+            partNo: unique(b.id, b.formats[t.id]!),
+            name: t.name,
+            partType: t.id,
+            kind: "aftermarket",
+            position: "",
+            material: "",
+            oeNumbers: [],
+            competitors: [],
+            fits: [],
+          });
       continue;
     }
     for (const g of groups) {
@@ -98,19 +180,63 @@ export function generateCatalog(opts: { seed: number; regionalBrands?: number; o
         const oe = unique(oeBrand, OE_FORMAT[g.make.oeFormat]);
         const name = `${position}${t.name}`;
         const materials = MATERIAL[t.id] ?? [""];
-        emit({ brand: oeBrand, partNo: oe, name, partType: t.id, kind: "oe", position, material: materials[0]!, oeNumbers: [oe], competitors: [], fits: g.fits });
+        emit({
+          brand: oeBrand,
+          partNo: oe,
+          name,
+          partType: t.id,
+          kind: "oe",
+          position,
+          material: materials[0]!,
+          oeNumbers: [oe],
+          competitors: [],
+          fits: g.fits,
+        });
         const after = makers(t).filter((b) => b.id !== "reman" && r() < 0.8);
         const numbers = after.map((b) => ({ brand: b.id, number: unique(b.id, b.formats[t.id]!) }));
         numbers.forEach((n, i) => {
           const competitors = numbers.filter((_, j) => j !== i).slice(0, 3);
-          emit({ brand: n.brand, partNo: n.number, name, partType: t.id, kind: "aftermarket", position, material: materials[Math.floor(r() * materials.length)]!, oeNumbers: [oe], competitors, fits: g.fits });
+          emit({
+            brand: n.brand,
+            partNo: n.number,
+            name,
+            partType: t.id,
+            kind: "aftermarket",
+            position,
+            material: materials[Math.floor(r() * materials.length)]!,
+            oeNumbers: [oe],
+            competitors,
+            fits: g.fits,
+          });
         });
         if (BRANDS.find((b) => b.id === "reman")!.formats[t.id] && r() < 0.5) {
-          emit({ brand: "reman", partNo: unique("reman", BRANDS.find((b) => b.id === "reman")!.formats[t.id]!), name: `${name}(再制造)`, partType: t.id, kind: "reman", position, material: "", oeNumbers: [oe], competitors: [], fits: g.fits });
+          emit({
+            brand: "reman",
+            partNo: unique("reman", BRANDS.find((b) => b.id === "reman")!.formats[t.id]!),
+            name: `${name}(再制造)`,
+            partType: t.id,
+            kind: "reman",
+            position,
+            material: "",
+            oeNumbers: [oe],
+            competitors: [],
+            fits: g.fits,
+          });
         }
         for (let k = 0; k < (opts.regionalBrands ?? 0); k++) {
           const brand = `regional${String(k).padStart(3, "0")}`;
-          emit({ brand, partNo: unique(brand, `R${k}-${t.id.slice(0, 3).toUpperCase()}-######`), name, partType: t.id, kind: "aftermarket", position, material: materials[k % materials.length]!, oeNumbers: [oe], competitors: numbers.slice(0, 3), fits: g.fits });
+          emit({
+            brand,
+            partNo: unique(brand, `R${k}-${t.id.slice(0, 3).toUpperCase()}-######`),
+            name,
+            partType: t.id,
+            kind: "aftermarket",
+            position,
+            material: materials[k % materials.length]!,
+            oeNumbers: [oe],
+            competitors: numbers.slice(0, 3),
+            fits: g.fits,
+          });
         }
       }
     }
@@ -127,10 +253,19 @@ const csvCell = (v: string | number) => {
 export function csvLines() {
   return {
     skusHeader: "brand,partNo,name,partType,kind,position,material,oeNumbers",
-    sku: (s: GenSku) => [s.brand, s.partNo, s.name, s.partType, s.kind, s.position, s.material, s.oeNumbers.join(";")].map(csvCell).join(","),
+    sku: (s: GenSku) =>
+      [s.brand, s.partNo, s.name, s.partType, s.kind, s.position, s.material, s.oeNumbers.join(";")]
+        .map(csvCell)
+        .join(","),
     crossrefsHeader: "brand,partNo,number,numberKind,numberBrand,source",
-    crossrefs: (s: GenSku) => s.competitors.map((c) => [s.brand, s.partNo, c.number, "competitor", c.brand, "generator"].map(csvCell).join(",")),
+    crossrefs: (s: GenSku) =>
+      s.competitors.map((c) =>
+        [s.brand, s.partNo, c.number, "competitor", c.brand, "generator"].map(csvCell).join(","),
+      ),
     fitmentsHeader: "brand,partNo,make,maker,series,model,yearFrom,yearTo,engine",
-    fitments: (s: GenSku) => s.fits.map((v) => [s.brand, s.partNo, v.make, v.maker, v.series, v.model, v.yearFrom, v.yearTo, v.engine].map(csvCell).join(",")),
+    fitments: (s: GenSku) =>
+      s.fits.map((v) =>
+        [s.brand, s.partNo, v.make, v.maker, v.series, v.model, v.yearFrom, v.yearTo, v.engine].map(csvCell).join(","),
+      ),
   };
 }

@@ -47,4 +47,17 @@ const started = performance.now();
 await workers;
 const seconds = (performance.now() - started) / 1000;
 poster.close();
-console.log(JSON.stringify({ orders: client.length, perSec: client.length / seconds, errors, statuses, p50Ms: percentile(server, 50), p99Ms: percentile(server, 99), clientP50Ms: percentile(client, 50), clientP99Ms: percentile(client, 99), serverMs: server.map((x) => Math.round(x * 100) / 100), clientMs: client.map((x) => Math.round(x * 100) / 100) }));
+console.log(
+  JSON.stringify({
+    orders: client.length,
+    perSec: client.length / seconds,
+    errors,
+    statuses,
+    p50Ms: percentile(server, 50),
+    p99Ms: percentile(server, 99),
+    clientP50Ms: percentile(client, 50),
+    clientP99Ms: percentile(client, 99),
+    serverMs: server.map((x) => Math.round(x * 100) / 100),
+    clientMs: client.map((x) => Math.round(x * 100) / 100),
+  }),
+);

@@ -23,7 +23,9 @@ async function worker() {
     const url = urls[Math.floor(Math.random() * urls.length)]!;
     const t = performance.now();
     try {
-      const res = await fetch(url, { headers: { accept: accept ?? "application/json", ...(authorization ? { authorization } : {}) } });
+      const res = await fetch(url, {
+        headers: { accept: accept ?? "application/json", ...(authorization ? { authorization } : {}) },
+      });
       await res.arrayBuffer();
       client.push(performance.now() - t);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -39,8 +41,16 @@ async function worker() {
 const started = performance.now();
 await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({
-  requests: client.length, perSec: client.length / seconds, errors, statuses,
-  p50Ms: percentile(server, 50), p95Ms: percentile(server, 95), p99Ms: percentile(server, 99),
-  clientP50Ms: percentile(client, 50), clientP95Ms: percentile(client, 95),
-}));
+console.log(
+  JSON.stringify({
+    requests: client.length,
+    perSec: client.length / seconds,
+    errors,
+    statuses,
+    p50Ms: percentile(server, 50),
+    p95Ms: percentile(server, 95),
+    p99Ms: percentile(server, 99),
+    clientP50Ms: percentile(client, 50),
+    clientP95Ms: percentile(client, 95),
+  }),
+);

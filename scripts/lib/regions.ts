@@ -13,8 +13,14 @@ let cache: District[] | undefined;
 
 /** Every district with a centroid, in the data set's order. */
 export function districts(): District[] {
-  cache ??= readFileSync(new URL("../../data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url), "utf8")
-    .split("\n").slice(1).map((l) => l.split(",")).filter((c) => c[2] === "district" && c[9] && c[10])
+  cache ??= readFileSync(
+    new URL("../../data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url),
+    "utf8",
+  )
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(","))
+    .filter((c) => c[2] === "district" && c[9] && c[10])
     .map((c) => ({ code: c[0]!, city: c[4] || c[3]!, lng: Number(c[9]), lat: Number(c[10]) }));
   return cache;
 }

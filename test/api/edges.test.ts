@@ -16,7 +16,14 @@ describe("transport and edges: security headers, CORS allow-list, size limits, T
   let server: Server;
   let served: ReturnType<typeof createApp>;
   let origin: string;
-  const app = () => createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: OPERATOR, publicBaseUrl: PUBLIC_BASE, corsOrigins: ["https://console.partledger.cn"] });
+  const app = () =>
+    createApp({
+      ledger: stack.svc,
+      chainUrl: shared.chainUrl,
+      operatorToken: OPERATOR,
+      publicBaseUrl: PUBLIC_BASE,
+      corsOrigins: ["https://console.partledger.cn"],
+    });
 
   before(async () => {
     stack = await openStack();
@@ -47,20 +54,28 @@ describe("transport and edges: security headers, CORS allow-list, size limits, T
     expect(allowed.headers.get("access-control-allow-origin")).to.equal("https://console.partledger.cn");
     const other = await fetch(`${origin}/api/v1/health`, { headers: { origin: "https://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).to.equal(null);
-    const preflight = await fetch(`${origin}/api/v1/mint`, { method: "OPTIONS", headers: { origin: "https://console.partledger.cn", "access-control-request-method": "POST" } });
+    const preflight = await fetch(`${origin}/api/v1/mint`, {
+      method: "OPTIONS",
+      headers: { origin: "https://console.partledger.cn", "access-control-request-method": "POST" },
+    });
     expect(preflight.status).to.equal(204);
     expect(preflight.headers.get("access-control-allow-headers")).to.contain("Idempotency-Key");
   });
 
   it("refuses oversized and malformed bodies with problem+json, no stack trace", async () => {
     const big = await fetch(`${origin}/api/v1/companies`, {
-      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${OPERATOR}` },
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${OPERATOR}` },
       body: JSON.stringify({ name: "x".repeat(3 * 1024 * 1024) }),
     });
     expect(big.status).to.equal(413);
     const body = (await big.json()) as { code: string; detail: string };
     expect(body.code).to.equal("HTTP.PAYLOAD_TOO_LARGE");
-    const bad = await fetch(`${origin}/api/v1/companies`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${OPERATOR}` }, body: "{not json" });
+    const bad = await fetch(`${origin}/api/v1/companies`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${OPERATOR}` },
+      body: "{not json",
+    });
     expect(bad.status).to.equal(400);
     const text = await bad.text();
     expect(JSON.parse(text).code).to.equal("HTTP.MALFORMED_JSON");
@@ -70,9 +85,31 @@ describe("transport and edges: security headers, CORS allow-list, size limits, T
   it("serves HTTPS with TLS 1.3 only when a certificate is configured", async function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), "tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-    const https = await listen(app(), { port: 0, tls: { certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem") } });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
+    const https = await listen(app(), {
+      port: 0,
+      tls: { certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem") },
+    });
     const port = (https.address() as { port: number }).port;
     const handshake = (maxVersion: "TLSv1.2" | "TLSv1.3") =>
       new Promise<string>((resolve) => {

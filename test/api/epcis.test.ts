@@ -51,7 +51,13 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     parts = await walkParts(stack, 3, 1);
     // … shipping from the dealer to the shop, which receives …
     const shipped = [{ gtin: parts[1]!.gtin, serial: parts[1]!.serial }];
-    await stack.svc.ledger.append({ actorId: "dealer", step: Stage.Shipped, parts: shipped, place: PLACE, shipTo: "shop" });
+    await stack.svc.ledger.append({
+      actorId: "dealer",
+      step: Stage.Shipped,
+      parts: shipped,
+      place: PLACE,
+      shipTo: "shop",
+    });
     await stack.svc.ledger.append({ actorId: "shop", step: Stage.Received, parts: shipped, place: PLACE });
     // … a serial using every character AI 21 allows (a URI needs them percent-encoded) …
     await stack.svc.ledger.append({
@@ -170,14 +176,20 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
     it("the auditor refuses a document with events missing, reordered or a foreign @context", async () => {
       const dropped = clone(range);
       dropped.epcisDocument!.epcisBody.eventList.pop();
-      expect((await verifyBundle(dropped, provider, await stack.svc.trustAnchor())).failure!.reason).to.contain("lists");
+      expect((await verifyBundle(dropped, provider, await stack.svc.trustAnchor())).failure!.reason).to.contain(
+        "lists",
+      );
       const swapped = clone(range);
       const list = swapped.epcisDocument!.epcisBody.eventList;
       [list[0], list[1]] = [list[1]!, list[0]!];
-      expect((await verifyBundle(swapped, provider, await stack.svc.trustAnchor())).failure!.seq).to.equal(range.events[0]!.seq);
+      expect((await verifyBundle(swapped, provider, await stack.svc.trustAnchor())).failure!.seq).to.equal(
+        range.events[0]!.seq,
+      );
       const context = clone(range) as unknown as { epcisDocument: { "@context": unknown[] } };
       context.epcisDocument["@context"].push({ gs1: "https://evil.example/" });
-      expect((await verifyBundle(context as unknown as Bundle, provider, await stack.svc.trustAnchor())).failure!.reason).to.contain("@context");
+      expect(
+        (await verifyBundle(context as unknown as Bundle, provider, await stack.svc.trustAnchor())).failure!.reason,
+      ).to.contain("@context");
     });
   });
 });

@@ -87,7 +87,15 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
         stack,
         10_000,
         {},
-        { webhooks: { retryBaseMs: 60_000, maxAttempts: 3, timeoutMs: 2_000, intervalMs: 0, allowCidrs: ["127.0.0.0/8"] } },
+        {
+          webhooks: {
+            retryBaseMs: 60_000,
+            maxAttempts: 3,
+            timeoutMs: 2_000,
+            intervalMs: 0,
+            allowCidrs: ["127.0.0.0/8"],
+          },
+        },
       );
     });
     after(async () => {
@@ -165,7 +173,13 @@ describe("health: degraded with reasons when anchoring, lifecycle writes, webhoo
       const parts = newParts(2);
       await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
       const refs = parts.map(({ gtin, serial }) => ({ gtin, serial }));
-      await stack.svc.ledger.append({ actorId: "maker", step: Stage.Shipped, parts: refs, place: PLACE, shipTo: "dealer" });
+      await stack.svc.ledger.append({
+        actorId: "maker",
+        step: Stage.Shipped,
+        parts: refs,
+        place: PLACE,
+        shipTo: "dealer",
+      });
       await stack.svc.worker.runUntilFinal();
       // The distributor loses its role on chain: its receipt is on the ledger, PartRegistry refuses the write.
       const chain = await stack.svc.chain.get();

@@ -6,7 +6,13 @@ import addFormatsModule from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { keepConnections } from "../../api/src/server.js";
 import {
-  BUNDLE_FORMAT, BUNDLE_SCHEMA_FILE, TRUST_PATH, makeProvider, parseTrustAnchor, verifyBundle, type Bundle,
+  BUNDLE_FORMAT,
+  BUNDLE_SCHEMA_FILE,
+  TRUST_PATH,
+  makeProvider,
+  parseTrustAnchor,
+  verifyBundle,
+  type Bundle,
 } from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
 import { GTIN, openStack, walkParts, type TestStack } from "../helpers/stack.js";
@@ -23,12 +29,21 @@ describe("HTTP API /api/v1 (ledger)", () => {
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, type: res.headers.get("content-type") ?? "", json: (await res.json()) as Record<string, unknown> };
+    return {
+      status: res.status,
+      type: res.headers.get("content-type") ?? "",
+      json: (await res.json()) as Record<string, unknown>,
+    };
   };
 
   before(async () => {
     stack = await openStack();
-    server = createApp({ ledger: stack.svc, chainUrl: shared.chainUrl, operatorToken: TOKEN, publicBaseUrl: "https://pl.example.cn" }).listen(0, "127.0.0.1");
+    server = createApp({
+      ledger: stack.svc,
+      chainUrl: shared.chainUrl,
+      operatorToken: TOKEN,
+      publicBaseUrl: "https://pl.example.cn",
+    }).listen(0, "127.0.0.1");
     keepConnections(server);
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;
@@ -70,7 +85,9 @@ describe("HTTP API /api/v1 (ledger)", () => {
     const doc = (await res.json()) as Record<string, unknown>;
     const chain = await stack.svc.chain.get();
     expect(doc).to.deep.include({
-      format: "partledger.trust/1", chainId: chain.chainId, ...chain.addresses,
+      format: "partledger.trust/1",
+      chainId: chain.chainId,
+      ...chain.addresses,
       anchorer: chain.admin.address,
     });
     expect(doc.deploymentBlock).to.be.a("number");

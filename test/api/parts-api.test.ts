@@ -10,16 +10,24 @@ import { shared } from "../helpers/shared.js";
 import { GTIN, VIN, openStack, type TestStack } from "../helpers/stack.js";
 
 // jsqr is CommonJS: its function is the module itself at run time, `default` in its types.
-const jsQR: typeof jsqrModule.default = (jsqrModule as unknown as { default?: typeof jsqrModule.default }).default ?? (jsqrModule as unknown as typeof jsqrModule.default);
+const jsQR: typeof jsqrModule.default =
+  (jsqrModule as unknown as { default?: typeof jsqrModule.default }).default ??
+  (jsqrModule as unknown as typeof jsqrModule.default);
 
 describe("HTTP API: companies, minting, receiving, installing", () => {
   let stack: TestStack;
   let api: Awaited<ReturnType<typeof startApi>>;
   let base: string;
   let keys: Record<string, string>;
-  const call = (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) =>
-    api.call(method, `/api/v1${path}`, token, body, headers);
-  const events = async () => (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
+  const call = (
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => api.call(method, `/api/v1${path}`, token, body, headers);
+  const events = async () =>
+    (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
 
   before(async () => {
     stack = await openStack();
@@ -34,11 +42,23 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
   });
 
   it("registers companies with a validated 统一社会信用代码 and hands out a key that authenticates", async () => {
-    const bad = await call("POST", "/companies", OPERATOR, { name: "坏代码公司", uscc: "91320505MA1MXXX0AZ", kind: "manufacturer", regionCode: "320505", location: { lng: 120.5, lat: 31.3 } });
+    const bad = await call("POST", "/companies", OPERATOR, {
+      name: "坏代码公司",
+      uscc: "91320505MA1MXXX0AZ",
+      kind: "manufacturer",
+      regionCode: "320505",
+      location: { lng: 120.5, lat: 31.3 },
+    });
     expect(bad.status).to.equal(400);
     expect(bad.json.code).to.equal("ORG.INVALID_USCC");
     expect(bad.json.field).to.equal("uscc");
-    const dup = await call("POST", "/companies", OPERATOR, { name: "重复", uscc: uscc("91320505MA1MXXX0A"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.5, lat: 31.3 } });
+    const dup = await call("POST", "/companies", OPERATOR, {
+      name: "重复",
+      uscc: uscc("91320505MA1MXXX0A"),
+      kind: "manufacturer",
+      regionCode: "320505",
+      location: { lng: 120.5, lat: 31.3 },
+    });
     expect(dup.status).to.equal(409);
     const me = await call("GET", "/companies/me", keys.maker!);
     expect(me.status).to.equal(200);
@@ -62,18 +82,42 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     expect(again.status).to.equal(201);
     expect(again.json).to.deep.equal(first.json);
     expect(await events()).to.equal(before);
-    const other = await call("POST", "/mint", keys.maker!, { ...body, count: 26 }, { "idempotency-key": "mint-0001-abcdef" });
+    const other = await call(
+      "POST",
+      "/mint",
+      keys.maker!,
+      { ...body, count: 26 },
+      { "idempotency-key": "mint-0001-abcdef" },
+    );
     expect(other.status).to.equal(422);
     expect(other.json.code).to.equal("IDEMPOTENCY.KEY_REUSED");
     expect(await events()).to.equal(before);
   });
 
   it("names the GTIN's product for its owner only", async () => {
-    const ok = await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L-P", productionDate: "2026-11-20", count: 1, product: { brand: "BOSCH", name: "前刹车片" } });
+    const ok = await call("POST", "/mint", keys.maker!, {
+      gtin: GTIN,
+      lot: "L-P",
+      productionDate: "2026-11-20",
+      count: 1,
+      product: { brand: "BOSCH", name: "前刹车片" },
+    });
     expect(ok.status).to.equal(201);
-    const other = await call("POST", "/companies", OPERATOR, { name: "仿冒品牌公司", uscc: uscc("91440300MA5G00005"), kind: "manufacturer", regionCode: "440300", location: { lng: 114.05, lat: 22.54 } });
+    const other = await call("POST", "/companies", OPERATOR, {
+      name: "仿冒品牌公司",
+      uscc: uscc("91440300MA5G00005"),
+      kind: "manufacturer",
+      regionCode: "440300",
+      location: { lng: 114.05, lat: 22.54 },
+    });
     const before = await events();
-    const stolen = await call("POST", "/mint", other.json.apiKey, { gtin: GTIN, lot: "L-X", productionDate: "2026-11-20", count: 5, product: { brand: "BOSCH", name: "假刹车片" } });
+    const stolen = await call("POST", "/mint", other.json.apiKey, {
+      gtin: GTIN,
+      lot: "L-X",
+      productionDate: "2026-11-20",
+      count: 5,
+      product: { brand: "BOSCH", name: "假刹车片" },
+    });
     expect(stolen.status).to.equal(403);
     expect(stolen.json.code).to.equal("GS1.GTIN_NOT_YOURS"); // the GTIN is under the maker's verified prefix (test/security/gs1-prefixes)
     expect(await events()).to.equal(before); // the mint rolled back with the refused product name
@@ -82,7 +126,11 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
   it("answers bad mint requests with a code, never a 500, and changes nothing", async () => {
     const before = await events();
     const cases: Array<[Record<string, unknown>, string, number]> = [
-      [{ gtin: GTIN.slice(0, 13) + ((Number(GTIN[13]) + 1) % 10), lot: "L1", productionDate: "2026-11-20", count: 1 }, "GS1.INVALID_GTIN", 400],
+      [
+        { gtin: GTIN.slice(0, 13) + ((Number(GTIN[13]) + 1) % 10), lot: "L1", productionDate: "2026-11-20", count: 1 },
+        "GS1.INVALID_GTIN",
+        400,
+      ],
       [{ gtin: GTIN, lot: "L1", productionDate: "2026-11-20", count: 10_001 }, "REQUEST.INVALID", 400],
       [{ gtin: GTIN, lot: "L1", productionDate: "2026-02-30", count: 1 }, "PARTS.INVALID_DATE", 400],
       [{ gtin: GTIN, lot: "批次一", productionDate: "2026-11-20", count: 1 }, "GS1.INVALID_LOT", 400],
@@ -92,20 +140,32 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
       expect(r.status, `${code}: ${JSON.stringify(r.json)}`).to.equal(status);
       expect(r.json.code).to.equal(code);
     }
-    const shopMints = await call("POST", "/mint", keys.shop!, { gtin: GTIN, lot: "L1", productionDate: "2026-11-20", count: 1 });
+    const shopMints = await call("POST", "/mint", keys.shop!, {
+      gtin: GTIN,
+      lot: "L1",
+      productionDate: "2026-11-20",
+      count: 1,
+    });
     expect(shopMints.status).to.equal(403);
     expect(shopMints.json.code).to.equal("AUTH.FORBIDDEN");
     expect(await events()).to.equal(before);
   });
 
   it("receives a carton, installs one part into a VIN once, and serves a bundle that verifies", async () => {
-    const mint = await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L7", productionDate: "2026-11-21", count: 12 });
+    const mint = await call("POST", "/mint", keys.maker!, {
+      gtin: GTIN,
+      lot: "L7",
+      productionDate: "2026-11-21",
+      count: 12,
+    });
     const parts = (mint.json.serials as string[]).map((serial) => ({ gtin: GTIN, serial }));
     expect((await call("POST", "/dispatches", keys.maker!, { to: api.ids.dealer, parts })).status).to.equal(201);
     const rec = await call("POST", "/receipts", keys.dealer!, { parts, locationId: "HZ-WH-3" });
     expect(rec.status).to.equal(201);
     expect(rec.json.received).to.equal(12);
-    expect((await call("POST", "/dispatches", keys.dealer!, { to: api.ids.shop, parts: parts.slice(0, 1) })).status).to.equal(201);
+    expect(
+      (await call("POST", "/dispatches", keys.dealer!, { to: api.ids.shop, parts: parts.slice(0, 1) })).status,
+    ).to.equal(201);
     expect((await call("POST", "/receipts", keys.shop!, { parts: parts.slice(0, 1) })).status).to.equal(201);
     const dealerInstalls = await call("POST", "/installations", keys.dealer!, { ...parts[0], vin: VIN });
     expect(dealerInstalls.status).to.equal(403);
@@ -124,7 +184,9 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     const twice = await call("POST", "/installations", keys.shop!, { ...parts[0], vin: VIN });
     expect(twice.status).to.equal(409);
     expect(twice.json.code).to.equal("LEDGER.STAGE_OUT_OF_ORDER");
-    const unknown = await call("POST", "/receipts", keys.dealer!, { parts: [{ gtin: GTIN, serial: "NEVERISSUED00001" }] });
+    const unknown = await call("POST", "/receipts", keys.dealer!, {
+      parts: [{ gtin: GTIN, serial: "NEVERISSUED00001" }],
+    });
     expect(unknown.status).to.equal(409);
     await stack.svc.worker.runUntilFinal();
     const bundle = (await (await fetch(`${base}/parts/${GTIN}/${parts[0]!.serial}/bundle`)).json()) as Bundle;
@@ -138,7 +200,11 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
     const maker = (await call("GET", "/companies/me", keys.maker!)).json;
     const attested = bundle.actors.find((a) => a.address === maker.address);
     expect(attested).to.deep.equal({
-      address: maker.address, name: maker.name, uscc: maker.uscc, kind: "manufacturer", attestedBy: "platform",
+      address: maker.address,
+      name: maker.name,
+      uscc: maker.uscc,
+      kind: "manufacturer",
+      attestedBy: "platform",
     });
     expect(bundle.actors).to.have.length(3);
     expect(report.actors).to.deep.equal(bundle.actors);
@@ -147,7 +213,9 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
   describe("QR labels", () => {
     let run: Record<string, any>;
     before(async () => {
-      run = (await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L-QR", productionDate: "2026-11-22", count: 30 })).json;
+      run = (
+        await call("POST", "/mint", keys.maker!, { gtin: GTIN, lot: "L-QR", productionDate: "2026-11-22", count: 30 })
+      ).json;
     });
     const get = (path: string, token: string) => fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
 
@@ -188,7 +256,13 @@ describe("HTTP API: companies, minting, receiving, installing", () => {
 
     it("prints labels only for the manufacturer that minted the part", async () => {
       expect((await get(`/parts/${GTIN}/${run.serials[0]}/label.png`, keys.dealer!)).status).to.equal(403);
-      const other = await call("POST", "/companies", OPERATOR, { name: "另一家制造商", uscc: uscc("91310115MA1K00003"), kind: "manufacturer", regionCode: "310115", location: { lng: 121.5, lat: 31.2 } });
+      const other = await call("POST", "/companies", OPERATOR, {
+        name: "另一家制造商",
+        uscc: uscc("91310115MA1K00003"),
+        kind: "manufacturer",
+        regionCode: "310115",
+        location: { lng: 121.5, lat: 31.2 },
+      });
       expect((await get(`/parts/${GTIN}/${run.serials[0]}/label.png`, other.json.apiKey)).status).to.equal(404);
       expect((await get(`/mint/${run.runId}/labels.pdf`, other.json.apiKey)).status).to.equal(404);
     });

@@ -9,7 +9,9 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
   const scan = async (uri: string, opts: { token?: string; loc?: string } = {}) => {
     const u = new URL(uri.replace(PUBLIC_BASE, api.origin));
     if (opts.loc) u.searchParams.set("loc", opts.loc);
-    const res = await fetch(u, { headers: { accept: "application/json", ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) } });
+    const res = await fetch(u, {
+      headers: { accept: "application/json", ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+    });
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
   /** The signed URI a label of `serial` carries (what its QR code encodes; test/api/parts-api decodes one). */
@@ -23,7 +25,11 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     stack = await openStack();
     api = await startApi(stack);
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
-      gtin: GTIN, lot: "L-SCAN", productionDate: "2026-11-20", count: 6, product: { brand: "BOSCH 博世", name: "前刹车片 0 986 AB1 234" },
+      gtin: GTIN,
+      lot: "L-SCAN",
+      productionDate: "2026-11-20",
+      count: 6,
+      product: { brand: "BOSCH 博世", name: "前刹车片 0 986 AB1 234" },
     });
     serials = mint.json.serials;
     const parts = serials.map((serial) => ({ gtin: GTIN, serial }));
@@ -61,7 +67,9 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     const trust = await stack.svc.trustAnchor();
     const json = await scan(uri);
     expect(json.json.trust).to.deep.equal({
-      chainId: trust.chainId, anchorRegistry: trust.anchorRegistry, partRegistry: trust.partRegistry,
+      chainId: trust.chainId,
+      anchorRegistry: trust.anchorRegistry,
+      partRegistry: trust.partRegistry,
       deploymentBlock: trust.deploymentBlock,
       document: "/.well-known/partledger-trust.json",
     });
@@ -75,7 +83,9 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
 
   it("UNKNOWN for a code never issued, a forged signature, or a missing signature", async () => {
     const uri = new URL(await uriOf(serials[1]!));
-    const neverIssued = await scan(`${PUBLIC_BASE}/01/${GTIN}/21/NEVERISSUED00001?10=L-SCAN&s=${uri.searchParams.get("s")}`);
+    const neverIssued = await scan(
+      `${PUBLIC_BASE}/01/${GTIN}/21/NEVERISSUED00001?10=L-SCAN&s=${uri.searchParams.get("s")}`,
+    );
     expect(neverIssued.json.verdict).to.equal("UNKNOWN");
     expect(neverIssued.json.reason).to.equal("NEVER_ISSUED");
     // A real serial with another serial's signature: a forger who guessed a serial cannot sign it.
@@ -89,9 +99,14 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
 
   it("ALREADY_INSTALLED for a scan after installation (the copied-label case), with the VIN masked", async () => {
     const serial = serials[3]!;
-    await api.call("POST", "/api/v1/dispatches", api.keys.dealer!, { to: api.ids.shop, parts: [{ gtin: GTIN, serial }] });
+    await api.call("POST", "/api/v1/dispatches", api.keys.dealer!, {
+      to: api.ids.shop,
+      parts: [{ gtin: GTIN, serial }],
+    });
     await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: [{ gtin: GTIN, serial }] });
-    expect((await api.call("POST", "/api/v1/installations", api.keys.shop!, { gtin: GTIN, serial, vin: VIN })).status).to.equal(201);
+    expect(
+      (await api.call("POST", "/api/v1/installations", api.keys.shop!, { gtin: GTIN, serial, vin: VIN })).status,
+    ).to.equal(201);
     const r = await scan(await uriOf(serial));
     expect(r.json.verdict).to.equal("ALREADY_INSTALLED");
     const install = r.json.timeline.find((s: any) => s.step === "installing");
@@ -112,7 +127,9 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
 
   it("records every scan, and answers malformed codes with an error code, never a 500", async () => {
     await new Promise((r) => setTimeout(r, 300)); // the scan log is written in batches every 100 ms
-    const { rows } = await stack.svc.db.sql.query<{ n: number; verdicts: string[] }>("SELECT count(*)::int AS n, array_agg(DISTINCT verdict) AS verdicts FROM scans");
+    const { rows } = await stack.svc.db.sql.query<{ n: number; verdicts: string[] }>(
+      "SELECT count(*)::int AS n, array_agg(DISTINCT verdict) AS verdicts FROM scans",
+    );
     expect(rows[0]!.n).to.be.at.least(8);
     expect(rows[0]!.verdicts).to.include.members(["GENUINE", "UNKNOWN", "ALREADY_INSTALLED", "SUSPECT_CLONE"]);
     const badGtin = await scan(`${PUBLIC_BASE}/01/06901234567891/21/ABC?s=x`);

@@ -34,23 +34,53 @@ describe("AnchorRegistry", () => {
   });
 
   it("never overwrites a root: anchoring an existing id reverts", async () => {
-    await expectRevert(send(reg, anchorer, "anchor", [2, root("forged"), 5]), reg.interface, "AnchorRegistryUnexpectedBatchId", [2, 4]);
+    await expectRevert(
+      send(reg, anchorer, "anchor", [2, root("forged"), 5]),
+      reg.interface,
+      "AnchorRegistryUnexpectedBatchId",
+      [2, 4],
+    );
     expect((await reg.getFunction("anchorOf")(2)).root).to.equal(root("batch-2"));
   });
 
   it("never skips an id", async () => {
-    await expectRevert(send(reg, anchorer, "anchor", [6, root("skip"), 5]), reg.interface, "AnchorRegistryUnexpectedBatchId", [6, 4]);
+    await expectRevert(
+      send(reg, anchorer, "anchor", [6, root("skip"), 5]),
+      reg.interface,
+      "AnchorRegistryUnexpectedBatchId",
+      [6, 4],
+    );
   });
 
   it("refuses an empty batch", async () => {
-    await expectRevert(send(reg, anchorer, "anchor", [4, root("x"), 0]), reg.interface, "AnchorRegistryEmptyBatch", [4]);
-    await expectRevert(send(reg, anchorer, "anchor", [4, "0x" + "00".repeat(32), 3]), reg.interface, "AnchorRegistryEmptyBatch", [4]);
+    await expectRevert(
+      send(reg, anchorer, "anchor", [4, root("x"), 0]),
+      reg.interface,
+      "AnchorRegistryEmptyBatch",
+      [4],
+    );
+    await expectRevert(
+      send(reg, anchorer, "anchor", [4, "0x" + "00".repeat(32), 3]),
+      reg.interface,
+      "AnchorRegistryEmptyBatch",
+      [4],
+    );
   });
 
   it("lets only the anchorer anchor — not even the admin", async () => {
     const role = await reg.getFunction("ANCHORER_ROLE")();
-    await expectRevert(send(reg, stranger, "anchor", [4, root("x"), 1]), reg.interface, "AccessControlUnauthorizedAccount", [stranger.address, role]);
-    await expectRevert(send(reg, admin, "anchor", [4, root("x"), 1]), reg.interface, "AccessControlUnauthorizedAccount", [admin.address, role]);
+    await expectRevert(
+      send(reg, stranger, "anchor", [4, root("x"), 1]),
+      reg.interface,
+      "AccessControlUnauthorizedAccount",
+      [stranger.address, role],
+    );
+    await expectRevert(
+      send(reg, admin, "anchor", [4, root("x"), 1]),
+      reg.interface,
+      "AccessControlUnauthorizedAccount",
+      [admin.address, role],
+    );
   });
 
   it("reverts for an unknown batch", async () => {
@@ -58,14 +88,18 @@ describe("AnchorRegistry", () => {
   });
 
   it("verifies a leaf and its proof against a stored root with OpenZeppelin's MerkleProof", async () => {
-    const leaves = Array.from({ length: 37 }, (_, i) => keccak256(toUtf8Bytes(`leaf-${i}`))).map((h) => Uint8Array.from(Buffer.from(h.slice(2), "hex")));
+    const leaves = Array.from({ length: 37 }, (_, i) => keccak256(toUtf8Bytes(`leaf-${i}`))).map((h) =>
+      Uint8Array.from(Buffer.from(h.slice(2), "hex")),
+    );
     const tree = buildTree(leaves);
     const id = Number(await reg.getFunction("lastBatchId")()) + 1;
     await send(reg, anchorer, "anchor", [id, toHex(tree.root), leaves.length]);
     for (const i of [0, 1, 17, 35, 36]) {
       const proof = proofFromFlat(tree.flat, leaves.length, i).map(toHex);
       expect(await reg.getFunction("verifyLeaf")(id, toHex(leaves[i]!), proof), `leaf ${i}`).to.equal(true);
-      expect(await reg.getFunction("verifyLeaf")(id, toHex(leaves[(i + 1) % 37]!), proof), `wrong leaf ${i}`).to.equal(false);
+      expect(await reg.getFunction("verifyLeaf")(id, toHex(leaves[(i + 1) % 37]!), proof), `wrong leaf ${i}`).to.equal(
+        false,
+      );
     }
     expect(await reg.getFunction("verifyLeaf")(999, toHex(leaves[0]!), [])).to.equal(false);
   });

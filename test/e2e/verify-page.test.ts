@@ -26,7 +26,11 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     stack = await openStack();
     api = await startApi(stack);
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
-      gtin: GTIN, lot: "L-E2E", productionDate: "2026-11-20", count: 2, product: { brand: "BOSCH 博世", name: "前刹车片" },
+      gtin: GTIN,
+      lot: "L-E2E",
+      productionDate: "2026-11-20",
+      count: 2,
+      product: { brand: "BOSCH 博世", name: "前刹车片" },
     });
     const [genuine, copied] = mint.json.serials as [string, string];
     const parts = [genuine, copied].map((serial) => ({ gtin: GTIN, serial }));
@@ -44,7 +48,16 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     uris.forged = `${api.origin}/01/${GTIN}/21/FORGED0000000001?10=L-E2E&s=${sig}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-sync",
+      ],
     });
     mkdirSync(OUT, { recursive: true });
   });
@@ -95,4 +108,3 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     await context.close();
   });
 });
-

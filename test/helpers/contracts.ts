@@ -45,7 +45,12 @@ export async function expectRevert(p: Promise<unknown>, iface: Interface, name: 
   expect(data, `no revert data in ${String((error as Error).message).slice(0, 200)}`).to.be.a("string");
   const parsed = iface.parseError(data!);
   expect(parsed?.name).to.equal(name);
-  if (args) expect(parsed!.args.map((a: unknown) => (typeof a === "bigint" ? Number(a) : typeof a === "string" ? a.toLowerCase() : a))).to.deep.equal(args.map((a) => (typeof a === "string" ? a.toLowerCase() : a)));
+  if (args)
+    expect(
+      parsed!.args.map((a: unknown) =>
+        typeof a === "bigint" ? Number(a) : typeof a === "string" ? a.toLowerCase() : a,
+      ),
+    ).to.deep.equal(args.map((a) => (typeof a === "string" ? a.toLowerCase() : a)));
 }
 
 function findRevertData(e: unknown): string | undefined {

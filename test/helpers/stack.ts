@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import {
-  LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig, newSerial, type Config, type LedgerServiceOptions,
+  LOCAL_ADMIN_KEY,
+  LOCAL_CHAIN_ID,
+  LedgerService,
+  Stage,
+  loadConfig,
+  newSerial,
+  type Config,
+  type LedgerServiceOptions,
 } from "../../ledger-service/src/index.js";
 import { gtin14, vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { freshDatabase } from "./database.js";
@@ -43,15 +50,42 @@ export async function openStack(
     ...(opts.env ?? {}),
   });
   const svc = await LedgerService.open({
-    config, database, chainUrl: opts.chainUrl ?? shared.chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
-    ...(opts.fault ? { fault: opts.fault } : {}), ...(opts.clock ? { clock: opts.clock } : {}),
+    config,
+    database,
+    chainUrl: opts.chainUrl ?? shared.chainUrl,
+    adminKey: LOCAL_ADMIN_KEY,
+    localChain: true,
+    chainId: LOCAL_CHAIN_ID,
+    ...(opts.fault ? { fault: opts.fault } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const maker = await svc.registerCompany({ id: "maker", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer", lifecycleMode: opts.makerMode ?? "anchored" });
+  const maker = await svc.registerCompany({
+    id: "maker",
+    name: "博世汽车部件(苏州)有限公司",
+    kind: "manufacturer",
+    lifecycleMode: opts.makerMode ?? "anchored",
+  });
   const others = opts.othersMode ?? opts.makerMode ?? "anchored";
-  const dealer = await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: others });
-  const shop = await svc.registerCompany({ id: "shop", name: "西湖汽车修理厂", kind: "repair_shop", lifecycleMode: others });
+  const dealer = await svc.registerCompany({
+    id: "dealer",
+    name: "杭州汽配经销商",
+    kind: "distributor",
+    lifecycleMode: others,
+  });
+  const shop = await svc.registerCompany({
+    id: "shop",
+    name: "西湖汽车修理厂",
+    kind: "repair_shop",
+    lifecycleMode: others,
+  });
   return {
-    svc, maker, dealer, shop, config, chainUrl: opts.chainUrl ?? shared.chainUrl, databaseUrl: database.url,
+    svc,
+    maker,
+    dealer,
+    shop,
+    config,
+    chainUrl: opts.chainUrl ?? shared.chainUrl,
+    databaseUrl: database.url,
     async close() {
       await svc.close();
       await database.drop();
@@ -59,10 +93,16 @@ export async function openStack(
   };
 }
 
-export const newParts = (n: number, lot = "L1") => Array.from({ length: n }, () => ({ gtin: GTIN, serial: newSerial(), lot }));
+export const newParts = (n: number, lot = "L1") =>
+  Array.from({ length: n }, () => ({ gtin: GTIN, serial: newSerial(), lot }));
 
 /** `from` ships `parts` to `to` and `to` receives them: a change of custody always goes through a shipment. */
-export async function handOver(stack: TestStack, from: string, to: string, parts: Array<{ gtin: string; serial: string }>) {
+export async function handOver(
+  stack: TestStack,
+  from: string,
+  to: string,
+  parts: Array<{ gtin: string; serial: string }>,
+) {
   const refs = parts.map(({ gtin, serial }) => ({ gtin, serial }));
   await stack.svc.ledger.append({ actorId: from, step: Stage.Shipped, parts: refs, place: PLACE, shipTo: to });
   await stack.svc.ledger.append({ actorId: to, step: Stage.Received, parts: refs, place: PLACE });
@@ -78,7 +118,13 @@ export async function walkParts(stack: TestStack, n: number, installed = 0) {
   await handOver(stack, "maker", "dealer", parts);
   if (installed) await handOver(stack, "dealer", "shop", parts.slice(0, installed));
   for (const p of parts.slice(0, installed)) {
-    await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: p.gtin, serial: p.serial }], place: PLACE, vin: VIN });
+    await stack.svc.ledger.append({
+      actorId: "shop",
+      step: Stage.Installed,
+      parts: [{ gtin: p.gtin, serial: p.serial }],
+      place: PLACE,
+      vin: VIN,
+    });
   }
   return parts;
 }
@@ -86,6 +132,11 @@ export async function walkParts(stack: TestStack, n: number, installed = 0) {
 /** A second service on the same database and chain: the process after a restart. */
 export function restart(stack: TestStack): Promise<LedgerService> {
   return LedgerService.open({
-    config: stack.config, database: stack.svc.db, chainUrl: stack.chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
+    config: stack.config,
+    database: stack.svc.db,
+    chainUrl: stack.chainUrl,
+    adminKey: LOCAL_ADMIN_KEY,
+    localChain: true,
+    chainId: LOCAL_CHAIN_ID,
   });
 }

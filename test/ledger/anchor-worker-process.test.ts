@@ -45,14 +45,21 @@ async function sharedDatabase() {
   const server = process.env.DATABASE_URL ? await freshDatabase() : undefined;
   const dir = server ? undefined : mkdtempSync(join(tmpdir(), "partledger-worker-"));
   const env: Record<string, string> = {
-    LEDGER_MASTER_KEY: key, CONFIRMATION_DEPTH: "2", BATCH_MAX_EVENTS: "6", BATCH_MAX_AGE_MS: "0",
+    LEDGER_MASTER_KEY: key,
+    CONFIRMATION_DEPTH: "2",
+    BATCH_MAX_EVENTS: "6",
+    BATCH_MAX_AGE_MS: "0",
     ...(server ? { DATABASE_URL: server.url! } : { DATA_DIR: dir! }),
   };
   return {
     env,
     open: (chainUrl: string) =>
       LedgerService.open({
-        config: loadConfig(env), chainUrl, adminKey: LOCAL_ADMIN_KEY, localChain: true, chainId: LOCAL_CHAIN_ID,
+        config: loadConfig(env),
+        chainUrl,
+        adminKey: LOCAL_ADMIN_KEY,
+        localChain: true,
+        chainId: LOCAL_CHAIN_ID,
       }),
     async drop() {
       if (server) await server.drop().catch(() => undefined);
@@ -94,7 +101,12 @@ describe("The anchoring worker as a process killed with SIGKILL (chain kept aliv
     anvil = await startAnvil();
     db = await sharedDatabase();
     const svc = await db.open(anvil.url);
-    await svc.registerCompany({ id: "maker", name: "博世汽车部件(苏州)有限公司", kind: "manufacturer", lifecycleMode: "anchored" });
+    await svc.registerCompany({
+      id: "maker",
+      name: "博世汽车部件(苏州)有限公司",
+      kind: "manufacturer",
+      lifecycleMode: "anchored",
+    });
     await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: "anchored" });
     await walkParts({ svc } as TestStack, 5); // 10 events: batches of 6 and 4
     await svc.close();

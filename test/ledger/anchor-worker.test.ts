@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { LedgerService} from "../../ledger-service/src/index.js";
+import type { LedgerService } from "../../ledger-service/src/index.js";
 import { LOCAL_ADMIN_KEY, makeProvider, startLocalChain, verifyBundle } from "../../ledger-service/src/index.js";
 import { injectedFault, type FaultPoint } from "../../ledger-service/src/anchoring/anchor-worker.js";
 import { sendAndWait } from "../../ledger-service/src/chain/tx-sender.js";
@@ -20,12 +20,20 @@ async function anchorCounts(svc: LedgerService): Promise<Map<number, number>> {
 }
 
 async function expectAllFinalOnce(svc: LedgerService) {
-  const { rows } = await svc.db.sql.query<{ id: number; status: string }>("SELECT id, status FROM ledger_batches ORDER BY id");
+  const { rows } = await svc.db.sql.query<{ id: number; status: string }>(
+    "SELECT id, status FROM ledger_batches ORDER BY id",
+  );
   expect(rows.length).to.be.greaterThan(0);
-  expect(rows.every((r) => r.status === "final"), JSON.stringify(rows)).to.equal(true);
+  expect(
+    rows.every((r) => r.status === "final"),
+    JSON.stringify(rows),
+  ).to.equal(true);
   const counts = await anchorCounts(svc);
   expect([...counts.keys()].sort((a, b) => a - b)).to.deep.equal(rows.map((r) => r.id));
-  expect([...counts.values()].every((n) => n === 1), `anchored more than once: ${JSON.stringify([...counts])}`).to.equal(true);
+  expect(
+    [...counts.values()].every((n) => n === 1),
+    `anchored more than once: ${JSON.stringify([...counts])}`,
+  ).to.equal(true);
 }
 
 describe("AnchorWorker: killed anywhere, it resumes without losing or doubling a batch", () => {
@@ -64,18 +72,29 @@ describe("AnchorWorker: killed anywhere, it resumes without losing or doubling a
 
   it("re-signs a stored transaction whose nonce another transaction took, and still anchors once", async () => {
     let armed = true;
-    const stack = await openStack({ fault: (p) => { if (p === "after-store-tx" && armed) { armed = false; throw injectedFault(p); } } });
+    const stack = await openStack({
+      fault: (p) => {
+        if (p === "after-store-tx" && armed) {
+          armed = false;
+          throw injectedFault(p);
+        }
+      },
+    });
     try {
       await walkParts(stack, 10);
       await stack.svc.worker.runUntilFinal(10_000).catch(() => undefined);
-      const { rows } = await stack.svc.db.sql.query<{ status: string; tx_nonce: number }>("SELECT status, tx_nonce FROM ledger_batches WHERE id = 1");
+      const { rows } = await stack.svc.db.sql.query<{ status: string; tx_nonce: number }>(
+        "SELECT status, tx_nonce FROM ledger_batches WHERE id = 1",
+      );
       expect(rows[0]!.status).to.equal("submitted");
       const chain = await stack.svc.chain.get();
       await sendAndWait(new Wallet(LOCAL_ADMIN_KEY, chain.provider), { to: chain.admin.address, value: 1n }); // takes the stored nonce
       const after = await restart(stack);
       await after.worker.runUntilFinal(30_000);
       await expectAllFinalOnce(after);
-      const { rows: b } = await after.db.sql.query<{ last_error: string | null; attempts: number }>("SELECT last_error, attempts FROM ledger_batches WHERE id = 1");
+      const { rows: b } = await after.db.sql.query<{ last_error: string | null; attempts: number }>(
+        "SELECT last_error, attempts FROM ledger_batches WHERE id = 1",
+      );
       expect(b[0]!.attempts).to.equal(2);
       await after.close();
     } finally {
@@ -97,12 +116,16 @@ describe("AnchorWorker: the chain goes away and comes back empty", () => {
       const during = await walkParts(stack, 10); // accepted while the chain is down
       const report = await stack.svc.worker.tick();
       expect(report.chainError).to.match(/chain unavailable|ECONNREFUSED|connect/i);
-      const { rows } = await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_batches WHERE status <> 'final'");
+      const { rows } = await stack.svc.db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM ledger_batches WHERE status <> 'final'",
+      );
       expect(rows[0]!.n).to.be.greaterThan(0);
 
       chain = await startLocalChain({ port, blockMs: 200 }); // a fresh, empty chain on the same URL
       await stack.svc.worker.runUntilFinal(60_000);
-      const deployments = (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_deployments")).rows[0]!.n;
+      const deployments = (
+        await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_deployments")
+      ).rows[0]!.n;
       expect(deployments).to.equal(2);
       await expectAllFinalOnce(stack.svc);
       const provider = makeProvider(chain.url);

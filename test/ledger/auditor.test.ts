@@ -6,7 +6,13 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import { Wallet, type JsonRpcProvider } from "ethers";
 import {
-  Stage, auditLedger, makeProvider, verifyBundle, whereOf, type Bundle, type TrustAnchor,
+  Stage,
+  auditLedger,
+  makeProvider,
+  verifyBundle,
+  whereOf,
+  type Bundle,
+  type TrustAnchor,
 } from "../../ledger-service/src/index.js";
 import { shared } from "../helpers/shared.js";
 import { PLACE, VIN, handOver, openStack, walkParts, type TestStack } from "../helpers/stack.js";
@@ -27,7 +33,13 @@ describe("the auditor @smoke", () => {
     parts = await walkParts(stack, 30, 2);
     // Shipped on down the chain: the part has a six-event history (commissioned, shipped and received twice, installed).
     await handOver(stack, "dealer", "shop", [parts[5]!]);
-    await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [{ gtin: parts[5]!.gtin, serial: parts[5]!.serial }], place: PLACE, vin: VIN });
+    await stack.svc.ledger.append({
+      actorId: "shop",
+      step: Stage.Installed,
+      parts: [{ gtin: parts[5]!.gtin, serial: parts[5]!.serial }],
+      place: PLACE,
+      vin: VIN,
+    });
     await stack.svc.worker.runUntilFinal();
     part = await stack.svc.bundleForPart(parts[5]!.gtin, parts[5]!.serial);
     range = await stack.svc.bundleForBatches(1, 3);
@@ -260,16 +272,30 @@ describe("the auditor @smoke", () => {
     it("npm run audit -- --all against a PostgreSQL ledger (runs when DATABASE_URL is set)", async function () {
       if (!stack.databaseUrl) this.skip(); // an in-memory PGlite cannot be opened by a second process
       this.timeout(60_000);
-      const env = { ...process.env, DATABASE_URL: stack.databaseUrl, LEDGER_MASTER_KEY: stack.config.LEDGER_MASTER_KEY! };
-      const ok = await run(process.execPath, ["--import", "tsx", "scripts/audit.ts", "--all", "--rpc", shared.chainUrl], { env });
+      const env = {
+        ...process.env,
+        DATABASE_URL: stack.databaseUrl,
+        LEDGER_MASTER_KEY: stack.config.LEDGER_MASTER_KEY!,
+      };
+      const ok = await run(
+        process.execPath,
+        ["--import", "tsx", "scripts/audit.ts", "--all", "--rpc", shared.chainUrl],
+        { env },
+      );
       expect(ok.stdout).to.match(/OK: ledger — \d+ events/);
     });
 
     it("passes on an untouched ledger", async () => {
       const chain = await stack.svc.chain.get();
-      const r = await auditLedger({ db: stack.svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId });
+      const r = await auditLedger({
+        db: stack.svc.db.sql,
+        anchorRegistry: chain.anchorRegistry,
+        chainId: chain.chainId,
+      });
       expect(r.failure).to.equal(null);
-      expect(r.eventsChecked).to.equal(((await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n));
+      expect(r.eventsChecked).to.equal(
+        (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n,
+      );
     });
 
     it("names the event and batch when one byte of one stored event changes", async () => {
@@ -285,7 +311,11 @@ describe("the auditor @smoke", () => {
         [target.seq, altered],
       );
       await stack.svc.db.sql.exec("ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only");
-      const r = await auditLedger({ db: stack.svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId });
+      const r = await auditLedger({
+        db: stack.svc.db.sql,
+        anchorRegistry: chain.anchorRegistry,
+        chainId: chain.chainId,
+      });
       expect(r.ok).to.equal(false);
       expect(r.failure!.seq).to.equal(target.seq);
       expect(r.failure!.batchId).to.equal(target.id);

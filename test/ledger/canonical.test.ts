@@ -3,18 +3,34 @@ import { expect } from "chai";
 import { AbiCoder, TypedDataEncoder, keccak256, type Contract, type JsonRpcProvider } from "ethers";
 import { toHex } from "../../ledger-service/src/events/bytes.js";
 import {
-  PART_EVENT_TYPE, leafOf, lotHashOf, partKeyOf, placeHashOf, privateHashOf, structHashOf, type CanonicalEvent,
+  PART_EVENT_TYPE,
+  leafOf,
+  lotHashOf,
+  partKeyOf,
+  placeHashOf,
+  privateHashOf,
+  structHashOf,
+  type CanonicalEvent,
 } from "../../ledger-service/src/events/canonical.js";
 import { deploy, wallets } from "../helpers/contracts.js";
 
 interface Vector {
   name: string;
-  input: { gtin: string; serial: string; lot: string; place: string; privateFields?: Record<string, string>; salt?: string };
+  input: {
+    gtin: string;
+    serial: string;
+    lot: string;
+    place: string;
+    privateFields?: Record<string, string>;
+    salt?: string;
+  };
   event: CanonicalEvent;
   structHash: string;
   leaf: string;
 }
-const { vectors } = JSON.parse(readFileSync(new URL("../fixtures/leaf-vectors.json", import.meta.url), "utf8")) as { vectors: Vector[] };
+const { vectors } = JSON.parse(readFileSync(new URL("../fixtures/leaf-vectors.json", import.meta.url), "utf8")) as {
+  vectors: Vector[];
+};
 
 describe("canonical event encoding v1 @smoke", () => {
   let provider: JsonRpcProvider;
@@ -44,9 +60,15 @@ describe("canonical event encoding v1 @smoke", () => {
       });
 
       it("equals the EIP-712 struct hash and the ABI coder's encoding", () => {
-        const types = { PartEvent: PART_EVENT_TYPE.slice("PartEvent(".length, -1).split(",").map((f) => ({ type: f.split(" ")[0]!, name: f.split(" ")[1]! })) };
+        const types = {
+          PartEvent: PART_EVENT_TYPE.slice("PartEvent(".length, -1)
+            .split(",")
+            .map((f) => ({ type: f.split(" ")[0]!, name: f.split(" ")[1]! })),
+        };
         expect(TypedDataEncoder.hashStruct("PartEvent", types, v.event)).to.equal(v.structHash);
-        const inner = keccak256(AbiCoder.defaultAbiCoder().encode(["uint8", "bytes32"], [v.event.version, v.structHash]));
+        const inner = keccak256(
+          AbiCoder.defaultAbiCoder().encode(["uint8", "bytes32"], [v.event.version, v.structHash]),
+        );
         expect(keccak256(inner)).to.equal(v.leaf);
       });
 
@@ -61,8 +83,13 @@ describe("canonical event encoding v1 @smoke", () => {
   it("changes the leaf when any single field changes", () => {
     const base = vectors[1]!.event;
     const variants: Array<Partial<CanonicalEvent>> = [
-      { step: 3 }, { eventTime: base.eventTime + 1 }, { actor: "0x0000000000000000000000000000000000000001" },
-      { lotHash: lotHashOf("other") }, { placeHash: placeHashOf("other") }, { privateHash: lotHashOf("p") }, { prevHash: lotHashOf("q") },
+      { step: 3 },
+      { eventTime: base.eventTime + 1 },
+      { actor: "0x0000000000000000000000000000000000000001" },
+      { lotHash: lotHashOf("other") },
+      { placeHash: placeHashOf("other") },
+      { privateHash: lotHashOf("p") },
+      { prevHash: lotHashOf("q") },
       { partKey: partKeyOf("06901234567892", "OTHER") },
     ];
     const leaves = new Set(variants.map((d) => toHex(leafOf({ ...base, ...d }))));

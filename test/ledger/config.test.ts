@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { AppError} from "../../ledger-service/src/index.js";
+import type { AppError } from "../../ledger-service/src/index.js";
 import { loadConfig } from "../../ledger-service/src/index.js";
 
 describe("configuration is validated at boot", () => {
@@ -18,7 +18,14 @@ describe("configuration is validated at boot", () => {
     } catch (e) {
       expect((e as AppError).code).to.equal("CONFIG.INVALID");
       const msg = (e as AppError).message;
-      for (const name of ["DATABASE_URL", "BATCH_MAX_EVENTS", "CHAIN_SIGNER_KEY", "ANCHOR_REGISTRY_ADDRESS", "PART_REGISTRY_ADDRESS", "LEDGER_MASTER_KEY"]) {
+      for (const name of [
+        "DATABASE_URL",
+        "BATCH_MAX_EVENTS",
+        "CHAIN_SIGNER_KEY",
+        "ANCHOR_REGISTRY_ADDRESS",
+        "PART_REGISTRY_ADDRESS",
+        "LEDGER_MASTER_KEY",
+      ]) {
         expect(msg).to.contain(name);
       }
       expect(msg).to.contain('"mysql://x"');

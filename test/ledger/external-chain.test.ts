@@ -7,7 +7,12 @@ import { promisify } from "node:util";
 import { Wallet } from "ethers";
 import { expect } from "chai";
 import {
-  LedgerService, Stage, loadConfig, makeProvider, parseTrustAnchor, verifyBundle,
+  LedgerService,
+  Stage,
+  loadConfig,
+  makeProvider,
+  parseTrustAnchor,
+  verifyBundle,
 } from "../../ledger-service/src/index.js";
 import { DEV_KEYS } from "../helpers/contracts.js";
 import { freshDatabase } from "../helpers/database.js";
@@ -25,18 +30,38 @@ describe("a chain we are given (CHAIN_RPC_URL): npm run deploy, then configurati
     const out = await run(process.execPath, deployArgs, {
       env: { ...process.env, CHAIN_SIGNER_KEY: key },
     });
-    const settings = Object.fromEntries(out.stdout.trim().split("\n").map((l) => l.split("=") as [string, string]));
+    const settings = Object.fromEntries(
+      out.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split("=") as [string, string]),
+    );
     expect(settings.ANCHOR_REGISTRY_ADDRESS).to.match(/^0x[0-9a-fA-F]{40}$/);
     // The trust anchor auditors pin: printed and written to a file.
     const trust = parseTrustAnchor(JSON.parse(readFileSync(trustFile, "utf8")), trustFile);
     expect(out.stderr).to.contain(JSON.stringify(trust, null, 2));
     expect(trust).to.deep.include({
-      chainId: 31337, anchorRegistry: settings.ANCHOR_REGISTRY_ADDRESS, partRegistry: settings.PART_REGISTRY_ADDRESS,
-      deploymentBlock: Number(settings.DEPLOYMENT_BLOCK), anchorer: new Wallet(key).address,
+      chainId: 31337,
+      anchorRegistry: settings.ANCHOR_REGISTRY_ADDRESS,
+      partRegistry: settings.PART_REGISTRY_ADDRESS,
+      deploymentBlock: Number(settings.DEPLOYMENT_BLOCK),
+      anchorer: new Wallet(key).address,
     });
     const database = await freshDatabase();
-    const config = loadConfig({ ...settings, CHAIN_SIGNER_KEY: key, LEDGER_MASTER_KEY: randomBytes(32).toString("hex"), BATCH_MAX_AGE_MS: "0" });
-    const svc = await LedgerService.open({ config, database, chainUrl: config.CHAIN_RPC_URL!, adminKey: key, localChain: false, chainId: config.CHAIN_ID! });
+    const config = loadConfig({
+      ...settings,
+      CHAIN_SIGNER_KEY: key,
+      LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+      BATCH_MAX_AGE_MS: "0",
+    });
+    const svc = await LedgerService.open({
+      config,
+      database,
+      chainUrl: config.CHAIN_RPC_URL!,
+      adminKey: key,
+      localChain: false,
+      chainId: config.CHAIN_ID!,
+    });
     try {
       await svc.registerCompany({ id: "maker", name: "maker", kind: "manufacturer" });
       const parts = newParts(5);
@@ -62,10 +87,20 @@ describe("a chain we are given (CHAIN_RPC_URL): npm run deploy, then configurati
     const key = DEV_KEYS[3]!;
     const nowhere = "0x" + "12".repeat(20);
     const config = loadConfig({
-      CHAIN_RPC_URL: shared.chainUrl, CHAIN_SIGNER_KEY: key, ANCHOR_REGISTRY_ADDRESS: nowhere, PART_REGISTRY_ADDRESS: nowhere,
+      CHAIN_RPC_URL: shared.chainUrl,
+      CHAIN_SIGNER_KEY: key,
+      ANCHOR_REGISTRY_ADDRESS: nowhere,
+      PART_REGISTRY_ADDRESS: nowhere,
       LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
     });
-    const svc = await LedgerService.open({ config, database, chainUrl: shared.chainUrl, adminKey: key, localChain: false, chainId: 31337 });
+    const svc = await LedgerService.open({
+      config,
+      database,
+      chainUrl: shared.chainUrl,
+      adminKey: key,
+      localChain: false,
+      chainId: 31337,
+    });
     try {
       const report = await svc.worker.tick();
       expect(report.chainError).to.contain("holds no contract");

@@ -24,7 +24,16 @@ describe("Merkle trees and proofs", () => {
   const random = rng(seed);
   before(() => console.log(`      (seed ${seed}; replay with MERKLE_SEED=${seed})`));
 
-  const sizes = [...Array.from({ length: 300 }, (_, i) => i + 1), 511, 512, 513, 1023, 1024, 1025, ...Array.from({ length: 8 }, () => 1 + Math.floor(random() * 4000))];
+  const sizes = [
+    ...Array.from({ length: 300 }, (_, i) => i + 1),
+    511,
+    512,
+    513,
+    1023,
+    1024,
+    1025,
+    ...Array.from({ length: 8 }, () => 1 + Math.floor(random() * 4000)),
+  ];
 
   it("agrees with merkletreejs (sorted pairs) on the root for every size from 1 to 300 and random sizes up to 4,000", () => {
     for (const n of sizes) {
@@ -41,7 +50,9 @@ describe("Merkle trees and proofs", () => {
     this.timeout(900_000);
     const pool = new Uint8Array(randomBytes(32 * 2048));
     for (let n = 1; n <= 2048; n++) {
-      const leaves = Array.from({ length: n }, (_, i) => pool.subarray(((i + n) % 2048) * 32, ((i + n) % 2048) * 32 + 32));
+      const leaves = Array.from({ length: n }, (_, i) =>
+        pool.subarray(((i + n) % 2048) * 32, ((i + n) % 2048) * 32 + 32),
+      );
       const { root, flat } = buildTree(leaves);
       for (const i of new Set([0, n - 1, Math.floor(random() * n)])) {
         const proof = proofFromFlat(flat, n, i);
@@ -67,7 +78,7 @@ describe("Merkle trees and proofs", () => {
 
   it("hands out proofs that OpenZeppelin's MerkleProof accepts on chain", async () => {
     const { provider, accounts } = wallets();
-    const [admin] = accounts as [typeof accounts[0]];
+    const [admin] = accounts as [(typeof accounts)[0]];
     const reg = await deploy("AnchorRegistry", admin);
     await send(reg, admin, "grantRole", [await reg.getFunction("ANCHORER_ROLE")(), admin.address]);
     let id = 0;
@@ -76,7 +87,10 @@ describe("Merkle trees and proofs", () => {
       const { root, flat } = buildTree(leaves);
       await send(reg, admin, "anchor", [++id, toHex(root), n]);
       for (const i of [0, n - 1, Math.floor(random() * n)]) {
-        expect(await reg.getFunction("verifyLeaf")(id, toHex(leaves[i]!), proofFromFlat(flat, n, i).map(toHex)), `n=${n} i=${i}`).to.equal(true);
+        expect(
+          await reg.getFunction("verifyLeaf")(id, toHex(leaves[i]!), proofFromFlat(flat, n, i).map(toHex)),
+          `n=${n} i=${i}`,
+        ).to.equal(true);
       }
     }
     provider.destroy();

@@ -11,7 +11,13 @@ describe("on-chain lifecycle mode", () => {
       await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
       await handOver(stack, "maker", "dealer", parts);
       await handOver(stack, "dealer", "shop", [parts[0]!]);
-      await stack.svc.ledger.append({ actorId: "shop", step: Stage.Installed, parts: [parts[0]!], place: PLACE, vin: VIN });
+      await stack.svc.ledger.append({
+        actorId: "shop",
+        step: Stage.Installed,
+        parts: [parts[0]!],
+        place: PLACE,
+        vin: VIN,
+      });
       await stack.svc.worker.runUntilFinal(60_000);
       const chain = await stack.svc.chain.get();
       const { partKeyOf } = await import("../../ledger-service/src/events/canonical.js");
@@ -21,7 +27,9 @@ describe("on-chain lifecycle mode", () => {
       const received = await chain.partRegistry.getFunction("partOf")(partKeyOf(parts[1]!.gtin, parts[1]!.serial));
       expect(Number(received.stage)).to.equal(Stage.Received);
       expect(received.holder).to.equal(stack.dealer.address);
-      const { rows } = await stack.svc.db.sql.query<{ status: string }>("SELECT status FROM ledger_chain_writes ORDER BY submission_id");
+      const { rows } = await stack.svc.db.sql.query<{ status: string }>(
+        "SELECT status FROM ledger_chain_writes ORDER BY submission_id",
+      );
       expect(rows.map((r) => r.status)).to.deep.equal(Array(6).fill("final"));
 
       const provider = makeProvider(shared.chainUrl);

@@ -7,8 +7,18 @@ import { freshDatabase } from "../helpers/database.js";
  * not download). This test fails when a .prisma model and the migrated database disagree.
  */
 const PG_TYPE: Record<string, string> = {
-  String: "text", Int: "integer", BigInt: "bigint", Bytes: "bytea", DateTime: "timestamp with time zone", Boolean: "boolean",
-  Float: "double precision", Json: "jsonb", "String[]": "ARRAY", "@db.Char": "character", "@db.Date": "date", "@db.SmallInt": "smallint",
+  String: "text",
+  Int: "integer",
+  BigInt: "bigint",
+  Bytes: "bytea",
+  DateTime: "timestamp with time zone",
+  Boolean: "boolean",
+  Float: "double precision",
+  Json: "jsonb",
+  "String[]": "ARRAY",
+  "@db.Char": "character",
+  "@db.Date": "date",
+  "@db.SmallInt": "smallint",
 };
 
 interface ModelField {
@@ -19,7 +29,10 @@ interface ModelField {
 
 function parseModels(): Map<string, { model: string; fields: ModelField[] }> {
   const dir = new URL("../../prisma/models/", import.meta.url);
-  const text = readdirSync(dir).filter((f) => f.endsWith(".prisma")).map((f) => readFileSync(new URL(f, dir), "utf8")).join("\n");
+  const text = readdirSync(dir)
+    .filter((f) => f.endsWith(".prisma"))
+    .map((f) => readFileSync(new URL(f, dir), "utf8"))
+    .join("\n");
   const tables = new Map<string, { model: string; fields: ModelField[] }>();
   for (const [, model, body] of text.matchAll(/model\s+(\w+)\s*\{([\s\S]*?)\n\}/g)) {
     const table = /@@map\("([^"]+)"\)/.exec(body!)?.[1] ?? model!;
@@ -28,7 +41,11 @@ function parseModels(): Map<string, { model: string; fields: ModelField[] }> {
       const m = /^(\w+)\s+(\w+(?:\[\])?)(\?)?(.*)$/.exec(line);
       if (!m || line.startsWith("@@") || line.startsWith("//")) continue;
       const native = /(@db\.(?:Char|Date|SmallInt))\b/.exec(m[4]!)?.[1];
-      fields.push({ column: /@map\("([^"]+)"\)/.exec(m[4]!)?.[1] ?? m[1]!, type: native ?? m[2]!, nullable: m[3] === "?" });
+      fields.push({
+        column: /@map\("([^"]+)"\)/.exec(m[4]!)?.[1] ?? m[1]!,
+        type: native ?? m[2]!,
+        nullable: m[3] === "?",
+      });
     }
     tables.set(table, { model: model!, fields });
   }
@@ -54,7 +71,9 @@ describe("prisma schema and SQL migrations agree", () => {
           expect(col!.data_type, `${table}.${f.column}`).to.equal(PG_TYPE[f.type]);
           expect(col!.is_nullable === "YES", `${table}.${f.column} nullability`).to.equal(f.nullable);
         }
-        const delegate = (db.prisma as unknown as Record<string, { findFirst(): Promise<unknown> }>)[model[0]!.toLowerCase() + model.slice(1)];
+        const delegate = (db.prisma as unknown as Record<string, { findFirst(): Promise<unknown> }>)[
+          model[0]!.toLowerCase() + model.slice(1)
+        ];
         await delegate!.findFirst();
       }
     } finally {

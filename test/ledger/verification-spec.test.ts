@@ -22,7 +22,6 @@ import { AUDIT_TRAIL_PART } from "../../ledger-service/src/lifecycle/transitions
 import { buildTree, merkleRoot, processProof, proofFromFlat } from "../../ledger-service/src/merkle/tree.js";
 import { ref } from "../helpers/reference-hashing.js";
 
- 
 const V = JSON.parse(readFileSync(new URL("../fixtures/verification-vectors.json", import.meta.url), "utf8")) as any;
 const DOC = readFileSync(new URL("../../docs/verification.md", import.meta.url), "utf8");
 const bytes = (h: string) => fromHex(h);

@@ -26,7 +26,11 @@ describe("structured logs", () => {
     await new Promise((done) => setTimeout(done, 50));
     const mine = lines.filter((l) => l.requestId === id);
     expect(mine, JSON.stringify(lines.slice(-3))).to.have.length(1);
-    expect(mine[0]).to.include({ component: "http", route: "/api/v1/users/:id", msg: `GET /api/v1/users/:id ${r.status}` });
+    expect(mine[0]).to.include({
+      component: "http",
+      route: "/api/v1/users/:id",
+      msg: `GET /api/v1/users/:id ${r.status}`,
+    });
     expect(r.status).to.be.within(400, 404);
     expect(mine[0]!.res).to.deep.equal({ statusCode: r.status });
     expect(mine[0]!.req).to.deep.equal({ method: "GET", url: "/api/v1/users/u_doesnotexist" });

@@ -45,11 +45,18 @@ describe("Prometheus metrics on METRICS_PORT", () => {
     const get = (m: Map<string, number>, key: string) => m.get(key) ?? 0;
     const mintRoute = 'partledger_http_requests_total{method="POST",route="/api/v1/mint",status="201"}';
 
-    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin: GTIN, lot: "L-MET", productionDate: "2026-11-20", count: 7 });
+    const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
+      gtin: GTIN,
+      lot: "L-MET",
+      productionDate: "2026-11-20",
+      count: 7,
+    });
     expect(mint.status).to.equal(201);
     const accepted = await scrape();
     expect(get(accepted, mintRoute) - get(before, mintRoute)).to.equal(1);
-    expect(get(accepted, 'partledger_http_request_duration_seconds_count{method="POST",route="/api/v1/mint"}')).to.be.at.least(1);
+    expect(
+      get(accepted, 'partledger_http_request_duration_seconds_count{method="POST",route="/api/v1/mint"}'),
+    ).to.be.at.least(1);
     expect(accepted.get("partledger_events_accepted")! - before.get("partledger_events_accepted")!).to.equal(7);
     expect(accepted.get("partledger_events_pending")).to.be.at.least(7); // nothing sealed yet: the worker is not running
     expect(accepted.get("partledger_events_unanchored")).to.be.at.least(7);
@@ -62,13 +69,18 @@ describe("Prometheus metrics on METRICS_PORT", () => {
     expect(anchored.get("partledger_events_unanchored")).to.equal(0);
     expect(anchored.get("partledger_events_anchored")).to.equal(anchored.get("partledger_events_accepted"));
     expect(anchored.get("partledger_anchoring_lag_seconds")).to.equal(0);
-    expect(get(anchored, 'partledger_batches{state="final"}')).to.be.greaterThan(get(before, 'partledger_batches{state="final"}'));
+    expect(get(anchored, 'partledger_batches{state="final"}')).to.be.greaterThan(
+      get(before, 'partledger_batches{state="final"}'),
+    );
     expect(get(anchored, 'partledger_batches{state="sealed"}')).to.equal(0);
 
     const serial = mint.json.serials[0] as string;
     const scan = await fetch(`${api.origin}/01/${GTIN}/21/${serial}`, { headers: { accept: "application/json" } });
     const verdict = ((await scan.json()) as { verdict: string }).verdict;
-    const bad = await api.call("POST", "/api/v1/auth/login", null, { login: "13800000000", password: "not the password" });
+    const bad = await api.call("POST", "/api/v1/auth/login", null, {
+      login: "13800000000",
+      password: "not the password",
+    });
     expect(bad.status).to.equal(401);
     const after = await scrape();
     const verdictKey = `partledger_scans_total{verdict="${verdict}"}`;
@@ -77,7 +89,9 @@ describe("Prometheus metrics on METRICS_PORT", () => {
     expect(get(after, failKey) - get(before, failKey)).to.equal(1);
     expect(after.get("partledger_webhook_backlog")).to.be.a("number");
     expect(after.get("partledger_lifecycle_write_lag_seconds")).to.be.a("number");
-    expect(get(after, 'partledger_http_requests_total{method="GET",route="/01/:gtin/21/:serial",status="200"}')).to.be.at.least(1);
+    expect(
+      get(after, 'partledger_http_requests_total{method="GET",route="/01/:gtin/21/:serial",status="200"}'),
+    ).to.be.at.least(1);
   });
 
   it("serves nothing but GET /metrics", async () => {

@@ -21,7 +21,10 @@ interface Proc {
 
 /** `scripts/start.ts` as its own process (what `npm start` runs), on PORT 0; resolves when it listens. */
 function start(env: Record<string, string>): Promise<Proc> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: Array<Record<string, any>> = [];
   let buffered = "";
   let errors = "";
@@ -53,10 +56,21 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
   let b: Proc;
   let anchorAddress: string;
 
-  const call = async (p: Proc, method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    p: Proc,
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await fetch(p.origin + path, {
       method,
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -79,14 +93,30 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
       this.skip();
     }
     const key = DEV_KEYS[4]!;
-    const out = await run(process.execPath, ["--import", "tsx", "scripts/deploy.ts", "--rpc", shared.chainUrl], { env: { ...process.env, CHAIN_SIGNER_KEY: key } });
-    const settings = Object.fromEntries(out.stdout.trim().split("\n").map((l) => l.split("=") as [string, string]));
+    const out = await run(process.execPath, ["--import", "tsx", "scripts/deploy.ts", "--rpc", shared.chainUrl], {
+      env: { ...process.env, CHAIN_SIGNER_KEY: key },
+    });
+    const settings = Object.fromEntries(
+      out.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split("=") as [string, string]),
+    );
     anchorAddress = settings.ANCHOR_REGISTRY_ADDRESS!;
     db = await freshDatabase();
     const env = {
-      ...settings, CHAIN_SIGNER_KEY: key, DATABASE_URL: db.url!, LEDGER_MASTER_KEY: randomBytes(32).toString("hex"), PLATFORM_ADMIN_TOKEN: OPERATOR,
-      PORT: "0", LOG_LEVEL: "info", BATCH_MAX_AGE_MS: "0", WORKER_INTERVAL_MS: "100", AUDIT_CHECKPOINT_MS: "300",
-      LOGIN_RATE_PER_MINUTE: "6", API_RATE_PER_MINUTE: "60",
+      ...settings,
+      CHAIN_SIGNER_KEY: key,
+      DATABASE_URL: db.url!,
+      LEDGER_MASTER_KEY: randomBytes(32).toString("hex"),
+      PLATFORM_ADMIN_TOKEN: OPERATOR,
+      PORT: "0",
+      LOG_LEVEL: "info",
+      BATCH_MAX_AGE_MS: "0",
+      WORKER_INTERVAL_MS: "100",
+      AUDIT_CHECKPOINT_MS: "300",
+      LOGIN_RATE_PER_MINUTE: "6",
+      API_RATE_PER_MINUTE: "60",
     };
     [a, b] = await Promise.all([start(env), start(env)]);
   });
@@ -102,12 +132,21 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
 
   it("anchors every batch and checkpoints the audit trail exactly once, from one process at a time", async () => {
     const maker = await call(a, "POST", "/api/v1/companies", OPERATOR, {
-      name: "两进程测试制造有限公司", uscc: uscc("91320505MA1TW00PR"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.57, lat: 31.3 },
+      name: "两进程测试制造有限公司",
+      uscc: uscc("91320505MA1TW00PR"),
+      kind: "manufacturer",
+      regionCode: "320505",
+      location: { lng: 120.57, lat: 31.3 },
     });
     expect(maker.status, JSON.stringify(maker.json)).to.equal(201);
     const GTIN = await ownPrefix(a, maker.json.apiKey, "6907001");
     for (let i = 0; i < 6; i++) {
-      const r = await call(i % 2 ? b : a, "POST", "/api/v1/mint", maker.json.apiKey, { gtin: GTIN, lot: `L-TWO-${i}`, productionDate: "2026-11-20", count: 3 });
+      const r = await call(i % 2 ? b : a, "POST", "/api/v1/mint", maker.json.apiKey, {
+        gtin: GTIN,
+        lot: `L-TWO-${i}`,
+        productionDate: "2026-11-20",
+        count: 3,
+      });
       expect(r.status, JSON.stringify(r.json)).to.equal(201);
       await new Promise((r) => setTimeout(r, 250)); // a batch a mint or so (BATCH_MAX_AGE_MS=0)
     }
@@ -125,31 +164,58 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
       if (Date.now() > deadline) throw new Error(`not anchored in time: ${JSON.stringify(s)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const batches = (await sql.query<{ id: number; attempts: number }>("SELECT id::int, attempts FROM ledger_batches ORDER BY id")).rows;
+    const batches = (
+      await sql.query<{ id: number; attempts: number }>("SELECT id::int, attempts FROM ledger_batches ORDER BY id")
+    ).rows;
     expect(batches.length).to.be.greaterThan(1);
-    expect(batches.map((x) => x.attempts), "each batch sent once").to.deep.equal(batches.map(() => 1));
+    expect(
+      batches.map((x) => x.attempts),
+      "each batch sent once",
+    ).to.deep.equal(batches.map(() => 1));
     const provider = makeProvider(shared.chainUrl);
-    const registry = new Contract(anchorAddress, ["function lastBatchId() view returns (uint64)", "event BatchAnchored(uint64 indexed batchId, bytes32 root, uint64 eventCount)"], provider);
+    const registry = new Contract(
+      anchorAddress,
+      [
+        "function lastBatchId() view returns (uint64)",
+        "event BatchAnchored(uint64 indexed batchId, bytes32 root, uint64 eventCount)",
+      ],
+      provider,
+    );
     const anchored = await registry.queryFilter(registry.filters.BatchAnchored!(), 0);
     provider.destroy();
-    expect(anchored.map((e) => Number((e as unknown as { args: [bigint] }).args[0]))).to.deep.equal(batches.map((x) => x.id));
+    expect(anchored.map((e) => Number((e as unknown as { args: [bigint] }).args[0]))).to.deep.equal(
+      batches.map((x) => x.id),
+    );
     // Worker actions (sealing, anchoring, checkpoints) came from one of the two processes only.
-    const worked = (p: Proc) => p.lines.some((l) => (l.component === "anchor" && /^batch \d+|^sealed/.test(l.msg)) || l.component === "audit");
+    const worked = (p: Proc) =>
+      p.lines.some((l) => (l.component === "anchor" && /^batch \d+|^sealed/.test(l.msg)) || l.component === "audit");
     expect([worked(a), worked(b)].filter(Boolean), "exactly one process ran the worker").to.have.length(1);
-    const cps = (await sql.query<{ n: number; distinct: number }>("SELECT count(*)::int AS n, count(DISTINCT audit_seq)::int AS distinct FROM audit_checkpoints")).rows[0]!;
+    const cps = (
+      await sql.query<{ n: number; distinct: number }>(
+        "SELECT count(*)::int AS n, count(DISTINCT audit_seq)::int AS distinct FROM audit_checkpoints",
+      )
+    ).rows[0]!;
     expect(cps.n).to.equal(cps.distinct);
   });
 
   it("honours an Idempotency-Key sent to both processes at once: one effect, one answer", async () => {
     const maker = await call(b, "POST", "/api/v1/companies", OPERATOR, {
-      name: "两进程幂等测试有限公司", uscc: uscc("91320505MA1TW00KD"), kind: "manufacturer", regionCode: "320505", location: { lng: 120.57, lat: 31.3 },
+      name: "两进程幂等测试有限公司",
+      uscc: uscc("91320505MA1TW00KD"),
+      kind: "manufacturer",
+      regionCode: "320505",
+      location: { lng: 120.57, lat: 31.3 },
     });
     const GTIN = await ownPrefix(b, maker.json.apiKey, "6907002");
-    const events = async () => (await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
+    const events = async () =>
+      (await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
     const before = await events();
     const body = { gtin: GTIN, lot: "L-IDEM", productionDate: "2026-11-20", count: 4 };
     const headers = { "idempotency-key": `two-proc-${randomBytes(6).toString("hex")}` };
-    const [ra, rb] = await Promise.all([call(a, "POST", "/api/v1/mint", maker.json.apiKey, body, headers), call(b, "POST", "/api/v1/mint", maker.json.apiKey, body, headers)]);
+    const [ra, rb] = await Promise.all([
+      call(a, "POST", "/api/v1/mint", maker.json.apiKey, body, headers),
+      call(b, "POST", "/api/v1/mint", maker.json.apiKey, body, headers),
+    ]);
     expect([ra.status, rb.status]).to.deep.equal([201, 201]);
     expect(ra.json.serials).to.deep.equal(rb.json.serials);
     const again = await call(a, "POST", "/api/v1/mint", maker.json.apiKey, body, headers);
@@ -159,7 +225,15 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
 
   it("counts login attempts per address across both processes", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await call(i % 2 ? b : a, "POST", "/api/v1/auth/login", null, { login: `1380000000${i}`, password: "wrong password" })).status);
+    for (let i = 0; i < 7; i++)
+      statuses.push(
+        (
+          await call(i % 2 ? b : a, "POST", "/api/v1/auth/login", null, {
+            login: `1380000000${i}`,
+            password: "wrong password",
+          })
+        ).status,
+      );
     // LOGIN_RATE_PER_MINUTE=6 for the pair, not 6 each: the seventh attempt is refused wherever it lands. (A login
     // identifier a try each: its own lock after LOGIN_MAX_FAILURES would answer 429 too.)
     expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 401, 429]);
@@ -167,11 +241,16 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
 
   it("counts a credential's requests across both processes", async () => {
     const org = await call(a, "POST", "/api/v1/companies", OPERATOR, {
-      name: "两进程限流测试有限公司", uscc: uscc("91320505MA1TW00RL"), kind: "distributor", regionCode: "320505", location: { lng: 120.57, lat: 31.3 },
+      name: "两进程限流测试有限公司",
+      uscc: uscc("91320505MA1TW00RL"),
+      kind: "distributor",
+      regionCode: "320505",
+      location: { lng: 120.57, lat: 31.3 },
     });
     const statuses: number[] = [];
     const started = Date.now();
-    for (let i = 0; i < 100; i++) statuses.push((await call(i % 2 ? b : a, "GET", "/api/v1/companies/me", org.json.apiKey)).status);
+    for (let i = 0; i < 100; i++)
+      statuses.push((await call(i % 2 ? b : a, "GET", "/api/v1/companies/me", org.json.apiKey)).status);
     const refilled = Math.ceil((Date.now() - started) / 1000); // API_RATE_PER_MINUTE=60: a token a second
     const ok = statuses.filter((s) => s === 200).length;
     // 60 for the pair (plus the refill while the loop ran), not 60 each: 50 a process would all have passed.
@@ -181,12 +260,18 @@ describe("two API processes on one PostgreSQL (npm start twice)", function () {
 
   it("revokes a key in every process at once, not 10 s later", async () => {
     const org = await call(b, "POST", "/api/v1/companies", OPERATOR, {
-      name: "两进程吊销测试有限公司", uscc: uscc("91320505MA1TW00RX"), kind: "distributor", regionCode: "320505", location: { lng: 120.57, lat: 31.3 },
+      name: "两进程吊销测试有限公司",
+      uscc: uscc("91320505MA1TW00RX"),
+      kind: "distributor",
+      regionCode: "320505",
+      location: { lng: 120.57, lat: 31.3 },
     });
     const key = await call(a, "POST", "/api/v1/api-keys", org.json.apiKey, { name: "ERP", roles: ["warehouse_clerk"] });
     expect(key.status, JSON.stringify(key.json)).to.equal(201);
     expect((await call(b, "GET", "/api/v1/companies/me", key.json.apiKey)).status).to.equal(200); // now cached in b
-    expect((await call(a, "DELETE", `/api/v1/api-keys/${key.json.id}`, org.json.apiKey)).status).to.be.oneOf([200, 204]);
+    expect((await call(a, "DELETE", `/api/v1/api-keys/${key.json.id}`, org.json.apiKey)).status).to.be.oneOf([
+      200, 204,
+    ]);
     await new Promise((r) => setTimeout(r, 300)); // the notification's trip
     expect((await call(b, "GET", "/api/v1/companies/me", key.json.apiKey)).status).to.equal(401);
   });

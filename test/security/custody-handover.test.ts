@@ -20,9 +20,15 @@ describe("custody changes hands only through a shipment to the receiver", functi
     await api.stop();
     await stack.close();
   });
-  const events = async () => (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
+  const events = async () =>
+    (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
   const mint = async (count: number) => {
-    const r = await api.call("POST", "/api/v1/mint", api.keys.maker!, { gtin: GTIN, lot: "L-H", productionDate: "2026-11-21", count });
+    const r = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
+      gtin: GTIN,
+      lot: "L-H",
+      productionDate: "2026-11-21",
+      count,
+    });
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
     return (r.json.serials as string[]).map((serial) => ({ gtin: GTIN, serial }));
   };
@@ -43,11 +49,18 @@ describe("custody changes hands only through a shipment to the receiver", functi
 
   it("a manufacturer dispatches to a distributor; only that distributor receives; onward to a shop; the bundle verifies", async () => {
     const parts = await mint(3);
-    const sent = await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts, locationId: "SZ-PLANT" });
+    const sent = await api.call("POST", "/api/v1/dispatches", api.keys.maker!, {
+      to: api.ids.dealer,
+      parts,
+      locationId: "SZ-PLANT",
+    });
     expect(sent.status, JSON.stringify(sent.json)).to.equal(201);
     expect(sent.json).to.deep.include({ dispatched: 3, to: { id: api.ids.dealer, name: "杭州汽配城经销商有限公司" } });
     // The shipping event signs its destination.
-    const { rows } = await stack.svc.db.sql.query<{ ph: string }>("SELECT fields->>'privateHash' AS ph FROM ledger_events WHERE seq = $1", [sent.json.firstSeq]);
+    const { rows } = await stack.svc.db.sql.query<{ ph: string }>(
+      "SELECT fields->>'privateHash' AS ph FROM ledger_events WHERE seq = $1",
+      [sent.json.firstSeq],
+    );
     const dealerAddress = (await stack.svc.actors.get(api.ids.dealer!)).address;
     expect(rows[0]!.ph).to.equal(shipToHashOf(dealerAddress));
 
@@ -58,14 +71,32 @@ describe("custody changes hands only through a shipment to the receiver", functi
     expect([received.status, received.json.received]).to.deep.equal([201, 3]);
 
     // The dealer's stock: the shop cannot take it, the dealer dispatches one part to it.
-    expect((await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: parts.slice(0, 1) })).json.code).to.equal("LEDGER.NO_SHIPMENT");
-    expect((await api.call("POST", "/api/v1/dispatches", api.keys.dealer!, { to: api.ids.shop, parts: parts.slice(0, 1) })).status).to.equal(201);
-    expect((await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: parts.slice(0, 1) })).status).to.equal(201);
-    expect((await api.call("POST", "/api/v1/installations", api.keys.shop!, { ...parts[0], vin: VIN })).status).to.equal(201);
+    expect(
+      (await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: parts.slice(0, 1) })).json.code,
+    ).to.equal("LEDGER.NO_SHIPMENT");
+    expect(
+      (await api.call("POST", "/api/v1/dispatches", api.keys.dealer!, { to: api.ids.shop, parts: parts.slice(0, 1) }))
+        .status,
+    ).to.equal(201);
+    expect((await api.call("POST", "/api/v1/receipts", api.keys.shop!, { parts: parts.slice(0, 1) })).status).to.equal(
+      201,
+    );
+    expect(
+      (await api.call("POST", "/api/v1/installations", api.keys.shop!, { ...parts[0], vin: VIN })).status,
+    ).to.equal(201);
 
     await stack.svc.worker.runUntilFinal();
-    const bundle = (await (await fetch(`${api.origin}/api/v1/parts/${GTIN}/${parts[0]!.serial}/bundle`)).json()) as Bundle;
-    expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal(["commissioning", "shipping", "receiving", "shipping", "receiving", "installing"]);
+    const bundle = (await (
+      await fetch(`${api.origin}/api/v1/parts/${GTIN}/${parts[0]!.serial}/bundle`)
+    ).json()) as Bundle;
+    expect(bundle.events.map((e) => e.event.bizStep)).to.deep.equal([
+      "commissioning",
+      "shipping",
+      "receiving",
+      "shipping",
+      "receiving",
+      "installing",
+    ]);
     const provider = makeProvider(shared.chainUrl);
     try {
       expect((await verifyBundle(bundle, provider, await stack.svc.trustAnchor())).failure).to.equal(null);

@@ -31,7 +31,12 @@ describe("login: existing and unknown identifiers are indistinguishable by answe
   const answer = (r: Awaited<ReturnType<typeof login>>) => {
     const { requestId: _id, retryAfter, ...body } = r.json;
     const wait = r.headers.get("retry-after");
-    return { status: r.status, body, retryAfter: retryAfter === undefined ? null : Math.ceil(retryAfter / 60), wait: wait && Math.ceil(Number(wait) / 60) };
+    return {
+      status: r.status,
+      body,
+      retryAfter: retryAfter === undefined ? null : Math.ceil(retryAfter / 60),
+      wait: wait && Math.ceil(Number(wait) / 60),
+    };
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -56,11 +61,17 @@ describe("login: existing and unknown identifiers are indistinguishable by answe
     }
     const [e, u] = [median(t.existing), median(t.unknown)];
     console.log(`      median failed login: existing ${e.toFixed(3)} s, unknown ${u.toFixed(3)} s (N=${N} each)`);
-    expect(Math.abs(e - u), `existing ${e.toFixed(3)} s vs unknown ${u.toFixed(3)} s`).to.be.below(0.35 * Math.max(e, u));
+    expect(Math.abs(e - u), `existing ${e.toFixed(3)} s vs unknown ${u.toFixed(3)} s`).to.be.below(
+      0.35 * Math.max(e, u),
+    );
   });
 
   it("locks an unknown identifier after the same failures as an existing one, with the same answer", async () => {
-    await api.call("POST", "/api/v1/users", api.keys.shop!, { name: "孙八", mobile: "13711112222", password: PASSWORD });
+    await api.call("POST", "/api/v1/users", api.keys.shop!, {
+      name: "孙八",
+      mobile: "13711112222",
+      password: PASSWORD,
+    });
     const runs: Record<string, unknown[]> = {};
     for (const id of ["13711112222", "13799998888", "nobody@example.cn"]) {
       runs[id] = [];
@@ -75,7 +86,11 @@ describe("login: existing and unknown identifiers are indistinguishable by answe
     const right = await login("13711112222", PASSWORD);
     expect([right.status, right.json.code]).to.deep.equal([429, "AUTH.LOCKED"]);
     // A successful login clears the count: one more user, one failure, then the right password.
-    await api.call("POST", "/api/v1/users", api.keys.shop!, { name: "周九", mobile: "13711113333", password: PASSWORD });
+    await api.call("POST", "/api/v1/users", api.keys.shop!, {
+      name: "周九",
+      mobile: "13711113333",
+      password: PASSWORD,
+    });
     expect((await login("13711113333")).status).to.equal(401);
     expect((await login("13711113333", PASSWORD)).status).to.equal(200);
     const key = stack.svc.vault.blindIndex("login", "13711113333");

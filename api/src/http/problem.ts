@@ -15,7 +15,8 @@ export const serverTiming: RequestHandler = (_req, res, next) => {
   const started = process.hrtime.bigint();
   const write = res.writeHead;
   res.writeHead = function (this: typeof res, ...args: Parameters<typeof write>) {
-    if (!res.headersSent) res.setHeader("Server-Timing", `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
+    if (!res.headersSent)
+      res.setHeader("Server-Timing", `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
     return write.apply(this, args);
   } as typeof write;
   next();
@@ -27,27 +28,41 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const id = res.locals.requestId as string;
     if (isAppError(err)) {
       if (typeof err.details?.retryAfter === "number") res.setHeader("Retry-After", String(err.details.retryAfter));
-      res.status(err.status).type("application/problem+json").json({
-        type: `https://partledger.cn/problems/${err.code.toLowerCase().replace(/\./g, "-")}`,
-        title: err.code,
-        status: err.status,
-        detail: err.message,
-        instance: req.originalUrl,
-        code: err.code,
-        ...err.details,
-        requestId: id,
-      });
+      res
+        .status(err.status)
+        .type("application/problem+json")
+        .json({
+          type: `https://partledger.cn/problems/${err.code.toLowerCase().replace(/\./g, "-")}`,
+          title: err.code,
+          status: err.status,
+          detail: err.message,
+          instance: req.originalUrl,
+          code: err.code,
+          ...err.details,
+          requestId: id,
+        });
       return;
     }
     const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) (req.log ?? logger).error({ err, requestId: id }, `${req.method} ${req.originalUrl}: unhandled error`);
+    if (status === 500)
+      (req.log ?? logger).error({ err, requestId: id }, `${req.method} ${req.originalUrl}: unhandled error`);
     // Errors from the body parser (too large, malformed JSON) say what was wrong without echoing internals.
-    const code = status === 500 ? "INTERNAL" : status === 413 ? "HTTP.PAYLOAD_TOO_LARGE" : err?.type === "entity.parse.failed" ? "HTTP.MALFORMED_JSON" : "HTTP.BAD_REQUEST";
+    const code =
+      status === 500
+        ? "INTERNAL"
+        : status === 413
+          ? "HTTP.PAYLOAD_TOO_LARGE"
+          : err?.type === "entity.parse.failed"
+            ? "HTTP.MALFORMED_JSON"
+            : "HTTP.BAD_REQUEST";
     const detail =
-      status === 500 ? `internal error; quote request id ${id}`
-      : status === 413 ? "the request body is larger than the 2 MB this API accepts"
-      : code === "HTTP.MALFORMED_JSON" ? "the request body is not valid JSON"
-      : "bad request";
+      status === 500
+        ? `internal error; quote request id ${id}`
+        : status === 413
+          ? "the request body is larger than the 2 MB this API accepts"
+          : code === "HTTP.MALFORMED_JSON"
+            ? "the request body is not valid JSON"
+            : "bad request";
     res.status(status).type("application/problem+json").json({ title: code, status, code, detail, requestId: id });
   };
 }

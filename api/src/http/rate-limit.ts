@@ -62,7 +62,9 @@ export function databaseBuckets(db: Sql): BucketStore {
  * Retry-After. `keyOf` names the client (default: its IP address); `store` holds the buckets (default: memory).
  */
 export function rateLimit(
-  perMinute: number, what = "requests", keyOf: (req: Request, res: Response) => string = (req) => req.ip ?? "unknown",
+  perMinute: number,
+  what = "requests",
+  keyOf: (req: Request, res: Response) => string = (req) => req.ip ?? "unknown",
   store: BucketStore = memoryBuckets(),
 ): RequestHandler & { take(key: string): Promise<number> } {
   // A bucket is named by what it limits and at which rate, so two limits never share one.

@@ -25,7 +25,8 @@ export function requestLog(logger: Logger): RequestHandler {
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     customProps: (req) => ({ route: routeOf(req) }),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
   }) as unknown as RequestHandler;

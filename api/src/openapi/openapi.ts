@@ -32,7 +32,12 @@ export function openapiFrom(routes: RouteSpec[]) {
       ...("permission" in r.access ? { "x-permission": r.access.permission } : {}),
       ...("public" in r.access ? { "x-public": r.access.public } : {}),
       ...(EXTRA[`${r.method} ${path}`] ?? {}),
-      responses: { 200: { description: "ok" }, 400: problem, ...(secured ? { 401: problem, 403: problem } : {}), 404: problem },
+      responses: {
+        200: { description: "ok" },
+        400: problem,
+        ...(secured ? { 401: problem, 403: problem } : {}),
+        404: problem,
+      },
     };
   }
   return {
@@ -46,9 +51,21 @@ export function openapiFrom(routes: RouteSpec[]) {
     },
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "a session token (ps_…, from POST /api/v1/auth/login), a company API key (pl_…), or the platform operator's token" },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "a session token (ps_…, from POST /api/v1/auth/login), a company API key (pl_…), or the platform operator's token",
+        },
       },
-      responses: { Problem: { description: "an error", content: { "application/problem+json": { schema: { type: "object", required: ["code", "status", "detail"] } } } } },
+      responses: {
+        Problem: {
+          description: "an error",
+          content: {
+            "application/problem+json": { schema: { type: "object", required: ["code", "status", "detail"] } },
+          },
+        },
+      },
     },
     paths,
   };

@@ -19,8 +19,16 @@ export interface LedgerFigures {
  */
 export async function ledgerFigures(db: Sql): Promise<LedgerFigures> {
   const { rows } = await db.query<{
-    accepted: number; sealed: number; anchored: number; lag: number; batches: Record<string, number> | null;
-    lc_open: number; lc_lag: number; wh_backlog: number; wh_lag: number; audit_pending: number;
+    accepted: number;
+    sealed: number;
+    anchored: number;
+    lag: number;
+    batches: Record<string, number> | null;
+    lc_open: number;
+    lc_lag: number;
+    wh_backlog: number;
+    wh_lag: number;
+    audit_pending: number;
   }>(
     `WITH head AS (SELECT last_seq FROM ledger_head WHERE id = 1),
           b AS (SELECT COALESCE(max(last_seq), 0) AS sealed,
@@ -38,8 +46,15 @@ export async function ledgerFigures(db: Sql): Promise<LedgerFigures> {
   );
   const r = rows[0]!;
   return {
-    accepted: r.accepted, sealed: r.sealed, anchored: r.anchored, anchoringLagSeconds: r.lag, batches: r.batches ?? {},
-    lifecycleOpen: r.lc_open, lifecycleLagSeconds: r.lc_lag, webhookBacklog: r.wh_backlog, webhookLagSeconds: r.wh_lag,
+    accepted: r.accepted,
+    sealed: r.sealed,
+    anchored: r.anchored,
+    anchoringLagSeconds: r.lag,
+    batches: r.batches ?? {},
+    lifecycleOpen: r.lc_open,
+    lifecycleLagSeconds: r.lc_lag,
+    webhookBacklog: r.wh_backlog,
+    webhookLagSeconds: r.wh_lag,
     auditPending: r.audit_pending,
   };
 }

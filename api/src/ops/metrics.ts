@@ -10,21 +10,30 @@ const processRegistry = new Registry();
 collectDefaultMetrics({ register: processRegistry, prefix: "partledger_" });
 
 const httpRequests = new Counter({
-  name: "partledger_http_requests_total", help: "HTTP requests by method, route pattern and status",
-  labelNames: ["method", "route", "status"] as const, registers: [processRegistry],
+  name: "partledger_http_requests_total",
+  help: "HTTP requests by method, route pattern and status",
+  labelNames: ["method", "route", "status"] as const,
+  registers: [processRegistry],
 });
 const httpDuration = new Histogram({
-  name: "partledger_http_request_duration_seconds", help: "HTTP request latency by method and route pattern",
-  labelNames: ["method", "route"] as const, registers: [processRegistry],
+  name: "partledger_http_request_duration_seconds",
+  help: "HTTP request latency by method and route pattern",
+  labelNames: ["method", "route"] as const,
+  registers: [processRegistry],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 /** Scans answered on the public resolver, by verdict; `rate()` of it is the scan rate. */
 export const scansTotal = new Counter({
-  name: "partledger_scans_total", help: "Scans answered, by verdict", labelNames: ["verdict"] as const, registers: [processRegistry],
+  name: "partledger_scans_total",
+  help: "Scans answered, by verdict",
+  labelNames: ["verdict"] as const,
+  registers: [processRegistry],
 });
 const loginFailures = new Counter({
-  name: "partledger_login_failures_total", help: "Refused logins: wrong credentials (401), locked or rate-limited (429)",
-  labelNames: ["status"] as const, registers: [processRegistry],
+  name: "partledger_login_failures_total",
+  help: "Refused logins: wrong credentials (401), locked or rate-limited (429)",
+  labelNames: ["status"] as const,
+  registers: [processRegistry],
 });
 
 const LOGIN_ROUTE = "/api/v1/auth/login";
@@ -36,7 +45,8 @@ export const httpMetrics: RequestHandler = (req, res, next) => {
     const route = routeOf(req);
     httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     end({ method: req.method, route });
-    if (route === LOGIN_ROUTE && (res.statusCode === 401 || res.statusCode === 429)) loginFailures.inc({ status: String(res.statusCode) });
+    if (route === LOGIN_ROUTE && (res.statusCode === 401 || res.statusCode === 429))
+      loginFailures.inc({ status: String(res.statusCode) });
   });
   next();
 };
@@ -55,19 +65,41 @@ export function metricsRegistry(db: Sql): Registry {
   // starts the query and the others await the same promise; the next scrape reads afresh.
   const read = () => (figures ??= ledgerFigures(db).finally(() => (figures = null)));
   const gauge = (name: string, help: string, pick: (f: Awaited<ReturnType<typeof ledgerFigures>>) => number) =>
-    new Gauge({ name, help, registers: [registry], async collect() { this.set(pick(await read())); } });
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(pick(await read()));
+      },
+    });
   gauge("partledger_events_accepted", "Ledger events accepted (the ledger head's seq)", (f) => f.accepted);
   gauge("partledger_events_pending", "Events accepted but not yet sealed into a batch", (f) => f.accepted - f.sealed);
   gauge("partledger_events_unanchored", "Events not yet in a final (anchored) batch", (f) => f.accepted - f.anchored);
   gauge("partledger_events_anchored", "Events in final (anchored and confirmed) batches", (f) => f.anchored);
-  gauge("partledger_anchoring_lag_seconds", "Age of the oldest event not yet anchored (0: all anchored)", (f) => f.anchoringLagSeconds);
+  gauge(
+    "partledger_anchoring_lag_seconds",
+    "Age of the oldest event not yet anchored (0: all anchored)",
+    (f) => f.anchoringLagSeconds,
+  );
   gauge("partledger_lifecycle_writes_open", "On-chain lifecycle writes not yet final", (f) => f.lifecycleOpen);
-  gauge("partledger_lifecycle_write_lag_seconds", "Age of the oldest on-chain lifecycle write not yet final", (f) => f.lifecycleLagSeconds);
+  gauge(
+    "partledger_lifecycle_write_lag_seconds",
+    "Age of the oldest on-chain lifecycle write not yet final",
+    (f) => f.lifecycleLagSeconds,
+  );
   gauge("partledger_webhook_backlog", "Webhook deliveries waiting (pending)", (f) => f.webhookBacklog);
-  gauge("partledger_webhook_lag_seconds", "How long the oldest due webhook delivery has waited", (f) => f.webhookLagSeconds);
+  gauge(
+    "partledger_webhook_lag_seconds",
+    "How long the oldest due webhook delivery has waited",
+    (f) => f.webhookLagSeconds,
+  );
   gauge("partledger_audit_pending", "Audit entries accepted but not yet chained", (f) => f.auditPending);
   new Gauge({
-    name: "partledger_batches", help: "Batches by state", labelNames: ["state"] as const, registers: [registry],
+    name: "partledger_batches",
+    help: "Batches by state",
+    labelNames: ["state"] as const,
+    registers: [registry],
     async collect() {
       const f = await read();
       for (const state of BATCH_STATES) this.set({ state }, f.batches[state] ?? 0);

@@ -66,26 +66,48 @@ export class AccessService {
     const hit = this.cache.get(cacheKey);
     if (hit && hit.until > now) return hit.principal;
     const generation = this.generation;
-    const found = token.startsWith("pl_") ? await this.apiKey(hash, now) : token.startsWith("ps_") ? await this.session(hash, now) : this.operator(token);
+    const found = token.startsWith("pl_")
+      ? await this.apiKey(hash, now)
+      : token.startsWith("ps_")
+        ? await this.session(hash, now)
+        : this.operator(token);
     if (generation !== this.generation || (this.changes && !this.changes.live)) return found.principal;
     if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(cacheKey, { principal: found.principal, until: Math.min(now + CACHE_MS, found.expires ?? Infinity) });
+    this.cache.set(cacheKey, {
+      principal: found.principal,
+      until: Math.min(now + CACHE_MS, found.expires ?? Infinity),
+    });
     return found.principal;
   }
 
   private operator(token: string): { principal: Principal; expires?: number } {
     const want = Buffer.from(this.operatorToken);
     const got = Buffer.from(token);
-    if (got.length !== want.length || !timingSafeEqual(got, want)) throw unauthenticated("the credential is not a valid API key, session or operator token");
+    if (got.length !== want.length || !timingSafeEqual(got, want))
+      throw unauthenticated("the credential is not a valid API key, session or operator token");
     return {
-      principal: { type: "operator", id: "operator", person: "operator", companyId: null, kind: "platform", roles: ["platform_operator"], permissions: new Set(builtInPermissions("platform_operator", "platform")) },
+      principal: {
+        type: "operator",
+        id: "operator",
+        person: "operator",
+        companyId: null,
+        kind: "platform",
+        roles: ["platform_operator"],
+        permissions: new Set(builtInPermissions("platform_operator", "platform")),
+      },
     };
   }
 
   private async apiKey(hash: Buffer, now: number): Promise<{ principal: Principal; expires?: number }> {
     const { rows } = await this.db.query<{
-      id: string; company_id: string; kind: CompanyKindRow; roles: string[]; created_by: string | null; creator_status: string | null;
-      expires_at: Date | null; revoked_at: Date | null;
+      id: string;
+      company_id: string;
+      kind: CompanyKindRow;
+      roles: string[];
+      created_by: string | null;
+      creator_status: string | null;
+      expires_at: Date | null;
+      revoked_at: Date | null;
     }>(
       `SELECT k.id, k.company_id, c.kind, k.roles, k.created_by, u.status AS creator_status, k.expires_at, k.revoked_at
          FROM api_keys k JOIN companies c ON c.id = k.company_id LEFT JOIN users u ON u.id = k.created_by WHERE k.key_hash = $1`,
@@ -93,33 +115,68 @@ export class AccessService {
     );
     const k = rows[0];
     if (!k) throw unauthenticated("this API key is not known");
-    if (k.revoked_at) throw new AppError("AUTH.KEY_REVOKED", `API key ${k.id} was revoked at ${k.revoked_at.toISOString()}`, 401);
-    if (k.expires_at && k.expires_at.getTime() <= now) throw new AppError("AUTH.KEY_EXPIRED", `API key ${k.id} expired at ${k.expires_at.toISOString()}`, 401);
+    if (k.revoked_at)
+      throw new AppError("AUTH.KEY_REVOKED", `API key ${k.id} was revoked at ${k.revoked_at.toISOString()}`, 401);
+    if (k.expires_at && k.expires_at.getTime() <= now)
+      throw new AppError("AUTH.KEY_EXPIRED", `API key ${k.id} expired at ${k.expires_at.toISOString()}`, 401);
     // A key acts for its creator: when that person is disabled (or gone) the key stops, until an admin adopts it.
     if (k.created_by && k.creator_status !== "active") {
-      throw new AppError("AUTH.KEY_OWNER_DISABLED", `API key ${k.id} acts for user ${k.created_by}, who is disabled; an admin can adopt it (POST /api/v1/api-keys/${k.id}/adopt)`, 401);
+      throw new AppError(
+        "AUTH.KEY_OWNER_DISABLED",
+        `API key ${k.id} acts for user ${k.created_by}, who is disabled; an admin can adopt it (POST /api/v1/api-keys/${k.id}/adopt)`,
+        401,
+      );
     }
     const principal: Principal = {
-      type: "api_key", id: k.id, person: k.created_by, companyId: k.company_id, kind: k.kind, roles: k.roles,
+      type: "api_key",
+      id: k.id,
+      person: k.created_by,
+      companyId: k.company_id,
+      kind: k.kind,
+      roles: k.roles,
       permissions: await this.permissionsOf(k.roles, k.kind, k.company_id),
     };
     return { principal, ...(k.expires_at ? { expires: k.expires_at.getTime() } : {}) };
   }
 
   private async session(hash: Buffer, now: number): Promise<{ principal: Principal; expires?: number }> {
-    const { rows } = await this.db.query<{ id: string; user_id: string; company_id: string | null; kind: CompanyKindRow | null; roles: string[]; status: string; expires_at: Date; revoked_at: Date | null }>(
+    const { rows } = await this.db.query<{
+      id: string;
+      user_id: string;
+      company_id: string | null;
+      kind: CompanyKindRow | null;
+      roles: string[];
+      status: string;
+      expires_at: Date;
+      revoked_at: Date | null;
+    }>(
       `SELECT s.id, s.user_id, u.company_id, c.kind, u.roles, u.status, s.expires_at, s.revoked_at
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN companies c ON c.id = u.company_id WHERE s.token_hash = $1`,
       [hash],
     );
     const s = rows[0];
     if (!s) throw unauthenticated("this session token is not known (mistyped, tampered with, or from another server)");
-    if (s.revoked_at) throw new AppError("AUTH.SESSION_REVOKED", "this session was signed out or revoked; log in again", 401);
-    if (s.expires_at.getTime() <= now) throw new AppError("AUTH.SESSION_EXPIRED", `this session expired at ${s.expires_at.toISOString()}; log in again`, 401);
+    if (s.revoked_at)
+      throw new AppError("AUTH.SESSION_REVOKED", "this session was signed out or revoked; log in again", 401);
+    if (s.expires_at.getTime() <= now)
+      throw new AppError(
+        "AUTH.SESSION_EXPIRED",
+        `this session expired at ${s.expires_at.toISOString()}; log in again`,
+        401,
+      );
     if (s.status !== "active") throw new AppError("AUTH.USER_DISABLED", "this user is disabled", 401);
     const kind: TenantKind = s.kind ?? "platform";
     return {
-      principal: { type: "user", id: s.user_id, person: s.user_id, companyId: s.company_id, kind, roles: s.roles, permissions: await this.permissionsOf(s.roles, kind, s.company_id), sessionId: s.id },
+      principal: {
+        type: "user",
+        id: s.user_id,
+        person: s.user_id,
+        companyId: s.company_id,
+        kind,
+        roles: s.roles,
+        permissions: await this.permissionsOf(s.roles, kind, s.company_id),
+        sessionId: s.id,
+      },
       expires: s.expires_at.getTime(),
     };
   }
@@ -133,7 +190,10 @@ export class AccessService {
       else custom.push(r);
     }
     if (custom.length > 0 && companyId) {
-      const { rows } = await this.db.query<{ permissions: string[] }>("SELECT permissions FROM roles WHERE company_id = $1 AND id = ANY($2::text[])", [companyId, custom]);
+      const { rows } = await this.db.query<{ permissions: string[] }>(
+        "SELECT permissions FROM roles WHERE company_id = $1 AND id = ANY($2::text[])",
+        [companyId, custom],
+      );
       for (const r of rows) for (const p of r.permissions) if (isPermission(p)) out.add(p);
     }
     return out;

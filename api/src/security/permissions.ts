@@ -5,7 +5,20 @@
  */
 
 /** The twelve operation levels. */
-export const LEVELS = ["view", "create", "edit", "submit", "approve", "reject", "cancel", "delete", "export", "configure", "audit", "administer"] as const;
+export const LEVELS = [
+  "view",
+  "create",
+  "edit",
+  "submit",
+  "approve",
+  "reject",
+  "cancel",
+  "delete",
+  "export",
+  "configure",
+  "audit",
+  "administer",
+] as const;
 export type Level = (typeof LEVELS)[number];
 
 export type CompanyKind = "manufacturer" | "distributor" | "repair_shop";
@@ -19,11 +32,25 @@ export const COMPANY_KINDS: readonly CompanyKind[] = ["manufacturer", "distribut
 const ALL: readonly TenantKind[] = ["manufacturer", "distributor", "repair_shop"];
 export const RESOURCES = {
   company: { view: ALL, edit: ALL, create: ["platform"], administer: ["platform"] },
-  user: { view: [...ALL, "platform"], create: [...ALL, "platform"], edit: [...ALL, "platform"], submit: [...ALL, "platform"], approve: [...ALL, "platform"], reject: [...ALL, "platform"], cancel: [...ALL, "platform"], delete: [...ALL, "platform"] },
+  user: {
+    view: [...ALL, "platform"],
+    create: [...ALL, "platform"],
+    edit: [...ALL, "platform"],
+    submit: [...ALL, "platform"],
+    approve: [...ALL, "platform"],
+    reject: [...ALL, "platform"],
+    cancel: [...ALL, "platform"],
+    delete: [...ALL, "platform"],
+  },
   role: { view: ALL, create: ALL, edit: ALL, delete: ALL },
   api_key: { view: ALL, create: ALL, delete: ALL },
   part: { view: ALL, create: ["manufacturer"] },
-  gs1_prefix: { view: ["manufacturer", "platform"], create: ["manufacturer"], approve: ["platform"], reject: ["platform"] },
+  gs1_prefix: {
+    view: ["manufacturer", "platform"],
+    create: ["manufacturer"],
+    approve: ["platform"],
+    reject: ["platform"],
+  },
   custody: { create: ["distributor", "repair_shop"] },
   /** Shipping a carton of serials to a named company outside platform orders (POST /dispatches). */
   dispatch: { create: ["manufacturer", "distributor"] },
@@ -34,7 +61,12 @@ export const RESOURCES = {
   ledger: { audit: ["platform"] },
   catalog: { view: [...ALL, "platform"], create: ["manufacturer", "platform"], approve: ["platform"] },
   offer: { view: ALL, create: ["manufacturer", "distributor"] },
-  inventory: { view: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"], configure: ["manufacturer", "distributor"], approve: ["manufacturer", "distributor"] },
+  inventory: {
+    view: ["manufacturer", "distributor"],
+    edit: ["manufacturer", "distributor"],
+    configure: ["manufacturer", "distributor"],
+    approve: ["manufacturer", "distributor"],
+  },
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   webhook: { view: ALL, create: ALL, delete: ALL },
   encryption_key: { configure: ["platform"] },
@@ -45,13 +77,17 @@ export type Permission = `${Resource}:${Level}`;
 
 export function isPermission(p: string): p is Permission {
   const [res, level] = p.split(":");
-  return res !== undefined && level !== undefined && res in RESOURCES && level in (RESOURCES as Record<string, object>)[res]!;
+  return (
+    res !== undefined && level !== undefined && res in RESOURCES && level in (RESOURCES as Record<string, object>)[res]!
+  );
 }
 
 /** Every permission a tenant of `kind` can hold at all. */
 export function permissionsOfKind(kind: TenantKind): Permission[] {
   return Object.entries(RESOURCES).flatMap(([res, levels]) =>
-    Object.entries(levels as Record<string, readonly TenantKind[]>).filter(([, kinds]) => kinds.includes(kind)).map(([level]) => `${res}:${level}` as Permission),
+    Object.entries(levels as Record<string, readonly TenantKind[]>)
+      .filter(([, kinds]) => kinds.includes(kind))
+      .map(([level]) => `${res}:${level}` as Permission),
   );
 }
 
@@ -70,27 +106,97 @@ export const BUILT_IN_ROLES = {
   company_admin: {
     name: "企业管理员 Company admin",
     kinds: COMPANY_KINDS,
-    permissions: permissionsOfKind("manufacturer").concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop")).filter((p) => !ADMIN_EXCLUDES.includes(p)),
+    permissions: permissionsOfKind("manufacturer")
+      .concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop"))
+      .filter((p) => !ADMIN_EXCLUDES.includes(p)),
     privileged: true,
   },
-  buyer: { name: "采购 Buyer", kinds: ["distributor", "repair_shop"], permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "order:create", "order:edit", "order:cancel"] },
-  sales: { name: "销售 Sales", kinds: ["manufacturer", "distributor"], permissions: ["company:view", "part:view", "label:view", "catalog:view", "offer:view", "offer:create", "order:view", "order:edit", "inventory:view", "inventory:configure"] },
+  buyer: {
+    name: "采购 Buyer",
+    kinds: ["distributor", "repair_shop"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "catalog:view",
+      "offer:view",
+      "order:view",
+      "order:create",
+      "order:edit",
+      "order:cancel",
+    ],
+  },
+  sales: {
+    name: "销售 Sales",
+    kinds: ["manufacturer", "distributor"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "label:view",
+      "catalog:view",
+      "offer:view",
+      "offer:create",
+      "order:view",
+      "order:edit",
+      "inventory:view",
+      "inventory:configure",
+    ],
+  },
   warehouse_clerk: {
     name: "仓管员 Warehouse clerk",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "part:create", "custody:create", "dispatch:create", "label:view", "label:export", "catalog:view", "offer:view", "inventory:view", "inventory:edit", "order:view", "order:edit"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "part:create",
+      "custody:create",
+      "dispatch:create",
+      "label:view",
+      "label:export",
+      "catalog:view",
+      "offer:view",
+      "inventory:view",
+      "inventory:edit",
+      "order:view",
+      "order:edit",
+    ],
   },
-  finance: { name: "财务 Finance", kinds: COMPANY_KINDS, permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"] },
+  finance: {
+    name: "财务 Finance",
+    kinds: COMPANY_KINDS,
+    permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"],
+  },
   technician: {
     name: "技师 Technician",
     kinds: ["repair_shop"],
-    permissions: ["company:view", "part:view", "installation:view", "installation:create", "personal_data:view", "catalog:view", "offer:view"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "installation:view",
+      "installation:create",
+      "personal_data:view",
+      "catalog:view",
+      "offer:view",
+    ],
     privileged: true,
   },
   auditor: {
     name: "审计员 Auditor",
     kinds: [...COMPANY_KINDS, "platform"],
-    permissions: ["company:view", "part:view", "installation:view", "user:view", "role:view", "api_key:view", "audit_log:view", "audit_log:export", "audit_log:audit", "ledger:audit", "catalog:view", "order:view", "inventory:view"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "installation:view",
+      "user:view",
+      "role:view",
+      "api_key:view",
+      "audit_log:view",
+      "audit_log:export",
+      "audit_log:audit",
+      "ledger:audit",
+      "catalog:view",
+      "order:view",
+      "inventory:view",
+    ],
     privileged: true,
   },
   platform_operator: {

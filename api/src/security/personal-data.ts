@@ -21,9 +21,17 @@ export const maskEmail = (e: string) => {
 export function wantsReveal(req: Request, principal: Principal): boolean {
   const raw = req.query.reveal;
   if (raw === undefined || raw === "false") return false;
-  if (raw !== "true") throw new AppError("REQUEST.INVALID", `query.reveal: must be true or false, got ${JSON.stringify(raw)}`, 400, { field: "reveal" });
+  if (raw !== "true")
+    throw new AppError("REQUEST.INVALID", `query.reveal: must be true or false, got ${JSON.stringify(raw)}`, 400, {
+      field: "reveal",
+    });
   if (!principal.permissions.has("personal_data:view")) {
-    throw new AppError("AUTH.FORBIDDEN", "revealing personal data needs permission personal_data:view; without it the data stays masked", 403, { needs: "personal_data:view" });
+    throw new AppError(
+      "AUTH.FORBIDDEN",
+      "revealing personal data needs permission personal_data:view; without it the data stays masked",
+      403,
+      { needs: "personal_data:view" },
+    );
   }
   return true;
 }

@@ -30,11 +30,18 @@ export const principalOf = (res: Response): Principal => {
 /** The person behind `p` for a two-person rule; a key acting for nobody is refused (it could be anyone, the approver too). */
 export function personOf(p: Principal, act: string): string {
   if (p.person) return p.person;
-  throw new AppError("AUTH.NO_PERSON", `this API key acts for no person (the platform issued it without a first admin), so it cannot ${act}; use a person's session or a key a person created`, 403);
+  throw new AppError(
+    "AUTH.NO_PERSON",
+    `this API key acts for no person (the platform issued it without a first admin), so it cannot ${act}; use a person's session or a key a person created`,
+    403,
+  );
 }
 
 /** The who/where half of an audit entry, from the request. */
-export function auditContext(req: Request, res: Response): Pick<AuditEntryInput, "actorType" | "actorId" | "ip" | "userAgent" | "requestId"> {
+export function auditContext(
+  req: Request,
+  res: Response,
+): Pick<AuditEntryInput, "actorType" | "actorId" | "ip" | "userAgent" | "requestId"> {
   const p = res.locals.principal as Principal | undefined;
   return {
     actorType: p?.type ?? "anonymous",

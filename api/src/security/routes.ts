@@ -23,8 +23,18 @@ export interface RouteSpec {
   handlers: RequestHandler[];
 }
 
-export const route = (method: Method, path: string, access: Access, summary: string, ...handlers: RequestHandler[]): RouteSpec => ({
-  method, path, access, summary, handlers,
+export const route = (
+  method: Method,
+  path: string,
+  access: Access,
+  summary: string,
+  ...handlers: RequestHandler[]
+): RouteSpec => ({
+  method,
+  path,
+  access,
+  summary,
+  handlers,
 });
 
 const DECLARED = Symbol.for("partledger.access");
@@ -42,7 +52,8 @@ export function guard(access: Access, deps: GuardDeps): RequestHandler {
   const fn: RequestHandler = async (req: Request, res: Response, next) => {
     if ("public" in access) return next();
     const token = bearer(req);
-    if (!token) throw new AppError("AUTH.REQUIRED", "this endpoint needs Authorization: Bearer <session token or API key>", 401);
+    if (!token)
+      throw new AppError("AUTH.REQUIRED", "this endpoint needs Authorization: Bearer <session token or API key>", 401);
     const principal = await deps.access.authenticate(token);
     const wait = await deps.perPrincipal.take(`${principal.type}:${principal.id}`);
     if (wait > 0) {
@@ -50,9 +61,14 @@ export function guard(access: Access, deps: GuardDeps): RequestHandler {
       throw new AppError("RATE.LIMITED", "too many requests with this credential; slow down", 429);
     }
     if ("permission" in access && !principal.permissions.has(access.permission)) {
-      throw new AppError("AUTH.FORBIDDEN", `${req.method} ${req.baseUrl}${req.route?.path ?? req.path} needs permission ${access.permission}, which your roles (${principal.roles.join(", ") || "none"}) do not grant`, 403, {
-        needs: access.permission,
-      });
+      throw new AppError(
+        "AUTH.FORBIDDEN",
+        `${req.method} ${req.baseUrl}${req.route?.path ?? req.path} needs permission ${access.permission}, which your roles (${principal.roles.join(", ") || "none"}) do not grant`,
+        403,
+        {
+          needs: access.permission,
+        },
+      );
     }
     res.locals.principal = principal;
     await deps.onPrincipal?.(principal, res);
@@ -68,18 +84,25 @@ export function mountRoutes(app: Express, specs: RouteSpec[], deps: GuardDeps): 
   const all = ((app.locals.routes as RouteSpec[] | undefined) ??= []);
   for (const s of specs) {
     if (!s.access || !("permission" in s.access || "authenticated" in s.access || "public" in s.access)) {
-      throw new Error(`route ${s.method.toUpperCase()} ${s.path} declares no access: every route must declare the permission it needs`);
+      throw new Error(
+        `route ${s.method.toUpperCase()} ${s.path} declares no access: every route must declare the permission it needs`,
+      );
     }
     // Every declared schema refuses unknown fields; a route without one refuses any body or query field at all.
     const schemas = schemasOf(s.handlers);
-    for (const [part, schema] of Object.entries(schemas)) assertStrict(schema, `route ${s.method.toUpperCase()} ${s.path} ${part}`);
+    for (const [part, schema] of Object.entries(schemas))
+      assertStrict(schema, `route ${s.method.toUpperCase()} ${s.path} ${part}`);
     app[s.method](s.path, guard(s.access, deps), edgeChecks(schemas), ...s.handlers);
     all.push(s);
   }
 }
 
 interface Layer {
-  route?: { path: string; methods: Record<string, boolean>; stack: Array<{ handle: RequestHandler & { [DECLARED]?: Access } }> };
+  route?: {
+    path: string;
+    methods: Record<string, boolean>;
+    stack: Array<{ handle: RequestHandler & { [DECLARED]?: Access } }>;
+  };
   handle?: { stack?: Layer[] };
 }
 
@@ -90,7 +113,9 @@ export function assertEveryRouteDeclared(app: Express): void {
       if (layer.route) {
         if (!layer.route.stack[0]?.handle[DECLARED]) {
           const method = Object.keys(layer.route.methods)[0]?.toUpperCase() ?? "?";
-          throw new Error(`route ${method} ${layer.route.path} declares no permission: register it with mountRoutes(route(…, { permission | authenticated | public }))`);
+          throw new Error(
+            `route ${method} ${layer.route.path} declares no permission: register it with mountRoutes(route(…, { permission | authenticated | public }))`,
+          );
         }
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }

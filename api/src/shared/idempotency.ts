@@ -8,7 +8,10 @@ const keyHeader = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, "8-128 letters, d
 export function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const parsed = keyHeader.safeParse(value);
-  if (!parsed.success) throw new AppError("IDEMPOTENCY.INVALID_KEY", `Idempotency-Key: ${parsed.error.issues[0]!.message}`, 400, { field: "Idempotency-Key" });
+  if (!parsed.success)
+    throw new AppError("IDEMPOTENCY.INVALID_KEY", `Idempotency-Key: ${parsed.error.issues[0]!.message}`, 400, {
+      field: "Idempotency-Key",
+    });
   return parsed.data;
 }
 
@@ -35,12 +38,18 @@ function keyTaken(e: unknown): boolean {
  * key taken at that insert — or `work` refuses first (stock gone since, say) — rolls back, and answers what is stored.
  */
 export async function idempotent(
-  db: Sql, companyId: string, op: string, request: unknown, key: string | undefined,
+  db: Sql,
+  companyId: string,
+  op: string,
+  request: unknown,
+  key: string | undefined,
   work: (within: (tx: Sql, reply: Reply) => Promise<void>) => Promise<Reply>,
   opts: { checkFirst: boolean } = { checkFirst: true },
 ): Promise<Reply> {
   if (!key) return work(async () => undefined);
-  const hash = createHash("sha256").update(`${op}\n${JSON.stringify(request)}`).digest("hex");
+  const hash = createHash("sha256")
+    .update(`${op}\n${JSON.stringify(request)}`)
+    .digest("hex");
   const replay = async (): Promise<Reply | null> => {
     const { rows } = await db.query<{ request_hash: string; status_code: number; response: unknown }>(
       "SELECT encode(request_hash, 'hex') AS request_hash, status_code, response FROM idempotent_requests WHERE company_id = $1 AND key = $2",
@@ -49,9 +58,17 @@ export async function idempotent(
     const stored = rows[0];
     if (!stored) return null;
     if (stored.request_hash !== hash) {
-      throw new AppError("IDEMPOTENCY.KEY_REUSED", `Idempotency-Key ${key} was used for a different request; use a new key for a new request`, 422, { field: "Idempotency-Key" });
+      throw new AppError(
+        "IDEMPOTENCY.KEY_REUSED",
+        `Idempotency-Key ${key} was used for a different request; use a new key for a new request`,
+        422,
+        { field: "Idempotency-Key" },
+      );
     }
-    return { status: stored.status_code, body: typeof stored.response === "string" ? JSON.parse(stored.response) : stored.response };
+    return {
+      status: stored.status_code,
+      body: typeof stored.response === "string" ? JSON.parse(stored.response) : stored.response,
+    };
   };
   if (opts.checkFirst) {
     const earlier = await replay();

@@ -97,8 +97,10 @@ export class AnchorWorker {
     for (;;) {
       const report = await this.tick();
       const lifecycleOpen = this.opts.lifecycle ? await this.opts.lifecycle.open() : 0;
-      if ((await batchStore.unfinished(this.opts.db)).length === 0 && report.sealed === 0 && lifecycleOpen === 0) return;
-      if (Date.now() > deadline) throw new Error(`batches not final after ${timeoutMs} ms${report.chainError ? `: ${report.chainError}` : ""}`);
+      if ((await batchStore.unfinished(this.opts.db)).length === 0 && report.sealed === 0 && lifecycleOpen === 0)
+        return;
+      if (Date.now() > deadline)
+        throw new Error(`batches not final after ${timeoutMs} ms${report.chainError ? `: ${report.chainError}` : ""}`);
       await new Promise((r) => setTimeout(r, pauseMs));
     }
   }
@@ -148,7 +150,12 @@ export class AnchorWorker {
         return "submitted";
       }
       case "submitted": {
-        const state = await txState(chain.provider, b.txHash!, chain.admin.address, b.txNonce ?? Number.MAX_SAFE_INTEGER);
+        const state = await txState(
+          chain.provider,
+          b.txHash!,
+          chain.admin.address,
+          b.txNonce ?? Number.MAX_SAFE_INTEGER,
+        );
         if (state.kind === "mined" && state.ok) {
           // A node may still answer a receipt from a block a reorg replaced: only a canonical block confirms.
           if ((await chain.provider.getBlock(state.blockNumber))?.hash !== state.blockHash) return "submitted";
@@ -168,7 +175,11 @@ export class AnchorWorker {
           await batchStore.markSubmitted(db, b.id, onChain.txHash, null, null);
           return "submitted";
         }
-        await batchStore.resetToSealed(db, b.id, `transaction ${b.txHash} ${state.kind === "mined" ? "reverted" : state.kind}`);
+        await batchStore.resetToSealed(
+          db,
+          b.id,
+          `transaction ${b.txHash} ${state.kind === "mined" ? "reverted" : state.kind}`,
+        );
         return "sealed";
       }
       case "confirmed": {
@@ -235,7 +246,9 @@ export class AnchorWorker {
     if (last < b.id) return null;
     const anchored = await chain.anchorRegistry.getFunction("anchorOf")(b.id);
     if (String(anchored.root).toLowerCase() !== b.root.toLowerCase()) {
-      throw new Error(`CHAIN.ROOT_CONFLICT: batch ${b.id} is anchored with root ${anchored.root}, the ledger sealed ${b.root}`);
+      throw new Error(
+        `CHAIN.ROOT_CONFLICT: batch ${b.id} is anchored with root ${anchored.root}, the ledger sealed ${b.root}`,
+      );
     }
     const logs = await chain.anchorRegistry.queryFilter(chain.anchorRegistry.filters.BatchAnchored!(b.id), 0, "latest");
     const log = logs[0];

@@ -49,7 +49,10 @@ export const batchStore = {
     return rows.map(toRow);
   },
   async all(db: Sql, fromId = 1, toId = Number.MAX_SAFE_INTEGER): Promise<BatchRow[]> {
-    const { rows } = await db.query(`SELECT ${COLUMNS} FROM ledger_batches WHERE id BETWEEN $1 AND $2 ORDER BY id`, [fromId, toId]);
+    const { rows } = await db.query(`SELECT ${COLUMNS} FROM ledger_batches WHERE id BETWEEN $1 AND $2 ORDER BY id`, [
+      fromId,
+      toId,
+    ]);
     return rows.map(toRow);
   },
   async byId(db: Sql, id: number): Promise<BatchRow | null> {
@@ -70,7 +73,10 @@ export const batchStore = {
     );
   },
   async markFinal(db: Sql, id: number): Promise<void> {
-    await db.query("UPDATE ledger_batches SET status = 'final', updated_at = now() WHERE id = $1 AND status = 'confirmed'", [id]);
+    await db.query(
+      "UPDATE ledger_batches SET status = 'final', updated_at = now() WHERE id = $1 AND status = 'confirmed'",
+      [id],
+    );
   },
   /** Confirmed or final batches anchored in a block at or after `fromBlock` (the reorg watch). */
   async anchoredSince(db: Sql, fromBlock: number): Promise<BatchRow[]> {

@@ -77,7 +77,10 @@ export class LifecycleWriter {
           "UPDATE ledger_chain_writes SET status = 'final', block_number = $2 WHERE submission_id = $1",
           [w.submission_id, state.blockNumber],
         );
-        logger("lifecycle").info({ submissionId: w.submission_id, tx: w.tx_hash }, `lifecycle write ${w.submission_id}: final`);
+        logger("lifecycle").info(
+          { submissionId: w.submission_id, tx: w.tx_hash },
+          `lifecycle write ${w.submission_id}: final`,
+        );
         return true;
       }
       if (state.kind === "pending") return false;
@@ -130,7 +133,10 @@ export class LifecycleWriter {
       [w.submission_id, tx.txHash, tx.rawTx, tx.nonce],
     );
     await broadcast(chain.provider, tx.rawTx);
-    logger("lifecycle").info({ submissionId: w.submission_id, tx: tx.txHash }, `lifecycle write ${w.submission_id}: submitted`);
+    logger("lifecycle").info(
+      { submissionId: w.submission_id, tx: tx.txHash },
+      `lifecycle write ${w.submission_id}: submitted`,
+    );
     return false;
   }
 }

@@ -30,17 +30,29 @@ export async function auditLedger(opts: LedgerAuditOptions): Promise<AuditReport
   const signatures = new Map<number, boolean>();
   let checked = 0;
   const failed = (seq: number | null, batchId: number | null, reason: string): AuditReport => ({
-    ok: false, eventsChecked: checked, parts: heads.size, batches: batches.length, lines, failure: { seq, batchId, reason },
+    ok: false,
+    eventsChecked: checked,
+    parts: heads.size,
+    batches: batches.length,
+    lines,
+    failure: { seq, batchId, reason },
   });
   for (const b of batches) {
     const events = await ledgerStore.eventsInRange(db, b.firstSeq, b.lastSeq);
-    const treeLeaves = await db.query<{ leaves: Uint8Array }>("SELECT substring(tree from 1 for $2) AS leaves FROM ledger_batches WHERE id = $1", [b.id, b.eventCount * 32]);
+    const treeLeaves = await db.query<{ leaves: Uint8Array }>(
+      "SELECT substring(tree from 1 for $2) AS leaves FROM ledger_batches WHERE id = $1",
+      [b.id, b.eventCount * 32],
+    );
     const sealedLeaves = new Uint8Array(treeLeaves.rows[0]!.leaves);
     if (events.length !== b.eventCount) {
       const have = new Set(events.map((e) => e.seq));
       let missing = b.firstSeq;
       while (have.has(missing)) missing++;
-      return failed(missing, b.id, `batch ${b.id} was sealed with ${b.eventCount} events, the ledger now holds ${events.length}: event ${missing} is missing`);
+      return failed(
+        missing,
+        b.id,
+        `batch ${b.id} was sealed with ${b.eventCount} events, the ledger now holds ${events.length}: event ${missing} is missing`,
+      );
     }
     const leaves: Uint8Array[] = [];
     for (let i = 0; i < events.length; i++) {
@@ -51,10 +63,20 @@ export async function auditLedger(opts: LedgerAuditOptions): Promise<AuditReport
       const leaf = batchLeafOf(b.leafVersion, structHash, e.seq, b.id);
       const sealed = toHex(sealedLeaves.subarray(i * 32, i * 32 + 32));
       if (toHex(leaf) !== sealed || toHex(structHash) !== e.structHash) {
-        return failed(e.seq, b.id, `event ${e.seq} in batch ${b.id} was altered: its stored fields hash to leaf ${toHex(leaf)}, the batch was sealed with ${sealed}`);
+        return failed(
+          e.seq,
+          b.id,
+          `event ${e.seq} in batch ${b.id} was altered: its stored fields hash to leaf ${toHex(leaf)}, the batch was sealed with ${sealed}`,
+        );
       }
       if (!signatures.has(e.submissionId)) {
-        const { rows } = await db.query<{ actor: string; events_root: Uint8Array; event_count: number; signature: Uint8Array; hashes: Uint8Array[] }>(
+        const { rows } = await db.query<{
+          actor: string;
+          events_root: Uint8Array;
+          event_count: number;
+          signature: Uint8Array;
+          hashes: Uint8Array[];
+        }>(
           `SELECT s.actor, s.events_root, s.event_count, s.signature,
                   ARRAY(SELECT struct_hash FROM ledger_events WHERE submission_id = s.id ORDER BY submission_index) AS hashes
              FROM ledger_submissions s WHERE s.id = $1`,
@@ -62,29 +84,64 @@ export async function auditLedger(opts: LedgerAuditOptions): Promise<AuditReport
         );
         const s = rows[0]!;
         const eventsRoot = toHex(new Uint8Array(s.events_root));
-        const signer = recoverSubmitter(opts.chainId, { actor: s.actor as Hex, eventsRoot, eventCount: s.event_count }, toHex(new Uint8Array(s.signature)));
+        const signer = recoverSubmitter(
+          opts.chainId,
+          { actor: s.actor as Hex, eventsRoot, eventCount: s.event_count },
+          toHex(new Uint8Array(s.signature)),
+        );
         const rebuilt = toHex(merkleRoot(s.hashes.map((h) => new Uint8Array(h))));
-        signatures.set(e.submissionId, signer?.toLowerCase() === s.actor.toLowerCase() && rebuilt === eventsRoot && s.hashes.length === s.event_count);
+        signatures.set(
+          e.submissionId,
+          signer?.toLowerCase() === s.actor.toLowerCase() &&
+            rebuilt === eventsRoot &&
+            s.hashes.length === s.event_count,
+        );
       }
-      if (!signatures.get(e.submissionId)) return failed(e.seq, b.id, `event ${e.seq}: submission ${e.submissionId}'s signature or events root does not verify`);
-      if (f.actor.toLowerCase() !== e.actor.toLowerCase()) return failed(e.seq, b.id, `event ${e.seq}: actor column ${e.actor} disagrees with the signed actor ${f.actor}`);
+      if (!signatures.get(e.submissionId))
+        return failed(
+          e.seq,
+          b.id,
+          `event ${e.seq}: submission ${e.submissionId}'s signature or events root does not verify`,
+        );
+      if (f.actor.toLowerCase() !== e.actor.toLowerCase())
+        return failed(
+          e.seq,
+          b.id,
+          `event ${e.seq}: actor column ${e.actor} disagrees with the signed actor ${f.actor}`,
+        );
       const head = heads.get(c.partKey);
       const prev = head?.hash ?? toHex(ZERO32);
-      if (f.prevHash !== prev) return failed(e.seq, b.id, `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain (points to ${f.prevHash}, previous is ${prev})`);
-      if (!isLegalTransition(head?.stage ?? Stage.None, f.step)) return failed(e.seq, b.id, `event ${e.seq}: ${Stage[head?.stage ?? 0]} → ${Stage[f.step]} is not a legal move`);
+      if (f.prevHash !== prev)
+        return failed(
+          e.seq,
+          b.id,
+          `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain (points to ${f.prevHash}, previous is ${prev})`,
+        );
+      if (!isLegalTransition(head?.stage ?? Stage.None, f.step))
+        return failed(e.seq, b.id, `event ${e.seq}: ${Stage[head?.stage ?? 0]} → ${Stage[f.step]} is not a legal move`);
       heads.set(c.partKey, { hash: toHex(structHash), stage: f.step });
       leaves.push(leaf);
       checked++;
     }
     const root = toHex(merkleRoot(leaves));
-    if (root !== b.root) return failed(b.firstSeq, b.id, `batch ${b.id}: its events rebuild root ${root}, the ledger recorded ${b.root} (stored tree altered)`);
+    if (root !== b.root)
+      return failed(
+        b.firstSeq,
+        b.id,
+        `batch ${b.id}: its events rebuild root ${root}, the ledger recorded ${b.root} (stored tree altered)`,
+      );
     const last = Number(await opts.anchorRegistry.getFunction("lastBatchId")());
     if (b.id > last) {
       lines.push(`  … batch ${b.id} (${b.eventCount} events) consistent, not anchored yet (${b.status})`);
       continue;
     }
     const anchored = String((await opts.anchorRegistry.getFunction("anchorOf")(b.id)).root).toLowerCase();
-    if (anchored !== root) return failed(b.firstSeq, b.id, `batch ${b.id}: recomputed root ${root} differs from the anchored root ${anchored}`);
+    if (anchored !== root)
+      return failed(
+        b.firstSeq,
+        b.id,
+        `batch ${b.id}: recomputed root ${root} differs from the anchored root ${anchored}`,
+      );
     lines.push(`  ✔ batch ${b.id}: ${b.eventCount} events, root ${root.slice(0, 18)}… matches chain`);
     opts.log?.(lines[lines.length - 1]!);
   }

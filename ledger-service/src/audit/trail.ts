@@ -38,12 +38,30 @@ export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(",")}}`;
 }
 
 /** hash = sha256(prevHash ‖ canonical JSON of the entry's fields). */
 export function entryHash(prev: Uint8Array, e: Omit<AuditEntry, "prevHash" | "hash">): Uint8Array {
-  const body = canonicalJson([e.seq, e.at, e.companyId, e.actorType, e.actorId, e.action, e.resource, e.resourceId, e.outcome, e.ip, e.userAgent, e.requestId, e.changes]);
+  const body = canonicalJson([
+    e.seq,
+    e.at,
+    e.companyId,
+    e.actorType,
+    e.actorId,
+    e.action,
+    e.resource,
+    e.resourceId,
+    e.outcome,
+    e.ip,
+    e.userAgent,
+    e.requestId,
+    e.changes,
+  ]);
   return new Uint8Array(createHash("sha256").update(prev).update(body).digest());
 }
 
@@ -52,7 +70,12 @@ const COLUMNS = `seq::int AS seq, at, company_id AS "companyId", actor_type AS "
 
 type Row = Omit<AuditEntry, "at" | "prevHash" | "hash"> & { at: Date; prevHash: Uint8Array; hash: Uint8Array };
 
-const toEntry = (r: Row): AuditEntry => ({ ...r, at: r.at.toISOString(), prevHash: toHex(new Uint8Array(r.prevHash)), hash: toHex(new Uint8Array(r.hash)) });
+const toEntry = (r: Row): AuditEntry => ({
+  ...r,
+  at: r.at.toISOString(),
+  prevHash: toHex(new Uint8Array(r.prevHash)),
+  hash: toHex(new Uint8Array(r.hash)),
+});
 
 export interface AuditQuery {
   companyId?: string | null | undefined;
@@ -91,9 +114,20 @@ export const auditTrail = {
     await tx.defer(
       `INSERT INTO audit_pending (at, company_id, actor_type, actor_id, action, resource, resource_id, outcome, ip, user_agent, request_id, changes)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [new Date().toISOString(), input.companyId, input.actorType, input.actorId, input.action, input.resource, input.resourceId ?? null,
-        input.outcome ?? "ok", input.ip ?? null, input.userAgent?.slice(0, 200) ?? null, input.requestId ?? null,
-        input.changes == null ? null : JSON.stringify(input.changes)],
+      [
+        new Date().toISOString(),
+        input.companyId,
+        input.actorType,
+        input.actorId,
+        input.action,
+        input.resource,
+        input.resourceId ?? null,
+        input.outcome ?? "ok",
+        input.ip ?? null,
+        input.userAgent?.slice(0, 200) ?? null,
+        input.requestId ?? null,
+        input.changes == null ? null : JSON.stringify(input.changes),
+      ],
     );
   },
 
@@ -108,15 +142,34 @@ export const auditTrail = {
       const waiting = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM audit_pending) AS any");
       if (!waiting.rows[0]!.any) return sealed;
       const n = await db.transaction(async (tx) => {
-        const head = (await tx.query<{ seq: number; hash: Uint8Array }>("SELECT last_seq::int AS seq, last_hash AS hash FROM audit_head WHERE id = 1 FOR UPDATE")).rows[0]!;
-        const { rows } = await tx.query<PendingRow>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id LIMIT ${SEAL_BATCH}`);
+        const head = (
+          await tx.query<{ seq: number; hash: Uint8Array }>(
+            "SELECT last_seq::int AS seq, last_hash AS hash FROM audit_head WHERE id = 1 FOR UPDATE",
+          )
+        ).rows[0]!;
+        const { rows } = await tx.query<PendingRow>(
+          `SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id LIMIT ${SEAL_BATCH}`,
+        );
         if (rows.length === 0) return 0;
         // Hash in id order from the head; the entries' fields move over in SQL, only seq and the hashes come from here.
         let prev: Uint8Array = new Uint8Array(head.hash);
         let seq = head.seq;
         const chained = rows.map((r) => {
-          const e = { seq: ++seq, at: r.at.toISOString(), companyId: r.companyId, actorType: r.actorType, actorId: r.actorId, action: r.action, resource: r.resource,
-            resourceId: r.resourceId, outcome: r.outcome, ip: r.ip, userAgent: r.userAgent, requestId: r.requestId, changes: r.changes };
+          const e = {
+            seq: ++seq,
+            at: r.at.toISOString(),
+            companyId: r.companyId,
+            actorType: r.actorType,
+            actorId: r.actorId,
+            action: r.action,
+            resource: r.resource,
+            resourceId: r.resourceId,
+            outcome: r.outcome,
+            ip: r.ip,
+            userAgent: r.userAgent,
+            requestId: r.requestId,
+            changes: r.changes,
+          };
           const hash = entryHash(prev, e);
           const link = { id: r.id, seq: e.seq, prev: toHex(prev).slice(2), hash: toHex(hash).slice(2) };
           prev = hash;
@@ -165,43 +218,93 @@ export const auditTrail = {
    */
   async verify(db: Sql): Promise<TrailReport> {
     await auditTrail.seal(db);
-    const cps = await db.query<{ audit_seq: number; audit_hash: Uint8Array; ledger_seq: number; private_hash: string | null; lot: string | null }>(
+    const cps = await db.query<{
+      audit_seq: number;
+      audit_hash: Uint8Array;
+      ledger_seq: number;
+      private_hash: string | null;
+      lot: string | null;
+    }>(
       `SELECT c.audit_seq::int, c.audit_hash, c.ledger_seq::int, e.fields->>'privateHash' AS private_hash, e.fields->>'lot' AS lot
          FROM audit_checkpoints c LEFT JOIN ledger_events e ON e.seq = c.ledger_seq ORDER BY c.audit_seq`,
     );
     const checkpoints = new Map(cps.rows.map((c) => [c.audit_seq, c]));
-    const fail = (seq: number | null, reason: string, entries: number): TrailReport => ({ ok: false, entries, checkpoints: cps.rows.length, failure: { seq, reason } });
+    const fail = (seq: number | null, reason: string, entries: number): TrailReport => ({
+      ok: false,
+      entries,
+      checkpoints: cps.rows.length,
+      failure: { seq, reason },
+    });
     for (const c of cps.rows) {
       if (c.private_hash !== toHex(new Uint8Array(c.audit_hash)) || c.lot !== String(c.audit_seq)) {
-        return fail(c.audit_seq, `checkpoint at entry ${c.audit_seq} disagrees with its ledger event ${c.ledger_seq}`, 0);
+        return fail(
+          c.audit_seq,
+          `checkpoint at entry ${c.audit_seq} disagrees with its ledger event ${c.ledger_seq}`,
+          0,
+        );
       }
     }
     let prev: Uint8Array = new Uint8Array(32);
     let expected = 1;
-    for (let after = 0; ; ) {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`, [after]);
+    for (let after = 0; ;) {
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000`, [
+        after,
+      ]);
       if (rows.length === 0) break;
       for (const r of rows) {
-        if (r.seq !== expected) return fail(expected, `entry ${expected} is missing (next present is ${r.seq}): entries were deleted`, expected - 1);
+        if (r.seq !== expected)
+          return fail(
+            expected,
+            `entry ${expected} is missing (next present is ${r.seq}): entries were deleted`,
+            expected - 1,
+          );
         const e = toEntry(r);
-        if (e.prevHash !== toHex(prev)) return fail(r.seq, `entry ${r.seq} does not point back to entry ${r.seq - 1}'s hash: the chain was cut`, r.seq - 1);
+        if (e.prevHash !== toHex(prev))
+          return fail(
+            r.seq,
+            `entry ${r.seq} does not point back to entry ${r.seq - 1}'s hash: the chain was cut`,
+            r.seq - 1,
+          );
         const { prevHash: _p, hash: _h, ...fields } = e;
         const h = entryHash(prev, fields);
-        if (toHex(h) !== e.hash) return fail(r.seq, `entry ${r.seq} was edited: its fields hash to ${toHex(h)}, it was recorded as ${e.hash}`, r.seq - 1);
+        if (toHex(h) !== e.hash)
+          return fail(
+            r.seq,
+            `entry ${r.seq} was edited: its fields hash to ${toHex(h)}, it was recorded as ${e.hash}`,
+            r.seq - 1,
+          );
         const cp = checkpoints.get(r.seq);
-        if (cp && toHex(new Uint8Array(cp.audit_hash)) !== e.hash) return fail(r.seq, `entry ${r.seq} differs from the hash checkpointed on the ledger (event ${cp.ledger_seq})`, r.seq - 1);
+        if (cp && toHex(new Uint8Array(cp.audit_hash)) !== e.hash)
+          return fail(
+            r.seq,
+            `entry ${r.seq} differs from the hash checkpointed on the ledger (event ${cp.ledger_seq})`,
+            r.seq - 1,
+          );
         prev = h;
         expected++;
       }
       after = rows[rows.length - 1]!.seq;
     }
     const last = expected - 1;
-    const head = (await db.query<{ last_seq: number; last_hash: Uint8Array }>("SELECT last_seq::int, last_hash FROM audit_head WHERE id = 1")).rows[0]!;
+    const head = (
+      await db.query<{ last_seq: number; last_hash: Uint8Array }>(
+        "SELECT last_seq::int, last_hash FROM audit_head WHERE id = 1",
+      )
+    ).rows[0]!;
     if (head.last_seq !== last || toHex(new Uint8Array(head.last_hash)) !== toHex(prev)) {
-      return fail(last + 1, `the trail ends at entry ${last} but its head says ${head.last_seq}: entries at the end were deleted`, last);
+      return fail(
+        last + 1,
+        `the trail ends at entry ${last} but its head says ${head.last_seq}: entries at the end were deleted`,
+        last,
+      );
     }
     const latest = cps.rows[cps.rows.length - 1];
-    if (latest && latest.audit_seq > last) return fail(last + 1, `the ledger checkpointed entry ${latest.audit_seq}, the trail ends at ${last}: entries at the end were deleted`, last);
+    if (latest && latest.audit_seq > last)
+      return fail(
+        last + 1,
+        `the ledger checkpointed entry ${latest.audit_seq}, the trail ends at ${last}: entries at the end were deleted`,
+        last,
+      );
     return { ok: true, entries: last, checkpoints: cps.rows.length, failure: null };
   },
 
@@ -220,10 +323,19 @@ export const auditTrail = {
     const checkpointHash = toHex(new Uint8Array(hash));
     try {
       await ledger.append(
-        { actorId: PLATFORM_ACTOR, step: Stage.AuditCheckpoint, parts: [{ ...AUDIT_TRAIL_PART, lot: String(seq) }], place: { regionCode: "000000", locationId: "AUDIT" }, checkpointHash },
+        {
+          actorId: PLATFORM_ACTOR,
+          step: Stage.AuditCheckpoint,
+          parts: [{ ...AUDIT_TRAIL_PART, lot: String(seq) }],
+          place: { regionCode: "000000", locationId: "AUDIT" },
+          checkpointHash,
+        },
         {
           within: async (tx, r) => {
-            const ins = await tx.query("INSERT INTO audit_checkpoints (audit_seq, audit_hash, ledger_seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING audit_seq", [seq, Buffer.from(hash), r.firstSeq]);
+            const ins = await tx.query(
+              "INSERT INTO audit_checkpoints (audit_seq, audit_hash, ledger_seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING audit_seq",
+              [seq, Buffer.from(hash), r.firstSeq],
+            );
             if (ins.rows.length === 0) throw new AlreadyCheckpointed();
           },
         },

@@ -426,7 +426,12 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
         if (head && f.step === Stage.Received && eq(head.holder, f.actor) && head.stage !== Stage.Shipped)
           fail(e, "part.custody", `event ${e.seq}: ${f.actor} already holds ${f.gtin}/${f.serial}`);
         // Custody passes only through a shipment that names the receiver (its signed privateHash).
-        if (head && f.step === Stage.Received && head.stage === Stage.Shipped && !eq(head.shipTo, shipToHashOf(f.actor)))
+        if (
+          head &&
+          f.step === Stage.Received &&
+          head.stage === Stage.Shipped &&
+          !eq(head.shipTo, shipToHashOf(f.actor))
+        )
           fail(
             e,
             "part.custody",
@@ -489,7 +494,11 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
     // Last, so that a changed event fails the check that names what changed; this catches the document alone.
     const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
     if (docMismatch)
-      fail(docMismatch.at === null ? null : bundle.events[docMismatch.at]!, "bundle.epcis-document", docMismatch.reason);
+      fail(
+        docMismatch.at === null ? null : bundle.events[docMismatch.at]!,
+        "bundle.epcis-document",
+        docMismatch.reason,
+      );
   } catch (e) {
     if (e instanceof Failed) return report(e.failure);
     throw e;

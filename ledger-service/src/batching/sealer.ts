@@ -63,7 +63,8 @@ export class Sealer {
         "SELECT struct_hash FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq",
         [firstSeq, lastSeq],
       );
-      if (hashes.rows.length !== count) throw new Error(`ledger gap: expected ${count} events in ${firstSeq}..${lastSeq}, found ${hashes.rows.length}`);
+      if (hashes.rows.length !== count)
+        throw new Error(`ledger gap: expected ${count} events in ${firstSeq}..${lastSeq}, found ${hashes.rows.length}`);
       const version = this.opts.leafVersion ?? CURRENT_LEAF_VERSION;
       const leaves = hashes.rows.map((r, i) => batchLeafOf(version, new Uint8Array(r.struct_hash), firstSeq + i, id));
       const { root, flat } = buildTree(leaves);

@@ -16,6 +16,10 @@ export function loadArtifact(name: "AnchorRegistry" | "PartRegistry" | "BenchErc
     const dir = name.startsWith("Bench") ? `bench/${name}.sol` : `${name}.sol`;
     return JSON.parse(readFileSync(`${ROOT}${dir}/${name}.json`, "utf8")) as Artifact;
   } catch {
-    throw new AppError("CHAIN.NO_ARTIFACTS", `contract artifacts for ${name} are missing: run \`npm run build:contracts\``, 500);
+    throw new AppError(
+      "CHAIN.NO_ARTIFACTS",
+      `contract artifacts for ${name} are missing: run \`npm run build:contracts\``,
+      500,
+    );
   }
 }

@@ -51,7 +51,10 @@ export class ChainConnector {
       }
     }
     if (!this.ctx) {
-      const ctx = await connectChain({ ...this.opts, ...(this.opts.addresses ? { addresses: this.opts.addresses } : {}) }).catch((e) => {
+      const ctx = await connectChain({
+        ...this.opts,
+        ...(this.opts.addresses ? { addresses: this.opts.addresses } : {}),
+      }).catch((e) => {
         throw new Error(`chain unavailable at ${this.opts.url}: ${(e as Error).message?.split("\n")[0]}`);
       });
       this.ctx = ctx;

@@ -39,7 +39,12 @@ export interface ConnectChainOptions {
 export function makeProvider(url: string, chainId?: number): JsonRpcProvider {
   return chainId === undefined
     ? new JsonRpcProvider(url, undefined, { polling: true, pollingInterval: 250, cacheTimeout: -1 })
-    : new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true, polling: true, pollingInterval: 250, cacheTimeout: -1 });
+    : new JsonRpcProvider(url, Network.from(chainId), {
+        staticNetwork: true,
+        polling: true,
+        pollingInterval: 250,
+        cacheTimeout: -1,
+      });
 }
 
 /**
@@ -59,7 +64,10 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
     chainId,
     anchorRegistry: new Contract(addresses.anchorRegistry, anchorArt.abi as never, admin),
     partRegistry: new Contract(addresses.partRegistry, partArt.abi as never, admin),
-    addresses: { anchorRegistry: getAddress(addresses.anchorRegistry) as Hex, partRegistry: getAddress(addresses.partRegistry) as Hex },
+    addresses: {
+      anchorRegistry: getAddress(addresses.anchorRegistry) as Hex,
+      partRegistry: getAddress(addresses.partRegistry) as Hex,
+    },
     local: opts.local,
     redeployed,
   });
@@ -67,7 +75,8 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
 
   if (opts.addresses) {
     for (const [name, address] of Object.entries(opts.addresses)) {
-      if (!(await hasCode(address))) throw new AppError("CHAIN.NO_CONTRACT", `${name} ${address} holds no contract on chain ${chainId}`, 500);
+      if (!(await hasCode(address)))
+        throw new AppError("CHAIN.NO_CONTRACT", `${name} ${address} holds no contract on chain ${chainId}`, 500);
     }
     return at(opts.addresses, false);
   }
@@ -75,24 +84,37 @@ export async function connectChain(opts: ConnectChainOptions): Promise<ChainCont
     "SELECT anchor_registry, part_registry, chain_id FROM ledger_deployments ORDER BY id DESC LIMIT 1",
   );
   const last = rows[0];
-  if (last && last.chain_id === chainId && (await hasCode(last.anchor_registry)) && (await hasCode(last.part_registry))) {
+  if (
+    last &&
+    last.chain_id === chainId &&
+    (await hasCode(last.anchor_registry)) &&
+    (await hasCode(last.part_registry))
+  ) {
     return at({ anchorRegistry: last.anchor_registry, partRegistry: last.part_registry }, false);
   }
-  if (!opts.local) throw new AppError("CHAIN.NO_CONTRACT", "no contract addresses configured for this chain: set ANCHOR_REGISTRY_ADDRESS and PART_REGISTRY_ADDRESS", 500);
+  if (!opts.local)
+    throw new AppError(
+      "CHAIN.NO_CONTRACT",
+      "no contract addresses configured for this chain: set ANCHOR_REGISTRY_ADDRESS and PART_REGISTRY_ADDRESS",
+      500,
+    );
 
   const addresses = await deployContracts(admin);
   const ctx = at(addresses, Boolean(last));
   const genesis = (await provider.getBlock(0))?.hash ?? "";
   await opts.db.transaction(async (tx) => {
-    await tx.query("INSERT INTO ledger_deployments (chain_id, genesis_hash, anchor_registry, part_registry) VALUES ($1, $2, $3, $4)", [
-      chainId, genesis, addresses.anchorRegistry, addresses.partRegistry,
-    ]);
+    await tx.query(
+      "INSERT INTO ledger_deployments (chain_id, genesis_hash, anchor_registry, part_registry) VALUES ($1, $2, $3, $4)",
+      [chainId, genesis, addresses.anchorRegistry, addresses.partRegistry],
+    );
     // The new contracts know nothing: every batch and every on-chain lifecycle write goes to them again, in order.
     await tx.query(
       `UPDATE ledger_batches SET status = 'sealed', tx_hash = NULL, raw_tx = NULL, tx_nonce = NULL, block_number = NULL,
               block_hash = NULL, last_error = NULL, updated_at = now()`,
     );
-    await tx.query("UPDATE ledger_chain_writes SET status = 'pending', tx_hash = NULL, raw_tx = NULL, tx_nonce = NULL, block_number = NULL");
+    await tx.query(
+      "UPDATE ledger_chain_writes SET status = 'pending', tx_hash = NULL, raw_tx = NULL, tx_nonce = NULL, block_number = NULL",
+    );
     // A top-up in flight went to the old chain: company keys are funded again on the new one when they need it.
     await tx.query(
       `UPDATE ledger_gas_topups SET status = 'failed', last_error = 'the local chain was redeployed', updated_at = now()
@@ -125,7 +147,10 @@ export async function deployContracts(
   const addresses = { anchorRegistry, partRegistry: await deploy(loadArtifact("PartRegistry")), deploymentBlock };
   const anchor = new Contract(addresses.anchorRegistry, anchorArt.abi as never, admin);
   const anchorerRole = await anchor.getFunction("ANCHORER_ROLE")();
-  await sendAndWait(admin, { to: addresses.anchorRegistry, data: anchor.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]) });
+  await sendAndWait(admin, {
+    to: addresses.anchorRegistry,
+    data: anchor.interface.encodeFunctionData("grantRole", [anchorerRole, admin.address]),
+  });
   return addresses;
 }
 
@@ -139,7 +164,10 @@ export async function syncRoles(chain: ChainContext, actors: Actor[]): Promise<n
     if (actor.kind === "platform") continue; // the platform signs audit checkpoints with the anchorer's key
     const role = await chain.partRegistry.getFunction(ROLE_OF_KIND[actor.kind])();
     if (!(await chain.partRegistry.getFunction("hasRole")(role, actor.address))) {
-      await sendAndWait(chain.admin, { to: chain.addresses.partRegistry, data: chain.partRegistry.interface.encodeFunctionData("grantRole", [role, actor.address]) });
+      await sendAndWait(chain.admin, {
+        to: chain.addresses.partRegistry,
+        data: chain.partRegistry.interface.encodeFunctionData("grantRole", [role, actor.address]),
+      });
       sent++;
     }
   }

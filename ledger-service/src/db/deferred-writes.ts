@@ -119,7 +119,8 @@ export function combineWrites(writes: ReadonlyArray<DeferredWrite>): Statement[]
   let params: unknown[] = [];
   let names = new Set<string>();
   const close = () => {
-    if (parts.length) out.push({ text: `WITH ${parts.join(",\n")}\nSELECT ${checks.length ? checks.join(" AND ") : "1"}`, params });
+    if (parts.length)
+      out.push({ text: `WITH ${parts.join(",\n")}\nSELECT ${checks.length ? checks.join(" AND ") : "1"}`, params });
     parts = [];
     checks = [];
     params = [];
@@ -127,7 +128,8 @@ export function combineWrites(writes: ReadonlyArray<DeferredWrite>): Statement[]
   };
   for (const w of writes) {
     const { ctes, names: own, main } = splitWith(w.text);
-    if (!/^(insert|update|delete)\b/i.test(main)) throw new Error(`deferred write: only INSERT, UPDATE or DELETE can be deferred: ${main.slice(0, 80)}`);
+    if (!/^(insert|update|delete)\b/i.test(main))
+      throw new Error(`deferred write: only INSERT, UPDATE or DELETE can be deferred: ${main.slice(0, 80)}`);
     if (own.some((n) => names.has(n)) || params.length + w.params.length > 60_000) close();
     const offset = params.length;
     if (ctes) parts.push(shiftParams(ctes, offset));
@@ -163,7 +165,9 @@ export function combineDeferredWrites(on: boolean): void {
  */
 export function deferringSql(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's rows, typed by each caller
-  run: (text: string, params?: unknown[]) => Promise<{ rows: any[] }>, exec: (text: string) => Promise<void>, opts: { begun: boolean } = { begun: false },
+  run: (text: string, params?: unknown[]) => Promise<{ rows: any[] }>,
+  exec: (text: string) => Promise<void>,
+  opts: { begun: boolean } = { begun: false },
 ): Sql & { finish(): Promise<void>; begun(): boolean } {
   let queue: DeferredWrite[] = [];
   let begun = opts.begun;
@@ -199,6 +203,10 @@ export function deferringSql(
 }
 
 /** A deferred write outside any transaction: at once, its check included. */
-export async function runDeferred(run: (text: string, params?: unknown[]) => Promise<unknown>, w: DeferredWrite): Promise<void> {
-  for (const s of combineWrites([w])) await run(s.text, s.params).catch((e: unknown) => Promise.reject(checkFailure(e)));
+export async function runDeferred(
+  run: (text: string, params?: unknown[]) => Promise<unknown>,
+  w: DeferredWrite,
+): Promise<void> {
+  for (const s of combineWrites([w]))
+    await run(s.text, s.params).catch((e: unknown) => Promise.reject(checkFailure(e)));
 }

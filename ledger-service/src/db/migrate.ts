@@ -22,7 +22,10 @@ export async function migrate(db: Sql, dir = MIGRATIONS_DIR): Promise<string[]> 
     `CREATE TABLE IF NOT EXISTS _partledger_migrations (
        name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
   );
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const applied: string[] = [];
   for (const name of names) {
     const sql = await readFile(join(dir, name, "migration.sql"), "utf8");
@@ -30,7 +33,10 @@ export async function migrate(db: Sql, dir = MIGRATIONS_DIR): Promise<string[]> 
     const done = await db.transaction(async (tx) => {
       // Serialise concurrent migrators (two processes starting at once) on a transaction-scoped lock.
       await tx.query("SELECT pg_advisory_xact_lock(727274)");
-      const { rows } = await tx.query<AppliedMigration>("SELECT name, checksum FROM _partledger_migrations WHERE name = $1", [name]);
+      const { rows } = await tx.query<AppliedMigration>(
+        "SELECT name, checksum FROM _partledger_migrations WHERE name = $1",
+        [name],
+      );
       if (rows[0]) {
         if (rows[0].checksum !== checksum) throw new Error(`migration ${name} was changed after it was applied`);
         return false;

@@ -18,7 +18,12 @@ export function openChannel(db: SqlDatabase, name: string): Channel {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad channel name ${name}`);
   const subscribers: Array<() => void> = [];
   if (db.engine !== "postgresql") {
-    return { live: true, publish: async () => undefined, subscribe: (fn) => void subscribers.push(fn), close: async () => undefined };
+    return {
+      live: true,
+      publish: async () => undefined,
+      subscribe: (fn) => void subscribers.push(fn),
+      close: async () => undefined,
+    };
   }
   const options = (db as SqlDatabase & { pool: pg.Pool }).pool.options;
   let client: pg.Client | null = null;

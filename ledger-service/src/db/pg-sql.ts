@@ -35,7 +35,10 @@ export function openPgSql(url: string, max = 10): SqlDatabase & { pool: pg.Pool 
     /** BEGIN goes out with the first statement, not before: a transaction of deferred writes only is one statement. */
     async transaction(fn) {
       const client = await pool.connect();
-      const tx = deferringSql((text, params) => run(client, text, params), async (text) => void (await client.query(text)));
+      const tx = deferringSql(
+        (text, params) => run(client, text, params),
+        async (text) => void (await client.query(text)),
+      );
       try {
         const result = await fn(tx);
         await tx.finish();

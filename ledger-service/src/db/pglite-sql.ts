@@ -6,7 +6,9 @@ const parsers = { [types.INT8]: (v: string) => Number(v) };
 
 type Queryable = Pick<PGlite, "query" | "exec">;
 
-const run = (q: Queryable) => async <T>(text: string, params?: unknown[]) => ({ rows: (await q.query<T>(text, params, { parsers })).rows });
+const run =
+  (q: Queryable) =>
+  async <T>(text: string, params?: unknown[]) => ({ rows: (await q.query<T>(text, params, { parsers })).rows });
 
 /** Embedded PostgreSQL (PGlite, WASM) persisted in `dataDir`, or in memory when `dataDir` is undefined. */
 export async function openPgliteSql(dataDir?: string): Promise<SqlDatabase & { pglite: PGlite }> {

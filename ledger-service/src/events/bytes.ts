@@ -13,7 +13,8 @@ export function toHex(bytes: Uint8Array): Hex {
 export function fromHex(hex: string, length?: number): Uint8Array {
   const h = hex.startsWith("0x") ? hex.slice(2) : hex;
   if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) throw new TypeError(`not hex: ${hex.slice(0, 20)}`);
-  if (length !== undefined && h.length !== length * 2) throw new TypeError(`expected ${length} bytes of hex, got ${h.length / 2}`);
+  if (length !== undefined && h.length !== length * 2)
+    throw new TypeError(`expected ${length} bytes of hex, got ${h.length / 2}`);
   return Uint8Array.from(Buffer.from(h, "hex"));
 }
 

@@ -49,20 +49,31 @@ function putUint(buf: Uint8Array, word: number, value: number): void {
   const at = word * 32 + 24;
   const hi = Math.floor(value / 2 ** 32);
   const lo = value >>> 0;
-  buf[at] = hi >>> 24; buf[at + 1] = (hi >>> 16) & 0xff; buf[at + 2] = (hi >>> 8) & 0xff; buf[at + 3] = hi & 0xff;
-  buf[at + 4] = lo >>> 24; buf[at + 5] = (lo >>> 16) & 0xff; buf[at + 6] = (lo >>> 8) & 0xff; buf[at + 7] = lo & 0xff;
+  buf[at] = hi >>> 24;
+  buf[at + 1] = (hi >>> 16) & 0xff;
+  buf[at + 2] = (hi >>> 8) & 0xff;
+  buf[at + 3] = hi & 0xff;
+  buf[at + 4] = lo >>> 24;
+  buf[at + 5] = (lo >>> 16) & 0xff;
+  buf[at + 6] = (lo >>> 8) & 0xff;
+  buf[at + 7] = lo & 0xff;
 }
 
 function putBytes(buf: Uint8Array, word: number, hex: string, length: number): void {
   const start = word * 32 + (32 - length);
-  const written = Buffer.from(buf.buffer, buf.byteOffset + start, length).write(hex.startsWith("0x") ? hex.slice(2) : hex, "hex");
-  if (written !== length || hex.length !== 2 + 2 * length) throw new TypeError(`expected ${length} bytes of 0x hex, got ${JSON.stringify(hex.slice(0, 70))}`);
+  const written = Buffer.from(buf.buffer, buf.byteOffset + start, length).write(
+    hex.startsWith("0x") ? hex.slice(2) : hex,
+    "hex",
+  );
+  if (written !== length || hex.length !== 2 + 2 * length)
+    throw new TypeError(`expected ${length} bytes of 0x hex, got ${JSON.stringify(hex.slice(0, 70))}`);
 }
 
 /** abi.encode(PART_EVENT_TYPEHASH, …fields) */
 export function encodeStruct(e: CanonicalEvent): Uint8Array {
   if (e.version !== ENCODING_VERSION) throw new RangeError(`unknown encoding version ${e.version}`);
-  if (!Number.isSafeInteger(e.eventTime) || e.eventTime < 0) throw new RangeError(`eventTime ${e.eventTime} is not a uint64 millisecond time`);
+  if (!Number.isSafeInteger(e.eventTime) || e.eventTime < 0)
+    throw new RangeError(`eventTime ${e.eventTime} is not a uint64 millisecond time`);
   const buf = new Uint8Array(320);
   buf.set(PART_EVENT_TYPEHASH, 0);
   putUint(buf, 1, e.version);

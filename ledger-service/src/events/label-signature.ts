@@ -8,7 +8,8 @@ import { linkPath, type PartLink } from "../gs1/digital-link.js";
  * checks a label offline with any standard library: a code never issued fails. Ed25519 rather than secp256k1:
  * the scan verifies one signature per request, and OpenSSL verifies Ed25519 ~3× faster here (DECISIONS.md).
  */
-export const labelMessage = (link: Pick<PartLink, "gtin" | "serial" | "lot">) => Buffer.from(`PartLedger label v1\n${linkPath(link)}`);
+export const labelMessage = (link: Pick<PartLink, "gtin" | "serial" | "lot">) =>
+  Buffer.from(`PartLedger label v1\n${linkPath(link)}`);
 
 const PKCS8_ED25519 = Buffer.from("302e020100300506032b657004220420", "hex");
 const SPKI_ED25519 = Buffer.from("302a300506032b6570032100", "hex");
@@ -22,16 +23,31 @@ export interface LabelKeys {
 
 /** The manufacturer's label key pair, derived from its (secp256k1) chain private key. */
 export function labelKeysFrom(chainPrivateKeyHex: string): LabelKeys {
-  const seed = Buffer.from(hkdfSync("sha256", Buffer.from(chainPrivateKeyHex.replace(/^0x/, ""), "hex"), "PartLedger", "PartLedger label key v1", 32));
+  const seed = Buffer.from(
+    hkdfSync(
+      "sha256",
+      Buffer.from(chainPrivateKeyHex.replace(/^0x/, ""), "hex"),
+      "PartLedger",
+      "PartLedger label key v1",
+      32,
+    ),
+  );
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: "der", type: "pkcs8" });
   const publicKey = createPublicKey(privateKey);
-  const publicKeyB64 = publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_ED25519.length).toString("base64url");
+  const publicKeyB64 = publicKey
+    .export({ format: "der", type: "spki" })
+    .subarray(SPKI_ED25519.length)
+    .toString("base64url");
   return { privateKey, publicKey, publicKeyB64 };
 }
 
 /** A published label public key (base64url, 32 bytes) as a key object. */
 export function labelPublicKey(b64: string): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519, Buffer.from(b64, "base64url")]), format: "der", type: "spki" });
+  return createPublicKey({
+    key: Buffer.concat([SPKI_ED25519, Buffer.from(b64, "base64url")]),
+    format: "der",
+    type: "spki",
+  });
 }
 
 export function signLabel(keys: LabelKeys, link: Pick<PartLink, "gtin" | "serial" | "lot">): string {

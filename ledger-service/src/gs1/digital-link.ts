@@ -13,7 +13,9 @@ export interface PartLink {
 
 /** The path and query that identify a part: `/01/{gtin}/21/{serial}?10={lot}` — what a label signature covers. */
 export function linkPath(link: Pick<PartLink, "gtin" | "serial" | "lot">): string {
-  return `/01/${link.gtin}/21/${encodeURIComponent(link.serial)}` + (link.lot ? `?10=${encodeURIComponent(link.lot)}` : "");
+  return (
+    `/01/${link.gtin}/21/${encodeURIComponent(link.serial)}` + (link.lot ? `?10=${encodeURIComponent(link.lot)}` : "")
+  );
 }
 
 /** The full URI printed in a label's QR code. */
@@ -28,9 +30,12 @@ export function parseDigitalLink(gtin: string, serial: string, query: Record<str
   assertSerial(serial, "serial");
   const lot = query["10"];
   const signature = query.s;
-  if (lot !== undefined && typeof lot !== "string") throw new AppError("GS1.INVALID_LINK", "the lot (10=) may appear once", 400, { field: "10" });
+  if (lot !== undefined && typeof lot !== "string")
+    throw new AppError("GS1.INVALID_LINK", "the lot (10=) may appear once", 400, { field: "10" });
   if (signature !== undefined && (typeof signature !== "string" || !/^[A-Za-z0-9_-]{86}$/.test(signature))) {
-    throw new AppError("GS1.INVALID_LINK", "the label signature (s=) must be 86 base64url characters", 400, { field: "s" });
+    throw new AppError("GS1.INVALID_LINK", "the label signature (s=) must be 86 base64url characters", 400, {
+      field: "s",
+    });
   }
   return {
     gtin,

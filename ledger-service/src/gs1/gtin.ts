@@ -13,16 +13,17 @@ export function gs1CheckDigit(body: string): number {
 /** Throws GS1.INVALID_GTIN unless `gtin` is 14 digits with a correct check digit. */
 export function assertGtin14(gtin: unknown, field = "gtin"): string {
   if (typeof gtin !== "string" || !/^\d{14}$/.test(gtin)) {
-    throw new AppError("GS1.INVALID_GTIN", `${field} must be a GTIN-14 (14 digits), got ${JSON.stringify(gtin)}`, 400, { field });
+    throw new AppError("GS1.INVALID_GTIN", `${field} must be a GTIN-14 (14 digits), got ${JSON.stringify(gtin)}`, 400, {
+      field,
+    });
   }
   const want = gs1CheckDigit(gtin.slice(0, 13));
   if (Number(gtin[13]) !== want) {
-    throw new AppError(
-      "GS1.INVALID_GTIN",
-      `${field} ${gtin} has check digit ${gtin[13]}, expected ${want}`,
-      400,
-      { field, received: gtin[13], expected: String(want) },
-    );
+    throw new AppError("GS1.INVALID_GTIN", `${field} ${gtin} has check digit ${gtin[13]}, expected ${want}`, 400, {
+      field,
+      received: gtin[13],
+      expected: String(want),
+    });
   }
   return gtin;
 }

@@ -20,7 +20,12 @@ export function assertSerial(serial: unknown, field = "serial"): string {
 
 export function assertLot(lot: unknown, field = "lot"): string {
   if (typeof lot !== "string" || !AI10_PATTERN.test(lot)) {
-    throw new AppError("GS1.INVALID_LOT", `${field} must be 1-20 characters of GS1 AI 10's character set, got ${JSON.stringify(lot)}`, 400, { field });
+    throw new AppError(
+      "GS1.INVALID_LOT",
+      `${field} must be 1-20 characters of GS1 AI 10's character set, got ${JSON.stringify(lot)}`,
+      400,
+      { field },
+    );
   }
   return lot;
 }

@@ -1,8 +1,29 @@
 import { AppError } from "../errors.js";
 
 const VALUES: Record<string, number> = {
-  A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8, J: 1, K: 2, L: 3, M: 4, N: 5, P: 7, R: 9,
-  S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9,
+  A: 1,
+  B: 2,
+  C: 3,
+  D: 4,
+  E: 5,
+  F: 6,
+  G: 7,
+  H: 8,
+  J: 1,
+  K: 2,
+  L: 3,
+  M: 4,
+  N: 5,
+  P: 7,
+  R: 9,
+  S: 2,
+  T: 3,
+  U: 4,
+  V: 5,
+  W: 6,
+  X: 7,
+  Y: 8,
+  Z: 9,
 };
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
@@ -34,11 +55,16 @@ export function assertVin(vin: unknown, field = "vin"): string {
   }
   const want = vinCheckCharacter(vin);
   if (vin[8] !== want) {
-    throw new AppError("VIN.INVALID", `${field} ${vin} has check character ${vin[8]} in position 9, expected ${want}`, 400, {
-      field,
-      received: vin[8],
-      expected: want,
-    });
+    throw new AppError(
+      "VIN.INVALID",
+      `${field} ${vin} has check character ${vin[8]} in position 9, expected ${want}`,
+      400,
+      {
+        field,
+        received: vin[8],
+        expected: want,
+      },
+    );
   }
   return vin;
 }

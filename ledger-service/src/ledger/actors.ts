@@ -50,7 +50,14 @@ export class ActorDirectory {
     const address = new Wallet(this.platformKey).address as Hex;
     const row = await this.prisma.ledgerActor.upsert({
       where: { id: PLATFORM_ACTOR },
-      create: { id: PLATFORM_ACTOR, name: "PartLedger platform", kind: "platform", address, keyCiphertext: null, lifecycleMode: "anchored" },
+      create: {
+        id: PLATFORM_ACTOR,
+        name: "PartLedger platform",
+        kind: "platform",
+        address,
+        keyCiphertext: null,
+        lifecycleMode: "anchored",
+      },
       update: { address },
     });
     const actor = this.toActor(row);
@@ -60,28 +67,53 @@ export class ActorDirectory {
 
   async register(input: RegisterActorInput): Promise<Actor> {
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(input.id)) {
-      throw new AppError("LEDGER.INVALID_ACTOR", `id must be 1-64 letters, digits or _.:- , got ${JSON.stringify(input.id)}`, 400, { field: "id" });
+      throw new AppError(
+        "LEDGER.INVALID_ACTOR",
+        `id must be 1-64 letters, digits or _.:- , got ${JSON.stringify(input.id)}`,
+        400,
+        { field: "id" },
+      );
     }
     if (!KINDS.includes(input.kind) || input.id === PLATFORM_ACTOR) {
-      throw new AppError("LEDGER.INVALID_ACTOR", `kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(input.kind)}`, 400, { field: "kind" });
+      throw new AppError(
+        "LEDGER.INVALID_ACTOR",
+        `kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(input.kind)}`,
+        400,
+        { field: "kind" },
+      );
     }
     const existing = await this.prisma.ledgerActor.findUnique({ where: { id: input.id } });
-    if (existing) throw new AppError("LEDGER.ACTOR_EXISTS", `company ${input.id} is already registered`, 409, { field: "id" });
+    if (existing)
+      throw new AppError("LEDGER.ACTOR_EXISTS", `company ${input.id} is already registered`, 409, { field: "id" });
     let address: Hex;
     let keyCiphertext: Uint8Array<ArrayBuffer> | null = null;
     if (input.address) {
       try {
         address = getAddress(input.address) as Hex;
       } catch {
-        throw new AppError("LEDGER.INVALID_ACTOR", `address must be a 0x EVM address, got ${JSON.stringify(input.address)}`, 400, { field: "address" });
+        throw new AppError(
+          "LEDGER.INVALID_ACTOR",
+          `address must be a 0x EVM address, got ${JSON.stringify(input.address)}`,
+          400,
+          { field: "address" },
+        );
       }
     } else {
       const wallet = Wallet.createRandom();
       address = wallet.address as Hex;
-      keyCiphertext = new Uint8Array(this.vault.seal(Buffer.from(wallet.privateKey.slice(2), "hex"), `actor-key:${input.id}`));
+      keyCiphertext = new Uint8Array(
+        this.vault.seal(Buffer.from(wallet.privateKey.slice(2), "hex"), `actor-key:${input.id}`),
+      );
     }
     const row = await this.prisma.ledgerActor.create({
-      data: { id: input.id, name: input.name, kind: input.kind, address, keyCiphertext, lifecycleMode: input.lifecycleMode ?? "anchored" },
+      data: {
+        id: input.id,
+        name: input.name,
+        kind: input.kind,
+        address,
+        keyCiphertext,
+        lifecycleMode: input.lifecycleMode ?? "anchored",
+      },
     });
     return this.toActor(row);
   }
@@ -90,7 +122,10 @@ export class ActorDirectory {
     const hit = this.cache.get(id);
     if (hit) return hit;
     const row = await this.prisma.ledgerActor.findUnique({ where: { id } });
-    if (!row) throw new AppError("LEDGER.UNKNOWN_ACTOR", `no company with id ${JSON.stringify(id)} is registered`, 404, { field: "actorId" });
+    if (!row)
+      throw new AppError("LEDGER.UNKNOWN_ACTOR", `no company with id ${JSON.stringify(id)} is registered`, 404, {
+        field: "actorId",
+      });
     const actor = this.toActor(row);
     this.cache.set(id, actor);
     return actor;
@@ -120,7 +155,14 @@ export class ActorDirectory {
     return key ? labelKeysFrom(key) : null;
   }
 
-  private toActor(row: { id: string; name: string; kind: string; address: string; keyCiphertext: Uint8Array | null; lifecycleMode: string }): Actor {
+  private toActor(row: {
+    id: string;
+    name: string;
+    kind: string;
+    address: string;
+    keyCiphertext: Uint8Array | null;
+    lifecycleMode: string;
+  }): Actor {
     return {
       id: row.id,
       name: row.name,

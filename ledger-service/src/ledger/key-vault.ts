@@ -12,12 +12,25 @@ export function parseKeyRing(text: string, source: string): Map<number, Buffer> 
   const ring = new Map<number, Buffer>();
   const bare = text.trim().replace(/^0x/, "");
   if (/^[0-9a-fA-F]{64}$/.test(bare)) return ring.set(1, Buffer.from(bare, "hex"));
-  const entries = text.split(/[\n,]/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+  const entries = text
+    .split(/[\n,]/)
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const m = /^(\d{1,5})\s*[:\s]\s*(?:0x)?([0-9a-fA-F]{64})$/.exec(entry);
-    if (!m) throw new AppError("CONFIG.INVALID_KEY", `${source}: expected "<version> <64 hex characters>" per key, got ${JSON.stringify(entry.slice(0, 12) + "…")}`, 500);
+    if (!m)
+      throw new AppError(
+        "CONFIG.INVALID_KEY",
+        `${source}: expected "<version> <64 hex characters>" per key, got ${JSON.stringify(entry.slice(0, 12) + "…")}`,
+        500,
+      );
     const version = Number(m[1]);
-    if (version < 1 || version > 65_535 || ring.has(version)) throw new AppError("CONFIG.INVALID_KEY", `${source}: key version ${version} is out of range 1-65535 or given twice`, 500);
+    if (version < 1 || version > 65_535 || ring.has(version))
+      throw new AppError(
+        "CONFIG.INVALID_KEY",
+        `${source}: key version ${version} is out of range 1-65535 or given twice`,
+        500,
+      );
     ring.set(version, Buffer.from(m[2]!, "hex"));
   }
   if (ring.size === 0) throw new AppError("CONFIG.INVALID_KEY", `${source} holds no key`, 500);
@@ -38,7 +51,10 @@ export class KeyVault {
   private readonly indexKeys = new Map<number, Buffer>();
 
   /** `reload` re-reads the key source when a ciphertext names a version not yet known (a key added during rotation). */
-  constructor(ring: KeyRing | string, private readonly reload?: () => KeyRing) {
+  constructor(
+    ring: KeyRing | string,
+    private readonly reload?: () => KeyRing,
+  ) {
     this.ring = new Map(typeof ring === "string" ? parseKeyRing(ring, "master key") : ring);
     if (this.ring.size === 0) throw new RangeError("the key ring is empty");
   }
@@ -119,7 +135,12 @@ export class KeyVault {
       this.ring = new Map(this.reload());
       key = this.ring.get(version);
     }
-    if (!key) throw new AppError("CRYPTO.KEY_MISSING", `data is encrypted under key version ${version}, which the configured key ring does not hold`, 500);
+    if (!key)
+      throw new AppError(
+        "CRYPTO.KEY_MISSING",
+        `data is encrypted under key version ${version}, which the configured key ring does not hold`,
+        500,
+      );
     return key;
   }
 }

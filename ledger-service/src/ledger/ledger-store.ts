@@ -96,8 +96,16 @@ export const ledgerStore = {
 
   async partHeads(tx: Sql, partKeys: Hex[]): Promise<Map<Hex, PartHead>> {
     const { rows } = await tx.query<{
-      part_key: Uint8Array; gtin: string; serial: string; lot: string; stage: number; holder: string;
-      head_hash: Uint8Array; head_seq: number; lifecycle_mode: LifecycleMode; ship_to: string | null;
+      part_key: Uint8Array;
+      gtin: string;
+      serial: string;
+      lot: string;
+      stage: number;
+      holder: string;
+      head_hash: Uint8Array;
+      head_seq: number;
+      lifecycle_mode: LifecycleMode;
+      ship_to: string | null;
     }>(
       `SELECT part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode,
               CASE WHEN stage = 4 THEN (SELECT e.fields->>'privateHash' FROM ledger_events e WHERE e.seq = head_seq) END AS ship_to
@@ -107,8 +115,16 @@ export const ledgerStore = {
     return new Map(
       rows.map((r) => {
         const head: PartHead = {
-          partKey: bufHex(r.part_key), gtin: r.gtin, serial: r.serial, lot: r.lot, stage: r.stage, holder: r.holder as Hex,
-          headHash: bufHex(r.head_hash), headSeq: r.head_seq, lifecycleMode: r.lifecycle_mode, shipToHash: r.ship_to as Hex | null,
+          partKey: bufHex(r.part_key),
+          gtin: r.gtin,
+          serial: r.serial,
+          lot: r.lot,
+          stage: r.stage,
+          holder: r.holder as Hex,
+          headHash: bufHex(r.head_hash),
+          headSeq: r.head_seq,
+          lifecycleMode: r.lifecycle_mode,
+          shipToHash: r.ship_to as Hex | null,
         };
         return [head.partKey, head];
       }),
@@ -153,9 +169,15 @@ export const ledgerStore = {
          ON CONFLICT (part_key) DO NOTHING RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
       [
-        parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.gtin), parts.map((p) => p.serial), parts.map((p) => p.lot),
-        parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)),
-        parts.map((p) => p.headSeq), parts.map((p) => p.lifecycleMode),
+        parts.map((p) => p.partKey.slice(2)),
+        parts.map((p) => p.gtin),
+        parts.map((p) => p.serial),
+        parts.map((p) => p.lot),
+        parts.map((p) => p.stage),
+        parts.map((p) => p.holder),
+        parts.map((p) => p.headHash.slice(2)),
+        parts.map((p) => p.headSeq),
+        parts.map((p) => p.lifecycleMode),
       ],
     );
     return rows[0]!.n;
@@ -174,15 +196,22 @@ export const ledgerStore = {
          RETURNING 1)
        SELECT count(*)::int AS n FROM upd`,
       [
-        parts.map((p) => p.partKey.slice(2)), parts.map((p) => p.stage), parts.map((p) => p.holder), parts.map((p) => p.headHash.slice(2)),
-        parts.map((p) => p.headSeq), priorHeads.map((h) => h.slice(2)),
+        parts.map((p) => p.partKey.slice(2)),
+        parts.map((p) => p.stage),
+        parts.map((p) => p.holder),
+        parts.map((p) => p.headHash.slice(2)),
+        parts.map((p) => p.headSeq),
+        priorHeads.map((h) => h.slice(2)),
       ],
     );
     return rows[0]!.n;
   },
 
   async insertPrivate(tx: Sql, structHash: Uint8Array, ciphertext: Uint8Array): Promise<void> {
-    await tx.query("INSERT INTO ledger_private_fields (struct_hash, ciphertext) VALUES (decode($1, 'hex'), decode($2, 'hex'))", [hex(structHash), hex(ciphertext)]);
+    await tx.query(
+      "INSERT INTO ledger_private_fields (struct_hash, ciphertext) VALUES (decode($1, 'hex'), decode($2, 'hex'))",
+      [hex(structHash), hex(ciphertext)],
+    );
   },
 
   async insertChainWrite(tx: Sql, submissionId: number, actor: Hex, stage: Stage, partKeys: Hex[]): Promise<void> {
@@ -213,7 +242,17 @@ export const ledgerStore = {
    * Empty when the part is not on the ledger.
    */
   async partView(db: Sql, partKey: Hex): Promise<PartViewEvent[]> {
-    const { rows } = await db.query<EventRow & { stage: number; lot: string; batch_id: number | null; first_seq: number | null; status: string | null; tx_hash: string | null; block_number: number | null }>(
+    const { rows } = await db.query<
+      EventRow & {
+        stage: number;
+        lot: string;
+        batch_id: number | null;
+        first_seq: number | null;
+        status: string | null;
+        tx_hash: string | null;
+        block_number: number | null;
+      }
+    >(
       `SELECT e.seq, e.struct_hash, e.part_key, e.step, e.actor, e.submission_id, e.submission_index, e.fields, p.stage, p.lot,
               b.id AS batch_id, b.first_seq, b.status, b.tx_hash, b.block_number
          FROM ledger_parts p
@@ -228,7 +267,10 @@ export const ledgerStore = {
       ...toStoredEvent(r),
       partStage: r.stage,
       lot: r.lot,
-      batch: r.batch_id === null ? null : { id: r.batch_id, status: r.status!, txHash: r.tx_hash, blockNumber: r.block_number },
+      batch:
+        r.batch_id === null
+          ? null
+          : { id: r.batch_id, status: r.status!, txHash: r.tx_hash, blockNumber: r.block_number },
     }));
   },
 
@@ -266,5 +308,4 @@ export const ledgerStore = {
     const heads = await ledgerStore.partHeads(db, [partKeyOf(gtin, serial)]);
     return [...heads.values()][0] ?? null;
   },
-
 };

@@ -126,13 +126,22 @@ export class Ledger {
     const unique = new Set(keys);
     if (unique.size !== keys.length) {
       const dup = input.parts.find((_, i) => keys.indexOf(keys[i]!) !== i)!;
-      throw new AppError("LEDGER.DUPLICATE_PART", `parts lists ${dup.gtin}/${dup.serial} more than once`, 400, { field: "parts" });
+      throw new AppError("LEDGER.DUPLICATE_PART", `parts lists ${dup.gtin}/${dup.serial} more than once`, 400, {
+        field: "parts",
+      });
     }
-    const existing = assumeNew && input.step === Stage.Commissioned ? new Map<Hex, PartHead>() : await ledgerStore.partHeads(db, keys);
+    const existing =
+      assumeNew && input.step === Stage.Commissioned ? new Map<Hex, PartHead>() : await ledgerStore.partHeads(db, keys);
     // The audit trail's first checkpoint starts its chain like a commissioning starts a part's.
-    const isNew = input.step === Stage.Commissioned || (input.step === Stage.AuditCheckpoint && !existing.has(keys[0]!));
+    const isNew =
+      input.step === Stage.Commissioned || (input.step === Stage.AuditCheckpoint && !existing.has(keys[0]!));
     const shipTo = input.step === Stage.Shipped ? await this.destination(input.shipTo!, actor) : undefined;
-    const salt = input.step === Stage.Installed ? (input.salt ? fromHex(input.salt, 32) : new Uint8Array(randomBytes(32))) : undefined;
+    const salt =
+      input.step === Stage.Installed
+        ? input.salt
+          ? fromHex(input.salt, 32)
+          : new Uint8Array(randomBytes(32))
+        : undefined;
     const fields: LedgerFields[] = [];
     const heads: PartHead[] = [];
     const privates: Draft["privates"] = [];
@@ -144,25 +153,60 @@ export class Ledger {
       assertTransition(head?.stage ?? Stage.None, input.step, label);
       // A holder receives its own part only at the end of its own shipment (a transfer between its sites).
       if (head && input.step === Stage.Received && head.holder === actor.address && head.stage !== Stage.Shipped) {
-        throw new AppError("LEDGER.ALREADY_HELD", `part ${label} is already held by ${actor.id}; a receipt records a change of custody or the end of a shipment`, 409, { part: label });
+        throw new AppError(
+          "LEDGER.ALREADY_HELD",
+          `part ${label} is already held by ${actor.id}; a receipt records a change of custody or the end of a shipment`,
+          409,
+          { part: label },
+        );
       }
       // A change of custody between companies needs a shipment to the receiver (issue 19): the receipt of a part
       // that was not shipped, or was shipped to another company, is refused.
-      if (head && input.step === Stage.Received && head.stage === Stage.Shipped && head.shipToHash !== shipToHashOf(actor.address)) {
-        throw new AppError("LEDGER.NOT_CONSIGNEE", `part ${label} was shipped to another company, not to ${actor.id}; only the company a shipment names can receive it`, 409, { part: label });
+      if (
+        head &&
+        input.step === Stage.Received &&
+        head.stage === Stage.Shipped &&
+        head.shipToHash !== shipToHashOf(actor.address)
+      ) {
+        throw new AppError(
+          "LEDGER.NOT_CONSIGNEE",
+          `part ${label} was shipped to another company, not to ${actor.id}; only the company a shipment names can receive it`,
+          409,
+          { part: label },
+        );
       }
       if (head && input.step === Stage.Received && head.stage !== Stage.Shipped && head.holder !== actor.address) {
-        throw new AppError("LEDGER.NO_SHIPMENT", `part ${label} is held by another company and was not shipped to ${actor.id}; custody changes between companies only through a shipment to the receiver (an order, a transfer or a dispatch)`, 409, { part: label });
+        throw new AppError(
+          "LEDGER.NO_SHIPMENT",
+          `part ${label} is held by another company and was not shipped to ${actor.id}; custody changes between companies only through a shipment to the receiver (an order, a transfer or a dispatch)`,
+          409,
+          { part: label },
+        );
       }
       if (head && input.step === Stage.Shipped && head.holder !== actor.address) {
-        throw new AppError("LEDGER.NOT_HOLDER", `part ${label} is not held by ${actor.id}; only its holder can ship it`, 409, { part: label });
+        throw new AppError(
+          "LEDGER.NOT_HOLDER",
+          `part ${label} is not held by ${actor.id}; only its holder can ship it`,
+          409,
+          { part: label },
+        );
       }
       if (head && input.step === Stage.Installed && head.holder !== actor.address) {
-        throw new AppError("LEDGER.NOT_HOLDER", `part ${label} was never received by ${actor.id}; only the shop that received a part can install it (a part at a shop that never received it may carry a copied label)`, 409, { part: label });
+        throw new AppError(
+          "LEDGER.NOT_HOLDER",
+          `part ${label} was never received by ${actor.id}; only the shop that received a part can install it (a part at a shop that never received it may carry a copied label)`,
+          409,
+          { part: label },
+        );
       }
       // An audit checkpoint's lot is the audit seq it covers: it changes at every checkpoint (DECISIONS 20).
       if (head && p.lot !== undefined && p.lot !== head.lot && input.step !== Stage.AuditCheckpoint) {
-        throw new AppError("LEDGER.LOT_MISMATCH", `parts[${i}].lot: part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`, 409, { field: `parts[${i}].lot` });
+        throw new AppError(
+          "LEDGER.LOT_MISMATCH",
+          `parts[${i}].lot: part ${label} belongs to lot ${head.lot}, got lot ${p.lot}`,
+          409,
+          { field: `parts[${i}].lot` },
+        );
       }
       let privateHash: Hex = toHex(ZERO32);
       let priv: Draft["privates"][number] = null;
@@ -176,7 +220,7 @@ export class Ledger {
         version: ENCODING_VERSION,
         gtin: p.gtin,
         serial: p.serial,
-        lot: input.step === Stage.AuditCheckpoint ? p.lot! : head?.lot ?? p.lot!,
+        lot: input.step === Stage.AuditCheckpoint ? p.lot! : (head?.lot ?? p.lot!),
         step: input.step,
         actor: actor.address,
         eventTimeMs: eventTime,
@@ -189,15 +233,33 @@ export class Ledger {
       structHashes.push(structHash);
       privates.push(priv);
       heads.push({
-        partKey: key, gtin: p.gtin, serial: p.serial, lot: f.lot, stage: input.step, holder: actor.address,
-        headHash: toHex(structHash), headSeq: 0, lifecycleMode: head?.lifecycleMode ?? actor.lifecycleMode,
+        partKey: key,
+        gtin: p.gtin,
+        serial: p.serial,
+        lot: f.lot,
+        stage: input.step,
+        holder: actor.address,
+        headHash: toHex(structHash),
+        headSeq: 0,
+        lifecycleMode: head?.lifecycleMode ?? actor.lifecycleMode,
       });
     });
-    const submission: Submission = { actor: actor.address, eventsRoot: toHex(merkleRoot(structHashes)), eventCount: structHashes.length };
+    const submission: Submission = {
+      actor: actor.address,
+      eventsRoot: toHex(merkleRoot(structHashes)),
+      eventCount: structHashes.length,
+    };
     return {
       input: { ...input, eventTime, ...(salt ? { salt: toHex(salt) } : {}) },
-      actor, submission, digest: submissionDigest(this.opts.chainId, submission), fields, structHashes, heads,
-      priorHeads: keys.map((k) => existing.get(k)?.headHash), isNew, privates,
+      actor,
+      submission,
+      digest: submissionDigest(this.opts.chainId, submission),
+      fields,
+      structHashes,
+      heads,
+      priorHeads: keys.map((k) => existing.get(k)?.headHash),
+      isNew,
+      privates,
     };
   }
 
@@ -227,7 +289,12 @@ export class Ledger {
         // Another append moved one of these parts after this draft was made. Draft again (which also reports
         // a now-illegal move properly); a company's own signature cannot be redone here.
         if (signature || attempt >= 3) {
-          throw new AppError("LEDGER.CONFLICT", "a part in this submission changed after it was prepared: prepare and sign again", 409, { field: "parts" });
+          throw new AppError(
+            "LEDGER.CONFLICT",
+            "a part in this submission changed after it was prepared: prepare and sign again",
+            409,
+            { field: "parts" },
+          );
         }
       }
     }
@@ -254,7 +321,13 @@ export class Ledger {
       ? await ledgerStore.insertParts(tx, draft.heads)
       : await ledgerStore.advanceParts(tx, draft.heads, draft.priorHeads as Hex[]);
     if (moved !== n) throw new HeadMoved();
-    const submissionId = await ledgerStore.insertSubmission(tx, draft.actor.address, draft.submission.eventsRoot, n, sig);
+    const submissionId = await ledgerStore.insertSubmission(
+      tx,
+      draft.actor.address,
+      draft.submission.eventsRoot,
+      n,
+      sig,
+    );
     const rows: NewEventRow[] = draft.fields.map((fields, i) => ({
       seq: before + 1 + i,
       structHash: draft.structHashes[i]!,
@@ -269,15 +342,26 @@ export class Ledger {
       const p = draft.privates[i];
       if (!p) continue;
       const plaintext = JSON.stringify({ salt: toHex(p.salt), fields: p.fields });
-      await ledgerStore.insertPrivate(tx, draft.structHashes[i]!, this.opts.vault.seal(plaintext, `private:${toHex(draft.structHashes[i]!)}`));
+      await ledgerStore.insertPrivate(
+        tx,
+        draft.structHashes[i]!,
+        this.opts.vault.seal(plaintext, `private:${toHex(draft.structHashes[i]!)}`),
+      );
     }
     const onChain = draft.heads.filter((h) => h.lifecycleMode === "onchain").map((h) => h.partKey);
-    if (onChain.length > 0) await ledgerStore.insertChainWrite(tx, submissionId, draft.actor.address, draft.input.step, onChain);
+    if (onChain.length > 0)
+      await ledgerStore.insertChainWrite(tx, submissionId, draft.actor.address, draft.input.step, onChain);
     return {
       submissionId,
       firstSeq: before + 1,
       lastSeq: before + n,
-      events: rows.map((r, i) => ({ seq: r.seq, structHash: toHex(r.structHash), partKey: r.partKey, gtin: draft.fields[i]!.gtin, serial: draft.fields[i]!.serial })),
+      events: rows.map((r, i) => ({
+        seq: r.seq,
+        structHash: toHex(r.structHash),
+        partKey: r.partKey,
+        gtin: draft.fields[i]!.gtin,
+        serial: draft.fields[i]!.serial,
+      })),
       anchoring: "pending",
     };
   }
@@ -286,12 +370,22 @@ export class Ledger {
   private async destination(id: string, shipper: Actor): Promise<Hex> {
     const to = await this.opts.actors.get(id).catch((e: unknown) => {
       if (e instanceof AppError && e.code === "LEDGER.UNKNOWN_ACTOR") {
-        throw new AppError("LEDGER.UNKNOWN_DESTINATION", `shipTo: no company ${JSON.stringify(id)} is registered`, 404, { field: "shipTo" });
+        throw new AppError(
+          "LEDGER.UNKNOWN_DESTINATION",
+          `shipTo: no company ${JSON.stringify(id)} is registered`,
+          404,
+          { field: "shipTo" },
+        );
       }
       throw e;
     });
     if (to.id !== shipper.id && !kindsFor(Stage.Received).includes(to.kind)) {
-      throw new AppError("LEDGER.INVALID_DESTINATION", `shipTo: company ${to.id} is a ${to.kind}; parts are shipped to a ${kindsFor(Stage.Received).join(" or ")}`, 409, { field: "shipTo" });
+      throw new AppError(
+        "LEDGER.INVALID_DESTINATION",
+        `shipTo: company ${to.id} is a ${to.kind}; parts are shipped to a ${kindsFor(Stage.Received).join(" or ")}`,
+        409,
+        { field: "shipTo" },
+      );
     }
     return shipToHashOf(to.address);
   }
@@ -312,39 +406,88 @@ export class Ledger {
 
   private validate(input: RecordInput): void {
     if (input.step === Stage.AuditCheckpoint) {
-      if (input.parts?.length !== 1 || input.parts[0]!.gtin !== AUDIT_TRAIL_PART.gtin || input.parts[0]!.serial !== AUDIT_TRAIL_PART.serial || !/^0x[0-9a-f]{64}$/.test(input.checkpointHash ?? "")) {
-        throw new AppError("LEDGER.INVALID_CHECKPOINT", "an audit checkpoint names the audit trail identity and a 32-byte head hash", 400, { field: "checkpointHash" });
+      if (
+        input.parts?.length !== 1 ||
+        input.parts[0]!.gtin !== AUDIT_TRAIL_PART.gtin ||
+        input.parts[0]!.serial !== AUDIT_TRAIL_PART.serial ||
+        !/^0x[0-9a-f]{64}$/.test(input.checkpointHash ?? "")
+      ) {
+        throw new AppError(
+          "LEDGER.INVALID_CHECKPOINT",
+          "an audit checkpoint names the audit trail identity and a 32-byte head hash",
+          400,
+          { field: "checkpointHash" },
+        );
       }
     } else if (input.checkpointHash !== undefined) {
-      throw new AppError("LEDGER.UNEXPECTED_FIELD", "checkpointHash belongs only to an audit checkpoint", 400, { field: "checkpointHash" });
+      throw new AppError("LEDGER.UNEXPECTED_FIELD", "checkpointHash belongs only to an audit checkpoint", 400, {
+        field: "checkpointHash",
+      });
     } else if (input.parts?.some((p) => p?.gtin === AUDIT_TRAIL_PART.gtin)) {
-      throw new AppError("LEDGER.RESERVED_GTIN", `GTIN ${AUDIT_TRAIL_PART.gtin} is reserved (it is never a product)`, 400, { field: "parts" });
+      throw new AppError(
+        "LEDGER.RESERVED_GTIN",
+        `GTIN ${AUDIT_TRAIL_PART.gtin} is reserved (it is never a product)`,
+        400,
+        { field: "parts" },
+      );
     }
-    if (![Stage.Commissioned, Stage.Received, Stage.Installed, Stage.Shipped, Stage.AuditCheckpoint].includes(input.step)) {
-      throw new AppError("LEDGER.INVALID_STEP", `step must be 1 (commissioning), 2 (receiving), 3 (installing) or 4 (shipping), got ${JSON.stringify(input.step)}`, 400, { field: "step" });
+    if (
+      ![Stage.Commissioned, Stage.Received, Stage.Installed, Stage.Shipped, Stage.AuditCheckpoint].includes(input.step)
+    ) {
+      throw new AppError(
+        "LEDGER.INVALID_STEP",
+        `step must be 1 (commissioning), 2 (receiving), 3 (installing) or 4 (shipping), got ${JSON.stringify(input.step)}`,
+        400,
+        { field: "step" },
+      );
     }
     if (!Array.isArray(input.parts) || input.parts.length === 0 || input.parts.length > this.maxParts) {
-      throw new AppError("LEDGER.INVALID_PARTS", `parts must list 1 to ${this.maxParts} parts, got ${Array.isArray(input.parts) ? input.parts.length : typeof input.parts}`, 400, { field: "parts" });
+      throw new AppError(
+        "LEDGER.INVALID_PARTS",
+        `parts must list 1 to ${this.maxParts} parts, got ${Array.isArray(input.parts) ? input.parts.length : typeof input.parts}`,
+        400,
+        { field: "parts" },
+      );
     }
     input.parts.forEach((p, i) => {
       assertGtin14(p.gtin, `parts[${i}].gtin`);
       assertSerial(p.serial, `parts[${i}].serial`);
-      if (input.step === Stage.Commissioned || input.step === Stage.AuditCheckpoint || p.lot !== undefined) assertLot(p.lot, `parts[${i}].lot`);
+      if (input.step === Stage.Commissioned || input.step === Stage.AuditCheckpoint || p.lot !== undefined)
+        assertLot(p.lot, `parts[${i}].lot`);
     });
     if (!input.place || !/^\d{6}$/.test(input.place.regionCode ?? "")) {
-      throw new AppError("LEDGER.INVALID_PLACE", `place.regionCode must be a 6-digit GB/T 2260 code, got ${JSON.stringify(input.place?.regionCode)}`, 400, { field: "place.regionCode" });
+      throw new AppError(
+        "LEDGER.INVALID_PLACE",
+        `place.regionCode must be a 6-digit GB/T 2260 code, got ${JSON.stringify(input.place?.regionCode)}`,
+        400,
+        { field: "place.regionCode" },
+      );
     }
     if (!/^[A-Za-z0-9_.-]{1,40}$/.test(input.place.locationId ?? "")) {
-      throw new AppError("LEDGER.INVALID_PLACE", `place.locationId must be 1-40 letters, digits or _.-, got ${JSON.stringify(input.place.locationId)}`, 400, { field: "place.locationId" });
+      throw new AppError(
+        "LEDGER.INVALID_PLACE",
+        `place.locationId must be 1-40 letters, digits or _.-, got ${JSON.stringify(input.place.locationId)}`,
+        400,
+        { field: "place.locationId" },
+      );
     }
     if (input.eventTime !== undefined && (!Number.isSafeInteger(input.eventTime) || input.eventTime < 0)) {
-      throw new AppError("LEDGER.INVALID_TIME", `eventTime must be milliseconds since 1970 (UTC), got ${JSON.stringify(input.eventTime)}`, 400, { field: "eventTime" });
+      throw new AppError(
+        "LEDGER.INVALID_TIME",
+        `eventTime must be milliseconds since 1970 (UTC), got ${JSON.stringify(input.eventTime)}`,
+        400,
+        { field: "eventTime" },
+      );
     }
     if (input.step === Stage.Shipped && (typeof input.shipTo !== "string" || input.shipTo.length === 0)) {
-      throw new AppError("LEDGER.DESTINATION_REQUIRED", "shipTo: a shipment names the company it goes to", 400, { field: "shipTo" });
+      throw new AppError("LEDGER.DESTINATION_REQUIRED", "shipTo: a shipment names the company it goes to", 400, {
+        field: "shipTo",
+      });
     }
     if (input.step !== Stage.Shipped && input.shipTo !== undefined) {
-      throw new AppError("LEDGER.UNEXPECTED_FIELD", "shipTo belongs only to a shipping event", 400, { field: "shipTo" });
+      throw new AppError("LEDGER.UNEXPECTED_FIELD", "shipTo belongs only to a shipping event", 400, {
+        field: "shipTo",
+      });
     }
     if (input.step === Stage.Installed) assertVin(input.vin, "vin");
     else if (input.vin !== undefined) {

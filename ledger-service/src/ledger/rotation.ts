@@ -14,13 +14,30 @@ export const ENCRYPTED_COLUMNS: ReadonlyArray<{
   index?: [string, string];
 }> = [
   { table: "ledger_actors", key: "id", column: "key_ciphertext", aad: (id) => `actor-key:${id}` },
-  { table: "ledger_private_fields", key: "'0x' || encode(struct_hash, 'hex')", column: "ciphertext", aad: (h) => `private:${h}` },
+  {
+    table: "ledger_private_fields",
+    key: "'0x' || encode(struct_hash, 'hex')",
+    column: "ciphertext",
+    aad: (h) => `private:${h}`,
+  },
   { table: "users", key: "id", column: "name_ct", aad: (id) => `user:${id}:name` },
   { table: "users", key: "id", column: "mobile_ct", aad: (id) => `user:${id}:mobile`, index: ["mobile_bidx", "login"] },
   { table: "users", key: "id", column: "email_ct", aad: (id) => `user:${id}:email`, index: ["email_bidx", "login"] },
-  { table: "installations", key: "id", column: "vin_ct", aad: (id) => `installation:${id}:vin`, index: ["vin_bidx", "vin"] },
+  {
+    table: "installations",
+    key: "id",
+    column: "vin_ct",
+    aad: (id) => `installation:${id}:vin`,
+    index: ["vin_bidx", "vin"],
+  },
   { table: "installations", key: "id", column: "owner_name_ct", aad: (id) => `installation:${id}:owner_name` },
-  { table: "installations", key: "id", column: "owner_mobile_ct", aad: (id) => `installation:${id}:owner_mobile`, index: ["owner_mobile_bidx", "mobile"] },
+  {
+    table: "installations",
+    key: "id",
+    column: "owner_mobile_ct",
+    aad: (id) => `installation:${id}:owner_mobile`,
+    index: ["owner_mobile_bidx", "mobile"],
+  },
   { table: "webhook_subscriptions", key: "id", column: "secret_ct", aad: (id) => `webhook:${id}:secret` },
 ];
 
@@ -49,7 +66,11 @@ export async function keyVersionCounts(db: Sql): Promise<Record<string, number>>
  * small transactions. Each row is rewritten only if it still holds the ciphertext that was read (compare-and-swap),
  * so the service keeps running and writing throughout; a second run finishes what a killed one left.
  */
-export async function rotateKeys(db: Sql, vault: KeyVault, opts: { batch?: number; log?: (line: string) => void } = {}): Promise<RotationReport> {
+export async function rotateKeys(
+  db: Sql,
+  vault: KeyVault,
+  opts: { batch?: number; log?: (line: string) => void } = {},
+): Promise<RotationReport> {
   const current = vault.currentVersion;
   const batch = opts.batch ?? 500;
   let reencrypted = 0;
@@ -57,7 +78,9 @@ export async function rotateKeys(db: Sql, vault: KeyVault, opts: { batch?: numbe
     const notCurrent = `${c.column} IS NOT NULL AND NOT (get_byte(${c.column}, 0) = 2 AND get_byte(${c.column}, 1) * 256 + get_byte(${c.column}, 2) = ${Number(current)})`;
     let done = 0;
     for (;;) {
-      const { rows } = await db.query<{ k: string; ct: Uint8Array }>(`SELECT ${c.key} AS k, ${c.column} AS ct FROM ${c.table} WHERE ${notCurrent} LIMIT ${batch}`);
+      const { rows } = await db.query<{ k: string; ct: Uint8Array }>(
+        `SELECT ${c.key} AS k, ${c.column} AS ct FROM ${c.table} WHERE ${notCurrent} LIMIT ${batch}`,
+      );
       if (rows.length === 0) break;
       let updated = 0;
       await db.transaction(async (tx) => {
@@ -67,12 +90,19 @@ export async function rotateKeys(db: Sql, vault: KeyVault, opts: { batch?: numbe
           const set = c.index ? `, ${c.index[0]} = $4` : "";
           const args: unknown[] = [next, r.k, Buffer.from(r.ct)];
           if (c.index) args.push(vault.blindIndex(c.index[1], plain.toString("utf8")));
-          updated += (await tx.query(`UPDATE ${c.table} SET ${c.column} = $1${set} WHERE ${c.key} = $2 AND ${c.column} = $3 RETURNING 1`, args)).rows.length;
+          updated += (
+            await tx.query(
+              `UPDATE ${c.table} SET ${c.column} = $1${set} WHERE ${c.key} = $2 AND ${c.column} = $3 RETURNING 1`,
+              args,
+            )
+          ).rows.length;
         }
       });
       done += updated;
       if (updated === 0) {
-        opts.log?.(`  ${c.table}.${c.column}: rows keep being rewritten under an older key — a server without key ${current}? Run again once every server has it.`);
+        opts.log?.(
+          `  ${c.table}.${c.column}: rows keep being rewritten under an older key — a server without key ${current}? Run again once every server has it.`,
+        );
         break;
       }
     }

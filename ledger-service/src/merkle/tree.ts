@@ -70,7 +70,8 @@ export function buildTree(leaves: readonly Hash[]): { root: Hash; flat: Uint8Arr
 
 /** Node positions (in the flat serialisation) of the siblings that prove leaf `index`. */
 export function proofPositions(leafCount: number, index: number): number[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leafCount) throw new RangeError(`leaf index ${index} outside 0..${leafCount - 1}`);
+  if (!Number.isInteger(index) || index < 0 || index >= leafCount)
+    throw new RangeError(`leaf index ${index} outside 0..${leafCount - 1}`);
   const sizes = levelSizes(leafCount);
   const offsets = levelOffsets(leafCount);
   const positions: number[] = [];

@@ -33,8 +33,14 @@ export interface Bundle {
   actors: BundleActor[];
   /** `leafVersion`: how the batch's leaves are built (1 or 2, docs/verification.md); absent means 1. */
   batches: Array<{
-    id: number; root: Hex; eventCount: number; firstSeq: number; leafVersion: number; status: BatchRow["status"];
-    txHash: Hex | null; blockNumber: number | null;
+    id: number;
+    root: Hex;
+    eventCount: number;
+    firstSeq: number;
+    leafVersion: number;
+    status: BatchRow["status"];
+    txHash: Hex | null;
+    blockNumber: number | null;
   }>;
   submissions: Array<{ id: number; actor: Hex; eventsRoot: Hex; eventCount: number; signature: Hex }>;
   events: BundleEvent[];
@@ -89,36 +95,59 @@ async function bundleActors(ctx: BundleContext, events: StoredEvent[]): Promise<
   const uscc = ctx.usccOf ? await ctx.usccOf(actors.map((a) => a.id)) : new Map<string, string>();
   return actors
     .map((a) => ({
-      address: a.address, name: a.name, uscc: uscc.get(a.id) ?? null, kind: a.kind, attestedBy: "platform" as const,
+      address: a.address,
+      name: a.name,
+      uscc: uscc.get(a.id) ?? null,
+      kind: a.kind,
+      attestedBy: "platform" as const,
     }))
     .sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
 }
 
 const chainOf = (c: ChainRef): Bundle["chain"] => ({
-  chainId: c.chainId, anchorRegistry: c.addresses.anchorRegistry, partRegistry: c.addresses.partRegistry,
+  chainId: c.chainId,
+  anchorRegistry: c.addresses.anchorRegistry,
+  partRegistry: c.addresses.partRegistry,
 });
 
 async function submissions(db: Sql, ids: number[]): Promise<Bundle["submissions"]> {
-  const { rows } = await db.query<{ id: number; actor: string; events_root: Uint8Array; event_count: number; signature: Uint8Array }>(
+  const { rows } = await db.query<{
+    id: number;
+    actor: string;
+    events_root: Uint8Array;
+    event_count: number;
+    signature: Uint8Array;
+  }>(
     "SELECT id, actor, events_root, event_count, signature FROM ledger_submissions WHERE id = ANY($1::bigint[]) ORDER BY id",
     [ids],
   );
   return rows.map((r) => ({
-    id: r.id, actor: r.actor as Hex, eventsRoot: toHex(new Uint8Array(r.events_root)), eventCount: r.event_count, signature: toHex(new Uint8Array(r.signature)),
+    id: r.id,
+    actor: r.actor as Hex,
+    eventsRoot: toHex(new Uint8Array(r.events_root)),
+    eventCount: r.event_count,
+    signature: toHex(new Uint8Array(r.signature)),
   }));
 }
 
 function batchEntry(b: BatchRow): Bundle["batches"][number] {
   return {
-    id: b.id, root: b.root, eventCount: b.eventCount, firstSeq: b.firstSeq, leafVersion: b.leafVersion,
-    status: b.status, txHash: b.txHash, blockNumber: b.blockNumber,
+    id: b.id,
+    root: b.root,
+    eventCount: b.eventCount,
+    firstSeq: b.firstSeq,
+    leafVersion: b.leafVersion,
+    status: b.status,
+    txHash: b.txHash,
+    blockNumber: b.blockNumber,
   };
 }
 
 /** The bundle of one part: its whole history, each event with both proofs. */
 export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, serial: string): Promise<Bundle> {
   const head = await ledgerStore.partByIdentity(db, gtin, serial);
-  if (!head) throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
+  if (!head)
+    throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
   const events = await ledgerStore.eventsOfPart(db, head.partKey);
   const out: BundleEvent[] = [];
   const batchIds = new Set<number>();
@@ -138,11 +167,18 @@ export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, seri
     }
     const tree = trees.get(e.submissionId)!;
     out.push({
-      seq: e.seq, structHash: e.structHash, ...batch, submissionId: e.submissionId, submissionIndex: e.submissionIndex,
-      submissionProof: proofFromFlat(tree.flat, tree.count, e.submissionIndex).map(toHex), event: e.body,
+      seq: e.seq,
+      structHash: e.structHash,
+      ...batch,
+      submissionId: e.submissionId,
+      submissionIndex: e.submissionIndex,
+      submissionProof: proofFromFlat(tree.flat, tree.count, e.submissionIndex).map(toHex),
+      event: e.body,
     });
   }
-  const batches = (await Promise.all([...batchIds].map((id) => batchStore.byId(db, id)))).filter((b): b is BatchRow => b !== null);
+  const batches = (await Promise.all([...batchIds].map((id) => batchStore.byId(db, id)))).filter(
+    (b): b is BatchRow => b !== null,
+  );
   const createdAt = new Date();
   return {
     format: BUNDLE_FORMAT,
@@ -154,7 +190,10 @@ export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, seri
     batches: batches.map(batchEntry),
     submissions: await submissions(db, [...new Set(events.map((e) => e.submissionId))]),
     events: out,
-    epcisDocument: epcisDocument(out.map((e) => e.event), createdAt),
+    epcisDocument: epcisDocument(
+      out.map((e) => e.event),
+      createdAt,
+    ),
   };
 }
 
@@ -164,8 +203,13 @@ export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, seri
  */
 export async function batchRangeBundle(db: Sql, ctx: BundleContext, fromId: number, toId: number): Promise<Bundle> {
   const batches = await batchStore.all(db, fromId, toId);
-  if (batches.length === 0) throw new AppError("LEDGER.UNKNOWN_BATCH", `no batches between ${fromId} and ${toId}`, 404, { fromId, toId });
-  const events: StoredEvent[] = await ledgerStore.eventsInRange(db, batches[0]!.firstSeq, batches[batches.length - 1]!.lastSeq);
+  if (batches.length === 0)
+    throw new AppError("LEDGER.UNKNOWN_BATCH", `no batches between ${fromId} and ${toId}`, 404, { fromId, toId });
+  const events: StoredEvent[] = await ledgerStore.eventsInRange(
+    db,
+    batches[0]!.firstSeq,
+    batches[batches.length - 1]!.lastSeq,
+  );
   const subs = await submissions(db, [...new Set(events.map((e) => e.submissionId))]);
   const present = new Map<number, number>();
   for (const e of events) present.set(e.submissionId, (present.get(e.submissionId) ?? 0) + 1);
@@ -180,8 +224,13 @@ export async function batchRangeBundle(db: Sql, ctx: BundleContext, fromId: numb
     const b = batches[batchIndex]!;
     const sub = partial.get(e.submissionId);
     return {
-      seq: e.seq, structHash: e.structHash, batchId: b.id, leafIndex: e.seq - b.firstSeq, submissionId: e.submissionId,
-      submissionIndex: e.submissionIndex, ...(sub ? { submissionProof: proofFromFlat(sub.flat, sub.count, e.submissionIndex).map(toHex) } : {}),
+      seq: e.seq,
+      structHash: e.structHash,
+      batchId: b.id,
+      leafIndex: e.seq - b.firstSeq,
+      submissionId: e.submissionId,
+      submissionIndex: e.submissionIndex,
+      ...(sub ? { submissionProof: proofFromFlat(sub.flat, sub.count, e.submissionIndex).map(toHex) } : {}),
       event: e.body,
     };
   });
@@ -196,15 +245,20 @@ export async function batchRangeBundle(db: Sql, ctx: BundleContext, fromId: numb
     batches: batches.map(batchEntry),
     submissions: subs,
     events: out,
-    epcisDocument: epcisDocument(out.map((e) => e.event), createdAt),
+    epcisDocument: epcisDocument(
+      out.map((e) => e.event),
+      createdAt,
+    ),
   };
 }
-
 
 /** The events `fromSeq`..`toSeq` as an EPCISDocument; an empty list when none exist there. */
 export async function epcisForRange(db: Sql, fromSeq: number, toSeq: number): Promise<EpcisDocument> {
   const events = await ledgerStore.eventsInRange(db, fromSeq, toSeq);
-  return epcisDocument(events.map((e) => e.body), new Date());
+  return epcisDocument(
+    events.map((e) => e.body),
+    new Date(),
+  );
 }
 
 /** One part's whole history as an EPCISDocument. */
@@ -214,7 +268,10 @@ export async function epcisForPart(db: Sql, gtin: string, serial: string): Promi
     throw new AppError("LEDGER.UNKNOWN_PART", `no part ${gtin}/${serial} is on the ledger`, 404, { gtin, serial });
   }
   const events = await ledgerStore.eventsOfPart(db, head.partKey);
-  return epcisDocument(events.map((e) => e.body), new Date());
+  return epcisDocument(
+    events.map((e) => e.body),
+    new Date(),
+  );
 }
 
 /** The parts of a range's events in order of first appearance, each marked whether its latest event is in the range. */

@@ -28,12 +28,16 @@ export async function inclusionProof(db: Sql, seq: number): Promise<InclusionPro
   );
   const batch = rows[0];
   if (!batch || batch.first_seq > seq) {
-    throw new AppError("LEDGER.NOT_SEALED", `event ${seq} is not sealed into a batch yet (anchoring pending)`, 404, { seq });
+    throw new AppError("LEDGER.NOT_SEALED", `event ${seq} is not sealed into a batch yet (anchoring pending)`, 404, {
+      seq,
+    });
   }
   const index = seq - batch.first_seq;
   const positions = [index, ...proofPositions(batch.event_count, index)];
   const slices = positions.map((p, i) => `substring(tree from ${p * 32 + 1} for 32) AS n${i}`).join(", ");
-  const nodes = await db.query<Record<string, Uint8Array>>(`SELECT ${slices} FROM ledger_batches WHERE id = $1`, [batch.id]);
+  const nodes = await db.query<Record<string, Uint8Array>>(`SELECT ${slices} FROM ledger_batches WHERE id = $1`, [
+    batch.id,
+  ]);
   const row = nodes.rows[0]!;
   const hashes = positions.map((_, i) => toHex(new Uint8Array(row[`n${i}`]!)));
   return {

@@ -49,7 +49,12 @@ export const catalogRepository = {
    * (null: the platform). An existing row is updated only by the platform, its creator, or when its id is in
    * `editable` (CatalogImporter decides who the brand owner is); rows left alone are missing from the answer.
    */
-  async upsertSkus(tx: Sql, rows: NewSku[], owner: string | null = null, editable: number[] = []): Promise<Map<string, number>> {
+  async upsertSkus(
+    tx: Sql,
+    rows: NewSku[],
+    owner: string | null = null,
+    editable: number[] = [],
+  ): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
     const col = <K extends keyof NewSku>(k: K) => rows.map((r) => r[k]);
     const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string; inserted: boolean }>(
@@ -61,8 +66,22 @@ export const catalogRepository = {
          kind = EXCLUDED.kind, material = EXCLUDED.material, attributes = EXCLUDED.attributes, images = EXCLUDED.images, gtin = EXCLUDED.gtin, terms = EXCLUDED.terms, updated_at = now()
          WHERE $13::text IS NULL OR catalog_skus.owner_company_id = $13 OR catalog_skus.id = ANY($14::bigint[])
        RETURNING id::int AS id, brand, part_no_norm, (xmax = 0) AS inserted`,
-      [col("brand"), col("partNo"), col("partNoNorm"), col("name"), col("partType"), col("position"), col("kind"), col("material"), col("attributes"),
-        rows.map((r) => r.images.join("\x1f")), col("gtin"), col("terms"), owner, editable],
+      [
+        col("brand"),
+        col("partNo"),
+        col("partNoNorm"),
+        col("name"),
+        col("partType"),
+        col("position"),
+        col("kind"),
+        col("material"),
+        col("attributes"),
+        rows.map((r) => r.images.join("\x1f")),
+        col("gtin"),
+        col("terms"),
+        owner,
+        editable,
+      ],
     );
     // A SKU whose part type changed takes its fitment rows along (they carry the type for search); new SKUs have none.
     const updated = out.filter((r) => !r.inserted).map((r) => r.id);
@@ -84,11 +103,32 @@ export const catalogRepository = {
        SELECT * FROM (SELECT DISTINCT ON (s, n, b) s, n, r, nu, k, b, so, c::jsonb
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, n, r, nu, k, b, so, c)) d
        ON CONFLICT (sku_id, norm, brand) DO UPDATE SET number = EXCLUDED.number, kind = EXCLUDED.kind, source = EXCLUDED.source, conditions = EXCLUDED.conditions`,
-      [col("skuId"), col("norm"), col("rev"), col("number"), col("kind"), col("brand"), col("source"), col("conditions")],
+      [
+        col("skuId"),
+        col("norm"),
+        col("rev"),
+        col("number"),
+        col("kind"),
+        col("brand"),
+        col("source"),
+        col("conditions"),
+      ],
     );
   },
 
-  async upsertVehicles(tx: Sql, rows: Array<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>) {
+  async upsertVehicles(
+    tx: Sql,
+    rows: Array<{
+      id: string;
+      make: string;
+      maker: string;
+      series: string;
+      model: string;
+      yearFrom: number;
+      yearTo: number;
+      engine: string;
+    }>,
+  ) {
     if (rows.length === 0) return;
     const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
     await tx.query(
@@ -96,7 +136,16 @@ export const catalogRepository = {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::smallint[], $8::text[])
        ON CONFLICT (id) DO UPDATE SET make = EXCLUDED.make, maker = EXCLUDED.maker, series = EXCLUDED.series, model = EXCLUDED.model,
          year_from = EXCLUDED.year_from, year_to = EXCLUDED.year_to, engine = EXCLUDED.engine`,
-      [col("id"), col("make"), col("maker"), col("series"), col("model"), col("yearFrom"), col("yearTo"), col("engine")],
+      [
+        col("id"),
+        col("make"),
+        col("maker"),
+        col("series"),
+        col("model"),
+        col("yearFrom"),
+        col("yearTo"),
+        col("engine"),
+      ],
     );
   },
 
@@ -104,9 +153,9 @@ export const catalogRepository = {
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO catalog_fitments (vehicle_id, sku_id, part_type)
-       SELECT u.v, u.s, k.part_type FROM unnest($1::text[], $2::bigint[]) AS u(v, s) JOIN catalog_skus k ON k.id = u.s ON CONFLICT DO NOTHING`, [
-      rows.map((r) => r.vehicleId), rows.map((r) => r.skuId),
-    ]);
+       SELECT u.v, u.s, k.part_type FROM unnest($1::text[], $2::bigint[]) AS u(v, s) JOIN catalog_skus k ON k.id = u.s ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.vehicleId), rows.map((r) => r.skuId)],
+    );
   },
 
   /** SKU ids for natural keys `${brand}\n${norm}`. */
@@ -120,9 +169,18 @@ export const catalogRepository = {
   },
 
   /** Existing SKUs for natural keys `${brand}\n${norm}`, with who created them and their GTIN (to find the brand owner). */
-  async skuOwners(db: Sql, keys: Array<{ brand: string; norm: string }>): Promise<Map<string, { id: number; owner: string | null; gtin: string | null }>> {
+  async skuOwners(
+    db: Sql,
+    keys: Array<{ brand: string; norm: string }>,
+  ): Promise<Map<string, { id: number; owner: string | null; gtin: string | null }>> {
     if (keys.length === 0) return new Map();
-    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string; owner: string | null; gtin: string | null }>(
+    const { rows } = await db.query<{
+      id: number;
+      brand: string;
+      part_no_norm: string;
+      owner: string | null;
+      gtin: string | null;
+    }>(
       `SELECT s.id::int AS id, s.brand, s.part_no_norm, s.owner_company_id AS owner, s.gtin
          FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n`,
       [keys.map((k) => k.brand), keys.map((k) => k.norm)],
@@ -130,8 +188,30 @@ export const catalogRepository = {
     return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, { id: r.id, owner: r.owner, gtin: r.gtin }]));
   },
 
-  async vehicles(db: Sql): Promise<Array<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>> {
-    const { rows } = await db.query<{ id: string; make: string; maker: string; series: string; model: string; yearFrom: number; yearTo: number; engine: string }>(
+  async vehicles(
+    db: Sql,
+  ): Promise<
+    Array<{
+      id: string;
+      make: string;
+      maker: string;
+      series: string;
+      model: string;
+      yearFrom: number;
+      yearTo: number;
+      engine: string;
+    }>
+  > {
+    const { rows } = await db.query<{
+      id: string;
+      make: string;
+      maker: string;
+      series: string;
+      model: string;
+      yearFrom: number;
+      yearTo: number;
+      engine: string;
+    }>(
       `SELECT id, make, maker, series, model, year_from AS "yearFrom", year_to AS "yearTo", engine FROM catalog_vehicles`,
     );
     return rows;
@@ -148,7 +228,11 @@ export const catalogRepository = {
   },
 
   /** Numbers sharing a prefix (or, `reversed`, a suffix) with the query: candidates for a one-character typo. */
-  async numbersLike(db: Sql, prefix: string, reversed: boolean): Promise<Array<{ skuId: number; norm: string; kind: string }>> {
+  async numbersLike(
+    db: Sql,
+    prefix: string,
+    reversed: boolean,
+  ): Promise<Array<{ skuId: number; norm: string; kind: string }>> {
     const col = reversed ? "rev" : "norm";
     const { rows } = await db.query<{ skuId: number; norm: string; kind: string }>(
       `SELECT sku_id::int AS "skuId", norm, kind FROM catalog_numbers WHERE ${col} LIKE $1 || '%' LIMIT 300`,
@@ -158,7 +242,13 @@ export const catalogRepository = {
   },
 
   /** SKUs fitting any of these vehicles, optionally of one part type and side. */
-  async fitting(db: Sql, vehicleIds: string[], partType: string | null, position: string | null, limit: number): Promise<number[]> {
+  async fitting(
+    db: Sql,
+    vehicleIds: string[],
+    partType: string | null,
+    position: string | null,
+    limit: number,
+  ): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
       `SELECT s.id::int AS id FROM catalog_skus s
         WHERE s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text IS NULL OR f.part_type = $2))
@@ -170,7 +260,13 @@ export const catalogRepository = {
     return rows.map((r) => r.id);
   },
 
-  async ofType(db: Sql, partType: string, position: string | null, brand: string | null, limit: number): Promise<number[]> {
+  async ofType(
+    db: Sql,
+    partType: string,
+    position: string | null,
+    brand: string | null,
+    limit: number,
+  ): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
       `SELECT id::int AS id FROM catalog_skus WHERE part_type = $1 AND ($2::text IS NULL OR position IS NULL OR position = $2) AND ($3::text IS NULL OR brand = $3)
           AND merged_into IS NULL ORDER BY (kind <> 'oe'), id LIMIT $4`,
@@ -198,7 +294,10 @@ export const catalogRepository = {
     return rows;
   },
 
-  async skus(db: Sql, ids: number[]): Promise<Array<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>> {
+  async skus(
+    db: Sql,
+    ids: number[],
+  ): Promise<Array<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>> {
     if (ids.length === 0) return [];
     const { rows } = await db.query<SkuRow & { numbers: Array<{ number: string; kind: string; brand: string }> }>(
       `SELECT ${SKU_COLS},
@@ -221,12 +320,30 @@ export const catalogRepository = {
     return new Map(rows.map((r) => [r.id, r.fits.slice(0, 8)]));
   },
 
-  async openImport(db: Sql, j: { id: string; companyId: string | null; kind: string; format: string; totalBytes: number }) {
-    await db.query("INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)", [j.id, j.companyId, j.kind, j.format, j.totalBytes]);
+  async openImport(
+    db: Sql,
+    j: { id: string; companyId: string | null; kind: string; format: string; totalBytes: number },
+  ) {
+    await db.query(
+      "INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)",
+      [j.id, j.companyId, j.kind, j.format, j.totalBytes],
+    );
   },
 
   /** Progress of a running import (its heartbeat), or its end. */
-  async saveImport(db: Sql, r: { id: string; status: string; bytesDone: number; rowsOk: number; rowsBad: number; errors: unknown[]; failure: string | null }, final: boolean) {
+  async saveImport(
+    db: Sql,
+    r: {
+      id: string;
+      status: string;
+      bytesDone: number;
+      rowsOk: number;
+      rowsBad: number;
+      errors: unknown[];
+      failure: string | null;
+    },
+    final: boolean,
+  ) {
     await db.query(
       `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7, heartbeat_at = now()${final ? ", finished_at = now()" : ""} WHERE id = $1`,
       [r.id, r.status, r.bytesDone, r.rowsOk, r.rowsBad, JSON.stringify(r.errors), r.failure],
@@ -243,17 +360,52 @@ export const catalogRepository = {
   },
 
   async importJob(db: Sql, id: string) {
-    const { rows } = await db.query<{ id: string; company_id: string | null; kind: string; status: string; rows_ok: number; rows_bad: number; bytes_done: string; total_bytes: string; errors: Array<{ line: number; field: string; reason: string }>; failure: string | null }>(
+    const { rows } = await db.query<{
+      id: string;
+      company_id: string | null;
+      kind: string;
+      status: string;
+      rows_ok: number;
+      rows_bad: number;
+      bytes_done: string;
+      total_bytes: string;
+      errors: Array<{ line: number; field: string; reason: string }>;
+      failure: string | null;
+    }>(
       "SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure FROM catalog_imports WHERE id = $1",
       [id],
     );
     const r = rows[0];
-    return r ? { id: r.id, companyId: r.company_id, kind: r.kind, status: r.status, rowsOk: r.rows_ok, rowsBad: r.rows_bad, bytesDone: Number(r.bytes_done), totalBytes: Number(r.total_bytes), errors: r.errors, failure: r.failure } : null;
+    return r
+      ? {
+          id: r.id,
+          companyId: r.company_id,
+          kind: r.kind,
+          status: r.status,
+          rowsOk: r.rows_ok,
+          rowsBad: r.rows_bad,
+          bytesDone: Number(r.bytes_done),
+          totalBytes: Number(r.total_bytes),
+          errors: r.errors,
+          failure: r.failure,
+        }
+      : null;
   },
 
-  async logSearch(db: Sql, s: { companyId: string | null; regionCode: string | null; query: string; filters: unknown; resultCount: number; tookMs: number }) {
-    await db.query("INSERT INTO catalog_searches (company_id, region_code, query, filters, result_count, took_ms) VALUES ($1, $2, $3, $4::jsonb, $5, $6)", [
-      s.companyId, s.regionCode, s.query, JSON.stringify(s.filters), s.resultCount, s.tookMs,
-    ]);
+  async logSearch(
+    db: Sql,
+    s: {
+      companyId: string | null;
+      regionCode: string | null;
+      query: string;
+      filters: unknown;
+      resultCount: number;
+      tookMs: number;
+    },
+  ) {
+    await db.query(
+      "INSERT INTO catalog_searches (company_id, region_code, query, filters, result_count, took_ms) VALUES ($1, $2, $3, $4::jsonb, $5, $6)",
+      [s.companyId, s.regionCode, s.query, JSON.stringify(s.filters), s.resultCount, s.tookMs],
+    );
   },
 };

@@ -1,13 +1,19 @@
 import { z } from "zod";
 
-const lng = z.coerce.number().min(73, "longitude in China (73-136, GCJ-02)").max(136, "longitude in China (73-136, GCJ-02)");
+const lng = z.coerce
+  .number()
+  .min(73, "longitude in China (73-136, GCJ-02)")
+  .max(136, "longitude in China (73-136, GCJ-02)");
 const lat = z.coerce.number().min(3, "latitude in China (3-54, GCJ-02)").max(54, "latitude in China (3-54, GCJ-02)");
 
 export const searchQuery = z
   .object({
     q: z.string().max(200, "at most 200 characters").optional(),
     vin: z.string().max(17, "a VIN has 17 characters").optional(),
-    category: z.string().regex(/^[a-z_]{2,40}$/, "a category id from GET /api/v1/catalog/categories").optional(),
+    category: z
+      .string()
+      .regex(/^[a-z_]{2,40}$/, "a category id from GET /api/v1/catalog/categories")
+      .optional(),
     brand: z.string().max(40).optional(),
     kind: z.enum(["oe", "aftermarket", "reman", "used"]).optional(),
     limit: z.coerce.number().int().min(1).max(50).default(10),
@@ -18,7 +24,11 @@ export const compareQuery = z
   .object({
     lng: lng.optional(),
     lat: lat.optional(),
-    radiusKm: z.coerce.number().gt(0, "radiusKm must be above 0").max(100, "radiusKm at most 100 (a city and its outskirts)").default(3),
+    radiusKm: z.coerce
+      .number()
+      .gt(0, "radiusKm must be above 0")
+      .max(100, "radiusKm at most 100 (a city and its outskirts)")
+      .default(3),
     limit: z.coerce.number().int().min(1).max(50).default(5),
     sort: z.enum(["price", "distance", "delivery", "score"]).default("price"),
     number: z.string().min(1).max(40).optional(),
@@ -28,7 +38,9 @@ export const compareQuery = z
 export const skuParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict();
 export const vinParams = z.object({ vin: z.string().max(17) }).strict();
 export const importParams = z.object({ kind: z.enum(["skus", "crossrefs", "fitments", "offers"]) }).strict();
-export const importQuery = z.object({ format: z.enum(["csv", "jsonl"]).optional(), async: z.enum(["true", "false"]).optional() }).strict();
+export const importQuery = z
+  .object({ format: z.enum(["csv", "jsonl"]).optional(), async: z.enum(["true", "false"]).optional() })
+  .strict();
 export const importIdParams = z.object({ id: z.string().regex(/^imp_[0-9a-f]{16}$/, "an import id imp_…") }).strict();
 
 export const locationBody = z
@@ -42,10 +54,19 @@ export const locationBody = z
   .strict();
 
 export const customerPriceBody = z
-  .object({ buyerId: z.string().regex(/^c_[0-9a-f]{16}$/, "a company id"), skuId: z.number().int().min(1), price: z.number().gt(0).max(10_000_000).multipleOf(0.01) })
+  .object({
+    buyerId: z.string().regex(/^c_[0-9a-f]{16}$/, "a company id"),
+    skuId: z.number().int().min(1),
+    price: z.number().gt(0).max(10_000_000).multipleOf(0.01),
+  })
   .strict();
 
 export const matchRunBody = z.object({ skuIds: z.array(z.number().int().min(1)).min(1).max(1000).optional() }).strict();
 export const matchParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict();
-export const matchDecisionParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER), decision: z.enum(["merge", "reject", "undo"]) }).strict();
+export const matchDecisionParams = z
+  .object({
+    id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    decision: z.enum(["merge", "reject", "undo"]),
+  })
+  .strict();
 export const matchQueueQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();

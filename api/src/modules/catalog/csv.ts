@@ -19,7 +19,9 @@ export class FileError extends Error {
   }
 }
 
-async function* lines(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<{ text: string; line: number; bytes: number }> {
+async function* lines(
+  source: AsyncIterable<Uint8Array | string>,
+): AsyncGenerator<{ text: string; line: number; bytes: number }> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let buf = "";
   let line = 0;
@@ -31,7 +33,11 @@ async function* lines(source: AsyncIterable<Uint8Array | string>): AsyncGenerato
     try {
       buf += decoder.decode(bin, { stream: true });
     } catch {
-      throw new FileError("IMPORT.BAD_ENCODING", `the file is not valid UTF-8 (after line ${line}); save it as UTF-8 (Excel: "CSV UTF-8"), not GBK`, line + 1);
+      throw new FileError(
+        "IMPORT.BAD_ENCODING",
+        `the file is not valid UTF-8 (after line ${line}); save it as UTF-8 (Excel: "CSV UTF-8"), not GBK`,
+        line + 1,
+      );
     }
     if (first && buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1); // BOM
     first = false;
@@ -82,7 +88,10 @@ export function splitCsv(text: string): string[] | null {
   }
 }
 
-export async function* csvRecords(source: AsyncIterable<Uint8Array | string>, required: readonly string[]): AsyncGenerator<RawRecord> {
+export async function* csvRecords(
+  source: AsyncIterable<Uint8Array | string>,
+  required: readonly string[],
+): AsyncGenerator<RawRecord> {
   let header: string[] | null = null;
   let pending = "";
   let startLine = 0;
@@ -105,12 +114,21 @@ export async function* csvRecords(source: AsyncIterable<Uint8Array | string>, re
     if (!header) {
       header = cells.map((h) => h.trim());
       const missing = required.filter((r) => !header!.includes(r));
-      if (missing.length) throw new FileError("IMPORT.MISSING_COLUMN", `line 1: missing column(s) ${missing.join(", ")}; the header must name ${required.join(", ")}`, 1);
+      if (missing.length)
+        throw new FileError(
+          "IMPORT.MISSING_COLUMN",
+          `line 1: missing column(s) ${missing.join(", ")}; the header must name ${required.join(", ")}`,
+          1,
+        );
       continue;
     }
     if (cells.length === 1 && cells[0] === "") continue;
     if (cells.length !== header.length) {
-      yield { line: startLine, fields: { __error: `expected ${header.length} fields like the header, found ${cells.length}` }, bytes };
+      yield {
+        line: startLine,
+        fields: { __error: `expected ${header.length} fields like the header, found ${cells.length}` },
+        bytes,
+      };
       continue;
     }
     yield { line: startLine, fields: Object.fromEntries(header.map((h, i) => [h, cells![i]])), bytes };
@@ -124,7 +142,8 @@ export async function* jsonlRecords(source: AsyncIterable<Uint8Array | string>):
     if (!text.trim()) continue;
     try {
       const v = JSON.parse(text) as unknown;
-      if (typeof v !== "object" || v === null || Array.isArray(v)) yield { line, fields: { __error: "each line must be a JSON object" }, bytes };
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        yield { line, fields: { __error: "each line must be a JSON object" }, bytes };
       else yield { line, fields: v as Record<string, unknown>, bytes };
     } catch {
       yield { line, fields: { __error: "not valid JSON" }, bytes };

@@ -13,9 +13,18 @@ export type ImportKind = "skus" | "crossrefs" | "fitments" | "offers";
 export type ImportFormat = "csv" | "jsonl";
 
 export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
-  skus: { required: ["brand", "partNo", "name", "partType", "kind"], optional: ["position", "material", "oeNumbers", "attributes", "images", "gtin"] },
-  crossrefs: { required: ["brand", "partNo", "number", "numberKind"], optional: ["numberBrand", "source", "conditions"] },
-  fitments: { required: ["brand", "partNo", "make", "series", "yearFrom", "yearTo"], optional: ["maker", "model", "engine"] },
+  skus: {
+    required: ["brand", "partNo", "name", "partType", "kind"],
+    optional: ["position", "material", "oeNumbers", "attributes", "images", "gtin"],
+  },
+  crossrefs: {
+    required: ["brand", "partNo", "number", "numberKind"],
+    optional: ["numberBrand", "source", "conditions"],
+  },
+  fitments: {
+    required: ["brand", "partNo", "make", "series", "yearFrom", "yearTo"],
+    optional: ["maker", "model", "engine"],
+  },
   offers: { required: ["location", "brand", "partNo", "price", "stock"], optional: ["visibility"] },
 };
 
@@ -62,7 +71,17 @@ const TYPE_BY_NAME = new Map<string, string>();
 for (const t of TYPES) for (const k of [t.id, t.name, ...t.synonyms]) TYPE_BY_NAME.set(fold(k), t.id);
 const BRAND_BY_NAME = new Map<string, string>();
 for (const b of BRANDS) for (const k of [b.id, b.name, b.nameZh, ...b.aliases]) BRAND_BY_NAME.set(fold(k), b.id);
-const KINDS: Record<string, NewSku["kind"]> = { oe: "oe", 原厂: "oe", aftermarket: "aftermarket", 品牌: "aftermarket", 副厂: "aftermarket", reman: "reman", 再制造: "reman", used: "used", 拆车件: "used" };
+const KINDS: Record<string, NewSku["kind"]> = {
+  oe: "oe",
+  原厂: "oe",
+  aftermarket: "aftermarket",
+  品牌: "aftermarket",
+  副厂: "aftermarket",
+  reman: "reman",
+  再制造: "reman",
+  used: "used",
+  拆车件: "used",
+};
 
 const str = (f: Record<string, unknown>, name: string, max: number, required = true): string => {
   const v = f[name];
@@ -81,7 +100,9 @@ const str = (f: Record<string, unknown>, name: string, max: number, required = t
 export function brandId(raw: string): string {
   const known = BRAND_BY_NAME.get(fold(raw));
   if (known) return known;
-  const slug = fold(raw).replace(/[^\p{L}\p{N}]+/gu, "_").replace(/^_|_$/g, "");
+  const slug = fold(raw)
+    .replace(/[^\p{L}\p{N}]+/gu, "_")
+    .replace(/^_|_$/g, "");
   if (!slug) throw new RowError("brand", "has no letters or digits");
   return slug;
 }
@@ -89,7 +110,11 @@ export function brandId(raw: string): string {
 function partNoOf(f: Record<string, unknown>, field = "partNo"): { display: string; norm: string } {
   const display = str(f, field, 40);
   const norm = normaliseNumber(display);
-  if (!/^[0-9A-Z]{2,40}$/.test(norm)) throw new RowError(field, `${JSON.stringify(display)} is not a part number (letters and digits, optionally with spaces, dashes, dots or slashes)`);
+  if (!/^[0-9A-Z]{2,40}$/.test(norm))
+    throw new RowError(
+      field,
+      `${JSON.stringify(display)} is not a part number (letters and digits, optionally with spaces, dashes, dots or slashes)`,
+    );
   return { display, norm };
 }
 
@@ -106,15 +131,38 @@ export class CatalogImporter {
   ) {}
 
   /** Creates the job row (status running) so that its id can be handed out before the rows are read. */
-  async open(ctx: { companyId: string | null }, kind: ImportKind, format: ImportFormat, totalBytes: number): Promise<string> {
+  async open(
+    ctx: { companyId: string | null },
+    kind: ImportKind,
+    format: ImportFormat,
+    totalBytes: number,
+  ): Promise<string> {
     const id = `imp_${randomBytes(8).toString("hex")}`;
     await repo.openImport(this.db, { id, companyId: ctx.companyId, kind, format, totalBytes });
     return id;
   }
 
-  async run(ctx: AuditContext & { companyId: string | null }, kind: ImportKind, format: ImportFormat, source: AsyncIterable<Uint8Array | string>, totalBytes: number, progress?: (r: ImportReport) => void, jobId?: string): Promise<ImportReport> {
+  async run(
+    ctx: AuditContext & { companyId: string | null },
+    kind: ImportKind,
+    format: ImportFormat,
+    source: AsyncIterable<Uint8Array | string>,
+    totalBytes: number,
+    progress?: (r: ImportReport) => void,
+    jobId?: string,
+  ): Promise<ImportReport> {
     const id = jobId ?? (await this.open(ctx, kind, format, totalBytes));
-    const report: ImportReport = { id, kind, status: "running", rowsOk: 0, rowsBad: 0, bytesDone: 0, totalBytes, errors: [], failure: null };
+    const report: ImportReport = {
+      id,
+      kind,
+      status: "running",
+      rowsOk: 0,
+      rowsBad: 0,
+      bytesDone: 0,
+      totalBytes,
+      errors: [],
+      failure: null,
+    };
     const records = format === "csv" ? csvRecords(source, COLUMNS[kind].required) : jsonlRecords(source);
     let batch: Array<{ line: number; row: unknown }> = [];
     const bad = (line: number, field: string, reason: string) => {
@@ -154,12 +202,29 @@ export class CatalogImporter {
     } catch (e) {
       await inFlight.catch(() => undefined);
       report.status = "failed";
-      report.failure = e instanceof FileError ? e.message : e instanceof AppError ? e.message : `import stopped: ${(e as Error).message}`;
-      if (e instanceof FileError && e.line !== null) report.errors.unshift({ line: e.line, field: e.code === "IMPORT.MISSING_COLUMN" ? "header" : "file", reason: e.message });
+      report.failure =
+        e instanceof FileError
+          ? e.message
+          : e instanceof AppError
+            ? e.message
+            : `import stopped: ${(e as Error).message}`;
+      if (e instanceof FileError && e.line !== null)
+        report.errors.unshift({
+          line: e.line,
+          field: e.code === "IMPORT.MISSING_COLUMN" ? "header" : "file",
+          reason: e.message,
+        });
     }
     await this.save(report, true);
     await this.db.transaction((tx) =>
-      auditTrail.append(tx, { ...ctx, action: `catalog.import`, resource: "catalog_import", resourceId: report.id, outcome: report.status === "failed" ? "denied" : "ok", changes: { kind: { after: kind }, rowsOk: { after: report.rowsOk }, rowsBad: { after: report.rowsBad } } }),
+      auditTrail.append(tx, {
+        ...ctx,
+        action: `catalog.import`,
+        resource: "catalog_import",
+        resourceId: report.id,
+        outcome: report.status === "failed" ? "denied" : "ok",
+        changes: { kind: { after: kind }, rowsOk: { after: report.rowsOk }, rowsBad: { after: report.rowsBad } },
+      }),
     );
     if (kind === "fitments") this.hooks.onFitments?.();
     // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
@@ -173,7 +238,11 @@ export class CatalogImporter {
    * died): it is marked failed, keeping the rows it committed — importing the file again completes it (upserts).
    */
   async get(id: string): Promise<ImportReport & { companyId: string | null }> {
-    await repo.failSilentImport(this.db, id, "interrupted: no progress for over 2 minutes (the server stopped?); the rows counted are kept — import the file again to complete it");
+    await repo.failSilentImport(
+      this.db,
+      id,
+      "interrupted: no progress for over 2 minutes (the server stopped?); the rows counted are kept — import the file again to complete it",
+    );
     const job = await repo.importJob(this.db, id);
     if (!job) throw new AppError("NOT_FOUND", `no catalog import ${id}`, 404);
     return job as ImportReport & { companyId: string | null };
@@ -192,61 +261,149 @@ export class CatalogImporter {
         const sku = partNoOf(f);
         const num = partNoOf(f, "number");
         const nk = str(f, "numberKind", 12);
-        if (nk !== "oe" && nk !== "competitor") throw new RowError("numberKind", `must be oe or competitor, got ${JSON.stringify(nk)}`);
+        if (nk !== "oe" && nk !== "competitor")
+          throw new RowError("numberKind", `must be oe or competitor, got ${JSON.stringify(nk)}`);
         const conditions = str(f, "conditions", 500, false);
         if (conditions) json(conditions, "conditions");
-        return { row: { brand: brandId(str(f, "brand", 40)), norm: sku.norm, number: num.display, numberNorm: num.norm, kind: nk, numberBrand: str(f, "numberBrand", 40, false), source: str(f, "source", 60, false), conditions: conditions || null } };
+        return {
+          row: {
+            brand: brandId(str(f, "brand", 40)),
+            norm: sku.norm,
+            number: num.display,
+            numberNorm: num.norm,
+            kind: nk,
+            numberBrand: str(f, "numberBrand", 40, false),
+            source: str(f, "source", 60, false),
+            conditions: conditions || null,
+          },
+        };
       }
       if (kind === "fitments") {
         const sku = partNoOf(f);
         const from = year(f, "yearFrom");
         const to = year(f, "yearTo");
         if (from > to) throw new RowError("yearTo", `${to} is before yearFrom ${from}`);
-        const v = { make: str(f, "make", 30), maker: str(f, "maker", 40, false), series: str(f, "series", 40), model: str(f, "model", 60, false), engine: str(f, "engine", 40, false) };
-        return { row: { brand: brandId(str(f, "brand", 40)), norm: sku.norm, vehicle: { ...v, maker: v.maker || v.make, model: v.model || v.series, yearFrom: from, yearTo: to, id: fold(`${v.make}/${v.series}/${v.model || v.series}/${from}-${to}/${v.engine}`).replace(/\s+/g, "_") } } };
+        const v = {
+          make: str(f, "make", 30),
+          maker: str(f, "maker", 40, false),
+          series: str(f, "series", 40),
+          model: str(f, "model", 60, false),
+          engine: str(f, "engine", 40, false),
+        };
+        return {
+          row: {
+            brand: brandId(str(f, "brand", 40)),
+            norm: sku.norm,
+            vehicle: {
+              ...v,
+              maker: v.maker || v.make,
+              model: v.model || v.series,
+              yearFrom: from,
+              yearTo: to,
+              id: fold(`${v.make}/${v.series}/${v.model || v.series}/${from}-${to}/${v.engine}`).replace(/\s+/g, "_"),
+            },
+          },
+        };
       }
       const sku = partNoOf(f);
       const price = str(f, "price", 20);
-      if (!/^\d{1,8}(\.\d{1,2})?$/.test(price) || Number(price) <= 0) throw new RowError("price", `must be a price in yuan above 0 with at most 2 decimals, got ${JSON.stringify(price)}`);
+      if (!/^\d{1,8}(\.\d{1,2})?$/.test(price) || Number(price) <= 0)
+        throw new RowError(
+          "price",
+          `must be a price in yuan above 0 with at most 2 decimals, got ${JSON.stringify(price)}`,
+        );
       const stock = str(f, "stock", 9);
-      if (!/^\d{1,9}$/.test(stock)) throw new RowError("stock", `must be a whole number ≥ 0, got ${JSON.stringify(stock)}`);
+      if (!/^\d{1,9}$/.test(stock))
+        throw new RowError("stock", `must be a whole number ≥ 0, got ${JSON.stringify(stock)}`);
       const visibility = str(f, "visibility", 12, false) || "public";
-      if (visibility !== "public" && visibility !== "customers") throw new RowError("visibility", `must be public or customers, got ${JSON.stringify(visibility)}`);
-      return { row: { location: str(f, "location", 40), brand: brandId(str(f, "brand", 40)), norm: sku.norm, priceFen: Math.round(Number(price) * 100), stock: Number(stock), visibility } };
+      if (visibility !== "public" && visibility !== "customers")
+        throw new RowError("visibility", `must be public or customers, got ${JSON.stringify(visibility)}`);
+      return {
+        row: {
+          location: str(f, "location", 40),
+          brand: brandId(str(f, "brand", 40)),
+          norm: sku.norm,
+          priceFen: Math.round(Number(price) * 100),
+          stock: Number(stock),
+          visibility,
+        },
+      };
     } catch (e) {
       if (e instanceof RowError) return { error: e };
       throw e;
     }
   }
 
-  private skuRow(f: Record<string, unknown>): { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> } {
+  private skuRow(f: Record<string, unknown>): {
+    sku: NewSku;
+    oe: Array<{ brand: string; display: string; norm: string }>;
+  } {
     const brand = brandId(str(f, "brand", 40));
     const part = partNoOf(f);
     const name = str(f, "name", 60);
     const typeRaw = str(f, "partType", 30);
     const partType = TYPE_BY_NAME.get(fold(typeRaw));
-    if (!partType) throw new RowError("partType", `${JSON.stringify(typeRaw)} is not a part type of the category tree (e.g. brake_pad or 刹车片)`);
+    if (!partType)
+      throw new RowError(
+        "partType",
+        `${JSON.stringify(typeRaw)} is not a part type of the category tree (e.g. brake_pad or 刹车片)`,
+      );
     const kind = KINDS[fold(str(f, "kind", 12))];
-    if (!kind) throw new RowError("kind", `must be oe, aftermarket, reman or used (原厂, 品牌, 再制造, 拆车件), got ${JSON.stringify(f.kind)}`);
+    if (!kind)
+      throw new RowError(
+        "kind",
+        `must be oe, aftermarket, reman or used (原厂, 品牌, 再制造, 拆车件), got ${JSON.stringify(f.kind)}`,
+      );
     const position = str(f, "position", 2, false) || null;
-    if (position && position !== "前" && position !== "后") throw new RowError("position", `must be 前 or 后, got ${JSON.stringify(position)}`);
+    if (position && position !== "前" && position !== "后")
+      throw new RowError("position", `must be 前 or 后, got ${JSON.stringify(position)}`);
     const material = str(f, "material", 60, false);
     const attrRaw = f.attributes;
-    const attributes = attrRaw === undefined || attrRaw === "" ? {} : typeof attrRaw === "object" ? attrRaw : json(str(f, "attributes", 2000), "attributes");
-    if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) throw new RowError("attributes", "must be a JSON object");
-    const images = str(f, "images", 2000, false).split(";").map((s) => s.trim()).filter(Boolean);
-    for (const u of images) if (!/^https:\/\/[^\s]+$/.test(u)) throw new RowError("images", `${JSON.stringify(u.slice(0, 60))} is not an https URL`);
+    const attributes =
+      attrRaw === undefined || attrRaw === ""
+        ? {}
+        : typeof attrRaw === "object"
+          ? attrRaw
+          : json(str(f, "attributes", 2000), "attributes");
+    if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))
+      throw new RowError("attributes", "must be a JSON object");
+    const images = str(f, "images", 2000, false)
+      .split(";")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const u of images)
+      if (!/^https:\/\/[^\s]+$/.test(u))
+        throw new RowError("images", `${JSON.stringify(u.slice(0, 60))} is not an https URL`);
     const gtin = str(f, "gtin", 14, false) || null;
-    if (gtin && (!/^\d{14}$/.test(gtin) || gs1CheckDigit(gtin.slice(0, 13)) !== Number(gtin[13]))) throw new RowError("gtin", `${gtin} is not a GTIN-14 with a valid check digit`);
-    const oe = str(f, "oeNumbers", 500, false).split(/[;；]/).map((s) => s.trim()).filter(Boolean).map((s) => {
-      const m = /^([^:：]{1,20})[:：](.+)$/.exec(s);
-      const display = (m ? m[2]! : s).trim();
-      const norm = normaliseNumber(display);
-      if (!/^[0-9A-Z]{4,40}$/.test(norm)) throw new RowError("oeNumbers", `${JSON.stringify(display)} is not an OE number`);
-      return { brand: m ? fold(m[1]!) : "", display, norm };
-    });
+    if (gtin && (!/^\d{14}$/.test(gtin) || gs1CheckDigit(gtin.slice(0, 13)) !== Number(gtin[13])))
+      throw new RowError("gtin", `${gtin} is not a GTIN-14 with a valid check digit`);
+    const oe = str(f, "oeNumbers", 500, false)
+      .split(/[;；]/)
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => {
+        const m = /^([^:：]{1,20})[:：](.+)$/.exec(s);
+        const display = (m ? m[2]! : s).trim();
+        const norm = normaliseNumber(display);
+        if (!/^[0-9A-Z]{4,40}$/.test(norm))
+          throw new RowError("oeNumbers", `${JSON.stringify(display)} is not an OE number`);
+        return { brand: m ? fold(m[1]!) : "", display, norm };
+      });
     return {
-      sku: { brand, partNo: part.display, partNoNorm: part.norm, name, partType, position, kind, material, attributes: JSON.stringify(attributes), images, gtin, terms: termsCached(name, partType, brand, material) },
+      sku: {
+        brand,
+        partNo: part.display,
+        partNoNorm: part.norm,
+        name,
+        partType,
+        position,
+        kind,
+        material,
+        attributes: JSON.stringify(attributes),
+        images,
+        gtin,
+        terms: termsCached(name, partType, brand, material),
+      },
       oe,
     };
   }
@@ -255,7 +412,10 @@ export class CatalogImporter {
    * Who may edit a SKU (DECISIONS NN): its brand owner — the verified owner of its GTIN's GS1 prefix, else the company
    * that created it — or the platform's catalogue team (`companyId` null), which may edit every SKU.
    */
-  private brandOwner(sku: { owner: string | null; gtin: string | null }, owners: Map<string, string | null>): string | null {
+  private brandOwner(
+    sku: { owner: string | null; gtin: string | null },
+    owners: Map<string, string | null>,
+  ): string | null {
     return (sku.gtin ? owners.get(sku.gtin) : null) ?? sku.owner;
   }
 
@@ -273,15 +433,25 @@ export class CatalogImporter {
     const keyOf = (r: { brand: string; norm: string }) => `${r.brand}\n${r.norm}`;
     const keys = rows.map((r) => {
       const row = r.row as { sku?: NewSku; brand?: string; norm?: string };
-      return row.sku ? { brand: row.sku.brand, norm: row.sku.partNoNorm, gtin: row.sku.gtin } : { brand: row.brand!, norm: row.norm!, gtin: null };
+      return row.sku
+        ? { brand: row.sku.brand, norm: row.sku.partNoNorm, gtin: row.sku.gtin }
+        : { brand: row.brand!, norm: row.norm!, gtin: null };
     });
-    const existing = companyId ? await repo.skuOwners(this.db, keys) : new Map<string, { id: number; owner: string | null; gtin: string | null }>();
-    const gtins = [...keys.map((k) => k.gtin), ...[...existing.values()].map((e) => e.gtin)].filter((g): g is string => !!g);
-    const gtinOwners: Map<string, string | null> = companyId && gtins.length && this.hooks.gtinOwners ? await this.hooks.gtinOwners(gtins) : new Map();
+    const existing = companyId
+      ? await repo.skuOwners(this.db, keys)
+      : new Map<string, { id: number; owner: string | null; gtin: string | null }>();
+    const gtins = [...keys.map((k) => k.gtin), ...[...existing.values()].map((e) => e.gtin)].filter(
+      (g): g is string => !!g,
+    );
+    const gtinOwners: Map<string, string | null> =
+      companyId && gtins.length && this.hooks.gtinOwners ? await this.hooks.gtinOwners(gtins) : new Map();
     await this.db.transaction(async (tx) => {
       if (kind === "skus") {
         // The last row wins when a file names the same SKU twice.
-        const list = rows.map((r) => ({ line: r.line, ...(r.row as { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> }) }));
+        const list = rows.map((r) => ({
+          line: r.line,
+          ...(r.row as { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> }),
+        }));
         const unique = new Map(list.map((r) => [`${r.sku.brand}\n${r.sku.partNoNorm}`, r]));
         const editable: number[] = [];
         if (companyId) {
@@ -289,7 +459,11 @@ export class CatalogImporter {
             // A company puts on a SKU only a GTIN that is not another company's.
             const gtinOwner = r.sku.gtin ? gtinOwners.get(r.sku.gtin) : null;
             if (gtinOwner && gtinOwner !== companyId) {
-              failed.push({ line: r.line, field: "gtin", reason: `GTIN ${r.sku.gtin} is under another company's verified GS1 company prefix` });
+              failed.push({
+                line: r.line,
+                field: "gtin",
+                reason: `GTIN ${r.sku.gtin} is under another company's verified GS1 company prefix`,
+              });
               unique.delete(key);
               continue;
             }
@@ -298,59 +472,142 @@ export class CatalogImporter {
             const owner = this.brandOwner(sku, gtinOwners);
             if (owner === companyId) editable.push(sku.id);
             else {
-              listed.push({ line: r.line, skuId: sku.id, reason: `${notYours(sku.id, owner)}: your row is a listing of it; the master is unchanged` });
+              listed.push({
+                line: r.line,
+                skuId: sku.id,
+                reason: `${notYours(sku.id, owner)}: your row is a listing of it; the master is unchanged`,
+              });
               unique.delete(key);
             }
           }
         }
-        const ids = await repo.upsertSkus(tx, [...unique.values()].map((r) => r.sku), companyId, editable);
+        const ids = await repo.upsertSkus(
+          tx,
+          [...unique.values()].map((r) => r.sku),
+          companyId,
+          editable,
+        );
         const numbers: NewNumber[] = [];
         for (const [key, r] of unique) {
           const skuId = ids.get(key);
           if (skuId === undefined) {
             // Created by another company meanwhile (between the look-up and the write): left alone, like above.
-            listed.push({ line: r.line, skuId: 0, reason: "another company created this SKU while the batch was written: your row is a listing of it" });
+            listed.push({
+              line: r.line,
+              skuId: 0,
+              reason: "another company created this SKU while the batch was written: your row is a listing of it",
+            });
             continue;
           }
-          numbers.push({ skuId, norm: r.sku.partNoNorm, rev: reversed(r.sku.partNoNorm), number: r.sku.partNo, kind: "brand", brand: r.sku.brand, source: "import", conditions: null });
-          for (const o of r.oe) numbers.push({ skuId, norm: o.norm, rev: reversed(o.norm), number: o.display, kind: "oe", brand: o.brand, source: "import", conditions: null });
+          numbers.push({
+            skuId,
+            norm: r.sku.partNoNorm,
+            rev: reversed(r.sku.partNoNorm),
+            number: r.sku.partNo,
+            kind: "brand",
+            brand: r.sku.brand,
+            source: "import",
+            conditions: null,
+          });
+          for (const o of r.oe)
+            numbers.push({
+              skuId,
+              norm: o.norm,
+              rev: reversed(o.norm),
+              number: o.display,
+              kind: "oe",
+              brand: o.brand,
+              source: "import",
+              conditions: null,
+            });
         }
         await repo.upsertNumbers(tx, numbers);
         return;
       }
       const keyed = rows.map((r) => ({ ...r, row: r.row as { brand: string; norm: string } & Record<string, any> })); // eslint-disable-line @typescript-eslint/no-explicit-any -- rows of any import kind
-      const ids = await repo.skuIds(tx, keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })));
+      const ids = await repo.skuIds(
+        tx,
+        keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })),
+      );
       const ok: typeof keyed = [];
       for (const r of keyed) {
         const id = ids.get(keyOf(r.row));
         const sku = existing.get(keyOf(r.row));
-        if (id === undefined) failed.push({ line: r.line, field: "partNo", reason: `no SKU ${r.row.brand} ${r.row.norm} in the catalog (import it first)` });
+        if (id === undefined)
+          failed.push({
+            line: r.line,
+            field: "partNo",
+            reason: `no SKU ${r.row.brand} ${r.row.norm} in the catalog (import it first)`,
+          });
         else if (kind !== "offers" && companyId && (!sku || this.brandOwner(sku, gtinOwners) !== companyId)) {
           // Numbers and fitment are part of the master: only its brand owner or the platform adds them.
-          failed.push({ line: r.line, field: "brand", reason: notYours(id, sku ? this.brandOwner(sku, gtinOwners) : null) });
+          failed.push({
+            line: r.line,
+            field: "brand",
+            reason: notYours(id, sku ? this.brandOwner(sku, gtinOwners) : null),
+          });
         } else {
           r.row.skuId = id;
           ok.push(r);
         }
       }
       if (kind === "crossrefs") {
-        await repo.upsertNumbers(tx, ok.map((r) => ({ skuId: r.row.skuId, norm: r.row.numberNorm, rev: reversed(r.row.numberNorm), number: r.row.number, kind: r.row.kind, brand: fold(r.row.numberBrand), source: r.row.source, conditions: r.row.conditions })));
+        await repo.upsertNumbers(
+          tx,
+          ok.map((r) => ({
+            skuId: r.row.skuId,
+            norm: r.row.numberNorm,
+            rev: reversed(r.row.numberNorm),
+            number: r.row.number,
+            kind: r.row.kind,
+            brand: fold(r.row.numberBrand),
+            source: r.row.source,
+            conditions: r.row.conditions,
+          })),
+        );
       } else if (kind === "fitments") {
         const vehicles = new Map(ok.map((r) => [r.row.vehicle.id, r.row.vehicle]));
         await repo.upsertVehicles(tx, [...vehicles.values()]);
-        await repo.insertFitments(tx, ok.map((r) => ({ vehicleId: r.row.vehicle.id, skuId: r.row.skuId })));
+        await repo.insertFitments(
+          tx,
+          ok.map((r) => ({ vehicleId: r.row.vehicle.id, skuId: r.row.skuId })),
+        );
       } else {
         if (!companyId) {
-          for (const r of ok) failed.push({ line: r.line, field: "location", reason: "offers belong to a supplier company; import them with a company's credentials" });
+          for (const r of ok)
+            failed.push({
+              line: r.line,
+              field: "location",
+              reason: "offers belong to a supplier company; import them with a company's credentials",
+            });
           return;
         }
-        const loc = new Map(((await offersRepository.locations(tx, companyId)) as Array<{ id: string; code: string }>).map((l) => [l.code, l.id]));
+        const loc = new Map(
+          ((await offersRepository.locations(tx, companyId)) as Array<{ id: string; code: string }>).map((l) => [
+            l.code,
+            l.id,
+          ]),
+        );
         const good = ok.filter((r) => {
-          if (!loc.has(r.row.location)) failed.push({ line: r.line, field: "location", reason: `your company has no location with code ${JSON.stringify(r.row.location)} (POST /api/v1/suppliers/locations)` });
+          if (!loc.has(r.row.location))
+            failed.push({
+              line: r.line,
+              field: "location",
+              reason: `your company has no location with code ${JSON.stringify(r.row.location)} (POST /api/v1/suppliers/locations)`,
+            });
           return loc.has(r.row.location);
         });
         const unique = new Map(good.map((r) => [`${r.row.skuId}\n${loc.get(r.row.location)}`, r.row]));
-        await offersRepository.upsertOffers(tx, [...unique.values()].map((r) => ({ skuId: r.skuId, locationId: loc.get(r.location)!, priceFen: r.priceFen, stock: r.stock, visibility: r.visibility })));
+        await offersRepository.upsertOffers(
+          tx,
+          [...unique.values()].map((r) => ({
+            skuId: r.skuId,
+            locationId: loc.get(r.location)!,
+            priceFen: r.priceFen,
+            stock: r.stock,
+            visibility: r.visibility,
+          })),
+        );
       }
     });
     return { failed, listed };
@@ -381,6 +638,7 @@ function json(s: string, field: string): unknown {
 function year(f: Record<string, unknown>, field: string): number {
   const s = str(f, field, 4);
   const y = Number(s);
-  if (!/^\d{4}$/.test(s) || y < 1950 || y > 2035) throw new RowError(field, `must be a year 1950-2035, got ${JSON.stringify(s)}`);
+  if (!/^\d{4}$/.test(s) || y < 1950 || y > 2035)
+    throw new RowError(field, `must be a year 1950-2035, got ${JSON.stringify(s)}`);
   return y;
 }

@@ -19,7 +19,9 @@ export interface SkuFacts {
 /** The only SQL of supplier-SKU matching: candidates, the match rows, and merging (catalog_skus.merged_into). */
 export const matchRepository = {
   async facts(db: Sql, id: number): Promise<SkuFacts | null> {
-    const { rows } = await db.query<Omit<SkuFacts, "terms" | "oe" | "vehicles"> & { terms: string; oe: string[] | null; vehicles: string[] | null }>(
+    const { rows } = await db.query<
+      Omit<SkuFacts, "terms" | "oe" | "vehicles"> & { terms: string; oe: string[] | null; vehicles: string[] | null }
+    >(
       `SELECT s.id::int AS id, s.brand, s.part_no_norm AS norm, s.part_type AS "partType", s.position, s.kind, s.terms::text AS terms,
               (SELECT array_agg(n.norm) FROM catalog_numbers n WHERE n.sku_id = s.id AND n.kind = 'oe') AS oe,
               (SELECT array_agg(f.vehicle_id) FROM catalog_fitments f WHERE f.sku_id = s.id) AS vehicles
@@ -28,7 +30,12 @@ export const matchRepository = {
     );
     const r = rows[0];
     if (!r) return null;
-    return { ...r, terms: [...r.terms.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!), oe: r.oe ?? [], vehicles: r.vehicles ?? [] };
+    return {
+      ...r,
+      terms: [...r.terms.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!),
+      oe: r.oe ?? [],
+      vehicles: r.vehicles ?? [],
+    };
   },
 
   /** Genuine (OE-brand) SKUs of a type whose own number is one of `numbers`. */
@@ -52,7 +59,13 @@ export const matchRepository = {
   },
 
   /** SKUs of a type (and side) fitting any of these vehicles. */
-  async fittingSameVehicles(db: Sql, vehicles: string[], partType: string, position: string | null, except: number): Promise<number[]> {
+  async fittingSameVehicles(
+    db: Sql,
+    vehicles: string[],
+    partType: string,
+    position: string | null,
+    except: number,
+  ): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
       `SELECT DISTINCT s.id::int AS id FROM catalog_fitments f JOIN catalog_skus s ON s.id = f.sku_id
         WHERE f.vehicle_id = ANY($1::text[]) AND s.part_type = $2 AND s.merged_into IS NULL AND s.id <> $3
@@ -63,7 +76,12 @@ export const matchRepository = {
   },
 
   /** Unmerged SKUs of brands that are not master data and not matched yet (or just these ids). */
-  async unmatchedSupplierSkus(db: Sql, masterBrands: string[], skuIds: number[] | null, limit: number): Promise<number[]> {
+  async unmatchedSupplierSkus(
+    db: Sql,
+    masterBrands: string[],
+    skuIds: number[] | null,
+    limit: number,
+  ): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
       `SELECT s.id::int AS id FROM catalog_skus s
         WHERE s.merged_into IS NULL AND ($1::bigint[] IS NULL OR s.id = ANY($1::bigint[]))
@@ -75,7 +93,10 @@ export const matchRepository = {
     return rows.map((r) => r.id);
   },
 
-  async insertMatch(tx: Sql, m: { supplier: number; master: number; method: MatchMethod; confidence: number; status: MatchStatus }) {
+  async insertMatch(
+    tx: Sql,
+    m: { supplier: number; master: number; method: MatchMethod; confidence: number; status: MatchStatus },
+  ) {
     await tx.query(
       `INSERT INTO catalog_matches (supplier_sku, master_sku, method, confidence, status, decided_by, decided_at)
        VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $5 = 'review' THEN NULL ELSE now() END) ON CONFLICT (supplier_sku, master_sku) DO NOTHING`,
@@ -85,12 +106,18 @@ export const matchRepository = {
 
   /** Merges a supplier SKU into a master; false when it is merged already. */
   async merge(tx: Sql, supplier: number, master: number): Promise<boolean> {
-    const { rows } = await tx.query("UPDATE catalog_skus SET merged_into = $2, updated_at = now() WHERE id = $1 AND merged_into IS NULL RETURNING id", [supplier, master]);
+    const { rows } = await tx.query(
+      "UPDATE catalog_skus SET merged_into = $2, updated_at = now() WHERE id = $1 AND merged_into IS NULL RETURNING id",
+      [supplier, master],
+    );
     return rows.length === 1;
   },
 
   async unmerge(tx: Sql, supplier: number, master: number) {
-    await tx.query("UPDATE catalog_skus SET merged_into = NULL, updated_at = now() WHERE id = $1 AND merged_into = $2", [supplier, master]);
+    await tx.query(
+      "UPDATE catalog_skus SET merged_into = NULL, updated_at = now() WHERE id = $1 AND merged_into = $2",
+      [supplier, master],
+    );
   },
 
   /** A match row, locked for the decision about it. */
@@ -103,12 +130,19 @@ export const matchRepository = {
   },
 
   async decided(tx: Sql, matchId: number, status: MatchStatus, by: string) {
-    await tx.query("UPDATE catalog_matches SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1", [matchId, status, by]);
+    await tx.query("UPDATE catalog_matches SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1", [
+      matchId,
+      status,
+      by,
+    ]);
   },
 
   /** Rejects the other candidates still in review for a supplier SKU. */
   async rejectOthers(tx: Sql, supplier: number, except: number, by: string) {
-    await tx.query("UPDATE catalog_matches SET status = 'rejected', decided_by = $2, decided_at = now() WHERE supplier_sku = $1 AND id <> $3 AND status = 'review'", [supplier, by, except]);
+    await tx.query(
+      "UPDATE catalog_matches SET status = 'rejected', decided_by = $2, decided_at = now() WHERE supplier_sku = $1 AND id <> $3 AND status = 'review'",
+      [supplier, by, except],
+    );
   },
 
   async queue(db: Sql, limit: number) {

@@ -66,8 +66,12 @@ export class MatchService {
         if (out.has(id)) continue;
         const other = await repo.facts(this.db, id);
         if (!other || !isMasterBrand(other.brand)) continue;
-        const score = 0.4 * jaccard(me.terms, other.terms) + 0.4 * jaccard(me.vehicles, other.vehicles) + (me.oe.some((o) => other.oe.includes(o)) ? 0.2 : 0);
-        if (score >= REVIEW_FLOOR) keep({ master: id, method: "similarity", confidence: Math.min(0.94, Number(score.toFixed(3))) });
+        const score =
+          0.4 * jaccard(me.terms, other.terms) +
+          0.4 * jaccard(me.vehicles, other.vehicles) +
+          (me.oe.some((o) => other.oe.includes(o)) ? 0.2 : 0);
+        if (score >= REVIEW_FLOOR)
+          keep({ master: id, method: "similarity", confidence: Math.min(0.94, Number(score.toFixed(3))) });
       }
     }
     return [...out.values()].sort((a, b) => b.confidence - a.confidence || a.master - b.master);
@@ -87,15 +91,34 @@ export class MatchService {
         continue;
       }
       const [best, second] = found;
-      const merge = best!.confidence >= AUTO_MERGE && best!.method !== "similarity" && (!second || best!.confidence - second.confidence >= 0.05);
+      const merge =
+        best!.confidence >= AUTO_MERGE &&
+        best!.method !== "similarity" &&
+        (!second || best!.confidence - second.confidence >= 0.05);
       await this.db.transaction(async (tx) => {
         for (const c of found.slice(0, 5)) {
           const status = merge && c === best ? "merged" : merge ? "rejected" : "review";
-          await repo.insertMatch(tx, { supplier: id, master: c.master, method: c.method, confidence: c.confidence, status });
+          await repo.insertMatch(tx, {
+            supplier: id,
+            master: c.master,
+            method: c.method,
+            confidence: c.confidence,
+            status,
+          });
         }
         if (merge) {
           await repo.merge(tx, id, best!.master);
-          await auditTrail.append(tx, { ...ctx, action: "catalog.merge", resource: "catalog_sku", resourceId: String(id), changes: { mergedInto: { before: null, after: best!.master }, method: { after: best!.method }, confidence: { after: best!.confidence } } });
+          await auditTrail.append(tx, {
+            ...ctx,
+            action: "catalog.merge",
+            resource: "catalog_sku",
+            resourceId: String(id),
+            changes: {
+              mergedInto: { before: null, after: best!.master },
+              method: { after: best!.method },
+              confidence: { after: best!.confidence },
+            },
+          });
         }
       });
       if (merge) result.merged++;
@@ -113,17 +136,30 @@ export class MatchService {
   async decide(ctx: AuditContext & { companyId: string | null }, matchId: number, decision: "merge" | "reject") {
     return this.db.transaction(async (tx) => {
       const m = await lockMatch(tx, matchId);
-      if (m.status !== "review") throw new AppError("CATALOG.MATCH_DECIDED", `match ${matchId} is ${m.status}, not waiting for review`, 409);
+      if (m.status !== "review")
+        throw new AppError("CATALOG.MATCH_DECIDED", `match ${matchId} is ${m.status}, not waiting for review`, 409);
       const actor = ctx.actorId ?? "unknown";
       if (decision === "reject") {
         await repo.decided(tx, matchId, "rejected", actor);
       } else {
-        if (!(await repo.merge(tx, m.supplier, m.master))) throw new AppError("CATALOG.MATCH_DECIDED", `SKU ${m.supplier} is already merged`, 409);
+        if (!(await repo.merge(tx, m.supplier, m.master)))
+          throw new AppError("CATALOG.MATCH_DECIDED", `SKU ${m.supplier} is already merged`, 409);
         await repo.decided(tx, matchId, "merged", actor);
         await repo.rejectOthers(tx, m.supplier, matchId, actor);
       }
-      await auditTrail.append(tx, { ...ctx, action: decision === "merge" ? "catalog.merge" : "catalog.match_reject", resource: "catalog_match", resourceId: String(matchId), changes: { status: { before: "review", after: decision === "merge" ? "merged" : "rejected" } } });
-      return { id: matchId, supplierSku: m.supplier, masterSku: m.master, status: decision === "merge" ? "merged" : "rejected" };
+      await auditTrail.append(tx, {
+        ...ctx,
+        action: decision === "merge" ? "catalog.merge" : "catalog.match_reject",
+        resource: "catalog_match",
+        resourceId: String(matchId),
+        changes: { status: { before: "review", after: decision === "merge" ? "merged" : "rejected" } },
+      });
+      return {
+        id: matchId,
+        supplierSku: m.supplier,
+        masterSku: m.master,
+        status: decision === "merge" ? "merged" : "rejected",
+      };
     });
   }
 
@@ -131,10 +167,17 @@ export class MatchService {
   async undo(ctx: AuditContext & { companyId: string | null }, matchId: number) {
     return this.db.transaction(async (tx) => {
       const m = await lockMatch(tx, matchId);
-      if (m.status !== "merged") throw new AppError("CATALOG.NOT_MERGED", `match ${matchId} is ${m.status}; only a merge can be undone`, 409);
+      if (m.status !== "merged")
+        throw new AppError("CATALOG.NOT_MERGED", `match ${matchId} is ${m.status}; only a merge can be undone`, 409);
       await repo.unmerge(tx, m.supplier, m.master);
       await repo.decided(tx, matchId, "undone", ctx.actorId ?? "unknown");
-      await auditTrail.append(tx, { ...ctx, action: "catalog.merge_undo", resource: "catalog_match", resourceId: String(matchId), changes: { mergedInto: { before: m.master, after: null } } });
+      await auditTrail.append(tx, {
+        ...ctx,
+        action: "catalog.merge_undo",
+        resource: "catalog_match",
+        resourceId: String(matchId),
+        changes: { mergedInto: { before: m.master, after: null } },
+      });
       return { id: matchId, supplierSku: m.supplier, masterSku: m.master, status: "undone" as const };
     });
   }

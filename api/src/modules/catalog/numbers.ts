@@ -4,7 +4,10 @@
  * "04152-YZZA6" and "4152YZZA6" are different numbers.
  */
 export function normaliseNumber(raw: string): string {
-  return raw.normalize("NFKC").toUpperCase().replace(/[\s\-–—._/\\·:]+/g, "");
+  return raw
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[\s\-–—._/\\·:]+/g, "");
 }
 
 /** Whether a query token is a part number rather than words: letters and digits with at least one digit, ≥ 5 long. */

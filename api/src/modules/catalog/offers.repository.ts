@@ -16,10 +16,24 @@ export interface PoolStock {
 }
 
 export interface OfferRow {
-  sku_id: number; brand: string; part_no: string; name: string; price_fen: string; customer_price: string | null; stock: number;
+  sku_id: number;
+  brand: string;
+  part_no: string;
+  name: string;
+  price_fen: string;
+  customer_price: string | null;
+  stock: number;
   /** 'pool' for live stock; 'public' or 'customers' for price-list offers. */
   visibility: string;
-  location_id: string; location: string; company_id: string; company: string; lng: number; lat: number; prep_minutes: number; scanned: number | null; genuine: number | null;
+  location_id: string;
+  location: string;
+  company_id: string;
+  company: string;
+  lng: number;
+  lat: number;
+  prep_minutes: number;
+  scanned: number | null;
+  genuine: number | null;
 }
 
 /** The only SQL of supplier locations, offers, customer prices and provenance scores. */
@@ -49,7 +63,18 @@ export const offersRepository = {
          JOIN catalog_skus s ON s.id = o.sku_id
          LEFT JOIN supplier_scores sc ON sc.company_id = l.company_id AND sc.brand = s.brand
         LIMIT 5000`,
-      [skuIds, buyerId, box.minLat, box.maxLat, box.minLng, box.maxLng, pool.map((x) => x.skuId), pool.map((x) => x.locationId), pool.map((x) => x.priceFen), pool.map((x) => x.available)],
+      [
+        skuIds,
+        buyerId,
+        box.minLat,
+        box.maxLat,
+        box.minLng,
+        box.maxLng,
+        pool.map((x) => x.skuId),
+        pool.map((x) => x.locationId),
+        pool.map((x) => x.priceFen),
+        pool.map((x) => x.available),
+      ],
     );
     return rows;
   },
@@ -76,7 +101,19 @@ export const offersRepository = {
   },
 
   /** A new location; false when the company has one with this code. */
-  async insertLocation(tx: Sql, l: { id: string; companyId: string; code: string; name: string; regionCode: string; lng: number; lat: number; prepMinutes: number }): Promise<boolean> {
+  async insertLocation(
+    tx: Sql,
+    l: {
+      id: string;
+      companyId: string;
+      code: string;
+      name: string;
+      regionCode: string;
+      lng: number;
+      lat: number;
+      prepMinutes: number;
+    },
+  ): Promise<boolean> {
     const { rows } = await tx.query(
       `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat, prep_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (company_id, code) DO NOTHING RETURNING id`,
@@ -86,18 +123,30 @@ export const offersRepository = {
   },
 
   async locations(db: Sql, companyId: string | null) {
-    const { rows } = await db.query('SELECT id, code, name, region_code AS "regionCode", lng, lat, prep_minutes AS "prepMinutes" FROM supplier_locations WHERE company_id = $1 ORDER BY code', [companyId]);
+    const { rows } = await db.query(
+      'SELECT id, code, name, region_code AS "regionCode", lng, lat, prep_minutes AS "prepMinutes" FROM supplier_locations WHERE company_id = $1 ORDER BY code',
+      [companyId],
+    );
     return rows;
   },
 
   /** Upserts price-list offers by (SKU, location). */
-  async upsertOffers(tx: Sql, list: Array<{ skuId: number; locationId: string; priceFen: number; stock: number; visibility: string }>) {
+  async upsertOffers(
+    tx: Sql,
+    list: Array<{ skuId: number; locationId: string; priceFen: number; stock: number; visibility: string }>,
+  ) {
     if (list.length === 0) return;
     await tx.query(
       `INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock, visibility)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[], $5::text[])
        ON CONFLICT (sku_id, location_id) DO UPDATE SET price_fen = EXCLUDED.price_fen, stock = EXCLUDED.stock, visibility = EXCLUDED.visibility, updated_at = now()`,
-      [list.map((r) => r.skuId), list.map((r) => r.locationId), list.map((r) => r.priceFen), list.map((r) => r.stock), list.map((r) => r.visibility)],
+      [
+        list.map((r) => r.skuId),
+        list.map((r) => r.locationId),
+        list.map((r) => r.priceFen),
+        list.map((r) => r.stock),
+        list.map((r) => r.visibility),
+      ],
     );
   },
 

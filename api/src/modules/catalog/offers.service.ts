@@ -36,12 +36,23 @@ export class OffersService {
 
   async compare(buyer: { companyId: string | null }, input: CompareInput) {
     const skuIds = await this.equivalents(input);
-    if (skuIds.length === 0) throw new AppError("CATALOG.UNKNOWN_PART", input.number ? `no SKU answers to number ${input.number}` : `no SKU ${input.skuId}`, 404, { field: input.number ? "number" : "skuId" });
+    if (skuIds.length === 0)
+      throw new AppError(
+        "CATALOG.UNKNOWN_PART",
+        input.number ? `no SKU answers to number ${input.number}` : `no SKU ${input.skuId}`,
+        404,
+        { field: input.number ? "number" : "skuId" },
+      );
     await this.refreshScoresIfStale();
     const r = input.radiusKm;
     const dLat = r / 111.32;
     const dLng = r / (111.32 * Math.cos((input.lat * Math.PI) / 180));
-    const box = { minLat: input.lat - dLat, maxLat: input.lat + dLat, minLng: input.lng - dLng, maxLng: input.lng + dLng };
+    const box = {
+      minLat: input.lat - dLat,
+      maxLat: input.lat + dLat,
+      minLng: input.lng - dLng,
+      maxLng: input.lng + dLng,
+    };
     // Live stock of the shared pool, priced as its owners set it; where a supplier has both, the live stock wins.
     const live = this.pool ? await this.pool(skuIds, box, buyer.companyId ?? "") : [];
     const rows = await repo.near(this.db, skuIds, buyer.companyId ?? "", box, live);
@@ -52,9 +63,16 @@ export class OffersService {
         return {
           sku: { id: o.sku_id, brand: o.brand, partNo: o.part_no, name: o.name, requested: o.sku_id === input.skuId },
           supplier: { companyId: o.company_id, name: o.company, location: o.location, locationId: o.location_id },
-          priceFen: Number(o.customer_price ?? o.price_fen), listPriceFen: Number(o.price_fen), customerPrice: o.customer_price !== null,
-          stock: o.stock, orderable: o.visibility === "pool", distanceMetres: metres, deliveryMinutes: Math.round(o.prep_minutes + (metres / 1000 / CITY_KMH) * 60),
-          provenance: o.scanned ? { score: Number((o.genuine! / o.scanned).toFixed(3)), scanned: o.scanned, genuine: o.genuine } : { score: null, scanned: 0, genuine: 0 },
+          priceFen: Number(o.customer_price ?? o.price_fen),
+          listPriceFen: Number(o.price_fen),
+          customerPrice: o.customer_price !== null,
+          stock: o.stock,
+          orderable: o.visibility === "pool",
+          distanceMetres: metres,
+          deliveryMinutes: Math.round(o.prep_minutes + (metres / 1000 / CITY_KMH) * 60),
+          provenance: o.scanned
+            ? { score: Number((o.genuine! / o.scanned).toFixed(3)), scanned: o.scanned, genuine: o.genuine }
+            : { score: null, scanned: 0, genuine: 0 },
         };
       })
       .filter((o) => o.distanceMetres <= r * 1000);
@@ -65,26 +83,68 @@ export class OffersService {
       score: (a, b) => (b.provenance.score ?? -1) - (a.provenance.score ?? -1) || a.priceFen - b.priceFen,
     };
     offers.sort(by[input.sort]);
-    return { skuIds, center: here, radiusKm: r, sort: input.sort, found: offers.length, offers: offers.slice(0, input.limit) };
+    return {
+      skuIds,
+      center: here,
+      radiusKm: r,
+      sort: input.sort,
+      found: offers.length,
+      offers: offers.slice(0, input.limit),
+    };
   }
 
   /** The SKU and every SKU sharing one of its OE numbers; or every SKU answering to `number`. */
   private async equivalents(input: CompareInput): Promise<number[]> {
     if (input.number !== undefined) {
       const norm = normaliseNumber(input.number);
-      if (!/^[0-9A-Z]{4,40}$/.test(norm)) throw new AppError("REQUEST.INVALID", `number: ${JSON.stringify(input.number)} is not a part number`, 400, { field: "number" });
+      if (!/^[0-9A-Z]{4,40}$/.test(norm))
+        throw new AppError("REQUEST.INVALID", `number: ${JSON.stringify(input.number)} is not a part number`, 400, {
+          field: "number",
+        });
       return repo.answeringTo(this.db, norm);
     }
     return repo.interchangeable(this.db, input.skuId!);
   }
 
-  async addLocation(ctx: AuditContext, principal: Principal, body: { code: string; name: string; regionCode: string; location: { lng: number; lat: number }; prepMinutes?: number | undefined }) {
+  async addLocation(
+    ctx: AuditContext,
+    principal: Principal,
+    body: {
+      code: string;
+      name: string;
+      regionCode: string;
+      location: { lng: number; lat: number };
+      prepMinutes?: number | undefined;
+    },
+  ) {
     if (!principal.companyId) throw new AppError("ORG.REQUIRED", "locations belong to a supplier company", 409);
     const id = `loc_${randomBytes(8).toString("hex")}`;
     await this.db.transaction(async (tx) => {
-      const added = await repo.insertLocation(tx, { id, companyId: principal.companyId!, code: body.code, name: body.name, regionCode: body.regionCode, lng: body.location.lng, lat: body.location.lat, prepMinutes: body.prepMinutes ?? 30 });
-      if (!added) throw new AppError("SUPPLIER.LOCATION_EXISTS", `your company already has a location with code ${body.code}`, 409, { field: "code" });
-      await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "supplier_location.create", resource: "supplier_location", resourceId: id, changes: { code: { after: body.code }, name: { after: body.name } } });
+      const added = await repo.insertLocation(tx, {
+        id,
+        companyId: principal.companyId!,
+        code: body.code,
+        name: body.name,
+        regionCode: body.regionCode,
+        lng: body.location.lng,
+        lat: body.location.lat,
+        prepMinutes: body.prepMinutes ?? 30,
+      });
+      if (!added)
+        throw new AppError(
+          "SUPPLIER.LOCATION_EXISTS",
+          `your company already has a location with code ${body.code}`,
+          409,
+          { field: "code" },
+        );
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: principal.companyId,
+        action: "supplier_location.create",
+        resource: "supplier_location",
+        resourceId: id,
+        changes: { code: { after: body.code }, name: { after: body.name } },
+      });
     });
     return { id, ...body, prepMinutes: body.prepMinutes ?? 30 };
   }
@@ -94,12 +154,24 @@ export class OffersService {
   }
 
   /** A price for one customer: it overrides the list price and makes a customers-only offer visible to them. */
-  async setCustomerPrice(ctx: AuditContext, principal: Principal, body: { buyerId: string; skuId: number; price: number }) {
-    if (!(await repo.companyExists(this.db, body.buyerId))) throw new AppError("NOT_FOUND", `no company ${body.buyerId}`, 404, { field: "buyerId" });
+  async setCustomerPrice(
+    ctx: AuditContext,
+    principal: Principal,
+    body: { buyerId: string; skuId: number; price: number },
+  ) {
+    if (!(await repo.companyExists(this.db, body.buyerId)))
+      throw new AppError("NOT_FOUND", `no company ${body.buyerId}`, 404, { field: "buyerId" });
     const fen = Math.round(body.price * 100);
     await this.db.transaction(async (tx) => {
       await repo.setCustomerPrice(tx, principal.companyId, body.buyerId, body.skuId, fen);
-      await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "customer_price.set", resource: "customer_price", resourceId: `${body.buyerId}/${body.skuId}`, changes: { priceFen: { after: fen } } });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: principal.companyId,
+        action: "customer_price.set",
+        resource: "customer_price",
+        resourceId: `${body.buyerId}/${body.skuId}`,
+        changes: { priceFen: { after: fen } },
+      });
     });
     return { buyerId: body.buyerId, skuId: body.skuId, priceFen: fen };
   }

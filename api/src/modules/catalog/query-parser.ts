@@ -37,21 +37,38 @@ export class QueryParser {
 
   constructor(vehicles: VehicleNames) {
     const e: Entry[] = [];
-    for (const [series, aliases] of vehicles.series) for (const k of [series, ...aliases]) e.push({ key: fold(k), kind: "series", value: series });
+    for (const [series, aliases] of vehicles.series)
+      for (const k of [series, ...aliases]) e.push({ key: fold(k), kind: "series", value: series });
     for (const m of vehicles.makes) e.push({ key: fold(m), kind: "make", value: m });
-    for (const t of partTypes()) for (const k of [t.name, ...t.synonyms]) e.push({ key: fold(k), kind: "type", value: t.id });
-    for (const b of BRANDS) for (const k of [b.name, b.nameZh, ...b.aliases]) e.push({ key: fold(k), kind: "brand", value: b.id });
+    for (const t of partTypes())
+      for (const k of [t.name, ...t.synonyms]) e.push({ key: fold(k), kind: "type", value: t.id });
+    for (const b of BRANDS)
+      for (const k of [b.name, b.nameZh, ...b.aliases]) e.push({ key: fold(k), kind: "brand", value: b.id });
     // Longest first; among equals, vehicles before types before brands, and the more often sought part type first
     // (so a typo between 刹车片 and 刹车油 reads as the pad).
     const order = { series: 0, make: 1, type: 2, brand: 3 };
     const popularity = (x: Entry) => (x.kind === "type" ? TYPE_POPULARITY.indexOf(x.value) >>> 0 : 0);
-    this.entries = e.filter((x) => x.key.length >= 2).sort((a, b) => b.key.length - a.key.length || order[a.kind] - order[b.kind] || popularity(a) - popularity(b));
+    this.entries = e
+      .filter((x) => x.key.length >= 2)
+      .sort((a, b) => b.key.length - a.key.length || order[a.kind] - order[b.kind] || popularity(a) - popularity(b));
   }
 
   parse(raw: string): ParsedQuery {
     let q = ` ${fold(raw).replace(/[，,。;；、|]+/g, " ")} `;
-    const out: ParsedQuery = { numbers: [], numberParts: [], series: [], makes: [], year: null, partType: null, position: null, brand: null, words: "", corrected: [] };
-    const year = /(?:^|[^0-9a-z])((?:19|20)\d{2})(?:款|年|年款)?(?=$|[^0-9a-z])/.exec(q) ?? /(?:^|[^0-9])(\d{2})款/.exec(q);
+    const out: ParsedQuery = {
+      numbers: [],
+      numberParts: [],
+      series: [],
+      makes: [],
+      year: null,
+      partType: null,
+      position: null,
+      brand: null,
+      words: "",
+      corrected: [],
+    };
+    const year =
+      /(?:^|[^0-9a-z])((?:19|20)\d{2})(?:款|年|年款)?(?=$|[^0-9a-z])/.exec(q) ?? /(?:^|[^0-9])(\d{2})款/.exec(q);
     if (year) {
       const y = Number(year[1]!.length === 2 ? `20${year[1]}` : year[1]);
       if (y >= 1990 && y <= 2035) {
@@ -80,7 +97,8 @@ export class QueryParser {
       if (e.kind === "type" && out.partType) continue;
       for (let at = q.indexOf(e.key); at >= 0; at = q.indexOf(e.key, at + 1)) {
         // Latin names (cx-5, h6, a4l) must stand alone, not inside a part number.
-        if (isAscii(e.key) && (/[a-z0-9]/.test(q[at - 1] ?? "") || /[a-z0-9]/.test(q[at + e.key.length] ?? ""))) continue;
+        if (isAscii(e.key) && (/[a-z0-9]/.test(q[at - 1] ?? "") || /[a-z0-9]/.test(q[at + e.key.length] ?? "")))
+          continue;
         take(e, at, e.key.length);
         break;
       }
@@ -89,9 +107,15 @@ export class QueryParser {
     for (const [run] of q.matchAll(/\p{Script=Han}{3,}/gu)) {
       for (const e of this.entries) {
         if (e.key.length < 3 || !/^\p{Script=Han}+$/u.test(e.key) || e.key.length > run.length) continue;
-        if ((e.kind === "type" && out.partType) || (e.kind === "series" && out.series.length) || (e.kind === "brand" && out.brand)) continue;
+        if (
+          (e.kind === "type" && out.partType) ||
+          (e.kind === "series" && out.series.length) ||
+          (e.kind === "brand" && out.brand)
+        )
+          continue;
         let hit = -1;
-        for (let i = 0; i + e.key.length <= run.length && hit < 0; i++) if (editDistance(run.slice(i, i + e.key.length), e.key, 1) <= 1) hit = i;
+        for (let i = 0; i + e.key.length <= run.length && hit < 0; i++)
+          if (editDistance(run.slice(i, i + e.key.length), e.key, 1) <= 1) hit = i;
         if (hit >= 0) {
           const at = q.indexOf(run) + hit;
           out.corrected.push({ typed: q.slice(at, at + e.key.length), meant: e.key });
@@ -110,7 +134,8 @@ export class QueryParser {
         out.numbers.push(joined);
         for (const t of run) if (looksLikeNumber(t)) out.numberParts.push(normaliseNumber(t));
       } else {
-        for (const t of run) (looksLikeNumber(t) ? out.numbers : rest).push(looksLikeNumber(t) ? normaliseNumber(t) : t);
+        for (const t of run)
+          (looksLikeNumber(t) ? out.numbers : rest).push(looksLikeNumber(t) ? normaliseNumber(t) : t);
       }
       run = [];
     };

@@ -11,7 +11,10 @@ export class CatalogSkus {
 
   /** The ids among these that are master SKUs (not merged into another). */
   async existing(tx: Sql, ids: number[]): Promise<Set<number>> {
-    const { rows } = await tx.query<{ id: number }>("SELECT id::int AS id FROM catalog_skus WHERE id = ANY($1::bigint[]) AND merged_into IS NULL", [ids]);
+    const { rows } = await tx.query<{ id: number }>(
+      "SELECT id::int AS id FROM catalog_skus WHERE id = ANY($1::bigint[]) AND merged_into IS NULL",
+      [ids],
+    );
     return new Set(rows.map((r) => r.id));
   }
 

@@ -32,10 +32,21 @@ const TYPES = new Map(partTypes().map((p) => [p.id, p]));
 const BRAND_BY_ID = new Map(BRANDS.map((b) => [b.id, b]));
 
 /** The terms a SKU is found by: its name, its part type's name, synonyms and category path, its brand's names, material. */
-export function skuTerms(sku: { name: string; partType: string; brand: string; material?: string | undefined; position?: string | null | undefined }): string[] {
+export function skuTerms(sku: {
+  name: string;
+  partType: string;
+  brand: string;
+  material?: string | undefined;
+  position?: string | null | undefined;
+}): string[] {
   const type = TYPES.get(sku.partType);
   const brand = BRAND_BY_ID.get(sku.brand);
-  const words = [sku.name, sku.material ?? "", ...(type ? [type.name, ...type.synonyms, ...type.path] : []), ...(brand ? [brand.name, brand.nameZh, ...brand.aliases] : [sku.brand])];
+  const words = [
+    sku.name,
+    sku.material ?? "",
+    ...(type ? [type.name, ...type.synonyms, ...type.path] : []),
+    ...(brand ? [brand.name, brand.nameZh, ...brand.aliases] : [sku.brand]),
+  ];
   return termsOf(words.join(" "));
 }
 

@@ -35,26 +35,47 @@ let vpic: Map<string, { manufacturer: string; make: string; country: string }> |
 function vpicTable() {
   if (!vpic) {
     vpic = new Map();
-    const text = gunzipSync(readFileSync(new URL("../../../../data/vehicles/vpic_wmi.csv.gz", import.meta.url))).toString("utf8");
+    const text = gunzipSync(
+      readFileSync(new URL("../../../../data/vehicles/vpic_wmi.csv.gz", import.meta.url)),
+    ).toString("utf8");
     for (const line of text.split("\n").slice(1)) {
       const [wmi, manufacturer, makes, , country] = splitCsv(line) ?? [];
-      if (wmi && wmi.length === 3) vpic.set(wmi, { manufacturer: manufacturer!.trim(), make: (makes ?? "").split(";")[0]!.trim().toUpperCase(), country: country ?? "" });
+      if (wmi && wmi.length === 3)
+        vpic.set(wmi, {
+          manufacturer: manufacturer!.trim(),
+          make: (makes ?? "").split(";")[0]!.trim().toUpperCase(),
+          country: country ?? "",
+        });
     }
   }
   return vpic;
 }
 
 /** Decodes a VIN (validated, check character included) to maker, make, country and model year. */
-export function decodeVin(raw: string, vehicles: Array<{ maker: string; series: string; yearFrom: number; yearTo: number }> = [], now = new Date()): DecodedVin {
+export function decodeVin(
+  raw: string,
+  vehicles: Array<{ maker: string; series: string; yearFrom: number; yearTo: number }> = [],
+  now = new Date(),
+): DecodedVin {
   const vin = assertVin(raw.toUpperCase().trim(), "vin");
   const wmi = vin.slice(0, 3);
   const modelYear = modelYearOf(vin[9]!, now);
   const china = CHINA_WMI[wmi];
   const us = china ? undefined : vpicTable().get(wmi);
   const makers = china?.makers ?? [];
-  const candidates = new Set(vehicles.filter((v) => makers.includes(v.maker) && modelYear !== null && v.yearFrom <= modelYear && modelYear <= v.yearTo).map((v) => v.series));
+  const candidates = new Set(
+    vehicles
+      .filter((v) => makers.includes(v.maker) && modelYear !== null && v.yearFrom <= modelYear && modelYear <= v.yearTo)
+      .map((v) => v.series),
+  );
   return {
-    vin, wmi, manufacturer: china?.name ?? us?.manufacturer ?? null, makers, make: us?.make ?? null,
-    country: china || wmi[0] === "L" ? "中国" : (us?.country ?? null), modelYear, series: candidates.size === 1 ? [...candidates][0]! : null,
+    vin,
+    wmi,
+    manufacturer: china?.name ?? us?.manufacturer ?? null,
+    makers,
+    make: us?.make ?? null,
+    country: china || wmi[0] === "L" ? "中国" : (us?.country ?? null),
+    modelYear,
+    series: candidates.size === 1 ? [...candidates][0]! : null,
   };
 }

@@ -9,13 +9,20 @@ import type { DispatchService } from "./dispatch.service.js";
 export function dispatchRoutes(dispatches: DispatchService): RouteSpec[] {
   return [
     route(
-      "post", "/api/v1/dispatches", { permission: "dispatch:create" },
+      "post",
+      "/api/v1/dispatches",
+      { permission: "dispatch:create" },
       "Ship a carton of serials I hold to a named company (EPCIS shipping naming the destination); it records the receipt",
       validate({ body: dispatchBody }),
       async (req, res) => {
         const company = res.locals.company as Company | undefined;
         const body = res.locals.body as DispatchBody;
-        const reply = await dispatches.dispatch(auditContext(req, res), company, body, idempotencyKey(req.header("idempotency-key")));
+        const reply = await dispatches.dispatch(
+          auditContext(req, res),
+          company,
+          body,
+          idempotencyKey(req.header("idempotency-key")),
+        );
         res.status(reply.status).json(reply.body);
       },
     ),

@@ -8,7 +8,10 @@ export const dispatchBody = z
     to: z.string().regex(/^c_[0-9a-f]{16}$/, "a company id c_…"),
     parts: z.array(partRef).min(1).max(10_000),
     /** The site the carton leaves from (default WAREHOUSE). */
-    locationId: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "1-40 letters, digits or _.-").optional(),
+    locationId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, "1-40 letters, digits or _.-")
+      .optional(),
   })
   .strict();
 

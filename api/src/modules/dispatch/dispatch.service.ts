@@ -14,16 +14,24 @@ export class DispatchService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly companies: { get(id: string): Promise<Company> },
-    private readonly webhooks: { emit(tx: Sql, type: string, companies: ReadonlyArray<string>, payload: unknown): Promise<void> },
+    private readonly webhooks: {
+      emit(tx: Sql, type: string, companies: ReadonlyArray<string>, payload: unknown): Promise<void>;
+    },
   ) {}
 
   async dispatch(ctx: AuditContext, company: Company | undefined, body: DispatchBody, key?: string): Promise<Reply> {
     if (!company) throw new AppError("ORG.REQUIRED", "parts are dispatched by a company", 409);
     if (body.to === company.id) {
-      throw new AppError("DISPATCH.TO_SELF", "to: a move between your own sites is a transfer (POST /inventory/transfers), not a dispatch", 409, { field: "to" });
+      throw new AppError(
+        "DISPATCH.TO_SELF",
+        "to: a move between your own sites is a transfer (POST /inventory/transfers), not a dispatch",
+        409,
+        { field: "to" },
+      );
     }
     const to = await this.companies.get(body.to).catch((e: unknown) => {
-      if (e instanceof AppError && e.status === 404) throw new AppError("DISPATCH.UNKNOWN_COMPANY", `to: no company ${body.to}`, 404, { field: "to" });
+      if (e instanceof AppError && e.status === 404)
+        throw new AppError("DISPATCH.UNKNOWN_COMPANY", `to: no company ${body.to}`, 404, { field: "to" });
       throw e;
     });
     return idempotent(this.ledger.db.sql, company.id, "dispatch", body, key, async (within) => {
@@ -36,16 +44,31 @@ export class DispatchService {
             reply = {
               status: 201,
               body: {
-                dispatched: r.events.length, to: { id: to.id, name: to.name }, submissionId: r.submissionId,
-                firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring,
+                dispatched: r.events.length,
+                to: { id: to.id, name: to.name },
+                submissionId: r.submissionId,
+                firstSeq: r.firstSeq,
+                lastSeq: r.lastSeq,
+                anchoring: r.anchoring,
               },
             };
             await auditTrail.append(tx, {
-              ...ctx, companyId: company.id, action: "custody.dispatch", resource: "dispatch", resourceId: String(r.submissionId),
-              changes: { to: { after: to.id }, parts: { after: r.events.length }, ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` } },
+              ...ctx,
+              companyId: company.id,
+              action: "custody.dispatch",
+              resource: "dispatch",
+              resourceId: String(r.submissionId),
+              changes: {
+                to: { after: to.id },
+                parts: { after: r.events.length },
+                ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` },
+              },
             });
             await this.webhooks.emit(tx, "dispatch.shipped", [company.id, to.id], {
-              from: company.id, to: to.id, parts: body.parts, submissionId: r.submissionId,
+              from: company.id,
+              to: to.id,
+              parts: body.parts,
+              submissionId: r.submissionId,
             });
             await within(tx, reply);
           },

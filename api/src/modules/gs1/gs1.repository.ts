@@ -17,7 +17,10 @@ const COLS = "id, company_id, prefix, licence_ref, status, submitted_by, submitt
 
 /** The only SQL on GS1 company prefixes. */
 export const gs1Repository = {
-  async insert(tx: Sql, r: { id: string; companyId: string; prefix: string; licenceRef: string; submittedBy: string }): Promise<boolean> {
+  async insert(
+    tx: Sql,
+    r: { id: string; companyId: string; prefix: string; licenceRef: string; submittedBy: string },
+  ): Promise<boolean> {
     const { rows } = await tx.query(
       `INSERT INTO gs1_prefixes (id, company_id, prefix, licence_ref, submitted_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (company_id, prefix) WHERE status IN ('submitted', 'verified') DO NOTHING RETURNING 1`,
@@ -40,7 +43,11 @@ export const gs1Repository = {
   },
 
   /** Verified prefixes of other companies than `companyId` that overlap `prefix` (one is a prefix of the other). */
-  async overlapping(db: Sql, prefix: string, companyId: string): Promise<Array<{ prefix: string; company_id: string }>> {
+  async overlapping(
+    db: Sql,
+    prefix: string,
+    companyId: string,
+  ): Promise<Array<{ prefix: string; company_id: string }>> {
     const { rows } = await db.query<{ prefix: string; company_id: string }>(
       `SELECT prefix, company_id FROM gs1_prefixes
         WHERE status = 'verified' AND company_id <> $2 AND (starts_with($1, prefix) OR starts_with(prefix, $1)) ORDER BY prefix`,
@@ -54,7 +61,13 @@ export const gs1Repository = {
     await tx.query("LOCK TABLE gs1_prefixes IN SHARE ROW EXCLUSIVE MODE");
   },
 
-  async decide(tx: Sql, id: string, status: "verified" | "rejected", by: string, reason: string | null): Promise<boolean> {
+  async decide(
+    tx: Sql,
+    id: string,
+    status: "verified" | "rejected",
+    by: string,
+    reason: string | null,
+  ): Promise<boolean> {
     const { rows } = await tx.query(
       "UPDATE gs1_prefixes SET status = $2, decided_by = $3, decided_at = now(), reason = $4 WHERE id = $1 AND status = 'submitted' RETURNING 1",
       [id, status, by, reason],
@@ -65,7 +78,12 @@ export const gs1Repository = {
   /** Every verified prefix among `candidates`, with its owner. */
   async verified(db: Sql, candidates: string[]): Promise<Array<{ prefix: string; company_id: string }>> {
     if (candidates.length === 0) return [];
-    return (await db.query<{ prefix: string; company_id: string }>("SELECT prefix, company_id FROM gs1_prefixes WHERE status = 'verified' AND prefix = ANY($1::text[])", [candidates])).rows;
+    return (
+      await db.query<{ prefix: string; company_id: string }>(
+        "SELECT prefix, company_id FROM gs1_prefixes WHERE status = 'verified' AND prefix = ANY($1::text[])",
+        [candidates],
+      )
+    ).rows;
   },
 
   /** The verified owner of the longest of `candidates` (a GTIN's possible company prefixes), if any. */

@@ -35,8 +35,16 @@ export interface PrefixView {
 }
 
 const view = (r: PrefixRow): PrefixView => ({
-  id: r.id, companyId: r.company_id, prefix: r.prefix, licenceRef: r.licence_ref, status: r.status, submittedBy: r.submitted_by,
-  submittedAt: r.submitted_at.toISOString(), decidedBy: r.decided_by, decidedAt: r.decided_at?.toISOString() ?? null, reason: r.reason,
+  id: r.id,
+  companyId: r.company_id,
+  prefix: r.prefix,
+  licenceRef: r.licence_ref,
+  status: r.status,
+  submittedBy: r.submitted_by,
+  submittedAt: r.submitted_at.toISOString(),
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at?.toISOString() ?? null,
+  reason: r.reason,
 });
 
 /**
@@ -48,16 +56,34 @@ export class Gs1Service {
   constructor(private readonly db: Sql) {}
 
   async register(ctx: AuditContext, principal: Principal, prefix: string, licenceRef: string): Promise<PrefixView> {
-    if (!principal.companyId) throw new AppError("ORG.REQUIRED", "GS1 company prefixes belong to a company; the platform has none", 409);
+    if (!principal.companyId)
+      throw new AppError("ORG.REQUIRED", "GS1 company prefixes belong to a company; the platform has none", 409);
     assertCompanyPrefix(prefix);
     await this.assertFree(this.db, prefix, principal.companyId);
     const id = `gp_${randomBytes(8).toString("hex")}`;
     await this.db.transaction(async (tx) => {
-      if (!(await repo.insert(tx, { id, companyId: principal.companyId!, prefix, licenceRef, submittedBy: principal.person ?? principal.id }))) {
-        throw new AppError("GS1.PREFIX_EXISTS", `your company has already registered GS1 company prefix ${prefix}`, 409, { field: "prefix" });
+      if (
+        !(await repo.insert(tx, {
+          id,
+          companyId: principal.companyId!,
+          prefix,
+          licenceRef,
+          submittedBy: principal.person ?? principal.id,
+        }))
+      ) {
+        throw new AppError(
+          "GS1.PREFIX_EXISTS",
+          `your company has already registered GS1 company prefix ${prefix}`,
+          409,
+          { field: "prefix" },
+        );
       }
       await auditTrail.append(tx, {
-        ...ctx, companyId: principal.companyId, action: "gs1_prefix.submit", resource: "gs1_prefix", resourceId: id,
+        ...ctx,
+        companyId: principal.companyId,
+        action: "gs1_prefix.submit",
+        resource: "gs1_prefix",
+        resourceId: id,
         changes: { prefix: { after: prefix }, licenceRef: { after: licenceRef } },
       });
     });
@@ -72,7 +98,8 @@ export class Gs1Service {
   async get(ctx: AuditContext, principal: Principal, id: string): Promise<PrefixView> {
     const row = await repo.get(this.db, id);
     if (!row) throw notFound("GS1 prefix", id);
-    if (principal.companyId && row.company_id !== principal.companyId) return crossTenant(this.db, ctx, principal, "GS1 prefix", id, row.company_id);
+    if (principal.companyId && row.company_id !== principal.companyId)
+      return crossTenant(this.db, ctx, principal, "GS1 prefix", id, row.company_id);
     return view(row);
   }
 
@@ -80,14 +107,29 @@ export class Gs1Service {
    * The operator verifies a prefix, naming the licence reference it checked (it must be the one submitted), or
    * rejects it with a reason. Verifications are serialised: a prefix overlapping another company's verified one is refused.
    */
-  async decide(ctx: AuditContext, principal: Principal, id: string, decision: "verify" | "reject", body: { licenceRef?: string; reason?: string }): Promise<PrefixView> {
+  async decide(
+    ctx: AuditContext,
+    principal: Principal,
+    id: string,
+    decision: "verify" | "reject",
+    body: { licenceRef?: string; reason?: string },
+  ): Promise<PrefixView> {
     const row = await repo.get(this.db, id);
     if (!row) throw notFound("GS1 prefix", id);
-    if (row.status !== "submitted") throw new AppError("GS1.PREFIX_DECIDED", `GS1 prefix request ${id} is already ${row.status}`, 409, { status: row.status });
+    if (row.status !== "submitted")
+      throw new AppError("GS1.PREFIX_DECIDED", `GS1 prefix request ${id} is already ${row.status}`, 409, {
+        status: row.status,
+      });
     if (decision === "verify" && body.licenceRef !== row.licence_ref) {
-      throw new AppError("GS1.LICENCE_MISMATCH", `licenceRef ${JSON.stringify(body.licenceRef ?? null)} is not the licence ${row.licence_ref} the company submitted for prefix ${row.prefix}`, 409, { field: "licenceRef" });
+      throw new AppError(
+        "GS1.LICENCE_MISMATCH",
+        `licenceRef ${JSON.stringify(body.licenceRef ?? null)} is not the licence ${row.licence_ref} the company submitted for prefix ${row.prefix}`,
+        409,
+        { field: "licenceRef" },
+      );
     }
-    if (decision === "reject" && !body.reason) throw new AppError("REQUEST.INVALID", "body.reason: say why the prefix is rejected", 400, { field: "reason" });
+    if (decision === "reject" && !body.reason)
+      throw new AppError("REQUEST.INVALID", "body.reason: say why the prefix is rejected", 400, { field: "reason" });
     const status = decision === "verify" ? "verified" : "rejected";
     await this.db.transaction(async (tx) => {
       await repo.lock(tx);
@@ -96,8 +138,17 @@ export class Gs1Service {
         throw new AppError("GS1.PREFIX_DECIDED", `GS1 prefix request ${id} was decided meanwhile`, 409);
       }
       await auditTrail.append(tx, {
-        ...ctx, companyId: row.company_id, action: `gs1_prefix.${decision}`, resource: "gs1_prefix", resourceId: id,
-        changes: { status: { before: "submitted", after: status }, prefix: { after: row.prefix }, licenceRef: { after: row.licence_ref }, ...(body.reason ? { reason: { after: body.reason } } : {}) },
+        ...ctx,
+        companyId: row.company_id,
+        action: `gs1_prefix.${decision}`,
+        resource: "gs1_prefix",
+        resourceId: id,
+        changes: {
+          status: { before: "submitted", after: status },
+          prefix: { after: row.prefix },
+          licenceRef: { after: row.licence_ref },
+          ...(body.reason ? { reason: { after: body.reason } } : {}),
+        },
       });
     });
     return view((await repo.get(this.db, id))!);
@@ -111,7 +162,12 @@ export class Gs1Service {
 
   /** The verified owners of many GTINs in one query (catalogue imports): GTIN → owning company, absent when none. */
   async ownersOf(gtins: string[]): Promise<Map<string, string>> {
-    const found = new Map((await repo.verified(this.db, [...new Set(gtins.flatMap(prefixCandidates))])).map((r) => [r.prefix, r.company_id]));
+    const found = new Map(
+      (await repo.verified(this.db, [...new Set(gtins.flatMap(prefixCandidates))])).map((r) => [
+        r.prefix,
+        r.company_id,
+      ]),
+    );
     const out = new Map<string, string>();
     for (const g of gtins) {
       const hit = prefixCandidates(g).find((p) => found.has(p)); // longest first
@@ -124,25 +180,48 @@ export class Gs1Service {
   async assertMayMint(companyId: string, gtin: string): Promise<void> {
     const owner = await this.ownerOf(gtin);
     if (!owner) {
-      throw new AppError("GS1.PREFIX_NOT_VERIFIED", `GTIN ${gtin} is under no verified GS1 company prefix; register your prefix (POST /api/v1/gs1-prefixes) and have the platform verify it before minting`, 403, { field: "gtin" });
+      throw new AppError(
+        "GS1.PREFIX_NOT_VERIFIED",
+        `GTIN ${gtin} is under no verified GS1 company prefix; register your prefix (POST /api/v1/gs1-prefixes) and have the platform verify it before minting`,
+        403,
+        { field: "gtin" },
+      );
     }
     if (owner.companyId !== companyId) {
-      throw new AppError("GS1.GTIN_NOT_YOURS", `GTIN ${gtin} is under GS1 company prefix ${owner.prefix}, verified for another company: only the prefix's owner mints it`, 403, { field: "gtin", prefix: owner.prefix });
+      throw new AppError(
+        "GS1.GTIN_NOT_YOURS",
+        `GTIN ${gtin} is under GS1 company prefix ${owner.prefix}, verified for another company: only the prefix's owner mints it`,
+        403,
+        { field: "gtin", prefix: owner.prefix },
+      );
     }
   }
 
   private async assertFree(db: Sql, prefix: string, companyId: string) {
     const taken = await repo.overlapping(db, prefix, companyId);
     if (taken.length > 0) {
-      throw new AppError("GS1.PREFIX_TAKEN", `GS1 company prefix ${prefix} overlaps ${taken.map((t) => t.prefix).join(", ")}, verified for another company`, 409, { field: "prefix" });
+      throw new AppError(
+        "GS1.PREFIX_TAKEN",
+        `GS1 company prefix ${prefix} overlaps ${taken.map((t) => t.prefix).join(", ")}, verified for another company`,
+        409,
+        { field: "prefix" },
+      );
     }
   }
 }
 
 function assertCompanyPrefix(prefix: string) {
   if (!/^[0-9]{6,12}$/.test(prefix)) {
-    throw new AppError("GS1.INVALID_PREFIX", `prefix ${JSON.stringify(prefix.slice(0, 20))} is not a GS1 company prefix: 6 to 12 digits in GTIN-13 form (e.g. 6901234)`, 400, { field: "prefix" });
+    throw new AppError(
+      "GS1.INVALID_PREFIX",
+      `prefix ${JSON.stringify(prefix.slice(0, 20))} is not a GS1 company prefix: 6 to 12 digits in GTIN-13 form (e.g. 6901234)`,
+      400,
+      { field: "prefix" },
+    );
   }
   const reserved = NOT_COMPANY_PREFIXES.find(([re]) => re.test(prefix));
-  if (reserved) throw new AppError("GS1.PREFIX_RESERVED", `prefix ${prefix} is not a company prefix: ${reserved[1]}`, 400, { field: "prefix" });
+  if (reserved)
+    throw new AppError("GS1.PREFIX_RESERVED", `prefix ${prefix} is not a company prefix: ${reserved[1]}`, 400, {
+      field: "prefix",
+    });
 }

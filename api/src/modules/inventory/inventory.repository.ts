@@ -31,19 +31,31 @@ const STOCK_COLS = `s.location_id AS "locationId", s.sku_id::int AS "skuId", s.o
 /** The only SQL on stock and its movements. Every balance change writes its movement in the same statement batch. */
 export const inventoryRepository = {
   async location(db: Sql, id: string): Promise<{ id: string; companyId: string; shared: boolean } | null> {
-    const { rows } = await db.query<{ id: string; companyId: string; shared: boolean }>('SELECT id, company_id AS "companyId", shared FROM supplier_locations WHERE id = $1', [id]);
+    const { rows } = await db.query<{ id: string; companyId: string; shared: boolean }>(
+      'SELECT id, company_id AS "companyId", shared FROM supplier_locations WHERE id = $1',
+      [id],
+    );
     return rows[0] ?? null;
   },
 
   async locationsByCode(db: Sql, companyId: string, codes: string[]): Promise<Map<string, string>> {
-    const { rows } = await db.query<{ id: string; code: string }>("SELECT id, code FROM supplier_locations WHERE company_id = $1 AND code = ANY($2::text[])", [companyId, codes]);
+    const { rows } = await db.query<{ id: string; code: string }>(
+      "SELECT id, code FROM supplier_locations WHERE company_id = $1 AND code = ANY($2::text[])",
+      [companyId, codes],
+    );
     return new Map(rows.map((r) => [r.code, r.id]));
   },
 
   /** The balance of one stock row, locked for the rest of the transaction (created empty when new). */
   async lockOne(tx: Sql, locationId: string, skuId: number): Promise<{ onHand: number; reserved: number }> {
-    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [locationId, skuId]);
-    const { rows } = await tx.query<{ onHand: number; reserved: number }>('SELECT on_hand AS "onHand", reserved FROM stock WHERE location_id = $1 AND sku_id = $2 FOR UPDATE', [locationId, skuId]);
+    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+      locationId,
+      skuId,
+    ]);
+    const { rows } = await tx.query<{ onHand: number; reserved: number }>(
+      'SELECT on_hand AS "onHand", reserved FROM stock WHERE location_id = $1 AND sku_id = $2 FOR UPDATE',
+      [locationId, skuId],
+    );
     return rows[0]!;
   },
 
@@ -55,9 +67,23 @@ export const inventoryRepository = {
    * Moves a balance by deltas and records the movement; null when the change would break a rule (on hand below 0,
    * reserved above on hand) — the row is left as it was.
    */
-  async move(tx: Sql, m: { locationId: string; skuId: number; onHand?: number; reserved?: number; inTransit?: number; reason: MovementReason; ref?: string | null }): Promise<StockRow | null> {
+  async move(
+    tx: Sql,
+    m: {
+      locationId: string;
+      skuId: number;
+      onHand?: number;
+      reserved?: number;
+      inTransit?: number;
+      reason: MovementReason;
+      ref?: string | null;
+    },
+  ): Promise<StockRow | null> {
     const d = { onHand: m.onHand ?? 0, reserved: m.reserved ?? 0, inTransit: m.inTransit ?? 0 };
-    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [m.locationId, m.skuId]);
+    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+      m.locationId,
+      m.skuId,
+    ]);
     const { rows } = await tx.query<StockRow>(
       `UPDATE stock s SET on_hand = on_hand + $3, reserved = reserved + $4, in_transit = in_transit + $5, updated_at = now()
         WHERE location_id = $1 AND sku_id = $2 AND on_hand + $3 >= 0 AND reserved + $4 >= 0 AND in_transit + $5 >= 0 AND reserved + $4 <= on_hand + $3
@@ -85,7 +111,12 @@ export const inventoryRepository = {
    * Moves many balances in one statement and records their movements; returns how many rows moved. Rows whose change
    * would break a rule are left as they were (the caller compares the count with what it asked for).
    */
-  async moveMany(tx: Sql, rows: Array<{ locationId: string; skuId: number; onHand: number; reserved: number }>, reason: MovementReason, ref: string): Promise<number> {
+  async moveMany(
+    tx: Sql,
+    rows: Array<{ locationId: string; skuId: number; onHand: number; reserved: number }>,
+    reason: MovementReason,
+    ref: string,
+  ): Promise<number> {
     if (rows.length === 0) return 0;
     const { rows: moved } = await tx.query(
       `WITH req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[]) AS r(loc, sku, oh, rs)),
@@ -93,13 +124,32 @@ export const inventoryRepository = {
                    WHERE s.location_id = req.loc AND s.sku_id = req.sku AND s.on_hand + req.oh >= 0 AND s.reserved + req.rs >= 0 AND s.reserved + req.rs <= s.on_hand + req.oh
                RETURNING s.location_id, s.sku_id, req.oh, req.rs)
        INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, oh, rs, $5, $6 FROM u RETURNING 1`,
-      [rows.map((r) => r.locationId), rows.map((r) => r.skuId), rows.map((r) => r.onHand), rows.map((r) => r.reserved), reason, ref],
+      [
+        rows.map((r) => r.locationId),
+        rows.map((r) => r.skuId),
+        rows.map((r) => r.onHand),
+        rows.map((r) => r.reserved),
+        reason,
+        ref,
+      ],
     );
     return moved.length;
   },
 
-  async configure(tx: Sql, c: { locationId: string; skuId: number; shared?: boolean | undefined; priceFen?: number | null | undefined; reorderPoint?: number | undefined }): Promise<StockRow> {
-    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [c.locationId, c.skuId]);
+  async configure(
+    tx: Sql,
+    c: {
+      locationId: string;
+      skuId: number;
+      shared?: boolean | undefined;
+      priceFen?: number | null | undefined;
+      reorderPoint?: number | undefined;
+    },
+  ): Promise<StockRow> {
+    await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+      c.locationId,
+      c.skuId,
+    ]);
     const { rows } = await tx.query<StockRow>(
       `UPDATE stock s SET shared = COALESCE($3, shared), price_fen = CASE WHEN $4::boolean THEN $5::bigint ELSE price_fen END,
               reorder_point = COALESCE($6, reorder_point), updated_at = now()
@@ -109,7 +159,11 @@ export const inventoryRepository = {
     return rows[0]!;
   },
 
-  async stockOf(db: Sql, companyId: string, filter: { locationId?: string | undefined; skuId?: number | undefined }): Promise<StockRow[]> {
+  async stockOf(
+    db: Sql,
+    companyId: string,
+    filter: { locationId?: string | undefined; skuId?: number | undefined },
+  ): Promise<StockRow[]> {
     const { rows } = await db.query<StockRow>(
       `SELECT ${STOCK_COLS} FROM stock s JOIN supplier_locations l ON l.id = s.location_id
         WHERE l.company_id = $1 AND ($2::text IS NULL OR s.location_id = $2) AND ($3::bigint IS NULL OR s.sku_id = $3)
@@ -142,8 +196,14 @@ export const inventoryRepository = {
    * like everywhere else — and records the movements. Its check fails the transaction (DeferredCheckFailed,
    * STOCK.CHANGED) unless every row was reserved.
    */
-  async reserveIfUnchanged(tx: Sql, rows: ReadonlyArray<{ locationId: string; skuId: number; quantity: number; priceFen: number }>, ref: string): Promise<void> {
-    const sorted = [...rows].sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.skuId - b.skuId));
+  async reserveIfUnchanged(
+    tx: Sql,
+    rows: ReadonlyArray<{ locationId: string; skuId: number; quantity: number; priceFen: number }>,
+    ref: string,
+  ): Promise<void> {
+    const sorted = [...rows].sort((a, b) =>
+      a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : a.skuId - b.skuId,
+    );
     await tx.defer(
       `WITH rv_req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[]) WITH ORDINALITY AS r(loc, sku, qty, price, ord) ORDER BY ord),
             rv_stock AS (UPDATE stock s SET reserved = s.reserved + r.qty, updated_at = now() FROM rv_req r
@@ -151,13 +211,27 @@ export const inventoryRepository = {
                             AND EXISTS (SELECT 1 FROM supplier_locations l WHERE l.id = s.location_id AND l.shared)
                       RETURNING s.location_id, s.sku_id, r.qty)
        INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, 0, qty, 'reservation', $5 FROM rv_stock`,
-      [sorted.map((r) => r.locationId), sorted.map((r) => r.skuId), sorted.map((r) => r.quantity), sorted.map((r) => r.priceFen), ref],
-      { sql: "(SELECT count(*) FROM rv_stock) = cardinality($1::text[])", message: "STOCK.CHANGED: shared stock changed since it was read" },
+      [
+        sorted.map((r) => r.locationId),
+        sorted.map((r) => r.skuId),
+        sorted.map((r) => r.quantity),
+        sorted.map((r) => r.priceFen),
+        ref,
+      ],
+      {
+        sql: "(SELECT count(*) FROM rv_stock) = cardinality($1::text[])",
+        message: "STOCK.CHANGED: shared stock changed since it was read",
+      },
     );
   },
 
   /** Shared, priced, available stock of these SKUs inside a lat/lng box, from other companies than `buyerId`. */
-  async poolNear(db: Sql, skuIds: number[], box: { minLat: number; maxLat: number; minLng: number; maxLng: number }, buyerId: string) {
+  async poolNear(
+    db: Sql,
+    skuIds: number[],
+    box: { minLat: number; maxLat: number; minLng: number; maxLng: number },
+    buyerId: string,
+  ) {
     const { rows } = await db.query<{ skuId: number; locationId: string; priceFen: number; available: number }>(
       `SELECT s.sku_id::int AS "skuId", s.location_id AS "locationId", s.price_fen::int AS "priceFen", s.on_hand - s.reserved AS available
          FROM stock s JOIN supplier_locations l ON l.id = s.location_id

@@ -24,7 +24,14 @@ const COLS = `id, company_id AS "companyId", sku_id::int AS "skuId", from_locati
 export const transfersRepository = {
   /** Stock rows of a company below their reorder point, and the same SKU's rows elsewhere in the company with surplus. */
   async shortages(db: Sql, companyId: string) {
-    const { rows } = await db.query<{ skuId: number; toLocation: string; need: number; toLng: number; toLat: number; sources: Array<{ locationId: string; surplus: number; lng: number; lat: number }> }>(
+    const { rows } = await db.query<{
+      skuId: number;
+      toLocation: string;
+      need: number;
+      toLng: number;
+      toLat: number;
+      sources: Array<{ locationId: string; surplus: number; lng: number; lat: number }>;
+    }>(
       `SELECT s.sku_id::int AS "skuId", s.location_id AS "toLocation", s.reorder_point - (s.on_hand - s.reserved + s.in_transit) AS need, l.lng AS "toLng", l.lat AS "toLat",
               COALESCE((SELECT json_agg(json_build_object('locationId', o.location_id, 'surplus', o.on_hand - o.reserved - o.reorder_point, 'lng', ol.lng, 'lat', ol.lat))
                           FROM stock o JOIN supplier_locations ol ON ol.id = o.location_id
@@ -37,7 +44,10 @@ export const transfersRepository = {
     return rows;
   },
 
-  async insert(tx: Sql, t: Omit<TransferRow, "status" | "decidedBy" | "parts" | "createdAt" | "updatedAt">): Promise<boolean> {
+  async insert(
+    tx: Sql,
+    t: Omit<TransferRow, "status" | "decidedBy" | "parts" | "createdAt" | "updatedAt">,
+  ): Promise<boolean> {
     const { rows } = await tx.query(
       `INSERT INTO stock_transfers (id, company_id, sku_id, from_location, to_location, quantity, distance_m, status, proposed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8) ON CONFLICT DO NOTHING RETURNING 1`,
@@ -47,12 +57,18 @@ export const transfersRepository = {
   },
 
   async get(db: Sql, id: string, lock = false): Promise<TransferRow | null> {
-    const { rows } = await db.query<TransferRow>(`SELECT ${COLS} FROM stock_transfers WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id]);
+    const { rows } = await db.query<TransferRow>(
+      `SELECT ${COLS} FROM stock_transfers WHERE id = $1${lock ? " FOR UPDATE" : ""}`,
+      [id],
+    );
     return rows[0] ?? null;
   },
 
   async list(db: Sql, companyId: string, status: string | null) {
-    const { rows } = await db.query<TransferRow>(`SELECT ${COLS} FROM stock_transfers WHERE company_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC LIMIT 500`, [companyId, status]);
+    const { rows } = await db.query<TransferRow>(
+      `SELECT ${COLS} FROM stock_transfers WHERE company_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC LIMIT 500`,
+      [companyId, status],
+    );
     return rows;
   },
 

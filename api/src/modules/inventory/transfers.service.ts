@@ -30,11 +30,22 @@ export class TransfersService {
     const made: TransferRow[] = [];
     for (const s of await repo.shortages(this.db, companyId)) {
       let need = s.need;
-      const sources = s.sources.map((x) => ({ ...x, distanceM: Math.round(distanceMetres({ lng: s.toLng, lat: s.toLat }, x)) })).sort((a, b) => a.distanceM - b.distanceM);
+      const sources = s.sources
+        .map((x) => ({ ...x, distanceM: Math.round(distanceMetres({ lng: s.toLng, lat: s.toLat }, x)) }))
+        .sort((a, b) => a.distanceM - b.distanceM);
       for (const src of sources) {
         if (need <= 0) break;
         const quantity = Math.min(need, src.surplus);
-        const t = { id: `tr_${randomBytes(8).toString("hex")}`, companyId, skuId: s.skuId, fromLocation: src.locationId, toLocation: s.toLocation, quantity, distanceM: src.distanceM, proposedBy: by };
+        const t = {
+          id: `tr_${randomBytes(8).toString("hex")}`,
+          companyId,
+          skuId: s.skuId,
+          fromLocation: src.locationId,
+          toLocation: s.toLocation,
+          quantity,
+          distanceM: src.distanceM,
+          proposedBy: by,
+        };
         // One open proposal per SKU and destination (a unique index): a second proposer finds it taken.
         if (!(await this.db.transaction((tx) => repo.insert(tx, t)))) break;
         made.push((await repo.get(this.db, t.id))!);
@@ -81,15 +92,39 @@ export class TransfersService {
    * approve: stock leaves the source into transit; reject: the proposal closes; receive: transit becomes on hand.
    * `parts` (approve only): serials travelling with it — shipped on the ledger now, received with the transfer.
    */
-  async decide(ctx: AuditContext, p: Principal, id: string, action: "approve" | "reject" | "receive", custody: { parts?: Array<{ gtin: string; serial: string }> | undefined; company?: { id: string; regionCode: string } | undefined } = {}) {
+  async decide(
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+    action: "approve" | "reject" | "receive",
+    custody: {
+      parts?: Array<{ gtin: string; serial: string }> | undefined;
+      company?: { id: string; regionCode: string } | undefined;
+    } = {},
+  ) {
     const t = await this.own(ctx, p, id);
-    if (custody.parts && action !== "approve") throw new AppError("REQUEST.UNKNOWN_FIELD", "body.parts: serials are named when a transfer is approved", 400, { field: "parts" });
+    if (custody.parts && action !== "approve")
+      throw new AppError("REQUEST.UNKNOWN_FIELD", "body.parts: serials are named when a transfer is approved", 400, {
+        field: "parts",
+      });
     const parts = action === "approve" ? (custody.parts ?? []) : action === "receive" ? t.parts : [];
     if (action === "approve" && parts.length) {
-      if (parts.length > t.quantity) throw new AppError("TRANSFER.TOO_MANY_PARTS", `parts: ${parts.length} serials for a transfer of ${t.quantity}`, 409, { field: "parts" });
+      if (parts.length > t.quantity)
+        throw new AppError(
+          "TRANSFER.TOO_MANY_PARTS",
+          `parts: ${parts.length} serials for a transfer of ${t.quantity}`,
+          409,
+          { field: "parts" },
+        );
       const skus = await this.skuOfGtins([...new Set(parts.map((x) => x.gtin))]);
       const bad = parts.findIndex((x) => skus.get(x.gtin) !== t.skuId);
-      if (bad >= 0) throw new AppError("TRANSFER.PART_NOT_THIS_SKU", `parts[${bad}]: GTIN ${parts[bad]!.gtin} is not named as SKU ${t.skuId} (POST /mint with product.skuId names it)`, 409, { field: `parts[${bad}].gtin` });
+      if (bad >= 0)
+        throw new AppError(
+          "TRANSFER.PART_NOT_THIS_SKU",
+          `parts[${bad}]: GTIN ${parts[bad]!.gtin} is not named as SKU ${t.skuId} (POST /mint with product.skuId names it)`,
+          409,
+          { field: `parts[${bad}].gtin` },
+        );
     }
     const work = (tx: Sql) => this.move(tx, ctx, p, id, action, action === "approve" ? parts : undefined);
     if (!parts.length) return this.db.transaction(work);
@@ -97,8 +132,13 @@ export class TransfersService {
     let out: TransferRow | undefined;
     await this.ledger.ledger.append(
       {
-        actorId: custody.company.id, step: action === "approve" ? Stage.Shipped : Stage.Received, parts,
-        place: { regionCode: custody.company.regionCode, locationId: action === "approve" ? t.fromLocation : t.toLocation },
+        actorId: custody.company.id,
+        step: action === "approve" ? Stage.Shipped : Stage.Received,
+        parts,
+        place: {
+          regionCode: custody.company.regionCode,
+          locationId: action === "approve" ? t.fromLocation : t.toLocation,
+        },
         // Between the company's own warehouses: the shipment is to itself (DECISIONS 32).
         ...(action === "approve" ? { shipTo: custody.company.id } : {}),
       },
@@ -107,24 +147,83 @@ export class TransfersService {
     return out!;
   }
 
-  private async move(tx: Sql, ctx: AuditContext, p: Principal, id: string, action: "approve" | "reject" | "receive", parts: TransferRow["parts"] | undefined): Promise<TransferRow> {
+  private async move(
+    tx: Sql,
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+    action: "approve" | "reject" | "receive",
+    parts: TransferRow["parts"] | undefined,
+  ): Promise<TransferRow> {
     const t = (await repo.get(tx, id, true))!;
     const from = { approve: "proposed", reject: "proposed", receive: "in_transit" }[action];
-    if (t.status !== from) throw new AppError("TRANSFER.INVALID_TRANSITION", `transfer ${id} is ${t.status}; only a ${from} transfer can be ${action === "receive" ? "received" : `${action}d`}`, 409);
+    if (t.status !== from)
+      throw new AppError(
+        "TRANSFER.INVALID_TRANSITION",
+        `transfer ${id} is ${t.status}; only a ${from} transfer can be ${action === "receive" ? "received" : `${action}d`}`,
+        409,
+      );
     const person = action === "approve" ? personOf(p, "approve a transfer (two-person rule)") : (p.person ?? p.id);
-    if (action === "approve" && t.proposedBy === person) throw new AppError("TRANSFER.SAME_PERSON", "the person who proposed a transfer cannot approve it; another person must", 403);
+    if (action === "approve" && t.proposedBy === person)
+      throw new AppError(
+        "TRANSFER.SAME_PERSON",
+        "the person who proposed a transfer cannot approve it; another person must",
+        403,
+      );
     if (action === "approve") {
       // Lock both rows in the global order, then move: out of the source, into the destination's transit.
-      await stock.lockRows(tx, [{ locationId: t.fromLocation, skuId: t.skuId }, { locationId: t.toLocation, skuId: t.skuId }].sort((a, b) => a.locationId.localeCompare(b.locationId)));
-      if (!(await stock.move(tx, { locationId: t.fromLocation, skuId: t.skuId, onHand: -t.quantity, reason: "transfer", ref: id }))) {
-        throw new AppError("INVENTORY.INSUFFICIENT_STOCK", `the source warehouse no longer has ${t.quantity} available beyond its reservations`, 409);
+      await stock.lockRows(
+        tx,
+        [
+          { locationId: t.fromLocation, skuId: t.skuId },
+          { locationId: t.toLocation, skuId: t.skuId },
+        ].sort((a, b) => a.locationId.localeCompare(b.locationId)),
+      );
+      if (
+        !(await stock.move(tx, {
+          locationId: t.fromLocation,
+          skuId: t.skuId,
+          onHand: -t.quantity,
+          reason: "transfer",
+          ref: id,
+        }))
+      ) {
+        throw new AppError(
+          "INVENTORY.INSUFFICIENT_STOCK",
+          `the source warehouse no longer has ${t.quantity} available beyond its reservations`,
+          409,
+        );
       }
-      await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: t.quantity, reason: "transfer", ref: id });
+      await stock.move(tx, {
+        locationId: t.toLocation,
+        skuId: t.skuId,
+        inTransit: t.quantity,
+        reason: "transfer",
+        ref: id,
+      });
     }
-    if (action === "receive") await stock.move(tx, { locationId: t.toLocation, skuId: t.skuId, inTransit: -t.quantity, onHand: t.quantity, reason: "transfer", ref: id });
+    if (action === "receive")
+      await stock.move(tx, {
+        locationId: t.toLocation,
+        skuId: t.skuId,
+        inTransit: -t.quantity,
+        onHand: t.quantity,
+        reason: "transfer",
+        ref: id,
+      });
     const status = action === "approve" ? "in_transit" : action === "reject" ? "rejected" : "received";
     await repo.setStatus(tx, id, status, person, parts);
-    await auditTrail.append(tx, { ...ctx, companyId: t.companyId, action: `transfer.${action}`, resource: "transfer", resourceId: id, changes: { status: { before: t.status, after: status }, ...(parts?.length ? { parts: { after: parts.length } } : {}) } });
+    await auditTrail.append(tx, {
+      ...ctx,
+      companyId: t.companyId,
+      action: `transfer.${action}`,
+      resource: "transfer",
+      resourceId: id,
+      changes: {
+        status: { before: t.status, after: status },
+        ...(parts?.length ? { parts: { after: parts.length } } : {}),
+      },
+    });
     return (await repo.get(tx, id))!;
   }
 }

@@ -24,7 +24,8 @@ function drawLabel(label: LabelContent, x: number, top: number, cellW: number): 
   const ops: string[] = ["0 g"];
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
-      if (qr.modules.get(r, c)) ops.push(`${(x0 + c * m).toFixed(2)} ${(y0 + (n - 1 - r) * m).toFixed(2)} ${m.toFixed(3)} ${m.toFixed(3)} re`);
+      if (qr.modules.get(r, c))
+        ops.push(`${(x0 + c * m).toFixed(2)} ${(y0 + (n - 1 - r) * m).toFixed(2)} ${m.toFixed(3)} ${m.toFixed(3)} re`);
     }
   }
   ops.push("f");
@@ -50,18 +51,26 @@ export function labelSheetPdf(labels: LabelContent[], title: string): Buffer {
   const font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
   const kids: number[] = [];
   for (let p = 0; p < pages; p++) {
-    const parts = [`BT /F1 8 Tf ${MARGIN} ${(A4.h - MARGIN).toFixed(2)} Td (${esc(`${title}  -  page ${p + 1} of ${pages}`)}) Tj ET`];
+    const parts = [
+      `BT /F1 8 Tf ${MARGIN} ${(A4.h - MARGIN).toFixed(2)} Td (${esc(`${title}  -  page ${p + 1} of ${pages}`)}) Tj ET`,
+    ];
     labels.slice(p * perPage, (p + 1) * perPage).forEach((label, i) => {
       const col = i % COLS;
       const row = Math.floor(i / COLS);
       const x = MARGIN + col * cellW;
       const top = A4.h - MARGIN - 16 - row * cellH;
-      parts.push(`0.8 G 0.3 w ${x.toFixed(2)} ${(top - cellH).toFixed(2)} ${cellW.toFixed(2)} ${cellH.toFixed(2)} re S`);
+      parts.push(
+        `0.8 G 0.3 w ${x.toFixed(2)} ${(top - cellH).toFixed(2)} ${cellW.toFixed(2)} ${cellH.toFixed(2)} re S`,
+      );
       parts.push(drawLabel(label, x, top, cellW));
     });
     const stream = parts.join("\n");
     const content = add(`<< /Length ${Buffer.byteLength(stream)} >>\nstream\n${stream}\nendstream`);
-    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${A4.w} ${A4.h}] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
+    kids.push(
+      add(
+        `<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${A4.w} ${A4.h}] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`,
+      ),
+    );
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
   objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(" ")}] /Count ${kids.length} >>`;

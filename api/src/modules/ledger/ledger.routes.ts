@@ -24,48 +24,94 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       },
     ),
 
-    route("get", "/api/v1/ledger/audit", { permission: "ledger:audit" }, "Audit the whole ledger against the chain", async (_req, res) => {
-      const chain = await svc.chain.get();
-      res.json(await auditLedger({ db: svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId }));
-    }),
+    route(
+      "get",
+      "/api/v1/ledger/audit",
+      { permission: "ledger:audit" },
+      "Audit the whole ledger against the chain",
+      async (_req, res) => {
+        const chain = await svc.chain.get();
+        res.json(await auditLedger({ db: svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId }));
+      },
+    ),
 
-    route("get", "/api/v1/ledger/batches", PUBLIC, "Latest sealed batches and their anchoring", validate({ query: batchListQuery }), async (_req, res) => {
-      const { limit } = res.locals.query as { limit: number };
-      const { rows } = await svc.db.sql.query(
-        `SELECT id, first_seq AS "firstSeq", last_seq AS "lastSeq", event_count AS "eventCount", '0x' || encode(root, 'hex') AS root,
+    route(
+      "get",
+      "/api/v1/ledger/batches",
+      PUBLIC,
+      "Latest sealed batches and their anchoring",
+      validate({ query: batchListQuery }),
+      async (_req, res) => {
+        const { limit } = res.locals.query as { limit: number };
+        const { rows } = await svc.db.sql.query(
+          `SELECT id, first_seq AS "firstSeq", last_seq AS "lastSeq", event_count AS "eventCount", '0x' || encode(root, 'hex') AS root,
                 status, tx_hash AS "txHash", block_number AS "blockNumber", sealed_at AS "sealedAt"
            FROM ledger_batches ORDER BY id DESC LIMIT $1`,
-        [limit],
-      );
-      res.json({ batches: rows });
-    }),
+          [limit],
+        );
+        res.json({ batches: rows });
+      },
+    ),
 
-    route("get", "/api/v1/ledger/events/:seq/proof", PUBLIC, "Merkle inclusion proof of one event", validate({ params: seqParams }), async (_req, res) => {
-      res.json(await svc.proof((res.locals.params as { seq: number }).seq));
-    }),
+    route(
+      "get",
+      "/api/v1/ledger/events/:seq/proof",
+      PUBLIC,
+      "Merkle inclusion proof of one event",
+      validate({ params: seqParams }),
+      async (_req, res) => {
+        res.json(await svc.proof((res.locals.params as { seq: number }).seq));
+      },
+    ),
 
-    route("get", "/api/v1/ledger/bundle", PUBLIC, "Audit bundle of a range of batches", validate({ query: batchRangeQuery }), async (_req, res) => {
-      const { from, to } = res.locals.query as { from: number; to: number };
-      res.json(await svc.bundleForBatches(from, to, usccOf));
-    }),
+    route(
+      "get",
+      "/api/v1/ledger/bundle",
+      PUBLIC,
+      "Audit bundle of a range of batches",
+      validate({ query: batchRangeQuery }),
+      async (_req, res) => {
+        const { from, to } = res.locals.query as { from: number; to: number };
+        res.json(await svc.bundleForBatches(from, to, usccOf));
+      },
+    ),
 
-    route("get", "/api/v1/ledger/epcis", PUBLIC, "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument",
-      validate({ query: seqRangeQuery }), async (_req, res) => {
+    route(
+      "get",
+      "/api/v1/ledger/epcis",
+      PUBLIC,
+      "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument",
+      validate({ query: seqRangeQuery }),
+      async (_req, res) => {
         const { from, to } = res.locals.query as { from: number; to: number };
         res.type("application/ld+json").json(await svc.epcisForRange(from, to));
-      }),
+      },
+    ),
 
-    route("get", "/api/v1/parts/:gtin/:serial/epcis", PUBLIC, "One part's history as a GS1 EPCIS 2.0 EPCISDocument",
-      validate({ params: partParams }), async (_req, res) => {
+    route(
+      "get",
+      "/api/v1/parts/:gtin/:serial/epcis",
+      PUBLIC,
+      "One part's history as a GS1 EPCIS 2.0 EPCISDocument",
+      validate({ params: partParams }),
+      async (_req, res) => {
         const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
         const doc = await svc.epcisForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial"));
         res.type("application/ld+json").json(doc);
-      }),
+      },
+    ),
 
-    route("get", "/api/v1/parts/:gtin/:serial/bundle", PUBLIC, "Audit bundle of one part's history", validate({ params: partParams }), async (_req, res) => {
-      const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
-      res.setHeader("Content-Disposition", `attachment; filename="partledger-${gtin}-${serial}.json"`);
-      res.json(await svc.bundleForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial"), usccOf));
-    }),
+    route(
+      "get",
+      "/api/v1/parts/:gtin/:serial/bundle",
+      PUBLIC,
+      "Audit bundle of one part's history",
+      validate({ params: partParams }),
+      async (_req, res) => {
+        const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
+        res.setHeader("Content-Disposition", `attachment; filename="partledger-${gtin}-${serial}.json"`);
+        res.json(await svc.bundleForPart(assertGtin14(gtin, "gtin"), assertSerial(serial, "serial"), usccOf));
+      },
+    ),
   ];
 }

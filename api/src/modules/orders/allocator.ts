@@ -21,15 +21,20 @@ export interface Allocation {
 /** Delivery cost of one parcel: a fixed hand-over plus a per-kilometre rate (¥5 + ¥1.5/km), in fen. */
 export const shipmentFen = (distanceM: number) => 500 + Math.round((distanceM / 1000) * 150);
 /** Urban delivery: picking and hand-over, then 25 km/h through traffic. */
-export const deliveryMinutes = (c: Pick<Candidate, "prepMinutes" | "distanceM">) => c.prepMinutes + (c.distanceM / 1000 / 25) * 60;
+export const deliveryMinutes = (c: Pick<Candidate, "prepMinutes" | "distanceM">) =>
+  c.prepMinutes + (c.distanceM / 1000 / 25) * 60;
 
 export function allocateLine(quantity: number, candidates: readonly Candidate[], urgent: boolean): Allocation[] {
   const usable = candidates.filter((c) => c.available > 0);
-  const whole = (c: Candidate) => (urgent ? deliveryMinutes(c) * 1e6 + c.priceFen * quantity : c.priceFen * quantity + shipmentFen(c.distanceM));
-  const single = usable.filter((c) => c.available >= quantity).sort((a, b) => whole(a) - whole(b) || a.locationId.localeCompare(b.locationId))[0];
+  const whole = (c: Candidate) =>
+    urgent ? deliveryMinutes(c) * 1e6 + c.priceFen * quantity : c.priceFen * quantity + shipmentFen(c.distanceM);
+  const single = usable
+    .filter((c) => c.available >= quantity)
+    .sort((a, b) => whole(a) - whole(b) || a.locationId.localeCompare(b.locationId))[0];
   // A split pays a parcel per warehouse; take the single warehouse unless splitting is clearly cheaper (normal orders).
   const split = greedy(quantity, usable, urgent);
-  if (single && (urgent || cost([{ candidate: single, quantity }]) <= cost(split))) return [{ candidate: single, quantity }];
+  if (single && (urgent || cost([{ candidate: single, quantity }]) <= cost(split)))
+    return [{ candidate: single, quantity }];
   return split;
 }
 
@@ -50,4 +55,5 @@ function greedy(quantity: number, usable: readonly Candidate[], urgent: boolean)
 }
 
 /** Landed cost of a set of allocations: goods plus one parcel per warehouse. */
-export const cost = (a: readonly Allocation[]) => a.reduce((s, x) => s + x.candidate.priceFen * x.quantity + shipmentFen(x.candidate.distanceM), 0);
+export const cost = (a: readonly Allocation[]) =>
+  a.reduce((s, x) => s + x.candidate.priceFen * x.quantity + shipmentFen(x.candidate.distanceM), 0);

@@ -2,7 +2,16 @@
  * The order lifecycle as a declared table: each allowed change and which side makes it. `system` changes happen
  * when the order is placed (allocation); a seller is a company with stock allocated to the order; the buyer placed it.
  */
-export const ORDER_STATUSES = ["placed", "allocated", "partially_fulfilled", "picking", "shipped", "delivered", "completed", "cancelled"] as const;
+export const ORDER_STATUSES = [
+  "placed",
+  "allocated",
+  "partially_fulfilled",
+  "picking",
+  "shipped",
+  "delivered",
+  "completed",
+  "cancelled",
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type Side = "system" | "buyer" | "seller";
 

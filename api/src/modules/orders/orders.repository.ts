@@ -34,7 +34,22 @@ export const ordersRepository = {
    * The order, its lines, allocations and first two history rows, in one deferred statement (Sql.defer: sent with the
    * transaction's other writes), stamped `at`.
    */
-  async insert(tx: Sql, o: { id: string; buyerId: string; status: OrderStatus; urgent: boolean; policy: string; shipTo: { lng: number; lat: number }; totalFen: number }, lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>, allocations: AllocationRow[], actor: string, at: string): Promise<void> {
+  async insert(
+    tx: Sql,
+    o: {
+      id: string;
+      buyerId: string;
+      status: OrderStatus;
+      urgent: boolean;
+      policy: string;
+      shipTo: { lng: number; lat: number };
+      totalFen: number;
+    },
+    lines: Array<{ lineNo: number; skuId: number; quantity: number; allocated: number }>,
+    allocations: AllocationRow[],
+    actor: string,
+    at: string,
+  ): Promise<void> {
     await tx.defer(
       `WITH ord_row AS (INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, total_fen, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $20, $20)),
             ord_lines AS (INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated) SELECT $1, * FROM unnest($9::int[], $10::bigint[], $11::int[], $12::int[])),
@@ -42,16 +57,35 @@ export const ordersRepository = {
                   SELECT $1, * FROM unnest($13::int[], $14::text[], $15::text[], $16::int[], $17::bigint[], $18::int[]))
        INSERT INTO order_events (order_id, from_status, to_status, actor, at) VALUES ($1, NULL, 'placed', $19, $20), ($1, 'placed', $3, 'system', $20)`,
       [
-        o.id, o.buyerId, o.status, o.urgent, o.policy, o.shipTo.lng, o.shipTo.lat, o.totalFen,
-        lines.map((l) => l.lineNo), lines.map((l) => l.skuId), lines.map((l) => l.quantity), lines.map((l) => l.allocated),
-        allocations.map((a) => a.lineNo), allocations.map((a) => a.locationId), allocations.map((a) => a.sellerId), allocations.map((a) => a.quantity), allocations.map((a) => a.priceFen), allocations.map((a) => a.distanceM),
-        actor, at,
+        o.id,
+        o.buyerId,
+        o.status,
+        o.urgent,
+        o.policy,
+        o.shipTo.lng,
+        o.shipTo.lat,
+        o.totalFen,
+        lines.map((l) => l.lineNo),
+        lines.map((l) => l.skuId),
+        lines.map((l) => l.quantity),
+        lines.map((l) => l.allocated),
+        allocations.map((a) => a.lineNo),
+        allocations.map((a) => a.locationId),
+        allocations.map((a) => a.sellerId),
+        allocations.map((a) => a.quantity),
+        allocations.map((a) => a.priceFen),
+        allocations.map((a) => a.distanceM),
+        actor,
+        at,
       ],
     );
   },
 
   async get(db: Sql, id: string, lock = false): Promise<OrderRow | null> {
-    const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLS} FROM orders o WHERE o.id = $1${lock ? " FOR UPDATE" : ""}`, [id]);
+    const { rows } = await db.query<OrderRow>(
+      `SELECT ${ORDER_COLS} FROM orders o WHERE o.id = $1${lock ? " FOR UPDATE" : ""}`,
+      [id],
+    );
     return rows[0] ?? null;
   },
 
@@ -75,23 +109,50 @@ export const ordersRepository = {
   },
 
   async events(db: Sql, id: string) {
-    const { rows } = await db.query('SELECT from_status AS "from", to_status AS "to", actor, at FROM order_events WHERE order_id = $1 ORDER BY id', [id]);
+    const { rows } = await db.query(
+      'SELECT from_status AS "from", to_status AS "to", actor, at FROM order_events WHERE order_id = $1 ORDER BY id',
+      [id],
+    );
     return rows;
   },
 
-  async setStatus(tx: Sql, id: string, from: OrderStatus, to: OrderStatus, actor: string, shipment?: { carrier: string; trackingNo: string }) {
-    await tx.query("UPDATE orders SET status = $2, carrier = COALESCE($3, carrier), tracking_no = COALESCE($4, tracking_no), updated_at = now() WHERE id = $1", [id, to, shipment?.carrier ?? null, shipment?.trackingNo ?? null]);
-    await tx.query("INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, $2, $3, $4)", [id, from, to, actor]);
-  },
-
-  async insertParts(tx: Sql, orderId: string, parts: ReadonlyArray<{ gtin: string; serial: string }>, shippedBy: string) {
-    await tx.query("INSERT INTO order_parts (order_id, gtin, serial, shipped_by) SELECT $1, * FROM unnest($2::text[], $3::text[]), (SELECT $4::text) s ON CONFLICT DO NOTHING", [
-      orderId, parts.map((p) => p.gtin), parts.map((p) => p.serial), shippedBy,
+  async setStatus(
+    tx: Sql,
+    id: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    actor: string,
+    shipment?: { carrier: string; trackingNo: string },
+  ) {
+    await tx.query(
+      "UPDATE orders SET status = $2, carrier = COALESCE($3, carrier), tracking_no = COALESCE($4, tracking_no), updated_at = now() WHERE id = $1",
+      [id, to, shipment?.carrier ?? null, shipment?.trackingNo ?? null],
+    );
+    await tx.query("INSERT INTO order_events (order_id, from_status, to_status, actor) VALUES ($1, $2, $3, $4)", [
+      id,
+      from,
+      to,
+      actor,
     ]);
   },
 
+  async insertParts(
+    tx: Sql,
+    orderId: string,
+    parts: ReadonlyArray<{ gtin: string; serial: string }>,
+    shippedBy: string,
+  ) {
+    await tx.query(
+      "INSERT INTO order_parts (order_id, gtin, serial, shipped_by) SELECT $1, * FROM unnest($2::text[], $3::text[]), (SELECT $4::text) s ON CONFLICT DO NOTHING",
+      [orderId, parts.map((p) => p.gtin), parts.map((p) => p.serial), shippedBy],
+    );
+  },
+
   async parts(db: Sql, orderId: string): Promise<Array<{ gtin: string; serial: string }>> {
-    const { rows } = await db.query<{ gtin: string; serial: string }>("SELECT gtin, serial FROM order_parts WHERE order_id = $1 ORDER BY gtin, serial", [orderId]);
+    const { rows } = await db.query<{ gtin: string; serial: string }>(
+      "SELECT gtin, serial FROM order_parts WHERE order_id = $1 ORDER BY gtin, serial",
+      [orderId],
+    );
     return rows;
   },
 

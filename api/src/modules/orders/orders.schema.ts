@@ -2,10 +2,23 @@ import { z } from "zod";
 
 export const placeOrderBody = z
   .object({
-    lines: z.array(z.object({ skuId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), quantity: z.number().int().min(1, "quantity must be at least 1").max(100_000) }).strict()).min(1).max(200),
+    lines: z
+      .array(
+        z
+          .object({
+            skuId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+            quantity: z.number().int().min(1, "quantity must be at least 1").max(100_000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(200),
     urgent: z.boolean().optional(),
     policy: z.enum(["all_or_nothing", "partial"]).optional(),
-    shipTo: z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }).strict().optional(),
+    shipTo: z
+      .object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -15,8 +28,16 @@ export const statusBody = z
   .object({
     to: z.enum(["picking", "shipped", "delivered", "completed"]),
     carrier: z.string().trim().min(1).max(40).optional(),
-    trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, "4-40 letters, digits or -").optional(),
+    trackingNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{4,40}$/, "4-40 letters, digits or -")
+      .optional(),
     /** Serialised parts in the parcel (shipping only): recorded as EPCIS shipping on the ledger. */
-    parts: z.array(z.object({ gtin: z.string().regex(/^\d{14}$/, "a GTIN-14"), serial: z.string().min(1).max(20) }).strict()).min(1).max(1000).optional(),
+    parts: z
+      .array(z.object({ gtin: z.string().regex(/^\d{14}$/, "a GTIN-14"), serial: z.string().min(1).max(20) }).strict())
+      .min(1)
+      .max(1000)
+      .optional(),
   })
   .strict();

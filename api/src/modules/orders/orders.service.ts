@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { AppError, DeferredCheckFailed, Stage, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
+import {
+  AppError,
+  DeferredCheckFailed,
+  Stage,
+  auditTrail,
+  type LedgerService,
+  type Sql,
+} from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
@@ -45,7 +52,13 @@ export class OrdersService {
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
     const seen = new Map<number, number>();
     for (const [i, l] of body.lines.entries()) {
-      if (seen.has(l.skuId)) throw new AppError("ORDER.DUPLICATE_LINE", `lines[${i}].skuId: SKU ${l.skuId} is already on line ${seen.get(l.skuId)! + 1}; put the quantities together`, 400, { field: `lines[${i}].skuId` });
+      if (seen.has(l.skuId))
+        throw new AppError(
+          "ORDER.DUPLICATE_LINE",
+          `lines[${i}].skuId: SKU ${l.skuId} is already on line ${seen.get(l.skuId)! + 1}; put the quantities together`,
+          400,
+          { field: `lines[${i}].skuId` },
+        );
       seen.set(l.skuId, i);
     }
     const shipTo = body.shipTo ?? { lng: buyer.lng, lat: buyer.lat };
@@ -53,21 +66,31 @@ export class OrdersService {
     const policy = body.policy ?? "partial";
     const skuIds = [...seen.keys()];
     const place = { buyer, body, shipTo, urgent, policy };
-    return idempotent(this.db, buyer.id, "order", body, key, async (within) => {
-      // Optimistic first: read the pool without locks, allocate, and write everything — reservations only where the
-      // stock is still as read — in one statement. Stock changed under us: read again; after that, take the locks.
-      for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-        const pool = await this.inventory.shared(skuIds, buyer.id);
-        try {
-          return await this.db.transaction((tx) => this.write(tx, ctx, place, pool, within));
-        } catch (e) {
-          if (!(e instanceof DeferredCheckFailed) && (e as { code?: string }).code !== "40P01") throw e; // 40P01: deadlock, rolled back
+    return idempotent(
+      this.db,
+      buyer.id,
+      "order",
+      body,
+      key,
+      async (within) => {
+        // Optimistic first: read the pool without locks, allocate, and write everything — reservations only where the
+        // stock is still as read — in one statement. Stock changed under us: read again; after that, take the locks.
+        for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+          const pool = await this.inventory.shared(skuIds, buyer.id);
+          try {
+            return await this.db.transaction((tx) => this.write(tx, ctx, place, pool, within));
+          } catch (e) {
+            if (!(e instanceof DeferredCheckFailed) && (e as { code?: string }).code !== "40P01") throw e; // 40P01: deadlock, rolled back
+          }
         }
-      }
-      // Contended: lock the pool's rows in the one global order and allocate under the locks (so the write's "still as
-      // read" holds by construction).
-      return this.db.transaction(async (tx) => this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within));
-    }, { checkFirst: false }); // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
+        // Contended: lock the pool's rows in the one global order and allocate under the locks (so the write's "still as
+        // read" holds by construction).
+        return this.db.transaction(async (tx) =>
+          this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within),
+        );
+      },
+      { checkFirst: false },
+    ); // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
   }
 
   /**
@@ -76,8 +99,17 @@ export class OrdersService {
    * statement.
    */
   private async write(
-    tx: Sql, ctx: AuditContext, o: { buyer: Company; body: PlaceOrder; shipTo: { lng: number; lat: number }; urgent: boolean; policy: "all_or_nothing" | "partial" },
-    pool: PoolRow[], within: (tx: Sql, reply: Reply) => Promise<void>,
+    tx: Sql,
+    ctx: AuditContext,
+    o: {
+      buyer: Company;
+      body: PlaceOrder;
+      shipTo: { lng: number; lat: number };
+      urgent: boolean;
+      policy: "all_or_nothing" | "partial";
+    },
+    pool: PoolRow[],
+    within: (tx: Sql, reply: Reply) => Promise<void>,
   ): Promise<Reply> {
     const { buyer, body, shipTo, urgent, policy } = o;
     // A SKU with no pool stock may not exist at all: that is a 404, not a shortage (a rare read in the transaction).
@@ -86,39 +118,95 @@ export class OrdersService {
     if (unstocked.length) {
       const known = await this.skus.existing(tx, unstocked);
       const unknown = body.lines.findIndex((l) => !stocked.has(l.skuId) && !known.has(l.skuId));
-      if (unknown >= 0) throw new AppError("CATALOG.UNKNOWN_SKU", `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`, 404, { field: `lines[${unknown}].skuId` });
+      if (unknown >= 0)
+        throw new AppError(
+          "CATALOG.UNKNOWN_SKU",
+          `lines[${unknown}].skuId: no catalogue SKU ${body.lines[unknown]!.skuId}`,
+          404,
+          { field: `lines[${unknown}].skuId` },
+        );
     }
     const id = `ord_${randomBytes(8).toString("hex")}`;
     const allocations: AllocationRow[] = [];
     const lines = body.lines.map((l, i) => {
-      const candidates: Candidate[] = pool.filter((c) => c.skuId === l.skuId).map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
+      const candidates: Candidate[] = pool
+        .filter((c) => c.skuId === l.skuId)
+        .map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
       const got = allocateLine(l.quantity, candidates, urgent);
-      for (const a of got) allocations.push({ lineNo: i + 1, skuId: l.skuId, locationId: a.candidate.locationId, sellerId: a.candidate.sellerId, quantity: a.quantity, priceFen: a.candidate.priceFen, distanceM: a.candidate.distanceM });
-      return { lineNo: i + 1, skuId: l.skuId, quantity: l.quantity, allocated: got.reduce((sum, a) => sum + a.quantity, 0) };
+      for (const a of got)
+        allocations.push({
+          lineNo: i + 1,
+          skuId: l.skuId,
+          locationId: a.candidate.locationId,
+          sellerId: a.candidate.sellerId,
+          quantity: a.quantity,
+          priceFen: a.candidate.priceFen,
+          distanceM: a.candidate.distanceM,
+        });
+      return {
+        lineNo: i + 1,
+        skuId: l.skuId,
+        quantity: l.quantity,
+        allocated: got.reduce((sum, a) => sum + a.quantity, 0),
+      };
     });
     const short = lines.filter((l) => l.allocated < l.quantity);
     if (lines.every((l) => l.allocated === 0) || (policy === "all_or_nothing" && short.length)) {
-      const what = short.map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`).join("; ");
-      throw new AppError("ORDER.INSUFFICIENT_STOCK", `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`, 409, { lines: short });
+      const what = short
+        .map((l) => `line ${l.lineNo} (SKU ${l.skuId}): ${l.allocated} of ${l.quantity} available`)
+        .join("; ");
+      throw new AppError(
+        "ORDER.INSUFFICIENT_STOCK",
+        `not enough shared stock to ${policy === "all_or_nothing" ? "fill the whole order" : "fill any line"}: ${what}`,
+        409,
+        { lines: short },
+      );
     }
     await this.inventory.reserveIfUnchanged(tx, allocations, id);
     const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
     const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
     const actor = ctx.actorId ?? "unknown";
     const createdAt = new Date().toISOString();
-    await repo.insert(tx, { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen }, lines, allocations, actor, createdAt);
+    await repo.insert(
+      tx,
+      { id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen },
+      lines,
+      allocations,
+      actor,
+      createdAt,
+    );
     const reply: Reply = {
       status: 201,
       body: {
-        id, buyerId: buyer.id, status, urgent, policy, shipTo, totalFen, carrier: null, trackingNo: null, createdAt, updatedAt: createdAt,
+        id,
+        buyerId: buyer.id,
+        status,
+        urgent,
+        policy,
+        shipTo,
+        totalFen,
+        carrier: null,
+        trackingNo: null,
+        createdAt,
+        updatedAt: createdAt,
         lines: withAllocations(lines, allocations),
-        history: [{ from: null, to: "placed", actor, at: createdAt }, { from: "placed", to: status, actor: "system", at: createdAt }],
+        history: [
+          { from: null, to: "placed", actor, at: createdAt },
+          { from: "placed", to: status, actor: "system", at: createdAt },
+        ],
         parts: [],
       },
     };
     await this.webhooks.emit(tx, "order.created", [buyer.id, ...allocations.map((a) => a.sellerId)], reply.body);
     await within(tx, reply);
-    await auditTrail.append(tx, { ...ctx, companyId: buyer.id, action: "order.create", resource: "order", resourceId: id, changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } } });
+    await auditTrail.append(tx, {
+      ...ctx,
+      companyId: buyer.id,
+      action: "order.create",
+      resource: "order",
+      resourceId: id,
+      changes: { status: { after: status }, totalFen: { after: totalFen }, lines: { after: lines.length } },
+    });
     this.inventory.changed(allocations.map((a) => a.sellerId));
     return reply;
   }
@@ -146,57 +234,138 @@ export class OrdersService {
    * Shipping with `parts` records their EPCIS shipping on the ledger (by the seller, who must hold them) and delivery
    * their receiving (by the buyer), in the transaction of the status change: custody is always known.
    */
-  async transition(ctx: AuditContext, p: Principal, id: string, to: OrderStatus, shipment?: { carrier?: string | undefined; trackingNo?: string | undefined; parts?: Array<{ gtin: string; serial: string }> | undefined }, company?: { id: string; regionCode: string }) {
+  async transition(
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+    to: OrderStatus,
+    shipment?: {
+      carrier?: string | undefined;
+      trackingNo?: string | undefined;
+      parts?: Array<{ gtin: string; serial: string }> | undefined;
+    },
+    company?: { id: string; regionCode: string },
+  ) {
     const { order, sides: side } = await this.sideOf(ctx, p, id);
     // Answered before any ledger work; checked again under the order's lock.
     this.assertStep(order, id, to, side);
-    if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo)) throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, { field: shipment?.carrier ? "trackingNo" : "carrier" });
+    if (to === "shipped" && (!shipment?.carrier || !shipment.trackingNo))
+      throw new AppError("ORDER.SHIPMENT_REQUIRED", "carrier and trackingNo are required to ship", 400, {
+        field: shipment?.carrier ? "trackingNo" : "carrier",
+      });
     const parts = to === "shipped" ? (shipment?.parts ?? []) : to === "delivered" ? await repo.parts(this.db, id) : [];
     if (to === "shipped" && parts.length) {
       const lines = await repo.lines(this.db, id);
       const skus = await this.skuOfGtins([...new Set(parts.map((x) => x.gtin))]);
       const bad = parts.findIndex((x) => !lines.some((l) => l.skuId === skus.get(x.gtin)));
-      if (bad >= 0) throw new AppError("ORDER.PART_NOT_ORDERED", `parts[${bad}]: GTIN ${parts[bad]!.gtin} is not named as a SKU of this order (POST /mint with product.skuId names it)`, 409, { field: `parts[${bad}].gtin` });
+      if (bad >= 0)
+        throw new AppError(
+          "ORDER.PART_NOT_ORDERED",
+          `parts[${bad}]: GTIN ${parts[bad]!.gtin} is not named as a SKU of this order (POST /mint with product.skuId names it)`,
+          409,
+          { field: `parts[${bad}].gtin` },
+        );
       const shipped = lines.reduce((sum, l) => sum + l.allocated, 0);
-      if (parts.length > shipped) throw new AppError("ORDER.TOO_MANY_PARTS", `parts: ${parts.length} serials for ${shipped} allocated units`, 409, { field: "parts" });
+      if (parts.length > shipped)
+        throw new AppError(
+          "ORDER.TOO_MANY_PARTS",
+          `parts: ${parts.length} serials for ${shipped} allocated units`,
+          409,
+          { field: "parts" },
+        );
     }
     if (parts.length) {
       if (!company) throw new AppError("ORG.REQUIRED", "custody is recorded by a company", 409);
       let out: Awaited<ReturnType<typeof this.move>> | undefined;
       await this.ledger.ledger.append(
         {
-          actorId: company.id, step: to === "shipped" ? Stage.Shipped : Stage.Received, parts, place: { regionCode: company.regionCode, locationId: id },
+          actorId: company.id,
+          step: to === "shipped" ? Stage.Shipped : Stage.Received,
+          parts,
+          place: { regionCode: company.regionCode, locationId: id },
           ...(to === "shipped" ? { shipTo: order.buyerId } : {}),
         },
-        { within: async (tx) => void (out = await this.move(tx, ctx, p, id, to, side, shipment, to === "shipped" ? parts : [])) },
+        {
+          within: async (tx) =>
+            void (out = await this.move(tx, ctx, p, id, to, side, shipment, to === "shipped" ? parts : [])),
+        },
       );
       return out!;
     }
     return this.db.transaction((tx) => this.move(tx, ctx, p, id, to, side, shipment, []));
   }
 
-  private async move(tx: Sql, ctx: AuditContext, p: Principal, id: string, to: OrderStatus, side: Array<"buyer" | "seller">, shipment: { carrier?: string | undefined; trackingNo?: string | undefined } | undefined, shippedParts: ReadonlyArray<{ gtin: string; serial: string }>) {
+  private async move(
+    tx: Sql,
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+    to: OrderStatus,
+    side: Array<"buyer" | "seller">,
+    shipment: { carrier?: string | undefined; trackingNo?: string | undefined } | undefined,
+    shippedParts: ReadonlyArray<{ gtin: string; serial: string }>,
+  ) {
     const order = (await repo.get(tx, id, true))!;
     this.assertStep(order, id, to, side);
     const allocations = await repo.allocations(tx, id);
     if (to === "cancelled" || to === "shipped") {
-      if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id))) throw new Error(`order ${id}: stock does not hold its reservations`);
+      if (!(await this.inventory.forOrder(tx, to === "cancelled" ? "release" : "sell", allocations, id)))
+        throw new Error(`order ${id}: stock does not hold its reservations`);
     }
-    await repo.setStatus(tx, id, order.status, to, ctx.actorId ?? "unknown", to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined);
+    await repo.setStatus(
+      tx,
+      id,
+      order.status,
+      to,
+      ctx.actorId ?? "unknown",
+      to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined,
+    );
     if (shippedParts.length) await repo.insertParts(tx, id, shippedParts, p.companyId!);
-    await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...allocations.map((a) => a.sellerId)], { orderId: id, from: order.status, to, ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}) });
-    await auditTrail.append(tx, { ...ctx, companyId: order.buyerId, action: `order.${to}`, resource: "order", resourceId: id, changes: { status: { before: order.status, after: to } } });
+    await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...allocations.map((a) => a.sellerId)], {
+      orderId: id,
+      from: order.status,
+      to,
+      ...(to === "shipped" ? { carrier: shipment!.carrier, trackingNo: shipment!.trackingNo } : {}),
+    });
+    await auditTrail.append(tx, {
+      ...ctx,
+      companyId: order.buyerId,
+      action: `order.${to}`,
+      resource: "order",
+      resourceId: id,
+      changes: { status: { before: order.status, after: to } },
+    });
     return this.view(tx, id);
   }
 
-  private assertStep(order: { status: OrderStatus }, id: string, to: OrderStatus, side: ReadonlyArray<"buyer" | "seller">) {
+  private assertStep(
+    order: { status: OrderStatus },
+    id: string,
+    to: OrderStatus,
+    side: ReadonlyArray<"buyer" | "seller">,
+  ) {
     const needs = sideFor(order.status, to);
-    if (!needs || needs === "system") throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, { field: "to", from: order.status, to });
-    if (!side.includes(needs)) throw new AppError("ORDER.NOT_YOUR_STEP", `${order.status} → ${to} is the ${needs}'s step; you are the order's ${side.join(" and ")}`, 403, { field: "to" });
+    if (!needs || needs === "system")
+      throw new AppError("ORDER.INVALID_TRANSITION", `order ${id} is ${order.status}; it cannot become ${to}`, 409, {
+        field: "to",
+        from: order.status,
+        to,
+      });
+    if (!side.includes(needs))
+      throw new AppError(
+        "ORDER.NOT_YOUR_STEP",
+        `${order.status} → ${to} is the ${needs}'s step; you are the order's ${side.join(" and ")}`,
+        403,
+        { field: "to" },
+      );
   }
 
   /** Which sides of the order the principal is on (buyer, seller); 404 and a logged attempt when neither. */
-  private async sideOf(ctx: AuditContext, p: Principal, id: string): Promise<{ order: OrderRow; sides: Array<"buyer" | "seller"> }> {
+  private async sideOf(
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+  ): Promise<{ order: OrderRow; sides: Array<"buyer" | "seller"> }> {
     const order = await repo.get(this.db, id);
     if (!order) throw notFound("order", id);
     const sides: Array<"buyer" | "seller"> = [];
@@ -219,5 +388,8 @@ export class OrdersService {
 
 /** Order lines with their allocations nested, as every order reply shows them. */
 function withAllocations<L extends { lineNo: number }>(lines: L[], allocations: AllocationRow[]) {
-  return lines.map((l) => ({ ...l, allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a) }));
+  return lines.map((l) => ({
+    ...l,
+    allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a),
+  }));
 }

@@ -12,16 +12,26 @@ export interface CompanyRow {
   createdAt: Date;
 }
 
-const select = { id: true, name: true, uscc: true, kind: true, regionCode: true, lng: true, lat: true, createdAt: true } as const;
+const select = {
+  id: true,
+  name: true,
+  uscc: true,
+  kind: true,
+  regionCode: true,
+  lng: true,
+  lat: true,
+  createdAt: true,
+} as const;
 
 /** The only place that reads and writes the companies table. Writes join the caller's transaction. */
 export class OrgsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   async insert(tx: Sql, row: Omit<CompanyRow, "createdAt">): Promise<void> {
-    await tx.query("INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
-      row.id, row.name, row.uscc, row.kind, row.regionCode, row.lng, row.lat,
-    ]);
+    await tx.query(
+      "INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      [row.id, row.name, row.uscc, row.kind, row.regionCode, row.lng, row.lat],
+    );
   }
 
   async byUscc(uscc: string): Promise<CompanyRow | null> {

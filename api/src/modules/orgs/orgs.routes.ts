@@ -6,10 +6,21 @@ import type { Company, OrgsService } from "./orgs.service.js";
 
 export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
   return [
-    route("post", "/api/v1/companies", { permission: "company:create" }, "Register a company (platform); its first API key is in this answer only", validate({ body: registerCompanyBody }), async (req, res) => {
-      const { company: c, apiKey, admin } = await orgs.register(auditContext(req, res), principalOf(res), res.locals.body as RegisterCompany);
-      res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
-    }),
+    route(
+      "post",
+      "/api/v1/companies",
+      { permission: "company:create" },
+      "Register a company (platform); its first API key is in this answer only",
+      validate({ body: registerCompanyBody }),
+      async (req, res) => {
+        const {
+          company: c,
+          apiKey,
+          admin,
+        } = await orgs.register(auditContext(req, res), principalOf(res), res.locals.body as RegisterCompany);
+        res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
+      },
+    ),
     route("get", "/api/v1/companies/me", { permission: "company:view" }, "My company", async (_req, res) => {
       res.json(res.locals.company as Company);
     }),

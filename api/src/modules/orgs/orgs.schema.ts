@@ -9,13 +9,24 @@ export const registerCompanyBody = z
     /** GCJ-02 coordinates of the company's main site. */
     location: z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }).strict(),
     /** The company's own EVM address when it signs its ledger events itself. */
-    address: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+    address: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/)
+      .optional(),
     lifecycleMode: z.enum(["anchored", "onchain"]).optional(),
     /** The company's first administrator, who logs in and creates the other users. */
     admin: z
-      .object({ name: z.string().trim().min(1).max(60), mobile: z.string().min(5).max(20).optional(), email: z.string().trim().max(254).email().optional(), password: z.string().min(10).max(128) })
+      .object({
+        name: z.string().trim().min(1).max(60),
+        mobile: z.string().min(5).max(20).optional(),
+        email: z.string().trim().max(254).email().optional(),
+        password: z.string().min(10).max(128),
+      })
       .strict()
-      .refine((a) => a.mobile !== undefined || a.email !== undefined, { message: "a mobile number or an e-mail address is required", path: ["mobile"] })
+      .refine((a) => a.mobile !== undefined || a.email !== undefined, {
+        message: "a mobile number or an e-mail address is required",
+        path: ["mobile"],
+      })
       .optional(),
   })
   .strict();

@@ -27,28 +27,66 @@ export class OrgsService {
     private readonly users: UsersService,
   ) {}
 
-  async register(ctx: AuditContext, principal: Principal, input: RegisterCompany): Promise<{ company: Company; apiKey: string; admin: unknown }> {
+  async register(
+    ctx: AuditContext,
+    principal: Principal,
+    input: RegisterCompany,
+  ): Promise<{ company: Company; apiKey: string; admin: unknown }> {
     assertUscc(input.uscc, "uscc");
-    if (await this.repo.byUscc(input.uscc)) throw new AppError("ORG.EXISTS", `a company with uscc ${input.uscc} is already registered`, 409, { field: "uscc" });
+    if (await this.repo.byUscc(input.uscc))
+      throw new AppError("ORG.EXISTS", `a company with uscc ${input.uscc} is already registered`, 409, {
+        field: "uscc",
+      });
     const apiKey = `pl_${randomBytes(32).toString("base64url")}`;
     const id = `c_${randomBytes(8).toString("hex")}`;
     // The chain identity first: a company row never exists without it. If the rows below fail, it is removed.
-    await this.ledger.registerCompany({ id, name: input.name, kind: input.kind, address: input.address, lifecycleMode: input.lifecycleMode });
+    await this.ledger.registerCompany({
+      id,
+      name: input.name,
+      kind: input.kind,
+      address: input.address,
+      lifecycleMode: input.lifecycleMode,
+    });
     let admin: unknown = null;
     try {
       await this.ledger.db.sql.transaction(async (tx) => {
-        await this.repo.insert(tx, { id, name: input.name, uscc: input.uscc, kind: input.kind, regionCode: input.regionCode, lng: input.location.lng, lat: input.location.lat });
-        await auditTrail.append(tx, {
-          ...ctx, companyId: id, action: "company.create", resource: "company", resourceId: id,
-          changes: { name: { after: input.name }, uscc: { after: input.uscc }, kind: { after: input.kind }, regionCode: { after: input.regionCode } },
+        await this.repo.insert(tx, {
+          id,
+          name: input.name,
+          uscc: input.uscc,
+          kind: input.kind,
+          regionCode: input.regionCode,
+          lng: input.location.lng,
+          lat: input.location.lat,
         });
-        const first = input.admin ? await this.users.create(ctx, principal, { ...input.admin, roles: ["company_admin"] }, { companyId: id, kind: input.kind, tx }) : null;
+        await auditTrail.append(tx, {
+          ...ctx,
+          companyId: id,
+          action: "company.create",
+          resource: "company",
+          resourceId: id,
+          changes: {
+            name: { after: input.name },
+            uscc: { after: input.uscc },
+            kind: { after: input.kind },
+            regionCode: { after: input.regionCode },
+          },
+        });
+        const first = input.admin
+          ? await this.users.create(
+              ctx,
+              principal,
+              { ...input.admin, roles: ["company_admin"] },
+              { companyId: id, kind: input.kind, tx },
+            )
+          : null;
         admin = first;
         // The registration key acts for the first admin (DECISIONS NN): without one it acts for nobody, and can
         // then take no part in a two-person rule.
-        await tx.query("INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles, created_by) VALUES ($1, $2, 'registration key', $3, $4, ARRAY['company_admin'], $5)", [
-          `k_${randomBytes(8).toString("hex")}`, id, apiKey.slice(0, 10), sha256(apiKey), first?.id ?? null,
-        ]);
+        await tx.query(
+          "INSERT INTO api_keys (id, company_id, name, prefix, key_hash, roles, created_by) VALUES ($1, $2, 'registration key', $3, $4, ARRAY['company_admin'], $5)",
+          [`k_${randomBytes(8).toString("hex")}`, id, apiKey.slice(0, 10), sha256(apiKey), first?.id ?? null],
+        );
       });
     } catch (e) {
       await this.ledger.db.prisma.ledgerActor.delete({ where: { id } }).catch(() => undefined);
@@ -69,7 +107,12 @@ export class OrgsService {
     if (!row) throw new AppError("ORG.UNKNOWN", `no company ${id}`, 404);
     const actor = await this.ledger.actors.get(row.id);
     const labelKeys = await this.ledger.actors.labelKeysOf(row.id);
-    const company = { ...row, address: actor.address, custodial: actor.custodial, labelPublicKey: labelKeys?.publicKeyB64 ?? null };
+    const company = {
+      ...row,
+      address: actor.address,
+      custodial: actor.custodial,
+      labelPublicKey: labelKeys?.publicKeyB64 ?? null,
+    };
     this.byId.set(id, company);
     return company;
   }

@@ -24,7 +24,9 @@ export function assertUscc(uscc: unknown, field = "uscc"): string {
   const want = usccCheckCharacter(uscc.slice(0, 17));
   if (uscc[17] !== want) {
     throw new AppError("ORG.INVALID_USCC", `${field} ${uscc} has check character ${uscc[17]}, expected ${want}`, 400, {
-      field, received: uscc[17], expected: want,
+      field,
+      received: uscc[17],
+      expected: want,
     });
   }
   return uscc;

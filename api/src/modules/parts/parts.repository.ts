@@ -2,7 +2,18 @@ import type { Sql } from "../../../../ledger-service/src/db/sql.js";
 
 /** SQL for mint runs and products; every write runs in the caller's (the append's) transaction. (Idempotent requests: shared/idempotency.ts.) */
 export const partsRepository = {
-  async insertMintRun(tx: Sql, run: { id: string; companyId: string; gtin: string; lot: string; productionDate: string; serials: string[]; submissionId: number }) {
+  async insertMintRun(
+    tx: Sql,
+    run: {
+      id: string;
+      companyId: string;
+      gtin: string;
+      lot: string;
+      productionDate: string;
+      serials: string[];
+      submissionId: number;
+    },
+  ) {
     await tx.query(
       "INSERT INTO mint_runs (id, company_id, gtin, lot, production_date, serials, submission_id) VALUES ($1, $2, $3, $4, $5::date, $6::text[], $7)",
       [run.id, run.companyId, run.gtin, run.lot, run.productionDate, run.serials, run.submissionId],
@@ -10,7 +21,13 @@ export const partsRepository = {
   },
 
   async mintRun(db: Sql, companyId: string, id: string) {
-    const { rows } = await db.query<{ id: string; gtin: string; lot: string; production_date: string; serials: string[] }>(
+    const { rows } = await db.query<{
+      id: string;
+      gtin: string;
+      lot: string;
+      production_date: string;
+      serials: string[];
+    }>(
       "SELECT id, gtin, lot, to_char(production_date, 'YYYY-MM-DD') AS production_date, serials FROM mint_runs WHERE id = $1 AND company_id = $2",
       [id, companyId],
     );
@@ -23,7 +40,14 @@ export const partsRepository = {
   },
 
   /** Names a GTIN (and links it to its catalogue SKU) for `companyId`, the owner of its GS1 company prefix. */
-  async upsertProduct(tx: Sql, gtin: string, companyId: string, brand: string, name: string, skuId: number | null = null): Promise<void> {
+  async upsertProduct(
+    tx: Sql,
+    gtin: string,
+    companyId: string,
+    brand: string,
+    name: string,
+    skuId: number | null = null,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO products (gtin, company_id, brand, name, sku_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (gtin) DO UPDATE SET company_id = EXCLUDED.company_id, brand = EXCLUDED.brand, name = EXCLUDED.name,
@@ -40,16 +64,27 @@ export const partsRepository = {
         WHERE p.holder = $1 AND p.stage IN (1, 2) AND pr.sku_id = $2 ORDER BY p.gtin, p.serial LIMIT $3`,
       [holder, skuId, limit],
     );
-    return rows.map((r) => ({ gtin: r.gtin, serial: r.serial, lot: r.lot, stage: r.stage === 1 ? "commissioned" : "received" }));
+    return rows.map((r) => ({
+      gtin: r.gtin,
+      serial: r.serial,
+      lot: r.lot,
+      stage: r.stage === 1 ? "commissioned" : "received",
+    }));
   },
 
   async skusOf(db: Sql, gtins: string[]): Promise<Map<string, number>> {
-    const { rows } = await db.query<{ gtin: string; sku: number }>("SELECT gtin, sku_id::int AS sku FROM products WHERE gtin = ANY($1::text[]) AND sku_id IS NOT NULL", [gtins]);
+    const { rows } = await db.query<{ gtin: string; sku: number }>(
+      "SELECT gtin, sku_id::int AS sku FROM products WHERE gtin = ANY($1::text[]) AND sku_id IS NOT NULL",
+      [gtins],
+    );
     return new Map(rows.map((r) => [r.gtin, r.sku]));
   },
 
   async product(db: Sql, gtin: string): Promise<{ brand: string; name: string; companyId: string } | null> {
-    const { rows } = await db.query<{ brand: string; name: string; companyId: string }>('SELECT brand, name, company_id AS "companyId" FROM products WHERE gtin = $1', [gtin]);
+    const { rows } = await db.query<{ brand: string; name: string; companyId: string }>(
+      'SELECT brand, name, company_id AS "companyId" FROM products WHERE gtin = $1',
+      [gtin],
+    );
     return rows[0] ?? null;
   },
 };

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 const partRef = z.object({ gtin: z.string().max(14), serial: z.string().max(20) }).strict();
-const locationId = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "1-40 letters, digits or _.-").optional();
+const locationId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,40}$/, "1-40 letters, digits or _.-")
+  .optional();
 
 export const mintBody = z
   .object({
@@ -11,7 +14,14 @@ export const mintBody = z
     count: z.number().int().min(1).max(10_000, "at most 10,000 identities per request"),
     locationId,
     /** What the GTIN is, shown on the scan page: brand and product name (set once, updatable by its owner), and its catalogue SKU. */
-    product: z.object({ brand: z.string().trim().min(1).max(60), name: z.string().trim().min(1).max(120), skuId: z.number().int().min(1).optional() }).strict().optional(),
+    product: z
+      .object({
+        brand: z.string().trim().min(1).max(60),
+        name: z.string().trim().min(1).max(120),
+        skuId: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -24,10 +34,12 @@ export const installationBody = z
     vin: z.string().max(17),
     locationId,
     /** The car's owner, for the shop's own records: encrypted at rest, masked in every answer. */
-    owner: z.object({ name: z.string().trim().min(1).max(60).optional(), mobile: z.string().min(5).max(20).optional() }).strict().optional(),
+    owner: z
+      .object({ name: z.string().trim().min(1).max(60).optional(), mobile: z.string().min(5).max(20).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
-
 
 export type MintBody = z.infer<typeof mintBody>;
 export type ReceiptBody = z.infer<typeof receiptBody>;

@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { AppError, Stage, assertGtin14, auditTrail, newSerial, type AppendResult, type LedgerService } from "../../../../ledger-service/src/index.js";
+import {
+  AppError,
+  Stage,
+  assertGtin14,
+  auditTrail,
+  newSerial,
+  type AppendResult,
+  type LedgerService,
+} from "../../../../ledger-service/src/index.js";
 import { maskMobile, maskName, maskVin, normaliseMobile } from "../../security/personal-data.js";
 import type { AuditContext } from "../../security/principal.js";
 import { installationsRepository } from "./installations.repository.js";
@@ -31,13 +39,24 @@ export class PartsService {
 
   async mint(ctx: AuditContext, company: Company, body: MintBody, key?: string): Promise<Reply> {
     const gtin = assertGtin14(body.gtin, "gtin");
-    if (/^0+$/.test(gtin)) throw new AppError("PARTS.RESERVED_GTIN", "GTIN 00000000000000 is reserved; it is never a product", 400, { field: "gtin" });
+    if (/^0+$/.test(gtin))
+      throw new AppError("PARTS.RESERVED_GTIN", "GTIN 00000000000000 is reserved; it is never a product", 400, {
+        field: "gtin",
+      });
     const lot = assertLot(body.lot, "lot");
     const produced = Date.parse(`${body.productionDate}T00:00:00+08:00`);
-    if (Number.isNaN(produced) || new Date(produced + 8 * 3600_000).toISOString().slice(0, 10) !== body.productionDate) {
-      throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is not a calendar date`, 400, { field: "productionDate" });
+    if (
+      Number.isNaN(produced) ||
+      new Date(produced + 8 * 3600_000).toISOString().slice(0, 10) !== body.productionDate
+    ) {
+      throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is not a calendar date`, 400, {
+        field: "productionDate",
+      });
     }
-    if (produced > Date.now() + 86_400_000) throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is in the future`, 400, { field: "productionDate" });
+    if (produced > Date.now() + 86_400_000)
+      throw new AppError("PARTS.INVALID_DATE", `productionDate ${body.productionDate} is in the future`, 400, {
+        field: "productionDate",
+      });
     await this.gtins.assertMayMint(company.id, gtin);
     return this.idempotent(company, "mint", body, key, async (within) => {
       const serials = new Set<string>();
@@ -46,20 +65,45 @@ export class PartsService {
       const list = [...serials];
       let result!: AppendResult;
       await this.ledger.ledger.append(
-        { actorId: company.id, step: Stage.Commissioned, parts: list.map((serial) => ({ gtin, serial, lot })), place: this.place(company, body.locationId ?? "FACTORY") },
+        {
+          actorId: company.id,
+          step: Stage.Commissioned,
+          parts: list.map((serial) => ({ gtin, serial, lot })),
+          place: this.place(company, body.locationId ?? "FACTORY"),
+        },
         {
           within: async (tx, r) => {
             result = r;
             const skuId = body.product?.skuId ?? null;
             if (skuId !== null && !(await this.skus?.exists(tx, skuId))) {
-              throw new AppError("CATALOG.UNKNOWN_SKU", `product.skuId: no catalogue SKU ${skuId}`, 404, { field: "product.skuId" });
+              throw new AppError("CATALOG.UNKNOWN_SKU", `product.skuId: no catalogue SKU ${skuId}`, 404, {
+                field: "product.skuId",
+              });
             }
             // Only the GTIN's owner gets here: its name replaces any earlier first-come claim.
-            if (body.product) await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name, skuId);
-            await partsRepository.insertMintRun(tx, { id: runId, companyId: company.id, gtin, lot, productionDate: body.productionDate, serials: list, submissionId: r.submissionId });
+            if (body.product)
+              await partsRepository.upsertProduct(tx, gtin, company.id, body.product.brand, body.product.name, skuId);
+            await partsRepository.insertMintRun(tx, {
+              id: runId,
+              companyId: company.id,
+              gtin,
+              lot,
+              productionDate: body.productionDate,
+              serials: list,
+              submissionId: r.submissionId,
+            });
             await auditTrail.append(tx, {
-              ...ctx, companyId: company.id, action: "part.create", resource: "mint_run", resourceId: runId,
-              changes: { gtin: { after: gtin }, lot: { after: lot }, count: { after: list.length }, ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` } },
+              ...ctx,
+              companyId: company.id,
+              action: "part.create",
+              resource: "mint_run",
+              resourceId: runId,
+              changes: {
+                gtin: { after: gtin },
+                lot: { after: lot },
+                count: { after: list.length },
+                ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` },
+              },
             });
             await within(tx, { status: 201, body: this.mintReply(runId, gtin, lot, body.productionDate, list, r) });
           },
@@ -73,12 +117,30 @@ export class PartsService {
     return this.idempotent(company, "receive", body, key, async (within) => {
       let reply!: Reply;
       await this.ledger.ledger.append(
-        { actorId: company.id, step: Stage.Received, parts: body.parts, place: this.place(company, body.locationId ?? "WAREHOUSE") },
+        {
+          actorId: company.id,
+          step: Stage.Received,
+          parts: body.parts,
+          place: this.place(company, body.locationId ?? "WAREHOUSE"),
+        },
         {
           within: async (tx, r) => {
-            reply = { status: 201, body: { received: r.events.length, submissionId: r.submissionId, firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring } };
+            reply = {
+              status: 201,
+              body: {
+                received: r.events.length,
+                submissionId: r.submissionId,
+                firstSeq: r.firstSeq,
+                lastSeq: r.lastSeq,
+                anchoring: r.anchoring,
+              },
+            };
             await auditTrail.append(tx, {
-              ...ctx, companyId: company.id, action: "custody.create", resource: "receipt", resourceId: String(r.submissionId),
+              ...ctx,
+              companyId: company.id,
+              action: "custody.create",
+              resource: "receipt",
+              resourceId: String(r.submissionId),
               changes: { parts: { after: r.events.length }, ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` } },
             });
             await within(tx, reply);
@@ -92,25 +154,58 @@ export class PartsService {
   install(ctx: AuditContext, company: Company, body: InstallationBody, key?: string): Promise<Reply> {
     const vault = this.ledger.vault;
     const mobile = body.owner?.mobile === undefined ? null : normaliseMobile(body.owner.mobile);
-    if (body.owner?.mobile !== undefined && !mobile) throw new AppError("REQUEST.INVALID", "body.owner.mobile: not a mainland China mobile number", 400, { field: "owner.mobile" });
+    if (body.owner?.mobile !== undefined && !mobile)
+      throw new AppError("REQUEST.INVALID", "body.owner.mobile: not a mainland China mobile number", 400, {
+        field: "owner.mobile",
+      });
     return this.idempotent(company, "install", body, key, async (within) => {
       let reply!: Reply;
       await this.ledger.ledger.append(
-        { actorId: company.id, step: Stage.Installed, parts: [{ gtin: body.gtin, serial: body.serial }], place: this.place(company, body.locationId ?? "WORKSHOP"), vin: body.vin },
+        {
+          actorId: company.id,
+          step: Stage.Installed,
+          parts: [{ gtin: body.gtin, serial: body.serial }],
+          place: this.place(company, body.locationId ?? "WORKSHOP"),
+          vin: body.vin,
+        },
         {
           within: async (tx, r) => {
             const id = `in_${randomBytes(8).toString("hex")}`;
             const a = (f: string) => `installation:${id}:${f}`;
             await installationsRepository.insert(tx, {
-              id, companyId: company.id, gtin: body.gtin, serial: body.serial, ledgerSeq: r.firstSeq,
-              vinCt: vault.seal(body.vin, a("vin")), vinBidx: vault.blindIndex("vin", body.vin),
+              id,
+              companyId: company.id,
+              gtin: body.gtin,
+              serial: body.serial,
+              ledgerSeq: r.firstSeq,
+              vinCt: vault.seal(body.vin, a("vin")),
+              vinBidx: vault.blindIndex("vin", body.vin),
               ownerNameCt: body.owner?.name ? vault.seal(body.owner.name, a("owner_name")) : null,
-              ownerMobileCt: mobile ? vault.seal(mobile, a("owner_mobile")) : null, ownerMobileBidx: mobile ? vault.blindIndex("mobile", mobile) : null,
+              ownerMobileCt: mobile ? vault.seal(mobile, a("owner_mobile")) : null,
+              ownerMobileBidx: mobile ? vault.blindIndex("mobile", mobile) : null,
             });
-            reply = { status: 201, body: { id, installed: { gtin: body.gtin, serial: body.serial }, seq: r.firstSeq, submissionId: r.submissionId, anchoring: r.anchoring } };
+            reply = {
+              status: 201,
+              body: {
+                id,
+                installed: { gtin: body.gtin, serial: body.serial },
+                seq: r.firstSeq,
+                submissionId: r.submissionId,
+                anchoring: r.anchoring,
+              },
+            };
             await auditTrail.append(tx, {
-              ...ctx, companyId: company.id, action: "installation.create", resource: "installation", resourceId: id,
-              changes: { part: { after: `${body.gtin}/${body.serial}` }, vin: { after: maskVin(body.vin) }, ownerMobile: { after: mobile && maskMobile(mobile) }, ownerName: { after: body.owner?.name && maskName(body.owner.name) } },
+              ...ctx,
+              companyId: company.id,
+              action: "installation.create",
+              resource: "installation",
+              resourceId: id,
+              changes: {
+                part: { after: `${body.gtin}/${body.serial}` },
+                vin: { after: maskVin(body.vin) },
+                ownerMobile: { after: mobile && maskMobile(mobile) },
+                ownerName: { after: body.owner?.name && maskName(body.owner.name) },
+              },
             });
             await within(tx, reply);
           },
@@ -139,11 +234,35 @@ export class PartsService {
     return { regionCode: company.regionCode, locationId };
   }
 
-  private mintReply(runId: string, gtin: string, lot: string, productionDate: string, serials: string[], r: AppendResult) {
-    return { runId, gtin, lot, productionDate, count: serials.length, serials, submissionId: r.submissionId, firstSeq: r.firstSeq, lastSeq: r.lastSeq, anchoring: r.anchoring };
+  private mintReply(
+    runId: string,
+    gtin: string,
+    lot: string,
+    productionDate: string,
+    serials: string[],
+    r: AppendResult,
+  ) {
+    return {
+      runId,
+      gtin,
+      lot,
+      productionDate,
+      count: serials.length,
+      serials,
+      submissionId: r.submissionId,
+      firstSeq: r.firstSeq,
+      lastSeq: r.lastSeq,
+      anchoring: r.anchoring,
+    };
   }
 
-  private idempotent(company: Company, op: string, body: unknown, key: string | undefined, work: Parameters<typeof idempotent>[5]): Promise<Reply> {
+  private idempotent(
+    company: Company,
+    op: string,
+    body: unknown,
+    key: string | undefined,
+    work: Parameters<typeof idempotent>[5],
+  ): Promise<Reply> {
     return idempotent(this.db, company.id, op, body, key, work);
   }
 }

@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import { AppError, auditTrail, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
 import { sha256, type AccessService } from "../../security/access.js";
-import { builtInPermissions, isBuiltIn, isPermission, isPrivileged, type Permission } from "../../security/permissions.js";
+import {
+  builtInPermissions,
+  isBuiltIn,
+  isPermission,
+  isPrivileged,
+  type Permission,
+} from "../../security/permissions.js";
 import { maskEmail, maskMobile, maskName, normaliseEmail, normaliseMobile } from "../../security/personal-data.js";
 import { personOf, type AuditContext, type Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
@@ -65,27 +71,52 @@ export class UsersService {
    * Creates a user in the caller's tenant — or, `initial`, the platform creating a new company's first admin inside
    * the registration's transaction `tx`.
    */
-  async create(ctx: AuditContext, principal: Principal, input: CreateUser, initial?: { companyId: string; kind: Principal["kind"]; tx: Sql }): Promise<UserView> {
+  async create(
+    ctx: AuditContext,
+    principal: Principal,
+    input: CreateUser,
+    initial?: { companyId: string; kind: Principal["kind"]; tx: Sql },
+  ): Promise<UserView> {
     const tenant = initial ? initial.companyId : principal.companyId;
     const tx = initial?.tx;
     const kind = initial ? initial.kind : principal.kind;
     await this.assertRoles(input.roles, kind, tenant, initial ? "create" : "create-direct");
     const mobile = input.mobile === undefined ? null : this.mobile(input.mobile);
     const email = input.email === undefined ? null : normaliseEmail(input.email);
-    const indexes = [...(mobile ? this.vault.blindIndexes("login", mobile) : []), ...(email ? this.vault.blindIndexes("login", email) : [])];
+    const indexes = [
+      ...(mobile ? this.vault.blindIndexes("login", mobile) : []),
+      ...(email ? this.vault.blindIndexes("login", email) : []),
+    ];
     const passwordHash = await argonHash(input.password, ARGON);
     const id = `u_${randomBytes(8).toString("hex")}`;
     const write = async (t: Sql) => {
-      if (await repo.loginTaken(t, indexes)) throw new AppError("USER.LOGIN_TAKEN", "this mobile number or e-mail address already belongs to a user", 409, { field: mobile ? "mobile" : "email" });
+      if (await repo.loginTaken(t, indexes))
+        throw new AppError("USER.LOGIN_TAKEN", "this mobile number or e-mail address already belongs to a user", 409, {
+          field: mobile ? "mobile" : "email",
+        });
       await repo.insert(t, {
-        id, companyId: tenant, nameCt: this.vault.seal(input.name, aad(id, "name")),
-        mobileCt: mobile ? this.vault.seal(mobile, aad(id, "mobile")) : null, mobileBidx: mobile ? this.vault.blindIndex("login", mobile) : null,
-        emailCt: email ? this.vault.seal(email, aad(id, "email")) : null, emailBidx: email ? this.vault.blindIndex("login", email) : null,
-        passwordHash, roles: input.roles,
+        id,
+        companyId: tenant,
+        nameCt: this.vault.seal(input.name, aad(id, "name")),
+        mobileCt: mobile ? this.vault.seal(mobile, aad(id, "mobile")) : null,
+        mobileBidx: mobile ? this.vault.blindIndex("login", mobile) : null,
+        emailCt: email ? this.vault.seal(email, aad(id, "email")) : null,
+        emailBidx: email ? this.vault.blindIndex("login", email) : null,
+        passwordHash,
+        roles: input.roles,
       });
       await auditTrail.append(t, {
-        ...ctx, companyId: tenant, action: "user.create", resource: "user", resourceId: id,
-        changes: { name: { after: maskName(input.name) }, mobile: { after: mobile && maskMobile(mobile) }, email: { after: email && maskEmail(email) }, roles: { after: input.roles } },
+        ...ctx,
+        companyId: tenant,
+        action: "user.create",
+        resource: "user",
+        resourceId: id,
+        changes: {
+          name: { after: maskName(input.name) },
+          mobile: { after: mobile && maskMobile(mobile) },
+          email: { after: email && maskEmail(email) },
+          roles: { after: input.roles },
+        },
       });
     };
     if (tx) await write(tx);
@@ -95,7 +126,12 @@ export class UsersService {
 
   async list(principal: Principal, reveal: boolean, ctx: AuditContext): Promise<UserView[]> {
     const rows = await repo.list(this.db, principal.companyId);
-    if (reveal) await this.logReveal(ctx, principal.companyId, rows.map((r) => r.id));
+    if (reveal)
+      await this.logReveal(
+        ctx,
+        principal.companyId,
+        rows.map((r) => r.id),
+      );
     return rows.map((r) => this.view(r, reveal));
   }
 
@@ -134,10 +170,18 @@ export class UsersService {
       changes.password = { after: "changed" };
     }
     await this.db.transaction(async (tx) => {
-      if (newIndexes.length && (await repo.loginTaken(tx, newIndexes, id))) throw new AppError("USER.LOGIN_TAKEN", "this mobile number or e-mail address already belongs to a user", 409);
+      if (newIndexes.length && (await repo.loginTaken(tx, newIndexes, id)))
+        throw new AppError("USER.LOGIN_TAKEN", "this mobile number or e-mail address already belongs to a user", 409);
       await repo.update(tx, id, set);
       if (input.password !== undefined) await repo.revokeSessionsOf(tx, id);
-      await auditTrail.append(tx, { ...ctx, companyId: row.company_id, action: "user.update", resource: "user", resourceId: id, changes });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: row.company_id,
+        action: "user.update",
+        resource: "user",
+        resourceId: id,
+        changes,
+      });
     });
     this.access.invalidate();
     return this.view((await repo.byId(this.db, id))!, false);
@@ -146,16 +190,28 @@ export class UsersService {
   /** Disables the user and ends its sessions (the record stays: the audit trail names it). */
   async disable(ctx: AuditContext, principal: Principal, id: string): Promise<void> {
     const row = await this.own(ctx, principal, id);
-    if (principal.type === "user" && principal.id === id) throw new AppError("USER.SELF", "you cannot delete yourself; ask another admin", 409);
+    if (principal.type === "user" && principal.id === id)
+      throw new AppError("USER.SELF", "you cannot delete yourself; ask another admin", 409);
     await this.db.transaction(async (tx) => {
       await repo.update(tx, id, { status: "disabled" });
       const ended = await repo.revokeSessionsOf(tx, id);
-      await auditTrail.append(tx, { ...ctx, companyId: row.company_id, action: "user.delete", resource: "user", resourceId: id, changes: { status: { before: row.status, after: "disabled" }, sessions: { after: ended } } });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: row.company_id,
+        action: "user.delete",
+        resource: "user",
+        resourceId: id,
+        changes: { status: { before: row.status, after: "disabled" }, sessions: { after: ended } },
+      });
     });
     this.access.invalidate();
   }
 
-  async login(login: string, password: string, where: { ip: string | null; userAgent: string | null; requestId: string | null }) {
+  async login(
+    login: string,
+    password: string,
+    where: { ip: string | null; userAgent: string | null; requestId: string | null },
+  ) {
     const normal = normaliseMobile(login) ?? normaliseEmail(login);
     const row = await repo.byLogin(this.db, this.vault.blindIndexes("login", normal));
     const ctx = { ...where, actorType: "anonymous" as const, actorId: null };
@@ -166,7 +222,12 @@ export class UsersService {
     const lockedUntil = await repo.loginLock(this.db, key);
     if (lockedUntil && lockedUntil.getTime() > Date.now()) {
       const wait = Math.ceil((lockedUntil.getTime() - Date.now()) / 1000);
-      throw new AppError("AUTH.LOCKED", `too many failed logins: this login is locked for ${Math.ceil(wait / 60)} more minute(s)`, 429, { retryAfter: wait });
+      throw new AppError(
+        "AUTH.LOCKED",
+        `too many failed logins: this login is locked for ${Math.ceil(wait / 60)} more minute(s)`,
+        429,
+        { retryAfter: wait },
+      );
     }
     const hash = row ? row.password_hash : await this.dummyHash;
     const verified = await argonVerify(hash, password).catch(() => false);
@@ -176,8 +237,12 @@ export class UsersService {
       const locked = failed.lockedUntil !== null && failed.lockedUntil.getTime() > Date.now();
       await this.db.transaction((tx) =>
         auditTrail.append(tx, {
-          ...ctx, companyId: row?.company_id ?? null, action: locked ? "session.locked" : "session.create", resource: "session",
-          resourceId: row?.id ?? null, outcome: "denied",
+          ...ctx,
+          companyId: row?.company_id ?? null,
+          action: locked ? "session.locked" : "session.create",
+          resource: "session",
+          resourceId: row?.id ?? null,
+          outcome: "denied",
         }),
       );
       // Slow the next guess down: 0.2 s after the first failure, doubling up to 3 s.
@@ -188,18 +253,44 @@ export class UsersService {
     const sessionId = `s_${randomBytes(8).toString("hex")}`;
     const expiresAt = new Date(Date.now() + this.policy.sessionTtlMinutes * 60_000);
     await this.db.transaction(async (tx) => {
-      await repo.insertSession(tx, { id: sessionId, tokenHash: sha256(token), userId: row.id, expiresAt, ip: where.ip, userAgent: where.userAgent });
+      await repo.insertSession(tx, {
+        id: sessionId,
+        tokenHash: sha256(token),
+        userId: row.id,
+        expiresAt,
+        ip: where.ip,
+        userAgent: where.userAgent,
+      });
       await repo.clearLoginFailures(tx, key);
-      await auditTrail.append(tx, { ...ctx, actorType: "user", actorId: row.id, companyId: row.company_id, action: "session.create", resource: "session", resourceId: sessionId });
+      await auditTrail.append(tx, {
+        ...ctx,
+        actorType: "user",
+        actorId: row.id,
+        companyId: row.company_id,
+        action: "session.create",
+        resource: "session",
+        resourceId: sessionId,
+      });
     });
     return { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), user: this.view(row, false) };
   }
 
   async logout(ctx: AuditContext, principal: Principal): Promise<void> {
-    if (principal.type !== "user" || !principal.sessionId) throw new AppError("AUTH.NOT_A_SESSION", "only a login session can be signed out; revoke an API key with DELETE /api/v1/api-keys/{id}", 400);
+    if (principal.type !== "user" || !principal.sessionId)
+      throw new AppError(
+        "AUTH.NOT_A_SESSION",
+        "only a login session can be signed out; revoke an API key with DELETE /api/v1/api-keys/{id}",
+        400,
+      );
     await this.db.transaction(async (tx) => {
       await repo.revokeSession(tx, principal.sessionId!);
-      await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "session.revoke", resource: "session", resourceId: principal.sessionId! });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: principal.companyId,
+        action: "session.revoke",
+        resource: "session",
+        resourceId: principal.sessionId!,
+      });
     });
     this.access.invalidate();
   }
@@ -212,8 +303,22 @@ export class UsersService {
     const submittedBy = personOf(principal, "submit a request for a second person");
     const id = `ap_${randomBytes(8).toString("hex")}`;
     await this.db.transaction(async (tx) => {
-      await repo.insertApproval(tx, { id, companyId: principal.companyId!, kind: "role_grant", subjectId: row.id, payload: { roles, ...(reason ? { reason } : {}) }, submittedBy });
-      await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "approval.submit", resource: "approval", resourceId: id, changes: { roles: { before: row.roles, after: [...new Set([...row.roles, ...roles])] } } });
+      await repo.insertApproval(tx, {
+        id,
+        companyId: principal.companyId!,
+        kind: "role_grant",
+        subjectId: row.id,
+        payload: { roles, ...(reason ? { reason } : {}) },
+        submittedBy,
+      });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: principal.companyId,
+        action: "approval.submit",
+        resource: "approval",
+        resourceId: id,
+        changes: { roles: { before: row.roles, after: [...new Set([...row.roles, ...roles])] } },
+      });
     });
     return this.approval(ctx, principal, id);
   }
@@ -224,51 +329,101 @@ export class UsersService {
   }
 
   /** Files a request of a registered kind inside the caller's transaction; a second person approves it. */
-  async submitApproval(tx: Sql, ctx: AuditContext, principal: Principal, kind: string, subjectId: string, payload: Record<string, unknown>, changes: Record<string, { before?: unknown; after?: unknown }>): Promise<string> {
+  async submitApproval(
+    tx: Sql,
+    ctx: AuditContext,
+    principal: Principal,
+    kind: string,
+    subjectId: string,
+    payload: Record<string, unknown>,
+    changes: Record<string, { before?: unknown; after?: unknown }>,
+  ): Promise<string> {
     if (!this.appliers.has(kind)) throw new Error(`approval kind ${kind} has no applier`);
     if (!principal.companyId) throw new AppError("APPROVAL.PLATFORM", "approval requests are for companies", 409);
     const submittedBy = personOf(principal, "submit a request for a second person");
     const id = `ap_${randomBytes(8).toString("hex")}`;
     await repo.insertApproval(tx, { id, companyId: principal.companyId, kind, subjectId, payload, submittedBy });
-    await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: "approval.submit", resource: "approval", resourceId: id, changes });
+    await auditTrail.append(tx, {
+      ...ctx,
+      companyId: principal.companyId,
+      action: "approval.submit",
+      resource: "approval",
+      resourceId: id,
+      changes,
+    });
     return id;
   }
 
   async approval(ctx: AuditContext, principal: Principal, id: string) {
     const a = await repo.approval(this.db, id);
     if (!a) throw notFound("approval request", id);
-    if (a.company_id !== principal.companyId) return crossTenant(this.db, ctx, principal, "approval request", id, a.company_id);
+    if (a.company_id !== principal.companyId)
+      return crossTenant(this.db, ctx, principal, "approval request", id, a.company_id);
     const p = a.payload as { roles?: string[]; add?: string[] };
-    const what = a.kind === "role_grant" ? { userId: a.subject_id, roles: p.roles } : a.kind === "role_change" ? { roleId: a.subject_id, permissions: p.add } : { subjectId: a.subject_id };
+    const what =
+      a.kind === "role_grant"
+        ? { userId: a.subject_id, roles: p.roles }
+        : a.kind === "role_change"
+          ? { roleId: a.subject_id, permissions: p.add }
+          : { subjectId: a.subject_id };
     return {
-      id: a.id, kind: a.kind, ...what, status: a.status, submittedBy: a.submitted_by, submittedAt: a.submitted_at.toISOString(),
-      decidedBy: a.decided_by, decidedAt: a.decided_at?.toISOString() ?? null, reason: a.reason ?? a.payload.reason ?? null,
+      id: a.id,
+      kind: a.kind,
+      ...what,
+      status: a.status,
+      submittedBy: a.submitted_by,
+      submittedAt: a.submitted_at.toISOString(),
+      decidedBy: a.decided_by,
+      decidedAt: a.decided_at?.toISOString() ?? null,
+      reason: a.reason ?? a.payload.reason ?? null,
     };
   }
 
   async approvals(ctx: AuditContext, principal: Principal, status?: string) {
     if (!principal.companyId) return [];
-    return Promise.all((await repo.approvals(this.db, principal.companyId, status)).map((id) => this.approval(ctx, principal, id)));
+    return Promise.all(
+      (await repo.approvals(this.db, principal.companyId, status)).map((id) => this.approval(ctx, principal, id)),
+    );
   }
 
   /**
    * Approve, reject or cancel a submitted request. The submitter cannot approve or reject their own; only they can
    * cancel. Two distinct people: a key counts as its creator, and a key acting for nobody takes no part.
    */
-  async decide(ctx: AuditContext, principal: Principal, id: string, decision: "approved" | "rejected" | "cancelled", reason?: string) {
+  async decide(
+    ctx: AuditContext,
+    principal: Principal,
+    id: string,
+    decision: "approved" | "rejected" | "cancelled",
+    reason?: string,
+  ) {
     const a = await this.approval(ctx, principal, id);
-    if (a.status !== "submitted") throw new AppError("APPROVAL.DECIDED", `approval request ${id} is already ${a.status}`, 409, { status: a.status });
-    const person = personOf(principal, decision === "cancelled" ? "cancel a request" : "approve or reject a request of the two-person rule");
-    if (decision === "cancelled" && a.submittedBy !== person) throw new AppError("APPROVAL.NOT_SUBMITTER", "only the person who submitted a request can cancel it", 403);
+    if (a.status !== "submitted")
+      throw new AppError("APPROVAL.DECIDED", `approval request ${id} is already ${a.status}`, 409, {
+        status: a.status,
+      });
+    const person = personOf(
+      principal,
+      decision === "cancelled" ? "cancel a request" : "approve or reject a request of the two-person rule",
+    );
+    if (decision === "cancelled" && a.submittedBy !== person)
+      throw new AppError("APPROVAL.NOT_SUBMITTER", "only the person who submitted a request can cancel it", 403);
     if (decision !== "cancelled" && a.submittedBy === person) {
       const via = principal.type === "api_key" ? ` (API key ${principal.id} acts for ${person}, who submitted it)` : "";
-      throw new AppError("APPROVAL.SAME_PERSON", `two-person rule: the person who submitted a request cannot approve or reject it; another approver must${via}`, 403);
+      throw new AppError(
+        "APPROVAL.SAME_PERSON",
+        `two-person rule: the person who submitted a request cannot approve or reject it; another approver must${via}`,
+        403,
+      );
     }
     const row = (await repo.approval(this.db, id))!;
     const user = a.kind === "role_grant" ? await repo.byId(this.db, row.subject_id) : null;
     await this.db.transaction(async (tx) => {
-      if (!(await repo.decide(tx, id, decision, person, reason ?? null))) throw new AppError("APPROVAL.DECIDED", `approval request ${id} was decided meanwhile`, 409);
-      const changes: Record<string, { before?: unknown; after?: unknown }> = { status: { before: "submitted", after: decision } };
+      if (!(await repo.decide(tx, id, decision, person, reason ?? null)))
+        throw new AppError("APPROVAL.DECIDED", `approval request ${id} was decided meanwhile`, 409);
+      const changes: Record<string, { before?: unknown; after?: unknown }> = {
+        status: { before: "submitted", after: decision },
+      };
       if (decision === "approved" && user) {
         const roles = [...new Set([...user.roles, ...row.payload.roles])];
         await repo.update(tx, row.subject_id, { roles });
@@ -276,10 +431,27 @@ export class UsersService {
       }
       if (decision === "approved" && row.kind !== "role_grant") {
         const apply = this.appliers.get(row.kind);
-        if (!apply) throw new AppError("APPROVAL.UNKNOWN_KIND", `approval request ${id} is of kind ${row.kind}, which this server cannot apply`, 409);
-        await apply(tx, ctx, principal, { id, companyId: row.company_id, subjectId: row.subject_id, payload: row.payload as Record<string, unknown> });
+        if (!apply)
+          throw new AppError(
+            "APPROVAL.UNKNOWN_KIND",
+            `approval request ${id} is of kind ${row.kind}, which this server cannot apply`,
+            409,
+          );
+        await apply(tx, ctx, principal, {
+          id,
+          companyId: row.company_id,
+          subjectId: row.subject_id,
+          payload: row.payload as Record<string, unknown>,
+        });
       }
-      await auditTrail.append(tx, { ...ctx, companyId: principal.companyId, action: `approval.${decision === "approved" ? "approve" : decision === "rejected" ? "reject" : "cancel"}`, resource: "approval", resourceId: id, changes });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: principal.companyId,
+        action: `approval.${decision === "approved" ? "approve" : decision === "rejected" ? "reject" : "cancel"}`,
+        resource: "approval",
+        resourceId: id,
+        changes,
+      });
     });
     this.access.invalidate();
     return this.approval(ctx, principal, id);
@@ -294,7 +466,16 @@ export class UsersService {
   }
 
   private async logReveal(ctx: AuditContext, companyId: string | null, ids: string[]) {
-    await this.db.transaction((tx) => auditTrail.append(tx, { ...ctx, companyId, action: "personal_data.reveal", resource: "user", resourceId: ids.join(",").slice(0, 500), changes: { fields: { after: ["name", "mobile", "email"] } } }));
+    await this.db.transaction((tx) =>
+      auditTrail.append(tx, {
+        ...ctx,
+        companyId,
+        action: "personal_data.reveal",
+        resource: "user",
+        resourceId: ids.join(",").slice(0, 500),
+        changes: { fields: { after: ["name", "mobile", "email"] } },
+      }),
+    );
   }
 
   view(row: UserRow, reveal: boolean): UserView {
@@ -303,15 +484,27 @@ export class UsersService {
     const mobile = open(row.mobile_ct, "mobile");
     const email = open(row.email_ct, "email");
     return {
-      id: row.id, companyId: row.company_id,
-      name: reveal ? name : maskName(name), mobile: mobile && (reveal ? mobile : maskMobile(mobile)), email: email && (reveal ? email : maskEmail(email)),
-      roles: row.roles, status: row.status, createdAt: row.created_at.toISOString(), masked: !reveal,
+      id: row.id,
+      companyId: row.company_id,
+      name: reveal ? name : maskName(name),
+      mobile: mobile && (reveal ? mobile : maskMobile(mobile)),
+      email: email && (reveal ? email : maskEmail(email)),
+      roles: row.roles,
+      status: row.status,
+      createdAt: row.created_at.toISOString(),
+      masked: !reveal,
     };
   }
 
   private mobile(raw: string): string {
     const m = normaliseMobile(raw);
-    if (!m) throw new AppError("REQUEST.INVALID", `body.mobile: not a mainland China mobile number (11 digits starting 13-19, optionally +86), got ${JSON.stringify(raw.slice(0, 20))}`, 400, { field: "mobile" });
+    if (!m)
+      throw new AppError(
+        "REQUEST.INVALID",
+        `body.mobile: not a mainland China mobile number (11 digits starting 13-19, optionally +86), got ${JSON.stringify(raw.slice(0, 20))}`,
+        400,
+        { field: "mobile" },
+      );
     return m;
   }
 
@@ -319,7 +512,12 @@ export class UsersService {
    * Every role must exist for this tenant (built-in for its kind, or its own custom role). "create-direct": a
    * privileged role cannot be given at creation — it goes through a role-grant request and a second person.
    */
-  private async assertRoles(roles: string[], kind: Principal["kind"], companyId: string | null, mode: "create" | "create-direct" | "grant") {
+  private async assertRoles(
+    roles: string[],
+    kind: Principal["kind"],
+    companyId: string | null,
+    mode: "create" | "create-direct" | "grant",
+  ) {
     const custom = roles.filter((r) => !isBuiltIn(r));
     const found = companyId ? await repo.customRoles(this.db, companyId, custom) : [];
     for (const r of roles) {
@@ -328,7 +526,12 @@ export class UsersService {
       else perms = (found.find((f) => f.id === r)?.permissions ?? null)?.filter(isPermission) ?? null;
       if (!perms) throw new AppError("ROLE.UNKNOWN", `role ${r} does not exist for a ${kind}`, 400, { field: "roles" });
       if (mode === "create-direct" && perms.some(isPrivileged)) {
-        throw new AppError("ROLE.NEEDS_APPROVAL", `role ${r} is privileged (it can approve, audit, administer or reveal personal data): create the user without it, then request it with POST /api/v1/users/{id}/role-grants for a second person to approve`, 409, { field: "roles" });
+        throw new AppError(
+          "ROLE.NEEDS_APPROVAL",
+          `role ${r} is privileged (it can approve, audit, administer or reveal personal data): create the user without it, then request it with POST /api/v1/users/{id}/role-grants for a second person to approve`,
+          409,
+          { field: "roles" },
+        );
       }
     }
   }

@@ -39,7 +39,9 @@ export class ScanLog {
 
   /** The part's recent scans, newest first: buffered ones, ones being written, and stored ones. */
   async recent(partKey: string): Promise<ScanRow[]> {
-    const pending = [...this.writing.flat(), ...this.buffer].filter((s) => s.partKey === partKey).map((s) => ({ scannedAt: s.at, lng: s.lng, lat: s.lat, companyId: s.companyId }));
+    const pending = [...this.writing.flat(), ...this.buffer]
+      .filter((s) => s.partKey === partKey)
+      .map((s) => ({ scannedAt: s.at, lng: s.lng, lat: s.lat, companyId: s.companyId }));
     return [...pending.reverse(), ...(await verifyRepository.recent(this.db, partKey))];
   }
 

@@ -12,7 +12,13 @@ import type { VerifyService } from "./verify.service.js";
 function location(raw: unknown): { lng: number; lat: number } | undefined {
   if (raw === undefined) return undefined;
   const m = typeof raw === "string" ? /^(-?\d{1,3}(?:\.\d+)?),(-?\d{1,2}(?:\.\d+)?)$/.exec(raw) : null;
-  if (!m) throw new AppError("VERIFY.INVALID_LOCATION", `loc must be "lng,lat" in GCJ-02 degrees, got ${JSON.stringify(raw)}`, 400, { field: "loc" });
+  if (!m)
+    throw new AppError(
+      "VERIFY.INVALID_LOCATION",
+      `loc must be "lng,lat" in GCJ-02 degrees, got ${JSON.stringify(raw)}`,
+      400,
+      { field: "loc" },
+    );
   return { lng: Number(m[1]), lat: Number(m[2]) };
 }
 
@@ -21,32 +27,50 @@ function location(raw: unknown): { lng: number; lat: number } | undefined {
  * (Simplified Chinese by default, `lang=en` for English) or, with `Accept: application/json`, the verdict as JSON.
  * Public and rate-limited; a logged-in company (Bearer API key) is recorded as the scanner.
  */
-export function verifyRoutes(verify: VerifyService, orgs: OrgsService, access: AccessService, limit: RequestHandler): RouteSpec[] {
+export function verifyRoutes(
+  verify: VerifyService,
+  orgs: OrgsService,
+  access: AccessService,
+  limit: RequestHandler,
+): RouteSpec[] {
   const scanner = async (token: string | undefined) => {
     if (!token) return undefined;
     const p = await access.authenticate(token).catch(() => null); // a bad credential scans anonymously
     return p?.companyId ? orgs.get(p.companyId) : undefined;
   };
-  const PUBLIC = { public: "the scan: anyone holding a part may check it; personal data is masked, rate-limited per client" };
+  const PUBLIC = {
+    public: "the scan: anyone holding a part may check it; personal data is masked, rate-limited per client",
+  };
   return [
-    route("get", "/01/:gtin/21/:serial", PUBLIC, "GS1 Digital Link resolver: the verification page or verdict", limit,
+    route(
+      "get",
+      "/01/:gtin/21/:serial",
+      PUBLIC,
+      "GS1 Digital Link resolver: the verification page or verdict",
+      limit,
       // Digital Link qualifiers and attributes (lot, signature, lang, loc …) are parsed by the resolver itself.
-      validate({ query: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }), async (req, res) => {
-      const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
-      const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
-      const lang: Lang = rawLang === "en" || (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en") ? "en" : "zh";
-      const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
-      const company = await scanner(bearer(req));
-      const verdict = await verify.scan(link, { company, location: location(loc) });
-      res.setHeader("Cache-Control", "no-store");
-      res.vary("Accept");
-      if (wantsJson) {
-        res.json(verdict);
-        return;
-      }
-      const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
-      params.set("lang", lang === "zh" ? "en" : "zh");
-      res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
-    }),
+      validate({ query: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
+      async (req, res) => {
+        const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
+        const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
+        const lang: Lang =
+          rawLang === "en" ||
+          (rawLang === undefined && !req.acceptsLanguages("zh", "zh-CN") && req.acceptsLanguages("en") === "en")
+            ? "en"
+            : "zh";
+        const link = parseDigitalLink(String(req.params.gtin), String(req.params.serial), linkQuery);
+        const company = await scanner(bearer(req));
+        const verdict = await verify.scan(link, { company, location: location(loc) });
+        res.setHeader("Cache-Control", "no-store");
+        res.vary("Accept");
+        if (wantsJson) {
+          res.json(verdict);
+          return;
+        }
+        const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
+        params.set("lang", lang === "zh" ? "en" : "zh");
+        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
+      },
+    ),
   ];
 }

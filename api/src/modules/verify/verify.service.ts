@@ -1,4 +1,10 @@
-import { Stage, TRUST_PATH, shipToHashOf, type LedgerService, type TrustAnchor } from "../../../../ledger-service/src/index.js";
+import {
+  Stage,
+  TRUST_PATH,
+  shipToHashOf,
+  type LedgerService,
+  type TrustAnchor,
+} from "../../../../ledger-service/src/index.js";
 import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
 import { labelSignedBy } from "../../../../ledger-service/src/events/label-signature.js";
 import type { KeyObject } from "node:crypto";
@@ -28,14 +34,23 @@ export interface Verdict {
    * `brandOwner`: the minting company, named only when it owns the GTIN's verified GS1 company prefix — then, too,
    * the brand and product name it gave the GTIN; otherwise all three are null (the minter's claim proves nothing).
    */
-  part: { gtin: string; serial: string; lot: string | null; manufacturer: string | null; brandOwner: string | null; brand: string | null; name: string | null };
+  part: {
+    gtin: string;
+    serial: string;
+    lot: string | null;
+    manufacturer: string | null;
+    brandOwner: string | null;
+    brand: string | null;
+    name: string | null;
+  };
   timeline: TimelineStep[];
   scannedAt: string;
   /**
    * The deployment "verified on chain" refers to: the platform's pinned trust anchor (the same document auditors pin,
    * at `document`). Null while the chain has not been reached since start.
    */
-  trust: (Pick<TrustAnchor, "chainId" | "anchorRegistry" | "partRegistry" | "deploymentBlock"> & { document: string })
+  trust:
+    | (Pick<TrustAnchor, "chainId" | "anchorRegistry" | "partRegistry" | "deploymentBlock"> & { document: string })
     | null;
 }
 
@@ -48,7 +63,12 @@ export interface ScanContext {
 /** Faster than any train between two scans of one physical label: two labels. */
 const MAX_PLAUSIBLE_KMH = 350;
 const MIN_CLONE_DISTANCE_M = 50_000;
-const STEPS = { [Stage.Commissioned]: "commissioning", [Stage.Received]: "receiving", [Stage.Installed]: "installing", [Stage.Shipped]: "shipping" } as const;
+const STEPS = {
+  [Stage.Commissioned]: "commissioning",
+  [Stage.Received]: "receiving",
+  [Stage.Installed]: "installing",
+  [Stage.Shipped]: "shipping",
+} as const;
 
 import { maskVin } from "../../security/personal-data.js";
 export { maskVin };
@@ -81,25 +101,49 @@ export class VerifyService {
     const [judged, pin] = await Promise.all([this.judge(link, partKey, ctx, now), this.ledger.knownTrustAnchor()]);
     const trust = pin
       ? {
-          chainId: pin.chainId, anchorRegistry: pin.anchorRegistry, partRegistry: pin.partRegistry,
-          deploymentBlock: pin.deploymentBlock, document: TRUST_PATH,
+          chainId: pin.chainId,
+          anchorRegistry: pin.anchorRegistry,
+          partRegistry: pin.partRegistry,
+          deploymentBlock: pin.deploymentBlock,
+          document: TRUST_PATH,
         }
       : null;
     const verdict: Verdict = { ...judged, trust };
     const where = ctx.company ? { lng: ctx.company.lng, lat: ctx.company.lat } : ctx.location;
     this.scans.record({
-      partKey, at: now, lng: where ? coarse(where.lng) : null, lat: where ? coarse(where.lat) : null, companyId: ctx.company?.id ?? null, verdict: verdict.verdict,
+      partKey,
+      at: now,
+      lng: where ? coarse(where.lng) : null,
+      lat: where ? coarse(where.lat) : null,
+      companyId: ctx.company?.id ?? null,
+      verdict: verdict.verdict,
     });
     return verdict;
   }
 
   private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Omit<Verdict, "trust">> {
-    const base = { part: { gtin: link.gtin, serial: link.serial, lot: link.lot ?? null, manufacturer: null, brandOwner: null, brand: null, name: null }, timeline: [], scannedAt: now.toISOString() };
+    const base = {
+      part: {
+        gtin: link.gtin,
+        serial: link.serial,
+        lot: link.lot ?? null,
+        manufacturer: null,
+        brandOwner: null,
+        brand: null,
+        name: null,
+      },
+      timeline: [],
+      scannedAt: now.toISOString(),
+    };
     const { events, chainHead } = await this.ledger.partView(link.gtin, link.serial);
     if (events.length === 0 || /^0+$/.test(link.gtin)) return { ...base, verdict: "UNKNOWN", reason: "NEVER_ISSUED" };
     const makerKey = await this.labelKeyOf(events[0]!.actor);
     if (!link.signature || !makerKey || !labelSignedBy(link, makerKey)) {
-      return { ...base, verdict: "UNKNOWN", reason: link.signature ? "LABEL_SIGNATURE_INVALID" : "LABEL_SIGNATURE_MISSING" };
+      return {
+        ...base,
+        verdict: "UNKNOWN",
+        reason: link.signature ? "LABEL_SIGNATURE_INVALID" : "LABEL_SIGNATURE_MISSING",
+      };
     }
     const lot = events[0]!.lot;
     if (link.lot !== undefined && link.lot !== lot) return { ...base, verdict: "UNKNOWN", reason: "LOT_MISMATCH" };
@@ -109,11 +153,20 @@ export class VerifyService {
     const product = owns ? await this.parts.product(link.gtin) : null;
     const named = product?.companyId === minter ? product : null;
     const part = {
-      gtin: link.gtin, serial: link.serial, lot, manufacturer: timeline[0]!.by.name, brandOwner: owns ? timeline[0]!.by.name : null,
-      brand: named?.brand ?? null, name: named?.name ?? null,
+      gtin: link.gtin,
+      serial: link.serial,
+      lot,
+      manufacturer: timeline[0]!.by.name,
+      brandOwner: owns ? timeline[0]!.by.name : null,
+      brand: named?.brand ?? null,
+      name: named?.name ?? null,
     };
     const result = (verdict: VerdictCode, reason: string): Omit<Verdict, "trust"> => ({
-      verdict, reason, part, timeline, scannedAt: now.toISOString(),
+      verdict,
+      reason,
+      part,
+      timeline,
+      scannedAt: now.toISOString(),
     });
 
     if (events[0]!.partStage === Stage.Installed) return result("ALREADY_INSTALLED", "INSTALLED_BEFORE_THIS_SCAN");
@@ -133,12 +186,15 @@ export class VerifyService {
         if (prev.lng === null || prev.lat === null) continue;
         const metres = distanceMetres(here, { lng: prev.lng, lat: prev.lat });
         const hours = Math.max((now.getTime() - prev.scannedAt.getTime()) / 3_600_000, 1 / 3600);
-        if (metres > MIN_CLONE_DISTANCE_M && metres / 1000 / hours > MAX_PLAUSIBLE_KMH) return result("SUSPECT_CLONE", "SCANNED_TOO_FAR_APART");
+        if (metres > MIN_CLONE_DISTANCE_M && metres / 1000 / hours > MAX_PLAUSIBLE_KMH)
+          return result("SUSPECT_CLONE", "SCANNED_TOO_FAR_APART");
       }
     }
     const final = timeline.every((s) => s.anchor.status === "final");
     if (inbound) return result(final ? "GENUINE" : "GENUINE_PENDING_ANCHOR", "SHIPPED_TO_THIS_SHOP");
-    return final ? result("GENUINE", "CUSTODY_VERIFIED_ON_CHAIN") : result("GENUINE_PENDING_ANCHOR", "ANCHORING_PENDING");
+    return final
+      ? result("GENUINE", "CUSTODY_VERIFIED_ON_CHAIN")
+      : result("GENUINE_PENDING_ANCHOR", "ANCHORING_PENDING");
   }
 
   private async timeline(events: PartViewEvent[], chainHead: number | null): Promise<TimelineStep[]> {
@@ -157,7 +213,10 @@ export class VerifyService {
           status: final ? "final" : "pending",
           batchId: e.batch?.id ?? null,
           txHash: e.batch?.txHash ?? null,
-          confirmations: final && e.batch?.blockNumber != null && chainHead != null ? Math.max(1, chainHead - e.batch.blockNumber + 1) : null,
+          confirmations:
+            final && e.batch?.blockNumber != null && chainHead != null
+              ? Math.max(1, chainHead - e.batch.blockNumber + 1)
+              : null,
         },
       });
     }
@@ -167,7 +226,8 @@ export class VerifyService {
   private async nameOf(address: string) {
     const key = address.toLowerCase();
     if (!this.names.has(key)) {
-      for (const a of await this.ledger.actors.list()) this.names.set(a.address.toLowerCase(), { id: a.id, name: a.name, kind: a.kind });
+      for (const a of await this.ledger.actors.list())
+        this.names.set(a.address.toLowerCase(), { id: a.id, name: a.name, kind: a.kind });
     }
     const found = this.names.get(key);
     return found ? { name: found.name, kind: found.kind } : { name: address, kind: "unknown" };

@@ -25,7 +25,10 @@ const SUB_COLS = `id, company_id AS "companyId", url, events, active, created_at
 
 /** The only SQL on webhook subscriptions, the event outbox and deliveries. */
 export const webhooksRepository = {
-  async insertSubscription(tx: Sql, s: { id: string; companyId: string; url: string; events: string[]; secretCt: Buffer }): Promise<SubscriptionRow> {
+  async insertSubscription(
+    tx: Sql,
+    s: { id: string; companyId: string; url: string; events: string[]; secretCt: Buffer },
+  ): Promise<SubscriptionRow> {
     const { rows } = await tx.query<SubscriptionRow>(
       `INSERT INTO webhook_subscriptions (id, company_id, url, events, secret_ct) VALUES ($1, $2, $3, $4, $5) RETURNING ${SUB_COLS}`,
       [s.id, s.companyId, s.url, s.events, s.secretCt],
@@ -34,18 +37,26 @@ export const webhooksRepository = {
   },
 
   async subscription(db: Sql, id: string): Promise<SubscriptionRow | null> {
-    const { rows } = await db.query<SubscriptionRow>(`SELECT ${SUB_COLS} FROM webhook_subscriptions WHERE id = $1`, [id]);
+    const { rows } = await db.query<SubscriptionRow>(`SELECT ${SUB_COLS} FROM webhook_subscriptions WHERE id = $1`, [
+      id,
+    ]);
     return rows[0] ?? null;
   },
 
   async subscriptions(db: Sql, companyId: string): Promise<SubscriptionRow[]> {
-    const { rows } = await db.query<SubscriptionRow>(`SELECT ${SUB_COLS} FROM webhook_subscriptions WHERE company_id = $1 AND active ORDER BY created_at`, [companyId]);
+    const { rows } = await db.query<SubscriptionRow>(
+      `SELECT ${SUB_COLS} FROM webhook_subscriptions WHERE company_id = $1 AND active ORDER BY created_at`,
+      [companyId],
+    );
     return rows;
   },
 
   async deactivate(tx: Sql, id: string) {
     await tx.query("UPDATE webhook_subscriptions SET active = false WHERE id = $1", [id]);
-    await tx.query("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription removed' WHERE subscription_id = $1 AND status = 'pending'", [id]);
+    await tx.query(
+      "UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription removed' WHERE subscription_id = $1 AND status = 'pending'",
+      [id],
+    );
   },
 
   /**
@@ -60,7 +71,12 @@ export const webhooksRepository = {
                    WHERE EXISTS (SELECT 1 FROM unnest(s.events) p WHERE p = '*' OR p = u.type OR (right(p, 2) = '.*' AND u.type LIKE left(p, -1) || '%'))),
             wh_events AS (INSERT INTO webhook_events (id, company_id, type, payload) SELECT * FROM wh_new u WHERE u.id IN (SELECT event_id FROM wh_match) RETURNING id)
        INSERT INTO webhook_deliveries (event_id, subscription_id, status) SELECT m.event_id, m.subscription_id, 'pending' FROM wh_match m JOIN wh_events e ON e.id = m.event_id`,
-      [events.map((e) => e.id), events.map((e) => e.companyId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
+      [
+        events.map((e) => e.id),
+        events.map((e) => e.companyId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.payload)),
+      ],
     );
   },
 
@@ -82,7 +98,10 @@ export const webhooksRepository = {
   },
 
   async delivered(db: Sql, id: number, status: number) {
-    await db.query("UPDATE webhook_deliveries SET status = 'delivered', last_status = $2, last_error = NULL, delivered_at = now() WHERE id = $1", [id, status]);
+    await db.query(
+      "UPDATE webhook_deliveries SET status = 'delivered', last_status = $2, last_error = NULL, delivered_at = now() WHERE id = $1",
+      [id, status],
+    );
   },
 
   async retryLater(db: Sql, id: number, status: number | null, error: string, delayMs: number, giveUp: boolean) {

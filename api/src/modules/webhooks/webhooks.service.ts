@@ -54,17 +54,41 @@ export class WebhooksService {
     try {
       url = new URL(body.url);
     } catch {
-      throw new AppError("WEBHOOK.INVALID_URL", `url: ${JSON.stringify(body.url.slice(0, 80))} is not a URL`, 400, { field: "url" });
+      throw new AppError("WEBHOOK.INVALID_URL", `url: ${JSON.stringify(body.url.slice(0, 80))} is not a URL`, 400, {
+        field: "url",
+      });
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new AppError("WEBHOOK.INVALID_URL", `url: must be http(s), got ${url.protocol.replace(":", "")}`, 400, { field: "url" });
-    if (url.username || url.password) throw new AppError("WEBHOOK.INVALID_URL", "url: credentials in the URL would be stored in clear; authenticate with the signature", 400, { field: "url" });
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      throw new AppError("WEBHOOK.INVALID_URL", `url: must be http(s), got ${url.protocol.replace(":", "")}`, 400, {
+        field: "url",
+      });
+    if (url.username || url.password)
+      throw new AppError(
+        "WEBHOOK.INVALID_URL",
+        "url: credentials in the URL would be stored in clear; authenticate with the signature",
+        400,
+        { field: "url" },
+      );
     // Checked here and again at every delivery, after resolution (webhook-target.ts).
     await this.targets.check(url);
     const id = `wh_${randomBytes(8).toString("hex")}`;
     const secret = `whsec_${randomBytes(24).toString("base64url")}`;
     const row = await this.db.transaction(async (tx) => {
-      const r = await repo.insertSubscription(tx, { id, companyId: p.companyId!, url: url.toString(), events: body.events, secretCt: this.vault.seal(secret, `webhook:${id}:secret`) });
-      await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: "webhook.create", resource: "webhook", resourceId: id, changes: { url: { after: r.url }, events: { after: body.events } } });
+      const r = await repo.insertSubscription(tx, {
+        id,
+        companyId: p.companyId!,
+        url: url.toString(),
+        events: body.events,
+        secretCt: this.vault.seal(secret, `webhook:${id}:secret`),
+      });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: p.companyId,
+        action: "webhook.create",
+        resource: "webhook",
+        resourceId: id,
+        changes: { url: { after: r.url }, events: { after: body.events } },
+      });
       return r;
     });
     return { ...row, secret };
@@ -85,7 +109,13 @@ export class WebhooksService {
     await this.own(ctx, p, id);
     await this.db.transaction(async (tx) => {
       await repo.deactivate(tx, id);
-      await auditTrail.append(tx, { ...ctx, companyId: p.companyId, action: "webhook.delete", resource: "webhook", resourceId: id });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: p.companyId,
+        action: "webhook.delete",
+        resource: "webhook",
+        resourceId: id,
+      });
     });
     return { id, active: false };
   }
@@ -97,7 +127,15 @@ export class WebhooksService {
 
   /** Writes events for these companies into the outbox, inside the caller's transaction. */
   emit(tx: Sql, type: string, companies: ReadonlyArray<string>, payload: unknown): Promise<void> {
-    return repo.emit(tx, [...new Set(companies)].map((companyId) => ({ id: `evt_${randomBytes(12).toString("hex")}`, companyId, type, payload })));
+    return repo.emit(
+      tx,
+      [...new Set(companies)].map((companyId) => ({
+        id: `evt_${randomBytes(12).toString("hex")}`,
+        companyId,
+        type,
+        payload,
+      })),
+    );
   }
 
   /** The outbox's undelivered backlog (the health endpoint). */
@@ -137,8 +175,11 @@ export class WebhooksService {
     let error: string;
     try {
       const headers = {
-        "content-type": "application/json", "user-agent": "PartLedger-Webhooks/1", "partledger-event-id": d.eventId,
-        "partledger-event-type": d.type, "partledger-signature": signature(secret, t, body),
+        "content-type": "application/json",
+        "user-agent": "PartLedger-Webhooks/1",
+        "partledger-event-id": d.eventId,
+        "partledger-event-type": d.type,
+        "partledger-signature": signature(secret, t, body),
       };
       status = await this.post(new URL(d.url), headers, body);
       if (status >= 200 && status < 300) {
@@ -154,7 +195,10 @@ export class WebhooksService {
     }
     const delay = Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (d.attempts - 1));
     await repo.retryLater(this.db, d.id, status, error, delay, d.attempts >= this.opts.maxAttempts);
-    logger("webhooks").warn({ delivery: d.id, event: d.eventId, status, attempt: d.attempts, error }, `webhook ${d.type} not delivered`);
+    logger("webhooks").warn(
+      { delivery: d.id, event: d.eventId, status, attempt: d.attempts, error },
+      `webhook ${d.type} not delivered`,
+    );
   }
 
   /**
@@ -167,7 +211,9 @@ export class WebhooksService {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise<number>((resolve, reject) => {
       const req = send(url, {
-        method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, lookup: this.targets.lookup(),
+        method: "POST",
+        headers: { ...headers, "content-length": Buffer.byteLength(body) },
+        lookup: this.targets.lookup(),
       });
       const timeout = () => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" }));
       const timer = setTimeout(timeout, this.opts.timeoutMs);
