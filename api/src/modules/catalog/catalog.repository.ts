@@ -188,9 +188,7 @@ export const catalogRepository = {
     return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, { id: r.id, owner: r.owner, gtin: r.gtin }]));
   },
 
-  async vehicles(
-    db: Sql,
-  ): Promise<
+  async vehicles(db: Sql): Promise<
     Array<{
       id: string;
       make: string;
