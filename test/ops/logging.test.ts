@@ -7,10 +7,19 @@ describe("structured logs", () => {
   let stack: TestStack;
   let api: Awaited<ReturnType<typeof startApi>>;
   const lines: Array<Record<string, unknown>> = [];
+  const raw: string[] = [];
 
   before(async () => {
     stack = await openStack();
-    const logger = pino({ level: "info" }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+    const logger = pino(
+      { level: "info" },
+      {
+        write: (s: string) => {
+          raw.push(s);
+          lines.push(JSON.parse(s));
+        },
+      },
+    );
     api = await startApi(stack, 10_000, {}, { logger });
   });
   after(async () => {
@@ -35,6 +44,9 @@ describe("structured logs", () => {
     expect(mine[0]!.res).to.deep.equal({ statusCode: r.status });
     expect(mine[0]!.req).to.deep.equal({ method: "GET", url: "/api/v1/users/u_doesnotexist" });
     expect(JSON.stringify(mine[0])).to.not.include(api.keys.maker!); // no credentials in the log
+    // Each key once in the line as written (a parser keeps only the last of a repeated key).
+    const written = raw.find((l) => l.includes(`"requestId":"${id}"`))!;
+    expect(written.match(/"route":/g)).to.have.length(1);
   });
 
   it("makes an id when the client sends none, and answers it", async () => {

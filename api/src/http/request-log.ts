@@ -9,7 +9,8 @@ export function routeOf(req: IncomingMessage): string {
 }
 
 /**
- * One JSON line per request when its response is finished (pino-http): method, URL, route pattern, status and time,
+ * One JSON line per request when its response is finished (pino-http): method, URL, route pattern, status and time
+ * (at `info`, or `error` for a 5xx: a refused request is the client's business, not an operator's),
  * under the request's id (`requestId`, the X-Request-Id the client sent or we made, the id in problem+json answers
  * and in the audit trail). `req.log` carries the same id for lines written while handling the request.
  */
@@ -24,9 +25,11 @@ export function requestLog(logger: Logger): RequestHandler {
       req: (req: Request) => ({ method: req.method, url: req.originalUrl ?? req.url }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-    customProps: (req) => ({ route: routeOf(req) }),
-    customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
+    // The route is known only once routing is done: added to the finished line (customProps would run at the start
+    // too and write the key twice).
+    customSuccessObject: (req, _res, val: object) => ({ ...val, route: routeOf(req) }),
+    customErrorObject: (req, _res, _err, val: object) => ({ ...val, route: routeOf(req) }),
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
   }) as unknown as RequestHandler;
