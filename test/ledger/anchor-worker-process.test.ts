@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig } from "../../ledger-service/src/index.js";
+import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, Stage, loadConfig } from "../../ledger-service/src/index.js";
 import { batchStore, type BatchRow } from "../../ledger-service/src/anchoring/batch-store.js";
 import { startAnvil, type Anvil } from "../helpers/anvil.js";
 import { freshDatabase } from "../helpers/database.js";
-import { walkParts, type TestStack } from "../helpers/stack.js";
+import { PLACE, newParts } from "../helpers/stack.js";
 
 const WORKER = fileURLToPath(new URL("../helpers/anchor-worker-process.ts", import.meta.url));
 
@@ -108,7 +108,11 @@ describe("The anchoring worker as a process killed with SIGKILL (chain kept aliv
       lifecycleMode: "anchored",
     });
     await svc.registerCompany({ id: "dealer", name: "杭州汽配经销商", kind: "distributor", lifecycleMode: "anchored" });
-    await walkParts({ svc } as TestStack, 5); // 10 events: batches of 6 and 4
+    // 10 events (5 commissioned, then shipped to the dealer): batches of 6 and 4.
+    const parts = newParts(5);
+    await svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts, place: PLACE });
+    const refs = parts.map(({ gtin, serial }) => ({ gtin, serial }));
+    await svc.ledger.append({ actorId: "maker", step: Stage.Shipped, parts: refs, place: PLACE, shipTo: "dealer" });
     await svc.close();
   });
   afterEach(async () => {
