@@ -163,12 +163,7 @@ export function buildServices(opts: AppOptions) {
     accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
-    verify: new VerifyService(
-      opts.ledger,
-      parts,
-      (place) => orders.consigneeOf(place),
-      (gtin) => gs1.ownerOf(gtin),
-    ),
+    verify: new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin)),
     health: new HealthService(opts.ledger, webhooks),
   };
 }

@@ -12,6 +12,7 @@ import { bundleShapeError } from "./bundle-schema.js";
 import { readChainFacts, roleKey, type ChainFacts } from "./chain-facts.js";
 import { describeDifference, firstDifference, rerender } from "./rerender.js";
 import type { TrustAnchor } from "./trust.js";
+import { chainMismatch, pinMismatch } from "./trust-checks.js";
 
 export interface AuditFailure {
   seq: number | null;
@@ -135,62 +136,6 @@ export async function verifyBundle(
   return checkBundle(bundle, facts);
 }
 
-/** Whether the bundle names other contracts or another chain than the pin; the first mismatch, named. */
-function pinMismatch(bundle: Bundle, trust: TrustAnchor): { check: string; reason: string } | null {
-  if (bundle.chain.chainId !== trust.chainId) {
-    return {
-      check: "trust.chain-id",
-      reason: `the bundle is for chain ${bundle.chain.chainId}, the pinned trust anchor is chain ${trust.chainId}`,
-    };
-  }
-  if (!eq(bundle.chain.anchorRegistry, trust.anchorRegistry)) {
-    return {
-      check: "trust.anchor-registry",
-      reason:
-        `the bundle names AnchorRegistry ${bundle.chain.anchorRegistry}, the pinned one is ` +
-        `${trust.anchorRegistry}: not anchored where the platform publishes`,
-    };
-  }
-  if (trust.partRegistry && !eq(bundle.chain.partRegistry, trust.partRegistry)) {
-    return {
-      check: "trust.part-registry",
-      reason: `the bundle names PartRegistry ${bundle.chain.partRegistry}, the pinned one is ${trust.partRegistry}`,
-    };
-  }
-  return null;
-}
-
-/** The checks that only need the chain facts: the RPC is the pinned chain and holds the pinned contracts. */
-function checkChain(facts: ChainFacts): void {
-  const t = facts.trust;
-  if (facts.chainId !== t.chainId)
-    fail(
-      null,
-      "trust.rpc-chain-id",
-      `the RPC endpoint serves chain ${facts.chainId}, the pinned trust anchor is chain ${t.chainId}`,
-    );
-  if (!facts.code.anchorRegistry)
-    fail(
-      null,
-      "trust.anchor-registry",
-      `the pinned AnchorRegistry ${t.anchorRegistry} holds no contract on chain ${t.chainId}`,
-    );
-  if (facts.code.partRegistry === false)
-    fail(
-      null,
-      "trust.part-registry",
-      `the pinned PartRegistry ${t.partRegistry} holds no contract on chain ${t.chainId}`,
-    );
-  if (t.deploymentBlockHash && (!facts.deploymentBlockHash || !eq(facts.deploymentBlockHash, t.deploymentBlockHash))) {
-    fail(
-      null,
-      "trust.deployment-block",
-      `block ${t.deploymentBlock} of this chain is ${facts.deploymentBlockHash ?? "missing"}, the pinned deployment ` +
-        `block is ${t.deploymentBlockHash} (the chain was reset or is another one)`,
-    );
-  }
-}
-
 /** Where a part stands after the bundle's events so far: its last struct hash, stage, holder and shipment's receiver. */
 interface PartHead {
   hash: Hex;
@@ -233,7 +178,8 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
     unchecked,
   });
   try {
-    checkChain(facts);
+    const chainBad = chainMismatch(facts);
+    if (chainBad) fail(null, chainBad.check, chainBad.reason);
     const firstOfBatch = new Map<number, BundleEvent>();
     for (const e of bundle.events)
       if (e.batchId !== null && !firstOfBatch.has(e.batchId)) firstOfBatch.set(e.batchId, e);

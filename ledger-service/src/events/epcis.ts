@@ -1,6 +1,6 @@
 import { BIZ_STEP, Stage } from "../lifecycle/transitions.js";
 import type { Hex } from "./bytes.js";
-import { ENCODING_VERSION, lotHashOf, partKeyOf, placeHashOf, type CanonicalEvent } from "./canonical.js";
+import { lotHashOf, partKeyOf, placeHashOf, type CanonicalEvent } from "./canonical.js";
 
 /** The ledger's own fields inside an EPCIS event: exactly what is signed and anchored, in readable form. */
 export interface LedgerFields {
@@ -72,21 +72,4 @@ export function canonicalOf(f: LedgerFields, partKey?: Hex): CanonicalEvent {
     privateHash: f.privateHash,
     prevHash: f.prevHash,
   };
-}
-
-/** Where the readable EPCIS fields disagree with the ledger fields they were built from; null when they agree. */
-export function epcisMismatch(e: EpcisObjectEvent): string | null {
-  const want = toEpcis(e["partledger:ledger"]);
-  for (const key of ["type", "eventTime", "action", "bizStep", "disposition"] as const) {
-    if (e[key] !== want[key])
-      return `${key} is ${JSON.stringify(e[key])}, ledger fields say ${JSON.stringify(want[key])}`;
-  }
-  if (e.epcList?.[0] !== want.epcList[0] || e.epcList.length !== 1) return `epcList does not name ${want.epcList[0]}`;
-  if (e.readPoint?.id !== want.readPoint.id)
-    return `readPoint is ${e.readPoint?.id}, ledger fields say ${want.readPoint.id}`;
-  if (JSON.stringify(e.ilmd ?? null) !== JSON.stringify(want.ilmd ?? null))
-    return "ilmd lot disagrees with the ledger fields";
-  return e["partledger:ledger"].version === ENCODING_VERSION
-    ? null
-    : `unknown encoding version ${e["partledger:ledger"].version}`;
 }

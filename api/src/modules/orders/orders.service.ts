@@ -217,13 +217,6 @@ export class OrdersService {
     return this.view(this.db, id);
   }
 
-  /** The buyer a shipment event is addressed to: its place is "<region>:<order id>" (transition below); else null. */
-  async consigneeOf(place: string): Promise<string | null> {
-    const ref = place.slice(place.indexOf(":") + 1);
-    if (!/^ord_[0-9a-f]{16}$/.test(ref)) return null;
-    return (await repo.get(this.db, ref))?.buyerId ?? null;
-  }
-
   async list(p: Principal, limit: number) {
     if (!p.companyId) throw new AppError("ORG.REQUIRED", "orders belong to companies", 409);
     return repo.listFor(this.db, p.companyId, limit);

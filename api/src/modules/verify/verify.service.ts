@@ -87,8 +87,6 @@ export class VerifyService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly parts: Pick<PartsService, "product">,
-    /** The company a shipment is addressed to, from its event's place ("<region>:<order id>"); null when unknown. */
-    private readonly consigneeOf: (place: string) => Promise<string | null> = async () => null,
     /** The verified owner of a GTIN's GS1 company prefix (modules/gs1). */
     private readonly gtinOwner: (gtin: string) => Promise<{ companyId: string } | null> = async () => null,
   ) {
