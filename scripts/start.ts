@@ -12,6 +12,9 @@ import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
 import { serveMetrics } from "../api/src/ops/metrics.js";
 import { listen } from "../api/src/server.js";
+import { loginsBox, writeLogins } from "./lib/demo-logins.js";
+import { demoSeedPolicy } from "./lib/demo-policy.js";
+import { demoSeeded, seedDemoWorld } from "./lib/demo-world.js";
 import {
   LOCAL_ADMIN_KEY,
   LOCAL_CHAIN_ID,
@@ -143,6 +146,32 @@ if (config.METRICS_PORT !== undefined) {
 }
 if (!config.PLATFORM_ADMIN_TOKEN)
   log(`platform operator token (registers companies): in ${join(config.DATA_DIR, "operator.token")}`);
+
+// The demo world on the first start of an embedded install (DECISIONS 61); never on a real deployment unless asked.
+const seedPolicy = demoSeedPolicy(config, { env: process.env.SEED_DEMO });
+if (await demoSeeded(ledger)) log("demo world: already seeded (logins in DATA_DIR/demo-logins.txt)");
+else if (process.env.SEED_DEMO === "0") log("demo world: not seeded (SEED_DEMO=0)");
+else if (!seedPolicy.allowed) log(`demo world: ${seedPolicy.why}`);
+else {
+  log(`demo world: seeding (${seedPolicy.why}; SEED_DEMO=0 skips it) …`);
+  const t0 = performance.now();
+  try {
+    const world = await seedDemoWorld({
+      ledger,
+      services: app.locals.services as never,
+      origin: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+      operatorToken,
+      log,
+    });
+    const box = loginsBox(world, publicBaseUrl);
+    console.log(box);
+    log(
+      `demo world: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s; logins written to ${writeLogins(config.DATA_DIR, box)} (mode 0600) and not shown again`,
+    );
+  } catch (e) {
+    log(`demo world: seeding stopped (${(e as Error).message}); it resumes on the next start or with npm run seed`);
+  }
+}
 
 /** The embedded setup keeps a generated operator token in DATA_DIR/operator.token (mode 0600). */
 function operatorTokenFile(dataDir: string): string {

@@ -69,13 +69,13 @@ export class UsersService {
 
   /**
    * Creates a user in the caller's tenant — or, `initial`, the platform creating a new company's first admin inside
-   * the registration's transaction `tx`.
+   * the registration's transaction `tx` (companyId null: a platform user; the demo seed bootstraps its operator so).
    */
   async create(
     ctx: AuditContext,
     principal: Principal,
     input: CreateUser,
-    initial?: { companyId: string; kind: Principal["kind"]; tx: Sql },
+    initial?: { companyId: string | null; kind: Principal["kind"]; tx: Sql },
   ): Promise<UserView> {
     const tenant = initial ? initial.companyId : principal.companyId;
     const tx = initial?.tx;
