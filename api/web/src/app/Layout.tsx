@@ -47,13 +47,13 @@ export default function Layout() {
               items: [{ key: "logout", icon: <LogoutOutlined />, label: t("user.logout"), onClick: () => void logout() }],
             }}
           >
-            <Button type="text" aria-label={t("user.menu")} style={{ paddingInline: 4 }}>
+            <Button type="text" aria-label={`${who} · ${t("user.menu")}`} style={{ paddingInline: 4 }}>
               {dom}
             </Button>
           </Dropdown>
         ),
       }}
-      menuFooterRender={() => (company ? <div style={{ padding: 8, fontSize: 12, opacity: 0.7 }}>{company.name}</div> : null)}
+      menuFooterRender={() => (company ? <div style={{ padding: 8, fontSize: 12, color: "rgba(0, 0, 0, 0.65)" }}>{company.name}</div> : null)}
     >
       <PageContainer title={current ? t(current.titleKey) : undefined} breadcrumbRender={false}>
         <Suspense fallback={<Spin aria-label={t("app.loading")} />}>

@@ -1,5 +1,5 @@
-import { Card, Col, Descriptions, Empty, Row, Space, Tag, Typography } from "antd";
-import { Link } from "react-router";
+import { Button, Card, Col, Descriptions, Empty, Row, Space, Tag, Typography } from "antd";
+import { useNavigate } from "react-router";
 import { allRoutes } from "..";
 import { permissionsOf, useCurrent } from "../../app/session";
 import { useT } from "../../i18n";
@@ -8,6 +8,7 @@ import { MaskedMobile } from "../../widgets/MaskedMobile";
 /** Who I am, my company, and the screens I use most (quick links filtered like the menu). */
 export default function Home() {
   const t = useT();
+  const navigate = useNavigate();
   const { me, user, company } = useCurrent();
   const p = permissionsOf(me);
   const links = allRoutes.filter((r) => r.quickLink && p.allows(r));
@@ -48,9 +49,9 @@ export default function Home() {
         ) : (
           <Space wrap>
             {links.map((r) => (
-              <Link key={r.path} to={r.path} className="ant-btn ant-btn-default" style={{ padding: "4px 15px" }}>
-                {r.icon} {t(r.titleKey)}
-              </Link>
+              <Button key={r.path} icon={r.icon} onClick={() => void navigate(r.path)}>
+                {t(r.titleKey)}
+              </Button>
             ))}
           </Space>
         )}
