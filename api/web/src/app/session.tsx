@@ -28,7 +28,7 @@ async function load(): Promise<Session> {
     me.companyId && me.permissions.includes("company:view")
       ? await answer<Company>(api.GET("/api/v1/companies/me"))
       : null;
-  let user: UserView | null = null;
+  let user: UserView | null;
   try {
     user = JSON.parse(sessionStorage.getItem(USER) ?? "null") as UserView | null;
   } catch {
