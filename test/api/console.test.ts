@@ -86,7 +86,9 @@ describe("the console at /console", function () {
     const js = await get(api.origin, "/console/assets/index-AbC123.js");
     expect(js.status).to.equal(200);
     expect(js.headers.get("content-type")).to.match(/javascript/);
-    expect(js.headers.get("cache-control")).to.match(/max-age=31536000/).and.match(/immutable/);
+    expect(js.headers.get("cache-control"))
+      .to.match(/max-age=31536000/)
+      .and.match(/immutable/);
     expect(await js.text()).to.include("console.log");
     const css = await get(api.origin, "/console/assets/index-AbC123.css");
     expect(css.headers.get("content-type")).to.match(/text\/css/);

@@ -120,6 +120,9 @@ async function closeMenu(page: Page, viewport: ViewportName) {
   if (viewport !== "phone") return;
   if (await page.locator(".ant-drawer-open").count()) {
     await page.keyboard.press("Escape");
-    await page.locator(".ant-drawer-open").waitFor({ state: "detached" }).catch(() => {});
+    await page
+      .locator(".ant-drawer-open")
+      .waitFor({ state: "detached" })
+      .catch(() => {});
   }
 }

@@ -44,7 +44,9 @@ export default function Layout() {
         render: (_props, dom) => (
           <Dropdown
             menu={{
-              items: [{ key: "logout", icon: <LogoutOutlined />, label: t("user.logout"), onClick: () => void logout() }],
+              items: [
+                { key: "logout", icon: <LogoutOutlined />, label: t("user.logout"), onClick: () => void logout() },
+              ],
             }}
           >
             <Button type="text" aria-label={`${who} · ${t("user.menu")}`} style={{ paddingInline: 4 }}>
@@ -53,7 +55,9 @@ export default function Layout() {
           </Dropdown>
         ),
       }}
-      menuFooterRender={() => (company ? <div style={{ padding: 8, fontSize: 12, color: "rgba(0, 0, 0, 0.65)" }}>{company.name}</div> : null)}
+      menuFooterRender={() =>
+        company ? <div style={{ padding: 8, fontSize: 12, color: "rgba(0, 0, 0, 0.65)" }}>{company.name}</div> : null
+      }
     >
       <PageContainer title={current ? t(current.titleKey) : undefined} breadcrumbRender={false}>
         <Suspense fallback={<Spin aria-label={t("app.loading")} />}>

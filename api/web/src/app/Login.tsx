@@ -40,7 +40,14 @@ export default function Login() {
         <Typography.Paragraph type="secondary">{t("login.subtitle")}</Typography.Paragraph>
         {expired && !error && <Alert type="warning" showIcon title={t("login.expired")} style={{ marginBottom: 16 }} />}
         {error && (
-          <Alert type="error" showIcon title={error} role="alert" data-testid="login-error" style={{ marginBottom: 16 }} />
+          <Alert
+            type="error"
+            showIcon
+            title={error}
+            role="alert"
+            data-testid="login-error"
+            style={{ marginBottom: 16 }}
+          />
         )}
         <Form<Fields> layout="vertical" onFinish={submit} requiredMark={false} name="login">
           <Form.Item

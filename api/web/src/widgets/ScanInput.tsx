@@ -47,7 +47,12 @@ export function ScanInput({ onScan, placeholder, label, autoFocus = true, disabl
         onPressEnter={() => submit(value)}
       />
       {!noCamera && (
-        <Button icon={<CameraOutlined />} aria-label={t("scan.camera")} disabled={disabled} onClick={() => setCamera(true)} />
+        <Button
+          icon={<CameraOutlined />}
+          aria-label={t("scan.camera")}
+          disabled={disabled}
+          onClick={() => setCamera(true)}
+        />
       )}
       {camera && (
         <CameraScanner
@@ -113,7 +118,13 @@ function CameraScanner({ onCode, onClose }: { onCode(code: string): void; onClos
       {error ? (
         <Alert type="error" showIcon title={error} />
       ) : (
-        <video ref={video} muted playsInline style={{ width: "100%", borderRadius: 8 }} aria-label={t("scan.camera.title")} />
+        <video
+          ref={video}
+          muted
+          playsInline
+          style={{ width: "100%", borderRadius: 8 }}
+          aria-label={t("scan.camera.title")}
+        />
       )}
     </Modal>
   );
