@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError, logger as processLogger, openChannel, type Logger } from "../../ledger-service/src/index.js";
+import { consoleSite } from "./http/console.js";
 import { cors, securityHeaders } from "./http/edges.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
 import { databaseBuckets, memoryBuckets, rateLimit } from "./http/rate-limit.js";
@@ -65,6 +66,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   security?: Partial<SecurityOptions>;
   chainUrl: string;
+  /** The console's build to serve at /console (default api/web/dist). */
+  consoleDist?: string;
   /** Where request and worker lines go (default: the process's logger, see configureLogging). */
   logger?: Logger;
   /** Webhook delivery: retry backoff, attempts, timeout, and how often the dispatcher looks (0: never by itself). */
@@ -205,6 +208,7 @@ export function createApp(opts: AppOptions): Express {
   app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */
   app.locals.services = services;
+  app.use("/console", consoleSite(opts.consoleDist));
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

@@ -3,7 +3,10 @@ import type { HealthService } from "./health.service.js";
 
 const PUBLIC = { public: "liveness, lag and anchoring state; no tenant data, no endpoints" };
 
-/** Health at /api/v1/health and /health, and a short index of where things are at /. */
+/**
+ * Health at /api/v1/health and /health, and at /: a browser (asking for HTML first) goes to the console, a client
+ * asking for JSON (or anything) gets a short index of where things are.
+ */
 export function healthRoutes(health: HealthService): RouteSpec[] {
   const report = async (_req: unknown, res: { json(body: unknown): void }) => res.json(await health.report());
   return [
@@ -15,8 +18,10 @@ export function healthRoutes(health: HealthService): RouteSpec[] {
       report,
     ),
     route("get", "/health", PUBLIC, "The same as /api/v1/health", report),
-    route("get", "/", { public: "an index of the service's entry points" }, "Where things are", (_req, res) => {
+    route("get", "/", { public: "an index of the service's entry points" }, "Where things are", (req, res) => {
+      if (req.accepts(["json", "html"]) === "html") return res.redirect(302, "/console/");
       res.json({
+        console: "/console/",
         service: "PartLedger",
         health: "/api/v1/health",
         api: "/api/v1",

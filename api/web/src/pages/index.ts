@@ -1,0 +1,17 @@
+import type { ConsoleRoute } from "../app/routes";
+import { auditorRoutes } from "./auditor/routes";
+import { commonRoutes } from "./common/routes";
+import { distributorRoutes } from "./distributor/routes";
+import { manufacturerRoutes } from "./manufacturer/routes";
+import { platformRoutes } from "./platform/routes";
+import { shopRoutes } from "./shop/routes";
+
+/** Every screen, in menu order. A registry per kind; the layout filters by the user's kind and permissions. */
+export const allRoutes: ConsoleRoute[] = [
+  ...commonRoutes,
+  ...manufacturerRoutes,
+  ...distributorRoutes,
+  ...shopRoutes,
+  ...auditorRoutes,
+  ...platformRoutes,
+];
