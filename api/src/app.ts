@@ -71,6 +71,11 @@ export interface AppOptions {
   webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
   /** How often warehouses whose stock went down are checked against reorder points (0: only on request). */
   transferCheckMs?: number;
+  /**
+   * Check every JSON answer below 400 against the schema its route declares with `responds` (a mismatch answers 500
+   * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
+   */
+  checkResponses?: boolean;
 }
 
 const DEFAULT_SECURITY: SecurityOptions = {
@@ -181,6 +186,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
 
+  app.locals.checkResponses = opts.checkResponses ?? false;
   const services = buildServices(opts);
   const perPrincipal = rateLimit(services.security.apiRatePerMinute, "requests", undefined, services.buckets);
   mountRoutes(app, buildRoutes(opts, services), {
