@@ -1,3 +1,5 @@
+import { responds } from "../../http/responds.js";
+import { healthSchema, indexSchema } from "./health.schema.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { HealthService } from "./health.service.js";
 
@@ -12,10 +14,11 @@ export function healthRoutes(health: HealthService): RouteSpec[] {
       "/api/v1/health",
       PUBLIC,
       "Health of the database, chain, anchoring, lifecycle writes, webhooks and audit checkpoints",
+      responds(healthSchema),
       report,
     ),
-    route("get", "/health", PUBLIC, "The same as /api/v1/health", report),
-    route("get", "/", { public: "an index of the service's entry points" }, "Where things are", (_req, res) => {
+    route("get", "/health", PUBLIC, "The same as /api/v1/health", responds(healthSchema), report),
+    route("get", "/", { public: "an index of the service's entry points" }, "Where things are", responds(indexSchema), (_req, res) => {
       res.json({
         service: "PartLedger",
         health: "/api/v1/health",
