@@ -42,6 +42,8 @@ import { UsersService } from "./modules/users/users.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
 import { docsPage, openapiFrom } from "./openapi/openapi.js";
+import { raw, responds } from "./http/responds.js";
+import { z } from "zod";
 import { AccessService } from "./security/access.js";
 import { assertEveryRouteDeclared, mountRoutes, route, type RouteSpec } from "./security/routes.js";
 
@@ -97,6 +99,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       "/api/v1/openapi.json",
       PUBLIC,
       "OpenAPI 3.1 description",
+      responds(z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })),
       (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[])),
     ),
     route(
@@ -104,6 +107,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       "/api/v1/docs",
       PUBLIC,
       "API documentation page",
+      responds(raw("text/html")),
       (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[]))),
     ),
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),

@@ -136,7 +136,14 @@ export function openapiFrom(routes: RouteSpec[]) {
     ];
     const declared = responsesOf(r.handlers);
     const responses: Record<string, Json> = {};
-    for (const d of declared) responses[String(d.status)] = responseObject(d, toSchema);
+    for (const d of declared) {
+      // One status may come in several media (the scan: its page or its verdict as JSON): the contents merge.
+      const o = responseObject(d, toSchema);
+      const had = responses[String(d.status)];
+      responses[String(d.status)] = had?.content
+        ? { ...had, content: { ...(had.content as Json), ...((o.content as Json | undefined) ?? {}) } }
+        : o;
+    }
     if (declared.length === 0) responses["200"] = { description: "ok" };
     (paths[path] ??= {})[r.method] = {
       summary: r.summary,

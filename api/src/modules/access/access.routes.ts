@@ -4,7 +4,14 @@ import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { AccessAdminService } from "./access.service.js";
 import { empty, responds } from "../../http/responds.js";
-import { apiKeySchema, apiKeysResponse, createdApiKeyResponse, rolePendingResponse, roleSchema, rolesResponse } from "./access.schema.js";
+import {
+  apiKeySchema,
+  apiKeysResponse,
+  createdApiKeyResponse,
+  rolePendingResponse,
+  roleSchema,
+  rolesResponse,
+} from "./access.schema.js";
 
 const roleBody = z
   .object({ name: z.string().trim().min(1).max(60), permissions: z.array(z.string().max(60)).min(1).max(100) })
@@ -58,7 +65,8 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/roles/:id",
       { permission: "role:edit" },
       "Rename a custom role or change its permissions (privileged additions wait for a second person: 202)",
-      responds(roleSchema), responds(rolePendingResponse, 202),
+      responds(roleSchema),
+      responds(rolePendingResponse, 202),
       validate({ params: roleParams, body: roleUpdate }),
       async (req, res) => {
         const b = res.locals.body as z.infer<typeof roleUpdate>;

@@ -90,7 +90,9 @@ export function catalogRoutes(
       `/api/v1/catalog/imports/${kind}`,
       { permission: kind === "offers" ? "offer:create" : "catalog:create" },
       `Import ${kind} (CSV or JSON lines, streamed; bad rows reported by line)`,
-      responds(importReportSchema), responds(importStartedSchema, 202), responds(importReportSchema, 422, { description: "the import failed (the report says why)" }),
+      responds(importReportSchema),
+      responds(importStartedSchema, 202),
+      responds(importReportSchema, 422, { description: "the import failed (the report says why)" }),
       validate({ query: importQuery }),
       async (req, res) => {
         const q = res.locals.query as z.infer<typeof importQuery>;

@@ -86,9 +86,7 @@ export const skuSchema = z
     attributes: z.record(z.string(), z.unknown()),
     images: z.array(z.string()),
     gtin: z.string().nullable(),
-    numbers: z.array(
-      z.object({ number: z.string(), kind: z.enum(["oe", "brand", "competitor"]), brand: z.string() }),
-    ),
+    numbers: z.array(z.object({ number: z.string(), kind: z.enum(["oe", "brand", "competitor"]), brand: z.string() })),
     fits: z.array(z.string()).describe("vehicles it fits: series, years, engine (first 8)"),
   })
   .meta({ id: "Sku" });
@@ -124,9 +122,7 @@ export const searchResponse = z
     }),
     vin: decodedVinSchema.optional(),
     total: z.number().int(),
-    results: z.array(
-      skuSchema.extend({ category: z.array(z.string()), score: z.number() }).meta({ id: "SearchHit" }),
-    ),
+    results: z.array(skuSchema.extend({ category: z.array(z.string()), score: z.number() }).meta({ id: "SearchHit" })),
     facets: z.object({ partType: facet, brand: facet, kind: facet }),
   })
   .meta({ id: "SearchResult" });
@@ -216,7 +212,12 @@ export const importReportSchema = z
     failure: z.string().nullable(),
     listed: z.array(z.object({ line: z.number().int(), skuId: z.number().int(), reason: z.string() })).optional(),
     matching: z
-      .object({ examined: z.number().int(), merged: z.number().int(), review: z.number().int(), unmatched: z.number().int() })
+      .object({
+        examined: z.number().int(),
+        merged: z.number().int(),
+        review: z.number().int(),
+        unmatched: z.number().int(),
+      })
       .optional(),
   })
   .meta({ id: "ImportReport" });
@@ -287,4 +288,8 @@ export const createdLocationSchema = z.object({
   prepMinutes: z.number().int(),
 });
 
-export const customerPriceResponse = z.object({ buyerId: z.string(), skuId: z.number().int(), priceFen: z.number().int() });
+export const customerPriceResponse = z.object({
+  buyerId: z.string(),
+  skuId: z.number().int(),
+  priceFen: z.number().int(),
+});

@@ -18,16 +18,23 @@ export function healthRoutes(health: HealthService): RouteSpec[] {
       report,
     ),
     route("get", "/health", PUBLIC, "The same as /api/v1/health", responds(healthSchema), report),
-    route("get", "/", { public: "an index of the service's entry points" }, "Where things are", responds(indexSchema), (_req, res) => {
-      res.json({
-        service: "PartLedger",
-        health: "/api/v1/health",
-        api: "/api/v1",
-        docs: "/api/v1/docs",
-        openapi: "/api/v1/openapi.json",
-        scan: "/01/{gtin}/21/{serial}",
-        bundles: { part: "/api/v1/parts/{gtin}/{serial}/bundle", batches: "/api/v1/ledger/bundle?from=&to=" },
-      });
-    }),
+    route(
+      "get",
+      "/",
+      { public: "an index of the service's entry points" },
+      "Where things are",
+      responds(indexSchema),
+      (_req, res) => {
+        res.json({
+          service: "PartLedger",
+          health: "/api/v1/health",
+          api: "/api/v1",
+          docs: "/api/v1/docs",
+          openapi: "/api/v1/openapi.json",
+          scan: "/01/{gtin}/21/{serial}",
+          bundles: { part: "/api/v1/parts/{gtin}/{serial}/bundle", batches: "/api/v1/ledger/bundle?from=&to=" },
+        });
+      },
+    ),
   ];
 }

@@ -4,7 +4,9 @@ import { z } from "zod";
 
 export const healthReasonSchema = z
   .object({
-    code: z.string().describe("ANCHORING.LAG, LIFECYCLE.FAILING, LIFECYCLE.LAG, AUDIT.CHECKPOINT_LAG, WEBHOOKS.LAG, CHAIN.DOWN"),
+    code: z
+      .string()
+      .describe("ANCHORING.LAG, LIFECYCLE.FAILING, LIFECYCLE.LAG, AUDIT.CHECKPOINT_LAG, WEBHOOKS.LAG, CHAIN.DOWN"),
     component: z.enum(["anchoring", "lifecycle", "audit", "webhooks", "chain"]),
     message: z.string(),
     behind: z.record(z.string(), z.unknown()),
@@ -22,7 +24,12 @@ export const healthSchema = z
     status: z.enum(["ok", "degraded"]),
     reasons: z.array(healthReasonSchema),
     database: z.enum(["postgresql", "pglite"]),
-    chain: z.looseObject({ status: z.enum(["up", "down"]), chainId: z.number().optional(), since: z.string().optional(), detail: z.string().optional() }),
+    chain: z.looseObject({
+      status: z.enum(["up", "down"]),
+      chainId: z.number().optional(),
+      since: z.string().optional(),
+      detail: z.string().optional(),
+    }),
     ledger: z.looseObject({
       events: z.number(),
       pending: z.number(),

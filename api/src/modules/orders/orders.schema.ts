@@ -93,9 +93,7 @@ export const orderSchema = orderSummarySchema
         allocations: z.array(orderAllocationSchema),
       }),
     ),
-    history: z.array(
-      z.object({ from: orderStatus.nullable(), to: orderStatus, actor: z.string(), at: z.string() }),
-    ),
+    history: z.array(z.object({ from: orderStatus.nullable(), to: orderStatus, actor: z.string(), at: z.string() })),
     parts: z.array(z.object({ gtin: z.string(), serial: z.string() })).describe("serialised parts shipped with it"),
   })
   .meta({ id: "Order" });

@@ -23,8 +23,15 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
         res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
       },
     ),
-    route("get", "/api/v1/companies/me", { permission: "company:view" }, "My company", responds(companySchema), async (_req, res) => {
-      res.json(res.locals.company as Company);
-    }),
+    route(
+      "get",
+      "/api/v1/companies/me",
+      { permission: "company:view" },
+      "My company",
+      responds(companySchema),
+      async (_req, res) => {
+        res.json(res.locals.company as Company);
+      },
+    ),
   ];
 }

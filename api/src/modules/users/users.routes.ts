@@ -49,10 +49,17 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
         );
       },
     ),
-    route("post", "/api/v1/auth/logout", { authenticated: true }, "End this session", responds(empty(), 204), async (req, res) => {
-      await users.logout(auditContext(req, res), principalOf(res));
-      res.status(204).end();
-    }),
+    route(
+      "post",
+      "/api/v1/auth/logout",
+      { authenticated: true },
+      "End this session",
+      responds(empty(), 204),
+      async (req, res) => {
+        await users.logout(auditContext(req, res), principalOf(res));
+        res.status(204).end();
+      },
+    ),
     route(
       "get",
       "/api/v1/auth/me",
