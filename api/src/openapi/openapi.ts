@@ -204,12 +204,45 @@ export function openapiFrom(routes: RouteSpec[]) {
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** A schema in a few words: its component name, or the fields of an object (`a, b?`), or its media type. */
+function brief(schema: Json | undefined): string {
+  if (!schema) return "";
+  if (typeof schema.$ref === "string") return schema.$ref.split("/").pop()!;
+  if (schema.type === "array") return `${brief(schema.items as Json)}[]`;
+  const props = schema.properties as Record<string, Json> | undefined;
+  if (props) {
+    const required = new Set((schema.required ?? []) as string[]);
+    return `{ ${Object.entries(props)
+      .map(([k, v]) => `${k}${required.has(k) ? "" : "?"}${v.$ref || v.type === "array" ? `: ${brief(v)}` : ""}`)
+      .join(", ")} }`;
+  }
+  return String(schema.type ?? "");
+}
+
+/** The request body and the 2xx answers of an operation, one line each. */
+function shapes(op: Json): string {
+  const body = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
+  const lines: string[] = [];
+  if (body)
+    for (const [media, c] of Object.entries(body))
+      lines.push(`body ${media === "application/json" ? "" : `${media} `}${brief(c.schema as Json)}`);
+  for (const [status, r] of Object.entries(op.responses as Record<string, Json>)) {
+    if (!/^2/.test(status)) continue;
+    const content = r.content as Record<string, Json> | undefined;
+    if (!content) lines.push(`→ ${status}`);
+    else
+      for (const [media, c] of Object.entries(content))
+        lines.push(`→ ${status} ${/json/.test(media) ? brief(c.schema as Json) : media}`);
+  }
+  return lines.map((l) => `<br><small><code>${esc(l)}</code></small>`).join("");
+}
+
 /** A plain, readable HTML rendering of the document (no script, nothing downloaded). */
 export function docsPage(doc: ReturnType<typeof openapiFrom>): string {
   const rows = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => {
-      const o = op as { summary: string; "x-permission"?: string; "x-public"?: string };
-      return `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(o.summary)}</td><td>${o["x-permission"] ? `🔑 <code>${esc(o["x-permission"])}</code>` : o["x-public"] ? "public" : "🔑 signed in"}</td></tr>`;
+      const o = op as { summary: string; "x-permission"?: string; "x-public"?: string } & Json;
+      return `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(o.summary)}${shapes(o)}</td><td>${o["x-permission"] ? `🔑 <code>${esc(o["x-permission"])}</code>` : o["x-public"] ? "public" : "🔑 signed in"}</td></tr>`;
     }),
   );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>PartLedger API</title>
