@@ -20,8 +20,13 @@ function inert(path: string): any {
   });
 }
 
+/** Every route as the server declares it, built over inert services (for the document and its tests). */
+export function declaredRoutes() {
+  return buildRoutes(inert("opts"), inert("services"));
+}
+
 export function openapiDocument() {
-  return openapiFrom(buildRoutes(inert("opts"), inert("services")));
+  return openapiFrom(declaredRoutes());
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;

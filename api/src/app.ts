@@ -43,6 +43,8 @@ import { UsersService } from "./modules/users/users.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
 import { docsPage, openapiFrom } from "./openapi/openapi.js";
+import { raw, responds } from "./http/responds.js";
+import { z } from "zod";
 import { AccessService } from "./security/access.js";
 import { assertEveryRouteDeclared, mountRoutes, route, type RouteSpec } from "./security/routes.js";
 
@@ -74,6 +76,11 @@ export interface AppOptions {
   webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
   /** How often warehouses whose stock went down are checked against reorder points (0: only on request). */
   transferCheckMs?: number;
+  /**
+   * Check every JSON answer below 400 against the schema its route declares with `responds` (a mismatch answers 500
+   * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
+   */
+  checkResponses?: boolean;
 }
 
 const DEFAULT_SECURITY: SecurityOptions = {
@@ -95,6 +102,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       "/api/v1/openapi.json",
       PUBLIC,
       "OpenAPI 3.1 description",
+      responds(z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })),
       (req, res) => void res.json(openapiFrom(req.app.locals.routes as RouteSpec[])),
     ),
     route(
@@ -102,6 +110,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       "/api/v1/docs",
       PUBLIC,
       "API documentation page",
+      responds(raw("text/html")),
       (req, res) => void res.type("html").send(docsPage(openapiFrom(req.app.locals.routes as RouteSpec[]))),
     ),
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),
@@ -184,6 +193,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
 
+  app.locals.checkResponses = opts.checkResponses ?? false;
   const services = buildServices(opts);
   const perPrincipal = rateLimit(services.security.apiRatePerMinute, "requests", undefined, services.buckets);
   mountRoutes(app, buildRoutes(opts, services), {

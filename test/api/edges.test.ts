@@ -23,6 +23,7 @@ describe("transport and edges: security headers, CORS allow-list, size limits, T
       operatorToken: OPERATOR,
       publicBaseUrl: PUBLIC_BASE,
       corsOrigins: ["https://console.partledger.cn"],
+      checkResponses: true,
     });
 
   before(async () => {

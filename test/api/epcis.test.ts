@@ -82,6 +82,7 @@ describe("GS1 EPCIS 2.0: every exported event is valid against GS1's JSON Schema
       chainUrl: shared.chainUrl,
       operatorToken: TOKEN,
       publicBaseUrl: "https://pl.example.cn",
+      checkResponses: true,
     }).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1`;

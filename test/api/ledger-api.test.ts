@@ -43,6 +43,7 @@ describe("HTTP API /api/v1 (ledger)", () => {
       chainUrl: shared.chainUrl,
       operatorToken: TOKEN,
       publicBaseUrl: "https://pl.example.cn",
+      checkResponses: true,
     }).listen(0, "127.0.0.1");
     keepConnections(server);
     await new Promise((r) => server.once("listening", r));

@@ -26,6 +26,7 @@ export async function startApi(
     publicBaseUrl: PUBLIC_BASE,
     scanRatePerMinute,
     security,
+    checkResponses: true,
     ...extra,
   });
   const server: Server = keepConnections(app.listen(0, "127.0.0.1"));

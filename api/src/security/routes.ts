@@ -1,5 +1,6 @@
 import type { Express, Request, RequestHandler, Response } from "express";
 import { AppError } from "../../../ledger-service/src/index.js";
+import { responseCheck, responsesOf, withoutMarkers } from "../http/responds.js";
 import { assertStrict, edgeChecks, schemasOf } from "../http/validate.js";
 import { bearer, type AccessService } from "./access.js";
 import type { Permission } from "./permissions.js";
@@ -92,7 +93,9 @@ export function mountRoutes(app: Express, specs: RouteSpec[], deps: GuardDeps): 
     const schemas = schemasOf(s.handlers);
     for (const [part, schema] of Object.entries(schemas))
       assertStrict(schema, `route ${s.method.toUpperCase()} ${s.path} ${part}`);
-    app[s.method](s.path, guard(s.access, deps), edgeChecks(schemas), ...s.handlers);
+    // Declared responses are checked against their schemas when the app was built with checkResponses (tests).
+    const check = app.locals.checkResponses ? [responseCheck(s.method, s.path, responsesOf(s.handlers))] : [];
+    app[s.method](s.path, guard(s.access, deps), edgeChecks(schemas), ...check, ...withoutMarkers(s.handlers));
     all.push(s);
   }
 }

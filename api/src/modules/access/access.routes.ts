@@ -3,6 +3,15 @@ import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { AccessAdminService } from "./access.service.js";
+import { empty, responds } from "../../http/responds.js";
+import {
+  apiKeySchema,
+  apiKeysResponse,
+  createdApiKeyResponse,
+  rolePendingResponse,
+  roleSchema,
+  rolesResponse,
+} from "./access.schema.js";
 
 const roleBody = z
   .object({ name: z.string().trim().min(1).max(60), permissions: z.array(z.string().max(60)).min(1).max(100) })
@@ -34,6 +43,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/roles",
       { permission: "role:view" },
       "Built-in and custom roles, and the permissions my company can grant",
+      responds(rolesResponse),
       async (_req, res) => {
         res.json(await svc.roles(principalOf(res)));
       },
@@ -43,6 +53,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/roles",
       { permission: "role:create" },
       "Create a custom role",
+      responds(roleSchema, 201),
       validate({ body: roleBody }),
       async (req, res) => {
         const b = res.locals.body as z.infer<typeof roleBody>;
@@ -54,6 +65,8 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/roles/:id",
       { permission: "role:edit" },
       "Rename a custom role or change its permissions (privileged additions wait for a second person: 202)",
+      responds(roleSchema),
+      responds(rolePendingResponse, 202),
       validate({ params: roleParams, body: roleUpdate }),
       async (req, res) => {
         const b = res.locals.body as z.infer<typeof roleUpdate>;
@@ -66,6 +79,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/roles/:id",
       { permission: "role:delete" },
       "Delete a custom role nobody holds",
+      responds(empty(), 204),
       validate({ params: roleParams }),
       async (req, res) => {
         await svc.deleteRole(auditContext(req, res), principalOf(res), id(res));
@@ -77,6 +91,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/api-keys",
       { permission: "api_key:view" },
       "API keys of my company (never the keys themselves)",
+      responds(apiKeysResponse),
       async (_req, res) => {
         res.json({ apiKeys: await svc.keys(principalOf(res)) });
       },
@@ -86,6 +101,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/api-keys",
       { permission: "api_key:create" },
       "Create a scoped API key (shown once)",
+      responds(createdApiKeyResponse, 201),
       validate({ body: keyBody }),
       async (req, res) => {
         const b = res.locals.body as z.infer<typeof keyBody>;
@@ -99,6 +115,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/api-keys/:id/adopt",
       { permission: "api_key:create" },
       "Take over a key whose creator is disabled: it then acts for me (audited)",
+      responds(apiKeySchema),
       validate({ params: keyParams }),
       async (req, res) => {
         res.json(await svc.adoptKey(auditContext(req, res), principalOf(res), id(res)));
@@ -109,6 +126,7 @@ export function accessRoutes(svc: AccessAdminService): RouteSpec[] {
       "/api/v1/api-keys/:id",
       { permission: "api_key:delete" },
       "Revoke an API key",
+      responds(empty(), 204),
       validate({ params: keyParams }),
       async (req, res) => {
         await svc.revokeKey(auditContext(req, res), principalOf(res), id(res));

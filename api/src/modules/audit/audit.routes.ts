@@ -3,6 +3,8 @@ import { auditTrail, keyVersionCounts, rotateKeys, type LedgerService } from "..
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
+import { raw, responds } from "../../http/responds.js";
+import { auditEntrySchema, auditVerifySchema, keyVersionsSchema, rotationSchema } from "./audit.schema.js";
 
 const entriesQuery = z
   .object({
@@ -42,6 +44,7 @@ export function auditRoutes(svc: LedgerService): RouteSpec[] {
       "/api/v1/audit/entries",
       { permission: "audit_log:view" },
       "Audit trail entries of my company (platform: all, or ?companyId=)",
+      responds(z.object({ entries: z.array(auditEntrySchema) })),
       validate({ query: entriesQuery }),
       async (_req, res) => {
         res.json({ entries: await auditTrail.query(db, scope(res)) });
@@ -52,6 +55,7 @@ export function auditRoutes(svc: LedgerService): RouteSpec[] {
       "/api/v1/audit/entries.csv",
       { permission: "audit_log:export" },
       "Export audit trail entries as CSV (the export is itself audited)",
+      responds(raw("text/csv")),
       validate({ query: entriesQuery }),
       async (req, res) => {
         const q = scope(res);
@@ -93,6 +97,7 @@ export function auditRoutes(svc: LedgerService): RouteSpec[] {
       "/api/v1/audit/verify",
       { permission: "audit_log:audit" },
       "Re-check the audit trail's hash chain and its ledger checkpoints (a company's auditor: counts of its own entries)",
+      responds(auditVerifySchema),
       async (_req, res) => {
         const report = await auditTrail.verify(db);
         const companyId = principalOf(res).companyId;
@@ -118,6 +123,7 @@ export function auditRoutes(svc: LedgerService): RouteSpec[] {
       "/api/v1/platform/encryption-keys",
       { permission: "encryption_key:configure" },
       "Key versions configured and ciphertexts under each",
+      responds(keyVersionsSchema),
       async (_req, res) => {
         res.json({
           currentVersion: svc.vault.currentVersion,
@@ -131,6 +137,7 @@ export function auditRoutes(svc: LedgerService): RouteSpec[] {
       "/api/v1/platform/encryption-keys/rotate",
       { permission: "encryption_key:configure" },
       "Re-encrypt every sensitive field under the current key (online)",
+      responds(rotationSchema),
       async (req, res) => {
         svc.vault.refresh(); // pick up a key just added to the key file
         const report = await rotateKeys(db, svc.vault);

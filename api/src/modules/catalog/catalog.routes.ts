@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Request } from "express";
-import type { z } from "zod";
+import { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
@@ -13,8 +13,22 @@ import { route, type RouteSpec } from "../../security/routes.js";
 import { crossTenant } from "../../security/tenant.js";
 import type { Company } from "../orgs/orgs.service.js";
 import {
+  categorySchema,
   compareQuery,
+  createdLocationSchema,
   customerPriceBody,
+  customerPriceResponse,
+  decodedVinSchema,
+  importReportSchema,
+  importStartedSchema,
+  matchCandidateSchema,
+  matchDecisionResponse,
+  matchReviewSchema,
+  matchRunResponse,
+  offersResponse,
+  searchResponse,
+  skuSchema,
+  supplierLocationSchema,
   importIdParams,
   importQuery,
   locationBody,
@@ -32,6 +46,7 @@ import type { OffersService } from "./offers.service.js";
 import type { SearchService } from "./search.service.js";
 import { catalogRepository } from "./catalog.repository.js";
 import type { Sql } from "../../../../ledger-service/src/index.js";
+import { responds } from "../../http/responds.js";
 
 /** Uploads are streamed; past this they are refused. */
 const MAX_UPLOAD = 512 * 1024 * 1024;
@@ -75,6 +90,9 @@ export function catalogRoutes(
       `/api/v1/catalog/imports/${kind}`,
       { permission: kind === "offers" ? "offer:create" : "catalog:create" },
       `Import ${kind} (CSV or JSON lines, streamed; bad rows reported by line)`,
+      responds(importReportSchema),
+      responds(importStartedSchema, 202),
+      responds(importReportSchema, 422, { description: "the import failed (the report says why)" }),
       validate({ query: importQuery }),
       async (req, res) => {
         const q = res.locals.query as z.infer<typeof importQuery>;
@@ -109,6 +127,7 @@ export function catalogRoutes(
       "/api/v1/catalog/search",
       { permission: "catalog:view" },
       "Search parts by number, name, vehicle + part, or VIN; filters and facets",
+      responds(searchResponse),
       validate({ query: searchQuery }),
       async (_req, res) => {
         res.json(await search.search(res.locals.query as z.infer<typeof searchQuery>, who(res)));
@@ -119,6 +138,7 @@ export function catalogRoutes(
       "/api/v1/catalog/vin/:vin",
       { permission: "catalog:view" },
       "Decode a VIN: maker, make, model year, series where known",
+      responds(decodedVinSchema),
       validate({ params: vinParams }),
       async (_req, res) => {
         res.json(await search.decodeVin((res.locals.params as { vin: string }).vin));
@@ -129,6 +149,7 @@ export function catalogRoutes(
       "/api/v1/catalog/categories",
       { permission: "catalog:view" },
       "The category tree with part types, synonyms and attributes",
+      responds(z.object({ categories: z.array(categorySchema) })),
       (_req, res) => {
         res.json({ categories: CATEGORY_TREE });
       },
@@ -138,6 +159,7 @@ export function catalogRoutes(
       "/api/v1/catalog/skus/:id",
       { permission: "catalog:view" },
       "One SKU with its numbers and fitment",
+      responds(skuSchema),
       validate({ params: skuParams }),
       async (_req, res) => {
         const id = (res.locals.params as { id: number }).id;
@@ -151,6 +173,7 @@ export function catalogRoutes(
       "/api/v1/catalog/skus/:id/offers",
       { permission: "offer:view" },
       "Offers for a SKU (and interchangeable SKUs) near me: price, stock, distance, delivery, provenance score",
+      responds(offersResponse),
       validate({ params: skuParams, query: compareQuery }),
       async (_req, res) => {
         const q = res.locals.query as z.infer<typeof compareQuery>;
@@ -168,6 +191,7 @@ export function catalogRoutes(
       "/api/v1/catalog/offers",
       { permission: "offer:view" },
       "Offers near me for any part number (OE, brand or competitor)",
+      responds(offersResponse),
       validate({ query: compareQuery }),
       async (_req, res) => {
         const q = res.locals.query as z.infer<typeof compareQuery>;
@@ -187,6 +211,7 @@ export function catalogRoutes(
       "/api/v1/catalog/imports/:id",
       { permission: "catalog:view" },
       "An import's progress, counts and per-line errors",
+      responds(importReportSchema),
       validate({ params: importIdParams }),
       async (req, res) => {
         const job = await importer.get((res.locals.params as { id: string }).id);
@@ -202,6 +227,7 @@ export function catalogRoutes(
       "/api/v1/catalog/matches/run",
       { permission: "catalog:create" },
       "Match supplier SKUs (unknown brands) to master SKUs: confident matches merge, uncertain ones go to review",
+      responds(matchRunResponse),
       validate({ body: matchRunBody }),
       async (req, res) => {
         res.json(
@@ -217,6 +243,7 @@ export function catalogRoutes(
       "/api/v1/catalog/matches",
       { permission: "catalog:approve" },
       "The review queue: uncertain matches, both SKUs side by side",
+      responds(z.object({ matches: z.array(matchReviewSchema) })),
       validate({ query: matchQueueQuery }),
       async (_req, res) => {
         res.json({ matches: await matches.queue((res.locals.query as z.infer<typeof matchQueueQuery>).limit) });
@@ -227,6 +254,7 @@ export function catalogRoutes(
       "/api/v1/catalog/skus/:id/matches",
       { permission: "catalog:approve" },
       "Match candidates for one SKU with method and confidence",
+      responds(z.object({ candidates: z.array(matchCandidateSchema) })),
       validate({ params: skuParams }),
       async (_req, res) => {
         res.json({ candidates: await matches.candidates((res.locals.params as { id: number }).id) });
@@ -237,6 +265,7 @@ export function catalogRoutes(
       "/api/v1/catalog/matches/:id/:decision",
       { permission: "catalog:approve" },
       "Decide a match in review (merge or reject), or undo a merge",
+      responds(matchDecisionResponse),
       validate({ params: matchDecisionParams }),
       async (req, res) => {
         const { id, decision } = res.locals.params as z.infer<typeof matchDecisionParams>;
@@ -249,6 +278,7 @@ export function catalogRoutes(
       "/api/v1/suppliers/locations",
       { permission: "offer:view" },
       "My company's stock locations",
+      responds(z.object({ locations: z.array(supplierLocationSchema) })),
       async (_req, res) => {
         res.json({ locations: await offers.locations(principalOf(res)) });
       },
@@ -258,6 +288,7 @@ export function catalogRoutes(
       "/api/v1/suppliers/locations",
       { permission: "offer:create" },
       "Add a stock location (GCJ-02) that offers are imported for",
+      responds(createdLocationSchema, 201),
       validate({ body: locationBody }),
       async (req, res) => {
         res
@@ -276,6 +307,7 @@ export function catalogRoutes(
       "/api/v1/suppliers/customer-prices",
       { permission: "offer:create" },
       "Set a customer-specific price",
+      responds(customerPriceResponse, 201),
       validate({ body: customerPriceBody }),
       async (req, res) => {
         res

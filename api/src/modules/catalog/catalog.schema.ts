@@ -70,3 +70,226 @@ export const matchDecisionParams = z
   })
   .strict();
 export const matchQueueQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+export const skuSchema = z
+  .object({
+    id: z.number().int(),
+    brand: z.string(),
+    partNo: z.string(),
+    name: z.string(),
+    partType: z.string(),
+    position: z.enum(["前", "后"]).nullable(),
+    kind: z.enum(["oe", "aftermarket", "reman", "used"]),
+    material: z.string(),
+    attributes: z.record(z.string(), z.unknown()),
+    images: z.array(z.string()),
+    gtin: z.string().nullable(),
+    numbers: z.array(z.object({ number: z.string(), kind: z.enum(["oe", "brand", "competitor"]), brand: z.string() })),
+    fits: z.array(z.string()).describe("vehicles it fits: series, years, engine (first 8)"),
+  })
+  .meta({ id: "Sku" });
+
+export const decodedVinSchema = z
+  .object({
+    vin: z.string(),
+    wmi: z.string(),
+    manufacturer: z.string().nullable(),
+    makers: z.array(z.string()),
+    make: z.string().nullable(),
+    country: z.string().nullable(),
+    modelYear: z.number().int().nullable(),
+    series: z.string().nullable(),
+  })
+  .meta({ id: "DecodedVin" });
+
+const facet = z.array(z.object({ value: z.string(), count: z.number().int() }));
+
+export const searchResponse = z
+  .object({
+    query: z.string(),
+    understood: z.object({
+      numbers: z.array(z.string()),
+      series: z.array(z.string()),
+      makes: z.array(z.string()),
+      year: z.number().int().nullable(),
+      partType: z.string().nullable(),
+      position: z.enum(["前", "后"]).nullable(),
+      brand: z.string().nullable(),
+      words: z.string(),
+      corrected: z.array(z.object({ typed: z.string(), meant: z.string() })),
+    }),
+    vin: decodedVinSchema.optional(),
+    total: z.number().int(),
+    results: z.array(skuSchema.extend({ category: z.array(z.string()), score: z.number() }).meta({ id: "SearchHit" })),
+    facets: z.object({ partType: facet, brand: facet, kind: facet }),
+  })
+  .meta({ id: "SearchResult" });
+
+const attributeDef = z.object({ id: z.string(), name: z.string(), unit: z.string().optional() });
+export interface CategoryNodeOut {
+  id: string;
+  name: string;
+  children?: CategoryNodeOut[];
+  types?: Array<{
+    id: string;
+    name: string;
+    synonyms: string[];
+    attributes?: Array<z.infer<typeof attributeDef>>;
+    positions?: Array<"前" | "后">;
+  }>;
+}
+export const categorySchema: z.ZodType<CategoryNodeOut> = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    get children() {
+      return z.array(categorySchema).optional();
+    },
+    types: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          synonyms: z.array(z.string()),
+          attributes: z.array(attributeDef).optional(),
+          positions: z.array(z.enum(["前", "后"])).optional(),
+        }),
+      )
+      .optional()
+      .describe("leaves: part types"),
+  })
+  .meta({ id: "Category" });
+
+/** One offer: price in fen (1/100 yuan), the customer's own price where the supplier set one. */
+export const offerSchema = z
+  .object({
+    sku: z.object({
+      id: z.number().int(),
+      brand: z.string(),
+      partNo: z.string(),
+      name: z.string(),
+      requested: z.boolean().describe("the SKU asked for (else an interchangeable one)"),
+    }),
+    supplier: z.object({ companyId: z.string(), name: z.string(), location: z.string(), locationId: z.string() }),
+    priceFen: z.number().int(),
+    listPriceFen: z.number().int(),
+    customerPrice: z.boolean(),
+    stock: z.number().int(),
+    orderable: z.boolean().describe("in the shared pool: can be ordered through POST /orders"),
+    distanceMetres: z.number().int(),
+    deliveryMinutes: z.number().int(),
+    provenance: z.object({
+      score: z.number().nullable().describe("share of scans that verified genuine"),
+      scanned: z.number().int(),
+      genuine: z.number().int(),
+    }),
+  })
+  .meta({ id: "Offer" });
+
+export const offersResponse = z
+  .object({
+    skuIds: z.array(z.number().int()),
+    center: z.object({ lng: z.number(), lat: z.number() }),
+    radiusKm: z.number(),
+    sort: z.enum(["price", "distance", "delivery", "score"]),
+    found: z.number().int(),
+    offers: z.array(offerSchema),
+  })
+  .meta({ id: "Offers" });
+
+export const importReportSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["skus", "crossrefs", "fitments", "offers"]),
+    status: z.enum(["running", "done", "failed"]),
+    rowsOk: z.number().int(),
+    rowsBad: z.number().int(),
+    bytesDone: z.number().int(),
+    totalBytes: z.number().int(),
+    errors: z.array(z.object({ line: z.number().int(), field: z.string(), reason: z.string() })),
+    failure: z.string().nullable(),
+    listed: z.array(z.object({ line: z.number().int(), skuId: z.number().int(), reason: z.string() })).optional(),
+    matching: z
+      .object({
+        examined: z.number().int(),
+        merged: z.number().int(),
+        review: z.number().int(),
+        unmatched: z.number().int(),
+      })
+      .optional(),
+  })
+  .meta({ id: "ImportReport" });
+
+export const importStartedSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["skus", "crossrefs", "fitments", "offers"]),
+    status: z.literal("running"),
+    totalBytes: z.number().int(),
+  })
+  .meta({ id: "ImportStarted" });
+
+export const matchRunResponse = z.object({
+  examined: z.number().int(),
+  merged: z.number().int(),
+  review: z.number().int(),
+  unmatched: z.number().int(),
+});
+
+const skuBrief = z.object({ id: z.number().int(), brand: z.string(), partNo: z.string(), name: z.string() });
+const matchMethod = z.enum(["oe_exact", "brand_number", "similarity"]);
+
+export const matchReviewSchema = z
+  .object({
+    id: z.number().int(),
+    method: matchMethod,
+    confidence: z.number(),
+    status: z.string(),
+    createdAt: z.string(),
+    supplierSku: skuBrief,
+    masterSku: skuBrief,
+  })
+  .meta({ id: "MatchInReview" });
+
+export const matchCandidateSchema = z
+  .object({ master: z.number().int(), method: matchMethod, confidence: z.number() })
+  .meta({ id: "MatchCandidate" });
+
+export const matchDecisionResponse = z
+  .object({
+    id: z.number().int(),
+    supplierSku: z.number().int(),
+    masterSku: z.number().int(),
+    status: z.enum(["merged", "rejected", "undone"]),
+  })
+  .meta({ id: "MatchDecision" });
+
+export const supplierLocationSchema = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    name: z.string(),
+    regionCode: z.string(),
+    lng: z.number(),
+    lat: z.number(),
+    prepMinutes: z.number().int(),
+  })
+  .meta({ id: "SupplierLocation" });
+
+/** As created (the point nested under `location`, unlike the list). */
+export const createdLocationSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  regionCode: z.string(),
+  location: z.object({ lng: z.number(), lat: z.number() }),
+  prepMinutes: z.number().int(),
+});
+
+export const customerPriceResponse = z.object({
+  buyerId: z.string(),
+  skuId: z.number().int(),
+  priceFen: z.number().int(),
+});

@@ -3,8 +3,9 @@ import { auditContext } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import { idempotencyKey } from "../../shared/idempotency.js";
 import type { Company } from "../orgs/orgs.service.js";
-import { dispatchBody, type DispatchBody } from "./dispatch.schema.js";
+import { dispatchBody, dispatchResponse, type DispatchBody } from "./dispatch.schema.js";
 import type { DispatchService } from "./dispatch.service.js";
+import { responds } from "../../http/responds.js";
 
 export function dispatchRoutes(dispatches: DispatchService): RouteSpec[] {
   return [
@@ -13,6 +14,7 @@ export function dispatchRoutes(dispatches: DispatchService): RouteSpec[] {
       "/api/v1/dispatches",
       { permission: "dispatch:create" },
       "Ship a carton of serials I hold to a named company (EPCIS shipping naming the destination); it records the receipt",
+      responds(dispatchResponse, 201),
       validate({ body: dispatchBody }),
       async (req, res) => {
         const company = res.locals.company as Company | undefined;

@@ -16,3 +16,16 @@ export const dispatchBody = z
   .strict();
 
 export type DispatchBody = z.infer<typeof dispatchBody>;
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+export const dispatchResponse = z
+  .object({
+    dispatched: z.number().int(),
+    to: z.object({ id: z.string(), name: z.string() }),
+    submissionId: z.number().int(),
+    firstSeq: z.number().int(),
+    lastSeq: z.number().int(),
+    anchoring: z.literal("pending"),
+  })
+  .meta({ id: "Dispatch" });

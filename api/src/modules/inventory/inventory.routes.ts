@@ -1,10 +1,14 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { validate } from "../../http/validate.js";
 import { idempotencyKey } from "../../shared/idempotency.js";
 import { auditContext, personOf, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import {
+  heldSerialsResponse,
   movementBody,
+  stockSchema,
+  syncResponse,
+  transferSchema,
   serialsQuery,
   stockQuery,
   stockSettingsBody,
@@ -19,6 +23,7 @@ import {
 import type { InventoryService } from "./inventory.service.js";
 import type { TransfersService } from "./transfers.service.js";
 import type { Company } from "../orgs/orgs.service.js";
+import { responds } from "../../http/responds.js";
 
 /** The serialised parts of a SKU a company holds, from the ledger (parts module). */
 export type HeldSerials = (
@@ -38,6 +43,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/serials",
       { permission: "inventory:view" },
       "Serialised parts of a SKU my company holds, by serial, from the ledger's custody",
+      responds(heldSerialsResponse),
       validate({ query: serialsQuery }),
       async (_req, res) => {
         const q = res.locals.query as z.infer<typeof serialsQuery>;
@@ -50,6 +56,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/transfers",
       { permission: "inventory:view" },
       "Transfers between my warehouses (proposed, in transit, received, rejected)",
+      responds(z.object({ transfers: z.array(transferSchema) })),
       validate({ query: transfersQuery }),
       async (_req, res) => {
         res.json({
@@ -65,6 +72,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/transfers/propose",
       { permission: "inventory:edit" },
       "Propose transfers for every SKU below its reorder point, from the nearest warehouses with surplus",
+      responds(z.object({ proposed: z.array(transferSchema) })),
       async (_req, res) => {
         const p = principalOf(res);
         res.json({
@@ -80,6 +88,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/transfers/:id/receive",
       { permission: "inventory:edit" },
       "Receive a transfer at its destination: in transit becomes on hand; its serialised parts are received there on the ledger",
+      responds(transferSchema),
       validate({ params: transferParams }),
       async (req, res) => {
         res.json(
@@ -98,6 +107,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/transfers/:id/:decision",
       { permission: "inventory:approve" },
       "Approve a proposed transfer (another person than its proposer): stock leaves into transit, with the serials in `parts` shipped on the ledger; or reject it",
+      responds(transferSchema),
       validate({ params: transferDecisionParams, body: transferDecisionBody }),
       async (req, res) => {
         const { id, decision } = res.locals.params as z.infer<typeof transferDecisionParams>;
@@ -115,6 +125,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/stock",
       { permission: "inventory:view" },
       "My company's stock: on hand, reserved, available, in transit, pool settings",
+      responds(z.object({ stock: z.array(stockSchema) })),
       validate({ query: stockQuery }),
       async (_req, res) => {
         res.json({ stock: await inventory.stock(principalOf(res), res.locals.query as z.infer<typeof stockQuery>) });
@@ -125,6 +136,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/movements",
       { permission: "inventory:edit" },
       "Record a receipt, return or adjustment of stock; Idempotency-Key honoured",
+      responds(stockSchema, 201),
       validate({ body: movementBody }),
       async (req, res) => {
         const reply = await inventory.record(
@@ -141,6 +153,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/sync",
       { permission: "inventory:edit" },
       "ERP/WMS sync: set or adjust stock by your warehouse codes and brand + part numbers; idempotent by documentId; a result per line",
+      responds(syncResponse),
       validate({ body: syncBody }),
       async (req, res) => {
         const reply = await inventory.sync(
@@ -156,6 +169,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/stock",
       { permission: "inventory:configure" },
       "Put a SKU of a warehouse in the shared pool (with its price) or take it out; set its reorder point",
+      responds(stockSchema),
       validate({ body: stockSettingsBody }),
       async (req, res) => {
         res.json(
@@ -172,6 +186,7 @@ export function inventoryRoutes(
       "/api/v1/inventory/warehouses/:id",
       { permission: "inventory:configure" },
       "Let a warehouse join the shared pool, or leave it",
+      responds(z.object({ id: z.string(), shared: z.boolean() })),
       validate({ params: warehouseParams, body: warehouseBody }),
       async (req, res) => {
         res.json(

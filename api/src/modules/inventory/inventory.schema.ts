@@ -75,3 +75,62 @@ export const transferDecisionBody = z
       .optional(),
   })
   .strict();
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+/** A SKU's stock at one warehouse; prices in fen (1/100 yuan). */
+export const stockSchema = z
+  .object({
+    locationId: z.string(),
+    skuId: z.number().int(),
+    onHand: z.number().int(),
+    reserved: z.number().int().describe("reserved for orders"),
+    available: z.number().int().describe("on hand − reserved"),
+    inTransit: z.number().int(),
+    reorderPoint: z.number().int(),
+    shared: z.boolean().describe("in the shared pool"),
+    priceFen: z.number().int().nullable().describe("the pool price"),
+  })
+  .meta({ id: "Stock" });
+
+export const transferSchema = z
+  .object({
+    id: z.string(),
+    companyId: z.string(),
+    skuId: z.number().int(),
+    fromLocation: z.string(),
+    toLocation: z.string(),
+    quantity: z.number().int(),
+    distanceM: z.number().int(),
+    status: z.enum(["proposed", "in_transit", "received", "rejected"]),
+    proposedBy: z.string(),
+    decidedBy: z.string().nullable(),
+    parts: z.array(z.object({ gtin: z.string(), serial: z.string() })).describe("serialised parts travelling with it"),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Transfer" });
+
+export const heldSerialsResponse = z.object({
+  skuId: z.number().int(),
+  serials: z.array(z.object({ gtin: z.string(), serial: z.string(), lot: z.string(), stage: z.string() })),
+});
+
+export const syncResponse = z
+  .object({
+    documentId: z.string(),
+    mode: z.enum(["set", "adjust"]),
+    ok: z.number().int(),
+    errors: z.number().int(),
+    lines: z.array(
+      z.object({
+        line: z.number().int(),
+        status: z.enum(["ok", "error"]),
+        code: z.string().optional(),
+        message: z.string().optional(),
+        onHand: z.number().int().optional(),
+        available: z.number().int().optional(),
+      }),
+    ),
+  })
+  .meta({ id: "StockSyncResult" });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { raw, responds } from "../../http/responds.js";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
@@ -21,6 +22,8 @@ export function labelsRoutes(labels: LabelsService): RouteSpec[] {
       "/api/v1/parts/:gtin/:serial/label.:format",
       { permission: "label:view" },
       "A part's QR label (PNG or SVG)",
+      responds(raw("image/png")),
+      responds(raw("image/svg+xml")),
       validate({ params: partLabelParams }),
       async (_req, res) => {
         const { gtin, serial, format } = res.locals.params as z.infer<typeof partLabelParams>;
@@ -34,6 +37,7 @@ export function labelsRoutes(labels: LabelsService): RouteSpec[] {
       "/api/v1/mint/:runId/labels.pdf",
       { permission: "label:export" },
       "A mint run's A4 label sheet (PDF; an export, audited)",
+      responds(raw("application/pdf")),
       validate({ params: runParams }),
       async (req, res) => {
         const { runId } = res.locals.params as z.infer<typeof runParams>;

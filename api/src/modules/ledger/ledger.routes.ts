@@ -3,7 +3,21 @@ import { TRUST_PATH, assertGtin14, auditLedger } from "../../../../ledger-servic
 import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { batchListQuery, batchRangeQuery, partParams, seqParams, seqRangeQuery } from "./ledger.schema.js";
+import {
+  batchListQuery,
+  batchRangeQuery,
+  batchSchema,
+  bundleSchema,
+  epcisDocumentSchema,
+  inclusionProofSchema,
+  ledgerAuditSchema,
+  partParams,
+  seqParams,
+  seqRangeQuery,
+  trustAnchorSchema,
+} from "./ledger.schema.js";
+import { z } from "zod";
+import { responds } from "../../http/responds.js";
 
 /**
  * Ledger endpoints: what an auditor or a verifying shop downloads (public), and the whole-ledger audit (operator).
@@ -18,6 +32,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       TRUST_PATH,
       { public: "the trust anchor auditors pin: chain id, contract addresses, deployment block — no tenant data" },
       "The platform's trust anchor (pin it to verify bundles)",
+      responds(trustAnchorSchema),
       async (_req, res) => {
         res.setHeader("Cache-Control", "public, max-age=60");
         res.json(await svc.trustAnchor());
@@ -29,6 +44,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/ledger/audit",
       { permission: "ledger:audit" },
       "Audit the whole ledger against the chain",
+      responds(ledgerAuditSchema),
       async (_req, res) => {
         const chain = await svc.chain.get();
         res.json(await auditLedger({ db: svc.db.sql, anchorRegistry: chain.anchorRegistry, chainId: chain.chainId }));
@@ -40,6 +56,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/ledger/batches",
       PUBLIC,
       "Latest sealed batches and their anchoring",
+      responds(z.object({ batches: z.array(batchSchema) })),
       validate({ query: batchListQuery }),
       async (_req, res) => {
         const { limit } = res.locals.query as { limit: number };
@@ -58,6 +75,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/ledger/events/:seq/proof",
       PUBLIC,
       "Merkle inclusion proof of one event",
+      responds(inclusionProofSchema),
       validate({ params: seqParams }),
       async (_req, res) => {
         res.json(await svc.proof((res.locals.params as { seq: number }).seq));
@@ -69,6 +87,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/ledger/bundle",
       PUBLIC,
       "Audit bundle of a range of batches",
+      responds(bundleSchema),
       validate({ query: batchRangeQuery }),
       async (_req, res) => {
         const { from, to } = res.locals.query as { from: number; to: number };
@@ -81,6 +100,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/ledger/epcis",
       PUBLIC,
       "Events from..to (seq) as a GS1 EPCIS 2.0 EPCISDocument",
+      responds(epcisDocumentSchema, 200, { media: "application/ld+json" }),
       validate({ query: seqRangeQuery }),
       async (_req, res) => {
         const { from, to } = res.locals.query as { from: number; to: number };
@@ -93,6 +113,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/parts/:gtin/:serial/epcis",
       PUBLIC,
       "One part's history as a GS1 EPCIS 2.0 EPCISDocument",
+      responds(epcisDocumentSchema, 200, { media: "application/ld+json" }),
       validate({ params: partParams }),
       async (_req, res) => {
         const { gtin, serial } = res.locals.params as { gtin: string; serial: string };
@@ -106,6 +127,7 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "/api/v1/parts/:gtin/:serial/bundle",
       PUBLIC,
       "Audit bundle of one part's history",
+      responds(bundleSchema),
       validate({ params: partParams }),
       async (_req, res) => {
         const { gtin, serial } = res.locals.params as { gtin: string; serial: string };

@@ -19,3 +19,96 @@ export const seqRangeQuery = z
     message: `to must be ≥ from and at most ${EPCIS_MAX_EVENTS - 1} events after it`,
     path: ["to"],
   });
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/);
+
+export const trustAnchorSchema = z
+  .object({
+    format: z.string(),
+    chainId: z.number().int(),
+    anchorRegistry: hex,
+    partRegistry: hex.optional(),
+    deploymentBlock: z.number().int().optional(),
+    deploymentBlockHash: hex.optional(),
+    anchorer: hex.optional(),
+  })
+  .meta({ id: "TrustAnchor" });
+
+export const auditFailureSchema = z
+  .looseObject({
+    seq: z.number().int().nullable(),
+    batchId: z.number().int().nullable(),
+    reason: z.string(),
+    check: z.string().optional(),
+  })
+  .meta({ id: "AuditFailure" });
+
+export const ledgerAuditSchema = z
+  .object({
+    ok: z.boolean(),
+    eventsChecked: z.number().int(),
+    parts: z.number().int(),
+    batches: z.number().int(),
+    lines: z.array(z.string()),
+    failure: auditFailureSchema.nullable(),
+  })
+  .meta({ id: "LedgerAudit" });
+
+export const batchSchema = z
+  .object({
+    id: z.number().int(),
+    firstSeq: z.number().int(),
+    lastSeq: z.number().int(),
+    eventCount: z.number().int(),
+    root: hex,
+    status: z.string().describe("sealed, submitted, final …"),
+    txHash: hex.nullable(),
+    blockNumber: z.number().int().nullable(),
+    sealedAt: z.string(),
+  })
+  .meta({ id: "Batch" });
+
+export const inclusionProofSchema = z
+  .object({
+    seq: z.number().int(),
+    batchId: z.number().int(),
+    leafIndex: z.number().int(),
+    leafCount: z.number().int(),
+    leafVersion: z.number().int(),
+    leaf: hex,
+    root: hex,
+    proof: z.array(hex),
+  })
+  .meta({ id: "InclusionProof" });
+
+/**
+ * The audit bundle: its full format is docs/bundle.schema.json (published, what outsiders validate against); here
+ * the top level is named and each part passes as the ledger service wrote it.
+ */
+export const bundleSchema = z
+  .object({
+    format: z.string(),
+    createdAt: z.string(),
+    scope: z.looseObject({ kind: z.enum(["part", "batches"]) }),
+    chain: z.looseObject({ chainId: z.number().int() }),
+    parts: z.array(z.looseObject({ gtin: z.string(), serial: z.string(), latestIncluded: z.boolean() })),
+    actors: z.array(z.looseObject({ address: hex, name: z.string(), uscc: z.string().nullable() })),
+    batches: z.array(z.looseObject({ id: z.number().int(), root: hex })),
+    submissions: z.array(z.looseObject({ id: z.number().int() })),
+    events: z.array(z.looseObject({ seq: z.number().int(), structHash: hex })),
+    epcisDocument: z.looseObject({}).optional(),
+  })
+  .meta({ id: "AuditBundle", description: "full format: docs/bundle.schema.json" });
+
+/** A GS1 EPCIS 2.0 EPCISDocument (JSON-LD); the events follow the EPCIS 2.0 JSON schema. */
+export const epcisDocumentSchema = z
+  .looseObject({
+    "@context": z.unknown(),
+    type: z.literal("EPCISDocument"),
+    schemaVersion: z.string(),
+    creationDate: z.string(),
+    epcisBody: z.looseObject({ eventList: z.array(z.looseObject({ type: z.string() })) }),
+  })
+  .meta({ id: "EpcisDocument" });

@@ -41,3 +41,59 @@ export const statusBody = z
       .optional(),
   })
   .strict();
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+const orderStatus = z.enum([
+  "placed",
+  "allocated",
+  "partially_fulfilled",
+  "picking",
+  "shipped",
+  "delivered",
+  "completed",
+  "cancelled",
+]);
+
+/** An order as listed (no lines). Money in fen (1/100 yuan). */
+export const orderSummarySchema = z
+  .object({
+    id: z.string(),
+    buyerId: z.string(),
+    status: orderStatus,
+    urgent: z.boolean(),
+    policy: z.enum(["all_or_nothing", "partial"]),
+    shipTo: z.object({ lng: z.number(), lat: z.number() }),
+    totalFen: z.number().int(),
+    carrier: z.string().nullable(),
+    trackingNo: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "OrderSummary" });
+
+export const orderAllocationSchema = z
+  .object({
+    locationId: z.string(),
+    sellerId: z.string(),
+    quantity: z.number().int(),
+    priceFen: z.number().int(),
+    distanceM: z.number().int(),
+  })
+  .meta({ id: "OrderAllocation" });
+
+export const orderSchema = orderSummarySchema
+  .extend({
+    lines: z.array(
+      z.object({
+        lineNo: z.number().int(),
+        skuId: z.number().int(),
+        quantity: z.number().int(),
+        allocated: z.number().int(),
+        allocations: z.array(orderAllocationSchema),
+      }),
+    ),
+    history: z.array(z.object({ from: orderStatus.nullable(), to: orderStatus, actor: z.string(), at: z.string() })),
+    parts: z.array(z.object({ gtin: z.string(), serial: z.string() })).describe("serialised parts shipped with it"),
+  })
+  .meta({ id: "Order" });

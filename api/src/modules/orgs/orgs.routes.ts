@@ -1,8 +1,9 @@
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { registerCompanyBody, type RegisterCompany } from "./orgs.schema.js";
+import { companySchema, registerCompanyBody, registeredCompanyResponse, type RegisterCompany } from "./orgs.schema.js";
 import type { Company, OrgsService } from "./orgs.service.js";
+import { responds } from "../../http/responds.js";
 
 export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
   return [
@@ -11,6 +12,7 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
       "/api/v1/companies",
       { permission: "company:create" },
       "Register a company (platform); its first API key is in this answer only",
+      responds(registeredCompanyResponse, 201),
       validate({ body: registerCompanyBody }),
       async (req, res) => {
         const {
@@ -21,8 +23,15 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
         res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
       },
     ),
-    route("get", "/api/v1/companies/me", { permission: "company:view" }, "My company", async (_req, res) => {
-      res.json(res.locals.company as Company);
-    }),
+    route(
+      "get",
+      "/api/v1/companies/me",
+      { permission: "company:view" },
+      "My company",
+      responds(companySchema),
+      async (_req, res) => {
+        res.json(res.locals.company as Company);
+      },
+    ),
   ];
 }

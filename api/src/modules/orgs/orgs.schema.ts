@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { userSchema } from "../users/users.schema.js";
 
 export const registerCompanyBody = z
   .object({
@@ -32,3 +33,29 @@ export const registerCompanyBody = z
   .strict();
 
 export type RegisterCompany = z.infer<typeof registerCompanyBody>;
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+export const companySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    uscc: z.string().describe("unified social credit code"),
+    kind: z.enum(["manufacturer", "distributor", "repair_shop"]),
+    regionCode: z.string(),
+    lng: z.number(),
+    lat: z.number(),
+    createdAt: z.string(),
+    address: z.string().describe("the company's chain address"),
+    custodial: z.boolean().describe("the platform signs its ledger events"),
+    labelPublicKey: z.string().nullable().describe("Ed25519 public key (base64url) verifying its labels offline"),
+  })
+  .meta({ id: "Company" });
+
+export const registeredCompanyResponse = companySchema
+  .extend({
+    apiKey: z.string().describe("the company's first API key, shown only once"),
+    apiKeyNotice: z.string(),
+    admin: userSchema.nullable().describe("the first administrator, when one was given"),
+  })
+  .meta({ id: "RegisteredCompany" });

@@ -8,6 +8,10 @@ import type { InstallationsService } from "./installations.service.js";
 import { idempotencyKey } from "../../shared/idempotency.js";
 import {
   installationBody,
+  installationSchema,
+  installResponse,
+  mintResponse,
+  receiptResponse,
   mintBody,
   receiptBody,
   type InstallationBody,
@@ -15,6 +19,7 @@ import {
   type ReceiptBody,
 } from "./parts.schema.js";
 import type { PartsService } from "./parts.service.js";
+import { responds } from "../../http/responds.js";
 
 const listQuery = z
   .object({
@@ -34,6 +39,7 @@ export function partsRoutes(parts: PartsService, installations: InstallationsSer
       "/api/v1/mint",
       { permission: "part:create" },
       "Mint part identities (commissioning events)",
+      responds(mintResponse, 201),
       validate({ body: mintBody }),
       async (req, res) => {
         const reply = await parts.mint(
@@ -50,6 +56,7 @@ export function partsRoutes(parts: PartsService, installations: InstallationsSer
       "/api/v1/receipts",
       { permission: "custody:create" },
       "Receive parts (receiving events)",
+      responds(receiptResponse, 201),
       validate({ body: receiptBody }),
       async (req, res) => {
         const reply = await parts.receive(
@@ -66,6 +73,7 @@ export function partsRoutes(parts: PartsService, installations: InstallationsSer
       "/api/v1/installations",
       { permission: "installation:create" },
       "Install a part in a car (installing event; VIN and owner encrypted)",
+      responds(installResponse, 201),
       validate({ body: installationBody }),
       async (req, res) => {
         const reply = await parts.install(
@@ -82,6 +90,7 @@ export function partsRoutes(parts: PartsService, installations: InstallationsSer
       "/api/v1/installations",
       { permission: "installation:view" },
       "My installation records; ?vin= or ?mobile= search by blind index; masked unless ?reveal=true",
+      responds(z.object({ installations: z.array(installationSchema) })),
       validate({ query: listQuery }),
       async (req, res) => {
         const p = principalOf(res);
@@ -94,6 +103,7 @@ export function partsRoutes(parts: PartsService, installations: InstallationsSer
       "/api/v1/installations/:id",
       { permission: "installation:view" },
       "One installation record",
+      responds(installationSchema),
       validate({ params: idParams, query: revealQuery }),
       async (req, res) => {
         const p = principalOf(res);

@@ -44,3 +44,51 @@ export const installationBody = z
 export type MintBody = z.infer<typeof mintBody>;
 export type ReceiptBody = z.infer<typeof receiptBody>;
 export type InstallationBody = z.infer<typeof installationBody>;
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+/** Events are written at once and anchored on the chain later (GET /ledger/batches shows when). */
+const written = {
+  submissionId: z.number().int(),
+  anchoring: z.literal("pending"),
+};
+
+export const mintResponse = z
+  .object({
+    runId: z.string(),
+    gtin: z.string(),
+    lot: z.string(),
+    productionDate: z.string(),
+    count: z.number().int(),
+    serials: z.array(z.string()),
+    ...written,
+    firstSeq: z.number().int(),
+    lastSeq: z.number().int(),
+  })
+  .meta({ id: "MintRun" });
+
+export const receiptResponse = z
+  .object({ received: z.number().int(), ...written, firstSeq: z.number().int(), lastSeq: z.number().int() })
+  .meta({ id: "Receipt" });
+
+export const installResponse = z
+  .object({
+    id: z.string(),
+    installed: z.object({ gtin: z.string(), serial: z.string() }),
+    seq: z.number().int(),
+    ...written,
+  })
+  .meta({ id: "InstallResult" });
+
+export const installationSchema = z
+  .object({
+    id: z.string(),
+    gtin: z.string(),
+    serial: z.string(),
+    ledgerSeq: z.number().int(),
+    installedAt: z.string(),
+    vin: z.string().describe("masked unless revealed"),
+    owner: z.object({ name: z.string().nullable(), mobile: z.string().nullable() }),
+    masked: z.boolean(),
+  })
+  .meta({ id: "Installation" });

@@ -11,10 +11,15 @@ import {
   loginBody,
   roleGrantBody,
   updateUserBody,
+  approvalSchema,
+  loginResponse,
+  meResponse,
+  userSchema,
   type CreateUser,
   type UpdateUser,
 } from "./users.schema.js";
 import type { UsersService } from "./users.service.js";
+import { empty, responds } from "../../http/responds.js";
 
 const approvalQuery = z
   .object({ status: z.enum(["submitted", "approved", "rejected", "cancelled"]).optional() })
@@ -30,6 +35,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/auth/login",
       { public: "logging in; rate-limited per client address, accounts lock after repeated failures" },
       "Log in with mobile or e-mail and password",
+      responds(loginResponse),
       loginLimit,
       validate({ body: loginBody }),
       async (req, res) => {
@@ -43,15 +49,23 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
         );
       },
     ),
-    route("post", "/api/v1/auth/logout", { authenticated: true }, "End this session", async (req, res) => {
-      await users.logout(auditContext(req, res), principalOf(res));
-      res.status(204).end();
-    }),
+    route(
+      "post",
+      "/api/v1/auth/logout",
+      { authenticated: true },
+      "End this session",
+      responds(empty(), 204),
+      async (req, res) => {
+        await users.logout(auditContext(req, res), principalOf(res));
+        res.status(204).end();
+      },
+    ),
     route(
       "get",
       "/api/v1/auth/me",
       { authenticated: true },
       "Who am I: identity, company, roles and permissions",
+      responds(meResponse),
       (_req, res) => {
         const p = principalOf(res);
         res.json({
@@ -69,6 +83,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/users",
       { permission: "user:view" },
       "Users of my company (personal data masked unless ?reveal=true)",
+      responds(z.object({ users: z.array(userSchema) })),
       validate({ query: revealQuery }),
       async (req, res) => {
         const p = principalOf(res);
@@ -80,6 +95,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/users",
       { permission: "user:create" },
       "Create a user in my company",
+      responds(userSchema, 201),
       validate({ body: createUserBody }),
       async (req, res) => {
         res
@@ -92,6 +108,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/users/:id",
       { permission: "user:view" },
       "One user of my company",
+      responds(userSchema),
       validate({ params: idParams, query: revealQuery }),
       async (req, res) => {
         const p = principalOf(res);
@@ -103,6 +120,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/users/:id",
       { permission: "user:edit" },
       "Change a user's name, mobile, e-mail or password",
+      responds(userSchema),
       validate({ params: idParams, body: updateUserBody }),
       async (req, res) => {
         res.json(await users.update(auditContext(req, res), principalOf(res), id(res), res.locals.body as UpdateUser));
@@ -113,6 +131,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/users/:id",
       { permission: "user:delete" },
       "Disable a user and end its sessions",
+      responds(empty(), 204),
       validate({ params: idParams }),
       async (req, res) => {
         await users.disable(auditContext(req, res), principalOf(res), id(res));
@@ -124,6 +143,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/users/:id/role-grants",
       { permission: "user:submit" },
       "Request roles for a user (a second person approves)",
+      responds(approvalSchema, 202),
       validate({ params: idParams, body: roleGrantBody }),
       async (req, res) => {
         const { roles, reason } = res.locals.body as z.infer<typeof roleGrantBody>;
@@ -137,6 +157,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/approvals",
       { permission: "user:view" },
       "Approval requests of my company",
+      responds(z.object({ approvals: z.array(approvalSchema) })),
       validate({ query: approvalQuery }),
       async (req, res) => {
         res.json({
@@ -153,6 +174,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
       "/api/v1/approvals/:id",
       { permission: "user:view" },
       "One approval request",
+      responds(approvalSchema),
       validate({ params: idParams }),
       async (req, res) => {
         res.json(await users.approval(auditContext(req, res), principalOf(res), id(res)));
@@ -164,6 +186,7 @@ export function usersRoutes(users: UsersService, loginLimit: RequestHandler): Ro
         `/api/v1/approvals/:id/${verb}`,
         { permission: `user:${verb}` },
         `${verb[0]!.toUpperCase()}${verb.slice(1)} a role-grant request`,
+        responds(approvalSchema),
         validate({ params: idParams, body: decisionBody }),
         async (req, res) => {
           const decision = verb === "approve" ? "approved" : verb === "reject" ? "rejected" : "cancelled";

@@ -42,3 +42,52 @@ export const idParams = z
 
 export type CreateUser = z.infer<typeof createUserBody>;
 export type UpdateUser = z.infer<typeof updateUserBody>;
+
+// ── Responses (what the handlers answer; checked against every answer in tests) ──
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    companyId: z.string().nullable(),
+    name: z.string().describe("masked unless revealed"),
+    mobile: z.string().nullable(),
+    email: z.string().nullable(),
+    roles: z.array(z.string()),
+    status: z.string(),
+    createdAt: z.string().describe("ISO 8601"),
+    masked: z.boolean(),
+  })
+  .meta({ id: "User" });
+
+export const loginResponse = z
+  .object({ token: z.string(), tokenType: z.literal("Bearer"), expiresAt: z.string(), user: userSchema })
+  .meta({ id: "Session" });
+
+export const meResponse = z
+  .object({
+    type: z.string().describe("user, api_key or operator"),
+    id: z.string(),
+    companyId: z.string().nullable(),
+    kind: z.string().nullable().describe("the company kind, or platform"),
+    roles: z.array(z.string()),
+    permissions: z.array(z.string()),
+  })
+  .meta({ id: "Me" });
+
+export const approvalSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string().describe("role_grant, role_change …"),
+    userId: z.string().optional().describe("role_grant: the user"),
+    roles: z.array(z.string()).optional().describe("role_grant: the roles asked for"),
+    roleId: z.string().optional().describe("role_change: the custom role"),
+    permissions: z.array(z.string()).optional().describe("role_change: the permissions added"),
+    subjectId: z.string().optional().describe("other kinds: what the request is about"),
+    status: z.enum(["submitted", "approved", "rejected", "cancelled"]),
+    submittedBy: z.string(),
+    submittedAt: z.string(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    reason: z.unknown().nullable(),
+  })
+  .meta({ id: "Approval" });

@@ -2,7 +2,9 @@ import type { RequestHandler } from "express";
 import { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
 import { parseDigitalLink } from "../../../../ledger-service/src/gs1/digital-link.js";
+import { raw, responds } from "../../http/responds.js";
 import { validate } from "../../http/validate.js";
+import { scanParams, verdictSchema } from "./verify.schema.js";
 import { bearer, type AccessService } from "../../security/access.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
@@ -49,7 +51,9 @@ export function verifyRoutes(
       "GS1 Digital Link resolver: the verification page or verdict",
       limit,
       // Digital Link qualifiers and attributes (lot, signature, lang, loc …) are parsed by the resolver itself.
-      validate({ query: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
+      validate({ params: scanParams, query: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
+      responds(raw("text/html"), 200, { description: "the verification page (Accept: text/html, the default)" }),
+      responds(verdictSchema, 200, { description: "the verdict (Accept: application/json)" }),
       async (req, res) => {
         const wantsJson = req.accepts(["text/html", "application/json"]) === "application/json";
         const { lang: rawLang, loc, ...linkQuery } = req.query as Record<string, unknown>;
