@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { LABEL_LAYOUTS } from "./label-pdf.js";
+
+export const partLabelParams = z
+  .object({
+    gtin: z.string().regex(/^\d{14}$/, "14 digits"),
+    serial: z.string().min(1).max(20),
+    format: z.enum(["png", "svg"]),
+  })
+  .strict();
+export const runParams = z.object({ runId: z.string().regex(/^run_[0-9a-f]{16}$/, "a mint run id") }).strict();
+/** `?layout=a4` (default: an A4 sheet of 24) or `?layout=roll-50x30` (a thermal roll, one 50 × 30 mm label a page). */
+export const layoutQuery = z
+  .object({ layout: z.enum(LABEL_LAYOUTS, { error: `one of ${LABEL_LAYOUTS.join(", ")}` }).default("a4") })
+  .strict();
