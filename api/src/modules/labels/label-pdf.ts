@@ -144,7 +144,6 @@ function drawLabel(
 export async function labelPdf(labels: LabelContent[], info: SheetInfo, layout: LabelLayout): Promise<Buffer> {
   const perPage = layout === "a4" ? A4_COLS * A4_ROWS : 1;
   const pages = Math.max(1, Math.ceil(labels.length / perPage));
-  const header = (p: number) => `${info.title} · 第 ${p} / ${pages} 页`;
   // Every character the CJK font draws: HarfBuzz keeps just those glyphs (a few KB instead of 8 MB).
   const chars = new Set<string>("0123456789 /·第页…");
   for (const s of [info.title, ...labels.flatMap((l) => [l.brand, l.name])]) for (const ch of s) chars.add(ch);
@@ -181,8 +180,11 @@ export async function labelPdf(labels: LabelContent[], info: SheetInfo, layout: 
       continue;
     }
     doc.font(CJK).fontSize(8).fillColor("black");
-    doc.text(header(p + 1), A4_MARGIN, A4_MARGIN - 4, {
-      width: size.w - 2 * A4_MARGIN,
+    const pageNo = `第 ${p + 1} / ${pages} 页`;
+    const pageW = doc.widthOfString(pageNo);
+    doc.text(pageNo, size.w - A4_MARGIN - pageW, A4_MARGIN - 4, { lineBreak: false });
+    doc.text(info.title, A4_MARGIN, A4_MARGIN - 4, {
+      width: size.w - 2 * A4_MARGIN - pageW - 12,
       height: 10,
       lineBreak: false,
       ellipsis: true,
