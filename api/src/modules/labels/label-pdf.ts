@@ -195,7 +195,7 @@ export async function labelPdf(labels: LabelContent[], info: SheetInfo, layout: 
       const x = A4_MARGIN + (i % A4_COLS) * cellW;
       const top = A4_MARGIN + A4_HEADER + Math.floor(i / A4_COLS) * cellH;
       doc.save().lineWidth(0.3).strokeColor("#cccccc").rect(x, top, cellW, cellH).stroke().restore(); // cutting guide
-      const codes = [`GTIN ${label.gtin}`, `SN ${label.serial}`, `LOT ${label.lot}  ${label.productionDate}`];
+      const codes = [`GTIN ${label.gtin}`, `SN ${label.serial}`, `LOT ${label.lot}`, label.productionDate];
       drawLabel(doc, label, { x, y: top, w: cellW, h: cellH }, QR_SIDE.a4, codes, { brand: 8.5, name: 7.5, code: 6.8 });
     });
   }
@@ -221,7 +221,7 @@ export function labelSvg(l: LabelContent, layout: LabelLayout): string {
   const tx = qx + side + 6;
   const codes =
     layout === "a4"
-      ? [`GTIN ${l.gtin}`, `SN ${l.serial}`, `LOT ${l.lot}  ${l.productionDate}`]
+      ? [`GTIN ${l.gtin}`, `SN ${l.serial}`, `LOT ${l.lot}`, l.productionDate]
       : [l.gtin, l.serial, l.lot, l.productionDate];
   const code = layout === "a4" ? 6.8 : 6.6;
   const codesTop = h - 5 - codes.length * code * 1.05;
