@@ -225,13 +225,41 @@ export function labelSvg(l: LabelContent, layout: LabelLayout): string {
       : [l.gtin, l.serial, l.lot, l.productionDate];
   const code = layout === "a4" ? 6.8 : 6.6;
   const codesTop = h - 5 - codes.length * code * 1.05;
+  const tw = w - tx - 4;
   const text = (s: string, y: number, sz: number, family: string, weight = "normal") =>
-    `<text x="${tx.toFixed(2)}" y="${y.toFixed(2)}" font-size="${sz}" font-family="${family}" font-weight="${weight}">${xml(s)}</text>`;
+    `<text x="${tx.toFixed(2)}" y="${y.toFixed(2)}" font-size="${sz.toFixed(2)}" font-family="${family}" font-weight="${weight}">${xml(s)}</text>`;
   const sans = "'Noto Sans SC','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif";
+  // The browser lays the text out, so widths are estimated: an ideograph 1 em, other characters 0.6 em.
+  const em = (ch: string) => (/[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/.test(ch) ? 1 : 0.6);
+  const wrap = (s: string, sz: number, maxLines: number): string[] => {
+    const lines: string[] = [""];
+    let width = 0;
+    for (const ch of s) {
+      if (width + em(ch) * sz > tw) {
+        if (lines.length === maxLines) return [...lines.slice(0, -1), `${lines.at(-1)!.slice(0, -1)}…`];
+        lines.push("");
+        width = 0;
+      }
+      lines[lines.length - 1] += ch;
+      width += em(ch) * sz;
+    }
+    return lines;
+  };
+  const brandTop = 6 + 8;
+  const nameTop = l.brand ? brandTop + 8 * 1.25 : brandTop;
+  const nameLines = Math.max(1, Math.floor((codesTop - nameTop + 7) / (7 * 1.3)));
   const lines = [
-    l.brand ? text(l.brand, 6 + 8, 8, sans) : "",
-    l.name ? text(l.name.length > 14 ? `${l.name.slice(0, 13)}…` : l.name, 6 + 8 * 1.25 + 7, 7, sans) : "",
-    ...codes.map((s, i) => text(s, codesTop + i * code * 1.05 + code * 0.8, code, "'Courier New',monospace", "bold")),
+    l.brand ? text(wrap(l.brand, 8, 1)[0]!, brandTop, 8, sans) : "",
+    ...(l.name ? wrap(l.name, 7, nameLines).map((s, i) => text(s, nameTop + i * 7 * 1.3, 7, sans)) : []),
+    ...codes.map((s, i) =>
+      text(
+        s,
+        codesTop + i * code * 1.05 + code * 0.8,
+        Math.min(code, tw / (s.length * 0.6)),
+        "'Courier New',monospace",
+        "bold",
+      ),
+    ),
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${(w / MM).toFixed(1)}mm" height="${(h / MM).toFixed(1)}mm" viewBox="0 0 ${w.toFixed(2)} ${h.toFixed(2)}">`,
