@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import type { Registry } from "prom-client";
 import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
+import { publicBaseUrlWarning } from "../api/src/modules/labels/public-base-url.js";
 import { serveMetrics } from "../api/src/ops/metrics.js";
 import { listen } from "../api/src/server.js";
 import { loginsBox, writeLogins } from "./lib/demo-logins.js";
@@ -91,6 +92,8 @@ ledger.worker.start(config.WORKER_INTERVAL_MS);
 
 const operatorToken = config.PLATFORM_ADMIN_TOKEN ?? operatorTokenFile(config.DATA_DIR);
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
+const baseUrlWarning = publicBaseUrlWarning(publicBaseUrl); // every printed label carries this address
+if (baseUrlWarning) logger.warn({ code: baseUrlWarning.code, publicBaseUrl }, baseUrlWarning.message);
 const corsOrigins = (config.CORS_ORIGINS ?? "")
   .split(",")
   .map((o) => o.trim())

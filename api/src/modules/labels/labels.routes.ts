@@ -4,16 +4,8 @@ import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { Company } from "../orgs/orgs.service.js";
+import { labelSettingsSchema, layoutQuery, partLabelParams, runParams } from "./labels.schema.js";
 import type { LabelsService } from "./labels.service.js";
-
-const partLabelParams = z
-  .object({
-    gtin: z.string().regex(/^\d{14}$/, "14 digits"),
-    serial: z.string().min(1).max(20),
-    format: z.enum(["png", "svg"]),
-  })
-  .strict();
-const runParams = z.object({ runId: z.string().regex(/^run_[0-9a-f]{16}$/, "a mint run id") }).strict();
 
 export function labelsRoutes(labels: LabelsService): RouteSpec[] {
   return [
@@ -34,16 +26,45 @@ export function labelsRoutes(labels: LabelsService): RouteSpec[] {
     ),
     route(
       "get",
+      "/api/v1/labels/settings",
+      { permission: "label:view" },
+      "What the label screen shows: the base URL printed into codes (with a warning when phones cannot open it) and the layouts",
+      responds(labelSettingsSchema),
+      (_req, res) => {
+        res.json(labels.settings());
+      },
+    ),
+    route(
+      "get",
       "/api/v1/mint/:runId/labels.pdf",
       { permission: "label:export" },
-      "A mint run's A4 label sheet (PDF; an export, audited)",
+      "A mint run's labels as PDF: ?layout=a4 (sheet of 24, default) or roll-50x30 (thermal roll); an export, audited",
       responds(raw("application/pdf")),
-      validate({ params: runParams }),
+      validate({ params: runParams, query: layoutQuery }),
       async (req, res) => {
         const { runId } = res.locals.params as z.infer<typeof runParams>;
-        const pdf = await labels.sheet(auditContext(req, res), principalOf(res), res.locals.company as Company, runId);
-        res.type("application/pdf").setHeader("Content-Disposition", `inline; filename="labels-${runId}.pdf"`);
+        const { layout } = res.locals.query as z.infer<typeof layoutQuery>;
+        const company = res.locals.company as Company;
+        const pdf = await labels.sheet(auditContext(req, res), principalOf(res), company, runId, layout);
+        res
+          .type("application/pdf")
+          .setHeader("Content-Disposition", `inline; filename="labels-${runId}-${layout}.pdf"`);
         res.send(pdf);
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/mint/:runId/label-preview.svg",
+      { permission: "label:view" },
+      "A preview of a mint run's first label in ?layout=a4 or roll-50x30 (SVG)",
+      responds(raw("image/svg+xml")),
+      validate({ params: runParams, query: layoutQuery }),
+      async (req, res) => {
+        const { runId } = res.locals.params as z.infer<typeof runParams>;
+        const { layout } = res.locals.query as z.infer<typeof layoutQuery>;
+        const company = res.locals.company as Company;
+        const svg = await labels.preview(auditContext(req, res), principalOf(res), company, runId, layout);
+        res.type("image/svg+xml").send(svg);
       },
     ),
   ];

@@ -6,12 +6,13 @@ import { signLabel } from "../../../../ledger-service/src/events/label-signature
 import { digitalLinkUri, type PartLink } from "../../../../ledger-service/src/gs1/digital-link.js";
 import { partsRepository } from "../parts/parts.repository.js";
 import type { Company } from "../orgs/orgs.service.js";
-import { labelSheetPdf } from "./pdf-sheet.js";
+import { LABEL_LAYOUTS, labelPdf, labelSvg, type LabelContent, type LabelLayout } from "./label-pdf.js";
+import { publicBaseUrlWarning } from "./public-base-url.js";
 
 /**
  * QR labels: a GS1 Digital Link URI (`{base}/01/{gtin}/21/{serial}?10={lot}&s={signature}`) signed with the
- * manufacturer's key, as PNG, SVG, or an A4 PDF sheet for a whole mint run. Only the manufacturer that
- * commissioned a part may print its label.
+ * manufacturer's key, as PNG, SVG, or a PDF for a whole mint run (an A4 sheet or a 50 × 30 mm thermal roll, with
+ * brand and product name in Chinese). Only the manufacturer that commissioned a part may print its label.
  */
 export class LabelsService {
   constructor(
@@ -47,8 +48,57 @@ export class LabelsService {
     });
   }
 
-  /** The A4 label sheet of a mint run: an export, written to the audit trail. Another company's run answers 404 (logged). */
-  async sheet(ctx: AuditContext, principal: Principal, company: Company, runId: string): Promise<Buffer> {
+  /** What the label screen shows before printing: the base URL printed into every code (and a warning when phones cannot open it) and the layouts. */
+  settings() {
+    return {
+      publicBaseUrl: this.publicBaseUrl,
+      publicBaseUrlWarning: publicBaseUrlWarning(this.publicBaseUrl),
+      layouts: LABEL_LAYOUTS.map((layout) => ({
+        layout,
+        widthMm: layout === "a4" ? 210 : 50,
+        heightMm: layout === "a4" ? 297 : 30,
+        labelsPerPage: layout === "a4" ? 24 : 1,
+        labelWidthMm: layout === "a4" ? 65 : 50,
+        labelHeightMm: layout === "a4" ? 34.6 : 30,
+      })),
+    };
+  }
+
+  /** The label PDF of a mint run in `layout`: an export, written to the audit trail. Another company's run answers 404 (logged). */
+  async sheet(
+    ctx: AuditContext,
+    principal: Principal,
+    company: Company,
+    runId: string,
+    layout: LabelLayout = "a4",
+  ): Promise<Buffer> {
+    const run = await this.ownRun(ctx, principal, company, runId);
+    await this.ledger.db.sql.transaction((tx) =>
+      auditTrail.append(tx, {
+        ...ctx,
+        companyId: company.id,
+        action: "label.export",
+        resource: "mint_run",
+        resourceId: runId,
+        changes: { labels: { after: run.serials.length }, layout: { after: layout } },
+      }),
+    );
+    const product = await partsRepository.product(this.ledger.db.sql, run.gtin);
+    const labels: LabelContent[] = [];
+    for (const serial of run.serials) labels.push(await this.content(company, run, serial, product));
+    const named = product ? `${product.brand} ${product.name} · ` : "";
+    const title = `${company.name} · 赋码任务 ${run.id} · ${named}GTIN ${run.gtin} · 批号 ${run.lot} · 共 ${run.serials.length} 个标签`;
+    return labelPdf(labels, { company: company.name, runId: run.id, title }, layout);
+  }
+
+  /** An SVG preview of a run's first label in `layout` (the label screen's preview; not an export). */
+  async preview(ctx: AuditContext, principal: Principal, company: Company, runId: string, layout: LabelLayout) {
+    const run = await this.ownRun(ctx, principal, company, runId);
+    const product = await partsRepository.product(this.ledger.db.sql, run.gtin);
+    return labelSvg(await this.content(company, run, run.serials[0]!, product), layout);
+  }
+
+  private async ownRun(ctx: AuditContext, principal: Principal, company: Company, runId: string) {
     const db = this.ledger.db.sql;
     const run = await partsRepository.mintRun(db, company.id, runId);
     if (!run) {
@@ -56,27 +106,24 @@ export class LabelsService {
       if (owner) await crossTenant(db, ctx, principal, "mint run", runId, owner);
       throw new AppError("LABEL.UNKNOWN_RUN", `no mint run ${runId} of ${company.id}`, 404, { runId });
     }
-    await db.transaction((tx) =>
-      auditTrail.append(tx, {
-        ...ctx,
-        companyId: company.id,
-        action: "label.export",
-        resource: "mint_run",
-        resourceId: runId,
-        changes: { labels: { after: run.serials.length } },
-      }),
-    );
-    const labels = [];
-    for (const serial of run.serials) {
-      labels.push({
-        uri: await this.signedUri(company, { gtin: run.gtin, serial, lot: run.lot }),
-        lines: [`GTIN ${run.gtin}`, `SN ${serial}`, `LOT ${run.lot}  ${run.production_date}`],
-      });
-    }
-    return labelSheetPdf(
-      labels,
-      `PartLedger labels - ${company.name.replace(/[^\x20-\x7e]/g, "")} run ${run.id} - ${run.serials.length} parts`,
-    );
+    return run;
+  }
+
+  private async content(
+    company: Company,
+    run: { gtin: string; lot: string; production_date: string },
+    serial: string,
+    product: { brand: string; name: string } | null,
+  ): Promise<LabelContent> {
+    return {
+      uri: await this.signedUri(company, { gtin: run.gtin, serial, lot: run.lot }),
+      brand: product?.brand ?? "",
+      name: product?.name ?? "",
+      gtin: run.gtin,
+      serial,
+      lot: run.lot,
+      productionDate: run.production_date,
+    };
   }
 
   private async signedUri(company: Company, link: PartLink): Promise<string> {
