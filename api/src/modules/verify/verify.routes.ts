@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
@@ -6,7 +7,7 @@ import { validate } from "../../http/validate.js";
 import { bearer, type AccessService } from "../../security/access.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
-import { renderVerifyPage, type Lang } from "./verify.page.js";
+import { FORM_PAGE_CSP, REPORTABLE, renderVerifyPage, type Lang } from "./verify.page.js";
 import type { VerifyService } from "./verify.service.js";
 
 function location(raw: unknown): { lng: number; lat: number } | undefined {
@@ -69,7 +70,19 @@ export function verifyRoutes(
         }
         const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
         params.set("lang", lang === "zh" ? "en" : "zh");
-        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
+        // A verdict that asks for a report carries the report form, which posts to this server (CSP form-action 'self').
+        const form = REPORTABLE.has(verdict.verdict)
+          ? {
+              gtin: link.gtin,
+              serial: link.serial,
+              lot: link.lot,
+              signature: link.signature,
+              loc: typeof loc === "string" ? loc : undefined,
+              submission: randomBytes(16).toString("hex"),
+            }
+          : undefined;
+        if (form) res.setHeader("Content-Security-Policy", FORM_PAGE_CSP);
+        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`, form));
       },
     ),
   ];
