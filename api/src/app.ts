@@ -118,7 +118,9 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),
     ...ordersRoutes(s.orders),
     ...webhooksRoutes(s.webhooks),
-    ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
+    ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
+      s.reports.pageToken(label, client),
+    ),
     ...reportsRoutes(s.reports, rateLimit(opts.reportRatePerMinute ?? 20, "counterfeit reports")),
   ];
 }

@@ -77,6 +77,9 @@ describe("counterfeit reports: POST /api/v1/counterfeit-reports from the scan pa
       fields[name!] = value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)));
     expect(fields).to.include(scanned());
     expect(fields.submission).to.match(/^[0-9a-f]{32}$/);
+    // The page is never cached, so going back renders it again: with the same token for the same label and client.
+    const reloaded = await (await fetch(forgedUri, { headers: { accept: "text/html" } })).text();
+    expect(reloaded).to.contain(`name="submission" value="${fields.submission}"`);
     const sent = { ...fields, note: "在路边店买的，包装印刷模糊", contact: "138 0013 1234" };
     const before = await count();
     const first = await form(sent);

@@ -29,7 +29,7 @@ export const reportBody = z
     note: optional(z.string().trim().max(500, "at most 500 characters")),
     contact: optional(z.string().trim().max(254, "at most 254 characters")),
     loc: optional(z.string().regex(/^-?\d{1,3}(?:\.\d+)?,-?\d{1,2}(?:\.\d+)?$/, '"lng,lat" in GCJ-02 degrees')),
-    /** The scan page's one-per-page token: submitting that page's form again records nothing new. */
+    /** The scan page's token (one per label, verdict and client a day): sending that page's form again records nothing new. */
     submission: optional(z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "16-128 letters, digits, _ or -")),
   })
   .strict();

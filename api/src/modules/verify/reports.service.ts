@@ -52,6 +52,23 @@ export class ReportsService {
     private readonly gtinOwner: (gtin: string) => Promise<{ companyId: string } | null>,
   ) {}
 
+  /**
+   * The token the scan page's form carries: the same for the same label, verdict and client on one (UTC) day, so
+   * going back (the page is re-rendered: it is not cached) and sending again is one report. Keyed with the vault's
+   * blind-index key, so nobody can compute another client's token and file first under it.
+   */
+  pageToken(
+    label: { gtin: string; serial: string; lot?: string | undefined; signature?: string | undefined; verdict: string },
+    client: string,
+    now = new Date(),
+  ): string {
+    const what = [label.gtin, label.serial, label.lot ?? null, label.signature ?? null, label.verdict, client];
+    return this.vault
+      .blindIndex("counterfeit_report.page", JSON.stringify([...what, now.toISOString().slice(0, 10)]))
+      .toString("hex")
+      .slice(0, 32);
+  }
+
   async file(ctx: AuditContext, body: ReportBody, from: SubmissionOf): Promise<FiledReport> {
     const contact = body.contact === undefined ? null : normaliseContact(body.contact);
     const key = submissionKey(body, from);

@@ -148,7 +148,7 @@ const REASONS: Record<string, { zh: string; en: string }> = {
   },
 };
 
-/** What the label said, as scanned: what a counterfeit report records, with a token that makes resubmits one report. */
+/** What the label said, as scanned: what a counterfeit report records, with the token that makes resubmits one report. */
 export interface ReportForm {
   gtin: string;
   serial: string;
@@ -156,7 +156,7 @@ export interface ReportForm {
   signature?: string | undefined;
   /** The scan's `loc` (lng,lat), when the scan carried one. */
   loc?: string | undefined;
-  /** Random, one per page rendered: a second submit of this page's form records nothing new. */
+  /** The same for this label, verdict and client all day: a second submit of this page's form records nothing new. */
   submission: string;
 }
 

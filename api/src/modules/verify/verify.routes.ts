@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
@@ -9,6 +8,14 @@ import { route, type RouteSpec } from "../../security/routes.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
 import { FORM_PAGE_CSP, REPORTABLE, renderVerifyPage, type Lang } from "./verify.page.js";
 import type { VerifyService } from "./verify.service.js";
+
+type ReportLabel = {
+  gtin: string;
+  serial: string;
+  lot?: string | undefined;
+  signature?: string | undefined;
+  verdict: string;
+};
 
 function location(raw: unknown): { lng: number; lat: number } | undefined {
   if (raw === undefined) return undefined;
@@ -33,6 +40,8 @@ export function verifyRoutes(
   orgs: OrgsService,
   access: AccessService,
   limit: RequestHandler,
+  /** The report form's submission token for a label, verdict and client (ReportsService.pageToken). */
+  pageToken: (label: ReportLabel, client: string) => string,
 ): RouteSpec[] {
   const scanner = async (token: string | undefined) => {
     if (!token) return undefined;
@@ -78,7 +87,7 @@ export function verifyRoutes(
               lot: link.lot,
               signature: link.signature,
               loc: typeof loc === "string" ? loc : undefined,
-              submission: randomBytes(16).toString("hex"),
+              submission: pageToken({ ...link, verdict: verdict.verdict }, req.ip ?? "unknown"),
             }
           : undefined;
         if (form) res.setHeader("Content-Security-Policy", FORM_PAGE_CSP);
