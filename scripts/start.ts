@@ -115,6 +115,7 @@ const app = createApp({
   operatorToken,
   publicBaseUrl,
   scanRatePerMinute: config.SCAN_RATE_PER_MINUTE,
+  reportRatePerMinute: config.REPORT_RATE_PER_MINUTE,
   corsOrigins,
   security,
   webhooks: { allowCidrs },

@@ -40,6 +40,8 @@ import { partsRoutes } from "./modules/parts/parts.routes.js";
 import { PartsService } from "./modules/parts/parts.service.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { UsersService } from "./modules/users/users.service.js";
+import { reportsRoutes } from "./modules/verify/reports.routes.js";
+import { ReportsService } from "./modules/verify/reports.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
 import { docsPage, openapiFrom } from "./openapi/openapi.js";
@@ -64,6 +66,8 @@ export interface AppOptions {
   publicBaseUrl: string;
   /** Scans a minute per client on the public resolver (default 120). */
   scanRatePerMinute?: number;
+  /** Counterfeit reports a minute per client from the scan page (default 20). */
+  reportRatePerMinute?: number;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
   security?: Partial<SecurityOptions>;
@@ -126,7 +130,10 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),
     ...ordersRoutes(s.orders),
     ...webhooksRoutes(s.webhooks),
-    ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans")),
+    ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
+      s.reports.pageToken(label, client),
+    ),
+    ...reportsRoutes(s.reports, rateLimit(opts.reportRatePerMinute ?? 20, "counterfeit reports")),
   ];
 }
 
@@ -176,6 +183,7 @@ export function buildServices(opts: AppOptions) {
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
     verify: new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin)),
+    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin)),
     health: new HealthService(opts.ledger, webhooks),
   };
 }
@@ -192,6 +200,8 @@ export function createApp(opts: AppOptions): Express {
   app.use(securityHeaders);
   app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
+  // The scan page's report form posts without script (application/x-www-form-urlencoded); no other route takes forms.
+  app.use("/api/v1/counterfeit-reports", express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }));
 
   app.locals.checkResponses = opts.checkResponses ?? false;
   const services = buildServices(opts);

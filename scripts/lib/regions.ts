@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { regions } from "../../api/src/shared/regions.js";
 
 /** A district (county level) of China with its centroid in GCJ-02, from data/regions (MIT + CC BY 4.0). */
 export interface District {
@@ -11,16 +11,10 @@ export interface District {
 
 let cache: District[] | undefined;
 
-/** Every district with a centroid, in the data set's order. */
+/** Every district with a centroid, in the data set's order (read by the one loader in api/src/shared/regions.ts). */
 export function districts(): District[] {
-  cache ??= readFileSync(
-    new URL("../../data/regions/china_regions_pcc858_with_centroids_gcj02.csv", import.meta.url),
-    "utf8",
-  )
-    .split("\n")
-    .slice(1)
-    .map((l) => l.split(","))
-    .filter((c) => c[2] === "district" && c[9] && c[10])
-    .map((c) => ({ code: c[0]!, city: c[4] || c[3]!, lng: Number(c[9]), lat: Number(c[10]) }));
+  cache ??= regions()
+    .filter((r) => r.level === "district" && r.lng !== null && r.lat !== null)
+    .map((r) => ({ code: r.code, city: r.cityCode, lng: r.lng!, lat: r.lat! }));
   return cache;
 }

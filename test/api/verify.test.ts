@@ -55,10 +55,13 @@ describe("the scan: GET /01/{gtin}/21/{serial} — verdicts with reasons", () =>
     expect(after.json.part.brand).to.equal("BOSCH 博世");
     expect(after.json.part.name).to.equal("前刹车片 0 986 AB1 234");
     expect(after.json.timeline.map((s: any) => s.step)).to.deep.equal(["commissioning", "shipping", "receiving"]);
+    // The place as recorded, and in words (the manufacturer is registered in 320505).
+    expect(after.json.timeline[0]).to.include({ place: "320505:FACTORY", placeName: "江苏省 苏州市 虎丘区 · 工厂" });
     for (const s of after.json.timeline) {
       expect(s.anchor.status).to.equal("final");
       expect(s.anchor.txHash).to.match(/^0x[0-9a-f]{64}$/);
       expect(s.anchor.confirmations).to.be.at.least(1);
+      expect(s.anchor.blockNumber).to.be.a("number");
     }
   });
 

@@ -70,6 +70,8 @@ export const RESOURCES = {
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   webhook: { view: ALL, create: ALL, delete: ALL },
   encryption_key: { configure: ["platform"] },
+  /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
+  counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
 export type Resource = keyof typeof RESOURCES;
@@ -196,6 +198,7 @@ export const BUILT_IN_ROLES = {
       "catalog:view",
       "order:view",
       "inventory:view",
+      "counterfeit_report:view",
     ],
     privileged: true,
   },

@@ -1,6 +1,9 @@
-import type { Verdict } from "./verify.service.js";
+import { placeName } from "../../shared/regions.js";
+import { COLOR, FORM_PAGE_CSP, esc, shanghai, shell, type Lang } from "./page-shell.js";
+import type { Verdict, VerdictCode } from "./verify.service.js";
 
-export type Lang = "zh" | "en";
+export type { Lang };
+export { FORM_PAGE_CSP };
 
 const T = {
   zh: {
@@ -24,11 +27,29 @@ const T = {
     receiving: "入库接收",
     installing: "装车安装",
     shipping: "发货在途",
-    verified: "已链上验证",
-    pending: "等待上链",
-    batch: "批次",
-    tx: "交易",
+    verified: "已在区块链上核验",
+    pending: "正在写入区块链，稍后再扫可见结果",
+    batch: "锚定批次",
+    tx: "交易哈希",
+    block: "区块高度",
     confirmations: "确认数",
+    tech: "技术详情",
+    reasonCode: "结论代码",
+    scannedAt: "扫码时间",
+    placeCode: "地点代码",
+    seq: "账本序号",
+    todo: "请这样做",
+    doNotFit: "不要安装这个配件。",
+    keep: "保留配件、包装和标签，拍照留存。",
+    reportIt: "点下面的按钮举报，品牌方和平台都会收到。",
+    supplier: "联系卖给您这个配件的供货商，说明扫码结果。",
+    installedIntro: "记录显示这个配件已经装在一辆车上。如果您手里的是一个全新、没装过的配件，说明它的标签被复制了：",
+    installedOk: "如果您扫的正是已经装在这辆车上的配件，无需处理。",
+    note: "补充说明（可选，最多 500 字）",
+    notePlaceholder: "例如：在哪里买的、包装有什么异常",
+    contact: "联系方式（可选：手机号或邮箱）",
+    contactHint: "加密保存，只有品牌方和平台可以查看，用于核实情况。",
+    report: "举报假冒配件",
     vin: "车架号",
     place: "地点",
     switch: "English",
@@ -60,11 +81,30 @@ const T = {
     receiving: "Received",
     installing: "Installed",
     shipping: "Shipped",
-    verified: "verified on chain",
-    pending: "anchoring pending",
-    batch: "batch",
-    tx: "tx",
+    verified: "checked on the blockchain",
+    pending: "being written to the blockchain; scan again later to see it checked",
+    batch: "anchor batch",
+    tx: "transaction hash",
+    block: "block number",
     confirmations: "confirmations",
+    tech: "Technical details",
+    reasonCode: "reason code",
+    scannedAt: "scanned at",
+    placeCode: "place code",
+    seq: "ledger sequence",
+    todo: "What to do",
+    doNotFit: "Do not fit this part.",
+    keep: "Keep the part, its box and label; take photos.",
+    reportIt: "Report it with the button below: the brand owner and the platform both receive it.",
+    supplier: "Tell the supplier who sold you the part what the scan showed.",
+    installedIntro:
+      "The record says this part is already fitted to a car. If the part in your hand is new and never fitted, its label was copied:",
+    installedOk: "If you scanned the part on the car it was fitted to, nothing needs doing.",
+    note: "Note (optional, up to 500 characters)",
+    notePlaceholder: "e.g. where it was bought, what looked wrong with the box",
+    contact: "Contact (optional: mobile number or e-mail)",
+    contactHint: "Stored encrypted; only the brand owner and the platform can see it, to follow up.",
+    report: "Report a counterfeit part",
     vin: "VIN",
     place: "Place",
     switch: "中文",
@@ -108,53 +148,109 @@ const REASONS: Record<string, { zh: string; en: string }> = {
   },
 };
 
-const COLOR = {
-  GENUINE: "#1a7f37",
-  GENUINE_PENDING_ANCHOR: "#1a7f37",
-  ALREADY_INSTALLED: "#b58100",
-  SUSPECT_CLONE: "#cf222e",
-  UNKNOWN: "#cf222e",
-} as const;
+/** What the label said, as scanned: what a counterfeit report records, with the token that makes resubmits one report. */
+export interface ReportForm {
+  gtin: string;
+  serial: string;
+  lot?: string | undefined;
+  signature?: string | undefined;
+  /** The scan's `loc` (lng,lat), when the scan carried one. */
+  loc?: string | undefined;
+  /** The same for this label, verdict and client all day: a second submit of this page's form records nothing new. */
+  submission: string;
+}
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const shanghai = (iso: string) => new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+/** The verdicts that ask the mechanic to act: a code we cannot vouch for, a suspected copy, an installed part again. */
+export const REPORTABLE: ReadonlySet<VerdictCode> = new Set(["UNKNOWN", "SUSPECT_CLONE", "ALREADY_INSTALLED"]);
 
-/** The verification page a phone shows after scanning a label: server-rendered, no script needed. */
-export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): string {
+const hidden = (name: string, value: string | undefined) =>
+  value === undefined ? "" : `<input type="hidden" name="${name}" value="${esc(value)}">`;
+
+function advice(v: Verdict, lang: Lang, form: ReportForm | undefined): string {
+  if (!REPORTABLE.has(v.verdict)) return "";
+  const t = T[lang];
+  const installed = v.verdict === "ALREADY_INSTALLED";
+  const steps = [t.doNotFit, t.keep, ...(form ? [t.reportIt] : []), t.supplier];
+  const body = form
+    ? `<form id="report" method="post" action="/api/v1/counterfeit-reports?lang=${lang}">
+  ${hidden("gtin", form.gtin)}${hidden("serial", form.serial)}${hidden("lot", form.lot)}${hidden("signature", form.signature)}
+  ${hidden("verdict", v.verdict)}${hidden("loc", form.loc)}${hidden("submission", form.submission)}
+  <label for="note">${esc(t.note)}</label>
+  <textarea id="note" name="note" rows="3" maxlength="500" placeholder="${esc(t.notePlaceholder)}"></textarea>
+  <label for="contact">${esc(t.contact)}</label>
+  <input id="contact" name="contact" type="text" maxlength="254" autocomplete="tel" aria-describedby="contact-hint">
+  <p class="hint" id="contact-hint">${esc(t.contactHint)}</p>
+  <button type="submit" id="report-button">${esc(t.report)}</button>
+</form>`
+    : "";
+  return `<section id="advice" class="advice${installed ? " caution" : ""}" aria-labelledby="advice-title">
+<h2 id="advice-title">${esc(t.todo)}</h2>
+${installed ? `<p>${esc(t.installedIntro)}</p>` : ""}
+<ol>${steps.map((s, i) => `<li>${i === 0 ? `<strong>${esc(s)}</strong>` : esc(s)}</li>`).join("")}</ol>
+${installed ? `<p class="hint">${esc(t.installedOk)}</p>` : ""}
+${body}
+</section>`;
+}
+
+function technical(v: Verdict, lang: Lang): string {
+  const t = T[lang];
+  const steps = v.timeline
+    .map(
+      (s) => `<li><dl>
+  <dt>${esc(t.seq)}</dt><dd>${s.seq} · ${esc(t[s.step])}</dd>
+  <dt>${esc(t.placeCode)}</dt><dd><code>${esc(s.place)}</code></dd>
+  <dt>${esc(t.batch)}</dt><dd>${s.anchor.batchId ?? "—"}</dd>
+  <dt>${esc(t.tx)}</dt><dd><code class="tx">${esc(s.anchor.txHash ?? "—")}</code></dd>
+  <dt>${esc(t.block)}</dt><dd>${s.anchor.blockNumber ?? "—"}</dd>
+  <dt>${esc(t.confirmations)}</dt><dd>${s.anchor.confirmations ?? "—"}</dd>
+</dl></li>`,
+    )
+    .join("\n");
+  const trust = v.trust
+    ? `<div id="trust" data-anchor-registry="${esc(v.trust.anchorRegistry)}" data-chain-id="${v.trust.chainId}"><dl>
+  <dt>${esc(t.trust)}</dt><dd>${esc(t.chain)} ${v.trust.chainId}</dd>
+  <dt>${esc(t.anchorRegistry)}</dt><dd><code>${esc(v.trust.anchorRegistry)}</code></dd>
+  ${v.trust.partRegistry ? `<dt>${esc(t.partRegistry)}</dt><dd><code>${esc(v.trust.partRegistry)}</code></dd>` : ""}
+  <dt>${esc(t.trustDoc)}</dt><dd><a href="${esc(v.trust.document)}">${esc(v.trust.document)}</a></dd>
+</dl></div>`
+    : "";
+  return `<details id="tech" class="tech">
+<summary>${esc(t.tech)}</summary>
+<dl>
+  <dt>${esc(t.reasonCode)}</dt><dd><code>${esc(v.verdict)} / ${esc(v.reason)}</code></dd>
+  <dt>${esc(t.scannedAt)}</dt><dd>${esc(shanghai(v.scannedAt))}</dd>
+</dl>
+${steps ? `<ol class="tech-steps">${steps}</ol>` : ""}
+${trust}
+</details>`;
+}
+
+/**
+ * The verification page a phone shows after scanning a label: server-rendered, no script needed. The banner and what
+ * to do come first; chain details (hashes, blocks, confirmations, the trust anchor) sit in a collapsed <details>.
+ * `form`: the scanned label, for the report button on a verdict that asks for one.
+ */
+export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string, form?: ReportForm): string {
   const t = T[lang];
   const reason = REASONS[v.reason]?.[lang] ?? v.reason;
   const steps = v.timeline
     .map(
       (s) => `<li class="step">
   <div class="what">${esc(t[s.step])} · ${esc(s.by.name)}</div>
-  <div class="meta">${esc(shanghai(s.at))} · ${esc(t.place)} ${esc(s.place)}${s.vin ? ` · ${esc(t.vin)} <span class="vin">${esc(s.vin)}</span>` : ""}</div>
-  <div class="chain ${s.anchor.status}">${s.anchor.status === "final" ? `✔ ${esc(t.verified)} · ${esc(t.batch)} ${s.anchor.batchId} · ${esc(t.tx)} ${esc(s.anchor.txHash?.slice(0, 10))}… · ${esc(t.confirmations)} ${s.anchor.confirmations ?? "?"}` : `… ${esc(t.pending)}`}</div>
+  <div class="meta">${esc(shanghai(s.at))} · ${esc(t.place)} <span class="place">${esc(placeName(s.place, lang))}</span>${s.vin ? ` · ${esc(t.vin)} <span class="vin">${esc(s.vin)}</span>` : ""}</div>
+  <div class="chain ${s.anchor.status}">${s.anchor.status === "final" ? `✔ ${esc(t.verified)}` : `… ${esc(t.pending)}`}</div>
 </li>`,
     )
     .join("\n");
-  return `<!doctype html>
-<html lang="${lang === "zh" ? "zh-CN" : "en"}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(t.title)} · PartLedger</title>
-<style>
-  body { font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; background: #f6f8fa; color: #1f2328; }
-  main { max-width: 560px; margin: 0 auto; padding: 16px; }
-  .verdict { color: #fff; border-radius: 12px; padding: 18px 16px; font-size: 22px; font-weight: 600; }
-  .reason { font-size: 14px; font-weight: 400; margin-top: 6px; opacity: .95; }
-  section { background: #fff; border-radius: 12px; padding: 12px 16px; margin-top: 12px; }
-  dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; margin: 0; font-size: 15px; } dt { color: #656d76; } dd { margin: 0; overflow-wrap: anywhere; }
-  ol { list-style: none; padding: 0; margin: 0; } .step { border-left: 3px solid #d0d7de; padding: 4px 0 10px 12px; }
-  .what { font-weight: 600; } .meta, .chain { font-size: 13px; color: #656d76; overflow-wrap: anywhere; } .chain.final { color: #1a7f37; }
-  nav { text-align: right; font-size: 14px; margin-bottom: 8px; } a { color: #0969da; }
-</style>
-</head>
-<body><main>
-<nav><a href="${esc(switchHref)}">${esc(t.switch)}</a></nav>
-<div class="verdict" id="verdict" data-verdict="${v.verdict}" style="background:${COLOR[v.verdict]}">${esc(t[v.verdict])}
-  <div class="reason" id="reason" data-reason="${esc(v.reason)}">${esc(t.reason)}${esc(reason)}</div></div>
-<section><dl>
+  return shell(
+    lang,
+    t.title,
+    `<nav><a href="${esc(switchHref)}" lang="${lang === "zh" ? "en" : "zh-CN"}">${esc(t.switch)}</a></nav>
+<div class="verdict" id="verdict" data-verdict="${v.verdict}" style="background:${COLOR[v.verdict]}">
+  <h1>${esc(t[v.verdict])}</h1>
+  <p class="reason" id="reason" data-reason="${esc(v.reason)}">${esc(t.reason)}${esc(reason)}</p></div>
+${advice(v, lang, form)}
+<section aria-label="${esc(t.part)}"><dl>
   ${v.part.name ? `<dt>${esc(t.product)}</dt><dd id="product">${esc(v.part.name)}</dd>` : ""}
   ${v.part.brand ? `<dt>${esc(t.brand)}</dt><dd>${esc(v.part.brand)}</dd>` : ""}
   <dt>${esc(t.maker)}</dt><dd>${esc(v.part.manufacturer ?? "—")}</dd>
@@ -163,17 +259,7 @@ export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string): st
   <dt>${esc(t.serial)}</dt><dd>${esc(v.part.serial)}</dd>
   <dt>${esc(t.lot)}</dt><dd>${esc(v.part.lot ?? "—")}</dd>
 </dl></section>
-${v.timeline.length ? `<section><h2 style="font-size:16px;margin:4px 0 10px">${esc(t.history)}</h2><ol>${steps}</ol></section>` : ""}
-${
-  v.trust
-    ? `<section id="trust" class="meta" data-anchor-registry="${esc(v.trust.anchorRegistry)}"
-  data-chain-id="${v.trust.chainId}"><dl>
-  <dt>${esc(t.trust)}</dt><dd>${esc(t.chain)} ${v.trust.chainId}</dd>
-  <dt>${esc(t.anchorRegistry)}</dt><dd>${esc(v.trust.anchorRegistry)}</dd>
-  ${v.trust.partRegistry ? `<dt>${esc(t.partRegistry)}</dt><dd>${esc(v.trust.partRegistry)}</dd>` : ""}
-  <dt></dt><dd><a href="${esc(v.trust.document)}">${esc(t.trustDoc)}</a></dd>
-</dl></section>`
-    : ""
-}
-</main></body></html>`;
+${v.timeline.length ? `<section aria-labelledby="history-title"><h2 id="history-title">${esc(t.history)}</h2><ol class="steps">${steps}</ol></section>` : ""}
+${technical(v, lang)}`,
+  );
 }

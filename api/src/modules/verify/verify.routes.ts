@@ -8,8 +8,16 @@ import { scanParams, verdictSchema } from "./verify.schema.js";
 import { bearer, type AccessService } from "../../security/access.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import type { OrgsService } from "../orgs/orgs.service.js";
-import { renderVerifyPage, type Lang } from "./verify.page.js";
+import { FORM_PAGE_CSP, REPORTABLE, renderVerifyPage, type Lang } from "./verify.page.js";
 import type { VerifyService } from "./verify.service.js";
+
+type ReportLabel = {
+  gtin: string;
+  serial: string;
+  lot?: string | undefined;
+  signature?: string | undefined;
+  verdict: string;
+};
 
 function location(raw: unknown): { lng: number; lat: number } | undefined {
   if (raw === undefined) return undefined;
@@ -34,6 +42,8 @@ export function verifyRoutes(
   orgs: OrgsService,
   access: AccessService,
   limit: RequestHandler,
+  /** The report form's submission token for a label, verdict and client (ReportsService.pageToken). */
+  pageToken: (label: ReportLabel, client: string) => string,
 ): RouteSpec[] {
   const scanner = async (token: string | undefined) => {
     if (!token) return undefined;
@@ -73,7 +83,19 @@ export function verifyRoutes(
         }
         const params = new URLSearchParams(Object.entries(req.query as Record<string, string>));
         params.set("lang", lang === "zh" ? "en" : "zh");
-        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`));
+        // A verdict that asks for a report carries the report form, which posts to this server (CSP form-action 'self').
+        const form = REPORTABLE.has(verdict.verdict)
+          ? {
+              gtin: link.gtin,
+              serial: link.serial,
+              lot: link.lot,
+              signature: link.signature,
+              loc: typeof loc === "string" ? loc : undefined,
+              submission: pageToken({ ...link, verdict: verdict.verdict }, req.ip ?? "unknown"),
+            }
+          : undefined;
+        if (form) res.setHeader("Content-Security-Policy", FORM_PAGE_CSP);
+        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`, form));
       },
     ),
   ];

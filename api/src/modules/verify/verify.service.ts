@@ -12,6 +12,7 @@ import type { PartLink } from "../../../../ledger-service/src/gs1/digital-link.j
 import type { PartViewEvent } from "../../../../ledger-service/src/ledger/ledger-store.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { coarse, distanceMetres } from "../../shared/geo.js";
+import { placeName } from "../../shared/regions.js";
 import type { PartsService } from "../parts/parts.service.js";
 import { ScanLog } from "./scan-log.js";
 
@@ -22,9 +23,18 @@ export interface TimelineStep {
   step: "commissioning" | "receiving" | "installing" | "shipping";
   at: string;
   by: { name: string; kind: string; address: string };
+  /** As the ledger records it: `regionCode:locationId` (e.g. `320505:FACTORY`). */
   place: string;
+  /** The place for people: region names from GB/T 2260 and the kind of site (`江苏省 苏州市 虎丘区 · 工厂`). */
+  placeName: string;
   vin?: string;
-  anchor: { status: "final" | "pending"; batchId: number | null; txHash: string | null; confirmations: number | null };
+  anchor: {
+    status: "final" | "pending";
+    batchId: number | null;
+    txHash: string | null;
+    blockNumber: number | null;
+    confirmations: number | null;
+  };
 }
 
 export interface Verdict {
@@ -206,11 +216,13 @@ export class VerifyService {
         at: e.body.eventTime,
         by: { ...(await this.nameOf(e.actor)), address: e.actor },
         place: e.fields.place,
+        placeName: placeName(e.fields.place),
         ...(vin ? { vin: maskVin(vin) } : {}),
         anchor: {
           status: final ? "final" : "pending",
           batchId: e.batch?.id ?? null,
           txHash: e.batch?.txHash ?? null,
+          blockNumber: e.batch?.blockNumber ?? null,
           confirmations:
             final && e.batch?.blockNumber != null && chainHead != null
               ? Math.max(1, chainHead - e.batch.blockNumber + 1)

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { gs1CheckDigit } from "../../../../ledger-service/src/gs1/gtin.js";
+import { AI10_PATTERN, AI21_PATTERN } from "../../../../ledger-service/src/gs1/serial.js";
+
+/** An HTML form sends an empty field as ""; an empty optional field is an absent one. */
+const optional = <T extends z.ZodType>(s: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), s.optional());
+
+export const VERDICTS = ["GENUINE", "GENUINE_PENDING_ANCHOR", "UNKNOWN", "ALREADY_INSTALLED", "SUSPECT_CLONE"] as const;
+export const REPORT_STATUSES = ["new", "reviewing", "confirmed", "dismissed"] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/**
+ * A counterfeit report as the scan page's form (application/x-www-form-urlencoded) or a client (JSON) sends it: the
+ * label as scanned, the verdict the page showed, and what the reporter adds.
+ */
+export const reportBody = z
+  .object({
+    gtin: z
+      .string()
+      .regex(/^\d{14}$/, "a GTIN-14: 14 digits")
+      .refine((g) => gs1CheckDigit(g.slice(0, 13)) === Number(g[13]), "the GTIN's check digit is wrong"),
+    serial: z.string().regex(AI21_PATTERN, "1-20 characters of GS1 AI 21's character set"),
+    lot: optional(z.string().regex(AI10_PATTERN, "1-20 characters of GS1 AI 10's character set")),
+    signature: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{86}$/, "the label signature as scanned: 86 base64url characters"),
+    ),
+    verdict: z.enum(VERDICTS),
+    note: optional(z.string().trim().max(500, "at most 500 characters")),
+    contact: optional(z.string().trim().max(254, "at most 254 characters")),
+    loc: optional(z.string().regex(/^-?\d{1,3}(?:\.\d+)?,-?\d{1,2}(?:\.\d+)?$/, '"lng,lat" in GCJ-02 degrees')),
+    /** The scan page's token (one per label, verdict and client a day): sending that page's form again records nothing new. */
+    submission: optional(z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "16-128 letters, digits, _ or -")),
+  })
+  .strict();
+export type ReportBody = z.infer<typeof reportBody>;
+
+export const reportQuery = z.object({ lang: z.enum(["zh", "en"]).optional() }).strict();
+
+export const reportListQuery = z
+  .object({
+    status: z.enum(REPORT_STATUSES).optional(),
+    gtin: z
+      .string()
+      .regex(/^\d{14}$/, "a GTIN-14: 14 digits")
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    reveal: z.enum(["true", "false"]).optional(),
+  })
+  .strict();
+
+export const reportParams = z.object({ id: z.string().regex(/^cr_[0-9a-f]{16}$/, "a report id cr_…") }).strict();
+export const revealQuery = z.object({ reveal: z.enum(["true", "false"]).optional() }).strict();
+
+export const reportStatusBody = z
+  .object({
+    status: z.enum(["reviewing", "confirmed", "dismissed"]),
+    /** Why it was confirmed or dismissed (what the brand found). */
+    resolution: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
