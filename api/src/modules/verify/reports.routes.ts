@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { z } from "zod";
 import { AppError } from "../../../../ledger-service/src/index.js";
+import { raw, responds } from "../../http/responds.js";
 import { validate } from "../../http/validate.js";
 import { wantsReveal } from "../../security/personal-data.js";
 import { auditContext, principalOf } from "../../security/principal.js";
@@ -8,6 +9,9 @@ import { route, type RouteSpec } from "../../security/routes.js";
 import { idempotencyKey } from "../../shared/idempotency.js";
 import { renderReportInvalid, renderReportReceived } from "./report.page.js";
 import {
+  counterfeitReportListSchema,
+  counterfeitReportSchema,
+  filedReportSchema,
   reportBody,
   reportListQuery,
   reportParams,
@@ -50,6 +54,10 @@ export function reportsRoutes(reports: ReportsService, limit: RequestHandler): R
           "a counterfeit report from the scan page: anyone holding a part may report it; rate-limited per client, a resubmitted page is one report",
       },
       "Report a counterfeit or suspect part (the label as scanned, the verdict shown, an optional note, contact and lng,lat); to the brand owner and the platform. Form post → confirmation page; JSON → the report's number",
+      responds(filedReportSchema, 201),
+      responds(filedReportSchema),
+      responds(raw("text/html"), 201, { description: "the confirmation page (a form post)" }),
+      responds(raw("text/html"), 200, { description: "the confirmation page of a submission recorded already" }),
       limit,
       validate({ query: reportQuery, body: reportBody }),
       async (req, res) => {
@@ -69,6 +77,7 @@ export function reportsRoutes(reports: ReportsService, limit: RequestHandler): R
       "/api/v1/counterfeit-reports",
       { permission: "counterfeit_report:view" },
       "Counterfeit reports: a brand owner's (its GTINs), the platform's (all); contacts masked unless ?reveal=true (personal_data:view)",
+      responds(counterfeitReportListSchema),
       validate({ query: reportListQuery }),
       async (req, res) => {
         const p = principalOf(res);
@@ -81,6 +90,7 @@ export function reportsRoutes(reports: ReportsService, limit: RequestHandler): R
       "/api/v1/counterfeit-reports/:id",
       { permission: "counterfeit_report:view" },
       "One counterfeit report",
+      responds(counterfeitReportSchema),
       validate({ params: reportParams, query: revealQuery }),
       async (req, res) => {
         const p = principalOf(res);
@@ -92,6 +102,7 @@ export function reportsRoutes(reports: ReportsService, limit: RequestHandler): R
       "/api/v1/counterfeit-reports/:id",
       { permission: "counterfeit_report:edit" },
       "Move a counterfeit report along: new → reviewing → confirmed | dismissed (audited)",
+      responds(counterfeitReportSchema),
       validate({ params: reportParams, body: reportStatusBody }),
       async (req, res) => {
         const b = res.locals.body as z.infer<typeof reportStatusBody>;

@@ -59,3 +59,41 @@ export const reportStatusBody = z
     resolution: z.string().trim().min(1).max(500).optional(),
   })
   .strict();
+
+/** The answer to a filed report (201 new, 200 when the same submission was recorded already). */
+export const filedReportSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(REPORT_STATUSES),
+    duplicate: z.boolean(),
+    routedTo: z.array(z.enum(["brand_owner", "platform"])),
+    createdAt: z.string(),
+    gtin: z.string(),
+    serial: z.string(),
+    lot: z.string().nullable(),
+    signature: z.string().nullable(),
+  })
+  .meta({ id: "FiledCounterfeitReport" });
+
+/** A counterfeit report as its brand owner and the platform see it (contact masked unless revealed). */
+export const counterfeitReportSchema = z
+  .object({
+    id: z.string(),
+    gtin: z.string(),
+    serial: z.string(),
+    lot: z.string().nullable(),
+    signature: z.string().nullable(),
+    verdict: z.string(),
+    note: z.string().nullable(),
+    contact: z.string().nullable(),
+    location: z.object({ lng: z.number(), lat: z.number() }).nullable(),
+    brandOwnerId: z.string().nullable(),
+    status: z.enum(REPORT_STATUSES),
+    resolution: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    masked: z.boolean(),
+  })
+  .meta({ id: "CounterfeitReport" });
+export const counterfeitReportListSchema = z.object({ reports: z.array(counterfeitReportSchema) });
