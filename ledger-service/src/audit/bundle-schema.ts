@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import schema from "../../../docs/bundle.schema.json" with { type: "json" };
 
-/** The bundle's published JSON Schema: the same file outsiders validate against. */
-export const BUNDLE_SCHEMA_FILE = fileURLToPath(new URL("../../../docs/bundle.schema.json", import.meta.url));
+/**
+ * The bundle's published JSON Schema (docs/bundle.schema.json, the same file outsiders validate against), imported
+ * as a module so that the verifier reads no file and runs in a browser too (its path: BUNDLE_SCHEMA_FILE, index.ts).
+ */
+export const BUNDLE_SCHEMA: object = schema;
 
 let validator: ValidateFunction | undefined;
 
@@ -14,7 +16,7 @@ function compiled(): ValidateFunction {
     // ajv-formats is CommonJS: its function is the module and also its `default`.
     const addFormats = (addFormatsModule as unknown as { default: (a: Ajv2020) => unknown }).default;
     addFormats(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync(BUNDLE_SCHEMA_FILE, "utf8")) as object);
+    validator = ajv.compile(BUNDLE_SCHEMA);
   }
   return validator;
 }

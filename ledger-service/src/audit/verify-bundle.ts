@@ -1,5 +1,5 @@
 import type { JsonRpcProvider } from "ethers";
-import { toHex, type Hex } from "../events/bytes.js";
+import { hexPrefixBytes, toHex, type Hex } from "../events/bytes.js";
 import { ENCODING_VERSION, batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf } from "../events/epcis.js";
 import { epcisDocumentMismatch } from "../events/epcis-document.js";
@@ -7,7 +7,7 @@ import { shipToHashOf } from "../events/ship-to.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
-import { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "../proofs/bundle.js";
+import { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "../proofs/bundle-format.js";
 import { bundleShapeError } from "./bundle-schema.js";
 import { readChainFacts, roleKey, type ChainFacts } from "./chain-facts.js";
 import { describeDifference, firstDifference, rerender } from "./rerender.js";
@@ -498,7 +498,7 @@ function checkParts(
 }
 
 function hexBytes(h: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(h.slice(2), "hex"));
+  return hexPrefixBytes(h.slice(2), h.length);
 }
 
 function leafOf(e: BundleEvent, leafVersion: number | undefined, structHash: Uint8Array): Uint8Array {
