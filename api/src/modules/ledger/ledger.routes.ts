@@ -26,6 +26,23 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
 
     route(
       "get",
+      "/api/v1/verify/config",
+      { public: "what a browser needs to verify a bundle itself: the chain's public RPC URL and where things are" },
+      "Where an auditor's browser verifies: the chain's public RPC URL, the trust anchor and bundle paths",
+      (_req, res) => {
+        const rpc = svc.publicRpc();
+        res.setHeader("Cache-Control", "public, max-age=60");
+        res.json({
+          rpcUrl: rpc.rpcUrl,
+          rpcSource: rpc.source,
+          trust: TRUST_PATH,
+          partBundle: "/api/v1/parts/{gtin}/{serial}/bundle",
+        });
+      },
+    ),
+
+    route(
+      "get",
       "/api/v1/ledger/audit",
       { permission: "ledger:audit" },
       "Audit the whole ledger against the chain",
