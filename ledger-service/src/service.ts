@@ -270,7 +270,8 @@ export class LedgerService {
    * PartLedger runs (reachable from this machine only); null otherwise — never CHAIN_RPC_URL, which may hold a key.
    */
   publicRpc(): { rpcUrl: string | null; source: "PUBLIC_CHAIN_RPC_URL" | "local-chain" | null } {
-    if (this.config.PUBLIC_CHAIN_RPC_URL) return { rpcUrl: this.config.PUBLIC_CHAIN_RPC_URL, source: "PUBLIC_CHAIN_RPC_URL" };
+    if (this.config.PUBLIC_CHAIN_RPC_URL)
+      return { rpcUrl: this.config.PUBLIC_CHAIN_RPC_URL, source: "PUBLIC_CHAIN_RPC_URL" };
     const { url, local } = this.chain.endpoint;
     return local ? { rpcUrl: url, source: "local-chain" } : { rpcUrl: null, source: null };
   }

@@ -156,6 +156,7 @@ async function rpcChainId(rpcUrl: string, timeoutMs: number): Promise<number> {
     throw new Error(
       `the chain's RPC endpoint ${rpcUrl} did not answer this page (${(err as Error).message}): it is down, or it ` +
         `does not allow this page's origin (CORS) — use an endpoint that does, or run \`npm run audit\``,
+      { cause: err },
     );
   }
   const body = (await res.json().catch(() => null)) as { result?: string } | null;

@@ -34,11 +34,22 @@ describe("the bundle verifier is browser-safe and unchanged (DECISIONS 62)", () 
     });
     const inputs = Object.keys(out.metafile.inputs);
     const ours = inputs.filter((p) => !p.includes("node_modules/"));
-    for (const p of ours) expect(ALLOWED.some((r) => r.test(p)), `${p} is not part of the verifier`).to.equal(true);
+    for (const p of ours)
+      expect(
+        ALLOWED.some((r) => r.test(p)),
+        `${p} is not part of the verifier`,
+      ).to.equal(true);
     const packages = new Set(
       inputs
         .filter((p) => p.includes("node_modules/"))
-        .map((p) => p.split("node_modules/").at(-1)!.split("/").slice(0, p.split("node_modules/").at(-1)!.startsWith("@") ? 2 : 1).join("/")),
+        .map((p) =>
+          p
+            .split("node_modules/")
+            .at(-1)!
+            .split("/")
+            .slice(0, p.split("node_modules/").at(-1)!.startsWith("@") ? 2 : 1)
+            .join("/"),
+        ),
     );
     for (const p of packages)
       expect(PACKAGES.has(p) || PACKAGE_DEPS.test(p), `package ${p} in the browser verifier`).to.equal(true);

@@ -114,9 +114,7 @@ export async function readChainFacts(
     bundle.events.map((e) => roleKey(e.event["partledger:ledger"].actor, e.event["partledger:ledger"].step)),
   );
   const mayAct = facts.mayAct;
-  const partReg = trust.partRegistry
-    ? new Contract(trust.partRegistry, PART_REGISTRY_ABI, provider)
-    : null;
+  const partReg = trust.partRegistry ? new Contract(trust.partRegistry, PART_REGISTRY_ABI, provider) : null;
   await Promise.all(
     [...pairs].map(async (k) => {
       const [actor, step] = k.split(":");

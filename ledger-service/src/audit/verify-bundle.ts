@@ -330,7 +330,11 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts, steps?: StepRecor
         acc.next++;
         acc.leaves.push(leaf);
         batchLeaves.set(e.batchId, acc);
-        steps?.ok("batch.inclusion", e, `leaf ${e.leafIndex} of anchored batch ${e.batchId} (its root is rebuilt below)`);
+        steps?.ok(
+          "batch.inclusion",
+          e,
+          `leaf ${e.leafIndex} of anchored batch ${e.batchId} (its root is rebuilt below)`,
+        );
       }
 
       // Signed by the company it names?

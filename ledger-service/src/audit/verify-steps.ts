@@ -197,7 +197,8 @@ export class StepRecorder {
 const NONE = { seq: null, batchId: null, part: null, bizStep: null };
 
 function subjectOf(at: StepAt, chain: boolean): StepSubject {
-  if (!at) return chain ? { kind: "chain", text: "the chain", ...NONE } : { kind: "bundle", text: "the bundle", ...NONE };
+  if (!at)
+    return chain ? { kind: "chain", text: "the chain", ...NONE } : { kind: "bundle", text: "the bundle", ...NONE };
   if (!("seq" in at)) return { kind: "batch", text: `batch ${at.batchId}`, ...NONE, batchId: at.batchId };
   // A failure carries its part and step; an event, its ledger fields.
   const failure = (at as unknown as { failure?: AuditFailure }).failure;

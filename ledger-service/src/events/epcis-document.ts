@@ -38,12 +38,7 @@ export function epcisDocumentMismatch(
   if (doc === undefined) return null;
   const whole = (reason: string) => ({ at: null, reason });
   const d = doc as Partial<EpcisDocument> | null;
-  if (
-    !d ||
-    d.type !== "EPCISDocument" ||
-    !jsonEqual(d["@context"], EPCIS_CONTEXT) ||
-    d.schemaVersion !== "2.0"
-  ) {
+  if (!d || d.type !== "EPCISDocument" || !jsonEqual(d["@context"], EPCIS_CONTEXT) || d.schemaVersion !== "2.0") {
     return whole("epcisDocument is not a PartLedger EPCIS 2.0 EPCISDocument (type, @context or schemaVersion)");
   }
   const keys = Object.keys(d).sort().join(",");
