@@ -42,6 +42,11 @@ export const configSchema = z
       )
       .optional(),
     CHAIN_RPC_URL: z.string().url().optional(),
+    /**
+     * The chain's JSON-RPC URL as auditors' browsers may reach it (the console's in-browser verifier): published by
+     * GET /api/v1/verify/config. Never CHAIN_RPC_URL itself, which may carry a provider's key.
+     */
+    PUBLIC_CHAIN_RPC_URL: z.string().url().optional(),
     CHAIN_ID: z.coerce.number().int().min(1).optional(),
     CHAIN_SIGNER_KEY: z.string().regex(hex32, "must be a 32-byte hex private key").optional(),
     ANCHOR_REGISTRY_ADDRESS: z.string().regex(address, "must be a 0x address").optional(),

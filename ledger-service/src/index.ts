@@ -17,7 +17,8 @@ export {
   type BundleAuditReport,
 } from "./audit/verify-bundle.js";
 export { TRUST_FORMAT, TRUST_PATH, parseTrustAnchor, trustAnchorOf, type TrustAnchor } from "./audit/trust.js";
-export { bundleShapeError, BUNDLE_SCHEMA_FILE } from "./audit/bundle-schema.js";
+export { bundleShapeError } from "./audit/bundle-schema.js";
+export { BUNDLE_SCHEMA_FILE } from "./audit/bundle-schema-file.js";
 export { readChainFacts } from "./audit/chain-facts.js";
 export { auditLedger } from "./audit/audit-ledger.js";
 export { ledgerHealth, type HealthReason, type LedgerHealthThresholds } from "./health/ledger-health.js";

@@ -265,6 +265,17 @@ export class LedgerService {
   private trustOf: object | undefined;
   private trustAt = 0;
 
+  /**
+   * The chain's RPC URL a browser may use to verify bundles itself: PUBLIC_CHAIN_RPC_URL, or the local chain
+   * PartLedger runs (reachable from this machine only); null otherwise — never CHAIN_RPC_URL, which may hold a key.
+   */
+  publicRpc(): { rpcUrl: string | null; source: "PUBLIC_CHAIN_RPC_URL" | "local-chain" | null } {
+    if (this.config.PUBLIC_CHAIN_RPC_URL)
+      return { rpcUrl: this.config.PUBLIC_CHAIN_RPC_URL, source: "PUBLIC_CHAIN_RPC_URL" };
+    const { url, local } = this.chain.endpoint;
+    return local ? { rpcUrl: url, source: "local-chain" } : { rpcUrl: null, source: null };
+  }
+
   /** The trust anchor without a chain round trip when known in the last minute (the scan page); null if unknown. */
   async knownTrustAnchor(): Promise<TrustAnchor | null> {
     if (this.trust && Date.now() - this.trustAt < 60_000) return this.trust;

@@ -1,9 +1,9 @@
 import { Contract, Interface, type JsonRpcProvider } from "ethers";
-import { loadArtifact } from "../chain/artifacts.js";
 import type { Hex } from "../events/bytes.js";
-import type { Bundle } from "../proofs/bundle.js";
+import type { Bundle } from "../proofs/bundle-format.js";
 import { Stage } from "../lifecycle/transitions.js";
 import type { TrustAnchor } from "./trust.js";
+import { ANCHOR_REGISTRY_ABI, PART_REGISTRY_ABI } from "./verifier-abi.js";
 
 /** What the receipt of a batch's anchoring transaction shows. */
 export type TxFact =
@@ -44,7 +44,7 @@ export interface ChainFacts {
 
 export const roleKey = (actor: string, step: number) => `${actor.toLowerCase()}:${step}`;
 
-const anchorIface = () => new Interface(loadArtifact("AnchorRegistry").abi as never);
+const anchorIface = () => new Interface(ANCHOR_REGISTRY_ABI);
 
 /**
  * Reads every fact the bundle's checks need, with all requests in flight at once: one call per batch (its root and
@@ -114,9 +114,7 @@ export async function readChainFacts(
     bundle.events.map((e) => roleKey(e.event["partledger:ledger"].actor, e.event["partledger:ledger"].step)),
   );
   const mayAct = facts.mayAct;
-  const partReg = trust.partRegistry
-    ? new Contract(trust.partRegistry, loadArtifact("PartRegistry").abi as never, provider)
-    : null;
+  const partReg = trust.partRegistry ? new Contract(trust.partRegistry, PART_REGISTRY_ABI, provider) : null;
   await Promise.all(
     [...pairs].map(async (k) => {
       const [actor, step] = k.split(":");

@@ -1,4 +1,4 @@
-import type { Bundle } from "../proofs/bundle.js";
+import type { Bundle } from "../proofs/bundle-format.js";
 import type { ChainFacts } from "./chain-facts.js";
 import type { TrustAnchor } from "./trust.js";
 

@@ -1,5 +1,5 @@
 import type { JsonRpcProvider } from "ethers";
-import { toHex, type Hex } from "../events/bytes.js";
+import { hexPrefixBytes, toHex, type Hex } from "../events/bytes.js";
 import { ENCODING_VERSION, batchLeafOf, structHashOf } from "../events/canonical.js";
 import { canonicalOf } from "../events/epcis.js";
 import { epcisDocumentMismatch } from "../events/epcis-document.js";
@@ -7,12 +7,13 @@ import { shipToHashOf } from "../events/ship-to.js";
 import { recoverSubmitter } from "../events/signing.js";
 import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
-import { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "../proofs/bundle.js";
+import { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "../proofs/bundle-format.js";
 import { bundleShapeError } from "./bundle-schema.js";
 import { readChainFacts, roleKey, type ChainFacts } from "./chain-facts.js";
 import { describeDifference, firstDifference, rerender } from "./rerender.js";
 import type { TrustAnchor } from "./trust.js";
 import { chainMismatch, pinMismatch } from "./trust-checks.js";
+import { StepRecorder, type StepListener } from "./verify-steps.js";
 
 export interface AuditFailure {
   seq: number | null;
@@ -102,8 +103,15 @@ export async function verifyBundle(
   bundle: Bundle,
   provider: JsonRpcProvider,
   trust: TrustAnchor,
+  onStep?: StepListener,
 ): Promise<BundleAuditReport> {
-  const early = (check: string, reason: string, e?: BundleEvent): BundleAuditReport => ({
+  const steps = onStep ? new StepRecorder(onStep) : undefined;
+  const early = (check: string, reason: string, e?: BundleEvent): BundleAuditReport => {
+    const r = earlyReport(check, reason, e);
+    steps?.finish(r.failure);
+    return r;
+  };
+  const earlyReport = (check: string, reason: string, e?: BundleEvent): BundleAuditReport => ({
     ok: false,
     eventsChecked: 0,
     parts: 0,
@@ -129,11 +137,22 @@ export async function verifyBundle(
     const e = m ? bundle.events[Number(m[1])] : undefined;
     return early("bundle.schema", `${shape.pointer} ${shape.message} (docs/bundle.schema.json)`, e);
   }
+  steps?.ok("bundle.format", null, BUNDLE_FORMAT);
+  steps?.ok("bundle.schema", null, `${bundle.events.length} events, ${bundle.batches.length} batches`);
   const pinned = pinMismatch(bundle, trust);
+  steps?.pin(bundle, trust, pinned);
   if (pinned) return early(pinned.check, pinned.reason);
   const partKeys = [...new Set(bundle.events.map((e) => canonicalOf(e.event["partledger:ledger"]).partKey))];
-  const facts = await readChainFacts(provider, bundle, partKeys, trust);
-  return checkBundle(bundle, facts);
+  steps?.running("chain.read", null, `asking the RPC endpoint about ${bundle.batches.length} batches`);
+  let facts: ChainFacts;
+  try {
+    facts = await readChainFacts(provider, bundle, partKeys, trust);
+  } catch (err) {
+    steps?.failed("chain.read", null, `cannot read the chain: ${(err as Error).message}`);
+    throw err;
+  }
+  steps?.ok("chain.read", null, `chain ${facts.chainId}, head block ${facts.head}`);
+  return checkBundle(bundle, facts, steps);
 }
 
 /** Where a part stands after the bundle's events so far: its last struct hash, stage, holder and shipment's receiver. */
@@ -153,7 +172,7 @@ interface PartHead {
  * hash chain through legal stages; where the bundle claims a part's latest event, PartRegistry agrees. Stops at the
  * first failing check and names it and its event.
  */
-export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditReport {
+export function checkBundle(bundle: Bundle, facts: ChainFacts, steps?: StepRecorder): BundleAuditReport {
   const lines: string[] = [];
   const partScope = bundle.scope?.kind === "part";
   const heads = new Map<string, PartHead>();
@@ -179,6 +198,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
   });
   try {
     const chainBad = chainMismatch(facts);
+    steps?.chain(facts, chainBad);
     if (chainBad) fail(null, chainBad.check, chainBad.reason);
     const firstOfBatch = new Map<number, BundleEvent>();
     for (const e of bundle.events)
@@ -243,6 +263,16 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
         blockNumber: tx.blockNumber,
         confirmations: Math.max(0, facts.head - tx.blockNumber + 1),
       });
+      if (steps) {
+        const at = { batchId: b.id };
+        steps.ok("batch.anchored", at, `batch ${b.id} is anchored in the pinned AnchorRegistry`);
+        steps.ok("batch.root", at, `the chain holds root ${anchored.root}`);
+        steps.ok(
+          "batch.transaction",
+          at,
+          `tx ${b.txHash} in block ${tx.blockNumber}, ${Math.max(0, facts.head - tx.blockNumber + 1)} confirmations`,
+        );
+      }
     }
     const subs = new Map(bundle.submissions.map((s) => [s.id, s]));
     const signerOk = new Map<number, string | null>();
@@ -254,9 +284,11 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
       const f = e.event?.["partledger:ledger"];
       if (!f) fail(e, "event.fields", `event ${e.seq} has no partledger:ledger fields`);
       if (e.seq <= lastSeq) fail(e, "event.order", `event ${e.seq} is out of order (after ${lastSeq})`);
+      steps?.ok("event.order", e, lastSeq ? `after event ${lastSeq}` : "the first event");
       lastSeq = e.seq;
       if (f.version !== ENCODING_VERSION)
         fail(e, "event.version", `unknown encoding version ${JSON.stringify(f.version)}`);
+      steps?.ok("event.version", e, `encoding version ${f.version}`);
       const diff = firstDifference(e.event, rerender(e.event));
       if (diff)
         fail(
@@ -264,7 +296,9 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
           "event.rendering",
           `event ${e.seq} differs from the rendering of its signed fields: ${describeDifference(diff)}`,
         );
+      steps?.ok("event.rendering", e, "the event is exactly the rendering of its signed fields");
       const { canonical, structHash } = encode(e);
+      steps?.ok("event.encoding", e, "the signed fields encode canonically");
 
       // In an anchored batch?
       if (e.batchId === null || e.leafIndex === null)
@@ -283,6 +317,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
               `changed or its proof is wrong`,
           );
         }
+        steps?.ok("batch.inclusion", e, `leaf ${e.leafIndex} hashes up to batch ${e.batchId}'s anchored root`);
       } else {
         const acc = batchLeaves.get(e.batchId) ?? { next: 0, leaves: [] };
         if (e.leafIndex !== acc.next)
@@ -295,6 +330,11 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
         acc.next++;
         acc.leaves.push(leaf);
         batchLeaves.set(e.batchId, acc);
+        steps?.ok(
+          "batch.inclusion",
+          e,
+          `leaf ${e.leafIndex} of anchored batch ${e.batchId} (its root is rebuilt below)`,
+        );
       }
 
       // Signed by the company it names?
@@ -324,6 +364,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
           `event ${e.seq}: forged signature — submission ${sub.id} recovers to ${signer ?? "nothing"}, not ` +
             `${sub.actor}`,
         );
+      steps?.ok("submission.signature", e, `submission ${sub.id} is signed by ${sub.actor}`);
       if (e.submissionProof) {
         if (!eq(toHex(processProof(structHash, e.submissionProof.map(hexBytes))), sub.eventsRoot)) {
           fail(
@@ -332,6 +373,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
             `event ${e.seq} is not among the events ${sub.actor} signed in submission ${sub.id}`,
           );
         }
+        steps?.ok("submission.inclusion", e, `the event hashes up to the root ${sub.actor} signed`);
       } else {
         const acc = subHashes.get(sub.id) ?? { list: [], first: e };
         if (e.submissionIndex !== acc.list.length)
@@ -346,10 +388,13 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
       const structHex = toHex(structHash);
       if (!eq(structHex, e.structHash))
         fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${structHex}, the bundle says ${e.structHash}`);
+      steps?.ok("event.struct-hash", e, structHex);
       const role = facts.mayAct.get(roleKey(f.actor, f.step));
       if (role === false || (role === undefined && (rolesPinned || f.step === Stage.AuditCheckpoint))) {
         fail(e, "actor.role", `event ${e.seq}: ${f.actor} holds no role on chain for ${Stage[f.step]}`);
       }
+      if (role) steps?.ok("actor.role", e, `${f.actor} holds the role for ${Stage[f.step]} on chain`);
+      else steps?.skipped("actor.role", e, "no PartRegistry pinned: the company's role is not checked");
 
       // Hash chain and stage order of the part.
       const head = heads.get(canonical.partKey);
@@ -397,6 +442,14 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
             "part.custody",
             `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`,
           );
+        if (steps) {
+          steps.ok("part.hash-chain", e, head ? `points back to event ${head.last.seq}` : "the part's first event");
+          steps.ok("part.transition", e, `${Stage[from]} → ${Stage[f.step]}`);
+          steps.ok("part.custody", e, custodyOf(f.step, f.actor, head));
+        }
+      } else if (steps) {
+        const why = "the part's first event in a range bundle: its earlier events are outside the range";
+        for (const c of ["part.hash-chain", "part.transition", "part.custody"]) steps.skipped(c, e, why);
       }
       heads.set(canonical.partKey, { hash: structHex, stage: f.step, holder: f.actor, shipTo: f.privateHash, last: e });
       checked++;
@@ -429,14 +482,20 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
           id,
         );
       }
+      if (steps) {
+        const at = { batchId: id };
+        steps.ok("batch.completeness", at, `all ${acc.leaves.length} events of batch ${id}, in leaf order`);
+        steps.ok("batch.root", at, `the events rebuild the anchored root ${anchored.root}`);
+      }
     }
     for (const [id, { list, first }] of subHashes) {
       const sub = subs.get(id)!;
       if (list.length !== sub.eventCount || !eq(toHex(merkleRoot(list)), sub.eventsRoot)) {
         fail(first, "submission.inclusion", `submission ${id}: its events do not rebuild the root ${sub.actor} signed`);
       }
+      steps?.ok("submission.inclusion", first, `submission ${id}'s ${list.length} events rebuild the signed root`);
     }
-    partsComplete = checkParts(bundle, facts, heads, partScope);
+    partsComplete = checkParts(bundle, facts, heads, partScope, steps);
     // Last, so that a changed event fails the check that names what changed; this catches the document alone.
     const docMismatch = epcisDocumentMismatch(bundle.epcisDocument, bundle.events);
     if (docMismatch)
@@ -445,11 +504,26 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts): BundleAuditRepor
         "bundle.epcis-document",
         docMismatch.reason,
       );
+    if (bundle.epcisDocument === undefined)
+      steps?.skipped("bundle.epcis-document", null, "the bundle carries no EPCISDocument");
+    else steps?.ok("bundle.epcis-document", null, "the EPCISDocument holds exactly the proved events");
   } catch (e) {
-    if (e instanceof Failed) return report(e.failure);
+    if (e instanceof Failed) {
+      steps?.finish(e.failure);
+      return report(e.failure);
+    }
     throw e;
   }
+  steps?.finish(null);
   return report(null);
+}
+
+/** The custody rule a passing event met, in words (for the step list). */
+function custodyOf(step: Stage, actor: string, head: PartHead | undefined): string {
+  if (!head) return `${actor} commissions the part`;
+  if (step === Stage.Received && head.stage === Stage.Shipped) return `${actor} receives what was shipped to it`;
+  if (step === Stage.Shipped || step === Stage.Installed) return `${actor} holds the part`;
+  return `${actor} continues its custody`;
 }
 
 /**
@@ -462,6 +536,7 @@ function checkParts(
   facts: ChainFacts,
   heads: Map<string, { stage: Stage; last: BundleEvent }>,
   partScope: boolean,
+  steps?: StepRecorder,
 ): number {
   // Keyed by GTIN and serial (the part key is their hash): no hashing per part here.
   const listed = new Map<string, Bundle["parts"][number]>();
@@ -480,7 +555,10 @@ function checkParts(
     listed.delete(id);
     if (partScope && !p.latestIncluded)
       fail(head.last, "bundle.parts", `a part bundle must hold the part's latest event, but claims it does not`);
-    if (!p.latestIncluded) continue;
+    if (!p.latestIncluded) {
+      steps?.skipped("part.registry-stage", head.last, `the bundle does not claim ${id}'s latest event`);
+      continue;
+    }
     complete++;
     const onChain = facts.stages?.get(key) ?? Stage.None;
     if (onChain !== Stage.None && onChain !== head.stage) {
@@ -491,14 +569,24 @@ function checkParts(
           `${Stage[head.stage]} (events missing)`,
       );
     }
+    if (!steps) continue;
+    if (!facts.stages) steps.skipped("part.registry-stage", head.last, "no PartRegistry pinned");
+    else if (onChain === Stage.None)
+      steps.skipped(
+        "part.registry-stage",
+        head.last,
+        `${id} is anchored-only: PartRegistry holds no stage for it (a cut-short history cannot be seen here)`,
+      );
+    else steps.ok("part.registry-stage", head.last, `PartRegistry says ${Stage[onChain]}, as the last event`);
   }
   for (const id of listed.keys())
     fail(null, "bundle.parts", `part ${id} is listed in parts but has no event in the bundle`);
+  steps?.ok("bundle.parts", null, `${heads.size} parts, each listed once`);
   return complete;
 }
 
 function hexBytes(h: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(h.slice(2), "hex"));
+  return hexPrefixBytes(h.slice(2), h.length);
 }
 
 function leafOf(e: BundleEvent, leafVersion: number | undefined, structHash: Uint8Array): Uint8Array {

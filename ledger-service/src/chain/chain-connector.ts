@@ -26,6 +26,11 @@ export class ChainConnector {
 
   constructor(private readonly opts: ChainConnectorOptions) {}
 
+  /** The JSON-RPC URL, and whether it is the local chain PartLedger runs itself. Never published as is (issue 19). */
+  get endpoint(): { url: string; local: boolean } {
+    return { url: this.opts.url, local: this.opts.local };
+  }
+
   markActorsChanged(): void {
     this.rolesDirty = true;
   }

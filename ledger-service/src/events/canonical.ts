@@ -1,5 +1,5 @@
 import { keccak256 } from "./keccak.js";
-import { keccakUtf8, toHex, type Hex } from "./bytes.js";
+import { hexPrefixBytes, keccakUtf8, toHex, type Hex } from "./bytes.js";
 
 /**
  * The canonical encoding of a ledger event, version 1 — the TypeScript half of contracts/lib/LedgerLeaf.sol.
@@ -61,10 +61,7 @@ function putUint(buf: Uint8Array, word: number, value: number): void {
 
 function putBytes(buf: Uint8Array, word: number, hex: string, length: number): void {
   const start = word * 32 + (32 - length);
-  const written = Buffer.from(buf.buffer, buf.byteOffset + start, length).write(
-    hex.startsWith("0x") ? hex.slice(2) : hex,
-    "hex",
-  );
+  const written = hexPrefixBytes(hex.startsWith("0x") ? hex.slice(2) : hex, length, buf, start).length;
   if (written !== length || hex.length !== 2 + 2 * length)
     throw new TypeError(`expected ${length} bytes of 0x hex, got ${JSON.stringify(hex.slice(0, 70))}`);
 }

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import type { EpcisObjectEvent } from "./epcis.js";
 
 /** GS1's EPCIS 2.0 JSON-LD context, and ours: `partledger:` names the ledger's extension (`partledger:ledger`). */
@@ -39,12 +38,7 @@ export function epcisDocumentMismatch(
   if (doc === undefined) return null;
   const whole = (reason: string) => ({ at: null, reason });
   const d = doc as Partial<EpcisDocument> | null;
-  if (
-    !d ||
-    d.type !== "EPCISDocument" ||
-    !isDeepStrictEqual(d["@context"], EPCIS_CONTEXT) ||
-    d.schemaVersion !== "2.0"
-  ) {
+  if (!d || d.type !== "EPCISDocument" || !jsonEqual(d["@context"], EPCIS_CONTEXT) || d.schemaVersion !== "2.0") {
     return whole("epcisDocument is not a PartLedger EPCIS 2.0 EPCISDocument (type, @context or schemaVersion)");
   }
   const keys = Object.keys(d).sort().join(",");
@@ -56,7 +50,7 @@ export function epcisDocumentMismatch(
   if (list.length !== events.length)
     return whole(`epcisDocument lists ${list.length} events, the bundle proves ${events.length}`);
   for (let i = 0; i < list.length; i++) {
-    if (!isDeepStrictEqual(list[i], events[i]!.event)) {
+    if (!jsonEqual(list[i], events[i]!.event)) {
       return {
         at: i,
         reason: `epcisDocument.epcisBody.eventList[${i}] differs from event ${events[i]!.seq} as signed and proved`,
@@ -64,4 +58,27 @@ export function epcisDocumentMismatch(
     }
   }
   return null;
+}
+
+/**
+ * Deep strict equality of JSON values (what node:util's isDeepStrictEqual answers for them, without Node, so the
+ * verifier runs in a browser): primitives by Object.is (so -0 is not 0), arrays element by element, objects by the
+ * same own keys (order free; a key holding undefined is not an absent key) and the same prototype.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (Array.isArray(a)) {
+    const y = b as unknown[];
+    if (a.length !== y.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+  return true;
 }

@@ -1,5 +1,5 @@
 import { keccak256 } from "./keccak.js";
-import { toHex, type Hex } from "./bytes.js";
+import { hexPrefixBytes, toHex, type Hex } from "./bytes.js";
 
 const DOMAIN = new TextEncoder().encode("partledger:ship-to");
 
@@ -10,7 +10,8 @@ const DOMAIN = new TextEncoder().encode("partledger:ship-to");
  * goes to, and a verifier checks that the next receipt is by exactly that company.
  */
 export function shipToHashOf(address: string): Hex {
-  const addr = Buffer.from(address.replace(/^0x/, ""), "hex");
+  const hex = address.replace(/^0x/, "");
+  const addr = hexPrefixBytes(hex, hex.length);
   if (addr.length !== 20) throw new TypeError(`expected a 20-byte 0x address, got ${JSON.stringify(address)}`);
   const buf = new Uint8Array(DOMAIN.length + 20);
   buf.set(DOMAIN, 0);

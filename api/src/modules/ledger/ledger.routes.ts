@@ -4,6 +4,7 @@ import { assertSerial } from "../../../../ledger-service/src/gs1/serial.js";
 import { validate } from "../../http/validate.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import {
+  verifyConfigSchema,
   batchListQuery,
   batchRangeQuery,
   batchSchema,
@@ -36,6 +37,24 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       async (_req, res) => {
         res.setHeader("Cache-Control", "public, max-age=60");
         res.json(await svc.trustAnchor());
+      },
+    ),
+
+    route(
+      "get",
+      "/api/v1/verify/config",
+      { public: "what a browser needs to verify a bundle itself: the chain's public RPC URL and where things are" },
+      "Where an auditor's browser verifies: the chain's public RPC URL, the trust anchor and bundle paths",
+      responds(verifyConfigSchema),
+      (_req, res) => {
+        const rpc = svc.publicRpc();
+        res.setHeader("Cache-Control", "public, max-age=60");
+        res.json({
+          rpcUrl: rpc.rpcUrl,
+          rpcSource: rpc.source,
+          trust: TRUST_PATH,
+          partBundle: "/api/v1/parts/{gtin}/{serial}/bundle",
+        });
       },
     ),
 

@@ -112,3 +112,13 @@ export const epcisDocumentSchema = z
     epcisBody: z.looseObject({ eventList: z.array(z.looseObject({ type: z.string() })) }),
   })
   .meta({ id: "EpcisDocument" });
+
+/** What an auditor's browser needs to verify a bundle itself (GET /api/v1/verify/config). */
+export const verifyConfigSchema = z
+  .object({
+    rpcUrl: z.string().nullable(),
+    rpcSource: z.enum(["PUBLIC_CHAIN_RPC_URL", "local-chain"]).nullable(),
+    trust: z.string(),
+    partBundle: z.string(),
+  })
+  .meta({ id: "VerifyConfig" });
