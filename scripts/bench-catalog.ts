@@ -23,7 +23,7 @@ import { SearchService } from "../api/src/modules/catalog/search.service.js";
 import { openDatabase } from "../ledger-service/src/index.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { sized } from "./lib/bench-size.js";
-import { csvLines, generateCatalog, rng, type GenSku } from "./lib/catalog-generator.js";
+import { csvLines, generateCatalog, OUTSIDE_BRANDS, rng, type GenSku } from "./lib/catalog-generator.js";
 import { labelledQueries, outsideQueries, type Expect, type LabelledQuery } from "./lib/catalog-queries.js";
 import { create, insertMultiple, search as oramaSearch } from "@orama/orama";
 import { districts } from "./lib/regions.js";
@@ -74,6 +74,9 @@ try {
     }
   };
   const sample: GenSku[] = [];
+  const outsideSample: GenSku[] = [];
+  const outsideNames = new Set(OUTSIDE_BRANDS.map((b) => b.name));
+  let outsideSeen = 0;
   // The peer engine gets each row's text only: brand, numbers, name, material and the vehicles it fits.
   const peerDocs: Array<{ id: string; text: string }> = [];
   const stocked: Array<{ brand: string; partNo: string }> = [];
@@ -104,8 +107,15 @@ try {
             ...s.oeNumbers,
             ...s.competitors.map((c) => c.number),
             ...[...new Set(s.fits.map((v) => `${v.make} ${v.series} ${v.model} ${v.yearFrom}-${v.yearTo} ${v.engine}`))],
-          ].join(" "),
+          ]
+            .join(" ")
+            .replace(/(\p{Script=Han})/gu, " $1 "),
         });
+      if (outsideNames.has(s.brand)) {
+        outsideSeen++;
+        if (outsideSample.length < 500) outsideSample.push(s);
+        else if (r() < 500 / outsideSeen) outsideSample[Math.floor(r() * 500)] = s;
+      }
       if (!s.brand.startsWith("regional")) {
         stocked.push({ brand: s.brand, partNo: s.partNo });
         if (s.kind === "aftermarket" && s.competitors.length && s.oeNumbers.length) {
@@ -277,7 +287,7 @@ try {
 
   // 4. The labelled query set: relevance and latency.
   const search = new SearchService(db.sql);
-  const queries: LabelledQuery[] = [...labelledQueries(sample), ...outsideQueries(sample)].filter(
+  const queries: LabelledQuery[] = [...labelledQueries(sample), ...outsideQueries(sample, outsideSample)].filter(
     (_, i) => i % QUERY_STRIDE === 0,
   );
   const who = { companyId: null, regionCode: null };
@@ -369,7 +379,9 @@ try {
     let peerRecall = 0;
     const peerByKind = new Map<string, { n: number; recall: number }>();
     for (const q of queries) {
-      const res = await oramaSearch(peer, { term: q.q, properties: ["text"], limit: 10 });
+      // Chinese split into characters, as a general-purpose engine without a Chinese tokenizer is fed.
+      const term = q.q.replace(/(\p{Script=Han})/gu, " $1 ");
+      const res = await oramaSearch(peer, { term, properties: ["text"], limit: 10 });
       const ids = res.hits.map((h) => idOf.get(h.document.id)).filter((x): x is number => x !== undefined);
       const rel = await relevant(q.expect, ids);
       const recall = rel.size === 0 ? 0 : ids.filter((id) => rel.hits.has(id)).length / Math.min(10, rel.size);

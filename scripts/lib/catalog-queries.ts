@@ -253,7 +253,7 @@ export function labelledQueries(sample: GenSku[], seed = 5): LabelledQuery[] {
  * at random positions. Colloquial and English names come from a list written here, separately from the seeded
  * synonym table.
  */
-export function outsideQueries(sample: GenSku[], seed = 17): LabelledQuery[] {
+export function outsideQueries(sample: GenSku[], outsideSample: GenSku[], seed = 17): LabelledQuery[] {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const out: LabelledQuery[] = [];
@@ -326,12 +326,17 @@ export function outsideQueries(sample: GenSku[], seed = 17): LabelledQuery[] {
   }
 
   // Brands the vocabulary does not list: by name (whole, or without the trade suffix), alone with a part, with a vehicle.
+  // With a vehicle, the combination is drawn from the catalogue's own outside-brand rows (so that it exists).
+  const fromData = outsideSample.filter((x) => common.some(([, t]) => t === x.partType) && x.fits.length);
   for (let i = 0; i < 40; i++) {
-    const b = pick(OUTSIDE_BRANDS);
+    const row = i % 3 === 1 && fromData.length ? pick(fromData) : null;
+    const b = row ? OUTSIDE_BRANDS.find((x) => x.name === row.brand)! : pick(OUTSIDE_BRANDS);
     const id = b.name.normalize("NFKC").toLowerCase();
     const short = b.name.replace(/(汽车配件|汽配|拆车件|拆车)$/, "");
-    const [word, partType] = pick(common);
-    const s = pick(series.filter((x) => /^\p{Script=Han}+$/u.test(x.series)));
+    const [word, partType] = row ? common.find(([, t]) => t === row.partType)! : pick(common);
+    const s = row
+      ? { series: row.fits[0]!.series }
+      : pick(series.filter((x) => /^\p{Script=Han}+$/u.test(x.series)));
     const q = i % 3 === 0 ? `${short} ${word}` : i % 3 === 1 ? `${s.series}${word} ${b.name}` : `${short}${word}`;
     out.push({
       q,

@@ -249,7 +249,7 @@ export const catalogRepository = {
     norm: string,
     max: number,
     limit: number,
-  ): Promise<Array<{ skuId: number; norm: string; kind: string; distance: number }>> {
+  ): Promise<Array<{ skuId: number; norm: string; kind: string; distance: number; similarity: number }>> {
     // pg_trgm pads a word with two spaces before and one after: n + 1 trigrams; an edit changes at most 3 of them.
     const n = norm.length;
     const common = n + 1 - 3 * max;
@@ -257,11 +257,17 @@ export const catalogRepository = {
     const bound = common / (2 * (n + 1) + max - common);
     return db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(Math.max(0.05, bound - 0.01))]);
-      const { rows } = await tx.query<{ skuId: number; norm: string; kind: string; distance: number }>(
-        `SELECT "skuId", norm, kind, distance FROM (
-           SELECT sku_id::int AS "skuId", norm, kind, levenshtein_less_equal(norm, $1, $2) AS distance
+      const { rows } = await tx.query<{
+        skuId: number;
+        norm: string;
+        kind: string;
+        distance: number;
+        similarity: number;
+      }>(
+        `SELECT "skuId", norm, kind, distance, similarity FROM (
+           SELECT sku_id::int AS "skuId", norm, kind, levenshtein_less_equal(norm, $1, $2) AS distance, similarity(norm, $1) AS similarity
              FROM catalog_numbers WHERE norm % $1) c
-          WHERE distance <= $2 ORDER BY distance, (kind <> 'oe'), norm, "skuId" LIMIT $3`,
+          WHERE distance <= $2 ORDER BY distance, similarity DESC, norm, "skuId" LIMIT $3`,
         [norm, max, limit],
       );
       return rows;

@@ -70,3 +70,13 @@ export const matchDecisionParams = z
   })
   .strict();
 export const matchQueueQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+
+export const synonymParams = z.object({ term: z.string().min(2, "term: at least 2 characters").max(40, "term: at most 40 characters") });
+
+export const synonymBody = z
+  .object({
+    partTypes: z.array(z.string().max(40)).max(10, "partTypes: at most 10"),
+    position: z.enum(["前", "后"]).nullable().optional(),
+    kind: z.enum(["oe", "aftermarket", "reman", "used"]).nullable().optional(),
+  })
+  .strict();

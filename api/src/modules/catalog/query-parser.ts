@@ -189,7 +189,9 @@ export class QueryParser {
   }
 
   parse(raw: string): ParsedQuery {
-    let q = ` ${fold(raw).replace(/[，,。;；、|？?！!]+/g, " ")} `;
+    // An engine size glued to a Latin series name (gl82.5l, cr-v2.0l) stands apart.
+    let q = ` ${fold(raw).replace(/[，,。;；、|？?！!]+/g, " ")} `.replace(/([0-9a-z-])(\d\.\d[lt])(?![0-9a-z])/g, "$1 $2");
+    const typed = q;
     const out: ParsedQuery = {
       numbers: [],
       numberParts: [],
@@ -327,6 +329,21 @@ export class QueryParser {
         }
       }
     }
+    // What is left of a name read already through a shorter synonym with a typo further on (大灯总城: 大灯 was read,
+    // 总城 is the rest of 大灯总成 typed wrong) is not a word to narrow by.
+    for (const m of [...q.matchAll(/\p{Script=Han}+/gu)]) {
+      const run = m[0];
+      const done = this.entries.find((e) => {
+        if (e.key.length < 3 || e.key.length <= run.length || !HAN.test(e.key) || !this.already(e, out)) return false;
+        for (let start = m.index - (e.key.length - run.length); start <= m.index; start++)
+          if (start >= 0 && editDistance(typed.slice(start, start + e.key.length), e.key, 1) <= 1) return true;
+        return false;
+      });
+      if (done) {
+        out.corrected.push({ typed: run, meant: done.key, how: "typo" });
+        blank(m.index, run.length);
+      }
+    }
     // Numbers: a run of neighbouring letter/digit tokens that together look like one number is one number
     // ("W 719/30", "06J 115 403 Q", "0 986 494 123"); its tokens are kept as fall-backs.
     const rest: string[] = [];
@@ -356,6 +373,16 @@ export class QueryParser {
       .filter((w) => [...w].length >= 2)
       .join(" ");
     return out;
+  }
+
+  /** Whether this entry's meaning was read already. */
+  private already(e: Entry, out: ParsedQuery): boolean {
+    return (
+      (e.kind === "type" && out.partTypes.includes(e.value)) ||
+      (e.kind === "series" && out.series.includes(e.value)) ||
+      (e.kind === "make" && out.makes.includes(e.value)) ||
+      (e.kind === "brand" && out.brand === e.value)
+    );
   }
 
   private filled(e: Entry, out: ParsedQuery): boolean {

@@ -2,7 +2,7 @@ import { AppError, type Sql } from "../../../../ledger-service/src/index.js";
 import { catalogRepository as repo } from "./catalog.repository.js";
 import { partTypes } from "./data/categories.js";
 import { MAKES } from "./data/vehicles.js";
-import { editDistance, reversed } from "./numbers.js";
+import { editDistance, reversed, swapDistance } from "./numbers.js";
 import { QueryParser, type ParsedQuery } from "./query-parser.js";
 import { fold } from "./terms.js";
 import { termsOf, tsquery } from "./terms.js";
@@ -107,9 +107,18 @@ export class SearchService {
       );
       if (exact.length === 0) {
         for (const n of parsed.numbers) {
-          const near = await repo.numbersNear(this.db, n, n.length >= 7 ? 2 : 1, CANDIDATES);
+          // One edit first, then two (long numbers): candidates within Levenshtein distance, ranked with a swap
+          // of neighbours as one edit, then by shared trigrams.
+          let near: Awaited<ReturnType<typeof repo.numbersNear>> = [];
+          for (const max of n.length >= 7 ? [1, 2] : [1]) {
+            near = await repo.numbersNear(this.db, n, max, CANDIDATES);
+            if (near.length) break;
+          }
           if (near.length) {
-            near.forEach((h) => add([h.skuId], 80 - 5 * h.distance));
+            const ranked = near
+              .map((h) => ({ ...h, d: swapDistance(h.norm, n) }))
+              .sort((a, b) => a.d - b.d || b.similarity - a.similarity || a.norm.localeCompare(b.norm));
+            ranked.forEach((h, i) => add([h.skuId], 80 - 5 * h.d - i * 1e-4));
             continue;
           }
           // Short numbers: one edit, by prefix or suffix (the trigram bound needs seven characters for two edits).
