@@ -2,7 +2,7 @@ import { pinyin } from "pinyin-pro";
 import { assertVin } from "../../../../ledger-service/src/gs1/vin.js";
 import { BRANDS } from "./data/brands.js";
 import { partTypes, TYPE_POPULARITY } from "./data/categories.js";
-import { editDistance, looksLikeNumber, normaliseNumber } from "./numbers.js";
+import { editDistance, looksLikeNumber, normaliseNumber, swapDistance } from "./numbers.js";
 import { fold } from "./terms.js";
 
 /**
@@ -232,7 +232,12 @@ export class QueryParser {
       }
     }
     const take = (e: Entry, at: number, len: number) => {
-      if (e.kind === "series" && !out.series.includes(e.value)) out.series.push(e.value);
+      if (e.kind === "series" && !out.series.includes(e.value)) {
+        out.series.push(e.value);
+        // An alias naming a generation too (秦plus → 秦 + plus) keeps the generation as a qualifier.
+        const extra = e.key.replace(fold(e.value), "").trim();
+        if (extra && this.qualifiers.has(extra)) out.qualifiers.push(extra);
+      }
       if (e.kind === "make" && !out.makes.includes(e.value)) out.makes.push(e.value);
       if (e.kind === "brand" && !out.brand) out.brand = e.value;
       if (e.skuKind && !out.kind) out.kind = e.skuKind;
@@ -278,6 +283,18 @@ export class QueryParser {
         blank(m.index, t.length);
       }
     }
+    // A Latin series name glued to its generation (a6lc8, a4lb9): split where the rest is a generation word.
+    if (!out.series.length)
+      for (const m of q.matchAll(/(?<=\s)[0-9a-z]+(?=\s)/g)) {
+        const e = this.entries.find(
+          (x) => x.kind === "series" && /^[a-z0-9]+$/.test(x.key) && m[0].startsWith(x.key) && this.qualifiers.has(m[0].slice(x.key.length)),
+        );
+        if (e) {
+          out.qualifiers.push(m[0].slice(e.key.length));
+          take(e, m.index, m[0].length);
+          break;
+        }
+      }
     // Pinyin: runs of Latin words (no digits) read as one or more names, full or by initials.
     for (const m of [...q.matchAll(/(?<=\s)[a-z]+(?:\s+[a-z]+)*(?=\s)/g)]) {
       const tokens = m[0].split(/\s+/);
@@ -439,9 +456,13 @@ export class QueryParser {
     for (const w of words.split(/\s+/).filter((x) => x.length >= 2)) {
       const sounds = /\p{Script=Han}/u.test(w) ? readings(w).map((r) => r.join("")) : [w];
       for (const k of this.keys) {
-        let d = editDistance(w, k.key, 1);
-        for (const s of sounds) d = Math.min(d, editDistance(s, k.sound, 2) === 0 ? 0 : editDistance(s, k.sound, 1) + 1);
-        if (d <= 2 && (!found.has(k.key) || found.get(k.key)! > d)) found.set(k.key, d);
+        let d = editDistance(w, k.key, 1) <= 1 ? editDistance(w, k.key, 1) : Infinity;
+        for (const s of sounds) {
+          if (Math.abs(s.length - k.sound.length) > 1) continue;
+          const sd = swapDistance(s, k.sound);
+          if (sd <= 1) d = Math.min(d, sd);
+        }
+        if (d <= 1 && (!found.has(k.key) || found.get(k.key)! > d)) found.set(k.key, d);
       }
     }
     return [...found]
