@@ -71,7 +71,9 @@ export const matchDecisionParams = z
   .strict();
 export const matchQueueQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 
-export const synonymParams = z.object({ term: z.string().min(2, "term: at least 2 characters").max(40, "term: at most 40 characters") });
+export const synonymParams = z
+  .object({ term: z.string().min(2, "term: at least 2 characters").max(40, "term: at most 40 characters") })
+  .strict();
 
 export const synonymBody = z
   .object({

@@ -223,7 +223,8 @@ export class QueryParser {
     }
     // A model year, also glued to a series (雅阁2019款刹车片): digits not inside a longer number.
     const year =
-      /(?<![0-9a-z.])((?:19|20)\d{2})(?:年款|款|年)?(?![0-9a-z])/.exec(q) ?? /(?<![0-9a-z.])(\d{2})(?:款|年款)/.exec(q);
+      /(?<![0-9a-z]|[0-9a-z][-./])((?:19|20)\d{2})(?:年款|款|年)?(?![0-9a-z]|[-./][0-9a-z])/.exec(q) ??
+      /(?<![0-9a-z.])(\d{2})(?:款|年款)/.exec(q);
     if (year) {
       const y = Number(year[1]!.length === 2 ? `20${year[1]}` : year[1]);
       if (y >= 1990 && y <= 2035) {
@@ -297,6 +298,10 @@ export class QueryParser {
       }
     // Pinyin: runs of Latin words (no digits) read as one or more names, full or by initials.
     for (const m of [...q.matchAll(/(?<=\s)[a-z]+(?:\s+[a-z]+)*(?=\s)/g)]) {
+      // Letters next to a token with digits are part of a number (kl 548, w 719/30), not pinyin.
+      const before = q.slice(0, m.index).trimEnd().split(/\s+/).at(-1) ?? "";
+      const after = q.slice(m.index + m[0].length).trimStart().split(/\s+/)[0] ?? "";
+      if ([before, after].some((t) => /^[0-9a-z\-./]*\d[0-9a-z\-./]*$/.test(t))) continue;
       const tokens = m[0].split(/\s+/);
       const whole = this.segment(tokens.join(""));
       const parts = whole ? [whole] : tokens.map((t) => this.segment(t));
