@@ -86,7 +86,10 @@ describe("catalog: query understanding by class (issue 13)", () => {
     for (const [q, want] of cases) {
       const r = p.parse(q);
       expect(r, q).to.deep.include(want);
-      expect(r.corrected.some((c) => c.how === "sound"), q).to.equal(true);
+      expect(
+        r.corrected.some((c) => c.how === "sound"),
+        q,
+      ).to.equal(true);
       expect(r.words, q).to.equal("");
     }
     // Fuzzy pinyin (n/l, -ng/-n): 朗 lang typed as 兰 lan.
@@ -112,6 +115,7 @@ describe("catalog: query understanding by class (issue 13)", () => {
     expect(p.parse("GL82.5L火花塞")).to.deep.include({ series: ["GL8"], qualifiers: ["2.5l"], numbers: [] });
     expect(p.parse("卡罗拉 双擎 机滤").qualifiers).to.deep.equal(["双擎"]);
     expect(p.parse("秦PLUS 刹车片")).to.deep.include({ series: ["秦"], qualifiers: ["plus"] });
+    expect(p.parse("途观 雨刮"), "an alias is not a generation").to.deep.include({ series: ["途观L"], qualifiers: [] });
     expect(p.parse("LED 大灯 速腾")).to.deep.include({ partType: "headlamp", words: "led" });
     expect(p.parse("铱金火花塞").words).to.equal("铱金");
   });

@@ -16,8 +16,16 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
   const search = async (q: string, extra = "") =>
     (await api.call("GET", `/api/v1/catalog/search?q=${encodeURIComponent(q)}${extra}`, api.keys.shop!)).json as {
       total: number;
-      understood: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the answer's shape is what is tested
-      results: Array<{ brand: string; partType: string; partNo: string; kind: string; material: string; position: string | null; fits: string[] }>;
+      understood: Record<string, any>;
+      results: Array<{
+        brand: string;
+        partType: string;
+        partNo: string;
+        kind: string;
+        material: string;
+        position: string | null;
+        fits: string[];
+      }>;
       didYouMean?: string[];
     };
   const upload = async (kind: string, body: string) => {
@@ -46,7 +54,9 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
   });
 
   it("learns every brand of an import: searchable by name, short name and pinyin at once; listed with its spellings", async () => {
-    const brands = (await api.call("GET", "/api/v1/catalog/brands", api.keys.shop!)).json.brands as Array<{ id: string }>;
+    const brands = (await api.call("GET", "/api/v1/catalog/brands", api.keys.shop!)).json.brands as Array<{
+      id: string;
+    }>;
     for (const b of OUTSIDE_BRANDS) expect(brands.map((x) => x.id)).to.include(b.name.toLowerCase());
     for (const q of ["万向汽配 刹车片", "万向 刹车片", "wanxiang 刹车片"]) {
       const r = await search(q);
@@ -72,7 +82,11 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
   it("narrows to a VIN typed anywhere in the box exactly as vin= does", async () => {
     const vin = vinWithCheck("LSVAU2180N2183294"); // SAIC-Volkswagen, 2022
     const byParam = (
-      await api.call("GET", `/api/v1/catalog/search?vin=${vin}&q=${encodeURIComponent("机滤")}&limit=50`, api.keys.shop!)
+      await api.call(
+        "GET",
+        `/api/v1/catalog/search?vin=${vin}&q=${encodeURIComponent("机滤")}&limit=50`,
+        api.keys.shop!,
+      )
     ).json as { results: Array<{ id: number }> };
     expect(byParam.results.length).to.be.greaterThan(0);
     for (const q of [`${vin} 机滤`, `机滤 ${vin.toLowerCase()}`, `${vin}机滤`]) {
@@ -113,8 +127,12 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
     for (const q of [swap, two, dropped]) {
       expect(q).to.not.equal(n);
       const r = await search(q);
-      expect(r.results.map((x) => x.partNo), q).to.include(pick.partNo);
-      if (q === swap) expect(r.results[0]!.partNo, `${q}: a swap is one edit: the nearest number first`).to.equal(pick.partNo);
+      expect(
+        r.results.map((x) => x.partNo),
+        q,
+      ).to.include(pick.partNo);
+      if (q === swap)
+        expect(r.results[0]!.partNo, `${q}: a swap is one edit: the nearest number first`).to.equal(pick.partNo);
       expect((await search(q)).results.map((x) => x.partNo)).to.deep.equal(r.results.map((x) => x.partNo));
     }
   });
@@ -126,7 +144,8 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
     expect((await search("三滤")).understood.partTypes).to.deep.equal(["oil_filter", "air_filter", "cabin_filter"]);
     const before = await search("阻尼器");
     expect(before.understood.partType).to.equal(null);
-    const csv = "term,partTypes,position,kind\n阻尼器,减震器,,\n后阻尼器,shock_absorber,后,\n坏行,no_such_type,,\n前杠皮,bumper,上,\n";
+    const csv =
+      "term,partTypes,position,kind\n阻尼器,减震器,,\n后阻尼器,shock_absorber,后,\n坏行,no_such_type,,\n前杠皮,bumper,上,\n";
     const denied = await fetch(`${api.origin}/api/v1/catalog/synonyms/import`, {
       method: "POST",
       headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.shop}` },
@@ -163,9 +182,9 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
     }>;
     expect(list.find((s) => s.term === "灯胆")).to.include({ source: "console" });
     expect(list.find((s) => s.term === "阻尼器")).to.include({ source: "csv" });
-    expect((await api.call("DELETE", `/api/v1/catalog/synonyms/${encodeURIComponent("灯胆")}`, OPERATOR)).status).to.equal(
-      204,
-    );
+    expect(
+      (await api.call("DELETE", `/api/v1/catalog/synonyms/${encodeURIComponent("灯胆")}`, OPERATOR)).status,
+    ).to.equal(204);
     expect((await search("灯胆")).understood.partType).to.equal(null);
     for (const action of ["catalog.synonym_import", "catalog.synonym_put", "catalog.synonym_delete"])
       expect(await auditTrail.query(stack.svc.db.sql, { action, limit: 10 }), action).to.have.length(1);

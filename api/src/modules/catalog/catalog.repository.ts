@@ -256,7 +256,9 @@ export const catalogRepository = {
     if (common < 2) return [];
     const bound = common / (2 * (n + 1) + max - common);
     return db.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(Math.max(0.05, bound - 0.01))]);
+      await tx.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [
+        String(Math.max(0.05, bound - 0.01)),
+      ]);
       const { rows } = await tx.query<{
         skuId: number;
         norm: string;

@@ -510,7 +510,8 @@ export class CatalogImporter {
         );
         // Every brand name in the rows becomes searchable (id → the spellings files used).
         const names = new Map<string, { id: string; name: string }>();
-        for (const r of unique.values()) names.set(`${r.sku.brand}\n${r.brandName}`, { id: r.sku.brand, name: r.brandName });
+        for (const r of unique.values())
+          names.set(`${r.sku.brand}\n${r.brandName}`, { id: r.sku.brand, name: r.brandName });
         await repo.learnBrands(tx, [...names.values()]);
         const numbers: NewNumber[] = [];
         for (const [key, r] of unique) {

@@ -152,7 +152,14 @@ export class QueryParser {
     for (const s of vocab.synonyms ?? []) {
       const key = fold(s.term).trim();
       if (s.partTypes.length)
-        e.push({ key, kind: "type", value: s.partTypes[0]!, types: s.partTypes, position: s.position, skuKind: s.kind });
+        e.push({
+          key,
+          kind: "type",
+          value: s.partTypes[0]!,
+          types: s.partTypes,
+          position: s.position,
+          skuKind: s.kind,
+        });
       else e.push({ key, kind: "syn", value: key, position: s.position, skuKind: s.kind });
     }
     for (const x of [...e]) for (const p of plurals(x.key)) e.push({ ...x, key: p });
@@ -166,7 +173,9 @@ export class QueryParser {
     const pyOrder: Record<Kind, number> = { type: 0, series: 1, brand: 2, make: 3, syn: 4 };
     const named = this.entries
       .filter((x) => HAN.test(x.key) && x.kind !== "syn")
-      .sort((a, b) => pyOrder[a.kind] - pyOrder[b.kind] || popularity(a) - popularity(b) || a.key.length - b.key.length);
+      .sort(
+        (a, b) => pyOrder[a.kind] - pyOrder[b.kind] || popularity(a) - popularity(b) || a.key.length - b.key.length,
+      );
     for (const x of named) {
       for (const r of readings(x.key)) {
         const full = r.join("");
@@ -185,12 +194,17 @@ export class QueryParser {
       this.keys.push({ key: x.key, sound: readings(x.key)[0]!.join("") });
     }
     this.qualifiers = new Set([...(vocab.qualifiers ?? [])].map(fold).filter(Boolean));
-    this.hanQualifiers = [...this.qualifiers].filter((x) => /\p{Script=Han}/u.test(x)).sort((a, b) => b.length - a.length);
+    this.hanQualifiers = [...this.qualifiers]
+      .filter((x) => /\p{Script=Han}/u.test(x))
+      .sort((a, b) => b.length - a.length);
   }
 
   parse(raw: string): ParsedQuery {
     // An engine size glued to a Latin series name (gl82.5l, cr-v2.0l) stands apart.
-    let q = ` ${fold(raw).replace(/[，,。;；、|？?！!]+/g, " ")} `.replace(/([0-9a-z-])(\d\.\d[lt])(?![0-9a-z])/g, "$1 $2");
+    let q = ` ${fold(raw).replace(/[，,。;；、|？?！!]+/g, " ")} `.replace(
+      /([0-9a-z-])(\d\.\d[lt])(?![0-9a-z])/g,
+      "$1 $2",
+    );
     const typed = q;
     const out: ParsedQuery = {
       numbers: [],
@@ -236,7 +250,8 @@ export class QueryParser {
       if (e.kind === "series" && !out.series.includes(e.value)) {
         out.series.push(e.value);
         // An alias naming a generation too (秦plus → 秦 + plus) keeps the generation as a qualifier.
-        const extra = e.key.replace(fold(e.value), "").trim();
+        const name = fold(e.value);
+        const extra = e.key.startsWith(name) ? e.key.slice(name.length).trim() : "";
         if (extra && this.qualifiers.has(extra)) out.qualifiers.push(extra);
       }
       if (e.kind === "make" && !out.makes.includes(e.value)) out.makes.push(e.value);
@@ -288,7 +303,11 @@ export class QueryParser {
     if (!out.series.length)
       for (const m of q.matchAll(/(?<=\s)[0-9a-z]+(?=\s)/g)) {
         const e = this.entries.find(
-          (x) => x.kind === "series" && /^[a-z0-9]+$/.test(x.key) && m[0].startsWith(x.key) && this.qualifiers.has(m[0].slice(x.key.length)),
+          (x) =>
+            x.kind === "series" &&
+            /^[a-z0-9]+$/.test(x.key) &&
+            m[0].startsWith(x.key) &&
+            this.qualifiers.has(m[0].slice(x.key.length)),
         );
         if (e) {
           out.qualifiers.push(m[0].slice(e.key.length));
@@ -300,7 +319,11 @@ export class QueryParser {
     for (const m of [...q.matchAll(/(?<=\s)[a-z]+(?:\s+[a-z]+)*(?=\s)/g)]) {
       // Letters next to a token with digits are part of a number (kl 548, w 719/30), not pinyin.
       const before = q.slice(0, m.index).trimEnd().split(/\s+/).at(-1) ?? "";
-      const after = q.slice(m.index + m[0].length).trimStart().split(/\s+/)[0] ?? "";
+      const after =
+        q
+          .slice(m.index + m[0].length)
+          .trimStart()
+          .split(/\s+/)[0] ?? "";
       if ([before, after].some((t) => /^[0-9a-z\-./]*\d[0-9a-z\-./]*$/.test(t))) continue;
       const tokens = m[0].split(/\s+/);
       const whole = this.segment(tokens.join(""));
@@ -451,7 +474,8 @@ export class QueryParser {
     }
     if (best[s.length]!.n === Infinity) return null;
     const out: Array<{ typed: string; entry: Entry }> = [];
-    for (let i = s.length; i > 0; i = best[i]!.from) out.unshift({ typed: s.slice(best[i]!.from, i), entry: best[i]!.entry! });
+    for (let i = s.length; i > 0; i = best[i]!.from)
+      out.unshift({ typed: s.slice(best[i]!.from, i), entry: best[i]!.entry! });
     return out;
   }
 

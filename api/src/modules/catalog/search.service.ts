@@ -289,7 +289,10 @@ export function qualifierWords(v: { series: string; model: string; engine: strin
   const model = fold(v.model).replace(fold(v.series), " ");
   const out = new Set<string>();
   for (const t of `${model} ${fold(v.engine)}`.split(/\s+/)) {
-    for (const part of [t, ...t.split(/(?<=\p{Script=Han})(?=[^\p{Script=Han}])|(?<=[^\p{Script=Han}])(?=\p{Script=Han})/u)]) {
+    for (const part of [
+      t,
+      ...t.split(/(?<=\p{Script=Han})(?=[^\p{Script=Han}])|(?<=[^\p{Script=Han}])(?=\p{Script=Han})/u),
+    ]) {
       if (!part) continue;
       if (/\p{Script=Han}/u.test(part) ? [...part].length >= 2 : part.length >= 1) out.add(part);
     }

@@ -25,9 +25,14 @@ export function checkSynonym(s: SynonymInput, where = "") {
     .trim()
     .replace(/\s+/g, " ");
   if (term.length < 2 || term.length > 40)
-    throw new AppError("CATALOG.SYNONYM_INVALID", `${where}term: 2 to 40 characters, got ${JSON.stringify(s.term)}`, 400, {
-      field: "term",
-    });
+    throw new AppError(
+      "CATALOG.SYNONYM_INVALID",
+      `${where}term: 2 to 40 characters, got ${JSON.stringify(s.term)}`,
+      400,
+      {
+        field: "term",
+      },
+    );
   const ids = s.partTypes.map((p) => {
     const id = TYPE_BY_NAME.get(fold(p.trim()));
     if (!id)
@@ -40,9 +45,14 @@ export function checkSynonym(s: SynonymInput, where = "") {
     return id;
   });
   if (s.position && s.position !== "前" && s.position !== "后")
-    throw new AppError("CATALOG.SYNONYM_INVALID", `${where}position: 前 or 后, got ${JSON.stringify(s.position)}`, 400, {
-      field: "position",
-    });
+    throw new AppError(
+      "CATALOG.SYNONYM_INVALID",
+      `${where}position: 前 or 后, got ${JSON.stringify(s.position)}`,
+      400,
+      {
+        field: "position",
+      },
+    );
   if (s.kind && !KINDS.has(s.kind))
     throw new AppError(
       "CATALOG.SYNONYM_INVALID",
@@ -91,7 +101,8 @@ export class VocabularyService {
   async deleteSynonym(ctx: Ctx, rawTerm: string) {
     const term = fold(rawTerm).trim();
     await this.db.transaction(async (tx) => {
-      if (!(await repo.deleteSynonym(tx, term))) throw new AppError("NOT_FOUND", `no synonym ${JSON.stringify(term)}`, 404);
+      if (!(await repo.deleteSynonym(tx, term)))
+        throw new AppError("NOT_FOUND", `no synonym ${JSON.stringify(term)}`, 404);
       await auditTrail.append(tx, {
         ...ctx,
         action: "catalog.synonym_delete",
@@ -108,9 +119,14 @@ export class VocabularyService {
     const header = (splitCsv(lines[0] ?? "") ?? []).map((h) => h.trim());
     for (const col of ["term", "partTypes"])
       if (!header.includes(col))
-        throw new AppError("IMPORT.MISSING_COLUMN", `header: the CSV needs a column ${col} (term,partTypes,position,kind)`, 400, {
-          field: "header",
-        });
+        throw new AppError(
+          "IMPORT.MISSING_COLUMN",
+          `header: the CSV needs a column ${col} (term,partTypes,position,kind)`,
+          400,
+          {
+            field: "header",
+          },
+        );
     const at = (cells: string[], col: string) => cells[header.indexOf(col)]?.trim() ?? "";
     const rows: ReturnType<typeof checkSynonym>[] = [];
     const errors: Array<{ line: number; field: string; reason: string }> = [];
@@ -122,7 +138,9 @@ export class VocabularyService {
         rows.push(
           checkSynonym({
             term: at(cells, "term"),
-            partTypes: at(cells, "partTypes").split(/[;|；]/).filter((x) => x.trim()),
+            partTypes: at(cells, "partTypes")
+              .split(/[;|；]/)
+              .filter((x) => x.trim()),
             position: (at(cells, "position") || null) as SynonymInput["position"],
             kind: (at(cells, "kind") || null) as SynonymInput["kind"],
           }),
