@@ -43,7 +43,7 @@ const SEED = 11;
  * The peer engine (Orama, in process) indexes at most this many SKUs (memory and time: ~4 ms a row on a shared
  * machine); 0 skips it. Its recall is comparable only when it holds the whole catalogue (peerDocs = skus).
  */
-const PEER_MAX = sized("BENCH_PEER_MAX", 300_000, 5_000);
+const PEER_MAX = sized("BENCH_PEER_MAX", 300_000, 2_000);
 const say = (s: string) => console.log(s);
 
 const benchDb = await benchDatabase(serverUrl, "partledger_benchc");
@@ -109,7 +109,9 @@ try {
             s.material,
             ...s.oeNumbers,
             ...s.competitors.map((c) => c.number),
-            ...[...new Set(s.fits.map((v) => `${v.make} ${v.series} ${v.model} ${v.yearFrom}-${v.yearTo} ${v.engine}`))],
+            ...[
+              ...new Set(s.fits.map((v) => `${v.make} ${v.series} ${v.model} ${v.yearFrom}-${v.yearTo} ${v.engine}`)),
+            ],
           ].join(" "),
         });
       if (outsideNames.has(s.brand)) {
