@@ -334,9 +334,7 @@ export function outsideQueries(sample: GenSku[], outsideSample: GenSku[], seed =
     const id = b.name.normalize("NFKC").toLowerCase();
     const short = b.name.replace(/(汽车配件|汽配|拆车件|拆车)$/, "");
     const [word, partType] = row ? common.find(([, t]) => t === row.partType)! : pick(common);
-    const s = row
-      ? { series: row.fits[0]!.series }
-      : pick(series.filter((x) => /^\p{Script=Han}+$/u.test(x.series)));
+    const s = row ? { series: row.fits[0]!.series } : pick(series.filter((x) => /^\p{Script=Han}+$/u.test(x.series)));
     const q = i % 3 === 0 ? `${short} ${word}` : i % 3 === 1 ? `${s.series}${word} ${b.name}` : `${short}${word}`;
     out.push({
       q,
