@@ -167,6 +167,7 @@ export function buildServices(opts: AppOptions) {
     offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
+      onSkus: () => search.invalidate(),
       matchSkus: (ctx) => matches.matchPending(ctx),
       gtinOwners: (gtins) => gs1.ownersOf(gtins),
     }),

@@ -45,13 +45,36 @@ export interface GenSku {
   partNo: string;
   name: string;
   partType: string;
-  kind: "oe" | "aftermarket" | "reman";
+  kind: "oe" | "aftermarket" | "reman" | "used";
   position: string;
   material: string;
   oeNumbers: string[];
   competitors: Array<{ brand: string; number: string }>;
   fits: GenVehicle[];
 }
+
+/**
+ * Brands the vocabulary (data/brands.ts) does not list — domestic makers and dismantlers as shops meet them in
+ * suppliers' files: about a third of the generated rows. Search knows them only from the rows it imports.
+ */
+export const OUTSIDE_BRANDS: Array<{ name: string; code: string; kind: "aftermarket" | "used" }> = [
+  { name: "万向汽配", code: "WX", kind: "aftermarket" },
+  { name: "信义", code: "XY", kind: "aftermarket" },
+  { name: "瑞立", code: "RL", kind: "aftermarket" },
+  { name: "龙生", code: "LS", kind: "aftermarket" },
+  { name: "正兴", code: "ZX", kind: "aftermarket" },
+  { name: "隆中", code: "LZ", kind: "aftermarket" },
+  { name: "恒力", code: "HL", kind: "aftermarket" },
+  { name: "金固", code: "JG", kind: "aftermarket" },
+  { name: "远东", code: "YD", kind: "aftermarket" },
+  { name: "安博", code: "AB", kind: "aftermarket" },
+  { name: "华达", code: "HD", kind: "aftermarket" },
+  { name: "三环", code: "SH", kind: "aftermarket" },
+  { name: "鑫泰汽车配件", code: "XT", kind: "aftermarket" },
+  { name: "老王拆车件", code: "LW", kind: "used" },
+  { name: "顺达拆车", code: "SD", kind: "used" },
+  { name: "Kingstar", code: "KS", kind: "aftermarket" },
+];
 
 export function rng(seed: number) {
   let s = seed >>> 0 || 1;
@@ -223,6 +246,21 @@ export function generateCatalog(opts: { seed: number; regionalBrands?: number; o
             fits: g.fits,
           });
         }
+        // Outside brands: half as many SKUs as the vocabulary's brands made for this group (≈ a third of the rows).
+        const outside = [...OUTSIDE_BRANDS].sort(() => r() - 0.5).slice(0, Math.round((1 + numbers.length) / 2));
+        for (const b of outside)
+          emit({
+            brand: b.name,
+            partNo: unique(b.name, `${b.code}${t.id.slice(0, 2).toUpperCase()}-#####`),
+            name: b.kind === "used" ? `${name}(拆车件)` : name,
+            partType: t.id,
+            kind: b.kind,
+            position,
+            material: materials[Math.floor(r() * materials.length)]!,
+            oeNumbers: [oe],
+            competitors: [],
+            fits: g.fits,
+          });
         for (let k = 0; k < (opts.regionalBrands ?? 0); k++) {
           const brand = `regional${String(k).padStart(3, "0")}`;
           emit({

@@ -5,16 +5,50 @@
  * numbers are generated, and typed the way people type them: spaced, dashed, dotted, lower case, run together, or
  * with one character wrong.
  */
+import { pinyin } from "pinyin-pro";
 import { normaliseNumber } from "../../api/src/modules/catalog/numbers.js";
-import { rng, type GenSku } from "./catalog-generator.js";
+import { CHINA_WMI, MAKES } from "../../api/src/modules/catalog/data/vehicles.js";
+import { vinCheckCharacter } from "../../ledger-service/src/gs1/vin.js";
+import { OUTSIDE_BRANDS, rng, type GenSku } from "./catalog-generator.js";
 
 export type Expect =
-  | { by: "criteria"; series?: string; partType: string; position?: "前" | "后"; year?: number }
+  | {
+      by: "criteria";
+      series?: string;
+      /** One part type, or any of several (三滤). */
+      partType: string | string[];
+      position?: "前" | "后";
+      year?: number;
+      /** The SKU's brand id as imported (an outside brand's id is its name, folded). */
+      brand?: string;
+      /** Fits a vehicle built by one of these makers (a VIN's WMI). */
+      makers?: string[];
+      /** Fits a vehicle of this generation (model) or with this engine (a substring of it). */
+      model?: string;
+      engine?: string;
+      material?: string;
+    }
   | { by: "number"; norm: string };
+
+export type QueryKind =
+  | "vehicle+part"
+  | "synonym"
+  | "number"
+  | "typo"
+  | "pinyin"
+  | "vin-in-box"
+  | "outside-brand"
+  | "near-sound"
+  | "qualifier"
+  | "attribute"
+  | "glued-year"
+  | "colloquial"
+  | "english"
+  | "number-typo2";
 
 export interface LabelledQuery {
   q: string;
-  kind: "vehicle+part" | "synonym" | "number" | "typo";
+  kind: QueryKind;
   expect: Expect;
 }
 
@@ -206,6 +240,296 @@ export function labelledQueries(sample: GenSku[], seed = 5): LabelledQuery[] {
         ? "Y"
         : "X";
     out.push({ q: n.slice(0, at) + wrong + n.slice(at + 1), kind: "typo", expect: { by: "number", norm: n } });
+  }
+  return out;
+}
+
+/**
+ * The classes an outside evaluation found missing (issue 13), written from the DATA's attributes — the vocabulary's
+ * series, generations, engines, part types and materials, the generator's outside brands, the WMI table, the
+ * catalogue's numbers — by routes other than the search code's: pinyin per character with a reading drawn at random
+ * among a polyphone's readings (the code reads whole words), homophones drawn from GB2312's first-level characters by
+ * pinyin (the code compares against its vocabulary), VINs built with a computed check character, numbers perturbed
+ * at random positions. Colloquial and English names come from a list written here, separately from the seeded
+ * synonym table.
+ */
+export function outsideQueries(sample: GenSku[], outsideSample: GenSku[], seed = 17): LabelledQuery[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: LabelledQuery[] = [];
+  const series = MAKES.flatMap((m) => m.series.map((s) => ({ ...s, make: m.make })));
+  // Part types every series has parts of (not fluids, which fit no vehicle), with a short name shops type.
+  const common: Array<[string, string]> = [
+    ["刹车片", "brake_pad"],
+    ["机滤", "oil_filter"],
+    ["空滤", "air_filter"],
+    ["空调滤芯", "cabin_filter"],
+    ["火花塞", "spark_plug"],
+    ["雨刮", "wiper_blade"],
+    ["大灯", "headlamp"],
+    ["刹车盘", "brake_disc"],
+    ["水泵", "water_pump"],
+    ["电瓶", "battery"],
+    ["减震器", "shock_absorber"],
+    ["水箱", "radiator"],
+  ];
+  const py = (word: string) =>
+    [...word].map((c) => {
+      const all = pinyin(c, { multiple: true, type: "array", toneType: "none", v: true });
+      return all.length ? pick(all) : c;
+    });
+
+  // Pinyin: full (run together or spaced), initials, and mixed with characters.
+  for (let i = 0; i < 70; i++) {
+    const s = pick(series.filter((x) => /^\p{Script=Han}+$/u.test(x.series)));
+    const [word, partType] = pick(common);
+    const style = i % 5;
+    const sp = py(s.series);
+    const wp = py(word);
+    const q =
+      style === 0
+        ? wp.join("")
+        : style === 1
+          ? `${s.series} ${wp.join("")}`
+          : style === 2
+            ? `${sp.join("")} ${word}`
+            : style === 3
+              ? `${s.series}${wp.map((x) => x[0]).join("")}`
+              : `${sp.join(" ")} ${wp.join(" ")}`;
+    out.push({
+      q,
+      kind: "pinyin",
+      expect: style === 0 ? { by: "criteria", partType } : { by: "criteria", series: s.series, partType },
+    });
+  }
+
+  // A VIN typed into the box with a part word: built from a WMI the vocabulary's makers use, a model year in range.
+  const YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789";
+  const VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
+  const wmis = Object.entries(CHINA_WMI).filter(([, w]) => w.makers.length);
+  for (let i = 0; i < 30; i++) {
+    const [wmi, w] = pick(wmis);
+    const fits = series.filter((x) => w.makers.includes(x.maker));
+    if (!fits.length) continue;
+    const gen = pick(pick(fits).generations);
+    const year = gen.from + Math.floor(r() * (gen.to - gen.from + 1));
+    const code = YEAR_CODES[(year - 1980) % 30]!;
+    let body = wmi;
+    for (let k = 3; k < 17; k++) body += k === 8 ? "0" : k === 9 ? code : pick([...VIN_CHARS]);
+    const vin = body.slice(0, 8) + vinCheckCharacter(body) + body.slice(9);
+    const [word, partType] = pick(common);
+    out.push({
+      q: i % 3 === 0 ? `${vin} ${word}` : i % 3 === 1 ? `${word} ${vin.toLowerCase()}` : `${vin}${word}`,
+      kind: "vin-in-box",
+      expect: { by: "criteria", partType, makers: w.makers, year },
+    });
+  }
+
+  // Brands the vocabulary does not list: by name (whole, or without the trade suffix), alone with a part, with a vehicle.
+  // With a vehicle, the combination is drawn from the catalogue's own outside-brand rows (so that it exists).
+  const fromData = outsideSample.filter((x) => common.some(([, t]) => t === x.partType) && x.fits.length);
+  for (let i = 0; i < 40; i++) {
+    const row = i % 3 === 1 && fromData.length ? pick(fromData) : null;
+    const b = row ? OUTSIDE_BRANDS.find((x) => x.name === row.brand)! : pick(OUTSIDE_BRANDS);
+    const id = b.name.normalize("NFKC").toLowerCase();
+    const short = b.name.replace(/(汽车配件|汽配|拆车件|拆车)$/, "");
+    const [word, partType] = row ? common.find(([, t]) => t === row.partType)! : pick(common);
+    const s = row ? { series: row.fits[0]!.series } : pick(series.filter((x) => /^\p{Script=Han}+$/u.test(x.series)));
+    const q = i % 3 === 0 ? `${short} ${word}` : i % 3 === 1 ? `${s.series}${word} ${b.name}` : `${short}${word}`;
+    out.push({
+      q,
+      kind: "outside-brand",
+      expect: { by: "criteria", partType, brand: id, ...(i % 3 === 1 ? { series: s.series } : {}) },
+    });
+  }
+
+  // Same-sound characters in two-character names (series and part names), drawn from GB2312 level 1 by pinyin.
+  const gbk = new TextDecoder("gbk");
+  const byReading = new Map<string, string[]>();
+  for (let a = 0xb0; a <= 0xd7; a++)
+    for (let c = 0xa1; c <= 0xfe; c++) {
+      const ch = gbk.decode(new Uint8Array([a, c]));
+      if (!/^\p{Script=Han}$/u.test(ch)) continue;
+      const reading = pinyin(ch, { toneType: "none", v: true });
+      byReading.set(reading, [...(byReading.get(reading) ?? []), ch]);
+    }
+  const homophone = (word: string): string | null => {
+    const at = Math.floor(r() * word.length);
+    const ch = word[at]!;
+    const alts = (byReading.get(pinyin(ch, { toneType: "none", v: true })) ?? []).filter((x) => x !== ch);
+    return alts.length ? word.slice(0, at) + pick(alts) + word.slice(at + 1) : null;
+  };
+  const twoCharSeries = series.filter((x) => /^\p{Script=Han}{2}$/u.test(x.series));
+  const twoCharTypes = common.filter(([w]) => w.length === 2);
+  for (let i = 0; i < 50; i++) {
+    const s = pick(twoCharSeries);
+    const [word, partType] = pick(twoCharTypes);
+    const wrongSeries = i % 2 === 0;
+    const typed = wrongSeries ? homophone(s.series) : homophone(word);
+    if (!typed) continue;
+    out.push({
+      q: wrongSeries ? `${typed}${word}` : `${s.series} ${typed}`,
+      kind: "near-sound",
+      expect: { by: "criteria", series: s.series, partType },
+    });
+  }
+
+  // Generation and engine qualifiers (B8, 十代, MK7, PLUS, 2.0T, 1.5L, 双擎): from the generations' own names.
+  const ENGINE_PARTS: Array<[string, string]> = [
+    ["机滤", "oil_filter"],
+    ["空滤", "air_filter"],
+    ["火花塞", "spark_plug"],
+    ["水泵", "water_pump"],
+  ];
+  for (let i = 0; i < 50; i++) {
+    const s = pick(series);
+    const gens = s.generations.filter((g) => g.model.split(/\s+/).length > 1 || /[A-Z0-9]$/.test(g.model));
+    if (i % 2 === 0 && gens.length > 1) {
+      const gen = pick(gens);
+      const qual = gen.model.split(/\s+/).slice(1).join(" ") || gen.model.replace(s.series, "");
+      if (!qual || s.generations.filter((g) => g.model.includes(qual)).length !== 1) continue;
+      const [word, partType] = pick(common);
+      out.push({
+        q: `${s.series}${qual} ${word}`,
+        kind: "qualifier",
+        expect: { by: "criteria", series: s.series, partType, model: gen.model },
+      });
+    } else {
+      const engines = [...new Set(s.generations.flatMap((g) => g.engines.flatMap((e) => e.split(/\s+/).slice(0, 2))))];
+      const qual = pick(engines.filter((e) => /^\d\.\d[TL]$|^双擎$/.test(e)));
+      if (!qual) continue;
+      const [word, partType] = pick(ENGINE_PARTS);
+      out.push({
+        q: i % 4 === 1 ? `${s.series} ${qual} ${word}` : `${s.series}${qual}${word}`,
+        kind: "qualifier",
+        expect: { by: "criteria", series: s.series, partType, engine: qual },
+      });
+    }
+  }
+
+  // Attribute words the rows carry (material): LED 大灯, 铱金火花塞, 无骨雨刮, 陶瓷刹车片 …
+  const ATTRS: Array<[string, string, string]> = [
+    ["LED", "大灯", "headlamp"],
+    ["氙气", "大灯", "headlamp"],
+    ["铱金", "火花塞", "spark_plug"],
+    ["铂金", "火花塞", "spark_plug"],
+    ["无骨", "雨刮", "wiper_blade"],
+    ["陶瓷", "刹车片", "brake_pad"],
+    ["活性炭", "空调滤芯", "cabin_filter"],
+    ["AGM", "电瓶", "battery"],
+  ];
+  for (let i = 0; i < 30; i++) {
+    const [attr, word, partType] = pick(ATTRS);
+    const s = pick(series);
+    out.push({
+      q: i % 2 ? `${s.series} ${attr}${word}` : `${attr} ${word} ${s.series}`,
+      kind: "attribute",
+      expect: { by: "criteria", series: s.series, partType, material: attr },
+    });
+  }
+
+  // A year glued to the series (雅阁2019款刹车片, 朗逸2020机滤).
+  for (let i = 0; i < 25; i++) {
+    const s = pick(series.filter((x) => /\p{Script=Han}$/u.test(x.series)));
+    const gen = pick(s.generations);
+    const year = gen.from + Math.floor(r() * (gen.to - gen.from + 1));
+    const [word, partType] = pick(common);
+    out.push({
+      q: `${s.series}${year}${i % 2 ? "款" : ""}${word}`,
+      kind: "glued-year",
+      expect: { by: "criteria", series: s.series, partType, year },
+    });
+  }
+
+  // Colloquial names, kits and position words, with and without a vehicle.
+  const COLLOQUIAL: Array<[string, string | string[], ("前" | "后")?]> = [
+    ["减震", "shock_absorber"],
+    ["避震", "shock_absorber"],
+    ["前面的减震", "shock_absorber", "前"],
+    ["后面的刹车片", "brake_pad", "后"],
+    ["前面刹车盘", "brake_disc", "前"],
+    ["后边的避震", "shock_absorber", "后"],
+    ["三滤", ["oil_filter", "air_filter", "cabin_filter"]],
+    ["大灯泡", "bulb"],
+    ["灯泡", "bulb"],
+    ["刹车皮", "brake_pad"],
+    ["火嘴", "spark_plug"],
+    ["雨刷器", "wiper_blade"],
+    ["电池", "battery"],
+    ["散热器", "radiator"],
+  ];
+  for (let i = 0; i < 40; i++) {
+    const [word, partType, position] = pick(COLLOQUIAL);
+    const s = pick(series);
+    const withVehicle = i % 3 !== 0 && partType !== "bulb" && word !== "灯泡";
+    out.push({
+      q: withVehicle ? `${s.series} ${word}` : word,
+      kind: "colloquial",
+      expect: {
+        by: "criteria",
+        partType,
+        ...(position ? { position } : {}),
+        ...(withVehicle ? { series: s.series } : {}),
+      },
+    });
+  }
+
+  // English part names, singular and plural, with a Latin series name or alone.
+  const ENGLISH: Array<[string, string]> = [
+    ["headlight", "headlamp"],
+    ["headlights", "headlamp"],
+    ["head lamp", "headlamp"],
+    ["cabin air filter", "cabin_filter"],
+    ["cabin filters", "cabin_filter"],
+    ["brake pads", "brake_pad"],
+    ["brake discs", "brake_disc"],
+    ["brake rotor", "brake_disc"],
+    ["oil filters", "oil_filter"],
+    ["air filters", "air_filter"],
+    ["spark plugs", "spark_plug"],
+    ["wiper blades", "wiper_blade"],
+    ["shock absorbers", "shock_absorber"],
+    ["water pump", "water_pump"],
+    ["radiator", "radiator"],
+    ["battery", "battery"],
+  ];
+  const latin = series.filter((x) => x.aliases?.some((a) => /^[a-z]/.test(a)));
+  for (let i = 0; i < 32; i++) {
+    const [word, partType] = pick(ENGLISH);
+    const s = pick(latin);
+    const alias = s.aliases!.find((a) => /^[a-z]/.test(a))!;
+    out.push({
+      q: i % 2 ? `${alias} ${word}` : `${s.series} ${word}`,
+      kind: "english",
+      expect: { by: "criteria", series: s.series, partType },
+    });
+  }
+
+  // Numbers with two edits: an adjacent swap, two substitutions, a deletion and a substitution; in dense families too.
+  const nums = sample.flatMap((s) => [s.oeNumbers[0]!, s.partNo]).map(normaliseNumber);
+  const DIG = "0123456789";
+  const sub = (n: string, at: number) => {
+    const c = n[at]!;
+    const pool = /\d/.test(c) ? DIG : "ABCDEFGHJKLMNPRSTUVWXYZ";
+    let x = c;
+    while (x === c) x = pick([...pool]);
+    return n.slice(0, at) + x + n.slice(at + 1);
+  };
+  for (let i = 0; i < 50; i++) {
+    const n = pick(nums);
+    // Two edits in a number of six or seven characters leave a third of it wrong: any answer is a guess.
+    if (n.length < 8) continue;
+    const a = 1 + Math.floor(r() * (n.length - 2));
+    let b = 1 + Math.floor(r() * (n.length - 2));
+    if (b === a) b = a === 1 ? 2 : a - 1;
+    let typed: string;
+    if (i % 3 === 0) {
+      const at = Math.min(a, n.length - 2);
+      typed = n.slice(0, at) + n[at + 1] + n[at] + n.slice(at + 2);
+      if (typed === n) typed = sub(n, a);
+    } else if (i % 3 === 1) typed = sub(sub(n, a), b);
+    else typed = sub(n.slice(0, a) + n.slice(a + 1), Math.min(b, n.length - 2));
+    out.push({ q: i % 2 ? typed.toLowerCase() : typed, kind: "number-typo2", expect: { by: "number", norm: n } });
   }
   return out;
 }

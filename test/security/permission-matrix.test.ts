@@ -17,6 +17,7 @@ const PARAM: Record<string, string> = {
   seq: "1",
   decision: "merge",
   vin: vinWithCheck("LSVAU2180N2183294"),
+  term: "test-term",
 };
 const ID: Array<[RegExp, string]> = [
   [/\/users\//, "u_0000000000000000"],

@@ -1,4 +1,6 @@
 import { PGlite, types } from "@electric-sql/pglite";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { deferringSql, runDeferred } from "./deferred-writes.js";
 import type { SqlDatabase } from "./sql.js";
 
@@ -12,7 +14,9 @@ const run =
 
 /** Embedded PostgreSQL (PGlite, WASM) persisted in `dataDir`, or in memory when `dataDir` is undefined. */
 export async function openPgliteSql(dataDir?: string): Promise<SqlDatabase & { pglite: PGlite }> {
-  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // The catalogue's number search uses trigram candidates and bounded edit distance (pg_trgm, fuzzystrmatch).
+  const extensions = { pg_trgm, fuzzystrmatch };
+  const db = dataDir ? await PGlite.create(dataDir, { extensions }) : await PGlite.create({ extensions });
   return {
     engine: "pglite",
     pglite: db,

@@ -239,36 +239,68 @@ export const catalogRepository = {
     return rows;
   },
 
-  /** SKUs fitting any of these vehicles, optionally of one part type and side. */
-  async fitting(
+  /**
+   * Numbers within `max` edits (Levenshtein; an adjacent swap is two) of `norm`: candidates are the numbers sharing
+   * enough trigrams to be that close (the trigram index answers; the lower bound on similarity follows from the
+   * length and `max`), ranked by distance then number — the same answer whatever plan the database picks.
+   */
+  async numbersNear(
     db: Sql,
-    vehicleIds: string[],
-    partType: string | null,
-    position: string | null,
+    norm: string,
+    max: number,
+    limit: number,
+  ): Promise<Array<{ skuId: number; norm: string; kind: string; distance: number; similarity: number }>> {
+    // pg_trgm pads a word with two spaces before and one after: n + 1 trigrams; an edit changes at most 3 of them.
+    const n = norm.length;
+    const common = n + 1 - 3 * max;
+    if (common < 2) return [];
+    const bound = common / (2 * (n + 1) + max - common);
+    return db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [
+        String(Math.max(0.05, bound - 0.01)),
+      ]);
+      const { rows } = await tx.query<{
+        skuId: number;
+        norm: string;
+        kind: string;
+        distance: number;
+        similarity: number;
+      }>(
+        `SELECT "skuId", norm, kind, distance, similarity FROM (
+           SELECT sku_id::int AS "skuId", norm, kind, levenshtein_less_equal(norm, $1, $2) AS distance, similarity(norm, $1) AS similarity
+             FROM catalog_numbers WHERE norm % $1) c
+          WHERE distance <= $2 ORDER BY distance, similarity DESC, norm, "skuId" LIMIT $3`,
+        [norm, max, limit],
+      );
+      return rows;
+    });
+  },
+
+  /**
+   * Candidate SKUs for a query: fitting any of these vehicles (or any vehicle when null), of these part types, side,
+   * brand and kind, and carrying every term of `text` (a tsquery) — each condition only when given.
+   */
+  async candidates(
+    db: Sql,
+    f: {
+      vehicleIds: string[] | null;
+      partTypes: string[] | null;
+      position: string | null;
+      brand: string | null;
+      kind: string | null;
+      text: string | null;
+    },
     limit: number,
   ): Promise<number[]> {
     const { rows } = await db.query<{ id: number }>(
       `SELECT s.id::int AS id FROM catalog_skus s
-        WHERE s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text IS NULL OR f.part_type = $2))
-          AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3) AND s.merged_into IS NULL
+        WHERE ($1::text[] IS NULL OR s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text[] IS NULL OR f.part_type = ANY($2::text[]))))
+          AND ($2::text[] IS NULL OR s.part_type = ANY($2::text[]))
+          AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3) AND ($4::text IS NULL OR s.brand = $4)
+          AND ($5::text IS NULL OR s.kind = $5) AND ($6::text IS NULL OR s.terms @@ $6::tsquery) AND s.merged_into IS NULL
         ORDER BY (s.kind <> 'oe'), s.id
-        LIMIT $4`,
-      [vehicleIds, partType, position, limit],
-    );
-    return rows.map((r) => r.id);
-  },
-
-  async ofType(
-    db: Sql,
-    partType: string,
-    position: string | null,
-    brand: string | null,
-    limit: number,
-  ): Promise<number[]> {
-    const { rows } = await db.query<{ id: number }>(
-      `SELECT id::int AS id FROM catalog_skus WHERE part_type = $1 AND ($2::text IS NULL OR position IS NULL OR position = $2) AND ($3::text IS NULL OR brand = $3)
-          AND merged_into IS NULL ORDER BY (kind <> 'oe'), id LIMIT $4`,
-      [partType, position, brand, limit],
+        LIMIT $7`,
+      [f.vehicleIds, f.partTypes, f.position, f.brand, f.kind, f.text, limit],
     );
     return rows.map((r) => r.id);
   },
@@ -280,6 +312,84 @@ export const catalogRepository = {
       [query, limit],
     );
     return rows.map((r) => r.id);
+  },
+
+  /** Brands search knows by name (learned from imports). */
+  async brands(db: Sql): Promise<Array<{ id: string; names: string[] }>> {
+    const { rows } = await db.query<{ id: string; names: string[] }>(
+      "SELECT id, array_prepend(name, names) AS names FROM catalog_brands",
+    );
+    return rows;
+  },
+
+  /** Records the brands of imported rows under every name a file used (new names add to the known ones). */
+  async learnBrands(tx: Sql, brands: Array<{ id: string; name: string }>) {
+    if (brands.length === 0) return;
+    await tx.query(
+      `INSERT INTO catalog_brands (id, name, names) SELECT DISTINCT ON (i) i, n, ARRAY[n] FROM unnest($1::text[], $2::text[]) AS u(i, n)
+       ON CONFLICT (id) DO UPDATE SET names = (SELECT array_agg(DISTINCT x) FROM unnest(catalog_brands.names || EXCLUDED.names) x)
+         WHERE NOT catalog_brands.names @> EXCLUDED.names`,
+      [brands.map((b) => b.id), brands.map((b) => b.name)],
+    );
+  },
+
+  async synonyms(db: Sql): Promise<
+    Array<{
+      term: string;
+      partTypes: string[];
+      position: "前" | "后" | null;
+      kind: string | null;
+      source: string;
+      updatedBy: string | null;
+      updatedAt: Date;
+    }>
+  > {
+    const { rows } = await db.query<{
+      term: string;
+      partTypes: string[];
+      position: "前" | "后" | null;
+      kind: string | null;
+      source: string;
+      updatedBy: string | null;
+      updatedAt: Date;
+    }>(
+      `SELECT term, part_types AS "partTypes", position, sku_kind AS kind, source, updated_by AS "updatedBy", updated_at AS "updatedAt"
+         FROM catalog_synonyms ORDER BY term`,
+    );
+    return rows;
+  },
+
+  async upsertSynonyms(
+    tx: Sql,
+    rows: Array<{ term: string; partTypes: string[]; position: string | null; kind: string | null }>,
+    source: string,
+    by: string | null,
+  ) {
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO catalog_synonyms (term, part_types, position, sku_kind, source, updated_by)
+       SELECT t, string_to_array(pt, ',')::text[], p, k, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, pt, p, k)
+       ON CONFLICT (term) DO UPDATE SET part_types = EXCLUDED.part_types, position = EXCLUDED.position, sku_kind = EXCLUDED.sku_kind,
+         source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [
+        rows.map((r) => r.term),
+        rows.map((r) => r.partTypes.join(",")),
+        rows.map((r) => r.position),
+        rows.map((r) => r.kind),
+        source,
+        by,
+      ],
+    );
+  },
+
+  async deleteSynonym(tx: Sql, term: string): Promise<boolean> {
+    const { rows } = await tx.query("DELETE FROM catalog_synonyms WHERE term = $1 RETURNING term", [term]);
+    return rows.length === 1;
+  },
+
+  /** Fresh statistics for the tables an import wrote (a plan never sees an empty table that is not). */
+  async analyze(db: Sql, tables: string[]) {
+    for (const t of tables) await db.exec(`ANALYZE ${t}`);
   },
 
   /** Brand, kind and part type of candidate SKUs: what search filters, facets and ranks on. */

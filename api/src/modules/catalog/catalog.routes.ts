@@ -13,6 +13,10 @@ import { route, type RouteSpec } from "../../security/routes.js";
 import { crossTenant } from "../../security/tenant.js";
 import type { Company } from "../orgs/orgs.service.js";
 import {
+  brandListSchema,
+  synonymImportSchema,
+  synonymListSchema,
+  synonymSchema,
   categorySchema,
   compareQuery,
   createdLocationSchema,
@@ -37,6 +41,8 @@ import {
   matchRunBody,
   searchQuery,
   skuParams,
+  synonymBody,
+  synonymParams,
   vinParams,
 } from "./catalog.schema.js";
 import { CATEGORY_TREE } from "./data/categories.js";
@@ -45,8 +51,9 @@ import type { MatchService } from "./match.service.js";
 import type { OffersService } from "./offers.service.js";
 import type { SearchService } from "./search.service.js";
 import { catalogRepository } from "./catalog.repository.js";
+import { VocabularyService } from "./vocabulary.service.js";
 import type { Sql } from "../../../../ledger-service/src/index.js";
-import { responds } from "../../http/responds.js";
+import { empty, responds } from "../../http/responds.js";
 
 /** Uploads are streamed; past this they are refused. */
 const MAX_UPLOAD = 512 * 1024 * 1024;
@@ -121,7 +128,81 @@ export function catalogRoutes(
         res.status(report.status === "failed" ? 422 : 200).json(report);
       },
     );
+  const vocabulary = new VocabularyService(db, () => search.invalidate());
+  const ctxOf = (req: Request, res: Parameters<typeof principalOf>[0]) => ({
+    ...auditContext(req, res),
+    companyId: principalOf(res).companyId,
+  });
   return [
+    route(
+      "get",
+      "/api/v1/catalog/synonyms",
+      { permission: "catalog:view" },
+      "The search synonym table: a term → part types, a side, a kind of part (or a filler word)",
+      responds(synonymListSchema),
+      async (_req, res) => {
+        res.json({ synonyms: await vocabulary.synonyms() });
+      },
+    ),
+    route(
+      "put",
+      "/api/v1/catalog/synonyms/:term",
+      { permission: "catalog:approve" },
+      "Add or change a search synonym (the platform's catalogue team); search reads it at once",
+      responds(synonymSchema),
+      validate({ params: synonymParams, body: synonymBody }),
+      async (req, res) => {
+        const { term } = res.locals.params as z.infer<typeof synonymParams>;
+        res.json(
+          await vocabulary.putSynonym(ctxOf(req, res), {
+            term,
+            ...(res.locals.body as z.infer<typeof synonymBody>),
+          }),
+        );
+      },
+    ),
+    route(
+      "delete",
+      "/api/v1/catalog/synonyms/:term",
+      { permission: "catalog:approve" },
+      "Remove a search synonym",
+      responds(empty(), 204),
+      validate({ params: synonymParams }),
+      async (req, res) => {
+        await vocabulary.deleteSynonym(ctxOf(req, res), (res.locals.params as z.infer<typeof synonymParams>).term);
+        res.status(204).end();
+      },
+    ),
+    route(
+      "post",
+      "/api/v1/catalog/synonyms/import",
+      { permission: "catalog:approve" },
+      "Import search synonyms from CSV (term,partTypes,position,kind; part types separated by ;): bad rows reported by line",
+      responds(synonymImportSchema),
+      async (req, res) => {
+        if (!/text\/csv/.test(req.header("content-type") ?? ""))
+          throw new AppError("IMPORT.FORMAT", "send Content-Type text/csv (term,partTypes,position,kind)", 415);
+        const chunks: Uint8Array[] = [];
+        let n = 0;
+        for await (const chunk of req as AsyncIterable<Uint8Array>) {
+          n += chunk.length;
+          if (n > 5 * 1024 * 1024)
+            throw new AppError("HTTP.PAYLOAD_TOO_LARGE", "a synonym file may be at most 5 MB", 413);
+          chunks.push(chunk);
+        }
+        res.json(await vocabulary.importCsv(ctxOf(req, res), Buffer.concat(chunks).toString("utf8")));
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/catalog/brands",
+      { permission: "catalog:view" },
+      "Brands search knows by name: learned from every SKU import, with each spelling a file used",
+      responds(brandListSchema),
+      async (_req, res) => {
+        res.json({ brands: await vocabulary.brands() });
+      },
+    ),
     route(
       "get",
       "/api/v1/catalog/search",

@@ -114,16 +114,22 @@ export const searchResponse = z
       series: z.array(z.string()),
       makes: z.array(z.string()),
       year: z.number().int().nullable(),
+      qualifiers: z.array(z.string()).describe("generation and engine words that narrowed the vehicles"),
+      ignoredQualifiers: z.array(z.string()).optional().describe("qualifiers none of the named vehicles carries"),
       partType: z.string().nullable(),
+      partTypes: z.array(z.string()),
       position: z.enum(["前", "后"]).nullable(),
       brand: z.string().nullable(),
+      kind: z.string().nullable(),
+      vin: z.string().nullable().describe("a VIN typed in the box"),
       words: z.string(),
-      corrected: z.array(z.object({ typed: z.string(), meant: z.string() })),
+      corrected: z.array(z.object({ typed: z.string(), meant: z.string(), how: z.enum(["typo", "sound", "pinyin"]) })),
     }),
     vin: decodedVinSchema.optional(),
     total: z.number().int(),
     results: z.array(skuSchema.extend({ category: z.array(z.string()), score: z.number() }).meta({ id: "SearchHit" })),
     facets: z.object({ partType: facet, brand: facet, kind: facet }),
+    didYouMean: z.array(z.string()).optional().describe("nothing matched: the nearest names of the vocabulary"),
   })
   .meta({ id: "SearchResult" });
 
@@ -292,4 +298,39 @@ export const customerPriceResponse = z.object({
   buyerId: z.string(),
   skuId: z.number().int(),
   priceFen: z.number().int(),
+});
+
+export const synonymParams = z
+  .object({ term: z.string().min(2, "term: at least 2 characters").max(40, "term: at most 40 characters") })
+  .strict();
+
+export const synonymBody = z
+  .object({
+    partTypes: z.array(z.string().max(40)).max(10, "partTypes: at most 10"),
+    position: z.enum(["前", "后"]).nullable().optional(),
+    kind: z.enum(["oe", "aftermarket", "reman", "used"]).nullable().optional(),
+  })
+  .strict();
+
+/** One row of the search synonym table (a term → part types, a side, a kind of part; none of them: a filler word). */
+export const synonymSchema = z
+  .object({
+    term: z.string(),
+    partTypes: z.array(z.string()),
+    position: z.enum(["前", "后"]).nullable(),
+    kind: z.string().nullable(),
+  })
+  .meta({ id: "Synonym" });
+export const synonymListSchema = z.object({
+  synonyms: z.array(
+    synonymSchema.extend({ source: z.string(), updatedBy: z.string().nullable(), updatedAt: z.string() }),
+  ),
+});
+export const synonymImportSchema = z.object({
+  rowsOk: z.number().int(),
+  rowsBad: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), field: z.string(), reason: z.string() })),
+});
+export const brandListSchema = z.object({
+  brands: z.array(z.object({ id: z.string(), names: z.array(z.string()) })).describe("brands learned from imports"),
 });

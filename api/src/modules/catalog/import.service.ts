@@ -50,6 +50,8 @@ export interface ImportReport {
 /** What follows an import: search re-reads vehicles after fitment; supplier SKUs are matched after SKUs. */
 export interface ImportHooks {
   onFitments?: () => void;
+  /** After SKUs: brands are learned from the rows (search re-reads its vocabulary). */
+  onSkus?: () => void;
   matchSkus?: (ctx: AuditContext & { companyId: string | null }) => Promise<NonNullable<ImportReport["matching"]>>;
   /** The verified owner of a GTIN's GS1 company prefix (modules/gs1): a SKU with a GTIN is its brand owner's. */
   gtinOwners?: (gtins: string[]) => Promise<Map<string, string>>;
@@ -226,7 +228,19 @@ export class CatalogImporter {
         changes: { kind: { after: kind }, rowsOk: { after: report.rowsOk }, rowsBad: { after: report.rowsBad } },
       }),
     );
+    // Fresh statistics for what was loaded: plans for the next searches see the rows (DECISIONS 63).
+    if (report.rowsOk > 0)
+      await repo.analyze(
+        this.db,
+        {
+          skus: ["catalog_skus", "catalog_numbers", "catalog_brands"],
+          crossrefs: ["catalog_numbers"],
+          fitments: ["catalog_fitments", "catalog_vehicles"],
+          offers: ["supplier_offers"],
+        }[kind],
+      );
     if (kind === "fitments") this.hooks.onFitments?.();
+    if (kind === "skus") this.hooks.onSkus?.();
     // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
     if (kind === "skus" && report.rowsOk > 0 && this.hooks.matchSkus) report.matching = await this.hooks.matchSkus(ctx);
     progress?.(report);
@@ -336,9 +350,11 @@ export class CatalogImporter {
 
   private skuRow(f: Record<string, unknown>): {
     sku: NewSku;
+    brandName: string;
     oe: Array<{ brand: string; display: string; norm: string }>;
   } {
-    const brand = brandId(str(f, "brand", 40));
+    const brandName = str(f, "brand", 40);
+    const brand = brandId(brandName);
     const part = partNoOf(f);
     const name = str(f, "name", 60);
     const typeRaw = str(f, "partType", 30);
@@ -404,6 +420,7 @@ export class CatalogImporter {
         gtin,
         terms: termsCached(name, partType, brand, material),
       },
+      brandName,
       oe,
     };
   }
@@ -450,7 +467,11 @@ export class CatalogImporter {
         // The last row wins when a file names the same SKU twice.
         const list = rows.map((r) => ({
           line: r.line,
-          ...(r.row as { sku: NewSku; oe: Array<{ brand: string; display: string; norm: string }> }),
+          ...(r.row as {
+            sku: NewSku;
+            brandName: string;
+            oe: Array<{ brand: string; display: string; norm: string }>;
+          }),
         }));
         const unique = new Map(list.map((r) => [`${r.sku.brand}\n${r.sku.partNoNorm}`, r]));
         const editable: number[] = [];
@@ -487,6 +508,11 @@ export class CatalogImporter {
           companyId,
           editable,
         );
+        // Every brand name in the rows becomes searchable (id → the spellings files used).
+        const names = new Map<string, { id: string; name: string }>();
+        for (const r of unique.values())
+          names.set(`${r.sku.brand}\n${r.brandName}`, { id: r.sku.brand, name: r.brandName });
+        await repo.learnBrands(tx, [...names.values()]);
         const numbers: NewNumber[] = [];
         for (const [key, r] of unique) {
           const skuId = ids.get(key);

@@ -2,8 +2,9 @@ import { AppError, type Sql } from "../../../../ledger-service/src/index.js";
 import { catalogRepository as repo } from "./catalog.repository.js";
 import { partTypes } from "./data/categories.js";
 import { MAKES } from "./data/vehicles.js";
-import { editDistance, reversed } from "./numbers.js";
+import { editDistance, reversed, swapDistance } from "./numbers.js";
 import { QueryParser, type ParsedQuery } from "./query-parser.js";
+import { fold } from "./terms.js";
 import { termsOf, tsquery } from "./terms.js";
 import { decodeVin, type DecodedVin } from "./vin.js";
 
@@ -29,27 +30,43 @@ const TYPES = partTypes();
  */
 export class SearchService {
   private vehicles: Vehicle[] = [];
+  private qualifiersOf = new Map<string, Set<string>>();
   private parser = new QueryParser({ series: new Map(), makes: [] });
   private loadedAt = 0;
 
   constructor(private readonly db: Sql) {}
 
-  /** Re-reads vehicles (after a fitment import; otherwise at most once a minute). */
+  /** Re-reads the vocabulary: vehicles, brands, synonyms (after an import or an edit; otherwise at most once a minute). */
   invalidate(): void {
     this.loadedAt = 0;
   }
 
   private async ready(): Promise<void> {
     if (Date.now() - this.loadedAt < 60_000) return;
-    this.vehicles = await repo.vehicles(this.db);
+    const [vehicles, brands, synonyms] = await Promise.all([
+      repo.vehicles(this.db),
+      repo.brands(this.db),
+      repo.synonyms(this.db),
+    ]);
+    this.vehicles = vehicles;
+    this.qualifiersOf = new Map(vehicles.map((v) => [v.id, qualifierWords(v)]));
     const series = new Map<string, string[]>();
     for (const m of MAKES) for (const s of m.series) series.set(s.series, s.aliases ?? []);
     for (const v of this.vehicles) if (!series.has(v.series)) series.set(v.series, []);
     this.parser = new QueryParser({
       series,
       makes: [...new Set([...MAKES.map((m) => m.make), ...this.vehicles.map((v) => v.make)])],
+      brands,
+      synonyms,
+      qualifiers: new Set([...this.qualifiersOf.values()].flatMap((x) => [...x])),
     });
     this.loadedAt = Date.now();
+  }
+
+  /** The parser in use (for "did you mean" and tests). */
+  async understand(q: string): Promise<ParsedQuery> {
+    await this.ready();
+    return this.parser.parse(q);
   }
 
   async decodeVin(vin: string): Promise<DecodedVin> {
@@ -68,12 +85,15 @@ export class SearchService {
       throw new AppError("SEARCH.QUERY_TOO_LONG", `q: at most 200 characters, got ${q.length}`, 400, { field: "q" });
     await this.ready();
     const parsed: ParsedQuery = this.parser.parse(q);
-    const vin = input.vin ? decodeVin(input.vin, this.vehicles) : null;
+    const vinRaw = input.vin ?? parsed.vin;
+    const vin = vinRaw ? decodeVin(vinRaw, this.vehicles) : null;
+    const brand = input.brand ?? parsed.brand;
+    const kind = input.kind ?? parsed.kind;
     const scores = new Map<number, number>();
     const add = (ids: number[], score: number) =>
       ids.forEach((id, i) => scores.set(id, Math.max(scores.get(id) ?? 0, score - i * 1e-6)));
 
-    // 1. Numbers: exact (OE and brand numbers first), else one character off.
+    // 1. Numbers: exact (OE and brand numbers first), else one edit, else two (adjacent swaps included).
     if (parsed.numbers.length) {
       let exact = await repo.byNumbers(this.db, parsed.numbers);
       if (exact.length === 0 && parsed.numberParts.length) exact = await repo.byNumbers(this.db, parsed.numberParts);
@@ -87,47 +107,64 @@ export class SearchService {
       );
       if (exact.length === 0) {
         for (const n of parsed.numbers) {
+          // One edit first, then two (long numbers): candidates within Levenshtein distance, ranked with a swap
+          // of neighbours as one edit, then by shared trigrams.
+          let near: Awaited<ReturnType<typeof repo.numbersNear>> = [];
+          for (const max of n.length >= 7 ? [1, 2] : [1]) {
+            near = await repo.numbersNear(this.db, n, max, CANDIDATES);
+            if (near.length) break;
+          }
+          if (near.length) {
+            const ranked = near
+              .map((h) => ({ ...h, d: swapDistance(h.norm, n) }))
+              .sort((a, b) => a.d - b.d || b.similarity - a.similarity || a.norm.localeCompare(b.norm));
+            ranked.forEach((h, i) => add([h.skuId], 80 - 5 * h.d - i * 1e-4));
+            continue;
+          }
+          // Short numbers: one edit, by prefix or suffix (the trigram bound needs seven characters for two edits).
           const half = Math.max(3, Math.floor(n.length / 2));
-          const near = [
+          const like = [
             ...(await repo.numbersLike(this.db, n.slice(0, half), false)),
             ...(await repo.numbersLike(this.db, reversed(n).slice(0, half), true)),
           ];
           add(
-            near.filter((h) => editDistance(h.norm, n, 1) <= 1).map((h) => h.skuId),
-            80,
+            like.filter((h) => editDistance(h.norm, n, 1) <= 1).map((h) => h.skuId),
+            75,
           );
         }
       }
     }
-    // 2. Vehicle (+ part type): what fits.
-    const vehicleIds = this.vehicleIds(parsed, vin);
-    if (vehicleIds !== null && (parsed.partType || scores.size === 0)) {
-      if (vehicleIds.length)
-        add(
-          await repo.fitting(this.db, vehicleIds, parsed.partType, parsed.position, CANDIDATES),
-          parsed.partType ? 70 : 50,
-        );
-    } else if (parsed.partType && scores.size === 0) {
-      add(await repo.ofType(this.db, parsed.partType, parsed.position, input.brand ?? parsed.brand, CANDIDATES), 40);
-    }
-    // 3. Text for the rest (all terms, then any).
-    if (scores.size === 0 && vehicleIds === null) {
-      const terms = termsOf(
-        [parsed.words, parsed.partType ? TYPES.find((t) => t.id === parsed.partType)!.name : ""].join(" "),
-      );
-      if (terms.length) {
-        add(await repo.text(this.db, tsquery(terms, "&"), CANDIDATES), 30);
-        if (scores.size === 0 && terms.length > 1) add(await repo.text(this.db, tsquery(terms, "|"), CANDIDATES), 20);
+    // 2. Vehicle, part types, brand, kind and the rest of the words, together: what fits all of them.
+    const vehicles = this.vehicleIds(parsed, vin);
+    const terms = termsOf(parsed.words);
+    const text = terms.length ? tsquery(terms, "&") : null;
+    const filters = {
+      partTypes: parsed.partTypes.length ? parsed.partTypes : null,
+      position: parsed.position,
+      brand,
+      kind: kind ?? null,
+      text,
+    };
+    if (scores.size === 0 || (parsed.partTypes.length && vehicles.ids !== null)) {
+      if (vehicles.ids !== null) {
+        if (vehicles.ids.length)
+          add(
+            await repo.candidates(this.db, { vehicleIds: vehicles.ids, ...filters }, CANDIDATES),
+            parsed.partTypes.length ? 70 : 50,
+          );
+      } else if (parsed.partTypes.length || brand || (kind && text)) {
+        add(await repo.candidates(this.db, { vehicleIds: null, ...filters }, CANDIDATES), 40);
+      } else if (text) {
+        // 3. Text alone: every term (a word the vocabulary does not know narrows; it is never dropped).
+        add(await repo.text(this.db, text, CANDIDATES), 30);
       }
     }
 
     // Filters, facets and ranking over the candidates.
     const meta = await repo.kinds(this.db, [...scores.keys()]);
-    const brand = input.brand ?? parsed.brand;
     const types = input.category ? this.typesUnder(input.category) : null;
     const kept = meta.filter(
-      (m) =>
-        (!brand || m.brand === brand) && (!input.kind || m.kind === input.kind) && (!types || types.has(m.partType)),
+      (m) => (!brand || m.brand === brand) && (!kind || m.kind === kind) && (!types || types.has(m.partType)),
     );
     const facets = {
       partType: count(kept.map((m) => m.partType)),
@@ -154,7 +191,7 @@ export class SearchService {
       score: Number(scores.get(t.id)!.toFixed(3)),
     }));
     const tookMs = performance.now() - started;
-    const filters = {
+    const logged = {
       category: input.category ?? null,
       brand: input.brand ?? null,
       kind: input.kind ?? null,
@@ -164,7 +201,7 @@ export class SearchService {
       companyId: who.companyId,
       regionCode: who.regionCode,
       query: q || `vin:${vin!.wmi}`,
-      filters,
+      filters: logged,
       resultCount: kept.length,
       tookMs,
     });
@@ -175,9 +212,14 @@ export class SearchService {
         series: parsed.series,
         makes: parsed.makes,
         year: parsed.year ?? vin?.modelYear ?? null,
+        qualifiers: vehicles.qualifiers,
+        ...(vehicles.ignored.length ? { ignoredQualifiers: vehicles.ignored } : {}),
         partType: parsed.partType,
+        partTypes: parsed.partTypes,
         position: parsed.position,
         brand: parsed.brand,
+        kind: parsed.kind,
+        vin: parsed.vin,
         words: parsed.words,
         corrected: parsed.corrected,
       },
@@ -185,18 +227,37 @@ export class SearchService {
       total: kept.length,
       results,
       facets,
+      // Nothing matched: the nearest names of the vocabulary, never an unrelated list presented as a match.
+      ...(kept.length === 0 ? { didYouMean: this.parser.suggest(parsed.words || q) } : {}),
     };
   }
 
-  /** Vehicles the query names (series/make, year) or the VIN decodes to; null when it names none. */
-  private vehicleIds(p: ParsedQuery, vin: DecodedVin | null): string[] | null {
-    if (!p.series.length && !p.makes.length && !vin) return null;
+  /**
+   * Vehicles the query names (series/make, year, generation and engine words) or the VIN decodes to; null when it
+   * names none. A qualifier that none of the named vehicles carries is reported as ignored, not applied.
+   */
+  private vehicleIds(
+    p: ParsedQuery,
+    vin: DecodedVin | null,
+  ): { ids: string[] | null; qualifiers: string[]; ignored: string[] } {
+    const engineOnly = p.qualifiers.filter((x) => /^\d\.\d[tl]$/.test(x));
+    if (!p.series.length && !p.makes.length && !vin && !engineOnly.length)
+      return { ids: null, qualifiers: [], ignored: p.qualifiers };
     const year = p.year ?? vin?.modelYear ?? null;
-    return this.vehicles
+    let list = this.vehicles
       .filter((v) => (p.series.length ? p.series.includes(v.series) : p.makes.length ? p.makes.includes(v.make) : true))
       .filter((v) => !vin || !vin.makers.length || vin.makers.includes(v.maker))
-      .filter((v) => year === null || (v.yearFrom <= year && year <= v.yearTo))
-      .map((v) => v.id);
+      .filter((v) => year === null || (v.yearFrom <= year && year <= v.yearTo));
+    const applied: string[] = [];
+    const ignored: string[] = [];
+    for (const qual of p.qualifiers) {
+      const narrowed = list.filter((v) => this.qualifiersOf.get(v.id)?.has(qual));
+      if (narrowed.length) {
+        list = narrowed;
+        applied.push(qual);
+      } else ignored.push(qual);
+    }
+    return { ids: list.map((v) => v.id), qualifiers: applied, ignored };
   }
 
   private typesUnder(category: string): Set<string> {
@@ -221,4 +282,20 @@ function count(values: string[]): Array<{ value: string; count: number }> {
     .map(([value, n]) => ({ value, count: n }))
     .sort((a, b) => b.count - a.count)
     .slice(0, 20);
+}
+
+/** The generation and engine words of a vehicle: its model without the series name, and its engine (folded). */
+export function qualifierWords(v: { series: string; model: string; engine: string }): Set<string> {
+  const model = fold(v.model).replace(fold(v.series), " ");
+  const out = new Set<string>();
+  for (const t of `${model} ${fold(v.engine)}`.split(/\s+/)) {
+    for (const part of [
+      t,
+      ...t.split(/(?<=\p{Script=Han})(?=[^\p{Script=Han}])|(?<=[^\p{Script=Han}])(?=\p{Script=Han})/u),
+    ]) {
+      if (!part) continue;
+      if (/\p{Script=Han}/u.test(part) ? [...part].length >= 2 : part.length >= 1) out.add(part);
+    }
+  }
+  return out;
 }
