@@ -14,6 +14,8 @@
  *    openLoopP50Ms, openLoopP99Ms, openLoopErrors (targets p99 ≤ 100 ms, 0 errors);
  *  - allocation quality: the allocator against HiGHS's exact optimum over 1,000 scenarios (allocCostRatio).
  * BENCH_PROFILE=FILE also writes a CPU profile of the server's process during the load (open it in Chrome DevTools).
+ * BENCH_PROBE=FILE writes FILE.<mode>.json: the open loop's slowest 1% of orders against typical ones, phase by phase,
+ * and what ran while they waited (scripts/lib/stall-probe.ts); BENCH_OPEN_RATE=N sets the open loop's rate.
  * BENCH_DEFERRED_WRITES=separate sends each deferred write as its own statement (DECISIONS 30's combiner off);
  * =compare measures both in the same run (…Separate figures, separateVsCombined).
  * BENCH_SIZE=small (or --small): 200 SKUs, 4 distributors, 8 shops, one 3 s round, 5 s of open loop, 50 scenarios —
@@ -24,10 +26,11 @@ import { execFile } from "node:child_process";
 import { Session } from "node:inspector/promises";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Pool } from "pg";
 import { createApp } from "../api/src/app.js";
 import { usccCheckCharacter } from "../api/src/modules/orgs/uscc.js";
 import { combineDeferredWrites } from "../ledger-service/src/db/deferred-writes.js";
@@ -43,6 +46,7 @@ import {
 import { allocationQuality } from "./lib/allocation-quality.js";
 import { benchDatabase } from "./lib/bench-database.js";
 import { sized } from "./lib/bench-size.js";
+import { stallProbe, summarise } from "./lib/stall-probe.js";
 import { rng } from "./lib/catalog-generator.js";
 import { freePort } from "./lib/free-port.js";
 import { districts } from "./lib/regions.js";
@@ -99,7 +103,14 @@ const app = createApp({
   publicBaseUrl: "https://pl.example.cn",
   security: { apiRatePerMinute: 1e9, loginRatePerMinute: 1e9 },
 });
-const server: Server = keepConnections(app.listen(0, "127.0.0.1"));
+// BENCH_PROBE=FILE: where the open loop's slow orders spent their time, and what ran meanwhile (scripts/lib/stall-probe.ts).
+const probe = process.env.BENCH_PROBE ? stallProbe((db.sql as unknown as { pool: Pool }).pool, serverUrl) : undefined;
+if (probe) {
+  const services = app.locals.services as { transfers: object; webhooks: object };
+  probe.wrap(services.transfers as { flush(): Promise<void> }, "flush", "transfer proposals");
+  probe.wrap(services.webhooks as { tick(): Promise<number> }, "tick", "webhook dispatcher");
+}
+const server: Server = keepConnections(createServer(probe ? probe.handler(app) : app).listen(0, "127.0.0.1"));
 await new Promise((r) => server.once("listening", r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const dir = mkdtempSync(join(tmpdir(), "bench-orders-"));
@@ -306,13 +317,22 @@ try {
 
   // Open loop: arrivals on a schedule at min(200/s, 60% of the closed-loop throughput just measured); in "compare",
   // each mode at that same rate.
-  const openRate = Math.min(OPEN_MAX_RATE, Math.round(0.6 * figures.ordersPerSec * 10) / 10);
+  const openRate = process.env.BENCH_OPEN_RATE
+    ? Number(process.env.BENCH_OPEN_RATE)
+    : Math.min(OPEN_MAX_RATE, Math.round(0.6 * figures.ordersPerSec * 10) / 10);
   const openFile = join(dir, "open.json");
   writeFileSync(openFile, JSON.stringify({ origin, keys: shops, skus: skuIds, rate: openRate, seconds: OPEN_SECONDS }));
   figures.openLoopRate = openRate;
   for (const mode of MODES) {
     combineDeferredWrites(mode === "combined");
+    await probe?.start();
     const open = await loadProcess<OpenLoad>("load-orders-open.ts", openFile);
+    if (probe) {
+      const report = summarise(await probe.stop(), benchDb.name);
+      const file = `${process.env.BENCH_PROBE}.${mode}.json`;
+      writeFileSync(file, JSON.stringify(report, null, 2));
+      say(`  probe of the open loop (${mode}): ${file}`);
+    }
     // A 4xx other than 409 means the bench's own request is wrong (the API changed under it): the phase is broken.
     if (open.clientError4xx || !open.placed) {
       const refused = `${open.clientError4xx} refused as bad requests: ${JSON.stringify(open.statuses)}`;

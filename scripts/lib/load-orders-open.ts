@@ -33,7 +33,8 @@ const inFlight: Array<Promise<void>> = [];
 
 const send = (i: number, scheduled: number) => {
   pending.set(i, scheduled);
-  return poster.post().then(
+  // The scheduled time travels with the order (epoch ms), for the server-side probe (BENCH_PROBE, stall-probe.ts).
+  return poster.post({ "x-bench-scheduled": (performance.timeOrigin + scheduled).toFixed(1) }).then(
     (res) => {
       pending.delete(i);
       latencies.push(performance.now() - scheduled);

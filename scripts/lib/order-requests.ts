@@ -20,10 +20,13 @@ export interface OrderReply {
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
 /** A poster of random orders as random shops, each with a fresh Idempotency-Key, over at most `maxSockets`. */
-export function orderPoster(cfg: OrderLoadConfig, maxSockets: number): { post(): Promise<OrderReply>; close(): void } {
+export function orderPoster(
+  cfg: OrderLoadConfig,
+  maxSockets: number,
+): { post(extra?: Record<string, string>): Promise<OrderReply>; close(): void } {
   const origin = new URL(cfg.origin);
   const agent = new Agent({ keepAlive: true, maxSockets });
-  const post = (): Promise<OrderReply> => {
+  const post = (extra: Record<string, string> = {}): Promise<OrderReply> => {
     const skus = new Set<number>();
     const n = 1 + Math.floor(Math.random() * 3);
     while (skus.size < n) skus.add(pick(cfg.skus));
@@ -34,6 +37,7 @@ export function orderPoster(cfg: OrderLoadConfig, maxSockets: number): { post():
       authorization: `Bearer ${pick(cfg.keys)}`,
       "idempotency-key": `bench-${randomBytes(12).toString("hex")}`,
       "content-length": Buffer.byteLength(body),
+      ...extra,
     };
     return new Promise((resolve, reject) => {
       const req = request(

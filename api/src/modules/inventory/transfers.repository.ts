@@ -22,9 +22,13 @@ const COLS = `id, company_id AS "companyId", sku_id::int AS "skuId", from_locati
 
 /** The only SQL on stock transfers. */
 export const transfersRepository = {
-  /** Stock rows of a company below their reorder point, and the same SKU's rows elsewhere in the company with surplus. */
-  async shortages(db: Sql, companyId: string) {
+  /**
+   * Stock rows of these companies below their reorder point, and the same SKU's rows elsewhere in the same company with
+   * surplus — one statement for a whole pass (the partial index stock_reorder finds the rows with a point at all).
+   */
+  async shortages(db: Sql, companyIds: readonly string[]) {
     const { rows } = await db.query<{
+      companyId: string;
       skuId: number;
       toLocation: string;
       need: number;
@@ -32,14 +36,14 @@ export const transfersRepository = {
       toLat: number;
       sources: Array<{ locationId: string; surplus: number; lng: number; lat: number }>;
     }>(
-      `SELECT s.sku_id::int AS "skuId", s.location_id AS "toLocation", s.reorder_point - (s.on_hand - s.reserved + s.in_transit) AS need, l.lng AS "toLng", l.lat AS "toLat",
+      `SELECT l.company_id AS "companyId", s.sku_id::int AS "skuId", s.location_id AS "toLocation", s.reorder_point - (s.on_hand - s.reserved + s.in_transit) AS need, l.lng AS "toLng", l.lat AS "toLat",
               COALESCE((SELECT json_agg(json_build_object('locationId', o.location_id, 'surplus', o.on_hand - o.reserved - o.reorder_point, 'lng', ol.lng, 'lat', ol.lat))
                           FROM stock o JOIN supplier_locations ol ON ol.id = o.location_id
-                         WHERE o.sku_id = s.sku_id AND ol.company_id = $1 AND o.location_id <> s.location_id AND o.on_hand - o.reserved > o.reorder_point), '[]') AS sources
+                         WHERE o.sku_id = s.sku_id AND ol.company_id = l.company_id AND o.location_id <> s.location_id AND o.on_hand - o.reserved > o.reorder_point), '[]') AS sources
          FROM stock s JOIN supplier_locations l ON l.id = s.location_id
-        WHERE l.company_id = $1 AND s.reorder_point > 0 AND s.on_hand - s.reserved + s.in_transit < s.reorder_point
+        WHERE l.company_id = ANY($1::text[]) AND s.reorder_point > 0 AND s.on_hand - s.reserved + s.in_transit < s.reorder_point
           AND NOT EXISTS (SELECT 1 FROM stock_transfers t WHERE t.sku_id = s.sku_id AND t.to_location = s.location_id AND t.status = 'proposed')`,
-      [companyId],
+      [companyIds],
     );
     return rows;
   },

@@ -17,6 +17,7 @@ import { transfersRepository as repo, type TransferRow } from "./transfers.repos
 export class TransfersService {
   private dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
 
   constructor(
     private readonly db: Sql,
@@ -26,9 +27,15 @@ export class TransfersService {
   ) {}
 
   /** Proposals for one company's shortages; returns what was proposed. */
-  async propose(companyId: string, by = "system"): Promise<TransferRow[]> {
+  propose(companyId: string, by = "system"): Promise<TransferRow[]> {
+    return this.proposeFor([companyId], by);
+  }
+
+  /** Proposals for these companies' shortages, found by one query; returns what was proposed. */
+  private async proposeFor(companyIds: readonly string[], by: string): Promise<TransferRow[]> {
     const made: TransferRow[] = [];
-    for (const s of await repo.shortages(this.db, companyId)) {
+    if (!companyIds.length) return made;
+    for (const s of await repo.shortages(this.db, companyIds)) {
       let need = s.need;
       const sources = s.sources
         .map((x) => ({ ...x, distanceM: Math.round(distanceMetres({ lng: s.toLng, lat: s.toLat }, x)) }))
@@ -38,7 +45,7 @@ export class TransfersService {
         const quantity = Math.min(need, src.surplus);
         const t = {
           id: `tr_${randomBytes(8).toString("hex")}`,
-          companyId,
+          companyId: s.companyId,
           skuId: s.skuId,
           fromLocation: src.locationId,
           toLocation: s.toLocation,
@@ -71,10 +78,23 @@ export class TransfersService {
     this.timer = null;
   }
 
-  async flush() {
-    const companies = [...this.dirty];
-    this.dirty.clear();
-    for (const c of companies) await this.propose(c);
+  /**
+   * One pass over the companies whose stock went down since the last: a single shortage query for all of them (not one
+   * per company: a pass after a busy second touched every seller), and never two passes at once — a pass slower than
+   * the interval is joined, not overlapped, and what it missed waits for the next.
+   */
+  flush(): Promise<void> {
+    this.running ??= (async () => {
+      const companies = [...this.dirty];
+      this.dirty.clear();
+      try {
+        await this.proposeFor(companies, "system");
+      } catch (e) {
+        for (const c of companies) this.dirty.add(c); // tried again at the next pass
+        throw e;
+      }
+    })().finally(() => (this.running = null));
+    return this.running;
   }
 
   list(p: Principal, status: string | null) {
