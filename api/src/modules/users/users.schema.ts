@@ -65,10 +65,10 @@ export const loginResponse = z
 
 export const meResponse = z
   .object({
-    type: z.string().describe("user, api_key or operator"),
+    type: z.enum(["user", "api_key", "operator"]),
     id: z.string(),
     companyId: z.string().nullable(),
-    kind: z.string().nullable().describe("the company kind, or platform"),
+    kind: z.enum(["manufacturer", "distributor", "repair_shop", "platform"]).describe("the company kind, or platform"),
     roles: z.array(z.string()),
     permissions: z.array(z.string()),
   })
