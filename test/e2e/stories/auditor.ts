@@ -51,13 +51,21 @@ export async function verifyLink(page: Page, link: string) {
   });
   await page.getByTestId("verify-run").click();
   await page.getByTestId("verdict").waitFor({ timeout: 20_000 });
+  // The pointer off the button (its hover colour is the shell theme's, not a state the page is left in).
+  await page.mouse.move(0, 0);
   const ms = await page.evaluate(
     () => performance.now() - (window as unknown as { __verifyClick: number }).__verifyClick,
   );
-  return { ms: Math.round(ms), verdict: await page.getByTestId("verdict").getAttribute("data-verdict") };
+  const verdict = page.getByTestId("verdict");
+  return {
+    ms: Math.round(ms),
+    /** The verifier's own time (RPC probe, chain facts, every check), as verifyInBrowser measured it. */
+    verifierMs: Number(await verdict.getAttribute("data-verify-ms")),
+    verdict: await verdict.getAttribute("data-verdict"),
+  };
 }
 
-/** The whole story for the benchmark: answers { verifyInBrowserMs } (target ≤ 2,000). */
+/** The whole story for the benchmark: answers { verifyInBrowserMs } (median click → verdict of 3; target ≤ 2,000). */
 export async function auditorStory(
   h: ConsoleHarness,
   viewport: ViewportName = "desktop",
@@ -68,9 +76,11 @@ export async function auditorStory(
   try {
     await login(page, mobile, PASSWORD, h.origin);
     await openVerifyPage(h, page);
-    const r = await verifyLink(page, link);
-    if (r.verdict !== "verified") throw new Error(`auditor story: verdict ${r.verdict}, expected verified`);
-    return { verifyInBrowserMs: r.ms };
+    const runs = [await verifyLink(page, link), await verifyLink(page, link), await verifyLink(page, link)];
+    const bad = runs.find((r) => r.verdict !== "verified");
+    if (bad) throw new Error(`auditor story: verdict ${bad.verdict}, expected verified`);
+    // Click → verdict on screen (bundle fetched, RPC asked, every check run and listed): the median of 3 runs.
+    return { verifyInBrowserMs: runs.map((r) => r.ms).sort((a, b) => a - b)[1]! };
   } finally {
     await page.context().close();
   }

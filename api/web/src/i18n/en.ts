@@ -97,7 +97,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "verify.rpc": "Chain node (JSON-RPC)",
   "verify.rpc.placeholder": "https://your-own-node",
   "verify.rpc.hint.PUBLIC_CHAIN_RPC_URL": "The public node the platform suggests; your own node is safer",
-  "verify.rpc.hint.local-chain": "The local chain the platform runs (reachable from this machine only); or type your own node",
+  "verify.rpc.hint.local-chain":
+    "The local chain the platform runs (reachable from this machine only); or type your own node",
   "verify.rpc.hint.none": "The platform publishes no node: type one that allows this page (CORS)",
   "verify.rpc.required": "Type the chain node's URL",
   "verify.run": "Verify",
@@ -125,10 +126,13 @@ export const en: { readonly [K in MessageKey]: string } = {
   "verify.actors.address": "Chain address",
   "verify.unproven": "What these checks do not prove",
   "verify.unproven.unchecked": "Checks not made: {what}",
-  "verify.unproven.physical": "That the part in your hand is this serial (labels can be copied: compare label and part)",
+  "verify.unproven.physical":
+    "That the part in your hand is this serial (labels can be copied: compare label and part)",
   "verify.unproven.actors": "Who the companies really are (attested by the platform, not by the chain)",
-  "verify.unproven.events": "Events outside the bundle: only the bundle's events are proved; the latest step is compared with PartRegistry",
-  "verify.unproven.trust": "The trust anchor itself: compare its fingerprint with a copy you pinned from a trusted source",
+  "verify.unproven.events":
+    "Events outside the bundle: only the bundle's events are proved; the latest step is compared with PartRegistry",
+  "verify.unproven.trust":
+    "The trust anchor itself: compare its fingerprint with a copy you pinned from a trusted source",
   "verify.public.title": "Verify a part (no login)",
   "verify.public.login": "Log in to the console",
   "verify.check.bundle.format": "The document is a PartLedger bundle of this version",

@@ -9,16 +9,14 @@ export default function PublicVerify() {
   const t = useT();
   return (
     <Layout style={{ minHeight: "100vh", background: "#f5f7fa" }}>
-      <Layout.Header
-        style={{ background: "#fff", display: "flex", alignItems: "center", gap: 12, paddingInline: 16 }}
-      >
+      <Layout.Header style={{ background: "#fff", display: "flex", alignItems: "center", gap: 12, paddingInline: 16 }}>
         <Typography.Text strong style={{ flex: 1 }}>
           PartLedger
         </Typography.Text>
         <Space>
           <LanguageSwitch />
           <Link to="/">
-            <Button type="link">{t("verify.public.login")}</Button>
+            <Button>{t("verify.public.login")}</Button>
           </Link>
         </Space>
       </Layout.Header>

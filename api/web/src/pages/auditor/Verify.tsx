@@ -62,11 +62,12 @@ const STATUS_ICON: Record<VerifyStep["status"], React.ReactNode> = {
   failed: <CloseCircleFilled style={{ color: "#a8071a" }} />,
   skipped: <MinusCircleOutlined style={{ color: "rgba(0, 0, 0, 0.55)" }} />,
 };
-const STATUS_COLOR: Record<VerifyStep["status"], string> = {
-  running: "processing",
-  ok: "success",
-  failed: "error",
-  skipped: "default",
+/** Tag colours with WCAG AA contrast (antd's preset success/error text colours on their tints do not reach 4.5:1). */
+const STATUS_STYLE: Record<VerifyStep["status"], React.CSSProperties> = {
+  running: { color: "#003eb3", background: "#e6f4ff", borderColor: "#91caff" },
+  ok: { color: "#135200", background: "#f6ffed", borderColor: "#b7eb8f" },
+  failed: { color: "#820014", background: "#fff1f0", borderColor: "#ffa39e" },
+  skipped: { color: "rgba(0, 0, 0, 0.75)", background: "#fafafa", borderColor: "#d9d9d9" },
 };
 
 /** Reads a dropped file as JSON; throws naming the file. */
@@ -92,6 +93,20 @@ export default function Verify() {
   const [result, setResult] = useState<BrowserVerdict | null>(null);
   const [fetchError, setFetchError] = useState<string | null>(null);
   const run = useRef(0);
+  const pending = useRef<VerifyStep[]>([]);
+  const frame = useRef<number | null>(null);
+  const flush = useCallback(() => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+    frame.current = null;
+    const batch = pending.current;
+    pending.current = [];
+    if (batch.length)
+      setSteps((m) => {
+        const next = new Map(m);
+        for (const s of batch) next.set(s.index, s);
+        return next;
+      });
+  }, []);
 
   useEffect(() => {
     answer<VerifyConfig>(api.GET("/api/v1/verify/config")).then(
@@ -103,7 +118,6 @@ export default function Verify() {
     );
     fetchTrust(location.origin).then(setPlatformTrust, (e: Error) => setTrustError(e.message));
     // Once, on mount: the language switch must not refetch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const pinned = ownTrust ?? platformTrust;
@@ -112,6 +126,7 @@ export default function Verify() {
     const n = ++run.current;
     setFetchError(null);
     setResult(null);
+    pending.current = [];
     setSteps(new Map());
     if (!pinned) return;
     let bundle: unknown;
@@ -136,13 +151,17 @@ export default function Verify() {
       rpcUrl: rpcUrl.trim(),
       timeoutMs: 5000,
       onStep: (s) => {
-        if (n === run.current) setSteps((m) => new Map(m).set(s.index, s));
+        if (n !== run.current) return;
+        // Steps arrive in bursts (dozens within a millisecond): one render per frame, not one per step.
+        pending.current.push(s);
+        if (frame.current === null) frame.current = requestAnimationFrame(flush);
       },
     });
     if (n !== run.current) return;
+    flush();
     setResult(verdict);
     setRunning(false);
-  }, [pinned, source, link, file, rpcUrl, t]);
+  }, [pinned, source, link, file, rpcUrl, t, flush]);
 
   /** The steps grouped by what they are about (the bundle, the chain, a batch, an event, a part), in order. */
   const groups = useMemo(() => {
@@ -158,11 +177,7 @@ export default function Verify() {
 
   const report = result?.report ?? null;
   const failure = report?.failure ?? null;
-  const rpcHint = cfg
-    ? cfg.rpcSource
-      ? t(`verify.rpc.hint.${cfg.rpcSource}`)
-      : t("verify.rpc.hint.none")
-    : undefined;
+  const rpcHint = cfg ? (cfg.rpcSource ? t(`verify.rpc.hint.${cfg.rpcSource}`) : t("verify.rpc.hint.none")) : undefined;
 
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }} data-testid="auditor-verify">
@@ -228,7 +243,9 @@ export default function Verify() {
                 <p className="ant-upload-hint">{t("verify.file.hint")}</p>
               </Upload.Dragger>
               {file && (
-                <Typography.Text data-testid="verify-file-name">{t("verify.file.loaded", { name: file.name })}</Typography.Text>
+                <Typography.Text data-testid="verify-file-name">
+                  {t("verify.file.loaded", { name: file.name })}
+                </Typography.Text>
               )}
               {fileError && <Alert type="error" showIcon title={fileError} />}
             </div>
@@ -277,11 +294,7 @@ export default function Verify() {
                 <Button icon={<UploadOutlined />}>{t("verify.trust.drop")}</Button>
               </Upload>
             </span>
-            {ownTrust && platformTrust && (
-              <Button type="link" onClick={() => setOwnTrust(null)}>
-                {t("verify.trust.reset")}
-              </Button>
-            )}
+            {ownTrust && platformTrust && <Button onClick={() => setOwnTrust(null)}>{t("verify.trust.reset")}</Button>}
           </Space>
         </Space>
       </Card>
@@ -317,7 +330,12 @@ export default function Verify() {
       {fetchError && <Alert type="error" showIcon title={fetchError} data-testid="verify-fetch-error" />}
 
       {result && (
-        <div data-testid="verdict" data-verdict={result.verdict} data-failed-check={failure?.check ?? ""}>
+        <div
+          data-testid="verdict"
+          data-verdict={result.verdict}
+          data-failed-check={failure?.check ?? ""}
+          data-verify-ms={result.ms}
+        >
           {result.verdict === "verified" && (
             <Alert
               type="success"
@@ -372,11 +390,9 @@ export default function Verify() {
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {s.check}
                       </Typography.Text>
-                      {s.detail && (
-                        <div style={{ fontSize: 12, color: "rgba(0, 0, 0, 0.65)" }}>{s.detail}</div>
-                      )}
+                      {s.detail && <div style={{ fontSize: 12, color: "rgba(0, 0, 0, 0.65)" }}>{s.detail}</div>}
                     </span>
-                    <Tag color={STATUS_COLOR[s.status]} style={{ marginInlineEnd: 0 }}>
+                    <Tag style={{ ...STATUS_STYLE[s.status], marginInlineEnd: 0 }}>
                       {t(`verify.status.${s.status}`)}
                     </Tag>
                   </li>
