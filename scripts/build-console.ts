@@ -62,11 +62,13 @@ function files(dir: string): string[] {
     });
 }
 
-/** The cache key: the console's sources and configs, the lockfile and the OpenAPI document. */
+/** The cache key: the console's sources and configs, the verifier's sources, the lockfile and the OpenAPI document. */
 export function sourceHash(openapiText: string): string {
   const h = createHash("sha256");
   const inputs = [
     ...files(join(WEB, "src")).filter((f) => !GENERATED.has(f)),
+    // The in-browser verifier the auditor page imports (@partledger/verifier, DECISIONS 62) and its core.
+    ...files(join(ROOT, "ledger-service/src")),
     join(WEB, "index.html"),
     join(WEB, "vite.config.ts"),
     join(WEB, "tsconfig.json"),

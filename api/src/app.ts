@@ -229,7 +229,7 @@ export function createApp(opts: AppOptions): Express {
   app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */
   app.locals.services = services;
-  app.use("/console", consoleSite(opts.consoleDist));
+  app.use("/console", consoleSite(opts.consoleDist, opts.ledger.publicRpc().rpcUrl));
   app.use((req) => {
     throw new AppError("HTTP.NOT_FOUND", `no route ${req.method} ${req.path}`, 404);
   });

@@ -13,6 +13,12 @@ export default defineConfig({
   root,
   base: "/console/",
   plugins: [react()],
+  resolve: {
+    // The published in-browser verifier (DECISIONS 62): the console imports this one entry, never other server code.
+    alias: {
+      "@partledger/verifier": fileURLToPath(new URL("../../ledger-service/src/verify-browser.ts", import.meta.url)),
+    },
+  },
   // Everything is bundled: no CDN, no request leaves the server's origin.
   build: {
     outDir: fileURLToPath(new URL("./dist", import.meta.url)),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { Server } from "node:http";
 import { createApp } from "../../api/src/app.js";
+import { consoleCsp } from "../../api/src/http/console.js";
 import { OPERATOR, PUBLIC_BASE, startApi } from "../helpers/app.js";
 import { shared } from "../helpers/shared.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
@@ -63,6 +64,13 @@ describe("the console at /console", function () {
     expect(csp).to.include("script-src 'self'");
     expect(csp).to.match(/script-src 'self'(;|$)/, "no 'unsafe-inline' or 'unsafe-eval' for scripts");
     expect(csp).to.include("frame-ancestors 'none'");
+    // The auditor page's verifier asks the chain itself (DECISIONS 65): the published RPC origin, https, loopback.
+    expect(csp).to.include(`connect-src 'self' ${new URL(stack.chainUrl).origin} https: http://127.0.0.1:* `);
+    expect(consoleCsp(null)).to.include("connect-src 'self' https: http://127.0.0.1:* http://localhost:*;");
+    expect(consoleCsp("https://rpc.example.cn/v1?key=x")).to.include(
+      "connect-src 'self' https://rpc.example.cn https:",
+    );
+    expect(consoleCsp("not a url")).to.include("connect-src 'self' https:");
     expect(r.headers.get("permissions-policy")).to.include("camera=(self)");
     expect(r.headers.get("x-frame-options")).to.equal("DENY");
     // The API keeps its own, stricter policy.

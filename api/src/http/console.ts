@@ -5,6 +5,9 @@
  *
  * Its own content security policy: scripts only from this origin (no inline script, no eval); styles from this
  * origin plus inline style elements, which antd's CSS-in-JS writes at run time; the camera for the scan input.
+ * Connections: this origin, plus the chain RPC endpoints the auditor page's in-browser verifier asks directly
+ * (DECISIONS 65): the configured public RPC origin, any https: endpoint the auditor types, and a node on the auditor's
+ * own machine (http://127.0.0.1 / localhost, any port).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +15,22 @@ import { fileURLToPath } from "node:url";
 import express, { type RequestHandler, type Response } from "express";
 
 export const CONSOLE_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+/** The console's policy; `rpcUrl` is the chain RPC URL /api/v1/verify/config publishes (null when none). */
+export function consoleCsp(rpcUrl: string | null = null): string {
+  let rpcOrigin: string | null = null;
+  try {
+    if (rpcUrl) rpcOrigin = new URL(rpcUrl).origin;
+  } catch {
+    rpcOrigin = null;
+  }
+  // An origin is "scheme://host[:port]" — nothing a CSP source list could misread (no space, no semicolon).
+  const extra = rpcOrigin && /^https?:\/\/[^\s;,']+$/.test(rpcOrigin) ? ` ${rpcOrigin}` : "";
+  return CONSOLE_CSP.replace(
+    "connect-src 'self'",
+    `connect-src 'self'${extra} https: http://127.0.0.1:* http://localhost:*`,
+  );
+}
 
 export const CONSOLE_CSP = [
   "default-src 'self'",
@@ -28,8 +47,8 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-function consoleHeaders(res: Response) {
-  res.setHeader("Content-Security-Policy", CONSOLE_CSP);
+function consoleHeaders(res: Response, csp: string) {
+  res.setHeader("Content-Security-Policy", csp);
   // The scan input reads QR codes from the camera of this origin's pages (everything else keeps camera=()).
   res.setHeader("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
 }
@@ -46,8 +65,12 @@ const notBuilt = `<!doctype html>
 </body></html>
 `;
 
-/** Mounted at /console (before the API's 404). `dist` is api/web/dist unless a test points elsewhere. */
-export function consoleSite(dist = CONSOLE_DIST): RequestHandler {
+/**
+ * Mounted at /console (before the API's 404). `dist` is api/web/dist unless a test points elsewhere; `rpcUrl` is the
+ * chain RPC URL the auditor page is offered (its origin joins connect-src).
+ */
+export function consoleSite(dist = CONSOLE_DIST, rpcUrl: string | null = null): RequestHandler {
+  const csp = consoleCsp(rpcUrl);
   const assets = express.static(join(dist, "assets"), {
     index: false,
     fallthrough: false,
@@ -64,7 +87,7 @@ export function consoleSite(dist = CONSOLE_DIST): RequestHandler {
   };
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
-    consoleHeaders(res);
+    consoleHeaders(res, csp);
     // req.path is relative to the mount point: "/" for /console/, "/assets/x.js" …
     if (req.originalUrl === "/console" || req.originalUrl.startsWith("/console?")) {
       res.redirect(301, "/console/" + req.originalUrl.slice("/console".length));

@@ -4,18 +4,27 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { lazy, Suspense, useEffect } from "react";
-import { BrowserRouter } from "react-router";
+import { BrowserRouter, useLocation } from "react-router";
 import { LocaleProvider, useLocale } from "../i18n";
 import Login from "./Login";
 import { SessionProvider, useSession } from "./session";
 
 // The layout (ProLayout) and every page are lazy chunks: the login page loads without them.
 const Layout = lazy(() => import("./Layout"));
+// The auditor's verification page is public by design (DECISIONS 62): /console/verify without a login.
+const PublicVerify = lazy(() => import("../pages/auditor/PublicVerify"));
 
 function Shell() {
   const { current } = useSession();
   const { t } = useLocale();
+  const { pathname } = useLocation();
   if (current === undefined) return <Spin fullscreen aria-label={t("app.loading")} />;
+  if (current === null && pathname === "/verify")
+    return (
+      <Suspense fallback={<Spin fullscreen aria-label={t("app.loading")} />}>
+        <PublicVerify />
+      </Suspense>
+    );
   if (current === null) return <Login />;
   return (
     <Suspense fallback={<Spin fullscreen aria-label={t("app.loading")} />}>
