@@ -11,12 +11,14 @@ export const timelineStepSchema = z
     step: z.enum(["commissioning", "receiving", "installing", "shipping"]),
     at: z.string(),
     by: z.object({ name: z.string(), kind: z.string(), address: z.string() }),
-    place: z.string(),
+    place: z.string().describe("as the ledger records it: regionCode:locationId"),
+    placeName: z.string().describe("region names (GB/T 2260) and the kind of site, for people"),
     vin: z.string().optional().describe("masked"),
     anchor: z.object({
       status: z.enum(["final", "pending"]),
       batchId: z.number().int().nullable(),
       txHash: z.string().nullable(),
+      blockNumber: z.number().int().nullable(),
       confirmations: z.number().int().nullable(),
     }),
   })
