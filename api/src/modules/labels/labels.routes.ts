@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { raw, responds } from "../../http/responds.js";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
