@@ -39,6 +39,13 @@ export const ENCRYPTED_COLUMNS: ReadonlyArray<{
     index: ["owner_mobile_bidx", "mobile"],
   },
   { table: "webhook_subscriptions", key: "id", column: "secret_ct", aad: (id) => `webhook:${id}:secret` },
+  {
+    table: "counterfeit_reports",
+    key: "id",
+    column: "contact_ct",
+    aad: (id) => `counterfeit_report:${id}:contact`,
+  },
+  { table: "demo_seed_steps", key: "step", column: "result_ct", aad: (step) => `demo_seed:${step}` },
 ];
 
 export interface RotationReport {
