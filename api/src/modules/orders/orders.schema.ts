@@ -1,3 +1,4 @@
+import { ORDER_STATUSES } from "./order-states.js";
 import { z } from "zod";
 
 export const placeOrderBody = z
@@ -44,16 +45,7 @@ export const statusBody = z
 
 // ── Responses (what the handlers answer; checked against every answer in tests) ──
 
-const orderStatus = z.enum([
-  "placed",
-  "allocated",
-  "partially_fulfilled",
-  "picking",
-  "shipped",
-  "delivered",
-  "completed",
-  "cancelled",
-]);
+const orderStatus = z.enum(ORDER_STATUSES);
 
 /** An order as listed (no lines). Money in fen (1/100 yuan). */
 export const orderSummarySchema = z
