@@ -28,6 +28,16 @@ describe("HTTP API: cartons — dispatch codes, listing, receiving a whole carto
     await stack.close();
   });
 
+  it("lists the companies a carton may go to: distributors and repair shops, never the sender", async () => {
+    const r = await call("GET", "/companies/receivers", keys.maker!);
+    expect(r.status).to.equal(200);
+    const ids = (r.json.companies as Array<{ id: string; kind: string }>).map((c) => c.id);
+    expect(ids).to.include.members([api.ids.dealer, api.ids.shop, api.ids.farShop]);
+    expect(ids).to.not.include(api.ids.maker);
+    expect((r.json.companies as Array<{ kind: string }>).every((c) => c.kind !== "manufacturer")).to.equal(true);
+    expect((await call("GET", "/companies/receivers", keys.shop!)).status).to.equal(403);
+  });
+
   it("gives a manufacturer's carton an SSCC-18 under its GS1 prefix and a Digital Link /00/{sscc}", async () => {
     const parts = await mint(100, "C1");
     const sent = await call("POST", "/dispatches", keys.maker!, { to: api.ids.dealer, parts });

@@ -21,6 +21,15 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
         res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
       },
     ),
+    route(
+      "get",
+      "/api/v1/companies/receivers",
+      { permission: "dispatch:create" },
+      "Companies a carton may be sent to (distributors and repair shops): id, name, kind, region",
+      async (_req, res) => {
+        res.json({ companies: await orgs.receivers((res.locals.company as Company).id) });
+      },
+    ),
     route("get", "/api/v1/companies/me", { permission: "company:view" }, "My company", async (_req, res) => {
       res.json(res.locals.company as Company);
     }),

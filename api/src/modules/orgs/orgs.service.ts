@@ -100,6 +100,11 @@ export class OrgsService {
     return this.repo.usccByIds(ids);
   }
 
+  /** The companies a carton may be sent to (DECISIONS 64): distributors and repair shops, names and regions only. */
+  receivers(companyId: string, limit = 500) {
+    return this.repo.receivers(companyId, limit);
+  }
+
   async get(id: string): Promise<Company> {
     const hit = this.byId.get(id);
     if (hit) return hit;

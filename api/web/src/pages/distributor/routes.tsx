@@ -1,7 +1,24 @@
+import { InboxOutlined, ScanOutlined } from "@ant-design/icons";
+import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
-/**
- * Screens for: distributor. Add one entry per screen, e.g.
- * `{ path: "/distributor/example", titleKey: "menu.…", icon: <…Outlined />, permission: "…:view", kinds: [...], element: lazy(() => import("./Example")) }`
- */
-export const distributorRoutes: ConsoleRoute[] = [];
+/** Screens for distributors (and the carton screens manufacturers share: they send cartons too). */
+export const distributorRoutes: ConsoleRoute[] = [
+  {
+    path: "/distributor/receive",
+    titleKey: "menu.receiveCarton",
+    icon: <ScanOutlined />,
+    permission: "custody:create",
+    kinds: ["distributor", "repair_shop"],
+    quickLink: true,
+    element: lazy(() => import("./ReceiveCarton")),
+  },
+  {
+    path: "/cartons",
+    titleKey: "menu.cartons",
+    icon: <InboxOutlined />,
+    permission: "part:view",
+    kinds: ["manufacturer", "distributor"],
+    element: lazy(() => import("./Cartons")),
+  },
+];
