@@ -1,4 +1,4 @@
-import { InboxOutlined, ScanOutlined } from "@ant-design/icons";
+import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -20,5 +20,21 @@ export const distributorRoutes: ConsoleRoute[] = [
     permission: "part:view",
     kinds: ["manufacturer", "distributor"],
     element: lazy(() => import("./Cartons")),
+  },
+  {
+    path: "/distributor/stock",
+    titleKey: "menu.stock",
+    icon: <DatabaseOutlined />,
+    permission: "inventory:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./Stock")),
+  },
+  {
+    path: "/distributor/orders",
+    titleKey: "menu.ordersToShip",
+    icon: <SendOutlined />,
+    permission: "order:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./OrdersToShip")),
   },
 ];
