@@ -1,4 +1,4 @@
-import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined } from "@ant-design/icons";
+import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined, ApiOutlined } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -36,5 +36,13 @@ export const distributorRoutes: ConsoleRoute[] = [
     permission: "order:view",
     kinds: ["distributor", "manufacturer"],
     element: lazy(() => import("./OrdersToShip")),
+  },
+  {
+    path: "/distributor/webhooks",
+    titleKey: "menu.webhooks",
+    icon: <ApiOutlined />,
+    permission: "webhook:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./Webhooks")),
   },
 ];
