@@ -1,4 +1,4 @@
-import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined, ApiOutlined } from "@ant-design/icons";
+import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined, ApiOutlined, SwapOutlined } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -44,5 +44,13 @@ export const distributorRoutes: ConsoleRoute[] = [
     permission: "webhook:view",
     kinds: ["distributor", "manufacturer"],
     element: lazy(() => import("./Webhooks")),
+  },
+  {
+    path: "/distributor/transfers",
+    titleKey: "menu.transfers",
+    icon: <SwapOutlined />,
+    permission: "inventory:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./Transfers")),
   },
 ];
