@@ -9,6 +9,7 @@ import {
   stockQuery,
   stockSettingsBody,
   syncBody,
+  syncLogQuery,
   transferDecisionBody,
   transferDecisionParams,
   transferParams,
@@ -149,6 +150,18 @@ export function inventoryRoutes(
           res.locals.body as z.infer<typeof syncBody>,
         );
         res.status(reply.status).json(reply.body);
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/inventory/sync",
+      { permission: "inventory:view" },
+      "The ERP sync log: past sync documents, newest first, each with its per-line results",
+      validate({ query: syncLogQuery }),
+      async (_req, res) => {
+        res.json({
+          documents: await inventory.syncLog(principalOf(res), (res.locals.query as z.infer<typeof syncLogQuery>).limit),
+        });
       },
     ),
     route(

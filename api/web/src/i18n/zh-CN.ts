@@ -188,6 +188,17 @@ export const zhCN = {
   "transfer.status.in_transit": "在途",
   "transfer.status.received": "已收货",
   "transfer.status.rejected": "已驳回",
+  "menu.syncLog": "ERP 同步记录",
+  "sync.document": "单据号",
+  "sync.mode": "方式",
+  "sync.mode.set": "盘点（设为）",
+  "sync.mode.adjust": "调整（增减）",
+  "sync.ok": "成功行",
+  "sync.errors": "失败行",
+  "sync.at": "同步时间",
+  "sync.empty": "还没有同步记录",
+  "sync.line": "行",
+  "sync.message": "说明",
   "error.DISPATCH.NOT_RECEIVER": "这箱不是发给你们公司的",
 } as const;
 

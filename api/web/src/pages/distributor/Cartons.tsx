@@ -61,7 +61,7 @@ export default function Cartons() {
             title: t("carton.status"),
             dataIndex: "status",
             render: (s: CartonView["status"]) => (
-              <Tag color={s === "received" ? "#237804" : "#ad6800"}>{t(`carton.status.${s}`)}</Tag>
+              <Tag color={s === "received" ? "#135200" : "#874d00"}>{t(`carton.status.${s}`)}</Tag>
             ),
           },
           { title: t("carton.sentAt"), dataIndex: "createdAt", render: (at: string) => <DateTime at={at} /> },

@@ -48,8 +48,8 @@ export default function OrdersToShip() {
             dataIndex: "status",
             render: (s: string, o) => (
               <Space size={4}>
-                <Tag color={s === "picking" ? "#0958d9" : "#ad6800"}>{t(`order.status.${s}` as "order.status.placed")}</Tag>
-                {o.urgent && <Tag color="#a8071a">!</Tag>}
+                <Tag color={s === "picking" ? "#003eb3" : "#874d00"}>{t(`order.status.${s}` as "order.status.placed")}</Tag>
+                {o.urgent && <Tag color="#820014">!</Tag>}
               </Space>
             ),
           },

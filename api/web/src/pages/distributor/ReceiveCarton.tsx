@@ -91,7 +91,7 @@ export default function ReceiveCarton() {
               <DateTime at={carton.createdAt} />
             </Descriptions.Item>
             <Descriptions.Item label={t("carton.status")}>
-              <Tag color={carton.status === "received" ? "#237804" : "#ad6800"}>{t(`carton.status.${carton.status}`)}</Tag>
+              <Tag color={carton.status === "received" ? "#135200" : "#874d00"}>{t(`carton.status.${carton.status}`)}</Tag>
             </Descriptions.Item>
           </Descriptions>
           <Table

@@ -68,7 +68,7 @@ export default function Stock() {
           {
             title: t("stock.shared"),
             key: "shared",
-            render: (_, r) => (r.shared ? <Tag color="#237804">✓</Tag> : <Typography.Text type="secondary">—</Typography.Text>),
+            render: (_, r) => (r.shared ? <Tag color="#135200">✓</Tag> : <Typography.Text type="secondary">—</Typography.Text>),
           },
           { title: t("stock.price"), key: "price", align: "right", render: (_, r) => <Money fen={r.priceFen} /> },
           ...(has("inventory:configure")

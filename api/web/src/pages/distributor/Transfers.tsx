@@ -18,10 +18,10 @@ interface Transfer {
   createdAt: string;
 }
 const COLOR: Record<Transfer["status"], string> = {
-  proposed: "#ad6800",
-  in_transit: "#0958d9",
-  received: "#237804",
-  rejected: "#a8071a",
+  proposed: "#874d00",
+  in_transit: "#003eb3",
+  received: "#135200",
+  rejected: "#820014",
 };
 
 /**

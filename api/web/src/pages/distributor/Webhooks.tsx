@@ -151,7 +151,7 @@ function Deliveries({ sub, onClose }: { sub: Subscription; onClose(): void }) {
           {
             title: t("webhook.status"),
             dataIndex: "status",
-            render: (s: string) => <Tag color={s === "delivered" ? "#237804" : s === "failed" ? "#a8071a" : "#ad6800"}>{s}</Tag>,
+            render: (s: string) => <Tag color={s === "delivered" ? "#135200" : s === "failed" ? "#820014" : "#874d00"}>{s}</Tag>,
           },
           { title: t("webhook.attempts"), dataIndex: "attempts", align: "right" },
           { title: t("webhook.lastStatus"), dataIndex: "lastStatus" },

@@ -1,4 +1,4 @@
-import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined, ApiOutlined, SwapOutlined } from "@ant-design/icons";
+import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined, ApiOutlined, SwapOutlined, SyncOutlined } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -52,5 +52,13 @@ export const distributorRoutes: ConsoleRoute[] = [
     permission: "inventory:view",
     kinds: ["distributor", "manufacturer"],
     element: lazy(() => import("./Transfers")),
+  },
+  {
+    path: "/distributor/sync-log",
+    titleKey: "menu.syncLog",
+    icon: <SyncOutlined />,
+    permission: "inventory:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./SyncLog")),
   },
 ];
