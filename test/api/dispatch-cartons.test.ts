@@ -47,6 +47,11 @@ describe("HTTP API: cartons — dispatch codes, listing, receiving a whole carto
     expect(Number(sscc[17])).to.equal(gs1CheckDigit(sscc.slice(0, 17)));
     expect(sent.json.labelCode).to.equal(`https://pl.example.cn/00/${sscc}`);
     expect(sent.json.id).to.match(/^d_[0-9a-f]{16}$/);
+    // A phone's camera app opening the label lands on the console's receiving screen (nothing else is answered).
+    const opened = await fetch(`${api.origin}/00/${sscc}`, { redirect: "manual" });
+    expect(opened.status).to.equal(302);
+    expect(opened.headers.get("location")).to.equal(`/console/distributor/receive?code=${sscc}`);
+    expect((await fetch(`${api.origin}/00/12345`, { redirect: "manual" })).status).to.equal(400);
     const second = await call("POST", "/dispatches", keys.maker!, { to: api.ids.dealer, parts: await mint(1, "C2") });
     expect(second.json.sscc).to.not.equal(sscc);
 

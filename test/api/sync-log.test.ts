@@ -36,7 +36,11 @@ describe("HTTP API: the ERP sync log", () => {
       { warehouse: "WH1", brand: "mann", partNo: "W 719/30", quantity: 12 },
       { warehouse: "NOPE", brand: "mann", partNo: "W 719/30", quantity: 3 },
     ];
-    const first = await api.call("POST", "/api/v1/inventory/sync", api.keys.dealer!, { documentId: "ERP-1", mode: "set", lines });
+    const first = await api.call("POST", "/api/v1/inventory/sync", api.keys.dealer!, {
+      documentId: "ERP-1",
+      mode: "set",
+      lines,
+    });
     expect(first.status, JSON.stringify(first.json)).to.be.oneOf([200, 201]);
     await api.call("POST", "/api/v1/inventory/sync", api.keys.dealer!, {
       documentId: "ERP-2",

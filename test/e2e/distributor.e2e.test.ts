@@ -17,10 +17,8 @@ describe("the distributor's console in Chromium: receive a carton by scanning, p
   it("receives a carton of 100 in ≤ 3 interactions, prices a SKU into the shared pool, picks and ships an order (desktop, then phone)", async () => {
     const world = await distributorWorld(h);
     const desktop = await distributorStory(h, "desktop", world);
-    console.log(`      desktop: receiveCartonInteractions=${desktop.receiveCartonInteractions} receiveCartonMs=${desktop.receiveCartonMs}`);
     expect(desktop.receiveCartonInteractions).to.be.at.most(3);
     const phone = await distributorStory(h, "phone", world);
-    console.log(`      phone: receiveCartonInteractions=${phone.receiveCartonInteractions} receiveCartonMs=${phone.receiveCartonMs}`);
     expect(phone.receiveCartonInteractions).to.be.at.most(4); // + the menu drawer's button on a phone
   });
 

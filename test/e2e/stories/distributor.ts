@@ -108,12 +108,13 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   const page = await h.page(viewport);
   await login(page, world.clerk.mobile, PASSWORD, h.origin);
   const received = await receiveCartonByScanning(h, page, carton, viewport);
+  console.log(`      ${viewport}: receiveCartonInteractions=${received.interactions} receiveCartonMs=${received.ms}`);
   const after = await api.call("GET", `/api/v1/dispatches/${carton.id}`, world.clerk.token);
   expect(after.json.status).to.equal("received");
 
   // The cartons list shows it received, with its label.
   await page.goto(h.url("/cartons"));
-  await page.getByRole("radio", { name: "收到的" }).check({ force: true });
+  await page.locator(".ant-segmented-item", { hasText: "收到的" }).click();
   await page.getByText("已收货").first().waitFor();
   await checkA11y(page, `cartons (${viewport})`);
   await shot(page, `distributor-cartons-${viewport}`);
@@ -127,16 +128,24 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   });
   expect(moved.status, JSON.stringify(moved.json)).to.be.oneOf([200, 201]);
   await page.goto(h.url("/distributor/stock"));
-  await page.getByRole("button", { name: `设置 ${world.skuId}` }).first().click();
+  await page
+    .getByRole("button", { name: `设置 ${world.skuId}` })
+    .first()
+    .click();
   const price = page.locator("#pool-price");
   await price.fill("86.50");
   await page.getByRole("checkbox", { name: "进共享池" }).check();
-  await page.getByRole("dialog").getByRole("button", { name: /保\s*存/ }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: /保\s*存/ })
+    .click();
   await page.getByText("¥86.50").waitFor();
   const wh = page.getByRole("switch").first();
   if ((await wh.getAttribute("aria-checked")) !== "true") {
     await wh.click();
-    await page.waitForFunction(() => document.querySelector('[role="switch"]')?.getAttribute("aria-checked") === "true");
+    await page.waitForFunction(
+      () => document.querySelector('[role="switch"]')?.getAttribute("aria-checked") === "true",
+    );
   }
   await checkA11y(page, `stock (${viewport})`);
   await shot(page, `distributor-stock-${viewport}`);
@@ -144,7 +153,9 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   expect(stock.json.stock[0]).to.include({ shared: true, priceFen: 8650 });
 
   // A repair shop orders two; the clerk picks and ships them with serials chosen from the parts the dealer holds.
-  const placed = await api.call("POST", "/api/v1/orders", api.keys.shop!, { lines: [{ skuId: world.skuId, quantity: 2 }] });
+  const placed = await api.call("POST", "/api/v1/orders", api.keys.shop!, {
+    lines: [{ skuId: world.skuId, quantity: 2 }],
+  });
   expect(placed.status, JSON.stringify(placed.json)).to.equal(201);
   const orderId = placed.json.id as string;
   await page.goto(h.url("/distributor/orders"));

@@ -45,7 +45,17 @@ export const dispatchRepository = {
     await tx.query(
       `INSERT INTO dispatches (id, sscc, from_company, to_company, location_id, parts, part_count, submission_id, created_by)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)`,
-      [r.id, r.sscc, r.from, r.to, r.locationId, JSON.stringify(r.parts), r.parts.length, String(r.submissionId), r.createdBy],
+      [
+        r.id,
+        r.sscc,
+        r.from,
+        r.to,
+        r.locationId,
+        JSON.stringify(r.parts),
+        r.parts.length,
+        String(r.submissionId),
+        r.createdBy,
+      ],
     );
   },
 

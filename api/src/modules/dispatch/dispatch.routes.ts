@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { validate } from "../../http/validate.js";
 import { auditContext } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
@@ -17,6 +18,20 @@ import type { DispatchService } from "./dispatch.service.js";
 export function dispatchRoutes(dispatches: DispatchService): RouteSpec[] {
   const company = (res: { locals: Record<string, unknown> }) => res.locals.company as Company | undefined;
   return [
+    route(
+      "get",
+      "/00/:sscc",
+      {
+        public:
+          "a carton label's Digital Link: it only redirects to the console's receiving screen, which needs a login; nothing about the carton is answered",
+      },
+      "GS1 Digital Link of a carton (SSCC): opens the console's receive-a-carton screen with the code filled in",
+      validate({ params: z.object({ sscc: z.string().regex(/^\d{18}$/, "an SSCC-18") }).strict() }),
+      (_req, res) => {
+        const sscc = (res.locals.params as { sscc: string }).sscc;
+        res.redirect(302, `/console/distributor/receive?code=${sscc}`);
+      },
+    ),
     route(
       "post",
       "/api/v1/dispatches",

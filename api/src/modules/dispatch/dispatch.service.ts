@@ -140,10 +140,19 @@ export class DispatchService {
    * Receives a whole carton: one receiving event per part in one ledger submission (all or nothing), by the named
    * receiver only. Repeating it answers the first receipt (200, alreadyReceived) and writes nothing.
    */
-  async receive(ctx: AuditContext, company: Company | undefined, code: string, body: ReceiveCartonBody): Promise<Reply> {
+  async receive(
+    ctx: AuditContext,
+    company: Company | undefined,
+    code: string,
+    body: ReceiveCartonBody,
+  ): Promise<Reply> {
     const row = await this.visible(company, code);
     if (row.to_company !== company!.id)
-      throw new AppError("DISPATCH.NOT_RECEIVER", `carton ${code} is addressed to another company: only it receives it`, 403);
+      throw new AppError(
+        "DISPATCH.NOT_RECEIVER",
+        `carton ${code} is addressed to another company: only it receives it`,
+        403,
+      );
     if (row.status === "received") {
       const [view] = await this.views([row]);
       return { status: 200, body: { received: 0, alreadyReceived: true, dispatch: view } };
@@ -208,7 +217,13 @@ export class DispatchService {
   private async views(rows: DispatchRow[]) {
     const names = new Map<string, string>();
     for (const id of new Set(rows.flatMap((r) => [r.from_company, r.to_company]))) {
-      names.set(id, await this.companies.get(id).then((c) => c.name, () => id));
+      names.set(
+        id,
+        await this.companies.get(id).then(
+          (c) => c.name,
+          () => id,
+        ),
+      );
     }
     return rows.map((r) => ({
       id: r.id,

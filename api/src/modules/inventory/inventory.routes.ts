@@ -160,7 +160,10 @@ export function inventoryRoutes(
       validate({ query: syncLogQuery }),
       async (_req, res) => {
         res.json({
-          documents: await inventory.syncLog(principalOf(res), (res.locals.query as z.infer<typeof syncLogQuery>).limit),
+          documents: await inventory.syncLog(
+            principalOf(res),
+            (res.locals.query as z.infer<typeof syncLogQuery>).limit,
+          ),
         });
       },
     ),

@@ -44,7 +44,10 @@ export class OrgsRepository {
   }
 
   /** Distributors and repair shops other than `except`, by name (the receivers a carton can be sent to). */
-  async receivers(except: string, limit: number): Promise<Array<{ id: string; name: string; kind: string; regionCode: string }>> {
+  async receivers(
+    except: string,
+    limit: number,
+  ): Promise<Array<{ id: string; name: string; kind: string; regionCode: string }>> {
     return this.prisma.company.findMany({
       where: { id: { not: except }, kind: { in: ["distributor", "repair_shop"] } },
       select: { id: true, name: true, kind: true, regionCode: true },

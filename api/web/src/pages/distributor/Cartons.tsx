@@ -1,5 +1,19 @@
 import { PlusOutlined, QrcodeOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Drawer, Form, InputNumber, List, Segmented, Select, Space, Table, Tag, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Drawer,
+  Form,
+  InputNumber,
+  List,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
@@ -179,7 +193,13 @@ function SendCarton({ onClose, onSent }: { onClose(): void; onSent(c: CartonView
         <Can perm="inventory:view">
           <Form.Item label={t("carton.addBySku")}>
             <Space.Compact>
-              <InputNumber aria-label={t("carton.sku")} placeholder={t("carton.sku")} min={1} value={sku} onChange={setSku} />
+              <InputNumber
+                aria-label={t("carton.sku")}
+                placeholder={t("carton.sku")}
+                min={1}
+                value={sku}
+                onChange={setSku}
+              />
               <InputNumber aria-label={t("carton.quantity")} min={1} max={5000} value={qty} onChange={setQty} />
               <Button onClick={bySku}>{t("carton.add")}</Button>
             </Space.Compact>

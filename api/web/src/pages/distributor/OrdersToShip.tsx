@@ -42,13 +42,19 @@ export default function OrdersToShip() {
         locale={{ emptyText: t("ship.empty") }}
         scroll={{ x: true }}
         columns={[
-          { title: t("ship.order"), dataIndex: "id", render: (id: string) => <Typography.Text code>{id}</Typography.Text> },
+          {
+            title: t("ship.order"),
+            dataIndex: "id",
+            render: (id: string) => <Typography.Text code>{id}</Typography.Text>,
+          },
           {
             title: t("ship.status"),
             dataIndex: "status",
             render: (s: string, o) => (
               <Space size={4}>
-                <Tag color={s === "picking" ? "#003eb3" : "#874d00"}>{t(`order.status.${s}` as "order.status.placed")}</Tag>
+                <Tag color={s === "picking" ? "#003eb3" : "#874d00"}>
+                  {t(`order.status.${s}` as "order.status.placed")}
+                </Tag>
                 {o.urgent && <Tag color="#820014">!</Tag>}
               </Space>
             ),

@@ -1,6 +1,7 @@
 import { CheckCircleOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Collapse, Descriptions, Result, Space, Table, Tag, Typography } from "antd";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useSearchParams } from "react-router";
 import { answer, api } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { useCurrent } from "../../app/session";
@@ -39,6 +40,16 @@ export default function ReceiveCarton() {
       setLoading(false);
     }
   };
+  // Opened from a carton label's Digital Link (GET /00/{sscc} redirects here with ?code=): look it up at once.
+  const [params] = useSearchParams();
+  const opened = useRef(false);
+  useEffect(() => {
+    const code = params.get("code");
+    if (code && !opened.current) {
+      opened.current = true;
+      void scan(code);
+    }
+  });
   const receive = async () => {
     if (!carton) return;
     setLoading(true);
@@ -91,7 +102,9 @@ export default function ReceiveCarton() {
               <DateTime at={carton.createdAt} />
             </Descriptions.Item>
             <Descriptions.Item label={t("carton.status")}>
-              <Tag color={carton.status === "received" ? "#135200" : "#874d00"}>{t(`carton.status.${carton.status}`)}</Tag>
+              <Tag color={carton.status === "received" ? "#135200" : "#874d00"}>
+                {t(`carton.status.${carton.status}`)}
+              </Tag>
             </Descriptions.Item>
           </Descriptions>
           <Table

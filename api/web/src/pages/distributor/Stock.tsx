@@ -68,7 +68,8 @@ export default function Stock() {
           {
             title: t("stock.shared"),
             key: "shared",
-            render: (_, r) => (r.shared ? <Tag color="#135200">✓</Tag> : <Typography.Text type="secondary">—</Typography.Text>),
+            render: (_, r) =>
+              r.shared ? <Tag color="#135200">✓</Tag> : <Typography.Text type="secondary">—</Typography.Text>,
           },
           { title: t("stock.price"), key: "price", align: "right", render: (_, r) => <Money fen={r.priceFen} /> },
           ...(has("inventory:configure")
@@ -142,7 +143,15 @@ function PoolSettings({
     >
       <Form layout="vertical">
         <Form.Item label={t("stock.price")} htmlFor="pool-price">
-          <InputNumber id="pool-price" min={0.01} step={0.01} precision={2} prefix="¥" value={price} onChange={setPrice} />
+          <InputNumber
+            id="pool-price"
+            min={0.01}
+            step={0.01}
+            precision={2}
+            prefix="¥"
+            value={price}
+            onChange={setPrice}
+          />
         </Form.Item>
         <Checkbox checked={shared} onChange={(e) => setShared(e.target.checked)}>
           {t("stock.shared")}

@@ -65,7 +65,10 @@ export default function Webhooks() {
           closable={{ onClose: () => setSecret(undefined) }}
           title={
             <>
-              {t("webhook.secret")} <Typography.Text code copyable>{secret}</Typography.Text>
+              {t("webhook.secret")}{" "}
+              <Typography.Text code copyable>
+                {secret}
+              </Typography.Text>
             </>
           }
         />
@@ -79,7 +82,11 @@ export default function Webhooks() {
         locale={{ emptyText: t("webhook.empty") }}
         scroll={{ x: true }}
         columns={[
-          { title: t("webhook.url"), dataIndex: "url", render: (u: string) => <Typography.Text code>{u}</Typography.Text> },
+          {
+            title: t("webhook.url"),
+            dataIndex: "url",
+            render: (u: string) => <Typography.Text code>{u}</Typography.Text>,
+          },
           {
             title: t("webhook.events"),
             dataIndex: "events",
@@ -96,7 +103,12 @@ export default function Webhooks() {
                 </Button>
                 <Can perm="webhook:delete">
                   <Popconfirm title={t("webhook.delete.confirm")} onConfirm={() => remove(s.id)}>
-                    <Button size="small" danger icon={<DeleteOutlined />} aria-label={`${t("webhook.delete")} ${s.url}`} />
+                    <Button
+                      size="small"
+                      danger
+                      icon={<DeleteOutlined />}
+                      aria-label={`${t("webhook.delete")} ${s.url}`}
+                    />
                   </Popconfirm>
                 </Can>
               </Space>
@@ -107,7 +119,11 @@ export default function Webhooks() {
       {adding && (
         <Drawer open title={t("webhook.add")} onClose={() => setAdding(false)} destroyOnHidden>
           <Form layout="vertical" onFinish={subscribe} initialValues={{ events: ["order.*"] }}>
-            <Form.Item name="url" label={t("webhook.url")} rules={[{ required: true, message: t("webhook.url.required") }]}>
+            <Form.Item
+              name="url"
+              label={t("webhook.url")}
+              rules={[{ required: true, message: t("webhook.url.required") }]}
+            >
               <Input placeholder="https://erp.example.cn/partledger" />
             </Form.Item>
             <Form.Item
@@ -151,12 +167,18 @@ function Deliveries({ sub, onClose }: { sub: Subscription; onClose(): void }) {
           {
             title: t("webhook.status"),
             dataIndex: "status",
-            render: (s: string) => <Tag color={s === "delivered" ? "#135200" : s === "failed" ? "#820014" : "#874d00"}>{s}</Tag>,
+            render: (s: string) => (
+              <Tag color={s === "delivered" ? "#135200" : s === "failed" ? "#820014" : "#874d00"}>{s}</Tag>
+            ),
           },
           { title: t("webhook.attempts"), dataIndex: "attempts", align: "right" },
           { title: t("webhook.lastStatus"), dataIndex: "lastStatus" },
           { title: t("webhook.lastError"), dataIndex: "lastError" },
-          { title: t("webhook.nextAttempt"), dataIndex: "nextAttemptAt", render: (at: string | null) => <DateTime at={at} /> },
+          {
+            title: t("webhook.nextAttempt"),
+            dataIndex: "nextAttemptAt",
+            render: (at: string | null) => <DateTime at={at} />,
+          },
         ]}
       />
     </Drawer>

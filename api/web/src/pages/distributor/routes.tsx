@@ -1,4 +1,12 @@
-import { DatabaseOutlined, InboxOutlined, ScanOutlined, SendOutlined, ApiOutlined, SwapOutlined, SyncOutlined } from "@ant-design/icons";
+import {
+  DatabaseOutlined,
+  InboxOutlined,
+  ScanOutlined,
+  SendOutlined,
+  ApiOutlined,
+  SwapOutlined,
+  SyncOutlined,
+} from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
