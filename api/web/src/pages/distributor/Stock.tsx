@@ -78,7 +78,7 @@ export default function Stock() {
                   title: t("stock.edit"),
                   key: "edit",
                   render: (_: unknown, r: StockRow) => (
-                    <Button size="small" aria-label={`${t("stock.edit")} ${r.skuId}`} onClick={() => setEditing(r)}>
+                    <Button size="small" onClick={() => setEditing(r)}>
                       {t("stock.edit")}
                     </Button>
                   ),
