@@ -58,7 +58,6 @@ export async function sendCarton(h: ConsoleHarness, w: DistributorWorld, count: 
   return sent.json as { id: string; sscc: string; labelCode: string; dispatched: number };
 }
 
-
 /**
  * From the home page: the menu entry (or the quick link), the scan (typed into the ScanInput with Enter, as a USB scanner does), one
  * click on "receive all". Answers the interactions counted and the time from the scan to the confirmation.
@@ -127,7 +126,8 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   expect(moved.status, JSON.stringify(moved.json)).to.be.oneOf([200, 201]);
   await page.goto(h.url("/distributor/stock"));
   await page
-    .getByRole("button", { name: `设置 ${world.skuId}` })
+    .locator("tr", { hasText: "杭州一号仓" })
+    .getByRole("button", { name: /设\s*置/ })
     .first()
     .click();
   const price = page.locator("#pool-price");

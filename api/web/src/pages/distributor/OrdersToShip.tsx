@@ -127,6 +127,7 @@ function ShipOrder({ id, onClose, onShipped }: { id: string; onClose(): void; on
         );
         add(held.serials.slice(0, l.quantity).map(({ gtin, serial }) => ({ gtin, serial })));
       }
+      document.getElementById("ship-carrier")?.focus(); // the next thing to fill
     } catch (e) {
       setError(errorText(t, e));
     }
