@@ -179,7 +179,7 @@ export function buildServices(opts: AppOptions) {
     orgs,
     parts,
     gs1,
-    dispatches: new DispatchService(opts.ledger, orgs, webhooks),
+    dispatches: new DispatchService(opts.ledger, orgs, webhooks, gs1, opts.publicBaseUrl),
     accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),

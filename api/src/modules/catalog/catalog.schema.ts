@@ -281,6 +281,7 @@ export const supplierLocationSchema = z
     lng: z.number(),
     lat: z.number(),
     prepMinutes: z.number().int(),
+    shared: z.boolean().describe("whether its stock is in the shared pool"),
   })
   .meta({ id: "SupplierLocation" });
 

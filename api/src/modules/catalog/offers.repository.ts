@@ -124,7 +124,7 @@ export const offersRepository = {
 
   async locations(db: Sql, companyId: string | null) {
     const { rows } = await db.query(
-      'SELECT id, code, name, region_code AS "regionCode", lng, lat, prep_minutes AS "prepMinutes" FROM supplier_locations WHERE company_id = $1 ORDER BY code',
+      'SELECT id, code, name, region_code AS "regionCode", lng, lat, prep_minutes AS "prepMinutes", shared FROM supplier_locations WHERE company_id = $1 ORDER BY code',
       [companyId],
     );
     return rows;

@@ -75,6 +75,15 @@ export const gs1Repository = {
     return rows.length === 1;
   },
 
+  /** A company's verified prefixes, shortest first (the one with most room for serial references). */
+  async verifiedOf(db: Sql, companyId: string): Promise<string[]> {
+    const { rows } = await db.query<{ prefix: string }>(
+      "SELECT prefix FROM gs1_prefixes WHERE status = 'verified' AND company_id = $1 ORDER BY length(prefix), prefix",
+      [companyId],
+    );
+    return rows.map((r) => r.prefix);
+  },
+
   /** Every verified prefix among `candidates`, with its owner. */
   async verified(db: Sql, candidates: string[]): Promise<Array<{ prefix: string; company_id: string }>> {
     if (candidates.length === 0) return [];

@@ -154,6 +154,11 @@ export class Gs1Service {
     return view((await repo.get(this.db, id))!);
   }
 
+  /** The company's verified GS1 company prefix with the most room (shortest), or null: cartons' SSCCs use it. */
+  async prefixOf(companyId: string): Promise<string | null> {
+    return (await repo.verifiedOf(this.db, companyId))[0] ?? null;
+  }
+
   /** The verified owner of `gtin`'s company prefix (longest match), or null. */
   async ownerOf(gtin: string): Promise<{ prefix: string; companyId: string } | null> {
     const r = await repo.ownerOf(this.db, prefixCandidates(gtin));

@@ -159,6 +159,23 @@ export const inventoryRepository = {
     return rows[0]!;
   },
 
+  /**
+   * Past ERP/WMS sync documents (POST /inventory/sync), newest first: each one's stored answer (kept as its
+   * idempotent reply under the key doc:<documentId>), so the log shows exactly what the ERP was told, line by line.
+   */
+  async syncLog(db: Sql, companyId: string, limit: number) {
+    const { rows } = await db.query<{ response: Record<string, unknown> | string; at: Date }>(
+      `SELECT response, created_at AS at FROM idempotent_requests
+        WHERE company_id = $1 AND key LIKE 'doc:%' AND response ? 'documentId' AND response ? 'lines'
+        ORDER BY created_at DESC LIMIT $2`,
+      [companyId, limit],
+    );
+    return rows.map((r) => ({
+      ...((typeof r.response === "string" ? JSON.parse(r.response) : r.response) as Record<string, unknown>),
+      receivedAt: r.at.toISOString(),
+    }));
+  },
+
   async stockOf(
     db: Sql,
     companyId: string,

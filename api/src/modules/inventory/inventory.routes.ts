@@ -13,6 +13,8 @@ import {
   stockQuery,
   stockSettingsBody,
   syncBody,
+  syncLogQuery,
+  syncLogResponse,
   transferDecisionBody,
   transferDecisionParams,
   transferParams,
@@ -162,6 +164,22 @@ export function inventoryRoutes(
           res.locals.body as z.infer<typeof syncBody>,
         );
         res.status(reply.status).json(reply.body);
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/inventory/sync",
+      { permission: "inventory:view" },
+      "The ERP sync log: past sync documents, newest first, each with its per-line results",
+      responds(syncLogResponse),
+      validate({ query: syncLogQuery }),
+      async (_req, res) => {
+        res.json({
+          documents: await inventory.syncLog(
+            principalOf(res),
+            (res.locals.query as z.infer<typeof syncLogQuery>).limit,
+          ),
+        });
       },
     ),
     route(

@@ -58,6 +58,8 @@ export const syncBody = z
   })
   .strict();
 
+export const syncLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+
 export const transfersQuery = z
   .object({ status: z.enum(["proposed", "in_transit", "received", "rejected"]).optional() })
   .strict();
@@ -134,3 +136,8 @@ export const syncResponse = z
     ),
   })
   .meta({ id: "StockSyncResult" });
+
+/** The ERP sync log: each past sync document as it was answered, with when it arrived. */
+export const syncLogResponse = z.object({
+  documents: z.array(syncResponse.extend({ receivedAt: z.string() })),
+});

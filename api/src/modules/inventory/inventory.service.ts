@@ -208,6 +208,12 @@ export class InventoryService {
     );
   }
 
+  /** The ERP sync log: past sync documents and their per-line results (GET /inventory/sync). */
+  async syncLog(p: Principal, limit: number) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "stock belongs to a company", 409);
+    return repo.syncLog(this.db, p.companyId, limit);
+  }
+
   async configure(
     ctx: AuditContext,
     p: Principal,

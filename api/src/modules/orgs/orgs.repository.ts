@@ -43,6 +43,19 @@ export class OrgsRepository {
     return new Map(rows.map((r) => [r.id, r.uscc]));
   }
 
+  /** Distributors and repair shops other than `except`, by name (the receivers a carton can be sent to). */
+  async receivers(
+    except: string,
+    limit: number,
+  ): Promise<Array<{ id: string; name: string; kind: string; regionCode: string }>> {
+    return this.prisma.company.findMany({
+      where: { id: { not: except }, kind: { in: ["distributor", "repair_shop"] } },
+      select: { id: true, name: true, kind: true, regionCode: true },
+      orderBy: { name: "asc" },
+      take: limit,
+    });
+  }
+
   async byId(id: string): Promise<CompanyRow | null> {
     return (await this.prisma.company.findUnique({ where: { id }, select })) as CompanyRow | null;
   }

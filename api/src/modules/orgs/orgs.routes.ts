@@ -1,7 +1,13 @@
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { companySchema, registerCompanyBody, registeredCompanyResponse, type RegisterCompany } from "./orgs.schema.js";
+import {
+  companySchema,
+  receiversResponse,
+  registerCompanyBody,
+  registeredCompanyResponse,
+  type RegisterCompany,
+} from "./orgs.schema.js";
 import type { Company, OrgsService } from "./orgs.service.js";
 import { responds } from "../../http/responds.js";
 
@@ -21,6 +27,16 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
           admin,
         } = await orgs.register(auditContext(req, res), principalOf(res), res.locals.body as RegisterCompany);
         res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/companies/receivers",
+      { permission: "dispatch:create" },
+      "Companies a carton may be sent to (distributors and repair shops): id, name, kind, region",
+      responds(receiversResponse),
+      async (_req, res) => {
+        res.json({ companies: await orgs.receivers(res.locals.company as Company | undefined) });
       },
     ),
     route(

@@ -52,6 +52,18 @@ export const companySchema = z
   })
   .meta({ id: "Company" });
 
+/** A company a carton may be sent to (DECISIONS 64): names and regions only. */
+export const receiversResponse = z.object({
+  companies: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(["distributor", "repair_shop"]),
+      regionCode: z.string(),
+    }),
+  ),
+});
+
 export const registeredCompanyResponse = companySchema
   .extend({
     apiKey: z.string().describe("the company's first API key, shown only once"),

@@ -100,6 +100,12 @@ export class OrgsService {
     return this.repo.usccByIds(ids);
   }
 
+  /** The companies a carton may be sent to (DECISIONS 64): distributors and repair shops, names and regions only. */
+  async receivers(company: Company | undefined, limit = 500) {
+    if (!company) throw new AppError("ORG.REQUIRED", "cartons are sent by a company", 409);
+    return this.repo.receivers(company.id, limit);
+  }
+
   async get(id: string): Promise<Company> {
     const hit = this.byId.get(id);
     if (hit) return hit;

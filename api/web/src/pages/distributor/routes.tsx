@@ -1,7 +1,72 @@
+import {
+  DatabaseOutlined,
+  InboxOutlined,
+  ScanOutlined,
+  SendOutlined,
+  ApiOutlined,
+  SwapOutlined,
+  SyncOutlined,
+} from "@ant-design/icons";
+import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
-/**
- * Screens for: distributor. Add one entry per screen, e.g.
- * `{ path: "/distributor/example", titleKey: "menu.…", icon: <…Outlined />, permission: "…:view", kinds: [...], element: lazy(() => import("./Example")) }`
- */
-export const distributorRoutes: ConsoleRoute[] = [];
+/** Screens for distributors (and the carton screens manufacturers share: they send cartons too). */
+export const distributorRoutes: ConsoleRoute[] = [
+  {
+    path: "/distributor/receive",
+    titleKey: "menu.receiveCarton",
+    icon: <ScanOutlined />,
+    permission: "custody:create",
+    kinds: ["distributor", "repair_shop"],
+    quickLink: true,
+    element: lazy(() => import("./ReceiveCarton")),
+  },
+  {
+    path: "/cartons",
+    titleKey: "menu.cartons",
+    icon: <InboxOutlined />,
+    permission: "part:view",
+    kinds: ["manufacturer", "distributor"],
+    element: lazy(() => import("./Cartons")),
+  },
+  {
+    path: "/distributor/stock",
+    titleKey: "menu.stock",
+    icon: <DatabaseOutlined />,
+    permission: "inventory:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./Stock")),
+  },
+  {
+    path: "/distributor/orders",
+    titleKey: "menu.ordersToShip",
+    icon: <SendOutlined />,
+    permission: "order:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./OrdersToShip")),
+  },
+  {
+    path: "/distributor/webhooks",
+    titleKey: "menu.webhooks",
+    icon: <ApiOutlined />,
+    permission: "webhook:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./Webhooks")),
+  },
+  {
+    path: "/distributor/transfers",
+    titleKey: "menu.transfers",
+    icon: <SwapOutlined />,
+    permission: "inventory:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./Transfers")),
+  },
+  {
+    path: "/distributor/sync-log",
+    titleKey: "menu.syncLog",
+    icon: <SyncOutlined />,
+    permission: "inventory:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./SyncLog")),
+  },
+];
