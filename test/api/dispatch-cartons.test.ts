@@ -52,6 +52,10 @@ describe("HTTP API: cartons — dispatch codes, listing, receiving a whole carto
     expect(opened.status).to.equal(302);
     expect(opened.headers.get("location")).to.equal(`/console/distributor/receive?code=${sscc}`);
     expect((await fetch(`${api.origin}/00/12345`, { redirect: "manual" })).status).to.equal(400);
+    // A program asking for JSON is told the same address, and nothing about the carton.
+    const asked = await fetch(`${api.origin}/00/${sscc}`, { headers: { accept: "application/json" } });
+    expect(asked.status).to.equal(200);
+    expect(await asked.json()).to.deep.equal({ sscc, receive: `/console/distributor/receive?code=${sscc}` });
     const second = await call("POST", "/dispatches", keys.maker!, { to: api.ids.dealer, parts: await mint(1, "C2") });
     expect(second.json.sscc).to.not.equal(sscc);
 

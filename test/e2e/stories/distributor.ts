@@ -1,22 +1,69 @@
 /**
- * The distributor's story (issue 12), reusable by `npm run bench:console`: a manufacturer sends a carton of 100
- * minted parts (through the API), the distributor's warehouse clerk receives it by scanning its label in the console
- * (the scanner types the code into the ScanInput and presses Enter), prices a SKU into the shared pool, and picks
- * and ships an order with serials. Answers its figures: receiveCartonInteractions (clicks + typed fields from the
- * home page to a received carton), receiveCartonMs, and what each step left in the database.
+ * The distributor's story (issue 12): a manufacturer sends a carton of 100 minted parts (through the API), the
+ * distributor's warehouse clerk receives it by scanning its label in the console (the scanner types the code into the
+ * ScanInput and presses Enter), prices a SKU into the shared pool, and picks and ships an order with serials.
+ *
+ * Its figure is `receiveCartonInteractions` — clicks + typed fields from the home page to a received carton of 100,
+ * target ≤ 3 (RECEIVE_CARTON_TARGET) — measured by `measureReceiveCarton`, which the e2e story asserts and
+ * `npm run bench:console` calls through `bench(c, runs)` on the demo world (receiveCartonMs beside it: server and
+ * page time from the scan to the confirmation, no think time).
  */
 import { expect } from "chai";
 import type { Page } from "playwright-core";
+import type { DemoWorld } from "../../../scripts/lib/demo-world.js";
 import { gtin14 } from "../../../scripts/lib/identifiers.js";
 import { checkA11y, counted, login, shot, type ConsoleHarness, type ViewportName } from "../harness.js";
 
 export const PASSWORD = "correct horse battery";
+/** Issue 12: a distributor receives a carton of 100 parts in at most this many interactions. */
+export const RECEIVE_CARTON_TARGET = 3;
+/** The carton the figure is measured on. */
+export const CARTON_SIZE = 100;
+
+/**
+ * What the measurement needs of the console it runs in: the e2e harness (`ConsoleHarness`) and the demo world's
+ * console of `npm run bench:console` both fit.
+ */
+export interface StoryConsole {
+  /** http://127.0.0.1:port */
+  origin: string;
+  /** origin + "/console" + path */
+  url(path?: string): string;
+  /** A page in a fresh browser context (zh-CN). */
+  page(viewport?: ViewportName): Promise<Page>;
+}
+
+/** Who sends the carton and who receives it. */
+export interface CartonParties {
+  /** The sender's API key (a manufacturer with a verified GS1 prefix: the carton gets an SSCC-18). */
+  senderKey: string;
+  /** Its name, as the receiving screen shows it. */
+  senderName: string;
+  /** A GTIN the sender may mint (under its prefix). */
+  gtin: string;
+  /** What the GTIN is (named on first mint). */
+  product?: { brand: string; name: string; skuId?: number };
+  /** The receiving company (a distributor). */
+  receiverId: string;
+  /** Its warehouse clerk's console login (custody:create). */
+  clerk: { login: string; password: string };
+}
 
 export interface DistributorWorld {
   skuId: number;
   gtin: string;
   warehouseId: string;
   clerk: { mobile: string; token: string };
+  parties: CartonParties;
+}
+
+async function post(origin: string, path: string, key: string, body: unknown) {
+  const r = await fetch(`${origin}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
 /** Catalogue SKU, a shared warehouse of the dealer, a clerk, a GTIN of the maker named as that SKU. */
@@ -38,37 +85,53 @@ export async function distributorWorld(h: ConsoleHarness): Promise<DistributorWo
   });
   expect(wh.status, JSON.stringify(wh.json)).to.equal(201);
   const clerk = await api.userWithRoles("dealer", ["warehouse_clerk", "sales"]);
-  return { skuId, gtin: gtin14("0690123455001"), warehouseId: wh.json.id, clerk };
+  const gtin = gtin14("0690123455001");
+  return {
+    skuId,
+    gtin,
+    warehouseId: wh.json.id,
+    clerk,
+    parties: {
+      senderKey: api.keys.maker!,
+      senderName: "博世汽车部件(苏州)有限公司",
+      gtin,
+      product: { brand: "BOSCH 博世", name: "前刹车片", skuId },
+      receiverId: api.ids.dealer!,
+      clerk: { login: clerk.mobile, password: PASSWORD },
+    },
+  };
 }
 
-/** The manufacturer mints `count` parts of the world's GTIN and sends them in one carton to the dealer. */
-export async function sendCarton(h: ConsoleHarness, w: DistributorWorld, count: number, lot: string) {
-  const api = h.api;
-  const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
-    gtin: w.gtin,
+/** The sender mints `count` parts of its GTIN and sends them in one carton to the receiver (through the API). */
+export async function sendCarton(origin: string, p: CartonParties, count: number, lot: string) {
+  const mint = await post(origin, "/api/v1/mint", p.senderKey, {
+    gtin: p.gtin,
     lot,
     productionDate: "2026-11-28",
     count,
-    product: { brand: "BOSCH 博世", name: "前刹车片", skuId: w.skuId },
+    ...(p.product ? { product: p.product } : {}),
   });
   expect(mint.status, JSON.stringify(mint.json)).to.equal(201);
-  const parts = (mint.json.serials as string[]).map((serial) => ({ gtin: w.gtin, serial }));
-  const sent = await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts });
+  const parts = (mint.json.serials as string[]).map((serial) => ({ gtin: p.gtin, serial }));
+  const sent = await post(origin, "/api/v1/dispatches", p.senderKey, { to: p.receiverId, parts });
   expect(sent.status, JSON.stringify(sent.json)).to.equal(201);
-  return sent.json as { id: string; sscc: string; labelCode: string; dispatched: number };
+  return sent.json as { id: string; sscc: string | null; labelCode: string; dispatched: number };
 }
 
 /**
- * From the home page: the menu entry (or the quick link), the scan (typed into the ScanInput with Enter, as a USB scanner does), one
- * click on "receive all". Answers the interactions counted and the time from the scan to the confirmation.
+ * From the home page: the menu entry (or the quick link), the scan (typed into the ScanInput with Enter, as a USB
+ * scanner does), one click on "receive all". Answers the interactions counted and the time from the scan to the
+ * confirmation. `checks` adds the accessibility checks and screenshots (not timed).
  */
 export async function receiveCartonByScanning(
-  h: ConsoleHarness,
+  c: StoryConsole,
   page: Page,
   carton: { labelCode: string; dispatched: number },
   viewport: ViewportName,
+  senderName: string,
+  checks = true,
 ) {
-  await page.goto(h.url("/"));
+  await page.goto(c.url("/"));
   await page.getByTestId("welcome").waitFor();
   const n = await counted(page);
   await n.reset();
@@ -83,31 +146,92 @@ export async function receiveCartonByScanning(
   await page.getByTestId("carton-count").waitFor();
   let ms = Date.now() - started; // server and page time only: the checks and screenshots below are not counted
   expect(await page.getByTestId("carton-count").textContent()).to.equal(String(carton.dispatched));
-  expect(await page.getByTestId("carton-sender").textContent()).to.equal("博世汽车部件(苏州)有限公司");
-  await checkA11y(page, `receive carton, scanned (${viewport})`);
-  await shot(page, `distributor-receive-scanned-${viewport}`);
+  expect(await page.getByTestId("carton-sender").textContent()).to.equal(senderName);
+  if (checks) {
+    await checkA11y(page, `receive carton, scanned (${viewport})`);
+    await shot(page, `distributor-receive-scanned-${viewport}`);
+  }
   started = Date.now();
   await page.getByRole("button", { name: `全部收货（${carton.dispatched} 件）` }).click();
   await page.getByTestId("receive-done").waitFor();
   ms += Date.now() - started;
   const interactions = (await n.read()).total;
   expect(await page.getByTestId("receive-done").textContent()).to.include(`已收货 ${carton.dispatched} 件`);
-  await checkA11y(page, `receive carton, done (${viewport})`);
-  await shot(page, `distributor-receive-done-${viewport}`);
+  if (checks) {
+    await checkA11y(page, `receive carton, done (${viewport})`);
+    await shot(page, `distributor-receive-done-${viewport}`);
+  }
   return { interactions, ms };
+}
+
+/**
+ * Issue 12's figure `receiveCartonInteractions`: the sender sends a carton of `count` (100) parts through the API,
+ * the receiver's clerk logs in on a fresh page and receives it by scanning its label from the home page. Asserts
+ * the carton was received whole; answers the figures and the page (logged in, on the receiving screen: the caller
+ * closes its context).
+ */
+export async function measureReceiveCarton(
+  c: StoryConsole,
+  parties: CartonParties,
+  opts: { viewport?: ViewportName; count?: number; lot?: string; checks?: boolean } = {},
+) {
+  const viewport = opts.viewport ?? "desktop";
+  const count = opts.count ?? CARTON_SIZE;
+  const carton = await sendCarton(c.origin, parties, count, opts.lot ?? `L-${viewport}-${Date.now().toString(36)}`);
+  expect(carton.dispatched).to.equal(count);
+  const page = await c.page(viewport);
+  await login(page, parties.clerk.login, parties.clerk.password, c.origin);
+  const r = await receiveCartonByScanning(c, page, carton, viewport, parties.senderName, opts.checks ?? true);
+  return { receiveCartonInteractions: r.interactions, receiveCartonMs: r.ms, carton, page };
+}
+
+/**
+ * For `npm run bench:console` (scripts/bench-console.ts): on the demo world (DECISIONS 61), the maker sends cartons
+ * of 100 to the first distributor, whose warehouse clerk receives each on a phone. Answers the most interactions any
+ * run took and the median time.
+ */
+export async function bench(c: StoryConsole & { world: DemoWorld }, runs: number) {
+  const w = c.world;
+  const to = w.distributors[0]!;
+  const clerk = w.logins.find((l) => l.company === to.name && l.roles.includes("warehouse_clerk"));
+  if (!clerk) throw new Error(`the demo world has no warehouse clerk at ${to.name}`);
+  const parties: CartonParties = {
+    senderKey: w.maker.apiKey,
+    senderName: w.maker.name,
+    gtin: w.maker.gtin,
+    receiverId: to.id,
+    clerk: { login: clerk.login, password: clerk.password },
+  };
+  const got: Array<{ receiveCartonInteractions: number; receiveCartonMs: number }> = [];
+  for (let i = 0; i < Math.max(1, runs); i++) {
+    const r = await measureReceiveCarton(c, parties, { viewport: "phone", lot: `BENCH-${i + 1}`, checks: false });
+    await r.page.context().close();
+    console.log(
+      `  receive carton run ${i + 1}: ${r.receiveCartonInteractions} interactions, ${r.receiveCartonMs} ms (${CARTON_SIZE} parts)`,
+    );
+    got.push(r);
+  }
+  const ms = got.map((r) => r.receiveCartonMs).sort((a, b) => a - b);
+  return {
+    receiveCartonInteractions: Math.max(...got.map((r) => r.receiveCartonInteractions)),
+    receiveCartonMs: ms[Math.floor((ms.length - 1) / 2)]!,
+  };
 }
 
 /** The whole story on one viewport. */
 export async function distributorStory(h: ConsoleHarness, viewport: ViewportName = "desktop", w?: DistributorWorld) {
   const world = w ?? (await distributorWorld(h));
   const api = h.api;
-  const carton = await sendCarton(h, world, 100, `L-${viewport}`);
-  const page = await h.page(viewport);
-  await login(page, world.clerk.mobile, PASSWORD, h.origin);
-  const received = await receiveCartonByScanning(h, page, carton, viewport);
-  console.log(`      ${viewport}: receiveCartonInteractions=${received.interactions} receiveCartonMs=${received.ms}`);
+  const received = await measureReceiveCarton(h, world.parties, { viewport, lot: `L-${viewport}` });
+  const { page, carton } = received;
+  console.log(
+    `      ${viewport}: receiveCartonInteractions=${received.receiveCartonInteractions} receiveCartonMs=${received.receiveCartonMs}`,
+  );
+  expect(received.receiveCartonInteractions, "receiveCartonInteractions (issue 12)").to.be.at.most(
+    RECEIVE_CARTON_TARGET,
+  );
   const after = await api.call("GET", `/api/v1/dispatches/${carton.id}`, world.clerk.token);
-  expect(after.json.status).to.equal("received");
+  expect(after.json).to.deep.include({ status: "received", partCount: CARTON_SIZE });
 
   // The cartons list shows it received, with its label.
   await page.goto(h.url("/cartons"));
@@ -174,5 +298,9 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   expect(shipped.json.status).to.equal("shipped");
   expect(shipped.json.parts).to.have.length(2);
   await page.context().close();
-  return { receiveCartonInteractions: received.interactions, receiveCartonMs: received.ms, world };
+  return {
+    receiveCartonInteractions: received.receiveCartonInteractions,
+    receiveCartonMs: received.receiveCartonMs,
+    world,
+  };
 }

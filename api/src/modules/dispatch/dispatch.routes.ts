@@ -6,6 +6,7 @@ import { idempotencyKey } from "../../shared/idempotency.js";
 import type { Company } from "../orgs/orgs.service.js";
 import {
   cartonDetailResponse,
+  cartonLinkResponse,
   cartonListResponse,
   dispatchBody,
   dispatchListQuery,
@@ -32,11 +33,14 @@ export function dispatchRoutes(dispatches: DispatchService): RouteSpec[] {
           "a carton label's Digital Link: it only redirects to the console's receiving screen, which needs a login; nothing about the carton is answered",
       },
       "GS1 Digital Link of a carton (SSCC): opens the console's receive-a-carton screen with the code filled in",
-      responds(redirect()),
+      responds(redirect(), 302, { description: "a browser (or any client not asking for JSON): to the screen" }),
+      responds(cartonLinkResponse, 200, { description: "Accept: application/json — where the link leads" }),
       validate({ params: z.object({ sscc: sscc18 }).strict() }),
-      (_req, res) => {
+      (req, res) => {
         const sscc = (res.locals.params as { sscc: string }).sscc;
-        res.redirect(302, `/console/distributor/receive?code=${sscc}`);
+        const receive = `/console/distributor/receive?code=${sscc}`;
+        if (req.accepts(["html", "json"]) === "json") return res.json({ sscc, receive });
+        res.redirect(302, receive);
       },
     ),
     route(

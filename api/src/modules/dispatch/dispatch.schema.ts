@@ -66,6 +66,12 @@ export const dispatchResponse = z
   })
   .meta({ id: "Dispatch" });
 
+/** GET /00/{sscc} asked for JSON: only where the label leads (nothing about the carton: the link is public). */
+export const cartonLinkResponse = z.object({
+  sscc: sscc18,
+  receive: z.string().describe("the console's receiving screen with the code (it needs a login)"),
+});
+
 export const cartonSchema = z
   .object({
     id: z.string(),
