@@ -1,12 +1,25 @@
 /** Mint a run: a GTIN under one of my verified prefixes (check digit checked here), quantity, lot, brand and name → POST /api/v1/mint. */
-import { Alert, AutoComplete, Button, Card, Form, Input, InputNumber, Result, Skeleton, Space, Typography } from "antd";
+import {
+  Alert,
+  ConfigProvider,
+  AutoComplete,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Result,
+  Skeleton,
+  Space,
+  Typography,
+} from "antd";
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { answer, api, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { useT } from "../../i18n";
 import { formatShanghai } from "../../widgets/format";
-import { postJson, prefixOf, toGtin14, type MintResult, type Prefixes, type Products } from "./shared";
+import { FORM_THEME, postJson, prefixOf, toGtin14, type MintResult, type Prefixes, type Products } from "./shared";
 
 interface Values {
   gtin: string;
@@ -74,7 +87,7 @@ export default function Mint() {
           <Link key="runs" to="/manufacturer/runs">
             <Button>{t("mfr.mint.toRuns")}</Button>
           </Link>,
-          <Button key="again" type="link" onClick={() => setDone(undefined)}>
+          <Button key="again" onClick={() => setDone(undefined)}>
             {t("mfr.mint.again")}
           </Button>,
         ]}
@@ -106,81 +119,83 @@ export default function Mint() {
   };
 
   return (
-    <Card size="small" style={{ maxWidth: 640 }}>
-      <Form<Values>
-        form={form}
-        name="mint"
-        layout="vertical"
-        requiredMark={false}
-        onFinish={submit}
-        initialValues={{ count: 100, productionDate: formatShanghai(new Date()).slice(0, 10) }}
-        onValuesChange={(changed: Partial<Values>) => {
-          if (changed.gtin === undefined) return;
-          const g = toGtin14(changed.gtin);
-          const known = "gtin" in g && products.data?.products.find((p) => p.gtin === g.gtin);
-          if (known && known.brand) form.setFieldsValue({ brand: known.brand, name: known.name ?? "" });
-        }}
-      >
-        <Form.Item
-          name="gtin"
-          label={t("mfr.gtin")}
-          extra={t("mfr.mint.gtin.help")}
-          rules={[
-            {
-              validator: async (_r, value: string | undefined) => {
-                const g = toGtin14(value ?? "");
-                if ("error" in g) {
-                  if (g.error === "digits") throw new Error(t("mfr.mint.gtin.digits"));
-                  throw new Error(t("mfr.mint.gtin.check", { expected: g.expected, got: g.got }));
-                }
-                if (!prefixOf(g.gtin, verified))
-                  throw new Error(t("mfr.mint.gtin.prefix", { prefixes: verified.join("、") }));
+    <ConfigProvider theme={FORM_THEME}>
+      <Card size="small" style={{ maxWidth: 640 }}>
+        <Form<Values>
+          form={form}
+          name="mint"
+          layout="vertical"
+          requiredMark={false}
+          onFinish={submit}
+          initialValues={{ count: 100, productionDate: formatShanghai(new Date()).slice(0, 10) }}
+          onValuesChange={(changed: Partial<Values>) => {
+            if (changed.gtin === undefined) return;
+            const g = toGtin14(changed.gtin);
+            const known = "gtin" in g && products.data?.products.find((p) => p.gtin === g.gtin);
+            if (known && known.brand) form.setFieldsValue({ brand: known.brand, name: known.name ?? "" });
+          }}
+        >
+          <Form.Item
+            name="gtin"
+            label={t("mfr.gtin")}
+            extra={t("mfr.mint.gtin.help")}
+            rules={[
+              {
+                validator: async (_r, value: string | undefined) => {
+                  const g = toGtin14(value ?? "");
+                  if ("error" in g) {
+                    if (g.error === "digits") throw new Error(t("mfr.mint.gtin.digits"));
+                    throw new Error(t("mfr.mint.gtin.check", { expected: g.expected, got: g.got }));
+                  }
+                  if (!prefixOf(g.gtin, verified))
+                    throw new Error(t("mfr.mint.gtin.prefix", { prefixes: verified.join("、") }));
+                },
               },
-            },
-          ]}
-        >
-          <AutoComplete options={options} style={{ maxWidth: 360 }}>
-            <Input inputMode="numeric" autoComplete="off" aria-label={t("mfr.gtin")} />
-          </AutoComplete>
-        </Form.Item>
-        <Space wrap size="middle" align="start">
-          <Form.Item
-            name="count"
-            label={t("mfr.mint.count")}
-            rules={[{ required: true, type: "integer", min: 1, max: 10_000, message: t("mfr.mint.count.invalid") }]}
+            ]}
           >
-            <InputNumber min={1} max={10_000} precision={0} style={{ width: 140 }} />
+            <AutoComplete options={options} style={{ maxWidth: 360 }}>
+              <Input inputMode="numeric" autoComplete="off" aria-label={t("mfr.gtin")} />
+            </AutoComplete>
+          </Form.Item>
+          <Space wrap size="middle" align="start">
+            <Form.Item
+              name="count"
+              label={t("mfr.mint.count")}
+              rules={[{ required: true, type: "integer", min: 1, max: 10_000, message: t("mfr.mint.count.invalid") }]}
+            >
+              <InputNumber min={1} max={10_000} precision={0} style={{ width: 140 }} />
+            </Form.Item>
+            <Form.Item
+              name="lot"
+              label={t("mfr.mint.lot")}
+              rules={[{ required: true, pattern: LOT, message: t("mfr.mint.lot.invalid") }]}
+            >
+              <Input autoComplete="off" maxLength={20} style={{ width: 180 }} />
+            </Form.Item>
+            <Form.Item name="productionDate" label={t("mfr.mint.date")} rules={[{ required: true }]}>
+              <Input type="date" style={{ width: 170 }} />
+            </Form.Item>
+          </Space>
+          <Form.Item
+            name="brand"
+            label={t("mfr.brand")}
+            rules={[{ required: true, whitespace: true, max: 60, message: t("mfr.mint.brand.required") }]}
+          >
+            <Input autoComplete="off" maxLength={60} />
           </Form.Item>
           <Form.Item
-            name="lot"
-            label={t("mfr.mint.lot")}
-            rules={[{ required: true, pattern: LOT, message: t("mfr.mint.lot.invalid") }]}
+            name="name"
+            label={t("mfr.productName")}
+            rules={[{ required: true, whitespace: true, max: 120, message: t("mfr.mint.name.required") }]}
           >
-            <Input autoComplete="off" maxLength={20} style={{ width: 180 }} />
+            <Input autoComplete="off" maxLength={120} />
           </Form.Item>
-          <Form.Item name="productionDate" label={t("mfr.mint.date")} rules={[{ required: true }]}>
-            <Input type="date" style={{ width: 170 }} />
-          </Form.Item>
-        </Space>
-        <Form.Item
-          name="brand"
-          label={t("mfr.brand")}
-          rules={[{ required: true, whitespace: true, max: 60, message: t("mfr.mint.brand.required") }]}
-        >
-          <Input autoComplete="off" maxLength={60} />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t("mfr.productName")}
-          rules={[{ required: true, whitespace: true, max: 120, message: t("mfr.mint.name.required") }]}
-        >
-          <Input autoComplete="off" maxLength={120} />
-        </Form.Item>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="mint-error" />}
-        <Button type="primary" htmlType="submit" loading={busy} block>
-          {t("mfr.mint.submit")}
-        </Button>
-      </Form>
-    </Card>
+          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="mint-error" />}
+          <Button type="primary" htmlType="submit" loading={busy} block>
+            {t("mfr.mint.submit")}
+          </Button>
+        </Form>
+      </Card>
+    </ConfigProvider>
   );
 }

@@ -1,12 +1,12 @@
 /** GS1 company prefixes: register mine with its licence reference; see each one pending, verified or rejected (with the reason). */
-import { Alert, App, Button, Card, Form, Input, Skeleton, Space, Table, Tag, Typography } from "antd";
+import { Alert, ConfigProvider, App, Button, Card, Form, Input, Skeleton, Space, Table, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { answer, api, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
-import { postJson, type Gs1Prefix, type Prefixes as PrefixList } from "./shared";
+import { EmptyText, FORM_THEME, postJson, tagStyle, type Gs1Prefix, type Prefixes as PrefixList } from "./shared";
 
 const STATUS_COLOR = { submitted: "gold", verified: "green", rejected: "red" } as const;
 const POLL_MS = 5_000;
@@ -46,32 +46,36 @@ export default function Prefixes() {
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
       <Can perm="gs1_prefix:create">
-        <Card title={t("mfr.prefix.register")} size="small">
-          <Form form={form} layout="vertical" name="prefix" onFinish={register} requiredMark={false}>
-            <Form.Item
-              name="prefix"
-              label={t("mfr.prefix.prefix")}
-              extra={t("mfr.prefix.prefix.help")}
-              rules={[{ required: true, pattern: /^\s*\d{6,12}\s*$/, message: t("mfr.prefix.prefix.invalid") }]}
-            >
-              <Input inputMode="numeric" autoComplete="off" maxLength={14} style={{ maxWidth: 260 }} />
-            </Form.Item>
-            <Form.Item
-              name="licenceRef"
-              label={t("mfr.prefix.licence")}
-              extra={t("mfr.prefix.licence.help")}
-              rules={[{ required: true, min: 3, max: 80, whitespace: true, message: t("mfr.prefix.licence.invalid") }]}
-            >
-              <Input autoComplete="off" style={{ maxWidth: 360 }} />
-            </Form.Item>
-            {error && (
-              <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="prefix-error" />
-            )}
-            <Button type="primary" htmlType="submit" loading={busy}>
-              {t("mfr.prefix.register")}
-            </Button>
-          </Form>
-        </Card>
+        <ConfigProvider theme={FORM_THEME}>
+          <Card title={t("mfr.prefix.register")} size="small">
+            <Form form={form} layout="vertical" name="prefix" onFinish={register} requiredMark={false}>
+              <Form.Item
+                name="prefix"
+                label={t("mfr.prefix.prefix")}
+                extra={t("mfr.prefix.prefix.help")}
+                rules={[{ required: true, pattern: /^\s*\d{6,12}\s*$/, message: t("mfr.prefix.prefix.invalid") }]}
+              >
+                <Input inputMode="numeric" autoComplete="off" maxLength={14} style={{ maxWidth: 260 }} />
+              </Form.Item>
+              <Form.Item
+                name="licenceRef"
+                label={t("mfr.prefix.licence")}
+                extra={t("mfr.prefix.licence.help")}
+                rules={[
+                  { required: true, min: 3, max: 80, whitespace: true, message: t("mfr.prefix.licence.invalid") },
+                ]}
+              >
+                <Input autoComplete="off" style={{ maxWidth: 360 }} />
+              </Form.Item>
+              {error && (
+                <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="prefix-error" />
+              )}
+              <Button type="primary" htmlType="submit" loading={busy}>
+                {t("mfr.prefix.register")}
+              </Button>
+            </Form>
+          </Card>
+        </ConfigProvider>
       </Can>
       {list.error ? (
         <Alert
@@ -90,14 +94,18 @@ export default function Prefixes() {
             rowKey="id"
             size="small"
             pagination={false}
-            scroll={{ x: "max-content" }}
+            scroll={list.data.prefixes.length ? { x: "max-content" } : undefined}
             dataSource={list.data.prefixes}
-            locale={{ emptyText: t("mfr.prefix.empty") }}
+            locale={{ emptyText: <EmptyText text={t("mfr.prefix.empty")} /> }}
             columns={[
               {
                 title: t("mfr.prefix.prefix"),
                 dataIndex: "prefix",
-                render: (p: string) => <Typography.Text strong>{p}</Typography.Text>,
+                render: (p: string) => (
+                  <Typography.Text strong copyable>
+                    {p}
+                  </Typography.Text>
+                ),
               },
               { title: t("mfr.prefix.licence"), dataIndex: "licenceRef" },
               {
@@ -105,7 +113,12 @@ export default function Prefixes() {
                 dataIndex: "status",
                 render: (s: Gs1Prefix["status"], p) => (
                   <Space direction="vertical" size={0}>
-                    <Tag color={STATUS_COLOR[s]} data-testid={`prefix-status-${p.prefix}`} data-status={s}>
+                    <Tag
+                      color={STATUS_COLOR[s]}
+                      style={tagStyle(STATUS_COLOR[s])}
+                      data-testid={`prefix-status-${p.prefix}`}
+                      data-status={s}
+                    >
                       {t(`mfr.prefix.status.${s}`)}
                     </Tag>
                     {p.reason && (

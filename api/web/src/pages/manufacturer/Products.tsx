@@ -6,7 +6,7 @@ import { errorText } from "../../app/errors";
 import { Can, usePermissions } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
-import type { Prefixes, Product, Products as ProductList } from "./shared";
+import { EmptyText, type Prefixes, type Product, type Products as ProductList } from "./shared";
 
 export default function Products() {
   const t = useT();
@@ -55,9 +55,9 @@ export default function Products() {
         data-testid="products"
         rowKey="gtin"
         size="small"
-        scroll={{ x: "max-content" }}
+        scroll={products.data.products.length ? { x: "max-content" } : undefined}
         dataSource={products.data.products}
-        locale={{ emptyText: t("mfr.products.empty") }}
+        locale={{ emptyText: <EmptyText text={t("mfr.products.empty")} /> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           {

@@ -2,18 +2,19 @@
 import { PrinterOutlined } from "@ant-design/icons";
 import { Alert, Button, Skeleton, Space, Table, Typography } from "antd";
 import { useEffect } from "react";
-import { Link } from "react-router";
+import { useNavigate } from "react-router";
 import { answer, api, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
-import { AnchoringTag, type Runs as RunList, type RunSummary } from "./shared";
+import { AnchoringTag, EmptyText, type Runs as RunList, type RunSummary } from "./shared";
 
 const POLL_MS = 3_000;
 
 export default function Runs() {
   const t = useT();
+  const navigate = useNavigate();
   const runs = useApi(() => answer<RunList>(api.GET("/api/v1/mint")), []);
   const pending = runs.data?.runs.some((r) => r.anchoring.state !== "final") ?? false;
   useEffect(() => {
@@ -44,9 +45,9 @@ export default function Runs() {
         data-testid="runs"
         rowKey="runId"
         size="small"
-        scroll={{ x: "max-content" }}
+        scroll={runs.data.runs.length ? { x: "max-content" } : undefined}
         dataSource={runs.data.runs}
-        locale={{ emptyText: t("mfr.runs.empty") }}
+        locale={{ emptyText: <EmptyText text={t("mfr.runs.empty")} /> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           {
@@ -85,9 +86,14 @@ export default function Runs() {
             key: "labels",
             render: (_: unknown, r) => (
               <Can perm="label:view">
-                <Link to={`/manufacturer/labels?run=${r.runId}`} aria-label={`${t("mfr.run.labels")} ${r.runId}`}>
-                  <PrinterOutlined /> {t("mfr.run.labels")}
-                </Link>
+                <Button
+                  size="small"
+                  icon={<PrinterOutlined />}
+                  aria-label={`${t("mfr.run.labels")} ${r.runId}`}
+                  onClick={() => void navigate(`/manufacturer/labels?run=${r.runId}`)}
+                >
+                  {t("mfr.run.labels")}
+                </Button>
               </Can>
             ),
           },

@@ -102,13 +102,34 @@ const ANCHOR_ICON = {
   anchored: <CloudUploadOutlined />,
   final: <CheckCircleOutlined />,
 };
-const ANCHOR_COLOR = { recorded: "gold", anchored: "blue", final: "green" };
+const ANCHOR_COLOR = { recorded: "gold", anchored: "blue", final: "green" } as const;
+
+/** antd's preset tag text (gold-6, green-7 …) fails WCAG AA contrast on its pale background: the darkest shade. */
+const TAG_TEXT = { gold: "#874d00", blue: "#003a8c", green: "#135200", red: "#a8071a" } as const;
+export const tagStyle = (color: keyof typeof TAG_TEXT) => ({ color: TAG_TEXT[color] });
+
+/**
+ * antd's error red (#ff4d4f) fails WCAG AA contrast for the form's messages: forms of these screens sit in a
+ * ConfigProvider with a darker red (5.6:1 on white). The shell's theme could adopt it for every screen.
+ */
+export const FORM_THEME = { token: { colorError: "#cf1322" } };
+
+/** A table's empty text, readable (antd's default grey fails contrast). */
+export function EmptyText({ text }: { text: string }) {
+  return <span style={{ color: "rgba(0, 0, 0, 0.65)" }}>{text}</span>;
+}
 
 /** 已记录，等待上链 → 已上链，等待确认 → 已最终确认 */
 export function AnchoringTag({ state }: { state: AnchoringState }) {
   const t = useT();
   return (
-    <Tag color={ANCHOR_COLOR[state]} icon={ANCHOR_ICON[state]} data-testid="anchoring" data-state={state}>
+    <Tag
+      color={ANCHOR_COLOR[state]}
+      style={tagStyle(ANCHOR_COLOR[state])}
+      icon={ANCHOR_ICON[state]}
+      data-testid="anchoring"
+      data-state={state}
+    >
       {t(`mfr.anchoring.${state}`)}
     </Tag>
   );
