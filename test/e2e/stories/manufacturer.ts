@@ -142,12 +142,13 @@ export async function clerkStory(
   const t0 = Date.now();
   // The worker moves a batch one step a tick (seal, send, confirm, final): tick until the run is on the chain.
   let anchoring = "recorded";
+  let report: unknown;
   for (const until = Date.now() + 60_000; anchoring === "recorded" && Date.now() < until;) {
-    await h.stack.svc.worker.tick();
+    report = await h.stack.svc.worker.tick();
     anchoring = (await h.api.call("GET", `/api/v1/mint/${runId}`, clerk.token)).json.anchoring.state;
     if (anchoring === "recorded") await new Promise((r) => setTimeout(r, 250));
   }
-  expect(anchoring).to.equal("anchored");
+  expect(anchoring, JSON.stringify(report)).to.equal("anchored");
   await state("anchored").waitFor({ timeout: 15_000 });
   expect(await state("anchored").textContent()).to.equal("已上链，等待确认");
   await shot(page, `manufacturer-runs-anchored-${viewport}`);
