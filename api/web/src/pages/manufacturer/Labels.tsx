@@ -14,17 +14,18 @@ import { hasMessage, useT } from "../../i18n";
 import {
   AnchoringTag,
   getBlob,
-  getJson,
   saveBlob,
   type LabelSettings,
   type RunDetail,
   type Runs as RunList,
 } from "./shared";
 
+type Layout = LabelSettings["layouts"][number]["layout"];
+
 /** The settings, or null when this server has no /labels/settings (then: only the A4 sheet, and no warning). */
 async function labelSettings(): Promise<LabelSettings | null> {
   try {
-    return await getJson<LabelSettings>("/api/v1/labels/settings");
+    return await answer<LabelSettings>(api.GET("/api/v1/labels/settings"));
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return null;
     throw e;
@@ -39,16 +40,19 @@ export default function Labels() {
   const settings = useApi(labelSettings, []);
   const runId = params.get("run") ?? runs.data?.runs[0]?.runId ?? null;
   const run = useApi(
-    () => (runId ? getJson<RunDetail>("/api/v1/mint/{runId}", { path: { runId } }) : Promise.resolve(null)),
+    () =>
+      runId
+        ? answer<RunDetail>(api.GET("/api/v1/mint/{runId}", { params: { path: { runId } } }))
+        : Promise.resolve(null),
     [runId],
   );
   const [serial, setSerial] = useState<string>();
-  const [layout, setLayout] = useState<string>();
+  const [layout, setLayout] = useState<Layout>();
   const [preview, setPreview] = useState<string>();
   const [previewError, setPreviewError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const shown = serial && run.data?.serials.includes(serial) ? serial : run.data?.serials[0];
-  const layouts = settings.data?.layouts.map((l) => l.layout) ?? ["a4"];
+  const layouts: Layout[] = settings.data?.layouts.map((l) => l.layout) ?? ["a4"];
   const chosen = layout && layouts.includes(layout) ? layout : layouts[0]!;
 
   useEffect(() => {
@@ -141,7 +145,7 @@ export default function Labels() {
                     aria-labelledby="labels-layout"
                     data-testid="layouts"
                     value={chosen}
-                    onChange={(e) => setLayout(e.target.value as string)}
+                    onChange={(e) => setLayout(e.target.value as Layout)}
                     options={layouts.map((l) => {
                       const key = `mfr.labels.layout.${l}`;
                       return { value: l, label: hasMessage(key) ? t(key) : l };

@@ -19,7 +19,7 @@ import { answer, api, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { useT } from "../../i18n";
 import { formatShanghai } from "../../widgets/format";
-import { FORM_THEME, postJson, prefixOf, toGtin14, type MintResult, type Prefixes, type Products } from "./shared";
+import { FORM_THEME, prefixOf, toGtin14, type MintResult, type Prefixes, type Products } from "./shared";
 
 interface Values {
   gtin: string;
@@ -36,7 +36,7 @@ export default function Mint() {
   const t = useT();
   const [form] = Form.useForm<Values>();
   const prefixes = useApi(
-    () => answer<Prefixes>(api.GET("/api/v1/gs1-prefixes", { params: { query: { status: "verified" } } } as never)),
+    () => answer<Prefixes>(api.GET("/api/v1/gs1-prefixes", { params: { query: { status: "verified" } } })),
     [],
   );
   const products = useApi(() => answer<Products>(api.GET("/api/v1/products")), []);
@@ -102,13 +102,17 @@ export default function Mint() {
     setError(undefined);
     try {
       setDone(
-        await postJson<MintResult>("/api/v1/mint", {
-          gtin: g.gtin,
-          count: v.count,
-          lot: v.lot.trim(),
-          productionDate: v.productionDate,
-          product: { brand: v.brand.trim(), name: v.name.trim() },
-        }),
+        await answer<MintResult>(
+          api.POST("/api/v1/mint", {
+            body: {
+              gtin: g.gtin,
+              count: v.count,
+              lot: v.lot.trim(),
+              productionDate: v.productionDate,
+              product: { brand: v.brand.trim(), name: v.name.trim() },
+            },
+          }),
+        ),
       );
       products.reload();
     } catch (e) {

@@ -6,7 +6,7 @@ import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
-import { EmptyText, FORM_THEME, postJson, tagStyle, type Gs1Prefix, type Prefixes as PrefixList } from "./shared";
+import { EmptyText, FORM_THEME, tagStyle, type Gs1Prefix, type Prefixes as PrefixList } from "./shared";
 
 const STATUS_COLOR = { submitted: "gold", verified: "green", rejected: "red" } as const;
 const POLL_MS = 5_000;
@@ -29,10 +29,9 @@ export default function Prefixes() {
     setBusy(true);
     setError(undefined);
     try {
-      const p = await postJson<Gs1Prefix>("/api/v1/gs1-prefixes", {
-        prefix: v.prefix.trim(),
-        licenceRef: v.licenceRef.trim(),
-      });
+      const p = await answer<Gs1Prefix>(
+        api.POST("/api/v1/gs1-prefixes", { body: { prefix: v.prefix.trim(), licenceRef: v.licenceRef.trim() } }),
+      );
       void message.success(t("mfr.prefix.registered", { prefix: p.prefix }));
       form.resetFields();
       list.reload();

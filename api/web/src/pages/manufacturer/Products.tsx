@@ -15,7 +15,7 @@ export default function Products() {
   const prefixes = useApi(
     () =>
       has("gs1_prefix:view")
-        ? answer<Prefixes>(api.GET("/api/v1/gs1-prefixes", { params: { query: { status: "verified" } } } as never))
+        ? answer<Prefixes>(api.GET("/api/v1/gs1-prefixes", { params: { query: { status: "verified" } } }))
         : Promise.resolve({ prefixes: [] } as Prefixes),
     [],
   );

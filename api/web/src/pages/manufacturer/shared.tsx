@@ -1,77 +1,30 @@
 /**
- * What the manufacturer's screens share: the answer types they read (fallbacks until the OpenAPI document declares
- * them, DECISIONS 58), GTIN check digits, the anchoring state in a clerk's words, and binary downloads through the
+ * What the manufacturer's screens share: the answer types they read (as the OpenAPI document declares them,
+ * DECISIONS 58), GTIN check digits, the anchoring state in a clerk's words, and binary downloads through the
  * API client (labels need the Bearer token, so they are fetched as blobs, never linked).
  */
 import { CheckCircleOutlined, CloudUploadOutlined, FieldTimeOutlined } from "@ant-design/icons";
 import { Tag } from "antd";
-import { api, type Answer, type Typed } from "../../api/client";
+import { api, type Answer } from "../../api/client";
+import type { components } from "../../api/schema";
 import { useT } from "../../i18n";
 
-export interface Gs1Prefix {
-  id: string;
-  companyId: string;
-  prefix: string;
-  licenceRef: string;
-  status: "submitted" | "verified" | "rejected";
-  submittedBy: string;
-  submittedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  reason: string | null;
-}
-export type Prefixes = Typed<Answer<"/api/v1/gs1-prefixes", "get">, { prefixes: Gs1Prefix[] }>;
-
-export type AnchoringState = "recorded" | "anchored" | "final";
-export interface RunSummary {
-  runId: string;
-  gtin: string;
-  lot: string;
-  productionDate: string;
-  count: number;
-  createdAt: string;
-  brand: string | null;
-  name: string | null;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  anchoring: { state: AnchoringState; recorded: number; anchored: number; final: number };
-}
-export type Runs = Typed<Answer<"/api/v1/mint", "get">, { runs: RunSummary[] }>;
-export type RunDetail = Typed<Answer<"/api/v1/mint/{runId}", "get">, RunSummary & { serials: string[] }>;
-
-export interface Product {
-  gtin: string;
-  brand: string | null;
-  name: string | null;
-  skuId: number | null;
-  runs: number;
-  parts: number;
-  lastMintedAt: string | null;
-}
-export type Products = Typed<Answer<"/api/v1/products", "get">, { products: Product[] }>;
-
-export interface MintResult {
-  runId: string;
-  gtin: string;
-  lot: string;
-  productionDate: string;
-  count: number;
-  serials: string[];
-  submissionId: number;
-  firstSeq: number;
-  lastSeq: number;
-  anchoring: "pending";
-}
-
+type Schemas = components["schemas"];
+export type Gs1Prefix = Schemas["Gs1Prefix"];
+export type Prefixes = Answer<"/api/v1/gs1-prefixes", "get">;
+export type RunSummary = Schemas["MintRunSummary"];
+export type AnchoringState = RunSummary["anchoring"]["state"];
+export type Runs = Answer<"/api/v1/mint", "get">;
+export type RunDetail = Answer<"/api/v1/mint/{runId}", "get">;
+export type Product = Schemas["Product"];
+export type Products = Answer<"/api/v1/products", "get">;
+/** POST /api/v1/mint's answer (201). */
+export type MintResult = Schemas["MintRun"];
 /**
  * The label settings (GET /api/v1/labels/settings, from the labels module): the base URL printed into codes, the
  * server's warning when phones cannot open it, and the layouts the PDF offers. The screen computes none of this.
  */
-export interface LabelSettings {
-  publicBaseUrl: string;
-  publicBaseUrlWarning: { code: string; message: string } | null;
-  layouts: Array<{ layout: string; widthMm: number; heightMm: number; labelsPerPage: number }>;
-}
+export type LabelSettings = Schemas["LabelSettings"];
 
 /** GS1 mod-10 check digit of the digits before it. */
 export function gs1CheckDigit(body: string): number {
@@ -154,19 +107,4 @@ export function saveBlob(blob: Blob, filename: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-/** Loose GET for an operation the document may not declare yet (answers the JSON, throws ApiError). */
-export async function getJson<T>(
-  path: string,
-  params: { path?: Record<string, string>; query?: Record<string, string | number> } = {},
-): Promise<T> {
-  const r = await (api.GET as (p: string, init: object) => Promise<{ data?: unknown }>)(path, { params });
-  return r.data as T;
-}
-
-/** Loose POST, as getJson. */
-export async function postJson<T>(path: string, body: unknown, params: { path?: Record<string, string> } = {}) {
-  const r = await (api.POST as (p: string, init: object) => Promise<{ data?: unknown }>)(path, { params, body });
-  return r.data as T;
 }
