@@ -11,14 +11,7 @@ import { answer, api, ApiError, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
 import { hasMessage, useT } from "../../i18n";
-import {
-  AnchoringTag,
-  getBlob,
-  saveBlob,
-  type LabelSettings,
-  type RunDetail,
-  type Runs as RunList,
-} from "./shared";
+import { AnchoringTag, getBlob, saveBlob, type LabelSettings, type RunDetail, type Runs as RunList } from "./shared";
 
 type Layout = LabelSettings["layouts"][number]["layout"];
 
