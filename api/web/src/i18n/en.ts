@@ -209,7 +209,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "mfr.mint.count": "Quantity",
   "mfr.mint.count.invalid": "Quantity is 1–10,000",
   "mfr.mint.lot": "Lot",
-  "mfr.mint.lot.invalid": "A lot is 1–20 letters, digits or -_./ characters",
+  "mfr.mint.lot.invalid": "A lot is 1–20 letters, digits or GS1 symbols such as -_./",
   "mfr.mint.date": "Production date",
   "mfr.mint.brand.required": "Enter the brand (printed on the labels)",
   "mfr.mint.name.required": "Enter the product name (printed on the labels)",
