@@ -37,6 +37,8 @@ import { gs1Routes } from "./modules/gs1/gs1.routes.js";
 import { Gs1Service } from "./modules/gs1/gs1.service.js";
 import { InstallationsService } from "./modules/parts/installations.service.js";
 import { partsRoutes } from "./modules/parts/parts.routes.js";
+import { runsRoutes } from "./modules/parts/runs.routes.js";
+import { RunsService } from "./modules/parts/runs.service.js";
 import { PartsService } from "./modules/parts/parts.service.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { UsersService } from "./modules/users/users.service.js";
@@ -122,6 +124,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...orgsRoutes(s.orgs),
     ...gs1Routes(s.gs1),
     ...partsRoutes(s.parts, s.installations),
+    ...runsRoutes(s.runs),
     ...dispatchRoutes(s.dispatches),
     ...labelsRoutes(s.labels),
     ...ledgerRoutes(opts.ledger, (ids) => s.orgs.usccOf(ids)),
@@ -178,6 +181,7 @@ export function buildServices(opts: AppOptions) {
     users,
     orgs,
     parts,
+    runs: new RunsService(db),
     gs1,
     dispatches: new DispatchService(opts.ledger, orgs, webhooks, gs1, opts.publicBaseUrl),
     accessAdmin: new AccessAdminService(db, access, users),

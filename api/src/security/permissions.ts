@@ -150,6 +150,7 @@ export const BUILT_IN_ROLES = {
       "company:view",
       "part:view",
       "part:create",
+      "gs1_prefix:view",
       "custody:create",
       "dispatch:create",
       "label:view",

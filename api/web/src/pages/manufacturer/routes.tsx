@@ -1,7 +1,57 @@
+import {
+  BarcodeOutlined,
+  CloudSyncOutlined,
+  PlusSquareOutlined,
+  PrinterOutlined,
+  SafetyCertificateOutlined,
+} from "@ant-design/icons";
+import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
-/**
- * Screens for: manufacturer. Add one entry per screen, e.g.
- * `{ path: "/manufacturer/example", titleKey: "menu.…", icon: <…Outlined />, permission: "…:view", kinds: [...], element: lazy(() => import("./Example")) }`
- */
-export const manufacturerRoutes: ConsoleRoute[] = [];
+const M = ["manufacturer"] as const;
+
+/** Screens for: manufacturer (label clerk and admin). Dispatching cartons lives with the cartons screens. */
+export const manufacturerRoutes: ConsoleRoute[] = [
+  {
+    path: "/manufacturer/mint",
+    titleKey: "menu.mfr.mint",
+    icon: <PlusSquareOutlined />,
+    permission: "part:create",
+    kinds: M,
+    quickLink: true,
+    element: lazy(() => import("./Mint")),
+  },
+  {
+    path: "/manufacturer/runs",
+    titleKey: "menu.mfr.runs",
+    icon: <CloudSyncOutlined />,
+    permission: "part:view",
+    kinds: M,
+    quickLink: true,
+    element: lazy(() => import("./Runs")),
+  },
+  {
+    path: "/manufacturer/labels",
+    titleKey: "menu.mfr.labels",
+    icon: <PrinterOutlined />,
+    permission: "label:view",
+    kinds: M,
+    element: lazy(() => import("./Labels")),
+  },
+  {
+    path: "/manufacturer/products",
+    titleKey: "menu.mfr.products",
+    icon: <BarcodeOutlined />,
+    permission: "part:view",
+    kinds: M,
+    element: lazy(() => import("./Products")),
+  },
+  {
+    path: "/manufacturer/prefixes",
+    titleKey: "menu.mfr.prefixes",
+    icon: <SafetyCertificateOutlined />,
+    permission: "gs1_prefix:view",
+    kinds: M,
+    element: lazy(() => import("./Prefixes")),
+  },
+];
