@@ -22,8 +22,12 @@ import {
 } from "./methods.js";
 import { pinball, seasonalScale } from "./metrics.js";
 
-/** The methods, in a fixed order: a model's index here is its code in batch results. */
+/**
+ * The methods, in a fixed order: a model's index here is its code in batch results. The first candidate (the
+ * combination) is the default that another method must beat in cross-validation by the selection margin.
+ */
 export const MODELS = [
+  "combo",
   "naive",
   "seasonalNaive",
   "mean",
@@ -55,6 +59,13 @@ export interface ForecastOptions {
   cvFolds?: number;
   /** Steps between origins; default half the horizon. */
   cvStep?: number;
+  /** Fewest periods a cross-validation window trains on; default 6. */
+  cvMinTrain?: number;
+  /**
+   * How much lower (as a fraction) another method's cross-validation score must be than the first candidate's
+   * (the combination by default) to replace it; default 0.2.
+   */
+  selectionMargin?: number;
 }
 
 export interface ForecastResult {
@@ -97,8 +108,26 @@ const run = (model: ModelName, y: Series, m: number, out: Float64Array): void =>
       return holtWinters(y, m, out);
     case "theta":
       return theta(y, out);
+    case "combo":
+      return combo(y, m, out);
   }
 };
+
+/** The members of the combination: smoothing and the intermittent-demand methods (DECISIONS 71). */
+export const COMBO_MEMBERS: readonly ModelName[] = ["ses", "sba", "tsb", "imapa", "adida", "theta"];
+
+/**
+ * The mean of several methods' forecasts. Forecast combination is the engine's default: on short, noisy demand
+ * histories it beats choosing one method from a few cross-validation windows (DECISIONS 71).
+ */
+function combo(y: Series, m: number, out: Float64Array): void {
+  const part = new Float64Array(out.length);
+  out.fill(0);
+  for (const model of COMBO_MEMBERS) {
+    run(model, y, m, part);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + Math.max(0, part[i]!) / COMBO_MEMBERS.length;
+  }
+}
 
 /** Runs one method on a history and returns its mean forecast, cut at 0 (demand is never negative). */
 export function pointForecast(model: ModelName, history: ArrayLike<number>, horizon: number, m: number): Float64Array {
@@ -161,8 +190,9 @@ interface Candidate {
 
 /**
  * Forecasts one series. The history is the demand per period, oldest first (NaN or negative values are read as 0).
- * Every eligible method is run from `cvFolds` rolling origins on the history; the one whose median has the lowest
- * mean absolute error there wins, ties going to the lower quantile loss and then to the earlier method in MODELS.
+ * Every eligible method is run from `cvFolds` rolling origins on the history and scored by its median's mean absolute
+ * error there (ties broken by the quantile loss). The first candidate (the combination) stays unless another method
+ * scores lower by the selection margin; among the others the lowest score wins, ties to the earlier in MODELS.
  */
 export function forecast(history: Float64Array | readonly number[], opts: ForecastOptions): ForecastResult {
   const h = opts.horizon;
@@ -181,7 +211,8 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
 
   const folds = opts.cvFolds ?? 3;
   const step = opts.cvStep ?? Math.max(1, Math.round(h / 2));
-  const minTrain = Math.min(Math.max(4, m), Math.max(2, n - h));
+  const minTrain = Math.min(Math.max(2, opts.cvMinTrain ?? 6), Math.max(2, n - h));
+  const margin = 1 - (opts.selectionMargin ?? 0.2);
   const origins: number[] = [];
   for (let k = 0; k < folds; k++) {
     const o = n - Math.min(h, Math.max(1, n - minTrain)) - k * step;
@@ -233,7 +264,8 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
     });
     cvPoints = points;
     const score = mae + 1e-3 * ql;
-    if (!best || score < best.score - 1e-9) best = { model, score, maeMedian: mae, dispersion, errors };
+    const bar = best && best.model === models[0] ? best.score * margin : (best?.score ?? Infinity);
+    if (score < bar - 1e-9) best = { model, score, maeMedian: mae, dispersion, errors };
   }
   const chosen = best!;
   run(chosen.model, y, m, fc);
