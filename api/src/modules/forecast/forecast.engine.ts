@@ -3,7 +3,7 @@
  * cross-validation on the history alone, and return its mean forecast and quantiles. Pure (no database, no clock);
  * the batch form in `forecast.batch.ts` runs it over many series, in worker threads when asked.
  */
-import { countQuantiles, sampleQuantile } from "./distribution.js";
+import { countLevelForShortage, countQuantiles, sampleQuantile } from "./distribution.js";
 import {
   adida,
   croston,
@@ -129,6 +129,29 @@ function combo(y: Series, m: number, out: Float64Array): void {
   }
 }
 
+/** Runs methods on one history: model → mean forecast of `len` steps, cut at 0; a combination reuses its members. */
+function runAll(models: readonly ModelName[], y: Series, m: number, len: number): Map<ModelName, Float64Array> {
+  const res = new Map<ModelName, Float64Array>();
+  const get = (model: ModelName): Float64Array => {
+    let f = res.get(model);
+    if (f) return f;
+    f = new Float64Array(len);
+    if (model === "combo") {
+      for (const member of COMBO_MEMBERS) {
+        const g = get(member);
+        for (let i = 0; i < len; i++) f[i] = f[i]! + g[i]! / COMBO_MEMBERS.length;
+      }
+    } else {
+      run(model, y, m, f);
+      for (let i = 0; i < len; i++) if (!(f[i]! > 0)) f[i] = 0;
+    }
+    res.set(model, f);
+    return f;
+  };
+  for (const model of models) get(model);
+  return res;
+}
+
 /** Runs one method on a history and returns its mean forecast, cut at 0 (demand is never negative). */
 export function pointForecast(model: ModelName, history: ArrayLike<number>, horizon: number, m: number): Float64Array {
   const out = new Float64Array(horizon);
@@ -223,6 +246,8 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
   const fc = new Float64Array(h);
   let best: Candidate | null = null;
   let cvPoints = 0;
+  // Every candidate's forecasts from every origin (the combination reuses its members' runs).
+  const byOrigin = origins.map((o) => runAll(models, y.subarray(0, o), m, Math.min(h, n - o)));
   for (const model of models) {
     // First pass: point forecasts from each origin, and their errors.
     const preds: Float64Array[] = [];
@@ -230,20 +255,17 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
     let fs = 0;
     let points = 0;
     const errs: number[] = [];
-    for (const o of origins) {
-      const len = Math.min(h, n - o);
-      const f = new Float64Array(len);
-      run(model, y.subarray(0, o), m, f);
-      for (let i = 0; i < len; i++) {
-        if (!(f[i]! > 0)) f[i] = 0;
+    origins.forEach((o, k) => {
+      const f = byOrigin[k]!.get(model)!;
+      for (let i = 0; i < f.length; i++) {
         const e = y[o + i]! - f[i]!;
         se += e * e;
         fs += f[i]!;
-        errs.push(e);
+        if (!count) errs.push(e);
         points++;
       }
       preds.push(f);
-    }
+    });
     const dispersion = fs > 0 ? Math.max(1, se / fs) : 1;
     const errors = Float64Array.from(errs).sort();
     // Second pass: the median's absolute error and the quantile loss, with this model's own distribution.
@@ -268,7 +290,7 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
     if (score < bar - 1e-9) best = { model, score, maeMedian: mae, dispersion, errors };
   }
   const chosen = best!;
-  run(chosen.model, y, m, fc);
+  fc.set(runAll([chosen.model], y, m, h).get(chosen.model)!);
   const mean: number[] = [];
   const median: number[] = [];
   const quantiles: Record<string, number[]> = Object.fromEntries(levels.map((l) => [String(l), [] as number[]]));
@@ -295,3 +317,35 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
 
 /** Mean demand interval of a history (periods per non-zero demand), for callers that class series. */
 export { demandInterval };
+
+/**
+ * The `level` quantile of the total demand over the first `steps` steps of a forecast (e.g. lead time + review
+ * period, for an order-up-to level). Counts: the same count distribution with the summed mean (exact for independent
+ * steps with a common dispersion); otherwise the summed mean plus √steps times the error quantile.
+ */
+export function totalDemandQuantile(result: ForecastResult, steps: number, level: number): number {
+  let mu = 0;
+  for (let i = 0; i < Math.min(steps, result.mean.length); i++) mu += result.mean[i]!;
+  if (result.distribution.kind === "count") {
+    const out = new Float64Array(1);
+    countQuantiles(mu, result.distribution.dispersion, [level], out);
+    return out[0]!;
+  }
+  return Math.max(0, mu + Math.sqrt(steps) * sampleQuantile(result.distribution.errors, level));
+}
+
+/**
+ * The stock level that meets a fill-rate target: expected demand lost over the protection period (`steps`: lead
+ * time + review) at most (1 − fillRate) × the demand of one review period (`reviewSteps`). Counts: exact under the
+ * count distribution; otherwise the fill rate is used as the quantile level.
+ */
+export function fillRateLevel(result: ForecastResult, steps: number, reviewSteps: number, fillRate: number): number {
+  if (result.distribution.kind !== "count") return totalDemandQuantile(result, steps, fillRate);
+  let mu = 0;
+  let review = 0;
+  for (let i = 0; i < Math.min(steps, result.mean.length); i++) {
+    mu += result.mean[i]!;
+    if (i < reviewSteps) review += result.mean[i]!;
+  }
+  return countLevelForShortage(mu, result.distribution.dispersion, (1 - fillRate) * review);
+}
