@@ -33,7 +33,9 @@ const end = dev ? CARPARTS_MONTHS - H : CARPARTS_MONTHS;
 // Only series observed through the whole held-out window carry labels (the others end after 12-14 months: their
 // window is empty, GluonTS masks it and they drop out of both metrics).
 const series = all.filter((s) => s.values.length >= end).map((s) => ({ ...s, values: s.values.slice(0, end) }));
-say(`bench:forecast — ${all.length} series, ${series.length} observed through the held-out window${dev ? " (dev split)" : ""}`);
+say(
+  `bench:forecast — ${all.length} series, ${series.length} observed through the held-out window${dev ? " (dev split)" : ""}`,
+);
 
 // 1. Accuracy.
 const t0 = performance.now();
@@ -85,7 +87,9 @@ figures.sbaMase = meanOf(masesBy.sba!);
 figures.tsbMase = meanOf(masesBy.tsb!);
 figures.etsMase = meanOf(masesBy.ets!);
 figures.wql = wql.value();
-say(`accuracy (${((performance.now() - t0) / 1000).toFixed(1)} s): MASE over ${masesBy.engine!.length} series (${zeroScale} with a zero scale left out)`);
+say(
+  `accuracy (${((performance.now() - t0) / 1000).toFixed(1)} s): MASE over ${masesBy.engine!.length} series (${zeroScale} with a zero scale left out)`,
+);
 for (const [k, v] of Object.entries(masesBy)) say(`  ${k.padEnd(14)} ${meanOf(v).toFixed(4)}`);
 say(`  WQL ${figures.wql.toFixed(4)}; models chosen: ${JSON.stringify(chosen)}`);
 
@@ -110,7 +114,11 @@ const total = (os: Outcome[]) => {
 const policy = forecastOrderUpTo(SERVICE_LEVEL, 2, { seasonPeriod: M });
 const ours = simSeries.map((s) => simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), policy));
 const base = (factor: number) =>
-  total(simSeries.map((s) => simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), recentAverageOrderUpTo(factor))));
+  total(
+    simSeries.map((s) =>
+      simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), recentAverageOrderUpTo(factor)),
+    ),
+  );
 const o = total(ours);
 const b = base(1);
 // How much stock the rule of thumb needs for the engine's fill rate: its factor found by bisection.
@@ -133,18 +141,30 @@ Object.assign(figures, {
   baselineSlowMoverShare: b.slowMoverShare,
   baselineAvgInventoryUnitsAtFillRate: bSame.avgInventoryUnits,
 });
-say(`replenishment (${((performance.now() - t1) / 1000).toFixed(1)} s, ${simSeries.length} parts, 12 months, fill-rate target ${SERVICE_LEVEL}):`);
-say(`  engine:   fill ${o.fillRate.toFixed(4)}, avg stock ${o.avgInventoryUnits.toFixed(0)} units, ${o.turnoverDays.toFixed(1)} days, slow movers ${o.slowMoverShare.toFixed(3)}`);
-say(`  3-month average: fill ${b.fillRate.toFixed(4)}, avg stock ${b.avgInventoryUnits.toFixed(0)} units, ${b.turnoverDays.toFixed(1)} days, slow movers ${b.slowMoverShare.toFixed(3)}`);
-say(`  3-month average × ${hi.toFixed(2)} to reach fill ${bSame.fillRate.toFixed(4)}: avg stock ${bSame.avgInventoryUnits.toFixed(0)} units, ${bSame.turnoverDays.toFixed(1)} days`);
+say(
+  `replenishment (${((performance.now() - t1) / 1000).toFixed(1)} s, ${simSeries.length} parts, 12 months, fill-rate target ${SERVICE_LEVEL}):`,
+);
+say(
+  `  engine:   fill ${o.fillRate.toFixed(4)}, avg stock ${o.avgInventoryUnits.toFixed(0)} units, ${o.turnoverDays.toFixed(1)} days, slow movers ${o.slowMoverShare.toFixed(3)}`,
+);
+say(
+  `  3-month average: fill ${b.fillRate.toFixed(4)}, avg stock ${b.avgInventoryUnits.toFixed(0)} units, ${b.turnoverDays.toFixed(1)} days, slow movers ${b.slowMoverShare.toFixed(3)}`,
+);
+say(
+  `  3-month average × ${hi.toFixed(2)} to reach fill ${bSame.fillRate.toFixed(4)}: avg stock ${bSame.avgInventoryUnits.toFixed(0)} units, ${bSame.turnoverDays.toFixed(1)} days`,
+);
 
 // 3. Speed: the real complete series resampled and perturbed (Poisson noise around a scaled, shifted copy).
 const N = Math.round(sized("BENCH_SERIES", 100_000, 2_000));
 const complete = all.filter((s) => s.values.length === CARPARTS_MONTHS);
 let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const poisson = (mu: number) => {
-  if (mu > 30) return Math.max(0, Math.round(mu + Math.sqrt(mu) * Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand())));
+  if (mu > 30)
+    return Math.max(
+      0,
+      Math.round(mu + Math.sqrt(mu) * Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand())),
+    );
   let k = 0;
   let p = Math.exp(-mu);
   let c = p;
@@ -158,7 +178,8 @@ for (let i = 0; i < N; i++) {
   const src = complete[Math.floor(rand() * complete.length)]!.values;
   const scale = Math.exp((rand() - 0.5) * 1.2);
   const shift = Math.floor(rand() * 12);
-  for (let t = 0; t < CARPARTS_MONTHS; t++) values[i * CARPARTS_MONTHS + t] = poisson(scale * src[(t + shift) % CARPARTS_MONTHS]!);
+  for (let t = 0; t < CARPARTS_MONTHS; t++)
+    values[i * CARPARTS_MONTHS + t] = poisson(scale * src[(t + shift) % CARPARTS_MONTHS]!);
   offsets[i + 1] = (i + 1) * CARPARTS_MONTHS;
 }
 const load0 = loadavg()[0]!;

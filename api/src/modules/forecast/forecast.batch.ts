@@ -44,7 +44,12 @@ function allocate(n: number, horizon: number, levels: number[]): BatchOutput {
 }
 
 /** Forecasts series `from` … `to − 1` of the input in this thread. */
-export function forecastBatch(input: BatchInput, opts: BatchOptions, from = 0, to = input.offsets.length - 1): BatchOutput {
+export function forecastBatch(
+  input: BatchInput,
+  opts: BatchOptions,
+  from = 0,
+  to = input.offsets.length - 1,
+): BatchOutput {
   const h = opts.horizon;
   const levels = levelsOf(opts);
   const out = allocate(to - from, h, levels);
@@ -82,10 +87,13 @@ export async function forecastBatchParallel(
   offsets.set(input.offsets);
   let next = 0;
   const work = async () => {
-    const worker = new Worker(new URL(`./forecast.worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url), {
-      workerData: { values, offsets, opts },
-      execArgv: [...process.execArgv],
-    });
+    const worker = new Worker(
+      new URL(`./forecast.worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url),
+      {
+        workerData: { values, offsets, opts },
+        execArgv: [...process.execArgv],
+      },
+    );
     try {
       for (;;) {
         const from = next;

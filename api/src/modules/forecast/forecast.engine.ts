@@ -163,20 +163,28 @@ export function pointForecast(model: ModelName, history: ArrayLike<number>, hori
 /** Whether a method can be fitted to this history at all (long and dense enough for the seasonal ones). */
 function eligible(model: ModelName, y: Series, m: number, zeroShare: number): boolean {
   const n = y.length;
+  // Syntetos-Boylan-Croston: a mean demand interval ≥ 1.32 periods is intermittent (or lumpy) demand, where the
+  // continuous-demand smoothing methods stand down for the Croston family (they stay inside the combination).
+  const intermittent = zeroShare > 1 - 1 / 1.32;
   switch (model) {
     case "seasonalNaive":
-      return m > 1 && n >= m;
+      return m > 1 && n >= m && zeroShare < 0.3;
     case "holtWinters":
       return m > 1 && n >= 2 * m + 3 && zeroShare < 0.35;
     case "holtDamped":
     case "theta":
-      return n >= 6;
+      return n >= 6 && !intermittent;
+    case "ses":
+      return !intermittent;
     case "croston":
     case "sba":
     case "tsb":
     case "adida":
     case "imapa":
       return zeroShare > 0;
+    case "naive":
+      // The last value says little about a series that is mostly zeros (DECISIONS 71: dropped for them).
+      return zeroShare < 0.3;
     default:
       return true;
   }

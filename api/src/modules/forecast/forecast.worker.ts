@@ -5,5 +5,8 @@ import { forecastBatch, type BatchInput, type BatchOptions } from "./forecast.ba
 const { values, offsets, opts } = workerData as BatchInput & { opts: BatchOptions };
 parentPort!.on("message", ({ from, to }: { from: number; to: number }) => {
   const out = forecastBatch({ values, offsets }, opts, from, to);
-  parentPort!.postMessage(out, [out.model, out.mean, out.quantiles, out.cvMase].map((a) => a.buffer as ArrayBuffer));
+  parentPort!.postMessage(
+    out,
+    [out.model, out.mean, out.quantiles, out.cvMase].map((a) => a.buffer as ArrayBuffer),
+  );
 });

@@ -23,7 +23,12 @@ export function forecastOrderUpTo(
 ): OrderUpTo {
   return (history) =>
     Math.min(
-      fillRateLevel(forecast(history, { ...opts, horizon: protectionPeriods }), protectionPeriods, reviewPeriods, fillRate),
+      fillRateLevel(
+        forecast(history, { ...opts, horizon: protectionPeriods }),
+        protectionPeriods,
+        reviewPeriods,
+        fillRate,
+      ),
       Math.ceil(maxWindowDemand(history, protectionPeriods) * capFactor),
     );
 }
