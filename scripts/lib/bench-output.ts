@@ -72,6 +72,7 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
   ],
   "bench:forecast": [
     "mase",
+    "meanForecastMase",
     "seasonalNaiveMase",
     "naiveMase",
     "crostonMase",
@@ -88,8 +89,10 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "baselineTurnoverDays",
     "baselineSlowMoverShare",
     "baselineAvgInventoryUnitsAtFillRate",
+    "baselineFactorAtFillRate",
     "seriesPerSec",
     "secondsFor100k",
+    "cpuSecondsFor100k",
   ],
 };
 
