@@ -1,49 +1,265 @@
 /**
- * The one door to the forecasting engine (branch `fc`, issue 14): everything in this module calls `fitSeries`, never
- * the engine directly, so the engine can change without touching the service.
- *
- * INTERIM: until the engine lands, a placeholder answers with the recent mean and Poisson quantiles around it (no model
- * choice, no cross-validation: `cvMase` null, `model` "interim-mean"). It is not a forecasting method — it only keeps
- * the storage, API and replenishment paths exercised.
+ * The forecasting engine: for one demand history, fit every eligible method, choose one by rolling-origin
+ * cross-validation on the history alone, and return its mean forecast and quantiles. Pure (no database, no clock);
+ * the batch form in `forecast.batch.ts` runs it over many series, in worker threads when asked.
  */
-export interface EngineOptions {
+import { countQuantiles, sampleQuantile } from "./distribution.js";
+import {
+  adida,
+  croston,
+  demandInterval,
+  holtDamped,
+  holtWinters,
+  imapa,
+  naive,
+  sba,
+  seasonalNaive,
+  ses,
+  theta,
+  tsb,
+  windowAverage,
+  type Series,
+} from "./methods.js";
+import { pinball, seasonalScale } from "./metrics.js";
+
+/** The methods, in a fixed order: a model's index here is its code in batch results. */
+export const MODELS = [
+  "naive",
+  "seasonalNaive",
+  "mean",
+  "ses",
+  "croston",
+  "sba",
+  "tsb",
+  "adida",
+  "imapa",
+  "holtDamped",
+  "holtWinters",
+  "theta",
+] as const;
+export type ModelName = (typeof MODELS)[number];
+
+/** The quantile levels of the weighted quantile loss (WQL) of the Chronos benchmark. */
+export const WQL_LEVELS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+export interface ForecastOptions {
+  /** Steps to forecast. */
   horizon: number;
+  /** Periods per season (12 for monthly data, 7 for daily with a weekly cycle); 1 for none. */
   seasonPeriod: number;
-  quantiles: readonly number[];
+  /** Quantile levels in (0, 1); default the WQL levels 0.1 … 0.9. 0.5 is always computed (the median). */
+  quantiles?: readonly number[];
+  /** Candidate methods; default every method. */
+  models?: readonly ModelName[];
+  /** Cross-validation windows (rolling origins); default 3. */
+  cvFolds?: number;
+  /** Steps between origins; default half the horizon. */
+  cvStep?: number;
 }
 
-export interface EngineResult {
-  model: string;
+export interface ForecastResult {
+  model: ModelName;
+  /** The chosen method's mean forecast per step (≥ 0). */
   mean: number[];
-  /** Keyed by the level as written by `String(q)` ("0.1", "0.95"). */
+  /** The median per step (the point forecast MASE is judged on). */
+  median: number[];
+  /** Quantile level (as written by `String(level)`) → forecast per step; non-decreasing in the level, ≥ 0. */
   quantiles: Record<string, number[]>;
-  cvMase: number | null;
+  /** Mean absolute error of the median in cross-validation over the seasonal naive scale of the history. */
+  cvMase: number;
+  /** The predictive distribution: a count distribution (variance = dispersion × mean) or empirical CV errors. */
+  distribution: { kind: "count"; dispersion: number } | { kind: "empirical"; errors: number[] };
 }
 
-/** Fits each history (oldest first, one value per period) and forecasts `horizon` periods ahead. */
-export function fitSeries(histories: ReadonlyArray<ArrayLike<number>>, opts: EngineOptions): EngineResult[] {
-  return histories.map((h) => interim(h, opts));
-}
-
-function interim(h: ArrayLike<number>, opts: EngineOptions): EngineResult {
-  const n = Math.min(h.length, opts.seasonPeriod >= 12 ? 6 : 28);
-  let sum = 0;
-  for (let i = h.length - n; i < h.length; i++) sum += h[i]!;
-  const level = n ? sum / n : 0;
-  const quantiles: Record<string, number[]> = {};
-  for (const q of opts.quantiles) quantiles[String(q)] = Array(opts.horizon).fill(poissonQuantile(level, q));
-  return { model: "interim-mean", mean: Array(opts.horizon).fill(level), quantiles, cvMase: null };
-}
-
-function poissonQuantile(lambda: number, q: number): number {
-  if (lambda <= 0) return 0;
-  let k = 0;
-  let p = Math.exp(-lambda);
-  let cdf = p;
-  while (cdf < q && k < 10_000) {
-    k++;
-    p *= lambda / k;
-    cdf += p;
+const run = (model: ModelName, y: Series, m: number, out: Float64Array): void => {
+  switch (model) {
+    case "naive":
+      return naive(y, out);
+    case "seasonalNaive":
+      return seasonalNaive(y, m, out);
+    case "mean":
+      return windowAverage(y, y.length, out);
+    case "ses":
+      return ses(y, out);
+    case "croston":
+      return croston(y, out);
+    case "sba":
+      return sba(y, out);
+    case "tsb":
+      return tsb(y, out);
+    case "adida":
+      return adida(y, out);
+    case "imapa":
+      return imapa(y, out);
+    case "holtDamped":
+      return holtDamped(y, out);
+    case "holtWinters":
+      return holtWinters(y, m, out);
+    case "theta":
+      return theta(y, out);
   }
-  return k;
+};
+
+/** Runs one method on a history and returns its mean forecast, cut at 0 (demand is never negative). */
+export function pointForecast(model: ModelName, history: ArrayLike<number>, horizon: number, m: number): Float64Array {
+  const out = new Float64Array(horizon);
+  run(model, Float64Array.from(history), m, out);
+  for (let i = 0; i < horizon; i++) if (!(out[i]! > 0)) out[i] = 0;
+  return out;
 }
+
+/** Whether a method can be fitted to this history at all (long and dense enough for the seasonal ones). */
+function eligible(model: ModelName, y: Series, m: number, zeroShare: number): boolean {
+  const n = y.length;
+  switch (model) {
+    case "seasonalNaive":
+      return m > 1 && n >= m;
+    case "holtWinters":
+      return m > 1 && n >= 2 * m + 3 && zeroShare < 0.35;
+    case "holtDamped":
+    case "theta":
+      return n >= 6;
+    case "croston":
+    case "sba":
+    case "tsb":
+    case "adida":
+    case "imapa":
+      return zeroShare > 0;
+    default:
+      return true;
+  }
+}
+
+function isCountSeries(y: Series): boolean {
+  for (let t = 0; t < y.length; t++) {
+    const v = y[t]!;
+    if (v < 0 || v !== Math.round(v)) return false;
+  }
+  return true;
+}
+
+/** Quantiles of one step from the mean forecast: `out[j]` for `levels[j]` (sorted ascending). */
+function stepQuantiles(
+  f: number,
+  count: boolean,
+  dispersion: number,
+  errors: Float64Array,
+  levels: readonly number[],
+  out: Float64Array,
+): void {
+  if (count) return countQuantiles(f, dispersion, levels, out);
+  for (let j = 0; j < levels.length; j++) out[j] = Math.max(0, f + sampleQuantile(errors, levels[j]!));
+}
+
+interface Candidate {
+  model: ModelName;
+  score: number;
+  maeMedian: number;
+  dispersion: number;
+  errors: Float64Array;
+}
+
+/**
+ * Forecasts one series. The history is the demand per period, oldest first (NaN or negative values are read as 0).
+ * Every eligible method is run from `cvFolds` rolling origins on the history; the one whose median has the lowest
+ * mean absolute error there wins, ties going to the lower quantile loss and then to the earlier method in MODELS.
+ */
+export function forecast(history: Float64Array | readonly number[], opts: ForecastOptions): ForecastResult {
+  const h = opts.horizon;
+  const m = Math.max(1, Math.round(opts.seasonPeriod));
+  if (!(h >= 1) || !Number.isInteger(h)) throw new RangeError(`horizon must be an integer ≥ 1, got ${h}`);
+  const levels = [...new Set([...(opts.quantiles ?? WQL_LEVELS), 0.5])].sort((a, b) => a - b);
+  for (const q of levels) if (!(q > 0 && q < 1)) throw new RangeError(`quantile levels must be in (0, 1), got ${q}`);
+  const y = Float64Array.from(history, (v) => (v > 0 ? v : 0));
+  const n = y.length;
+  const count = isCountSeries(y);
+  let zeros = 0;
+  for (let t = 0; t < n; t++) if (y[t] === 0) zeros++;
+  const zeroShare = n ? zeros / n : 1;
+  const models = (opts.models ?? MODELS).filter((mo) => eligible(mo, y, m, zeroShare));
+  if (!models.length) models.push("mean");
+
+  const folds = opts.cvFolds ?? 3;
+  const step = opts.cvStep ?? Math.max(1, Math.round(h / 2));
+  const minTrain = Math.min(Math.max(4, m), Math.max(2, n - h));
+  const origins: number[] = [];
+  for (let k = 0; k < folds; k++) {
+    const o = n - Math.min(h, Math.max(1, n - minTrain)) - k * step;
+    if (o >= minTrain && o < n && !origins.includes(o)) origins.push(o);
+  }
+  const medianIdx = levels.indexOf(0.5);
+  const q = new Float64Array(levels.length);
+  const fc = new Float64Array(h);
+  let best: Candidate | null = null;
+  let cvPoints = 0;
+  for (const model of models) {
+    // First pass: point forecasts from each origin, and their errors.
+    const preds: Float64Array[] = [];
+    let se = 0;
+    let fs = 0;
+    let points = 0;
+    const errs: number[] = [];
+    for (const o of origins) {
+      const len = Math.min(h, n - o);
+      const f = new Float64Array(len);
+      run(model, y.subarray(0, o), m, f);
+      for (let i = 0; i < len; i++) {
+        if (!(f[i]! > 0)) f[i] = 0;
+        const e = y[o + i]! - f[i]!;
+        se += e * e;
+        fs += f[i]!;
+        errs.push(e);
+        points++;
+      }
+      preds.push(f);
+    }
+    const dispersion = fs > 0 ? Math.max(1, se / fs) : 1;
+    const errors = Float64Array.from(errs).sort();
+    // Second pass: the median's absolute error and the quantile loss, with this model's own distribution.
+    let mae = 0;
+    let ql = 0;
+    let last = NaN;
+    origins.forEach((o, k) => {
+      const f = preds[k]!;
+      for (let i = 0; i < f.length; i++) {
+        if (f[i] !== last) {
+          stepQuantiles(f[i]!, count, dispersion, errors, levels, q);
+          last = f[i]!;
+        }
+        const v = y[o + i]!;
+        mae += Math.abs(v - q[medianIdx]!);
+        for (let j = 0; j < levels.length; j++) ql += pinball(v, q[j]!, levels[j]!);
+      }
+    });
+    cvPoints = points;
+    const score = mae + 1e-3 * ql;
+    if (!best || score < best.score - 1e-9) best = { model, score, maeMedian: mae, dispersion, errors };
+  }
+  const chosen = best!;
+  run(chosen.model, y, m, fc);
+  const mean: number[] = [];
+  const median: number[] = [];
+  const quantiles: Record<string, number[]> = Object.fromEntries(levels.map((l) => [String(l), [] as number[]]));
+  for (let i = 0; i < h; i++) {
+    const f = fc[i]! > 0 ? fc[i]! : 0;
+    mean.push(f);
+    stepQuantiles(f, count, chosen.dispersion, chosen.errors, levels, q);
+    for (let j = 1; j < levels.length; j++) if (q[j]! < q[j - 1]!) q[j] = q[j - 1]!;
+    levels.forEach((l, j) => quantiles[String(l)]!.push(q[j]!));
+    median.push(q[medianIdx]!);
+  }
+  const scale = seasonalScale(y, m);
+  return {
+    model: chosen.model,
+    mean,
+    median,
+    quantiles,
+    cvMase: cvPoints ? chosen.maeMedian / cvPoints / scale : NaN,
+    distribution: count
+      ? { kind: "count", dispersion: chosen.dispersion }
+      : { kind: "empirical", errors: Array.from(chosen.errors) },
+  };
+}
+
+/** Mean demand interval of a history (periods per non-zero demand), for callers that class series. */
+export { demandInterval };
