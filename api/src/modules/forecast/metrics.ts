@@ -48,7 +48,8 @@ export class WqlAccumulator {
     for (let i = 0; i < actual.length; i++) {
       const y = actual[i]!;
       this.absSum += Math.abs(y);
-      for (let j = 0; j < this.levels.length; j++) this.loss[j] = this.loss[j]! + pinball(y, quantiles[j]![i]!, this.levels[j]!);
+      for (let j = 0; j < this.levels.length; j++)
+        this.loss[j] = this.loss[j]! + pinball(y, quantiles[j]![i]!, this.levels[j]!);
     }
   }
   value(): number {
