@@ -10,7 +10,7 @@ import {
   type Scope,
   type SeasonalRow,
 } from "./forecast.repository.js";
-import { between, monthOf, shift, window, type Window } from "./periods.js";
+import { between, monthOf, shift, startOf, window, type Window } from "./periods.js";
 import { SeasonalCalendar } from "./seasonal.js";
 
 /** Quantile levels stored with every forecast (replenishment reads service levels up to 0.99 from them). */
@@ -294,7 +294,11 @@ export class ForecastService {
     }
     skuIds = [...new Set(skuIds)].sort((a, b) => a - b);
     await this.ownProducts(p, skuIds);
-    const w = window("month", q.months, PLAN.month.horizon, this.now());
+    // The last `months` months, this month so far the last of them.
+    const now = this.now();
+    const w0 = window("month", q.months - 1, PLAN.month.horizon, now);
+    const periods = [...w0.history, w0.origin];
+    const w = { history: periods, from: startOf(periods[0]!), to: now.toISOString() };
     const index = new Map(w.history.map((x, i) => [x, i]));
     const provinces = new Map<
       string,

@@ -43,7 +43,7 @@ export function window(unit: Granularity, n: number, horizon: number, now: Date)
   const origin = unit === "day" ? today : `${today.slice(0, 7)}-01`;
   const history = Array.from({ length: n }, (_, i) => shift(origin, i - n, unit));
   const future = Array.from({ length: horizon }, (_, i) => shift(origin, i, unit));
-  return { unit, origin, history, future, from: startOf(history[0]!), to: startOf(origin) };
+  return { unit, origin, history, future, from: startOf(history[0] ?? origin), to: startOf(origin) };
 }
 
 /** The month (1-12) of a period. */
