@@ -9,7 +9,14 @@
  * forecasts may see: the split to try changes on. BENCH_SERIES sets phase 3's count; BENCH_SIZE=small runs 2,000.
  * Last line: one JSON object with the figures (DECISIONS 71).
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
+import { forecastBatchParallel } from "../api/src/modules/forecast/forecast.batch.js";
+import {
+  forecastOrderUpTo,
+  recentAverageOrderUpTo,
+  simulateReplenishment,
+} from "../api/src/modules/forecast/replenishment.js";
+import { sized, small } from "./lib/bench-size.js";
 import { forecast, WQL_LEVELS, type ModelName } from "../api/src/modules/forecast/forecast.engine.js";
 import { meanAbsoluteError, seasonalScale, WqlAccumulator } from "../api/src/modules/forecast/metrics.js";
 import { pointForecast } from "../api/src/modules/forecast/forecast.engine.js";
@@ -26,7 +33,9 @@ const end = dev ? CARPARTS_MONTHS - H : CARPARTS_MONTHS;
 // Only series observed through the whole held-out window carry labels (the others end after 12-14 months: their
 // window is empty, GluonTS masks it and they drop out of both metrics).
 const series = all.filter((s) => s.values.length >= end).map((s) => ({ ...s, values: s.values.slice(0, end) }));
-say(`bench:forecast — ${all.length} series, ${series.length} observed through the held-out window${dev ? " (dev split)" : ""}`);
+say(
+  `bench:forecast — ${all.length} series, ${series.length} observed through the held-out window${dev ? " (dev split)" : ""}`,
+);
 
 // 1. Accuracy.
 const t0 = performance.now();
@@ -65,7 +74,7 @@ for (const s of series) {
     const f =
       typeof models === "string"
         ? pointForecast(models, train, H, M)
-        : forecast(train, { horizon: H, seasonPeriod: M, models }).mean;
+        : forecast(train, { horizon: H, seasonPeriod: M, models, selectionMargin: 0 }).mean;
     push(name, meanAbsoluteError(test, f) / scale);
   }
 }
@@ -78,9 +87,112 @@ figures.sbaMase = meanOf(masesBy.sba!);
 figures.tsbMase = meanOf(masesBy.tsb!);
 figures.etsMase = meanOf(masesBy.ets!);
 figures.wql = wql.value();
-say(`accuracy (${((performance.now() - t0) / 1000).toFixed(1)} s): MASE over ${masesBy.engine!.length} series (${zeroScale} with a zero scale left out)`);
+say(
+  `accuracy (${((performance.now() - t0) / 1000).toFixed(1)} s): MASE over ${masesBy.engine!.length} series (${zeroScale} with a zero scale left out)`,
+);
 for (const [k, v] of Object.entries(masesBy)) say(`  ${k.padEnd(14)} ${meanOf(v).toFixed(4)}`);
 say(`  WQL ${figures.wql.toFixed(4)}; models chosen: ${JSON.stringify(chosen)}`);
-say(`  (cores: ${availableParallelism()})`);
+
+// 2. Replenishment over the held-out months: lead time 1 month, monthly review, so S covers 2 months of demand.
+const SERVICE_LEVEL = Number(process.env.BENCH_FILL_RATE ?? 0.95); // the critical class's fill-rate target (DECISIONS 71)
+const every = small ? 10 : 1;
+const simSeries = series.filter((_, i) => i % every === 0);
+const t1 = performance.now();
+type Outcome = ReturnType<typeof simulateReplenishment>;
+const total = (os: Outcome[]) => {
+  const sum = (k: keyof Outcome) => os.reduce((a, o) => a + o[k], 0);
+  const sold = sum("sold");
+  const periods = os[0]?.periods ?? 1;
+  const avgInventoryUnits = sum("stockPeriods") / periods;
+  return {
+    fillRate: sold / sum("demand"),
+    avgInventoryUnits,
+    turnoverDays: avgInventoryUnits / (sold / (periods * 30.4)),
+    slowMoverShare: sum("slowEndStock") / sum("endStock"),
+  };
+};
+const policy = forecastOrderUpTo(SERVICE_LEVEL, 2, { seasonPeriod: M });
+const ours = simSeries.map((s) => simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), policy));
+const base = (factor: number) =>
+  total(
+    simSeries.map((s) =>
+      simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), recentAverageOrderUpTo(factor)),
+    ),
+  );
+const o = total(ours);
+const b = base(1);
+// How much stock the rule of thumb needs for the engine's fill rate: its factor found by bisection.
+let lo = 1;
+let hi = 8;
+for (let k = 0; k < 14; k++) {
+  const mid = (lo + hi) / 2;
+  if (base(mid).fillRate >= o.fillRate) hi = mid;
+  else lo = mid;
+}
+const bSame = base(hi);
+Object.assign(figures, {
+  fillRate: o.fillRate,
+  avgInventoryUnits: o.avgInventoryUnits,
+  turnoverDays: o.turnoverDays,
+  slowMoverShare: o.slowMoverShare,
+  baselineFillRate: b.fillRate,
+  baselineAvgInventoryUnits: b.avgInventoryUnits,
+  baselineTurnoverDays: b.turnoverDays,
+  baselineSlowMoverShare: b.slowMoverShare,
+  baselineAvgInventoryUnitsAtFillRate: bSame.avgInventoryUnits,
+});
+say(
+  `replenishment (${((performance.now() - t1) / 1000).toFixed(1)} s, ${simSeries.length} parts, 12 months, fill-rate target ${SERVICE_LEVEL}):`,
+);
+say(
+  `  engine:   fill ${o.fillRate.toFixed(4)}, avg stock ${o.avgInventoryUnits.toFixed(0)} units, ${o.turnoverDays.toFixed(1)} days, slow movers ${o.slowMoverShare.toFixed(3)}`,
+);
+say(
+  `  3-month average: fill ${b.fillRate.toFixed(4)}, avg stock ${b.avgInventoryUnits.toFixed(0)} units, ${b.turnoverDays.toFixed(1)} days, slow movers ${b.slowMoverShare.toFixed(3)}`,
+);
+say(
+  `  3-month average × ${hi.toFixed(2)} to reach fill ${bSame.fillRate.toFixed(4)}: avg stock ${bSame.avgInventoryUnits.toFixed(0)} units, ${bSame.turnoverDays.toFixed(1)} days`,
+);
+
+// 3. Speed: the real complete series resampled and perturbed (Poisson noise around a scaled, shifted copy).
+const N = Math.round(sized("BENCH_SERIES", 100_000, 2_000));
+const complete = all.filter((s) => s.values.length === CARPARTS_MONTHS);
+let seed = 42;
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const poisson = (mu: number) => {
+  if (mu > 30)
+    return Math.max(
+      0,
+      Math.round(mu + Math.sqrt(mu) * Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand())),
+    );
+  let k = 0;
+  let p = Math.exp(-mu);
+  let c = p;
+  const u = rand();
+  while (u > c && k < 1000) c += p *= mu / ++k;
+  return k;
+};
+const values = new Float64Array(N * CARPARTS_MONTHS);
+const offsets = new Int32Array(N + 1);
+for (let i = 0; i < N; i++) {
+  const src = complete[Math.floor(rand() * complete.length)]!.values;
+  const scale = Math.exp((rand() - 0.5) * 1.2);
+  const shift = Math.floor(rand() * 12);
+  for (let t = 0; t < CARPARTS_MONTHS; t++)
+    values[i * CARPARTS_MONTHS + t] = poisson(scale * src[(t + shift) % CARPARTS_MONTHS]!);
+  offsets[i + 1] = (i + 1) * CARPARTS_MONTHS;
+}
+const load0 = loadavg()[0]!;
+const t2 = performance.now();
+const batch = await forecastBatchParallel({ values, offsets }, { horizon: H, seasonPeriod: M, quantiles: WQL_LEVELS });
+const seconds = (performance.now() - t2) / 1000;
+figures.seriesPerSec = N / seconds;
+figures.seriesFitted = N;
+figures.secondsFor100k = (100_000 / N) * seconds;
+const finite = batch.quantiles.every((v) => Number.isFinite(v) && v >= 0);
+say(
+  `speed: ${N} series × ${CARPARTS_MONTHS} months, horizon ${H}, ${batch.levels.length} quantiles, ${availableParallelism()} worker threads: ${seconds.toFixed(1)} s → ${figures.seriesPerSec.toFixed(0)} series/s (load average ${load0.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after)${finite ? "" : " — NON-FINITE OR NEGATIVE QUANTILES"}`,
+);
+if (!finite) process.exitCode = 1;
 
 console.log(JSON.stringify(figures));

@@ -70,6 +70,27 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "allocCostRatio",
     "allocWorstRatio",
   ],
+  "bench:forecast": [
+    "mase",
+    "seasonalNaiveMase",
+    "naiveMase",
+    "crostonMase",
+    "sbaMase",
+    "tsbMase",
+    "etsMase",
+    "wql",
+    "fillRate",
+    "avgInventoryUnits",
+    "turnoverDays",
+    "slowMoverShare",
+    "baselineFillRate",
+    "baselineAvgInventoryUnits",
+    "baselineTurnoverDays",
+    "baselineSlowMoverShare",
+    "baselineAvgInventoryUnitsAtFillRate",
+    "seriesPerSec",
+    "secondsFor100k",
+  ],
 };
 
 /** The problems with one run's exit code and standard output (empty when it worked), and its figures. */

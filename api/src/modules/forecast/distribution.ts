@@ -77,3 +77,51 @@ export function sampleQuantile(sorted: ArrayLike<number>, p: number): number {
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
+
+/**
+ * The smallest whole stock level S whose expected shortage E[(D − S)⁺] is at most `allowed`, for D the count
+ * distribution with mean `mean` and variance `dispersion × mean` (the fill-rate, or β, service criterion).
+ */
+export function countLevelForShortage(mean: number, dispersion: number, allowed: number): number {
+  if (!(mean > 1e-9)) return 0;
+  const disp = Math.max(1, dispersion);
+  const poisson = disp < 1 + 1e-6;
+  const r = poisson ? Infinity : mean / (disp - 1);
+  const p = 1 / disp;
+  const logP0 = poisson ? -mean : r * Math.log(p);
+  if (mean > 400 || logP0 < -600) {
+    // Normal approximation: search S on the normal loss function.
+    const sd = Math.sqrt(disp * mean);
+    let s = Math.floor(mean);
+    const loss = (x: number) => {
+      const z = (x - mean) / sd;
+      const pdf = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+      return sd * (pdf - z * (1 - normalCdf(z)));
+    };
+    while (loss(s) > allowed) s++;
+    return s;
+  }
+  // E[(D − S)⁺] = mean − Σ_{k<S} P(D > k).
+  let pmf = Math.exp(logP0);
+  let cdf = pmf;
+  let shortage = mean;
+  let s = 0;
+  const cap = Math.ceil(mean + 60 * Math.sqrt(disp * mean) + 100);
+  while (shortage > allowed && s < cap) {
+    shortage -= 1 - cdf;
+    s++;
+    pmf *= poisson ? mean / s : ((s - 1 + r) / s) * (1 - p);
+    cdf += pmf;
+  }
+  return s;
+}
+
+/** Standard normal distribution function (Abramowitz-Stegun 7.1.26 via erf, error < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}

@@ -3,7 +3,7 @@
  * cross-validation on the history alone, and return its mean forecast and quantiles. Pure (no database, no clock);
  * the batch form in `forecast.batch.ts` runs it over many series, in worker threads when asked.
  */
-import { countQuantiles, sampleQuantile } from "./distribution.js";
+import { countLevelForShortage, countQuantiles, sampleQuantile } from "./distribution.js";
 import {
   adida,
   croston,
@@ -22,8 +22,12 @@ import {
 } from "./methods.js";
 import { pinball, seasonalScale } from "./metrics.js";
 
-/** The methods, in a fixed order: a model's index here is its code in batch results. */
+/**
+ * The methods, in a fixed order: a model's index here is its code in batch results. The first candidate (the
+ * combination) is the default that another method must beat in cross-validation by the selection margin.
+ */
 export const MODELS = [
+  "combo",
   "naive",
   "seasonalNaive",
   "mean",
@@ -55,6 +59,13 @@ export interface ForecastOptions {
   cvFolds?: number;
   /** Steps between origins; default half the horizon. */
   cvStep?: number;
+  /** Fewest periods a cross-validation window trains on; default 6. */
+  cvMinTrain?: number;
+  /**
+   * How much lower (as a fraction) another method's cross-validation score must be than the first candidate's
+   * (the combination by default) to replace it; default 0.2.
+   */
+  selectionMargin?: number;
 }
 
 export interface ForecastResult {
@@ -97,8 +108,49 @@ const run = (model: ModelName, y: Series, m: number, out: Float64Array): void =>
       return holtWinters(y, m, out);
     case "theta":
       return theta(y, out);
+    case "combo":
+      return combo(y, m, out);
   }
 };
+
+/** The members of the combination: smoothing and the intermittent-demand methods (DECISIONS 71). */
+export const COMBO_MEMBERS: readonly ModelName[] = ["ses", "sba", "tsb", "imapa", "adida", "theta"];
+
+/**
+ * The mean of several methods' forecasts. Forecast combination is the engine's default: on short, noisy demand
+ * histories it beats choosing one method from a few cross-validation windows (DECISIONS 71).
+ */
+function combo(y: Series, m: number, out: Float64Array): void {
+  const part = new Float64Array(out.length);
+  out.fill(0);
+  for (const model of COMBO_MEMBERS) {
+    run(model, y, m, part);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + Math.max(0, part[i]!) / COMBO_MEMBERS.length;
+  }
+}
+
+/** Runs methods on one history: model → mean forecast of `len` steps, cut at 0; a combination reuses its members. */
+function runAll(models: readonly ModelName[], y: Series, m: number, len: number): Map<ModelName, Float64Array> {
+  const res = new Map<ModelName, Float64Array>();
+  const get = (model: ModelName): Float64Array => {
+    let f = res.get(model);
+    if (f) return f;
+    f = new Float64Array(len);
+    if (model === "combo") {
+      for (const member of COMBO_MEMBERS) {
+        const g = get(member);
+        for (let i = 0; i < len; i++) f[i] = f[i]! + g[i]! / COMBO_MEMBERS.length;
+      }
+    } else {
+      run(model, y, m, f);
+      for (let i = 0; i < len; i++) if (!(f[i]! > 0)) f[i] = 0;
+    }
+    res.set(model, f);
+    return f;
+  };
+  for (const model of models) get(model);
+  return res;
+}
 
 /** Runs one method on a history and returns its mean forecast, cut at 0 (demand is never negative). */
 export function pointForecast(model: ModelName, history: ArrayLike<number>, horizon: number, m: number): Float64Array {
@@ -111,20 +163,28 @@ export function pointForecast(model: ModelName, history: ArrayLike<number>, hori
 /** Whether a method can be fitted to this history at all (long and dense enough for the seasonal ones). */
 function eligible(model: ModelName, y: Series, m: number, zeroShare: number): boolean {
   const n = y.length;
+  // Syntetos-Boylan-Croston: a mean demand interval ≥ 1.32 periods is intermittent (or lumpy) demand, where the
+  // continuous-demand smoothing methods stand down for the Croston family (they stay inside the combination).
+  const intermittent = zeroShare > 1 - 1 / 1.32;
   switch (model) {
     case "seasonalNaive":
-      return m > 1 && n >= m;
+      return m > 1 && n >= m && zeroShare < 0.3;
     case "holtWinters":
       return m > 1 && n >= 2 * m + 3 && zeroShare < 0.35;
     case "holtDamped":
     case "theta":
-      return n >= 6;
+      return n >= 6 && !intermittent;
+    case "ses":
+      return !intermittent;
     case "croston":
     case "sba":
     case "tsb":
     case "adida":
     case "imapa":
       return zeroShare > 0;
+    case "naive":
+      // The last value says little about a series that is mostly zeros (DECISIONS 71: dropped for them).
+      return zeroShare < 0.3;
     default:
       return true;
   }
@@ -161,8 +221,9 @@ interface Candidate {
 
 /**
  * Forecasts one series. The history is the demand per period, oldest first (NaN or negative values are read as 0).
- * Every eligible method is run from `cvFolds` rolling origins on the history; the one whose median has the lowest
- * mean absolute error there wins, ties going to the lower quantile loss and then to the earlier method in MODELS.
+ * Every eligible method is run from `cvFolds` rolling origins on the history and scored by its median's mean absolute
+ * error there (ties broken by the quantile loss). The first candidate (the combination) stays unless another method
+ * scores lower by the selection margin; among the others the lowest score wins, ties to the earlier in MODELS.
  */
 export function forecast(history: Float64Array | readonly number[], opts: ForecastOptions): ForecastResult {
   const h = opts.horizon;
@@ -181,7 +242,8 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
 
   const folds = opts.cvFolds ?? 3;
   const step = opts.cvStep ?? Math.max(1, Math.round(h / 2));
-  const minTrain = Math.min(Math.max(4, m), Math.max(2, n - h));
+  const minTrain = Math.min(Math.max(2, opts.cvMinTrain ?? 6), Math.max(2, n - h));
+  const margin = 1 - (opts.selectionMargin ?? 0.2);
   const origins: number[] = [];
   for (let k = 0; k < folds; k++) {
     const o = n - Math.min(h, Math.max(1, n - minTrain)) - k * step;
@@ -192,6 +254,8 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
   const fc = new Float64Array(h);
   let best: Candidate | null = null;
   let cvPoints = 0;
+  // Every candidate's forecasts from every origin (the combination reuses its members' runs).
+  const byOrigin = origins.map((o) => runAll(models, y.subarray(0, o), m, Math.min(h, n - o)));
   for (const model of models) {
     // First pass: point forecasts from each origin, and their errors.
     const preds: Float64Array[] = [];
@@ -199,20 +263,17 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
     let fs = 0;
     let points = 0;
     const errs: number[] = [];
-    for (const o of origins) {
-      const len = Math.min(h, n - o);
-      const f = new Float64Array(len);
-      run(model, y.subarray(0, o), m, f);
-      for (let i = 0; i < len; i++) {
-        if (!(f[i]! > 0)) f[i] = 0;
+    origins.forEach((o, k) => {
+      const f = byOrigin[k]!.get(model)!;
+      for (let i = 0; i < f.length; i++) {
         const e = y[o + i]! - f[i]!;
         se += e * e;
         fs += f[i]!;
-        errs.push(e);
+        if (!count) errs.push(e);
         points++;
       }
       preds.push(f);
-    }
+    });
     const dispersion = fs > 0 ? Math.max(1, se / fs) : 1;
     const errors = Float64Array.from(errs).sort();
     // Second pass: the median's absolute error and the quantile loss, with this model's own distribution.
@@ -233,10 +294,11 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
     });
     cvPoints = points;
     const score = mae + 1e-3 * ql;
-    if (!best || score < best.score - 1e-9) best = { model, score, maeMedian: mae, dispersion, errors };
+    const bar = best && best.model === models[0] ? best.score * margin : (best?.score ?? Infinity);
+    if (score < bar - 1e-9) best = { model, score, maeMedian: mae, dispersion, errors };
   }
   const chosen = best!;
-  run(chosen.model, y, m, fc);
+  fc.set(runAll([chosen.model], y, m, h).get(chosen.model)!);
   const mean: number[] = [];
   const median: number[] = [];
   const quantiles: Record<string, number[]> = Object.fromEntries(levels.map((l) => [String(l), [] as number[]]));
@@ -263,3 +325,35 @@ export function forecast(history: Float64Array | readonly number[], opts: Foreca
 
 /** Mean demand interval of a history (periods per non-zero demand), for callers that class series. */
 export { demandInterval };
+
+/**
+ * The `level` quantile of the total demand over the first `steps` steps of a forecast (e.g. lead time + review
+ * period, for an order-up-to level). Counts: the same count distribution with the summed mean (exact for independent
+ * steps with a common dispersion); otherwise the summed mean plus √steps times the error quantile.
+ */
+export function totalDemandQuantile(result: ForecastResult, steps: number, level: number): number {
+  let mu = 0;
+  for (let i = 0; i < Math.min(steps, result.mean.length); i++) mu += result.mean[i]!;
+  if (result.distribution.kind === "count") {
+    const out = new Float64Array(1);
+    countQuantiles(mu, result.distribution.dispersion, [level], out);
+    return out[0]!;
+  }
+  return Math.max(0, mu + Math.sqrt(steps) * sampleQuantile(result.distribution.errors, level));
+}
+
+/**
+ * The stock level that meets a fill-rate target: expected demand lost over the protection period (`steps`: lead
+ * time + review) at most (1 − fillRate) × the demand of one review period (`reviewSteps`). Counts: exact under the
+ * count distribution; otherwise the fill rate is used as the quantile level.
+ */
+export function fillRateLevel(result: ForecastResult, steps: number, reviewSteps: number, fillRate: number): number {
+  if (result.distribution.kind !== "count") return totalDemandQuantile(result, steps, fillRate);
+  let mu = 0;
+  let review = 0;
+  for (let i = 0; i < Math.min(steps, result.mean.length); i++) {
+    mu += result.mean[i]!;
+    if (i < reviewSteps) review += result.mean[i]!;
+  }
+  return countLevelForShortage(mu, result.distribution.dispersion, (1 - fillRate) * review);
+}
