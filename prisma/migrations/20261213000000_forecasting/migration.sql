@@ -18,7 +18,8 @@ CREATE TABLE forecasts (
   cv_mase      DOUBLE PRECISION,               -- the engine's cross-validated MASE when it chose the model
   mase_scale   DOUBLE PRECISION,               -- in-sample mean |y_t − y_{t−1}|: the MASE denominator for accuracy
   history_len  INTEGER NOT NULL,
-  seasonal     JSONB NOT NULL DEFAULT '[]'     -- calendar factors applied per period (monthly fits on short history)
+  seasonal     JSONB NOT NULL DEFAULT '[]',    -- calendar factors applied per period (monthly fits on short history)
+  distribution JSONB                           -- the engine's predictive distribution: {kind: count, dispersion} or {kind: empirical, errors}
 );
 CREATE INDEX forecasts_series ON forecasts (scope, scope_id, sku_id, granularity, origin DESC, fitted_at DESC);
 

@@ -1,4 +1,4 @@
-import { forecast } from "./forecast.engine.js";
+import { forecast, totalDemandQuantile, type ForecastResult } from "./forecast.engine.js";
 
 /**
  * The one door from the data and replenishment side to the forecasting engine (forecast.engine.ts): the services
@@ -17,6 +17,8 @@ export interface EngineResult {
   quantiles: Record<string, number[]>;
   /** Cross-validated MASE of the chosen model; null when the history was too short to cross-validate. */
   cvMase: number | null;
+  /** The predictive distribution, kept with the forecast so that demand over several periods can be summed. */
+  distribution: ForecastResult["distribution"];
 }
 
 /** Fits each history (oldest first, one value per period) and forecasts `horizon` periods ahead. */
@@ -28,6 +30,20 @@ export function fitSeries(histories: ReadonlyArray<readonly number[]>, opts: Eng
       mean: r.mean,
       quantiles: r.quantiles,
       cvMase: Number.isFinite(r.cvMase) ? r.cvMase : null,
+      distribution: r.distribution,
     };
   });
+}
+
+/**
+ * The `level` quantile of total demand over the first `steps` periods of a stored forecast, by the engine's own
+ * distribution (a count distribution summed exactly); null when the forecast was stored without one.
+ */
+export function totalQuantile(
+  f: { mean: readonly number[]; distribution: ForecastResult["distribution"] | null },
+  steps: number,
+  level: number,
+): number | null {
+  if (!f.distribution) return null;
+  return totalDemandQuantile({ mean: [...f.mean], distribution: f.distribution } as ForecastResult, steps, level);
 }

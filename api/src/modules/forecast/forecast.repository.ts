@@ -18,6 +18,7 @@ export interface ForecastRow {
   maseScale: number | null;
   historyLen: number;
   seasonal: number[];
+  distribution: { kind: "count"; dispersion: number } | { kind: "empirical"; errors: number[] } | null;
 }
 
 export interface SeasonalRow {
@@ -50,7 +51,7 @@ export interface DemandCell {
 }
 
 const FC = `id::int, scope, scope_id AS "scopeId", sku_id::int AS "skuId", granularity, origin::text AS origin, fitted_at AS "fittedAt", model, mean, quantiles,
-  cv_mase AS "cvMase", mase_scale AS "maseScale", history_len AS "historyLen", seasonal`;
+  cv_mase AS "cvMase", mase_scale AS "maseScale", history_len AS "historyLen", seasonal, distribution`;
 const SF = `id::int, part_type AS "partType", province_code AS "provinceCode", month::int AS month, factor, reason_zh AS "reasonZh", reason_en AS "reasonEn",
   source, updated_by AS "updatedBy", updated_at AS "updatedAt"`;
 
@@ -161,9 +162,9 @@ export const forecastRepository = {
   async insertForecasts(tx: Sql, rows: Array<Omit<ForecastRow, "id" | "fittedAt">>) {
     if (!rows.length) return;
     await tx.query(
-      `INSERT INTO forecasts (scope, scope_id, sku_id, granularity, origin, model, mean, quantiles, cv_mase, mase_scale, history_len, seasonal)
+      `INSERT INTO forecasts (scope, scope_id, sku_id, granularity, origin, model, mean, quantiles, cv_mase, mase_scale, history_len, seasonal, distribution)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r (scope text, "scopeId" text, "skuId" bigint, granularity text, origin date, model text,
-         mean jsonb, quantiles jsonb, "cvMase" float8, "maseScale" float8, "historyLen" int, seasonal jsonb)`,
+         mean jsonb, quantiles jsonb, "cvMase" float8, "maseScale" float8, "historyLen" int, seasonal jsonb, distribution jsonb)`,
       [JSON.stringify(rows)],
     );
   },

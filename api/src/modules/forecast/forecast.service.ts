@@ -161,6 +161,8 @@ export class ForecastService {
             maseScale: maseScale(h),
             historyLen: h.length,
             seasonal,
+            // Scaled by the calendar, the stored distribution would no longer match the mean: kept for daily fits.
+            distribution: seasonal.length ? null : res.distribution,
           };
         });
         for (let i = 0; i < rows.length; i += 500)

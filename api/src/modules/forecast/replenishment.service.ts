@@ -8,6 +8,7 @@ import type { InventoryService } from "../inventory/inventory.service.js";
 import type { TransfersService } from "../inventory/transfers.service.js";
 import type { UsersService } from "../users/users.service.js";
 import { forecastRepository as repo, type ForecastRow, type SettingsRow } from "./forecast.repository.js";
+import { totalQuantile } from "./engine-adapter.js";
 import { PLAN } from "./forecast.service.js";
 import { expectedShortage, normalQuantile } from "./normal.js";
 import { monthOf, shift, window } from "./periods.js";
@@ -138,7 +139,9 @@ export class ReplenishmentService {
           const sd = lo !== undefined && hi !== undefined ? (hi - lo) / Z_10_90 : Math.sqrt(f.mean[t]!);
           v += sd * sd;
         }
-        return { mu, sigma: Math.sqrt(v), q: Math.max(0, Math.ceil(mu + z * Math.sqrt(v) - 1e-9)) };
+        // The engine's distribution sums the days exactly; a forecast stored without one, as independent normals.
+        const q = totalQuantile(f, days, sl) ?? mu + z * Math.sqrt(v);
+        return { mu, sigma: Math.sqrt(v), q: Math.max(0, Math.ceil(q - 1e-9)) };
       };
       const lead = over(settings.leadDays);
       const cover = over(settings.leadDays + settings.reviewDays);
