@@ -72,6 +72,7 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
   ],
   "bench:forecast": [
     "mase",
+    "meanForecastMase",
     "seasonalNaiveMase",
     "naiveMase",
     "crostonMase",
@@ -87,9 +88,11 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "baselineAvgInventoryUnits",
     "baselineTurnoverDays",
     "baselineSlowMoverShare",
-    "baselineAvgInventoryUnitsAtFillRate",
+    "baselineFillRateAtSameInventory",
+    "baselineFactorAtSameInventory",
     "seriesPerSec",
     "secondsFor100k",
+    "cpuSecondsFor100k",
   ],
 };
 
