@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { OPERATOR, startApi } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 import { shanghaiDate, shift } from "../../api/src/modules/forecast/periods.js";
+import { ReplenishmentService } from "../../api/src/modules/forecast/replenishment.service.js";
 
 /**
  * Issue 14 through the HTTP API on a real database: demand history from placed orders, stored forecasts and their
@@ -254,6 +255,32 @@ describe("forecasting and replenishment API", function () {
     });
     expect(applied.status, JSON.stringify(applied.json)).to.equal(200);
     expect(applied.json.stock).to.include({ reorderPoint: battery.reorderPoint, onHand: before.onHand });
+  });
+
+  it("proposes pre-stocking before a seasonal rise, with its reason in words", async () => {
+    // On 20 May the plum rains are ahead for 浙江 (wipers: May 1.3, June 2.0 in the default calendar).
+    const s = api.app.locals.services as Record<string, any>;
+    const may = new ReplenishmentService(
+      stack.svc.db.sql,
+      s.transfers,
+      s.inventory,
+      s.users,
+      () => new Date("2027-05-20T04:00:00Z"),
+    );
+    const principal = {
+      type: "api_key",
+      id: "k",
+      person: "p",
+      companyId: api.ids.dealer,
+      kind: "distributor",
+      roles: [],
+      permissions: new Set(),
+    };
+    const { items } = await may.list({} as never, principal as never, loc["WH-A"]);
+    const wiper = items.find((i) => i.skuId === sku[0])!;
+    const pre = wiper.proposals.find((p) => p.kind === "prestock")!;
+    expect(pre.reasonZh).to.equal("梅雨季: 华东区域雨刮片需求预计上升 1.5 倍");
+    expect(pre.quantity).to.be.greaterThan(0);
   });
 
   it("edits the seasonal calendar (platform only) and reads it back", async () => {
