@@ -21,18 +21,31 @@ export interface EngineResult {
   distribution: ForecastResult["distribution"];
 }
 
-/** Fits each history (oldest first, one value per period) and forecasts `horizon` periods ahead. */
-export function fitSeries(histories: ReadonlyArray<readonly number[]>, opts: EngineOptions): EngineResult[] {
-  return histories.map((h) => {
-    const r = forecast(h, { horizon: opts.horizon, seasonPeriod: opts.seasonPeriod, quantiles: opts.quantiles });
-    return {
-      model: r.model,
-      mean: r.mean,
-      quantiles: r.quantiles,
-      cvMase: Number.isFinite(r.cvMase) ? r.cvMase : null,
-      distribution: r.distribution,
-    };
-  });
+/**
+ * Fits each history (oldest first, one value per period) and forecasts `horizon` periods ahead. Runs in this thread in
+ * chunks of `chunk` series, yielding to the event loop between them so that requests are still answered during a
+ * scheduled refit of many series.
+ */
+export async function fitSeries(
+  histories: ReadonlyArray<readonly number[]>,
+  opts: EngineOptions,
+  chunk = 100,
+): Promise<EngineResult[]> {
+  const out: EngineResult[] = [];
+  for (let i = 0; i < histories.length; i += chunk) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    for (const h of histories.slice(i, i + chunk)) {
+      const r = forecast(h, { horizon: opts.horizon, seasonPeriod: opts.seasonPeriod, quantiles: opts.quantiles });
+      out.push({
+        model: r.model,
+        mean: r.mean,
+        quantiles: r.quantiles,
+        cvMase: Number.isFinite(r.cvMase) ? r.cvMase : null,
+        distribution: r.distribution,
+      });
+    }
+  }
+  return out;
 }
 
 /**

@@ -130,7 +130,11 @@ export class ForecastService {
             ),
           ),
         );
-        const results = fitSeries(trimmed, { horizon: plan.horizon, seasonPeriod: plan.season, quantiles: LEVELS });
+        const results = await fitSeries(trimmed, {
+          horizon: plan.horizon,
+          seasonPeriod: plan.season,
+          quantiles: LEVELS,
+        });
         const rows: Array<Omit<ForecastRow, "id" | "fittedAt">> = all.map((s, i) => {
           const res = results[i]!;
           const h = trimmed[i]!;
