@@ -76,7 +76,10 @@ export interface ForecastResult {
   median: number[];
   /** Quantile level (as written by `String(level)`) → forecast per step; non-decreasing in the level, ≥ 0. */
   quantiles: Record<string, number[]>;
-  /** Mean absolute error of the median in cross-validation over the seasonal naive scale of the history. */
+  /**
+   * Mean absolute error of the median in cross-validation over the seasonal naive scale of the history; NaN when
+   * the history is too short for a cross-validation window or never changes at the seasonal lag (scale 0).
+   */
   cvMase: number;
   /** The predictive distribution: a count distribution (variance = dispersion × mean) or empirical CV errors. */
   distribution: { kind: "count"; dispersion: number } | { kind: "empirical"; errors: number[] };
