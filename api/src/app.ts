@@ -21,6 +21,9 @@ import { SearchService } from "./modules/catalog/search.service.js";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.js";
 import { InventoryService } from "./modules/inventory/inventory.service.js";
 import { TransfersService } from "./modules/inventory/transfers.service.js";
+import { forecastRoutes } from "./modules/forecast/forecast.routes.js";
+import { ForecastService } from "./modules/forecast/forecast.service.js";
+import { ReplenishmentService } from "./modules/forecast/replenishment.service.js";
 import { healthRoutes } from "./modules/health/health.routes.js";
 import { HealthService } from "./modules/health/health.service.js";
 import { labelsRoutes } from "./modules/labels/labels.routes.js";
@@ -82,6 +85,8 @@ export interface AppOptions {
   webhooks?: Partial<WebhookOptions> & { intervalMs?: number };
   /** How often warehouses whose stock went down are checked against reorder points (0: only on request). */
   transferCheckMs?: number;
+  /** How often every forecast is re-fitted and the seasonal calendar re-learned (0: only on request; default 6 h). */
+  forecastRefitMs?: number;
   /**
    * Check every JSON answer below 400 against the schema its route declares with `responds` (a mismatch answers 500
    * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
@@ -132,6 +137,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
     ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),
     ...ordersRoutes(s.orders),
+    ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
       s.reports.pageToken(label, client),
@@ -160,9 +166,13 @@ export function buildServices(opts: AppOptions) {
   const transfers = new TransfersService(db, opts.ledger, (gtins) => parts.skusOf(gtins));
   const inventory = new InventoryService(db, skus, webhooks, transfers);
   const search = new SearchService(db);
+  const forecasts = new ForecastService(db);
+  const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
   return {
     inventory,
+    forecasts,
+    replenishment,
     webhooks,
     transfers,
     orders,
@@ -223,12 +233,15 @@ export function createApp(opts: AppOptions): Express {
   app.locals.shutdown = async () => {
     await services.webhooks.stop();
     services.transfers.stop();
+    services.forecasts.stop();
     await services.verify.scans.flush();
     await services.access.close();
   };
   const every = opts.webhooks?.intervalMs ?? 1000;
   if (every > 0) services.webhooks.start(every);
   if ((opts.transferCheckMs ?? 2000) > 0) services.transfers.start(opts.transferCheckMs ?? 2000);
+  const refitEvery = opts.forecastRefitMs ?? 6 * 3_600_000;
+  if (refitEvery > 0) services.forecasts.start(refitEvery);
   /** The Prometheus registry `serveMetrics` publishes (METRICS_PORT). */
   app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */

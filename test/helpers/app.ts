@@ -27,6 +27,8 @@ export async function startApi(
     scanRatePerMinute,
     security,
     checkResponses: true,
+    // Forecasts are re-fitted on request in tests (POST /forecasts/refit), never by the timer.
+    forecastRefitMs: 0,
     ...extra,
   });
   const server: Server = keepConnections(app.listen(0, "127.0.0.1"));

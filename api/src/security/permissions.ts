@@ -70,6 +70,18 @@ export const RESOURCES = {
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   webhook: { view: ALL, create: ALL, delete: ALL },
   encryption_key: { configure: ["platform"] },
+  /** Demand forecasts: my warehouses' (distributors, manufacturers), any (platform); refits. */
+  forecast: { view: ["manufacturer", "distributor", "platform"], edit: ["manufacturer", "distributor", "platform"] },
+  /** Demand by city and province: a manufacturer's own products, or all (platform). */
+  regional_demand: { view: ["manufacturer", "platform"] },
+  /** Reorder points and proposals for my warehouses; acting on them; service levels. */
+  replenishment: {
+    view: ["manufacturer", "distributor"],
+    edit: ["manufacturer", "distributor"],
+    configure: ["manufacturer", "distributor"],
+  },
+  /** The seasonal calendar: read by everyone, kept by the platform's team. */
+  seasonal_factor: { view: [...ALL, "platform"], edit: ["platform"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
@@ -141,6 +153,10 @@ export const BUILT_IN_ROLES = {
       "order:edit",
       "inventory:view",
       "inventory:configure",
+      "forecast:view",
+      "regional_demand:view",
+      "replenishment:view",
+      "seasonal_factor:view",
     ],
   },
   warehouse_clerk: {
@@ -161,6 +177,11 @@ export const BUILT_IN_ROLES = {
       "inventory:edit",
       "order:view",
       "order:edit",
+      "forecast:view",
+      "forecast:edit",
+      "replenishment:view",
+      "replenishment:edit",
+      "seasonal_factor:view",
     ],
   },
   finance: {

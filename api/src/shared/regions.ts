@@ -92,3 +92,47 @@ export function placeName(place: string, lang: PlaceLang = "zh"): string {
   const region = /^\d{6}$/.test(code) ? (code === "000000" ? "" : (regionName(code) ?? code)) : code;
   return [region, site && siteName(site, lang)].filter(Boolean).join(" · ");
 }
+
+let cities: Array<{ code: string; lng: number; lat: number }> | undefined;
+
+/**
+ * The city (GB/T 2260 code) whose centroid is nearest to a GCJ-02 point: prefecture-level cities, and the four
+ * municipalities as one city each (their province code). Planar distance on degrees with the longitude scaled by
+ * cos(latitude): nearest-centroid attribution, not a boundary test.
+ */
+export function nearestCity(lng: number, lat: number): string {
+  cities ??= regions()
+    .filter(
+      (r) =>
+        r.lng !== null &&
+        r.lat !== null &&
+        (r.level === "city" || (r.level === "province" && ["11", "12", "31", "50"].includes(r.code.slice(0, 2)))),
+    )
+    .map((r) => ({ code: r.code, lng: r.lng!, lat: r.lat! }));
+  const k = Math.cos((lat * Math.PI) / 180);
+  let best = cities[0]!;
+  let bestD = Infinity;
+  for (const c of cities) {
+    const d = ((c.lng - lng) * k) ** 2 + (c.lat - lat) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best.code;
+}
+
+/** The province code (`440000`) of any GB/T 2260 code. */
+export const provinceOf = (code: string) => `${code.slice(0, 2)}0000`;
+
+/** The 大区 a province belongs to, in Chinese and English (华南 / South China …). */
+export function macroRegion(provinceCode: string): { zh: string; en: string } {
+  const p = Number(provinceCode.slice(0, 2));
+  if (p >= 11 && p <= 15) return { zh: "华北", en: "North China" };
+  if (p >= 21 && p <= 23) return { zh: "东北", en: "Northeast China" };
+  if (p >= 31 && p <= 37) return { zh: "华东", en: "East China" };
+  if (p >= 41 && p <= 43) return { zh: "华中", en: "Central China" };
+  if (p >= 50 && p <= 54) return { zh: "西南", en: "Southwest China" };
+  if (p >= 61 && p <= 65) return { zh: "西北", en: "Northwest China" };
+  return { zh: "华南", en: "South China" };
+}

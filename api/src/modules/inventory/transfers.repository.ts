@@ -48,6 +48,15 @@ export const transfersRepository = {
     return rows;
   },
 
+  /** Warehouses with their company and position. */
+  async ends(db: Sql, ids: readonly string[]) {
+    const { rows } = await db.query<{ id: string; companyId: string; lng: number; lat: number }>(
+      'SELECT id, company_id AS "companyId", lng, lat FROM supplier_locations WHERE id = ANY($1::text[])',
+      [ids],
+    );
+    return rows;
+  },
+
   async insert(
     tx: Sql,
     t: Omit<TransferRow, "status" | "decidedBy" | "parts" | "createdAt" | "updatedAt">,

@@ -62,6 +62,51 @@ export class TransfersService {
     return made;
   }
 
+  /**
+   * One proposal asked for by name (replenishment, issue 14): `quantity` of a SKU from one of the company's
+   * warehouses to another, proposed by `by` and approved by someone else like any other. 409 when the SKU already has
+   * an open proposal to that warehouse.
+   */
+  async proposeOne(
+    ctx: AuditContext,
+    t: { companyId: string; skuId: number; fromLocation: string; toLocation: string; quantity: number; by: string },
+  ): Promise<TransferRow> {
+    const ends = await repo.ends(this.db, [t.fromLocation, t.toLocation]);
+    const from = ends.find((x) => x.id === t.fromLocation);
+    const to = ends.find((x) => x.id === t.toLocation);
+    if (!from || !to || from.companyId !== t.companyId || to.companyId !== t.companyId || from.id === to.id)
+      throw new AppError("TRANSFER.NOT_BETWEEN_OWN", "a transfer is between two of the company's own warehouses", 409);
+    const row = {
+      id: `tr_${randomBytes(8).toString("hex")}`,
+      companyId: t.companyId,
+      skuId: t.skuId,
+      fromLocation: t.fromLocation,
+      toLocation: t.toLocation,
+      quantity: t.quantity,
+      distanceM: Math.round(distanceMetres(from, to)),
+      proposedBy: t.by,
+    };
+    const made = await this.db.transaction(async (tx) => {
+      if (!(await repo.insert(tx, row))) return false;
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: t.companyId,
+        action: "transfer.propose",
+        resource: "transfer",
+        resourceId: row.id,
+        changes: { quantity: { after: t.quantity }, status: { after: "proposed" } },
+      });
+      return true;
+    });
+    if (!made)
+      throw new AppError(
+        "TRANSFER.ALREADY_PROPOSED",
+        `SKU ${t.skuId} already has an open transfer proposal to ${t.toLocation}; approve or reject it first`,
+        409,
+      );
+    return (await repo.get(this.db, row.id))!;
+  }
+
   /** Marks a company for a proposal pass soon (after orders reserve its stock); passes run every `intervalMs`. */
   touch(companyIds: Iterable<string>) {
     for (const c of companyIds) this.dirty.add(c);
