@@ -322,6 +322,26 @@ export const catalogRepository = {
     return rows;
   },
 
+  /** The learned brands for the catalogue team's list: every spelling, where it came from, and its live SKU count. */
+  async brandList(
+    db: Sql,
+  ): Promise<Array<{ id: string; name: string; names: string[]; source: string; createdAt: Date; skuCount: number }>> {
+    const { rows } = await db.query<{
+      id: string;
+      name: string;
+      names: string[];
+      source: string;
+      createdAt: Date;
+      skuCount: number;
+    }>(
+      `SELECT b.id, b.name, b.names, b.source, b.created_at AS "createdAt", coalesce(c.n, 0)::int AS "skuCount"
+         FROM catalog_brands b
+         LEFT JOIN (SELECT brand, count(*) AS n FROM catalog_skus WHERE merged_into IS NULL GROUP BY brand) c ON c.brand = b.id
+        ORDER BY coalesce(c.n, 0) DESC, b.id`,
+    );
+    return rows;
+  },
+
   /** Records the brands of imported rows under every name a file used (new names add to the known ones). */
   async learnBrands(tx: Sql, brands: Array<{ id: string; name: string }>) {
     if (brands.length === 0) return;
@@ -364,13 +384,15 @@ export const catalogRepository = {
     rows: Array<{ term: string; partTypes: string[]; position: string | null; kind: string | null }>,
     source: string,
     by: string | null,
-  ) {
-    if (rows.length === 0) return;
-    await tx.query(
+  ): Promise<{ added: number; updated: number }> {
+    if (rows.length === 0) return { added: 0, updated: 0 };
+    // xmax = 0 on a row this statement inserted; an updated row carries this transaction's id there.
+    const { rows: done } = await tx.query<{ inserted: boolean }>(
       `INSERT INTO catalog_synonyms (term, part_types, position, sku_kind, source, updated_by)
        SELECT t, string_to_array(pt, ',')::text[], p, k, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, pt, p, k)
        ON CONFLICT (term) DO UPDATE SET part_types = EXCLUDED.part_types, position = EXCLUDED.position, sku_kind = EXCLUDED.sku_kind,
-         source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+         source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
       [
         rows.map((r) => r.term),
         rows.map((r) => r.partTypes.join(",")),
@@ -380,6 +402,8 @@ export const catalogRepository = {
         by,
       ],
     );
+    const added = done.filter((r) => r.inserted).length;
+    return { added, updated: done.length - added };
   },
 
   async deleteSynonym(tx: Sql, term: string): Promise<boolean> {
