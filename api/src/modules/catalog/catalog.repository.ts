@@ -279,6 +279,12 @@ export const catalogRepository = {
   /**
    * Candidate SKUs for a query: fitting any of these vehicles (or any vehicle when null), of these part types, side,
    * brand and kind, and carrying every term of `text` (a tsquery) — each condition only when given.
+   *
+   * The SQL names only the conditions given (DECISIONS 70): a `$1 IS NULL OR s.id IN (…)` keeps PostgreSQL from
+   * turning the fitment subquery into a join (sublinks are pulled up before constants fold), and it filtered every
+   * SKU of the part type through a hashed subplan (0.8 s at 1M SKUs). With part types, each type is read in the
+   * order of catalog_skus_type (part type, genuine first, id) up to the limit, then merged: a `part_type = ANY(…)`
+   * cannot use the index's order and sorted all of the type's rows.
    */
   async candidates(
     db: Sql,
@@ -292,16 +298,33 @@ export const catalogRepository = {
     },
     limit: number,
   ): Promise<number[]> {
-    const { rows } = await db.query<{ id: number }>(
-      `SELECT s.id::int AS id FROM catalog_skus s
-        WHERE ($1::text[] IS NULL OR s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text[] IS NULL OR f.part_type = ANY($2::text[]))))
-          AND ($2::text[] IS NULL OR s.part_type = ANY($2::text[]))
-          AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3) AND ($4::text IS NULL OR s.brand = $4)
-          AND ($5::text IS NULL OR s.kind = $5) AND ($6::text IS NULL OR s.terms @@ $6::tsquery) AND s.merged_into IS NULL
-        ORDER BY (s.kind <> 'oe'), s.id
-        LIMIT $7`,
-      [f.vehicleIds, f.partTypes, f.position, f.brand, f.kind, f.text, limit],
-    );
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where = ["s.merged_into IS NULL"];
+    if (f.position) where.push(`(s.position IS NULL OR s.position = ${p(f.position)})`);
+    if (f.brand) where.push(`s.brand = ${p(f.brand)}`);
+    if (f.kind) where.push(`s.kind = ${p(f.kind)}`);
+    if (f.text) where.push(`s.terms @@ ${p(f.text)}::tsquery`);
+    const lim = p(limit);
+    let sql: string;
+    if (f.partTypes) {
+      const types = p([...new Set(f.partTypes)]);
+      if (f.vehicleIds)
+        where.push(
+          `s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY(${p(f.vehicleIds)}::text[]) AND f.part_type = t.pt)`,
+        );
+      sql = `SELECT c.id::int AS id FROM unnest(${types}::text[]) AS t(pt) CROSS JOIN LATERAL (
+               SELECT s.id, s.kind FROM catalog_skus s WHERE s.part_type = t.pt AND ${where.join(" AND ")}
+                ORDER BY (s.kind <> 'oe'), s.id LIMIT ${lim}) c
+              ORDER BY (c.kind <> 'oe'), c.id LIMIT ${lim}`;
+    } else {
+      if (f.vehicleIds)
+        where.push(
+          `s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY(${p(f.vehicleIds)}::text[]))`,
+        );
+      sql = `SELECT s.id::int AS id FROM catalog_skus s WHERE ${where.join(" AND ")} ORDER BY (s.kind <> 'oe'), s.id LIMIT ${lim}`;
+    }
+    const { rows } = await db.query<{ id: number }>(sql, params);
     return rows.map((r) => r.id);
   },
 
