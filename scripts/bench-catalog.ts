@@ -13,7 +13,7 @@
  */
 import { execFile } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CatalogImporter, type ImportKind } from "../api/src/modules/catalog/import.service.js";
@@ -44,7 +44,11 @@ const SEED = 11;
  * machine); 0 skips it. Its recall is comparable only when it holds the whole catalogue (peerDocs = skus).
  */
 const PEER_MAX = sized("BENCH_PEER_MAX", 300_000, 2_000);
-const say = (s: string) => console.log(s);
+/** BENCH_KEEP=1 leaves the benchmark's database in place (its URL is printed) to profile queries afterwards. */
+const KEEP = process.env.BENCH_KEEP === "1";
+/** The machine's 1-minute load average, printed beside each phase's figures (the bench shares its cores). */
+const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
+const say = (s: string) => console.log(s.startsWith("▶") ? `${s} [${load()}]` : s);
 
 const benchDb = await benchDatabase(serverUrl, "partledger_benchc");
 const dir = mkdtempSync(join(tmpdir(), "bench-catalog-"));
@@ -164,6 +168,7 @@ try {
     requestId: null,
     companyId: null,
   };
+  let importSeconds = 0;
   const importFile = async (kind: ImportKind, file: string) => {
     const size = statSync(file).size;
     let shown = 0;
@@ -190,6 +195,7 @@ try {
         `${kind} import: ${report.status}, ${report.rowsBad} bad rows: ${JSON.stringify(report.errors.slice(0, 3))} ${report.failure ?? ""}`,
       );
     const rate = Math.round(report.rowsOk / seconds);
+    importSeconds += seconds;
     say(
       `▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`,
     );
@@ -208,8 +214,14 @@ try {
   say(
     `  floor: one INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed rows into a table with catalog_skus's indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer into these indexes can reach`,
   );
+  figures.importVsIndexedFloor = Number((figures.importRowsPerSec / figures.indexedInsertRowsPerSec).toFixed(3));
+  say(`  import ÷ floor = ${figures.importVsIndexedFloor}× (target ≥ 0.25×)`);
   figures.crossrefImportRowsPerSec = await importFile("crossrefs", files.crossrefs);
   figures.fitmentImportRowsPerSec = await importFile("fitments", files.fitments);
+  figures.importSeconds = Number(importSeconds.toFixed(1));
+  say(
+    `▶ the whole catalogue (SKUs, cross-references, fitment) imported in ${figures.importSeconds} s (target ≤ 180 s)`,
+  );
   await db.sql.exec("ANALYZE");
   const counts = (
     await db.sql.query<{ skus: number; cross: number; fit: number }>(
@@ -469,7 +481,11 @@ try {
   );
 } finally {
   await db.close();
-  await benchDb.drop();
+  if (KEEP) {
+    say(`  BENCH_KEEP=1: the database stays at ${benchDb.url}`);
+    await benchDb.keep();
+  } else await benchDb.drop();
   rmSync(dir, { recursive: true, force: true });
 }
+figures.loadAvg1m = Number(loadavg()[0]!.toFixed(2));
 console.log(JSON.stringify(figures));

@@ -5,7 +5,7 @@ import pg from "pg";
 export async function benchDatabase(
   serverUrl: string,
   prefix: string,
-): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+): Promise<{ name: string; url: string; drop(): Promise<void>; keep(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   admin.on("error", () => undefined); // the server ends connections to a database dropped WITH (FORCE)
@@ -18,6 +18,10 @@ export async function benchDatabase(
     url: url.toString(),
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+    /** Leaves the database in place (to inspect it) and closes the admin connection. */
+    async keep() {
       await admin.end();
     },
   };

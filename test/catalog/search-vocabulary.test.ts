@@ -56,8 +56,20 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
   it("learns every brand of an import: searchable by name, short name and pinyin at once; listed with its spellings", async () => {
     const brands = (await api.call("GET", "/api/v1/catalog/brands", api.keys.shop!)).json.brands as Array<{
       id: string;
+      name: string;
+      pinyin: string | null;
+      initials: string | null;
+      nameEn: string | null;
+      skuCount: number;
     }>;
     for (const b of OUTSIDE_BRANDS) expect(brands.map((x) => x.id)).to.include(b.name.toLowerCase());
+    // Listed for the catalogue team with the pinyin search answers to and the SKUs under each brand, most first.
+    const wanxiang = brands.find((b) => b.id === "万向汽配")!;
+    expect(wanxiang).to.deep.include({ pinyin: "wanxiangqipei", initials: "wxqp", nameEn: null });
+    expect(wanxiang.skuCount).to.equal(skus.filter((s) => s.brand === "万向汽配").length);
+    expect(brands.find((b) => b.id === "bosch")).to.deep.include({ nameEn: "Bosch", pinyin: "boshi" });
+    expect(brands.map((b) => b.skuCount)).to.deep.equal([...brands.map((b) => b.skuCount)].sort((a, b) => b - a));
+    expect(brands.reduce((n, b) => n + b.skuCount, 0)).to.equal(skus.length);
     for (const q of ["万向汽配 刹车片", "万向 刹车片", "wanxiang 刹车片"]) {
       const r = await search(q);
       expect(r.understood.brand, q).to.equal("万向汽配");
@@ -156,8 +168,16 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
       method: "POST",
       headers: { "content-type": "text/csv", authorization: `Bearer ${OPERATOR}` },
       body: csv,
-    }).then((r) => r.json() as Promise<{ rowsOk: number; errors: Array<{ line: number; field: string }> }>);
-    expect(imported.rowsOk).to.equal(2);
+    }).then(
+      (r) =>
+        r.json() as Promise<{
+          rowsOk: number;
+          rowsAdded: number;
+          rowsUpdated: number;
+          errors: Array<{ line: number; field: string }>;
+        }>,
+    );
+    expect(imported).to.deep.include({ rowsOk: 2, rowsAdded: 2, rowsUpdated: 0 });
     expect(imported.errors.map((e) => [e.line, e.field])).to.deep.equal([
       [4, "partTypes"],
       [5, "position"],

@@ -279,6 +279,12 @@ export const catalogRepository = {
   /**
    * Candidate SKUs for a query: fitting any of these vehicles (or any vehicle when null), of these part types, side,
    * brand and kind, and carrying every term of `text` (a tsquery) — each condition only when given.
+   *
+   * The SQL names only the conditions given (DECISIONS 70): a `$1 IS NULL OR s.id IN (…)` keeps PostgreSQL from
+   * turning the fitment subquery into a join (sublinks are pulled up before constants fold), and it filtered every
+   * SKU of the part type through a hashed subplan (0.8 s at 1M SKUs). With part types, each type is read in the
+   * order of catalog_skus_type (part type, genuine first, id) up to the limit, then merged: a `part_type = ANY(…)`
+   * cannot use the index's order and sorted all of the type's rows.
    */
   async candidates(
     db: Sql,
@@ -292,16 +298,33 @@ export const catalogRepository = {
     },
     limit: number,
   ): Promise<number[]> {
-    const { rows } = await db.query<{ id: number }>(
-      `SELECT s.id::int AS id FROM catalog_skus s
-        WHERE ($1::text[] IS NULL OR s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY($1::text[]) AND ($2::text[] IS NULL OR f.part_type = ANY($2::text[]))))
-          AND ($2::text[] IS NULL OR s.part_type = ANY($2::text[]))
-          AND ($3::text IS NULL OR s.position IS NULL OR s.position = $3) AND ($4::text IS NULL OR s.brand = $4)
-          AND ($5::text IS NULL OR s.kind = $5) AND ($6::text IS NULL OR s.terms @@ $6::tsquery) AND s.merged_into IS NULL
-        ORDER BY (s.kind <> 'oe'), s.id
-        LIMIT $7`,
-      [f.vehicleIds, f.partTypes, f.position, f.brand, f.kind, f.text, limit],
-    );
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where = ["s.merged_into IS NULL"];
+    if (f.position) where.push(`(s.position IS NULL OR s.position = ${p(f.position)})`);
+    if (f.brand) where.push(`s.brand = ${p(f.brand)}`);
+    if (f.kind) where.push(`s.kind = ${p(f.kind)}`);
+    if (f.text) where.push(`s.terms @@ ${p(f.text)}::tsquery`);
+    const lim = p(limit);
+    let sql: string;
+    if (f.partTypes) {
+      const types = p([...new Set(f.partTypes)]);
+      if (f.vehicleIds)
+        where.push(
+          `s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY(${p(f.vehicleIds)}::text[]) AND f.part_type = t.pt)`,
+        );
+      sql = `SELECT c.id::int AS id FROM unnest(${types}::text[]) AS t(pt) CROSS JOIN LATERAL (
+               SELECT s.id, s.kind FROM catalog_skus s WHERE s.part_type = t.pt AND ${where.join(" AND ")}
+                ORDER BY (s.kind <> 'oe'), s.id LIMIT ${lim}) c
+              ORDER BY (c.kind <> 'oe'), c.id LIMIT ${lim}`;
+    } else {
+      if (f.vehicleIds)
+        where.push(
+          `s.id IN (SELECT f.sku_id FROM catalog_fitments f WHERE f.vehicle_id = ANY(${p(f.vehicleIds)}::text[]))`,
+        );
+      sql = `SELECT s.id::int AS id FROM catalog_skus s WHERE ${where.join(" AND ")} ORDER BY (s.kind <> 'oe'), s.id LIMIT ${lim}`;
+    }
+    const { rows } = await db.query<{ id: number }>(sql, params);
     return rows.map((r) => r.id);
   },
 
@@ -318,6 +341,26 @@ export const catalogRepository = {
   async brands(db: Sql): Promise<Array<{ id: string; names: string[] }>> {
     const { rows } = await db.query<{ id: string; names: string[] }>(
       "SELECT id, array_prepend(name, names) AS names FROM catalog_brands",
+    );
+    return rows;
+  },
+
+  /** The learned brands for the catalogue team's list: every spelling, where it came from, and its live SKU count. */
+  async brandList(
+    db: Sql,
+  ): Promise<Array<{ id: string; name: string; names: string[]; source: string; createdAt: Date; skuCount: number }>> {
+    const { rows } = await db.query<{
+      id: string;
+      name: string;
+      names: string[];
+      source: string;
+      createdAt: Date;
+      skuCount: number;
+    }>(
+      `SELECT b.id, b.name, b.names, b.source, b.created_at AS "createdAt", coalesce(c.n, 0)::int AS "skuCount"
+         FROM catalog_brands b
+         LEFT JOIN (SELECT brand, count(*) AS n FROM catalog_skus WHERE merged_into IS NULL GROUP BY brand) c ON c.brand = b.id
+        ORDER BY coalesce(c.n, 0) DESC, b.id`,
     );
     return rows;
   },
@@ -364,13 +407,15 @@ export const catalogRepository = {
     rows: Array<{ term: string; partTypes: string[]; position: string | null; kind: string | null }>,
     source: string,
     by: string | null,
-  ) {
-    if (rows.length === 0) return;
-    await tx.query(
+  ): Promise<{ added: number; updated: number }> {
+    if (rows.length === 0) return { added: 0, updated: 0 };
+    // xmax = 0 on a row this statement inserted; an updated row carries this transaction's id there.
+    const { rows: done } = await tx.query<{ inserted: boolean }>(
       `INSERT INTO catalog_synonyms (term, part_types, position, sku_kind, source, updated_by)
        SELECT t, string_to_array(pt, ',')::text[], p, k, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, pt, p, k)
        ON CONFLICT (term) DO UPDATE SET part_types = EXCLUDED.part_types, position = EXCLUDED.position, sku_kind = EXCLUDED.sku_kind,
-         source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+         source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
       [
         rows.map((r) => r.term),
         rows.map((r) => r.partTypes.join(",")),
@@ -380,6 +425,8 @@ export const catalogRepository = {
         by,
       ],
     );
+    const added = done.filter((r) => r.inserted).length;
+    return { added, updated: done.length - added };
   },
 
   async deleteSynonym(tx: Sql, term: string): Promise<boolean> {

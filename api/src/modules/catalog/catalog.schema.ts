@@ -328,10 +328,27 @@ export const synonymListSchema = z.object({
   ),
 });
 export const synonymImportSchema = z.object({
-  rowsOk: z.number().int(),
+  rowsOk: z.number().int().describe("good rows (added + updated, a term repeated in the file counted each time)"),
+  rowsAdded: z.number().int().describe("terms that were new"),
+  rowsUpdated: z.number().int().describe("terms that existed and were replaced"),
   rowsBad: z.number().int(),
   errors: z.array(z.object({ line: z.number().int(), field: z.string(), reason: z.string() })),
 });
 export const brandListSchema = z.object({
-  brands: z.array(z.object({ id: z.string(), names: z.array(z.string()) })).describe("brands learned from imports"),
+  brands: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string().describe("the name the brand was first imported under"),
+        names: z.array(z.string()).describe("every spelling search answers to (the name first)"),
+        aliases: z.array(z.string()).describe("the other spellings files used"),
+        pinyin: z.string().nullable().describe("full pinyin of the Chinese name, without tones"),
+        initials: z.string().nullable().describe("pinyin initials of the Chinese name (two or more characters)"),
+        nameEn: z.string().nullable().describe("the English (Latin-script) name where one is known"),
+        skuCount: z.number().int().describe("SKUs listed under the brand now (merged ones not counted)"),
+        source: z.string(),
+        createdAt: z.string(),
+      }),
+    )
+    .describe("brands learned from imports, most SKUs first"),
 });

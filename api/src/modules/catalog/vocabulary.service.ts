@@ -1,7 +1,9 @@
+import { pinyin } from "pinyin-pro";
 import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext } from "../../security/principal.js";
 import { catalogRepository as repo } from "./catalog.repository.js";
 import { splitCsv } from "./csv.js";
+import { BRANDS } from "./data/brands.js";
 import { partTypes } from "./data/categories.js";
 import { fold } from "./terms.js";
 
@@ -10,6 +12,9 @@ const TYPE_BY_NAME = new Map<string, string>();
 for (const t of TYPES) for (const k of [t.id, t.name, ...t.synonyms]) TYPE_BY_NAME.set(fold(k), t.id);
 type Ctx = AuditContext & { companyId: string | null };
 const KINDS = new Set(["oe", "aftermarket", "reman", "used"]);
+const BRAND_DEFS = new Map(BRANDS.map((b) => [b.id, b]));
+const HAN = /\p{Script=Han}/u;
+const LATIN = /^[\p{Script=Latin}\d\s&.'-]+$/u;
 
 export interface SynonymInput {
   term: string;
@@ -78,8 +83,31 @@ export class VocabularyService {
     return repo.synonyms(this.db);
   }
 
-  brands() {
-    return repo.brands(this.db);
+  /**
+   * The learned brands as the catalogue team reads them: the name, the other spellings files used, the pinyin search
+   * answers to (full and initials, of the Chinese name), the English name (the code's, else a Latin spelling) and the
+   * SKUs listed under the brand now.
+   */
+  async brands() {
+    return (await repo.brandList(this.db)).map((b) => {
+      const def = BRAND_DEFS.get(b.id);
+      const names = [...new Set([b.name, ...b.names])];
+      const zh = def?.nameZh && HAN.test(def.nameZh) ? def.nameZh : names.find((n) => HAN.test(n));
+      const han = zh ? [...zh].filter((c) => HAN.test(c)).join("") : "";
+      const syllables = han ? pinyin(han, { type: "array", toneType: "none", v: true }) : [];
+      return {
+        id: b.id,
+        name: b.name,
+        names,
+        aliases: names.filter((n) => n !== b.name),
+        pinyin: syllables.length ? syllables.join("") : null,
+        initials: syllables.length > 1 ? syllables.map((x) => x[0]).join("") : null,
+        nameEn: def?.name ?? names.find((n) => LATIN.test(n)) ?? null,
+        skuCount: b.skuCount,
+        source: b.source,
+        createdAt: b.createdAt.toISOString(),
+      };
+    });
   }
 
   async putSynonym(ctx: Ctx, input: SynonymInput) {
@@ -150,17 +178,31 @@ export class VocabularyService {
         errors.push({ line: i + 2, field: String(e.details?.field ?? "line"), reason: e.message });
       }
     });
-    await this.db.transaction(async (tx) => {
-      await repo.upsertSynonyms(tx, rows, "csv", ctx.actorId);
+    // A term given twice in one file: the later row wins (one statement may not change a row twice).
+    const unique = [...new Map(rows.map((r) => [r.term, r])).values()];
+    const done = await this.db.transaction(async (tx) => {
+      const n = await repo.upsertSynonyms(tx, unique, "csv", ctx.actorId);
       await auditTrail.append(tx, {
         ...ctx,
         action: "catalog.synonym_import",
         resource: "catalog_synonym",
         resourceId: "csv",
-        changes: { rowsOk: { after: rows.length }, rowsBad: { after: errors.length } },
+        changes: {
+          rowsOk: { after: rows.length },
+          rowsAdded: { after: n.added },
+          rowsUpdated: { after: n.updated },
+          rowsBad: { after: errors.length },
+        },
       });
+      return n;
     });
     this.changed();
-    return { rowsOk: rows.length, rowsBad: errors.length, errors: errors.slice(0, 1000) };
+    return {
+      rowsOk: rows.length,
+      rowsAdded: done.added,
+      rowsUpdated: done.updated,
+      rowsBad: errors.length,
+      errors: errors.slice(0, 1000),
+    };
   }
 }

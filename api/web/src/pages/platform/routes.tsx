@@ -1,7 +1,17 @@
+import { BookOutlined } from "@ant-design/icons";
+import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
-/**
- * Screens for: platform. Add one entry per screen, e.g.
- * `{ path: "/platform/example", titleKey: "menu.…", icon: <…Outlined />, permission: "…:view", kinds: [...], element: lazy(() => import("./Example")) }`
- */
-export const platformRoutes: ConsoleRoute[] = [];
+/** Screens for: platform. */
+export const platformRoutes: ConsoleRoute[] = [
+  {
+    // The catalogue team's search vocabulary (issue 13): editing it needs catalog:approve, which only the platform holds.
+    path: "/platform/vocabulary",
+    titleKey: "menu.platformVocabulary",
+    icon: <BookOutlined />,
+    permission: "catalog:approve",
+    kinds: ["platform"],
+    quickLink: true,
+    element: lazy(() => import("./Vocabulary")),
+  },
+];
