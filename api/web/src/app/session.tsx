@@ -108,10 +108,12 @@ export interface Permissions {
 export function permissionsOf(me: Me): Permissions {
   const set = new Set(me.permissions);
   const has = (p: string) => set.has(p);
+  // The document declares kind as a string (null for a tenant-less principal); the console knows these kinds.
+  const kind = (me.kind ?? "platform") as TenantKind;
   return {
-    kind: me.kind,
+    kind,
     has,
-    allows: (req) => (!req.kinds || req.kinds.includes(me.kind)) && (!req.permission || has(req.permission)),
+    allows: (req) => (!req.kinds || req.kinds.includes(kind)) && (!req.permission || has(req.permission)),
   };
 }
 

@@ -2,6 +2,7 @@ import { Button, Card, Col, Descriptions, Empty, Row, Space, Tag, Typography } f
 import { useNavigate } from "react-router";
 import { allRoutes } from "..";
 import { permissionsOf, useCurrent } from "../../app/session";
+import type { TenantKind } from "../../api/types";
 import { useT } from "../../i18n";
 import { MaskedMobile } from "../../widgets/MaskedMobile";
 
@@ -38,7 +39,7 @@ export default function Home() {
               <Descriptions.Item label={t("company.name")}>
                 <span data-testid="home-company">{company?.name ?? "—"}</span>
               </Descriptions.Item>
-              <Descriptions.Item label={t("company.kind")}>{t(`kind.${me.kind}`)}</Descriptions.Item>
+              <Descriptions.Item label={t("company.kind")}>{t(`kind.${(me.kind ?? "platform") as TenantKind}`)}</Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>
