@@ -1,7 +1,8 @@
 /**
  * One order's tracking (GET /api/v1/orders/{id}): status, carrier and tracking number, lines with the warehouses they
  * come from, the status history, and — once shipped with serials — receiving the delivery: scan the parts' codes to
- * tick them off (or confirm them all), then POST /api/v1/receipts for those serials and mark the order delivered.
+ * tick them off against the packing list, then confirm: POST /orders/{id}/status {to: delivered}, which records the
+ * receiving of the order's serials on the ledger in the same step (a separate POST /receipts would receive them twice).
  */
 import { Alert, Button, Card, Descriptions, Flex, Skeleton, Tag, Timeline, Typography } from "antd";
 import { useState } from "react";
@@ -13,7 +14,7 @@ import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { Money } from "../../widgets/Money";
 import { ScanInput } from "../../widgets/ScanInput";
-import { distanceText, newKey, parsePartLink } from "./lib";
+import { distanceText, parsePartLink } from "./lib";
 import { OrderStatusTag } from "./OrderStatusTag";
 
 type Order = Answer<"/api/v1/orders/{id}", "get">;
@@ -81,7 +82,7 @@ export default function OrderDetail() {
         />
       </Card>
       {o.status === "shipped" && o.parts.length > 0 && (
-        <Can perm="custody:create">
+        <Can perm="order:edit">
           <Receive order={o} onDone={order.reload} />
         </Can>
       )}
@@ -98,7 +99,6 @@ function Receive({ order, onDone }: { order: Order; onDone(): void }) {
   const [note, setNote] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [key] = useState(() => newKey("shop-receipt"));
   const id = (p: { gtin: string; serial: string }) => `${p.gtin}/${p.serial}`;
   const onScan = (code: string) => {
     const link = parsePartLink(code);
@@ -107,15 +107,10 @@ function Receive({ order, onDone }: { order: Order; onDone(): void }) {
     setNote(undefined);
     setScanned((s) => new Set(s).add(id(hit)));
   };
-  const parts = scanned.size ? order.parts.filter((p) => scanned.has(id(p))) : order.parts;
   const confirm = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      await api.POST("/api/v1/receipts", {
-        params: { header: { "Idempotency-Key": key } },
-        body: { parts: parts.map(({ gtin, serial }) => ({ gtin, serial })) },
-      });
       await api.POST("/api/v1/orders/{id}/status", { params: { path: { id: order.id } }, body: { to: "delivered" } });
       onDone();
     } catch (e) {

@@ -87,7 +87,6 @@ function Understood({ result }: { result: SearchResult }) {
     ...u.makes,
     ...(u.year ? [String(u.year)] : []),
     ...(u.position ? [u.position] : []),
-    ...(u.partType ? [u.partType] : []),
     ...u.numbers,
   ];
   return (
