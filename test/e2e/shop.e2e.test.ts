@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Page } from "playwright-core";
 import { checkA11y, requireBrowser, shot } from "./harness.js";
 import { openDemoConsole, type DemoConsole } from "./stories/demo-console.js";
 import { shopStory, type ShopStoryDetails } from "./stories/shop.js";
@@ -19,7 +20,7 @@ describe("the repair shop's console on a phone: search → compare → order →
     requireBrowser(this);
     c = await openDemoConsole(shared.chainUrl);
     console.log(`      demo world seeded in ${c.seedSeconds.toFixed(1)} s`);
-    const failed = async (page: import("playwright-core").Page) => {
+    const failed = async (page: Page) => {
       await shot(page, "shop-failed-phone").catch(() => {});
       console.log((await page.locator("main, body").first().textContent())?.slice(0, 1500));
     };

@@ -11,6 +11,7 @@ import { errorText } from "../../app/errors";
 import { useT } from "../../i18n";
 import { ScanInput } from "../../widgets/ScanInput";
 import { newKey, parsePartLink, vinProblem, type PartLink } from "./lib";
+import { TONES } from "./Tone";
 
 type Installed = Typed<
   Answer<"/api/v1/installations", "post">,
@@ -92,7 +93,7 @@ export default function Install() {
         <Flex vertical gap={6}>
           <ScanInput onScan={onPart} label={t("shop.install.partLabel")} placeholder={t("shop.install.partLabel")} />
           {part && (
-            <Typography.Text type="success" data-testid="shop-install-part">
+            <Typography.Text style={{ color: TONES.green }} data-testid="shop-install-part">
               ✓ GTIN {part.gtin} · {t("shop.install.serial")} {part.serial}
             </Typography.Text>
           )}

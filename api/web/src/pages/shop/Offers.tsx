@@ -12,6 +12,7 @@ import { Can } from "../../app/session";
 import { useT, type Translate } from "../../i18n";
 import { Money } from "../../widgets/Money";
 import { distanceText, newKey } from "./lib";
+import { ToneTag } from "./Tone";
 
 type OffersAnswer = Answer<"/api/v1/catalog/skus/{id}/offers", "get">;
 export type Offer = OffersAnswer["offers"][number];
@@ -60,8 +61,9 @@ export function Offers({ skuId }: { skuId: number }) {
           <Flex justify="space-between" align="start" gap={8} wrap>
             <Flex vertical gap={2} style={{ minWidth: 0, flex: 1 }}>
               <Typography.Text strong>
-                <Money fen={o.priceFen} /> {o === cheapest && <Tag color="green">{t("shop.offers.cheapest")}</Tag>}
-                {o.customerPrice && <Tag color="blue">{t("shop.offers.customerPrice")}</Tag>}
+                <Money fen={o.priceFen} />{" "}
+                {o === cheapest && <ToneTag tone="green">{t("shop.offers.cheapest")}</ToneTag>}
+                {o.customerPrice && <ToneTag tone="blue">{t("shop.offers.customerPrice")}</ToneTag>}
               </Typography.Text>
               <Typography.Text>
                 {o.supplier.name} · {o.supplier.location}

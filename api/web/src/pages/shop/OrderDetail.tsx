@@ -4,7 +4,7 @@
  * tick them off against the packing list, then confirm: POST /orders/{id}/status {to: delivered}, which records the
  * receiving of the order's serials on the ledger in the same step (a separate POST /receipts would receive them twice).
  */
-import { Alert, Button, Card, Descriptions, Flex, Skeleton, Tag, Timeline, Typography } from "antd";
+import { Alert, Button, Card, Descriptions, Flex, Skeleton, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { useParams } from "react-router";
 import { answer, api, useApi, type Answer } from "../../api/client";
@@ -16,6 +16,7 @@ import { Money } from "../../widgets/Money";
 import { ScanInput } from "../../widgets/ScanInput";
 import { distanceText, parsePartLink } from "./lib";
 import { OrderStatusTag } from "./OrderStatusTag";
+import { TONES, ToneTag } from "./Tone";
 
 type Order = Answer<"/api/v1/orders/{id}", "get">;
 
@@ -39,7 +40,7 @@ export default function OrderDetail() {
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label={t("shop.order.id")}>{o.id}</Descriptions.Item>
         <Descriptions.Item label={t("shop.order.status")}>
-          <OrderStatusTag status={o.status} /> {o.urgent && <Tag color="red">{t("shop.order.urgentTag")}</Tag>}
+          <OrderStatusTag status={o.status} /> {o.urgent && <ToneTag tone="red">{t("shop.order.urgentTag")}</ToneTag>}
         </Descriptions.Item>
         <Descriptions.Item label={t("shop.order.total")}>
           <Money fen={o.totalFen} />
@@ -132,7 +133,7 @@ function Receive({ order, onDone }: { order: Order; onDone(): void }) {
         {note && <Alert type="warning" showIcon title={note} />}
         <Flex vertical gap={2}>
           {order.parts.map((p) => (
-            <Typography.Text key={id(p)} type={scanned.has(id(p)) ? "success" : undefined}>
+            <Typography.Text key={id(p)} style={scanned.has(id(p)) ? { color: TONES.green } : undefined}>
               {scanned.has(id(p)) ? "✓ " : "· "}
               <Typography.Text code>{p.serial}</Typography.Text> ({p.gtin})
             </Typography.Text>

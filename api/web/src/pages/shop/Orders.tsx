@@ -7,6 +7,7 @@ import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { Money } from "../../widgets/Money";
 import { OrderStatusTag } from "./OrderStatusTag";
+import { ToneTag } from "./Tone";
 
 type OrderList = Answer<"/api/v1/orders", "get">;
 
@@ -33,8 +34,7 @@ export default function Orders() {
           <Flex justify="space-between" align="center" gap={8} wrap>
             <Flex vertical gap={2}>
               <Typography.Text strong>
-                <Money fen={o.totalFen} />{" "}
-                {o.urgent && <Typography.Text type="danger">{t("shop.order.urgentTag")}</Typography.Text>}
+                <Money fen={o.totalFen} /> {o.urgent && <ToneTag tone="red">{t("shop.order.urgentTag")}</ToneTag>}
               </Typography.Text>
               <Typography.Text type="secondary">
                 <DateTime at={o.createdAt} /> · {o.id}

@@ -13,6 +13,7 @@ import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { Offers } from "./Offers";
 import { splitVin } from "./lib";
+import { ToneTag } from "./Tone";
 
 export type SearchResult = Answer<"/api/v1/catalog/search", "get">;
 export type Hit = SearchResult["results"][number];
@@ -101,9 +102,9 @@ function Understood({ result }: { result: SearchResult }) {
         </>
       )}
       {u.corrected.map((c) => (
-        <Tag key={c.typed} color="gold">
+        <ToneTag key={c.typed} tone="gold">
           {t("shop.search.corrected", { typed: c.typed, meant: c.meant })}
-        </Tag>
+        </ToneTag>
       ))}
     </Typography.Text>
   );

@@ -66,8 +66,8 @@ function VerdictCard({ v }: { v: Verdict }) {
           color: "#fff",
           padding: "14px 16px",
           borderRadius: 8,
-          fontSize: 20,
-          fontWeight: 600,
+          fontSize: 24,
+          fontWeight: 700,
         }}
       >
         {t(`shop.verdict.${v.verdict}`)}

@@ -43,8 +43,8 @@ export interface PartLink {
  */
 export function parsePartLink(text: string): PartLink | null {
   const raw = text.trim();
-  let path = raw;
-  let search = "";
+  let path: string;
+  let search: string;
   try {
     const u = new URL(raw, "https://x.invalid");
     path = u.pathname;
