@@ -42,12 +42,7 @@ export default function Orders() {
             </Flex>
             <Flex gap={8} align="center">
               <OrderStatusTag status={o.status} />
-              <Button
-                onClick={() => void navigate(`/shop/orders/${o.id}`)}
-                aria-label={t("shop.orders.open", { id: o.id })}
-              >
-                {t("shop.orders.track")}
-              </Button>
+              <Button onClick={() => void navigate(`/shop/orders/${o.id}`)}>{t("shop.orders.track")}</Button>
             </Flex>
           </Flex>
         </Card>
