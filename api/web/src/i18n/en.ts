@@ -138,7 +138,6 @@ export const en: { readonly [K in MessageKey]: string } = {
   "shop.orderStatus.cancelled": "Cancelled",
   "shop.orders.none": "No orders yet",
   "shop.orders.track": "Open",
-  "shop.orders.open": "Open order {id}",
   "shop.receive.title": "Receive the delivery",
   "shop.receive.hint":
     "Scan each part's QR code against the packing list, then confirm (the serials go on the ledger).",

@@ -136,7 +136,6 @@ export const zhCN = {
   "shop.orderStatus.cancelled": "已取消",
   "shop.orders.none": "还没有订单",
   "shop.orders.track": "查看",
-  "shop.orders.open": "查看订单 {id}",
   "shop.receive.title": "确认收货",
   "shop.receive.hint": "逐个扫描包裹里配件的二维码与装箱单核对，然后确认收货(序列号记入账本)。",
   "shop.receive.scan": "扫描配件二维码",

@@ -3,7 +3,7 @@
  * letters and its check digit before anything is sent — optionally the owner, then POST /api/v1/installations (one
  * Idempotency-Key per filled form). The owner and VIN are encrypted at rest and shown masked afterwards.
  */
-import { Alert, Button, Card, Flex, Form, Input, Result, Typography } from "antd";
+import { Alert, Button, Card, ConfigProvider, Flex, Form, Input, Result, Typography } from "antd";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { answer, api, type Answer, type Typed } from "../../api/client";
@@ -101,39 +101,49 @@ export default function Install() {
         </Flex>
       </Card>
       <Card size="small" title={t("shop.install.car")}>
-        <Form form={form} layout="vertical" onFinish={(f) => void submit(f)} requiredMark={false}>
-          <Form.Item
-            name="vin"
-            label={t("shop.install.vin")}
-            normalize={(v: string) => v.toUpperCase().replace(/\s/g, "")}
-            rules={[
-              {
-                validator: async (_r, v: string | undefined) => {
-                  const p = vinProblem(v ?? "");
-                  if (p) throw new Error(t(`shop.vin.${p}`));
+        {/* antd's default error red (#ff4d4f) is below WCAG AA on white: a darker one for the field messages. */}
+        <ConfigProvider theme={{ token: { colorError: "#cf222e" } }}>
+          <Form form={form} layout="vertical" onFinish={(f) => void submit(f)} requiredMark={false}>
+            <Form.Item
+              name="vin"
+              label={t("shop.install.vin")}
+              normalize={(v: string) => v.toUpperCase().replace(/\s/g, "")}
+              rules={[
+                {
+                  validator: async (_r, v: string | undefined) => {
+                    const p = vinProblem(v ?? "");
+                    if (p) throw new Error(t(`shop.vin.${p}`));
+                  },
                 },
-              },
-            ]}
-          >
-            <Input size="large" maxLength={17} autoComplete="off" placeholder="LSVAU2180N2183294" />
-          </Form.Item>
-          <Form.Item name="ownerName" label={t("shop.install.ownerName")}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item
-            name="ownerMobile"
-            label={t("shop.install.ownerMobile")}
-            rules={[{ pattern: /^1\d{10}$/, message: t("shop.install.mobileInvalid") }]}
-          >
-            <Input inputMode="tel" autoComplete="off" />
-          </Form.Item>
-          {error !== undefined && (
-            <Alert type="error" showIcon title={errorText(t, error)} style={{ marginBottom: 12 }} />
-          )}
-          <Button type="primary" htmlType="submit" size="large" block loading={busy} data-testid="shop-install-submit">
-            {t("shop.install.submit")}
-          </Button>
-        </Form>
+              ]}
+            >
+              <Input size="large" maxLength={17} autoComplete="off" placeholder="LSVAU2180N2183294" />
+            </Form.Item>
+            <Form.Item name="ownerName" label={t("shop.install.ownerName")}>
+              <Input autoComplete="off" />
+            </Form.Item>
+            <Form.Item
+              name="ownerMobile"
+              label={t("shop.install.ownerMobile")}
+              rules={[{ pattern: /^1\d{10}$/, message: t("shop.install.mobileInvalid") }]}
+            >
+              <Input inputMode="tel" autoComplete="off" />
+            </Form.Item>
+            {error !== undefined && (
+              <Alert type="error" showIcon title={errorText(t, error)} style={{ marginBottom: 12 }} />
+            )}
+            <Button
+              type="primary"
+              htmlType="submit"
+              size="large"
+              block
+              loading={busy}
+              data-testid="shop-install-submit"
+            >
+              {t("shop.install.submit")}
+            </Button>
+          </Form>
+        </ConfigProvider>
       </Card>
     </Flex>
   );
