@@ -39,7 +39,9 @@ export default function Home() {
               <Descriptions.Item label={t("company.name")}>
                 <span data-testid="home-company">{company?.name ?? "—"}</span>
               </Descriptions.Item>
-              <Descriptions.Item label={t("company.kind")}>{t(`kind.${(me.kind ?? "platform") as TenantKind}`)}</Descriptions.Item>
+              <Descriptions.Item label={t("company.kind")}>
+                {t(`kind.${(me.kind ?? "platform") as TenantKind}`)}
+              </Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>
