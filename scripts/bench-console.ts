@@ -5,7 +5,9 @@
  *
  *   shopOrderInteractions  clicks + typed fields from an empty search box to a placed order (target ≤ 6)
  *   shopOrderMs            that path's server + page time, no think time; median of the runs (target ≤ 3,000)
- *   receiveCartonInteractions, verifyInBrowserMs   from their stories once merged (null while absent)
+ *   verifyInBrowserMs      the auditor page verifying a 4-event part bundle against the local chain: click → verdict,
+ *                          median of the runs (test/e2e/stories/auditor.ts; target ≤ 2,000)
+ *   receiveCartonInteractions  the distributor's story, once merged (null while its module is absent)
  *   firstLoadKb            gzipped JS + CSS the login page loads, sizes taken from the built files (target ≤ 400)
  *
  * A story is a module under test/e2e/stories/ exporting `bench(c: DemoConsole, runs: number)` that answers its

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { createApp } from "../../../api/src/app.js";
+import { createApp, type buildServices } from "../../../api/src/app.js";
 import { keepConnections } from "../../../api/src/server.js";
 import { LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, LedgerService, loadConfig } from "../../../ledger-service/src/index.js";
 import { buildConsole } from "../../../scripts/build-console.js";
@@ -27,6 +27,8 @@ export interface DemoConsole {
   /** Seconds the demo world took to seed. */
   seedSeconds: number;
   page(viewport?: ViewportName): Promise<Page>;
+  /** The signed label URL of one of the demo maker's parts, as its QR code holds it. */
+  labelUrl(gtin: string, serial: string): Promise<string>;
   /** Page errors and CSP violations seen on pages made by page(). */
   problems: string[];
   close(): Promise<void>;
@@ -71,6 +73,10 @@ export async function openDemoConsole(chainUrl: string, log: (line: string) => v
     browser,
     seedSeconds,
     problems,
+    async labelUrl(gtin, serial) {
+      const services = app.locals.services as ReturnType<typeof buildServices>;
+      return services.labels.uriFor(await services.orgs.get(world.maker.id), gtin, serial);
+    },
     async page(viewport = "phone") {
       const context = await browser.newContext({
         ...VIEWPORTS[viewport],

@@ -24,8 +24,10 @@ export interface ShopStoryDetails extends ShopStoryFigures {
   /** The cheapest orderable offer within 3 km as the API lists it (for the test to compare with the order). */
   cheapestFen: number;
   received: Array<{ gtin: string; serial: string }>;
+  /** A part the demo world left in a distributor's stock: the shop never received it. */
+  elsewhere: { gtin: string; serial: string };
   installed: { gtin: string; serial: string; vin: string };
-  verdicts: Record<string, { verdict: string; background: string }>;
+  verdicts: Record<string, { verdict: string; reason: string; background: string }>;
   installationsText: string;
   vinErrorText: string;
 }
@@ -36,8 +38,6 @@ export interface StoryHooks {
   /** Called with the page when a step fails, before the error is thrown on (a screenshot for the reader). */
   failed?(page: Page): Promise<void>;
 }
-
-const DEMO_HOST = "https://pl.example.cn";
 
 async function apiGet<T>(c: DemoConsole, token: string, path: string): Promise<T> {
   const r = await fetch(c.origin + path, { headers: { authorization: `Bearer ${token}` } });
@@ -142,8 +142,10 @@ async function walk(c: DemoConsole, page: Page, token: string, hooks: StoryHooks
   await page.goto(c.url(`/shop/orders/${shipped.id}`));
   await page.getByTestId("shop-receive").waitFor();
   const first = shippedOrder.parts[0]!;
+  // What the part's QR code holds: its signed label link.
+  const firstLabel = await c.labelUrl(first.gtin, first.serial);
   const scan = page.getByTestId("shop-receive").getByLabel("扫描配件二维码", { exact: true });
-  await scan.fill(`${DEMO_HOST}/01/${first.gtin}/21/${first.serial}`);
+  await scan.fill(firstLabel);
   await scan.press("Enter");
   await page.getByTestId("shop-receive").getByText("✓").first().waitFor();
   await screen(page, "receive");
@@ -158,7 +160,7 @@ async function walk(c: DemoConsole, page: Page, token: string, hooks: StoryHooks
   await page.goto(c.url("/shop/install"));
   await page.getByTestId("shop-install").waitFor();
   const partField = page.getByLabel("扫描配件二维码或输入其链接", { exact: true });
-  await partField.fill(`${DEMO_HOST}/01/${first.gtin}/21/${first.serial}`);
+  await partField.fill(firstLabel);
   await partField.press("Enter");
   await page.getByTestId("shop-install-part").waitFor();
   await page.getByLabel("车架号(VIN)").fill(wrong);
@@ -174,21 +176,32 @@ async function walk(c: DemoConsole, page: Page, token: string, hooks: StoryHooks
   await page.getByTestId("shop-installed").waitFor();
   await screen(page, "installed");
 
-  // 8. Verify by scan inside the console: a stocked genuine part, and the part just installed.
+  // 8. Verify by scan inside the console (the shop is the scanner): a genuine part in its stock, the part just
+  // installed, and a part still in a distributor's stock — which a shop that never received it cannot hold.
+  const d3 = w.distributors[w.distributors.length - 1]!;
+  const held = await apiGet<{ serials: Array<{ gtin: string; serial: string }> }>(
+    c,
+    d3.apiKey,
+    `/api/v1/inventory/serials?skuId=${w.passatFrontPads.skuId}&limit=1`,
+  );
+  const elsewhere = held.serials[0];
+  if (!elsewhere) throw new Error(`the demo world left no serialised part with ${d3.name}`);
   const verdicts: ShopStoryDetails["verdicts"] = {};
   await page.goto(c.url("/shop/verify"));
   const verifyField = page.getByLabel("扫描或粘贴配件二维码链接", { exact: true });
-  for (const [name, link] of [
-    ["genuine", w.genuinePart.url],
-    ["installed", `${DEMO_HOST}/01/${first.gtin}/21/${first.serial}`],
+  for (const [name, serial, link] of [
+    ["genuine", w.genuinePart.serial, w.genuinePart.url],
+    ["installed", first.serial, firstLabel],
+    ["elsewhere", elsewhere.serial, await c.labelUrl(elsewhere.gtin, elsewhere.serial)],
   ] as const) {
     await verifyField.fill(link);
     await verifyField.press("Enter");
-    const card = page.getByTestId("shop-verdict");
+    const card = page.locator(`[data-testid=shop-verdict][data-serial="${serial}"]`);
     await card.waitFor();
     const banner = card.getByRole("status");
     verdicts[name] = {
       verdict: (await card.getAttribute("data-verdict")) ?? "",
+      reason: (await card.getAttribute("data-reason")) ?? "",
       background: await banner.evaluate((el) => getComputedStyle(el).backgroundColor),
     };
     await screen(page, `verify-${name}`);
@@ -207,6 +220,7 @@ async function walk(c: DemoConsole, page: Page, token: string, hooks: StoryHooks
     orderTotalFen: order.totalFen,
     cheapestFen,
     received,
+    elsewhere: { gtin: elsewhere.gtin, serial: elsewhere.serial },
     installed: { ...first, vin },
     verdicts,
     installationsText,

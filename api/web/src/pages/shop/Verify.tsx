@@ -58,7 +58,13 @@ function VerdictCard({ v }: { v: Verdict }) {
   const t = useT();
   const color = VERDICT_COLORS[v.verdict];
   return (
-    <Card size="small" data-testid="shop-verdict" data-verdict={v.verdict}>
+    <Card
+      size="small"
+      data-testid="shop-verdict"
+      data-verdict={v.verdict}
+      data-reason={v.reason}
+      data-serial={v.part.serial}
+    >
       <div
         role="status"
         style={{
@@ -98,7 +104,7 @@ function VerdictCard({ v }: { v: Verdict }) {
             items={v.timeline.map((s) => ({
               content: (
                 <span>
-                  {t(`shop.step.${s.step}`)} · {s.by.name} · {s.place} · <DateTime at={s.at} />
+                  {t(`shop.step.${s.step}`)} · {s.by.name} · {s.placeName} · <DateTime at={s.at} />
                   {s.vin ? ` · VIN ${s.vin}` : ""}
                 </span>
               ),
