@@ -94,6 +94,15 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "secondsFor100k",
     "cpuSecondsFor100k",
   ],
+  // The console's stories (scripts/bench-console.ts), each figure from the story module that measures it.
+  "bench:console": [
+    "shopOrderInteractions",
+    "shopOrderMs",
+    "receiveCartonInteractions",
+    "receiveCartonMs",
+    "verifyInBrowserMs",
+    "firstLoadKb",
+  ],
 };
 
 /** The problems with one run's exit code and standard output (empty when it worked), and its figures. */

@@ -55,7 +55,11 @@ export interface DemoWorld {
   logins: DemoLogin[];
   /** The SKU a search for 帕萨特 前刹车片 finds first (the maker's serialised one) and its interchangeable SKUs. */
   passatFrontPads: { skuId: number; brand: string; partNo: string; query: string; equivalents: number[] };
-  /** A genuine part still in a distributor's stock, with its signed label URL; and an installed one. */
+  /**
+   * A genuine part in the repair shop's own stock (received with its completed order, not fitted), with its signed
+   * label URL: genuine on a phone and in the shop's console alike (a shop scanning a part it never received reads
+   * SUSPECT_CLONE, DECISIONS 15, 31); and an installed one.
+   */
   genuinePart: { gtin: string; serial: string; url: string };
   installedPart: { gtin: string; serial: string; url: string; vin: string };
   orders: Array<{ id: string; status: string }>;
@@ -439,7 +443,8 @@ export async function seedDemoWorld(ctx: DemoContext): Promise<DemoWorld & { cre
 
   // 11. The world, recorded last: its row marks the seed complete.
   const makerCompany = await ctx.services.orgs.get(maker.company.id);
-  const stillStocked = mint.serials[mint.serials.length - 1]!;
+  // The fourth pad of the completed order: received by the shop, not fitted (the first three were).
+  const stillStocked = shipped1.parts[3]!.serial;
   const world: DemoWorld = {
     seededAt: new Date().toISOString(),
     skus,

@@ -158,6 +158,34 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
     expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
   });
 
+  it("takes a line from the warehouse the buyer chose (an offer's locationId) and refuses rather than buy elsewhere", async () => {
+    const before = await stockOf(sku[0]!);
+    const onHand = (code: string) => before[loc[code]!]?.onHand ?? 0;
+    const free = (code: string) => before[loc[code]!]?.available ?? 0;
+    await setStock(sku[0]!, "WH-NEAR", onHand("WH-NEAR") + 2 - free("WH-NEAR"), 100);
+    await setStock(sku[0]!, "WH-FAR", onHand("WH-FAR") + 2 - free("WH-FAR"), 99);
+    // Unpinned, the near warehouse's landed cost wins; pinned to the far one's offer, the far one serves it.
+    const pinned = await order({ lines: [{ skuId: sku[0], quantity: 2, locationId: loc["WH-FAR"] }] });
+    expect(pinned.status, JSON.stringify(pinned.json)).to.equal(201);
+    expect(pinned.json.lines[0].allocations.map((a: { locationId: string }) => a.locationId)).to.deep.equal([
+      loc["WH-FAR"],
+    ]);
+    const empty = await order({
+      lines: [{ skuId: sku[0], quantity: 1, locationId: loc["WH-FAR"] }],
+      policy: "all_or_nothing",
+    });
+    expect(empty.status).to.equal(409);
+    expect(empty.json.code).to.equal("ORDER.INSUFFICIENT_STOCK");
+    const bad = await order({ lines: [{ skuId: sku[0], quantity: 1, locationId: "WH-FAR" }] });
+    expect(bad.status).to.equal(400);
+    expect(bad.json.detail).to.match(/lines\W+0\W+locationId/);
+    // Put the pool back as it was for the tests after this one.
+    expect((await api.call("POST", `/api/v1/orders/${pinned.json.id}/cancel`, shop(), {})).status).to.equal(200);
+    await setStock(sku[0]!, "WH-NEAR", onHand("WH-NEAR"), 100);
+    await setStock(sku[0]!, "WH-FAR", onHand("WH-FAR"), 99);
+    expect(await invariants()).to.deep.equal({ overReserved: 0, drift: 0, reservedNotHeld: 0 });
+  });
+
   it("answers the same Idempotency-Key with the same order, and a different body under it with 422", async () => {
     await setStock(sku[1]!, "WH-NEAR", 5);
     const body = { lines: [{ skuId: sku[1], quantity: 2 }] };

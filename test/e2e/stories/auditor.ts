@@ -5,9 +5,11 @@
  * bundle and checks every step against the chain's RPC in Chromium with the platform's pinned trust anchor.
  */
 import { Stage, newSerial } from "../../../ledger-service/src/index.js";
+import { vinWithCheck } from "../../../scripts/lib/identifiers.js";
 import { GTIN, PLACE, VIN, handOver, type TestStack } from "../../helpers/stack.js";
 import { login, type ConsoleHarness, type ViewportName } from "../harness.js";
 import type { Page } from "playwright-core";
+import type { DemoConsole } from "./demo-console.js";
 
 export const PASSWORD = "correct horse battery";
 
@@ -28,7 +30,7 @@ export async function fourEventPart(stack: TestStack, publicBase = "https://pl.e
 }
 
 /** Opens the auditor page of a signed-in console (or the public /verify) and waits for the pinned trust anchor. */
-export async function openVerifyPage(h: ConsoleHarness, page: Page, path = "/auditor/verify") {
+export async function openVerifyPage(h: Pick<ConsoleHarness, "url">, page: Page, path = "/auditor/verify") {
   await page.goto(h.url(path));
   await page.getByTestId("trust-fingerprint").waitFor({ timeout: 15_000 });
   // The RPC URL the platform suggests (GET /api/v1/verify/config) is filled in.
@@ -65,7 +67,26 @@ export async function verifyLink(page: Page, link: string) {
   };
 }
 
-/** The whole story for the benchmark: answers { verifyInBrowserMs } (median click → verdict of 3; target ≤ 2,000). */
+/**
+ * Verifies `link` `n` times (at least 3) on a signed-in page at the auditor screen; answers the median click →
+ * verdict time (bundle fetched, RPC asked, every check run and listed). Throws unless every run is verified.
+ */
+async function medianVerify(
+  h: Pick<ConsoleHarness, "url">,
+  page: Page,
+  link: string,
+  n: number,
+): Promise<{ ms: number; verifierMs: number }> {
+  await openVerifyPage(h, page);
+  const runs = [];
+  for (let i = 0; i < Math.max(3, n); i++) runs.push(await verifyLink(page, link));
+  const bad = runs.find((r) => r.verdict !== "verified");
+  if (bad) throw new Error(`auditor story: verdict ${bad.verdict}, expected verified`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  return { ms: median(runs.map((r) => r.ms)), verifierMs: median(runs.map((r) => r.verifierMs)) };
+}
+
+/** The whole story on the harness's stack: answers { verifyInBrowserMs } (median click → verdict of 3; ≤ 2,000). */
 export async function auditorStory(
   h: ConsoleHarness,
   viewport: ViewportName = "desktop",
@@ -75,12 +96,47 @@ export async function auditorStory(
   const page = await h.page(viewport);
   try {
     await login(page, mobile, PASSWORD, h.origin);
-    await openVerifyPage(h, page);
-    const runs = [await verifyLink(page, link), await verifyLink(page, link), await verifyLink(page, link)];
-    const bad = runs.find((r) => r.verdict !== "verified");
-    if (bad) throw new Error(`auditor story: verdict ${bad.verdict}, expected verified`);
-    // Click → verdict on screen (bundle fetched, RPC asked, every check run and listed): the median of 3 runs.
-    return { verifyInBrowserMs: runs.map((r) => r.ms).sort((a, b) => a - b)[1]! };
+    return { verifyInBrowserMs: (await medianVerify(h, page, link, 3)).ms };
+  } finally {
+    await page.context().close();
+  }
+}
+
+/**
+ * For `npm run bench:console`, over the demo world: the maker's pads made, shipped to the demo repair shop, received
+ * and installed (4 events, anchored and final on the local chain); the maker's auditor (a demo login) verifies the
+ * part's link in the browser `runs` times (at least 3). Answers the median click → verdict (target ≤ 2,000).
+ */
+export async function bench(c: DemoConsole, runs: number): Promise<{ verifyInBrowserMs: number }> {
+  const w = c.world;
+  const auditor = w.logins.find((l) => l.company === w.maker.name && l.roles.includes("auditor"));
+  if (!auditor) throw new Error("the demo world has no auditor login");
+  const part = { gtin: w.maker.gtin, serial: newSerial(), lot: "L-AUD" };
+  const ref = [{ gtin: part.gtin, serial: part.serial }];
+  const plant = { regionCode: "320505", locationId: "SZ-PLANT" };
+  const bench = { regionCode: w.shop.regionCode, locationId: "BAY-1" };
+  const ledger = c.ledger.ledger;
+  await ledger.append({ actorId: w.maker.id, step: Stage.Commissioned, parts: [part], place: plant });
+  await ledger.append({ actorId: w.maker.id, step: Stage.Shipped, parts: ref, place: plant, shipTo: w.shop.id });
+  await ledger.append({ actorId: w.shop.id, step: Stage.Received, parts: ref, place: bench });
+  await ledger.append({
+    actorId: w.shop.id,
+    step: Stage.Installed,
+    parts: ref,
+    place: bench,
+    vin: vinWithCheck("LFV3A23C5K3059876"),
+  });
+  await c.ledger.worker.runUntilFinal(180_000);
+  const link = `https://pl.example.cn/01/${part.gtin}/21/${part.serial}?10=${part.lot}`;
+  const page = await c.page("desktop");
+  try {
+    await login(page, auditor.login, auditor.password, c.origin);
+    const m = await medianVerify(c, page, link, runs);
+    console.log(
+      `  auditor: ${w.maker.name}'s 4-event part verified in the browser: click → verdict ${m.ms} ms median ` +
+        `(the verifier itself ${m.verifierMs} ms)`,
+    );
+    return { verifyInBrowserMs: m.ms };
   } finally {
     await page.context().close();
   }

@@ -9,6 +9,11 @@ export const placeOrderBody = z
           .object({
             skuId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
             quantity: z.number().int().min(1, "quantity must be at least 1").max(100_000),
+            /** Take the line from this shared-pool warehouse only (an offer the buyer chose), else the allocator picks. */
+            locationId: z
+              .string()
+              .regex(/^loc_[0-9a-f]{16}$/, "a warehouse id loc_… (an offer's supplier.locationId)")
+              .optional(),
           })
           .strict(),
       )

@@ -24,7 +24,7 @@ import { ordersRepository as repo, type AllocationRow, type OrderRow } from "./o
 const OPTIMISTIC_ATTEMPTS = 2;
 
 export interface PlaceOrder {
-  lines: Array<{ skuId: number; quantity: number }>;
+  lines: Array<{ skuId: number; quantity: number; locationId?: string | undefined }>;
   urgent?: boolean | undefined;
   policy?: "all_or_nothing" | "partial" | undefined;
   shipTo?: { lng: number; lat: number } | undefined;
@@ -130,7 +130,7 @@ export class OrdersService {
     const allocations: AllocationRow[] = [];
     const lines = body.lines.map((l, i) => {
       const candidates: Candidate[] = pool
-        .filter((c) => c.skuId === l.skuId)
+        .filter((c) => c.skuId === l.skuId && (l.locationId === undefined || c.locationId === l.locationId))
         .map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
       const got = allocateLine(l.quantity, candidates, urgent);
       for (const a of got)
