@@ -7,7 +7,8 @@
  *   shopOrderMs            that path's server + page time, no think time; median of the runs (target ≤ 3,000)
  *   verifyInBrowserMs      the auditor page verifying a 4-event part bundle against the local chain: click → verdict,
  *                          median of the runs (test/e2e/stories/auditor.ts; target ≤ 2,000)
- *   receiveCartonInteractions  the distributor's story, once merged (null while its module is absent)
+ *   receiveCartonInteractions  clicks + typed fields for a distributor receiving a carton of 100 parts (target ≤ 3;
+ *                          test/e2e/stories/distributor.ts); receiveCartonMs its server + page time, median of the runs
  *   firstLoadKb            gzipped JS + CSS the login page loads, sizes taken from the built files (target ≤ 400)
  *
  * A story is a module under test/e2e/stories/ exporting `bench(c: DemoConsole, runs: number)` that answers its
@@ -32,7 +33,7 @@ interface StoryEntry {
 /** Every story the console's benchmark knows of; a missing module answers null figures. */
 export const STORIES: readonly StoryEntry[] = [
   { module: "shop", figures: ["shopOrderInteractions", "shopOrderMs"] },
-  { module: "distributor", figures: ["receiveCartonInteractions"] },
+  { module: "distributor", figures: ["receiveCartonInteractions", "receiveCartonMs"] },
   { module: "auditor", figures: ["verifyInBrowserMs"] },
   { module: "manufacturer", figures: [] },
   { module: "platform", figures: [] },
