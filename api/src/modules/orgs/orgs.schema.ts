@@ -32,3 +32,33 @@ export const registerCompanyBody = z
   .strict();
 
 export type RegisterCompany = z.infer<typeof registerCompanyBody>;
+
+/** `GET /api/v1/companies` (platform): filter by kind and by a part of the name, a page at a time. */
+export const companyListQuery = z
+  .object({
+    kind: z.enum(["manufacturer", "distributor", "repair_shop"]).optional(),
+    name: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+export type CompanyListQuery = z.infer<typeof companyListQuery>;
+
+export const CompanySummaryResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  uscc: z.string(),
+  kind: z.enum(["manufacturer", "distributor", "repair_shop"]),
+  regionCode: z.string(),
+  lng: z.number(),
+  lat: z.number(),
+  createdAt: z.string(),
+  users: z.number().int(),
+});
+export const CompanyListResponse = z.object({
+  companies: z.array(CompanySummaryResponse),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type CompanyList = z.infer<typeof CompanyListResponse>;
