@@ -119,7 +119,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "roles.edit": "Edit role {name}",
   "roles.saved": "Role saved",
   "roles.pending": "Waiting for a second person",
-  "roles.pendingNotice": "The privileged permissions added ({perms}) need another admin's approval and apply only then.",
+  "roles.pendingNotice":
+    "The privileged permissions added ({perms}) need another admin's approval and apply only then.",
   "roles.type": "Type",
   "keys.prefix": "Prefix",
   "keys.createdBy": "Created by",
@@ -173,7 +174,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "audit.filter.resource": "Object id",
   "audit.export": "Export CSV",
   "audit.verify": "Verify the trail",
-  "audit.verify.ok": "The trail is intact: the hash chain of {entries} entries{checkpoints} checks out; nothing was altered or removed.",
+  "audit.verify.ok":
+    "The trail is intact: the hash chain of {entries} entries{checkpoints} checks out; nothing was altered or removed.",
   "audit.verify.checkpoints": " and {n} on-chain checkpoints",
   "audit.verify.bad": "The trail does not verify: {reason}",
   "audit.verify.badAt": "The trail breaks at entry {seq}: {reason}",

@@ -1,5 +1,18 @@
 /** API keys: list (never the key), create (shown once, with a copy button), revoke, adopt a disabled creator's key. */
-import { Alert, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import {
+  Alert,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
 import type { UserView } from "../../api/types";
@@ -82,7 +95,11 @@ export default function ApiKeys() {
         data-testid="keys-table"
         columns={[
           { title: t("common.name"), dataIndex: "name" },
-          { title: t("keys.prefix"), dataIndex: "prefix", render: (p: string) => <Typography.Text code>{p}…</Typography.Text> },
+          {
+            title: t("keys.prefix"),
+            dataIndex: "prefix",
+            render: (p: string) => <Typography.Text code>{p}…</Typography.Text>,
+          },
           {
             title: t("users.roles"),
             dataIndex: "roles",
@@ -107,11 +124,16 @@ export default function ApiKeys() {
             },
           },
           { title: t("common.createdAt"), dataIndex: "createdAt", render: (at: string) => <DateTime at={at} /> },
-          { title: t("keys.expiresAt"), dataIndex: "expiresAt", render: (at: string | null) => (at ? <DateTime at={at} /> : "—") },
+          {
+            title: t("keys.expiresAt"),
+            dataIndex: "expiresAt",
+            render: (at: string | null) => (at ? <DateTime at={at} /> : "—"),
+          },
           {
             title: t("common.status"),
             dataIndex: "revokedAt",
-            render: (at: string | null) => (at ? <Tag>{t("keys.revoked")}</Tag> : <Tag color="green">{t("keys.active")}</Tag>),
+            render: (at: string | null) =>
+              at ? <Tag>{t("keys.revoked")}</Tag> : <Tag color="green">{t("keys.active")}</Tag>,
           },
           {
             title: t("common.actions"),
@@ -130,7 +152,10 @@ export default function ApiKeys() {
                         onConfirm={() =>
                           run(
                             `adopt-${k.id}`,
-                            () => answer(api.POST("/api/v1/api-keys/{id}/adopt", { params: { path: { id: k.id } } } as never)),
+                            () =>
+                              answer(
+                                api.POST("/api/v1/api-keys/{id}/adopt", { params: { path: { id: k.id } } } as never),
+                              ),
                             t("keys.adopted", { name: k.name }),
                           ).then(keys.reload)
                         }
@@ -149,7 +174,8 @@ export default function ApiKeys() {
                       onConfirm={() =>
                         run(
                           `revoke-${k.id}`,
-                          () => answer(api.DELETE("/api/v1/api-keys/{id}", { params: { path: { id: k.id } } } as never)),
+                          () =>
+                            answer(api.DELETE("/api/v1/api-keys/{id}", { params: { path: { id: k.id } } } as never)),
                           t("keys.revoked"),
                         ).then(keys.reload)
                       }

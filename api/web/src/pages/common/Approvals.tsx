@@ -66,12 +66,21 @@ export default function Approvals() {
       `${verb}-${a.id}`,
       () =>
         answer(
-          api.POST(`/api/v1/approvals/{id}/${verb}` as "/api/v1/approvals/{id}/approve", {
-            params: { path: { id: a.id } },
-            body: {},
-          } as never),
+          api.POST(
+            `/api/v1/approvals/{id}/${verb}` as "/api/v1/approvals/{id}/approve",
+            {
+              params: { path: { id: a.id } },
+              body: {},
+            } as never,
+          ),
         ),
-      t(verb === "approve" ? "approvals.done.approved" : verb === "reject" ? "approvals.done.rejected" : "approvals.done.cancelled"),
+      t(
+        verb === "approve"
+          ? "approvals.done.approved"
+          : verb === "reject"
+            ? "approvals.done.rejected"
+            : "approvals.done.cancelled",
+      ),
     ).then(list.reload);
 
   if (list.error) return <LoadError state={list} />;

@@ -126,7 +126,11 @@ export default function Audit() {
                 </Typography.Text>
               ),
             },
-            { title: t("audit.action"), dataIndex: "action", render: (a: string) => <Typography.Text code>{a}</Typography.Text> },
+            {
+              title: t("audit.action"),
+              dataIndex: "action",
+              render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+            },
             {
               title: t("audit.resource"),
               key: "res",

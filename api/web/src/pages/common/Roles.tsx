@@ -65,7 +65,9 @@ export default function Roles() {
     );
     if (!saved) return;
     setNotice(
-      saved.pendingApproval ? t("roles.pendingNotice", { perms: (saved.pendingApproval.permissions ?? []).join(", ") }) : null,
+      saved.pendingApproval
+        ? t("roles.pendingNotice", { perms: (saved.pendingApproval.permissions ?? []).join(", ") })
+        : null,
     );
     setEditing(null);
     roles.reload();
@@ -76,7 +78,16 @@ export default function Roles() {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
-      {notice && <Alert type="warning" showIcon title={notice} closable onClose={() => setNotice(null)} data-testid="role-pending" />}
+      {notice && (
+        <Alert
+          type="warning"
+          showIcon
+          title={notice}
+          closable
+          onClose={() => setNotice(null)}
+          data-testid="role-pending"
+        />
+      )}
       <Can perm="role:create">
         <Button type="primary" onClick={() => open("new")} data-testid="role-create">
           {t("roles.create")}
@@ -100,7 +111,10 @@ export default function Roles() {
                 <Tag color={b ? "blue" : "purple"}>{t(b ? "roles.builtIn" : "roles.custom")}</Tag>
                 {waiting(r.id).length > 0 && (
                   <Tag color="gold" data-testid={`role-waiting-${r.id}`}>
-                    {t("roles.pending")}: {waiting(r.id).flatMap((a) => a.permissions ?? []).join(", ")}
+                    {t("roles.pending")}:{" "}
+                    {waiting(r.id)
+                      .flatMap((a) => a.permissions ?? [])
+                      .join(", ")}
                   </Tag>
                 )}
               </Space>

@@ -30,10 +30,7 @@ export default function Users() {
   const t = useT();
   const { me } = useCurrent();
   const can = usePermissions();
-  const users = useApi(
-    () => answer<{ users: UserView[] }>(api.GET("/api/v1/users")).then((r) => r.users),
-    [],
-  );
+  const users = useApi(() => answer<{ users: UserView[] }>(api.GET("/api/v1/users")).then((r) => r.users), []);
   const roles = useApi(
     () =>
       can.has("role:view")

@@ -22,9 +22,27 @@ export const commonRoutes: ConsoleRoute[] = [
     element: lazy(() => import("./MyCompany")),
   },
   // --- wcommon: users, roles, API keys, approvals, audit trail ---
-  { path: "/users", titleKey: "menu.users", icon: <TeamOutlined />, permission: "user:view", element: lazy(() => import("./Users")) },
-  { path: "/roles", titleKey: "menu.roles", icon: <SafetyOutlined />, permission: "role:view", element: lazy(() => import("./Roles")) },
-  { path: "/api-keys", titleKey: "menu.apiKeys", icon: <ApiOutlined />, permission: "api_key:view", element: lazy(() => import("./ApiKeys")) },
+  {
+    path: "/users",
+    titleKey: "menu.users",
+    icon: <TeamOutlined />,
+    permission: "user:view",
+    element: lazy(() => import("./Users")),
+  },
+  {
+    path: "/roles",
+    titleKey: "menu.roles",
+    icon: <SafetyOutlined />,
+    permission: "role:view",
+    element: lazy(() => import("./Roles")),
+  },
+  {
+    path: "/api-keys",
+    titleKey: "menu.apiKeys",
+    icon: <ApiOutlined />,
+    permission: "api_key:view",
+    element: lazy(() => import("./ApiKeys")),
+  },
   {
     path: "/approvals",
     titleKey: "menu.approvals",
@@ -33,5 +51,11 @@ export const commonRoutes: ConsoleRoute[] = [
     quickLink: true,
     element: lazy(() => import("./Approvals")),
   },
-  { path: "/audit", titleKey: "menu.audit", icon: <AuditOutlined />, permission: "audit_log:view", element: lazy(() => import("./Audit")) },
+  {
+    path: "/audit",
+    titleKey: "menu.audit",
+    icon: <AuditOutlined />,
+    permission: "audit_log:view",
+    element: lazy(() => import("./Audit")),
+  },
 ];
