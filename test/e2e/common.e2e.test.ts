@@ -65,7 +65,11 @@ describe("the console for everyone and the platform: onboarding, two-person appr
   async function visit(page: Page, path: string, testId: string, name: string) {
     await page.goto(h.url(path));
     await page.getByTestId(testId).waitFor();
-    await page.locator(".ant-spin-spinning").first().waitFor({ state: "detached" }).catch(() => {});
+    await page
+      .locator(".ant-spin-spinning")
+      .first()
+      .waitFor({ state: "detached" })
+      .catch(() => {});
     await checkA11y(page, name);
     await shot(page, name);
   }

@@ -40,7 +40,8 @@ const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export const dialog = (page: Page, title: string) => page.getByRole("dialog", { name: title });
 export const okOf = (d: Locator) => d.locator(".ant-modal-footer .ant-btn-primary");
 /** The open Popconfirm's OK button. */
-export const popOk = (page: Page) => page.locator(".ant-popover:not(.ant-popover-hidden) .ant-popconfirm-buttons .ant-btn-primary");
+export const popOk = (page: Page) =>
+  page.locator(".ant-popover:not(.ant-popover-hidden) .ant-popconfirm-buttons .ant-btn-primary");
 /** Picks an option (by its exact label) in an antd Select whose input has `id`. */
 export async function pick(page: Page, scope: Locator, id: string, option: string) {
   await scope.locator(`#${id}`).click();
@@ -61,7 +62,9 @@ export async function platformOperator(h: ConsoleHarness) {
   const email = `ops-${Date.now()}@partledger.test`;
   const r = await h.api.call("POST", "/api/v1/users", OPERATOR, { name: "平台运营 王敏", email, password: PASSWORD });
   expect(r.status, JSON.stringify(r.json)).to.equal(201);
-  await h.stack.svc.db.sql.query("UPDATE users SET roles = ARRAY['platform_operator']::text[] WHERE id = $1", [r.json.id]);
+  await h.stack.svc.db.sql.query("UPDATE users SET roles = ARRAY['platform_operator']::text[] WHERE id = $1", [
+    r.json.id,
+  ]);
   return { id: r.json.id as string, email };
 }
 
@@ -132,7 +135,8 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   await menu(op, "上链与链状态");
   await op.getByTestId("chain-health").waitFor();
   await op.getByTestId("batches-table").getByText("已确认").first().waitFor();
-  const gas = await op.getByTestId("batches-table").locator("tbody tr").first().locator("td").nth(4).textContent();
+  const finalRow = op.getByTestId("batches-table").locator("tbody tr", { hasText: "已确认" }).first();
+  const gas = await finalRow.locator("td").nth(4).textContent();
   expect(Number((gas ?? "").replace(/,/g, ""))).to.be.greaterThan(20_000);
   await inspect(op, "common-platform-chain-desktop");
 
@@ -205,14 +209,18 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   await menu(b, "审批");
   const bRow = b.getByTestId("approvals-table").locator("tr", { hasText: "赵审计" });
   await bRow.waitFor();
-  expect(await bRow.textContent()).to.include("年度审计").and.include("审计员");
+  expect(await bRow.textContent())
+    .to.include("年度审计")
+    .and.include("审计员");
   await inspect(b, "common-approvals-inbox-desktop");
   await bRow.getByRole("button", { name: label("批准") }).click();
   await bRow.waitFor({ state: "detached" });
   approvalInteractions += (await nB.read()).total;
   const approvalMs = Date.now() - t;
   const users = await h.api.call("GET", "/api/v1/users", adminA.token);
-  const auditorUser = (users.json.users as { name: string; roles: string[]; id: string }[]).find((u) => u.name === "赵审计")!;
+  const auditorUser = (users.json.users as { name: string; roles: string[]; id: string }[]).find(
+    (u) => u.name === "赵审计",
+  )!;
   expect(auditorUser.roles).to.deep.equal(["auditor"]);
   await b.context().close();
 
@@ -246,7 +254,14 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   const table = au.getByTestId("audit-table");
   await table.locator("tbody tr").first().waitFor();
   const all = (await table.textContent()) ?? "";
-  for (const action of ["api_key.revoke", "api_key.create", "approval.approve", "approval.submit", "user.create", "role.create"])
+  for (const action of [
+    "api_key.revoke",
+    "api_key.create",
+    "approval.approve",
+    "approval.submit",
+    "user.create",
+    "role.create",
+  ])
     expect(all, action).to.include(action);
   await au.locator("#audit-filter_action").fill("api_key.revoke");
   await au.getByRole("button", { name: label("查询") }).click();

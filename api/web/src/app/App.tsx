@@ -31,10 +31,10 @@ const THEME = {
     colorTextDescription: "rgba(0, 0, 0, 0.65)",
     colorTextTertiary: "rgba(0, 0, 0, 0.62)",
     colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
-    // Tag text (palette shade 7) and danger buttons at antd's defaults fall under 4.5:1 on their backgrounds.
+    // Tag text (palette shade 7, derived from these seeds) and danger buttons at antd's defaults fall under 4.5:1.
     colorError: "#cf1322",
-    green7: "#237804",
-    gold7: "#874d00",
+    green: "#237804",
+    gold: "#ad6800",
   },
 };
 

@@ -90,7 +90,7 @@ export const zhCN = {
   "common.name": "名称",
   "common.createdAt": "创建时间",
   "common.status": "状态",
-  "common.done": "已完成",
+  "common.done": "完成",
   "common.copy": "复制",
   "common.copied": "已复制",
   "common.me": "（我）",
