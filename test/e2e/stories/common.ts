@@ -163,8 +163,9 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   await uc.locator("#user-create_password").fill(PASSWORD);
   await okOf(uc).click();
   const masked = `${newMobile.slice(0, 3)}****${newMobile.slice(-4)}`;
-  const userRow = a.getByTestId("users-table").locator("tr", { hasText: "赵审计" });
-  await userRow.getByText(masked).waitFor();
+  // Names and mobiles are personal data: the list shows them masked (赵**, 138****1234).
+  const userRow = a.getByTestId("users-table").locator("tr", { hasText: masked });
+  await userRow.getByText("赵**").waitFor();
   expect(await a.getByTestId("users-table").textContent()).to.not.include(newMobile);
   await inspect(a, "common-users-desktop");
 
@@ -188,13 +189,13 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
 
   await menu(a, "用户");
   await userRow.getByRole("button", { name: "申请角色" }).click();
-  const rg = dialog(a, "为 赵审计 申请角色");
+  const rg = dialog(a, "为 赵** 申请角色");
   await pick(a, rg, "role-grant_roles", "审计员");
   await rg.locator("#role-grant_reason").fill("年度审计");
   await okOf(rg).click();
   await a.getByText("申请已提交，等待另一位管理员批准").waitFor();
   await menu(a, "审批");
-  const ownRow = a.getByTestId("approvals-table").locator("tr", { hasText: "赵审计" });
+  const ownRow = a.getByTestId("approvals-table").locator("tr", { hasText: "赵**" });
   await ownRow.getByText("自己的申请需由另一位管理员处理").waitFor();
   expect(await ownRow.getByRole("button", { name: label("批准") }).count()).to.equal(0);
   expect(await ownRow.getByRole("button", { name: label("驳回") }).count()).to.equal(0);
@@ -207,7 +208,7 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   await login(b, adminB.mobile, PASSWORD, h.origin);
   const nB = await counted(b);
   await menu(b, "审批");
-  const bRow = b.getByTestId("approvals-table").locator("tr", { hasText: "赵审计" });
+  const bRow = b.getByTestId("approvals-table").locator("tr", { hasText: "赵**" });
   await bRow.waitFor();
   expect(await bRow.textContent())
     .to.include("年度审计")
@@ -218,8 +219,8 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   approvalInteractions += (await nB.read()).total;
   const approvalMs = Date.now() - t;
   const users = await h.api.call("GET", "/api/v1/users", adminA.token);
-  const auditorUser = (users.json.users as { name: string; roles: string[]; id: string }[]).find(
-    (u) => u.name === "赵审计",
+  const auditorUser = (users.json.users as { mobile: string; roles: string[]; id: string }[]).find(
+    (u) => u.mobile === masked,
   )!;
   expect(auditorUser.roles).to.deep.equal(["auditor"]);
   await b.context().close();

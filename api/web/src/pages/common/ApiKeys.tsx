@@ -90,7 +90,6 @@ export default function ApiKeys() {
         size="small"
         loading={keys.loading}
         dataSource={keys.data}
-        scroll={{ x: "max-content" }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         data-testid="keys-table"
         columns={[

@@ -100,7 +100,6 @@ export default function Approvals() {
         size="small"
         loading={list.loading}
         dataSource={list.data}
-        scroll={{ x: "max-content" }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: <Empty description={t("approvals.empty")} /> }}
         data-testid="approvals-table"

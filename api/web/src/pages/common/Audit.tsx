@@ -110,7 +110,6 @@ export default function Audit() {
           size="small"
           loading={entries.loading}
           dataSource={entries.data}
-          scroll={{ x: "max-content" }}
           pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
           data-testid="audit-table"
           columns={[

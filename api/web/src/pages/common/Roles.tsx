@@ -98,7 +98,6 @@ export default function Roles() {
         size="small"
         loading={roles.loading}
         dataSource={roles.data?.roles}
-        scroll={{ x: "max-content" }}
         pagination={false}
         data-testid="roles-table"
         columns={[

@@ -106,7 +106,6 @@ export default function Users() {
         size="small"
         loading={users.loading}
         dataSource={users.data}
-        scroll={{ x: "max-content" }}
         data-testid="users-table"
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[

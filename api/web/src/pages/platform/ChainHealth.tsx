@@ -103,7 +103,6 @@ export default function ChainHealth() {
           size="small"
           loading={batches.loading}
           dataSource={batches.data}
-          scroll={{ x: "max-content" }}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           data-testid="batches-table"
           columns={[

@@ -126,7 +126,6 @@ export default function Companies() {
           size="small"
           loading={list.loading}
           dataSource={list.data?.companies}
-          scroll={{ x: "max-content" }}
           data-testid="companies-table"
           pagination={{
             current: page,

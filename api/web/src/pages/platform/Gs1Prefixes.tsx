@@ -90,7 +90,6 @@ export default function Gs1Prefixes() {
           size="small"
           loading={list.loading}
           dataSource={list.data}
-          scroll={{ x: "max-content" }}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           data-testid="gs1-table"
           columns={[
