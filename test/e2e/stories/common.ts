@@ -45,6 +45,8 @@ export const popOk = (page: Page) =>
 /** Picks an option (by its exact label) in an antd Select whose input has `id`. */
 export async function pick(page: Page, scope: Locator, id: string, option: string) {
   await scope.locator(`#${id}`).click();
+  // The list is virtual (only the first options are in the DOM): type to filter it first.
+  await page.keyboard.type(option);
   await page
     .locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option")
     .filter({ hasText: new RegExp(`^${esc(option)}$`) })
