@@ -1,7 +1,15 @@
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
-import { companySchema, registerCompanyBody, registeredCompanyResponse, type RegisterCompany } from "./orgs.schema.js";
+import {
+  companyListQuery,
+  companyListResponse,
+  companySchema,
+  registerCompanyBody,
+  registeredCompanyResponse,
+  type CompanyListQuery,
+  type RegisterCompany,
+} from "./orgs.schema.js";
 import type { Company, OrgsService } from "./orgs.service.js";
 import { responds } from "../../http/responds.js";
 
@@ -21,6 +29,17 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
           admin,
         } = await orgs.register(auditContext(req, res), principalOf(res), res.locals.body as RegisterCompany);
         res.status(201).json({ ...c, apiKey, apiKeyNotice: "store this key now: it is shown only once", admin });
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/companies",
+      { permission: "company:administer" },
+      "Registered companies (platform): filter by kind and name, a page at a time",
+      responds(companyListResponse),
+      validate({ query: companyListQuery }),
+      async (_req, res) => {
+        res.json(await orgs.list(res.locals.query as CompanyListQuery));
       },
     ),
     route(

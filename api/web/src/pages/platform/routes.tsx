@@ -1,7 +1,39 @@
+import { ApartmentOutlined, BarcodeOutlined, KeyOutlined, LinkOutlined } from "@ant-design/icons";
+import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
-/**
- * Screens for: platform. Add one entry per screen, e.g.
- * `{ path: "/platform/example", titleKey: "menu.…", icon: <…Outlined />, permission: "…:view", kinds: [...], element: lazy(() => import("./Example")) }`
- */
-export const platformRoutes: ConsoleRoute[] = [];
+/** Screens for: platform (the operator's staff). */
+export const platformRoutes: ConsoleRoute[] = [
+  {
+    path: "/platform/companies",
+    titleKey: "menu.companies",
+    icon: <ApartmentOutlined />,
+    permission: "company:administer",
+    kinds: ["platform"],
+    quickLink: true,
+    element: lazy(() => import("./Companies")),
+  },
+  {
+    path: "/platform/gs1-prefixes",
+    titleKey: "menu.gs1",
+    icon: <BarcodeOutlined />,
+    permission: "gs1_prefix:approve",
+    kinds: ["platform"],
+    element: lazy(() => import("./Gs1Prefixes")),
+  },
+  {
+    path: "/platform/chain",
+    titleKey: "menu.chain",
+    icon: <LinkOutlined />,
+    kinds: ["platform"],
+    element: lazy(() => import("./ChainHealth")),
+  },
+  {
+    path: "/platform/encryption-keys",
+    titleKey: "menu.encryption",
+    icon: <KeyOutlined />,
+    permission: "encryption_key:configure",
+    kinds: ["platform"],
+    element: lazy(() => import("./EncryptionKeys")),
+  },
+];
