@@ -42,9 +42,14 @@ export const okOf = (d: Locator) => d.locator(".ant-modal-footer .ant-btn-primar
 /** The open Popconfirm's OK button. */
 export const popOk = (page: Page) =>
   page.locator(".ant-popover:not(.ant-popover-hidden) .ant-popconfirm-buttons .ant-btn-primary");
-/** Picks an option (by its exact label) in an antd Select whose input has `id`. */
+/**
+ * Picks an option (by its exact label) in an antd Select whose input has `id`, and leaves the list closed, as a
+ * person does before moving on: a multiple Select keeps its list open after a pick (showing every option again),
+ * and that list lies over the dialog's footer, so a click on OK would land on an option instead.
+ */
 export async function pick(page: Page, scope: Locator, id: string, option: string) {
-  await scope.locator(`#${id}`).click();
+  const input = scope.locator(`#${id}`);
+  await input.click();
   // The list is virtual (only the first options are in the DOM): type to filter it first.
   await page.keyboard.type(option);
   await page
@@ -52,6 +57,9 @@ export async function pick(page: Page, scope: Locator, id: string, option: strin
     .filter({ hasText: new RegExp(`^${esc(option)}$`) })
     .first()
     .click();
+  // Escape closes only the list (the Select stops the key there; the dialog stays open).
+  if ((await input.getAttribute("aria-expanded")) === "true") await page.keyboard.press("Escape");
+  await scope.locator(`#${id}[aria-expanded="false"]`).waitFor();
 }
 
 /** Clicks a side-menu entry (desktop). */

@@ -19,7 +19,7 @@ import type { UserView } from "../../api/types";
 import { Can, usePermissions } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
-import { LoadError, useAction } from "./kit";
+import { LoadError, ROLE_SEARCH, useAction } from "./kit";
 import { roleName } from "./Users";
 
 interface ApiKey {
@@ -207,6 +207,7 @@ export default function ApiKeys() {
           <Form.Item name="roles" label={t("users.roles")} rules={[{ required: true }]}>
             <Select
               mode="multiple"
+              showSearch={ROLE_SEARCH}
               options={(roles.data ?? []).map((r) => ({ value: r.id, label: roleName(roles.data, r.id, lang) }))}
             />
           </Form.Item>

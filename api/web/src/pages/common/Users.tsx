@@ -8,7 +8,7 @@ import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { MaskedMobile } from "../../widgets/MaskedMobile";
 import { StatusTag } from "../../widgets/StatusTag";
-import { LoadError, useAction } from "./kit";
+import { LoadError, ROLE_SEARCH, useAction } from "./kit";
 
 interface Role {
   id: string;
@@ -197,7 +197,7 @@ export default function Users() {
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item name="roles" label={t("users.roles")}>
-            <Select mode="multiple" options={roleOptions} allowClear />
+            <Select mode="multiple" options={roleOptions} showSearch={ROLE_SEARCH} allowClear />
           </Form.Item>
         </Form>
       </Modal>
@@ -215,7 +215,7 @@ export default function Users() {
         <Typography.Paragraph type="secondary">{t("users.requestRoles.hint")}</Typography.Paragraph>
         <Form form={grantForm} layout="vertical" name="role-grant">
           <Form.Item name="roles" label={t("users.roles")} rules={[{ required: true }]}>
-            <Select mode="multiple" options={roleOptions} />
+            <Select mode="multiple" options={roleOptions} showSearch={ROLE_SEARCH} />
           </Form.Item>
           <Form.Item name="reason" label={t("users.requestRoles.reason")}>
             <Input maxLength={200} />

@@ -57,3 +57,6 @@ export async function download(url: string, token: string | null, filename: stri
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
+
+/** Typing in a role picker finds a role by its shown name (审计员) or its id (auditor); antd matches the id only. */
+export const ROLE_SEARCH = { optionFilterProp: ["label", "value"] };
