@@ -1,6 +1,6 @@
 /** Anchoring and chain health (platform): the health report in words, and the latest batches with state, lag and gas. */
 import { Alert, Button, Descriptions, List, Space, Table, Tag, Typography } from "antd";
-import { answer, api, useApi } from "../../api/client";
+import { answer, api, useApi, type Answer } from "../../api/client";
 import { hasMessage, useT, type MessageKey } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { LoadError } from "../common/kit";
@@ -12,18 +12,8 @@ interface Health {
   chain: { status: "up" | "down"; chainId?: number; since?: string; detail?: string };
   ledger: { pending?: number; anchoring?: string } & Record<string, unknown>;
 }
-interface Batch {
-  id: number;
-  firstSeq: number;
-  lastSeq: number;
-  eventCount: number;
-  status: string;
-  txHash: string | null;
-  blockNumber: number | null;
-  sealedAt: string;
-  lagSeconds: number;
-  gasUsed: string | null;
-}
+/** A batch as GET /api/v1/ledger/batches declares it (the server's `Batch` schema). */
+type Batch = Answer<"/api/v1/ledger/batches", "get">["batches"][number];
 const BATCH_COLORS: Record<string, string> = {
   sealed: "default",
   submitted: "gold",
@@ -40,9 +30,9 @@ export default function ChainHealth() {
   const health = useApi(() => answer<Health>(api.GET("/api/v1/health")), []);
   const batches = useApi(
     () =>
-      answer<{ batches: Batch[] }>(
-        api.GET("/api/v1/ledger/batches", { params: { query: { limit: 50 } } } as never),
-      ).then((r) => r.batches),
+      answer<{ batches: Batch[] }>(api.GET("/api/v1/ledger/batches", { params: { query: { limit: 50 } } })).then(
+        (r) => r.batches,
+      ),
     [],
   );
   const reload = () => {

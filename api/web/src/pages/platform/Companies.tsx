@@ -1,22 +1,15 @@
 /** Companies and onboarding (platform): list with kind/name filters and paging; register a company and its first admin. */
 import { Alert, Button, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
-import { answer, api, useApi } from "../../api/client";
+import { answer, api, useApi, type Answer } from "../../api/client";
 import type { CompanyKind } from "../../api/types";
 import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { LoadError, useAction } from "../common/kit";
 
-interface Summary {
-  id: string;
-  name: string;
-  uscc: string;
-  kind: CompanyKind;
-  regionCode: string;
-  createdAt: string;
-  users: number;
-}
+/** A company as GET /api/v1/companies declares it (the server's `CompanySummary` schema). */
+type Summary = Answer<"/api/v1/companies", "get">["companies"][number];
 interface Registered {
   id: string;
   name: string;
@@ -46,7 +39,7 @@ export default function Companies() {
       answer<{ companies: Summary[]; total: number }>(
         api.GET("/api/v1/companies", {
           params: { query: { ...filter, limit: PAGE, offset: (page - 1) * PAGE } },
-        } as never),
+        }),
       ),
     [JSON.stringify(filter), page],
   );
