@@ -263,7 +263,8 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   await login(au, newMobile, PASSWORD, h.origin);
   await menu(au, "审计日志");
   const table = au.getByTestId("audit-table");
-  await table.locator("tbody tr").first().waitFor();
+  // A data row, not the placeholder row the table shows while it loads.
+  await table.locator("tbody tr.ant-table-row").first().waitFor();
   const all = (await table.textContent()) ?? "";
   for (const action of [
     "api_key.revoke",
