@@ -120,9 +120,14 @@ export const BUILT_IN_ROLES = {
   company_admin: {
     name: "企业管理员 Company admin",
     kinds: COMPANY_KINDS,
-    permissions: permissionsOfKind("manufacturer")
-      .concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop"))
-      .filter((p) => !ADMIN_EXCLUDES.includes(p)),
+    // Every kind's permissions, once each (the kinds share many: company:view would otherwise be listed three times).
+    permissions: [
+      ...new Set(
+        permissionsOfKind("manufacturer")
+          .concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop"))
+          .filter((p) => !ADMIN_EXCLUDES.includes(p)),
+      ),
+    ],
     privileged: true,
   },
   buyer: {

@@ -26,6 +26,28 @@ import { responds } from "../../http/responds.js";
  */
 const PUBLIC = { public: "provenance is public by design: hashes, proofs and EPCIS events without personal data" };
 
+/** gasUsed of each transaction (as a decimal string), null where unknown; one RPC call per hash, at most 2 s in all. */
+async function gasOf(svc: LedgerService, hashes: (string | null)[]): Promise<(string | null)[]> {
+  if (!hashes.some(Boolean)) return hashes.map(() => null);
+  try {
+    const { provider } = await svc.chain.get();
+    const all = Promise.all(
+      hashes.map(async (h) =>
+        h
+          ? provider.getTransactionReceipt(h).then(
+              (r) => (r ? r.gasUsed.toString() : null),
+              () => null,
+            )
+          : null,
+      ),
+    );
+    const timeout = new Promise<null[]>((ok) => setTimeout(() => ok(hashes.map(() => null)), 2000).unref());
+    return await Promise.race([all, timeout]);
+  } catch {
+    return hashes.map(() => null);
+  }
+}
+
 export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[] {
   return [
     route(
@@ -74,18 +96,25 @@ export function ledgerRoutes(svc: LedgerService, usccOf: UsccLookup): RouteSpec[
       "get",
       "/api/v1/ledger/batches",
       PUBLIC,
-      "Latest sealed batches and their anchoring",
+      "Latest sealed batches and their anchoring: lag from sealing to final (or until now), gas of the anchoring transaction",
       responds(z.object({ batches: z.array(batchSchema) })),
       validate({ query: batchListQuery }),
       async (_req, res) => {
         const { limit } = res.locals.query as { limit: number };
-        const { rows } = await svc.db.sql.query(
+        const { rows } = await svc.db.sql.query<{ txHash: string | null; status: string }>(
           `SELECT id, first_seq AS "firstSeq", last_seq AS "lastSeq", event_count AS "eventCount", '0x' || encode(root, 'hex') AS root,
-                status, tx_hash AS "txHash", block_number AS "blockNumber", sealed_at AS "sealedAt"
+                status, tx_hash AS "txHash", block_number AS "blockNumber", sealed_at AS "sealedAt", attempts,
+                round(extract(epoch FROM (CASE WHEN status = 'final' THEN updated_at ELSE now() END) - sealed_at)::numeric, 1)::float8
+                  AS "lagSeconds"
            FROM ledger_batches ORDER BY id DESC LIMIT $1`,
           [limit],
         );
-        res.json({ batches: rows });
+        // Gas is the chain's (public) receipt of each anchoring transaction; null while unmined or the chain is down.
+        const gas = await gasOf(
+          svc,
+          rows.map((r) => r.txHash),
+        );
+        res.json({ batches: rows.map((r, i) => ({ ...r, gasUsed: gas[i] ?? null })) });
       },
     ),
 

@@ -67,6 +67,13 @@ export const batchSchema = z
     txHash: hex.nullable(),
     blockNumber: z.number().int().nullable(),
     sealedAt: z.string(),
+    attempts: z.number().int().describe("anchoring attempts so far"),
+    lagSeconds: z.number().describe("seconds from sealing to final, or until now while not final"),
+    gasUsed: z
+      .string()
+      .regex(/^\d+$/)
+      .nullable()
+      .describe("gas of the anchoring transaction (decimal); null while unmined or the chain cannot be read"),
   })
   .meta({ id: "Batch" });
 

@@ -56,6 +56,38 @@ export class OrgsRepository {
     });
   }
 
+  /** One page of companies (newest first), filtered by kind and a part of the name; with the total and user counts. */
+  async list(q: {
+    kind?: CompanyRow["kind"] | undefined;
+    name?: string | undefined;
+    limit: number;
+    offset: number;
+  }): Promise<{ rows: (CompanyRow & { users: number })[]; total: number }> {
+    const where = {
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.name ? { name: { contains: q.name, mode: "insensitive" as const } } : {}),
+    };
+    const [rows, total] = await Promise.all([
+      this.prisma.company.findMany({
+        where,
+        select,
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        take: q.limit,
+        skip: q.offset,
+      }),
+      this.prisma.company.count({ where }),
+    ]);
+    const counts = rows.length
+      ? await this.prisma.user.groupBy({
+          by: ["companyId"],
+          where: { companyId: { in: rows.map((r) => r.id) }, status: "active" },
+          _count: { _all: true },
+        })
+      : [];
+    const users = new Map(counts.map((c) => [c.companyId, c._count._all]));
+    return { rows: (rows as CompanyRow[]).map((r) => ({ ...r, users: users.get(r.id) ?? 0 })), total };
+  }
+
   async byId(id: string): Promise<CompanyRow | null> {
     return (await this.prisma.company.findUnique({ where: { id }, select })) as CompanyRow | null;
   }

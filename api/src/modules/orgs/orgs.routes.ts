@@ -2,10 +2,13 @@ import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import {
+  companyListQuery,
+  companyListResponse,
   companySchema,
   receiversResponse,
   registerCompanyBody,
   registeredCompanyResponse,
+  type CompanyListQuery,
   type RegisterCompany,
 } from "./orgs.schema.js";
 import type { Company, OrgsService } from "./orgs.service.js";
@@ -37,6 +40,17 @@ export function orgsRoutes(orgs: OrgsService): RouteSpec[] {
       responds(receiversResponse),
       async (_req, res) => {
         res.json({ companies: await orgs.receivers(res.locals.company as Company | undefined) });
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/companies",
+      { permission: "company:administer" },
+      "Registered companies (platform): filter by kind and name, a page at a time",
+      responds(companyListResponse),
+      validate({ query: companyListQuery }),
+      async (_req, res) => {
+        res.json(await orgs.list(res.locals.query as CompanyListQuery));
       },
     ),
     route(

@@ -34,6 +34,17 @@ export const registerCompanyBody = z
 
 export type RegisterCompany = z.infer<typeof registerCompanyBody>;
 
+/** `GET /api/v1/companies` (platform): filter by kind and by a part of the name, a page at a time. */
+export const companyListQuery = z
+  .object({
+    kind: z.enum(["manufacturer", "distributor", "repair_shop"]).optional(),
+    name: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+export type CompanyListQuery = z.infer<typeof companyListQuery>;
+
 // ── Responses (what the handlers answer; checked against every answer in tests) ──
 
 export const companySchema = z
@@ -71,3 +82,28 @@ export const registeredCompanyResponse = companySchema
     admin: userSchema.nullable().describe("the first administrator, when one was given"),
   })
   .meta({ id: "RegisteredCompany" });
+
+/** One company as the platform's list shows it: the registered fields and how many active users it has. */
+export const companySummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    uscc: z.string().describe("unified social credit code"),
+    kind: z.enum(["manufacturer", "distributor", "repair_shop"]),
+    regionCode: z.string(),
+    lng: z.number(),
+    lat: z.number(),
+    createdAt: z.string(),
+    users: z.number().int().describe("active users"),
+  })
+  .meta({ id: "CompanySummary" });
+
+export const companyListResponse = z
+  .object({
+    companies: z.array(companySummarySchema),
+    total: z.number().int().describe("companies matching the filter (all pages)"),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: "CompanyList" });
+export type CompanyList = z.infer<typeof companyListResponse>;

@@ -4,7 +4,7 @@ import { sha256 } from "../../security/access.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import type { UsersService } from "../users/users.service.js";
 import type { CompanyRow, OrgsRepository } from "./orgs.repository.js";
-import type { RegisterCompany } from "./orgs.schema.js";
+import type { CompanyList, CompanyListQuery, RegisterCompany } from "./orgs.schema.js";
 import { assertUscc } from "./uscc.js";
 
 export type Company = CompanyRow & {
@@ -104,6 +104,17 @@ export class OrgsService {
   async receivers(company: Company | undefined, limit = 500) {
     if (!company) throw new AppError("ORG.REQUIRED", "cartons are sent by a company", 409);
     return this.repo.receivers(company.id, limit);
+  }
+
+  /** Companies for the platform's operators (GET /api/v1/companies). */
+  async list(q: CompanyListQuery): Promise<CompanyList> {
+    const { rows, total } = await this.repo.list(q);
+    return {
+      companies: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   async get(id: string): Promise<Company> {

@@ -1,4 +1,12 @@
-import { BankOutlined, HomeOutlined } from "@ant-design/icons";
+import {
+  ApiOutlined,
+  AuditOutlined,
+  BankOutlined,
+  CheckSquareOutlined,
+  HomeOutlined,
+  SafetyOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -12,5 +20,42 @@ export const commonRoutes: ConsoleRoute[] = [
     permission: "company:view",
     quickLink: true,
     element: lazy(() => import("./MyCompany")),
+  },
+  // --- wcommon: users, roles, API keys, approvals, audit trail ---
+  {
+    path: "/users",
+    titleKey: "menu.users",
+    icon: <TeamOutlined />,
+    permission: "user:view",
+    element: lazy(() => import("./Users")),
+  },
+  {
+    path: "/roles",
+    titleKey: "menu.roles",
+    icon: <SafetyOutlined />,
+    permission: "role:view",
+    element: lazy(() => import("./Roles")),
+  },
+  {
+    path: "/api-keys",
+    titleKey: "menu.apiKeys",
+    icon: <ApiOutlined />,
+    permission: "api_key:view",
+    element: lazy(() => import("./ApiKeys")),
+  },
+  {
+    path: "/approvals",
+    titleKey: "menu.approvals",
+    icon: <CheckSquareOutlined />,
+    permission: "user:view",
+    quickLink: true,
+    element: lazy(() => import("./Approvals")),
+  },
+  {
+    path: "/audit",
+    titleKey: "menu.audit",
+    icon: <AuditOutlined />,
+    permission: "audit_log:view",
+    element: lazy(() => import("./Audit")),
   },
 ];

@@ -1,9 +1,41 @@
-import { BookOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, BarcodeOutlined, BookOutlined, KeyOutlined, LinkOutlined } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
-/** Screens for: platform. */
+/** Screens for: platform (the operator's staff). */
 export const platformRoutes: ConsoleRoute[] = [
+  {
+    path: "/platform/companies",
+    titleKey: "menu.companies",
+    icon: <ApartmentOutlined />,
+    permission: "company:administer",
+    kinds: ["platform"],
+    quickLink: true,
+    element: lazy(() => import("./Companies")),
+  },
+  {
+    path: "/platform/gs1-prefixes",
+    titleKey: "menu.gs1",
+    icon: <BarcodeOutlined />,
+    permission: "gs1_prefix:approve",
+    kinds: ["platform"],
+    element: lazy(() => import("./Gs1Prefixes")),
+  },
+  {
+    path: "/platform/chain",
+    titleKey: "menu.chain",
+    icon: <LinkOutlined />,
+    kinds: ["platform"],
+    element: lazy(() => import("./ChainHealth")),
+  },
+  {
+    path: "/platform/encryption-keys",
+    titleKey: "menu.encryption",
+    icon: <KeyOutlined />,
+    permission: "encryption_key:configure",
+    kinds: ["platform"],
+    element: lazy(() => import("./EncryptionKeys")),
+  },
   {
     // The catalogue team's search vocabulary (issue 13): editing it needs catalog:approve, which only the platform holds.
     path: "/platform/vocabulary",
