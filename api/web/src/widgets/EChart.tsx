@@ -4,6 +4,7 @@
  */
 import { LineChart, MapChart } from "echarts/charts";
 import {
+  AriaComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
@@ -13,6 +14,7 @@ import {
 import { init, use, type ComposeOption, type ECharts } from "echarts/core";
 import type { LineSeriesOption, MapSeriesOption } from "echarts/charts";
 import type {
+  AriaComponentOption,
   GridComponentOption,
   LegendComponentOption,
   MarkLineComponentOption,
@@ -23,6 +25,7 @@ import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
 use([
+  AriaComponent,
   LineChart,
   MapChart,
   GridComponent,
@@ -36,6 +39,7 @@ use([
 export type ChartOption = ComposeOption<
   | LineSeriesOption
   | MapSeriesOption
+  | AriaComponentOption
   | GridComponentOption
   | LegendComponentOption
   | MarkLineComponentOption
@@ -44,20 +48,23 @@ export type ChartOption = ComposeOption<
 >;
 
 /**
- * One chart: `option` is applied on every change (not merged), the chart follows its box's width. `label` names the
- * chart for screen readers (the canvas itself says nothing); a table beside or below carries the numbers.
+ * One chart: `option` is applied on every change (not merged), the chart follows its box's width. For screen readers
+ * (the canvas itself says nothing) ECharts' aria writes the container's aria-label: `label` as it is, or with
+ * `describe` ECharts' own description of the data after it (series, names and values); a table carries the numbers.
  */
 export function EChart({
   option,
   height = 320,
   label,
   testId,
+  describe = false,
   onClick,
 }: {
   option: ChartOption;
   height?: number;
   label: string;
   testId?: string;
+  describe?: boolean;
   onClick?: (name: string) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -78,7 +85,13 @@ export function EChart({
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
+    chart.current?.setOption(
+      {
+        ...option,
+        aria: { enabled: true, label: describe ? { general: { withoutTitle: `${label}。` } } : { description: label } },
+      },
+      { notMerge: true },
+    );
+  }, [option, label, describe]);
   return <div ref={box} role="img" aria-label={label} data-testid={testId} style={{ width: "100%", height }} />;
 }

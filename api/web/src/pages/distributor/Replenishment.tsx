@@ -21,8 +21,8 @@ type Item = Replenishment["items"][number];
 type Proposal = Item["proposals"][number];
 type Action = "transfer" | "buy" | "prestock" | "apply_reorder_point";
 
-const CLASS_COLOR = { critical: "#a8071a", normal: "#0958d9", slow: "#595959" } as const;
-const KIND_COLOR = { transfer: "#08979c", buy: "#d46b08", prestock: "#531dab" } as const;
+const CLASS_COLOR = { critical: "#820014", normal: "#003eb3", slow: "#434343" } as const;
+const KIND_COLOR = { transfer: "#00474f", buy: "#873800", prestock: "#391085" } as const;
 /** antd's link blue fails WCAG AA on white: a darker one (as on the vocabulary screen). */
 const LINK = { color: "#1660d9" };
 

