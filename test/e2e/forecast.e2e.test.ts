@@ -178,11 +178,15 @@ describe("forecasting screens: replenishment, forecast chart, regional map, seas
     await page.context().close();
   });
 
-  it("the list and the chart on a phone", async () => {
+  it("the list and the chart on a phone, for a salesperson who may read but not act", async () => {
+    const sales = await h.api.userWithRoles("dealer", ["sales"]);
     const page = await h.page("phone");
     await page.goto(h.url("/distributor/replenishment"));
-    await login(page, dealerUser.mobile, PASSWORD);
+    await login(page, sales.mobile, PASSWORD);
     await rows(page, "replenishment-table").first().waitFor();
+    // Without replenishment:edit, forecast:edit and replenishment:configure there are no buttons to press.
+    for (const name of ["提议调拨", "提交采购审批", "重新预测", "服务水平设置"])
+      expect(await page.getByRole("button", { name }).count(), name).to.equal(0);
     await checkA11y(page, "replenishment list (phone)");
     await shot(page, "forecast-replenishment-phone");
     await openChart(page);

@@ -5,7 +5,7 @@
  * computed reorder point is applied to the stock row. A row opens the forecast chart of that SKU × warehouse.
  */
 import { LineChartOutlined, ReloadOutlined, SettingOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Drawer, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Drawer, Grid, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
@@ -31,6 +31,7 @@ export default function ReplenishmentPage() {
   const { locale } = useLocale();
   const { message } = App.useApp();
   const { has } = usePermissions();
+  const screens = Grid.useBreakpoint();
   const [locationId, setLocationId] = useState<string | undefined>();
   const [open, setOpen] = useState<Item | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -137,6 +138,7 @@ export default function ReplenishmentPage() {
             key: "rank",
             render: (_, __, i) => i + 1,
             width: 48,
+            responsive: ["md"],
           },
           {
             title: t("replen.sku"),
@@ -158,6 +160,7 @@ export default function ReplenishmentPage() {
                 </Button>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   #{r.skuId} · {whName(r.locationId)}
+                  {!screens.md && ` · ${t(`replen.class.${r.partClass}`)}`}
                 </Typography.Text>
               </Space>
             ),
@@ -165,13 +168,14 @@ export default function ReplenishmentPage() {
           {
             title: t("replen.class"),
             dataIndex: "partClass",
+            responsive: ["md"],
             render: (c: Item["partClass"], r) => (
               <Tooltip title={t("replen.serviceLevel", { pct: Math.round(r.serviceLevel * 100) })}>
                 <Tag color={CLASS_COLOR[c]}>{t(`replen.class.${c}`)}</Tag>
               </Tooltip>
             ),
           },
-          { title: t("replen.onHand"), dataIndex: "onHand", align: "right" },
+          { title: t("replen.onHand"), dataIndex: "onHand", align: "right", responsive: ["md"] },
           { title: t("replen.position"), dataIndex: "position", align: "right" },
           {
             title: t("replen.reorderPoint"),
@@ -186,7 +190,7 @@ export default function ReplenishmentPage() {
                 </span>
               ),
           },
-          { title: t("replen.orderUpTo"), dataIndex: "orderUpTo", align: "right" },
+          { title: t("replen.orderUpTo"), dataIndex: "orderUpTo", align: "right", responsive: ["md"] },
           {
             title: t("replen.proposals"),
             key: "proposals",
