@@ -6,6 +6,7 @@ import {
   ApiOutlined,
   SwapOutlined,
   SyncOutlined,
+  ShoppingCartOutlined,
 } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
@@ -68,5 +69,15 @@ export const distributorRoutes: ConsoleRoute[] = [
     permission: "inventory:view",
     kinds: ["distributor", "manufacturer"],
     element: lazy(() => import("./SyncLog")),
+  },
+  {
+    // Issue 14: reorder points, proposals and the forecast chart per SKU × warehouse.
+    path: "/distributor/replenishment",
+    titleKey: "menu.replenishment",
+    icon: <ShoppingCartOutlined />,
+    permission: "replenishment:view",
+    kinds: ["distributor", "manufacturer"],
+    quickLink: true,
+    element: lazy(() => import("./Replenishment")),
   },
 ];

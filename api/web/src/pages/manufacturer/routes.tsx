@@ -4,6 +4,7 @@ import {
   PlusSquareOutlined,
   PrinterOutlined,
   SafetyCertificateOutlined,
+  HeatMapOutlined,
 } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
@@ -53,5 +54,14 @@ export const manufacturerRoutes: ConsoleRoute[] = [
     permission: "gs1_prefix:view",
     kinds: M,
     element: lazy(() => import("./Prefixes")),
+  },
+  {
+    // Issue 14: forecast demand by province for one of my products (ECharts map, bundled outlines).
+    path: "/manufacturer/regional-demand",
+    titleKey: "menu.mfr.regional",
+    icon: <HeatMapOutlined />,
+    permission: "regional_demand:view",
+    kinds: M,
+    element: lazy(() => import("./RegionalDemand")),
   },
 ];

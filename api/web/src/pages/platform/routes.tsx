@@ -1,4 +1,11 @@
-import { ApartmentOutlined, BarcodeOutlined, BookOutlined, KeyOutlined, LinkOutlined } from "@ant-design/icons";
+import {
+  ApartmentOutlined,
+  BarcodeOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  KeyOutlined,
+  LinkOutlined,
+} from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -45,5 +52,14 @@ export const platformRoutes: ConsoleRoute[] = [
     kinds: ["platform"],
     quickLink: true,
     element: lazy(() => import("./Vocabulary")),
+  },
+  {
+    // Issue 14: the seasonal calendar (part type × province × month); editing needs seasonal_factor:edit.
+    path: "/platform/seasonal-factors",
+    titleKey: "menu.platformSeasonal",
+    icon: <CalendarOutlined />,
+    permission: "seasonal_factor:edit",
+    kinds: ["platform"],
+    element: lazy(() => import("./SeasonalFactors")),
   },
 ];
