@@ -342,12 +342,13 @@ export async function seedDemoWorld(ctx: DemoContext): Promise<DemoWorld & { cre
     const parts = mint.serials.slice(i * 60, i * 60 + 60).map((serial) => ({ gtin: DEMO_GTIN, serial }));
     const wh = warehouses[i]![0]!;
     const key = DISTRIBUTORS[i]!.key;
-    await journal.step(`dispatch:${key}`, () =>
+    const carton = (await journal.step(`dispatch:${key}`, () =>
       api.post("/api/v1/dispatches", maker.company.apiKey, { to: d.company.id, parts, locationId: "SZ-PLANT" }),
-    );
+    )) as { id: string };
+    // Received as a whole carton (DECISIONS 64), so both sides' carton lists say received, not still in transit.
     await journal.step(`receive:${key}`, async () => {
       const s = await api.post("/api/v1/auth/login", null, { login: clerks[i]!.login, password: clerks[i]!.password });
-      return api.post("/api/v1/receipts", s.token, { parts, locationId: wh.code });
+      return api.post(`/api/v1/dispatches/${carton.id}/receive`, s.token, { locationId: wh.code });
     });
   }
   log(`  ${mint.serials.length} serialised pads minted (GTIN ${DEMO_GTIN}), dispatched and received (${ms()})`);

@@ -89,6 +89,11 @@ describe("npm run seed: the demo world", function () {
       "allocated",
       "cancelled",
     );
+    // the maker's cartons were received whole: no carton list still says in transit
+    const { rows: cartons } = await svc.db.sql.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int n FROM dispatches GROUP BY status",
+    );
+    expect(cartons).to.deep.equal([{ status: "received", n: 3 }]);
     const roles = new Set(world.logins.flatMap((l) => l.roles));
     for (const r of ["platform_operator", "company_admin", "warehouse_clerk", "sales", "technician", "auditor"])
       expect(roles, r).to.include(r);
