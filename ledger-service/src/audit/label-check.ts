@@ -54,7 +54,11 @@ function fromB64url(s: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Ed25519 verification by WebCrypto (Chromium, Node): whether `signatureB64` signs `message` under `publicKeyB64`. */
-export async function ed25519Verifies(publicKeyB64: string, signatureB64: string, message: Uint8Array<ArrayBuffer>): Promise<boolean> {
+export async function ed25519Verifies(
+  publicKeyB64: string,
+  signatureB64: string,
+  message: Uint8Array<ArrayBuffer>,
+): Promise<boolean> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(publicKeyB64) || !/^[A-Za-z0-9_-]{86}$/.test(signatureB64)) return false;
   const key = await crypto.subtle.importKey("raw", fromB64url(publicKeyB64), { name: "Ed25519" }, false, ["verify"]);
   return crypto.subtle.verify({ name: "Ed25519" }, key, fromB64url(signatureB64), message);

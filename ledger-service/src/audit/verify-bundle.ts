@@ -551,7 +551,8 @@ function checkLabel(bundle: Bundle, label: LabelEvidence | null, steps?: StepRec
     const f = e.event["partledger:ledger"];
     return f.step === Stage.Commissioned && f.gtin === link.gtin && f.serial === link.serial;
   });
-  if (!commissioning) return failLabel(`the bundle holds no commissioning event of ${id}: no manufacturer to check s= against`);
+  if (!commissioning)
+    return failLabel(`the bundle holds no commissioning event of ${id}: no manufacturer to check s= against`);
   const maker = commissioning.event["partledger:ledger"].actor;
   if (!label.signer || !eq(label.signer, key.actor) || !eq(key.actor, maker))
     failLabel(
