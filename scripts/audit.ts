@@ -4,6 +4,7 @@
  *   npm run audit -- --bundle FILE --anchor-registry 0x… --chain-id N [--part-registry 0x…] [--rpc URL]
  *       check an exported bundle against the chain alone (no database, no API), trusting only the pinned trust anchor
  *       (the platform's /.well-known/partledger-trust.json, or addresses given here) — never the bundle's addresses
+ *   … --link URL   also check the label signature (s=) of the part's Digital Link against the bundle's bound label key
  *   npm run audit -- --all [--rpc URL]   recompute every batch root from the ledger database and compare with the chain
  * Exits 0 when everything verifies, 1 naming the first failing event and check, 2 on bad usage or without a pin.
  */
@@ -27,8 +28,8 @@ import {
   type TrustAnchor,
 } from "../ledger-service/src/index.js";
 
-const USAGE = `usage: npm run audit -- --bundle FILE --trust TRUST.json [--rpc URL]
-       npm run audit -- --bundle FILE --anchor-registry 0x… --chain-id N [--part-registry 0x…] [--rpc URL]
+const USAGE = `usage: npm run audit -- --bundle FILE --trust TRUST.json [--rpc URL] [--link URL]
+       npm run audit -- --bundle FILE --anchor-registry 0x… --chain-id N [--part-registry 0x…] [--rpc URL] [--link URL]
        npm run audit -- --all [--rpc URL]`;
 
 function usage(msg: string): never {
@@ -75,6 +76,7 @@ const OPTIONS = {
   "anchor-registry": { type: "string" },
   "chain-id": { type: "string" },
   "part-registry": { type: "string" },
+  link: { type: "string" },
 } as const;
 function parse() {
   try {
@@ -139,7 +141,19 @@ if (args.bundle) {
       `AnchorRegistry ${t.anchorRegistry}${t.partRegistry ? `, PartRegistry ${t.partRegistry}` : ""}` +
       `${t.deploymentBlock !== undefined ? `, deployed in block ${t.deploymentBlock}` : ""}`,
   );
-  const report = await verifyBundle(bundle, provider, trust!);
+  // The label check (DECISIONS 74) in words: passed, or not applicable and why (a failure is the verdict's line).
+  let label = "";
+  const report = await verifyBundle(
+    bundle,
+    provider,
+    trust!,
+    (s) => {
+      if (s.check === "label.signature" && s.status !== "failed")
+        label = `  label signature (s=): ${s.status} — ${s.detail}`;
+    },
+    args.link,
+  );
+  if (label && report.ok) console.log(label);
   provider.destroy();
   print(report, `bundle ${args.bundle}`, performance.now() - started);
 } else {

@@ -29,6 +29,8 @@ import { ledgerStore } from "./ledger/ledger-store.js";
 import { ledgerHealth } from "./health/ledger-health.js";
 import { partKeyOf } from "./events/canonical.js";
 import type { Hex } from "./events/bytes.js";
+import type { BundleLabelKey } from "./audit/label-check.js";
+import { labelKeyBinding } from "./events/label-signature.js";
 
 export interface LedgerServiceOptions {
   config: Config;
@@ -283,8 +285,22 @@ export class LedgerService {
   }
 
   private async bundleContext(usccOf?: UsccLookup): Promise<BundleContext> {
-    return { chain: await this.chainRef(), actors: await this.actors.list(), usccOf };
+    const actors = await this.actors.list();
+    const labelKeyOf = async (address: Hex): Promise<BundleLabelKey | null> => {
+      const actor = actors.find((a) => a.address.toLowerCase() === address.toLowerCase());
+      if (!actor) return null;
+      const cached = this.labelBindings.get(actor.id);
+      if (cached) return cached;
+      const key = await this.actors.privateKeyFor(actor.id);
+      if (!key) return null;
+      const bound = await labelKeyBinding(key);
+      this.labelBindings.set(actor.id, bound);
+      return bound;
+    };
+    return { chain: await this.chainRef(), actors, usccOf, labelKeyOf };
   }
+  /** Each company's bound label key (deterministic: RFC 6979), signed once per process. */
+  private readonly labelBindings = new Map<string, BundleLabelKey>();
 
   /** One part's whole history as an audit bundle; `usccOf` adds the companies' USCCs (the API's records). */
   async bundleForPart(gtin: string, serial: string, usccOf?: UsccLookup) {

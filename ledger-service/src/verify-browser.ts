@@ -99,6 +99,8 @@ export interface BrowserVerifyOptions {
   onStep?: StepListener;
   /** How long to wait for the RPC endpoint's first answer (default 5,000 ms). */
   timeoutMs?: number;
+  /** The part link pasted (absent for a dropped bundle): its label signature `s=` is checked (DECISIONS 74). */
+  link?: string | undefined;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function verifyInBrowser(opts: BrowserVerifyOptions): Promise<Brows
     const chainId = await rpcChainId(opts.rpcUrl, opts.timeoutMs ?? 5000);
     // A static network: ethers asks nothing to start, and retries nothing forever on an unreachable endpoint.
     provider = new JsonRpcProvider(opts.rpcUrl, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
-    const report = await verifyBundle(opts.bundle as Bundle, provider, opts.trust, onStep);
+    const report = await verifyBundle(opts.bundle as Bundle, provider, opts.trust, onStep, opts.link);
     return done({ verdict: report.ok ? "verified" : "failed", report, error: null });
   } catch (err) {
     const error = (err as Error).message;

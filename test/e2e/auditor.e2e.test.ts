@@ -85,7 +85,9 @@ describe("the auditor verifies a part in the browser (console) @e2e", function (
 
       const steps = await listed(page);
       expect(steps.filter((s) => s.status === "failed" || s.status === "running")).to.deep.equal([]);
-      // Skipped only where a part bundle has nothing to check (no whole batch; an anchored-only part).
+      // Skipped only where a part bundle has nothing to check (no whole batch; an anchored-only part); the label's
+      // s= is the maker's (label.signature passed).
+      expect(steps.filter((s) => s.check === "label.signature").map((s) => s.status)).to.deep.equal(["ok"]);
       expect([...new Set(steps.filter((s) => s.status === "skipped").map((s) => s.check))].sort()).to.deep.equal([
         "batch.completeness",
         "part.registry-stage",
@@ -136,6 +138,26 @@ describe("the auditor verifies a part in the browser (console) @e2e", function (
       await page.context().close();
     });
   }
+
+  it("pastes the link with its label signature s= altered: failed on the label check, as the scan page says", async () => {
+    const page = await h.page("desktop");
+    await login(page, mobile, PASSWORD, h.origin);
+    await openVerifyPage(h, page);
+    // (The genuine link passes it: the test above sees no failure and label.signature not skipped.)
+    const sig = /[?&]s=([^&]+)/.exec(link)![1]!;
+    const forged = link.replace(sig, `${sig.slice(0, 10)}${sig[10] === "A" ? "B" : "A"}${sig.slice(11)}`);
+    const r = await verifyLink(page, forged);
+    expect(r.verdict).to.equal("failed");
+    const verdict = page.getByTestId("verdict");
+    expect(await verdict.getAttribute("data-failed-check")).to.equal("label.signature");
+    expect(await verdict.textContent())
+      .to.include("验证失败")
+      .and.include("label.signature");
+    expect((await listed(page)).filter((s) => s.status === "failed").map((s) => s.check)).to.deep.equal([
+      "label.signature",
+    ]);
+    await page.context().close();
+  });
 
   it("takes the auditor's own pinned trust file: its fingerprint shown; a wrong one fails on the anchor", async () => {
     const page = await h.page("desktop");

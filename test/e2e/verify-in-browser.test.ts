@@ -8,6 +8,7 @@ import { build } from "vite";
 import { Stage, makeProvider, newSerial, verifyBundle } from "../../ledger-service/src/index.js";
 import type * as verifier from "../../ledger-service/src/verify-browser.js";
 import { trustFingerprint, type BrowserVerdict } from "../../ledger-service/src/verify-browser.js";
+import { signLabel } from "../../ledger-service/src/events/label-signature.js";
 import { startApi } from "../helpers/app.js";
 import { GTIN, PLACE, VIN, handOver, openStack, type TestStack } from "../helpers/stack.js";
 
@@ -34,6 +35,8 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
   let pageOrigin: string;
   let dist: string;
   let link: string;
+  /** The part's label link as printed: `link` with its label signature `s=` (DECISIONS 74). */
+  let signedLink: string;
   /** Link → verdict (config, bundle and trust anchor fetched, every check) and the verification alone, per run. */
   const timings: Array<{ total: number; verify: number }> = [];
 
@@ -87,6 +90,8 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
     });
     await stack.svc.worker.runUntilFinal();
     link = `https://pl.example.cn/01/${part.gtin}/21/${part.serial}?10=L-E2E`;
+    const labelKeys = await stack.svc.actors.labelKeysOf("maker");
+    signedLink = `${link}&s=${signLabel(labelKeys!, part)}`;
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -121,10 +126,16 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
    * a file the auditor dropped), the RPC URL from /api/v1/verify/config; then verify, listing each step as it runs.
    */
   async function verifyInPage(
-    opts: { tamper?: "rendered" | "signed"; trustDoc?: unknown; rpcUrl?: string } = {},
+    opts: {
+      tamper?: "rendered" | "signed" | "no-label-key";
+      trustDoc?: unknown;
+      rpcUrl?: string;
+      /** The link pasted, whose label signature is checked (default: the signed label link). */
+      pasted?: string | null;
+    } = {},
   ): Promise<BrowserVerdict & { fingerprint: string; totalMs: number; live: number }> {
     return page.evaluate(
-      async ({ apiBase, link, tamper, trustDoc, rpcUrl }) => {
+      async ({ apiBase, link, tamper, trustDoc, rpcUrl, pasted }) => {
         const v = (globalThis as unknown as { partledger: Verifier }).partledger;
         const started = performance.now();
         const config = (await (await fetch(`${apiBase}/api/v1/verify/config`)).json()) as { rpcUrl: string };
@@ -136,7 +147,9 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
         const b = bundle as unknown as {
           events: Array<{ event: { eventTime: string; "partledger:ledger": { eventTimeMs: number } } }>;
           epcisDocument: { epcisBody: { eventList: unknown[] } };
+          labelKey?: unknown;
         };
+        if (tamper === "no-label-key") delete b.labelKey;
         if (tamper === "rendered") b.events[2]!.event.eventTime = "2020-01-01T00:00:00.000Z";
         if (tamper === "signed") {
           const e = b.events[3]!;
@@ -151,6 +164,7 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
           bundle,
           trust: pinned.trust,
           rpcUrl: rpcUrl ?? config.rpcUrl,
+          link: pasted ?? undefined,
           onStep: (s) => {
             live++;
             const li = document.createElement("li");
@@ -162,7 +176,7 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
         document.getElementById("verdict")!.textContent = result.verdict;
         return { ...result, fingerprint: pinned.fingerprint, totalMs: Math.round(performance.now() - started), live };
       },
-      { apiBase: api.origin, link, ...opts },
+      { apiBase: api.origin, link, pasted: opts.pasted === undefined ? signedLink : opts.pasted, ...opts },
     );
   }
 
@@ -193,6 +207,10 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
         check,
       ).to.equal(true);
     expect(r.steps.some((s) => s.check === "batch.transaction" && /confirmations/.test(s.detail))).to.equal(true);
+    // The label link's s= is the manufacturer's signature, under the label key its chain key bound (DECISIONS 74).
+    const label = r.steps.find((s) => s.check === "label.signature")!;
+    expect(label.status, label.detail).to.equal("ok");
+    expect(label.detail.toLowerCase()).to.contain(stack.maker.address.toLowerCase());
     // Skipped only with a reason: no whole batch in a part bundle; the part is anchored-only (no PartRegistry stage).
     const skipped = r.steps.filter((x) => x.status === "skipped");
     expect(skipped.map((x) => x.check).sort(), JSON.stringify(skipped)).to.deep.equal([
@@ -212,7 +230,7 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
     const trust = await stack.svc.trustAnchor();
     const [, gtin, serial] = /\/01\/(\d+)\/21\/([^?]+)/.exec(link)!;
     const bundle = (await api.call("GET", `/api/v1/parts/${gtin}/${serial}/bundle`, null)).json;
-    const inNode = await verifyBundle(bundle as never, provider, trust);
+    const inNode = await verifyBundle(bundle as never, provider, trust, undefined, signedLink);
     provider.destroy();
     const { anchoring: a1, ...rest1 } = r.report!;
     const { anchoring: a2, ...rest2 } = JSON.parse(JSON.stringify(inNode)) as typeof inNode;
@@ -254,6 +272,35 @@ describe("verifying a part bundle in the browser (Chromium) @e2e", function () {
     expect(signed.verdict).to.equal("failed");
     expect(signed.report!.failure!.check).to.equal("batch.inclusion");
     expect(signed.steps.find((s) => s.status === "failed")!.subject.seq).to.equal(signed.report!.failure!.seq);
+  });
+
+  it("a link whose label signature s= is forged fails the label check; no s= or no label key is not a pass", async () => {
+    // One character of s= changed: the history is genuine, the label is not (as the public scan page says).
+    const sig = /[?&]s=([^&]+)/.exec(signedLink)![1]!;
+    const forgedSig = `${sig.slice(0, 10)}${sig[10] === "A" ? "B" : "A"}${sig.slice(11)}`;
+    const forged = await verifyInPage({ pasted: signedLink.replace(sig, forgedSig) });
+    expect(forged.verdict).to.equal("failed");
+    expect(forged.report!.failure!.check).to.equal("label.signature");
+    const failed = forged.steps.filter((s) => s.status === "failed");
+    expect(failed.map((s) => s.check)).to.deep.equal(["label.signature"]);
+    expect(failed[0]!.detail).to.match(/not issued/);
+    // Every check of the history still passed before it.
+    expect(forged.steps.filter((s) => s.check === "part.custody").map((s) => s.status)).to.deep.equal(
+      Array(4).fill("ok"),
+    );
+
+    // A link without s=, a dropped bundle (no link), an older bundle without the key: skipped, said in words.
+    const unsigned = await verifyInPage({ pasted: link });
+    expect(unsigned.verdict).to.equal("verified");
+    const u = unsigned.steps.find((s) => s.check === "label.signature")!;
+    expect([u.status, u.detail]).to.deep.equal(["skipped", "the link carries no label signature (s=): not applicable"]);
+    const dropped = await verifyInPage({ pasted: null });
+    expect(dropped.steps.find((s) => s.check === "label.signature")!.detail).to.match(/no part link was given/);
+    const older = await verifyInPage({ tamper: "no-label-key" });
+    expect(older.verdict).to.equal("verified");
+    const o = older.steps.find((s) => s.check === "label.signature")!;
+    expect(o.status).to.equal("skipped");
+    expect(o.detail).to.contain("the bundle carries no label key");
   });
 
   it("a wrong trust anchor fails: another AnchorRegistry, or the right one on a reset chain", async () => {

@@ -138,6 +138,18 @@ const schema31 = {
         creationDate: { type: "string" },
       },
     },
+    labelKey: {
+      type: "object",
+      description:
+        "A part bundle's manufacturer label key (DECISIONS 74): the Ed25519 public key the part's label signatures (s=) verify under, with binding, an EIP-191 personal_sign by actor's chain key of \"PartLedger label key v1\\n\" + publicKey. The auditor requires actor to be the company that signed the part's commissioning event.",
+      additionalProperties: false,
+      required: ["actor", "publicKey", "binding"],
+      properties: {
+        actor: { $ref: "#/$defs/address" },
+        publicKey: { type: "string", pattern: "^[A-Za-z0-9_-]{43}$" },
+        binding: { type: "string", pattern: "^0x[0-9a-fA-F]{130}$" },
+      },
+    },
   },
   $defs: {
     id: { type: "integer", minimum: 1 },
@@ -233,6 +245,7 @@ const pattern5 = new RegExp("^0x[0-9a-fA-F]{40}$", "u");
 const pattern9 = new RegExp("^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$", "u");
 const pattern10 = new RegExp("^0x[0-9a-fA-F]{64}$", "u");
 const pattern14 = new RegExp("^0x[0-9a-fA-F]{130}$", "u");
+const pattern23 = new RegExp("^[A-Za-z0-9_-]{43}$", "u");
 const schema48 = {
   type: "object",
   additionalProperties: false,
@@ -3873,6 +3886,173 @@ function validate20(
                               var valid0 = _errs122 === errors;
                             } else {
                               var valid0 = true;
+                            }
+                            if (valid0) {
+                              if (data.labelKey !== undefined) {
+                                let data50 = data.labelKey;
+                                const _errs133 = errors;
+                                if (errors === _errs133) {
+                                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                                    let missing10;
+                                    if (
+                                      (data50.actor === undefined && (missing10 = "actor")) ||
+                                      (data50.publicKey === undefined && (missing10 = "publicKey")) ||
+                                      (data50.binding === undefined && (missing10 = "binding"))
+                                    ) {
+                                      validate20.errors = [
+                                        {
+                                          instancePath: instancePath + "/labelKey",
+                                          schemaPath: "#/properties/labelKey/required",
+                                          keyword: "required",
+                                          params: { missingProperty: missing10 },
+                                          message: "must have required property '" + missing10 + "'",
+                                        },
+                                      ];
+                                      return false;
+                                    } else {
+                                      const _errs135 = errors;
+                                      for (const key8 in data50) {
+                                        if (!(key8 === "actor" || key8 === "publicKey" || key8 === "binding")) {
+                                          validate20.errors = [
+                                            {
+                                              instancePath: instancePath + "/labelKey",
+                                              schemaPath: "#/properties/labelKey/additionalProperties",
+                                              keyword: "additionalProperties",
+                                              params: { additionalProperty: key8 },
+                                              message: "must NOT have additional properties",
+                                            },
+                                          ];
+                                          return false;
+                                          break;
+                                        }
+                                      }
+                                      if (_errs135 === errors) {
+                                        if (data50.actor !== undefined) {
+                                          let data51 = data50.actor;
+                                          const _errs136 = errors;
+                                          const _errs137 = errors;
+                                          if (errors === _errs137) {
+                                            if (typeof data51 === "string") {
+                                              if (!pattern5.test(data51)) {
+                                                validate20.errors = [
+                                                  {
+                                                    instancePath: instancePath + "/labelKey/actor",
+                                                    schemaPath: "#/$defs/address/pattern",
+                                                    keyword: "pattern",
+                                                    params: { pattern: "^0x[0-9a-fA-F]{40}$" },
+                                                    message: 'must match pattern "' + "^0x[0-9a-fA-F]{40}$" + '"',
+                                                  },
+                                                ];
+                                                return false;
+                                              }
+                                            } else {
+                                              validate20.errors = [
+                                                {
+                                                  instancePath: instancePath + "/labelKey/actor",
+                                                  schemaPath: "#/$defs/address/type",
+                                                  keyword: "type",
+                                                  params: { type: "string" },
+                                                  message: "must be string",
+                                                },
+                                              ];
+                                              return false;
+                                            }
+                                          }
+                                          var valid35 = _errs136 === errors;
+                                        } else {
+                                          var valid35 = true;
+                                        }
+                                        if (valid35) {
+                                          if (data50.publicKey !== undefined) {
+                                            let data52 = data50.publicKey;
+                                            const _errs139 = errors;
+                                            if (errors === _errs139) {
+                                              if (typeof data52 === "string") {
+                                                if (!pattern23.test(data52)) {
+                                                  validate20.errors = [
+                                                    {
+                                                      instancePath: instancePath + "/labelKey/publicKey",
+                                                      schemaPath: "#/properties/labelKey/properties/publicKey/pattern",
+                                                      keyword: "pattern",
+                                                      params: { pattern: "^[A-Za-z0-9_-]{43}$" },
+                                                      message: 'must match pattern "' + "^[A-Za-z0-9_-]{43}$" + '"',
+                                                    },
+                                                  ];
+                                                  return false;
+                                                }
+                                              } else {
+                                                validate20.errors = [
+                                                  {
+                                                    instancePath: instancePath + "/labelKey/publicKey",
+                                                    schemaPath: "#/properties/labelKey/properties/publicKey/type",
+                                                    keyword: "type",
+                                                    params: { type: "string" },
+                                                    message: "must be string",
+                                                  },
+                                                ];
+                                                return false;
+                                              }
+                                            }
+                                            var valid35 = _errs139 === errors;
+                                          } else {
+                                            var valid35 = true;
+                                          }
+                                          if (valid35) {
+                                            if (data50.binding !== undefined) {
+                                              let data53 = data50.binding;
+                                              const _errs141 = errors;
+                                              if (errors === _errs141) {
+                                                if (typeof data53 === "string") {
+                                                  if (!pattern14.test(data53)) {
+                                                    validate20.errors = [
+                                                      {
+                                                        instancePath: instancePath + "/labelKey/binding",
+                                                        schemaPath: "#/properties/labelKey/properties/binding/pattern",
+                                                        keyword: "pattern",
+                                                        params: { pattern: "^0x[0-9a-fA-F]{130}$" },
+                                                        message: 'must match pattern "' + "^0x[0-9a-fA-F]{130}$" + '"',
+                                                      },
+                                                    ];
+                                                    return false;
+                                                  }
+                                                } else {
+                                                  validate20.errors = [
+                                                    {
+                                                      instancePath: instancePath + "/labelKey/binding",
+                                                      schemaPath: "#/properties/labelKey/properties/binding/type",
+                                                      keyword: "type",
+                                                      params: { type: "string" },
+                                                      message: "must be string",
+                                                    },
+                                                  ];
+                                                  return false;
+                                                }
+                                              }
+                                              var valid35 = _errs141 === errors;
+                                            } else {
+                                              var valid35 = true;
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  } else {
+                                    validate20.errors = [
+                                      {
+                                        instancePath: instancePath + "/labelKey",
+                                        schemaPath: "#/properties/labelKey/type",
+                                        keyword: "type",
+                                        params: { type: "object" },
+                                        message: "must be object",
+                                      },
+                                    ];
+                                    return false;
+                                  }
+                                }
+                                var valid0 = _errs133 === errors;
+                              } else {
+                                var valid0 = true;
+                              }
                             }
                           }
                         }

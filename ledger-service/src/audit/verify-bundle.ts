@@ -14,6 +14,7 @@ import { describeDifference, firstDifference, rerender } from "./rerender.js";
 import type { TrustAnchor } from "./trust.js";
 import { chainMismatch, pinMismatch } from "./trust-checks.js";
 import { StepRecorder, type StepListener } from "./verify-steps.js";
+import { labelEvidence, type LabelEvidence } from "./label-check.js";
 
 export interface AuditFailure {
   seq: number | null;
@@ -104,6 +105,8 @@ export async function verifyBundle(
   provider: JsonRpcProvider,
   trust: TrustAnchor,
   onStep?: StepListener,
+  /** The part link the auditor pasted: its label signature (`s=`) is checked against the bundle's label key. */
+  link?: string,
 ): Promise<BundleAuditReport> {
   const steps = onStep ? new StepRecorder(onStep) : undefined;
   const early = (check: string, reason: string, e?: BundleEvent): BundleAuditReport => {
@@ -152,7 +155,7 @@ export async function verifyBundle(
     throw err;
   }
   steps?.ok("chain.read", null, `chain ${facts.chainId}, head block ${facts.head}`);
-  return checkBundle(bundle, facts, steps);
+  return checkBundle(bundle, facts, steps, await labelEvidence(link, bundle.labelKey));
 }
 
 /** Where a part stands after the bundle's events so far: its last struct hash, stage, holder and shipment's receiver. */
@@ -172,7 +175,12 @@ interface PartHead {
  * hash chain through legal stages; where the bundle claims a part's latest event, PartRegistry agrees. Stops at the
  * first failing check and names it and its event.
  */
-export function checkBundle(bundle: Bundle, facts: ChainFacts, steps?: StepRecorder): BundleAuditReport {
+export function checkBundle(
+  bundle: Bundle,
+  facts: ChainFacts,
+  steps?: StepRecorder,
+  label?: LabelEvidence | null,
+): BundleAuditReport {
   const lines: string[] = [];
   const partScope = bundle.scope?.kind === "part";
   const heads = new Map<string, PartHead>();
@@ -507,6 +515,7 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts, steps?: StepRecor
     if (bundle.epcisDocument === undefined)
       steps?.skipped("bundle.epcis-document", null, "the bundle carries no EPCISDocument");
     else steps?.ok("bundle.epcis-document", null, "the EPCISDocument holds exactly the proved events");
+    checkLabel(bundle, label ?? null, steps);
   } catch (e) {
     if (e instanceof Failed) {
       steps?.finish(e.failure);
@@ -516,6 +525,43 @@ export function checkBundle(bundle: Bundle, facts: ChainFacts, steps?: StepRecor
   }
   steps?.finish(null);
   return report(null);
+}
+
+/**
+ * The pasted link's label signature (DECISIONS 74): made by the label key the bundle carries, which the binding ties
+ * to the company that signed the part's commissioning event (already proved above). Skipped, in words, when no link
+ * was given, the link has no `s=`, or the bundle carries no label key.
+ */
+function checkLabel(bundle: Bundle, label: LabelEvidence | null, steps?: StepRecorder): void {
+  const CHECK = "label.signature";
+  if (!label) return steps?.skipped(CHECK, null, "no part link was given (a dropped bundle): no label to check");
+  const { link } = label;
+  const id = `${link.gtin}/${link.serial}`;
+  const part = { gtin: link.gtin, serial: link.serial };
+  const failLabel = (reason: string): never => {
+    throw new Failed({ check: CHECK, seq: null, batchId: null, reason, part, step: null });
+  };
+  if (!link.signature) return steps?.skipped(CHECK, null, `the link carries no label signature (s=): not applicable`);
+  if (bundle.scope.kind !== "part" || bundle.scope.gtin !== link.gtin || bundle.scope.serial !== link.serial)
+    failLabel(`the link names part ${id}, the bundle is not that part's`);
+  const key = bundle.labelKey;
+  if (!key)
+    return steps?.skipped(CHECK, null, "the bundle carries no label key (exported before bundles did): s= not checked");
+  const commissioning = bundle.events.find((e) => {
+    const f = e.event["partledger:ledger"];
+    return f.step === Stage.Commissioned && f.gtin === link.gtin && f.serial === link.serial;
+  });
+  if (!commissioning)
+    return failLabel(`the bundle holds no commissioning event of ${id}: no manufacturer to check s= against`);
+  const maker = commissioning.event["partledger:ledger"].actor;
+  if (!label.signer || !eq(label.signer, key.actor) || !eq(key.actor, maker))
+    failLabel(
+      `the bundle's label key is bound by ${label.signer ?? "no valid signature"}, not by ${maker}, the company ` +
+        `that commissioned ${id}`,
+    );
+  if (label.signatureValid !== true)
+    failLabel(`the link's label signature (s=) is not ${maker}'s signature of ${id}: the label was not issued by it`);
+  steps?.ok(CHECK, null, `s= is ${maker}'s label signature of ${id} (its label key, bound by its chain key)`);
 }
 
 /** The custody rule a passing event met, in words (for the step list). */

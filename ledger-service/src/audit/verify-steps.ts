@@ -39,6 +39,7 @@ export const VERIFY_CHECKS = [
   ["bundle.parts", "The parts list names exactly the events' parts"],
   ["part.registry-stage", "PartRegistry's stage is the part's last event"],
   ["bundle.epcis-document", "The EPCISDocument holds exactly the proved events"],
+  ["label.signature", "The link's label signature is the manufacturer's"],
 ] as const satisfies ReadonlyArray<readonly [string, string]>;
 
 export type VerifyCheck = (typeof VERIFY_CHECKS)[number][0];

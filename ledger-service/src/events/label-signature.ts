@@ -1,5 +1,8 @@
 import { createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from "node:crypto";
+import { Wallet } from "ethers";
+import { labelKeyBindingMessage, type BundleLabelKey } from "../audit/label-check.js";
 import { linkPath, type PartLink } from "../gs1/digital-link.js";
+import type { Hex } from "./bytes.js";
 
 /**
  * A label's signature: Ed25519 over "PartLedger label v1\n" + path, where path is `/01/{gtin}/21/{serial}?10={lot}`,
@@ -59,4 +62,19 @@ export function labelSignedBy(link: PartLink, publicKey: KeyObject): boolean {
   if (!link.signature) return false;
   const sig = Buffer.from(link.signature, "base64url");
   return sig.length === 64 && verify(null, labelMessage(link), publicKey, sig);
+}
+
+/**
+ * The manufacturer's label public key bound by its chain key: an EIP-191 personal_sign of
+ * "PartLedger label key v1\n" + publicKey, carried in part bundles so an auditor trusts the key without trusting us
+ * (DECISIONS 74).
+ */
+export async function labelKeyBinding(chainPrivateKeyHex: string): Promise<BundleLabelKey> {
+  const wallet = new Wallet(chainPrivateKeyHex.startsWith("0x") ? chainPrivateKeyHex : `0x${chainPrivateKeyHex}`);
+  const publicKey = labelKeysFrom(chainPrivateKeyHex).publicKeyB64;
+  return {
+    actor: wallet.address as Hex,
+    publicKey,
+    binding: (await wallet.signMessage(labelKeyBindingMessage(publicKey))) as Hex,
+  };
 }

@@ -2,6 +2,7 @@ import type { BatchRow } from "../anchoring/batch-store.js";
 import type { Hex } from "../events/bytes.js";
 import type { EpcisObjectEvent } from "../events/epcis.js";
 import type { EpcisDocument } from "../events/epcis-document.js";
+import type { BundleLabelKey } from "../audit/label-check.js";
 import type { ActorKind } from "../lifecycle/transitions.js";
 
 /** The bundle format (types only, no server code): what the verifier reads, in Node or in a browser. */
@@ -44,6 +45,12 @@ export interface Bundle {
    * exported before it existed). The auditor refuses a document that differs from `events[].event`.
    */
   epcisDocument?: EpcisDocument;
+  /**
+   * A part bundle's manufacturer label key: the Ed25519 public key its labels' `s=` signatures verify under, bound by
+   * the manufacturer's chain key (DECISIONS 74). Absent from bundles exported before it existed, and where the
+   * manufacturer keeps its own key (the platform derives no label key for it).
+   */
+  labelKey?: BundleLabelKey;
 }
 
 export interface BundleActor {

@@ -8,6 +8,8 @@ import { buildTree, proofFromFlat } from "../merkle/tree.js";
 import { batchStore, type BatchRow } from "../anchoring/batch-store.js";
 import { ledgerStore, type StoredEvent } from "../ledger/ledger-store.js";
 import { inclusionProof } from "./proofs.js";
+import type { BundleLabelKey } from "../audit/label-check.js";
+import { Stage } from "../lifecycle/transitions.js";
 
 export { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "./bundle-format.js";
 
@@ -24,6 +26,8 @@ export interface BundleContext {
   chain: ChainRef;
   actors: Actor[];
   usccOf?: UsccLookup | undefined;
+  /** The bound label key of the company at a chain address (DECISIONS 74); null when the platform keeps none. */
+  labelKeyOf?: ((address: Hex) => Promise<BundleLabelKey | null>) | undefined;
 }
 
 async function bundleActors(ctx: BundleContext, events: StoredEvent[]): Promise<BundleActor[]> {
@@ -117,6 +121,8 @@ export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, seri
     (b): b is BatchRow => b !== null,
   );
   const createdAt = new Date();
+  const maker = events.find((e) => e.body["partledger:ledger"].step === Stage.Commissioned)?.actor;
+  const labelKey = maker && ctx.labelKeyOf ? await ctx.labelKeyOf(maker) : null;
   return {
     format: BUNDLE_FORMAT,
     createdAt: createdAt.toISOString(),
@@ -131,6 +137,7 @@ export async function partBundle(db: Sql, ctx: BundleContext, gtin: string, seri
       out.map((e) => e.event),
       createdAt,
     ),
+    ...(labelKey ? { labelKey } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * bundle and checks every step against the chain's RPC in Chromium with the platform's pinned trust anchor.
  */
 import { Stage, newSerial } from "../../../ledger-service/src/index.js";
+import { signLabel } from "../../../ledger-service/src/events/label-signature.js";
 import { vinWithCheck } from "../../../scripts/lib/identifiers.js";
 import { GTIN, PLACE, VIN, handOver, type TestStack } from "../../helpers/stack.js";
 import { login, type ConsoleHarness, type ViewportName } from "../harness.js";
@@ -13,7 +14,10 @@ import type { DemoConsole } from "./demo-console.js";
 
 export const PASSWORD = "correct horse battery";
 
-/** A part with 4 events (made, shipped, received, installed), anchored and final; answers its label's link. */
+/**
+ * A part with 4 events (made, shipped, received, installed), anchored and final; answers its label's link, signed by
+ * the maker's label key (`s=`, checked by the verifier: DECISIONS 74).
+ */
 export async function fourEventPart(stack: TestStack, publicBase = "https://pl.example.cn") {
   const part = { gtin: GTIN, serial: newSerial(), lot: "L-AUD" };
   await stack.svc.ledger.append({ actorId: "maker", step: Stage.Commissioned, parts: [part], place: PLACE });
@@ -26,7 +30,8 @@ export async function fourEventPart(stack: TestStack, publicBase = "https://pl.e
     vin: VIN,
   });
   await stack.svc.worker.runUntilFinal();
-  return { part, link: `${publicBase}/01/${part.gtin}/21/${part.serial}?10=${part.lot}` };
+  const s = signLabel((await stack.svc.actors.labelKeysOf("maker"))!, part);
+  return { part, link: `${publicBase}/01/${part.gtin}/21/${part.serial}?10=${part.lot}&s=${s}` };
 }
 
 /** Opens the auditor page of a signed-in console (or the public /verify) and waits for the pinned trust anchor. */

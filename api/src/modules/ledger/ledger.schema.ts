@@ -106,6 +106,10 @@ export const bundleSchema = z
     submissions: z.array(z.looseObject({ id: z.number().int() })),
     events: z.array(z.looseObject({ seq: z.number().int(), structHash: hex })),
     epcisDocument: z.looseObject({}).optional(),
+    labelKey: z
+      .object({ actor: hex, publicKey: z.string(), binding: hex })
+      .optional()
+      .meta({ description: "the manufacturer's label public key, bound by its chain key (DECISIONS 74)" }),
   })
   .meta({ id: "AuditBundle", description: "full format: docs/bundle.schema.json" });
 

@@ -164,6 +164,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "verify.check.bundle.parts": "The parts list names exactly the events' parts",
   "verify.check.part.registry-stage": "PartRegistry's stage is the part's last event",
   "verify.check.bundle.epcis-document": "The EPCISDocument holds exactly the proved events",
+  "verify.check.label.signature": "The link's label signature is the manufacturer's",
 
   // distributor: cartons, stock, orders to ship, transfers, sync log, webhooks (DECISIONS 64)
   "menu.cartons": "Cartons",

@@ -157,6 +157,7 @@ export const zhCN = {
   "verify.check.bundle.parts": "配件清单与事件中的配件完全一致",
   "verify.check.part.registry-stage": "PartRegistry 中的阶段就是配件的最后一个事件",
   "verify.check.bundle.epcis-document": "EPCIS 文档恰好包含已证明的事件",
+  "verify.check.label.signature": "链接的标签签名（s=）由制造商签发",
 
   // distributor: cartons, stock, orders to ship, transfers, sync log, webhooks (DECISIONS 64)
   "menu.cartons": "发货箱",

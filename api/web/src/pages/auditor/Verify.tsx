@@ -150,6 +150,8 @@ export default function Verify() {
       trust: pinned.trust,
       rpcUrl: rpcUrl.trim(),
       timeoutMs: 5000,
+      // The pasted link's label signature (s=) is checked too (DECISIONS 74); a dropped bundle has no link.
+      link: source === "link" ? link.trim() : undefined,
       onStep: (s) => {
         if (n !== run.current) return;
         // Steps arrive in bursts (dozens within a millisecond): one render per frame, not one per step.
