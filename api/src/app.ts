@@ -135,7 +135,12 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...ledgerRoutes(opts.ledger, (ids) => s.orgs.usccOf(ids)),
     ...auditRoutes(opts.ledger),
     ...catalogRoutes(opts.ledger.db.sql, s.search, s.offers, s.importer, s.matches),
-    ...inventoryRoutes(s.inventory, s.transfers, (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit)),
+    ...inventoryRoutes(
+      s.inventory,
+      s.transfers,
+      (company, skuId, limit) => s.parts.heldSerials(company, skuId, limit),
+      (company, gtin, serial) => s.parts.heldPart(company, gtin, serial),
+    ),
     ...ordersRoutes(s.orders),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),

@@ -493,6 +493,12 @@ describe("orders: shared inventory, allocation to the nearest stock, no oversell
         (x: { serial: string }) => x.serial,
       ),
     ).to.deep.equal([serials[2]]);
+    // One part at a time (what a carton scan checks): held, shipped on, never ours.
+    const heldPart = async (serial: string) =>
+      (await api.call("GET", `/api/v1/inventory/serials/${gtin}/${encodeURIComponent(serial)}`, dealer())).json;
+    expect(await heldPart(serials[2]!)).to.deep.equal({ gtin, serial: serials[2], held: true });
+    expect((await heldPart(serials[0]!)).held).to.equal(false);
+    expect((await heldPart("NEVER-MADE")).held).to.equal(false);
     // The shop now holds it and installs it; a part that never left the factory cannot be installed.
     const vin = vinWithCheck("LSVAU2180N2183294");
     expect(

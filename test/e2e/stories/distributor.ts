@@ -240,6 +240,30 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   await checkA11y(page, `cartons (${viewport})`);
   await shot(page, `distributor-cartons-${viewport}`);
 
+  // Sending a carton: a scan ends with the scanner's Enter and only adds a line (it never sends the carton); a part
+  // the dealer does not hold is refused; only the button sends.
+  const held = await api.call("GET", `/api/v1/inventory/serials?skuId=${world.skuId}&limit=1`, world.clerk.token);
+  const part = held.json.serials[0] as { gtin: string; serial: string };
+  await page.getByRole("button", { name: "发一箱货" }).click();
+  const drawer = page.getByRole("dialog");
+  await drawer.locator("#carton-receiver").click();
+  await page.locator(".ant-select-item-option").first().click();
+  const scanParts = drawer.getByRole("textbox", { name: "扫描配件码（每件一次）" });
+  await scanParts.fill(`https://id.partledger.cn/01/${part.gtin}/21/${encodeURIComponent(part.serial)}`);
+  await scanParts.press("Enter");
+  await drawer.getByTestId("carton-picked").filter({ hasText: "已选 1 件" }).waitFor();
+  await scanParts.press("Enter"); // a second Enter (an empty scan) sends nothing either
+  await scanParts.fill(`(01)${part.gtin}(21)NOT-HELD-1`);
+  await scanParts.press("Enter");
+  await drawer.getByText("不在我持有的配件中").waitFor();
+  expect(await drawer.getByTestId("carton-picked").textContent()).to.equal("已选 1 件");
+  expect(await drawer.getByRole("button", { name: "发出这一箱（1 件）" }).isEnabled()).to.equal(true);
+  const outgoing = await api.call("GET", "/api/v1/dispatches?direction=outgoing", world.clerk.token);
+  expect(outgoing.json.dispatches, "a scan must not send the carton").to.have.length(0);
+  await checkA11y(page, `send carton, scanned (${viewport})`);
+  await drawer.locator(".ant-drawer-close").click();
+  await drawer.waitFor({ state: "hidden" });
+
   // Stock arrives in the warehouse (the ERP's figure), then the clerk prices the SKU into the shared pool.
   const moved = await api.call("POST", "/api/v1/inventory/movements", world.clerk.token, {
     locationId: world.warehouseId,
@@ -285,6 +309,12 @@ export async function distributorStory(h: ConsoleHarness, viewport: ViewportName
   await row.getByRole("button", { name: "开始拣货" }).click();
   await row.getByRole("button", { name: /发\s*货/ }).click();
   const dialog = page.getByRole("dialog");
+  // The dialog says what is needed, and the confirm button waits until it is picked.
+  await dialog
+    .getByTestId("ship-need")
+    .filter({ hasText: `SKU ${world.skuId} × 2 件` })
+    .waitFor();
+  expect(await dialog.getByRole("button", { name: "确认发货（0 件）" }).isDisabled()).to.equal(true);
   await dialog.getByRole("button", { name: "从我持有的配件中自动选取" }).click();
   await dialog.getByTestId("ship-parts").locator(".ant-list-item").nth(1).waitFor();
   await page.mouse.move(0, 0); // the pointer leaves the button (its hover colour is not what axe should judge)

@@ -7,6 +7,7 @@
  * shopOrderInteractions: clicks + filled fields (the harness's `counted`) from the empty search box to the placed
  * order; shopOrderMs: wall time of that path as Playwright drives it, i.e. server and page time with no think time.
  */
+import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { vinWithCheck } from "../../../scripts/lib/identifiers.js";
 import { PASSAT_QUERY } from "../../../scripts/lib/demo-world.js";
@@ -127,6 +128,24 @@ async function walk(c: DemoConsole, page: Page, token: string, hooks: StoryHooks
   await page.keyboard.press("Escape");
   await page.getByTestId("shop-offers").waitFor();
   await screen(page, "search-offers");
+  // Every offer and every result can be seen: the counts shown are the server's, and "more" brings the rest.
+  const offersLine = (await page.getByTestId("shop-offers").locator(".ant-typography").first().textContent()) ?? "";
+  const offerCards = await page.getByTestId("shop-offer").count();
+  const offersFound = Number(/共 (\d+) 个报价/.exec(offersLine)?.[1] ?? offerCards);
+  expect(offersLine).to.include(offersFound > offerCards ? `显示最便宜的 ${offerCards} 个` : `${offerCards} 个报价`);
+  expect(await page.getByTestId("shop-offers-more").count()).to.equal(offersFound > offerCards ? 1 : 0);
+  const total = Number(/共 (\d+) 个结果/.exec((await page.getByTestId("shop-search-total").textContent()) ?? "")?.[1]);
+  const hits = await page.getByTestId("shop-hit").count();
+  expect(hits).to.equal(Math.min(total, 10));
+  if (total > hits) {
+    expect(await page.getByTestId("shop-search-more").textContent()).to.include(`显示前 ${hits} 个，共 ${total} 个`);
+    await page.getByTestId("shop-search-more").getByRole("button").click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("[data-testid=shop-hit]").length === n,
+      Math.min(total, 20),
+    );
+  } else expect(await page.getByTestId("shop-search-more").count()).to.equal(0);
+  console.log(`      search: ${total} results, ${hits} shown first; offers: ${offersFound} found, ${offerCards} shown`);
 
   // 5. Track: my orders, the new one's status history.
   await page.goto(c.url("/shop/orders"));
@@ -153,8 +172,22 @@ async function walk(c: DemoConsole, page: Page, token: string, hooks: StoryHooks
   await scan.fill(firstLabel);
   await scan.press("Enter");
   await page.getByTestId("shop-receive").getByText("✓").first().waitFor();
+  // Confirming needs every part scanned; a serial typed as the list shows it is one of the order's.
+  const confirmReceipt = page.getByTestId("shop-receive-confirm");
+  if (shippedOrder.parts.length > 1) expect(await confirmReceipt.isDisabled()).to.equal(true);
+  for (const [i, p] of shippedOrder.parts.slice(1).entries()) {
+    await scan.fill(p.serial);
+    await scan.press("Enter");
+    await page
+      .getByTestId("shop-receive")
+      .getByText("✓")
+      .nth(i + 1)
+      .waitFor();
+  }
+  expect(await page.getByTestId("shop-receive").getByText("不在这个订单里").count()).to.equal(0);
+  expect(await confirmReceipt.isEnabled()).to.equal(true);
   await screen(page, "receive");
-  await page.getByTestId("shop-receive-confirm").click();
+  await confirmReceipt.click();
   await page.locator("[data-testid=shop-order][data-status=delivered]").waitFor();
   await screen(page, "received");
   const received = [first];

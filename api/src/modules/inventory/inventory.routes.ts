@@ -4,6 +4,8 @@ import { idempotencyKey } from "../../shared/idempotency.js";
 import { auditContext, personOf, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
 import {
+  heldPartParams,
+  heldPartResponse,
   heldSerialsResponse,
   movementBody,
   stockSchema,
@@ -34,12 +36,29 @@ export type HeldSerials = (
   limit: number,
 ) => Promise<Array<{ gtin: string; serial: string; lot: string; stage: string }>>;
 
+/** Whether a company holds one serialised part (commissioned or received, not shipped or installed). */
+export type HeldPart = (company: Company, gtin: string, serial: string) => Promise<{ held: boolean }>;
+
 export function inventoryRoutes(
   inventory: InventoryService,
   transfers: TransfersService,
   heldSerials: HeldSerials,
+  heldPart: HeldPart,
 ): RouteSpec[] {
   return [
+    route(
+      "get",
+      "/api/v1/inventory/serials/:gtin/:serial",
+      { permission: "inventory:view" },
+      "Whether my company holds this serialised part now (not shipped, not installed) — what a carton scan checks",
+      responds(heldPartResponse),
+      validate({ params: heldPartParams }),
+      async (_req, res) => {
+        const { gtin, serial } = res.locals.params as z.infer<typeof heldPartParams>;
+        const { held } = await heldPart(res.locals.company as Company, gtin, serial);
+        res.json({ gtin, serial, held });
+      },
+    ),
     route(
       "get",
       "/api/v1/inventory/serials",

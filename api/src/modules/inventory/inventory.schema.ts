@@ -113,6 +113,11 @@ export const transferSchema = z
   })
   .meta({ id: "Transfer" });
 
+export const heldPartParams = z
+  .object({ gtin: z.string().regex(/^\d{14}$/), serial: z.string().min(1).max(20) })
+  .strict();
+export const heldPartResponse = z.object({ gtin: z.string(), serial: z.string(), held: z.boolean() });
+
 export const heldSerialsResponse = z.object({
   skuId: z.number().int(),
   serials: z.array(z.object({ gtin: z.string(), serial: z.string(), lot: z.string(), stage: z.string() })),

@@ -72,6 +72,16 @@ export const partsRepository = {
     }));
   },
 
+  /** Whether `holder` holds this part (commissioned or received, not shipped or installed), and its stage. */
+  async heldPart(db: Sql, holder: string, gtin: string, serial: string) {
+    const { rows } = await db.query<{ stage: number }>(
+      "SELECT p.stage FROM ledger_parts p WHERE p.holder = $1 AND p.gtin = $2 AND p.serial = $3",
+      [holder, gtin, serial],
+    );
+    const stage = rows[0]?.stage;
+    return { held: stage === 1 || stage === 2 };
+  },
+
   async skusOf(db: Sql, gtins: string[]): Promise<Map<string, number>> {
     const { rows } = await db.query<{ gtin: string; sku: number }>(
       "SELECT gtin, sku_id::int AS sku FROM products WHERE gtin = ANY($1::text[]) AND sku_id IS NOT NULL",

@@ -221,6 +221,10 @@ export class PartsService {
   }
 
   /** The serialised parts of a SKU that `company` holds, per the ledger (custody, not counts). */
+  heldPart(company: Company, gtin: string, serial: string) {
+    return partsRepository.heldPart(this.db, company.address, gtin, serial);
+  }
+
   heldSerials(company: Company, skuId: number, limit = 1000) {
     return partsRepository.heldSerials(this.db, company.address, skuId, limit);
   }

@@ -44,7 +44,11 @@ export function ScanInput({ onScan, placeholder, label, autoFocus = true, disabl
         autoComplete="off"
         inputMode="text"
         onChange={(e) => setValue(e.target.value)}
-        onPressEnter={() => submit(value)}
+        onPressEnter={(e) => {
+          // A scanner's Enter ends one code; it must never submit the form the field sits in.
+          e.preventDefault();
+          submit(value);
+        }}
       />
       {!noCamera && (
         <Button

@@ -124,12 +124,23 @@ function SendCarton({ onClose, onSent }: { onClose(): void; onSent(c: CartonView
       const seen = new Set(have.map((p) => `${p.gtin}/${p.serial}`));
       return [...have, ...more.filter((p) => !seen.has(`${p.gtin}/${p.serial}`))];
     });
-  const scan = (code: string) => {
+  /** A scan only adds a line, and only a part my company holds now (not shipped, not installed). */
+  const scan = async (code: string) => {
     const p = partRef(code);
     if (!p) return setError(t("carton.badPart", { code }));
     setError(undefined);
     if (parts.some((q) => q.gtin === p.gtin && q.serial === p.serial)) return void message.warning(t("carton.dup"));
-    add([p]);
+    try {
+      const r = await answer<{ held: boolean }>(
+        api.GET("/api/v1/inventory/serials/{gtin}/{serial}", {
+          params: { path: { gtin: p.gtin, serial: p.serial } },
+        } as never),
+      );
+      if (!r.held) return setError(t("carton.notHeld", { gtin: p.gtin, serial: p.serial }));
+      add([p]);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
   };
   const bySku = async () => {
     if (!sku || !qty) return;
@@ -176,7 +187,7 @@ function SendCarton({ onClose, onSent }: { onClose(): void; onSent(c: CartonView
   };
   return (
     <Drawer open title={t("carton.send")} onClose={onClose} size="large" destroyOnHidden>
-      <Form layout="vertical" onFinish={submit}>
+      <Form layout="vertical">
         <Form.Item label={t("carton.receiver")} required htmlFor="carton-receiver">
           <Select
             id="carton-receiver"
@@ -188,7 +199,7 @@ function SendCarton({ onClose, onSent }: { onClose(): void; onSent(c: CartonView
           />
         </Form.Item>
         <Form.Item label={t("carton.scanParts")}>
-          <ScanInput onScan={scan} label={t("carton.scanParts")} autoFocus={false} />
+          <ScanInput onScan={(c) => void scan(c)} label={t("carton.scanParts")} autoFocus={false} />
         </Form.Item>
         <Can perm="inventory:view">
           <Form.Item label={t("carton.addBySku")}>
@@ -229,7 +240,14 @@ function SendCarton({ onClose, onSent }: { onClose(): void; onSent(c: CartonView
             </List.Item>
           )}
         />
-        <Button type="primary" htmlType="submit" block loading={busy} disabled={!to || parts.length === 0}>
+        <Button
+          type="primary"
+          htmlType="button"
+          onClick={submit}
+          block
+          loading={busy}
+          disabled={!to || parts.length === 0}
+        >
           {t("carton.submit", { n: parts.length })}
         </Button>
       </Form>

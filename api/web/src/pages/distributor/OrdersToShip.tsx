@@ -118,16 +118,23 @@ function ShipOrder({ id, onClose, onShipped }: { id: string; onClose(): void; on
       const seen = new Set(have.map((p) => `${p.gtin}/${p.serial}`));
       return [...have, ...more.filter((p) => !seen.has(`${p.gtin}/${p.serial}`))];
     });
+  /** Picks held serials of each SKU I must ship; says which SKU falls short (or that nothing is mine to ship). */
   const autoPick = async () => {
     setError(undefined);
+    const mine = need.filter((x) => x.quantity > 0);
+    if (mine.length === 0) return setError(t("ship.nothingMine"));
     try {
-      for (const l of need.filter((x) => x.quantity > 0)) {
+      const short: string[] = [];
+      for (const l of mine) {
         const held = await answer<HeldSerials>(
           api.GET("/api/v1/inventory/serials", { params: { query: { skuId: l.skuId, limit: l.quantity } } } as never),
         );
-        add(held.serials.slice(0, l.quantity).map(({ gtin, serial }) => ({ gtin, serial })));
+        const got = held.serials.slice(0, l.quantity);
+        if (got.length < l.quantity) short.push(t("ship.short", { sku: l.skuId, n: got.length, need: l.quantity }));
+        add(got.map(({ gtin, serial }) => ({ gtin, serial })));
       }
-      document.getElementById("ship-carrier")?.focus(); // the next thing to fill
+      if (short.length) setError(short.join("；"));
+      else document.getElementById("ship-carrier")?.focus(); // the next thing to fill
     } catch (e) {
       setError(errorText(t, e));
     }
@@ -159,9 +166,22 @@ function ShipOrder({ id, onClose, onShipped }: { id: string; onClose(): void; on
       onCancel={onClose}
       onOk={submit}
       okText={t("ship.submit", { n: parts.length })}
+      okButtonProps={{ disabled: order.loading || total === 0 || parts.length !== total }}
       confirmLoading={busy}
     >
       <Form layout="vertical">
+        <Typography.Paragraph data-testid="ship-need">
+          {total === 0 && !order.loading
+            ? t("ship.nothingMine")
+            : t("ship.needed", {
+                lines: need
+                  .filter((l) => l.quantity > 0)
+                  .map((l) => t("ship.neededLine", { sku: l.skuId, n: l.quantity }))
+                  .join("、"),
+                n: parts.length,
+                total,
+              })}
+        </Typography.Paragraph>
         <Form.Item label={t("ship.serials")} extra={t("ship.need", { n: total })}>
           <Space orientation="vertical" style={{ width: "100%" }}>
             <ScanInput

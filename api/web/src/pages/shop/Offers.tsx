@@ -21,16 +21,18 @@ type Order = Answer<"/api/v1/orders/{id}", "get">;
 export function Offers({ skuId }: { skuId: number }) {
   const t = useT();
   const [chosen, setChosen] = useState<Offer | null>(null);
+  // The ten cheapest first; "more" asks again for up to the API's 50 (it has no offset).
+  const [limit, setLimit] = useState(10);
   const offers = useApi(
     () =>
       answer<OffersAnswer>(
         api.GET("/api/v1/catalog/skus/{id}/offers", {
-          params: { path: { id: skuId }, query: { radiusKm: 3, sort: "price", limit: 10 } },
+          params: { path: { id: skuId }, query: { radiusKm: 3, sort: "price", limit } },
         }),
       ),
-    [skuId],
+    [skuId, limit],
   );
-  if (offers.loading) return <Skeleton active />;
+  if (offers.loading && !offers.data) return <Skeleton active />;
   if (offers.error || !offers.data)
     return (
       <Alert
@@ -47,7 +49,9 @@ export function Offers({ skuId }: { skuId: number }) {
   return (
     <Flex vertical gap={8} data-testid="shop-offers">
       <Typography.Text type="secondary">
-        {t("shop.offers.within", { km: offers.data.radiusKm, n: list.length })}
+        {list.length < offers.data.found
+          ? t("shop.offers.withinShown", { km: offers.data.radiusKm, n: list.length, total: offers.data.found })
+          : t("shop.offers.within", { km: offers.data.radiusKm, n: list.length })}
       </Typography.Text>
       {list.length === 0 && <Alert type="info" showIcon title={t("shop.offers.none")} />}
       {list.map((o) => (
@@ -93,6 +97,15 @@ export function Offers({ skuId }: { skuId: number }) {
           </Flex>
         </Card>
       ))}
+      {list.length < offers.data.found && limit < 50 && (
+        <Button
+          loading={offers.loading}
+          onClick={() => setLimit(Math.min(50, limit + 10))}
+          data-testid="shop-offers-more"
+        >
+          {t("shop.offers.more", { n: offers.data.found - list.length })}
+        </Button>
+      )}
       {chosen && <OrderDialog offer={chosen} onClose={() => setChosen(null)} />}
     </Flex>
   );

@@ -14,7 +14,7 @@ import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { Money } from "../../widgets/Money";
 import { ScanInput } from "../../widgets/ScanInput";
-import { distanceText, parsePartLink } from "./lib";
+import { distanceText, partOfOrder } from "./lib";
 import { OrderStatusTag } from "./OrderStatusTag";
 import { TONES, ToneTag } from "./Tone";
 
@@ -102,12 +102,13 @@ function Receive({ order, onDone }: { order: Order; onDone(): void }) {
   const [error, setError] = useState<unknown>();
   const id = (p: { gtin: string; serial: string }) => `${p.gtin}/${p.serial}`;
   const onScan = (code: string) => {
-    const link = parsePartLink(code);
-    const hit = link && order.parts.find((p) => p.gtin === link.gtin && p.serial === link.serial);
+    const hit = partOfOrder(order.parts, code);
     if (!hit) return setNote(t("shop.receive.notInOrder", { code }));
     setNote(undefined);
     setScanned((s) => new Set(s).add(id(hit)));
   };
+  // Every part of the packing list is scanned before the delivery is confirmed (DECISIONS 68: the scan is the check).
+  const all = order.parts.every((p) => scanned.has(id(p)));
   const confirm = async () => {
     setBusy(true);
     setError(undefined);
@@ -145,12 +146,13 @@ function Receive({ order, onDone }: { order: Order; onDone(): void }) {
           size="large"
           block
           loading={busy}
+          disabled={!all}
           onClick={() => void confirm()}
           data-testid="shop-receive-confirm"
         >
-          {scanned.size
-            ? t("shop.receive.confirmScanned", { n: scanned.size, of: order.parts.length })
-            : t("shop.receive.confirmAll", { n: order.parts.length })}
+          {all
+            ? t("shop.receive.confirmAll", { n: order.parts.length })
+            : t("shop.receive.confirmScanned", { n: scanned.size, of: order.parts.length })}
         </Button>
       </Flex>
     </Card>

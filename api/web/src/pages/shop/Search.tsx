@@ -18,23 +18,30 @@ import { ToneTag } from "./Tone";
 export type SearchResult = Answer<"/api/v1/catalog/search", "get">;
 export type Hit = SearchResult["results"][number];
 
+/** Results asked for at first and added by each "more"; the API answers at most MAX (GET /catalog/search limit). */
+const PAGE = 10;
+const MAX = 50;
+
 export default function Search() {
   const t = useT();
   const [params, setParams] = useSearchParams();
   const query = params.get("q") ?? "";
   const [text, setText] = useState(query);
   const [open, setOpen] = useState<number | null>(null);
+  // Ten at a time; "more" asks again for up to the API's 50 (it has no offset).
+  const [limit, setLimit] = useState(PAGE);
   const found = useApi(async () => {
     if (!query.trim()) return null;
     const { vin, q } = splitVin(query);
     return answer<SearchResult>(
       api.GET("/api/v1/catalog/search", {
-        params: { query: { ...(q ? { q } : {}), ...(vin ? { vin } : {}), limit: 10 } },
+        params: { query: { ...(q ? { q } : {}), ...(vin ? { vin } : {}), limit } },
       }),
     );
-  }, [query]);
+  }, [query, limit]);
   const run = (value: string) => {
     setOpen(null);
+    setLimit(PAGE);
     setParams(value.trim() ? { q: value.trim() } : {});
   };
   return (
@@ -71,6 +78,20 @@ export default function Search() {
           onCompare={() => setOpen(open === hit.id ? null : hit.id)}
         />
       ))}
+      {found.data && found.data.results.length < found.data.total && (
+        <Flex vertical gap={4} align="center" data-testid="shop-search-more">
+          <Typography.Text type="secondary">
+            {t("shop.search.shown", { n: found.data.results.length, total: found.data.total })}
+          </Typography.Text>
+          {limit < MAX ? (
+            <Button loading={found.loading} onClick={() => setLimit(Math.min(MAX, limit + PAGE))}>
+              {t("shop.search.more")}
+            </Button>
+          ) : (
+            <Typography.Text type="secondary">{t("shop.search.narrow")}</Typography.Text>
+          )}
+        </Flex>
+      )}
     </Flex>
   );
 }

@@ -81,3 +81,22 @@ export function newKey(prefix: string): string {
 export function distanceText(metres: number, m: string, km: string): string {
   return metres < 1000 ? `${metres} ${m}` : `${(metres / 1000).toFixed(1)} ${km}`;
 }
+
+/**
+ * The order's part a scan or typed code names: its label link (`…/01/{gtin}/21/{serial}`, or `gtin/serial`), the
+ * element string `(01){gtin}(21){serial}`, or the bare serial as the list shows it (exact, else the one serial that
+ * matches without regard to case).
+ */
+export function partOfOrder<P extends { gtin: string; serial: string }>(parts: P[], code: string): P | undefined {
+  const s = code.trim();
+  const ai = /^\(01\)(\d{14})\(21\)(.{1,20})$/.exec(s);
+  const link = ai ? { gtin: ai[1]!, serial: ai[2]! } : parsePartLink(s);
+  if (link) {
+    const hit = parts.find((p) => p.gtin === link.gtin && p.serial === link.serial);
+    if (hit) return hit;
+  }
+  const exact = parts.filter((p) => p.serial === s);
+  if (exact.length === 1) return exact[0];
+  const folded = parts.filter((p) => p.serial.toUpperCase() === s.toUpperCase());
+  return folded.length === 1 ? folded[0] : undefined;
+}
