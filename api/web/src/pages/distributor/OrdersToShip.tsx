@@ -113,6 +113,21 @@ function ShipOrder({ id, onClose, onShipped }: { id: string; onClose(): void; on
     quantity: l.allocations.filter((a) => a.sellerId === me.companyId).reduce((n, a) => n + a.quantity, 0),
   }));
   const total = need.reduce((n, l) => n + l.quantity, 0);
+  /**
+   * The SKUs I hold serialised parts of: those ship with one serial per unit. Stock without serials on the ledger
+   * (most aftermarket SKUs) ships by quantity, with no serials to pick.
+   */
+  const serialised = useApi(async () => {
+    const skus = new Set<number>();
+    for (const l of need.filter((x) => x.quantity > 0)) {
+      const held = await answer<HeldSerials>(
+        api.GET("/api/v1/inventory/serials", { params: { query: { skuId: l.skuId, limit: 1 } } } as never),
+      );
+      if (held.serials.length) skus.add(l.skuId);
+    }
+    return skus;
+  }, [order.data]);
+  const required = need.filter((l) => serialised.data?.has(l.skuId)).reduce((n, l) => n + l.quantity, 0);
   const add = (more: PartRef[]) =>
     setParts((have) => {
       const seen = new Set(have.map((p) => `${p.gtin}/${p.serial}`));
@@ -166,7 +181,7 @@ function ShipOrder({ id, onClose, onShipped }: { id: string; onClose(): void; on
       onCancel={onClose}
       onOk={submit}
       okText={t("ship.submit", { n: parts.length })}
-      okButtonProps={{ disabled: order.loading || total === 0 || parts.length !== total }}
+      okButtonProps={{ disabled: order.loading || serialised.loading || total === 0 || parts.length !== required }}
       confirmLoading={busy}
     >
       <Form layout="vertical">
@@ -179,7 +194,7 @@ function ShipOrder({ id, onClose, onShipped }: { id: string; onClose(): void; on
                   .map((l) => t("ship.neededLine", { sku: l.skuId, n: l.quantity }))
                   .join("、"),
                 n: parts.length,
-                total,
+                total: required,
               })}
         </Typography.Paragraph>
         <Form.Item label={t("ship.serials")} extra={t("ship.need", { n: total })}>
