@@ -31,6 +31,15 @@ export const en: { readonly [K in MessageKey]: string } = {
   "menu.myCompany": "My company",
 
   "home.welcome": "Welcome, {name}",
+  // built-in roles' names, as api/src/security/permissions.ts BUILT_IN_ROLES names them
+  "role.company_admin": "Company admin",
+  "role.buyer": "Buyer",
+  "role.sales": "Sales",
+  "role.warehouse_clerk": "Warehouse clerk",
+  "role.finance": "Finance",
+  "role.technician": "Technician",
+  "role.auditor": "Auditor",
+  "role.platform_operator": "Platform operator",
   "home.you": "Signed in as",
   "home.company": "Company",
   "home.roles": "Roles",

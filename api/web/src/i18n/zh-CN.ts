@@ -29,6 +29,15 @@ export const zhCN = {
   "menu.myCompany": "我的公司",
 
   "home.welcome": "欢迎，{name}",
+  // built-in roles' names, as api/src/security/permissions.ts BUILT_IN_ROLES names them
+  "role.company_admin": "企业管理员",
+  "role.buyer": "采购",
+  "role.sales": "销售",
+  "role.warehouse_clerk": "仓管员",
+  "role.finance": "财务",
+  "role.technician": "技师",
+  "role.auditor": "审计员",
+  "role.platform_operator": "平台运营",
   "home.you": "当前用户",
   "home.company": "所属公司",
   "home.roles": "角色",
