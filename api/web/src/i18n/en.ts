@@ -462,6 +462,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "mfr.labels.download": "Download the run's labels (PDF)",
   "mfr.labels.downloaded": "{count} labels downloaded",
   "mfr.labels.baseUrlWarning": "Phones cannot open the links on these labels",
+  "mfr.labels.baseUrlWarning.detail":
+    "The server's public address (PUBLIC_BASE_URL) is {url}, which phones cannot reach: labels printed now will not scan to a page. Ask an administrator to set PUBLIC_BASE_URL to an address phones reach (e.g. https://parts.example.cn).",
   "mfr.labels.noRun": "No runs yet: mint one first",
   // platform: the search vocabulary (issue 13)
   "menu.platformVocabulary": "Search vocabulary",

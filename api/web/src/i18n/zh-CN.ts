@@ -451,6 +451,8 @@ export const zhCN = {
   "mfr.labels.download": "下载整批标签 PDF",
   "mfr.labels.downloaded": "已下载 {count} 枚标签",
   "mfr.labels.baseUrlWarning": "手机无法打开这些标签上的链接",
+  "mfr.labels.baseUrlWarning.detail":
+    "服务器的公开地址（PUBLIC_BASE_URL）是 {url}，手机访问不到：现在打印的标签扫码后打不开页面。请管理员把 PUBLIC_BASE_URL 设为手机能访问的地址（例如 https://parts.example.cn）。",
   "mfr.labels.noRun": "还没有生成批次，请先生成标识",
   // platform: the search vocabulary (issue 13)
   "menu.platformVocabulary": "搜索词库",
