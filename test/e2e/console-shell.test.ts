@@ -31,7 +31,10 @@ describe("the console shell in Chromium: login, home, my company, language, deep
       expect(await n.read()).to.deep.include({ clicks: 1, fills: 2 });
 
       await page.getByTestId("welcome").waitFor();
-      expect(await page.getByTestId("welcome").textContent()).to.match(/^欢迎，/);
+      // The user's own name, unmasked to themselves; roles in words, not ids.
+      expect(await page.getByTestId("welcome").textContent()).to.equal("欢迎，测试用户");
+      expect(await page.locator("body").textContent()).to.include("企业管理员");
+      expect(await page.locator("body").textContent()).not.to.include("company_admin");
       expect(await page.getByTestId("home-company").textContent()).to.equal("杭州西湖汽车修理厂");
       expect(await page.locator("body").textContent()).to.include("维修厂");
       await checkA11y(page, `home (${viewport})`);

@@ -60,7 +60,13 @@ export const userSchema = z
   .meta({ id: "User" });
 
 export const loginResponse = z
-  .object({ token: z.string(), tokenType: z.literal("Bearer"), expiresAt: z.string(), user: userSchema })
+  .object({
+    token: z.string(),
+    tokenType: z.literal("Bearer"),
+    expiresAt: z.string(),
+    user: userSchema,
+    name: z.string().describe("the signed-in user's own name, unmasked (their own data; `user` stays masked)"),
+  })
   .meta({ id: "Session" });
 
 export const meResponse = z

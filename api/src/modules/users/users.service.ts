@@ -272,7 +272,9 @@ export class UsersService {
         resourceId: sessionId,
       });
     });
-    return { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), user: this.view(row, false) };
+    // The signed-in person's own name, unmasked: it is their own data (every other answer keeps it masked).
+    const name = this.vault.openText(row.name_ct, aad(row.id, "name"));
+    return { token, tokenType: "Bearer", expiresAt: expiresAt.toISOString(), user: this.view(row, false), name };
   }
 
   async logout(ctx: AuditContext, principal: Principal): Promise<void> {

@@ -9,13 +9,17 @@ import type { paths } from "./schema";
 
 export type { paths };
 
-/** An API error: the problem's `code` (e.g. AUTH.INVALID_CREDENTIALS), its `detail`, the HTTP status. */
+/**
+ * An API error: the problem's `code` (e.g. AUTH.INVALID_CREDENTIALS), its `detail` (English, for logs), the HTTP
+ * status, and the problem's other members (`field`, `expected`, `from` …) as `params` for the translated message.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     readonly detail: string,
     readonly requestId?: string,
+    readonly params: Readonly<Record<string, unknown>> = {},
   ) {
     super(`${code}: ${detail}`);
     this.name = "ApiError";
@@ -60,18 +64,30 @@ const auth: Middleware = {
     let code = `HTTP.${response.status}`;
     let detail = response.statusText;
     let requestId: string | undefined;
+    let params: Record<string, unknown> = {};
     const type = response.headers.get("content-type") ?? "";
     if (type.includes("json")) {
       const body = (await response.clone().json()) as { code?: string; detail?: string; requestId?: string };
       code = body.code ?? code;
       detail = body.detail ?? detail;
       requestId = body.requestId;
+      const {
+        type: _t,
+        title: _ti,
+        status: _s,
+        detail: _d,
+        instance: _i,
+        code: _c,
+        requestId: _r,
+        ...rest
+      } = body as Record<string, unknown>;
+      params = rest;
     }
     if (response.status === 401 && request.headers.has("authorization")) {
       session.set(null);
       for (const fn of unauthorized) fn();
     }
-    throw new ApiError(response.status, code, detail, requestId);
+    throw new ApiError(response.status, code, detail, requestId, params);
   },
 };
 

@@ -65,7 +65,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       api.POST("/api/v1/auth/login", { body: { login: identifier.trim(), password } } as never),
     );
     session.set(r.token);
-    sessionStorage.setItem(USER, JSON.stringify(r.user));
+    // The home page greets the user by their own name (the answer's `name`; `user` is masked like every list).
+    sessionStorage.setItem(USER, JSON.stringify({ ...r.user, name: r.name ?? r.user.name }));
     setExpired(false);
     setCurrent(await load());
   }, []);

@@ -27,6 +27,8 @@ export function translate(locale: Locale): Translate {
 
 /** Whether a key exists (for API problem codes, which are only sometimes translated). */
 export const hasMessage = (key: string): key is MessageKey => key in zhCN;
+/** Every message key (both locales have the same keys). */
+export const messageKeys: readonly string[] = Object.keys(zhCN);
 
 interface LocaleState {
   locale: Locale;

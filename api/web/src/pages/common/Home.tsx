@@ -2,7 +2,7 @@ import { Button, Card, Col, Descriptions, Empty, Row, Space, Tag, Typography } f
 import { useNavigate } from "react-router";
 import { allRoutes } from "..";
 import { permissionsOf, useCurrent } from "../../app/session";
-import { useT } from "../../i18n";
+import { hasMessage, useT } from "../../i18n";
 import { MaskedMobile } from "../../widgets/MaskedMobile";
 
 /** Who I am, my company, and the screens I use most (quick links filtered like the menu). */
@@ -11,6 +11,11 @@ export default function Home() {
   const navigate = useNavigate();
   const { me, user, company } = useCurrent();
   const p = permissionsOf(me);
+  /** A built-in role in words (the names the users table shows); a custom role by its id. */
+  const roleWord = (r: string) => {
+    const key = `role.${r}`;
+    return hasMessage(key) ? t(key) : r;
+  };
   const links = allRoutes.filter((r) => r.quickLink && p.allows(r));
   return (
     <Space orientation="vertical" size="large" style={{ width: "100%" }}>
@@ -26,7 +31,7 @@ export default function Home() {
               </Descriptions.Item>
               <Descriptions.Item label={t("home.roles")}>
                 {me.roles.map((r) => (
-                  <Tag key={r}>{r}</Tag>
+                  <Tag key={r}>{roleWord(r)}</Tag>
                 ))}
               </Descriptions.Item>
             </Descriptions>

@@ -1,8 +1,8 @@
 /** Small pieces shared by the common and platform screens (wcommon): an error block with retry, an action runner. */
-import { Alert, App, Button } from "antd";
+import { Alert, App, Button, type FormInstance } from "antd";
 import { useCallback, useState } from "react";
 import type { ApiState } from "../../api/client";
-import { errorText } from "../../app/errors";
+import { errorText, formErrorText } from "../../app/errors";
 import { useT } from "../../i18n";
 
 export function LoadError({ state }: { state: Pick<ApiState<unknown>, "error" | "reload"> }) {
@@ -19,21 +19,27 @@ export function LoadError({ state }: { state: Pick<ApiState<unknown>, "error" | 
 
 /**
  * Runs a call, shows `done` (or the translated API error) as a toast, and answers the result (undefined on error);
- * `busy` is the id of the action in flight, for a button's loading state.
+ * `busy` is the id of the action in flight, for a button's loading state. With `form`, an error that names a field
+ * is shown under that field too.
  */
 export function useAction() {
   const t = useT();
   const { message } = App.useApp();
   const [busy, setBusy] = useState<string | null>(null);
   const run = useCallback(
-    async <T,>(id: string, call: () => Promise<T>, done?: string | ((v: T) => string)): Promise<T | undefined> => {
+    async <T,>(
+      id: string,
+      call: () => Promise<T>,
+      done?: string | ((v: T) => string),
+      form?: FormInstance,
+    ): Promise<T | undefined> => {
       setBusy(id);
       try {
         const v = await call();
         if (done) void message.success(typeof done === "string" ? done : done(v));
         return v;
       } catch (e) {
-        void message.error(errorText(t, e));
+        void message.error(form ? formErrorText(t, form, e) : errorText(t, e));
         return undefined;
       } finally {
         setBusy(null);

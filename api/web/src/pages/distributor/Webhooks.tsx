@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Drawer, Form, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
-import { errorText } from "../../app/errors";
+import { errorText, formErrorText } from "../../app/errors";
 import { Can } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
@@ -33,6 +33,7 @@ export default function Webhooks() {
   const [adding, setAdding] = useState(false);
   const [secret, setSecret] = useState<string>();
   const [open, setOpen] = useState<Subscription>();
+  const [form] = Form.useForm<{ url: string; events: string[] }>();
   const remove = async (id: string) => {
     try {
       await api.DELETE("/api/v1/webhooks/{id}", { params: { path: { id } } } as never);
@@ -48,7 +49,7 @@ export default function Webhooks() {
       setAdding(false);
       list.reload();
     } catch (e) {
-      message.error(errorText(t, e));
+      message.error(formErrorText(t, form, e));
     }
   };
   return (
@@ -118,7 +119,7 @@ export default function Webhooks() {
       />
       {adding && (
         <Drawer open title={t("webhook.add")} onClose={() => setAdding(false)} destroyOnHidden>
-          <Form layout="vertical" onFinish={subscribe} initialValues={{ events: ["order.*"] }}>
+          <Form form={form} layout="vertical" onFinish={subscribe} initialValues={{ events: ["order.*"] }}>
             <Form.Item
               name="url"
               label={t("webhook.url")}

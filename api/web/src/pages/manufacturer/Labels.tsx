@@ -100,7 +100,7 @@ export default function Labels() {
           showIcon
           data-testid="base-url-warning"
           title={t("mfr.labels.baseUrlWarning")}
-          description={warning.message}
+          description={t("mfr.labels.baseUrlWarning.detail", { url: settings.data?.publicBaseUrl ?? "" })}
         />
       )}
       <Row gutter={[16, 16]}>

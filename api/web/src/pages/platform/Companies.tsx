@@ -73,6 +73,7 @@ export default function Companies() {
       "register",
       () => answer<Registered>(api.POST("/api/v1/companies", { body } as never)),
       t("companies.registered", { name: v.name }),
+      form,
     );
     if (!r) return;
     setOpen(false);

@@ -7,7 +7,7 @@ import { Alert, Button, Card, ConfigProvider, Flex, Form, Input, Result, Typogra
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { answer, api, type Answer, type Typed } from "../../api/client";
-import { errorText } from "../../app/errors";
+import { errorText, formErrorText } from "../../app/errors";
 import { useT } from "../../i18n";
 import { ScanInput } from "../../widgets/ScanInput";
 import { newKey, parsePartLink, vinProblem, type PartLink } from "./lib";
@@ -55,6 +55,7 @@ export default function Install() {
       );
       setDone({ id: r.id, ...r.installed });
     } catch (e) {
+      formErrorText(t, form, e); // a bad VIN is shown under the VIN field too
       setError(e);
     } finally {
       setBusy(false);
