@@ -177,6 +177,7 @@ export async function counted(page: Page): Promise<Counter> {
 
 /** axe-core (WCAG 2.1 A/AA rules) on the page as it is; throws listing every serious or critical violation. */
 export async function checkA11y(page: Page, label: string) {
+  await settleAnimations(page);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (bad.length)
@@ -194,6 +195,26 @@ export async function checkA11y(page: Page, label: string) {
           .join("\n"),
     );
   return results;
+}
+
+/**
+ * Waits (at most 3 s) until no finite CSS animation or transition is running (spinners loop forever and are ignored): axe blends colours through opacity, so a modal
+ * still fading in reads as a contrast failure (CI saw #cad8f0 on #346bc4, 3.6:1, on the API-key dialog's OK).
+ */
+export async function settleAnimations(page: Page) {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity),
+      undefined,
+      {
+        timeout: 3000,
+        polling: 50,
+      },
+    )
+    .catch(() => undefined);
 }
 
 /** A full-page PNG at test-output/<name>.png; answers the path. */
