@@ -26,6 +26,7 @@ import {
   makeProvider,
   startLocalChain,
   type LocalChain,
+  type Logger,
 } from "../ledger-service/src/index.js";
 
 let config;
@@ -159,6 +160,10 @@ else if (!seedPolicy.allowed) log(`demo world: ${seedPolicy.why}`);
 else {
   log(`demo world: seeding (${seedPolicy.why}; SEED_DEMO=0 skips it) …`);
   const t0 = performance.now();
+  // The seed's own requests would bury its summary under request lines: only warnings and errors while it runs.
+  const httpLogger = app.locals.httpLogger as Logger;
+  const httpLevel = httpLogger.level;
+  if (["trace", "debug", "info"].includes(httpLevel)) httpLogger.level = "warn";
   try {
     const world = await seedDemoWorld({
       ledger,
@@ -174,6 +179,8 @@ else {
     );
   } catch (e) {
     log(`demo world: seeding stopped (${(e as Error).message}); it resumes on the next start or with npm run seed`);
+  } finally {
+    httpLogger.level = httpLevel;
   }
 }
 

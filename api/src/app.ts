@@ -214,7 +214,9 @@ export function createApp(opts: AppOptions): Express {
   app.disable("x-powered-by");
   const logger = opts.logger ?? processLogger();
   app.use(requestId);
-  app.use(requestLog(logger));
+  const httpLog = requestLog(logger);
+  app.locals.httpLogger = httpLog.logger;
+  app.use(httpLog);
   app.use(httpMetrics);
   app.use(serverTiming);
   app.use(securityHeaders);

@@ -13,10 +13,13 @@ export function routeOf(req: IncomingMessage): string {
  * (at `info`, or `error` for a 5xx: a refused request is the client's business, not an operator's),
  * under the request's id (`requestId`, the X-Request-Id the client sent or we made, the id in problem+json answers
  * and in the audit trail). `req.log` carries the same id for lines written while handling the request.
+ * The handler's `logger` is that child: npm start raises its level while it seeds the demo world, so the first
+ * screen a new user reads is the logins box, not two hundred request lines.
  */
-export function requestLog(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger: logger.child({ component: "http" }),
+export function requestLog(logger: Logger): RequestHandler & { logger: Logger } {
+  const http = logger.child({ component: "http" });
+  const handler = pinoHttp({
+    logger: http,
     genReqId: (_req, res) => (res as unknown as Response).locals.requestId as string,
     customAttributeKeys: { reqId: "requestId", responseTime: "ms" },
     quietReqLogger: true,
@@ -33,4 +36,5 @@ export function requestLog(logger: Logger): RequestHandler {
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
   }) as unknown as RequestHandler;
+  return Object.assign(handler, { logger: http });
 }

@@ -76,7 +76,8 @@ export const matchQueueQuery = z.object({ limit: z.coerce.number().int().min(1).
 export const skuSchema = z
   .object({
     id: z.number().int(),
-    brand: z.string(),
+    brand: z.string().describe("the brand's id (e.g. oe_volkswagen, bosch)"),
+    brandName: z.string().describe("the brand as the catalogue files spell it, for people"),
     partNo: z.string(),
     name: z.string(),
     partType: z.string(),
@@ -174,6 +175,7 @@ export const offerSchema = z
     sku: z.object({
       id: z.number().int(),
       brand: z.string(),
+      brandName: z.string().describe("the brand as the catalogue files spell it"),
       partNo: z.string(),
       name: z.string(),
       requested: z.boolean().describe("the SKU asked for (else an interchangeable one)"),

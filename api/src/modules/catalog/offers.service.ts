@@ -61,7 +61,7 @@ export class OffersService {
       .map((o) => {
         const metres = Math.round(distanceMetres(here, o));
         return {
-          sku: { id: o.sku_id, brand: o.brand, partNo: o.part_no, name: o.name, requested: o.sku_id === input.skuId },
+          sku: { id: o.sku_id, brand: o.brand, brandName: o.brand_name, partNo: o.part_no, name: o.name, requested: o.sku_id === input.skuId },
           supplier: { companyId: o.company_id, name: o.company, location: o.location, locationId: o.location_id },
           priceFen: Number(o.customer_price ?? o.price_fen),
           listPriceFen: Number(o.price_fen),

@@ -6,6 +6,7 @@ import { Can, usePermissions } from "../../app/session";
 import { useT } from "../../i18n";
 import { Money } from "../../widgets/Money";
 import type { StockList, StockRow, Warehouses } from "./types";
+import { SkuLabel } from "../../widgets/SkuLabel";
 
 /**
  * Stock by warehouse (GET /inventory/stock): on hand, reserved, available, in transit; which warehouses and SKUs join
@@ -60,7 +61,7 @@ export default function Stock() {
         data-testid="stock"
         columns={[
           { title: t("stock.warehouse"), key: "w", render: (_, r) => names.get(r.locationId) ?? r.locationId },
-          { title: t("stock.sku"), dataIndex: "skuId" },
+          { title: t("stock.sku"), key: "sku", render: (_, r) => <SkuLabel id={r.skuId} /> },
           { title: t("stock.onHand"), dataIndex: "onHand", align: "right" },
           { title: t("stock.reserved"), dataIndex: "reserved", align: "right" },
           { title: t("stock.available"), dataIndex: "available", align: "right" },

@@ -74,7 +74,7 @@ export function Offers({ skuId }: { skuId: number }) {
               </Typography.Text>
               {!o.sku.requested && (
                 <Typography.Text type="secondary">
-                  {t("shop.offers.interchangeable", { brand: o.sku.brand, partNo: o.sku.partNo })}
+                  {t("shop.offers.interchangeable", { brand: o.sku.brandName, partNo: o.sku.partNo })}
                 </Typography.Text>
               )}
               <Typography.Text type="secondary">{offerWords(t, o)}</Typography.Text>
@@ -196,7 +196,7 @@ function OrderDialog({ offer, onClose }: { offer: Offer; onClose(): void }) {
     >
       <Flex vertical gap={10}>
         <Typography.Text strong>
-          {offer.sku.brand} · {offer.sku.name}
+          {offer.sku.brandName} · {offer.sku.name}
         </Typography.Text>
         <Typography.Text>
           {offer.supplier.name} · {offer.supplier.location}

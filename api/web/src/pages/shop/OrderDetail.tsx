@@ -17,6 +17,7 @@ import { ScanInput } from "../../widgets/ScanInput";
 import { distanceText, partOfOrder } from "./lib";
 import { OrderStatusTag } from "./OrderStatusTag";
 import { TONES, ToneTag } from "./Tone";
+import { SkuLabel } from "../../widgets/SkuLabel";
 
 type Order = Answer<"/api/v1/orders/{id}", "get">;
 
@@ -56,7 +57,8 @@ export default function OrderDetail() {
         {o.lines.map((l) => (
           <Flex key={l.lineNo} vertical gap={2}>
             <Typography.Text>
-              {t("shop.order.line", { sku: l.skuId, quantity: l.quantity, allocated: l.allocated })}
+              <SkuLabel id={l.skuId} />
+              {t("shop.order.line", { quantity: l.quantity, allocated: l.allocated })}
             </Typography.Text>
             {l.allocations.map((a) => (
               <Typography.Text key={a.locationId} type="secondary">

@@ -138,7 +138,7 @@ function HitCard({ hit, open, onCompare }: { hit: Hit; open: boolean; onCompare(
     <Card size="small" data-testid="shop-hit" data-sku={hit.id}>
       <Flex vertical gap={4}>
         <Typography.Text strong>
-          {hit.brand} · {hit.name}
+          {hit.brandName} · {hit.name}
         </Typography.Text>
         <Typography.Text>
           {t("shop.hit.partNo")} <Typography.Text code>{hit.partNo}</Typography.Text>
