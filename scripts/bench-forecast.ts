@@ -12,6 +12,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { forecastBatchParallel } from "../api/src/modules/forecast/forecast.batch.js";
 import {
+  compoundOrderUpTo,
   forecastOrderUpTo,
   recentAverageOrderUpTo,
   simulateReplenishment,
@@ -94,7 +95,9 @@ for (const [k, v] of Object.entries(masesBy)) say(`  ${k.padEnd(14)} ${meanOf(v)
 say(`  WQL ${figures.wql.toFixed(4)}; models chosen: ${JSON.stringify(chosen)}`);
 
 // 2. Replenishment over the held-out months: lead time 1 month, monthly review, so S covers 2 months of demand.
-const SERVICE_LEVEL = Number(process.env.BENCH_FILL_RATE ?? 0.95); // the critical class's fill-rate target (DECISIONS 71)
+// The critical class's fill-rate setting (DECISIONS 75): 0.99 is what realises ≥ 0.95 on lumpy demand, where each
+// month's demand is not independent of the last (the model's independence makes every setting optimistic).
+const SERVICE_LEVEL = Number(process.env.BENCH_FILL_RATE ?? 0.99);
 const every = small ? 10 : 1;
 const simSeries = series.filter((_, i) => i % every === 0);
 const t1 = performance.now();
@@ -111,7 +114,7 @@ const total = (os: Outcome[]) => {
     slowMoverShare: sum("slowEndStock") / sum("endStock"),
   };
 };
-const policy = forecastOrderUpTo(SERVICE_LEVEL, 2, { seasonPeriod: M });
+const policy = compoundOrderUpTo(SERVICE_LEVEL, 2, { seasonPeriod: M });
 const ours = simSeries.map((s) => simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), policy));
 const base = (factor: number) =>
   total(
@@ -156,6 +159,29 @@ say(
 say(
   `  3-month average × ${hi.toFixed(2)} for the same stock (${bSame.avgInventoryUnits.toFixed(0)} units): fill ${bSame.fillRate.toFixed(4)}, ${bSame.turnoverDays.toFixed(1)} days`,
 );
+
+// The trade-off, setting by setting: the compound policy and the count-distribution one (DECISIONS 71, capped at
+// the largest 2-month demand seen), each beside the rule of thumb scaled to hold the same stock.
+const simulate = (p: Parameters<typeof simulateReplenishment>[2]) =>
+  total(simSeries.map((s) => simulateReplenishment(s.values.slice(0, end - H), s.values.slice(end - H), p)));
+const sameStock = (units: number) => {
+  let a = 1;
+  let z = 64;
+  for (let k = 0; k < 14; k++) {
+    const mid = (a + z) / 2;
+    if (base(mid).avgInventoryUnits >= units) z = mid;
+    else a = mid;
+  }
+  return base(z).fillRate;
+};
+if (!small || process.env.BENCH_FRONTIER)
+  for (const level of [0.95, 0.98, 0.99]) {
+    const c = level === SERVICE_LEVEL ? o : simulate(compoundOrderUpTo(level, 2, { seasonPeriod: M }));
+    const n = simulate(forecastOrderUpTo(level, 2, { seasonPeriod: M }));
+    say(
+      `  setting ${level}: compound fill ${c.fillRate.toFixed(4)} at ${c.avgInventoryUnits.toFixed(0)} units (rule of thumb, same stock: ${sameStock(c.avgInventoryUnits).toFixed(4)}); count distribution capped fill ${n.fillRate.toFixed(4)} at ${n.avgInventoryUnits.toFixed(0)} units`,
+    );
+  }
 
 // 3. Speed: the real complete series resampled and perturbed (Poisson noise around a scaled, shifted copy).
 const N = Math.round(sized("BENCH_SERIES", 100_000, 2_000));

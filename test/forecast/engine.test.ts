@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { forecastBatch, forecastBatchParallel } from "../../api/src/modules/forecast/forecast.batch.js";
 import { forecast, MODELS, WQL_LEVELS } from "../../api/src/modules/forecast/forecast.engine.js";
 import {
+  compoundFillRateLevel,
+  compoundOrderUpTo,
   forecastOrderUpTo,
   recentAverageOrderUpTo,
   simulateReplenishment,
@@ -106,5 +108,25 @@ describe(`forecast engine (seed ${SEED})`, () => {
     const s = forecastOrderUpTo(0.95, 2)(steady);
     expect(s).to.be.above(12).and.at.most(14);
     expect(forecastOrderUpTo(0.95, 2)([0, 0, 0, 0, 0, 0])).to.equal(0);
+  });
+
+  it("the compound level: an order comes or not, its size one the history shows; exact expected shortage", () => {
+    // One period, sizes {2}, mean 0.5: D = 0 (p .75) or 2 (p .25), E[D] = 0.5.
+    expect(compoundFillRateLevel([2], [0.5], 1, 0)).to.equal(0); // any shortage allowed
+    expect(compoundFillRateLevel([2], [0.5], 1, 0.5)).to.equal(1); // E[(D−1)+] = 0.25 ≤ 0.5 × 0.5
+    expect(compoundFillRateLevel([2], [0.5], 1, 0.9)).to.equal(2); // E[(D−1)+] = 0.25 > 0.05
+    // Two periods of sizes {1, 3} at mean 1 (p = .5 each): D reaches 6; a 99 % fill needs more than one order's worth.
+    const s = compoundFillRateLevel([1, 3], [1, 1], 1, 0.99)!;
+    expect(s).to.be.within(4, 6);
+    // A mean above the mean size scales the sizes (a steady seller is not capped at its usual order).
+    expect(compoundFillRateLevel([2, 2, 2], [10], 1, 0.95)).to.equal(10);
+    expect(compoundFillRateLevel([501], [1], 1, 0.95)).to.equal(null); // too wide to convolve: the caller's fallback
+  });
+
+  it("the compound policy stocks lumpy demand in its own sizes, and nothing for a part never sold", () => {
+    const lumpy = Array.from({ length: 36 }, (_, t) => (t % 4 === 0 ? 6 : 0)); // a box of six every fourth month
+    const s = compoundOrderUpTo(0.95, 2)(lumpy);
+    expect(s).to.be.at.least(6).and.at.most(12); // at least one box, at most the two that can come in two months
+    expect(compoundOrderUpTo(0.95, 2)([0, 0, 0, 0, 0, 0])).to.equal(0);
   });
 });
