@@ -95,7 +95,7 @@ for (const [k, v] of Object.entries(masesBy)) say(`  ${k.padEnd(14)} ${meanOf(v)
 say(`  WQL ${figures.wql.toFixed(4)}; models chosen: ${JSON.stringify(chosen)}`);
 
 // 2. Replenishment over the held-out months: lead time 1 month, monthly review, so S covers 2 months of demand.
-// The critical class's fill-rate setting (DECISIONS 75): 0.99 is what realises ≥ 0.95 on lumpy demand, where each
+// The critical class's fill-rate setting (DECISIONS 93): 0.99 is what realises ≥ 0.95 on lumpy demand, where each
 // month's demand is not independent of the last (the model's independence makes every setting optimistic).
 const SERVICE_LEVEL = Number(process.env.BENCH_FILL_RATE ?? 0.99);
 const every = small ? 10 : 1;

@@ -37,7 +37,7 @@ export function forecastOrderUpTo(
 const COMPOUND_MAX_SIZE = 500;
 
 /**
- * The engine's policy for the stock decision (DECISIONS 75): demand per period is compound — an order comes or not
+ * The engine's policy for the stock decision (DECISIONS 93): demand per period is compound — an order comes or not
  * (probability p = the forecast's mean / the mean order size, at most 1), and when it comes its size is one the
  * history shows (the empirical sizes, scaled up when the forecast's mean exceeds the mean size). Lumpy part demand
  * (pairs of pads, a garage's box of ten filters) is far from Poisson: a count distribution fitted to the mean says
