@@ -13,6 +13,7 @@ import { PLAN } from "./forecast.service.js";
 import { expectedShortage, normalQuantile } from "./normal.js";
 import { monthOf, shift, window } from "./periods.js";
 import { SeasonalCalendar } from "./seasonal.js";
+import { compoundFillRateLevel } from "./replenishment.js";
 
 export type PartClass = "critical" | "normal" | "slow";
 
@@ -107,13 +108,14 @@ export class ReplenishmentService {
     const settings = await this.settings(companyId);
     const [fits, stockRows] = await Promise.all([repo.latestWarehouseFits(this.db, ids), repo.stock(this.db, ids)]);
     const w = window("day", PLAN.day.history, PLAN.day.horizon, this.now());
-    const demand = new Map<string, { total: number; urgent: number; days: number }>();
+    const demand = new Map<string, { total: number; urgent: number; days: number; sizes: number[] }>();
     for (const c of await repo.warehouseDemand(this.db, "day", ids, null, w.from, w.to)) {
       const k = `${c.locationId}|${c.skuId}`;
-      const d = demand.get(k) ?? { total: 0, urgent: 0, days: 0 };
+      const d = demand.get(k) ?? { total: 0, urgent: 0, days: 0, sizes: [] };
       d.total += c.quantity;
       d.urgent += c.urgent;
       d.days += c.quantity > 0 ? 1 : 0;
+      if (c.quantity > 0) d.sizes.push(c.quantity);
       demand.set(k, d);
     }
     const stock = new Map(stockRows.map((s) => [`${s.locationId}|${s.skuId}`, s]));
@@ -126,7 +128,7 @@ export class ReplenishmentService {
     const thisMonth = `${w.origin.slice(0, 7)}-01`;
     const nextMonth = shift(thisMonth, 1, "month");
 
-    const levels = (f: ForecastRow, cls: PartClass) => {
+    const levels = (f: ForecastRow, cls: PartClass, sizes: readonly number[]) => {
       const sl = settings[`${cls}Level`];
       const z = normalQuantile(sl);
       const over = (days: number) => {
@@ -145,19 +147,27 @@ export class ReplenishmentService {
       };
       const lead = over(settings.leadDays);
       const cover = over(settings.leadDays + settings.reviewDays);
-      return { sl, lead, cover, reorderPoint: lead.q, orderUpTo: Math.max(lead.q, cover.q) };
+      // Where the history shows the sizes orders come in, the level is the compound one (DECISIONS 93): a fill rate
+      // of `sl` over the lead time (s) and lead time + review (S); else the forecast's quantiles.
+      const compound = (days: number) =>
+        sizes.length
+          ? compoundFillRateLevel(sizes, f.mean.slice(0, days), Math.min(settings.reviewDays, days), sl)
+          : null;
+      const s = compound(settings.leadDays) ?? lead.q;
+      const S = compound(settings.leadDays + settings.reviewDays) ?? cover.q;
+      return { sl, lead, cover, reorderPoint: s, orderUpTo: Math.max(s, S) };
     };
 
     // First the policy of every series (a source's surplus is judged against its own computed reorder point).
     const rows = fits.map((f) => {
       const k = `${f.scopeId}|${f.skuId}`;
-      const d = demand.get(k) ?? { total: 0, urgent: 0, days: 0 };
+      const d = demand.get(k) ?? { total: 0, urgent: 0, days: 0, sizes: [] };
       const cls: PartClass =
         d.total > 0 && d.urgent / d.total >= 0.25 ? "critical" : d.days * 14 < w.history.length ? "slow" : "normal";
       const s = stock.get(k);
       const available = s ? s.onHand - s.reserved : 0;
       const position = available + (s?.inTransit ?? 0);
-      return { f, k, cls, s, available, position, ...levels(f, cls) };
+      return { f, k, cls, s, available, position, ...levels(f, cls, d.sizes) };
     });
     const policy = new Map(rows.map((r) => [r.k, r]));
 
