@@ -158,6 +158,9 @@ describe("catalog: import, search, VIN lookup and price comparison @smoke", func
     }
     const genuine = await search(skus.find((s) => s.kind === "oe" && s.partType === "brake_pad")!.partNo.toLowerCase());
     expect(genuine.json.results[0].kind, "the genuine part first when its own number is asked").to.equal("oe");
+    // Brands as people read them, not ids: a listed brand by its Chinese name, a make's genuine parts as 原厂.
+    expect(genuine.json.results[0].brandName).to.match(/^\p{Script=Han}+原厂$/u);
+    expect(genuine.json.results[0].brandName).to.not.equal(genuine.json.results[0].brand);
     const byBrandNo = await search(after.partNo);
     expect(byBrandNo.json.results[0]).to.include({ brand: after.brand, partNo: after.partNo });
     const competitor = await search(after.competitors[0]!.number);

@@ -1,9 +1,10 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
+import { brandDisplayName } from "./brand-names.js";
 
 export interface SkuRow {
   id: number;
   brand: string;
-  /** The brand as the catalogue files spell it (catalog_brands.name), the id when no import named it. */
+  /** The brand as people read it (brand-names.ts): 博世, 大众原厂, or the catalogue files' spelling. */
   brandName: string;
   partNo: string;
   name: string;
@@ -463,6 +464,7 @@ export const catalogRepository = {
          FROM catalog_skus s WHERE s.id = ANY($1::bigint[])`,
       [ids],
     );
+    for (const r of rows) r.brandName = brandDisplayName(r.brand, r.brandName);
     return rows;
   },
 

@@ -77,7 +77,7 @@ export const skuSchema = z
   .object({
     id: z.number().int(),
     brand: z.string().describe("the brand's id (e.g. oe_volkswagen, bosch)"),
-    brandName: z.string().describe("the brand as the catalogue files spell it, for people"),
+    brandName: z.string().describe("the brand as people read it: 博世, 大众原厂, or the catalogue files' spelling"),
     partNo: z.string(),
     name: z.string(),
     partType: z.string(),
@@ -175,7 +175,7 @@ export const offerSchema = z
     sku: z.object({
       id: z.number().int(),
       brand: z.string(),
-      brandName: z.string().describe("the brand as the catalogue files spell it"),
+      brandName: z.string().describe("the brand as people read it (博世, 大众原厂)"),
       partNo: z.string(),
       name: z.string(),
       requested: z.boolean().describe("the SKU asked for (else an interchangeable one)"),

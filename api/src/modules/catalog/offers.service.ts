@@ -5,6 +5,7 @@ import { distanceMetres } from "../../shared/geo.js";
 import { brandId } from "./import.service.js";
 import { offersRepository as repo, type Box, type PoolStock } from "./offers.repository.js";
 import { normaliseNumber } from "./numbers.js";
+import { brandDisplayName } from "./brand-names.js";
 
 export interface CompareInput {
   skuId?: number | undefined;
@@ -61,7 +62,14 @@ export class OffersService {
       .map((o) => {
         const metres = Math.round(distanceMetres(here, o));
         return {
-          sku: { id: o.sku_id, brand: o.brand, brandName: o.brand_name, partNo: o.part_no, name: o.name, requested: o.sku_id === input.skuId },
+          sku: {
+            id: o.sku_id,
+            brand: o.brand,
+            brandName: brandDisplayName(o.brand, o.brand_name),
+            partNo: o.part_no,
+            name: o.name,
+            requested: o.sku_id === input.skuId,
+          },
           supplier: { companyId: o.company_id, name: o.company, location: o.location, locationId: o.location_id },
           priceFen: Number(o.customer_price ?? o.price_fen),
           listPriceFen: Number(o.price_fen),
