@@ -3,7 +3,8 @@ import { Alert, Button, Form, Input, Space, Table, Tag, Typography } from "antd"
 import { useState } from "react";
 import { answer, api, session, useApi } from "../../api/client";
 import { Can } from "../../app/session";
-import { useT } from "../../i18n";
+import { useLocale, useT } from "../../i18n";
+import { auditActionWords } from "./audit-words";
 import { DateTime } from "../../widgets/DateTime";
 import { download, LoadError, useAction } from "./kit";
 
@@ -31,6 +32,7 @@ const clean = (f: Filter) =>
 
 export default function Audit() {
   const t = useT();
+  const { locale } = useLocale();
   const [filter, setFilter] = useState<Filter>({});
   const entries = useApi(
     () =>
@@ -128,7 +130,17 @@ export default function Audit() {
             {
               title: t("audit.action"),
               dataIndex: "action",
-              render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+              render: (a: string) => {
+                const words = auditActionWords(a, locale);
+                return (
+                  <Space size={4} wrap>
+                    {words && <Typography.Text>{words}</Typography.Text>}
+                    <Typography.Text code type={words ? "secondary" : undefined}>
+                      {a}
+                    </Typography.Text>
+                  </Space>
+                );
+              },
             },
             {
               title: t("audit.resource"),
