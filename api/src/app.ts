@@ -168,6 +168,9 @@ export function buildServices(opts: AppOptions) {
   const gs1 = new Gs1Service(db);
   const parts = new PartsService(opts.ledger, gs1, skus);
   const webhooks = new WebhooksService(db, opts.ledger.vault, { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks });
+  const dispatches = new DispatchService(opts.ledger, orgs, webhooks, gs1, opts.publicBaseUrl);
+  // A carton received part by part (POST /receipts) is received when its last part is.
+  parts.onReceipt((tx, ctx, company, received, r) => dispatches.completeByParts(tx, ctx, company, received, r));
   const transfers = new TransfersService(db, opts.ledger, (gtins) => parts.skusOf(gtins));
   const inventory = new InventoryService(db, skus, webhooks, transfers);
   const search = new SearchService(db);
@@ -198,7 +201,7 @@ export function buildServices(opts: AppOptions) {
     parts,
     runs: new RunsService(db),
     gs1,
-    dispatches: new DispatchService(opts.ledger, orgs, webhooks, gs1, opts.publicBaseUrl),
+    dispatches,
     accessAdmin: new AccessAdminService(db, access, users),
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),

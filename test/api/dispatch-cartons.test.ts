@@ -123,5 +123,14 @@ describe("HTTP API: cartons — dispatch codes, listing, receiving a whole carto
     expect(await events()).to.equal(before);
     const row = await call("GET", `/dispatches/${sent.json.id}`, keys.dealer!);
     expect(row.json.status).to.equal("in_transit");
+
+    // Received part by part instead: in transit until the last part, then received (and only by the receiver's scans).
+    expect((await call("POST", "/receipts", keys.dealer!, { parts: parts.slice(1, 4) })).status).to.equal(201);
+    expect((await call("GET", `/dispatches/${sent.json.id}`, keys.dealer!)).json.status).to.equal("in_transit");
+    expect(
+      (await call("POST", "/receipts", keys.dealer!, { parts: parts.slice(4), locationId: "HZ-WH-2" })).status,
+    ).to.equal(201);
+    const done = await call("GET", `/dispatches/${sent.json.id}`, keys.dealer!);
+    expect(done.json).to.deep.include({ status: "received", receivedLocationId: "HZ-WH-2" });
   });
 });

@@ -85,6 +85,42 @@ export const dispatchRepository = {
     return rows;
   },
 
+  /**
+   * Cartons in transit to `companyId` holding any of `parts` (a part-by-part receipt just recorded): the candidates
+   * `completeIfAllReceived` then checks. Locked, so two receipts finishing one carton do not both mark it.
+   */
+  async inTransitHolding(
+    tx: Sql,
+    companyId: string,
+    parts: ReadonlyArray<{ gtin: string; serial: string }>,
+  ): Promise<DispatchRow[]> {
+    if (parts.length === 0) return [];
+    const { rows } = await tx.query<DispatchRow>(
+      `SELECT ${COLS} FROM dispatches d
+        WHERE d.to_company = $1 AND d.status = 'in_transit'
+          AND EXISTS (SELECT 1 FROM jsonb_to_recordset(d.parts) AS p(gtin text, serial text)
+                       JOIN unnest($2::text[], $3::text[]) AS r(gtin, serial) ON r.gtin = p.gtin AND r.serial = p.serial)
+        ORDER BY d.id FOR UPDATE`,
+      [companyId, parts.map((p) => p.gtin), parts.map((p) => p.serial)],
+    );
+    return rows;
+  },
+
+  /**
+   * Whether every part of a carton (by `partKeys`, hex without 0x) has a receiving event by the carton's receiver recorded after the
+   * carton's own shipping submission: then the carton is received, whether whole or part by part.
+   */
+  async allReceived(tx: Sql, row: DispatchRow, partKeys: string[], receivedStep: number): Promise<boolean> {
+    const { rows } = await tx.query<{ missing: number }>(
+      `SELECT count(*)::int AS missing FROM (SELECT decode(h, 'hex') AS part_key FROM unnest($1::text[]) AS u(h)) k
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_events e
+                           WHERE e.part_key = k.part_key AND e.step = $2 AND e.submission_id > $4
+                             AND e.actor = (SELECT address FROM ledger_actors WHERE id = $3))`,
+      [partKeys, receivedStep, row.to_company, row.submission_id],
+    );
+    return rows[0]!.missing === 0;
+  },
+
   /** Marks a carton received; false when it was not in transit any more (a concurrent receipt won). */
   async markReceived(
     tx: Sql,

@@ -7,6 +7,7 @@ import {
   type LedgerService,
   type Sql,
 } from "../../../../ledger-service/src/index.js";
+import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
 import type { AuditContext } from "../../security/principal.js";
 import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { Company } from "../orgs/orgs.service.js";
@@ -200,6 +201,41 @@ export class DispatchService {
     );
     const [view] = await this.views([(await repo.get(this.ledger.db.sql, row.id))!]);
     return { status: 201, body: { received, alreadyReceived: false, dispatch: view } };
+  }
+
+  /**
+   * After a part-by-part receipt (POST /receipts, inside its transaction): every carton in transit to the receiver
+   * that holds one of those parts and now has all its parts received by it is marked received, audited and announced
+   * like a whole-carton receipt — so a carton scanned part by part does not stay "in transit" for ever.
+   */
+  async completeByParts(
+    tx: Sql,
+    ctx: AuditContext,
+    company: Company,
+    parts: ReadonlyArray<{ gtin: string; serial: string }>,
+    receipt: { submissionId: number | string; locationId: string },
+  ): Promise<void> {
+    for (const row of await repo.inTransitHolding(tx, company.id, parts)) {
+      const keys = row.parts.map((p) => partKeyOf(p.gtin, p.serial).slice(2));
+      if (!(await repo.allReceived(tx, row, keys, Stage.Received))) continue;
+      if (!(await repo.markReceived(tx, row.id, { by: ctx.actorId, ...receipt }))) continue;
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: company.id,
+        action: "custody.create",
+        resource: "receipt",
+        resourceId: row.id,
+        changes: { dispatch: { after: row.id }, partByPart: { after: true } },
+      });
+      await this.webhooks.emit(tx, "dispatch.received", [row.from_company, row.to_company], {
+        id: row.id,
+        sscc: row.sscc,
+        from: row.from_company,
+        to: row.to_company,
+        received: row.part_count,
+        submissionId: receipt.submissionId,
+      });
+    }
   }
 
   private async visible(company: Company | undefined, code: string): Promise<DispatchRow> {

@@ -25,6 +25,15 @@ export type { Reply };
  * the same transaction as its ledger events: the same key and body answers the stored response, the same key
  * with another body is refused, and a crash at any point leaves either both or neither.
  */
+/** A hook run in a part-by-part receipt's transaction, after its events and audit entry. */
+export type ReceiptHook = (
+  tx: Sql,
+  ctx: AuditContext,
+  company: Company,
+  parts: ReadonlyArray<{ gtin: string; serial: string }>,
+  receipt: { submissionId: number | string; locationId: string },
+) => Promise<void>;
+
 export class PartsService {
   constructor(
     private readonly ledger: LedgerService,
@@ -32,6 +41,12 @@ export class PartsService {
     private readonly gtins: { assertMayMint(companyId: string, gtin: string): Promise<void> },
     private readonly skus?: { exists(tx: Sql, id: number): Promise<boolean> },
   ) {}
+
+  private receiptHooks: ReceiptHook[] = [];
+  /** Called inside every part-by-part receipt's transaction (the dispatch module closes cartons with it). */
+  onReceipt(hook: ReceiptHook): void {
+    this.receiptHooks.push(hook);
+  }
 
   private get db(): Sql {
     return this.ledger.db.sql;
@@ -143,6 +158,11 @@ export class PartsService {
               resourceId: String(r.submissionId),
               changes: { parts: { after: r.events.length }, ledgerSeqs: { after: `${r.firstSeq}-${r.lastSeq}` } },
             });
+            for (const hook of this.receiptHooks)
+              await hook(tx, ctx, company, body.parts, {
+                submissionId: r.submissionId,
+                locationId: body.locationId ?? "WAREHOUSE",
+              });
             await within(tx, reply);
           },
         },
