@@ -257,6 +257,50 @@ describe("forecasting and replenishment API", function () {
     expect(applied.json.stock).to.include({ reorderPoint: battery.reorderPoint, onHand: before.onHand });
   });
 
+  it("takes a part class set by hand over the inferred one, and back again; audited", async () => {
+    const item = async () =>
+      (
+        (await api.call("GET", `/api/v1/replenishment?locationId=${loc["WH-A"]}`, dealer())).json.items as Array<
+          Record<string, any>
+        >
+      ).find((i) => i.skuId === sku[1])!;
+    const inferred = await item();
+    expect(inferred.partClassSet).to.equal(false);
+    const other = inferred.partClass === "critical" ? "slow" : "critical";
+    const set = await api.call("PUT", "/api/v1/replenishment/part-classes", dealer(), {
+      skuId: sku[1],
+      partClass: other,
+    });
+    expect(set.status, JSON.stringify(set.json)).to.equal(200);
+    expect(set.json).to.deep.equal({ skuId: sku[1], partClass: other, before: null });
+    const now = await item();
+    expect(now).to.include({ partClass: other, partClassSet: true });
+    const settings = (await api.call("GET", "/api/v1/replenishment/settings", dealer())).json;
+    expect(now.serviceLevel).to.equal(settings[`${other}Level`]);
+    const cleared = await api.call("PUT", "/api/v1/replenishment/part-classes", dealer(), {
+      skuId: sku[1],
+      partClass: null,
+    });
+    expect(cleared.json.before).to.equal(other);
+    expect(await item()).to.include({ partClass: inferred.partClass, partClassSet: false });
+    const bad = await api.call("PUT", "/api/v1/replenishment/part-classes", dealer(), {
+      skuId: sku[1],
+      partClass: "x",
+    });
+    expect([bad.status, bad.json.field]).to.deep.equal([400, "partClass"]);
+    const none = await api.call("PUT", "/api/v1/replenishment/part-classes", dealer(), {
+      skuId: 999_999_999,
+      partClass: "slow",
+    });
+    expect(none.status).to.equal(404);
+    const admin = await api.keyWithRoles("dealer", ["company_admin"]);
+    const audit = await api.call("GET", "/api/v1/audit/entries?action=replenishment.part_class", admin);
+    expect(audit.json.entries.map((e: { resourceId: string }) => e.resourceId)).to.deep.equal([
+      String(sku[1]),
+      String(sku[1]),
+    ]);
+  });
+
   it("proposes pre-stocking before a seasonal rise, with its reason in words", async () => {
     // On 20 May the plum rains are ahead for 浙江 (wipers: May 1.3, June 2.0 in the default calendar).
     const s = api.app.locals.services as Record<string, any>;

@@ -257,6 +257,41 @@ export const forecastRepository = {
     );
   },
 
+  /** The part classes this company set by hand, by SKU. */
+  async partClasses(db: Sql, companyId: string): Promise<Map<number, "critical" | "normal" | "slow">> {
+    const { rows } = await db.query<{ skuId: number; partClass: "critical" | "normal" | "slow" }>(
+      `SELECT sku_id::int AS "skuId", part_class AS "partClass" FROM replenishment_part_classes WHERE company_id = $1`,
+      [companyId],
+    );
+    return new Map(rows.map((r) => [r.skuId, r.partClass]));
+  },
+
+  /** Sets (or with null clears) a SKU's part class; answers the class it had before (null: inferred). */
+  async putPartClass(
+    tx: Sql,
+    companyId: string,
+    skuId: number,
+    partClass: "critical" | "normal" | "slow" | null,
+    by: string,
+  ): Promise<string | null> {
+    const { rows } = await tx.query<{ partClass: string }>(
+      `SELECT part_class AS "partClass" FROM replenishment_part_classes WHERE company_id = $1 AND sku_id = $2 FOR UPDATE`,
+      [companyId, skuId],
+    );
+    if (partClass === null)
+      await tx.query("DELETE FROM replenishment_part_classes WHERE company_id = $1 AND sku_id = $2", [
+        companyId,
+        skuId,
+      ]);
+    else
+      await tx.query(
+        `INSERT INTO replenishment_part_classes (company_id, sku_id, part_class, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (company_id, sku_id) DO UPDATE SET part_class = $3, updated_by = $4, updated_at = now()`,
+        [companyId, skuId, partClass, by],
+      );
+    return rows[0]?.partClass ?? null;
+  },
+
   /** Stock rows of these warehouses, with the pool price (the unit value of a stock-out). */
   async stock(db: Sql, locations: readonly string[]) {
     const { rows } = await db.query<{

@@ -19,6 +19,8 @@ import {
   seasonalQuery,
   seasonalSchema,
   settingsBody,
+  partClassBody,
+  partClassResponse,
   settingsSchema,
 } from "./forecast.schema.js";
 import { forecastRepository } from "./forecast.repository.js";
@@ -147,6 +149,18 @@ export function forecastRoutes(db: Sql, forecasts: ForecastService, replenishmen
             res.locals.body as z.infer<typeof settingsBody>,
           ),
         );
+      },
+    ),
+    route(
+      "put",
+      "/api/v1/replenishment/part-classes",
+      { permission: "replenishment:configure" },
+      "Set a SKU's part class for my replenishment (critical / normal / slow), or null to infer it again",
+      responds(partClassResponse),
+      validate({ body: partClassBody }),
+      async (req, res) => {
+        const b = res.locals.body as z.infer<typeof partClassBody>;
+        res.json(await replenishment.putPartClass(auditContext(req, res), principalOf(res), b.skuId, b.partClass));
       },
     ),
     route(

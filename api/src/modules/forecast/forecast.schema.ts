@@ -156,6 +156,23 @@ export const settingsSchema = z
   })
   .meta({ id: "ReplenishmentSettings" });
 
+export const partClassBody = z
+  .object({
+    skuId: z.number().int().positive(),
+    partClass: z
+      .enum(["critical", "normal", "slow"])
+      .nullable()
+      .describe("null: back to the class inferred from demand (urgent share, selling days)"),
+  })
+  .strict();
+export const partClassResponse = z
+  .object({
+    skuId: z.number().int(),
+    partClass: z.enum(["critical", "normal", "slow"]).nullable(),
+    before: z.enum(["critical", "normal", "slow"]).nullable(),
+  })
+  .meta({ id: "PartClassSet" });
+
 const proposalSchema = z.object({
   id: z.string(),
   kind: z.enum(["transfer", "buy", "prestock"]),
@@ -177,6 +194,7 @@ export const replenishmentResponse = z
         skuName: z.string().nullable(),
         partType: z.string().nullable(),
         partClass: z.enum(["critical", "normal", "slow"]),
+        partClassSet: z.boolean().describe("set by my company (PUT /replenishment/part-classes), else inferred"),
         serviceLevel: z.number(),
         forecast: z.object({
           origin: z.string(),

@@ -94,6 +94,29 @@ export class ReplenishmentService {
     return this.settings(companyId);
   }
 
+  /**
+   * Sets a SKU's part class for my company's replenishment (null: back to the inferred class), audited. Any SKU of
+   * the catalogue: the class is my judgement of the part, not of my stock.
+   */
+  async putPartClass(ctx: AuditContext, p: Principal, skuId: number, partClass: PartClass | null) {
+    const companyId = p.companyId!;
+    const before = await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query("SELECT 1 FROM catalog_skus WHERE id = $1", [skuId]);
+      if (!rows.length) throw notFound("SKU", String(skuId));
+      const old = await repo.putPartClass(tx, companyId, skuId, partClass, p.person ?? p.id);
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId,
+        action: "replenishment.part_class",
+        resource: "sku",
+        resourceId: String(skuId),
+        changes: { partClass: { before: old, after: partClass } },
+      });
+      return old;
+    });
+    return { skuId, partClass, before };
+  }
+
   /** The replenishment list of my warehouses (or one), most costly stock-out first. */
   async list(ctx: AuditContext, p: Principal, locationId?: string) {
     const companyId = p.companyId ?? "";
@@ -106,7 +129,11 @@ export class ReplenishmentService {
     if (!whs.length) return { settings: await this.settings(companyId), items: [] };
     const ids = whs.map((w) => w.id);
     const settings = await this.settings(companyId);
-    const [fits, stockRows] = await Promise.all([repo.latestWarehouseFits(this.db, ids), repo.stock(this.db, ids)]);
+    const [fits, stockRows, setClasses] = await Promise.all([
+      repo.latestWarehouseFits(this.db, ids),
+      repo.stock(this.db, ids),
+      repo.partClasses(this.db, companyId),
+    ]);
     const w = window("day", PLAN.day.history, PLAN.day.horizon, this.now());
     const demand = new Map<string, { total: number; urgent: number; days: number; sizes: number[] }>();
     for (const c of await repo.warehouseDemand(this.db, "day", ids, null, w.from, w.to)) {
@@ -163,7 +190,8 @@ export class ReplenishmentService {
       const k = `${f.scopeId}|${f.skuId}`;
       const d = demand.get(k) ?? { total: 0, urgent: 0, days: 0, sizes: [] };
       const cls: PartClass =
-        d.total > 0 && d.urgent / d.total >= 0.25 ? "critical" : d.days * 14 < w.history.length ? "slow" : "normal";
+        setClasses.get(f.skuId) ??
+        (d.total > 0 && d.urgent / d.total >= 0.25 ? "critical" : d.days * 14 < w.history.length ? "slow" : "normal");
       const s = stock.get(k);
       const available = s ? s.onHand - s.reserved : 0;
       const position = available + (s?.inTransit ?? 0);
@@ -245,6 +273,7 @@ export class ReplenishmentService {
         skuName: m?.name ?? null,
         partType: m?.partType ?? null,
         partClass: cls,
+        partClassSet: setClasses.has(f.skuId),
         serviceLevel: r.sl,
         forecast: {
           origin: f.origin,

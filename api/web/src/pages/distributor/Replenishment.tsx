@@ -72,6 +72,19 @@ export default function ReplenishmentPage() {
       setBusy(null);
     }
   };
+  /** My company's class for this SKU (null: inferred from demand again); the list reloads with its new levels. */
+  const setClass = async (r: Item, partClass: Item["partClass"] | null) => {
+    setBusy(`${r.locationId}|${r.skuId}|class`);
+    try {
+      await api.PUT("/api/v1/replenishment/part-classes", { body: { skuId: r.skuId, partClass } });
+      message.success(t("replen.class.saved"));
+      list.reload();
+    } catch (e) {
+      message.error(errorText(t, e));
+    } finally {
+      setBusy(null);
+    }
+  };
   const refit = async () => {
     setBusy("refit");
     try {
@@ -169,11 +182,30 @@ export default function ReplenishmentPage() {
             title: t("replen.class"),
             dataIndex: "partClass",
             responsive: ["md"],
-            render: (c: Item["partClass"], r) => (
-              <Tooltip title={t("replen.serviceLevel", { pct: Math.round(r.serviceLevel * 100) })}>
-                <Tag color={CLASS_COLOR[c]}>{t(`replen.class.${c}`)}</Tag>
-              </Tooltip>
-            ),
+            render: (c: Item["partClass"], r) =>
+              has("replenishment:configure") ? (
+                <Tooltip title={t("replen.serviceLevel", { pct: Math.round(r.serviceLevel * 100) })}>
+                  <Select
+                    size="small"
+                    aria-label={t("replen.class.set")}
+                    style={{ minWidth: 112 }}
+                    value={r.partClassSet ? c : "auto"}
+                    loading={busy === `${r.locationId}|${r.skuId}|class`}
+                    onChange={(v: string) => void setClass(r, v === "auto" ? null : (v as Item["partClass"]))}
+                    options={[
+                      { value: "auto", label: t("replen.class.auto", { cls: t(`replen.class.${c}`) }) },
+                      ...(["critical", "normal", "slow"] as const).map((k) => ({
+                        value: k,
+                        label: t(`replen.class.${k}`),
+                      })),
+                    ]}
+                  />
+                </Tooltip>
+              ) : (
+                <Tooltip title={t("replen.serviceLevel", { pct: Math.round(r.serviceLevel * 100) })}>
+                  <Tag color={CLASS_COLOR[c]}>{t(`replen.class.${c}`)}</Tag>
+                </Tooltip>
+              ),
           },
           { title: t("replen.onHand"), dataIndex: "onHand", align: "right", responsive: ["md"] },
           { title: t("replen.position"), dataIndex: "position", align: "right" },
