@@ -1,46 +1,10 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { OPERATOR, startApi } from "../helpers/app.js";
+import { startApi } from "../helpers/app.js";
+import { ARTICLES, supportWorld } from "../helpers/support-world.js";
 import { VIN, openStack, type TestStack } from "../helpers/stack.js";
 
 type Api = Awaited<ReturnType<typeof startApi>>;
-
-/** An order of `buyer` written directly (the assistant reads orders; placing them is the orders module's story). */
-export async function fixtureOrder(stack: TestStack, buyerId: string, status: string, tracking: string | null) {
-  const id = `ord_${randomBytes(8).toString("hex")}`;
-  await stack.svc.db.sql.query(
-    `INSERT INTO orders (id, buyer_id, status, policy, ship_lng, ship_lat, total_fen, carrier, tracking_no)
-     VALUES ($1, $2, $3, 'partial', 120.1, 30.2, 12345, $4, $5)`,
-    [id, buyerId, status, tracking ? "顺丰" : null, tracking],
-  );
-  return id;
-}
-
-/** A platform person holding `roles`. */
-export async function platformUser(api: Api, stack: TestStack, roles: string[]) {
-  const mobile = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-  const u = await api.call("POST", "/api/v1/users", OPERATOR, {
-    name: "客服小王",
-    mobile,
-    password: "correct horse battery",
-  });
-  expect(u.status, JSON.stringify(u.json)).to.equal(201);
-  await stack.svc.db.sql.query("UPDATE users SET roles = $2::text[] WHERE id = $1", [u.json.id, roles]);
-  return (await api.call("POST", "/api/v1/auth/login", null, { login: mobile, password: "correct horse battery" })).json
-    .token as string;
-}
-
-const RETURN_ARTICLE = {
-  title: "退货政策",
-  body: "签收后 7 天内可申请退货，配件须未安装、包装完好；质量问题运费由卖家承担。",
-  keywords: ["退货", "退款", "七天无理由"],
-};
-const INVOICE_ARTICLE = {
-  title: "发票怎么开",
-  body: "订单完成后在订单详情页申请发票，支持增值税专用发票和普通发票，3 个工作日内开具。",
-  keywords: ["发票", "开票", "专票", "普票"],
-};
 
 describe("support assistant: answers from my own data and the knowledge base, hands over to a person", function () {
   this.timeout(120_000);
@@ -50,6 +14,7 @@ describe("support assistant: answers from my own data and the knowledge base, ha
   let agent: string;
   let mine: string;
   let foreign: string;
+  let world: Awaited<ReturnType<typeof supportWorld>>;
   const ask = async (token: string, conv: string, text: string) => {
     const r = await api.call("POST", `/api/v1/support/conversations/${conv}/messages`, token, { text });
     expect(r.status, JSON.stringify(r.json)).to.equal(200);
@@ -61,14 +26,11 @@ describe("support assistant: answers from my own data and the knowledge base, ha
   before(async () => {
     stack = await openStack();
     api = await startApi(stack);
-    shop = (await api.userWithRoles("shop", ["buyer"])).token;
-    agent = await platformUser(api, stack, ["support_agent"]);
-    mine = await fixtureOrder(stack, api.ids.shop!, "shipped", "SF1234567890");
-    foreign = await fixtureOrder(stack, api.ids.farShop!, "shipped", "SF9999999999");
-    for (const a of [RETURN_ARTICLE, INVOICE_ARTICLE]) {
-      const r = await api.call("POST", "/api/v1/support/articles", agent, a);
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-    }
+    world = await supportWorld(api, stack);
+    shop = world.asker;
+    agent = world.agent;
+    mine = world.order;
+    foreign = world.foreignOrder;
   });
   after(async () => {
     await api?.stop();
@@ -76,7 +38,7 @@ describe("support assistant: answers from my own data and the knowledge base, ha
   });
 
   it("knowledge base: the platform's support agents edit it, a company user may not", async () => {
-    expect((await api.call("POST", "/api/v1/support/articles", shop, INVOICE_ARTICLE)).status).to.equal(403);
+    expect((await api.call("POST", "/api/v1/support/articles", shop, ARTICLES[1])).status).to.equal(403);
     const created = await api.call("POST", "/api/v1/support/articles", agent, {
       title: "临时",
       body: "草稿",
@@ -94,7 +56,7 @@ describe("support assistant: answers from my own data and the knowledge base, ha
       true,
     );
     expect((await api.call("GET", `/api/v1/support/articles/${created.json.id}`, agent)).status).to.equal(404);
-    expect((await api.call("GET", "/api/v1/support/articles", agent)).json.articles).to.have.length(2);
+    expect((await api.call("GET", "/api/v1/support/articles", agent)).json.articles).to.have.length(ARTICLES.length);
   });
 
   it("answers my order's delivery with its tracking number, and never another company's order", async () => {
@@ -107,6 +69,19 @@ describe("support assistant: answers from my own data and the knowledge base, ha
     expect(leak.lookups.at(-1)).to.include({ kind: "order", ref: foreign, found: false });
     expect(leak.status).to.equal("bot");
     expect(leak.failures).to.equal(1);
+  });
+
+  it("answers a part in my company's custody from the ledger, and nothing of a part that never passed through it", async () => {
+    const own = (
+      await api.call("POST", "/api/v1/support/conversations", shop, { text: world.fill("这个件是正品吗 {LINK}") })
+    ).json;
+    expect(own.messages[0].intent).to.equal("verify_part");
+    expect(lastReply(own)).to.contain(world.ownPart.serial).and.to.contain("在您公司名下");
+    const other = (
+      await api.call("POST", "/api/v1/support/conversations", shop, { text: world.fill("{FOREIGN_LINK} 真的假的") })
+    ).json;
+    expect(lastReply(other)).to.contain("您公司的流转记录里没有这个件");
+    expect(other.lookups[0]).to.include({ kind: "part", found: false });
   });
 
   it("hands over after two failed answers, passing the whole conversation and its lookups to the queue", async () => {
@@ -171,11 +146,12 @@ describe("support assistant: answers from my own data and the knowledge base, ha
     expect(subset.length).to.be.greaterThan(20);
     let right = 0;
     for (const q of subset) {
-      const text = q.text.replaceAll("{ORDER}", mine).replaceAll("{FOREIGN_ORDER}", foreign).replaceAll("{VIN}", VIN);
+      const text = world.fill(q.text);
       const c = (await api.call("POST", "/api/v1/support/conversations", shop, { text })).json;
       if (c.messages[0].intent === q.intent) right++;
       if (q.handover) expect(c.status, text).to.equal("waiting");
-      for (const m of c.messages) expect(m.body).to.not.contain("SF9999999999");
+      for (const m of c.messages.filter((x: { author: string }) => x.author !== "user"))
+        for (const secret of world.secrets) expect(m.body, text).to.not.contain(secret);
     }
     expect(right / subset.length).to.be.at.least(0.85);
   });

@@ -305,7 +305,7 @@ const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
 export const KEYWORDS: string[] = Object.values(LEXICON).flatMap((l) => l.map(([w]) => w));
 
 const ORDER_ID = /\bord_[0-9a-f]{16}\b/i;
-const LINK = /\/01\/(\d{14})\/21\/([!"%&'()*+,\-.0-9:;<=>?A-Z_a-z]{1,20})/;
+const LINK = /\/01\/(\d{14})\/21\/([^/?#\s]{1,60})/;
 const GTIN = /(?<!\d)(\d{14})(?!\d)/;
 const SERIAL_AFTER = /(?:序列号|序号|编号|serial|sn|s\/n|码)\s*(?:是|为|:|：|#)?\s*([0-9A-Za-z]{6,20})/i;
 const BASE32_16 = /(?<![0-9A-Za-z])([0-9A-HJKMNP-TV-Z]{16})(?![0-9A-Za-z])/;
@@ -326,7 +326,11 @@ export function extractSlots(text: string): Slots {
   const link = LINK.exec(text);
   if (link) {
     slots.gtin = link[1]!;
-    slots.serial = link[2]!;
+    try {
+      slots.serial = decodeURIComponent(link[2]!);
+    } catch {
+      slots.serial = link[2]!;
+    }
   }
   const vins = findVins(text);
   if (vins.length) slots.vin = vins[0]!;
