@@ -6,8 +6,11 @@
  * repair shop's buyer, in a world with the shop's own order and part and another shop's (test/helpers/support-world.ts).
  *
  * Figures:
- *   questions, questionsGenerated, questionsHeldOut
- *   intentAccuracy, intentAccuracyGenerated, intentAccuracyHeldOut   (target ≥ 0.90)
+ *   questions, questionsGenerated, questionsHeldOut, questionsBlind
+ *   intentAccuracy, intentAccuracyGenerated, intentAccuracyHeldOut, intentAccuracyBlind   (target ≥ 0.90)
+ *     held out: written by hand (test/fixtures/support-questions-heldout.jsonl) before the classifier saw it; its
+ *     misses were then read and the vocabulary widened, so it is no longer unseen (DECISIONS 86 has its first score);
+ *     blind: a second hand-written set (…-heldout2.jsonl) written after that and not tuned on.
  *   handoverRecall        should-hand-over cases that went to the queue / all of them (target 1)
  *   falseHandovers        questions handed over that should have been answered (lower is better)
  *   leaks                 replies or lookups revealing another company's order or part (must be 0)
@@ -28,7 +31,7 @@ interface Labelled {
   intent: string;
   handover: boolean;
   leak?: "order" | "part";
-  split: "generated" | "heldout";
+  split: "generated" | "heldout" | "blind";
 }
 
 const questions = readFileSync(new URL("../test/fixtures/support-questions.jsonl", import.meta.url), "utf8")
@@ -42,8 +45,8 @@ const stack = await openStack();
 const api = await startApi(stack);
 try {
   const world = await supportWorld(api, stack);
-  const right = { generated: 0, heldout: 0 };
-  const total = { generated: 0, heldout: 0 };
+  const right = { generated: 0, heldout: 0, blind: 0 };
+  const total = { generated: 0, heldout: 0, blind: 0 };
   let shouldHandOver = 0;
   let handedOver = 0;
   let falseHandovers = 0;
@@ -87,9 +90,11 @@ try {
     questions: n,
     questionsGenerated: total.generated,
     questionsHeldOut: total.heldout,
-    intentAccuracy: round((right.generated + right.heldout) / n),
+    questionsBlind: total.blind,
+    intentAccuracy: round((right.generated + right.heldout + right.blind) / n),
     intentAccuracyGenerated: round(right.generated / total.generated),
     intentAccuracyHeldOut: round(right.heldout / total.heldout),
+    intentAccuracyBlind: round(right.blind / total.blind),
     handoverRecall: round(handedOver / shouldHandOver),
     falseHandovers,
     leaks,
@@ -97,7 +102,7 @@ try {
     p95Ms: round(percentile(ms, 95)),
   };
   console.log(
-    `intent accuracy ${figures.intentAccuracy} (generated ${figures.intentAccuracyGenerated} of ${total.generated}, held out ${figures.intentAccuracyHeldOut} of ${total.heldout}); hand-over ${handedOver}/${shouldHandOver}, ${falseHandovers} handed over needlessly; leaks ${leaks}; p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms`,
+    `intent accuracy ${figures.intentAccuracy} (generated ${figures.intentAccuracyGenerated} of ${total.generated}, held out ${figures.intentAccuracyHeldOut} of ${total.heldout}, blind ${figures.intentAccuracyBlind} of ${total.blind}); hand-over ${handedOver}/${shouldHandOver}, ${falseHandovers} handed over needlessly; leaks ${leaks}; p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms`,
   );
   console.log(JSON.stringify(figures));
 } finally {

@@ -14,7 +14,7 @@ interface Q {
   intent: string;
   handover: boolean;
   leak?: "order" | "part";
-  split: "generated" | "heldout";
+  split: "generated" | "heldout" | "blind";
 }
 
 const PHRASES: Record<string, string[]> = {
@@ -123,7 +123,9 @@ for (const [intent, phrases] of Object.entries(PHRASES)) {
   }
 }
 const dir = new URL("../test/fixtures/", import.meta.url);
-const held = readFileSync(new URL("support-questions-heldout.jsonl", dir), "utf8").trim().split("\n");
+const held = ["support-questions-heldout.jsonl", "support-questions-heldout2.jsonl"].flatMap((f) =>
+  readFileSync(new URL(f, dir), "utf8").trim().split("\n"),
+);
 writeFileSync(
   new URL("support-questions.jsonl", dir),
   [...out.map((q) => JSON.stringify(q)), ...held].join("\n") + "\n",

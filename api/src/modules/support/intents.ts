@@ -50,7 +50,7 @@ const REWRITES: Array<[RegExp, string]> = [
   [/假贷|假活/g, "假货"],
   [/发活|发或|法货|fahuo/g, "发货"],
   [/车价号|车驾号|车甲号|车架好/g, "车架号"],
-  [/人公|仁工|rengong|ren gong/g, "人工"],
+  [/人公|仁工|rengong|ren gong|\brg\b/g, "人工"],
   [/客fu|kefu|可服/g, "客服"],
   [/fapiao|发漂|发飘/g, "发票"],
   [/啥时候|什么时间|几时/g, "什么时候"],
@@ -66,6 +66,9 @@ const REWRITES: Array<[RegExp, string]> = [
 /** Keywords per intent with their weights (after REWRITES). Longer, more specific phrases weigh more. */
 const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
   handover: [
+    ["机器", 2.5],
+    ["真人来", 4],
+    ["跟人", 3],
     ["转人工", 6],
     ["人工客服", 6],
     ["人工服务", 6],
@@ -85,7 +88,7 @@ const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
     ["和人说", 4],
     ["机器人", 2.5],
     ["领导", 3],
-    ["经理", 2],
+    ["经理", 4],
     ["human", 5],
     ["agent", 4],
     ["real person", 5],
@@ -114,6 +117,16 @@ const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
     ["买的", 0.8],
   ],
   delivery: [
+    ["寄出", 3],
+    ["寄了", 3],
+    ["发出来", 3],
+    ["动静", 2.5],
+    ["能到", 3],
+    ["到不", 3],
+    ["到了吗", 3.5],
+    ["where is", 3],
+    ["arrive", 3],
+    ["还没来", 3],
     ["物流", 4],
     ["快递", 4],
     ["运单", 4],
@@ -151,6 +164,19 @@ const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
     ["express", 2],
   ],
   return: [
+    ["不要了", 3.5],
+    ["退给我", 4],
+    ["型号不对", 3.5],
+    ["不对", 1.5],
+    ["漏油", 3],
+    ["漏水", 3],
+    ["裂了", 3],
+    ["碎了", 3],
+    ["用不了", 3],
+    ["不能用", 3],
+    ["有毛病", 3],
+    ["能不能赔", 3.5],
+    ["赔", 2],
     ["退货", 4.5],
     ["退款", 4.5],
     ["换货", 4.5],
@@ -236,6 +262,8 @@ const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
     ["installation", 4],
   ],
   policy: [
+    ["几点", 3],
+    ["有人上班", 3.5],
     ["政策", 2.5],
     ["规定", 2],
     ["规则", 2],
@@ -283,6 +311,10 @@ const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>> = {
     ["login", 3],
   ],
   greeting: [
+    ["早上好", 3],
+    ["晚上好", 3],
+    ["下午好", 3],
+    ["早安", 3],
     ["你好", 2.5],
     ["您好", 2.5],
     ["在吗", 3],
@@ -404,7 +436,7 @@ export function classify(text: string): Classified {
   if (best[1] < 1.5) return { intent: "unknown", confidence: 0, slots };
   // Greetings mixed with a question are about the question; a greeting before something nobody here knows is not one.
   if (best[0] === "greeting" && second[1] >= 1.5) return finish(second[0], second[1], ranked[2]![1], slots);
-  if (best[0] === "greeting" && leftover(text) > 5) return { intent: "unknown", confidence: 0, slots };
+  if (best[0] === "greeting" && leftover(text) > 3) return { intent: "unknown", confidence: 0, slots };
   return finish(best[0], best[1], second[0] === "greeting" ? ranked[2]![1] : second[1], slots);
 }
 
@@ -412,7 +444,7 @@ export function classify(text: string): Classified {
 function leftover(text: string): number {
   let t = rewrite(text);
   for (const [w] of LEXICON.greeting) t = t.replaceAll(w, "");
-  t = t.replace(/请问|问一下|问下/g, "");
+  t = t.replace(/请问|问一下|问下|[啊呀哎吗呢吧哦嗯哈啦]/g, "");
   return [...t.replace(/[\s\p{P}\p{S}]/gu, "")].length;
 }
 
