@@ -179,6 +179,7 @@ export function buildServices(opts: AppOptions) {
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
   const installations = new InstallationsService(db, opts.ledger.vault);
+  const verify = new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin));
   const support = new SupportService(
     db,
     supportLookups({
@@ -217,8 +218,8 @@ export function buildServices(opts: AppOptions) {
     accessAdmin: new AccessAdminService(db, access, users),
     installations,
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
-    verify: new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin)),
-    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin)),
+    verify,
+    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin), verify),
     health: new HealthService(opts.ledger, webhooks),
   };
 }
