@@ -1,4 +1,4 @@
-import { Segmenter } from "./segment.js";
+import type { Segmenter } from "./segment.js";
 
 export interface Article {
   id: string;
