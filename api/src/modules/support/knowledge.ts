@@ -7,6 +7,13 @@ export interface Article {
   keywords: string[];
 }
 
+/** Question words and fillers: they say how something is asked, not what about (never matched on). */
+const STOP = new Set(
+  "怎么 什么 多少 可以 如何 请问 是否 能不 不能 哪里 哪个 为什 为何 今天 明天 现在 一下 我们 你们 他们 这个 那个 是不 有没 没有 怎样 么样 怎么样".split(
+    " ",
+  ),
+);
+
 /** Below this BM25 score an article is not an answer (BM25 idf is small in a knowledge base of a few articles). */
 export const MIN_SCORE = 0.8;
 
@@ -41,7 +48,7 @@ export class KnowledgeIndex {
 
   /** The best articles for a question, best first, with their scores (only those at or above MIN_SCORE). */
   search(question: string, limit = 3): Array<{ article: Article; score: number }> {
-    const q = [...new Set(this.seg.terms(question))];
+    const q = [...new Set(this.seg.terms(question))].filter((t) => !STOP.has(t));
     const n = this.docs.length;
     return this.docs
       .map((d) => {

@@ -65,7 +65,8 @@ export class Segmenter {
 
   /** Index terms: the words plus every Han bigram (for retrieval). */
   terms(text: string): string[] {
-    const out = this.segment(text).filter((w) => w.length > 1 || HAN.test(w));
+    // Single characters match too much (天 in "7 天内" and in 天气): words of two or more, and bigrams.
+    const out = this.segment(text).filter((w) => [...w].length > 1);
     for (const m of normalise(text).matchAll(/\p{Script=Han}+/gu)) {
       const chars = [...m[0]];
       for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
