@@ -43,6 +43,9 @@ import { partsRoutes } from "./modules/parts/parts.routes.js";
 import { runsRoutes } from "./modules/parts/runs.routes.js";
 import { RunsService } from "./modules/parts/runs.service.js";
 import { PartsService } from "./modules/parts/parts.service.js";
+import { supportLookups } from "./modules/support/lookups.js";
+import { supportRoutes } from "./modules/support/support.routes.js";
+import { SupportService } from "./modules/support/support.service.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { UsersService } from "./modules/users/users.service.js";
 import { reportsRoutes } from "./modules/verify/reports.routes.js";
@@ -148,6 +151,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       s.reports.pageToken(label, client),
     ),
     ...reportsRoutes(s.reports, rateLimit(opts.reportRatePerMinute ?? 20, "counterfeit reports")),
+    ...supportRoutes(s.support),
   ];
 }
 
@@ -177,7 +181,19 @@ export function buildServices(opts: AppOptions) {
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
+  const installations = new InstallationsService(db, opts.ledger.vault);
+  const verify = new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin));
+  const support = new SupportService(
+    db,
+    supportLookups({
+      orders,
+      installations,
+      ledger: opts.ledger,
+      companyAddress: async (id) => (await orgs.get(id)).address,
+    }),
+  );
   return {
+    support,
     inventory,
     forecasts,
     replenishment,
@@ -203,10 +219,10 @@ export function buildServices(opts: AppOptions) {
     gs1,
     dispatches,
     accessAdmin: new AccessAdminService(db, access, users),
-    installations: new InstallationsService(db, opts.ledger.vault),
+    installations,
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
-    verify: new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin)),
-    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin)),
+    verify,
+    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin), verify),
     health: new HealthService(opts.ledger, webhooks),
   };
 }

@@ -103,6 +103,21 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "verifyInBrowserMs",
     "firstLoadKb",
   ],
+  "bench:support": [
+    "questions",
+    "questionsGenerated",
+    "questionsHeldOut",
+    "questionsBlind",
+    "intentAccuracy",
+    "intentAccuracyGenerated",
+    "intentAccuracyHeldOut",
+    "intentAccuracyBlind",
+    "handoverRecall",
+    "falseHandovers",
+    "leaks",
+    "p50Ms",
+    "p95Ms",
+  ],
 };
 
 /** The problems with one run's exit code and standard output (empty when it worked), and its figures. */

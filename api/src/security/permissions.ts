@@ -84,6 +84,12 @@ export const RESOURCES = {
   seasonal_factor: { view: [...ALL, "platform"], edit: ["platform"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
+  /** The support assistant: a company's users ask about their own orders, parts and cars, and policies. */
+  support_chat: { view: ALL, create: ALL },
+  /** Conversations handed over to a person: the platform's support agents list, claim, reply and close them. */
+  support_queue: { view: ["platform"], edit: ["platform"] },
+  /** The support knowledge base the assistant answers policy questions from, kept by the platform. */
+  knowledge_base: { view: ["platform"], create: ["platform"], edit: ["platform"], delete: ["platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
 export type Resource = keyof typeof RESOURCES;
@@ -134,6 +140,8 @@ export const BUILT_IN_ROLES = {
     name: "采购 Buyer",
     kinds: ["distributor", "repair_shop"],
     permissions: [
+      "support_chat:view",
+      "support_chat:create",
       "company:view",
       "part:view",
       "catalog:view",
@@ -148,6 +156,8 @@ export const BUILT_IN_ROLES = {
     name: "销售 Sales",
     kinds: ["manufacturer", "distributor"],
     permissions: [
+      "support_chat:view",
+      "support_chat:create",
       "company:view",
       "part:view",
       "label:view",
@@ -168,6 +178,8 @@ export const BUILT_IN_ROLES = {
     name: "仓管员 Warehouse clerk",
     kinds: COMPANY_KINDS,
     permissions: [
+      "support_chat:view",
+      "support_chat:create",
       "company:view",
       "part:view",
       "part:create",
@@ -192,12 +204,23 @@ export const BUILT_IN_ROLES = {
   finance: {
     name: "财务 Finance",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"],
+    permissions: [
+      "support_chat:view",
+      "support_chat:create",
+      "company:view",
+      "part:view",
+      "catalog:view",
+      "offer:view",
+      "order:view",
+      "inventory:view",
+    ],
   },
   technician: {
     name: "技师 Technician",
     kinds: ["repair_shop"],
     permissions: [
+      "support_chat:view",
+      "support_chat:create",
       "company:view",
       "part:view",
       "installation:view",
@@ -228,6 +251,18 @@ export const BUILT_IN_ROLES = {
       "counterfeit_report:view",
     ],
     privileged: true,
+  },
+  support_agent: {
+    name: "客服 Support agent",
+    kinds: ["platform"],
+    permissions: [
+      "support_queue:view",
+      "support_queue:edit",
+      "knowledge_base:view",
+      "knowledge_base:create",
+      "knowledge_base:edit",
+      "knowledge_base:delete",
+    ],
   },
   platform_operator: {
     name: "平台运营 Platform operator",

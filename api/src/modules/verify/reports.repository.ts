@@ -111,4 +111,23 @@ export const reportsRepository = {
     );
     return rows.length === 1;
   },
+
+  /** Reports of the last `days` days (a brand owner's, or all), newest first, at most `limit`. */
+  async recent(db: Sql, brandOwnerId: string | null, days: number, limit: number): Promise<ReportRow[]> {
+    const { rows } = await db.query<ReportRow>(
+      `SELECT ${COLS} FROM counterfeit_reports
+        WHERE ($1::text IS NULL OR brand_owner_id = $1) AND created_at >= now() - make_interval(days => $2)
+        ORDER BY created_at DESC, id LIMIT $3`,
+      [brandOwnerId, days, limit],
+    );
+    return rows;
+  },
+
+  async samePart(db: Sql, gtin: string, serial: string, brandOwnerId: string | null): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM counterfeit_reports WHERE gtin = $1 AND serial = $2 AND ($3::text IS NULL OR brand_owner_id = $3)",
+      [gtin, serial, brandOwnerId],
+    );
+    return rows[0]!.n;
+  },
 };

@@ -14,8 +14,11 @@ import {
   filedReportSchema,
   reportBody,
   reportListQuery,
+  reportEvidenceSchema,
   reportParams,
   reportQuery,
+  reportRepeatsSchema,
+  repeatsQuery,
   reportStatusBody,
   revealQuery,
   type ReportBody,
@@ -83,6 +86,28 @@ export function reportsRoutes(reports: ReportsService, limit: RequestHandler): R
         const p = principalOf(res);
         const q = res.locals.query as z.infer<typeof reportListQuery>;
         res.json({ reports: await reports.list(auditContext(req, res), p, q, wantsReveal(req, p)) });
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/counterfeit-reports/repeats",
+      { permission: "counterfeit_report:view" },
+      "Where counterfeit reports repeat: places (0.01° cells), last companies of record (sellers) and serials named by at least ?min reports over ?days days — a brand owner's reports, or all (the platform)",
+      responds(reportRepeatsSchema),
+      validate({ query: repeatsQuery }),
+      async (_req, res) => {
+        res.json(await reports.repeats(principalOf(res), res.locals.query as z.infer<typeof repeatsQuery>));
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/counterfeit-reports/:id/evidence",
+      { permission: "counterfeit_report:view" },
+      "A report's evidence: the part's custody on the ledger, its recent scans, reports of the same serial, its last company of record",
+      responds(reportEvidenceSchema),
+      validate({ params: reportParams }),
+      async (req, res) => {
+        res.json(await reports.evidence(auditContext(req, res), principalOf(res), id(res)));
       },
     ),
     route(

@@ -97,3 +97,62 @@ export const counterfeitReportSchema = z
   })
   .meta({ id: "CounterfeitReport" });
 export const counterfeitReportListSchema = z.object({ reports: z.array(counterfeitReportSchema) });
+
+export const repeatsQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(3650).default(90),
+    min: z.coerce.number().int().min(2).max(1000).default(2),
+  })
+  .strict();
+
+const location = z.object({ lng: z.number(), lat: z.number() }).nullable();
+export const reportEvidenceSchema = z
+  .object({
+    report: counterfeitReportSchema,
+    custody: z
+      .array(
+        z.object({
+          step: z.string(),
+          at: z.string(),
+          by: z.object({ name: z.string(), kind: z.string() }),
+          placeName: z.string(),
+          anchored: z.boolean(),
+        }),
+      )
+      .describe("the part's custody as the ledger records it (empty: never issued)"),
+    scans: z
+      .array(z.object({ scannedAt: z.string(), location, byCompany: z.boolean() }))
+      .describe("recent scans of the serial, newest first, places to 0.01°"),
+    reportsOfSameSerial: z.number().int(),
+    lastHolder: z
+      .object({ companyId: z.string(), name: z.string(), kind: z.string() })
+      .nullable()
+      .describe("the last company of record in the part's custody"),
+  })
+  .meta({ id: "CounterfeitReportEvidence" });
+
+export const reportRepeatsSchema = z
+  .object({
+    reportsConsidered: z.number().int(),
+    locations: z.array(
+      z.object({
+        location: z.object({ lng: z.number(), lat: z.number() }),
+        reports: z.number().int(),
+        serials: z.number().int(),
+        lastAt: z.string(),
+      }),
+    ),
+    sellers: z.array(
+      z.object({
+        companyId: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        reports: z.number().int(),
+        serials: z.number().int(),
+      }),
+    ),
+    serials: z.array(
+      z.object({ gtin: z.string(), serial: z.string(), reports: z.number().int(), places: z.number().int() }),
+    ),
+  })
+  .meta({ id: "CounterfeitReportRepeats" });

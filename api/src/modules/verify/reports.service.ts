@@ -50,7 +50,103 @@ export class ReportsService {
     private readonly vault: KeyVault,
     /** The verified owner of a GTIN's GS1 company prefix (modules/gs1). */
     private readonly gtinOwner: (gtin: string) => Promise<{ companyId: string } | null>,
+    /** A part's custody and recent scans, and its last company of record (VerifyService). */
+    private readonly parts: {
+      evidence(gtin: string, serial: string): Promise<{ custody: unknown[]; scans: unknown[] }>;
+      lastHolder(gtin: string, serial: string): Promise<{ companyId: string; name: string; kind: string } | null>;
+    } = {
+      evidence: async () => ({ custody: [], scans: [] }),
+      lastHolder: async () => null,
+    },
   ) {}
+
+  /**
+   * What a report rests on: the report, the part's custody on the ledger and its recent scans (where, to 0.01°), how
+   * many reports name the same serial, and its last company of record — for the brand owner and the platform.
+   */
+  async evidence(ctx: AuditContext, principal: Principal, id: string) {
+    const row = await this.visible(ctx, principal, id);
+    const [{ custody, scans }, lastHolder, sameSerial] = await Promise.all([
+      this.parts.evidence(row.gtin, row.serial),
+      this.parts.lastHolder(row.gtin, row.serial),
+      repo.samePart(this.db, row.gtin, row.serial, principal.kind === "platform" ? null : row.brand_owner_id),
+    ]);
+    return { report: this.view(row, false), custody, scans, reportsOfSameSerial: sameSerial, lastHolder };
+  }
+
+  /**
+   * Where reports repeat: places (0.01° cells) with at least `min` reports, last companies of record named by at least
+   * `min` reports, and serials reported at least `min` times — over the last `days` days of the brand owner's reports
+   * (the platform: all), the latest 2,000 at most.
+   */
+  async repeats(principal: Principal, q: { days: number; min: number }) {
+    const rows = await repo.recent(
+      this.db,
+      principal.kind === "platform" ? null : (principal.companyId ?? ""),
+      q.days,
+      2000,
+    );
+    const places = new Map<string, { lng: number; lat: number; reports: number; serials: Set<string>; lastAt: Date }>();
+    const parts = new Map<string, { gtin: string; serial: string; reports: number; places: Set<string> }>();
+    for (const r of rows) {
+      const part = `${r.gtin}/${r.serial}`;
+      const p = parts.get(part) ?? { gtin: r.gtin, serial: r.serial, reports: 0, places: new Set<string>() };
+      p.reports++;
+      if (r.lng !== null && r.lat !== null) {
+        const cell = `${r.lng.toFixed(2)},${r.lat.toFixed(2)}`;
+        p.places.add(cell);
+        const c = places.get(cell) ?? {
+          lng: r.lng,
+          lat: r.lat,
+          reports: 0,
+          serials: new Set<string>(),
+          lastAt: r.created_at,
+        };
+        c.reports++;
+        c.serials.add(part);
+        places.set(cell, c);
+      }
+      parts.set(part, p);
+    }
+    const sellers = new Map<
+      string,
+      { companyId: string; name: string; kind: string; reports: number; serials: Set<string> }
+    >();
+    for (const p of parts.values()) {
+      const holder = await this.parts.lastHolder(p.gtin, p.serial);
+      if (!holder) continue;
+      const s = sellers.get(holder.companyId) ?? { ...holder, reports: 0, serials: new Set<string>() };
+      s.reports += p.reports;
+      s.serials.add(`${p.gtin}/${p.serial}`);
+      sellers.set(holder.companyId, s);
+    }
+    return {
+      reportsConsidered: rows.length,
+      locations: [...places.values()]
+        .filter((c) => c.reports >= q.min)
+        .sort((a, b) => b.reports - a.reports)
+        .map((c) => ({
+          location: { lng: c.lng, lat: c.lat },
+          reports: c.reports,
+          serials: c.serials.size,
+          lastAt: new Date(c.lastAt).toISOString(),
+        })),
+      sellers: [...sellers.values()]
+        .filter((s) => s.reports >= q.min)
+        .sort((a, b) => b.reports - a.reports)
+        .map((s) => ({
+          companyId: s.companyId,
+          name: s.name,
+          kind: s.kind,
+          reports: s.reports,
+          serials: s.serials.size,
+        })),
+      serials: [...parts.values()]
+        .filter((p) => p.reports >= q.min)
+        .sort((a, b) => b.reports - a.reports)
+        .map((p) => ({ gtin: p.gtin, serial: p.serial, reports: p.reports, places: p.places.size })),
+    };
+  }
 
   /**
    * The token the scan page's form carries: the same for the same label, verdict and client on one (UTC) day, so

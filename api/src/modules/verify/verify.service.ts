@@ -129,6 +129,38 @@ export class VerifyService {
     return verdict;
   }
 
+  /**
+   * A part's evidence for a counterfeit report, without recording a scan: its custody as the ledger has it (who, when,
+   * where; no VIN) and its recent scans (when, where to 0.01°, whether a logged-in company scanned).
+   */
+  async evidence(gtin: string, serial: string) {
+    const partKey = partKeyOf(gtin, serial);
+    const { events, chainHead } = await this.ledger.partView(gtin, serial);
+    const steps = (await this.timeline(events, chainHead)).map((s) => ({
+      step: s.step,
+      at: s.at,
+      by: { name: s.by.name, kind: s.by.kind },
+      placeName: s.placeName,
+      anchored: s.anchor.status === "final",
+    }));
+    const scans = (await this.scans.recent(partKey)).slice(0, 50).map((r) => ({
+      scannedAt: r.scannedAt.toISOString(),
+      location: r.lng === null || r.lat === null ? null : { lng: r.lng, lat: r.lat },
+      byCompany: r.companyId !== null,
+    }));
+    return { custody: steps, scans };
+  }
+
+  /** The last company of record in a part's custody (its holder, or the one that shipped or installed it); null: none. */
+  async lastHolder(gtin: string, serial: string): Promise<{ companyId: string; name: string; kind: string } | null> {
+    const { events } = await this.ledger.partView(gtin, serial);
+    const last = events[events.length - 1];
+    if (!last) return null;
+    const named = await this.nameOf(last.actor);
+    const id = this.names.get(last.actor.toLowerCase())?.id;
+    return id ? { companyId: id, name: named.name, kind: named.kind } : null;
+  }
+
   private async judge(link: PartLink, partKey: string, ctx: ScanContext, now: Date): Promise<Omit<Verdict, "trust">> {
     const base = {
       part: {

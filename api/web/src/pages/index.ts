@@ -5,6 +5,7 @@ import { distributorRoutes } from "./distributor/routes";
 import { manufacturerRoutes } from "./manufacturer/routes";
 import { platformRoutes } from "./platform/routes";
 import { shopRoutes } from "./shop/routes";
+import { supportRoutes } from "./support/routes";
 
 /** Every screen, in menu order. A registry per kind; the layout filters by the user's kind and permissions. */
 export const allRoutes: ConsoleRoute[] = [
@@ -14,4 +15,5 @@ export const allRoutes: ConsoleRoute[] = [
   ...shopRoutes,
   ...auditorRoutes,
   ...platformRoutes,
+  ...supportRoutes,
 ];

@@ -1,0 +1,72 @@
+import type { OrderFacts, PartFacts } from "./lookups.js";
+
+/** The assistant's words (Simplified Chinese: the users' language; the console shows them as written). */
+const ORDER_STATUS: Record<string, string> = {
+  placed: "已下单",
+  allocated: "已分配库存，等待卖家备货",
+  partially_fulfilled: "部分有货，已分配部分库存",
+  picking: "卖家正在备货拣货",
+  shipped: "已发货",
+  delivered: "已送达",
+  completed: "已完成",
+  cancelled: "已取消",
+};
+const PART_STAGE: Record<PartFacts["stage"], string> = {
+  commissioned: "已赋码出厂",
+  received: "已入库",
+  installed: "已装车",
+  shipped: "运输中",
+};
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+export const say = {
+  greeting: () =>
+    "您好，我是 PartLedger 售后助手。可以问我订单、物流、退换货、配件真伪，或者平台规则；需要人工请说“转人工”。",
+  handover: (reason: string) =>
+    reason === "asked"
+      ? "好的，正在为您转接人工客服，客服人员会看到我们的全部对话，请稍候。"
+      : reason === "failed_twice"
+        ? "抱歉，这个问题我没能帮您解决，已为您转接人工客服，请稍候。"
+        : "这个问题我不太确定，已为您转接人工客服，请稍候。",
+  waiting: () => "您的对话已在人工客服队列中，客服人员会尽快回复您。",
+  closed: () => "这个对话已结束。如还有问题，请新建一个对话。",
+  noPermission: (what: string) => `您的账号没有查看${what}的权限，请联系贵公司管理员。`,
+  order: (o: OrderFacts) =>
+    `订单 ${o.id}（${o.buyer ? "您公司采购" : "您公司供货"}）当前状态：${ORDER_STATUS[o.status] ?? o.status}，金额 ${yuan(o.totalFen)}，更新于 ${o.updatedAt.slice(0, 10)}。`,
+  delivery: (o: OrderFacts) =>
+    o.trackingNo
+      ? `订单 ${o.id} ${ORDER_STATUS[o.status] ?? o.status}，承运商 ${o.carrier ?? "—"}，运单号 ${o.trackingNo}。`
+      : `订单 ${o.id} 还没有发货（当前：${ORDER_STATUS[o.status] ?? o.status}），卖家发货后这里会显示运单号。`,
+  orderNotFound: (id: string) => `没有在您公司的订单里找到 ${id}，请核对订单号（以 ord_ 开头）。`,
+  recent: (orders: OrderFacts[], delivery: boolean) =>
+    orders.length === 0
+      ? "您公司还没有订单。"
+      : `请告诉我要查的订单号。您公司最近的订单：\n${orders
+          .map((o) =>
+            delivery && o.trackingNo
+              ? `· ${o.id} ${ORDER_STATUS[o.status] ?? o.status} ${o.carrier ?? ""} ${o.trackingNo}`
+              : `· ${o.id} ${ORDER_STATUS[o.status] ?? o.status}`,
+          )
+          .join("\n")}`,
+  returnOf: (o: OrderFacts) =>
+    o.status === "delivered" || o.status === "completed"
+      ? `订单 ${o.id} 已${o.status === "delivered" ? "送达" : "完成"}，可以申请退换货：请在订单页面选择要退的件并说明原因。`
+      : o.status === "cancelled"
+        ? `订单 ${o.id} 已取消，无需退货；如已付款，款项按原路退回。`
+        : o.status === "shipped"
+          ? `订单 ${o.id} 正在运输中，签收后即可申请退换货；如不需要，可以拒收。`
+          : `订单 ${o.id} 还没有发货（${ORDER_STATUS[o.status] ?? o.status}），可以直接取消订单，不需要走退货。`,
+  part: (f: PartFacts) =>
+    `${f.gtin} / ${f.serial}（批次 ${f.lot}）在链上有 ${f.events} 条流转记录，当前：${PART_STAGE[f.stage]}，${
+      f.relation === "made" ? "由您公司生产" : f.relation === "holds" ? "在您公司名下" : "曾经过您公司"
+    }；${f.anchored ? "全部记录已上链锚定" : "部分记录正在等待上链锚定"}。要当场核验标签，请用扫码页扫描二维码。`,
+  partNotFound: () =>
+    "您公司的流转记录里没有这个件。要核验它的真伪，请用扫码页扫描标签上的二维码；如果扫码显示可疑，可以在扫码页一键举报。",
+  needPart: () => "请把标签二维码的链接（含 /01/…/21/…）或者 GTIN 和序列号发给我。",
+  installations: (vin: string, rows: Array<{ gtin: string; serial: string; installedAt: string }>) =>
+    `车辆 ${vin} 在您公司的装车记录：\n${rows.map((r) => `· ${r.installedAt.slice(0, 10)} ${r.gtin} / ${r.serial}`).join("\n")}`,
+  noInstallations: (vin: string) => `您公司没有车辆 ${vin} 的装车记录。`,
+  needVin: () => "请告诉我车辆的 17 位车架号（VIN）。",
+  article: (title: string, body: string) => `【${title}】${body}`,
+  noArticle: () => "抱歉，知识库里没有找到这个问题的答案。您可以换个说法，或者说“转人工”。",
+};

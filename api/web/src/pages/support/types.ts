@@ -1,0 +1,28 @@
+/** The support module's answers as the console reads them (GET/POST /api/v1/support/…). */
+export interface SupportMessage {
+  id: string;
+  author: "user" | "assistant" | "agent";
+  body: string;
+  intent: string | null;
+  confidence: number | null;
+  createdAt: string;
+}
+
+export interface SupportLookup {
+  at: string;
+  kind: string;
+  ref: string | null;
+  found: boolean;
+}
+
+export interface Conversation {
+  id: string;
+  companyId: string;
+  status: "bot" | "waiting" | "claimed" | "closed";
+  handoverReason: string | null;
+  handedOverAt: string | null;
+  agentId: string | null;
+  updatedAt: string;
+  lookups?: SupportLookup[];
+  messages?: SupportMessage[];
+}
