@@ -82,6 +82,13 @@ export const RESOURCES = {
   },
   /** The seasonal calendar: read by everyone, kept by the platform's team. */
   seasonal_factor: { view: [...ALL, "platform"], edit: ["platform"] },
+  /** Returns (RMA): buyers request and ship back; sellers decide, receive and settle; the platform sees swaps and sets rules. */
+  return: {
+    view: [...ALL, "platform"],
+    create: ["distributor", "repair_shop"],
+    edit: ALL,
+    configure: ["manufacturer", "distributor", "platform"],
+  },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
@@ -142,6 +149,9 @@ export const BUILT_IN_ROLES = {
       "order:create",
       "order:edit",
       "order:cancel",
+      "return:view",
+      "return:create",
+      "return:edit",
     ],
   },
   sales: {
@@ -156,6 +166,8 @@ export const BUILT_IN_ROLES = {
       "offer:create",
       "order:view",
       "order:edit",
+      "return:view",
+      "return:edit",
       "inventory:view",
       "inventory:configure",
       "forecast:view",
@@ -182,6 +194,8 @@ export const BUILT_IN_ROLES = {
       "inventory:edit",
       "order:view",
       "order:edit",
+      "return:view",
+      "return:edit",
       "forecast:view",
       "forecast:edit",
       "replenishment:view",
@@ -192,7 +206,15 @@ export const BUILT_IN_ROLES = {
   finance: {
     name: "财务 Finance",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "catalog:view",
+      "offer:view",
+      "order:view",
+      "inventory:view",
+      "return:view",
+    ],
   },
   technician: {
     name: "技师 Technician",
@@ -225,6 +247,7 @@ export const BUILT_IN_ROLES = {
       "catalog:view",
       "order:view",
       "inventory:view",
+      "return:view",
       "counterfeit_report:view",
     ],
     privileged: true,

@@ -368,6 +368,23 @@ export class OrdersService {
     return { order, sides };
   }
 
+  /**
+   * What was sold on an order, for after-sales (returns module): the order, its lines and allocations, when it was
+   * delivered. null when there is no such order. Answers to no principal: the caller checks who may see it.
+   */
+  async sale(id: string) {
+    const order = await repo.get(this.db, id);
+    if (!order) return null;
+    const lines = await repo.lines(this.db, id);
+    const allocations = await repo.allocations(this.db, id);
+    return { order, lines, allocations, deliveredAt: await repo.deliveredAt(this.db, id) };
+  }
+
+  /** Every order a serial was shipped on: buyer and shipping seller (returns: the unit is the one sold). */
+  salesOfSerial(gtin: string, serial: string) {
+    return repo.salesOfSerial(this.db, gtin, serial);
+  }
+
   private async view(db: Sql, id: string) {
     // One after another: inside a transaction they share one connection.
     const order = await repo.get(db, id);
