@@ -265,6 +265,24 @@ describe("returns: the unit sold comes back, swaps are caught, custody and money
     ).to.equal("off_ledger");
   });
 
+  it("accepts the unit from its legitimate later holder, and no longer from the buyer who passed it on", async () => {
+    // dealer2 passes s2 (bought on order a) to the shop, which receives it.
+    const carton = [part(serials[2]!)];
+    expect(
+      (await api.call("POST", "/api/v1/dispatches", dealer2, { to: api.ids.shop, parts: carton })).status,
+    ).to.equal(201);
+    expect((await api.call("POST", "/api/v1/receipts", shop(), { parts: carton })).status).to.equal(201);
+    const gone = await request(dealer2, { orderId: orders.a, lineNo: 1, part: part(serials[2]!) });
+    expect(gone.json).to.include({ code: "RETURN.NOT_THE_UNIT_SOLD", kind: "not_held" });
+    const later = await request(shop(), { orderId: orders.a, lineNo: 1, part: part(serials[2]!) });
+    expect(later.status, JSON.stringify(later.json)).to.equal(201);
+    expect(later.json).to.include({ requesterId: api.ids.shop, buyerId: later.json.buyerId, sellerId: api.ids.dealer });
+    expect(later.json.buyerId).to.not.equal(api.ids.shop);
+    // The later holder sees its return; the order's buyer is not a side of it.
+    expect((await api.call("GET", `/api/v1/returns/${later.json.id}`, shop())).status).to.equal(200);
+    expect((await api.call("GET", `/api/v1/returns/${later.json.id}`, dealer2)).status).to.equal(404);
+  });
+
   it("resolves concurrent requests for one serial once", async () => {
     const all = await Promise.all(
       Array.from({ length: 5 }, () => request(shop(), { orderId: orders.b, lineNo: 1, part: part(serials[4]!) })),
