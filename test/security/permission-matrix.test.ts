@@ -35,6 +35,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/gs1-prefixes\//, "gp_0000000000000000"],
   [/\/counterfeit-reports\//, "cr_0000000000000000"],
   [/\/returns\//, "rma_0000000000000000"],
+  [/\/recalls\//, "rc_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));

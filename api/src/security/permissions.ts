@@ -89,6 +89,8 @@ export const RESOURCES = {
     edit: ALL,
     configure: ["manufacturer", "distributor", "platform"],
   },
+  /** Recalls: a brand owner opens and follows them; holders and installing shops see theirs; the platform sees all. */
+  recall: { view: [...ALL, "platform"], create: ["manufacturer"], edit: ["manufacturer"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
@@ -152,6 +154,7 @@ export const BUILT_IN_ROLES = {
       "return:view",
       "return:create",
       "return:edit",
+      "recall:view",
     ],
   },
   sales: {
@@ -168,6 +171,7 @@ export const BUILT_IN_ROLES = {
       "order:edit",
       "return:view",
       "return:edit",
+      "recall:view",
       "inventory:view",
       "inventory:configure",
       "forecast:view",
@@ -196,6 +200,7 @@ export const BUILT_IN_ROLES = {
       "order:edit",
       "return:view",
       "return:edit",
+      "recall:view",
       "forecast:view",
       "forecast:edit",
       "replenishment:view",
@@ -248,6 +253,7 @@ export const BUILT_IN_ROLES = {
       "order:view",
       "inventory:view",
       "return:view",
+      "recall:view",
       "counterfeit_report:view",
     ],
     privileged: true,
