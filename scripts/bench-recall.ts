@@ -98,11 +98,11 @@ try {
       `WITH scope AS (SELECT p.serial, a.id AS holder FROM ledger_parts p JOIN ledger_actors a ON a.address = p.holder
                        WHERE p.gtin = $2 AND ($3::text IS NULL OR p.lot = $3) AND ($4::text IS NULL OR p.serial BETWEEN $4 AND $5)),
             units AS (SELECT serial, holder_id, installation_id FROM recall_units WHERE recall_id = $1)
-       SELECT (SELECT count(*)::int FROM scope s WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.serial = s.serial)) AS missing,
-              (SELECT count(*)::int FROM units u WHERE NOT EXISTS (SELECT 1 FROM scope s WHERE s.serial = u.serial)) AS extra,
-              (SELECT count(*)::int FROM units u JOIN scope s USING (serial) WHERE u.holder_id IS DISTINCT FROM s.holder) AS "wrongHolder",
-              (SELECT count(*)::int FROM installations i JOIN scope s USING (serial)) AS installs,
-              (SELECT count(*)::int FROM units WHERE installation_id IS NOT NULL) AS found`,
+       SELECT count(*) FILTER (WHERE u.serial IS NULL)::int AS missing, count(*) FILTER (WHERE s.serial IS NULL)::int AS extra,
+              count(*) FILTER (WHERE u.serial IS NOT NULL AND s.serial IS NOT NULL AND u.holder_id IS DISTINCT FROM s.holder)::int AS "wrongHolder",
+              count(u.installation_id)::int AS found,
+              (SELECT count(*)::int FROM installations i JOIN scope x ON x.serial = i.serial WHERE i.gtin = $2::char(14)) AS installs
+         FROM scope s FULL JOIN units u ON u.serial = s.serial`,
       [r.id, GTIN, body.lot ?? null, body.serials?.from ?? null, body.serials?.to ?? null],
     );
     const c = check.rows[0]!;

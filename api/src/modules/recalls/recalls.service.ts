@@ -77,8 +77,14 @@ export class RecallsService {
         serials: body.serials ?? null,
         reason: body.reason,
       };
-      for (const h of holders)
-        await this.webhooks.emit(tx, "recall.opened", [h.companyId], { ...scope, unitsHeld: h.units });
+      // One event to every holder (its count: GET /recalls/affecting-me), one per installing shop with its installations.
+      if (holders.length)
+        await this.webhooks.emit(
+          tx,
+          "recall.opened",
+          holders.map((h) => h.companyId),
+          scope,
+        );
       for (const s of installers)
         await this.webhooks.emit(tx, "recall.installed", [s.companyId], {
           ...scope,
