@@ -167,13 +167,17 @@ describe("recalls: traced to every holder and installed vehicle, blocked from or
     });
     expect(unknown.json.code).to.equal("RECALL.UNIT_NOT_RECALLED");
     expect((await api.call("POST", `/api/v1/recalls/${recall.id}/close`, maker(), {})).json.status).to.equal("closed");
-    // A range of lot2 (sorted serials 1..2): two units.
+    // A range from lot2's second serial to its third (sorted).
     const range = await api.call("POST", "/api/v1/recalls", maker(), {
       gtin,
       serials: { from: lot2[1], to: lot2[2] },
       reason: "批次抽检不合格",
     });
-    expect(range.json).to.include({ units: 2 });
+    // A range covers every serial of the GTIN between its ends (compared as text), whatever its lot.
+    const inRange = [...lot1, ...lot2].filter((x) => x >= lot2[1]! && x <= lot2[2]!);
+    expect(range.json).to.include({ units: inRange.length });
+    const rangeUnits = (await api.call("GET", `/api/v1/recalls/${range.json.id}/units`, maker())).json.units;
+    expect(rangeUnits.map((u: { serial: string }) => u.serial)).to.deep.equal(inRange.sort());
     expect(await sellToShop([lot2[3]!])).to.equal(null); // outside the range
     // The whole GTIN: its SKU cannot be ordered.
     const all = await api.call("POST", "/api/v1/recalls", maker(), { gtin, reason: "全部召回" });

@@ -36,7 +36,6 @@ CREATE TABLE recall_units (
   PRIMARY KEY (recall_id, gtin, serial)
 );
 CREATE INDEX recall_units_part ON recall_units (gtin, serial);
-CREATE INDEX recall_units_holder ON recall_units (holder_id);
 
 -- Installations by part: a recall joins its units to their installations.
 CREATE INDEX installations_part ON installations (gtin, serial);

@@ -84,30 +84,33 @@ export const recallsRepository = {
     return rows;
   },
 
-  /** Progress of a recall: units by progress and by where they are, holders and installations reached. */
+  /** Progress of a recall: units by progress and by where they are, holders and installations reached (one scan). */
   async summary(db: Sql, id: string) {
     const { rows } = await db.query<{
-      progress: Record<string, number> | null;
-      stages: Record<string, number> | null;
-      holders: number;
+      progress: string;
+      stage: string;
+      n: number;
       installed: number;
+      holders: number;
       installers: number;
     }>(
-      `SELECT (SELECT json_object_agg(progress, n) FROM (SELECT progress, count(*)::int n FROM recall_units WHERE recall_id = $1 GROUP BY 1) x) AS progress,
-              (SELECT json_object_agg(stage, n) FROM (SELECT ${STAGES} AS stage, count(*)::int n FROM recall_units u WHERE recall_id = $1 GROUP BY 1) y) AS stages,
-              (SELECT count(DISTINCT holder_id)::int FROM recall_units WHERE recall_id = $1) AS holders,
-              (SELECT count(*)::int FROM recall_units WHERE recall_id = $1 AND installation_id IS NOT NULL) AS installed,
-              (SELECT count(DISTINCT installer_id)::int FROM recall_units WHERE recall_id = $1) AS installers`,
+      `SELECT progress, stage, n, installed, holders, installers FROM (
+         SELECT u.progress, ${STAGES} AS stage, count(*)::int AS n, count(u.installation_id)::int AS installed,
+                0 AS holders, 0 AS installers FROM recall_units u WHERE u.recall_id = $1 GROUP BY 1, 2
+         UNION ALL
+         SELECT '', '', 0, 0, count(DISTINCT holder_id)::int, count(DISTINCT installer_id)::int FROM recall_units WHERE recall_id = $1) x`,
       [id],
     );
-    const r = rows[0]!;
-    return {
-      progress: { located: 0, returned: 0, replaced: 0, unreachable: 0, ...(r.progress ?? {}) },
-      stages: r.stages ?? {},
-      holders: r.holders,
-      installed: r.installed,
-      installers: r.installers,
-    };
+    const progress: Record<RecallProgress, number> = { located: 0, returned: 0, replaced: 0, unreachable: 0 };
+    const stages: Record<string, number> = {};
+    let installed = 0;
+    for (const r of rows.filter((x) => x.progress)) {
+      progress[r.progress as RecallProgress] += r.n;
+      stages[r.stage] = (stages[r.stage] ?? 0) + r.n;
+      installed += r.installed;
+    }
+    const totals = rows.find((x) => !x.progress)!;
+    return { progress, stages, holders: totals.holders, installed, installers: totals.installers };
   },
 
   /** Units of a recall; `companyId`: only those it holds or installed. No VIN: installations keep it, encrypted. */
