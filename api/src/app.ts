@@ -32,6 +32,10 @@ import { DEFAULT_WEBHOOK_OPTIONS, WebhooksService, type WebhookOptions } from ".
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { ordersRoutes } from "./modules/orders/orders.routes.js";
+import { recallsRoutes } from "./modules/recalls/recalls.routes.js";
+import { RecallsService } from "./modules/recalls/recalls.service.js";
+import { returnsRoutes } from "./modules/returns/returns.routes.js";
+import { ReturnsService } from "./modules/returns/returns.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
@@ -145,6 +149,8 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       (company, gtin, serial) => s.parts.heldPart(company, gtin, serial),
     ),
     ...ordersRoutes(s.orders),
+    ...returnsRoutes(s.returns),
+    ...recallsRoutes(s.recalls),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
@@ -180,7 +186,14 @@ export function buildServices(opts: AppOptions) {
   const search = new SearchService(db);
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
-  const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
+  const recalls = new RecallsService(
+    db,
+    webhooks,
+    (gtin) => gs1.ownerOf(gtin),
+    async (gtin) => (await parts.skusOf([gtin])).get(gtin) ?? null,
+  );
+  const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins), recalls);
+  const returns = new ReturnsService(db, orders, inventory, webhooks, opts.ledger, (id) => orgs.get(id));
   const installations = new InstallationsService(db, opts.ledger.vault);
   const verify = new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin));
   const support = new SupportService(
@@ -194,6 +207,8 @@ export function buildServices(opts: AppOptions) {
   );
   return {
     support,
+    returns,
+    recalls,
     inventory,
     forecasts,
     replenishment,

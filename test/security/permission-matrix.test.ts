@@ -36,6 +36,8 @@ const ID: Array<[RegExp, string]> = [
   [/\/counterfeit-reports\//, "cr_0000000000000000"],
   [/\/support\/(conversations|queue)\//, "sc_0000000000000000"],
   [/\/support\/articles\//, "kb_0000000000000000"],
+  [/\/returns\//, "rma_0000000000000000"],
+  [/\/recalls\//, "rc_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));

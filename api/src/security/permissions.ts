@@ -82,6 +82,15 @@ export const RESOURCES = {
   },
   /** The seasonal calendar: read by everyone, kept by the platform's team. */
   seasonal_factor: { view: [...ALL, "platform"], edit: ["platform"] },
+  /** Returns (RMA): buyers request and ship back; sellers decide, receive and settle; the platform sees swaps and sets rules. */
+  return: {
+    view: [...ALL, "platform"],
+    create: ["distributor", "repair_shop"],
+    edit: ALL,
+    configure: ["manufacturer", "distributor", "platform"],
+  },
+  /** Recalls: a brand owner opens and follows them; holders and installing shops see theirs; the platform sees all. */
+  recall: { view: [...ALL, "platform"], create: ["manufacturer"], edit: ["manufacturer"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
   /** The support assistant: a company's users ask about their own orders, parts and cars, and policies. */
@@ -150,6 +159,10 @@ export const BUILT_IN_ROLES = {
       "order:create",
       "order:edit",
       "order:cancel",
+      "return:view",
+      "return:create",
+      "return:edit",
+      "recall:view",
     ],
   },
   sales: {
@@ -166,6 +179,9 @@ export const BUILT_IN_ROLES = {
       "offer:create",
       "order:view",
       "order:edit",
+      "return:view",
+      "return:edit",
+      "recall:view",
       "inventory:view",
       "inventory:configure",
       "forecast:view",
@@ -194,6 +210,9 @@ export const BUILT_IN_ROLES = {
       "inventory:edit",
       "order:view",
       "order:edit",
+      "return:view",
+      "return:edit",
+      "recall:view",
       "forecast:view",
       "forecast:edit",
       "replenishment:view",
@@ -213,6 +232,7 @@ export const BUILT_IN_ROLES = {
       "offer:view",
       "order:view",
       "inventory:view",
+      "return:view",
     ],
   },
   technician: {
@@ -248,6 +268,8 @@ export const BUILT_IN_ROLES = {
       "catalog:view",
       "order:view",
       "inventory:view",
+      "return:view",
+      "recall:view",
       "counterfeit_report:view",
     ],
     privileged: true,

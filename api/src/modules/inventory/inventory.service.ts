@@ -308,6 +308,28 @@ export class InventoryService {
     await repo.lockRows(tx, rows);
     return (await repo.moveMany(tx, rows, op === "release" ? "release" : "sale", orderId)) === rows.length;
   }
+  /**
+   * Puts returned units back on hand (reason `return`) in the caller's transaction (returns module: what came back
+   * sellable). False when the warehouse row refused the change.
+   */
+  async restock(tx: Sql, m: { locationId: string; skuId: number; quantity: number; ref: string; companyId: string }) {
+    const row = await repo.move(tx, {
+      locationId: m.locationId,
+      skuId: m.skuId,
+      onHand: m.quantity,
+      reason: "return",
+      ref: m.ref,
+    });
+    if (!row) return false;
+    await this.webhooks.emit(tx, "stock.changed", [m.companyId], {
+      ...row,
+      reason: "return",
+      quantity: m.quantity,
+      ref: m.ref,
+    });
+    this.changed([m.companyId]);
+    return true;
+  }
   /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
   poolNear = (
     skuIds: number[],

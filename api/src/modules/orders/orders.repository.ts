@@ -156,6 +156,25 @@ export const ordersRepository = {
     return rows;
   },
 
+  /** Orders a serial was shipped on, with their buyer and shipper (returns check the unit is the one sold). */
+  async salesOfSerial(db: Sql, gtin: string, serial: string) {
+    const { rows } = await db.query<{ orderId: string; buyerId: string; shippedBy: string }>(
+      `SELECT p.order_id AS "orderId", o.buyer_id AS "buyerId", p.shipped_by AS "shippedBy"
+         FROM order_parts p JOIN orders o ON o.id = p.order_id WHERE p.gtin = $1 AND p.serial = $2 ORDER BY o.created_at`,
+      [gtin, serial],
+    );
+    return rows;
+  },
+
+  /** When the buyer confirmed delivery (null: not delivered yet). */
+  async deliveredAt(db: Sql, id: string): Promise<string | null> {
+    const { rows } = await db.query<{ at: string }>(
+      "SELECT at FROM order_events WHERE order_id = $1 AND to_status = 'delivered' ORDER BY id LIMIT 1",
+      [id],
+    );
+    return rows[0]?.at ?? null;
+  },
+
   async listFor(db: Sql, companyId: string, limit: number): Promise<OrderRow[]> {
     const { rows } = await db.query<OrderRow>(
       `SELECT ${ORDER_COLS} FROM orders o WHERE o.buyer_id = $1 OR EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.seller_id = $1)

@@ -47,6 +47,13 @@ export class OrdersService {
     private readonly ledger: LedgerService,
     /** The catalogue SKU each GTIN is named as (parts module), to check shipped serials belong to the order. */
     private readonly skuOfGtins: (gtins: string[]) => Promise<Map<string, number>>,
+    /** Open recalls (recalls module): recalled stock is refused by orders. */
+    private readonly recalls?: {
+      blockedSkus(skuIds: number[]): Promise<Array<{ skuId: number; recallId: string }>>;
+      recalledParts(
+        parts: ReadonlyArray<{ gtin: string; serial: string }>,
+      ): Promise<Array<{ gtin: string; serial: string; recallId: string }>>;
+    },
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
@@ -65,6 +72,16 @@ export class OrdersService {
     const urgent = body.urgent ?? false;
     const policy = body.policy ?? "partial";
     const skuIds = [...seen.keys()];
+    const recalled = (await this.recalls?.blockedSkus(skuIds)) ?? [];
+    if (recalled.length) {
+      const i = body.lines.findIndex((l) => l.skuId === recalled[0]!.skuId);
+      throw new AppError(
+        "ORDER.SKU_RECALLED",
+        `lines[${i}].skuId: SKU ${recalled[0]!.skuId} is under recall ${recalled[0]!.recallId}; it cannot be ordered until the recall closes`,
+        409,
+        { field: `lines[${i}].skuId`, recallId: recalled[0]!.recallId },
+      );
+    }
     const place = { buyer, body, shipTo, urgent, policy };
     return idempotent(
       this.db,
@@ -258,6 +275,16 @@ export class OrdersService {
           409,
           { field: `parts[${bad}].gtin` },
         );
+      const recalled = (await this.recalls?.recalledParts(parts)) ?? [];
+      if (recalled.length) {
+        const i = parts.findIndex((x) => x.gtin === recalled[0]!.gtin && x.serial === recalled[0]!.serial);
+        throw new AppError(
+          "ORDER.PART_RECALLED",
+          `parts[${i}]: ${recalled[0]!.gtin}/${recalled[0]!.serial} is under recall ${recalled[0]!.recallId}; it cannot be sold`,
+          409,
+          { field: `parts[${i}]`, recallId: recalled[0]!.recallId },
+        );
+      }
       const shipped = lines.reduce((sum, l) => sum + l.allocated, 0);
       if (parts.length > shipped)
         throw new AppError(
@@ -366,6 +393,23 @@ export class OrdersService {
     if ((await repo.allocations(this.db, id)).some((a) => a.sellerId === p.companyId)) sides.push("seller");
     if (!sides.length) await crossTenant(this.db, ctx, p, "order", id, order.buyerId);
     return { order, sides };
+  }
+
+  /**
+   * What was sold on an order, for after-sales (returns module): the order, its lines and allocations, when it was
+   * delivered. null when there is no such order. Answers to no principal: the caller checks who may see it.
+   */
+  async sale(id: string) {
+    const order = await repo.get(this.db, id);
+    if (!order) return null;
+    const lines = await repo.lines(this.db, id);
+    const allocations = await repo.allocations(this.db, id);
+    return { order, lines, allocations, deliveredAt: await repo.deliveredAt(this.db, id) };
+  }
+
+  /** Every order a serial was shipped on: buyer and shipping seller (returns: the unit is the one sold). */
+  salesOfSerial(gtin: string, serial: string) {
+    return repo.salesOfSerial(this.db, gtin, serial);
   }
 
   private async view(db: Sql, id: string) {
