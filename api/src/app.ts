@@ -11,6 +11,8 @@ import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { dispatchRoutes } from "./modules/dispatch/dispatch.routes.js";
+import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
+import { ReceiptsService } from "./modules/finance/receipts.service.js";
 import { DispatchService } from "./modules/dispatch/dispatch.service.js";
 import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
 import { CatalogImporter } from "./modules/catalog/import.service.js";
@@ -142,6 +144,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       (company, gtin, serial) => s.parts.heldPart(company, gtin, serial),
     ),
     ...ordersRoutes(s.orders),
+    ...receiptsRoutes(s.receipts),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
@@ -174,8 +177,16 @@ export function buildServices(opts: AppOptions) {
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
+  const receipts = new ReceiptsService(db, {
+    location: (id) => inventory.location(id),
+    lockUnits: (tx, companyId, locationId, rows, ref) => inventory.lockUnits(tx, companyId, locationId, rows, ref),
+    skusOf: (gtins) => parts.skusOf(gtins),
+    lockHeld: (tx, company, list) => parts.lockHeld(tx, company, list),
+    company: (id) => orgs.get(id),
+  });
   return {
     inventory,
+    receipts,
     forecasts,
     replenishment,
     webhooks,

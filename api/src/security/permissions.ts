@@ -82,6 +82,17 @@ export const RESOURCES = {
   },
   /** The seasonal calendar: read by everyone, kept by the platform's team. */
   seasonal_factor: { view: [...ALL, "platform"], edit: ["platform"] },
+  /**
+   * Warehouse receipts (仓单) over my stock and their pledges: issued and cancelled by the warehouse, pledged by another
+   * person of the company, released by the platform on the lender's instruction (DECISIONS 75).
+   */
+  warehouse_receipt: {
+    view: ["manufacturer", "distributor", "platform"],
+    create: ["manufacturer", "distributor"],
+    submit: ["manufacturer", "distributor"],
+    cancel: ["manufacturer", "distributor"],
+    approve: ["platform"],
+  },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
@@ -187,12 +198,24 @@ export const BUILT_IN_ROLES = {
       "replenishment:view",
       "replenishment:edit",
       "seasonal_factor:view",
+      "warehouse_receipt:view",
+      "warehouse_receipt:create",
+      "warehouse_receipt:cancel",
     ],
   },
   finance: {
     name: "财务 Finance",
     kinds: COMPANY_KINDS,
-    permissions: ["company:view", "part:view", "catalog:view", "offer:view", "order:view", "inventory:view"],
+    permissions: [
+      "company:view",
+      "part:view",
+      "catalog:view",
+      "offer:view",
+      "order:view",
+      "inventory:view",
+      "warehouse_receipt:view",
+      "warehouse_receipt:submit",
+    ],
   },
   technician: {
     name: "技师 Technician",
@@ -226,6 +249,7 @@ export const BUILT_IN_ROLES = {
       "order:view",
       "inventory:view",
       "counterfeit_report:view",
+      "warehouse_receipt:view",
     ],
     privileged: true,
   },

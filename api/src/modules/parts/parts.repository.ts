@@ -1,4 +1,5 @@
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
+import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
 
 /** SQL for mint runs and products; every write runs in the caller's (the append's) transaction. (Idempotent requests: shared/idempotency.ts.) */
 export const partsRepository = {
@@ -80,6 +81,23 @@ export const partsRepository = {
     );
     const stage = rows[0]?.stage;
     return { held: stage === 1 || stage === 2 };
+  },
+
+  async lockHeld(
+    tx: Sql,
+    holder: string,
+    parts: ReadonlyArray<{ gtin: string; serial: string }>,
+  ): Promise<Array<{ gtin: string; serial: string }>> {
+    // Found by the primary key (part_key = keccak256 of the part's Digital Link path), as the ledger finds them.
+    const { rows } = await tx.query<{ gtin: string; serial: string; holder: string; stage: number }>(
+      `SELECT gtin, serial, holder, stage FROM ledger_parts WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)
+        ORDER BY part_key FOR UPDATE`,
+      [parts.map((x) => partKeyOf(x.gtin, x.serial).slice(2))],
+    );
+    const held = new Set(
+      rows.filter((r) => r.holder === holder && (r.stage === 1 || r.stage === 2)).map((r) => `${r.gtin}/${r.serial}`),
+    );
+    return parts.filter((x) => !held.has(`${x.gtin}/${x.serial}`));
   },
 
   async skusOf(db: Sql, gtins: string[]): Promise<Map<string, number>> {

@@ -229,6 +229,15 @@ export class PartsService {
     return partsRepository.heldSerials(this.db, company.address, skuId, limit);
   }
 
+  /**
+   * Locks these parts' ledger rows for the rest of `tx` (in part-key order, like the ledger's own updates) and answers
+   * those `company` does not hold (not on the ledger, shipped, installed, or held by another company). A warehouse
+   * receipt takes these locks before the stock rows, the order every ledger append with a stock move takes them in.
+   */
+  lockHeld(tx: Sql, company: Company, parts: ReadonlyArray<{ gtin: string; serial: string }>) {
+    return partsRepository.lockHeld(tx, company.address, parts);
+  }
+
   /** The catalogue SKU each GTIN's manufacturer named it as (POST /mint with product.skuId). */
   skusOf(gtins: string[]): Promise<Map<string, number>> {
     return partsRepository.skusOf(this.db, gtins);
