@@ -11,6 +11,10 @@ import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { dispatchRoutes } from "./modules/dispatch/dispatch.routes.js";
+import { consentsRoutes } from "./modules/finance/consents.routes.js";
+import { ConsentsService } from "./modules/finance/consents.service.js";
+import { invoicesRoutes } from "./modules/finance/invoices.routes.js";
+import { InvoicesService } from "./modules/finance/invoices.service.js";
 import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
 import { ReceiptsService } from "./modules/finance/receipts.service.js";
 import { DispatchService } from "./modules/dispatch/dispatch.service.js";
@@ -145,6 +149,8 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ),
     ...ordersRoutes(s.orders),
     ...receiptsRoutes(s.receipts),
+    ...consentsRoutes(s.consents),
+    ...invoicesRoutes(s.invoices),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
@@ -177,16 +183,19 @@ export function buildServices(opts: AppOptions) {
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
+  const consents = new ConsentsService(db, orgs);
   const receipts = new ReceiptsService(db, {
     location: (id) => inventory.location(id),
     lockUnits: (tx, companyId, locationId, rows, ref) => inventory.lockUnits(tx, companyId, locationId, rows, ref),
     skusOf: (gtins) => parts.skusOf(gtins),
     lockHeld: (tx, company, list) => parts.lockHeld(tx, company, list),
-    company: (id) => orgs.get(id),
+    lender: (id) => consents.lender(id),
   });
   return {
     inventory,
     receipts,
+    consents,
+    invoices: new InvoicesService(db, (id) => orders.forBilling(id)),
     forecasts,
     replenishment,
     webhooks,

@@ -64,7 +64,7 @@ export const receiptsRepository = {
 
   async lines(db: Sql, id: string): Promise<ReceiptLine[]> {
     const { rows } = await db.query<ReceiptLine>(
-      "SELECT sku_id::int AS \"skuId\", issued, quantity FROM warehouse_receipt_lines WHERE receipt_id = $1 ORDER BY sku_id",
+      'SELECT sku_id::int AS "skuId", issued, quantity FROM warehouse_receipt_lines WHERE receipt_id = $1 ORDER BY sku_id',
       [id],
     );
     return rows;

@@ -100,7 +100,7 @@ export function receiptsRoutes(receipts: ReceiptsService): RouteSpec[] {
       "post",
       `${BASE}/:id/release`,
       { permission: "warehouse_receipt:approve" },
-      "Release a pledged receipt on the lender's instruction (a repayment): everything, or the quantities and serials named",
+      "Release a pledged receipt on repayment — its lender, or the platform on the lender's instruction: everything, or the quantities and serials named",
       responds(receiptSchema),
       validate({ params: receiptParams, body: releaseBody }),
       async (req, res) => {

@@ -27,7 +27,8 @@ export interface ReceiptDeps {
   ): Promise<boolean>;
   skusOf(gtins: string[]): Promise<Map<string, number>>;
   lockHeld(tx: Sql, company: Company, parts: ReadonlyArray<PartRef>): Promise<PartRef[]>;
-  company(id: string): Promise<Company>;
+  /** A lender company by id (404 unknown, 409 not a lender). */
+  lender(id: string, field?: string): Promise<Company>;
 }
 
 /** The canonical document of a receipt at one version; its sha256 is the digest the audit trail carries. */
@@ -77,8 +78,7 @@ export class ReceiptsService {
     const person = personOf(p, "issue a warehouse receipt");
     const loc = await this.deps.location(body.locationId);
     if (!loc) throw notFound("warehouse", body.locationId);
-    if (loc.companyId !== company.id)
-      await crossTenant(this.db, ctx, p, "warehouse", body.locationId, loc.companyId);
+    if (loc.companyId !== company.id) await crossTenant(this.db, ctx, p, "warehouse", body.locationId, loc.companyId);
     const lines: Array<{ skuId: number; quantity: number }> = [];
     const parts: Array<PartRef & { skuId: number }> = [];
     const seenSku = new Map<number, number>();
@@ -124,7 +124,14 @@ export class ReceiptsService {
         );
     }
     const id = `wr_${randomBytes(8).toString("hex")}`;
-    const head = { id, companyId: company.id, locationId: loc.id, status: "issued" as const, lenderId: null, version: 1 };
+    const head = {
+      id,
+      companyId: company.id,
+      locationId: loc.id,
+      status: "issued" as const,
+      lenderId: null,
+      version: 1,
+    };
     const digest = digestOf(receiptDocument(head, lines, parts));
     await this.write(async (tx) => {
       // Ledger rows before stock rows: the order every ledger append that moves stock takes them in.
@@ -179,13 +186,7 @@ export class ReceiptsService {
       throw new AppError("RECEIPT.SELF_PLEDGE", "lenderId: a company cannot pledge goods to itself", 409, {
         field: "lenderId",
       });
-    await this.deps.company(body.lenderId).catch((e: unknown) => {
-      if (e instanceof AppError && e.status === 404)
-        throw new AppError("RECEIPT.UNKNOWN_LENDER", `lenderId: no company ${body.lenderId}`, 404, {
-          field: "lenderId",
-        });
-      throw e;
-    });
+    await this.deps.lender(body.lenderId);
     await this.owned(ctx, p, id);
     await this.write(async (tx) => {
       const r = (await repo.get(tx, id, true))!;
@@ -203,19 +204,32 @@ export class ReceiptsService {
           "the person who issued a warehouse receipt cannot pledge it; another person of the company must",
           403,
         );
-      await this.transition(tx, ctx, r, { status: "pledged", lenderId: body.lenderId, pledgedBy: person }, {
-        action: "warehouse_receipt.pledge",
-        changes: { lender: { after: body.lenderId } },
-      });
+      await this.transition(
+        tx,
+        ctx,
+        r,
+        { status: "pledged", lenderId: body.lenderId, pledgedBy: person },
+        {
+          action: "warehouse_receipt.pledge",
+          changes: { lender: { after: body.lenderId } },
+        },
+      );
     });
     return this.view(this.db, id);
   }
 
-  /** The platform, on the lender's instruction: releases everything still locked, or the quantities and serials named. */
+  /**
+   * The receipt's lender (its approver), or the platform on the lender's instruction: releases everything still locked,
+   * or the quantities and serials named.
+   */
   async release(ctx: AuditContext, p: Principal, id: string, body: ReleaseBody) {
+    const seen = await repo.get(this.db, id);
+    if (!seen) throw notFound("warehouse_receipt", id);
+    if (p.companyId !== null && p.companyId !== seen.lenderId)
+      await crossTenant(this.db, ctx, p, "warehouse_receipt", id, seen.companyId);
     await this.write(async (tx) => {
-      const r = await repo.get(tx, id, true);
-      if (!r) throw notFound("warehouse_receipt", id);
+      const r = (await repo.get(tx, id, true))!;
+      if (p.companyId !== null && p.companyId !== r.lenderId) throw notFound("warehouse_receipt", id);
       if (r.status !== "pledged")
         throw new AppError(
           "RECEIPT.INVALID_TRANSITION",
@@ -225,19 +239,27 @@ export class ReceiptsService {
       const lines = await repo.lines(tx, id);
       const parts = await repo.parts(tx, id);
       const all = !body.lines?.length && !body.parts?.length;
-      const free = all ? lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })) : this.partial(lines, parts, body);
+      const free = all
+        ? lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity }))
+        : this.partial(lines, parts, body);
       const freedParts = all ? parts.filter((x) => !x.released) : (body.parts ?? []);
       await this.unlock(tx, r, free, freedParts);
       const left = lines.reduce((s, l) => s + l.quantity, 0) - free.reduce((s, l) => s + l.quantity, 0);
-      await this.transition(tx, ctx, r, { status: left === 0 ? "released" : "pledged", lenderId: r.lenderId }, {
-        action: "warehouse_receipt.release",
-        changes: {
-          reference: { after: body.reference },
-          releasedUnits: { after: free.reduce((s, l) => s + l.quantity, 0) },
-          releasedSerials: { after: freedParts.length },
-          lockedUnits: { before: left + free.reduce((s, l) => s + l.quantity, 0), after: left },
+      await this.transition(
+        tx,
+        ctx,
+        r,
+        { status: left === 0 ? "released" : "pledged", lenderId: r.lenderId },
+        {
+          action: "warehouse_receipt.release",
+          changes: {
+            reference: { after: body.reference },
+            releasedUnits: { after: free.reduce((s, l) => s + l.quantity, 0) },
+            releasedSerials: { after: freedParts.length },
+            lockedUnits: { before: left + free.reduce((s, l) => s + l.quantity, 0), after: left },
+          },
         },
-      });
+      );
     });
     return this.view(this.db, id);
   }
@@ -261,10 +283,16 @@ export class ReceiptsService {
         lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
         parts.filter((x) => !x.released),
       );
-      await this.transition(tx, ctx, r, { status: "cancelled", lenderId: null }, {
-        action: "warehouse_receipt.cancel",
-        changes: {},
-      });
+      await this.transition(
+        tx,
+        ctx,
+        r,
+        { status: "cancelled", lenderId: null },
+        {
+          action: "warehouse_receipt.cancel",
+          changes: {},
+        },
+      );
     });
     return this.view(this.db, id);
   }

@@ -1,15 +1,7 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
 
 export type MovementReason =
-  | "receipt"
-  | "sale"
-  | "transfer"
-  | "adjustment"
-  | "return"
-  | "reservation"
-  | "release"
-  | "lock"
-  | "unlock";
+  "receipt" | "sale" | "transfer" | "adjustment" | "return" | "reservation" | "release" | "lock" | "unlock";
 
 export interface StockRow {
   locationId: string;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
 import type { TransfersService } from "../../api/src/modules/inventory/transfers.service.js";
-import { OPERATOR, startApi, uscc } from "../helpers/app.js";
+import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 
 /**
@@ -10,7 +10,7 @@ import { openStack, type TestStack } from "../helpers/stack.js";
  * The concurrency rounds run on PGlite in the normal suite and on a real PostgreSQL server where DATABASE_URL is set
  * (CI); RECEIPT_ROUNDS raises the number of rounds.
  */
-describe("finance: warehouse receipts lock their units; a receipt is pledged once @smoke", function () {
+describe("finance: warehouse receipts lock their units, a receipt is pledged once; consents; invoices and aging @smoke", function () {
   this.timeout(600_000);
   let stack: TestStack;
   let api: Awaited<ReturnType<typeof startApi>>;
@@ -46,7 +46,12 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
       quantity,
     });
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
-    const c = await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId, skuId, shared: true, price: 100 });
+    const c = await api.call("PATCH", "/api/v1/inventory/stock", dealer(), {
+      locationId,
+      skuId,
+      shared: true,
+      price: 100,
+    });
     expect(c.status, JSON.stringify(c.json)).to.equal(200);
   };
   const stock = async (locationId: string, skuId: number) =>
@@ -104,9 +109,9 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
     expect(mint.status, JSON.stringify(mint.json)).to.equal(201);
     serials = mint.json.serials;
     const parts = serials.map((serial) => ({ gtin, serial }));
-    expect((await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts })).status).to.equal(
-      201,
-    );
+    expect(
+      (await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts })).status,
+    ).to.equal(201);
     expect((await api.call("POST", "/api/v1/receipts", dealer(), { parts })).status).to.equal(201);
     const other = await api.call("POST", "/api/v1/companies", OPERATOR, {
       name: "宁波汽配经销有限公司",
@@ -117,6 +122,23 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
     });
     expect(other.status, JSON.stringify(other.json)).to.equal(201);
     dealer2 = other.json.apiKey;
+    for (const [key, name, first17] of [
+      ["lenderA", "杭州联合农村商业银行股份有限公司", "91330100MA2B00011"],
+      ["lenderB", "浙江商业保理有限公司", "91330100MA2B00012"],
+    ] as const) {
+      const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
+        name,
+        uscc: uscc(first17),
+        kind: "lender",
+        regionCode: "330102",
+        location: { lng: 120.17, lat: 30.25 },
+        admin: { name: "首任管理员", mobile: randomMobile("135"), password: "correct horse battery" },
+      });
+      expect(r.status, JSON.stringify(r.json)).to.equal(201);
+      expect(r.json.kind).to.equal("lender");
+      api.keys[key] = r.json.apiKey;
+      api.ids[key] = r.json.id;
+    }
     clerk = await api.keyWithRoles("dealer", ["warehouse_clerk"]);
     treasurer = await api.keyWithRoles("dealer", ["finance"]);
     approver = await api.keyWithRoles("dealer", ["company_admin"]);
@@ -135,7 +157,13 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
       locationId: wh,
       lines: [
         { skuId: sku[0], quantity: 6 },
-        { skuId: sku[1], parts: [{ gtin, serial: s0 }, { gtin, serial: s1 }] },
+        {
+          skuId: sku[1],
+          parts: [
+            { gtin, serial: s0 },
+            { gtin, serial: s1 },
+          ],
+        },
       ],
     });
     expect(issued.status, JSON.stringify(issued.json)).to.equal(201);
@@ -183,32 +211,43 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
     // Pledged once, by another person than its issuer, to a company other than itself.
     const pledge = (token: string, lenderId: string) =>
       api.call("POST", `${receipts}/${id}/pledge`, token, { lenderId });
-    expect((await pledge(clerk, api.ids.maker!)).json.code).to.equal("AUTH.FORBIDDEN"); // a clerk issues, finance pledges
+    expect((await pledge(clerk, api.ids.lenderA!)).json.code).to.equal("AUTH.FORBIDDEN"); // a clerk issues, finance pledges
     expect((await pledge(treasurer, api.ids.dealer!)).json.code).to.equal("RECEIPT.SELF_PLEDGE");
-    const pledged = await pledge(treasurer, api.ids.maker!);
+    expect((await pledge(treasurer, api.ids.maker!)).json.code).to.equal("CONSENT.NOT_A_LENDER");
+    const pledged = await pledge(treasurer, api.ids.lenderA!);
     expect(pledged.status, JSON.stringify(pledged.json)).to.equal(200);
-    expect(pledged.json).to.deep.include({ status: "pledged", lenderId: api.ids.maker, version: 2 });
-    expect((await pledge(treasurer, api.ids.farShop!)).json.code).to.equal("RECEIPT.ALREADY_PLEDGED");
+    expect(pledged.json).to.deep.include({ status: "pledged", lenderId: api.ids.lenderA, version: 2 });
+    expect((await pledge(treasurer, api.ids.lenderB!)).json.code).to.equal("RECEIPT.ALREADY_PLEDGED");
     expect((await api.call("POST", `${receipts}/${id}/cancel`, clerk, {})).json.code).to.equal(
       "RECEIPT.INVALID_TRANSITION",
     );
     const own = await api.call("POST", receipts, approver, { locationId: wh, lines: [{ skuId: sku[0], quantity: 1 }] });
     expect(own.status).to.equal(201);
-    expect((await api.call("POST", `${receipts}/${own.json.id}/pledge`, approver, { lenderId: api.ids.maker })).json
-      .code).to.equal("RECEIPT.SAME_PERSON");
+    expect(
+      (await api.call("POST", `${receipts}/${own.json.id}/pledge`, approver, { lenderId: api.ids.lenderA })).json.code,
+    ).to.equal("RECEIPT.SAME_PERSON");
     expect((await api.call("POST", `${receipts}/${own.json.id}/cancel`, clerk, {})).json.status).to.equal("cancelled");
 
     // Its holder, its lender and the platform see it; any other company gets 404.
-    expect((await api.call("GET", `${receipts}/${id}`, api.keys.maker!)).json.status).to.equal("pledged");
+    expect((await api.call("GET", `${receipts}/${id}`, api.keys.lenderA!)).json.status).to.equal("pledged");
+    expect((await api.call("GET", `${receipts}/${id}`, api.keys.lenderB!)).status).to.equal(404);
     expect((await api.call("GET", `${receipts}/${id}`, OPERATOR)).json.status).to.equal("pledged");
     expect((await api.call("GET", `${receipts}/${id}`, dealer2)).status).to.equal(404);
     expect((await api.call("GET", `${receipts}?gtin=${gtin}`, dealer2)).json.receipts).to.deep.equal([]);
-    const bySerial = await api.call("GET", `${receipts}?gtin=${gtin}&serial=${s0}`, api.keys.maker!);
+    const bySerial = await api.call("GET", `${receipts}?gtin=${gtin}&serial=${s0}`, api.keys.lenderA!);
     expect(bySerial.json.receipts.map((r: { id: string }) => r.id)).to.deep.equal([id]);
 
-    // Released by the platform on the lender's instruction: serialised units by naming their serials.
-    const release = (body: unknown, token = OPERATOR) => api.call("POST", `${receipts}/${id}/release`, token, body);
+    // Released by its lender's approver (or the platform): serialised units by naming their serials.
+    const lenderApprover = await api.keyWithRoles("lenderA", ["credit_approver"]);
+    const release = (body: unknown, token = lenderApprover) =>
+      api.call("POST", `${receipts}/${id}/release`, token, body);
     expect((await release({ reference: "R1" }, treasurer)).json.code).to.equal("AUTH.FORBIDDEN");
+    expect(
+      (await release({ reference: "R1" }, await api.keyWithRoles("lenderA", ["credit_officer"]))).json.code,
+    ).to.equal("AUTH.FORBIDDEN");
+    expect(
+      (await release({ reference: "R1" }, await api.keyWithRoles("lenderB", ["credit_approver"]))).status,
+    ).to.equal(404);
     expect((await release({ reference: "R1", lines: [{ skuId: sku[1], quantity: 1 }] })).json.code).to.equal(
       "RECEIPT.NAME_SERIALS",
     );
@@ -228,8 +267,8 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
       (await api.call("POST", "/api/v1/dispatches", dealer(), { to: api.ids.shop, parts: [{ gtin, serial: s0 }] }))
         .status,
     ).to.equal(201); // released: it moves again
-    const full = await release({ reference: "BANK-20261201-0002" });
-    expect(full.json).to.deep.include({ status: "released", lenderId: api.ids.maker, version: 4 });
+    const full = await release({ reference: "BANK-20261201-0002" }, OPERATOR);
+    expect(full.json).to.deep.include({ status: "released", lenderId: api.ids.lenderA, version: 4 });
     expect(await stock(wh, sku[0]!)).to.include({ locked: 0, available: 10 });
     expect((await release({ reference: "again" })).json.code).to.equal("RECEIPT.INVALID_TRANSITION");
 
@@ -252,6 +291,143 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
     );
     expect(cp.rows[0]!.n).to.equal(1);
     expect(await invariants()).to.deep.equal(CLEAN);
+    await api.call("PATCH", `/api/v1/inventory/warehouses/${wh}`, dealer(), { shared: false });
+  });
+
+  it("a lender sees a borrower's profile only with its live consent; granting, viewing, refusing and revoking are audited", async () => {
+    const consents = "/api/v1/finance/consents";
+    const officerA = await api.keyWithRoles("lenderA", ["credit_officer"]);
+    const officerB = await api.keyWithRoles("lenderB", ["credit_officer"]);
+    const profile = (token: string, companyId = api.ids.dealer!) =>
+      api.call("GET", `/api/v1/finance/borrowers/${companyId}/profile`, token);
+    expect((await profile(officerA)).status).to.equal(404); // no consent yet: nothing, as if there were no such company
+    expect((await api.call("POST", consents, treasurer, { lenderId: api.ids.maker })).json.code).to.equal(
+      "CONSENT.NOT_A_LENDER",
+    );
+    expect((await api.call("POST", consents, officerA, { lenderId: api.ids.lenderA })).json.code).to.equal(
+      "AUTH.FORBIDDEN",
+    );
+    const granted = await api.call("POST", consents, treasurer, { lenderId: api.ids.lenderA });
+    expect(granted.status, JSON.stringify(granted.json)).to.equal(201);
+    expect(granted.json).to.include({ borrowerId: api.ids.dealer, lenderId: api.ids.lenderA, live: true });
+    expect((await api.call("POST", consents, treasurer, { lenderId: api.ids.lenderA })).json.code).to.equal(
+      "CONSENT.EXISTS",
+    );
+
+    const seen = await profile(officerA);
+    expect(seen.status, JSON.stringify(seen.json)).to.equal(200);
+    expect(seen.json.borrower).to.include({ id: api.ids.dealer, kind: "distributor" });
+    expect(seen.json.consent.id).to.equal(granted.json.id);
+    expect(seen.json.pledgedToYou.length).to.be.greaterThan(0); // the receipts pledged to lender A above
+    expect((await profile(officerB)).status).to.equal(404); // another lender: nothing
+    expect((await profile(officerA, api.ids.shop!)).status).to.equal(404); // another borrower: nothing
+    expect((await profile(treasurer)).json.code).to.equal("AUTH.FORBIDDEN"); // borrowers read no profiles
+    const held = await api.call("GET", consents, officerA);
+    expect(held.json.consents.map((c: { id: string }) => c.id)).to.deep.equal([granted.json.id]);
+    expect((await api.call("GET", consents, officerB)).json.consents).to.deep.equal([]);
+
+    expect((await api.call("POST", `${consents}/${granted.json.id}/revoke`, api.keys.shop!, {})).status).to.equal(404);
+    const revoked = await api.call("POST", `${consents}/${granted.json.id}/revoke`, treasurer, {});
+    expect(revoked.json).to.include({ live: false });
+    expect((await api.call("POST", `${consents}/${granted.json.id}/revoke`, treasurer, {})).json.code).to.equal(
+      "CONSENT.REVOKED",
+    );
+    expect((await profile(officerA)).status).to.equal(404);
+
+    await stack.svc.checkpointAuditTrail();
+    const trail = await db().query<{ action: string; outcome: string }>(
+      `SELECT action, outcome FROM audit_log WHERE company_id = $1 AND resource IN ('credit_consent', 'credit_profile') ORDER BY seq`,
+      [api.ids.dealer],
+    );
+    expect(trail.rows.map((r) => `${r.action}:${r.outcome}`)).to.deep.equal([
+      "tenant.cross_access:denied", // lender A before the consent
+      "credit_consent.grant:ok",
+      "credit_profile.view:ok",
+      "tenant.cross_access:denied", // lender B
+      "tenant.cross_access:denied", // the shop trying to revoke
+      "credit_consent.revoke:ok",
+      "tenant.cross_access:denied", // lender A after the revocation
+    ]);
+  });
+
+  it("invoices a delivered order (VAT inside the total, rounded once), takes partial payments, ages what is open", async () => {
+    const wh = await warehouse("WB-1", true);
+    const r = await api.call("POST", "/api/v1/inventory/movements", dealer(), {
+      locationId: wh,
+      skuId: sku[0],
+      reason: "receipt",
+      quantity: 5,
+    });
+    expect(r.status).to.equal(201);
+    await api.call("PATCH", "/api/v1/inventory/stock", dealer(), {
+      locationId: wh,
+      skuId: sku[0],
+      shared: true,
+      price: 33.33,
+    });
+    const terms = await api.call("PUT", `/api/v1/finance/terms/${api.ids.shop}`, treasurer, {
+      kind: "net",
+      days: 30,
+      creditLimitFen: 50_000,
+    });
+    expect(terms.json).to.deep.include({ kind: "net", days: 30, creditLimitFen: 50_000, outstandingFen: 0 });
+    const placed = await api.call("POST", "/api/v1/orders", api.keys.shop!, {
+      lines: [{ skuId: sku[0], quantity: 3 }],
+    });
+    expect(placed.status, JSON.stringify(placed.json)).to.equal(201);
+    const orderId = placed.json.id as string;
+    const invoice = (body: unknown, token = treasurer) => api.call("POST", "/api/v1/finance/invoices", token, body);
+    expect((await invoice({ orderId })).json.code).to.equal("INVOICE.NOT_DELIVERED");
+    const step = (token: string, body: unknown) => api.call("POST", `/api/v1/orders/${orderId}/status`, token, body);
+    expect((await step(dealer(), { to: "picking" })).status).to.equal(200);
+    expect((await step(dealer(), { to: "shipped", carrier: "顺丰", trackingNo: "SF0000000009" })).status).to.equal(200);
+    expect((await step(api.keys.shop!, { to: "delivered" })).status).to.equal(200);
+
+    expect((await invoice({ orderId }, api.keys.shop!)).json.code).to.equal("AUTH.FORBIDDEN"); // the buyer does not invoice
+    const issued = await invoice({ orderId, einvoiceNo: "26332000000012345678" });
+    expect(issued.status, JSON.stringify(issued.json)).to.equal(201);
+    // 3 × ¥33.33 = 9,999 fen tax-inclusive; VAT 13 % inside it: 9999 × 1300 / 11300 = 1150.3 → 1150.
+    expect(issued.json).to.deep.include({ totalFen: 9999, taxRateBp: 1300, taxFen: 1150, netFen: 8849, paidFen: 0 });
+    expect(issued.json.terms).to.equal("net30");
+    const day = (d: string, n: number) =>
+      new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const issueDate = issued.json.issueDate as string;
+    expect(issued.json.dueDate).to.equal(day(issueDate, 30));
+    expect((await invoice({ orderId })).json.code).to.equal("INVOICE.EXISTS");
+    const id = issued.json.id as string;
+    expect((await api.call("GET", `/api/v1/finance/invoices/${id}`, api.keys.shop!)).status).to.equal(200);
+    expect((await api.call("GET", `/api/v1/finance/invoices/${id}`, api.keys.farShop!)).status).to.equal(404);
+
+    const pay = (amountFen: number, bankRef: string, paidOn = issueDate) =>
+      api.call("POST", `/api/v1/finance/invoices/${id}/payments`, treasurer, { amountFen, bankRef, paidOn });
+    expect((await pay(4000, "B1")).json).to.deep.include({ paidFen: 4000, outstandingFen: 5999 });
+    expect((await pay(4000, "B1")).json.code).to.equal("PAYMENT.DUPLICATE");
+    expect((await pay(6000, "B2")).json.code).to.equal("INVOICE.OVERPAID");
+    const aging = async (token: string, side: string, asOf: string) =>
+      (await api.call("GET", `/api/v1/finance/aging?side=${side}&asOf=${asOf}`, token)).json;
+    const mine = (a: Record<string, unknown>, who: string) =>
+      (a.counterparties as Array<{ counterparty: string; buckets: Record<string, number> }>).find(
+        (c) => c.counterparty === who,
+      )?.buckets;
+    expect(mine(await aging(treasurer, "receivable", issueDate), api.ids.shop!)).to.include({ current: 5999 });
+    expect(mine(await aging(treasurer, "receivable", day(issueDate, 45)), api.ids.shop!)).to.include({ "1-30": 5999 });
+    expect(mine(await aging(treasurer, "receivable", day(issueDate, 100)), api.ids.shop!)).to.include({
+      "61-90": 5999,
+    });
+    expect(mine(await aging(treasurer, "receivable", day(issueDate, 121)), api.ids.shop!)).to.include({ "90+": 5999 });
+    expect(mine(await aging(api.keys.shop!, "payable", day(issueDate, 31)), api.ids.dealer!)).to.include({
+      "1-30": 5999,
+    });
+    expect(mine(await aging(treasurer, "receivable", day(issueDate, -1)), api.ids.shop!)).to.equal(undefined); // not issued yet
+    const listed = (await api.call("GET", "/api/v1/finance/terms", treasurer)).json.terms;
+    expect(listed.find((t: { buyerId: string }) => t.buyerId === api.ids.shop)).to.include({
+      outstandingFen: 5999,
+      overLimit: false,
+    });
+    // A later payment leaves the earlier dates' aging as it was.
+    expect((await pay(5999, "B3", day(issueDate, 50))).json).to.deep.include({ outstandingFen: 0 });
+    expect(mine(await aging(treasurer, "receivable", day(issueDate, 45)), api.ids.shop!)).to.include({ "1-30": 5999 });
+    expect(mine(await aging(treasurer, "receivable", day(issueDate, 50)), api.ids.shop!)).to.equal(undefined);
     await api.call("PATCH", `/api/v1/inventory/warehouses/${wh}`, dealer(), { shared: false });
   });
 
@@ -280,7 +456,10 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
         ...Array.from({ length: 3 }, () => ({
           kind: "serialReceipt",
           run: () =>
-            api.call("POST", receipts, clerk, { locationId: wh, lines: [{ skuId: sku[1], parts: [{ gtin, serial }] }] }),
+            api.call("POST", receipts, clerk, {
+              locationId: wh,
+              lines: [{ skuId: sku[1], parts: [{ gtin, serial }] }],
+            }),
         })),
         ...Array.from({ length: 4 }, () => ({
           kind: "order",
@@ -310,7 +489,7 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
         })),
       ];
       let s = seed + round;
-      const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       attempts.sort(() => rand() - 0.5);
       const results = await Promise.all(attempts.map(async (a) => ({ kind: a.kind, res: await a.run() })));
       const ok = (kind: string) => results.filter((r) => r.kind === kind && r.res.status < 300);
@@ -332,7 +511,7 @@ describe("finance: warehouse receipts lock their units; a receipt is pledged onc
       // Pledges of each receipt that was issued, to different lenders at once: exactly one wins.
       for (const r of [...ok("receipt"), ...ok("serialReceipt")]) {
         const id = r.res.json.id as string;
-        const lenders = [api.ids.maker!, api.ids.farShop!, api.ids.shop!, api.ids.maker!];
+        const lenders = [api.ids.lenderA!, api.ids.lenderB!, api.ids.lenderA!, api.ids.lenderB!];
         const tries = await Promise.all(
           lenders.map((lenderId) => api.call("POST", `${receipts}/${id}/pledge`, treasurer, { lenderId })),
         );
