@@ -13,6 +13,7 @@ import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { dispatchRoutes } from "./modules/dispatch/dispatch.routes.js";
 import { consentsRoutes } from "./modules/finance/consents.routes.js";
 import { ConsentsService } from "./modules/finance/consents.service.js";
+import { CreditService } from "./modules/finance/credit.service.js";
 import { invoicesRoutes } from "./modules/finance/invoices.routes.js";
 import { InvoicesService } from "./modules/finance/invoices.service.js";
 import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
@@ -183,7 +184,14 @@ export function buildServices(opts: AppOptions) {
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
-  const consents = new ConsentsService(db, orgs);
+  const credit = new CreditService(db, {
+    deliveredAsSeller: (id, days) => orders.deliveredAsSeller(id, days),
+    receivedParts: (company, days) => parts.receivedParts(company, days),
+    confirmedCounterfeits: () => reports.confirmedParts(),
+    handledBy: (company, list) => parts.handledBy(company, list),
+  });
+  const consents = new ConsentsService(db, orgs, credit);
+  const reports = new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin));
   const receipts = new ReceiptsService(db, {
     location: (id) => inventory.location(id),
     lockUnits: (tx, companyId, locationId, rows, ref) => inventory.lockUnits(tx, companyId, locationId, rows, ref),
@@ -223,7 +231,7 @@ export function buildServices(opts: AppOptions) {
     installations: new InstallationsService(db, opts.ledger.vault),
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
     verify: new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin)),
-    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin)),
+    reports,
     health: new HealthService(opts.ledger, webhooks),
   };
 }

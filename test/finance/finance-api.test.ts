@@ -431,6 +431,47 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
     await api.call("PATCH", `/api/v1/inventory/warehouses/${wh}`, dealer(), { shared: false });
   });
 
+  it("scores credit from evidence others signed or confirmed; every factor shown with its weight; a lender sees it only with consent", async () => {
+    // The billing story's invoice, moved 60 days back so it fell due: 4,000 of its 9,999 fen were paid by the due date.
+    await db().query("UPDATE invoices SET issue_date = issue_date - 60, due_date = due_date - 60 WHERE buyer_id = $1", [
+      api.ids.shop,
+    ]);
+    await db().query(
+      "UPDATE invoice_payments SET paid_on = paid_on - 60 WHERE invoice_id IN (SELECT id FROM invoices WHERE buyer_id = $1)",
+      [api.ids.shop],
+    );
+    const shop = (await api.call("GET", "/api/v1/finance/credit-profile", api.keys.shop!)).json;
+    type Factor = { key: string; value: number; score: number; weight: number };
+    const factor = (c: Record<string, unknown>, key: string) => (c.factors as Factor[]).find((f) => f.key === key);
+    expect(factor(shop, "punctuality")).to.include({ value: 4000, score: 40, weight: 30 });
+    // A confirmed counterfeit report on a part the dealer handled costs it 50 of the factor's 100.
+    await db().query(
+      "INSERT INTO counterfeit_reports (id, submission_key, gtin, serial, verdict, status) VALUES ('cr_0000000000000001', '\\x01', $1, $2, 'SUSPECT_CLONE', 'confirmed')",
+      [gtin, serials[0]],
+    );
+    const dealerCredit = (await api.call("GET", "/api/v1/finance/credit-profile", treasurer)).json;
+    expect(factor(dealerCredit, "receipts")).to.include({ value: serials.length });
+    expect(factor(dealerCredit, "counterfeit")).to.include({ value: 1, score: 50 });
+    expect(factor(dealerCredit, "deliveries")!.value).to.be.at.least(1);
+    expect(factor(dealerCredit, "punctuality")).to.include({ score: 50 }); // it owes nothing that fell due
+    const weights = dealerCredit.factors.reduce((t: number, f: { weight: number }) => t + f.weight, 0);
+    expect(weights).to.equal(100);
+    expect(dealerCredit.score).to.equal(
+      Math.round(
+        dealerCredit.factors.reduce((t: number, f: { score: number; weight: number }) => t + f.score * f.weight, 0) /
+          100,
+      ),
+    );
+    // The lender with a live consent sees the same score; without one, nothing.
+    const officerA = await api.keyWithRoles("lenderA", ["credit_officer"]);
+    const profile = () => api.call("GET", `/api/v1/finance/borrowers/${api.ids.dealer}/profile`, officerA);
+    expect((await profile()).status).to.equal(404);
+    const c = await api.call("POST", "/api/v1/finance/consents", treasurer, { lenderId: api.ids.lenderA });
+    expect((await profile()).json.credit).to.deep.equal(dealerCredit);
+    await api.call("POST", `/api/v1/finance/consents/${c.json.id}/revoke`, treasurer, {});
+    expect((await profile()).status).to.equal(404);
+  });
+
   it("concurrent receipts, orders, adjustments, transfers and shipments of the same units: none double-locked, none moved while locked, none pledged twice", async () => {
     const rounds = Number(process.env.RECEIPT_ROUNDS ?? 6);
     const transfers = api.app.locals.services.transfers as TransfersService;

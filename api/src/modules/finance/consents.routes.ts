@@ -6,6 +6,7 @@ import type { Company } from "../orgs/orgs.service.js";
 import {
   borrowerParams,
   borrowerProfileSchema,
+  creditSchema,
   consentListResponse,
   consentParams,
   consentSchema,
@@ -57,6 +58,16 @@ export function consentsRoutes(consents: ConsentsService): RouteSpec[] {
         res.json(
           await consents.revoke(auditContext(req, res), principalOf(res), (res.locals.params as { id: string }).id),
         );
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/finance/credit-profile",
+      { permission: "credit_consent:view" },
+      "My company's credit profile: the score a lender I consent to sees, every factor with its weight",
+      responds(creditSchema),
+      async (_req, res) => {
+        res.json(await consents.own(res.locals.company as Company | undefined));
       },
     ),
     route(

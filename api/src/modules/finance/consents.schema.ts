@@ -23,6 +23,24 @@ export const consentSchema = z
   .strict();
 export const consentListResponse = z.object({ consents: z.array(consentSchema) }).strict();
 
+/** The explainable score (DECISIONS 78): the total is the rounded sum of score × weight / 100 over the factors. */
+export const creditSchema = z
+  .object({
+    score: z.number().int().describe("0–100"),
+    factors: z.array(
+      z.object({
+        key: z.enum(["deliveries", "receipts", "punctuality", "counterfeit", "tenure"]),
+        value: z.number(),
+        score: z.number().int(),
+        basis: z.string().describe("what the value counts and how it is scored"),
+        weight: z.number().int().describe("percent; the weights sum to 100"),
+        contribution: z.number(),
+      }),
+    ),
+    deliveredValueFen: z.number().int(),
+  })
+  .strict();
+
 export const borrowerProfileSchema = z
   .object({
     borrower: z.object({
@@ -35,5 +53,6 @@ export const borrowerProfileSchema = z
     consent: z.object({ id: z.string(), grantedAt: z.string() }),
     /** Warehouse receipts the borrower pledged to this lender (live or past). */
     pledgedToYou: z.array(z.object({ id: z.string(), status: z.string(), locationId: z.string(), units: z.number() })),
+    credit: creditSchema,
   })
   .strict();

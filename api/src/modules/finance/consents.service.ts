@@ -4,6 +4,7 @@ import { personOf, type AuditContext, type Principal } from "../../security/prin
 import { crossTenant, notFound } from "../../security/tenant.js";
 import type { Company } from "../orgs/orgs.service.js";
 import { consentsRepository as repo, type ConsentRow } from "./consents.repository.js";
+import type { creditScore } from "./credit.js";
 
 const view = (c: ConsentRow) => ({
   id: c.id,
@@ -25,7 +26,14 @@ export class ConsentsService {
   constructor(
     private readonly db: Sql,
     private readonly companies: { get(id: string): Promise<Company> },
+    private readonly credit: { of(company: Company): Promise<ReturnType<typeof creditScore>> },
   ) {}
+
+  /** My own credit profile, as a lender I consent to would see it. */
+  async own(company: Company | undefined) {
+    if (!company) throw new AppError("ORG.REQUIRED", "a credit profile is a company's", 409);
+    return this.credit.of(company);
+  }
 
   /** A lender by id: 404 when no company has it, 409 when it is not a lender. */
   async lender(id: string, field = "lenderId"): Promise<Company> {
@@ -92,8 +100,8 @@ export class ConsentsService {
   }
 
   /**
-   * What a lender sees of a borrower that consented: who it is and the receipts it pledged to that lender. (The credit
-   * score of issue 15 builds on this.) Without a live consent: 404, audited as a cross-tenant attempt.
+   * What a lender sees of a borrower that consented: who it is, its credit score with every factor, and the receipts
+   * it pledged to that lender. Without a live consent: 404, audited as a cross-tenant attempt.
    */
   async profile(ctx: AuditContext, p: Principal, borrowerId: string) {
     const consent = p.companyId ? await repo.live(this.db, borrowerId, p.companyId) : null;
@@ -119,6 +127,7 @@ export class ConsentsService {
       },
       consent: { id: consent.id, grantedAt: consent.grantedAt.toISOString() },
       pledgedToYou: await repo.pledgedTo(this.db, borrowerId, p.companyId!),
+      credit: await this.credit.of(b),
     };
   }
 }

@@ -164,6 +164,17 @@ export const invoicesRepository = {
     return rows.filter((r) => r.outstandingFen > 0);
   },
 
+  /** Of what `buyerId` owed on invoices now due, how much it paid by each due date (a payment counts up to the total). */
+  async punctuality(db: Sql, buyerId: string): Promise<{ dueFen: number; paidOnTimeFen: number }> {
+    const { rows } = await db.query<{ dueFen: number; paidOnTimeFen: number }>(
+      `SELECT COALESCE(sum(i.total_fen), 0)::float8 AS "dueFen",
+              COALESCE(sum(LEAST(i.total_fen, (SELECT COALESCE(sum(p.amount_fen), 0) FROM invoice_payments p WHERE p.invoice_id = i.id AND p.paid_on <= i.due_date))), 0)::float8 AS "paidOnTimeFen"
+         FROM invoices i WHERE i.buyer_id = $1 AND i.due_date < (now() AT TIME ZONE 'Asia/Shanghai')::date`,
+      [buyerId],
+    );
+    return rows[0]!;
+  },
+
   async today(db: Sql): Promise<string> {
     const { rows } = await db.query<{ d: string }>(
       "SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS d",

@@ -217,6 +217,11 @@ export class OrdersService {
     return this.view(this.db, id);
   }
 
+  /** Orders a seller took part in that their buyers confirmed delivered (or completed) in the last `days` days, and their value. */
+  deliveredAsSeller(companyId: string, days: number) {
+    return repo.deliveredAsSeller(this.db, companyId, days);
+  }
+
   /** An order and its allocations (who sold what at which price), for invoicing by the finance module; null if none. */
   async forBilling(id: string) {
     const order = await repo.get(this.db, id);

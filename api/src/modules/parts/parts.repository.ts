@@ -83,6 +83,27 @@ export const partsRepository = {
     return { held: stage === 1 || stage === 2 };
   },
 
+  /** Parts `holder` received (receiving submissions it signed) in the last `days` days (index ledger_submissions_actor). */
+  async receivedParts(db: Sql, holder: string, days: number): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT COALESCE(sum(s.event_count), 0)::int AS n FROM ledger_submissions s
+        WHERE s.actor = $1 AND s.recorded_at > now() - make_interval(days => $2)
+          AND (SELECT e.step FROM ledger_events e WHERE e.submission_id = s.id AND e.submission_index = 0) = 2`,
+      [holder, days],
+    );
+    return rows[0]!.n;
+  },
+
+  async handledBy(db: Sql, actor: string, parts: ReadonlyArray<{ gtin: string; serial: string }>): Promise<number> {
+    if (!parts.length) return 0;
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT part_key)::int AS n FROM ledger_events
+        WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k) AND actor = $2`,
+      [parts.map((x) => partKeyOf(x.gtin, x.serial).slice(2)), actor],
+    );
+    return rows[0]!.n;
+  },
+
   async lockHeld(
     tx: Sql,
     holder: string,

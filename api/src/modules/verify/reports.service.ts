@@ -52,6 +52,11 @@ export class ReportsService {
     private readonly gtinOwner: (gtin: string) => Promise<{ companyId: string } | null>,
   ) {}
 
+  /** Parts whose counterfeit reports the brand owner confirmed (for credit profiles: who handled them). */
+  confirmedParts(limit = 10_000): Promise<Array<{ gtin: string; serial: string }>> {
+    return repo.confirmedParts(this.db, limit);
+  }
+
   /**
    * The token the scan page's form carries: the same for the same label, verdict and client on one (UTC) day, so
    * going back (the page is re-rendered: it is not cached) and sending again is one report. Keyed with the vault's
