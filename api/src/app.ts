@@ -11,6 +11,13 @@ import { accessRoutes } from "./modules/access/access.routes.js";
 import { AccessAdminService } from "./modules/access/access.service.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { dispatchRoutes } from "./modules/dispatch/dispatch.routes.js";
+import { consentsRoutes } from "./modules/finance/consents.routes.js";
+import { ConsentsService } from "./modules/finance/consents.service.js";
+import { CreditService } from "./modules/finance/credit.service.js";
+import { invoicesRoutes } from "./modules/finance/invoices.routes.js";
+import { InvoicesService } from "./modules/finance/invoices.service.js";
+import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
+import { ReceiptsService } from "./modules/finance/receipts.service.js";
 import { DispatchService } from "./modules/dispatch/dispatch.service.js";
 import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
 import { CatalogImporter } from "./modules/catalog/import.service.js";
@@ -151,6 +158,9 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...ordersRoutes(s.orders),
     ...returnsRoutes(s.returns),
     ...recallsRoutes(s.recalls),
+    ...receiptsRoutes(s.receipts),
+    ...consentsRoutes(s.consents),
+    ...invoicesRoutes(s.invoices),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
@@ -205,11 +215,29 @@ export function buildServices(opts: AppOptions) {
       companyAddress: async (id) => (await orgs.get(id)).address,
     }),
   );
+  const reports = new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin), verify);
+  const credit = new CreditService(db, {
+    deliveredAsSeller: (id, days) => orders.deliveredAsSeller(id, days),
+    receivedParts: (company, days) => parts.receivedParts(company, days),
+    confirmedCounterfeits: () => reports.confirmedParts(),
+    handledBy: (company, list) => parts.handledBy(company, list),
+  });
+  const consents = new ConsentsService(db, orgs, credit);
+  const receipts = new ReceiptsService(db, {
+    location: (id) => inventory.location(id),
+    lockUnits: (tx, companyId, locationId, rows, ref) => inventory.lockUnits(tx, companyId, locationId, rows, ref),
+    skusOf: (gtins) => parts.skusOf(gtins),
+    lockHeld: (tx, company, list) => parts.lockHeld(tx, company, list),
+    lender: (id) => consents.lender(id),
+  });
   return {
     support,
     returns,
     recalls,
     inventory,
+    receipts,
+    consents,
+    invoices: new InvoicesService(db, (id) => orders.forBilling(id)),
     forecasts,
     replenishment,
     webhooks,
@@ -237,7 +265,7 @@ export function buildServices(opts: AppOptions) {
     installations,
     labels: new LabelsService(opts.ledger, opts.publicBaseUrl),
     verify,
-    reports: new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin), verify),
+    reports,
     health: new HealthService(opts.ledger, webhooks),
   };
 }

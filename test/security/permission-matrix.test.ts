@@ -18,6 +18,8 @@ const PARAM: Record<string, string> = {
   decision: "merge",
   vin: vinWithCheck("LSVAU2180N2183294"),
   term: "test-term",
+  companyId: "c_0000000000000000",
+  buyerId: "c_0000000000000000",
 };
 const ID: Array<[RegExp, string]> = [
   [/\/users\//, "u_0000000000000000"],
@@ -38,6 +40,9 @@ const ID: Array<[RegExp, string]> = [
   [/\/support\/articles\//, "kb_0000000000000000"],
   [/\/returns\//, "rma_0000000000000000"],
   [/\/recalls\//, "rc_0000000000000000"],
+  [/\/warehouse-receipts\//, "wr_0000000000000000"],
+  [/\/consents\//, "cc_0000000000000000"],
+  [/\/finance\/invoices\//, "inv_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));
@@ -58,6 +63,16 @@ describe("permission matrix: every route × every built-in role of every company
     });
     api.keys.maker2 = m2.json.apiKey;
     api.ids.maker2 = m2.json.id;
+    const bank = await api.call("POST", "/api/v1/companies", OPERATOR, {
+      name: "杭州联合农村商业银行股份有限公司",
+      uscc: uscc("91330100MA2B00011"),
+      kind: "lender",
+      regionCode: "330102",
+      location: { lng: 120.17, lat: 30.25 },
+    });
+    expect(bank.status, JSON.stringify(bank.json)).to.equal(201);
+    api.keys.lender = bank.json.apiKey;
+    api.ids.lender = bank.json.id;
   });
   after(async () => {
     await api?.stop();
@@ -78,7 +93,12 @@ describe("permission matrix: every route × every built-in role of every company
       ...all.filter((r) => r.path.endsWith("/logout")),
     ]; // signing out last
     expect(all.length).to.equal(declaredRoutes().length);
-    const company: Record<string, string> = { manufacturer: "maker", distributor: "dealer", repair_shop: "shop" };
+    const company: Record<string, string> = {
+      manufacturer: "maker",
+      distributor: "dealer",
+      repair_shop: "shop",
+      lender: "lender",
+    };
     const mismatches: string[] = [];
     let calls = 0;
     for (const { kind, role } of rolesByKind()) {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { isAppError, type Logger } from "../../../ledger-service/src/index.js";
+import { AppError, isAppError, type Logger } from "../../../ledger-service/src/index.js";
 
 /** Every request gets an id (echoed as X-Request-Id) so a 500 in the log can be found from the client's side. */
 export const requestId: RequestHandler = (req, res, next) => {
@@ -23,9 +23,30 @@ export const serverTiming: RequestHandler = (_req, res, next) => {
 };
 
 /** AppError → RFC 9457 application/problem+json; anything else → a 500 without internals, logged with the id. */
+/**
+ * The database's own refusals that a caller can act on, as AppErrors: a locked serial's shipment or installation (the
+ * ledger_parts trigger, SQLSTATE PLLCK) and a stock change that would take units a warehouse receipt locks (the
+ * stock_locked_within CHECK) — both the last line of DECISIONS 75's locks, behind each module's own checks.
+ */
+export function databaseRefusal(err: unknown): AppError | null {
+  const e = err as { code?: string; constraint?: string; message?: string } | null;
+  if (e?.code === "PLLCK")
+    return new AppError("RECEIPT.PART_LOCKED", (e.message ?? "").replace(/^RECEIPT\.PART_LOCKED: /, ""), 409, {
+      field: "parts",
+    });
+  if (e?.code === "23514" && e.constraint === "stock_locked_within")
+    return new AppError(
+      "INVENTORY.LOCKED_BY_RECEIPT",
+      "the change would take stock that a warehouse receipt locks (it moves only after the receipt is released)",
+      409,
+    );
+  return null;
+}
+
 export function problemHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (thrown, req, res, _next) => {
     const id = res.locals.requestId as string;
+    const err = databaseRefusal(thrown) ?? thrown;
     if (isAppError(err)) {
       if (typeof err.details?.retryAfter === "number") res.setHeader("Retry-After", String(err.details.retryAfter));
       res

@@ -200,6 +200,6 @@ export class AccessService {
   }
 }
 
-type CompanyKindRow = "manufacturer" | "distributor" | "repair_shop";
+type CompanyKindRow = "manufacturer" | "distributor" | "repair_shop" | "lender";
 
 const unauthenticated = (detail: string) => new AppError("AUTH.INVALID_TOKEN", detail, 401);

@@ -25,7 +25,13 @@ export function allowed(spec: RouteSpec, kind: TenantKind, role: BuiltInRoleId):
   return (builtInPermissions(role, kind) ?? []).includes(spec.access.permission);
 }
 
-const SHORT: Record<TenantKind, string> = { manufacturer: "M", distributor: "D", repair_shop: "S", platform: "P" };
+const SHORT: Record<TenantKind, string> = {
+  manufacturer: "M",
+  distributor: "D",
+  repair_shop: "S",
+  lender: "L",
+  platform: "P",
+};
 
 /** docs/permissions.md: the declared matrix as a readable table (written by `npm run docs:permissions`, checked by a test). */
 export function permissionTable(routes: RouteSpec[]): string {
@@ -38,7 +44,7 @@ export function permissionTable(routes: RouteSpec[]): string {
     "",
     `Operation levels: ${LEVELS.map((l) => `\`${l}\``).join(", ")}.`,
     "",
-    "Resources and the tenant kinds that can hold each level (M manufacturer, D distributor, S repair shop, P platform):",
+    "Resources and the tenant kinds that can hold each level (M manufacturer, D distributor, S repair shop, L lender, P platform):",
     "",
     "| resource | levels |",
     "| --- | --- |",

@@ -21,29 +21,31 @@ export const LEVELS = [
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
-export type CompanyKind = "manufacturer" | "distributor" | "repair_shop";
+export type CompanyKind = "manufacturer" | "distributor" | "repair_shop" | "lender";
 export type TenantKind = CompanyKind | "platform";
-export const COMPANY_KINDS: readonly CompanyKind[] = ["manufacturer", "distributor", "repair_shop"];
+export const COMPANY_KINDS: readonly CompanyKind[] = ["manufacturer", "distributor", "repair_shop", "lender"];
 
 /**
  * Resources and, for each level that means something on it, which kinds of tenant may hold it. A permission not
  * listed here does not exist (a custom role naming it is refused).
  */
 const ALL: readonly TenantKind[] = ["manufacturer", "distributor", "repair_shop"];
+/** The trading kinds and lenders (banks, factoring companies; issue 15): what every company administers of itself. */
+const ANY: readonly TenantKind[] = [...ALL, "lender"];
 export const RESOURCES = {
-  company: { view: ALL, edit: ALL, create: ["platform"], administer: ["platform"] },
+  company: { view: ANY, edit: ANY, create: ["platform"], administer: ["platform"] },
   user: {
-    view: [...ALL, "platform"],
-    create: [...ALL, "platform"],
-    edit: [...ALL, "platform"],
-    submit: [...ALL, "platform"],
-    approve: [...ALL, "platform"],
-    reject: [...ALL, "platform"],
-    cancel: [...ALL, "platform"],
-    delete: [...ALL, "platform"],
+    view: [...ANY, "platform"],
+    create: [...ANY, "platform"],
+    edit: [...ANY, "platform"],
+    submit: [...ANY, "platform"],
+    approve: [...ANY, "platform"],
+    reject: [...ANY, "platform"],
+    cancel: [...ANY, "platform"],
+    delete: [...ANY, "platform"],
   },
-  role: { view: ALL, create: ALL, edit: ALL, delete: ALL },
-  api_key: { view: ALL, create: ALL, delete: ALL },
+  role: { view: ANY, create: ANY, edit: ANY, delete: ANY },
+  api_key: { view: ANY, create: ANY, delete: ANY },
   part: { view: ALL, create: ["manufacturer"] },
   gs1_prefix: {
     view: ["manufacturer", "platform"],
@@ -57,7 +59,7 @@ export const RESOURCES = {
   installation: { view: ["repair_shop"], create: ["repair_shop"] },
   label: { view: ["manufacturer"], export: ["manufacturer"] },
   personal_data: { view: [...ALL, "platform"] },
-  audit_log: { view: [...ALL, "platform"], export: [...ALL, "platform"], audit: [...ALL, "platform"] },
+  audit_log: { view: [...ANY, "platform"], export: [...ANY, "platform"], audit: [...ANY, "platform"] },
   ledger: { audit: ["platform"] },
   catalog: { view: [...ALL, "platform"], create: ["manufacturer", "platform"], approve: ["platform"] },
   offer: { view: ALL, create: ["manufacturer", "distributor"] },
@@ -68,7 +70,7 @@ export const RESOURCES = {
     approve: ["manufacturer", "distributor"],
   },
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
-  webhook: { view: ALL, create: ALL, delete: ALL },
+  webhook: { view: ANY, create: ANY, delete: ANY },
   encryption_key: { configure: ["platform"] },
   /** Demand forecasts: my warehouses' (distributors, manufacturers), any (platform); refits. */
   forecast: { view: ["manufacturer", "distributor", "platform"], edit: ["manufacturer", "distributor", "platform"] },
@@ -91,6 +93,23 @@ export const RESOURCES = {
   },
   /** Recalls: a brand owner opens and follows them; holders and installing shops see theirs; the platform sees all. */
   recall: { view: [...ALL, "platform"], create: ["manufacturer"], edit: ["manufacturer"] },
+  /**
+   * Warehouse receipts (仓单) over my stock and their pledges: issued and cancelled by the warehouse, pledged by another
+   * person of the company, released by the platform on the lender's instruction (DECISIONS 75).
+   */
+  warehouse_receipt: {
+    view: ["manufacturer", "distributor", "lender", "platform"],
+    create: ["manufacturer", "distributor"],
+    submit: ["manufacturer", "distributor"],
+    cancel: ["manufacturer", "distributor"],
+    approve: ["lender", "platform"],
+  },
+  /** Invoices of delivered orders, payments against them, customers' payment terms (edit), aging (DECISIONS 77). */
+  invoice: { view: ALL, create: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"] },
+  /** A borrower's consent that a named lender sees its credit profile: granted and revoked by the borrower (DECISIONS 76). */
+  credit_consent: { view: ANY, create: ALL, cancel: ALL },
+  /** A borrower's credit profile: only a lender it consented to, while the consent stands. */
+  credit_profile: { view: ["lender"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
   /** The support assistant: a company's users ask about their own orders, parts and cars, and policies. */
@@ -139,7 +158,7 @@ export const BUILT_IN_ROLES = {
     permissions: [
       ...new Set(
         permissionsOfKind("manufacturer")
-          .concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop"))
+          .concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop"), permissionsOfKind("lender"))
           .filter((p) => !ADMIN_EXCLUDES.includes(p)),
       ),
     ],
@@ -163,6 +182,7 @@ export const BUILT_IN_ROLES = {
       "return:create",
       "return:edit",
       "recall:view",
+      "invoice:view",
     ],
   },
   sales: {
@@ -192,7 +212,7 @@ export const BUILT_IN_ROLES = {
   },
   warehouse_clerk: {
     name: "仓管员 Warehouse clerk",
-    kinds: COMPANY_KINDS,
+    kinds: ["manufacturer", "distributor", "repair_shop"],
     permissions: [
       "support_chat:view",
       "support_chat:create",
@@ -218,6 +238,9 @@ export const BUILT_IN_ROLES = {
       "replenishment:view",
       "replenishment:edit",
       "seasonal_factor:view",
+      "warehouse_receipt:view",
+      "warehouse_receipt:create",
+      "warehouse_receipt:cancel",
     ],
   },
   finance: {
@@ -233,6 +256,14 @@ export const BUILT_IN_ROLES = {
       "order:view",
       "inventory:view",
       "return:view",
+      "warehouse_receipt:view",
+      "warehouse_receipt:submit",
+      "invoice:view",
+      "invoice:create",
+      "invoice:edit",
+      "credit_consent:view",
+      "credit_consent:create",
+      "credit_consent:cancel",
     ],
   },
   technician: {
@@ -271,6 +302,8 @@ export const BUILT_IN_ROLES = {
       "return:view",
       "recall:view",
       "counterfeit_report:view",
+      "warehouse_receipt:view",
+      "invoice:view",
     ],
     privileged: true,
   },
@@ -284,6 +317,34 @@ export const BUILT_IN_ROLES = {
       "knowledge_base:create",
       "knowledge_base:edit",
       "knowledge_base:delete",
+    ],
+  },
+  credit_officer: {
+    name: "信贷员 Credit officer",
+    kinds: ["lender"],
+    permissions: ["company:view", "credit_consent:view", "credit_profile:view", "warehouse_receipt:view"],
+  },
+  credit_approver: {
+    name: "审批人 Credit approver",
+    kinds: ["lender"],
+    permissions: [
+      "company:view",
+      "credit_consent:view",
+      "credit_profile:view",
+      "warehouse_receipt:view",
+      "warehouse_receipt:approve",
+    ],
+    privileged: true,
+  },
+  risk_officer: {
+    name: "风控 Risk officer",
+    kinds: ["lender"],
+    permissions: [
+      "company:view",
+      "credit_consent:view",
+      "credit_profile:view",
+      "warehouse_receipt:view",
+      "audit_log:view",
     ],
   },
   platform_operator: {

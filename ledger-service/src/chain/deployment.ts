@@ -162,6 +162,7 @@ export async function syncRoles(chain: ChainContext, actors: Actor[]): Promise<n
   let sent = 0;
   for (const actor of actors) {
     if (actor.kind === "platform") continue; // the platform signs audit checkpoints with the anchorer's key
+    if (actor.kind === "lender") continue; // a lender moves no parts: it has no PartRegistry role
     const role = await chain.partRegistry.getFunction(ROLE_OF_KIND[actor.kind])();
     if (!(await chain.partRegistry.getFunction("hasRole")(role, actor.address))) {
       await sendAndWait(chain.admin, {

@@ -299,11 +299,12 @@ export const forecastRepository = {
       skuId: number;
       onHand: number;
       reserved: number;
+      locked: number;
       inTransit: number;
       reorderPoint: number;
       priceFen: number | null;
     }>(
-      `SELECT location_id AS "locationId", sku_id::int AS "skuId", on_hand AS "onHand", reserved, in_transit AS "inTransit", reorder_point AS "reorderPoint",
+      `SELECT location_id AS "locationId", sku_id::int AS "skuId", on_hand AS "onHand", reserved, locked, in_transit AS "inTransit", reorder_point AS "reorderPoint",
               price_fen::float8 AS "priceFen" FROM stock WHERE location_id = ANY($1::text[])`,
       [locations],
     );

@@ -193,7 +193,7 @@ export class ReplenishmentService {
         setClasses.get(f.skuId) ??
         (d.total > 0 && d.urgent / d.total >= 0.25 ? "critical" : d.days * 14 < w.history.length ? "slow" : "normal");
       const s = stock.get(k);
-      const available = s ? s.onHand - s.reserved : 0;
+      const available = s ? s.onHand - s.reserved - s.locked : 0;
       const position = available + (s?.inTransit ?? 0);
       return { f, k, cls, s, available, position, ...levels(f, cls, d.sizes) };
     });
@@ -213,7 +213,7 @@ export class ReplenishmentService {
           .map((o) => {
             const os = stock.get(`${o.id}|${f.skuId}`);
             const keep = policy.get(`${o.id}|${f.skuId}`)?.orderUpTo ?? os?.reorderPoint ?? 0;
-            return { o, surplus: os ? os.onHand - os.reserved - keep : 0, d: distanceMetres(wh, o) };
+            return { o, surplus: os ? os.onHand - os.reserved - os.locked - keep : 0, d: distanceMetres(wh, o) };
           })
           .filter((x) => x.surplus > 0)
           .sort((a, b) => a.d - b.d);

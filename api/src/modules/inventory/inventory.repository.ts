@@ -1,12 +1,15 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
 
-export type MovementReason = "receipt" | "sale" | "transfer" | "adjustment" | "return" | "reservation" | "release";
+export type MovementReason =
+  "receipt" | "sale" | "transfer" | "adjustment" | "return" | "reservation" | "release" | "lock" | "unlock";
 
 export interface StockRow {
   locationId: string;
   skuId: number;
   onHand: number;
   reserved: number;
+  /** Locked by live warehouse receipts (finance module): neither available nor movable until released. */
+  locked: number;
   available: number;
   inTransit: number;
   reorderPoint: number;
@@ -25,7 +28,7 @@ export interface PoolRow {
   prepMinutes: number;
 }
 
-const STOCK_COLS = `s.location_id AS "locationId", s.sku_id::int AS "skuId", s.on_hand AS "onHand", s.reserved, s.on_hand - s.reserved AS available,
+const STOCK_COLS = `s.location_id AS "locationId", s.sku_id::int AS "skuId", s.on_hand AS "onHand", s.reserved, s.locked, s.on_hand - s.reserved - s.locked AS available,
   s.in_transit AS "inTransit", s.reorder_point AS "reorderPoint", s.shared, s.price_fen::int AS "priceFen"`;
 
 /** The only SQL on stock and its movements. Every balance change writes its movement in the same statement batch. */
@@ -47,13 +50,17 @@ export const inventoryRepository = {
   },
 
   /** The balance of one stock row, locked for the rest of the transaction (created empty when new). */
-  async lockOne(tx: Sql, locationId: string, skuId: number): Promise<{ onHand: number; reserved: number }> {
+  async lockOne(
+    tx: Sql,
+    locationId: string,
+    skuId: number,
+  ): Promise<{ onHand: number; reserved: number; locked: number }> {
     await tx.query("INSERT INTO stock (location_id, sku_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
       locationId,
       skuId,
     ]);
-    const { rows } = await tx.query<{ onHand: number; reserved: number }>(
-      'SELECT on_hand AS "onHand", reserved FROM stock WHERE location_id = $1 AND sku_id = $2 FOR UPDATE',
+    const { rows } = await tx.query<{ onHand: number; reserved: number; locked: number }>(
+      'SELECT on_hand AS "onHand", reserved, locked FROM stock WHERE location_id = $1 AND sku_id = $2 FOR UPDATE',
       [locationId, skuId],
     );
     return rows[0]!;
@@ -86,7 +93,7 @@ export const inventoryRepository = {
     ]);
     const { rows } = await tx.query<StockRow>(
       `UPDATE stock s SET on_hand = on_hand + $3, reserved = reserved + $4, in_transit = in_transit + $5, updated_at = now()
-        WHERE location_id = $1 AND sku_id = $2 AND on_hand + $3 >= 0 AND reserved + $4 >= 0 AND in_transit + $5 >= 0 AND reserved + $4 <= on_hand + $3
+        WHERE location_id = $1 AND sku_id = $2 AND on_hand + $3 >= 0 AND reserved + $4 >= 0 AND in_transit + $5 >= 0 AND reserved + $4 + locked <= on_hand + $3
         RETURNING ${STOCK_COLS}`,
       [m.locationId, m.skuId, d.onHand, d.reserved, d.inTransit],
     );
@@ -121,7 +128,7 @@ export const inventoryRepository = {
     const { rows: moved } = await tx.query(
       `WITH req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[]) AS r(loc, sku, oh, rs)),
             u AS (UPDATE stock s SET on_hand = s.on_hand + req.oh, reserved = s.reserved + req.rs, updated_at = now() FROM req
-                   WHERE s.location_id = req.loc AND s.sku_id = req.sku AND s.on_hand + req.oh >= 0 AND s.reserved + req.rs >= 0 AND s.reserved + req.rs <= s.on_hand + req.oh
+                   WHERE s.location_id = req.loc AND s.sku_id = req.sku AND s.on_hand + req.oh >= 0 AND s.reserved + req.rs >= 0 AND s.reserved + req.rs + s.locked <= s.on_hand + req.oh
                RETURNING s.location_id, s.sku_id, req.oh, req.rs)
        INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, oh, rs, $5, $6 FROM u RETURNING 1`,
       [
@@ -132,6 +139,40 @@ export const inventoryRepository = {
         reason,
         ref,
       ],
+    );
+    return moved.length;
+  },
+
+  /**
+   * Locks (`delta` > 0) or unlocks (< 0) quantities at one warehouse for a warehouse receipt, in one statement after
+   * locking the rows in the global (location, SKU) order; records the movements. A lock takes only units neither
+   * reserved nor already locked (the table's CHECK says the same). Returns how many rows changed: the caller compares
+   * it with what it asked for and rolls back when short.
+   */
+  async lockUnits(
+    tx: Sql,
+    locationId: string,
+    rows: ReadonlyArray<{ skuId: number; delta: number }>,
+    ref: string,
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const sorted = [...rows].sort((a, b) => a.skuId - b.skuId);
+    await tx.query(
+      "INSERT INTO stock (location_id, sku_id) SELECT $1, k FROM unnest($2::bigint[]) AS k ORDER BY k ON CONFLICT DO NOTHING",
+      [locationId, sorted.map((r) => r.skuId)],
+    );
+    await this.lockRows(
+      tx,
+      sorted.map((r) => ({ locationId, skuId: r.skuId })),
+    );
+    const { rows: moved } = await tx.query(
+      `WITH req AS (SELECT * FROM unnest($2::bigint[], $3::int[]) AS r(sku, d)),
+            u AS (UPDATE stock s SET locked = s.locked + req.d, updated_at = now() FROM req
+                   WHERE s.location_id = $1 AND s.sku_id = req.sku AND s.locked + req.d >= 0 AND s.reserved + s.locked + req.d <= s.on_hand
+               RETURNING s.location_id, s.sku_id, req.d)
+       INSERT INTO stock_movements (location_id, sku_id, locked_delta, reason, ref)
+       SELECT location_id, sku_id, d, CASE WHEN d > 0 THEN 'lock' ELSE 'unlock' END, $4 FROM u RETURNING 1`,
+      [locationId, sorted.map((r) => r.skuId), sorted.map((r) => r.delta), ref],
     );
     return moved.length;
   },
@@ -197,7 +238,7 @@ export const inventoryRepository = {
    */
   async shared(db: Sql, skuIds: number[], buyerId: string, lock: boolean) {
     const { rows } = await db.query<PoolRow>(
-      `SELECT s.location_id AS "locationId", l.company_id AS "sellerId", s.sku_id::int AS "skuId", s.on_hand - s.reserved AS available,
+      `SELECT s.location_id AS "locationId", l.company_id AS "sellerId", s.sku_id::int AS "skuId", s.on_hand - s.reserved - s.locked AS available,
               s.price_fen::int AS "priceFen", l.lng, l.lat, l.prep_minutes AS "prepMinutes"
          FROM stock s JOIN supplier_locations l ON l.id = s.location_id
         WHERE s.sku_id = ANY($1::bigint[]) AND s.shared AND l.shared AND s.price_fen IS NOT NULL AND l.company_id <> $2
@@ -224,7 +265,7 @@ export const inventoryRepository = {
     await tx.defer(
       `WITH rv_req AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[]) WITH ORDINALITY AS r(loc, sku, qty, price, ord) ORDER BY ord),
             rv_stock AS (UPDATE stock s SET reserved = s.reserved + r.qty, updated_at = now() FROM rv_req r
-                          WHERE s.location_id = r.loc AND s.sku_id = r.sku AND s.on_hand - s.reserved >= r.qty AND s.shared AND s.price_fen = r.price
+                          WHERE s.location_id = r.loc AND s.sku_id = r.sku AND s.on_hand - s.reserved - s.locked >= r.qty AND s.shared AND s.price_fen = r.price
                             AND EXISTS (SELECT 1 FROM supplier_locations l WHERE l.id = s.location_id AND l.shared)
                       RETURNING s.location_id, s.sku_id, r.qty)
        INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, ref) SELECT location_id, sku_id, 0, qty, 'reservation', $5 FROM rv_stock`,
@@ -250,9 +291,9 @@ export const inventoryRepository = {
     buyerId: string,
   ) {
     const { rows } = await db.query<{ skuId: number; locationId: string; priceFen: number; available: number }>(
-      `SELECT s.sku_id::int AS "skuId", s.location_id AS "locationId", s.price_fen::int AS "priceFen", s.on_hand - s.reserved AS available
+      `SELECT s.sku_id::int AS "skuId", s.location_id AS "locationId", s.price_fen::int AS "priceFen", s.on_hand - s.reserved - s.locked AS available
          FROM stock s JOIN supplier_locations l ON l.id = s.location_id
-        WHERE s.sku_id = ANY($1::bigint[]) AND s.shared AND l.shared AND s.price_fen IS NOT NULL AND s.on_hand > s.reserved AND l.company_id <> $2
+        WHERE s.sku_id = ANY($1::bigint[]) AND s.shared AND l.shared AND s.price_fen IS NOT NULL AND s.on_hand > s.reserved + s.locked AND l.company_id <> $2
           AND l.lat BETWEEN $3 AND $4 AND l.lng BETWEEN $5 AND $6
         LIMIT 5000`,
       [skuIds, buyerId, box.minLat, box.maxLat, box.minLng, box.maxLng],

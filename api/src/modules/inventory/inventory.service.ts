@@ -163,7 +163,12 @@ export class InventoryService {
           const before = await repo.lockOne(tx, locationId, skuId);
           const delta = doc.mode === "set" ? l.quantity - before.onHand : l.quantity;
           if (delta === 0) {
-            results.push({ line, status: "ok", onHand: before.onHand, available: before.onHand - before.reserved });
+            results.push({
+              line,
+              status: "ok",
+              onHand: before.onHand,
+              available: before.onHand - before.reserved - before.locked,
+            });
             continue;
           }
           const row = await repo.move(tx, {
@@ -178,7 +183,7 @@ export class InventoryService {
               line,
               status: "error",
               code: "INVENTORY.INSUFFICIENT_STOCK",
-              message: `on hand ${before.onHand} ${delta < 0 ? "−" : "+"} ${Math.abs(delta)} would fall below 0 or below the ${before.reserved} reserved for orders`,
+              message: `on hand ${before.onHand} ${delta < 0 ? "−" : "+"} ${Math.abs(delta)} would fall below 0 or below the ${before.reserved} reserved for orders and ${before.locked} locked by warehouse receipts`,
             });
           else results.push({ line, status: "ok", onHand: row.onHand, available: row.available });
         }
@@ -308,6 +313,7 @@ export class InventoryService {
     await repo.lockRows(tx, rows);
     return (await repo.moveMany(tx, rows, op === "release" ? "release" : "sale", orderId)) === rows.length;
   }
+
   /**
    * Puts returned units back on hand (reason `return`) in the caller's transaction (returns module: what came back
    * sellable). False when the warehouse row refused the change.
@@ -330,6 +336,27 @@ export class InventoryService {
     this.changed([m.companyId]);
     return true;
   }
+
+  /**
+   * For warehouse receipts (finance module): locks (`delta` > 0) or unlocks (< 0) quantities at one warehouse in the
+   * caller's transaction; false — nothing may be kept — unless every row changed (a lock takes only units neither
+   * reserved nor already locked).
+   */
+  async lockUnits(
+    tx: Sql,
+    companyId: string,
+    locationId: string,
+    rows: ReadonlyArray<{ skuId: number; delta: number }>,
+    ref: string,
+  ): Promise<boolean> {
+    const ok = (await repo.lockUnits(tx, locationId, rows, ref)) === rows.length;
+    if (ok) this.changed([companyId]);
+    return ok;
+  }
+
+  /** A warehouse and its company (null when unknown). */
+  location = (id: string) => repo.location(this.db, id);
+
   /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
   poolNear = (
     skuIds: number[],

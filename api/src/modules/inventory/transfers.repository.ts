@@ -36,12 +36,12 @@ export const transfersRepository = {
       toLat: number;
       sources: Array<{ locationId: string; surplus: number; lng: number; lat: number }>;
     }>(
-      `SELECT l.company_id AS "companyId", s.sku_id::int AS "skuId", s.location_id AS "toLocation", s.reorder_point - (s.on_hand - s.reserved + s.in_transit) AS need, l.lng AS "toLng", l.lat AS "toLat",
-              COALESCE((SELECT json_agg(json_build_object('locationId', o.location_id, 'surplus', o.on_hand - o.reserved - o.reorder_point, 'lng', ol.lng, 'lat', ol.lat))
+      `SELECT l.company_id AS "companyId", s.sku_id::int AS "skuId", s.location_id AS "toLocation", s.reorder_point - (s.on_hand - s.reserved - s.locked + s.in_transit) AS need, l.lng AS "toLng", l.lat AS "toLat",
+              COALESCE((SELECT json_agg(json_build_object('locationId', o.location_id, 'surplus', o.on_hand - o.reserved - o.locked - o.reorder_point, 'lng', ol.lng, 'lat', ol.lat))
                           FROM stock o JOIN supplier_locations ol ON ol.id = o.location_id
-                         WHERE o.sku_id = s.sku_id AND ol.company_id = l.company_id AND o.location_id <> s.location_id AND o.on_hand - o.reserved > o.reorder_point), '[]') AS sources
+                         WHERE o.sku_id = s.sku_id AND ol.company_id = l.company_id AND o.location_id <> s.location_id AND o.on_hand - o.reserved - o.locked > o.reorder_point), '[]') AS sources
          FROM stock s JOIN supplier_locations l ON l.id = s.location_id
-        WHERE l.company_id = ANY($1::text[]) AND s.reorder_point > 0 AND s.on_hand - s.reserved + s.in_transit < s.reorder_point
+        WHERE l.company_id = ANY($1::text[]) AND s.reorder_point > 0 AND s.on_hand - s.reserved - s.locked + s.in_transit < s.reorder_point
           AND NOT EXISTS (SELECT 1 FROM stock_transfers t WHERE t.sku_id = s.sku_id AND t.to_location = s.location_id AND t.status = 'proposed')`,
       [companyIds],
     );

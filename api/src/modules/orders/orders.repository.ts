@@ -89,6 +89,17 @@ export const ordersRepository = {
     return rows[0] ?? null;
   },
 
+  /** Orders a seller took part in whose buyers confirmed delivery (delivered or completed) in the last `days` days, and their value. */
+  async deliveredAsSeller(db: Sql, companyId: string, days: number): Promise<{ orders: number; valueFen: number }> {
+    const { rows } = await db.query<{ orders: number; valueFen: number }>(
+      `SELECT count(DISTINCT o.id)::int AS orders, COALESCE(sum(a.quantity * a.price_fen), 0)::float8 AS "valueFen"
+         FROM order_allocations a JOIN orders o ON o.id = a.order_id
+        WHERE a.seller_id = $1 AND o.status IN ('delivered', 'completed') AND o.updated_at > now() - make_interval(days => $2)`,
+      [companyId, days],
+    );
+    return rows[0]!;
+  },
+
   async lines(db: Sql, id: string) {
     const { rows } = await db.query<{ lineNo: number; skuId: number; quantity: number; allocated: number }>(
       'SELECT line_no AS "lineNo", sku_id::int AS "skuId", quantity, allocated FROM order_lines WHERE order_id = $1 ORDER BY line_no',

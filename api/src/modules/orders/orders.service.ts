@@ -234,6 +234,17 @@ export class OrdersService {
     return this.view(this.db, id);
   }
 
+  /** Orders a seller took part in that their buyers confirmed delivered (or completed) in the last `days` days, and their value. */
+  deliveredAsSeller(companyId: string, days: number) {
+    return repo.deliveredAsSeller(this.db, companyId, days);
+  }
+
+  /** An order and its allocations (who sold what at which price), for invoicing by the finance module; null if none. */
+  async forBilling(id: string) {
+    const order = await repo.get(this.db, id);
+    return order ? { order, allocations: await repo.allocations(this.db, id) } : null;
+  }
+
   async list(p: Principal, limit: number) {
     if (!p.companyId) throw new AppError("ORG.REQUIRED", "orders belong to companies", 409);
     return repo.listFor(this.db, p.companyId, limit);

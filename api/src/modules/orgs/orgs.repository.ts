@@ -5,7 +5,7 @@ export interface CompanyRow {
   id: string;
   name: string;
   uscc: string;
-  kind: "manufacturer" | "distributor" | "repair_shop";
+  kind: "manufacturer" | "distributor" | "repair_shop" | "lender";
   regionCode: string;
   lng: number;
   lat: number;

@@ -1,4 +1,5 @@
 import type { Sql } from "../../../../ledger-service/src/db/sql.js";
+import { partKeyOf } from "../../../../ledger-service/src/events/canonical.js";
 
 /** SQL for mint runs and products; every write runs in the caller's (the append's) transaction. (Idempotent requests: shared/idempotency.ts.) */
 export const partsRepository = {
@@ -80,6 +81,44 @@ export const partsRepository = {
     );
     const stage = rows[0]?.stage;
     return { held: stage === 1 || stage === 2 };
+  },
+
+  /** Parts `holder` received (receiving submissions it signed) in the last `days` days (index ledger_submissions_actor). */
+  async receivedParts(db: Sql, holder: string, days: number): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT COALESCE(sum(s.event_count), 0)::int AS n FROM ledger_submissions s
+        WHERE s.actor = $1 AND s.recorded_at > now() - make_interval(days => $2)
+          AND (SELECT e.step FROM ledger_events e WHERE e.submission_id = s.id AND e.submission_index = 0) = 2`,
+      [holder, days],
+    );
+    return rows[0]!.n;
+  },
+
+  async handledBy(db: Sql, actor: string, parts: ReadonlyArray<{ gtin: string; serial: string }>): Promise<number> {
+    if (!parts.length) return 0;
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT part_key)::int AS n FROM ledger_events
+        WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k) AND actor = $2`,
+      [parts.map((x) => partKeyOf(x.gtin, x.serial).slice(2)), actor],
+    );
+    return rows[0]!.n;
+  },
+
+  async lockHeld(
+    tx: Sql,
+    holder: string,
+    parts: ReadonlyArray<{ gtin: string; serial: string }>,
+  ): Promise<Array<{ gtin: string; serial: string }>> {
+    // Found by the primary key (part_key = keccak256 of the part's Digital Link path), as the ledger finds them.
+    const { rows } = await tx.query<{ gtin: string; serial: string; holder: string; stage: number }>(
+      `SELECT gtin, serial, holder, stage FROM ledger_parts WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)
+        ORDER BY part_key FOR UPDATE`,
+      [parts.map((x) => partKeyOf(x.gtin, x.serial).slice(2))],
+    );
+    const held = new Set(
+      rows.filter((r) => r.holder === holder && (r.stage === 1 || r.stage === 2)).map((r) => `${r.gtin}/${r.serial}`),
+    );
+    return parts.filter((x) => !held.has(`${x.gtin}/${x.serial}`));
   },
 
   async skusOf(db: Sql, gtins: string[]): Promise<Map<string, number>> {

@@ -249,6 +249,25 @@ export class PartsService {
     return partsRepository.heldSerials(this.db, company.address, skuId, limit);
   }
 
+  /** Parts `company` received on the ledger (signed receiving events) in the last `days` days. */
+  receivedParts(company: Company, days: number): Promise<number> {
+    return partsRepository.receivedParts(this.db, company.address, days);
+  }
+
+  /** How many of these parts `company` ever acted on (received, shipped, installed) per the ledger. */
+  handledBy(company: Company, parts: ReadonlyArray<{ gtin: string; serial: string }>): Promise<number> {
+    return partsRepository.handledBy(this.db, company.address, parts);
+  }
+
+  /**
+   * Locks these parts' ledger rows for the rest of `tx` (in part-key order, like the ledger's own updates) and answers
+   * those `company` does not hold (not on the ledger, shipped, installed, or held by another company). A warehouse
+   * receipt takes these locks before the stock rows, the order every ledger append with a stock move takes them in.
+   */
+  lockHeld(tx: Sql, company: Company, parts: ReadonlyArray<{ gtin: string; serial: string }>) {
+    return partsRepository.lockHeld(tx, company.address, parts);
+  }
+
   /** The catalogue SKU each GTIN's manufacturer named it as (POST /mint with product.skuId). */
   skusOf(gtins: string[]): Promise<Map<string, number>> {
     return partsRepository.skusOf(this.db, gtins);

@@ -74,7 +74,9 @@ export const meResponse = z
     type: z.enum(["user", "api_key", "operator"]),
     id: z.string(),
     companyId: z.string().nullable(),
-    kind: z.enum(["manufacturer", "distributor", "repair_shop", "platform"]).describe("the company kind, or platform"),
+    kind: z
+      .enum(["manufacturer", "distributor", "repair_shop", "lender", "platform"])
+      .describe("the company kind, or platform"),
     roles: z.array(z.string()),
     permissions: z.array(z.string()),
   })

@@ -25,6 +25,14 @@ const COLS =
 
 /** The counterfeit_reports table: the only place that reads or writes it. Writes join the caller's transaction. */
 export const reportsRepository = {
+  async confirmedParts(db: Sql, limit: number): Promise<Array<{ gtin: string; serial: string }>> {
+    const { rows } = await db.query<{ gtin: string; serial: string }>(
+      "SELECT DISTINCT gtin, serial FROM counterfeit_reports WHERE status = 'confirmed' LIMIT $1",
+      [limit],
+    );
+    return rows;
+  },
+
   /** Inserts a report unless one with this submission key exists; true when this call inserted it. */
   async insert(
     tx: Sql,

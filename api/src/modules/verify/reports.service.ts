@@ -60,6 +60,11 @@ export class ReportsService {
     },
   ) {}
 
+  /** Parts whose counterfeit reports the brand owner confirmed (for credit profiles: who handled them). */
+  confirmedParts(limit = 10_000): Promise<Array<{ gtin: string; serial: string }>> {
+    return repo.confirmedParts(this.db, limit);
+  }
+
   /**
    * What a report rests on: the report, the part's custody on the ledger and its recent scans (where, to 0.01°), how
    * many reports name the same serial, and its last company of record — for the brand owner and the platform.

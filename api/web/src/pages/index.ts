@@ -2,6 +2,7 @@ import type { ConsoleRoute } from "../app/routes";
 import { auditorRoutes } from "./auditor/routes";
 import { commonRoutes } from "./common/routes";
 import { distributorRoutes } from "./distributor/routes";
+import { lenderRoutes } from "./lender/routes";
 import { manufacturerRoutes } from "./manufacturer/routes";
 import { platformRoutes } from "./platform/routes";
 import { shopRoutes } from "./shop/routes";
@@ -13,6 +14,7 @@ export const allRoutes: ConsoleRoute[] = [
   ...manufacturerRoutes,
   ...distributorRoutes,
   ...shopRoutes,
+  ...lenderRoutes,
   ...auditorRoutes,
   ...platformRoutes,
   ...supportRoutes,

@@ -7,6 +7,7 @@ import {
   SwapOutlined,
   SyncOutlined,
   ShoppingCartOutlined,
+  LockOutlined,
 } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
@@ -61,6 +62,15 @@ export const distributorRoutes: ConsoleRoute[] = [
     permission: "inventory:view",
     kinds: ["distributor", "manufacturer"],
     element: lazy(() => import("./Transfers")),
+  },
+  {
+    // Issue 15: warehouse receipts and the units they lock.
+    path: "/distributor/warehouse-receipts",
+    titleKey: "menu.warehouseReceipts",
+    icon: <LockOutlined />,
+    permission: "warehouse_receipt:view",
+    kinds: ["distributor", "manufacturer"],
+    element: lazy(() => import("./WarehouseReceipts")),
   },
   {
     path: "/distributor/sync-log",

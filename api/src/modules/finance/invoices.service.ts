@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import { personOf, type AuditContext, type Principal } from "../../security/principal.js";
+import { crossTenant, notFound } from "../../security/tenant.js";
+import { aging, taxIncluded } from "./billing.js";
+import { invoicesRepository as repo, type InvoiceRow } from "./invoices.repository.js";
+import type { AgingQuery, InvoiceListQuery, IssueInvoiceBody, PaymentBody, TermsBody } from "./invoices.schema.js";
+
+/** What billing needs of the orders module: an order and who sold what in it, at which price. */
+export type OrderForBilling = (id: string) => Promise<{
+  order: { id: string; buyerId: string; status: string };
+  allocations: ReadonlyArray<{ lineNo: number; skuId: number; sellerId: string; quantity: number; priceFen: number }>;
+} | null>;
+
+const DEFAULT_VAT_BP = 1300;
+
+/**
+ * Billing (DECISIONS 77): a seller's payment terms per customer, one invoice per seller per delivered order (its lines
+ * are what that seller's warehouses sold in the order, at the order's prices), payments against invoices (partial;
+ * each bank reference once), and receivables/payables aging.
+ */
+export class InvoicesService {
+  constructor(
+    private readonly db: Sql,
+    private readonly orderForBilling: OrderForBilling,
+  ) {}
+
+  async setTerms(ctx: AuditContext, p: Principal, buyerId: string, t: TermsBody) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "payment terms are a seller's", 409);
+    if (buyerId === p.companyId)
+      throw new AppError("TERMS.SELF", "buyerId: terms are for a customer, not for my own company", 409);
+    const seller = p.companyId;
+    await this.db.transaction(async (tx) => {
+      const before = (await repo.terms(tx, seller, buyerId))[0];
+      await repo.setTerms(tx, {
+        sellerId: seller,
+        buyerId,
+        kind: t.kind,
+        days: t.days,
+        creditLimitFen: t.creditLimitFen ?? null,
+        by: p.person ?? p.id,
+      });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: seller,
+        action: "payment_terms.set",
+        resource: "payment_terms",
+        resourceId: buyerId,
+        changes: {
+          terms: { before: before ? `${before.kind}${before.days || ""}` : null, after: `${t.kind}${t.days || ""}` },
+          creditLimitFen: { before: before?.creditLimitFen ?? null, after: t.creditLimitFen ?? null },
+        },
+      });
+    });
+    return this.termsView((await repo.terms(this.db, seller, buyerId))[0]!);
+  }
+
+  async terms(p: Principal) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "payment terms are a seller's", 409);
+    return (await repo.terms(this.db, p.companyId, null)).map((t) => this.termsView(t));
+  }
+
+  private termsView(t: Awaited<ReturnType<typeof repo.terms>>[number]) {
+    return { ...t, overLimit: t.creditLimitFen !== null && t.outstandingFen > t.creditLimitFen };
+  }
+
+  /** The seller's invoice for a delivered (or completed) order: its own allocations; the customer's terms set the due date. */
+  async issue(ctx: AuditContext, p: Principal, body: IssueInvoiceBody) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "invoices are issued by a company", 409);
+    const person = personOf(p, "issue an invoice");
+    const found = await this.orderForBilling(body.orderId);
+    const mine = found?.allocations.filter((a) => a.sellerId === p.companyId) ?? [];
+    if (!found || !mine.length) throw notFound("order", body.orderId); // not an order I sold in: as if none
+    if (!["delivered", "completed"].includes(found.order.status))
+      throw new AppError(
+        "INVOICE.NOT_DELIVERED",
+        `order ${body.orderId} is ${found.order.status}; an invoice is issued once the order is delivered`,
+        409,
+      );
+    const lines = mine.map((a) => ({ skuId: a.skuId, quantity: a.quantity, unitPriceFen: a.priceFen }));
+    const totalFen = lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0);
+    const rate = body.taxRateBp ?? DEFAULT_VAT_BP;
+    const taxFen = taxIncluded(totalFen, rate);
+    const terms = (await repo.terms(this.db, p.companyId, found.order.buyerId))[0];
+    const days = terms?.days ?? 0;
+    const id = `inv_${randomBytes(8).toString("hex")}`;
+    const made = await this.db.transaction(async (tx) => {
+      const ok = await repo.insert(
+        tx,
+        {
+          id,
+          orderId: body.orderId,
+          sellerId: p.companyId!,
+          buyerId: found.order.buyerId,
+          einvoiceNo: body.einvoiceNo ?? null,
+          totalFen,
+          taxRateBp: rate,
+          taxFen,
+          netFen: totalFen - taxFen,
+          terms: terms?.kind === "net" ? `net${days}` : "cash",
+          days,
+          issuedBy: person,
+        },
+        lines,
+      );
+      if (!ok) return false;
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: p.companyId,
+        action: "invoice.issue",
+        resource: "invoice",
+        resourceId: id,
+        changes: { order: { after: body.orderId }, totalFen: { after: totalFen }, taxFen: { after: taxFen } },
+      });
+      return true;
+    });
+    if (!made) throw new AppError("INVOICE.EXISTS", `order ${body.orderId} already has my invoice`, 409);
+    return this.view(id);
+  }
+
+  /** A payment the seller received against its invoice: partial allowed, never more than is open, each bank reference once. */
+  async pay(ctx: AuditContext, p: Principal, id: string, body: PaymentBody) {
+    await this.mine(ctx, p, id, "seller");
+    const payId = `pay_${randomBytes(8).toString("hex")}`;
+    await this.db.transaction(async (tx) => {
+      const inv = (await repo.get(tx, id, true))!;
+      const open = inv.totalFen - inv.paidFen;
+      if (body.amountFen > open)
+        throw new AppError(
+          "INVOICE.OVERPAID",
+          `amountFen: ${body.amountFen} is more than the ${open} fen still open on invoice ${id}`,
+          409,
+          { field: "amountFen" },
+        );
+      if (
+        !(await repo.pay(tx, {
+          id: payId,
+          invoiceId: id,
+          amountFen: body.amountFen,
+          bankRef: body.bankRef,
+          paidOn: body.paidOn ?? null,
+          by: p.person ?? p.id,
+        }))
+      )
+        throw new AppError("PAYMENT.DUPLICATE", `bankRef: ${body.bankRef} is already recorded on invoice ${id}`, 409, {
+          field: "bankRef",
+        });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: inv.sellerId,
+        action: "invoice.payment",
+        resource: "invoice",
+        resourceId: id,
+        changes: {
+          paidFen: { before: inv.paidFen, after: inv.paidFen + body.amountFen },
+          bankRef: { after: body.bankRef },
+        },
+      });
+    });
+    return this.view(id);
+  }
+
+  async get(ctx: AuditContext, p: Principal, id: string) {
+    await this.mine(ctx, p, id, "either");
+    return this.view(id);
+  }
+
+  async list(p: Principal, q: InvoiceListQuery) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "invoices belong to companies", 409);
+    const rows = await repo.list(
+      this.db,
+      p.companyId,
+      q.side,
+      q.open === undefined ? null : q.open === "true",
+      q.limit,
+    );
+    return Promise.all(rows.map((r) => this.view(r.id, r)));
+  }
+
+  async aging(p: Principal, q: AgingQuery) {
+    if (!p.companyId) throw new AppError("ORG.REQUIRED", "receivables belong to companies", 409);
+    const rows = await repo.open(this.db, p.companyId, q.side, q.asOf ?? null);
+    return { side: q.side, asOf: q.asOf ?? (await repo.today(this.db)), ...aging(rows) };
+  }
+
+  private async mine(ctx: AuditContext, p: Principal, id: string, as: "seller" | "either"): Promise<InvoiceRow> {
+    const inv = await repo.get(this.db, id);
+    if (!inv) throw notFound("invoice", id);
+    const ok = p.companyId === inv.sellerId || (as === "either" && p.companyId === inv.buyerId);
+    if (!ok) await crossTenant(this.db, ctx, p, "invoice", id, inv.sellerId);
+    return inv;
+  }
+
+  private async view(id: string, row?: InvoiceRow) {
+    const inv = row ?? (await repo.get(this.db, id))!;
+    return {
+      ...inv,
+      outstandingFen: inv.totalFen - inv.paidFen,
+      lines: await repo.lines(this.db, id),
+      payments: await repo.payments(this.db, id),
+    };
+  }
+}
