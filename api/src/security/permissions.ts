@@ -84,6 +84,12 @@ export const RESOURCES = {
   seasonal_factor: { view: [...ALL, "platform"], edit: ["platform"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
+  /** The management cockpit: a company's own business, the platform's whole; exports; refreshing the rollups. */
+  cockpit: {
+    view: ["manufacturer", "distributor", "platform"],
+    export: ["manufacturer", "distributor", "platform"],
+    edit: ["platform"],
+  },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
 export type Resource = keyof typeof RESOURCES;
@@ -162,6 +168,8 @@ export const BUILT_IN_ROLES = {
       "regional_demand:view",
       "replenishment:view",
       "seasonal_factor:view",
+      "cockpit:view",
+      "cockpit:export",
     ],
   },
   warehouse_clerk: {
@@ -226,6 +234,8 @@ export const BUILT_IN_ROLES = {
       "order:view",
       "inventory:view",
       "counterfeit_report:view",
+      "cockpit:view",
+      "cockpit:export",
     ],
     privileged: true,
   },
