@@ -615,6 +615,15 @@ describe("the management cockpit: every number against a hand computation over a
     const csvLines = text.trim().split("\r\n");
     expect(csvLines[0]).to.match(/^orderId,placedAt,buyer,status/);
     expect(csvLines.length - 1).to.equal(want.cancel_rate.den);
+    // The printable report: a PDF with the KPIs' names in its text.
+    const pdf = await fetch(`${api.origin}/api/v1/cockpit/report.pdf?${q(cur)}`, {
+      headers: { authorization: `Bearer ${keys.dealer}` },
+    });
+    expect(pdf.status).to.equal(200);
+    expect(pdf.headers.get("content-type")).to.equal("application/pdf");
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).to.equal("%PDF-");
+    expect(bytes.length).to.be.greaterThan(5_000);
   });
 
   it("refreshes incrementally: only the days new rows touch (and today, yesterday), and the numbers follow", async () => {

@@ -18,6 +18,7 @@ import {
   summarySchema,
 } from "./cockpit.schema.js";
 import type { CockpitService } from "./cockpit.service.js";
+import { cockpitPdf } from "./report-pdf.js";
 
 /** The management cockpit (issue 17, DECISIONS 88): read from day rollups, a company's own business only. */
 export function cockpitRoutes(db: Sql, cockpit: CockpitService): RouteSpec[] {
@@ -100,6 +101,41 @@ export function cockpitRoutes(db: Sql, cockpit: CockpitService): RouteSpec[] {
         );
         res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="${out.filename}"`);
         res.send(out.text);
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/cockpit/report.pdf",
+      { permission: "cockpit:export" },
+      "A printable A4 report (Chinese): the KPIs with the previous period and definitions, hot SKUs, regional gaps (audited)",
+      responds(raw("application/pdf")),
+      validate({ query: periodQuery }),
+      async (req, res) => {
+        const p = principalOf(res);
+        const q = res.locals.query as z.infer<typeof periodQuery>;
+        const [summary, skus, regions] = await Promise.all([
+          cockpit.summary(p, q),
+          cockpit.skus(p, { ...q, limit: 10 }),
+          cockpit.regions(p, { ...q, level: "city" }),
+        ]);
+        const pdf = await cockpitPdf(summary, skus, regions, new Date());
+        await db.transaction((tx) =>
+          auditTrail.append(tx, {
+            ...auditContext(req, res),
+            companyId: p.companyId,
+            action: "cockpit.report",
+            resource: "cockpit",
+            resourceId: null,
+            changes: { filter: { after: q } },
+          }),
+        );
+        res
+          .type("application/pdf")
+          .setHeader(
+            "Content-Disposition",
+            `attachment; filename="partledger-cockpit-${summary.period.from}-${summary.period.to}.pdf"`,
+          );
+        res.send(pdf);
       },
     ),
     route(
