@@ -39,7 +39,8 @@ export async function cockpitPdf(s: Summary, skus: Skus, regions: Regions, gener
     def: k.definition.zh,
   }));
   const skuLines = skus.hot.map(
-    (x, i) => `${i + 1}. ${[x.brand, x.partNo, x.name].filter(Boolean).join(" ") || `SKU ${x.skuId}`}  ${x.current} 件（上一期 ${x.previous}）`,
+    (x, i) =>
+      `${i + 1}. ${[x.brand, x.partNo, x.name].filter(Boolean).join(" ") || `SKU ${x.skuId}`}  ${x.current} 件（上一期 ${x.previous}）`,
   );
   const regionLines = regions.regions
     .filter((r) => r.unfilled > 0 || r.emptySearches > 0)

@@ -914,7 +914,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "seasonal.save": "Save",
   "seasonal.saved": "Seasonal factor saved",
   "menu.cockpit": "Management cockpit",
-  "cockpit.hint": "Numbers come from day rollups of events (orders, searches, stock movements, scans, ledger events), refreshed on a schedule; each has its definition beside it — click a KPI for the rows behind it.",
+  "cockpit.hint":
+    "Numbers come from day rollups of events (orders, searches, stock movements, scans, ledger events), refreshed on a schedule; each has its definition beside it — click a KPI for the rows behind it.",
   "cockpit.period": "Period",
   "cockpit.preset.7": "Last 7 days",
   "cockpit.preset.30": "Last 30 days",

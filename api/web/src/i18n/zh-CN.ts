@@ -893,7 +893,8 @@ export const zhCN = {
   "seasonal.save": "保存",
   "seasonal.saved": "季节因子已保存",
   "menu.cockpit": "管理驾驶舱",
-  "cockpit.hint": "数字来自按日汇总的事件（订单、搜索、库存变动、扫码、账本事件），定时刷新；每个数字旁边是它的定义，点击指标可查看背后的明细。",
+  "cockpit.hint":
+    "数字来自按日汇总的事件（订单、搜索、库存变动、扫码、账本事件），定时刷新；每个数字旁边是它的定义，点击指标可查看背后的明细。",
   "cockpit.period": "统计期",
   "cockpit.preset.7": "近 7 天",
   "cockpit.preset.30": "近 30 天",
