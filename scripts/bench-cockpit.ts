@@ -158,6 +158,7 @@ try {
     ["regionsPlatform", () => cockpit.regions(platform, { ...q, level: "city" })],
     ["regionsDistributor", () => cockpit.regions(dealer, { ...q, level: "city" })],
     ["channelsPlatform", () => cockpit.channels(platform, q)],
+    ["rowsPlatform", () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
     ["rowsDistributor", () => cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
   ];
   let worst = 0;

@@ -114,6 +114,8 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "regionsDistributorP95Ms",
     "channelsPlatformP50Ms",
     "channelsPlatformP95Ms",
+    "rowsPlatformP50Ms",
+    "rowsPlatformP95Ms",
     "rowsDistributorP50Ms",
     "rowsDistributorP95Ms",
     "maxP95Ms",

@@ -131,18 +131,22 @@ export async function drillRows(
   offset: number,
 ): Promise<{ total: number; rows: Array<Record<string, unknown>> }> {
   const q = ROWS[metric];
-  const { rows } = await db.query<Record<string, unknown> & { _total: string }>(
-    `SELECT *, count(*) OVER () AS _total FROM (${q.sql}) x WHERE $4::text IS NOT NULL
-      ${metric === "stock_turnover_days" || metric === "slow_mover_share" ? `AND "onHandEnd" > 0` : ""}
-      ORDER BY ${q.order} LIMIT $5 OFFSET $6`,
-    [scope, p.from, p.to, kind, limit, offset],
-  );
-  const total = rows.length ? Number(rows[0]!._total) : 0;
+  const filter = metric === "stock_turnover_days" || metric === "slow_mover_share" ? `AND "onHandEnd" > 0` : "";
+  const params = [scope, p.from, p.to, kind];
+  // The page and the count apart: a count needs none of the per-row subqueries, a page computes them for its rows.
+  const [page, count] = await Promise.all([
+    db.query<Record<string, unknown>>(
+      `SELECT * FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter} ORDER BY ${q.order} LIMIT $5 OFFSET $6`,
+      [...params, limit, offset],
+    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter}`, params),
+  ]);
+  const rows = page.rows;
+  const total = count.rows[0]?.n ?? 0;
   return {
     total,
-    rows: rows.map(({ _total, ...r }) => {
-      void _total;
-      return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
-    }),
+    rows: rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
+    ),
   };
 }
