@@ -124,7 +124,7 @@ try {
   say("▶ full refresh (every day bucket)");
   const [full, fullMs] = await timed(() => cockpit.refresh());
   figures.fullRefreshMs = Math.round(fullMs);
-  say(`  ${full.days} days in ${(fullMs / 1000).toFixed(1)} s`);
+  say(`  ${full.days} days in ${(fullMs / 1000).toFixed(1)} s (ms by table: ${JSON.stringify(full.msByTable)})`);
 
   await sql.exec(`
     INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, created_at, updated_at)
@@ -134,7 +134,7 @@ try {
   say("▶ incremental refresh (1,000 new orders today)");
   const [inc, incMs] = await timed(() => cockpit.refresh());
   figures.incrementalRefreshMs = Math.round(incMs);
-  say(`  ${inc.days} days in ${incMs.toFixed(0)} ms`);
+  say(`  ${inc.days} days in ${incMs.toFixed(0)} ms (ms by table: ${JSON.stringify(inc.msByTable)})`);
 
   const platform: Principal = {
     type: "operator",

@@ -141,6 +141,7 @@ export const refreshSchema = z
     first: z.string(),
     last: z.string(),
     daysBySource: z.record(z.string(), z.number().int()),
+    msByTable: z.record(z.string(), z.number().int()).describe("milliseconds each rollup table took"),
     refreshedAt: z.string(),
   })
   .meta({ id: "CockpitRefresh" });

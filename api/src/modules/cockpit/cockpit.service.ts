@@ -76,13 +76,14 @@ export class CockpitService {
       const today = shanghaiDate(now);
       days.add(today).add(addDays(today, -1));
       const sorted = [...days].sort();
-      await rollups.recompute(tx, sorted);
+      const msByTable = await rollups.recompute(tx, sorted);
       await rollups.advance(tx, next);
       return {
         days: sorted.length,
         first: sorted[0]!,
         last: sorted.at(-1)!,
         daysBySource: read,
+        msByTable,
         refreshedAt: now.toISOString(),
       };
     });
