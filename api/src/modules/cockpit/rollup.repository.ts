@@ -3,9 +3,18 @@ import type { Sql } from "../../../../ledger-service/src/index.js";
 /** An instant's Asia/Shanghai calendar date, in SQL. */
 export const DAY = (expr: string) => `(${expr} AT TIME ZONE 'Asia/Shanghai')::date`;
 
-/** The dirty days ($1) with the instants they begin and end: `JOIN d ON x >= d.t0 AND x < d.t1` reads an index. */
-const DAYS = `d AS (SELECT day, (day::timestamp AT TIME ZONE 'Asia/Shanghai') AS t0, ((day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS t1
+/**
+ * The dirty days as `d (day, t0, t1)`, the instants each begins and ends: `JOIN d ON x >= d.t0 AND x < d.t1` reads
+ * an index range. Many days (a first or large refresh): one statement over the array $1, where hashing whole tables is
+ * the right plan. A few days (the usual incremental refresh): one statement a day with the bounds inlined as
+ * constants ($1-$3), so that one day's rows join the next table by index rather than by hashing all of it.
+ */
+const MANY_DAYS = `d AS (SELECT day, (day::timestamp AT TIME ZONE 'Asia/Shanghai') AS t0, ((day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS t1
   FROM unnest($1::date[]) AS day)`;
+const ONE_DAY = `d AS NOT MATERIALIZED (SELECT $1::date AS day, $2::timestamptz AS t0, $3::timestamptz AS t1)`;
+const DAYS = "__DAYS__";
+/** Above this many dirty days a refresh recomputes them in one statement per table. */
+const BULK_DAYS = 14;
 
 /** The companies an order's seller side counts for: the platform ('*') and every seller with stock allocated to it. */
 const ORDER_SCOPES = `CROSS JOIN LATERAL (SELECT '*'::text UNION SELECT a.seller_id FROM order_allocations a WHERE a.order_id = o.id) sc(scope)`;
@@ -48,7 +57,7 @@ export type Source = keyof typeof SOURCES;
 export const SOURCE_NAMES = Object.keys(SOURCES) as Source[];
 
 /**
- * The rollups: one DELETE + INSERT per table for the dirty days ($1). Every statement reads only rows of those days
+ * The rollups: one DELETE per table for the dirty days, then INSERTs over them (see MANY_DAYS / ONE_DAY). Every statement reads only rows of those days
  * (through the day-range join), so a refresh costs what changed, not the history.
  */
 const ROLLUPS: Array<{ table: string; insert: string }> = [
@@ -206,16 +215,28 @@ export const rollupRepository = {
     return rows.map((r) => r.day);
   },
 
-  /** Recomputes the days in every rollup; answers the milliseconds each table took. */
+  /** Recomputes the days in every rollup, a day at a time; answers the milliseconds each table took. */
   async recompute(tx: Sql, days: readonly string[]): Promise<Record<string, number>> {
-    const ms: Record<string, number> = {};
-    for (const r of ROLLUPS) {
-      const t0 = performance.now();
-      await tx.query(`DELETE FROM ${r.table} WHERE day = ANY($1::date[])`, [days]);
-      await tx.query(r.insert, [days]);
-      ms[r.table] = Math.round(performance.now() - t0);
+    const ms: Record<string, number> = Object.fromEntries(ROLLUPS.map((r) => [r.table, 0]));
+    for (const r of ROLLUPS) await tx.query(`DELETE FROM ${r.table} WHERE day = ANY($1::date[])`, [days]);
+    if (days.length > BULK_DAYS) {
+      for (const r of ROLLUPS) {
+        const t0 = performance.now();
+        await tx.query(r.insert.replace(DAYS, MANY_DAYS), [days]);
+        ms[r.table]! += performance.now() - t0;
+      }
+      return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)]));
     }
-    return ms;
+    for (const day of days) {
+      const start = Date.parse(`${day}T00:00:00+08:00`);
+      const bounds = [day, new Date(start).toISOString(), new Date(start + 86_400_000).toISOString()];
+      for (const r of ROLLUPS) {
+        const t0 = performance.now();
+        await tx.query(r.insert.replace(DAYS, ONE_DAY), bounds);
+        ms[r.table]! += performance.now() - t0;
+      }
+    }
+    return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)]));
   },
 
   async advance(tx: Sql, marks: ReadonlyArray<{ source: Source; lastId: string }>) {
