@@ -39,25 +39,32 @@ export const cockpitRepository = {
     return rows[0]!;
   },
 
-  /** Units on hand at the period's end, units sold in it, and units on hand in lines that sold nothing. */
-  async stock(db: Sql, scope: Scope, p: Period) {
-    const { rows } = await db.query<{ onHand: number; sold: number; slow: number }>(
+  /**
+   * For each of two periods (the current and the previous, read in one pass over the stock lines): units on hand at
+   * its end, units sold in it, and units on hand in lines that sold nothing in it.
+   */
+  async stock(db: Sql, scope: Scope, a: Period, b: Period) {
+    const { rows } = await db.query<{ k: number; onHand: number; sold: number; slow: number }>(
       `WITH lines AS (
          SELECT s.location_id, s.sku_id, s.on_hand FROM stock s JOIN supplier_locations l ON l.id = s.location_id
           WHERE $1::text = '*' OR l.company_id = $1),
-       later AS (SELECT location_id, sku_id, sum(delta) AS delta FROM cockpit_stock_day WHERE day > $3::date
-                   AND ($1::text = '*' OR location_id IN (SELECT id FROM supplier_locations WHERE company_id = $1)) GROUP BY 1, 2),
-       sold AS (SELECT location_id, sku_id, sum(units) AS units FROM cockpit_sales_day WHERE day BETWEEN $2::date AND $3::date
+       later AS (SELECT location_id, sku_id, sum(delta) FILTER (WHERE day > $3::date) AS da, sum(delta) FILTER (WHERE day > $5::date) AS db
+                   FROM cockpit_stock_day WHERE day > least($3::date, $5::date)
+                    AND ($1::text = '*' OR location_id IN (SELECT id FROM supplier_locations WHERE company_id = $1)) GROUP BY 1, 2),
+       sold AS (SELECT location_id, sku_id, sum(units) FILTER (WHERE day BETWEEN $2::date AND $3::date) AS ua,
+                       sum(units) FILTER (WHERE day BETWEEN $4::date AND $5::date) AS ub
+                  FROM cockpit_sales_day WHERE day BETWEEN least($2::date, $4::date) AND greatest($3::date, $5::date)
                    AND ($1::text = '*' OR seller_id = $1) GROUP BY 1, 2),
-       ends AS (SELECT l.on_hand - COALESCE(x.delta, 0) AS on_hand, COALESCE(y.units, 0) AS sold
+       ends AS (SELECT l.on_hand - COALESCE(x.da, 0) AS ea, COALESCE(y.ua, 0) AS sa, l.on_hand - COALESCE(x.db, 0) AS eb, COALESCE(y.ub, 0) AS sb
                   FROM lines l LEFT JOIN later x USING (location_id, sku_id) LEFT JOIN sold y USING (location_id, sku_id))
-       SELECT COALESCE(sum(on_hand) FILTER (WHERE on_hand > 0), 0)::float8 AS "onHand",
-              COALESCE((SELECT sum(units) FROM sold), 0)::float8 AS sold,
-              COALESCE(sum(on_hand) FILTER (WHERE on_hand > 0 AND sold = 0), 0)::float8 AS slow
-         FROM ends`,
-      [scope, p.from, p.to],
+       SELECT 1 AS k, COALESCE(sum(ea) FILTER (WHERE ea > 0), 0)::float8 AS "onHand", COALESCE((SELECT sum(ua) FROM sold), 0)::float8 AS sold,
+              COALESCE(sum(ea) FILTER (WHERE ea > 0 AND sa = 0), 0)::float8 AS slow FROM ends
+       UNION ALL
+       SELECT 2, COALESCE(sum(eb) FILTER (WHERE eb > 0), 0)::float8, COALESCE((SELECT sum(ub) FROM sold), 0)::float8,
+              COALESCE(sum(eb) FILTER (WHERE eb > 0 AND sb = 0), 0)::float8 FROM ends`,
+      [scope, a.from, a.to, b.from, b.to],
     );
-    return rows[0]!;
+    return [rows.find((r) => r.k === 1)!, rows.find((r) => r.k === 2)!] as const;
   },
 
   /**

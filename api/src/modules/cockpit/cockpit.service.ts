@@ -127,13 +127,24 @@ export class CockpitService {
     return { current, previous: { from: addDays(from, -days), to: addDays(from, -1) }, days };
   }
 
-  /** Every KPI's Σnum / Σden (or derived value) for one period. */
-  private async values(s: CockpitScope, p: Period) {
-    const [kpis, rep, stock] = await Promise.all([
-      repo.kpis(this.db, s.scope, p),
-      repo.repurchase(this.db, s.scope, p),
-      repo.stock(this.db, s.scope, p),
+  /** Every KPI's Σnum / Σden (or derived value) for the period and the previous one. */
+  private async values(s: CockpitScope, cur: Period, prev: Period) {
+    const [kc, kp, rc, rp, [sc, sp]] = await Promise.all([
+      repo.kpis(this.db, s.scope, cur),
+      repo.kpis(this.db, s.scope, prev),
+      repo.repurchase(this.db, s.scope, cur),
+      repo.repurchase(this.db, s.scope, prev),
+      repo.stock(this.db, s.scope, cur, prev),
     ]);
+    return [this.derive(cur, kc, rc, sc), this.derive(prev, kp, rp, sp)] as const;
+  }
+
+  private derive(
+    p: Period,
+    kpis: Awaited<ReturnType<typeof repo.kpis>>,
+    rep: { num: number; den: number },
+    stock: { onHand: number; sold: number; slow: number },
+  ) {
     const perDay = stock.sold / daysIn(p);
     const out = new Map<KpiKey, { value: number | null; num: number; den: number }>();
     for (const key of KPI_KEYS) {
@@ -153,7 +164,7 @@ export class CockpitService {
   async summary(p: Principal, q: PeriodQuery) {
     const s = await this.scopeOf(p, q.companyId);
     const { current, previous } = this.period(q);
-    const [cur, prev, st] = await Promise.all([this.values(s, current), this.values(s, previous), this.status()]);
+    const [[cur, prev], st] = await Promise.all([this.values(s, current, previous), this.status()]);
     return {
       scope: s,
       period: current,
