@@ -28,6 +28,8 @@ import { SearchService } from "./modules/catalog/search.service.js";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.js";
 import { InventoryService } from "./modules/inventory/inventory.service.js";
 import { TransfersService } from "./modules/inventory/transfers.service.js";
+import { cockpitRoutes } from "./modules/cockpit/cockpit.routes.js";
+import { CockpitService } from "./modules/cockpit/cockpit.service.js";
 import { forecastRoutes } from "./modules/forecast/forecast.routes.js";
 import { ForecastService } from "./modules/forecast/forecast.service.js";
 import { ReplenishmentService } from "./modules/forecast/replenishment.service.js";
@@ -101,6 +103,8 @@ export interface AppOptions {
   transferCheckMs?: number;
   /** How often every forecast is re-fitted and the seasonal calendar re-learned (0: only on request; default 6 h). */
   forecastRefitMs?: number;
+  /** How often the cockpit's rollups are brought up to date (0: only on request; default 5 min). */
+  cockpitRefreshMs?: number;
   /**
    * Check every JSON answer below 400 against the schema its route declares with `responds` (a mismatch answers 500
    * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
@@ -162,6 +166,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...consentsRoutes(s.consents),
     ...invoicesRoutes(s.invoices),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
+    ...cockpitRoutes(opts.ledger.db.sql, s.cockpit),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
       s.reports.pageToken(label, client),
@@ -239,6 +244,7 @@ export function buildServices(opts: AppOptions) {
     consents,
     invoices: new InvoicesService(db, (id) => orders.forBilling(id)),
     forecasts,
+    cockpit: new CockpitService(db),
     replenishment,
     webhooks,
     transfers,
@@ -303,6 +309,7 @@ export function createApp(opts: AppOptions): Express {
     await services.webhooks.stop();
     services.transfers.stop();
     services.forecasts.stop();
+    services.cockpit.stop();
     await services.verify.scans.flush();
     await services.access.close();
   };
@@ -311,6 +318,8 @@ export function createApp(opts: AppOptions): Express {
   if ((opts.transferCheckMs ?? 2000) > 0) services.transfers.start(opts.transferCheckMs ?? 2000);
   const refitEvery = opts.forecastRefitMs ?? 6 * 3_600_000;
   if (refitEvery > 0) services.forecasts.start(refitEvery);
+  const cockpitEvery = opts.cockpitRefreshMs ?? 5 * 60_000;
+  if (cockpitEvery > 0) services.cockpit.start(cockpitEvery);
   /** The Prometheus registry `serveMetrics` publishes (METRICS_PORT). */
   app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */

@@ -29,6 +29,8 @@ export async function startApi(
     checkResponses: true,
     // Forecasts are re-fitted on request in tests (POST /forecasts/refit), never by the timer.
     forecastRefitMs: 0,
+    // The cockpit's rollups likewise (POST /cockpit/refresh).
+    cockpitRefreshMs: 0,
     ...extra,
   });
   const server: Server = keepConnections(app.listen(0, "127.0.0.1"));

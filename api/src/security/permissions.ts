@@ -118,6 +118,12 @@ export const RESOURCES = {
   support_queue: { view: ["platform"], edit: ["platform"] },
   /** The support knowledge base the assistant answers policy questions from, kept by the platform. */
   knowledge_base: { view: ["platform"], create: ["platform"], edit: ["platform"], delete: ["platform"] },
+  /** The management cockpit: a company's own business, the platform's whole; exports; refreshing the rollups. */
+  cockpit: {
+    view: ["manufacturer", "distributor", "platform"],
+    export: ["manufacturer", "distributor", "platform"],
+    edit: ["platform"],
+  },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
 export type Resource = keyof typeof RESOURCES;
@@ -208,6 +214,8 @@ export const BUILT_IN_ROLES = {
       "regional_demand:view",
       "replenishment:view",
       "seasonal_factor:view",
+      "cockpit:view",
+      "cockpit:export",
     ],
   },
   warehouse_clerk: {
@@ -304,6 +312,8 @@ export const BUILT_IN_ROLES = {
       "counterfeit_report:view",
       "warehouse_receipt:view",
       "invoice:view",
+      "cockpit:view",
+      "cockpit:export",
     ],
     privileged: true,
   },

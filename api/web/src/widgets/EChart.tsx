@@ -1,8 +1,8 @@
 /**
- * ECharts in the console: only the parts the charts use (line, map; grid, tooltip, legend, visual map; canvas), so
+ * ECharts in the console: only the parts the charts use (bar, line, map; grid, tooltip, legend, visual map; canvas), so
  * the chunk stays small. Imported only by chart pages (lazy), never by the login page or the layout.
  */
-import { LineChart, MapChart } from "echarts/charts";
+import { BarChart, LineChart, MapChart } from "echarts/charts";
 import {
   AriaComponent,
   GridComponent,
@@ -12,7 +12,7 @@ import {
   VisualMapComponent,
 } from "echarts/components";
 import { init, use, type ComposeOption, type ECharts } from "echarts/core";
-import type { LineSeriesOption, MapSeriesOption } from "echarts/charts";
+import type { BarSeriesOption, LineSeriesOption, MapSeriesOption } from "echarts/charts";
 import type {
   AriaComponentOption,
   GridComponentOption,
@@ -26,6 +26,7 @@ import { useEffect, useRef } from "react";
 
 use([
   AriaComponent,
+  BarChart,
   LineChart,
   MapChart,
   GridComponent,
@@ -37,6 +38,7 @@ use([
 ]);
 
 export type ChartOption = ComposeOption<
+  | BarSeriesOption
   | LineSeriesOption
   | MapSeriesOption
   | AriaComponentOption

@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BankOutlined,
   CheckSquareOutlined,
+  DashboardOutlined,
   HomeOutlined,
   SafetyOutlined,
   TeamOutlined,
@@ -20,6 +21,16 @@ export const commonRoutes: ConsoleRoute[] = [
     permission: "company:view",
     quickLink: true,
     element: lazy(() => import("./MyCompany")),
+  },
+  {
+    // Issue 17: the management cockpit — the platform's whole business, a company's own.
+    path: "/cockpit",
+    titleKey: "menu.cockpit",
+    icon: <DashboardOutlined />,
+    permission: "cockpit:view",
+    kinds: ["manufacturer", "distributor", "platform"],
+    quickLink: true,
+    element: lazy(() => import("./Cockpit")),
   },
   // --- wcommon: users, roles, API keys, approvals, audit trail ---
   {
