@@ -32,6 +32,8 @@ import { DEFAULT_WEBHOOK_OPTIONS, WebhooksService, type WebhookOptions } from ".
 import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { ordersRoutes } from "./modules/orders/orders.routes.js";
+import { rfqRoutes } from "./modules/rfq/rfq.routes.js";
+import { RfqService } from "./modules/rfq/rfq.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
@@ -142,6 +144,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
       (company, gtin, serial) => s.parts.heldPart(company, gtin, serial),
     ),
     ...ordersRoutes(s.orders),
+    ...rfqRoutes(s.rfqs),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
@@ -174,6 +177,7 @@ export function buildServices(opts: AppOptions) {
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
   const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
+  const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId));
   return {
     inventory,
     forecasts,
@@ -182,7 +186,8 @@ export function buildServices(opts: AppOptions) {
     transfers,
     orders,
     search,
-    offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)),
+    offers,
+    rfqs: new RfqService(db, search, offers, orders, webhooks),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
       onSkus: () => search.invalidate(),

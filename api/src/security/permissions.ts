@@ -69,6 +69,15 @@ export const RESOURCES = {
   },
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   webhook: { view: ALL, create: ALL, delete: ALL },
+  /** Requests for quotes: a shop asks (create), accepts a quote (edit) or withdraws (cancel); suppliers asked see them. */
+  rfq: {
+    view: ["distributor", "repair_shop"],
+    create: ["repair_shop"],
+    edit: ["repair_shop"],
+    cancel: ["repair_shop"],
+  },
+  /** Quoting a request for quotes sent to my company. */
+  quote: { create: ["distributor"] },
   encryption_key: { configure: ["platform"] },
   /** Demand forecasts: my warehouses' (distributors, manufacturers), any (platform); refits. */
   forecast: { view: ["manufacturer", "distributor", "platform"], edit: ["manufacturer", "distributor", "platform"] },
@@ -142,6 +151,10 @@ export const BUILT_IN_ROLES = {
       "order:create",
       "order:edit",
       "order:cancel",
+      "rfq:view",
+      "rfq:create",
+      "rfq:edit",
+      "rfq:cancel",
     ],
   },
   sales: {
@@ -156,6 +169,8 @@ export const BUILT_IN_ROLES = {
       "offer:create",
       "order:view",
       "order:edit",
+      "rfq:view",
+      "quote:create",
       "inventory:view",
       "inventory:configure",
       "forecast:view",

@@ -24,7 +24,13 @@ import { ordersRepository as repo, type AllocationRow, type OrderRow } from "./o
 const OPTIMISTIC_ATTEMPTS = 2;
 
 export interface PlaceOrder {
-  lines: Array<{ skuId: number; quantity: number; locationId?: string | undefined }>;
+  lines: Array<{
+    skuId: number;
+    quantity: number;
+    locationId?: string | undefined;
+    /** A price agreed beforehand (an accepted quote, rfq module): it replaces the pool's price. Not on the HTTP body. */
+    priceFen?: number | undefined;
+  }>;
   urgent?: boolean | undefined;
   policy?: "all_or_nothing" | "partial" | undefined;
   shipTo?: { lng: number; lat: number } | undefined;
@@ -128,21 +134,30 @@ export class OrdersService {
     }
     const id = `ord_${randomBytes(8).toString("hex")}`;
     const allocations: AllocationRow[] = [];
+    /** The stock as read (pool prices), which the reservation checks is unchanged; an agreed price only bills. */
+    const reads: Array<{ locationId: string; skuId: number; quantity: number; priceFen: number }> = [];
     const lines = body.lines.map((l, i) => {
       const candidates: Candidate[] = pool
         .filter((c) => c.skuId === l.skuId && (l.locationId === undefined || c.locationId === l.locationId))
         .map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
       const got = allocateLine(l.quantity, candidates, urgent);
-      for (const a of got)
+      for (const a of got) {
+        reads.push({
+          locationId: a.candidate.locationId,
+          skuId: l.skuId,
+          quantity: a.quantity,
+          priceFen: a.candidate.priceFen,
+        });
         allocations.push({
           lineNo: i + 1,
           skuId: l.skuId,
           locationId: a.candidate.locationId,
           sellerId: a.candidate.sellerId,
           quantity: a.quantity,
-          priceFen: a.candidate.priceFen,
+          priceFen: l.priceFen ?? a.candidate.priceFen,
           distanceM: a.candidate.distanceM,
         });
+      }
       return {
         lineNo: i + 1,
         skuId: l.skuId,
@@ -162,7 +177,7 @@ export class OrdersService {
         { lines: short },
       );
     }
-    await this.inventory.reserveIfUnchanged(tx, allocations, id);
+    await this.inventory.reserveIfUnchanged(tx, reads, id);
     const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
     const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
     const actor = ctx.actorId ?? "unknown";
