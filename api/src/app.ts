@@ -33,6 +33,8 @@ import { LabelsService } from "./modules/labels/labels.service.js";
 import { ledgerRoutes } from "./modules/ledger/ledger.routes.js";
 import { ordersRoutes } from "./modules/orders/orders.routes.js";
 import { rfqRoutes } from "./modules/rfq/rfq.routes.js";
+import { promotionsRoutes } from "./modules/promotions/promotions.routes.js";
+import { PromotionsService } from "./modules/promotions/promotions.service.js";
 import { RfqService } from "./modules/rfq/rfq.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
@@ -145,6 +147,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ),
     ...ordersRoutes(s.orders),
     ...rfqRoutes(s.rfqs),
+    ...promotionsRoutes(s.promotions),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...webhooksRoutes(s.webhooks),
     ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
@@ -176,8 +179,18 @@ export function buildServices(opts: AppOptions) {
   const search = new SearchService(db);
   const forecasts = new ForecastService(db);
   const replenishment = new ReplenishmentService(db, transfers, inventory, users);
-  const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins));
-  const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId));
+  const promotions = new PromotionsService(db);
+  const promoted = (shopId: string | null, skuIds: number[]) => promotions.visibleTo(shopId, skuIds);
+  const orders = new OrdersService(
+    db,
+    inventory,
+    skus,
+    webhooks,
+    opts.ledger,
+    (gtins) => parts.skusOf(gtins),
+    promoted,
+  );
+  const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId), promoted);
   return {
     inventory,
     forecasts,
@@ -188,6 +201,7 @@ export function buildServices(opts: AppOptions) {
     search,
     offers,
     rfqs: new RfqService(db, search, offers, orders, webhooks),
+    promotions,
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
       onSkus: () => search.invalidate(),

@@ -78,6 +78,8 @@ export const RESOURCES = {
   },
   /** Quoting a request for quotes sent to my company. */
   quote: { create: ["distributor"] },
+  /** Search-driven promotions: suggestions from demand, time-limited discounts and their measured uplift. */
+  promotion: { view: ["distributor"], create: ["distributor"] },
   encryption_key: { configure: ["platform"] },
   /** Demand forecasts: my warehouses' (distributors, manufacturers), any (platform); refits. */
   forecast: { view: ["manufacturer", "distributor", "platform"], edit: ["manufacturer", "distributor", "platform"] },
@@ -171,6 +173,8 @@ export const BUILT_IN_ROLES = {
       "order:edit",
       "rfq:view",
       "quote:create",
+      "promotion:view",
+      "promotion:create",
       "inventory:view",
       "inventory:configure",
       "forecast:view",

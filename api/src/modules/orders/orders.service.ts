@@ -12,6 +12,7 @@ import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
 import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
+import { discounted, type OfferPromotion } from "../catalog/offers.service.js";
 import type { PoolRow } from "../inventory/inventory.repository.js";
 import type { InventoryService } from "../inventory/inventory.service.js";
 import type { WebhooksService } from "../webhooks/webhooks.service.js";
@@ -53,6 +54,8 @@ export class OrdersService {
     private readonly ledger: LedgerService,
     /** The catalogue SKU each GTIN is named as (parts module), to check shipped serials belong to the order. */
     private readonly skuOfGtins: (gtins: string[]) => Promise<Map<string, number>>,
+    /** Running discounts the buyer sees (promotions module): the price the price comparison showed is the price billed. */
+    private readonly promotions?: (shopId: string, skuIds: number[]) => Promise<OfferPromotion[]>,
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
@@ -71,7 +74,8 @@ export class OrdersService {
     const urgent = body.urgent ?? false;
     const policy = body.policy ?? "partial";
     const skuIds = [...seen.keys()];
-    const place = { buyer, body, shipTo, urgent, policy };
+    const promotions = this.promotions ? await this.promotions(buyer.id, skuIds) : [];
+    const place = { buyer, body, shipTo, urgent, policy, promotions };
     return idempotent(
       this.db,
       buyer.id,
@@ -113,6 +117,7 @@ export class OrdersService {
       shipTo: { lng: number; lat: number };
       urgent: boolean;
       policy: "all_or_nothing" | "partial";
+      promotions: OfferPromotion[];
     },
     pool: PoolRow[],
     within: (tx: Sql, reply: Reply) => Promise<void>,
@@ -154,7 +159,7 @@ export class OrdersService {
           locationId: a.candidate.locationId,
           sellerId: a.candidate.sellerId,
           quantity: a.quantity,
-          priceFen: l.priceFen ?? a.candidate.priceFen,
+          priceFen: l.priceFen ?? promoted(o.promotions, a.candidate),
           distanceM: a.candidate.distanceM,
         });
       }
@@ -400,4 +405,10 @@ function withAllocations<L extends { lineNo: number }>(lines: L[], allocations: 
     ...l,
     allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a),
   }));
+}
+
+/** The pool price, less a running promotion of its seller on its SKU that the buyer sees. */
+function promoted(promotions: OfferPromotion[], c: { sellerId: string; skuId: number; priceFen: number }): number {
+  const p = promotions.find((x) => x.sellerId === c.sellerId && x.skuId === c.skuId);
+  return p ? discounted(c.priceFen, p) : c.priceFen;
 }
