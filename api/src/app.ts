@@ -45,6 +45,10 @@ import { recallsRoutes } from "./modules/recalls/recalls.routes.js";
 import { RecallsService } from "./modules/recalls/recalls.service.js";
 import { returnsRoutes } from "./modules/returns/returns.routes.js";
 import { ReturnsService } from "./modules/returns/returns.service.js";
+import { rfqRoutes } from "./modules/rfq/rfq.routes.js";
+import { promotionsRoutes } from "./modules/promotions/promotions.routes.js";
+import { PromotionsService } from "./modules/promotions/promotions.service.js";
+import { RfqService } from "./modules/rfq/rfq.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
@@ -165,6 +169,8 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...receiptsRoutes(s.receipts),
     ...consentsRoutes(s.consents),
     ...invoicesRoutes(s.invoices),
+    ...rfqRoutes(s.rfqs),
+    ...promotionsRoutes(s.promotions),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...cockpitRoutes(opts.ledger.db.sql, s.cockpit),
     ...webhooksRoutes(s.webhooks),
@@ -207,7 +213,19 @@ export function buildServices(opts: AppOptions) {
     (gtin) => gs1.ownerOf(gtin),
     async (gtin) => (await parts.skusOf([gtin])).get(gtin) ?? null,
   );
-  const orders = new OrdersService(db, inventory, skus, webhooks, opts.ledger, (gtins) => parts.skusOf(gtins), recalls);
+  const promotions = new PromotionsService(db);
+  const promoted = (shopId: string | null, skuIds: number[]) => promotions.visibleTo(shopId, skuIds);
+  const orders = new OrdersService(
+    db,
+    inventory,
+    skus,
+    webhooks,
+    opts.ledger,
+    (gtins) => parts.skusOf(gtins),
+    recalls,
+    promoted,
+  );
+  const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId), promoted);
   const returns = new ReturnsService(db, orders, inventory, webhooks, opts.ledger, (id) => orgs.get(id));
   const installations = new InstallationsService(db, opts.ledger.vault);
   const verify = new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin));
@@ -250,7 +268,9 @@ export function buildServices(opts: AppOptions) {
     transfers,
     orders,
     search,
-    offers: new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId)),
+    offers,
+    rfqs: new RfqService(db, search, offers, orders, webhooks),
+    promotions,
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
       onSkus: () => search.invalidate(),

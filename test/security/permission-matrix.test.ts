@@ -31,6 +31,8 @@ const ID: Array<[RegExp, string]> = [
   [/\/catalog\/matches\//, "1"],
   [/\/catalog\/imports\//, "imp_0000000000000000"],
   [/\/orders\//, "ord_0000000000000000"],
+  [/\/rfqs\//, "rfq_0000000000000000"],
+  [/\/promotions\//, "pr_0000000000000000"],
   [/\/warehouses\//, "loc_0000000000000000"],
   [/\/webhooks\//, "wh_0000000000000000"],
   [/\/transfers\//, "tr_0000000000000000"],

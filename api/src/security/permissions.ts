@@ -71,6 +71,17 @@ export const RESOURCES = {
   },
   order: { view: ALL, create: ["distributor", "repair_shop"], edit: ALL, cancel: ["distributor", "repair_shop"] },
   webhook: { view: ANY, create: ANY, delete: ANY },
+  /** Requests for quotes: a shop asks (create), accepts a quote (edit) or withdraws (cancel); suppliers asked see them. */
+  rfq: {
+    view: ["distributor", "repair_shop"],
+    create: ["repair_shop"],
+    edit: ["repair_shop"],
+    cancel: ["repair_shop"],
+  },
+  /** Quoting a request for quotes sent to my company. */
+  quote: { create: ["distributor"] },
+  /** Search-driven promotions: suggestions from demand, time-limited discounts and their measured uplift. */
+  promotion: { view: ["distributor"], create: ["distributor"] },
   encryption_key: { configure: ["platform"] },
   /** Demand forecasts: my warehouses' (distributors, manufacturers), any (platform); refits. */
   forecast: { view: ["manufacturer", "distributor", "platform"], edit: ["manufacturer", "distributor", "platform"] },
@@ -189,6 +200,10 @@ export const BUILT_IN_ROLES = {
       "return:edit",
       "recall:view",
       "invoice:view",
+      "rfq:view",
+      "rfq:create",
+      "rfq:edit",
+      "rfq:cancel",
     ],
   },
   sales: {
@@ -208,6 +223,10 @@ export const BUILT_IN_ROLES = {
       "return:view",
       "return:edit",
       "recall:view",
+      "rfq:view",
+      "quote:create",
+      "promotion:view",
+      "promotion:create",
       "inventory:view",
       "inventory:configure",
       "forecast:view",

@@ -560,11 +560,12 @@ export const catalogRepository = {
       filters: unknown;
       resultCount: number;
       tookMs: number;
+      topSkuId: number | null;
     },
   ) {
     await db.query(
-      "INSERT INTO catalog_searches (company_id, region_code, query, filters, result_count, took_ms) VALUES ($1, $2, $3, $4::jsonb, $5, $6)",
-      [s.companyId, s.regionCode, s.query, JSON.stringify(s.filters), s.resultCount, s.tookMs],
+      "INSERT INTO catalog_searches (company_id, region_code, query, filters, result_count, took_ms, top_sku_id) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)",
+      [s.companyId, s.regionCode, s.query, JSON.stringify(s.filters), s.resultCount, s.tookMs, s.topSkuId],
     );
   },
 };

@@ -184,6 +184,10 @@ export const offerSchema = z
     priceFen: z.number().int(),
     listPriceFen: z.number().int(),
     customerPrice: z.boolean(),
+    promotion: z
+      .object({ id: z.string(), endsAt: z.string(), priceBeforeFen: z.number().int() })
+      .optional()
+      .describe("a time-limited discount (限时折扣) this shop sees; priceFen is after it"),
     stock: z.number().int(),
     orderable: z.boolean().describe("in the shared pool: can be ordered through POST /orders"),
     distanceMetres: z.number().int(),

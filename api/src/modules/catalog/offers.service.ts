@@ -7,6 +7,22 @@ import { offersRepository as repo, type Box, type PoolStock } from "./offers.rep
 import { normaliseNumber } from "./numbers.js";
 import { brandDisplayName } from "./brand-names.js";
 
+/** A running discount on one seller's SKU, as the price comparison applies it. */
+export interface OfferPromotion {
+  id: string;
+  sellerId: string;
+  skuId: number;
+  percentOff: number | null;
+  fenOff: number | null;
+  endsAt: string;
+}
+
+/** The price a promoted shop pays: percent off (rounded to the fen) or fen off, never below 1 fen. */
+export function discounted(priceFen: number, p: { percentOff: number | null; fenOff: number | null }): number {
+  const off = p.percentOff !== null ? Math.round((priceFen * p.percentOff) / 100) : (p.fenOff ?? 0);
+  return Math.max(1, priceFen - off);
+}
+
 export interface CompareInput {
   skuId?: number | undefined;
   number?: string | undefined;
@@ -33,6 +49,8 @@ export class OffersService {
     private readonly db: Sql,
     /** The shared pool's live stock near a point (inventory module): orderable offers beside imported price lists. */
     private readonly pool?: (skuIds: number[], box: Box, buyerId: string) => Promise<PoolStock[]>,
+    /** Running discounts a shop sees (promotions module, DECISIONS 95): one indexed lookup per comparison. */
+    private readonly promotions?: (shopId: string | null, skuIds: number[]) => Promise<OfferPromotion[]>,
   ) {}
 
   async compare(buyer: { companyId: string | null }, input: CompareInput) {
@@ -55,12 +73,17 @@ export class OffersService {
       maxLng: input.lng + dLng,
     };
     // Live stock of the shared pool, priced as its owners set it; where a supplier has both, the live stock wins.
-    const live = this.pool ? await this.pool(skuIds, box, buyer.companyId ?? "") : [];
+    const [live, promos] = await Promise.all([
+      this.pool ? this.pool(skuIds, box, buyer.companyId ?? "") : [],
+      this.promotions ? this.promotions(buyer.companyId, skuIds) : [],
+    ]);
     const rows = await repo.near(this.db, skuIds, buyer.companyId ?? "", box, live);
     const here = { lng: input.lng, lat: input.lat };
     const offers = rows
       .map((o) => {
         const metres = Math.round(distanceMetres(here, o));
+        const price = Number(o.customer_price ?? o.price_fen);
+        const promo = promos.find((p) => p.sellerId === o.company_id && p.skuId === o.sku_id);
         return {
           sku: {
             id: o.sku_id,
@@ -71,7 +94,8 @@ export class OffersService {
             requested: o.sku_id === input.skuId,
           },
           supplier: { companyId: o.company_id, name: o.company, location: o.location, locationId: o.location_id },
-          priceFen: Number(o.customer_price ?? o.price_fen),
+          priceFen: promo ? discounted(price, promo) : price,
+          ...(promo ? { promotion: { id: promo.id, endsAt: promo.endsAt, priceBeforeFen: price } } : {}),
           listPriceFen: Number(o.price_fen),
           customerPrice: o.customer_price !== null,
           stock: o.stock,

@@ -204,6 +204,7 @@ export class SearchService {
       filters: logged,
       resultCount: kept.length,
       tookMs,
+      topSkuId: results[0]?.id ?? null,
     });
     return {
       query: q,

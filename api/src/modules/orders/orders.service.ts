@@ -12,6 +12,7 @@ import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
 import { idempotent, type Reply } from "../../shared/idempotency.js";
 import type { CatalogSkus } from "../catalog/skus.service.js";
+import { discounted, type OfferPromotion } from "../catalog/offers.service.js";
 import type { PoolRow } from "../inventory/inventory.repository.js";
 import type { InventoryService } from "../inventory/inventory.service.js";
 import type { WebhooksService } from "../webhooks/webhooks.service.js";
@@ -24,7 +25,13 @@ import { ordersRepository as repo, type AllocationRow, type OrderRow } from "./o
 const OPTIMISTIC_ATTEMPTS = 2;
 
 export interface PlaceOrder {
-  lines: Array<{ skuId: number; quantity: number; locationId?: string | undefined }>;
+  lines: Array<{
+    skuId: number;
+    quantity: number;
+    locationId?: string | undefined;
+    /** A price agreed beforehand (an accepted quote, rfq module): it replaces the pool's price. Not on the HTTP body. */
+    priceFen?: number | undefined;
+  }>;
   urgent?: boolean | undefined;
   policy?: "all_or_nothing" | "partial" | undefined;
   shipTo?: { lng: number; lat: number } | undefined;
@@ -54,6 +61,8 @@ export class OrdersService {
         parts: ReadonlyArray<{ gtin: string; serial: string }>,
       ): Promise<Array<{ gtin: string; serial: string; recallId: string }>>;
     },
+    /** Running discounts the buyer sees (promotions module): the price the price comparison showed is the price billed. */
+    private readonly promotions?: (shopId: string, skuIds: number[]) => Promise<OfferPromotion[]>,
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
@@ -72,7 +81,11 @@ export class OrdersService {
     const urgent = body.urgent ?? false;
     const policy = body.policy ?? "partial";
     const skuIds = [...seen.keys()];
-    const recalled = (await this.recalls?.blockedSkus(skuIds)) ?? [];
+    // Two lookups on the hot path, run together: open recalls of these SKUs and the discounts this buyer sees.
+    const [recalled, promotions] = await Promise.all([
+      this.recalls?.blockedSkus(skuIds) ?? [],
+      this.promotions ? this.promotions(buyer.id, skuIds) : [],
+    ]);
     if (recalled.length) {
       const i = body.lines.findIndex((l) => l.skuId === recalled[0]!.skuId);
       throw new AppError(
@@ -82,7 +95,7 @@ export class OrdersService {
         { field: `lines[${i}].skuId`, recallId: recalled[0]!.recallId },
       );
     }
-    const place = { buyer, body, shipTo, urgent, policy };
+    const place = { buyer, body, shipTo, urgent, policy, promotions };
     return idempotent(
       this.db,
       buyer.id,
@@ -124,6 +137,7 @@ export class OrdersService {
       shipTo: { lng: number; lat: number };
       urgent: boolean;
       policy: "all_or_nothing" | "partial";
+      promotions: OfferPromotion[];
     },
     pool: PoolRow[],
     within: (tx: Sql, reply: Reply) => Promise<void>,
@@ -145,21 +159,30 @@ export class OrdersService {
     }
     const id = `ord_${randomBytes(8).toString("hex")}`;
     const allocations: AllocationRow[] = [];
+    /** The stock as read (pool prices), which the reservation checks is unchanged; an agreed price only bills. */
+    const reads: Array<{ locationId: string; skuId: number; quantity: number; priceFen: number }> = [];
     const lines = body.lines.map((l, i) => {
       const candidates: Candidate[] = pool
         .filter((c) => c.skuId === l.skuId && (l.locationId === undefined || c.locationId === l.locationId))
         .map((c) => ({ ...c, distanceM: Math.round(distanceMetres(shipTo, c)) }));
       const got = allocateLine(l.quantity, candidates, urgent);
-      for (const a of got)
+      for (const a of got) {
+        reads.push({
+          locationId: a.candidate.locationId,
+          skuId: l.skuId,
+          quantity: a.quantity,
+          priceFen: a.candidate.priceFen,
+        });
         allocations.push({
           lineNo: i + 1,
           skuId: l.skuId,
           locationId: a.candidate.locationId,
           sellerId: a.candidate.sellerId,
           quantity: a.quantity,
-          priceFen: a.candidate.priceFen,
+          priceFen: l.priceFen ?? promoted(o.promotions, a.candidate),
           distanceM: a.candidate.distanceM,
         });
+      }
       return {
         lineNo: i + 1,
         skuId: l.skuId,
@@ -179,7 +202,7 @@ export class OrdersService {
         { lines: short },
       );
     }
-    await this.inventory.reserveIfUnchanged(tx, allocations, id);
+    await this.inventory.reserveIfUnchanged(tx, reads, id);
     const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";
     const totalFen = allocations.reduce((sum, a) => sum + a.priceFen * a.quantity, 0);
     const actor = ctx.actorId ?? "unknown";
@@ -440,4 +463,10 @@ function withAllocations<L extends { lineNo: number }>(lines: L[], allocations: 
     ...l,
     allocations: allocations.filter((a) => a.lineNo === l.lineNo).map(({ lineNo: _l, skuId: _s, ...a }) => a),
   }));
+}
+
+/** The pool price, less a running promotion of its seller on its SKU that the buyer sees. */
+function promoted(promotions: OfferPromotion[], c: { sellerId: string; skuId: number; priceFen: number }): number {
+  const p = promotions.find((x) => x.sellerId === c.sellerId && x.skuId === c.skuId);
+  return p ? discounted(c.priceFen, p) : c.priceFen;
 }

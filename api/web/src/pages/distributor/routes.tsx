@@ -1,5 +1,7 @@
 import {
   DatabaseOutlined,
+  FileSearchOutlined,
+  RiseOutlined,
   InboxOutlined,
   ScanOutlined,
   SendOutlined,
@@ -14,6 +16,22 @@ import type { ConsoleRoute } from "../../app/routes";
 
 /** Screens for distributors (and the carton screens manufacturers share: they send cartons too). */
 export const distributorRoutes: ConsoleRoute[] = [
+  {
+    path: "/distributor/rfqs",
+    titleKey: "menu.distributor.rfqs",
+    icon: <FileSearchOutlined />,
+    permission: "rfq:view",
+    kinds: ["distributor"],
+    element: lazy(() => import("./RfqsIncoming")),
+  },
+  {
+    path: "/distributor/promotions",
+    titleKey: "menu.distributor.promotions",
+    icon: <RiseOutlined />,
+    permission: "promotion:view",
+    kinds: ["distributor"],
+    element: lazy(() => import("./Promotions")),
+  },
   {
     path: "/distributor/receive",
     titleKey: "menu.receiveCarton",

@@ -1,5 +1,6 @@
 import {
   CarOutlined,
+  FileSearchOutlined,
   SafetyCertificateOutlined,
   SearchOutlined,
   ShoppingCartOutlined,
@@ -37,6 +38,14 @@ export const shopRoutes: ConsoleRoute[] = [
     kinds: SHOP,
     hideInMenu: true,
     element: lazy(() => import("./OrderDetail")),
+  },
+  {
+    path: "/shop/rfqs",
+    titleKey: "menu.shop.rfqs",
+    icon: <FileSearchOutlined />,
+    permission: "rfq:view",
+    kinds: SHOP,
+    element: lazy(() => import("./Rfqs")),
   },
   {
     path: "/shop/install",
