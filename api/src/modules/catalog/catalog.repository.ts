@@ -152,23 +152,27 @@ export const catalogRepository = {
     );
   },
 
-  async insertFitments(tx: Sql, rows: Array<{ vehicleId: string; skuId: number }>) {
+  /** Fitment links with the SKU's part type as skuRefs read it (in the same transaction): no second look-up. */
+  async insertFitments(tx: Sql, rows: Array<{ vehicleId: string; skuId: number; partType: string }>) {
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO catalog_fitments (vehicle_id, sku_id, part_type)
-       SELECT u.v, u.s, k.part_type FROM unnest($1::text[], $2::bigint[]) AS u(v, s) JOIN catalog_skus k ON k.id = u.s ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.vehicleId), rows.map((r) => r.skuId)],
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.vehicleId), rows.map((r) => r.skuId), rows.map((r) => r.partType)],
     );
   },
 
-  /** SKU ids for natural keys `${brand}\n${norm}`. */
-  async skuIds(db: Sql, keys: Array<{ brand: string; norm: string }>): Promise<Map<string, number>> {
+  /** SKU ids and part types for natural keys `${brand}\n${norm}`. */
+  async skuRefs(
+    db: Sql,
+    keys: Array<{ brand: string; norm: string }>,
+  ): Promise<Map<string, { id: number; partType: string }>> {
     if (keys.length === 0) return new Map();
-    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string }>(
-      "SELECT s.id::int AS id, s.brand, s.part_no_norm FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
+    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string; part_type: string }>(
+      "SELECT s.id::int AS id, s.brand, s.part_no_norm, s.part_type FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
       [keys.map((k) => k.brand), keys.map((k) => k.norm)],
     );
-    return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
+    return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, { id: r.id, partType: r.part_type }]));
   },
 
   /** Existing SKUs for natural keys `${brand}\n${norm}`, with who created them and their GTIN (to find the brand owner). */
@@ -438,6 +442,24 @@ export const catalogRepository = {
   },
 
   /** Fresh statistics for the tables an import wrote (a plan never sees an empty table that is not). */
+  /**
+   * For one import batch's transaction: new entries of the GIN indexes (SKU terms, number trigrams) go to the
+   * indexes' pending lists, merged into the trees in large sorted runs — when a list outgrows this, and at the end of
+   * the import (flushPending) — instead of a tree descent per trigram of every row. Searches read the pending list
+   * too, so what is committed is found at once.
+   */
+  async bulkWriteSettings(tx: Sql) {
+    await tx.exec("SET LOCAL gin_pending_list_limit = '128MB'; SET LOCAL work_mem = '64MB'");
+  },
+
+  /** Merges the GIN pending lists of these indexes into their trees (end of an import, before ANALYZE). */
+  async flushPending(db: Sql, indexes: string[]) {
+    await db.transaction(async (tx) => {
+      await tx.exec("SET LOCAL maintenance_work_mem = '256MB'");
+      for (const i of indexes) await tx.query("SELECT gin_clean_pending_list($1::regclass)", [i]);
+    });
+  },
+
   async analyze(db: Sql, tables: string[]) {
     for (const t of tables) await db.exec(`ANALYZE ${t}`);
   },
