@@ -372,11 +372,15 @@ export const catalogRepository = {
     return rows;
   },
 
-  /** Records the brands of imported rows under every name a file used (new names add to the known ones). */
+  /**
+   * Records the brands of imported rows under every name a file used (new names add to the known ones). Only names
+   * not yet known are written: a batch of known brands neither rewrites nor locks their rows.
+   */
   async learnBrands(tx: Sql, brands: Array<{ id: string; name: string }>) {
     if (brands.length === 0) return;
     await tx.query(
       `INSERT INTO catalog_brands (id, name, names) SELECT DISTINCT ON (i) i, n, ARRAY[n] FROM unnest($1::text[], $2::text[]) AS u(i, n)
+         WHERE NOT EXISTS (SELECT 1 FROM catalog_brands b WHERE b.id = u.i AND b.names @> ARRAY[u.n])
        ON CONFLICT (id) DO UPDATE SET names = (SELECT array_agg(DISTINCT x) FROM unnest(catalog_brands.names || EXCLUDED.names) x)
          WHERE NOT catalog_brands.names @> EXCLUDED.names`,
       [brands.map((b) => b.id), brands.map((b) => b.name)],
@@ -449,7 +453,7 @@ export const catalogRepository = {
    * too, so what is committed is found at once.
    */
   async bulkWriteSettings(tx: Sql) {
-    await tx.exec("SET LOCAL gin_pending_list_limit = '128MB'; SET LOCAL work_mem = '64MB'");
+    await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
   },
 
   /** Merges the GIN pending lists of these indexes into their trees (end of an import, before ANALYZE). */

@@ -66,7 +66,7 @@ class RowError extends Error {
   }
 }
 
-const BATCH = 20_000;
+const BATCH = 5000;
 const MAX_ERRORS = 1000;
 const TYPES = partTypes();
 const TYPE_BY_NAME = new Map<string, string>();
@@ -122,7 +122,7 @@ function partNoOf(f: Record<string, unknown>, field = "partNo"): { display: stri
 
 /**
  * Imports SKUs, cross-references, fitment and supplier offers from CSV or JSON lines. Good rows commit in batches of
- * 20,000 while bad ones are reported with line, field and reason; rows are upserted by natural keys (brand + part
+ * 5,000 while bad ones are reported with line, field and reason; rows are upserted by natural keys (brand + part
  * number; vehicle; supplier location + SKU), so importing a file again changes nothing. Progress is kept on the job
  * row, readable while the import runs.
  */
