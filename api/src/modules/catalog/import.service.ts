@@ -67,6 +67,8 @@ class RowError extends Error {
 }
 
 const BATCH = 5000;
+/** Records parsed between two turns of the event loop (so that the database's answers are read promptly). */
+const YIELD_EVERY = 200;
 const MAX_ERRORS = 1000;
 const TYPES = partTypes();
 const TYPE_BY_NAME = new Map<string, string>();
@@ -204,6 +206,7 @@ export class CatalogImporter {
     };
     try {
       let p0 = performance.now();
+      let parsedSinceYield = 0;
       for await (const rec of records) {
         this.time("read", p0, 0);
         p0 = performance.now();
@@ -212,6 +215,12 @@ export class CatalogImporter {
         if ("error" in parsed) bad(rec.line, parsed.error.field, parsed.error.message);
         else batch.push({ line: rec.line, row: parsed.row });
         if (batch.length >= BATCH) await flush();
+        // Records of a read chunk arrive as resolved promises (microtasks): without a turn of the event loop now and
+        // then, the answer to the batch being written waits until the whole chunk is parsed, and the database idles.
+        else if (++parsedSinceYield >= YIELD_EVERY) {
+          parsedSinceYield = 0;
+          await new Promise<void>((res) => setImmediate(res));
+        }
         p0 = performance.now();
       }
       await flush();
