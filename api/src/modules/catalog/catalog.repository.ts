@@ -59,29 +59,32 @@ export const catalogRepository = {
     editable: number[] = [],
   ): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
-    const col = <K extends keyof NewSku>(k: K) => rows.map((r) => r[k]);
     const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string; inserted: boolean }>(
       `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, position, kind, material, attributes, images, gtin, terms, owner_company_id)
-       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' ')), $13::text
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-              AS u(b, p, n, nm, pt, pos, k, m, a, im, g, t)
+       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' ')), $2::text
+         FROM json_to_recordset($1::json) AS u(b text, p text, n text, nm text, pt text, pos text, k text, m text, a text, im text, g text, t text)
        ON CONFLICT (brand, part_no_norm) DO UPDATE SET part_no = EXCLUDED.part_no, name = EXCLUDED.name, part_type = EXCLUDED.part_type, position = EXCLUDED.position,
          kind = EXCLUDED.kind, material = EXCLUDED.material, attributes = EXCLUDED.attributes, images = EXCLUDED.images, gtin = EXCLUDED.gtin, terms = EXCLUDED.terms, updated_at = now()
-         WHERE $13::text IS NULL OR catalog_skus.owner_company_id = $13 OR catalog_skus.id = ANY($14::bigint[])
+         WHERE $2::text IS NULL OR catalog_skus.owner_company_id = $2 OR catalog_skus.id = ANY($3::bigint[])
        RETURNING id::int AS id, brand, part_no_norm, (xmax = 0) AS inserted`,
+      // Rows go as one JSON document: JSON.stringify is native, where twelve text arrays are escaped element by element.
       [
-        col("brand"),
-        col("partNo"),
-        col("partNoNorm"),
-        col("name"),
-        col("partType"),
-        col("position"),
-        col("kind"),
-        col("material"),
-        col("attributes"),
-        rows.map((r) => r.images.join("\x1f")),
-        col("gtin"),
-        col("terms"),
+        JSON.stringify(
+          rows.map((r) => ({
+            b: r.brand,
+            p: r.partNo,
+            n: r.partNoNorm,
+            nm: r.name,
+            pt: r.partType,
+            pos: r.position,
+            k: r.kind,
+            m: r.material,
+            a: r.attributes,
+            im: r.images.join("\x1f"),
+            g: r.gtin,
+            t: r.terms,
+          })),
+        ),
         owner,
         editable,
       ],
@@ -100,21 +103,24 @@ export const catalogRepository = {
 
   async upsertNumbers(tx: Sql, rows: NewNumber[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <K extends keyof NewNumber>(k: K) => rows.map((r) => r[k]);
     await tx.query(
       `INSERT INTO catalog_numbers (sku_id, norm, rev, number, kind, brand, source, conditions)
        SELECT * FROM (SELECT DISTINCT ON (s, n, b) s, n, r, nu, k, b, so, c::jsonb
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, n, r, nu, k, b, so, c)) d
+         FROM json_to_recordset($1::json) AS u(s bigint, n text, r text, nu text, k text, b text, so text, c text)) d
        ON CONFLICT (sku_id, norm, brand) DO UPDATE SET number = EXCLUDED.number, kind = EXCLUDED.kind, source = EXCLUDED.source, conditions = EXCLUDED.conditions`,
       [
-        col("skuId"),
-        col("norm"),
-        col("rev"),
-        col("number"),
-        col("kind"),
-        col("brand"),
-        col("source"),
-        col("conditions"),
+        JSON.stringify(
+          rows.map((r) => ({
+            s: r.skuId,
+            n: r.norm,
+            r: r.rev,
+            nu: r.number,
+            k: r.kind,
+            b: r.brand,
+            so: r.source,
+            c: r.conditions,
+          })),
+        ),
       ],
     );
   },

@@ -97,6 +97,9 @@ const str = (f: Record<string, unknown>, name: string, max: number, required = t
   if (s.length > max) throw new RowError(name, `at most ${max} characters, got ${s.length}`);
   // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s)) throw new RowError(name, "contains control characters");
+  // A JSON line can carry half of a surrogate pair: not text the database can store.
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s))
+    throw new RowError(name, "contains an unpaired surrogate (not Unicode text)");
   return s;
 };
 
