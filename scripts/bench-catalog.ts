@@ -30,6 +30,7 @@ import { districts } from "./lib/regions.js";
 import { percentile } from "./lib/stats.js";
 
 const run = promisify(execFile);
+class ImportOnly extends Error {}
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const TARGET_SKUS = sized("BENCH_SKUS", 1_000_000, 0);
 const LOCATIONS = sized("BENCH_LOCATIONS", 10_000, 500);
@@ -46,6 +47,8 @@ const SEED = 11;
 const PEER_MAX = sized("BENCH_PEER_MAX", 300_000, 2_000);
 /** BENCH_KEEP=1 leaves the benchmark's database in place (its URL is printed) to profile queries afterwards. */
 const KEEP = process.env.BENCH_KEEP === "1";
+/** BENCH_IMPORT_ONLY=1 stops after the import figures (no locations, search or price comparison). */
+const IMPORT_ONLY = process.env.BENCH_IMPORT_ONLY === "1";
 /** The machine's 1-minute load average, printed beside each phase's figures (the bench shares its cores). */
 const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
 const say = (s: string) => console.log(s.startsWith("▶") ? `${s} [${load()}]` : s);
@@ -199,6 +202,10 @@ try {
     say(
       `▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`,
     );
+    // Where the time went (ms; database phases overlap parsing, so they do not add up to the wall time).
+    const phases = Object.entries(importer.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`);
+    say(`  ${kind} phases (s): ${phases.join(" · ")}`);
+    for (const k of Object.keys(importer.phases)) delete importer.phases[k];
     return rate;
   };
   figures.importRowsPerSec = await importFile("skus", files.skus);
@@ -233,6 +240,7 @@ try {
   say(
     `  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`,
   );
+  if (IMPORT_ONLY) throw new ImportOnly();
 
   // 3. Supplier locations at real district centroids, with offers.
   const centroids = districts();
@@ -479,6 +487,8 @@ try {
   say(
     `▶ price comparison, ${cmp.length} SKUs from points ≤ 1.4 km from a stocked location (3 km, top 5; after ${PRICE_WARMUP} warm-up): p50 ${figures.priceCompareP50Ms} ms, p95 ${figures.priceCompareP95Ms} ms (target ≤ 30 ms); ${(found / probes.length).toFixed(1)} offers in range on average`,
   );
+} catch (e) {
+  if (!(e instanceof ImportOnly)) throw e;
 } finally {
   await db.close();
   if (KEEP) {

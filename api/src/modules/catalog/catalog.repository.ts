@@ -59,29 +59,32 @@ export const catalogRepository = {
     editable: number[] = [],
   ): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
-    const col = <K extends keyof NewSku>(k: K) => rows.map((r) => r[k]);
     const { rows: out } = await tx.query<{ id: number; brand: string; part_no_norm: string; inserted: boolean }>(
       `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, position, kind, material, attributes, images, gtin, terms, owner_company_id)
-       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' ')), $13::text
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-              AS u(b, p, n, nm, pt, pos, k, m, a, im, g, t)
+       SELECT b, p, n, nm, pt, pos, k, m, a::jsonb, string_to_array(im, E'\\x1f'), g, array_to_tsvector(string_to_array(t, ' ')), $2::text
+         FROM json_to_recordset($1::json) AS u(b text, p text, n text, nm text, pt text, pos text, k text, m text, a text, im text, g text, t text)
        ON CONFLICT (brand, part_no_norm) DO UPDATE SET part_no = EXCLUDED.part_no, name = EXCLUDED.name, part_type = EXCLUDED.part_type, position = EXCLUDED.position,
          kind = EXCLUDED.kind, material = EXCLUDED.material, attributes = EXCLUDED.attributes, images = EXCLUDED.images, gtin = EXCLUDED.gtin, terms = EXCLUDED.terms, updated_at = now()
-         WHERE $13::text IS NULL OR catalog_skus.owner_company_id = $13 OR catalog_skus.id = ANY($14::bigint[])
+         WHERE $2::text IS NULL OR catalog_skus.owner_company_id = $2 OR catalog_skus.id = ANY($3::bigint[])
        RETURNING id::int AS id, brand, part_no_norm, (xmax = 0) AS inserted`,
+      // Rows go as one JSON document: JSON.stringify is native, where twelve text arrays are escaped element by element.
       [
-        col("brand"),
-        col("partNo"),
-        col("partNoNorm"),
-        col("name"),
-        col("partType"),
-        col("position"),
-        col("kind"),
-        col("material"),
-        col("attributes"),
-        rows.map((r) => r.images.join("\x1f")),
-        col("gtin"),
-        col("terms"),
+        JSON.stringify(
+          rows.map((r) => ({
+            b: r.brand,
+            p: r.partNo,
+            n: r.partNoNorm,
+            nm: r.name,
+            pt: r.partType,
+            pos: r.position,
+            k: r.kind,
+            m: r.material,
+            a: r.attributes,
+            im: r.images.join("\x1f"),
+            g: r.gtin,
+            t: r.terms,
+          })),
+        ),
         owner,
         editable,
       ],
@@ -100,21 +103,24 @@ export const catalogRepository = {
 
   async upsertNumbers(tx: Sql, rows: NewNumber[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <K extends keyof NewNumber>(k: K) => rows.map((r) => r[k]);
     await tx.query(
       `INSERT INTO catalog_numbers (sku_id, norm, rev, number, kind, brand, source, conditions)
        SELECT * FROM (SELECT DISTINCT ON (s, n, b) s, n, r, nu, k, b, so, c::jsonb
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(s, n, r, nu, k, b, so, c)) d
+         FROM json_to_recordset($1::json) AS u(s bigint, n text, r text, nu text, k text, b text, so text, c text)) d
        ON CONFLICT (sku_id, norm, brand) DO UPDATE SET number = EXCLUDED.number, kind = EXCLUDED.kind, source = EXCLUDED.source, conditions = EXCLUDED.conditions`,
       [
-        col("skuId"),
-        col("norm"),
-        col("rev"),
-        col("number"),
-        col("kind"),
-        col("brand"),
-        col("source"),
-        col("conditions"),
+        JSON.stringify(
+          rows.map((r) => ({
+            s: r.skuId,
+            n: r.norm,
+            r: r.rev,
+            nu: r.number,
+            k: r.kind,
+            b: r.brand,
+            so: r.source,
+            c: r.conditions,
+          })),
+        ),
       ],
     );
   },
@@ -152,23 +158,27 @@ export const catalogRepository = {
     );
   },
 
-  async insertFitments(tx: Sql, rows: Array<{ vehicleId: string; skuId: number }>) {
+  /** Fitment links with the SKU's part type as skuRefs read it (in the same transaction): no second look-up. */
+  async insertFitments(tx: Sql, rows: Array<{ vehicleId: string; skuId: number; partType: string }>) {
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO catalog_fitments (vehicle_id, sku_id, part_type)
-       SELECT u.v, u.s, k.part_type FROM unnest($1::text[], $2::bigint[]) AS u(v, s) JOIN catalog_skus k ON k.id = u.s ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.vehicleId), rows.map((r) => r.skuId)],
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.vehicleId), rows.map((r) => r.skuId), rows.map((r) => r.partType)],
     );
   },
 
-  /** SKU ids for natural keys `${brand}\n${norm}`. */
-  async skuIds(db: Sql, keys: Array<{ brand: string; norm: string }>): Promise<Map<string, number>> {
+  /** SKU ids and part types for natural keys `${brand}\n${norm}`. */
+  async skuRefs(
+    db: Sql,
+    keys: Array<{ brand: string; norm: string }>,
+  ): Promise<Map<string, { id: number; partType: string }>> {
     if (keys.length === 0) return new Map();
-    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string }>(
-      "SELECT s.id::int AS id, s.brand, s.part_no_norm FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
+    const { rows } = await db.query<{ id: number; brand: string; part_no_norm: string; part_type: string }>(
+      "SELECT s.id::int AS id, s.brand, s.part_no_norm, s.part_type FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
       [keys.map((k) => k.brand), keys.map((k) => k.norm)],
     );
-    return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, r.id]));
+    return new Map(rows.map((r) => [`${r.brand}\n${r.part_no_norm}`, { id: r.id, partType: r.part_type }]));
   },
 
   /** Existing SKUs for natural keys `${brand}\n${norm}`, with who created them and their GTIN (to find the brand owner). */
@@ -368,11 +378,15 @@ export const catalogRepository = {
     return rows;
   },
 
-  /** Records the brands of imported rows under every name a file used (new names add to the known ones). */
+  /**
+   * Records the brands of imported rows under every name a file used (new names add to the known ones). Only names
+   * not yet known are written: a batch of known brands neither rewrites nor locks their rows.
+   */
   async learnBrands(tx: Sql, brands: Array<{ id: string; name: string }>) {
     if (brands.length === 0) return;
     await tx.query(
       `INSERT INTO catalog_brands (id, name, names) SELECT DISTINCT ON (i) i, n, ARRAY[n] FROM unnest($1::text[], $2::text[]) AS u(i, n)
+         WHERE NOT EXISTS (SELECT 1 FROM catalog_brands b WHERE b.id = u.i AND b.names @> ARRAY[u.n])
        ON CONFLICT (id) DO UPDATE SET names = (SELECT array_agg(DISTINCT x) FROM unnest(catalog_brands.names || EXCLUDED.names) x)
          WHERE NOT catalog_brands.names @> EXCLUDED.names`,
       [brands.map((b) => b.id), brands.map((b) => b.name)],
@@ -438,6 +452,24 @@ export const catalogRepository = {
   },
 
   /** Fresh statistics for the tables an import wrote (a plan never sees an empty table that is not). */
+  /**
+   * For one import batch's transaction: new entries of the GIN indexes (SKU terms, number trigrams) go to the
+   * indexes' pending lists, merged into the trees in large sorted runs — when a list outgrows this, and at the end of
+   * the import (flushPending) — instead of a tree descent per trigram of every row. Searches read the pending list
+   * too, so what is committed is found at once.
+   */
+  async bulkWriteSettings(tx: Sql) {
+    await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
+  },
+
+  /** Merges the GIN pending lists of these indexes into their trees (end of an import, before ANALYZE). */
+  async flushPending(db: Sql, indexes: string[]) {
+    await db.transaction(async (tx) => {
+      await tx.exec("SET LOCAL maintenance_work_mem = '256MB'");
+      for (const i of indexes) await tx.query("SELECT gin_clean_pending_list($1::regclass)", [i]);
+    });
+  },
+
   async analyze(db: Sql, tables: string[]) {
     for (const t of tables) await db.exec(`ANALYZE ${t}`);
   },

@@ -67,6 +67,8 @@ class RowError extends Error {
 }
 
 const BATCH = 5000;
+/** Records parsed between two turns of the event loop (so that the database's answers are read promptly). */
+const YIELD_EVERY = 200;
 const MAX_ERRORS = 1000;
 const TYPES = partTypes();
 const TYPE_BY_NAME = new Map<string, string>();
@@ -95,6 +97,9 @@ const str = (f: Record<string, unknown>, name: string, max: number, required = t
   if (s.length > max) throw new RowError(name, `at most ${max} characters, got ${s.length}`);
   // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s)) throw new RowError(name, "contains control characters");
+  // A JSON line can carry half of a surrogate pair: not text the database can store.
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s))
+    throw new RowError(name, "contains an unpaired surrogate (not Unicode text)");
   return s;
 };
 
@@ -127,6 +132,17 @@ function partNoOf(f: Record<string, unknown>, field = "partNo"): { display: stri
  * row, readable while the import runs.
  */
 export class CatalogImporter {
+  /** Where the last imports' time went, in milliseconds by phase (bench:catalog prints it). */
+  readonly phases: Record<string, number> = {};
+  private time<T>(phase: string, t0: number, v: T): T {
+    this.phases[phase] = (this.phases[phase] ?? 0) + performance.now() - t0;
+    return v;
+  }
+  private async timed<T>(phase: string, f: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    return this.time(phase, t0, await f());
+  }
+
   constructor(
     private readonly db: Sql,
     private readonly hooks: ImportHooks = {},
@@ -175,7 +191,9 @@ export class CatalogImporter {
     // commit one after another, in file order.
     let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
+      const w0 = performance.now();
       await inFlight;
+      this.time("waitForDb", w0, 0);
       if (batch.length === 0) return;
       const rows = batch;
       batch = [];
@@ -190,12 +208,23 @@ export class CatalogImporter {
       inFlight.catch(() => undefined); // awaited at the next flush or the end
     };
     try {
+      let p0 = performance.now();
+      let parsedSinceYield = 0;
       for await (const rec of records) {
+        this.time("read", p0, 0);
+        p0 = performance.now();
         report.bytesDone = Math.max(report.bytesDone, rec.bytes);
-        const parsed = this.parse(kind, rec);
+        const parsed = this.time("parse", p0, this.parse(kind, rec));
         if ("error" in parsed) bad(rec.line, parsed.error.field, parsed.error.message);
         else batch.push({ line: rec.line, row: parsed.row });
         if (batch.length >= BATCH) await flush();
+        // Records of a read chunk arrive as resolved promises (microtasks): without a turn of the event loop now and
+        // then, the answer to the batch being written waits until the whole chunk is parsed, and the database idles.
+        else if (++parsedSinceYield >= YIELD_EVERY) {
+          parsedSinceYield = 0;
+          await new Promise<void>((res) => setImmediate(res));
+        }
+        p0 = performance.now();
       }
       await flush();
       await inFlight;
@@ -229,6 +258,11 @@ export class CatalogImporter {
       }),
     );
     // Fresh statistics for what was loaded: plans for the next searches see the rows (DECISIONS 63).
+    const g0 = performance.now();
+    const gin = { skus: ["catalog_skus_terms", "catalog_numbers_norm_trgm"], crossrefs: ["catalog_numbers_norm_trgm"] };
+    if (report.rowsOk > 0 && (kind === "skus" || kind === "crossrefs")) await repo.flushPending(this.db, gin[kind]);
+    this.time("indexFlush", g0, 0);
+    const a0 = performance.now();
     if (report.rowsOk > 0)
       await repo.analyze(
         this.db,
@@ -239,6 +273,7 @@ export class CatalogImporter {
           offers: ["supplier_offers"],
         }[kind],
       );
+    this.time("analyze", a0, 0);
     if (kind === "fitments") this.hooks.onFitments?.();
     if (kind === "skus") this.hooks.onSkus?.();
     // Supplier SKUs (brands the catalogue does not know) are matched to master SKUs as they arrive.
@@ -455,14 +490,16 @@ export class CatalogImporter {
         : { brand: row.brand!, norm: row.norm!, gtin: null };
     });
     const existing = companyId
-      ? await repo.skuOwners(this.db, keys)
+      ? await this.timed("owners", () => repo.skuOwners(this.db, keys))
       : new Map<string, { id: number; owner: string | null; gtin: string | null }>();
     const gtins = [...keys.map((k) => k.gtin), ...[...existing.values()].map((e) => e.gtin)].filter(
       (g): g is string => !!g,
     );
     const gtinOwners: Map<string, string | null> =
       companyId && gtins.length && this.hooks.gtinOwners ? await this.hooks.gtinOwners(gtins) : new Map();
+    const tx0 = performance.now();
     await this.db.transaction(async (tx) => {
+      if (kind === "skus" || kind === "crossrefs") await repo.bulkWriteSettings(tx);
       if (kind === "skus") {
         // The last row wins when a file names the same SKU twice.
         const list = rows.map((r) => ({
@@ -502,17 +539,19 @@ export class CatalogImporter {
             }
           }
         }
-        const ids = await repo.upsertSkus(
-          tx,
-          [...unique.values()].map((r) => r.sku),
-          companyId,
-          editable,
+        const ids = await this.timed("skuUpsert", () =>
+          repo.upsertSkus(
+            tx,
+            [...unique.values()].map((r) => r.sku),
+            companyId,
+            editable,
+          ),
         );
         // Every brand name in the rows becomes searchable (id → the spellings files used).
         const names = new Map<string, { id: string; name: string }>();
         for (const r of unique.values())
           names.set(`${r.sku.brand}\n${r.brandName}`, { id: r.sku.brand, name: r.brandName });
-        await repo.learnBrands(tx, [...names.values()]);
+        await this.timed("brands", () => repo.learnBrands(tx, [...names.values()]));
         const numbers: NewNumber[] = [];
         for (const [key, r] of unique) {
           const skuId = ids.get(key);
@@ -547,17 +586,20 @@ export class CatalogImporter {
               conditions: null,
             });
         }
-        await repo.upsertNumbers(tx, numbers);
+        await this.timed("numbers", () => repo.upsertNumbers(tx, numbers));
         return;
       }
       const keyed = rows.map((r) => ({ ...r, row: r.row as { brand: string; norm: string } & Record<string, any> })); // eslint-disable-line @typescript-eslint/no-explicit-any -- rows of any import kind
-      const ids = await repo.skuIds(
-        tx,
-        keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })),
+      const ids = await this.timed("skuIds", () =>
+        repo.skuRefs(
+          tx,
+          keyed.map((r) => ({ brand: r.row.brand, norm: r.row.norm })),
+        ),
       );
       const ok: typeof keyed = [];
       for (const r of keyed) {
-        const id = ids.get(keyOf(r.row));
+        const ref = ids.get(keyOf(r.row));
+        const id = ref?.id;
         const sku = existing.get(keyOf(r.row));
         if (id === undefined)
           failed.push({
@@ -574,29 +616,34 @@ export class CatalogImporter {
           });
         } else {
           r.row.skuId = id;
+          r.row.partType = ref!.partType;
           ok.push(r);
         }
       }
       if (kind === "crossrefs") {
-        await repo.upsertNumbers(
-          tx,
-          ok.map((r) => ({
-            skuId: r.row.skuId,
-            norm: r.row.numberNorm,
-            rev: reversed(r.row.numberNorm),
-            number: r.row.number,
-            kind: r.row.kind,
-            brand: fold(r.row.numberBrand),
-            source: r.row.source,
-            conditions: r.row.conditions,
-          })),
+        await this.timed("crossrefNumbers", () =>
+          repo.upsertNumbers(
+            tx,
+            ok.map((r) => ({
+              skuId: r.row.skuId,
+              norm: r.row.numberNorm,
+              rev: reversed(r.row.numberNorm),
+              number: r.row.number,
+              kind: r.row.kind,
+              brand: fold(r.row.numberBrand),
+              source: r.row.source,
+              conditions: r.row.conditions,
+            })),
+          ),
         );
       } else if (kind === "fitments") {
         const vehicles = new Map(ok.map((r) => [r.row.vehicle.id, r.row.vehicle]));
-        await repo.upsertVehicles(tx, [...vehicles.values()]);
-        await repo.insertFitments(
-          tx,
-          ok.map((r) => ({ vehicleId: r.row.vehicle.id, skuId: r.row.skuId })),
+        await this.timed("vehicles", () => repo.upsertVehicles(tx, [...vehicles.values()]));
+        await this.timed("fitments", () =>
+          repo.insertFitments(
+            tx,
+            ok.map((r) => ({ vehicleId: r.row.vehicle.id, skuId: r.row.skuId, partType: r.row.partType })),
+          ),
         );
       } else {
         if (!companyId) {
@@ -624,18 +671,21 @@ export class CatalogImporter {
           return loc.has(r.row.location);
         });
         const unique = new Map(good.map((r) => [`${r.row.skuId}\n${loc.get(r.row.location)}`, r.row]));
-        await offersRepository.upsertOffers(
-          tx,
-          [...unique.values()].map((r) => ({
-            skuId: r.skuId,
-            locationId: loc.get(r.location)!,
-            priceFen: r.priceFen,
-            stock: r.stock,
-            visibility: r.visibility,
-          })),
+        await this.timed("offers", () =>
+          offersRepository.upsertOffers(
+            tx,
+            [...unique.values()].map((r) => ({
+              skuId: r.skuId,
+              locationId: loc.get(r.location)!,
+              priceFen: r.priceFen,
+              stock: r.stock,
+              visibility: r.visibility,
+            })),
+          ),
         );
       }
     });
+    this.time("batchTransaction", tx0, 0);
     return { failed, listed };
   }
 }
