@@ -71,7 +71,7 @@ export default function SupportChat() {
               size="small"
               loading={list.loading}
               dataSource={list.data ?? []}
-              locale={{ emptyText: t("support.none") }}
+              locale={{ emptyText: <Typography.Text type="secondary">{t("support.none")}</Typography.Text> }}
               renderItem={(c) => (
                 <List.Item
                   onClick={() => void select(c.id)}
