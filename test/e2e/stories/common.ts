@@ -85,7 +85,18 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   // Fixtures through the API: something anchored, a GS1 prefix the maker filed, the platform's operator, two admins.
   await walkParts(h.stack, 2);
   await h.stack.svc.worker.runUntilFinal();
-  const prefix = `699${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
+  // A prefix no other prefix in the database overlaps (a long run shares one database; verifying an overlapping
+  // prefix is refused, and the row would stay in the queue).
+  const overlapped = async (p: string) =>
+    (
+      await h.stack.svc.db.sql.query(
+        "SELECT 1 FROM gs1_prefixes WHERE prefix LIKE $1 || '%' OR $1 LIKE prefix || '%' LIMIT 1",
+        [p],
+      )
+    ).rows.length > 0;
+  const randomPrefix = () => `699${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
+  let prefix = randomPrefix();
+  while (await overlapped(prefix)) prefix = randomPrefix();
   const filed = await h.api.call("POST", "/api/v1/gs1-prefixes", h.api.keys.maker!, {
     prefix,
     licenceRef: `GS1CN-${prefix}`,
