@@ -3,6 +3,7 @@ import { gtin14 } from "../../scripts/lib/identifiers.js";
 import type { TransfersService } from "../../api/src/modules/inventory/transfers.service.js";
 import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 
 /**
  * Warehouse receipts and pledges (issue 15, DECISIONS 75): units a receipt locks cannot be reserved, sold, adjusted,
@@ -25,35 +26,14 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
   const db = () => stack.svc.db.sql;
 
   const warehouse = async (code: string, shared: boolean) => {
-    const r = await api.call("POST", "/api/v1/suppliers/locations", dealer(), {
-      code,
-      name: `仓库${code}`,
-      regionCode: "330106",
-      location: { lng: 120.14, lat: 30.265 },
-    });
+    const site = { code, name: `仓库${code}`, regionCode: "330106", location: { lng: 120.14, lat: 30.265 } };
+    if (shared) return sharedWarehouse(api, dealer(), site);
+    const r = await api.call("POST", "/api/v1/suppliers/locations", dealer(), site);
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
-    if (shared)
-      expect(
-        (await api.call("PATCH", `/api/v1/inventory/warehouses/${r.json.id}`, dealer(), { shared: true })).status,
-      ).to.equal(200);
     return r.json.id as string;
   };
-  const stockIn = async (locationId: string, skuId: number, quantity: number) => {
-    const r = await api.call("POST", "/api/v1/inventory/movements", dealer(), {
-      locationId,
-      skuId,
-      reason: "receipt",
-      quantity,
-    });
-    expect(r.status, JSON.stringify(r.json)).to.equal(201);
-    const c = await api.call("PATCH", "/api/v1/inventory/stock", dealer(), {
-      locationId,
-      skuId,
-      shared: true,
-      price: 100,
-    });
-    expect(c.status, JSON.stringify(c.json)).to.equal(200);
-  };
+  const stockIn = (locationId: string, skuId: number, quantity: number) =>
+    stockShared(api, dealer(), { locationId, skuId, quantity, price: 100, reason: "receipt" });
   const stock = async (locationId: string, skuId: number) =>
     (await api.call("GET", `/api/v1/inventory/stock?locationId=${locationId}&skuId=${skuId}`, dealer())).json
       .stock[0] as { onHand: number; reserved: number; locked: number; available: number };
@@ -88,16 +68,12 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
   before(async () => {
     stack = await openStack();
     api = await startApi(stack);
-    const csv = ["brand,partNo,name,partType,kind,position", "bosch,0 986 494 200,后刹车片,brake_pad,aftermarket,后"];
-    csv.push("bosch,0 986 494 300,刹车盘,brake_disc,aftermarket,前");
-    const imp = await fetch(`${api.origin}/api/v1/catalog/imports/skus`, {
-      method: "POST",
-      headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.maker}` },
-      body: csv.join("\n"),
-    }).then((r) => r.json());
-    expect(imp.rowsOk).to.equal(2);
-    for (const q of ["0986494200", "0986494300"])
-      sku.push((await api.call("GET", `/api/v1/catalog/search?q=${q}`, api.keys.shop!)).json.results[0].id);
+    sku.push(
+      ...(await importSkus(api, [
+        "bosch,0 986 494 200,后刹车片,brake_pad,aftermarket,后",
+        "bosch,0 986 494 300,刹车盘,brake_disc,aftermarket,前",
+      ])),
+    );
     // Serialised brake discs (SKU 1), handed from the maker to the dealer on the ledger.
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
       gtin,

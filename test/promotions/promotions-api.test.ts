@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { OPERATOR, startApi, uscc } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 import { heldOut } from "../../api/src/modules/promotions/holdout.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 
 /**
  * Search-driven promotions through the real API: six 杭州 shops search for a brake pad nobody orders; the dealer that
@@ -19,33 +20,14 @@ describe("promotions: suggestions from searches, a discount shops see unless hel
   before(async () => {
     stack = await openStack();
     api = await startApi(stack);
-    const imp = await fetch(`${api.origin}/api/v1/catalog/imports/skus`, {
-      method: "POST",
-      headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.maker}` },
-      body: "brand,partNo,name,partType,kind,position\nbosch,0 986 494 100,前刹车片,brake_pad,aftermarket,前",
-    }).then((r) => r.json());
-    expect(imp.rowsOk).to.equal(1);
-    sku = (await api.call("GET", "/api/v1/catalog/search?q=0986494100", api.keys.maker!)).json.results[0].id;
-    const l = await api.call("POST", "/api/v1/suppliers/locations", api.keys.dealer!, {
+    [sku] = (await importSkus(api, ["bosch,0 986 494 100,前刹车片,brake_pad,aftermarket,前"])) as [number];
+    loc = await sharedWarehouse(api, api.keys.dealer!, {
       code: "WH-1",
       name: "仓库一",
       regionCode: "330104",
       location: { lng: 120.15, lat: 30.27 },
     });
-    loc = l.json.id;
-    await api.call("PATCH", `/api/v1/inventory/warehouses/${loc}`, api.keys.dealer!, { shared: true });
-    await api.call("POST", "/api/v1/inventory/movements", api.keys.dealer!, {
-      locationId: loc,
-      skuId: sku,
-      reason: "adjustment",
-      quantity: 100,
-    });
-    await api.call("PATCH", "/api/v1/inventory/stock", api.keys.dealer!, {
-      locationId: loc,
-      skuId: sku,
-      shared: true,
-      price: 100,
-    });
+    await stockShared(api, api.keys.dealer!, { locationId: loc, skuId: sku, quantity: 100, price: 100 });
     for (let i = 0; i < 6; i++) {
       const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
         name: `杭州第${i + 1}汽车修理厂`,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { gtin14, vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { OPERATOR, startApi } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 
 /**
  * Recalls (issue 16): a lot, a serial range or a whole GTIN traced forward to every current holder and installation
@@ -54,28 +55,14 @@ describe("recalls: traced to every holder and installed vehicle, blocked from or
   before(async () => {
     stack = await openStack();
     api = await startApi(stack, 10_000, {}, { webhooks: { intervalMs: 0, allowCidrs: ["127.0.0.0/8"] } });
-    const imp = await fetch(`${api.origin}/api/v1/catalog/imports/skus`, {
-      method: "POST",
-      headers: { "content-type": "text/csv", authorization: `Bearer ${maker()}` },
-      body: "brand,partNo,name,partType,kind,position\nngk,93175,火花塞,spark_plug,aftermarket,",
-    }).then((r) => r.json());
-    expect(imp.rowsOk).to.equal(1);
-    skuId = (await api.call("GET", "/api/v1/catalog/search?q=93175", shop())).json.results[0].id;
-    const site = await api.call("POST", "/api/v1/suppliers/locations", dealer(), {
+    [skuId] = (await importSkus(api, ["ngk,93175,火花塞,spark_plug,aftermarket,"])) as [number];
+    loc = await sharedWarehouse(api, dealer(), {
       code: "WH-RC",
       name: "召回测试仓",
       regionCode: "330106",
       location: { lng: 120.14, lat: 30.265 },
     });
-    loc = site.json.id;
-    await api.call("PATCH", `/api/v1/inventory/warehouses/${loc}`, dealer(), { shared: true });
-    await api.call("POST", "/api/v1/inventory/movements", dealer(), {
-      locationId: loc,
-      skuId,
-      reason: "adjustment",
-      quantity: 20,
-    });
-    await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId: loc, skuId, shared: true, price: 30 });
+    await stockShared(api, dealer(), { locationId: loc, skuId, quantity: 20, price: 30 });
     lot1 = await mint("L-RC1", 8);
     lot2 = (await mint("L-RC2", 4)).sort();
     const carton = [...lot1.slice(0, 7), ...lot2].map(part); // lot1[7] stays at the factory

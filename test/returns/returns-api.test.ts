@@ -3,6 +3,7 @@ import { gtin14 } from "../../scripts/lib/identifiers.js";
 import { RETURN_STATUSES, RETURN_TRANSITIONS } from "../../api/src/modules/returns/return-states.js";
 import { OPERATOR, startApi, uscc } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 
 /**
  * Returns (issue 16): the declared table walked pair by pair through the API, the unit returned proven to be the unit
@@ -69,28 +70,14 @@ describe("returns: the unit sold comes back, swaps are caught, custody and money
     });
     expect(second.status, JSON.stringify(second.json)).to.equal(201);
     dealer2 = second.json.apiKey;
-    const imp = await fetch(`${api.origin}/api/v1/catalog/imports/skus`, {
-      method: "POST",
-      headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.maker}` },
-      body: "brand,partNo,name,partType,kind,position\nbosch,0 986 494 100,前刹车片,brake_pad,aftermarket,前",
-    }).then((r) => r.json());
-    expect(imp.rowsOk).to.equal(1);
-    skuId = (await api.call("GET", "/api/v1/catalog/search?q=0986494100", shop())).json.results[0].id;
-    const site = await api.call("POST", "/api/v1/suppliers/locations", dealer(), {
+    [skuId] = (await importSkus(api, ["bosch,0 986 494 100,前刹车片,brake_pad,aftermarket,前"])) as [number];
+    loc = await sharedWarehouse(api, dealer(), {
       code: "WH-RMA",
       name: "退货仓",
       regionCode: "330106",
       location: { lng: 120.14, lat: 30.265 },
     });
-    loc = site.json.id;
-    await api.call("PATCH", `/api/v1/inventory/warehouses/${loc}`, dealer(), { shared: true });
-    await api.call("POST", "/api/v1/inventory/movements", dealer(), {
-      locationId: loc,
-      skuId,
-      reason: "adjustment",
-      quantity: 40,
-    });
-    await api.call("PATCH", "/api/v1/inventory/stock", dealer(), { locationId: loc, skuId, shared: true, price: 250 });
+    await stockShared(api, dealer(), { locationId: loc, skuId, quantity: 40, price: 250 });
     const mint = await api.call("POST", "/api/v1/mint", api.keys.maker!, {
       gtin,
       lot: "L-RMA",

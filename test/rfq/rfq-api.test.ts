@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { OPERATOR, startApi, uscc } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 import { RFQ_STATUSES, RFQ_TRANSITIONS, type RfqStatus } from "../../api/src/modules/rfq/rfq-states.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 
 /**
  * Requests for quotes through the real API: the shop (杭州西湖, 120.13 / 30.26) asks; two distributors near it hold
@@ -18,22 +19,8 @@ describe("requests for quotes: ask suppliers in range, compare quotes, accept on
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const db = () => stack.svc.db.sql;
 
-  const stock = async (who: string, skuId: number, onHand: number, price: number) => {
-    const m = await api.call("POST", "/api/v1/inventory/movements", key[who]!, {
-      locationId: loc[who],
-      skuId,
-      reason: "adjustment",
-      quantity: onHand,
-    });
-    expect(m.status, JSON.stringify(m.json)).to.equal(201);
-    const s = await api.call("PATCH", "/api/v1/inventory/stock", key[who]!, {
-      locationId: loc[who],
-      skuId,
-      shared: true,
-      price,
-    });
-    expect(s.status, JSON.stringify(s.json)).to.equal(200);
-  };
+  const stock = (who: string, skuId: number, onHand: number, price: number) =>
+    stockShared(api, key[who]!, { locationId: loc[who]!, skuId, quantity: onHand, price });
   const ask = async (lines: unknown[] = [{ skuId: sku[0], quantity: 2 }], extra: Record<string, unknown> = {}) => {
     const r = await api.call("POST", "/api/v1/rfqs", key.shop!, { lines, neededBy: tomorrow, radiusKm: 30, ...extra });
     expect(r.status, JSON.stringify(r.json)).to.equal(201);
@@ -71,33 +58,24 @@ describe("requests for quotes: ask suppliers in range, compare quotes, accept on
       expect(r.status, JSON.stringify(r.json)).to.equal(201);
       key[k] = r.json.apiKey;
     }
-    const imp = await fetch(`${api.origin}/api/v1/catalog/imports/skus`, {
-      method: "POST",
-      headers: { "content-type": "text/csv", authorization: `Bearer ${api.keys.maker}` },
-      body: [
-        "brand,partNo,name,partType,kind,position",
+    sku.push(
+      ...(await importSkus(api, [
         "bosch,0 986 494 100,前刹车片,brake_pad,aftermarket,前",
         "mann,W 719/30,机油滤清器,oil_filter,aftermarket,",
-      ].join("\n"),
-    }).then((r) => r.json());
-    expect(imp.rowsOk).to.equal(2);
-    for (const q of ["0986494100", "W71930"])
-      sku.push((await api.call("GET", `/api/v1/catalog/search?q=${q}`, key.shop!)).json.results[0].id);
+      ])),
+    );
     const sites: Record<string, { lng: number; lat: number }> = {
       dealer: { lng: 120.15, lat: 30.27 },
       near2: { lng: 120.2, lat: 30.21 },
       far: { lng: 113.27, lat: 23.16 },
     };
     for (const [who, at] of Object.entries(sites)) {
-      const r = await api.call("POST", "/api/v1/suppliers/locations", key[who]!, {
+      loc[who] = await sharedWarehouse(api, key[who]!, {
         code: "WH-1",
         name: "仓库一",
         regionCode: who === "far" ? "440111" : "330106",
         location: at,
       });
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      loc[who] = r.json.id;
-      await api.call("PATCH", `/api/v1/inventory/warehouses/${r.json.id}`, key[who]!, { shared: true });
       for (const s of sku) await stock(who, s, 500, 120);
     }
     // The dealer subscribes to rfq.* events (never delivered here: the dispatcher does not run).
