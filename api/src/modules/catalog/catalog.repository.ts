@@ -43,7 +43,8 @@ export interface NewNumber {
   conditions: string | null;
 }
 
-const SKU_COLS = `s.id::int AS id, s.brand, COALESCE((SELECT b.name FROM catalog_brands b WHERE b.id = s.brand), s.brand) AS "brandName", s.part_no AS "partNo", s.name, s.part_type AS "partType", s.position, s.kind, s.material, s.attributes, s.images, s.gtin`;
+const SKU_COLS = `s.id::int AS id, s.brand, (SELECT b.name FROM catalog_brands b WHERE b.id = s.brand) AS "brandName",
+  s.part_no AS "partNo", s.name, s.part_type AS "partType", s.position, s.kind, s.material, s.attributes, s.images, s.gtin`;
 
 /** The only SQL on the catalog tables. Bulk writes send columns as arrays (one statement per batch). */
 export const catalogRepository = {

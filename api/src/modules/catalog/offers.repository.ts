@@ -18,7 +18,8 @@ export interface PoolStock {
 export interface OfferRow {
   sku_id: number;
   brand: string;
-  brand_name: string;
+  /** catalog_brands.name; null when no import named the brand (brandDisplayName falls back). */
+  brand_name: string | null;
   part_no: string;
   name: string;
   price_fen: string;
@@ -56,7 +57,7 @@ export const offersRepository = {
             AND (o.visibility = 'public' OR cp.price_fen IS NOT NULL)
             AND NOT EXISTS (SELECT 1 FROM unnest($7::bigint[], $8::text[]) AS p(sku_id, location_id) WHERE p.sku_id = o.sku_id AND p.location_id = o.location_id)
        )
-       SELECT o.sku_id::int AS sku_id, s.brand, COALESCE((SELECT b.name FROM catalog_brands b WHERE b.id = s.brand), s.brand) AS brand_name, s.part_no, s.name, o.price_fen, o.customer_price, o.stock, o.visibility,
+       SELECT o.sku_id::int AS sku_id, s.brand, (SELECT b.name FROM catalog_brands b WHERE b.id = s.brand) AS brand_name, s.part_no, s.name, o.price_fen, o.customer_price, o.stock, o.visibility,
               l.id AS location_id, l.name AS location, l.company_id, c.name AS company, l.lng, l.lat, l.prep_minutes, sc.scanned, sc.genuine
          FROM offers o
          JOIN supplier_locations l ON l.id = o.location_id
