@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError, type Sql } from "../../../ledger-service/src/index.js";
+import { uniqueViolation } from "./pg-errors.js";
 
 const keyHeader = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, "8-128 letters, digits or _.:-");
 
@@ -22,10 +23,7 @@ export interface Reply {
 }
 
 /** A unique violation on idempotent_requests: another request with this key committed first. */
-function keyTaken(e: unknown): boolean {
-  const err = e as { code?: string; constraint?: string; message?: string };
-  return err?.code === "23505" && `${err.constraint ?? ""} ${err.message ?? ""}`.includes("idempotent_requests");
-}
+const keyTaken = (e: unknown) => uniqueViolation(e, "idempotent_requests");
 
 /**
  * Runs `work` once per (company, key). `work` must call `within(tx, reply)` inside its own transaction, so the

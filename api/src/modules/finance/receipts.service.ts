@@ -12,6 +12,7 @@ import {
   type ReceiptStatus,
 } from "./receipts.repository.js";
 import type { IssueReceiptBody, PledgeBody, ReceiptListQuery, ReceiptView, ReleaseBody } from "./receipts.schema.js";
+import { pgCode, uniqueViolation } from "../../shared/pg-errors.js";
 
 type PartRef = { gtin: string; serial: string };
 
@@ -53,10 +54,6 @@ export function receiptDocument(
   };
 }
 export const digestOf = (doc: unknown) => createHash("sha256").update(canonicalJson(doc)).digest("hex");
-
-/** PostgreSQL's deadlock (40P01) or a serial already under a live receipt (the partial unique index). */
-const pgCode = (e: unknown) => (e as { code?: string } | null)?.code;
-const pgConstraint = (e: unknown) => (e as { constraint?: string } | null)?.constraint;
 
 /**
  * Electronic warehouse receipts (仓单) and their pledges (仓单质押), issue 15 / DECISIONS 75. A company holding stock
@@ -418,7 +415,7 @@ export class ReceiptsService {
         return await this.db.transaction(work);
       } catch (e) {
         if (pgCode(e) === "40P01" && attempt < 4) continue;
-        if (pgCode(e) === "23505" && pgConstraint(e) === "warehouse_receipt_parts_live")
+        if (uniqueViolation(e, "warehouse_receipt_parts_live"))
           throw new AppError(
             "RECEIPT.PART_LOCKED",
             `a serial named is already locked by another live warehouse receipt${(e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : ""}`,

@@ -11,6 +11,7 @@ import { decide, type CompensationRule, type Decision } from "./compensation.js"
 import { sidesFor, type ReturnReason, type ReturnSide, type ReturnStatus } from "./return-states.js";
 import { returnsRepository as repo, type ReturnPatch, type ReturnRow } from "./returns.repository.js";
 import { checkUnit } from "./unit-check.js";
+import { uniqueViolation } from "../../shared/pg-errors.js";
 
 const DAY = 86_400_000;
 /** SLA: days a seller has to decide a request, and to settle a return after receiving it. */
@@ -19,10 +20,6 @@ export const SLA = { authoriseDays: 2, refundDays: 3 } as const;
 export const PLATFORM_RULES = "platform";
 
 const hex = () => randomBytes(8).toString("hex");
-const uniqueViolation = (e: unknown, name: string) => {
-  const err = e as { code?: string; constraint?: string; message?: string };
-  return err?.code === "23505" && `${err.constraint ?? ""} ${err.message ?? ""}`.includes(name);
-};
 
 export interface RequestReturn {
   orderId: string;
