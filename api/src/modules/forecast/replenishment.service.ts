@@ -4,6 +4,7 @@ import { crossTenant, notFound } from "../../security/tenant.js";
 import { distanceMetres } from "../../shared/geo.js";
 import { macroRegion, provinceOf } from "../../shared/regions.js";
 import { partTypes } from "../catalog/data/categories.js";
+import { CatalogSkus } from "../catalog/skus.service.js";
 import type { InventoryService } from "../inventory/inventory.service.js";
 import type { TransfersService } from "../inventory/transfers.service.js";
 import type { UsersService } from "../users/users.service.js";
@@ -16,6 +17,9 @@ import { SeasonalCalendar } from "./seasonal.js";
 import { compoundFillRateLevel } from "./replenishment.js";
 
 export type PartClass = "critical" | "normal" | "slow";
+
+/** What replenishment asks the catalogue (it never reads the catalogue's tables). */
+const catalog = new CatalogSkus();
 
 export const DEFAULT_SETTINGS: SettingsRow = {
   criticalLevel: 0.98,
@@ -101,8 +105,7 @@ export class ReplenishmentService {
   async putPartClass(ctx: AuditContext, p: Principal, skuId: number, partClass: PartClass | null) {
     const companyId = p.companyId!;
     const before = await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query("SELECT 1 FROM catalog_skus WHERE id = $1", [skuId]);
-      if (!rows.length) throw notFound("SKU", String(skuId));
+      if (!(await catalog.exists(tx, skuId))) throw notFound("SKU", String(skuId));
       const old = await repo.putPartClass(tx, companyId, skuId, partClass, p.person ?? p.id);
       await auditTrail.append(tx, {
         ...ctx,
