@@ -179,7 +179,9 @@ if (!small || process.env.BENCH_FRONTIER)
     const c = level === SERVICE_LEVEL ? o : simulate(compoundOrderUpTo(level, 2, { seasonPeriod: M }));
     const n = simulate(forecastOrderUpTo(level, 2, { seasonPeriod: M }));
     say(
-      `  setting ${level}: compound fill ${c.fillRate.toFixed(4)} at ${c.avgInventoryUnits.toFixed(0)} units (rule of thumb, same stock: ${sameStock(c.avgInventoryUnits).toFixed(4)}); count distribution capped fill ${n.fillRate.toFixed(4)} at ${n.avgInventoryUnits.toFixed(0)} units`,
+      `  setting ${level}: compound fill ${c.fillRate.toFixed(4)} at ${c.avgInventoryUnits.toFixed(0)} units ` +
+        `(rule of thumb, same stock: ${sameStock(c.avgInventoryUnits).toFixed(4)}); ` +
+        `count distribution capped fill ${n.fillRate.toFixed(4)} at ${n.avgInventoryUnits.toFixed(0)} units`,
     );
   }
 

@@ -57,7 +57,8 @@ const rolesOf = (kind: string) =>
     .filter(([, r]) => (r.kinds as readonly string[]).includes(kind))
     .map(([id]) => id);
 
-describe("every screen opens for its users: no error shown, no page error, no serious accessibility violation @e2e", function () {
+const TITLE = "every screen opens for its users: no error shown, no page error, no serious accessibility violation";
+describe(`${TITLE} @e2e`, function () {
   this.timeout(900_000);
   let h: ConsoleHarness;
   const visited: string[] = [];

@@ -198,8 +198,9 @@ export async function checkA11y(page: Page, label: string) {
 }
 
 /**
- * Waits (at most 3 s) until no finite CSS animation or transition is running (spinners loop forever and are ignored): axe blends colours through opacity, so a modal
- * still fading in reads as a contrast failure (CI saw #cad8f0 on #346bc4, 3.6:1, on the API-key dialog's OK).
+ * Waits (at most 3 s) until no finite CSS animation or transition is running (spinners loop forever and are
+ * ignored): axe blends colours through opacity, so a modal still fading in reads as a contrast failure (CI saw
+ * #cad8f0 on #346bc4, 3.6:1, on the API-key dialog's OK).
  */
 export async function settleAnimations(page: Page) {
   await page

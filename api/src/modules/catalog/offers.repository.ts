@@ -57,7 +57,8 @@ export const offersRepository = {
             AND (o.visibility = 'public' OR cp.price_fen IS NOT NULL)
             AND NOT EXISTS (SELECT 1 FROM unnest($7::bigint[], $8::text[]) AS p(sku_id, location_id) WHERE p.sku_id = o.sku_id AND p.location_id = o.location_id)
        )
-       SELECT o.sku_id::int AS sku_id, s.brand, (SELECT b.name FROM catalog_brands b WHERE b.id = s.brand) AS brand_name, s.part_no, s.name, o.price_fen, o.customer_price, o.stock, o.visibility,
+       SELECT o.sku_id::int AS sku_id, s.brand,
+              (SELECT b.name FROM catalog_brands b WHERE b.id = s.brand) AS brand_name, s.part_no, s.name, o.price_fen, o.customer_price, o.stock, o.visibility,
               l.id AS location_id, l.name AS location, l.company_id, c.name AS company, l.lng, l.lat, l.prep_minutes, sc.scanned, sc.genuine
          FROM offers o
          JOIN supplier_locations l ON l.id = o.location_id

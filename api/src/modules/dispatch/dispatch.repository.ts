@@ -99,7 +99,8 @@ export const dispatchRepository = {
       `SELECT ${COLS} FROM dispatches d
         WHERE d.to_company = $1 AND d.status = 'in_transit'
           AND EXISTS (SELECT 1 FROM jsonb_to_recordset(d.parts) AS p(gtin text, serial text)
-                       JOIN unnest($2::text[], $3::text[]) AS r(gtin, serial) ON r.gtin = p.gtin AND r.serial = p.serial)
+                       JOIN unnest($2::text[], $3::text[]) AS r(gtin, serial)
+                         ON r.gtin = p.gtin AND r.serial = p.serial)
         ORDER BY d.id FOR UPDATE`,
       [companyId, parts.map((p) => p.gtin), parts.map((p) => p.serial)],
     );
@@ -107,8 +108,8 @@ export const dispatchRepository = {
   },
 
   /**
-   * Whether every part of a carton (by `partKeys`, hex without 0x) has a receiving event by the carton's receiver recorded after the
-   * carton's own shipping submission: then the carton is received, whether whole or part by part.
+   * Whether every part of a carton (by `partKeys`, hex without 0x) has a receiving event by the carton's receiver
+   * recorded after the carton's own shipping submission: then the carton is received, whole or part by part.
    */
   async allReceived(tx: Sql, row: DispatchRow, partKeys: string[], receivedStep: number): Promise<boolean> {
     const { rows } = await tx.query<{ missing: number }>(

@@ -275,7 +275,8 @@ export const forecastRepository = {
     by: string,
   ): Promise<string | null> {
     const { rows } = await tx.query<{ partClass: string }>(
-      `SELECT part_class AS "partClass" FROM replenishment_part_classes WHERE company_id = $1 AND sku_id = $2 FOR UPDATE`,
+      `SELECT part_class AS "partClass" FROM replenishment_part_classes
+        WHERE company_id = $1 AND sku_id = $2 FOR UPDATE`,
       [companyId, skuId],
     );
     if (partClass === null)
