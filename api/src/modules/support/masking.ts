@@ -1,8 +1,8 @@
-import { maskMobile, maskVin } from "../../security/personal-data.js";
+import { maskEmail, maskMobile, maskVin } from "../../security/personal-data.js";
 import { findVins } from "./intents.js";
 
 const MOBILE = /(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)/g;
-const EMAIL = /([^\s@]{1,64})@([^\s@]+\.[^\s@]{2,})/g;
+const EMAIL = /[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}/g;
 
 /**
  * The text as it is kept: mainland mobile numbers as 138****1234, VINs as LSV**********3294, e-mail addresses as
@@ -12,5 +12,5 @@ const EMAIL = /([^\s@]{1,64})@([^\s@]+\.[^\s@]{2,})/g;
 export function maskText(text: string): string {
   let out = text.replace(MOBILE, (_m, a: string, b: string, c: string) => maskMobile(`${a}${b}${c}`));
   for (const vin of findVins(out)) out = out.replace(new RegExp(vin, "gi"), maskVin(vin));
-  return out.replace(EMAIL, (_m, local: string, domain: string) => `${local.slice(0, 1)}***@${domain}`);
+  return out.replace(EMAIL, maskEmail);
 }
