@@ -172,6 +172,8 @@ else {
       operatorToken,
       log,
     });
+    // The cockpit reads rollups refreshed every 5 minutes: bring them up to date now, so its first view has numbers.
+    await (app.locals.services as { cockpit: { refresh(): Promise<unknown> } }).cockpit.refresh();
     const box = loginsBox(world, publicBaseUrl);
     console.log(box);
     log(
