@@ -10,6 +10,8 @@
  *   receiveCartonInteractions  clicks + typed fields for a distributor receiving a carton of 100 parts (target ≤ 3;
  *                          test/e2e/stories/distributor.ts); receiveCartonMs its server + page time, median of the runs
  *   firstLoadKb            gzipped JS + CSS the login page loads, sizes taken from the built files (target ≤ 400)
+ *   staticAssetMs          the same-run baseline for the times above: the browser loading one built file of the
+ *                          console from the same server (median), so a time can be judged on a slower machine
  *
  * A story is a module under test/e2e/stories/ exporting `bench(c: DemoConsole, runs: number)` that answers its
  * figures; STORIES lists which module gives which figures, and a module not (yet) present gives nulls.
@@ -61,6 +63,20 @@ async function firstLoadKb(c: DemoConsole): Promise<{ kb: number; files: Array<{
   return { kb, files };
 }
 
+/** Median time for the browser to load one static file of the built console: the machine's floor for a page step. */
+async function staticAssetMs(c: DemoConsole, file: string, n: number): Promise<number> {
+  const page = await c.page("desktop");
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await page.goto(c.url(file));
+    times.push(performance.now() - t0);
+  }
+  await page.context().close();
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
+}
+
 const runs = sized("BENCH_CONSOLE_RUNS", 5, 1);
 const log = (line: string) => console.log(line);
 const chain = await startLocalChain({ port: await freePort(), blockMs: 200 });
@@ -74,6 +90,9 @@ try {
   log(`first load (login page): ${first.files.length} JS/CSS files, ${first.kb} KiB gzipped`);
   for (const f of first.files) log(`  ${f.file}  ${(f.gz / 1024).toFixed(1)} KiB`);
   figures.firstLoadKb = first.kb;
+  const asset = first.files.reduce((a, b) => (b.gz < a.gz ? b : a)).file;
+  figures.staticAssetMs = await staticAssetMs(c, asset, Math.max(5, runs * 3));
+  log(`baseline: the browser loads ${asset} in ${figures.staticAssetMs} ms (median)`);
   for (const s of STORIES) {
     for (const name of s.figures) figures[name] = null;
     const path = new URL(`${s.module}.ts`, STORIES_DIR);

@@ -234,6 +234,7 @@ export function buildServices(opts: AppOptions) {
     supportLookups({
       orders,
       installations,
+      returns,
       ledger: opts.ledger,
       companyAddress: async (id) => (await orgs.get(id)).address,
     }),

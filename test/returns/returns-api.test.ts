@@ -343,4 +343,25 @@ describe("returns: the unit sold comes back, swaps are caught, custody and money
     );
     expect(audit.rows[0]!.changes.evidence.after).to.match(/platform\.proven_unit: the ledger shows/);
   });
+
+  it("lets the support assistant answer from my returns: one by its number, an order's, none of another company's", async () => {
+    const listed = await api.call("GET", "/api/v1/returns?status=resolved", shop());
+    const refunded = (listed.json.returns as Array<{ id: string; orderId: string }>)[0]!;
+    const reply = async (token: string, text: string) => {
+      const c = await api.call("POST", "/api/v1/support/conversations", token, { text });
+      expect(c.status, JSON.stringify(c.json)).to.equal(201);
+      const bot = (c.json.messages as Array<{ author: string; body: string; intent?: string }>).at(-1)!;
+      return { body: bot.body, intent: c.json.messages[0].intent as string, lookups: c.json.lookups as unknown[] };
+    };
+    const byNumber = await reply(shop(), `退货单 ${refunded.id} 退款到账了吗`);
+    expect(byNumber.intent).to.equal("return");
+    expect(byNumber.body).to.contain(refunded.id).and.contain("已处理（退款）").and.contain("已退款 ¥250.00");
+    expect(byNumber.lookups).to.deep.include({ ...(byNumber.lookups[0] as object), kind: "return", found: true });
+    const byOrder = await reply(shop(), `订单 ${refunded.orderId} 的退货怎么样了`);
+    expect(byOrder.body).to.contain(refunded.id);
+    // The seller reads the same return in its own role; another company learns nothing of it.
+    expect((await reply(dealer(), `${refunded.id} 这个退货处理到哪一步了`)).body).to.contain("您公司是卖家");
+    const foreign = await reply(dealer2, `退货 ${refunded.id} 进度`);
+    expect(foreign.body).to.contain("没有在您公司的退货里找到").and.not.contain("¥250.00");
+  });
 });

@@ -156,14 +156,18 @@ export const returnsRepository = {
   },
 
   /** Returns I requested or sell, newest first; `overdue`: past their SLA (undecided, or received and not refunded). */
-  async list(db: Sql, companyId: string, q: { status?: ReturnStatus | undefined; overdue: boolean; limit: number }) {
+  async list(
+    db: Sql,
+    companyId: string,
+    q: { status?: ReturnStatus | undefined; overdue: boolean; limit: number; orderId?: string | undefined },
+  ) {
     const { rows } = await db.query<ReturnRow>(
       `SELECT ${COLS} FROM returns r WHERE (r.requester_id = $1 OR r.seller_id = $1)
-          AND ($2::text IS NULL OR r.status = $2)
+          AND ($2::text IS NULL OR r.status = $2) AND ($5::text IS NULL OR r.order_id = $5)
           AND (NOT $3 OR (r.status = 'requested' AND r.authorise_due < now())
                OR (r.status IN ('received', 'inspected') AND r.refund_due < now() AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.return_id = r.id)))
         ORDER BY r.created_at DESC LIMIT $4`,
-      [companyId, q.status ?? null, q.overdue, q.limit],
+      [companyId, q.status ?? null, q.overdue, q.limit, q.orderId ?? null],
     );
     return rows;
   },

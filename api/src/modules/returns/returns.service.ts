@@ -269,7 +269,10 @@ export class ReturnsService {
     return this.view(this.db, id);
   }
 
-  async list(p: Principal, q: { status?: ReturnStatus | undefined; overdue: boolean; limit: number }) {
+  async list(
+    p: Principal,
+    q: { status?: ReturnStatus | undefined; overdue: boolean; limit: number; orderId?: string | undefined },
+  ) {
     if (!p.companyId) throw new AppError("ORG.REQUIRED", "returns belong to companies", 409);
     return repo.list(this.db, p.companyId, q);
   }

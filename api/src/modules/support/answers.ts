@@ -1,4 +1,4 @@
-import type { OrderFacts, PartFacts } from "./lookups.js";
+import type { OrderFacts, PartFacts, ReturnFacts } from "./lookups.js";
 
 /** The assistant's words (Simplified Chinese: the users' language; the console shows them as written). */
 const ORDER_STATUS: Record<string, string> = {
@@ -17,6 +17,19 @@ const PART_STAGE: Record<PartFacts["stage"], string> = {
   installed: "已装车",
   shipped: "运输中",
 };
+/** A return's state, and what happens next, in the asker's role (requester or seller). */
+const RETURN_STATUS: Record<string, readonly [requester: string, seller: string]> = {
+  requested: ["等待卖家审核", "等待您审核"],
+  authorised: ["卖家已同意退货，请把件寄回并填写运单号", "已同意退货，等待买家寄回"],
+  partially_authorised: ["卖家同意退回部分数量，请把同意的件寄回", "已部分同意，等待买家寄回"],
+  refused: ["卖家拒绝了退货", "您已拒绝退货"],
+  shipped_back: ["已寄回，等待卖家收货", "买家已寄回，请收货"],
+  received: ["卖家已收货，正在检验", "已收货，请检验"],
+  inspected: ["卖家已检验，等待处理结果", "已检验，请给出处理结果"],
+  resolved: ["已处理", "已处理"],
+  closed: ["已关闭", "已关闭"],
+};
+const RESOLUTION: Record<string, string> = { refund: "退款", replacement: "换货", repair: "维修", refusal: "拒绝" };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
 export const say = {
@@ -56,6 +69,23 @@ export const say = {
         : o.status === "shipped"
           ? `订单 ${o.id} 正在运输中，签收后即可申请退换货；如不需要，可以拒收。`
           : `订单 ${o.id} 还没有发货（${ORDER_STATUS[o.status] ?? o.status}），可以直接取消订单，不需要走退货。`,
+  returns: (rows: ReturnFacts[]) =>
+    rows
+      .map((r) => {
+        const state = RETURN_STATUS[r.status]?.[r.requester ? 0 : 1] ?? r.status;
+        const qty =
+          r.authorisedQuantity !== null && r.authorisedQuantity !== r.quantity
+            ? `${r.authorisedQuantity}/${r.quantity} 件`
+            : `${r.quantity} 件`;
+        return `· 退货 ${r.id}（订单 ${r.orderId}，${qty}，${r.requester ? "您公司申请" : "您公司是卖家"}）：${state}${
+          r.resolution ? `（${RESOLUTION[r.resolution] ?? r.resolution}）` : ""
+        }${r.refundFen !== null ? `，已退款 ${yuan(r.refundFen)}` : ""}${
+          r.trackingNo ? `，退货运单号 ${r.trackingNo}` : ""
+        }；更新于 ${r.updatedAt.slice(0, 10)}。`;
+      })
+      .join("\n"),
+  returnNotFound: (id: string) => `没有在您公司的退货里找到 ${id}，请核对退货单号（以 rma_ 开头）。`,
+  openReturns: (rows: ReturnFacts[]) => `您公司正在处理的退货：\n${say.returns(rows)}`,
   part: (f: PartFacts) =>
     `${f.gtin} / ${f.serial}（批次 ${f.lot}）在链上有 ${f.events} 条流转记录，当前：${PART_STAGE[f.stage]}，${
       f.relation === "made" ? "由您公司生产" : f.relation === "holds" ? "在您公司名下" : "曾经过您公司"

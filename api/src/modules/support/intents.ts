@@ -21,6 +21,7 @@ export type Intent = (typeof INTENTS)[number];
 
 export interface Slots {
   orderId?: string;
+  returnId?: string;
   gtin?: string;
   serial?: string;
   vin?: string;
@@ -37,6 +38,7 @@ export interface Classified {
 export const LOW_CONFIDENCE = 0.34;
 
 const ORDER_ID = /\bord_[0-9a-f]{16}\b/i;
+const RETURN_ID = /\brma_[0-9a-f]{16}\b/i;
 const LINK = /\/01\/(\d{14})\/21\/([^/?#\s]{1,60})/;
 const GTIN = /(?<!\d)(\d{14})(?!\d)/;
 const SERIAL_AFTER = /(?:序列号|序号|编号|serial|sn|s\/n|码)\s*(?:是|为|:|：|#)?\s*([0-9A-Za-z]{6,20})/i;
@@ -55,6 +57,8 @@ export function extractSlots(text: string): Slots {
   const slots: Slots = {};
   const order = ORDER_ID.exec(text);
   if (order) slots.orderId = order[0].toLowerCase();
+  const rma = RETURN_ID.exec(text);
+  if (rma) slots.returnId = rma[0].toLowerCase();
   const link = LINK.exec(text);
   if (link) {
     slots.gtin = link[1]!;
@@ -66,7 +70,10 @@ export function extractSlots(text: string): Slots {
   }
   const vins = findVins(text);
   if (vins.length) slots.vin = vins[0]!;
-  const rest = text.replace(ORDER_ID, " ").replace(VIN_LIKE, (v) => (vins.includes(v.toUpperCase()) ? " " : v));
+  const rest = text
+    .replace(ORDER_ID, " ")
+    .replace(RETURN_ID, " ")
+    .replace(VIN_LIKE, (v) => (vins.includes(v.toUpperCase()) ? " " : v));
   if (!slots.gtin) {
     const g = GTIN.exec(rest);
     if (g) slots.gtin = g[1]!;
@@ -84,7 +91,7 @@ export function extractSlots(text: string): Slots {
 export function rewrite(text: string): string {
   let t = normalise(text)
     .replace(/https?:\/\/\S+/g, " ")
-    .replace(/\bord_[0-9a-f]{16}\b/g, " ");
+    .replace(/\b(ord|rma)_[0-9a-f]{16}\b/g, " ");
   for (const [re, to] of REWRITES) t = t.replace(re, to);
   return t;
 }
@@ -126,6 +133,8 @@ export function classify(text: string): Classified {
     s.delivery += 1;
     s.return += 1;
   }
+  // A return's number asks about that return.
+  if (slots.returnId) s.return += 3;
   if (slots.serial || slots.gtin) s.verify_part += 2;
   if (slots.vin) s.installation += 2.5;
   // A question that names an order and asks where it is, is about delivery; about a refund, about the return.

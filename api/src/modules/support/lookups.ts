@@ -2,6 +2,7 @@ import { AppError, Stage, type LedgerService } from "../../../../ledger-service/
 import type { AuditContext, Principal } from "../../security/principal.js";
 import type { InstallationsService } from "../parts/installations.service.js";
 import type { OrdersService } from "../orders/orders.service.js";
+import type { ReturnsService } from "../returns/returns.service.js";
 
 export interface OrderFacts {
   id: string;
@@ -41,6 +42,23 @@ export interface SupportLookups {
     p: Principal,
     vin: string,
   ): Promise<Array<{ gtin: string; serial: string; installedAt: string }>>;
+  /** One return by its number, or the newest returns of an order (or of the company), where the asker is a side. */
+  returns(ctx: AuditContext, p: Principal, q: { returnId?: string; orderId?: string }): Promise<ReturnFacts[]>;
+}
+
+export interface ReturnFacts {
+  id: string;
+  orderId: string;
+  status: string;
+  /** Whether the asker's company asked for it (else it is the seller). */
+  requester: boolean;
+  quantity: number;
+  authorisedQuantity: number | null;
+  resolution: string | null;
+  trackingNo: string | null;
+  /** What was refunded (automatically or after inspection); null: nothing yet. */
+  refundFen: number | null;
+  updatedAt: string;
 }
 
 const STAGES: Record<number, PartFacts["stage"]> = {
@@ -53,6 +71,7 @@ const STAGES: Record<number, PartFacts["stage"]> = {
 export function supportLookups(deps: {
   orders: OrdersService;
   installations: InstallationsService;
+  returns: ReturnsService;
   ledger: LedgerService;
   companyAddress: (companyId: string) => Promise<string>;
 }): SupportLookups {
@@ -120,6 +139,35 @@ export function supportLookups(deps: {
       if (!p.companyId) return [];
       const rows = await deps.installations.list(ctx, p, { vin, limit: 20 }, false);
       return rows.map((r) => ({ gtin: r.gtin, serial: r.serial, installedAt: r.installedAt }));
+    },
+    async returns(ctx, p, q) {
+      if (!p.companyId) return [];
+      const ids = q.returnId
+        ? [q.returnId]
+        : (await deps.returns.list(p, { overdue: false, limit: 5, orderId: q.orderId })).map((r) => r.id);
+      const out: ReturnFacts[] = [];
+      for (const id of ids) {
+        try {
+          const r = await deps.returns.get(ctx, p, id);
+          out.push({
+            id: r.id,
+            orderId: r.orderId,
+            status: r.status,
+            requester: r.requesterId === p.companyId,
+            quantity: r.quantity,
+            authorisedQuantity: r.authorisedQuantity,
+            resolution: r.resolution,
+            trackingNo: r.trackingNo,
+            refundFen: r.refund?.amountFen ?? null,
+            updatedAt: new Date(r.updatedAt).toISOString(),
+          });
+        } catch (e) {
+          // Another company's return reads as none, as on the returns API (where the attempt is logged).
+          if (e instanceof AppError && (e.status === 404 || e.status === 403)) continue;
+          throw e;
+        }
+      }
+      return out;
     },
   };
 }

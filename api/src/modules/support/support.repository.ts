@@ -5,7 +5,7 @@ export type HandoverReason = "asked" | "low_confidence" | "failed_twice";
 
 export interface Lookup {
   at: string;
-  kind: "order" | "orders" | "part" | "installation" | "article";
+  kind: "order" | "orders" | "return" | "part" | "installation" | "article";
   /** What was asked for (order id, GTIN/serial, masked VIN, article id). */
   ref: string | null;
   found: boolean;

@@ -48,7 +48,7 @@ export const conversationSchema = conversationSummarySchema
       .array(
         z.object({
           at: z.string(),
-          kind: z.enum(["order", "orders", "part", "installation", "article"]),
+          kind: z.enum(["order", "orders", "return", "part", "installation", "article"]),
           ref: z.string().nullable(),
           found: z.boolean(),
         }),

@@ -123,9 +123,15 @@ export class SupportService {
       case "order_status":
       case "delivery":
       case "return": {
+        if (c.intent === "return" && c.slots.returnId) {
+          if (!can("return:view")) return fail(say.noPermission("退货"));
+          const rows = await this.lookups.returns(ctx, p, { returnId: c.slots.returnId });
+          const look: Lookup[] = [{ at, kind: "return", ref: c.slots.returnId, found: rows.length > 0 }];
+          return rows.length ? ok(say.returns(rows), look) : fail(say.returnNotFound(c.slots.returnId), look);
+        }
         if (!can("order:view")) return c.intent === "return" ? this.policy(text, at) : fail(say.noPermission("订单"));
         if (!c.slots.orderId) {
-          if (c.intent === "return") return this.policy(text, at);
+          if (c.intent === "return") return this.returnsOrPolicy(ctx, p, text, at);
           const recent = await this.lookups.recentOrders(p, 5);
           return ok(say.recent(recent, c.intent === "delivery"), [
             { at, kind: "orders", ref: null, found: recent.length > 0 },
@@ -135,6 +141,12 @@ export class SupportService {
         const look: Lookup[] = [{ at, kind: "order", ref: c.slots.orderId, found: o !== null }];
         if (!o) return fail(say.orderNotFound(c.slots.orderId), look);
         if (c.intent === "return") {
+          // Returns already asked for on this order are what the asker wants to hear about; else how to ask for one.
+          if (can("return:view")) {
+            const rows = await this.lookups.returns(ctx, p, { orderId: o.id });
+            look.push({ at, kind: "return", ref: o.id, found: rows.length > 0 });
+            if (rows.length) return ok(say.returns(rows), look);
+          }
           const policy = this.search(await this.articles(), text);
           return ok(say.returnOf(o) + (policy ? `\n${say.article(policy.title, policy.body)}` : ""), [
             ...look,
@@ -161,6 +173,17 @@ export class SupportService {
       default:
         return this.policy(text, at);
     }
+  }
+
+  /** A return question naming nothing: the policy it asks about, then the company's returns still open, if any. */
+  private async returnsOrPolicy(ctx: AuditContext, p: Principal, text: string, at: string): Promise<Answer> {
+    const policy = await this.policy(text, at);
+    if (!p.permissions.has("return:view" as never)) return policy;
+    const open = (await this.lookups.returns(ctx, p, {})).filter((r) => r.status !== "closed").slice(0, 3);
+    if (!open.length) return policy;
+    const look: Lookup = { at, kind: "return", ref: null, found: true };
+    const text2 = policy.failed ? say.openReturns(open) : `${policy.text}\n${say.openReturns(open)}`;
+    return { text: text2, failed: false, lookups: [...policy.lookups, look] };
   }
 
   private async policy(text: string, at: string): Promise<Answer> {
