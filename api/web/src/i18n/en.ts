@@ -1073,6 +1073,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "support.lookups": "What the assistant looked up",
   "support.lookup.order": "Order",
   "support.lookup.orders": "Recent orders",
+  "support.lookup.return": "Return",
   "support.lookup.part": "Part",
   "support.lookup.installation": "Installations",
   "support.lookup.article": "Knowledge base",

@@ -1051,6 +1051,7 @@ export const zhCN = {
   "support.lookups": "助手查过的内容",
   "support.lookup.order": "订单",
   "support.lookup.orders": "最近订单",
+  "support.lookup.return": "退货",
   "support.lookup.part": "配件",
   "support.lookup.installation": "装车记录",
   "support.lookup.article": "知识库",
