@@ -117,7 +117,11 @@ contract PartRegistry is AccessControl {
         if (to == PartLifecycle.Stage.Received)
             return hasRole(DISTRIBUTOR_ROLE, account) || hasRole(INSTALLER_ROLE, account);
         if (to == PartLifecycle.Stage.Installed) return hasRole(INSTALLER_ROLE, account);
-        if (to == PartLifecycle.Stage.Shipped) return hasRole(MANUFACTURER_ROLE, account) || hasRole(DISTRIBUTOR_ROLE, account);
+        if (to == PartLifecycle.Stage.Shipped) {
+            // An installer ships a part it received and did not fit back to its seller (a return).
+            return hasRole(MANUFACTURER_ROLE, account) || hasRole(DISTRIBUTOR_ROLE, account)
+                || hasRole(INSTALLER_ROLE, account);
+        }
         return false;
     }
 

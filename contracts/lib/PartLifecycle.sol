@@ -9,6 +9,7 @@ pragma solidity ^0.8.28;
  *   None ──commission──▶ Commissioned ──receive──▶ Received ──install──▶ Installed
  *                                               ╰─receive─╯ (next distributor level)
  *                        Commissioned / Received ──ship──▶ Shipped ──receive──▶ Received
+ *   (a repair shop ships a received part only back to a seller: a return; an installed part never ships)
  */
 library PartLifecycle {
     /// @notice Stages a part moves through. `None` is the state of a part key never commissioned.

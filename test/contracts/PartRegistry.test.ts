@@ -36,7 +36,7 @@ describe("PartRegistry", () => {
   const ACTORS = {
     maker: [Stage.Commissioned, Stage.Shipped],
     dealer: [Stage.Received, Stage.Shipped],
-    shop: [Stage.Received, Stage.Installed],
+    shop: [Stage.Received, Stage.Installed, Stage.Shipped],
     stranger: [] as Stage[],
   };
 

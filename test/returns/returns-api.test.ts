@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
 import { RETURN_STATUSES, RETURN_TRANSITIONS } from "../../api/src/modules/returns/return-states.js";
 import { OPERATOR, startApi, uscc } from "../helpers/app.js";
-import { openStack, type TestStack } from "../helpers/stack.js";
+import { VIN, openStack, type TestStack } from "../helpers/stack.js";
 import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 
 /**
@@ -243,12 +243,36 @@ describe("returns: the unit sold comes back, swaps are caught, custody and money
       [id],
     );
     expect(refunds.rows[0]!.n).to.equal(1);
-    // A repair shop may not ship on the ledger (the lifecycle table): its return's custody is kept off the ledger.
+    // A repair shop ships back an unfitted unit on the ledger too; the seller's receipt returns it to its stock.
     const s = await request(shop(), { orderId: orders.b, lineNo: 1, part: part(serials[3]!) });
     expect(s.status, JSON.stringify(s.json)).to.equal(201);
     await step(dealer(), s.json.id, { to: "authorised" });
     expect(
       (await step(shop(), s.json.id, { to: "shipped_back", carrier: "中通", trackingNo: "ZT9000000003" })).json.custody,
+    ).to.equal("ledger");
+    expect((await step(dealer(), s.json.id, { to: "received", part: part(serials[3]!) })).json.swapEvidence).to.equal(
+      null,
+    );
+    const shopSteps = await stack.svc.db.sql.query<{ step: number; actor: string }>(
+      `SELECT e.step, a.id AS actor FROM ledger_events e JOIN ledger_parts p ON p.part_key = e.part_key
+         JOIN ledger_actors a ON a.address = e.actor WHERE p.gtin = $1 AND p.serial = $2 ORDER BY e.seq`,
+      [gtin, serials[3]],
+    );
+    expect(shopSteps.rows.slice(-2)).to.deep.equal([
+      { step: 4, actor: api.ids.shop },
+      { step: 2, actor: api.ids.dealer },
+    ]);
+    // A unit the shop fitted in a car cannot ship under the lifecycle table: its way back is kept off the ledger.
+    const fittedOrder = await sell(shop(), 1, [serials[10]!]);
+    expect(
+      (await api.call("POST", "/api/v1/installations", shop(), { gtin, serial: serials[10], vin: VIN })).status,
+    ).to.equal(201);
+    const fitted = await request(shop(), { orderId: fittedOrder, lineNo: 1, part: part(serials[10]!) });
+    expect(fitted.status, JSON.stringify(fitted.json)).to.equal(201);
+    await step(dealer(), fitted.json.id, { to: "authorised" });
+    expect(
+      (await step(shop(), fitted.json.id, { to: "shipped_back", carrier: "中通", trackingNo: "ZT9000000005" })).json
+        .custody,
     ).to.equal("off_ledger");
   });
 

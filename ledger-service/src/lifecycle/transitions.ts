@@ -42,7 +42,8 @@ export const TRANSITIONS: ReadonlyArray<{ from: Stage; to: Stage; by: readonly A
   { from: Stage.Received, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.Received, to: Stage.Installed, by: ["repair_shop"] },
   { from: Stage.Commissioned, to: Stage.Shipped, by: ["manufacturer"] },
-  { from: Stage.Received, to: Stage.Shipped, by: ["distributor"] },
+  // A repair shop ships only what it holds unfitted: a part it returns to its seller (issue 16; DECISIONS 109).
+  { from: Stage.Received, to: Stage.Shipped, by: ["distributor", "repair_shop"] },
   { from: Stage.Shipped, to: Stage.Received, by: ["distributor", "repair_shop"] },
   { from: Stage.None, to: Stage.AuditCheckpoint, by: ["platform"] },
   { from: Stage.AuditCheckpoint, to: Stage.AuditCheckpoint, by: ["platform"] },

@@ -32,7 +32,7 @@ library LifecycleSpec {
         if (to == COMMISSIONED) return maker;
         if (to == RECEIVED) return dealer || installer;
         if (to == INSTALLED) return installer;
-        if (to == SHIPPED) return maker || dealer;
+        if (to == SHIPPED) return maker || dealer || installer;
         return false;
     }
 

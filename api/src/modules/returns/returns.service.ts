@@ -383,9 +383,9 @@ export class ReturnsService {
   }
 
   /**
-   * The ledger event of a step, when the return's custody goes on the ledger: a serialised return shipped back by a
-   * company that holds it and may ship (a distributor) to a seller that may receive (a distributor), and its receipt
-   * by that seller. Otherwise the custody is kept off the ledger (repair shops may not ship under the lifecycle table).
+   * The ledger event of a step, when the return's custody goes on the ledger: a serialised return shipped back by the
+   * company that holds it received (a distributor, or a repair shop that did not fit it) to the seller, and its receipt
+   * by that seller. An installed unit cannot ship under the lifecycle table: its custody is kept off the ledger.
    */
   private async ledgerStep(row: ReturnRow, step: ReturnStep, patch: ReturnPatch) {
     if (!row.serial || !row.gtin) return null;
@@ -394,7 +394,7 @@ export class ReturnsService {
       const [from, to] = [await this.companyOf(row.requesterId), await this.companyOf(row.sellerId)];
       const custody = await repo.custody(this.db, row.gtin, row.serial);
       const canShip =
-        from.kind === "distributor" &&
+        (from.kind === "distributor" || from.kind === "repair_shop") &&
         to.kind === "distributor" &&
         custody.head?.holderId === from.id &&
         custody.head.stage === Stage.Received;
