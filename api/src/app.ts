@@ -17,6 +17,8 @@ import { CreditService } from "./modules/finance/credit.service.js";
 import { invoicesRoutes } from "./modules/finance/invoices.routes.js";
 import { InvoicesService } from "./modules/finance/invoices.service.js";
 import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
+import { collateralRoutes } from "./modules/finance/collateral.routes.js";
+import { CollateralService } from "./modules/finance/collateral.service.js";
 import { ReceiptsService } from "./modules/finance/receipts.service.js";
 import { DispatchService } from "./modules/dispatch/dispatch.service.js";
 import { catalogRoutes } from "./modules/catalog/catalog.routes.js";
@@ -109,6 +111,8 @@ export interface AppOptions {
   forecastRefitMs?: number;
   /** How often the cockpit's rollups are brought up to date (0: only on request; default 5 min). */
   cockpitRefreshMs?: number;
+  /** How often pledged collateral is valued for margin calls (0: only when read; default 5 min). */
+  collateralCheckMs?: number;
   /**
    * Check every JSON answer below 400 against the schema its route declares with `responds` (a mismatch answers 500
    * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
@@ -167,6 +171,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...returnsRoutes(s.returns),
     ...recallsRoutes(s.recalls),
     ...receiptsRoutes(s.receipts),
+    ...collateralRoutes(s.collateral),
     ...consentsRoutes(s.consents),
     ...invoicesRoutes(s.invoices),
     ...rfqRoutes(s.rfqs),
@@ -260,6 +265,7 @@ export function buildServices(opts: AppOptions) {
     recalls,
     inventory,
     receipts,
+    collateral: new CollateralService(db, webhooks),
     consents,
     invoices: new InvoicesService(db, (id) => orders.forBilling(id)),
     forecasts,
@@ -331,6 +337,7 @@ export function createApp(opts: AppOptions): Express {
     services.transfers.stop();
     services.forecasts.stop();
     services.cockpit.stop();
+    services.collateral.stop();
     await services.verify.scans.flush();
     await services.access.close();
   };
@@ -341,6 +348,8 @@ export function createApp(opts: AppOptions): Express {
   if (refitEvery > 0) services.forecasts.start(refitEvery);
   const cockpitEvery = opts.cockpitRefreshMs ?? 5 * 60_000;
   if (cockpitEvery > 0) services.cockpit.start(cockpitEvery);
+  const collateralEvery = opts.collateralCheckMs ?? 5 * 60_000;
+  if (collateralEvery > 0) services.collateral.start(collateralEvery);
   /** The Prometheus registry `serveMetrics` publishes (METRICS_PORT). */
   app.locals.metrics = metricsRegistry(opts.ledger.db.sql);
   /** The services behind the routes, for tests and benchmarks that drive them directly. */

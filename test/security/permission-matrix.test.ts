@@ -43,6 +43,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/returns\//, "rma_0000000000000000"],
   [/\/recalls\//, "rc_0000000000000000"],
   [/\/warehouse-receipts\//, "wr_0000000000000000"],
+  [/\/finance\/collateral\//, "wr_0000000000000000"],
   [/\/consents\//, "cc_0000000000000000"],
   [/\/finance\/invoices\//, "inv_0000000000000000"],
 ];
