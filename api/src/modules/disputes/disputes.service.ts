@@ -146,7 +146,7 @@ export class DisputesService {
       const actor = ctx.actorId ?? "unknown";
       if (step.to === "under_review") {
         if (row.status === "proposed" && row.approvalId) {
-          const status = await this.users.approvalStatus(row.approvalId);
+          const status = await this.users.approvalStatus(row.approvalId, tx);
           if (status === "submitted" || status === "approved")
             throw new AppError(
               "DISPUTE.PROPOSAL_PENDING",
@@ -216,7 +216,7 @@ export class DisputesService {
     let refundId: string | null = null;
     if (proposal.amountFen > 0) {
       const id = `rf_${hex()}`;
-      const ev = (await this.returns.evidence(row.returnId))!;
+      const ev = (await this.returns.evidence(row.returnId, tx))!;
       const credited = await this.returns.creditDisputeRefund(tx, {
         refundId: id,
         returnId: row.returnId,
@@ -267,7 +267,7 @@ export class DisputesService {
 
   private async view(db: Sql, id: string, sides: Array<Exclude<DisputeSide, "system">>) {
     const row = (await repo.get(db, id))!;
-    const ev = (await this.returns.evidence(row.returnId))!;
+    const ev = (await this.returns.evidence(row.returnId, db))!;
     const events = await repo.events(db, id);
     const timeline = [
       ...ev.history.map((h) => ({
@@ -306,7 +306,7 @@ export class DisputesService {
     return {
       ...row,
       sides,
-      approvalStatus: row.approvalId ? await this.users.approvalStatus(row.approvalId) : null,
+      approvalStatus: row.approvalId ? await this.users.approvalStatus(row.approvalId, db) : null,
       return: {
         id: ev.id,
         orderId: ev.orderId,

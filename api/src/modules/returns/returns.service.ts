@@ -121,12 +121,11 @@ export class ReturnsService {
    * What a dispute over a return rests on: the return with its history and photos, and — for a serialised return —
    * the serial's ledger events with their companies. For the disputes module (it never reads these tables itself).
    */
-  async evidence(id: string) {
-    const row = await repo.get(this.db, id);
+  async evidence(id: string, db: Sql = this.db) {
+    const row = await repo.get(db, id);
     if (!row) return null;
-    const ledger = row.gtin && row.serial ? (await repo.custody(this.db, row.gtin, row.serial)).events : [];
-    const photos = (await repo.photos(this.db, id)).map(({ file: _f, sha256: _s, ...rest }) => rest);
-    return { ...(await this.view(this.db, id)), photos, ledger };
+    const ledger = row.gtin && row.serial ? (await repo.custody(db, row.gtin, row.serial)).events : [];
+    return { ...(await this.view(db, id)), ledger };
   }
 
   /**

@@ -385,8 +385,8 @@ export class UsersService {
   }
 
   /** A request's status (for the module that filed it), null when there is none. */
-  async approvalStatus(id: string) {
-    return ((await repo.approval(this.db, id))?.status ?? null) as
+  async approvalStatus(id: string, db: Sql = this.db) {
+    return ((await repo.approval(db, id))?.status ?? null) as
       | "submitted"
       | "approved"
       | "rejected"
