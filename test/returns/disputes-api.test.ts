@@ -11,7 +11,12 @@ import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js
 /** A few bytes that each format's signature accepts (the check reads signatures, not whole pictures). */
 export const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00]);
 export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24, 1)]);
-const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([26, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(18)]);
+const WEBP = Buffer.concat([
+  Buffer.from("RIFF"),
+  Buffer.from([26, 0, 0, 0]),
+  Buffer.from("WEBPVP8 "),
+  Buffer.alloc(18),
+]);
 const GIF = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1");
 
 /**
@@ -72,10 +77,17 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
   /** A platform person holding platform_operator, signed in. */
   const platformPerson = async (n: number) => {
     const email = `arbiter${n}-${Date.now()}@partledger.test`;
-    const u = await api.call("POST", "/api/v1/users", OPERATOR, { name: `平台仲裁 ${n}`, email, password: "correct horse battery" });
+    const u = await api.call("POST", "/api/v1/users", OPERATOR, {
+      name: `平台仲裁 ${n}`,
+      email,
+      password: "correct horse battery",
+    });
     expect(u.status, JSON.stringify(u.json)).to.equal(201);
     await sql("UPDATE users SET roles = ARRAY['platform_operator']::text[] WHERE id = $1", [u.json.id]);
-    const login = await api.call("POST", "/api/v1/auth/login", null, { login: email, password: "correct horse battery" });
+    const login = await api.call("POST", "/api/v1/auth/login", null, {
+      login: email,
+      password: "correct horse battery",
+    });
     expect(login.status, JSON.stringify(login.json)).to.equal(200);
     return { id: u.json.id as string, token: login.json.token as string };
   };
@@ -129,12 +141,20 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
       [await upload(id, shop(), GIF, "image/gif"), 415, "RETURN.PHOTO_TYPE"],
       [await upload(id, shop(), PNG, "image/jpeg"), 415, "RETURN.PHOTO_TYPE"], // bytes and header disagree
       [await upload(id, shop(), Buffer.alloc(0), "image/png"), 400, "RETURN.PHOTO_EMPTY"],
-      [await upload(id, shop(), Buffer.concat([JPEG, Buffer.alloc(5000)]), "image/jpeg"), 413, "RETURN.PHOTO_TOO_LARGE"],
+      [
+        await upload(id, shop(), Buffer.concat([JPEG, Buffer.alloc(5000)]), "image/jpeg"),
+        413,
+        "RETURN.PHOTO_TOO_LARGE",
+      ],
       [await upload(id, api.keys.farShop!, PNG, "image/png"), 404, "NOT_FOUND"],
     ] as const;
     for (const [got, status, code] of bad) expect([got.status, got.json.code]).to.deep.equal([status, code]);
     const r = await api.call("GET", `/api/v1/returns/${id}`, dealer());
-    expect(r.json.photos.map((p: { media: string }) => p.media)).to.deep.equal(["image/jpeg", "image/png", "image/webp"]);
+    expect(r.json.photos.map((p: { media: string }) => p.media)).to.deep.equal([
+      "image/jpeg",
+      "image/png",
+      "image/webp",
+    ]);
     expect(readdirSync(join(photoDir, id)).sort()).to.have.length(3); // no file left by the refused uploads
     const file = await fetch(`${api.origin}/api/v1/returns/${id}/photos/${jpeg.json.id}`, {
       headers: { authorization: `Bearer ${shop()}` },
@@ -194,7 +214,9 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
     const a = await dispute(shop(), { returnId: pending, reason: "质量问题" }, "dispute-key-0001");
     const b = await dispute(shop(), { returnId: pending, reason: "质量问题" }, "dispute-key-0001");
     expect([a.status, b.status, b.json.id]).to.deep.equal([201, 201, a.json.id]);
-    expect((await dispute(shop(), { returnId: pending, reason: "再来一次" })).json.code).to.equal("DISPUTE.ALREADY_OPEN");
+    expect((await dispute(shop(), { returnId: pending, reason: "再来一次" })).json.code).to.equal(
+      "DISPUTE.ALREADY_OPEN",
+    );
     // Partly authorised: only the units refused are in dispute.
     const partial = await requestReturn({ orderId: orderQty, lineNo: 1, quantity: 3 });
     const auth = await api.call("POST", `/api/v1/returns/${partial}/status`, dealer(), {
@@ -249,9 +271,10 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
     expect([retry.status, retry.json.code]).to.deep.equal([409, "APPROVAL.DECIDED"]);
     const done = await api.call("GET", `/api/v1/disputes/${id}`, shop());
     expect(done.json).to.include({ status: "settled", outcome: "refund_part", outcomeFen: 12_000 });
-    const refunds = await sql("SELECT kind, amount_fen::int AS fen, payee_id AS payee FROM refunds WHERE return_id = $1", [
-      rma,
-    ]);
+    const refunds = await sql(
+      "SELECT kind, amount_fen::int AS fen, payee_id AS payee FROM refunds WHERE return_id = $1",
+      [rma],
+    );
     expect(refunds.rows).to.deep.equal([{ kind: "dispute", fen: 12_000, payee: api.ids.shop }]);
     // The evidence timeline: the return's history, the serial's ledger events, the photo, the messages, each step.
     const kinds = new Set((done.json.timeline as Array<{ kind: string }>).map((t) => t.kind));

@@ -45,7 +45,12 @@ export class DisputesService {
     users.registerApprovalKind(APPROVAL_KIND, (tx, ctx, approver, request) => this.settle(tx, ctx, approver, request));
   }
 
-  async open(ctx: AuditContext, p: Principal, body: { returnId: string; reason: string; claimFen?: number }, key?: string) {
+  async open(
+    ctx: AuditContext,
+    p: Principal,
+    body: { returnId: string; reason: string; claimFen?: number },
+    key?: string,
+  ) {
     const ev = await this.returns.evidence(body.returnId);
     if (!ev) throw notFound("return", body.returnId);
     if (ev.requesterId !== p.companyId) {
@@ -369,11 +374,16 @@ function amountOf(row: DisputeRow, step: DisputeStep): number {
 function assertStep(row: DisputeRow, to: DisputeStatus, sides: ReadonlyArray<DisputeSide>) {
   const needs = sidesFor(row.status, to).filter((s) => s !== "system");
   if (!sidesFor(row.status, to).length)
-    throw new AppError("DISPUTE.INVALID_TRANSITION", `dispute ${row.id} is ${row.status}; it cannot become ${to}`, 409, {
-      field: "to",
-      from: row.status,
-      to,
-    });
+    throw new AppError(
+      "DISPUTE.INVALID_TRANSITION",
+      `dispute ${row.id} is ${row.status}; it cannot become ${to}`,
+      409,
+      {
+        field: "to",
+        from: row.status,
+        to,
+      },
+    );
   if (!needs.some((s) => sides.includes(s)))
     throw new AppError(
       "DISPUTE.NOT_YOUR_STEP",

@@ -68,13 +68,23 @@ export class ReturnsService {
    * Adds a photo to a return (either side, until it is closed): checked by its bytes (JPEG, PNG, WebP) and size,
    * written under the photo directory, then recorded. The same picture twice is one photo (answered again, 200).
    */
-  async addPhoto(ctx: AuditContext, p: Principal, id: string, upload: { body: Readable; type?: string; length?: string }) {
+  async addPhoto(
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+    upload: { body: Readable; type?: string; length?: string },
+  ) {
     const { row } = await this.sidesOf(ctx, p, id);
     if (row.status === "closed") {
       upload.body.resume();
       throw new AppError("RETURN.CLOSED", `return ${id} is closed; photos can no longer be added`, 409);
     }
-    const { bytes, media, sha256 } = await readPhoto(upload.body, upload.type, upload.length, this.photoStore.opts.maxBytes);
+    const { bytes, media, sha256 } = await readPhoto(
+      upload.body,
+      upload.type,
+      upload.length,
+      this.photoStore.opts.maxBytes,
+    );
     const photoId = `ph_${hex()}`;
     const file = await this.photoStore.write(id, photoId, media, bytes);
     try {
@@ -84,9 +94,14 @@ export class ReturnsService {
         const same = have.find((f) => f.sha256 === sha256);
         if (same) return { photo: same, created: false };
         if (have.length >= MAX_PHOTOS_PER_RETURN)
-          throw new AppError("RETURN.TOO_MANY_PHOTOS", `return ${id} has ${have.length} photos, the most allowed`, 409, {
-            max: MAX_PHOTOS_PER_RETURN,
-          });
+          throw new AppError(
+            "RETURN.TOO_MANY_PHOTOS",
+            `return ${id} has ${have.length} photos, the most allowed`,
+            409,
+            {
+              max: MAX_PHOTOS_PER_RETURN,
+            },
+          );
         const companyId = p.companyId!;
         const rec = { id: photoId, returnId: id, companyId, media, bytes: bytes.length, sha256, file };
         await repo.insertPhoto(tx, rec, ctx.actorId ?? "unknown");

@@ -387,11 +387,7 @@ export class UsersService {
   /** A request's status (for the module that filed it), null when there is none. */
   async approvalStatus(id: string, db: Sql = this.db) {
     return ((await repo.approval(db, id))?.status ?? null) as
-      | "submitted"
-      | "approved"
-      | "rejected"
-      | "cancelled"
-      | null;
+      "submitted" | "approved" | "rejected" | "cancelled" | null;
   }
 
   async approvals(ctx: AuditContext, principal: Principal, status?: string) {
