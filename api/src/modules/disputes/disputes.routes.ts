@@ -75,7 +75,8 @@ export function disputesRoutes(disputes: DisputesService): RouteSpec[] {
       "post",
       "/api/v1/disputes/:id/status",
       { permission: "dispute:edit" },
-      "Move a dispute on: take it for review (platform), propose an outcome for a second platform person to approve (POST /approvals/{id}/approve settles it), withdraw (requester)",
+      "Move a dispute on: take it for review (platform), propose an outcome for a second platform person to approve " +
+        "(POST /approvals/{id}/approve settles it), withdraw (requester)",
       responds(disputeSchema),
       validate({ params: disputeParams, body: disputeStatusBody }),
       async (req, res) => {

@@ -344,7 +344,8 @@ function disputable(r: Evidence): number {
   if (!units || r.unitPriceFen * units <= 0)
     throw new AppError(
       "DISPUTE.NOT_REFUSED",
-      `return ${r.id} is ${r.status}${r.resolution ? ` (${r.resolution})` : ""}; only a refused or partly authorised return can be disputed`,
+      `return ${r.id} is ${r.status}${r.resolution ? ` (${r.resolution})` : ""}; ` +
+        "only a refused or partly authorised return can be disputed",
       409,
       { field: "returnId", status: r.status },
     );
@@ -389,7 +390,8 @@ function assertStep(row: DisputeRow, to: DisputeStatus, sides: ReadonlyArray<Dis
       "DISPUTE.NOT_YOUR_STEP",
       needs.length
         ? `${row.status} → ${to} is the ${needs.join(" or ")}'s step; you are the dispute's ${sides.join(" and ")}`
-        : `${row.status} → ${to} happens when a second platform person approves the proposal (POST /approvals/{id}/approve)`,
+        : `${row.status} → ${to} happens when a second platform person approves the proposal ` +
+            "(POST /approvals/{id}/approve)",
       403,
       { field: "to" },
     );

@@ -110,7 +110,8 @@ export function returnsRoutes(returns: ReturnsService): RouteSpec[] {
       "post",
       "/api/v1/returns/:id/photos",
       { permission: "return:edit" },
-      "Add a photo to a return (the body is the picture: image/jpeg, image/png or image/webp, checked by its bytes; at most RETURN_PHOTO_MAX_BYTES); the same picture again answers 200",
+      "Add a photo to a return (the body is the picture: image/jpeg, image/png or image/webp, checked by its bytes; " +
+        "at most RETURN_PHOTO_MAX_BYTES); the same picture again answers 200",
       responds(returnPhotoSchema, 201),
       responds(returnPhotoSchema, 200),
       validate({ params: returnParams }),

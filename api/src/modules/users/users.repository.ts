@@ -175,7 +175,8 @@ export const usersRepository = {
 
   async approvals(db: Sql, companyId: string | null, status?: string) {
     const { rows } = await db.query<{ id: string }>(
-      "SELECT id FROM approval_requests WHERE company_id IS NOT DISTINCT FROM $1 AND ($2::text IS NULL OR status = $2) ORDER BY submitted_at DESC LIMIT 200",
+      `SELECT id FROM approval_requests WHERE company_id IS NOT DISTINCT FROM $1 AND ($2::text IS NULL OR status = $2)
+        ORDER BY submitted_at DESC LIMIT 200`,
       [companyId, status ?? null],
     );
     return rows.map((r) => r.id);
