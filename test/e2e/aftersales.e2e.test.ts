@@ -6,8 +6,11 @@ import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js
 import { checkA11y, login, shot, startConsole, type ConsoleHarness } from "./harness.js";
 import { PASSWORD, dialog, label, okOf, pick } from "./stories/common.js";
 
-/** A few bytes a PNG's signature check accepts. */
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24, 1)]);
+/** A whole 1×1 PNG (the browser draws it). */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 /**
  * The after-sales story in Chromium (issue 16): a repair shop on a phone requests a return of an order line with a

@@ -271,6 +271,7 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
     expect([retry.status, retry.json.code]).to.deep.equal([409, "APPROVAL.DECIDED"]);
     const done = await api.call("GET", `/api/v1/disputes/${id}`, shop());
     expect(done.json).to.include({ status: "settled", outcome: "refund_part", outcomeFen: 12_000 });
+    expect(done.json.return).to.include({ refusal: "已超过质保期", status: "refused" });
     const refunds = await sql(
       "SELECT kind, amount_fen::int AS fen, payee_id AS payee FROM refunds WHERE return_id = $1",
       [rma],

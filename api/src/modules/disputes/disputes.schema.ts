@@ -91,7 +91,8 @@ export const disputeSchema = disputeSummarySchema
       reason: z.string(),
       status: z.string(),
       resolution: z.string().nullable(),
-      note: z.string().nullable(),
+      note: z.string().nullable().describe("the requester's note on the return"),
+      refusal: z.string().nullable().describe("why the seller refused it"),
     }),
     timeline: z.array(timelineItemSchema),
   })

@@ -325,6 +325,9 @@ export class DisputesService {
         status: ev.status,
         resolution: ev.resolution,
         note: ev.note,
+        refusal:
+          ev.history.findLast((h) => h.to === "refused")?.note ??
+          (ev.resolution === "refusal" ? (ev.history.findLast((h) => h.to === "resolved")?.note ?? null) : null),
       },
       timeline,
     };

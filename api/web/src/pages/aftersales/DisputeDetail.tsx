@@ -93,7 +93,7 @@ export default function DisputeDetail() {
             {x.return?.id} · {x.return?.orderId} #{x.return?.lineNo}
           </Descriptions.Item>
           <Descriptions.Item label={t("as.serial")}>{x.return?.serial ?? "—"}</Descriptions.Item>
-          <Descriptions.Item label={t("ds.refusal")}>{x.return?.note ?? "—"}</Descriptions.Item>
+          <Descriptions.Item label={t("ds.refusal")}>{x.return?.refusal ?? "—"}</Descriptions.Item>
           <Descriptions.Item label={t("ds.reason")}>{x.reason}</Descriptions.Item>
           {x.outcome ? (
             <Descriptions.Item label={t("ds.outcome")}>

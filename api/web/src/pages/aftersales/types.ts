@@ -71,6 +71,7 @@ export interface DisputeRow {
     reason: string;
     status: string;
     note: string | null;
+    refusal: string | null;
   };
   timeline?: TimelineItem[];
 }
