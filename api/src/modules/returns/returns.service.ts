@@ -11,7 +11,7 @@ import { decide, type CompensationRule, type Decision } from "./compensation.js"
 import { sidesFor, type ReturnReason, type ReturnSide, type ReturnStatus } from "./return-states.js";
 import { returnsRepository as repo, type ReturnPatch, type ReturnRow } from "./returns.repository.js";
 import { checkUnit } from "./unit-check.js";
-import type { PhotoStore} from "./return-photos.js";
+import type { PhotoStore } from "./return-photos.js";
 import { MAX_PHOTOS_PER_RETURN, readPhoto } from "./return-photos.js";
 import type { Readable } from "node:stream";
 import { uniqueViolation } from "../../shared/pg-errors.js";
