@@ -120,6 +120,10 @@ const app = createApp({
   corsOrigins,
   security,
   webhooks: { allowCidrs },
+  returnPhotos: {
+    dir: config.RETURN_PHOTOS_DIR ?? join(config.DATA_DIR, "return-photos"),
+    maxBytes: config.RETURN_PHOTO_MAX_BYTES,
+  },
 });
 const tls =
   config.TLS_CERT_FILE && config.TLS_KEY_FILE

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError, logger as processLogger, openChannel, type Logger } from "../../ledger-service/src/index.js";
@@ -47,6 +49,9 @@ import { recallsRoutes } from "./modules/recalls/recalls.routes.js";
 import { RecallsService } from "./modules/recalls/recalls.service.js";
 import { returnsRoutes } from "./modules/returns/returns.routes.js";
 import { ReturnsService } from "./modules/returns/returns.service.js";
+import { PhotoStore, type PhotoStoreOptions } from "./modules/returns/return-photos.js";
+import { disputesRoutes } from "./modules/disputes/disputes.routes.js";
+import { DisputesService } from "./modules/disputes/disputes.service.js";
 import { rfqRoutes } from "./modules/rfq/rfq.routes.js";
 import { promotionsRoutes } from "./modules/promotions/promotions.routes.js";
 import { PromotionsService } from "./modules/promotions/promotions.service.js";
@@ -118,6 +123,8 @@ export interface AppOptions {
    * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
    */
   checkResponses?: boolean;
+  /** Where returns' photos are kept and how large one may be (RETURN_PHOTOS_DIR, RETURN_PHOTO_MAX_BYTES). */
+  returnPhotos?: Partial<PhotoStoreOptions>;
 }
 
 const DEFAULT_SECURITY: SecurityOptions = {
@@ -169,6 +176,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ),
     ...ordersRoutes(s.orders),
     ...returnsRoutes(s.returns),
+    ...disputesRoutes(s.disputes),
     ...recallsRoutes(s.recalls),
     ...receiptsRoutes(s.receipts),
     ...collateralRoutes(s.collateral),
@@ -231,7 +239,12 @@ export function buildServices(opts: AppOptions) {
     promoted,
   );
   const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId), promoted);
-  const returns = new ReturnsService(db, orders, inventory, webhooks, opts.ledger, (id) => orgs.get(id));
+  const photoStore = new PhotoStore({
+    dir: opts.returnPhotos?.dir ?? join(tmpdir(), "partledger-return-photos"),
+    maxBytes: opts.returnPhotos?.maxBytes ?? 5 * 1024 * 1024,
+  });
+  const returns = new ReturnsService(db, orders, inventory, webhooks, opts.ledger, (id) => orgs.get(id), photoStore);
+  const disputes = new DisputesService(db, returns, users, webhooks);
   const installations = new InstallationsService(db, opts.ledger.vault);
   const verify = new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin));
   const support = new SupportService(
@@ -262,6 +275,7 @@ export function buildServices(opts: AppOptions) {
   return {
     support,
     returns,
+    disputes,
     recalls,
     inventory,
     receipts,

@@ -22,6 +22,15 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
       .optional(),
     DATA_DIR: z.string().min(1).default("./var"),
+    /** Where returns' photos are written (default DATA_DIR/return-photos). */
+    RETURN_PHOTOS_DIR: z.string().min(1).optional(),
+    /** The largest photo a return accepts, in bytes (default 5 MiB). */
+    RETURN_PHOTO_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Where phones reach the verification page: the host printed in every label's QR code. */
     PUBLIC_BASE_URL: z.string().url().optional(),

@@ -20,6 +20,7 @@ const PARAM: Record<string, string> = {
   term: "test-term",
   companyId: "c_0000000000000000",
   buyerId: "c_0000000000000000",
+  photoId: "ph_0000000000000000",
 };
 const ID: Array<[RegExp, string]> = [
   [/\/users\//, "u_0000000000000000"],
@@ -41,6 +42,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/support\/(conversations|queue)\//, "sc_0000000000000000"],
   [/\/support\/articles\//, "kb_0000000000000000"],
   [/\/returns\//, "rma_0000000000000000"],
+  [/\/disputes\//, "dsp_0000000000000000"],
   [/\/recalls\//, "rc_0000000000000000"],
   [/\/warehouse-receipts\//, "wr_0000000000000000"],
   [/\/finance\/collateral\//, "wr_0000000000000000"],

@@ -102,6 +102,17 @@ export const RESOURCES = {
     edit: ALL,
     configure: ["manufacturer", "distributor", "platform"],
   },
+  /**
+   * Disputes over refused returns: the requester opens one, both sides and the platform write on its timeline, a
+   * platform person proposes an outcome (submit) and a second one approves it (DECISIONS 103).
+   */
+  dispute: {
+    view: [...ALL, "platform"],
+    create: ["distributor", "repair_shop"],
+    edit: [...ALL, "platform"],
+    submit: ["platform"],
+    approve: ["platform"],
+  },
   /** Recalls: a brand owner opens and follows them; holders and installing shops see theirs; the platform sees all. */
   recall: { view: [...ALL, "platform"], create: ["manufacturer"], edit: ["manufacturer"] },
   /**
@@ -198,6 +209,9 @@ export const BUILT_IN_ROLES = {
       "return:view",
       "return:create",
       "return:edit",
+      "dispute:view",
+      "dispute:create",
+      "dispute:edit",
       "recall:view",
       "invoice:view",
       "rfq:view",
@@ -222,6 +236,8 @@ export const BUILT_IN_ROLES = {
       "order:edit",
       "return:view",
       "return:edit",
+      "dispute:view",
+      "dispute:edit",
       "recall:view",
       "rfq:view",
       "quote:create",

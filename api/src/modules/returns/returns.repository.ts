@@ -46,6 +46,14 @@ const RULE_COLS = `owner_id AS "ownerId", enabled, reasons, warranty_days AS "wa
   max_installed_days AS "maxInstalledDays", max_buyer_swaps AS "maxBuyerSwaps", max_buyer_refunds_30d AS "maxBuyerRefunds30d",
   max_refund_fen::int AS "maxRefundFen", monthly_limit_fen::int AS "monthlyLimitFen"`;
 
+export interface ReturnPhoto {
+  id: string;
+  companyId: string;
+  media: string;
+  bytes: number;
+  at: string;
+}
+
 /** Changes a status change may carry (column → value). */
 export type ReturnPatch = Partial<{
   authorised_quantity: number;
@@ -289,21 +297,60 @@ export const returnsRepository = {
       sellerId: string;
       payeeId: string;
       amountFen: number;
-      kind: "auto" | "manual";
+      kind: "auto" | "manual" | "dispute";
       evidence: unknown;
     },
   ): Promise<boolean> {
+    const settles = f.kind === "dispute" ? "dispute" : "return";
     const { rows } = await tx.query(
-      `INSERT INTO refunds (id, return_id, seller_id, payee_id, amount_fen, kind, evidence) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (return_id) DO NOTHING RETURNING id`,
-      [f.id, f.returnId, f.sellerId, f.payeeId, f.amountFen, f.kind, JSON.stringify(f.evidence)],
+      `INSERT INTO refunds (id, return_id, seller_id, payee_id, amount_fen, kind, evidence, settles)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (return_id, settles) DO NOTHING RETURNING id`,
+      [f.id, f.returnId, f.sellerId, f.payeeId, f.amountFen, f.kind, JSON.stringify(f.evidence), settles],
     );
     return rows.length > 0;
   },
 
+  /** The refund a dispute over the return settled (null: none). */
+  async disputeRefundOf(db: Sql, returnId: string) {
+    const { rows } = await db.query<{ id: string; amountFen: number }>(
+      `SELECT id, amount_fen::int AS "amountFen" FROM refunds WHERE return_id = $1 AND settles = 'dispute'`,
+      [returnId],
+    );
+    return rows[0] ?? null;
+  },
+
+  async insertPhoto(
+    tx: Sql,
+    f: { id: string; returnId: string; companyId: string; media: string; bytes: number; sha256: string; file: string },
+    by: string,
+  ): Promise<boolean> {
+    const { rows } = await tx.query(
+      `INSERT INTO return_photos (id, return_id, company_id, media, bytes, sha256, file, uploaded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (return_id, sha256) DO NOTHING RETURNING id`,
+      [f.id, f.returnId, f.companyId, f.media, f.bytes, f.sha256, f.file, by],
+    );
+    return rows.length > 0;
+  },
+
+  async photos(db: Sql, returnId: string) {
+    const { rows } = await db.query<ReturnPhoto & { file: string; sha256: string }>(
+      `SELECT id, company_id AS "companyId", media, bytes, sha256, file, at FROM return_photos WHERE return_id = $1
+        ORDER BY at, id`,
+      [returnId],
+    );
+    return rows;
+  },
+
+  /** Serialises photo uploads on one return (their count is limited). */
+  async lockReturn(tx: Sql, id: string) {
+    await tx.query("SELECT id FROM returns WHERE id = $1 FOR UPDATE", [id]);
+  },
+
   async refundOf(db: Sql, returnId: string) {
     const { rows } = await db.query<{ id: string; amountFen: number; kind: string; createdAt: string }>(
-      'SELECT id, amount_fen::int AS "amountFen", kind, created_at AS "createdAt" FROM refunds WHERE return_id = $1',
+      `SELECT id, amount_fen::int AS "amountFen", kind, created_at AS "createdAt" FROM refunds
+        WHERE return_id = $1 AND settles = 'return'`,
       [returnId],
     );
     return rows[0] ?? null;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { responds } from "../../http/responds.js";
+import { raw, responds } from "../../http/responds.js";
 import { validate } from "../../http/validate.js";
 import { auditContext, principalOf } from "../../security/principal.js";
 import { route, type RouteSpec } from "../../security/routes.js";
@@ -8,6 +8,8 @@ import type { Company } from "../orgs/orgs.service.js";
 import {
   compensationRuleBody,
   compensationRuleSchema,
+  photoParams,
+  returnPhotoSchema,
   requestReturnBody,
   returnListQuery,
   returnParams,
@@ -102,6 +104,38 @@ export function returnsRoutes(returns: ReturnsService): RouteSpec[] {
       validate({ params: returnParams }),
       async (req, res) => {
         res.json(await returns.get(auditContext(req, res), principalOf(res), id(res)));
+      },
+    ),
+    route(
+      "post",
+      "/api/v1/returns/:id/photos",
+      { permission: "return:edit" },
+      "Add a photo to a return (the body is the picture: image/jpeg, image/png or image/webp, checked by its bytes; " +
+        "at most RETURN_PHOTO_MAX_BYTES); the same picture again answers 200",
+      responds(returnPhotoSchema, 201),
+      responds(returnPhotoSchema, 200),
+      validate({ params: returnParams }),
+      async (req, res) => {
+        const out = await returns.addPhoto(auditContext(req, res), principalOf(res), id(res), {
+          body: req,
+          type: req.header("content-type"),
+          length: req.header("content-length"),
+        });
+        res.status(out.status).json(out.photo);
+      },
+    ),
+    route(
+      "get",
+      "/api/v1/returns/:id/photos/:photoId",
+      { permission: "return:view" },
+      "A return's photo (its sides and the platform)",
+      responds(raw("image/jpeg")),
+      validate({ params: photoParams }),
+      async (req, res) => {
+        const { photoId } = res.locals.params as { photoId: string };
+        const f = await returns.photo(auditContext(req, res), principalOf(res), id(res), photoId);
+        res.type(f.media).setHeader("cache-control", "private, max-age=3600");
+        res.send(f.bytes);
       },
     ),
     route(

@@ -120,6 +120,18 @@ export const returnSummarySchema = z
   })
   .meta({ id: "ReturnSummary" });
 
+export const returnPhotoSchema = z
+  .object({
+    id: z.string(),
+    companyId: z.string().describe("the side that uploaded it"),
+    media: z.enum(["image/jpeg", "image/png", "image/webp"]),
+    bytes: z.number().int(),
+    at: z.string(),
+  })
+  .meta({ id: "ReturnPhoto" });
+
+export const photoParams = returnParams.extend({ photoId: z.string().regex(/^ph_[0-9a-f]{16}$/, "a photo id ph_…") });
+
 export const returnSchema = returnSummarySchema
   .extend({
     history: z.array(
@@ -128,6 +140,7 @@ export const returnSchema = returnSummarySchema
     refund: z
       .object({ id: z.string(), amountFen: z.number().int(), kind: z.enum(["auto", "manual"]), createdAt: z.string() })
       .nullable(),
+    photos: z.array(returnPhotoSchema),
     compensation: z
       .object({
         auto: z.boolean(),

@@ -11,6 +11,9 @@ import { decide, type CompensationRule, type Decision } from "./compensation.js"
 import { sidesFor, type ReturnReason, type ReturnSide, type ReturnStatus } from "./return-states.js";
 import { returnsRepository as repo, type ReturnPatch, type ReturnRow } from "./returns.repository.js";
 import { checkUnit } from "./unit-check.js";
+import type { PhotoStore } from "./return-photos.js";
+import { MAX_PHOTOS_PER_RETURN, readPhoto } from "./return-photos.js";
+import type { Readable } from "node:stream";
 import { uniqueViolation } from "../../shared/pg-errors.js";
 
 const DAY = 86_400_000;
@@ -58,8 +61,112 @@ export class ReturnsService {
     private readonly webhooks: WebhooksService,
     private readonly ledger: LedgerService,
     private readonly companyOf: (id: string) => Promise<Company>,
+    readonly photoStore: PhotoStore,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /**
+   * Adds a photo to a return (either side, until it is closed): checked by its bytes (JPEG, PNG, WebP) and size,
+   * written under the photo directory, then recorded. The same picture twice is one photo (answered again, 200).
+   */
+  async addPhoto(
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+    upload: { body: Readable; type?: string; length?: string },
+  ) {
+    const { row } = await this.sidesOf(ctx, p, id);
+    if (row.status === "closed") {
+      upload.body.resume();
+      throw new AppError("RETURN.CLOSED", `return ${id} is closed; photos can no longer be added`, 409);
+    }
+    const { bytes, media, sha256 } = await readPhoto(
+      upload.body,
+      upload.type,
+      upload.length,
+      this.photoStore.opts.maxBytes,
+    );
+    const photoId = `ph_${hex()}`;
+    const file = await this.photoStore.write(id, photoId, media, bytes);
+    try {
+      const added = await this.db.transaction(async (tx) => {
+        await repo.lockReturn(tx, id);
+        const have = await repo.photos(tx, id);
+        const same = have.find((f) => f.sha256 === sha256);
+        if (same) return { photo: same, created: false };
+        if (have.length >= MAX_PHOTOS_PER_RETURN)
+          throw new AppError(
+            "RETURN.TOO_MANY_PHOTOS",
+            `return ${id} has ${have.length} photos, the most allowed`,
+            409,
+            {
+              max: MAX_PHOTOS_PER_RETURN,
+            },
+          );
+        const companyId = p.companyId!;
+        const rec = { id: photoId, returnId: id, companyId, media, bytes: bytes.length, sha256, file };
+        await repo.insertPhoto(tx, rec, ctx.actorId ?? "unknown");
+        await auditTrail.append(tx, {
+          ...ctx,
+          companyId: row.sellerId,
+          action: "return.photo_add",
+          resource: "return",
+          resourceId: id,
+          changes: { photo: { after: `${photoId} ${media} ${bytes.length} B sha256:${sha256.slice(0, 16)}` } },
+        });
+        return { photo: (await repo.photos(tx, id)).find((f) => f.id === photoId)!, created: true };
+      });
+      if (!added.created) await this.photoStore.remove(file);
+      const { file: _f, sha256: _s, ...photo } = added.photo;
+      return { status: added.created ? 201 : 200, photo };
+    } catch (e) {
+      await this.photoStore.remove(file);
+      throw e;
+    }
+  }
+
+  /** A photo's bytes, for either side of the return (and the platform). */
+  async photo(ctx: AuditContext, p: Principal, id: string, photoId: string) {
+    if (p.companyId) await this.sidesOf(ctx, p, id);
+    const f = (await repo.photos(this.db, id)).find((x) => x.id === photoId);
+    if (!f) throw notFound("photo", photoId);
+    return { media: f.media, bytes: await this.photoStore.read(f.file) };
+  }
+
+  /**
+   * What a dispute over a return rests on: the return with its history and photos, and — for a serialised return —
+   * the serial's ledger events with their companies. For the disputes module (it never reads these tables itself).
+   */
+  async evidence(id: string, db: Sql = this.db) {
+    const row = await repo.get(db, id);
+    if (!row) return null;
+    const ledger = row.gtin && row.serial ? (await repo.custody(db, row.gtin, row.serial)).events : [];
+    return { ...(await this.view(db, id)), ledger };
+  }
+
+  /**
+   * Credits the refund a dispute settled, in the caller's transaction, through the same refunds table the compensation
+   * uses; false when the dispute already settled one (a retry moves no money twice).
+   */
+  async creditDisputeRefund(
+    tx: Sql,
+    f: { refundId: string; returnId: string; sellerId: string; payeeId: string; amountFen: number; evidence: unknown },
+  ) {
+    return repo.insertRefund(tx, {
+      id: f.refundId,
+      returnId: f.returnId,
+      sellerId: f.sellerId,
+      payeeId: f.payeeId,
+      amountFen: f.amountFen,
+      kind: "dispute",
+      evidence: f.evidence,
+    });
+  }
+
+  /** The refund a dispute over the return settled (null: none). */
+  disputeRefundOf(db: Sql, returnId: string) {
+    return repo.disputeRefundOf(db, returnId);
+  }
 
   async request(ctx: AuditContext, p: Principal, company: Company, body: RequestReturn, key?: string): Promise<Reply> {
     const sale = await this.orders.sale(body.orderId);
@@ -523,7 +630,8 @@ export class ReturnsService {
     const row = (await repo.get(db, id))!;
     const history = await repo.events(db, id);
     const refund = await repo.refundOf(db, id);
-    return { ...row, history, refund };
+    const photos = (await repo.photos(db, id)).map(({ file: _f, sha256: _s, ...rest }) => rest);
+    return { ...row, history, refund, photos };
   }
 }
 

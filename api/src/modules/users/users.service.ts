@@ -41,7 +41,8 @@ const aad = (id: string, field: string) => `user:${id}:${field}`;
 /** A request of another kind than a role grant, as stored; its applier runs in the approving transaction. */
 export interface ApprovalRow {
   id: string;
-  companyId: string;
+  /** null: the platform's own request */
+  companyId: string | null;
   subjectId: string;
   payload: Record<string, unknown>;
 }
@@ -341,7 +342,9 @@ export class UsersService {
     changes: Record<string, { before?: unknown; after?: unknown }>,
   ): Promise<string> {
     if (!this.appliers.has(kind)) throw new Error(`approval kind ${kind} has no applier`);
-    if (!principal.companyId) throw new AppError("APPROVAL.PLATFORM", "approval requests are for companies", 409);
+    // The platform's own requests (a dispute's outcome, DECISIONS 103) have no company: platform people decide them.
+    if (!principal.companyId && principal.kind !== "platform")
+      throw new AppError("APPROVAL.PLATFORM", "approval requests are for companies", 409);
     const submittedBy = personOf(principal, "submit a request for a second person");
     const id = `ap_${randomBytes(8).toString("hex")}`;
     await repo.insertApproval(tx, { id, companyId: principal.companyId, kind, subjectId, payload, submittedBy });
@@ -381,8 +384,14 @@ export class UsersService {
     };
   }
 
+  /** A request's status (for the module that filed it), null when there is none. */
+  async approvalStatus(id: string, db: Sql = this.db) {
+    return ((await repo.approval(db, id))?.status ?? null) as
+      "submitted" | "approved" | "rejected" | "cancelled" | null;
+  }
+
   async approvals(ctx: AuditContext, principal: Principal, status?: string) {
-    if (!principal.companyId) return [];
+    if (!principal.companyId && principal.kind !== "platform") return [];
     return Promise.all(
       (await repo.approvals(this.db, principal.companyId, status)).map((id) => this.approval(ctx, principal, id)),
     );

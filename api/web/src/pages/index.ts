@@ -1,4 +1,5 @@
 import type { ConsoleRoute } from "../app/routes";
+import { aftersalesRoutes } from "./aftersales/routes";
 import { auditorRoutes } from "./auditor/routes";
 import { commonRoutes } from "./common/routes";
 import { distributorRoutes } from "./distributor/routes";
@@ -14,6 +15,7 @@ export const allRoutes: ConsoleRoute[] = [
   ...manufacturerRoutes,
   ...distributorRoutes,
   ...shopRoutes,
+  ...aftersalesRoutes,
   ...lenderRoutes,
   ...auditorRoutes,
   ...platformRoutes,
