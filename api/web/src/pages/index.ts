@@ -5,6 +5,7 @@ import { distributorRoutes } from "./distributor/routes";
 import { lenderRoutes } from "./lender/routes";
 import { manufacturerRoutes } from "./manufacturer/routes";
 import { platformRoutes } from "./platform/routes";
+import { servicesRoutes } from "./services/routes";
 import { shopRoutes } from "./shop/routes";
 import { supportRoutes } from "./support/routes";
 
@@ -15,6 +16,7 @@ export const allRoutes: ConsoleRoute[] = [
   ...distributorRoutes,
   ...shopRoutes,
   ...lenderRoutes,
+  ...servicesRoutes,
   ...auditorRoutes,
   ...platformRoutes,
   ...supportRoutes,
