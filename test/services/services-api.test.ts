@@ -253,7 +253,7 @@ describe("services marketplace: courses, seats, rentals, deposits, claims and co
     expect(platform.totals.netFen + platform.totals.commissionFen).to.equal(platform.totals.grossFen);
   });
 
-  it("walks every state table pair by pair: allowed changes pass, the others answer 409 (or repeat as no-ops)", async () => {
+  it("walks every state table pair by pair: allowed changes pass, others answer 409 (repeats are no-ops)", async () => {
     // sessions: complete and cancel from each state
     for (const from of SESSION_STATUSES)
       for (const to of ["completed", "cancelled"] as const) {

@@ -97,22 +97,27 @@ export interface SettlementRow {
 export type NewSettlement = Omit<SettlementRow, "providerName" | "shopName" | "settledAt"> & { settledBy: string };
 
 const SESSION_COLS = `s.id, s.course_id AS "courseId", s.provider_id AS "providerId", s.starts_at AS "startsAt",
-  s.ends_at AS "endsAt", s.place, s.seats, s.seats_taken AS "seatsTaken", s.seats - s.seats_taken AS "seatsLeft", s.status`;
+  s.ends_at AS "endsAt", s.place, s.seats, s.seats_taken AS "seatsTaken", s.seats - s.seats_taken AS "seatsLeft",
+  s.status`;
 const ENROLMENT_FROM = `SELECT e.id, e.session_id AS "sessionId", s.course_id AS "courseId", c.title AS "courseTitle",
   e.provider_id AS "providerId", p.name AS "providerName", e.shop_id AS "shopId", sh.name AS "shopName", e.attendee,
-  e.price_fen AS "priceFen", e.status, s.starts_at AS "startsAt", e.created_at AS "createdAt", e.updated_at AS "updatedAt"
+  e.price_fen AS "priceFen", e.status, s.starts_at AS "startsAt", e.created_at AS "createdAt",
+  e.updated_at AS "updatedAt"
   FROM service_enrolments e JOIN service_sessions s ON s.id = e.session_id JOIN service_courses c ON c.id = s.course_id
   JOIN companies p ON p.id = e.provider_id JOIN companies sh ON sh.id = e.shop_id`;
 const EQUIPMENT_FROM = `SELECT q.id, q.provider_id AS "providerId", p.name AS "providerName", q.name, q.kind, q.billing,
   q.rate_fen AS "rateFen", q.deposit_fen AS "depositFen", q.place, q.status, q.created_at AS "createdAt"
   FROM service_equipment q JOIN companies p ON p.id = q.provider_id`;
-const RENTAL_FROM = `SELECT r.id, r.equipment_id AS "equipmentId", q.name AS "equipmentName", r.provider_id AS "providerId",
+const RENTAL_FROM = `SELECT r.id, r.equipment_id AS "equipmentId", q.name AS "equipmentName",
+  r.provider_id AS "providerId",
   p.name AS "providerName", r.shop_id AS "shopId", sh.name AS "shopName", r.status, r.billing, r.rate_fen AS "rateFen",
-  r.deposit_fen AS "depositFen", r.started_at AS "startedAt", r.stopped_at AS "stoppedAt", r.meter_start AS "meterStart",
+  r.deposit_fen AS "depositFen", r.started_at AS "startedAt", r.stopped_at AS "stoppedAt",
+  r.meter_start AS "meterStart",
   r.meter_end AS "meterEnd", r.usage, r.charge_fen AS "chargeFen"
   FROM service_rentals r JOIN service_equipment q ON q.id = r.equipment_id JOIN companies p ON p.id = r.provider_id
   JOIN companies sh ON sh.id = r.shop_id`;
-const SETTLEMENT_FROM = `SELECT t.id, t.subject_id AS "subjectId", t.provider_id AS "providerId", p.name AS "providerName",
+const SETTLEMENT_FROM = `SELECT t.id, t.subject_id AS "subjectId", t.provider_id AS "providerId",
+  p.name AS "providerName",
   t.shop_id AS "shopId", sh.name AS "shopName", t.category, t.gross_fen AS "grossFen",
   t.commission_rate_bp AS "commissionRateBp", t.commission_fen AS "commissionFen", t.net_fen AS "netFen",
   t.deposit_fen AS "depositFen", t.claims_fen AS "claimsFen", t.refund_fen AS "refundFen", t.due_fen AS "dueFen",
@@ -150,7 +155,8 @@ export const servicesRepository = {
     c: { id: string; providerId: string; title: string; description: string | null; priceFen: number; by: string },
   ) {
     await tx.query(
-      `INSERT INTO service_courses (id, provider_id, title, description, price_fen, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `INSERT INTO service_courses (id, provider_id, title, description, price_fen, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
       [c.id, c.providerId, c.title, c.description, c.priceFen, c.by],
     );
   },
@@ -186,7 +192,8 @@ export const servicesRepository = {
     },
   ) {
     await tx.query(
-      `INSERT INTO service_sessions (id, course_id, provider_id, starts_at, ends_at, place, seats) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO service_sessions (id, course_id, provider_id, starts_at, ends_at, place, seats)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [s.id, s.courseId, s.providerId, s.startsAt, s.endsAt, s.place, s.seats],
     );
   },
@@ -309,7 +316,8 @@ export const servicesRepository = {
     },
   ) {
     await tx.query(
-      `INSERT INTO service_rentals (id, equipment_id, provider_id, shop_id, billing, rate_fen, deposit_fen, meter_start, started_at, started_by)
+      `INSERT INTO service_rentals (id, equipment_id, provider_id, shop_id, billing, rate_fen, deposit_fen, meter_start,
+         started_at, started_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         r.id,
@@ -342,7 +350,8 @@ export const servicesRepository = {
     r: { stoppedAt: string; meterEnd: number | null; usage: number; chargeFen: number; by: string },
   ) {
     await tx.query(
-      `UPDATE service_rentals SET status = 'returned', stopped_at = $2, meter_end = $3, usage = $4, charge_fen = $5, stopped_by = $6
+      `UPDATE service_rentals SET status = 'returned', stopped_at = $2, meter_end = $3, usage = $4, charge_fen = $5,
+         stopped_by = $6
         WHERE id = $1`,
       [id, r.stoppedAt, r.meterEnd, r.usage, r.chargeFen, r.by],
     );
@@ -401,7 +410,8 @@ export const servicesRepository = {
     limit: number,
   ): Promise<SettlementRow[]> {
     const { rows } = await db.query<SettlementRow>(
-      `${SETTLEMENT_FROM} WHERE ($1::text IS NULL OR t.provider_id = $1) AND ($2::text[] IS NULL OR t.subject_id = ANY($2::text[]))
+      `${SETTLEMENT_FROM} WHERE ($1::text IS NULL OR t.provider_id = $1)
+         AND ($2::text[] IS NULL OR t.subject_id = ANY($2::text[]))
         ORDER BY t.settled_at DESC, t.id LIMIT $3`,
       [filter.providerId ?? null, filter.subjectIds ?? null, limit],
     );

@@ -111,7 +111,8 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       "post",
       "/api/v1/services/sessions/:id/enrolments",
       { permission: "service_booking:create" },
-      "Enrol an attendee in a session (报名): takes a seat if one is left, never more than the seats; Idempotency-Key honoured",
+      "Enrol an attendee in a session (报名): takes a seat if one is left, never more than the seats; " +
+        "Idempotency-Key honoured",
       responds(enrolmentSchema, 201),
       validate({ params: sessionParams, body: enrolBody }),
       async (req, res) => {

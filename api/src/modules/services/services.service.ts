@@ -199,7 +199,7 @@ export class ServicesService {
     }));
   }
 
-  /** Cancels a seat (the shop's or the provider's side) and frees it; cancelling a cancelled enrolment changes nothing. */
+  /** Cancels a seat (the shop's or the provider's side) and frees it; cancelling it again changes nothing. */
   async cancelEnrolment(ctx: AuditContext, p: Principal, id: string) {
     const company = companyOf(p, "an enrolment");
     const seen = await repo.enrolment(this.db, id);
@@ -416,7 +416,7 @@ export class ServicesService {
     return this.rentalView(this.db, id);
   }
 
-  /** Stops an active rental: usage (minutes, or the meter's difference) and the charge are fixed; a repeat changes nothing. */
+  /** Stops an active rental: usage (minutes, or the meter's difference) and charge fixed; a repeat is a no-op. */
   async stopRental(ctx: AuditContext, p: Principal, id: string, meterEnd: number | undefined) {
     const { side, company } = await this.partyOf(ctx, p, id);
     await this.db.transaction(async (tx) => {
@@ -487,7 +487,8 @@ export class ServicesService {
       if (amountFen > left)
         throw new AppError(
           "SERVICE.CLAIM_EXCEEDS_DEPOSIT",
-          `amountFen: ${amountFen} is more than the ${left} fen the deposit has left after the charge and earlier claims`,
+          `amountFen: ${amountFen} is more than the ${left} fen the deposit has left ` +
+            "after the charge and earlier claims",
           409,
           { field: "amountFen" },
         );

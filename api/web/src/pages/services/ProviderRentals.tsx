@@ -84,14 +84,22 @@ export function RentalDetail({ rental }: { rental: Rental }) {
         </span>
       ))}
       {s && (
-        <span data-testid="rental-settlement">
-          {t("services.settlementLine", {
-            rate: (s.commissionRateBp / 100).toFixed(2),
-          })}{" "}
-          {t("services.gross")} <Money fen={s.grossFen} /> · {t("services.commission")} <Money fen={s.commissionFen} />{" "}
-          · {t("services.net")} <Money fen={s.netFen} /> · {t("services.refund")} <Money fen={s.refundFen} /> ·{" "}
-          {t("services.due")} <Money fen={s.dueFen} />
-        </span>
+        <Flex gap={8} wrap data-testid="rental-settlement">
+          <span>{t("services.settlementLine", { rate: (s.commissionRateBp / 100).toFixed(2) })}</span>
+          {(
+            [
+              ["services.gross", s.grossFen],
+              ["services.commission", s.commissionFen],
+              ["services.net", s.netFen],
+              ["services.refund", s.refundFen],
+              ["services.due", s.dueFen],
+            ] as const
+          ).map(([k, fen]) => (
+            <span key={k}>
+              {t(k)} <Money fen={fen} />
+            </span>
+          ))}
+        </Flex>
       )}
     </Flex>
   );

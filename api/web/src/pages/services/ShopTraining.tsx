@@ -56,6 +56,8 @@ export default function ShopTraining() {
   const t = useT();
   const { message } = App.useApp();
   const courses = useApi(() => answer<{ courses: Course[] }>(api.GET("/api/v1/services/courses")), []);
+  // Every course opens to its sessions; a course the user folds stays folded.
+  const [folded, setFolded] = useState<string[]>([]);
   const mine = useApi(() => answer<{ enrolments: Enrolment[] }>(api.GET("/api/v1/services/enrolments")), []);
   const reload = () => {
     courses.reload();
@@ -83,7 +85,8 @@ export default function ShopTraining() {
           dataSource={courses.data?.courses ?? []}
           locale={{ emptyText: t("services.noCourses") }}
           expandable={{
-            defaultExpandAllRows: true,
+            expandedRowKeys: (courses.data?.courses ?? []).map((c) => c.id).filter((id) => !folded.includes(id)),
+            onExpand: (open, c) => setFolded((f) => (open ? f.filter((x) => x !== c.id) : [...f, c.id])),
             expandedRowRender: (c) => (
               <Table<Session>
                 size="small"

@@ -5,7 +5,7 @@ import type { ConsoleRoute } from "../../app/routes";
 const PROVIDER = ["service_provider"] as const;
 const SHOP = ["repair_shop"] as const;
 
-/** The services marketplace (issue 17): the provider's catalogue, rentals and settlements; the shop's booking screens. */
+/** The services marketplace (issue 17): a provider's catalogue, rentals and settlements; a shop's booking screens. */
 export const servicesRoutes: ConsoleRoute[] = [
   {
     path: "/services/catalogue",
