@@ -222,6 +222,18 @@ describe("services marketplace: courses, seats, rentals, deposits, claims and co
     expect(again.id).to.not.equal(started.id);
   });
 
+  it("of two shops racing to rent the same lift one gets it, the other is told it is busy", async () => {
+    const lift = await equipment();
+    const [a, b] = await Promise.all([
+      rent(lift.id),
+      api.call("POST", `/api/v1/services/equipment/${lift.id}/rentals`, key.farShop!, {}),
+    ]);
+    expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
+    expect((a.status === 409 ? a : b).json.code).to.equal("SERVICE.EQUIPMENT_BUSY");
+    const live = await db().query("SELECT 1 FROM service_rentals WHERE equipment_id = $1", [lift.id]);
+    expect(live.rows).to.have.length(1);
+  });
+
   it("rents by meter: readings at start and stop; the platform's new rate applies from then on", async () => {
     const tool = await equipment({
       name: "博世 KTS 诊断仪",
