@@ -15,11 +15,11 @@ const COLOR: Record<string, string> = {
   cancelled: "default",
   enrolled: "blue",
   attended: "green",
-  active: "orange",
-  returned: "gold",
+  active: "blue",
+  returned: "purple",
   settled: "green",
   available: "green",
-  rented: "orange",
+  rented: "purple",
   retired: "default",
 };
 
