@@ -102,7 +102,6 @@ describe("services marketplace: list → enrol and rent → stop → settle with
 
     // ── the provider completes the session and settles the rental ──
     await p.goto(h.url("/services/catalogue"));
-    await p.getByText("新能源汽车高压安全实操").click();
     await p.getByRole("button", { name: "结课并结算" }).click();
     await p.getByText("已结课").first().waitFor();
     await p.goto(h.url("/services/rentals"));

@@ -131,7 +131,8 @@ export default function Catalogue() {
       ),
     [],
   );
-  const [open, setOpen] = useState<string[]>([]);
+  // Every course opens to its sessions; a course the user folds stays folded.
+  const [folded, setFolded] = useState<string[]>([]);
   const addCourse = async (v: { title: string; price: number; description?: string }) => {
     try {
       const c = await answer<Course>(
@@ -145,7 +146,7 @@ export default function Catalogue() {
       );
       void message.success(t("services.courseAdded"));
       courseForm.resetFields();
-      setOpen((o) => [...o, c.id]);
+      setFolded((f) => f.filter((x) => x !== c.id));
       courses.reload();
     } catch (e) {
       void message.error(errorText(t, e));
@@ -206,8 +207,8 @@ export default function Catalogue() {
           dataSource={courses.data?.courses ?? []}
           locale={{ emptyText: t("services.noCourses") }}
           expandable={{
-            expandedRowKeys: open,
-            onExpandedRowsChange: (keys) => setOpen(keys as string[]),
+            expandedRowKeys: (courses.data?.courses ?? []).map((c) => c.id).filter((id) => !folded.includes(id)),
+            onExpand: (expand, c) => setFolded((f) => (expand ? f.filter((x) => x !== c.id) : [...f, c.id])),
             expandedRowRender: (c) => <Sessions course={c} onChange={courses.reload} />,
           }}
           columns={[
