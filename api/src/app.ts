@@ -56,6 +56,8 @@ import { rfqRoutes } from "./modules/rfq/rfq.routes.js";
 import { promotionsRoutes } from "./modules/promotions/promotions.routes.js";
 import { PromotionsService } from "./modules/promotions/promotions.service.js";
 import { RfqService } from "./modules/rfq/rfq.service.js";
+import { servicesRoutes } from "./modules/services/services.routes.js";
+import { ServicesService } from "./modules/services/services.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
@@ -184,6 +186,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...invoicesRoutes(s.invoices),
     ...rfqRoutes(s.rfqs),
     ...promotionsRoutes(s.promotions),
+    ...servicesRoutes(s.services),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...cockpitRoutes(opts.ledger.db.sql, s.cockpit),
     ...webhooksRoutes(s.webhooks),
@@ -292,6 +295,7 @@ export function buildServices(opts: AppOptions) {
     offers,
     rfqs: new RfqService(db, search, offers, orders, webhooks),
     promotions,
+    services: new ServicesService(db),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
       onSkus: () => search.invalidate(),

@@ -64,6 +64,8 @@ export interface DemoWorld {
   installedPart: { gtin: string; serial: string; url: string; vin: string };
   orders: Array<{ id: string; status: string }>;
   installations: Array<{ gtin: string; serial: string; vin: string }>;
+  /** A training and equipment-rental company (issue 17) with a course, one session and a lift for rent. */
+  serviceProvider?: DemoCompany & { courseId: string; sessionId: string; equipmentId: string };
 }
 
 export const PASSAT_QUERY = "帕萨特 前刹车片";
@@ -442,7 +444,49 @@ export async function seedDemoWorld(ctx: DemoContext): Promise<DemoWorld & { cre
   });
   log(`  ${installations.length} pads installed into ${vins.length} VINs (${ms()})`);
 
-  // 11. The world, recorded last: its row marks the seed complete.
+  // 11. A service provider (issue 17): a course with a session next week and a lift rented by the hour.
+  const provider = await register(
+    "services",
+    "杭州匠心汽修培训与设备租赁有限公司",
+    "91330106MA6",
+    "service_provider",
+    "330106",
+    off(0.02, 0.008),
+    "服务商管理员 黄磊",
+  );
+  logins.push(provider.admin);
+  const catalogue = await journal.step("services:catalogue", async () => {
+    const key = provider.company.apiKey;
+    const course = await api.post("/api/v1/services/courses", key, {
+      title: "新能源汽车高压安全与诊断实操",
+      description: "两天实操，考核合格颁发结业证书",
+      priceFen: 120_000,
+    });
+    const week = new Date(Date.now() + 7 * 86_400_000);
+    week.setUTCHours(1, 0, 0, 0); // 09:00 Asia/Shanghai
+    const withSession = await api.post(`/api/v1/services/courses/${course.id}/sessions`, key, {
+      startsAt: week.toISOString(),
+      endsAt: new Date(week.getTime() + 8 * 3_600_000).toISOString(),
+      place: "杭州市西湖区文三路 1 号 培训中心 3 楼",
+      seats: 20,
+    });
+    const lift = await api.post("/api/v1/services/equipment", key, {
+      name: "双柱举升机 4 吨",
+      kind: "lift",
+      billing: "time",
+      rateFen: 6_000,
+      depositFen: 50_000,
+      place: "杭州市西湖区文三路 1 号",
+    });
+    return {
+      courseId: course.id as string,
+      sessionId: withSession.sessions[0].id as string,
+      equipmentId: lift.id as string,
+    };
+  });
+  log(`  a service provider with a course and a lift (${ms()})`);
+
+  // 12. The world, recorded last: its row marks the seed complete.
   const makerCompany = await ctx.services.orgs.get(maker.company.id);
   // The fourth pad of the completed order: received by the shop, not fitted (the first three were).
   const stillStocked = shipped1.parts[3]!.serial;
@@ -472,6 +516,7 @@ export async function seedDemoWorld(ctx: DemoContext): Promise<DemoWorld & { cre
     },
     orders,
     installations,
+    serviceProvider: { ...provider.company, ...catalogue },
   };
   await journal.step("done", async () => world);
   return { ...world, created: true };

@@ -71,7 +71,7 @@ describe("npm run seed: the demo world", function () {
     expect(await demoSeeded(svc)).to.equal(true);
     const c = await counts();
     expect(c.skus).to.be.at.least(10_000);
-    expect(c.companies).to.equal(5);
+    expect(c.companies).to.equal(6);
     expect(c.installations).to.equal(3);
     expect(c.orders).to.equal(5);
     const { rows } = await svc.db.sql.query<{ kind: string; n: number }>(
@@ -81,7 +81,20 @@ describe("npm run seed: the demo world", function () {
       { kind: "distributor", n: 3 },
       { kind: "manufacturer", n: 1 },
       { kind: "repair_shop", n: 1 },
+      { kind: "service_provider", n: 1 },
     ]);
+    // the service provider (issue 17) lists a course with a session and a lift the shop can rent
+    const sp = world.serviceProvider!;
+    const courses = await get("/api/v1/services/courses", world.shop.apiKey);
+    const course = courses.json.courses.find((x: { id: string }) => x.id === sp.courseId);
+    expect(course.sessions.map((x: { id: string; seatsLeft: number }) => [x.id, x.seatsLeft])).to.deep.equal([
+      [sp.sessionId, 20],
+    ]);
+    const lifts = await get("/api/v1/services/equipment", world.shop.apiKey);
+    expect(lifts.json.equipment.find((x: { id: string }) => x.id === sp.equipmentId)).to.include({
+      kind: "lift",
+      status: "available",
+    });
     expect(new Set(world.orders.map((o) => o.status))).to.have.keys(
       "completed",
       "shipped",

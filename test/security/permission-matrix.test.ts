@@ -21,6 +21,7 @@ const PARAM: Record<string, string> = {
   companyId: "c_0000000000000000",
   buyerId: "c_0000000000000000",
   photoId: "ph_0000000000000000",
+  category: "training",
 };
 const ID: Array<[RegExp, string]> = [
   [/\/users\//, "u_0000000000000000"],
@@ -48,6 +49,11 @@ const ID: Array<[RegExp, string]> = [
   [/\/finance\/collateral\//, "wr_0000000000000000"],
   [/\/consents\//, "cc_0000000000000000"],
   [/\/finance\/invoices\//, "inv_0000000000000000"],
+  [/\/services\/courses\//, "crs_0000000000000000"],
+  [/\/services\/sessions\//, "ses_0000000000000000"],
+  [/\/services\/enrolments\//, "enr_0000000000000000"],
+  [/\/services\/equipment\//, "eq_0000000000000000"],
+  [/\/services\/rentals\//, "rnt_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));
@@ -78,6 +84,16 @@ describe("permission matrix: every route × every built-in role of every company
     expect(bank.status, JSON.stringify(bank.json)).to.equal(201);
     api.keys.lender = bank.json.apiKey;
     api.ids.lender = bank.json.id;
+    const provider = await api.call("POST", "/api/v1/companies", OPERATOR, {
+      name: "杭州匠心汽修培训与设备租赁有限公司",
+      uscc: uscc("91330106MA2C00017"),
+      kind: "service_provider",
+      regionCode: "330106",
+      location: { lng: 120.13, lat: 30.27 },
+    });
+    expect(provider.status, JSON.stringify(provider.json)).to.equal(201);
+    api.keys.provider = provider.json.apiKey;
+    api.ids.provider = provider.json.id;
   });
   after(async () => {
     await api?.stop();
@@ -103,6 +119,7 @@ describe("permission matrix: every route × every built-in role of every company
       distributor: "dealer",
       repair_shop: "shop",
       lender: "lender",
+      service_provider: "provider",
     };
     const mismatches: string[] = [];
     let calls = 0;

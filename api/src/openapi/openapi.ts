@@ -34,6 +34,8 @@ const EXTRA: Record<string, { parameters?: object[]; requestBody?: object }> = {
   "post /api/v1/installations": { parameters: [idempotency] },
   "post /api/v1/orders": { parameters: [idempotency] },
   "post /api/v1/inventory/movements": { parameters: [idempotency] },
+  "post /api/v1/services/sessions/{id}/enrolments": { parameters: [idempotency] },
+  "post /api/v1/services/equipment/{id}/rentals": { parameters: [idempotency] },
   ...Object.fromEntries(
     ["skus", "crossrefs", "fitments", "offers"].map((kind) => [
       `post /api/v1/catalog/imports/${kind}`,

@@ -200,6 +200,6 @@ export class AccessService {
   }
 }
 
-type CompanyKindRow = "manufacturer" | "distributor" | "repair_shop" | "lender";
+type CompanyKindRow = "manufacturer" | "distributor" | "repair_shop" | "lender" | "service_provider";
 
 const unauthenticated = (detail: string) => new AppError("AUTH.INVALID_TOKEN", detail, 401);

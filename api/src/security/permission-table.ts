@@ -30,6 +30,7 @@ const SHORT: Record<TenantKind, string> = {
   distributor: "D",
   repair_shop: "S",
   lender: "L",
+  service_provider: "V",
   platform: "P",
 };
 
@@ -44,7 +45,7 @@ export function permissionTable(routes: RouteSpec[]): string {
     "",
     `Operation levels: ${LEVELS.map((l) => `\`${l}\``).join(", ")}.`,
     "",
-    "Resources and the tenant kinds that can hold each level (M manufacturer, D distributor, S repair shop, L lender, P platform):",
+    "Resources and the tenant kinds that can hold each level (M manufacturer, D distributor, S repair shop, L lender, V service provider, P platform):",
     "",
     "| resource | levels |",
     "| --- | --- |",

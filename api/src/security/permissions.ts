@@ -21,17 +21,26 @@ export const LEVELS = [
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
-export type CompanyKind = "manufacturer" | "distributor" | "repair_shop" | "lender";
+export type CompanyKind = "manufacturer" | "distributor" | "repair_shop" | "lender" | "service_provider";
 export type TenantKind = CompanyKind | "platform";
-export const COMPANY_KINDS: readonly CompanyKind[] = ["manufacturer", "distributor", "repair_shop", "lender"];
+export const COMPANY_KINDS: readonly CompanyKind[] = [
+  "manufacturer",
+  "distributor",
+  "repair_shop",
+  "lender",
+  "service_provider",
+];
 
 /**
  * Resources and, for each level that means something on it, which kinds of tenant may hold it. A permission not
  * listed here does not exist (a custom role naming it is refused).
  */
 const ALL: readonly TenantKind[] = ["manufacturer", "distributor", "repair_shop"];
-/** The trading kinds and lenders (banks, factoring companies; issue 15): what every company administers of itself. */
-const ANY: readonly TenantKind[] = [...ALL, "lender"];
+/**
+ * The trading kinds, lenders (banks, factoring companies; issue 15) and service providers (training, equipment rental,
+ * logistics; issue 17): what every company administers of itself.
+ */
+const ANY: readonly TenantKind[] = [...ALL, "lender", "service_provider"];
 export const RESOURCES = {
   company: { view: ANY, edit: ANY, create: ["platform"], administer: ["platform"] },
   user: {
@@ -146,6 +155,24 @@ export const RESOURCES = {
     export: ["manufacturer", "distributor", "platform"],
     edit: ["platform"],
   },
+  /** Services (issue 17): a provider's courses, sessions and equipment; shops and the platform browse them. */
+  service_offering: {
+    view: ["repair_shop", "service_provider", "platform"],
+    create: ["service_provider"],
+    edit: ["service_provider"],
+    cancel: ["service_provider"],
+  },
+  /** Enrolments and rentals: a shop books (create), stops a rental (edit), cancels; the provider sees and stops too. */
+  service_booking: {
+    view: ["repair_shop", "service_provider"],
+    create: ["repair_shop"],
+    edit: ["repair_shop", "service_provider"],
+    cancel: ["repair_shop", "service_provider"],
+  },
+  /** Settling attended sessions and returned rentals (with damage claims), and the settlements with commission. */
+  service_settlement: { view: ["service_provider", "platform"], create: ["service_provider"] },
+  /** The platform's commission per service category: read by providers, set by the platform (DECISIONS 101). */
+  service_commission: { view: ["service_provider", "platform"], configure: ["platform"] },
 } as const satisfies Record<string, Partial<Record<Level, readonly TenantKind[]>>>;
 
 export type Resource = keyof typeof RESOURCES;
@@ -186,7 +213,12 @@ export const BUILT_IN_ROLES = {
     permissions: [
       ...new Set(
         permissionsOfKind("manufacturer")
-          .concat(permissionsOfKind("distributor"), permissionsOfKind("repair_shop"), permissionsOfKind("lender"))
+          .concat(
+            permissionsOfKind("distributor"),
+            permissionsOfKind("repair_shop"),
+            permissionsOfKind("lender"),
+            permissionsOfKind("service_provider"),
+          )
           .filter((p) => !ADMIN_EXCLUDES.includes(p)),
       ),
     ],
@@ -218,6 +250,11 @@ export const BUILT_IN_ROLES = {
       "rfq:create",
       "rfq:edit",
       "rfq:cancel",
+      "service_offering:view",
+      "service_booking:view",
+      "service_booking:create",
+      "service_booking:edit",
+      "service_booking:cancel",
     ],
   },
   sales: {
@@ -307,6 +344,8 @@ export const BUILT_IN_ROLES = {
       "credit_consent:view",
       "credit_consent:create",
       "credit_consent:cancel",
+      "service_settlement:view",
+      "service_commission:view",
     ],
   },
   technician: {
@@ -349,6 +388,7 @@ export const BUILT_IN_ROLES = {
       "invoice:view",
       "cockpit:view",
       "cockpit:export",
+      "service_settlement:view",
     ],
     privileged: true,
   },
@@ -390,6 +430,23 @@ export const BUILT_IN_ROLES = {
       "credit_profile:view",
       "warehouse_receipt:view",
       "audit_log:view",
+    ],
+  },
+  service_manager: {
+    name: "服务经理 Service manager",
+    kinds: ["service_provider"],
+    permissions: [
+      "company:view",
+      "service_offering:view",
+      "service_offering:create",
+      "service_offering:edit",
+      "service_offering:cancel",
+      "service_booking:view",
+      "service_booking:edit",
+      "service_booking:cancel",
+      "service_settlement:view",
+      "service_settlement:create",
+      "service_commission:view",
     ],
   },
   platform_operator: {

@@ -163,6 +163,7 @@ export async function syncRoles(chain: ChainContext, actors: Actor[]): Promise<n
   for (const actor of actors) {
     if (actor.kind === "platform") continue; // the platform signs audit checkpoints with the anchorer's key
     if (actor.kind === "lender") continue; // a lender moves no parts: it has no PartRegistry role
+    if (actor.kind === "service_provider") continue; // nor does a service provider (issue 17)
     const role = await chain.partRegistry.getFunction(ROLE_OF_KIND[actor.kind])();
     if (!(await chain.partRegistry.getFunction("hasRole")(role, actor.address))) {
       await sendAndWait(chain.admin, {

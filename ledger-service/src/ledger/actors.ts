@@ -28,7 +28,7 @@ export interface RegisterActorInput {
   lifecycleMode?: LifecycleMode;
 }
 
-const KINDS: readonly ActorKind[] = ["manufacturer", "distributor", "repair_shop", "lender"];
+const KINDS: readonly ActorKind[] = ["manufacturer", "distributor", "repair_shop", "lender", "service_provider"];
 
 /** The actor id under which the platform signs its own ledger events (audit checkpoints). */
 export const PLATFORM_ACTOR = "platform";

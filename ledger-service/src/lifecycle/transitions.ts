@@ -20,8 +20,9 @@ export const AUDIT_TRAIL_PART = { gtin: "00000000000000", serial: "PLATFORM-AUDI
 
 export const STAGES = [Stage.None, Stage.Commissioned, Stage.Received, Stage.Installed, Stage.Shipped] as const;
 
-/** A lender (bank, factoring company; issue 15) is registered like any company but never moves parts: no transition names it. */
-export type ActorKind = "manufacturer" | "distributor" | "repair_shop" | "lender" | "platform";
+/** A lender (bank, factoring company; issue 15) is registered like any company but never moves parts: no transition names it.
+ * Nor does a service provider (training, equipment rental, logistics; issue 17). */
+export type ActorKind = "manufacturer" | "distributor" | "repair_shop" | "lender" | "service_provider" | "platform";
 
 /** GS1 Core Business Vocabulary bizStep of the event that moves a part into each stage. */
 export const BIZ_STEP: Record<Exclude<Stage, Stage.None>, string> = {

@@ -5,7 +5,7 @@ export interface CompanyRow {
   id: string;
   name: string;
   uscc: string;
-  kind: "manufacturer" | "distributor" | "repair_shop" | "lender";
+  kind: "manufacturer" | "distributor" | "repair_shop" | "lender" | "service_provider";
   regionCode: string;
   lng: number;
   lat: number;

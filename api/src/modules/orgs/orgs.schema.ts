@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { userSchema } from "../users/users.schema.js";
 
+/** The company kinds (a service provider: training, equipment rental, logistics; issue 17). */
+const COMPANY_KIND_VALUES = ["manufacturer", "distributor", "repair_shop", "lender", "service_provider"] as const;
+
 export const registerCompanyBody = z
   .object({
     name: z.string().trim().min(2).max(200),
     uscc: z.string().max(18),
-    kind: z.enum(["manufacturer", "distributor", "repair_shop", "lender"]),
+    kind: z.enum(COMPANY_KIND_VALUES),
     regionCode: z.string().regex(/^\d{6}$/, "a 6-digit GB/T 2260 region code"),
     /** GCJ-02 coordinates of the company's main site. */
     location: z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }).strict(),
@@ -37,7 +40,7 @@ export type RegisterCompany = z.infer<typeof registerCompanyBody>;
 /** `GET /api/v1/companies` (platform): filter by kind and by a part of the name, a page at a time. */
 export const companyListQuery = z
   .object({
-    kind: z.enum(["manufacturer", "distributor", "repair_shop", "lender"]).optional(),
+    kind: z.enum(COMPANY_KIND_VALUES).optional(),
     name: z.string().trim().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -52,7 +55,7 @@ export const companySchema = z
     id: z.string(),
     name: z.string(),
     uscc: z.string().describe("unified social credit code"),
-    kind: z.enum(["manufacturer", "distributor", "repair_shop", "lender"]),
+    kind: z.enum(COMPANY_KIND_VALUES),
     regionCode: z.string(),
     lng: z.number(),
     lat: z.number(),
@@ -89,7 +92,7 @@ export const companySummarySchema = z
     id: z.string(),
     name: z.string(),
     uscc: z.string().describe("unified social credit code"),
-    kind: z.enum(["manufacturer", "distributor", "repair_shop", "lender"]),
+    kind: z.enum(COMPANY_KIND_VALUES),
     regionCode: z.string(),
     lng: z.number(),
     lat: z.number(),

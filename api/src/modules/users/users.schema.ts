@@ -75,7 +75,7 @@ export const meResponse = z
     id: z.string(),
     companyId: z.string().nullable(),
     kind: z
-      .enum(["manufacturer", "distributor", "repair_shop", "lender", "platform"])
+      .enum(["manufacturer", "distributor", "repair_shop", "lender", "service_provider", "platform"])
       .describe("the company kind, or platform"),
     roles: z.array(z.string()),
     permissions: z.array(z.string()),

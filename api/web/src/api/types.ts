@@ -4,7 +4,7 @@
  */
 import type { Answer, Typed } from "./client";
 
-export type CompanyKind = "manufacturer" | "distributor" | "repair_shop" | "lender";
+export type CompanyKind = "manufacturer" | "distributor" | "repair_shop" | "lender" | "service_provider";
 export type TenantKind = CompanyKind | "platform";
 
 export type Me = Typed<

@@ -6,6 +6,7 @@ import { distributorRoutes } from "./distributor/routes";
 import { lenderRoutes } from "./lender/routes";
 import { manufacturerRoutes } from "./manufacturer/routes";
 import { platformRoutes } from "./platform/routes";
+import { servicesRoutes } from "./services/routes";
 import { shopRoutes } from "./shop/routes";
 import { supportRoutes } from "./support/routes";
 
@@ -17,6 +18,7 @@ export const allRoutes: ConsoleRoute[] = [
   ...shopRoutes,
   ...aftersalesRoutes,
   ...lenderRoutes,
+  ...servicesRoutes,
   ...auditorRoutes,
   ...platformRoutes,
   ...supportRoutes,

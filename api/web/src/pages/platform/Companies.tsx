@@ -27,7 +27,7 @@ interface RegisterForm {
   adminEmail?: string;
   adminPassword?: string;
 }
-const KINDS: CompanyKind[] = ["manufacturer", "distributor", "repair_shop", "lender"];
+const KINDS: CompanyKind[] = ["manufacturer", "distributor", "repair_shop", "lender", "service_provider"];
 const PAGE = 20;
 
 export default function Companies() {

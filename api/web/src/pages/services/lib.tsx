@@ -1,0 +1,43 @@
+import { Tag } from "antd";
+import type { Answer } from "../../api/client";
+import { useT, type MessageKey } from "../../i18n";
+
+export type Course = Answer<"/api/v1/services/courses", "get">["courses"][number];
+export type Session = Course["sessions"][number];
+export type Enrolment = Answer<"/api/v1/services/enrolments", "get">["enrolments"][number];
+export type Equipment = Answer<"/api/v1/services/equipment", "get">["equipment"][number];
+export type Rental = Answer<"/api/v1/services/rentals", "get">["rentals"][number];
+export type Settlements = Answer<"/api/v1/services/settlements", "get">;
+
+const COLOR: Record<string, string> = {
+  scheduled: "blue",
+  completed: "green",
+  cancelled: "default",
+  enrolled: "blue",
+  attended: "green",
+  active: "blue",
+  returned: "purple",
+  settled: "green",
+  available: "green",
+  rented: "purple",
+  retired: "default",
+};
+
+/** A status in words (services.status.*), coloured. */
+export function StatusTag({ status }: { status: string }) {
+  const t = useT();
+  return <Tag color={COLOR[status] ?? "default"}>{t(`services.status.${status}` as MessageKey)}</Tag>;
+}
+
+/** Usage in words: minutes for time billing, meter units for meter billing. */
+export function usageText(t: ReturnType<typeof useT>, r: Pick<Rental, "billing" | "usage">) {
+  if (r.usage === null) return "—";
+  return r.billing === "time" ? t("services.minutes", { n: r.usage }) : t("services.units", { n: r.usage });
+}
+
+/** A fresh Idempotency-Key for one user intent. */
+export function newKey(prefix: string): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
