@@ -16,6 +16,8 @@ import { ConsentsService } from "./modules/finance/consents.service.js";
 import { CreditService } from "./modules/finance/credit.service.js";
 import { invoicesRoutes } from "./modules/finance/invoices.routes.js";
 import { InvoicesService } from "./modules/finance/invoices.service.js";
+import { loansRoutes } from "./modules/finance/loans.routes.js";
+import { LoansService } from "./modules/finance/loans.service.js";
 import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
 import { ReceiptsService } from "./modules/finance/receipts.service.js";
 import { DispatchService } from "./modules/dispatch/dispatch.service.js";
@@ -169,6 +171,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...receiptsRoutes(s.receipts),
     ...consentsRoutes(s.consents),
     ...invoicesRoutes(s.invoices),
+    ...loansRoutes(s.loans),
     ...rfqRoutes(s.rfqs),
     ...promotionsRoutes(s.promotions),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
@@ -253,14 +256,19 @@ export function buildServices(opts: AppOptions) {
     lockHeld: (tx, company, list) => parts.lockHeld(tx, company, list),
     lender: (id) => consents.lender(id),
   });
+  const invoices = new InvoicesService(db, (id) => orders.forBilling(id));
+  const loans = new LoansService(db);
+  // A payment on a financed invoice pays its lender first (the settlement waterfall).
+  invoices.onPayment((tx, ctx, id, fen, on, ref, by) => loans.settle(tx, ctx, id, fen, on, ref, by));
   return {
     support,
     returns,
+    loans,
     recalls,
     inventory,
     receipts,
     consents,
-    invoices: new InvoicesService(db, (id) => orders.forBilling(id)),
+    invoices,
     forecasts,
     cockpit: new CockpitService(db),
     replenishment,
