@@ -20,6 +20,7 @@ const PARAM: Record<string, string> = {
   term: "test-term",
   companyId: "c_0000000000000000",
   buyerId: "c_0000000000000000",
+  borrowerId: "c_0000000000000000",
 };
 const ID: Array<[RegExp, string]> = [
   [/\/users\//, "u_0000000000000000"],
@@ -45,6 +46,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/warehouse-receipts\//, "wr_0000000000000000"],
   [/\/consents\//, "cc_0000000000000000"],
   [/\/finance\/invoices\//, "inv_0000000000000000"],
+  [/\/finance\/loans\//, "ln_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));

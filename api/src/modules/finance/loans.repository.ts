@@ -45,12 +45,14 @@ export interface EntryRow {
 
 const d = (c: string) => `to_char(${c}, 'YYYY-MM-DD')`;
 const COLS = `id, borrower_id AS "borrowerId", lender_id AS "lenderId", invoice_id AS "invoiceId", side, status,
-  requested_fen::float8 AS "requestedFen", amount_fen::float8 AS "amountFen", rate_bp AS "rateBp", overdue_bp AS "overdueBp",
+  requested_fen::float8 AS "requestedFen", amount_fen::float8 AS "amountFen", rate_bp AS "rateBp",
+  overdue_bp AS "overdueBp",
   term_days AS "termDays", note, applied_by AS "appliedBy", applied_at AS "appliedAt", proposed_by AS "proposedBy",
   approved_by AS "approvedBy", disbursed_by AS "disbursedBy", ${d("disbursed_on")} AS "disbursedOn",
   ${d("due_date")} AS "dueDate", ended_by AS "endedBy", ended_reason AS "endedReason",
   principal_fen::float8 AS "principalFen", interest_fen::float8 AS "interestFen", carry::text AS carry,
-  ${d("accrued_to")} AS "accruedTo", interest_total_fen::float8 AS "interestTotalFen", repaid_fen::float8 AS "repaidFen",
+  ${d("accrued_to")} AS "accruedTo", interest_total_fen::float8 AS "interestTotalFen",
+  repaid_fen::float8 AS "repaidFen",
   version`;
 const LIVE = "('approved', 'disbursed', 'overdue')";
 
@@ -71,7 +73,8 @@ export const loansRepository = {
     },
   ): Promise<boolean> {
     const { rows } = await tx.query(
-      `INSERT INTO loans (id, borrower_id, lender_id, invoice_id, side, status, requested_fen, term_days, note, applied_by)
+      `INSERT INTO loans
+         (id, borrower_id, lender_id, invoice_id, side, status, requested_fen, term_days, note, applied_by)
        VALUES ($1, $2, $3, $4, $5, 'applied', $6, $7, $8, $9)
        ON CONFLICT (invoice_id, borrower_id) WHERE status IN ('applied', 'proposed', 'approved', 'disbursed', 'overdue')
        DO NOTHING RETURNING 1`,
@@ -139,12 +142,10 @@ export const loansRepository = {
   },
 
   /** Books an entry; false when the loan already has one with this bank reference. */
-  async entry(
-    tx: Sql,
-    e: Omit<EntryRow, "id"> & { id: string; loanId: string },
-  ): Promise<boolean> {
+  async entry(tx: Sql, e: Omit<EntryRow, "id"> & { id: string; loanId: string }): Promise<boolean> {
     const { rows } = await tx.query(
-      `INSERT INTO loan_entries (id, loan_id, kind, amount_fen, to_interest_fen, to_principal_fen, on_date, bank_ref, recorded_by)
+      `INSERT INTO loan_entries
+         (id, loan_id, kind, amount_fen, to_interest_fen, to_principal_fen, on_date, bank_ref, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9) ON CONFLICT (loan_id, bank_ref) DO NOTHING RETURNING 1`,
       [e.id, e.loanId, e.kind, e.amountFen, e.toInterestFen, e.toPrincipalFen, e.onDate, e.bankRef, e.recordedBy],
     );
@@ -162,7 +163,8 @@ export const loansRepository = {
   /** The limit row, locked: every draw on one (lender, borrower) takes it, so draws serialize. */
   async lockLimit(tx: Sql, lenderId: string, borrowerId: string): Promise<number | null> {
     const { rows } = await tx.query<{ limitFen: number }>(
-      `SELECT limit_fen::float8 AS "limitFen" FROM loan_credit_limits WHERE lender_id = $1 AND borrower_id = $2 FOR UPDATE`,
+      `SELECT limit_fen::float8 AS "limitFen" FROM loan_credit_limits
+        WHERE lender_id = $1 AND borrower_id = $2 FOR UPDATE`,
       [lenderId, borrowerId],
     );
     return rows[0]?.limitFen ?? null;
@@ -179,8 +181,15 @@ export const loansRepository = {
   },
 
   async limits(db: Sql, lenderId: string) {
-    const { rows } = await db.query<{ borrowerId: string; limitFen: number; usedFen: number; setBy: string; setAt: Date }>(
-      `SELECT c.borrower_id AS "borrowerId", c.limit_fen::float8 AS "limitFen", c.set_by AS "setBy", c.set_at AS "setAt",
+    const { rows } = await db.query<{
+      borrowerId: string;
+      limitFen: number;
+      usedFen: number;
+      setBy: string;
+      setAt: Date;
+    }>(
+      `SELECT c.borrower_id AS "borrowerId", c.limit_fen::float8 AS "limitFen", c.set_by AS "setBy",
+              c.set_at AS "setAt",
               COALESCE((SELECT sum(CASE WHEN l.status = 'approved' THEN l.amount_fen ELSE l.principal_fen END)
                           FROM loans l WHERE l.lender_id = c.lender_id AND l.borrower_id = c.borrower_id
                            AND l.status IN ${LIVE}), 0)::float8 AS "usedFen"

@@ -38,7 +38,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "post",
       base,
       { permission: "loan:create" },
-      "Apply for an order loan against an invoice of a delivered order (mine as seller or buyer) to a lender I consented to; at most 80 % of what is open; Idempotency-Key honoured",
+      "Apply for an order loan against an invoice of a delivered order (mine as seller or buyer) to a " +
+        "lender I consented to; at most 80 % of what is open; Idempotency-Key honoured",
       responds(loanSchema, 201),
       validate({ body: applyBody }),
       async (req, res) => {
@@ -56,7 +57,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "get",
       base,
       { permission: "loan:view" },
-      "My loans as borrower, or as lender (applications only from borrowers whose consent stands); due loans are marked overdue first",
+      "My loans as borrower, or as lender (applications only from borrowers whose consent stands); due " +
+        "loans are marked overdue first",
       responds(loanListResponse),
       validate({ query: loanListQuery }),
       async (req, res) => {
@@ -74,7 +76,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "get",
       "/api/v1/finance/loan-statement",
       { permission: "loan:view" },
-      "My monthly loan statement (opening, disbursed, interest, repaid, closing) per loan, per counterparty and in total; format=csv for CSV",
+      "My monthly loan statement (opening, disbursed, interest, repaid, closing) per loan, per counterparty " +
+        "and in total; format=csv for CSV",
       responds(statementSchema),
       responds(raw("text/csv"), 200, { description: "format=csv" }),
       validate({ query: statementQuery }),
@@ -91,7 +94,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "get",
       `${base}/:id`,
       { permission: "loan:view" },
-      "One loan with its terms, what is owed today, and its entries (its borrower; its lender — before the contract only with the borrower's consent)",
+      "One loan with its terms, what is owed today, and its entries (its borrower; its lender — before the " +
+        "contract only with the borrower's consent)",
       responds(loanSchema),
       validate({ params: loanParams }),
       async (req, res) => {
@@ -102,18 +106,22 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "post",
       `${base}/:id/propose`,
       { permission: "loan:submit" },
-      "The lender's credit officer proposes terms: amount (≤ 80 % of the invoice's open amount), annual rate and overdue margin in basis points, term in days",
+      "The lender's credit officer proposes terms: amount (≤ 80 % of the invoice's open amount), annual " +
+        "rate and overdue margin in basis points, term in days",
       responds(loanSchema),
       validate({ params: loanParams, body: proposeBody }),
       async (req, res) => {
-        res.json(await loans.propose(auditContext(req, res), principalOf(res), id(res), res.locals.body as ProposeBody));
+        res.json(
+          await loans.propose(auditContext(req, res), principalOf(res), id(res), res.locals.body as ProposeBody),
+        );
       },
     ),
     route(
       "post",
       `${base}/:id/approve`,
       { permission: "loan:approve" },
-      "The lender's approver approves proposed terms (not the person who proposed them) within the borrower's credit limit",
+      "The lender's approver approves proposed terms (not the person who proposed them) within the " +
+        "borrower's credit limit",
       responds(loanSchema),
       validate({ params: loanParams, body: approveBody }),
       async (req, res) => {
@@ -148,7 +156,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "post",
       `${base}/:id/disburse`,
       { permission: "loan:edit" },
-      "The lender records the disbursement of an approved loan (not by its approver; within the credit limit; once); Idempotency-Key honoured",
+      "The lender records the disbursement of an approved loan (not by its approver; within the credit " +
+        "limit; once); Idempotency-Key honoured",
       responds(loanSchema),
       validate({ params: loanParams, body: disburseBody }),
       async (req, res) => {
@@ -166,7 +175,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "post",
       `${base}/:id/repayments`,
       { permission: "loan:edit" },
-      "A repayment (partial allowed; interest first; never more than owed; each bank reference once), by the borrower or its lender; Idempotency-Key honoured",
+      "A repayment (partial allowed; interest first; never more than owed; each bank reference once), by " +
+        "the borrower or its lender; Idempotency-Key honoured",
       responds(loanSchema, 201),
       validate({ params: loanParams, body: repayBody }),
       async (req, res) => {
@@ -184,7 +194,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "put",
       "/api/v1/finance/credit-limits/:borrowerId",
       { permission: "credit_limit:edit" },
-      "Set a borrower's credit limit with my company (a lender), in fen; approvals and disbursements above it are refused",
+      "Set a borrower's credit limit with my company (a lender), in fen; approvals and disbursements above " +
+        "it are refused",
       responds(limitSchema),
       validate({ params: limitParams, body: limitBody }),
       async (req, res) => {

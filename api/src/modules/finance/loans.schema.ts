@@ -98,11 +98,21 @@ export const loanSchema = z.object({
   interestTotalFen: z.number().int(),
   repaidFen: z.number().int(),
   /** Accrued to the start of today (Asia/Shanghai): principal, whole interest, and the payoff (fraction rounded). */
-  today: z.object({ date: z.string(), principalFen: z.number().int(), interestFen: z.number().int(), payoffFen: z.number().int() }),
+  today: z.object({
+    date: z.string(),
+    principalFen: z.number().int(),
+    interestFen: z.number().int(),
+    payoffFen: z.number().int(),
+  }),
   version: z.number().int(),
   /** The states this loan may move to next (the declared table). */
   next: z.array(z.enum(LOAN_STATUSES)),
-  invoice: z.object({ totalFen: z.number().int(), paidFen: z.number().int(), dueDate: z.string(), orderId: z.string() }),
+  invoice: z.object({
+    totalFen: z.number().int(),
+    paidFen: z.number().int(),
+    dueDate: z.string(),
+    orderId: z.string(),
+  }),
   entries: z.array(entrySchema),
 });
 export const loanListResponse = z.object({ loans: z.array(loanSchema.omit({ entries: true })) });

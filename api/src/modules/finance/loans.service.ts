@@ -47,7 +47,11 @@ export class LoansService {
   }
 
   /** The loan if the caller is its borrower, or its lender (before the contract: only with a live consent). */
-  private async visible(ctx: AuditContext, p: Principal, id: string): Promise<{ loan: LoanRow; as: "borrower" | "lender" }> {
+  private async visible(
+    ctx: AuditContext,
+    p: Principal,
+    id: string,
+  ): Promise<{ loan: LoanRow; as: "borrower" | "lender" }> {
     const loan = await repo.get(this.db, id);
     if (!loan) throw notFound("loan", id);
     if (p.companyId === loan.borrowerId) return { loan, as: "borrower" };
@@ -62,7 +66,8 @@ export class LoansService {
   private invalid(loan: LoanRow, to: LoanStatus): never {
     throw new AppError(
       "LOAN.INVALID_TRANSITION",
-      `loan ${loan.id} is ${loan.status}; it can move to ${LOAN_TRANSITIONS[loan.status].join(", ") || "nothing"}, not ${to}`,
+      `loan ${loan.id} is ${loan.status}; it can move to ` +
+        `${LOAN_TRANSITIONS[loan.status].join(", ") || "nothing"}, not ${to}`,
       409,
       { status: loan.status },
     );
@@ -105,7 +110,8 @@ export class LoansService {
     if (body.requestedFen > max)
       throw new AppError(
         "LOAN.OVER_ADVANCE",
-        `requestedFen: ${body.requestedFen} is more than ${MAX_ADVANCE_BP / 100} % of the ${inv.totalFen - inv.paidFen} fen open on invoice ${inv.id} (at most ${max})`,
+        `requestedFen: ${body.requestedFen} is more than ${MAX_ADVANCE_BP / 100} % of the ` +
+          `${inv.totalFen - inv.paidFen} fen open on invoice ${inv.id} (at most ${max})`,
         409,
         { field: "requestedFen" },
       );
@@ -153,7 +159,8 @@ export class LoansService {
     if (t.amountFen > max)
       throw new AppError(
         "LOAN.OVER_ADVANCE",
-        `amountFen: ${t.amountFen} is more than ${MAX_ADVANCE_BP / 100} % of the ${inv.totalFen - inv.paidFen} fen open on invoice ${inv.id} (at most ${max})`,
+        `amountFen: ${t.amountFen} is more than ${MAX_ADVANCE_BP / 100} % of the ` +
+          `${inv.totalFen - inv.paidFen} fen open on invoice ${inv.id} (at most ${max})`,
         409,
         { field: "amountFen" },
       );
@@ -185,14 +192,16 @@ export class LoansService {
     if (limit === null)
       throw new AppError(
         "LOAN.NO_CREDIT_LIMIT",
-        `borrower ${loan.borrowerId} has no credit limit with this lender; set one (PUT /finance/credit-limits/{borrowerId}) first`,
+        `borrower ${loan.borrowerId} has no credit limit with this lender; ` +
+          "set one (PUT /finance/credit-limits/{borrowerId}) first",
         409,
       );
     const used = await repo.exposure(tx, loan.lenderId, loan.borrowerId, loan.id);
     if (used + amountFen > limit)
       throw new AppError(
         "LOAN.OVER_LIMIT",
-        `amountFen: ${amountFen} more on the ${used} fen drawn would exceed borrower ${loan.borrowerId}'s credit limit of ${limit} fen (${Math.max(0, limit - used)} available)`,
+        `amountFen: ${amountFen} more on the ${used} fen drawn would exceed borrower ${loan.borrowerId}'s ` +
+          `credit limit of ${limit} fen (${Math.max(0, limit - used)} available)`,
         409,
         { field: "amountFen", limitFen: limit, usedFen: used },
       );
@@ -384,7 +393,15 @@ export class LoansService {
    * The settlement waterfall, inside the invoice payment's transaction: a payment on an invoice financed as a
    * receivable pays the lender first, up to the loan's payoff; the rest is the seller's.
    */
-  async settle(tx: Sql, ctx: AuditContext, invoiceId: string, amountFen: number, paidOn: string, bankRef: string, by: string) {
+  async settle(
+    tx: Sql,
+    ctx: AuditContext,
+    invoiceId: string,
+    amountFen: number,
+    paidOn: string,
+    bankRef: string,
+    by: string,
+  ) {
     let left = amountFen;
     const today = await repo.today(tx);
     const toLenders: Array<{ loanId: string; fen: number }> = [];
@@ -506,14 +523,14 @@ export class LoansService {
       };
       if (line.openingFen + line.disbursedFen + line.interestFen - line.repaidFen !== line.closingFen)
         throw new Error(`statement of loan ${l.id} does not balance`);
-      if (line.openingFen || line.disbursedFen || line.interestFen || line.repaidFen || line.closingFen) lines.push(line);
+      if (line.openingFen || line.disbursedFen || line.interestFen || line.repaidFen || line.closingFen)
+        lines.push(line);
     }
     const sum = <T extends { openingFen: number }>(rows: readonly T[]) => {
       const keys = ["openingFen", "disbursedFen", "interestFen", "repaidFen", "closingFen"] as const;
-      return Object.fromEntries(keys.map((k) => [k, rows.reduce((s, r) => s + (r as never as Record<string, number>)[k]!, 0)])) as Record<
-        (typeof keys)[number],
-        number
-      >;
+      return Object.fromEntries(
+        keys.map((k) => [k, rows.reduce((s, r) => s + (r as never as Record<string, number>)[k]!, 0)]),
+      ) as Record<(typeof keys)[number], number>;
     };
     const byCp = new Map<string, typeof lines>();
     for (const l of lines) byCp.set(l.counterpartyId, [...(byCp.get(l.counterpartyId) ?? []), l]);
@@ -555,7 +572,8 @@ export class LoansService {
     const today = todayIn ?? (await repo.today(db));
     const inv = (await invoicesRepository.get(db, l.invoiceId))!;
     const live = l.accruedTo !== null && (l.status === "disbursed" || l.status === "overdue");
-    const now = live && today > l.accruedTo! ? accrueBetween(stateOf(l), l.accruedTo!, today, termsOf(l)).state : stateOf(l);
+    const now =
+      live && today > l.accruedTo! ? accrueBetween(stateOf(l), l.accruedTo!, today, termsOf(l)).state : stateOf(l);
     const { carry: _c, accruedTo: _a, appliedAt, ...rest } = l;
     return {
       ...rest,
