@@ -1,5 +1,6 @@
 import type { ConsoleRoute } from "../app/routes";
 import { auditorRoutes } from "./auditor/routes";
+import { borrowerRoutes } from "./borrower/routes";
 import { commonRoutes } from "./common/routes";
 import { distributorRoutes } from "./distributor/routes";
 import { lenderRoutes } from "./lender/routes";
@@ -14,6 +15,7 @@ export const allRoutes: ConsoleRoute[] = [
   ...manufacturerRoutes,
   ...distributorRoutes,
   ...shopRoutes,
+  ...borrowerRoutes,
   ...lenderRoutes,
   ...auditorRoutes,
   ...platformRoutes,
