@@ -58,7 +58,7 @@ describe("order loans: borrower applies → officer proposes → approver approv
     invoiceId = inv.json.id;
     const consent = await api.call("POST", "/api/v1/finance/consents", api.keys.dealer!, { lenderId: api.ids.bank });
     expect(consent.status, JSON.stringify(consent.json)).to.equal(201);
-    const limit = await api.call("PUT", `/api/v1/finance/credit-limits/${api.ids.dealer}`, api.keys.bank, {
+    const limit = await api.call("PUT", `/api/v1/finance/credit-limits/${api.ids.dealer}`, api.keys.bank!, {
       limitFen: 1_000_000,
     });
     expect(limit.status, JSON.stringify(limit.json)).to.equal(200);
