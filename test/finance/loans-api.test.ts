@@ -321,6 +321,56 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
     expect(await books()).to.equal(0);
   });
 
+  it("a shop finances its payable; revoking consent hides its application from the lender (404, audited)", async () => {
+    const inv = await invoice(5); // the shop is the buyer: ¥500 payable
+    const shopApply = (body: Record<string, unknown>) =>
+      api.call("POST", loans, api.keys.shop!, { invoiceId: inv.id, lenderId: api.ids.lenderA, termDays: 30, ...body });
+    expect((await shopApply({ requestedFen: 10_000 })).json.code).to.equal("LOAN.NO_CONSENT");
+    const consent = await api.call("POST", "/api/v1/finance/consents", api.keys.shop!, { lenderId: api.ids.lenderA });
+    expect(consent.status).to.equal(201);
+    const a = await shopApply({ requestedFen: 10_000 });
+    expect(a.status, JSON.stringify(a.json)).to.equal(201);
+    expect(a.json).to.deep.include({ side: "payable", borrowerId: api.ids.shop });
+    // The seller may finance the same invoice as its receivable: another borrower, another trade side.
+    const seller = await apply(inv.id, 10_000);
+    expect(seller.status, JSON.stringify(seller.json)).to.equal(201);
+    expect((await api.call("GET", `${loans}/${a.json.id}`, officer)).status).to.equal(200);
+    const revoked = await api.call("POST", `/api/v1/finance/consents/${consent.json.id}/revoke`, api.keys.shop!, {});
+    expect(revoked.status).to.equal(200);
+    expect((await api.call("GET", `${loans}/${a.json.id}`, officer)).status).to.equal(404);
+    expect((await act(officer, a.json.id, "propose", { amountFen: 10_000, ...terms })).status).to.equal(404);
+    const queue = (await api.call("GET", `${loans}?status=applied`, officer)).json.loans as Array<{ id: string }>;
+    expect(queue.map((l) => l.id))
+      .to.include(seller.json.id)
+      .and.not.include(a.json.id);
+    await stack.svc.checkpointAuditTrail();
+    const denied = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'tenant.cross_access' AND resource = 'loan'
+          AND resource_id = $1 AND company_id = $2`,
+      [a.json.id, api.ids.shop],
+    );
+    expect(denied.rows[0]!.n).to.equal(2);
+    // The shop still sees and withdraws its own application.
+    expect((await act(api.keys.shop!, a.json.id, "withdraw", { reason: "撤回" })).json.status).to.equal("withdrawn");
+    expect((await act(treasurer, seller.json.id, "withdraw", { reason: "撤回" })).json.status).to.equal("withdrawn");
+  });
+
+  it("the waterfall: a partial invoice payment goes all to the lender, a later one's rest to the seller", async () => {
+    const { id, invoiceId } = await disbursed(40_000);
+    const pay = (amountFen: number, bankRef: string) =>
+      api.call("POST", `/api/v1/finance/invoices/${invoiceId}/payments`, treasurer, { amountFen, bankRef });
+    expect((await pay(25_000, "W-1")).status).to.equal(201);
+    let l = (await api.call("GET", `${loans}/${id}`, treasurer)).json;
+    expect(l).to.deep.include({ repaidFen: 25_000, principalFen: 15_000, status: "disbursed" });
+    expect((await pay(75_000, "W-2")).status).to.equal(201); // 15,000 to the lender, 60,000 the seller's
+    l = (await api.call("GET", `${loans}/${id}`, treasurer)).json;
+    expect(l).to.deep.include({ repaidFen: 40_000, principalFen: 0, status: "closed" });
+    expect(
+      l.entries.filter((e: { kind: string }) => e.kind === "waterfall").map((e: { amountFen: number }) => e.amountFen),
+    ).to.deep.equal([25_000, 15_000]);
+    expect(await books()).to.equal(0);
+  });
+
   it("refuses a draw over the credit limit; concurrent approvals never exceed it together", async () => {
     expect(
       (await api.call("PUT", `/api/v1/finance/credit-limits/${api.ids.shop}`, approver, { limitFen: 1 })).status,
