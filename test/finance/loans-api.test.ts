@@ -420,6 +420,61 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
     await api.call("PUT", `/api/v1/finance/credit-limits/${api.ids.dealer}`, approver, { limitFen: 100_000_000 });
   });
 
+  it("seeded rounds of concurrent approvals and disbursements: drawn never above the limit", async () => {
+    const rounds = Number(process.env.LOAN_DRAW_ROUNDS ?? 2);
+    const width = 8;
+    const amount = 20_000;
+    const invoices: string[] = [];
+    for (let i = 0; i < width; i++) invoices.push((await invoice()).id);
+    const drawn = async () =>
+      (
+        await db().query<{ n: number }>(
+          `SELECT COALESCE(sum(CASE WHEN status = 'approved' THEN amount_fen ELSE principal_fen END), 0)::float8 AS n
+             FROM loans WHERE lender_id = $1 AND borrower_id = $2 AND status IN ('approved', 'disbursed', 'overdue')`,
+          [api.ids.lenderA, api.ids.dealer],
+        )
+      ).rows[0]!.n;
+    const started = Date.now();
+    for (let round = 0; round < rounds; round++) {
+      const ids: string[] = [];
+      for (const inv of invoices) {
+        const a = await apply(inv, amount);
+        expect(a.status, JSON.stringify(a.json)).to.equal(201);
+        expect((await act(officer, a.json.id, "propose", { amountFen: amount, ...terms })).status).to.equal(200);
+        ids.push(a.json.id);
+      }
+      const before = await drawn();
+      const room = 1 + rand(width - 1);
+      const limitFen = before + room * amount + rand(amount);
+      await api.call("PUT", `/api/v1/finance/credit-limits/${api.ids.dealer}`, approver, { limitFen });
+      const approvals = await Promise.all(ids.map((id) => act(approver, id, "approve")));
+      const ok = approvals.filter((r) => r.status === 200).map((r) => r.json.id as string);
+      expect(ok.length, `seed ${seed} round ${round}`).to.equal(room);
+      expect(await drawn()).to.be.at.most(limitFen);
+      // Disbursed at once, twice each (retries): each once, still within the limit.
+      const outs = await Promise.all(
+        [...ok, ...ok].map((id) => act(approver2, id, "disburse", { bankRef: `R${round}-${id}` })),
+      );
+      expect(outs.filter((o) => o.status === 200).length, `seed ${seed}`).to.equal(room);
+      expect(await drawn()).to.be.at.most(limitFen);
+      // Paid back in full (and the rest withdrawn), so the next round's invoices are free again.
+      for (const id of ids) {
+        const l = (await api.call("GET", `${loans}/${id}`, treasurer)).json;
+        if (l.status === "disbursed")
+          expect(
+            (await act(treasurer, id, "repayments", { amountFen: l.today.payoffFen, bankRef: `P${round}-${id}` })).json
+              .status,
+          ).to.equal("closed");
+        else expect((await act(treasurer, id, "withdraw", { reason: "下一轮" })).json.status).to.equal("withdrawn");
+      }
+    }
+    console.log(
+      `      ${rounds} rounds × ${width} concurrent approvals + ${width * 2} disbursements: ${Date.now() - started} ms`,
+    );
+    await api.call("PUT", `/api/v1/finance/credit-limits/${api.ids.dealer}`, approver, { limitFen: 100_000_000 });
+    expect(await books()).to.equal(0);
+  });
+
   it("serializes concurrent repayments: never more repaid than owed, every fen booked once", async () => {
     const { id } = await disbursed(64_000);
     const tries = 12;
