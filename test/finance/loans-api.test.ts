@@ -270,6 +270,10 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
       principalFen: 50_000,
     });
     expect(d1.json.entries).to.have.length(1);
+    // One bullet repayment: 91 days (today … the due date) at 7.3 % on ¥500 = 50,000 × 0.073 × 91 / 365 = 910 fen.
+    expect(d1.json.schedule).to.deep.equal([
+      { dueDate: addDays(t, 90), principalFen: 50_000, interestFen: 910, payoffFen: 50_910 },
+    ]);
 
     // Repay in part (interest first), refuse more than owed and a bank reference twice; a retry with its key once.
     const rKey = { "Idempotency-Key": `repay-${id}-1` };

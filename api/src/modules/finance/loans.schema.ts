@@ -104,6 +104,18 @@ export const loanSchema = z.object({
     interestFen: z.number().int(),
     payoffFen: z.number().int(),
   }),
+  /**
+   * The schedule: one bullet repayment on the due date — what would be owed then if nothing more were paid (at the
+   * contract rate; after it, the overdue margin is added each day). Empty before disbursement and once closed.
+   */
+  schedule: z.array(
+    z.object({
+      dueDate: z.string(),
+      principalFen: z.number().int(),
+      interestFen: z.number().int(),
+      payoffFen: z.number().int(),
+    }),
+  ),
   version: z.number().int(),
   /** The states this loan may move to next (the declared table). */
   next: z.array(z.enum(LOAN_STATUSES)),

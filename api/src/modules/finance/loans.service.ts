@@ -575,10 +575,24 @@ export class LoansService {
     const now =
       live && today > l.accruedTo! ? accrueBetween(stateOf(l), l.accruedTo!, today, termsOf(l)).state : stateOf(l);
     const { carry: _c, accruedTo: _a, appliedAt, ...rest } = l;
+    const from = today > l.accruedTo! ? today : l.accruedTo!;
+    const atDue =
+      live && l.dueDate! >= from ? accrueBetween(now, from, addDays(l.dueDate!, 1), termsOf(l)).state : null;
+    const schedule = atDue
+      ? [
+          {
+            dueDate: l.dueDate!,
+            principalFen: atDue.principalFen,
+            interestFen: payoffFen(atDue) - atDue.principalFen,
+            payoffFen: payoffFen(atDue),
+          },
+        ]
+      : [];
     return {
       ...rest,
       appliedAt: appliedAt.toISOString(),
       today: { date: today, principalFen: now.principalFen, interestFen: now.interestFen, payoffFen: payoffFen(now) },
+      schedule,
       next: [...LOAN_TRANSITIONS[l.status]],
       invoice: { totalFen: inv.totalFen, paidFen: inv.paidFen, dueDate: inv.dueDate, orderId: inv.orderId },
       entries: await repo.entries(db, id),

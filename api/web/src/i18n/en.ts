@@ -1185,6 +1185,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "loan.rate": "Annual rate",
   "loan.due": "Due",
   "loan.owed": "Owed today",
+  "loan.atDue": "Owed at due date",
   "loan.repaid": "Repaid",
   "loan.empty": "No loans yet",
   "loan.queue.empty": "No applications waiting",

@@ -1163,6 +1163,7 @@ export const zhCN = {
   "loan.rate": "年利率",
   "loan.due": "到期日",
   "loan.owed": "今日应还",
+  "loan.atDue": "到期应还",
   "loan.repaid": "已还",
   "loan.empty": "还没有融资",
   "loan.queue.empty": "没有待处理的申请",

@@ -27,6 +27,8 @@ export interface Loan {
   interestFen: number;
   repaidFen: number;
   today: { date: string; principalFen: number; interestFen: number; payoffFen: number };
+  /** One bullet repayment on the due date, if nothing more is paid. */
+  schedule: Array<{ dueDate: string; principalFen: number; interestFen: number; payoffFen: number }>;
   next: LoanStatus[];
 }
 
@@ -92,6 +94,12 @@ export function LoanTable({
           key: "owed",
           align: "right",
           render: (_: unknown, l) => <Money fen={l.today.payoffFen} />,
+        },
+        {
+          title: t("loan.atDue"),
+          key: "atDue",
+          align: "right",
+          render: (_: unknown, l) => (l.schedule[0] ? <Money fen={l.schedule[0].payoffFen} /> : "—"),
         },
         { title: t("loan.repaid"), dataIndex: "repaidFen", align: "right", render: (f: number) => <Money fen={f} /> },
         ...(actions ? [{ title: "", key: "act", render: (_: unknown, l: Loan) => actions(l) }] : []),
