@@ -18,6 +18,8 @@ import { ConsentsService } from "./modules/finance/consents.service.js";
 import { CreditService } from "./modules/finance/credit.service.js";
 import { invoicesRoutes } from "./modules/finance/invoices.routes.js";
 import { InvoicesService } from "./modules/finance/invoices.service.js";
+import { loansRoutes } from "./modules/finance/loans.routes.js";
+import { LoansService } from "./modules/finance/loans.service.js";
 import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
 import { collateralRoutes } from "./modules/finance/collateral.routes.js";
 import { CollateralService } from "./modules/finance/collateral.service.js";
@@ -184,6 +186,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...collateralRoutes(s.collateral),
     ...consentsRoutes(s.consents),
     ...invoicesRoutes(s.invoices),
+    ...loansRoutes(s.loans),
     ...rfqRoutes(s.rfqs),
     ...promotionsRoutes(s.promotions),
     ...servicesRoutes(s.services),
@@ -275,16 +278,21 @@ export function buildServices(opts: AppOptions) {
     lockHeld: (tx, company, list) => parts.lockHeld(tx, company, list),
     lender: (id) => consents.lender(id),
   });
+  const invoices = new InvoicesService(db, (id) => orders.forBilling(id));
+  const loans = new LoansService(db);
+  // A payment on a financed invoice pays its lender first (the settlement waterfall).
+  invoices.onPayment((tx, ctx, id, fen, on, ref, by) => loans.settle(tx, ctx, id, fen, on, ref, by));
   return {
     support,
     returns,
     disputes,
+    loans,
     recalls,
     inventory,
     receipts,
     collateral: new CollateralService(db, webhooks),
     consents,
-    invoices: new InvoicesService(db, (id) => orders.forBilling(id)),
+    invoices,
     forecasts,
     cockpit: new CockpitService(db),
     replenishment,

@@ -22,6 +22,7 @@ const PARAM: Record<string, string> = {
   buyerId: "c_0000000000000000",
   photoId: "ph_0000000000000000",
   category: "training",
+  borrowerId: "c_0000000000000000",
 };
 const ID: Array<[RegExp, string]> = [
   [/\/users\//, "u_0000000000000000"],
@@ -54,6 +55,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/services\/enrolments\//, "enr_0000000000000000"],
   [/\/services\/equipment\//, "eq_0000000000000000"],
   [/\/services\/rentals\//, "rnt_0000000000000000"],
+  [/\/finance\/loans\//, "ln_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));

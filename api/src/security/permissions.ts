@@ -141,6 +141,22 @@ export const RESOURCES = {
   credit_consent: { view: ANY, create: ALL, cancel: ALL },
   /** A borrower's credit profile: only a lender it consented to, while the consent stands. */
   credit_profile: { view: ["lender"] },
+  /**
+   * Order loans (DECISIONS 105): a borrower applies (create), repays (edit) and withdraws (cancel); its lender's
+   * officer proposes terms (submit) and declines (reject), another person approves (approve) and records the
+   * disbursement and repayments received (edit).
+   */
+  loan: {
+    view: [...ALL, "lender"],
+    create: ALL,
+    edit: [...ALL, "lender"],
+    cancel: ALL,
+    submit: ["lender"],
+    approve: ["lender"],
+    reject: ["lender"],
+  },
+  /** A lender's credit limit per borrower: draws above it are refused (DECISIONS 105). */
+  credit_limit: { view: ["lender"], edit: ["lender"] },
   /** Counterfeit reports from the scan page: the brand owner's (its GTINs) and the platform's (all). */
   counterfeit_report: { view: ["manufacturer", "platform"], edit: ["manufacturer", "platform"] },
   /** The support assistant: a company's users ask about their own orders, parts and cars, and policies. */
@@ -346,6 +362,10 @@ export const BUILT_IN_ROLES = {
       "credit_consent:cancel",
       "service_settlement:view",
       "service_commission:view",
+      "loan:view",
+      "loan:create",
+      "loan:edit",
+      "loan:cancel",
     ],
   },
   technician: {
@@ -386,6 +406,7 @@ export const BUILT_IN_ROLES = {
       "counterfeit_report:view",
       "warehouse_receipt:view",
       "invoice:view",
+      "loan:view",
       "cockpit:view",
       "cockpit:export",
       "service_settlement:view",
@@ -407,7 +428,17 @@ export const BUILT_IN_ROLES = {
   credit_officer: {
     name: "信贷员 Credit officer",
     kinds: ["lender"],
-    permissions: ["company:view", "credit_consent:view", "credit_profile:view", "warehouse_receipt:view"],
+    permissions: [
+      "company:view",
+      "credit_consent:view",
+      "credit_profile:view",
+      "warehouse_receipt:view",
+      "loan:view",
+      "loan:submit",
+      "loan:reject",
+      "loan:edit",
+      "credit_limit:view",
+    ],
   },
   credit_approver: {
     name: "审批人 Credit approver",
@@ -418,6 +449,12 @@ export const BUILT_IN_ROLES = {
       "credit_profile:view",
       "warehouse_receipt:view",
       "warehouse_receipt:approve",
+      "loan:view",
+      "loan:approve",
+      "loan:reject",
+      "loan:edit",
+      "credit_limit:view",
+      "credit_limit:edit",
     ],
     privileged: true,
   },
@@ -430,6 +467,8 @@ export const BUILT_IN_ROLES = {
       "credit_profile:view",
       "warehouse_receipt:view",
       "audit_log:view",
+      "loan:view",
+      "credit_limit:view",
     ],
   },
   service_manager: {

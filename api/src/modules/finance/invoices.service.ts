@@ -14,16 +14,33 @@ export type OrderForBilling = (id: string) => Promise<{
 
 const DEFAULT_VAT_BP = 1300;
 
+/** What a payment on an invoice pays first (order loans' waterfall, DECISIONS 105), inside its transaction. */
+export type Settlement = (
+  tx: Sql,
+  ctx: AuditContext,
+  invoiceId: string,
+  amountFen: number,
+  paidOn: string,
+  bankRef: string,
+  by: string,
+) => Promise<unknown>;
+
 /**
  * Billing (DECISIONS 77): a seller's payment terms per customer, one invoice per seller per delivered order (its lines
  * are what that seller's warehouses sold in the order, at the order's prices), payments against invoices (partial;
  * each bank reference once), and receivables/payables aging.
  */
 export class InvoicesService {
+  private settlement: Settlement | null = null;
   constructor(
     private readonly db: Sql,
     private readonly orderForBilling: OrderForBilling,
   ) {}
+
+  /** Lets order loans take their share of each payment first (the settlement waterfall). */
+  onPayment(settle: Settlement) {
+    this.settlement = settle;
+  }
 
   async setTerms(ctx: AuditContext, p: Principal, buyerId: string, t: TermsBody) {
     if (!p.companyId) throw new AppError("ORG.REQUIRED", "payment terms are a seller's", 409);
@@ -145,6 +162,10 @@ export class InvoicesService {
         throw new AppError("PAYMENT.DUPLICATE", `bankRef: ${body.bankRef} is already recorded on invoice ${id}`, 409, {
           field: "bankRef",
         });
+      if (this.settlement) {
+        const on = body.paidOn ?? (await repo.today(tx));
+        await this.settlement(tx, ctx, id, body.amountFen, on, body.bankRef, p.person ?? p.id);
+      }
       await auditTrail.append(tx, {
         ...ctx,
         companyId: inv.sellerId,

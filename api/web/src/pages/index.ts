@@ -1,6 +1,7 @@
 import type { ConsoleRoute } from "../app/routes";
 import { aftersalesRoutes } from "./aftersales/routes";
 import { auditorRoutes } from "./auditor/routes";
+import { borrowerRoutes } from "./borrower/routes";
 import { commonRoutes } from "./common/routes";
 import { distributorRoutes } from "./distributor/routes";
 import { lenderRoutes } from "./lender/routes";
@@ -17,6 +18,7 @@ export const allRoutes: ConsoleRoute[] = [
   ...distributorRoutes,
   ...shopRoutes,
   ...aftersalesRoutes,
+  ...borrowerRoutes,
   ...lenderRoutes,
   ...servicesRoutes,
   ...auditorRoutes,

@@ -1,4 +1,4 @@
-import { SafetyCertificateOutlined } from "@ant-design/icons";
+import { AuditOutlined, FundOutlined, SafetyCertificateOutlined } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -11,5 +11,29 @@ export const lenderRoutes: ConsoleRoute[] = [
     permission: "warehouse_receipt:view",
     kinds: ["lender"],
     element: lazy(() => import("./Collateral")),
+  },
+  {
+    path: "/lender/applications",
+    titleKey: "menu.lender.applications",
+    icon: <AuditOutlined />,
+    permission: "loan:view",
+    kinds: ["lender"],
+    element: lazy(() => import("./Applications")),
+  },
+  {
+    path: "/lender/portfolio",
+    titleKey: "menu.lender.portfolio",
+    icon: <FundOutlined />,
+    permission: "loan:view",
+    kinds: ["lender"],
+    element: lazy(() => import("./Portfolio")),
+  },
+  {
+    path: "/lender/loan-statement",
+    titleKey: "menu.lender.statement",
+    icon: <FundOutlined />,
+    permission: "loan:view",
+    kinds: ["lender"],
+    element: lazy(() => import("../borrower/LoanStatement")),
   },
 ];
