@@ -34,6 +34,8 @@ const ALL: readonly TenantKind[] = ["manufacturer", "distributor", "repair_shop"
 const ANY: readonly TenantKind[] = [...ALL, "lender"];
 export const RESOURCES = {
   company: { view: ANY, edit: ANY, create: ["platform"], administer: ["platform"] },
+  /** Self-registered companies' applications (入驻审核, DECISIONS 98): the platform's review queue and its decisions. */
+  company_application: { view: ["platform"], approve: ["platform"], reject: ["platform"] },
   user: {
     view: [...ANY, "platform"],
     create: [...ANY, "platform"],
@@ -333,6 +335,17 @@ export const BUILT_IN_ROLES = {
       "invoice:view",
       "cockpit:view",
       "cockpit:export",
+    ],
+    privileged: true,
+  },
+  onboarding_reviewer: {
+    name: "入驻审核员 Onboarding reviewer",
+    kinds: ["platform"],
+    permissions: [
+      "company_application:view",
+      "company_application:approve",
+      "company_application:reject",
+      "user:view",
     ],
     privileged: true,
   },

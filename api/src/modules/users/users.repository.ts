@@ -145,7 +145,7 @@ export const usersRepository = {
 
   async insertApproval(
     tx: Sql,
-    a: { id: string; companyId: string; kind: string; subjectId: string; payload: unknown; submittedBy: string },
+    a: { id: string; companyId: string | null; kind: string; subjectId: string; payload: unknown; submittedBy: string },
   ) {
     await tx.query(
       "INSERT INTO approval_requests (id, company_id, kind, subject_id, payload, submitted_by) VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
@@ -156,7 +156,7 @@ export const usersRepository = {
   async approval(db: Sql, id: string) {
     const { rows } = await db.query<{
       id: string;
-      company_id: string;
+      company_id: string | null;
       kind: string;
       subject_id: string;
       payload: { roles: string[]; reason?: string };
@@ -173,9 +173,11 @@ export const usersRepository = {
     return rows[0] ?? null;
   },
 
-  async approvals(db: Sql, companyId: string, status?: string) {
+  /** A company's requests, or (companyId null) the platform's own. */
+  async approvals(db: Sql, companyId: string | null, status?: string) {
+    const owner = companyId === null ? "company_id IS NULL AND $1::text IS NULL" : "company_id = $1";
     const { rows } = await db.query<{ id: string }>(
-      "SELECT id FROM approval_requests WHERE company_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY submitted_at DESC LIMIT 200",
+      `SELECT id FROM approval_requests WHERE ${owner} AND ($2::text IS NULL OR status = $2) ORDER BY submitted_at DESC LIMIT 200`,
       [companyId, status ?? null],
     );
     return rows.map((r) => r.id);
