@@ -206,7 +206,7 @@ export function buildServices(opts: AppOptions) {
   });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
   // Licence scans live under DATA_DIR/uploads/licences (DECISIONS 98).
-  const licences = new LicenceStore(resolve(opts.ledger.config.DATA_DIR));
+  const licences = new LicenceStore(() => resolve(opts.ledger.config.DATA_DIR));
   const skus = new CatalogSkus();
   const matches = new MatchService(db);
   const gs1 = new Gs1Service(db);

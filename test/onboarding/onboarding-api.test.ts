@@ -72,7 +72,7 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
         const u = await upload(api, body, type);
         expect([u.status, u.json.code], `${type} ${body.length} bytes`).to.deep.equal([code, problem]);
       }
-      const json = await api.call("POST", "/api/v1/onboarding/licences", null, { file: "x" });
+      const json = await api.call("POST", "/api/v1/onboarding/licences", null, {});
       expect([json.status, json.json.code]).to.deep.equal([415, "ONBOARDING.LICENCE_TYPE"]);
     });
   });

@@ -45,6 +45,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/warehouse-receipts\//, "wr_0000000000000000"],
   [/\/consents\//, "cc_0000000000000000"],
   [/\/finance\/invoices\//, "inv_0000000000000000"],
+  [/\/onboarding\/applications\//, "oa_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));

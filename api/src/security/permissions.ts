@@ -345,7 +345,11 @@ export const BUILT_IN_ROLES = {
       "company_application:view",
       "company_application:approve",
       "company_application:reject",
+      // The platform's approvals inbox, where the two-person requests of company_onboarding wait (DECISIONS 98).
       "user:view",
+      "user:approve",
+      "user:reject",
+      "user:cancel",
     ],
     privileged: true,
   },

@@ -62,9 +62,11 @@ export interface StoredLicence {
  * it). Written to a temporary name and renamed, so a half-written file never carries the final name.
  */
 export class LicenceStore {
-  private readonly dir: string;
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, "uploads", "licences");
+  /** `dataDir` is read when a file is first stored or read (the route declarations are built without a config). */
+  constructor(private readonly dataDir: () => string) {}
+
+  private get dir(): string {
+    return join(this.dataDir(), "uploads", "licences");
   }
 
   async put(type: LicenceType, body: Uint8Array): Promise<StoredLicence> {

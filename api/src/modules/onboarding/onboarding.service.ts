@@ -344,7 +344,14 @@ export class OnboardingService {
           reason: r.reason,
           submittedAt: r.submitted_at.toISOString(),
           updatedAt: r.updated_at.toISOString(),
-          steps: steps.get(r.id)!.map((s) => ({ ...s, at: s.at.toISOString() })),
+          steps: steps.get(r.id)!.map((s) => ({
+            seq: s.seq,
+            round: s.round,
+            step: s.step,
+            actor: s.actor,
+            reason: s.reason,
+            at: s.at.toISOString(),
+          })),
         };
       }),
     );
