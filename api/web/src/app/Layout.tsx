@@ -5,7 +5,7 @@
  */
 import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { PageContainer, ProLayout } from "@ant-design/pro-components";
-import { Button, Dropdown, Result, Spin } from "antd";
+import { Alert, Button, Dropdown, Result, Spin } from "antd";
 import { Suspense, useMemo } from "react";
 import { Link, matchPath, Route, Routes, useLocation } from "react-router";
 import { allRoutes } from "../pages";
@@ -13,15 +13,22 @@ import { useT } from "../i18n";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { permissionsOf, useCurrent, useSession } from "./session";
 
+/** What a pending company may use (the server's list: api/src/modules/onboarding/onboarding-gate.ts). */
+const PENDING_MAY_USE = new Set(["company", "user", "role", "api_key", "audit_log"]);
+
 export default function Layout() {
   const t = useT();
   const { me, user, company } = useCurrent();
   const { logout } = useSession();
   const { pathname } = useLocation();
+  const pending = company?.onboarding === "pending";
   const routes = useMemo(() => {
     const p = permissionsOf(me);
-    return allRoutes.filter((r) => p.allows(r));
-  }, [me]);
+    // A company waiting for approval sees only what it may use (the API refuses the rest: COMPANY.NOT_APPROVED).
+    return allRoutes.filter(
+      (r) => p.allows(r) && (!pending || !r.permission || PENDING_MAY_USE.has(r.permission.split(":")[0]!)),
+    );
+  }, [me, pending]);
   const current = routes.find((r) => matchPath(r.path, pathname));
   const who = user?.name ?? me.id;
   return (
@@ -60,6 +67,21 @@ export default function Layout() {
       }
     >
       <PageContainer title={current ? t(current.titleKey) : undefined} breadcrumbRender={false}>
+        {company?.onboarding === "pending" && (
+          // A self-registered company waits for the platform's two approvals before it trades (DECISIONS 98).
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="onboarding-pending"
+            style={{ marginBottom: 16 }}
+            title={t("onboarding.pending.banner")}
+            action={
+              pathname === "/onboarding/application" ? undefined : (
+                <Link to="/onboarding/application">{t("onboarding.pending.link")}</Link>
+              )
+            }
+          />
+        )}
         <Suspense fallback={<Spin aria-label={t("app.loading")} />}>
           <Routes>
             {routes.map((r) => (
