@@ -1,5 +1,5 @@
 /** Pieces the registration page and the applicant's resubmission share: the licence upload and the company fields. */
-import { UploadOutlined } from "@ant-design/icons";
+import { CheckCircleOutlined, UploadOutlined } from "@ant-design/icons";
 import { Button, Form, Input, Space, Typography, Upload } from "antd";
 import { useState } from "react";
 import { answer, api } from "../../api/client";
@@ -47,14 +47,13 @@ export function LicenceField() {
 
 function LicenceInput({ onChange }: { value?: string; onChange?: (sha256: string | undefined) => void }) {
   const t = useT();
-  const form = Form.useFormInstance();
   const [state, setState] = useState<{ name: string; busy: boolean } | null>(null);
-  const fail = (text: string) => form.setFields([{ name: "licence", value: undefined, errors: [text] }]);
+  const [error, setError] = useState<string>();
   const pick = async (file: File) => {
-    setState(null);
-    onChange?.(undefined);
-    if (!LICENCE_TYPES.includes(file.type)) return fail(t("onboarding.licence.type"));
-    if (file.size > LICENCE_MAX) return fail(t("onboarding.licence.size"));
+    setError(undefined);
+    // Checked here first (the server checks type, size and content again): a wrong file is never sent.
+    if (!LICENCE_TYPES.includes(file.type)) return setError(t("onboarding.licence.type"));
+    if (file.size > LICENCE_MAX) return setError(t("onboarding.licence.size"));
     setState({ name: file.name, busy: true });
     try {
       const l = await uploadLicence(file);
@@ -62,7 +61,8 @@ function LicenceInput({ onChange }: { value?: string; onChange?: (sha256: string
       setState({ name: file.name, busy: false });
     } catch (e) {
       setState(null);
-      fail(errorText(t, e));
+      onChange?.(undefined);
+      setError(errorText(t, e));
     }
   };
   return (
@@ -80,8 +80,14 @@ function LicenceInput({ onChange }: { value?: string; onChange?: (sha256: string
         </Button>
       </Upload>
       {state && !state.busy && (
-        <Typography.Text type="success" data-testid="licence-name">
+        <Typography.Text data-testid="licence-name">
+          <CheckCircleOutlined style={{ color: "#237804", marginInlineEnd: 4 }} />
           {t("onboarding.licence.uploaded", { name: state.name })}
+        </Typography.Text>
+      )}
+      {error && (
+        <Typography.Text type="danger" role="alert" data-testid="licence-error">
+          {error}
         </Typography.Text>
       )}
     </Space>
