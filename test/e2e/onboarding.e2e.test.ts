@@ -11,7 +11,8 @@ import { PASSWORD, label } from "./stories/common.js";
  * in the review queue (the first cannot give the second approval), and it trades; another applicant is refused with a
  * reason, reads it, corrects and resubmits. Every screen is checked with axe (test-output/onboarding-*.png).
  */
-describe("dealer onboarding in the console: apply → first approval → second approval → trades; refuse → resubmit @e2e", function () {
+const TITLE = "dealer onboarding in the console: apply → two approvals → trades; refuse → resubmit";
+describe(`${TITLE} @e2e`, function () {
   this.timeout(600_000);
   let h: ConsoleHarness;
   let one: { token: string; mobile: string };
@@ -49,7 +50,7 @@ describe("dealer onboarding in the console: apply → first approval → second 
     await h?.close();
   });
 
-  it("applies on the public page: the USCC is checked while typing, the licence uploaded, no login needed", async () => {
+  it("applies on the public page without a login: the USCC checked while typing, the licence uploaded", async () => {
     const page = await h.page("desktop");
     await page.goto(h.url("/"));
     await page.getByRole("link", { name: "还没有账号？申请企业入驻" }).click();
@@ -102,20 +103,28 @@ describe("dealer onboarding in the console: apply → first approval → second 
     expect(await tradeStatus(page)).to.deep.equal({ status: 403, code: "COMPANY.NOT_APPROVED" });
   });
 
-  it("is approved by two different reviewers; the first one cannot give the second approval; then it trades", async () => {
+  it("is approved by two different reviewers (the first cannot give the second approval), then trades", async () => {
     const p1 = await reviewer(one);
     await inspect(p1, "queue");
-    await row(p1, company).getByRole("button", { name: label("初审通过") }).click();
+    await row(p1, company)
+      .getByRole("button", { name: label("初审通过") })
+      .click();
     await p1.getByText(`${company} 初审通过，等待复核`).waitFor();
     // In the first reviewer's queue the application now waits for someone else: no approve button for them.
     await p1.getByText("待复核", { exact: true }).first().click();
     await row(p1, company).getByText("等待另一位审核员复核").waitFor();
-    expect(await row(p1, company).getByRole("button", { name: label("复核通过") }).count()).to.equal(0);
+    expect(
+      await row(p1, company)
+        .getByRole("button", { name: label("复核通过") })
+        .count(),
+    ).to.equal(0);
     await inspect(p1, "queue-first-approved");
 
     const p2 = await reviewer(two);
     await p2.getByText("待复核", { exact: true }).first().click();
-    await row(p2, company).getByRole("button", { name: label("复核通过") }).click();
+    await row(p2, company)
+      .getByRole("button", { name: label("复核通过") })
+      .click();
     await p2.getByText(`${company} 已准予入驻`).waitFor();
 
     const page = await h.page("desktop");
@@ -131,7 +140,9 @@ describe("dealer onboarding in the console: apply → first approval → second 
   it("is refused with a reason the applicant reads, corrected and resubmitted", async () => {
     const a = await apply(h.api, { name: "宁波北仑汽修配件有限公司" });
     const p1 = await reviewer(one);
-    await row(p1, "宁波北仑汽修配件有限公司").getByRole("button", { name: label("驳回") }).click();
+    await row(p1, "宁波北仑汽修配件有限公司")
+      .getByRole("button", { name: label("驳回") })
+      .click();
     const dialog = p1.getByRole("dialog", { name: "驳回" });
     await dialog.locator("#onboarding-refuse_reason").fill("营业执照与企业名称不一致");
     await inspect(p1, "refuse-dialog");

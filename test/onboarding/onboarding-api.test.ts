@@ -59,7 +59,7 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
       }
     });
 
-    it("refuses another type, an empty file, a file over 5 MB and content that is not what it is declared", async () => {
+    it("refuses another type, an empty file, one over 5 MB and content that is not what it is declared", async () => {
       const cases: Array<[Uint8Array, string, number, string]> = [
         [Buffer.from("hello"), "text/plain", 415, "ONBOARDING.LICENCE_TYPE"],
         [Buffer.from("GIF89a......"), "image/gif", 415, "ONBOARDING.LICENCE_TYPE"],
@@ -82,7 +82,8 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
       const lic = await upload(api, PNG, "image/png");
       const good = freshUscc();
       const typo = good.slice(0, 10) + (good[10] === "1" ? "2" : "1") + good.slice(11);
-      const before = (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM companies")).rows[0]!.n;
+      const before = (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM companies")).rows[0]!
+        .n;
       const res = await api.call("POST", "/api/v1/onboarding/applications", null, {
         name: "错误代码汽配有限公司",
         uscc: typo,
@@ -93,7 +94,8 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
       });
       expect([res.status, res.json.code]).to.deep.equal([400, "ORG.INVALID_USCC"]);
       expect(res.json.field).to.equal("uscc");
-      const after = (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM companies")).rows[0]!.n;
+      const after = (await stack.svc.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM companies")).rows[0]!
+        .n;
       expect(after).to.equal(before);
     });
 
@@ -249,7 +251,7 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
     ]);
   });
 
-  it("refuses the review routes to platform people without the permission, and reviewers' decisions to companies", async () => {
+  it("refuses the review routes to platform people without the permission and to companies", async () => {
     const a = await apply(api);
     const denied = await api.call("POST", `/api/v1/onboarding/applications/${a.id}/approve`, r.support!.token, {});
     expect([denied.status, denied.json.code, denied.json.needs]).to.deep.equal([

@@ -80,7 +80,7 @@ describe("统一社会信用代码 (GB 32100-2015): the check character", () => 
     expect(typos).to.equal(20 * 18 * 30);
   });
 
-  it("refuses the wrong length, lower case, letters the alphabet leaves out (I O S V Z) and a non-numeric region", () => {
+  it("refuses a wrong length, lower case, the letters left out (I O S V Z) and a non-numeric region", () => {
     const good = "91110108551385082Q";
     for (const bad of [good.slice(0, 17), `${good}0`, good.toLowerCase(), "91110108551385O82Q", "9111010855138S082Q"])
       expect(valid(bad), bad).to.equal(false);

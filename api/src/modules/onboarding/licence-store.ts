@@ -24,7 +24,8 @@ export function checkLicence(declared: string | undefined, body: Uint8Array): Li
   if (!(LICENCE_TYPES as readonly string[]).includes(type))
     throw new AppError(
       "ONBOARDING.LICENCE_TYPE",
-      `a business licence is sent as image/jpeg, image/png or application/pdf, got Content-Type ${JSON.stringify(type)}`,
+      "a business licence is sent as image/jpeg, image/png or application/pdf, " +
+        `got Content-Type ${JSON.stringify(type)}`,
       415,
       { field: "licence", received: type, expected: LICENCE_TYPES },
     );
@@ -45,7 +46,7 @@ export function checkLicence(declared: string | undefined, body: Uint8Array): Li
 export const tooLarge = (bytes: number) =>
   new AppError(
     "ONBOARDING.LICENCE_TOO_LARGE",
-    `a business licence may be at most ${LICENCE_MAX_BYTES / 1024 / 1024} MB, got ${bytes > LICENCE_MAX_BYTES ? "more" : bytes} bytes`,
+    `a business licence may be at most ${LICENCE_MAX_BYTES / 1024 / 1024} MB, got ${bytes} bytes or more`,
     413,
     { field: "licence", limit: LICENCE_MAX_BYTES },
   );

@@ -52,9 +52,10 @@ export const onboardingRepository = {
   },
 
   async byCompany(db: Sql, companyId: string): Promise<ApplicationRow | null> {
-    const { rows } = await db.query<ApplicationRow>(`SELECT ${COLUMNS} FROM company_applications WHERE company_id = $1`, [
-      companyId,
-    ]);
+    const { rows } = await db.query<ApplicationRow>(
+      `SELECT ${COLUMNS} FROM company_applications WHERE company_id = $1`,
+      [companyId],
+    );
     return rows[0] ?? null;
   },
 

@@ -205,7 +205,7 @@ export class OnboardingService {
     return this.get(id);
   }
 
-  /** A reviewer refuses with a reason: a submitted application at once; a first-approved one by rejecting its request. */
+  /** A reviewer refuses with a reason: a submitted application at once, a first-approved one through its request. */
   async refuse(ctx: AuditContext, principal: Principal, id: string, reason: string): Promise<ApplicationView> {
     const app = await this.get(id);
     if (app.status === "first_approved" && app.approvalId) {
@@ -233,7 +233,11 @@ export class OnboardingService {
       );
     const row = await repo.byId(tx, request.subjectId, true);
     if (!row || row.approval_id !== request.id)
-      throw new AppError("APPROVAL.SUBJECT_GONE", `application ${request.subjectId} no longer waits for this request`, 409);
+      throw new AppError(
+        "APPROVAL.SUBJECT_GONE",
+        `application ${request.subjectId} no longer waits for this request`,
+        409,
+      );
     assertTransition(row, "approved", "second_reviewer");
     const person = personOf(approver, "approve a company's application");
     await repo.move(tx, row.id, "first_approved", "approved", { decided_by: person, decided_at: "now" });
@@ -267,9 +271,14 @@ export class OnboardingService {
     const person = personOf(decider, "decide a company's application");
     if (decision === "rejected") {
       if (!decider.permissions.has("company_application:reject"))
-        throw new AppError("AUTH.FORBIDDEN", "refusing an application needs permission company_application:reject", 403, {
-          needs: "company_application:reject",
-        });
+        throw new AppError(
+          "AUTH.FORBIDDEN",
+          "refusing an application needs permission company_application:reject",
+          403,
+          {
+            needs: "company_application:reject",
+          },
+        );
       if (!reason?.trim())
         throw new AppError("ONBOARDING.REASON_REQUIRED", "a refusal gives the applicant its reason", 400, {
           field: "reason",

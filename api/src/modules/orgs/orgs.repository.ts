@@ -32,7 +32,8 @@ export class OrgsRepository {
 
   async insert(tx: Sql, row: Omit<CompanyRow, "createdAt">): Promise<void> {
     await tx.query(
-      "INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat, onboarding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      `INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat, onboarding)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [row.id, row.name, row.uscc, row.kind, row.regionCode, row.lng, row.lat, row.onboarding],
     );
   }

@@ -177,7 +177,8 @@ export const usersRepository = {
   async approvals(db: Sql, companyId: string | null, status?: string) {
     const owner = companyId === null ? "company_id IS NULL AND $1::text IS NULL" : "company_id = $1";
     const { rows } = await db.query<{ id: string }>(
-      `SELECT id FROM approval_requests WHERE ${owner} AND ($2::text IS NULL OR status = $2) ORDER BY submitted_at DESC LIMIT 200`,
+      `SELECT id FROM approval_requests WHERE ${owner} AND ($2::text IS NULL OR status = $2)
+        ORDER BY submitted_at DESC LIMIT 200`,
       [companyId, status ?? null],
     );
     return rows.map((r) => r.id);

@@ -7,7 +7,7 @@ import { DateTime } from "../../widgets/DateTime";
 import { StatusTag } from "../../widgets/StatusTag";
 import { LoadError, download, useAction } from "../common/kit";
 import { ApplicationSteps, type Step } from "./ApplicationSteps";
-import { CompanyFields, LicenceField } from "./shared";
+import { CompanyFields, LicenceField, extOf } from "./shared";
 
 export interface Application {
   id: string;
@@ -73,7 +73,7 @@ export default function MyApplication() {
                 void download(
                   "/api/v1/onboarding/application/licence",
                   session.token(),
-                  `licence.${a.licence.type === "application/pdf" ? "pdf" : a.licence.type.split("/")[1]}`,
+                  `licence.${extOf(a.licence.type)}`,
                 )
               }
             >

@@ -10,6 +10,9 @@ import { usccProblem } from "../../widgets/uscc";
 export const LICENCE_TYPES = ["image/jpeg", "image/png", "application/pdf"];
 export const LICENCE_MAX = 5 * 1024 * 1024;
 
+/** The file name's ending for a licence's type. */
+export const extOf = (type: string) => (type === "application/pdf" ? "pdf" : type === "image/png" ? "png" : "jpg");
+
 export interface Licence {
   sha256: string;
   type: string;

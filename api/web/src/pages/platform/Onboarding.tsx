@@ -12,6 +12,7 @@ import { StatusTag } from "../../widgets/StatusTag";
 import { LoadError, download, useAction } from "../common/kit";
 import { ApplicationSteps } from "../onboarding/ApplicationSteps";
 import type { Application } from "../onboarding/MyApplication";
+import { extOf } from "../onboarding/shared";
 
 type App = Application & { firstApprovedBy: string | null };
 const STATUSES = ["submitted", "first_approved", "approved", "refused"] as const;
@@ -99,7 +100,11 @@ export default function Onboarding() {
             {
               title: t("onboarding.uscc"),
               key: "uscc",
-              render: (_: unknown, a) => <Typography.Text code>{a.company.uscc}</Typography.Text>,
+              render: (_: unknown, a) => (
+                <Typography.Text code style={{ whiteSpace: "nowrap" }}>
+                  {a.company.uscc}
+                </Typography.Text>
+              ),
             },
             {
               title: t("onboarding.kind"),
@@ -132,7 +137,7 @@ export default function Onboarding() {
                       void download(
                         `/api/v1/onboarding/applications/${a.id}/licence`,
                         session.token(),
-                        `${a.company.uscc}.${a.licence.type === "application/pdf" ? "pdf" : a.licence.type.split("/")[1]}`,
+                        `${a.company.uscc}.${extOf(a.licence.type)}`,
                       )
                     }
                   >
