@@ -150,8 +150,14 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
         !PENDING_MAY_USE.has(x.access.permission.split(":")[0] as never),
     );
     expect(trading.length).to.be.greaterThan(20);
-    const paths = trading.map((x) => `${x.method} ${x.path}`);
-    expect(paths).to.include.members(["post /api/v1/orders", "get /api/v1/offers"].filter((p) => paths.includes(p)));
+    // Orders, quotes, stock into the pool, promotions are among them (a distributor's admin holds them all).
+    expect(trading.map((x) => `${x.method} ${x.path}`)).to.include.members([
+      "post /api/v1/orders",
+      "post /api/v1/rfqs/:id/quotes",
+      "post /api/v1/inventory/movements",
+      "patch /api/v1/inventory/stock",
+      "post /api/v1/promotions",
+    ]);
     for (const x of trading) {
       const path = x.path.replace(/:(\w+)/g, "x0000000000000000");
       const res = await api.call(x.method.toUpperCase(), path, a.token, x.method === "get" ? undefined : {});

@@ -6,6 +6,10 @@ import type { UsersService } from "../users/users.service.js";
 import type { CompanyRow, OrgsRepository } from "./orgs.repository.js";
 import type { CompanyList, CompanyListQuery, RegisterCompany } from "./orgs.schema.js";
 import { assertUscc } from "./uscc.js";
+import { uniqueViolation } from "../../shared/pg-errors.js";
+
+const usccTaken = (uscc: string) =>
+  new AppError("ORG.EXISTS", `a company with uscc ${uscc} is already registered`, 409, { field: "uscc" });
 
 export type Company = CompanyRow & {
   address: string;
@@ -103,8 +107,7 @@ export class OrgsService {
   /** 409 ORG.EXISTS when a company (other than `except`) has registered `uscc`. */
   async assertUsccFree(uscc: string, except?: string): Promise<void> {
     const holder = await this.repo.byUscc(uscc);
-    if (holder && holder.id !== except)
-      throw new AppError("ORG.EXISTS", `a company with uscc ${uscc} is already registered`, 409, { field: "uscc" });
+    if (holder && holder.id !== except) throw usccTaken(uscc);
   }
 
   /** Corrects a pending company's registered fields (a resubmitted application), in the caller's transaction. */
@@ -113,7 +116,12 @@ export class OrgsService {
     id: string,
     f: { name: string; uscc: string; regionCode: string; lng: number; lat: number },
   ): Promise<void> {
-    if (!(await this.repo.updatePending(tx, id, f)))
+    const updated = await this.repo.updatePending(tx, id, f).catch((e: unknown) => {
+      // Another company registered this USCC after assertUsccFree looked: the same answer as if it had been first.
+      if (uniqueViolation(e, "companies_uscc")) throw usccTaken(f.uscc);
+      throw e;
+    });
+    if (!updated)
       throw new AppError("ORG.NOT_PENDING", `company ${id} is approved already; its registration cannot change`, 409);
     this.byId.delete(id);
   }

@@ -829,6 +829,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "keys.active": "Active",
   "approvals.kind": "Kind",
   "approvals.kind.role_grant": "Role grant",
+  "approvals.kind.company_onboarding": "Company onboarding",
+  "approvals.onboarding": "Second approval of application {id} (see Onboarding review)",
   "approvals.kind.role_change": "Role made more privileged",
   "approvals.what": "Request",
   "approvals.grant": "Grant {user}: {roles}",

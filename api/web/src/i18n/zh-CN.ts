@@ -813,6 +813,8 @@ export const zhCN = {
   "approvals.kind": "类型",
   "approvals.kind.role_grant": "授予角色",
   "approvals.kind.role_change": "角色提权",
+  "approvals.kind.company_onboarding": "企业入驻",
+  "approvals.onboarding": "入驻申请 {id} 的复核（见 入驻审核）",
   "approvals.what": "申请内容",
   "approvals.grant": "给 {user} 授予：{roles}",
   "approvals.change": "角色 {role} 增加权限：{perms}",
