@@ -95,9 +95,14 @@ describe(`${TITLE} @e2e`, function () {
     const page = await h.page("desktop");
     await login(page, mobile, PASSWORD, h.origin);
     await page.locator("[data-testid=onboarding-pending]").waitFor();
+    await page.locator("[data-testid=welcome]").waitFor();
+    await inspect(page, "applicant-home");
     // The menu offers only what a pending company may use: no orders, stock or quotes.
     expect(await page.getByRole("menuitem", { name: "入驻申请" }).count()).to.equal(1);
-    await page.getByRole("link", { name: "查看申请进度" }).click();
+    for (const name of ["订单", "库存", "询价"])
+      expect(await page.getByRole("menuitem", { name, exact: false }).count(), name).to.equal(0);
+    expect(await page.locator(".ant-alert-error, .ant-result-error").count()).to.equal(0);
+    await page.getByRole("button", { name: "查看申请进度" }).click();
     await page.locator("[data-testid=application-status]", { hasText: "申请已提交，等待平台审核" }).waitFor();
     await inspect(page, "applicant-submitted");
     expect(await tradeStatus(page)).to.deep.equal({ status: 403, code: "COMPANY.NOT_APPROVED" });

@@ -11,10 +11,8 @@ import { Link, matchPath, Route, Routes, useLocation } from "react-router";
 import { allRoutes } from "../pages";
 import { useT } from "../i18n";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { openWhilePending } from "./routes";
 import { permissionsOf, useCurrent, useSession } from "./session";
-
-/** What a pending company may use (the server's list: api/src/modules/onboarding/onboarding-gate.ts). */
-const PENDING_MAY_USE = new Set(["company", "user", "role", "api_key", "audit_log"]);
 
 export default function Layout() {
   const t = useT();
@@ -25,9 +23,7 @@ export default function Layout() {
   const routes = useMemo(() => {
     const p = permissionsOf(me);
     // A company waiting for approval sees only what it may use (the API refuses the rest: COMPANY.NOT_APPROVED).
-    return allRoutes.filter(
-      (r) => p.allows(r) && (!pending || !r.permission || PENDING_MAY_USE.has(r.permission.split(":")[0]!)),
-    );
+    return allRoutes.filter((r) => p.allows(r) && (!pending || openWhilePending(r)));
   }, [me, pending]);
   const current = routes.find((r) => matchPath(r.path, pathname));
   const who = user?.name ?? me.id;
@@ -77,7 +73,9 @@ export default function Layout() {
             title={t("onboarding.pending.banner")}
             action={
               pathname === "/onboarding/application" ? undefined : (
-                <Link to="/onboarding/application">{t("onboarding.pending.link")}</Link>
+                <Link to="/onboarding/application">
+                  <Button size="small">{t("onboarding.pending.link")}</Button>
+                </Link>
               )
             }
           />

@@ -1042,6 +1042,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "seasonal.saved": "Seasonal factor saved",
 
   "role.support_agent": "Support agent",
+  "role.onboarding_reviewer": "Onboarding reviewer",
   "menu.support": "Support assistant",
   "menu.counterfeitReports": "Counterfeit reports",
   "menu.supportQueue": "Support queue",

@@ -1020,6 +1020,7 @@ export const zhCN = {
   "seasonal.saved": "季节因子已保存",
 
   "role.support_agent": "客服",
+  "role.onboarding_reviewer": "入驻审核员",
   "menu.support": "售后助手",
   "menu.counterfeitReports": "假货举报",
   "menu.supportQueue": "人工客服队列",
