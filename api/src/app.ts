@@ -1,5 +1,5 @@
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { AppError, logger as processLogger, openChannel, type Logger } from "../../ledger-service/src/index.js";
@@ -61,6 +61,10 @@ import { RfqService } from "./modules/rfq/rfq.service.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
 import { ServicesService } from "./modules/services/services.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
+import { LicenceStore } from "./modules/onboarding/licence-store.js";
+import { assertMayTrade } from "./modules/onboarding/onboarding-gate.js";
+import { onboardingRoutes } from "./modules/onboarding/onboarding.routes.js";
+import { OnboardingService } from "./modules/onboarding/onboarding.service.js";
 import { OrgsRepository } from "./modules/orgs/orgs.repository.js";
 import { orgsRoutes } from "./modules/orgs/orgs.routes.js";
 import { OrgsService } from "./modules/orgs/orgs.service.js";
@@ -102,6 +106,8 @@ export interface AppOptions {
   publicBaseUrl: string;
   /** Scans a minute per client on the public resolver (default 120). */
   scanRatePerMinute?: number;
+  /** Licence uploads and self-registrations a minute per client (default 30). */
+  registrationRatePerMinute?: number;
   /** Counterfeit reports a minute per client from the scan page (default 20). */
   reportRatePerMinute?: number;
   /** Browser origins allowed to call the API (CORS); none by default. */
@@ -164,6 +170,10 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...usersRoutes(s.users, rateLimit(s.security.loginRatePerMinute, "login attempts", undefined, s.buckets)),
     ...accessRoutes(s.accessAdmin),
     ...orgsRoutes(s.orgs),
+    ...onboardingRoutes(
+      s.onboarding,
+      rateLimit(opts.registrationRatePerMinute ?? 30, "registrations", undefined, s.buckets),
+    ),
     ...gs1Routes(s.gs1),
     ...partsRoutes(s.parts, s.installations),
     ...runsRoutes(s.runs),
@@ -213,6 +223,8 @@ export function buildServices(opts: AppOptions) {
     lockMinutes: security.loginLockMinutes,
   });
   const orgs = new OrgsService(new OrgsRepository(opts.ledger.db.prisma), opts.ledger, users);
+  // Licence scans live under DATA_DIR/uploads/licences (DECISIONS 98).
+  const licences = new LicenceStore(() => resolve(opts.ledger.config.DATA_DIR));
   const skus = new CatalogSkus();
   const matches = new MatchService(db);
   const gs1 = new Gs1Service(db);
@@ -316,6 +328,7 @@ export function buildServices(opts: AppOptions) {
     access,
     users,
     orgs,
+    onboarding: new OnboardingService(db, orgs, users, licences),
     parts,
     runs: new RunsService(db),
     gs1,
@@ -352,8 +365,12 @@ export function createApp(opts: AppOptions): Express {
   mountRoutes(app, buildRoutes(opts, services), {
     access: services.access,
     perPrincipal,
-    onPrincipal: async (p, res) => {
-      if (p.companyId) res.locals.company = await services.orgs.get(p.companyId);
+    onPrincipal: async (p, res, access) => {
+      if (!p.companyId) return;
+      const company = await services.orgs.get(p.companyId);
+      res.locals.company = company;
+      // A self-registered company trades only once two of the platform approved it (DECISIONS 98).
+      assertMayTrade(company, access);
     },
   });
   assertEveryRouteDeclared(app);

@@ -56,6 +56,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/services\/equipment\//, "eq_0000000000000000"],
   [/\/services\/rentals\//, "rnt_0000000000000000"],
   [/\/finance\/loans\//, "ln_0000000000000000"],
+  [/\/onboarding\/applications\//, "oa_0000000000000000"],
 ];
 const fill = (r: RouteSpec) =>
   r.path.replace(/:(\w+)/g, (_, p: string) => (p === "id" ? ID.find(([re]) => re.test(r.path))![1] : PARAM[p]!));

@@ -36,6 +36,17 @@ const EXTRA: Record<string, { parameters?: object[]; requestBody?: object }> = {
   "post /api/v1/inventory/movements": { parameters: [idempotency] },
   "post /api/v1/services/sessions/{id}/enrolments": { parameters: [idempotency] },
   "post /api/v1/services/equipment/{id}/rentals": { parameters: [idempotency] },
+  "post /api/v1/onboarding/licences": {
+    requestBody: {
+      required: true,
+      description: "the business licence scan itself, at most 5 MB (DECISIONS 98)",
+      content: {
+        "image/jpeg": { schema: { type: "string", format: "binary" } },
+        "image/png": { schema: { type: "string", format: "binary" } },
+        "application/pdf": { schema: { type: "string", format: "binary" } },
+      },
+    },
+  },
   ...Object.fromEntries(
     ["skus", "crossrefs", "fitments", "offers"].map((kind) => [
       `post /api/v1/catalog/imports/${kind}`,

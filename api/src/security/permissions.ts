@@ -43,6 +43,8 @@ const ALL: readonly TenantKind[] = ["manufacturer", "distributor", "repair_shop"
 const ANY: readonly TenantKind[] = [...ALL, "lender", "service_provider"];
 export const RESOURCES = {
   company: { view: ANY, edit: ANY, create: ["platform"], administer: ["platform"] },
+  /** Self-registered companies' applications (入驻审核, DECISIONS 98): the platform's review queue and its decisions. */
+  company_application: { view: ["platform"], approve: ["platform"], reject: ["platform"] },
   user: {
     view: [...ANY, "platform"],
     create: [...ANY, "platform"],
@@ -410,6 +412,21 @@ export const BUILT_IN_ROLES = {
       "cockpit:view",
       "cockpit:export",
       "service_settlement:view",
+    ],
+    privileged: true,
+  },
+  onboarding_reviewer: {
+    name: "入驻审核员 Onboarding reviewer",
+    kinds: ["platform"],
+    permissions: [
+      "company_application:view",
+      "company_application:approve",
+      "company_application:reject",
+      // The platform's approvals inbox, where the two-person requests of company_onboarding wait (DECISIONS 98).
+      "user:view",
+      "user:approve",
+      "user:reject",
+      "user:cancel",
     ],
     privileged: true,
   },

@@ -45,7 +45,7 @@ export interface GuardDeps {
   /** Per-principal request budget (takes one token; 0 = allowed, else seconds to wait). */
   perPrincipal: { take(key: string): Promise<number> };
   /** Runs after authentication with the principal (e.g. loads its company for the handlers). */
-  onPrincipal?: (p: Principal, res: Response) => Promise<void>;
+  onPrincipal?: (p: Principal, res: Response, access: Access) => Promise<void>;
 }
 
 /** The middleware that enforces `access`; marked so that `assertEveryRouteDeclared` can find undeclared routes. */
@@ -72,7 +72,7 @@ export function guard(access: Access, deps: GuardDeps): RequestHandler {
       );
     }
     res.locals.principal = principal;
-    await deps.onPrincipal?.(principal, res);
+    await deps.onPrincipal?.(principal, res, access);
     next();
   };
   return Object.assign(fn, { [DECLARED]: access });

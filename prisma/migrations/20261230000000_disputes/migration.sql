@@ -65,4 +65,4 @@ ALTER TABLE refunds ADD CONSTRAINT refunds_kind_check CHECK (kind IN ('auto', 'm
 ALTER TABLE approval_requests ALTER COLUMN company_id DROP NOT NULL;
 ALTER TABLE approval_requests DROP CONSTRAINT approval_requests_kind_check;
 ALTER TABLE approval_requests ADD CONSTRAINT approval_requests_kind_check
-  CHECK (kind IN ('role_grant', 'role_change', 'replenishment_buy', 'dispute_outcome'));
+  CHECK (kind IN ('role_grant', 'role_change', 'replenishment_buy', 'company_onboarding', 'dispute_outcome'));

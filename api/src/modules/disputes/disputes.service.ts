@@ -42,7 +42,9 @@ export class DisputesService {
     private readonly users: UsersService,
     private readonly webhooks: WebhooksService,
   ) {
-    users.registerApprovalKind(APPROVAL_KIND, (tx, ctx, approver, request) => this.settle(tx, ctx, approver, request));
+    users.registerApprovalKind(APPROVAL_KIND, (tx, ctx, approver, request) => this.settle(tx, ctx, approver, request), {
+      platform: true,
+    });
   }
 
   async open(

@@ -9,6 +9,8 @@ export interface CompanyRow {
   regionCode: string;
   lng: number;
   lat: number;
+  /** pending: self-registered, waiting for the platform's two approvals (DECISIONS 98); it may not trade. */
+  onboarding: "pending" | "approved";
   createdAt: Date;
 }
 
@@ -20,6 +22,7 @@ const select = {
   regionCode: true,
   lng: true,
   lat: true,
+  onboarding: true,
   createdAt: true,
 } as const;
 
@@ -29,9 +32,33 @@ export class OrgsRepository {
 
   async insert(tx: Sql, row: Omit<CompanyRow, "createdAt">): Promise<void> {
     await tx.query(
-      "INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      [row.id, row.name, row.uscc, row.kind, row.regionCode, row.lng, row.lat],
+      `INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat, onboarding)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [row.id, row.name, row.uscc, row.kind, row.regionCode, row.lng, row.lat, row.onboarding],
     );
+  }
+
+  /** A pending company's registered fields, as its resubmitted application corrects them; false if not pending. */
+  async updatePending(
+    tx: Sql,
+    id: string,
+    f: { name: string; uscc: string; regionCode: string; lng: number; lat: number },
+  ): Promise<boolean> {
+    const { rows } = await tx.query(
+      `UPDATE companies SET name = $2, uscc = $3, region_code = $4, lng = $5, lat = $6
+        WHERE id = $1 AND onboarding = 'pending' RETURNING 1`,
+      [id, f.name, f.uscc, f.regionCode, f.lng, f.lat],
+    );
+    return rows.length === 1;
+  }
+
+  /** A pending company becomes approved (it may trade from now on); false if it was not pending. */
+  async approve(tx: Sql, id: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      "UPDATE companies SET onboarding = 'approved' WHERE id = $1 AND onboarding = 'pending' RETURNING 1",
+      [id],
+    );
+    return rows.length === 1;
   }
 
   async byUscc(uscc: string): Promise<CompanyRow | null> {
@@ -49,7 +76,7 @@ export class OrgsRepository {
     limit: number,
   ): Promise<Array<{ id: string; name: string; kind: string; regionCode: string }>> {
     return this.prisma.company.findMany({
-      where: { id: { not: except }, kind: { in: ["distributor", "repair_shop"] } },
+      where: { id: { not: except }, kind: { in: ["distributor", "repair_shop"] }, onboarding: "approved" },
       select: { id: true, name: true, kind: true, regionCode: true },
       orderBy: { name: "asc" },
       take: limit,

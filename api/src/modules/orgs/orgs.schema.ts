@@ -59,6 +59,7 @@ export const companySchema = z
     regionCode: z.string(),
     lng: z.number(),
     lat: z.number(),
+    onboarding: z.enum(["pending", "approved"]).describe("pending: self-registered, not yet approved; it cannot trade"),
     createdAt: z.string(),
     address: z.string().describe("the company's chain address"),
     custodial: z.boolean().describe("the platform signs its ledger events"),
@@ -96,6 +97,7 @@ export const companySummarySchema = z
     regionCode: z.string(),
     lng: z.number(),
     lat: z.number(),
+    onboarding: z.enum(["pending", "approved"]),
     createdAt: z.string(),
     users: z.number().int().describe("active users"),
   })

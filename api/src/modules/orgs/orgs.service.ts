@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { AppError, auditTrail, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { AppError, auditTrail, type LedgerService, type Sql } from "../../../../ledger-service/src/index.js";
 import { sha256 } from "../../security/access.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import type { UsersService } from "../users/users.service.js";
 import type { CompanyRow, OrgsRepository } from "./orgs.repository.js";
 import type { CompanyList, CompanyListQuery, RegisterCompany } from "./orgs.schema.js";
 import { assertUscc } from "./uscc.js";
+import { uniqueViolation } from "../../shared/pg-errors.js";
+
+const usccTaken = (uscc: string) =>
+  new AppError("ORG.EXISTS", `a company with uscc ${uscc} is already registered`, 409, { field: "uscc" });
 
 export type Company = CompanyRow & {
   address: string;
@@ -27,16 +31,18 @@ export class OrgsService {
     private readonly users: UsersService,
   ) {}
 
+  /**
+   * Registers a company. `self`: the company registers itself (DECISIONS 98): it is pending until approved, gets no
+   * API key (its first admin logs in), and `within` runs in the same transaction (the onboarding application).
+   */
   async register(
     ctx: AuditContext,
     principal: Principal,
     input: RegisterCompany,
+    self?: { within: (tx: Sql, companyId: string) => Promise<void> },
   ): Promise<{ company: Company; apiKey: string; admin: unknown }> {
     assertUscc(input.uscc, "uscc");
-    if (await this.repo.byUscc(input.uscc))
-      throw new AppError("ORG.EXISTS", `a company with uscc ${input.uscc} is already registered`, 409, {
-        field: "uscc",
-      });
+    await this.assertUsccFree(input.uscc);
     const apiKey = `pl_${randomBytes(32).toString("base64url")}`;
     const id = `c_${randomBytes(8).toString("hex")}`;
     // The chain identity first: a company row never exists without it. If the rows below fail, it is removed.
@@ -58,11 +64,12 @@ export class OrgsService {
           regionCode: input.regionCode,
           lng: input.location.lng,
           lat: input.location.lat,
+          onboarding: self ? "pending" : "approved",
         });
         await auditTrail.append(tx, {
           ...ctx,
           companyId: id,
-          action: "company.create",
+          action: self ? "company.self_register" : "company.create",
           resource: "company",
           resourceId: id,
           changes: {
@@ -70,6 +77,7 @@ export class OrgsService {
             uscc: { after: input.uscc },
             kind: { after: input.kind },
             regionCode: { after: input.regionCode },
+            onboarding: { after: self ? "pending" : "approved" },
           },
         });
         const first = input.admin
@@ -81,6 +89,7 @@ export class OrgsService {
             )
           : null;
         admin = first;
+        if (self) return self.within(tx, id);
         // The registration key acts for the first admin (DECISIONS NN): without one it acts for nobody, and can
         // then take no part in a two-person rule.
         await tx.query(
@@ -93,6 +102,35 @@ export class OrgsService {
       throw e;
     }
     return { company: await this.get(id), apiKey, admin };
+  }
+
+  /** 409 ORG.EXISTS when a company (other than `except`) has registered `uscc`. */
+  async assertUsccFree(uscc: string, except?: string): Promise<void> {
+    const holder = await this.repo.byUscc(uscc);
+    if (holder && holder.id !== except) throw usccTaken(uscc);
+  }
+
+  /** Corrects a pending company's registered fields (a resubmitted application), in the caller's transaction. */
+  async updatePending(
+    tx: Sql,
+    id: string,
+    f: { name: string; uscc: string; regionCode: string; lng: number; lat: number },
+  ): Promise<void> {
+    const updated = await this.repo.updatePending(tx, id, f).catch((e: unknown) => {
+      // Another company registered this USCC after assertUsccFree looked: the same answer as if it had been first.
+      if (uniqueViolation(e, "companies_uscc")) throw usccTaken(f.uscc);
+      throw e;
+    });
+    if (!updated)
+      throw new AppError("ORG.NOT_PENDING", `company ${id} is approved already; its registration cannot change`, 409);
+    this.byId.delete(id);
+  }
+
+  /** A pending company may trade from now on (the second approval), in the caller's transaction. */
+  async approve(tx: Sql, id: string): Promise<void> {
+    if (!(await this.repo.approve(tx, id)))
+      throw new AppError("ORG.NOT_PENDING", `company ${id} is not waiting for approval`, 409);
+    this.byId.delete(id);
   }
 
   /** The registered USCC of each company id (what the platform attests in audit bundles). */
@@ -130,7 +168,8 @@ export class OrgsService {
       custodial: actor.custodial,
       labelPublicKey: labelKeys?.publicKeyB64 ?? null,
     };
-    this.byId.set(id, company);
+    // A pending company is read afresh each time: its approval (in any process) shows at once (DECISIONS 98).
+    if (row.onboarding === "approved") this.byId.set(id, company);
     return company;
   }
 }

@@ -41,13 +41,27 @@ const aad = (id: string, field: string) => `user:${id}:${field}`;
 /** A request of another kind than a role grant, as stored; its applier runs in the approving transaction. */
 export interface ApprovalRow {
   id: string;
-  /** null: the platform's own request */
+  /** null: a request of the platform's own (a kind registered with `platform: true`). */
   companyId: string | null;
   subjectId: string;
   payload: Record<string, unknown>;
 }
 /** Applies an approved request of one kind (throws to refuse it: the approval then does not happen). */
 export type ApprovalApplier = (tx: Sql, ctx: AuditContext, approver: Principal, request: ApprovalRow) => Promise<void>;
+/** Runs in the deciding transaction when a request of its kind is rejected or cancelled (throws to refuse that). */
+export type ApprovalDecliner = (
+  tx: Sql,
+  ctx: AuditContext,
+  decider: Principal,
+  request: ApprovalRow,
+  decision: "rejected" | "cancelled",
+  reason: string | null,
+) => Promise<void>;
+export interface ApprovalKindOptions {
+  /** Requests of this kind are the platform's (filed and decided by platform people; company_id null). */
+  platform?: boolean;
+  onDecline?: ApprovalDecliner;
+}
 
 /**
  * People: created by their company's admins, logging in with mobile or e-mail and an argon2id password, holding
@@ -57,6 +71,7 @@ export type ApprovalApplier = (tx: Sql, ctx: AuditContext, approver: Principal, 
 export class UsersService {
   private readonly dummyHash: Promise<string>;
   private readonly appliers = new Map<string, ApprovalApplier>();
+  private readonly kinds = new Map<string, ApprovalKindOptions>();
 
   constructor(
     private readonly db: Sql,
@@ -327,8 +342,9 @@ export class UsersService {
   }
 
   /** Lets another module own a kind of request (e.g. access: "role_change"); it applies it when approved. */
-  registerApprovalKind(kind: string, apply: ApprovalApplier): void {
+  registerApprovalKind(kind: string, apply: ApprovalApplier, opts: ApprovalKindOptions = {}): void {
     this.appliers.set(kind, apply);
+    this.kinds.set(kind, opts);
   }
 
   /** Files a request of a registered kind inside the caller's transaction; a second person approves it. */
@@ -342,9 +358,11 @@ export class UsersService {
     changes: Record<string, { before?: unknown; after?: unknown }>,
   ): Promise<string> {
     if (!this.appliers.has(kind)) throw new Error(`approval kind ${kind} has no applier`);
-    // The platform's own requests (a dispute's outcome, DECISIONS 103) have no company: platform people decide them.
-    if (!principal.companyId && principal.kind !== "platform")
+    const platform = this.kinds.get(kind)?.platform === true;
+    if (!principal.companyId && !platform)
       throw new AppError("APPROVAL.PLATFORM", "approval requests are for companies", 409);
+    if (principal.companyId && platform)
+      throw new AppError("APPROVAL.PLATFORM_ONLY", `requests of kind ${kind} are the platform's`, 403);
     const submittedBy = personOf(principal, "submit a request for a second person");
     const id = `ap_${randomBytes(8).toString("hex")}`;
     await repo.insertApproval(tx, { id, companyId: principal.companyId, kind, subjectId, payload, submittedBy });
@@ -390,8 +408,8 @@ export class UsersService {
       "submitted" | "approved" | "rejected" | "cancelled" | null;
   }
 
+  /** The caller's company's requests; for the platform's people, the platform's own (e.g. company_onboarding). */
   async approvals(ctx: AuditContext, principal: Principal, status?: string) {
-    if (!principal.companyId && principal.kind !== "platform") return [];
     return Promise.all(
       (await repo.approvals(this.db, principal.companyId, status)).map((id) => this.approval(ctx, principal, id)),
     );
@@ -440,6 +458,21 @@ export class UsersService {
         await repo.update(tx, row.subject_id, { roles });
         changes.roles = { before: user.roles, after: roles };
       }
+      const decline = this.kinds.get(row.kind)?.onDecline;
+      if (decision !== "approved" && decline)
+        await decline(
+          tx,
+          ctx,
+          principal,
+          {
+            id,
+            companyId: row.company_id,
+            subjectId: row.subject_id,
+            payload: row.payload as Record<string, unknown>,
+          },
+          decision,
+          reason ?? null,
+        );
       if (decision === "approved" && row.kind !== "role_grant") {
         const apply = this.appliers.get(row.kind);
         if (!apply)

@@ -13,6 +13,8 @@ import { SessionProvider, useSession } from "./session";
 const Layout = lazy(() => import("./Layout"));
 // The auditor's verification page is public by design (DECISIONS 62): /console/verify without a login.
 const PublicVerify = lazy(() => import("../pages/auditor/PublicVerify"));
+// A company applies to join without a login (入驻申请, DECISIONS 98): /console/register.
+const Register = lazy(() => import("../pages/onboarding/Register"));
 
 function Shell() {
   const { current } = useSession();
@@ -23,6 +25,12 @@ function Shell() {
     return (
       <Suspense fallback={<Spin fullscreen aria-label={t("app.loading")} />}>
         <PublicVerify />
+      </Suspense>
+    );
+  if (current === null && pathname === "/register")
+    return (
+      <Suspense fallback={<Spin fullscreen aria-label={t("app.loading")} />}>
+        <Register />
       </Suspense>
     );
   if (current === null) return <Login />;

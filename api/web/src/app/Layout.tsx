@@ -5,12 +5,13 @@
  */
 import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { PageContainer, ProLayout } from "@ant-design/pro-components";
-import { Button, Dropdown, Result, Spin } from "antd";
+import { Alert, Button, Dropdown, Result, Spin } from "antd";
 import { Suspense, useMemo } from "react";
 import { Link, matchPath, Route, Routes, useLocation } from "react-router";
 import { allRoutes } from "../pages";
 import { useT } from "../i18n";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { openWhilePending } from "./routes";
 import { permissionsOf, useCurrent, useSession } from "./session";
 
 export default function Layout() {
@@ -18,10 +19,12 @@ export default function Layout() {
   const { me, user, company } = useCurrent();
   const { logout } = useSession();
   const { pathname } = useLocation();
+  const pending = company?.onboarding === "pending";
   const routes = useMemo(() => {
     const p = permissionsOf(me);
-    return allRoutes.filter((r) => p.allows(r));
-  }, [me]);
+    // A company waiting for approval sees only what it may use (the API refuses the rest: COMPANY.NOT_APPROVED).
+    return allRoutes.filter((r) => p.allows(r) && (!pending || openWhilePending(r)));
+  }, [me, pending]);
   const current = routes.find((r) => matchPath(r.path, pathname));
   const who = user?.name ?? me.id;
   return (
@@ -60,6 +63,23 @@ export default function Layout() {
       }
     >
       <PageContainer title={current ? t(current.titleKey) : undefined} breadcrumbRender={false}>
+        {company?.onboarding === "pending" && (
+          // A self-registered company waits for the platform's two approvals before it trades (DECISIONS 98).
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="onboarding-pending"
+            style={{ marginBottom: 16 }}
+            title={t("onboarding.pending.banner")}
+            action={
+              pathname === "/onboarding/application" ? undefined : (
+                <Link to="/onboarding/application">
+                  <Button size="small">{t("onboarding.pending.link")}</Button>
+                </Link>
+              )
+            }
+          />
+        )}
         <Suspense fallback={<Spin aria-label={t("app.loading")} />}>
           <Routes>
             {routes.map((r) => (

@@ -1,6 +1,7 @@
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useState } from "react";
+import { Link } from "react-router";
 import { useT } from "../i18n";
 import { errorText } from "./errors";
 import { LanguageSwitch } from "./LanguageSwitch";
@@ -68,6 +69,9 @@ export default function Login() {
             {t("login.submit")}
           </Button>
         </Form>
+        <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: "center" }}>
+          <Link to="/register">{t("login.register")}</Link>
+        </Typography.Paragraph>
       </Card>
     </main>
   );

@@ -6,6 +6,7 @@ import { commonRoutes } from "./common/routes";
 import { distributorRoutes } from "./distributor/routes";
 import { lenderRoutes } from "./lender/routes";
 import { manufacturerRoutes } from "./manufacturer/routes";
+import { onboardingRoutes } from "./onboarding/routes";
 import { platformRoutes } from "./platform/routes";
 import { servicesRoutes } from "./services/routes";
 import { shopRoutes } from "./shop/routes";
@@ -14,6 +15,7 @@ import { supportRoutes } from "./support/routes";
 /** Every screen, in menu order. A registry per kind; the layout filters by the user's kind and permissions. */
 export const allRoutes: ConsoleRoute[] = [
   ...commonRoutes,
+  ...onboardingRoutes,
   ...manufacturerRoutes,
   ...distributorRoutes,
   ...shopRoutes,

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
 import type { UserView } from "../../api/types";
 import { Can, useCurrent, usePermissions } from "../../app/session";
-import { useT } from "../../i18n";
+import { hasMessage, useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { StatusTag } from "../../widgets/StatusTag";
 import { LoadError, useAction } from "./kit";
@@ -19,6 +19,7 @@ interface Approval {
   userId?: string;
   roles?: string[];
   roleId?: string;
+  subjectId?: string;
   permissions?: string[];
   status: string;
   submittedBy: string;
@@ -109,7 +110,7 @@ export default function Approvals() {
             dataIndex: "kind",
             render: (k: string) => (
               <Tag color={k === "role_change" ? "purple" : "blue"}>
-                {k === "role_grant" || k === "role_change" ? t(`approvals.kind.${k}`) : k}
+                {hasMessage(`approvals.kind.${k}`) ? t(`approvals.kind.${k}` as never) : k}
               </Tag>
             ),
           },
@@ -127,7 +128,9 @@ export default function Approvals() {
                       role: roleName(roles.data as never, a.roleId ?? "", lang),
                       perms: (a.permissions ?? []).join(", "),
                     })
-                  : "—",
+                  : a.kind === "company_onboarding"
+                    ? t("approvals.onboarding", { id: a.subjectId ?? "" })
+                    : "—",
           },
           { title: t("approvals.submittedBy"), dataIndex: "submittedBy", render: (id: string) => person(id) },
           { title: t("approvals.submittedAt"), dataIndex: "submittedAt", render: (at: string) => <DateTime at={at} /> },

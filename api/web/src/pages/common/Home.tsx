@@ -1,6 +1,7 @@
 import { Button, Card, Col, Descriptions, Empty, Row, Space, Tag, Typography } from "antd";
 import { useNavigate } from "react-router";
 import { allRoutes } from "..";
+import { openWhilePending } from "../../app/routes";
 import { permissionsOf, useCurrent } from "../../app/session";
 import { hasMessage, useT } from "../../i18n";
 import { MaskedMobile } from "../../widgets/MaskedMobile";
@@ -16,7 +17,8 @@ export default function Home() {
     const key = `role.${r}`;
     return hasMessage(key) ? t(key) : r;
   };
-  const links = allRoutes.filter((r) => r.quickLink && p.allows(r));
+  const pending = company?.onboarding === "pending";
+  const links = allRoutes.filter((r) => r.quickLink && p.allows(r) && (!pending || openWhilePending(r)));
   return (
     <Space orientation="vertical" size="large" style={{ width: "100%" }}>
       <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }} data-testid="welcome">

@@ -5,6 +5,7 @@ import {
   CalendarOutlined,
   KeyOutlined,
   LinkOutlined,
+  SolutionOutlined,
 } from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
@@ -19,6 +20,16 @@ export const platformRoutes: ConsoleRoute[] = [
     kinds: ["platform"],
     quickLink: true,
     element: lazy(() => import("./Companies")),
+  },
+  {
+    // Issue 17: the review queue of self-registered companies (入驻审核, DECISIONS 98).
+    path: "/platform/onboarding",
+    titleKey: "menu.platformOnboarding",
+    icon: <SolutionOutlined />,
+    permission: "company_application:view",
+    kinds: ["platform"],
+    quickLink: true,
+    element: lazy(() => import("./Onboarding")),
   },
   {
     path: "/platform/gs1-prefixes",
