@@ -180,6 +180,78 @@ const ROLLUPS: Array<{ table: string; insert: string }> = [
 ];
 export const ROLLUP_TABLES = ROLLUPS.map((r) => r.table);
 
+/**
+ * On hand at each day's end in [$1, $2] per scope, split by each stock line's latest sale on or before that day
+ * (DECISIONS 102). A line's state at $1 is read once (on hand now less the later changes of `cockpit_stock_day`, its
+ * latest sale by index); it then changes only on the days it moved or sold, so each line is a few segments of constant
+ * (balance, last sale). A segment adds its positive balance to its (scope, last sale) bucket on its first day and takes
+ * it away after its last; a running sum per bucket gives every day's histogram. The cost is the stock lines plus the
+ * changes in the range, read once per refresh, not per view.
+ */
+const STOCK_IDLE = `WITH lines AS (
+    SELECT s.location_id, s.sku_id, l.company_id AS owner, s.on_hand FROM stock s JOIN supplier_locations l ON l.id = s.location_id),
+  later AS (SELECT location_id, sku_id, sum(delta) AS d FROM cockpit_stock_day WHERE day > $1::date GROUP BY 1, 2),
+  base AS (
+    SELECT li.location_id, li.sku_id, li.owner, li.on_hand - COALESCE(la.d, 0) AS w0, ls.day AS l0
+      FROM lines li LEFT JOIN later la USING (location_id, sku_id)
+      LEFT JOIN LATERAL (SELECT max(sd.day) AS day FROM cockpit_sales_day sd
+                          WHERE sd.location_id = li.location_id AND sd.sku_id = li.sku_id AND sd.day <= $1::date) ls ON true),
+  chg AS (
+    SELECT location_id, sku_id, day, sum(delta) AS delta, bool_or(sold) AS sold FROM (
+      SELECT location_id, sku_id, day, delta, false AS sold FROM cockpit_stock_day WHERE day > $1::date AND day <= $2::date
+      UNION ALL
+      SELECT location_id, sku_id, day, 0, true FROM cockpit_sales_day WHERE day > $1::date AND day <= $2::date AND units > 0) x
+    GROUP BY 1, 2, 3),
+  pts AS (
+    SELECT location_id, sku_id, owner, $1::date AS day, w0 AS delta, l0 AS sale FROM base
+    UNION ALL
+    SELECT c.location_id, c.sku_id, b.owner, c.day, c.delta, CASE WHEN c.sold THEN c.day END
+      FROM chg c JOIN base b USING (location_id, sku_id)),
+  seg AS (
+    SELECT owner, day AS s, lead(day, 1, $2::date + 1) OVER w AS e, sum(delta) OVER w AS w, max(sale) OVER w AS l
+      FROM pts WINDOW w AS (PARTITION BY location_id, sku_id ORDER BY day ROWS UNBOUNDED PRECEDING)),
+  dd AS (
+    SELECT sc.scope, COALESCE(g.l, '-infinity'::date) AS l, x.day, sum(x.v) AS v
+      FROM seg g CROSS JOIN LATERAL (VALUES (g.s, g.w), (g.e, -g.w)) x(day, v)
+     CROSS JOIN LATERAL (VALUES ('*'), (g.owner)) sc(scope)
+     WHERE g.w > 0 AND x.day <= $2::date
+     GROUP BY 1, 2, 3),
+  run AS (
+    SELECT scope, l, day, sum(v) OVER b AS units, lead(day, 1, $2::date + 1) OVER b AS next
+      FROM dd WINDOW b AS (PARTITION BY scope, l ORDER BY day))
+  INSERT INTO cockpit_stock_idle_day (scope, day, last_sale, units)
+  SELECT r.scope, r.day + k, r.l, r.units FROM run r CROSS JOIN LATERAL generate_series(0, r.next - r.day - 1) k
+   WHERE r.units <> 0`;
+
+/** Units sold per day in [$1, ∞) and scope (the platform and the seller). */
+const SOLD = `INSERT INTO cockpit_sold_day (scope, day, units)
+  SELECT sc.scope, s.day, sum(s.units) FROM cockpit_sales_day s CROSS JOIN LATERAL (VALUES ('*'), (s.seller_id)) sc(scope)
+   WHERE s.day >= $1::date GROUP BY 1, 2`;
+
+/** Manufacturers' SKUs: owned in the catalogue or named by their products. */
+const MAKER_SKUS = `SELECT c.id AS sku_id, c.owner_company_id AS company FROM catalog_skus c
+      JOIN companies m ON m.id = c.owner_company_id AND m.kind = 'manufacturer'
+    UNION SELECT p.sku_id, p.company_id FROM products p JOIN companies m ON m.id = p.company_id AND m.kind = 'manufacturer'
+     WHERE p.sku_id IS NOT NULL`;
+
+/** Stock now per scope and region: the platform, the warehouse's company, a manufacturer's SKUs in shared pools. */
+const STOCK_REGION = `WITH mk AS (${MAKER_SKUS}),
+  li AS (SELECT s.sku_id, s.on_hand, greatest(s.on_hand - s.reserved, 0) AS avail, s.shared, l.company_id, l.region_code
+           FROM stock s JOIN supplier_locations l ON l.id = s.location_id)
+  INSERT INTO cockpit_stock_region (scope, region_code, on_hand, available)
+  SELECT scope, region_code, sum(on_hand), sum(avail) FROM (
+    SELECT '*' AS scope, region_code, on_hand, avail FROM li
+    UNION ALL SELECT company_id, region_code, on_hand, avail FROM li
+    UNION ALL SELECT mk.company, li.region_code, li.on_hand, li.avail FROM li JOIN mk ON mk.sku_id = li.sku_id
+     WHERE li.shared AND mk.company <> li.company_id) x
+  GROUP BY 1, 2`;
+
+/** The SKUs each company's demand is read for: a manufacturer's own, another company's those it holds stock of. */
+const SCOPE_SKUS = `INSERT INTO cockpit_scope_sku (scope, sku_id)
+  SELECT company, sku_id FROM (${MAKER_SKUS}) mk
+  UNION SELECT l.company_id, s.sku_id FROM stock s JOIN supplier_locations l ON l.id = s.location_id
+   JOIN companies c ON c.id = l.company_id WHERE c.kind <> 'manufacturer'`;
+
 export interface Watermark {
   source: Source;
   lastId: string;
@@ -237,6 +309,28 @@ export const rollupRepository = {
       }
     }
     return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)]));
+  },
+
+  /**
+   * The stock figures from day `from` (the day before the first dirty one: every later day's balances and latest
+   * sales may have changed) to `to`, and the snapshots of stock now; answers the milliseconds each took.
+   */
+  async recomputeStock(tx: Sql, from: string, to: string): Promise<Record<string, number>> {
+    const ms: Record<string, number> = {};
+    const step = async (name: string, ...statements: Array<[string, unknown[]]>) => {
+      const t0 = performance.now();
+      for (const [text, params] of statements) await tx.query(text, params);
+      ms[name] = Math.round(performance.now() - t0);
+    };
+    await step(
+      "cockpit_stock_idle_day",
+      ["DELETE FROM cockpit_stock_idle_day WHERE day >= $1::date", [from]],
+      [STOCK_IDLE, [from, to]],
+    );
+    await step("cockpit_sold_day", ["DELETE FROM cockpit_sold_day WHERE day >= $1::date", [from]], [SOLD, [from]]);
+    await step("cockpit_stock_region", ["DELETE FROM cockpit_stock_region", []], [STOCK_REGION, []]);
+    await step("cockpit_scope_sku", ["DELETE FROM cockpit_scope_sku", []], [SCOPE_SKUS, []]);
+    return ms;
   },
 
   async advance(tx: Sql, marks: ReadonlyArray<{ source: Source; lastId: string }>) {
