@@ -499,8 +499,8 @@ describe("the management cockpit: every number against a hand computation over a
 
   it("reads stock figures from the refresh's snapshot, not the stock table; the next refresh follows", async () => {
     const stockKeys = ["stock_turnover_days", "slow_mover_share"];
-    const pickKpis = (x: { json: { kpis: Array<{ key: string }> } }) =>
-      x.json.kpis.filter((k) => stockKeys.includes(k.key));
+    const pickKpis = (x: { json: Record<string, unknown> }) =>
+      (x.json.kpis as Array<{ key: string }>).filter((k) => stockKeys.includes(k.key));
     const regionsOf = async (token: string) =>
       (await api.call("GET", `/api/v1/cockpit/regions?${q(cur)}&level=province`, token)).json.regions as Array<{
         code: string;

@@ -40,3 +40,11 @@ CREATE TABLE cockpit_scope_sku (
 
 -- A stock line's latest sale before a day, by index.
 CREATE INDEX cockpit_sales_day_line ON cockpit_sales_day (location_id, sku_id, day);
+
+-- The days `cockpit_stock_idle_day` holds (a day with no positive balance has no rows): a day before `first_day` has
+-- its balances, a day after `last_day` (the last refresh's today) its balances. One row.
+CREATE TABLE cockpit_stock_span (
+  id         INTEGER PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  first_day  DATE NOT NULL,
+  last_day   DATE NOT NULL
+);

@@ -45,8 +45,7 @@ export const cockpitRepository = {
    */
   async stock(db: Sql, scope: Scope, a: Period, b: Period) {
     const { rows } = await db.query<{ k: number; onHand: number; sold: number; slow: number }>(
-      `WITH span AS (SELECT (SELECT min(day) FROM cockpit_stock_idle_day WHERE scope = '*') AS lo,
-                            (SELECT max(day) FROM cockpit_stock_idle_day WHERE scope = '*') AS hi),
+      `WITH span AS (SELECT first_day AS lo, last_day AS hi FROM cockpit_stock_span WHERE id = 1),
             p (k, f, t) AS (VALUES (1, $2::date, $3::date), (2, $4::date, $5::date))
        SELECT p.k,
               COALESCE((SELECT sum(i.units) FROM cockpit_stock_idle_day i
@@ -55,7 +54,7 @@ export const cockpitRepository = {
                          WHERE s.scope = $1 AND s.day BETWEEN p.f AND p.t), 0)::float8 AS sold,
               COALESCE((SELECT sum(i.units) FROM cockpit_stock_idle_day i
                          WHERE i.scope = $1 AND i.day = least(greatest(p.t, span.lo), span.hi) AND i.last_sale < p.f), 0)::float8 AS slow
-         FROM p CROSS JOIN span`,
+         FROM p LEFT JOIN span ON true`,
       [scope, a.from, a.to, b.from, b.to],
     );
     return [rows.find((r) => r.k === 1)!, rows.find((r) => r.k === 2)!] as const;
