@@ -264,15 +264,17 @@ const STOCK_REGION = `WITH mk AS (${MAKER_SKUS}),
 
 /**
  * The SKUs each company's demand is read for: a manufacturer's own, another company's those it holds stock of. Written
- * as a difference (rows no longer wanted deleted, new ones added), so an unchanged set costs its read, not a rewrite.
+ * as a difference (in one statement: rows no longer wanted deleted, new ones added, each a hashed EXCEPT), so an unchanged set
+ * costs its read, not a rewrite.
  */
-const SCOPE_SKUS = `WITH want AS (
-    SELECT company AS scope, sku_id FROM (${MAKER_SKUS}) mk
+const SCOPE_SKUS_WANT = `SELECT company AS scope, sku_id FROM (${MAKER_SKUS}) mk
     UNION SELECT l.company_id, s.sku_id FROM stock s JOIN supplier_locations l ON l.id = s.location_id
-     JOIN companies c ON c.id = l.company_id WHERE c.kind <> 'manufacturer'),
-  gone AS (DELETE FROM cockpit_scope_sku k WHERE NOT EXISTS (SELECT 1 FROM want w WHERE w.scope = k.scope AND w.sku_id = k.sku_id))
-  INSERT INTO cockpit_scope_sku (scope, sku_id) SELECT scope, sku_id FROM want w
-   WHERE NOT EXISTS (SELECT 1 FROM cockpit_scope_sku k WHERE k.scope = w.scope AND k.sku_id = w.sku_id)`;
+     JOIN companies c ON c.id = l.company_id WHERE c.kind <> 'manufacturer'`;
+const SCOPE_SKUS = `WITH want AS MATERIALIZED (${SCOPE_SKUS_WANT}),
+  gone AS (DELETE FROM cockpit_scope_sku WHERE (scope, sku_id) IN (
+             SELECT scope, sku_id FROM cockpit_scope_sku EXCEPT SELECT scope, sku_id FROM want))
+  INSERT INTO cockpit_scope_sku (scope, sku_id)
+  SELECT scope, sku_id FROM want EXCEPT SELECT scope, sku_id FROM cockpit_scope_sku`;
 
 export interface Watermark {
   source: Source;

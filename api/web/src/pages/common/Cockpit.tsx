@@ -26,9 +26,11 @@ import { useMemo, useState } from "react";
 import { answer, api, session, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
-import { useLocale, useT } from "../../i18n";
+import { hasMessage, useLocale, useT, type MessageKey } from "../../i18n";
 import { chinaMap } from "../../widgets/chinaMap";
+import { DateTime } from "../../widgets/DateTime";
 import { EChart, type ChartOption } from "../../widgets/EChart";
+import { Money } from "../../widgets/Money";
 import { download } from "./kit";
 
 type Summary = Answer<"/api/v1/cockpit/summary", "get">;
@@ -41,6 +43,8 @@ type Level = "province" | "city";
 
 const fmt = (v: number | null | undefined, unit: string) =>
   v === null || v === undefined ? "—" : unit === "ratio" ? `${(v * 100).toFixed(1)}%` : v.toFixed(1);
+/** Drill-down columns holding an instant (ISO 8601 from the API): placedAt, shippedAt, scannedAt … */
+const AT_COLUMN = /At$/;
 const nameOf = (d: { zh: string; en: string }, zh: boolean) => (zh ? d.zh.split("：")[0]! : d.en.split(":")[0]!);
 
 export default function Cockpit() {
@@ -175,10 +179,21 @@ export default function Cockpit() {
       </Col>
     );
   };
+  /** A drill-down cell: instants in Beijing time, fen in yuan, flags and lists in words. */
+  const cell = (col: string, v: unknown) => {
+    if (v === null || v === undefined) return "—";
+    if (AT_COLUMN.test(col) && typeof v === "string") return <DateTime at={v} />;
+    if (col.endsWith("Fen")) return <Money fen={v as number | string} />;
+    if (typeof v === "boolean") return t(v ? "cockpit.yes" : "cockpit.no");
+    if (typeof v === "string")
+      for (const k of [`order.status.${v}`, `status.${v}`, `shop.verdict.${v}`])
+        if ((col === "status" || col === "verdict") && hasMessage(k)) return t(k);
+    return Array.isArray(v) ? v.join(" → ") : String(v);
+  };
   const columns = Object.keys(rows.data?.rows[0] ?? {}).map((c) => ({
-    title: c,
+    title: hasMessage(`cockpit.col.${c}`) ? t(`cockpit.col.${c}` as MessageKey) : c,
     dataIndex: c,
-    render: (v: unknown) => (Array.isArray(v) ? v.join(" → ") : v === null || v === undefined ? "—" : String(v)),
+    render: (v: unknown) => cell(c, v),
   }));
   const metricName = rows.data ? nameOf(rows.data.definition, zh) : metric;
 
@@ -227,23 +242,30 @@ export default function Cockpit() {
           </Can>
         }
       >
-        <Table<Record<string, unknown>>
-          data-testid="cockpit-rows"
-          size="small"
-          rowKey={(r) => JSON.stringify(r)}
-          loading={rows.loading}
-          dataSource={rows.data?.rows ?? []}
-          columns={columns}
-          scroll={{ x: true }}
-          locale={{ emptyText: t("cockpit.empty") }}
-          pagination={{
-            current: page,
-            pageSize: 20,
-            total: rows.data?.total ?? 0,
-            showSizeChanger: false,
-            onChange: setPage,
-          }}
-        />
+        {/* Wide rows scroll sideways in a region the keyboard can reach (focusable, named). */}
+        <div
+          role="region"
+          aria-label={t("cockpit.rows", { metric: metricName })}
+          tabIndex={0}
+          style={{ overflowX: "auto" }}
+        >
+          <Table<Record<string, unknown>>
+            data-testid="cockpit-rows"
+            size="small"
+            rowKey={(r) => JSON.stringify(r)}
+            loading={rows.loading}
+            dataSource={rows.data?.rows ?? []}
+            columns={columns}
+            locale={{ emptyText: t("cockpit.empty") }}
+            pagination={{
+              current: page,
+              pageSize: 20,
+              total: rows.data?.total ?? 0,
+              showSizeChanger: false,
+              onChange: setPage,
+            }}
+          />
+        </div>
       </Card>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
