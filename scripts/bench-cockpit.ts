@@ -71,9 +71,9 @@ try {
       ON CONFLICT DO NOTHING;
       INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, created_at, updated_at)
       SELECT 'ord_' || lpad(to_hex(i), 16, '0'), 'co_' || (${MAKERS + DISTRIBUTORS} + 1 + i % ${BUYERS}),
-             (ARRAY['allocated','picking','shipped','delivered','completed','completed','cancelled'])[1 + (i * 7) % 7],
+             (ARRAY['allocated','picking','shipped','delivered','completed','completed','cancelled'])[1 + abs(hashtext(i::text)) % 7],
              i % 5 = 0, 'partial', 120, 30, t, t
-        FROM generate_series(1, ${ORDERS}) i, LATERAL (SELECT now() - (((i * 7919) % (365 * 86400)) || ' seconds')::interval AS t) x;
+        FROM generate_series(1, ${ORDERS}) i, LATERAL (SELECT now() - (((i::bigint * 7919) % (365 * 86400)) || ' seconds')::interval AS t) x;
       INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated)
       SELECT 'ord_' || lpad(to_hex(i), 16, '0'), n, 1 + (i * 13 + n * 101) % ${SKUS}, 1 + i % 4, (1 + i % 4) - (i % 3 = 0)::int
         FROM generate_series(1, ${ORDERS}) i, generate_series(1, 1 + (i % 2)) n;
@@ -87,7 +87,7 @@ try {
       UNION ALL SELECT id, 'delivered', 'b', created_at + interval '40 hours' FROM orders WHERE status IN ('delivered', 'completed')
       UNION ALL SELECT id, 'cancelled', 'b', created_at + interval '1 hour' FROM orders WHERE status = 'cancelled';
       INSERT INTO catalog_searches (at, region_code, query, result_count, took_ms)
-      SELECT now() - (((i * 6007) % (365 * 86400)) || ' seconds')::interval,
+      SELECT now() - (((i::bigint * 6007) % (365 * 86400)) || ' seconds')::interval,
              (ARRAY['330106','440106','110101','320505','510104','420102','370102','210102'])[1 + i % 8], 'q', i % 4, 1
         FROM generate_series(1, ${ORDERS}) i;
       INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reason, at)
