@@ -71,9 +71,11 @@ try {
       ON CONFLICT DO NOTHING;
       INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, created_at, updated_at)
       SELECT 'ord_' || lpad(to_hex(i), 16, '0'), 'co_' || (${MAKERS + DISTRIBUTORS} + 1 + i % ${BUYERS}),
-             (ARRAY['allocated','picking','shipped','delivered','completed','completed','cancelled'])[1 + abs(hashtext(i::text)) % 7],
+             (ARRAY['allocated','picking','shipped','delivered','completed','completed','cancelled'])
+               [1 + abs(hashtext(i::text)) % 7],
              i % 5 = 0, 'partial', 120, 30, t, t
-        FROM generate_series(1, ${ORDERS}) i, LATERAL (SELECT now() - (((i::bigint * 7919) % (365 * 86400)) || ' seconds')::interval AS t) x;
+        FROM generate_series(1, ${ORDERS}) i, LATERAL (SELECT now() - (((i::bigint * 7919) % (365 * 86400)) ||
+          ' seconds')::interval AS t) x;
       INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated)
       SELECT 'ord_' || lpad(to_hex(i), 16, '0'), n, 1 + (i * 13 + n * 101) % ${SKUS}, 1 + i % 4, (1 + i % 4) - (i % 3 = 0)::int
         FROM generate_series(1, ${ORDERS}) i, generate_series(1, 1 + (i % 2)) n;
@@ -180,7 +182,8 @@ try {
   figures.baselineSelect1P50Ms = percentile(base, 50);
   figures.baselineSelect1P95Ms = percentile(base, 95);
   say(
-    `  ${"baseline SELECT 1".padEnd(20)} p50 ${percentile(base, 50).toFixed(1)} ms  p95 ${percentile(base, 95).toFixed(1)} ms`,
+    `  ${"baseline SELECT 1".padEnd(20)} p50 ${percentile(base, 50).toFixed(1)} ms` +
+      `  p95 ${percentile(base, 95).toFixed(1)} ms`,
   );
   const { rows: sizes } = await sql.query<{ idle: string; bytes: string }>(
     `SELECT (SELECT count(*) FROM cockpit_stock_idle_day)::text AS idle,
@@ -201,7 +204,8 @@ try {
   }
   figures.maxP95Ms = worst;
   say(
-    `  slowest query p95 ${worst.toFixed(1)} ms against a SELECT 1 round trip's ${figures.baselineSelect1P95Ms.toFixed(1)} ms`,
+    `  slowest query p95 ${worst.toFixed(1)} ms against a SELECT 1 round trip's ` +
+      `${figures.baselineSelect1P95Ms.toFixed(1)} ms`,
   );
 } finally {
   await db.close();

@@ -517,7 +517,8 @@ describe("the management cockpit: every number against a hand computation over a
       line.sku,
     ]);
     await sql().query(
-      "INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, at) VALUES ($1, $2, 50, 0, 'adjustment', $3)",
+      `INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, at)
+       VALUES ($1, $2, 50, 0, 'adjustment', $3)`,
       [line.loc, line.sku, at.toISOString()],
     );
     line.onHand += 50;

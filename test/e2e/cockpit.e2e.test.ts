@@ -29,11 +29,13 @@ describe("the cockpit's drill-down: column names in words, Beijing times @e2e", 
     const sql = h.stack.svc.db.sql;
     const { rows: sku } = await sql.query<{ id: number }>(
       `INSERT INTO catalog_skus (brand, part_no, part_no_norm, name, part_type, kind, terms)
-       VALUES ('bosch', 'CKE2E', 'CKE2E', '刹车片', 'brake_pad', 'aftermarket', to_tsvector('simple', '刹车片')) RETURNING id::int AS id`,
+       VALUES ('bosch', 'CKE2E', 'CKE2E', '刹车片', 'brake_pad', 'aftermarket', to_tsvector('simple', '刹车片'))
+       RETURNING id::int AS id`,
     );
     const loc = `loc_${randomBytes(8).toString("hex")}`;
     await sql.query(
-      "INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat) VALUES ($1, $2, 'E2E', '杭州仓', '330106', 120.1, 30.2)",
+      `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat)
+       VALUES ($1, $2, 'E2E', '杭州仓', '330106', 120.1, 30.2)`,
       [loc, h.api.ids.dealer],
     );
     await sql.query(
@@ -46,7 +48,8 @@ describe("the cockpit's drill-down: column names in words, Beijing times @e2e", 
       [orderId, sku[0]!.id],
     );
     await sql.query(
-      "INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m) VALUES ($1, 1, $2, $3, 2, 1000, 100)",
+      `INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m)
+       VALUES ($1, 1, $2, $3, 2, 1000, 100)`,
       [orderId, loc, h.api.ids.dealer],
     );
     for (const [to, at] of [

@@ -53,7 +53,8 @@ export const cockpitRepository = {
               COALESCE((SELECT sum(s.units) FROM cockpit_sold_day s
                          WHERE s.scope = $1 AND s.day BETWEEN p.f AND p.t), 0)::float8 AS sold,
               COALESCE((SELECT sum(i.units) FROM cockpit_stock_idle_day i
-                         WHERE i.scope = $1 AND i.day = least(greatest(p.t, span.lo), span.hi) AND i.last_sale < p.f), 0)::float8 AS slow
+                         WHERE i.scope = $1 AND i.day = least(greatest(p.t, span.lo), span.hi) AND i.last_sale <
+                           p.f), 0)::float8 AS slow
          FROM p LEFT JOIN span ON true`,
       [scope, a.from, a.to, b.from, b.to],
     );
@@ -67,8 +68,10 @@ export const cockpitRepository = {
   async skus(db: Sql, scope: Scope, kind: string, cur: Period, prev: Period, limit: number) {
     const source =
       scope !== "*" && kind !== "manufacturer"
-        ? `SELECT day, sku_id, units AS q FROM cockpit_sales_day WHERE seller_id = $2 AND day BETWEEN $3::date AND $5::date`
-        : `SELECT day, sku_id, ordered AS q FROM cockpit_demand_day WHERE day BETWEEN $3::date AND $5::date AND ${skuFilter("sku_id", "$2")}`;
+        ? `SELECT day, sku_id, units AS q FROM cockpit_sales_day WHERE seller_id = $2 AND day BETWEEN $3::date AND
+          $5::date`
+        : `SELECT day, sku_id, ordered AS q FROM cockpit_demand_day
+            WHERE day BETWEEN $3::date AND $5::date AND ${skuFilter("sku_id", "$2")}`;
     const { rows } = await db.query<{
       list: "hot" | "riser";
       skuId: number;
@@ -102,7 +105,8 @@ export const cockpitRepository = {
         WHERE day BETWEEN $1::date AND $2::date GROUP BY 1`,
       [p.from, p.to],
     );
-    // A manufacturer sees its own SKUs' stock wherever it is pooled; a distributor its own warehouses' (at the refresh).
+    // A manufacturer sees its own SKUs' stock wherever it is pooled; a distributor its own warehouses' (at the
+    // last refresh).
     const stock = await db.query<{ code: string; onHand: number; available: number }>(
       `SELECT region_code AS code, on_hand::int AS "onHand", available::int AS available FROM cockpit_stock_region
         WHERE scope = $1`,

@@ -190,7 +190,8 @@ export const ROLLUP_TABLES = ROLLUPS.map((r) => r.table);
  * stored histogram less those lines' own balances on day $1 (the other lines did not change after it).
  */
 const stockIdle = (full: boolean) => `WITH lines AS (
-    SELECT s.location_id, s.sku_id, l.company_id AS owner, s.on_hand FROM stock s JOIN supplier_locations l ON l.id = s.location_id
+    SELECT s.location_id, s.sku_id, l.company_id AS owner, s.on_hand FROM stock s JOIN supplier_locations l ON l.id =
+      s.location_id
     ${
       full
         ? ""
@@ -198,18 +199,22 @@ const stockIdle = (full: boolean) => `WITH lines AS (
              SELECT location_id, sku_id FROM cockpit_stock_day WHERE day > $1::date AND day <= $2::date
              UNION SELECT location_id, sku_id FROM cockpit_sales_day WHERE day > $1::date AND day <= $2::date)`
     }),
-  later AS (SELECT m.location_id, m.sku_id, sum(m.delta) AS d FROM cockpit_stock_day m JOIN lines USING (location_id, sku_id)
+  later AS (SELECT m.location_id, m.sku_id, sum(m.delta) AS d FROM cockpit_stock_day m JOIN lines USING (location_id,
+    sku_id)
              WHERE m.day > $1::date GROUP BY 1, 2),
   base AS (
     SELECT li.location_id, li.sku_id, li.owner, li.on_hand - COALESCE(la.d, 0) AS w0, ls.day AS l0
       FROM lines li LEFT JOIN later la USING (location_id, sku_id)
       LEFT JOIN LATERAL (SELECT max(sd.day) AS day FROM cockpit_sales_day sd
-                          WHERE sd.location_id = li.location_id AND sd.sku_id = li.sku_id AND sd.day <= $1::date) ls ON true),
+                          WHERE sd.location_id = li.location_id AND sd.sku_id = li.sku_id AND sd.day <= $1::date) ls
+                            ON true),
   chg AS (
     SELECT location_id, sku_id, day, sum(delta) AS delta, bool_or(sold) AS sold FROM (
-      SELECT location_id, sku_id, day, delta, false AS sold FROM cockpit_stock_day WHERE day > $1::date AND day <= $2::date
+      SELECT location_id, sku_id, day, delta, false AS sold FROM cockpit_stock_day WHERE day > $1::date AND day <=
+        $2::date
       UNION ALL
-      SELECT location_id, sku_id, day, 0, true FROM cockpit_sales_day WHERE day > $1::date AND day <= $2::date AND units > 0) x
+      SELECT location_id, sku_id, day, 0, true FROM cockpit_sales_day WHERE day > $1::date AND day <= $2::date AND
+        units > 0) x
     GROUP BY 1, 2, 3),
   pts AS (
     SELECT location_id, sku_id, owner, $1::date AS day, w0 AS delta, l0 AS sale FROM base
@@ -241,13 +246,15 @@ const stockIdle = (full: boolean) => `WITH lines AS (
 
 /** Units sold per day in [$1, ∞) and scope (the platform and the seller). */
 const SOLD = `INSERT INTO cockpit_sold_day (scope, day, units)
-  SELECT sc.scope, s.day, sum(s.units) FROM cockpit_sales_day s CROSS JOIN LATERAL (VALUES ('*'), (s.seller_id)) sc(scope)
+  SELECT sc.scope, s.day, sum(s.units) FROM cockpit_sales_day s CROSS JOIN LATERAL (VALUES ('*'), (s.seller_id))
+    sc(scope)
    WHERE s.day >= $1::date GROUP BY 1, 2`;
 
 /** Manufacturers' SKUs: owned in the catalogue or named by their products. */
 const MAKER_SKUS = `SELECT c.id AS sku_id, c.owner_company_id AS company FROM catalog_skus c
       JOIN companies m ON m.id = c.owner_company_id AND m.kind = 'manufacturer'
-    UNION SELECT p.sku_id, p.company_id FROM products p JOIN companies m ON m.id = p.company_id AND m.kind = 'manufacturer'
+    UNION SELECT p.sku_id, p.company_id FROM products p JOIN companies m ON m.id = p.company_id AND m.kind =
+      'manufacturer'
      WHERE p.sku_id IS NOT NULL`;
 
 /** Stock now per scope and region: the platform, the warehouse's company, a manufacturer's SKUs in shared pools. */
@@ -264,8 +271,8 @@ const STOCK_REGION = `WITH mk AS (${MAKER_SKUS}),
 
 /**
  * The SKUs each company's demand is read for: a manufacturer's own, another company's those it holds stock of. Written
- * as a difference (in one statement: rows no longer wanted deleted, new ones added, each a hashed EXCEPT), so an unchanged set
- * costs its read, not a rewrite.
+ * as a difference in one statement (rows no longer wanted deleted, new ones added, each side a hashed EXCEPT), so an
+ * unchanged set costs its read, not a rewrite.
  */
 const SCOPE_SKUS_WANT = `SELECT company AS scope, sku_id FROM (${MAKER_SKUS}) mk
     UNION SELECT l.company_id, s.sku_id FROM stock s JOIN supplier_locations l ON l.id = s.location_id
@@ -364,7 +371,8 @@ export const rollupRepository = {
       [stockIdle(full), [dayBefore(start), last, start]],
       [
         `INSERT INTO cockpit_stock_span (id, first_day, last_day) VALUES (1, $1::date, $2::date)
-         ON CONFLICT (id) DO UPDATE SET first_day = least(cockpit_stock_span.first_day, EXCLUDED.first_day), last_day = EXCLUDED.last_day`,
+         ON CONFLICT (id) DO UPDATE SET first_day = least(cockpit_stock_span.first_day, EXCLUDED.first_day), last_day
+           = EXCLUDED.last_day`,
         [start, last],
       ],
     );
