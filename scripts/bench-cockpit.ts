@@ -5,8 +5,10 @@
  * custody events (default 10M: parts commissioned, shipped, received, a third installed) and a scan per ten events.
  * The history is written with SQL (generate_series), not through the API: the cockpit reads tables, and the
  * events' signatures are not what is measured. Prints the full refresh's time, an incremental refresh's after 1,000
- * new orders, and p50/p95 of every cockpit query (BENCH_ROUNDS each, platform and a distributor), then one JSON line.
- * BENCH_SIZE=small (CI) runs every phase at a size of seconds.
+ * new orders, and p50/p95 of every cockpit query (BENCH_ROUNDS each, platform and a distributor) beside a baseline
+ * measured in the same run on the same connection pool (a `SELECT 1` round trip), then one JSON line.
+ * BENCH_SIZE=small (CI) runs every phase at a size of seconds. BENCH_EVENTS is read as BENCH_LEDGER_EVENTS.
+ * The database is dropped at the end, also when a phase fails or the run is interrupted (SIGINT/SIGTERM).
  */
 import { loadavg } from "node:os";
 import { CockpitService } from "../api/src/modules/cockpit/cockpit.service.js";
@@ -18,6 +20,8 @@ import { percentile } from "./lib/stats.js";
 
 const serverUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const ORDERS = sized("BENCH_ORDERS", 1_000_000, 3_000);
+if (process.env.BENCH_LEDGER_EVENTS === undefined && process.env.BENCH_EVENTS !== undefined)
+  process.env.BENCH_LEDGER_EVENTS = process.env.BENCH_EVENTS;
 const EVENTS = sized("BENCH_LEDGER_EVENTS", 10_000_000, 20_000);
 const ROUNDS = sized("BENCH_ROUNDS", 40, 5);
 const BUYERS = 2_000;
@@ -28,6 +32,12 @@ const KEEP = process.env.BENCH_KEEP === "1";
 const say = (s: string) => console.log(`${s} [load ${loadavg()[0]!.toFixed(2)}]`);
 
 const benchDb = await benchDatabase(serverUrl, "partledger_benchk");
+// An interrupted run (Ctrl-C, a timeout's SIGTERM) drops its database too.
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    console.error(`${signal}: dropping ${benchDb.name}`);
+    void benchDb.drop().finally(() => process.exit(130));
+  });
 const db = await openDatabase({ url: benchDb.url });
 const sql = db.sql;
 const figures: Record<string, number> = {};
@@ -61,9 +71,11 @@ try {
       ON CONFLICT DO NOTHING;
       INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, created_at, updated_at)
       SELECT 'ord_' || lpad(to_hex(i), 16, '0'), 'co_' || (${MAKERS + DISTRIBUTORS} + 1 + i % ${BUYERS}),
-             (ARRAY['allocated','picking','shipped','delivered','completed','completed','cancelled'])[1 + (i * 7) % 7],
+             (ARRAY['allocated','picking','shipped','delivered','completed','completed','cancelled'])
+               [1 + abs(hashtext(i::text)) % 7],
              i % 5 = 0, 'partial', 120, 30, t, t
-        FROM generate_series(1, ${ORDERS}) i, LATERAL (SELECT now() - (((i * 7919) % (365 * 86400)) || ' seconds')::interval AS t) x;
+        FROM generate_series(1, ${ORDERS}) i, LATERAL (SELECT now() - (((i::bigint * 7919) % (365 * 86400)) ||
+          ' seconds')::interval AS t) x;
       INSERT INTO order_lines (order_id, line_no, sku_id, quantity, allocated)
       SELECT 'ord_' || lpad(to_hex(i), 16, '0'), n, 1 + (i * 13 + n * 101) % ${SKUS}, 1 + i % 4, (1 + i % 4) - (i % 3 = 0)::int
         FROM generate_series(1, ${ORDERS}) i, generate_series(1, 1 + (i % 2)) n;
@@ -77,7 +89,7 @@ try {
       UNION ALL SELECT id, 'delivered', 'b', created_at + interval '40 hours' FROM orders WHERE status IN ('delivered', 'completed')
       UNION ALL SELECT id, 'cancelled', 'b', created_at + interval '1 hour' FROM orders WHERE status = 'cancelled';
       INSERT INTO catalog_searches (at, region_code, query, result_count, took_ms)
-      SELECT now() - (((i * 6007) % (365 * 86400)) || ' seconds')::interval,
+      SELECT now() - (((i::bigint * 6007) % (365 * 86400)) || ' seconds')::interval,
              (ARRAY['330106','440106','110101','320505','510104','420102','370102','210102'])[1 + i % 8], 'q', i % 4, 1
         FROM generate_series(1, ${ORDERS}) i;
       INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reason, at)
@@ -118,6 +130,7 @@ try {
   });
   figures.ordersStored = ORDERS;
   figures.ledgerEvents = EVENTS;
+  figures.generateMs = Math.round(genMs);
   say(`  generated in ${(genMs / 1000).toFixed(1)} s`);
 
   const cockpit = new CockpitService(sql);
@@ -125,6 +138,8 @@ try {
   const [full, fullMs] = await timed(() => cockpit.refresh());
   figures.fullRefreshMs = Math.round(fullMs);
   say(`  ${full.days} days in ${(fullMs / 1000).toFixed(1)} s (ms by table: ${JSON.stringify(full.msByTable)})`);
+  // What autovacuum would do after the first fill of the rollups.
+  await sql.exec("ANALYZE");
 
   await sql.exec(`
     INSERT INTO orders (id, buyer_id, status, urgent, policy, ship_lng, ship_lat, created_at, updated_at)
@@ -161,6 +176,21 @@ try {
     ["rowsPlatform", () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
     ["rowsDistributor", () => cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
   ];
+  // The same-run baseline: a round trip through the same pool that reads nothing.
+  const base: number[] = [];
+  for (let i = 0; i < Math.max(ROUNDS, 50); i++) base.push((await timed(() => sql.query("SELECT 1")))[1]);
+  figures.baselineSelect1P50Ms = percentile(base, 50);
+  figures.baselineSelect1P95Ms = percentile(base, 95);
+  say(
+    `  ${"baseline SELECT 1".padEnd(20)} p50 ${percentile(base, 50).toFixed(1)} ms` +
+      `  p95 ${percentile(base, 95).toFixed(1)} ms`,
+  );
+  const { rows: sizes } = await sql.query<{ idle: string; bytes: string }>(
+    `SELECT (SELECT count(*) FROM cockpit_stock_idle_day)::text AS idle,
+            pg_total_relation_size('cockpit_stock_idle_day')::text AS bytes`,
+  );
+  figures.stockIdleRows = Number(sizes[0]!.idle);
+  say(`  stock snapshot: ${figures.stockIdleRows} rows, ${(Number(sizes[0]!.bytes) / 2 ** 20).toFixed(1)} MiB`);
   let worst = 0;
   for (const [name, run] of queries) {
     await run(); // warm
@@ -173,6 +203,10 @@ try {
     say(`  ${name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms`);
   }
   figures.maxP95Ms = worst;
+  say(
+    `  slowest query p95 ${worst.toFixed(1)} ms against a SELECT 1 round trip's ` +
+      `${figures.baselineSelect1P95Ms.toFixed(1)} ms`,
+  );
 } finally {
   await db.close();
   if (KEEP) {

@@ -131,6 +131,9 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "rowsPlatformP95Ms",
     "rowsDistributorP50Ms",
     "rowsDistributorP95Ms",
+    "baselineSelect1P50Ms",
+    "baselineSelect1P95Ms",
+    "stockIdleRows",
     "maxP95Ms",
   ],
   // The console's stories (scripts/bench-console.ts), each figure from the story module that measures it.

@@ -395,6 +395,45 @@ describe("the management cockpit: every number against a hand computation over a
     };
   }
 
+  /**
+   * The stock snapshot (DECISIONS 102) by hand: for a scope and a day, the positive balances at the day's end of the
+   * scope's stock lines, keyed by each line's latest sale on or before that day ('-infinity': none).
+   */
+  function idleByHand(scope: string, e: string) {
+    const out = new Map<string, number>();
+    for (const st of stock.filter((x) => locsOf(scope).includes(x.loc))) {
+      const end =
+        st.onHand -
+        moves.filter((m) => m.loc === st.loc && m.sku === st.sku && day(m.at) > e).reduce((a, m) => a + m.delta, 0);
+      if (end <= 0) continue;
+      const sales = orders
+        .filter((o) => o.status !== "cancelled" && day(o.created) <= e)
+        .filter((o) =>
+          o.allocs.some((a) => a.loc === st.loc && o.lines.find((l) => l.lineNo === a.lineNo)!.sku === st.sku),
+        )
+        .map((o) => day(o.created))
+        .sort();
+      const key = sales.at(-1) ?? "-infinity";
+      out.set(key, (out.get(key) ?? 0) + end);
+    }
+    return Object.fromEntries([...out].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** Every day of both periods, for the platform and each company with stock: the snapshot equals the hand's. */
+  async function checkIdle(label: string) {
+    for (const scope of ["*", ids.dealer!, ids.dealer2!, ids.maker!]) {
+      const { rows } = await sql().query<{ day: string; lastSale: string; units: string }>(
+        `SELECT day::text AS day, last_sale::text AS "lastSale", units::text AS units FROM cockpit_stock_idle_day
+          WHERE scope = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day, last_sale`,
+        [scope, prev.from, today],
+      );
+      for (let e = prev.from; e <= today; e = addDays(e, 1)) {
+        const got = Object.fromEntries(rows.filter((r) => r.day === e).map((r) => [r.lastSale, Number(r.units)]));
+        expect(got, `${label} idle stock ${scope} ${e}`).to.deep.equal(idleByHand(scope, e));
+      }
+    }
+  }
+
   const q = (p: Period, extra = "") => `from=${p.from}&to=${p.to}${extra}`;
   const close = (got: number | null, want: number | null, what: string, within = 1e-6) => {
     if (want === null) expect(got, what).to.equal(null);
@@ -449,6 +488,61 @@ describe("the management cockpit: every number against a hand computation over a
       expect(byKey[k], k).to.be.greaterThan(0);
     const chain = (s.kpis as Array<{ key: string; value: number }>).find((k) => k.key === "chain_levels")!;
     expect(chain.value).to.equal(2.5); // (maker, dealer, shop) and (maker, shop)
+    // The stock figures come from the refresh's snapshot, itself as computed by hand on every day.
+    await checkIdle("first refresh");
+    const { rows: some } = await sql().query<{ n: string }>(
+      "SELECT count(DISTINCT last_sale)::text AS n FROM cockpit_stock_idle_day WHERE scope = '*' AND day = $1",
+      [today],
+    );
+    expect(Number(some[0]!.n), "lines that sold and lines that never did").to.be.greaterThan(1);
+  });
+
+  it("reads stock figures from the refresh's snapshot, not the stock table; the next refresh follows", async () => {
+    const stockKeys = ["stock_turnover_days", "slow_mover_share"];
+    const pickKpis = (x: { json: Record<string, unknown> }) =>
+      (x.json.kpis as Array<{ key: string }>).filter((k) => stockKeys.includes(k.key));
+    const regionsOf = async (token: string) =>
+      (await api.call("GET", `/api/v1/cockpit/regions?${q(cur)}&level=province`, token)).json.regions as Array<{
+        code: string;
+        onHand: number;
+        available: number;
+      }>;
+    const before = await api.call("GET", `/api/v1/cockpit/summary?${q(cur)}`, OPERATOR);
+    const regionsBefore = await regionsOf(OPERATOR);
+    // A receipt as the inventory module writes one: the balance and its movement, now.
+    const line = stock.find((x) => locs.find((l) => l.id === x.loc)!.company === ids.dealer2)!;
+    const at = new Date();
+    await sql().query("UPDATE stock SET on_hand = on_hand + 50 WHERE location_id = $1 AND sku_id = $2", [
+      line.loc,
+      line.sku,
+    ]);
+    await sql().query(
+      `INSERT INTO stock_movements (location_id, sku_id, on_hand_delta, reserved_delta, reason, at)
+       VALUES ($1, $2, 50, 0, 'adjustment', $3)`,
+      [line.loc, line.sku, at.toISOString()],
+    );
+    line.onHand += 50;
+    moves.push({ loc: line.loc, sku: line.sku, delta: 50, at });
+    const stale = await api.call("GET", `/api/v1/cockpit/summary?${q(cur)}`, OPERATOR);
+    expect(pickKpis(stale)).to.deep.equal(pickKpis(before));
+    expect(await regionsOf(OPERATOR)).to.deep.equal(regionsBefore);
+    const r = await api.call("POST", "/api/v1/cockpit/refresh", OPERATOR, {});
+    expect(r.status, JSON.stringify(r.json)).to.equal(200);
+    expect(r.json.msByTable).to.have.property("cockpit_stock_idle_day");
+    const fresh = await api.call("GET", `/api/v1/cockpit/summary?${q(cur)}`, OPERATOR);
+    const onHand = (x: typeof fresh) =>
+      (x.json.kpis as Array<{ key: string; num: number }>).find((k) => k.key === "stock_turnover_days")!.num;
+    expect(onHand(fresh)).to.equal(onHand(before) + 50);
+    const sum = (xs: Array<{ onHand: number }>) => xs.reduce((a, x) => a + x.onHand, 0);
+    expect(sum(await regionsOf(OPERATOR))).to.equal(sum(regionsBefore) + 50);
+    await checkSummary(OPERATOR, "*", "platform after a receipt");
+    await checkSummary(keys.dealer2!, ids.dealer2!, "dealer2 after a receipt");
+    await checkIdle("after a receipt");
+    // A manufacturer's regional stock: its own warehouse, and its SKUs in every shared pool.
+    const mine = new Set(skus.filter((x) => x.owner === ids.maker).map((x) => x.id));
+    const makerLocs = locsOf(ids.maker!);
+    const want = stock.filter((x) => makerLocs.includes(x.loc) || mine.has(x.sku)).reduce((a, x) => a + x.onHand, 0);
+    expect(sum(await regionsOf(keys.maker!))).to.equal(want);
   });
 
   it("answers each company its own business, as computed by hand", async () => {
@@ -674,5 +768,6 @@ describe("the management cockpit: every number against a hand computation over a
     expect(cancel(after)).to.equal(cancel(before) + 1);
     await checkSummary(OPERATOR, "*", "platform after refresh");
     await checkSummary(keys.dealer2!, ids.dealer2!, "dealer2 after refresh");
+    await checkIdle("after an incremental refresh");
   });
 });

@@ -9,13 +9,11 @@ export interface Period {
 }
 
 /**
- * The SKUs a scope's demand is read for: null for the platform (all); a manufacturer's own (owned in the catalogue or
- * named by its GTINs); a distributor's, those it holds stock of.
+ * The SKUs a scope's demand is read for, as the last refresh saw them (`cockpit_scope_sku`): all for the platform; a
+ * manufacturer's own (owned in the catalogue or named by its GTINs); another company's, those it holds stock of.
  */
-const skuFilter = (col: string, scope: string, kind: string) => `(${scope}::text = '*'
-  OR (${kind}::text = 'manufacturer' AND ${col} IN (SELECT c.id FROM catalog_skus c WHERE c.owner_company_id = ${scope}
-        UNION SELECT p.sku_id FROM products p WHERE p.company_id = ${scope} AND p.sku_id IS NOT NULL))
-  OR (${kind}::text <> 'manufacturer' AND ${col} IN (SELECT s.sku_id FROM stock s JOIN supplier_locations l ON l.id = s.location_id WHERE l.company_id = ${scope})))`;
+const skuFilter = (col: string, scope: string) =>
+  `(${scope}::text = '*' OR ${col} IN (SELECT k.sku_id FROM cockpit_scope_sku k WHERE k.scope = ${scope}))`;
 
 /** Reads of the rollups only (drill-down rows are in drill.repository.ts). */
 export const cockpitRepository = {
@@ -40,28 +38,24 @@ export const cockpitRepository = {
   },
 
   /**
-   * For each of two periods (the current and the previous, read in one pass over the stock lines): units on hand at
-   * its end, units sold in it, and units on hand in lines that sold nothing in it.
+   * For each of two periods, from the stock figures of the last refresh (DECISIONS 102): units on hand at its end
+   * (positive balances), units sold in it, and units on hand in lines whose latest sale is before its start. A day
+   * before the first computed one has the first one's balances (nothing moved or sold before it); a day after the last
+   * one (today, when the refresh ran) has the last one's.
    */
   async stock(db: Sql, scope: Scope, a: Period, b: Period) {
     const { rows } = await db.query<{ k: number; onHand: number; sold: number; slow: number }>(
-      `WITH lines AS (
-         SELECT s.location_id, s.sku_id, s.on_hand FROM stock s JOIN supplier_locations l ON l.id = s.location_id
-          WHERE $1::text = '*' OR l.company_id = $1),
-       later AS (SELECT location_id, sku_id, sum(delta) FILTER (WHERE day > $3::date) AS da, sum(delta) FILTER (WHERE day > $5::date) AS db
-                   FROM cockpit_stock_day WHERE day > least($3::date, $5::date)
-                    AND ($1::text = '*' OR location_id IN (SELECT id FROM supplier_locations WHERE company_id = $1)) GROUP BY 1, 2),
-       sold AS (SELECT location_id, sku_id, sum(units) FILTER (WHERE day BETWEEN $2::date AND $3::date) AS ua,
-                       sum(units) FILTER (WHERE day BETWEEN $4::date AND $5::date) AS ub
-                  FROM cockpit_sales_day WHERE day BETWEEN least($2::date, $4::date) AND greatest($3::date, $5::date)
-                   AND ($1::text = '*' OR seller_id = $1) GROUP BY 1, 2),
-       ends AS (SELECT l.on_hand - COALESCE(x.da, 0) AS ea, COALESCE(y.ua, 0) AS sa, l.on_hand - COALESCE(x.db, 0) AS eb, COALESCE(y.ub, 0) AS sb
-                  FROM lines l LEFT JOIN later x USING (location_id, sku_id) LEFT JOIN sold y USING (location_id, sku_id))
-       SELECT 1 AS k, COALESCE(sum(ea) FILTER (WHERE ea > 0), 0)::float8 AS "onHand", COALESCE((SELECT sum(ua) FROM sold), 0)::float8 AS sold,
-              COALESCE(sum(ea) FILTER (WHERE ea > 0 AND sa = 0), 0)::float8 AS slow FROM ends
-       UNION ALL
-       SELECT 2, COALESCE(sum(eb) FILTER (WHERE eb > 0), 0)::float8, COALESCE((SELECT sum(ub) FROM sold), 0)::float8,
-              COALESCE(sum(eb) FILTER (WHERE eb > 0 AND sb = 0), 0)::float8 FROM ends`,
+      `WITH span AS (SELECT first_day AS lo, last_day AS hi FROM cockpit_stock_span WHERE id = 1),
+            p (k, f, t) AS (VALUES (1, $2::date, $3::date), (2, $4::date, $5::date))
+       SELECT p.k,
+              COALESCE((SELECT sum(i.units) FROM cockpit_stock_idle_day i
+                         WHERE i.scope = $1 AND i.day = least(greatest(p.t, span.lo), span.hi)), 0)::float8 AS "onHand",
+              COALESCE((SELECT sum(s.units) FROM cockpit_sold_day s
+                         WHERE s.scope = $1 AND s.day BETWEEN p.f AND p.t), 0)::float8 AS sold,
+              COALESCE((SELECT sum(i.units) FROM cockpit_stock_idle_day i
+                         WHERE i.scope = $1 AND i.day = least(greatest(p.t, span.lo), span.hi) AND i.last_sale <
+                           p.f), 0)::float8 AS slow
+         FROM p LEFT JOIN span ON true`,
       [scope, a.from, a.to, b.from, b.to],
     );
     return [rows.find((r) => r.k === 1)!, rows.find((r) => r.k === 2)!] as const;
@@ -74,8 +68,10 @@ export const cockpitRepository = {
   async skus(db: Sql, scope: Scope, kind: string, cur: Period, prev: Period, limit: number) {
     const source =
       scope !== "*" && kind !== "manufacturer"
-        ? `SELECT day, sku_id, units AS q FROM cockpit_sales_day WHERE seller_id = $2 AND $3::text IS NOT NULL AND day BETWEEN $4::date AND $6::date`
-        : `SELECT day, sku_id, ordered AS q FROM cockpit_demand_day WHERE day BETWEEN $4::date AND $6::date AND ${skuFilter("sku_id", "$2", "$3")}`;
+        ? `SELECT day, sku_id, units AS q FROM cockpit_sales_day WHERE seller_id = $2 AND day BETWEEN $3::date AND
+          $5::date`
+        : `SELECT day, sku_id, ordered AS q FROM cockpit_demand_day
+            WHERE day BETWEEN $3::date AND $5::date AND ${skuFilter("sku_id", "$2")}`;
     const { rows } = await db.query<{
       list: "hot" | "riser";
       skuId: number;
@@ -85,39 +81,36 @@ export const cockpitRepository = {
       brand: string | null;
       partNo: string | null;
     }>(
-      `WITH t AS (SELECT sku_id, COALESCE(sum(q) FILTER (WHERE day >= $5::date), 0)::int AS cur,
-                         COALESCE(sum(q) FILTER (WHERE day < $5::date), 0)::int AS prev
+      `WITH t AS (SELECT sku_id, COALESCE(sum(q) FILTER (WHERE day >= $4::date), 0)::int AS cur,
+                         COALESCE(sum(q) FILTER (WHERE day < $4::date), 0)::int AS prev
                     FROM (${source}) x GROUP BY sku_id),
             pick AS ((SELECT 'hot' AS list, * FROM t WHERE cur > 0 ORDER BY cur DESC, sku_id LIMIT $1)
                      UNION ALL (SELECT 'riser', * FROM t WHERE cur > prev ORDER BY cur - prev DESC, sku_id LIMIT $1))
        SELECT p.list, p.sku_id::int AS "skuId", p.cur AS current, p.prev AS previous, s.name, s.brand, s.part_no AS "partNo"
          FROM pick p LEFT JOIN catalog_skus s ON s.id = p.sku_id`,
-      [limit, scope, kind, prev.from, cur.from, cur.to],
+      [limit, scope, prev.from, cur.from, cur.to],
     );
     return rows;
   },
 
   /** Per region code: units ordered and unfilled (SKUs of the scope), searches, and stock (the scope's) now. */
-  async regions(db: Sql, scope: Scope, kind: string, p: Period) {
+  async regions(db: Sql, scope: Scope, p: Period) {
     const demand = await db.query<{ code: string; ordered: number; unfilled: number }>(
       `SELECT region_code AS code, sum(ordered)::int AS ordered, sum(unfilled)::int AS unfilled FROM cockpit_demand_day
-        WHERE day BETWEEN $3::date AND $4::date AND ${skuFilter("sku_id", "$1", "$2")} GROUP BY 1`,
-      [scope, kind, p.from, p.to],
+        WHERE day BETWEEN $2::date AND $3::date AND ${skuFilter("sku_id", "$1")} GROUP BY 1`,
+      [scope, p.from, p.to],
     );
     const searches = await db.query<{ code: string; searches: number; empty: number }>(
       `SELECT region_code AS code, sum(searches)::int AS searches, sum(empty)::int AS empty FROM cockpit_search_day
         WHERE day BETWEEN $1::date AND $2::date GROUP BY 1`,
       [p.from, p.to],
     );
-    // A manufacturer sees its own SKUs' stock wherever it is pooled; a distributor its own warehouses'.
+    // A manufacturer sees its own SKUs' stock wherever it is pooled; a distributor its own warehouses' (at the
+    // last refresh).
     const stock = await db.query<{ code: string; onHand: number; available: number }>(
-      `SELECT l.region_code AS code, sum(s.on_hand)::int AS "onHand", sum(greatest(s.on_hand - s.reserved, 0))::int AS available
-         FROM stock s JOIN supplier_locations l ON l.id = s.location_id
-        WHERE $1::text = '*' OR l.company_id = $1
-           OR ($2::text = 'manufacturer' AND s.shared AND s.sku_id IN (SELECT id FROM catalog_skus WHERE owner_company_id = $1
-                UNION SELECT sku_id FROM products WHERE company_id = $1 AND sku_id IS NOT NULL))
-        GROUP BY 1`,
-      [scope, kind],
+      `SELECT region_code AS code, on_hand::int AS "onHand", available::int AS available FROM cockpit_stock_region
+        WHERE scope = $1`,
+      [scope],
     );
     return { demand: demand.rows, searches: searches.rows, stock: stock.rows };
   },

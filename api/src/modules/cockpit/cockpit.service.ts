@@ -56,7 +56,8 @@ export class CockpitService {
 
   /**
    * Brings the rollups up to date: for each source, the days its rows past the watermark touch, plus today and
-   * yesterday (rows whose ids were taken before a concurrent commit of a lower id), are recomputed from the sources.
+   * yesterday (rows whose ids were taken before a concurrent commit of a lower id), are recomputed from the sources;
+   * then the stock figures from the first of those days on, and the snapshots of stock now (DECISIONS 102).
    */
   async refresh(now = new Date()) {
     return this.db.transaction(async (tx) => {
@@ -76,7 +77,10 @@ export class CockpitService {
       const today = shanghaiDate(now);
       days.add(today).add(addDays(today, -1));
       const sorted = [...days].sort();
-      const msByTable = await rollups.recompute(tx, sorted);
+      const msByTable = {
+        ...(await rollups.recompute(tx, sorted)),
+        ...(await rollups.recomputeStock(tx, addDays(sorted[0]!, -1), sorted.at(-1)!)),
+      };
       await rollups.advance(tx, next);
       return {
         days: sorted.length,
@@ -213,7 +217,7 @@ export class CockpitService {
   async regions(p: Principal, q: PeriodQuery & { level: "province" | "city" }) {
     const s = await this.scopeOf(p, q.companyId);
     const { current } = this.period(q);
-    const r = await repo.regions(this.db, s.scope, s.kind, current);
+    const r = await repo.regions(this.db, s.scope, current);
     const up = areaOf(q.level);
     const acc = new Map<
       string,

@@ -22,13 +22,15 @@ import {
   Typography,
 } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { answer, api, session, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
-import { useLocale, useT } from "../../i18n";
+import { hasMessage, useLocale, useT, type MessageKey } from "../../i18n";
 import { chinaMap } from "../../widgets/chinaMap";
+import { DateTime } from "../../widgets/DateTime";
 import { EChart, type ChartOption } from "../../widgets/EChart";
+import { Money } from "../../widgets/Money";
 import { download } from "./kit";
 
 type Summary = Answer<"/api/v1/cockpit/summary", "get">;
@@ -41,6 +43,8 @@ type Level = "province" | "city";
 
 const fmt = (v: number | null | undefined, unit: string) =>
   v === null || v === undefined ? "—" : unit === "ratio" ? `${(v * 100).toFixed(1)}%` : v.toFixed(1);
+/** Drill-down columns holding an instant (ISO 8601 from the API): placedAt, shippedAt, scannedAt … */
+const AT_COLUMN = /At$/;
 const nameOf = (d: { zh: string; en: string }, zh: boolean) => (zh ? d.zh.split("：")[0]! : d.en.split(":")[0]!);
 
 export default function Cockpit() {
@@ -175,178 +179,212 @@ export default function Cockpit() {
       </Col>
     );
   };
+  /** A drill-down cell: instants in Beijing time, fen in yuan, flags and lists in words. */
+  const cell = (col: string, v: unknown) => {
+    if (v === null || v === undefined) return "—";
+    if (AT_COLUMN.test(col) && typeof v === "string") return <DateTime at={v} />;
+    if (col.endsWith("Fen")) return <Money fen={v as number | string} />;
+    if (typeof v === "boolean") return t(v ? "cockpit.yes" : "cockpit.no");
+    if (typeof v === "string")
+      for (const k of [`order.status.${v}`, `status.${v}`, `shop.verdict.${v}`])
+        if ((col === "status" || col === "verdict") && hasMessage(k)) return t(k);
+    return Array.isArray(v) ? v.join(" → ") : String(v);
+  };
   const columns = Object.keys(rows.data?.rows[0] ?? {}).map((c) => ({
-    title: c,
+    title: hasMessage(`cockpit.col.${c}`) ? t(`cockpit.col.${c}` as MessageKey) : c,
     dataIndex: c,
-    render: (v: unknown) => (Array.isArray(v) ? v.join(" → ") : v === null || v === undefined ? "—" : String(v)),
+    render: (v: unknown) => cell(c, v),
   }));
   const metricName = rows.data ? nameOf(rows.data.definition, zh) : metric;
+  // antd renders each wide table's horizontal scrolling box itself: each gets a tab stop and its card's title as
+  // name, so that keyboard users can scroll the rows (axe: scrollable-region-focusable). The tables may replace their
+  // boxes after measuring them: applied again on every change of the page's subtree.
+  const pageBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = pageBox.current;
+    if (!root) return;
+    const apply = () => {
+      for (const box of root.querySelectorAll(".ant-table-content:not([tabindex])")) {
+        box.setAttribute("tabindex", "0");
+        const title = box.closest(".ant-card")?.querySelector(".ant-card-head-title")?.textContent;
+        if (title) box.setAttribute("aria-label", title);
+      }
+    };
+    apply();
+    const seen = new MutationObserver(apply);
+    seen.observe(root, { childList: true, subtree: true });
+    return () => seen.disconnect();
+  }, []);
 
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Text type="secondary">{t("cockpit.hint")}</Typography.Text>
-      <Space wrap>
-        <DatePicker.RangePicker
-          aria-label={t("cockpit.period")}
-          allowClear={false}
-          value={range}
-          onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
-          presets={[7, 30, 90, 365].map((n) => ({
-            label: t(`cockpit.preset.${n}` as "cockpit.preset.7"),
-            value: [dayjs().subtract(n - 1, "day"), dayjs()] as [Dayjs, Dayjs],
-          }))}
-        />
-        <Can perm="cockpit:edit">
-          <Button icon={<ReloadOutlined />} loading={busy === "refresh"} onClick={refresh}>
-            {t("cockpit.refresh")}
-          </Button>
-        </Can>
-        <Can perm="cockpit:export">
-          <Button icon={<FilePdfOutlined />} loading={busy === "pdf"} onClick={() => file("pdf")}>
-            {t("cockpit.pdf")}
-          </Button>
-        </Can>
-        {summary.data?.refreshedAt && (
-          <Typography.Text type="secondary">
-            {t("cockpit.refreshedAt")} {dayjs(summary.data.refreshedAt).format("YYYY-MM-DD HH:mm")}
-          </Typography.Text>
-        )}
-      </Space>
-      {err && <Alert type="error" showIcon title={errorText(t, err)} />}
-      <Row gutter={[12, 12]} data-testid="cockpit-kpis">
-        {(summary.data?.kpis ?? []).map(kpi)}
-      </Row>
-      <Card
-        size="small"
-        title={t("cockpit.rows", { metric: metricName })}
-        extra={
-          <Can perm="cockpit:export">
-            <Button size="small" icon={<DownloadOutlined />} loading={busy === "csv"} onClick={() => file("csv")}>
-              {t("cockpit.csv")}
+    <div ref={pageBox}>
+      <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+        <Typography.Text type="secondary">{t("cockpit.hint")}</Typography.Text>
+        <Space wrap>
+          <DatePicker.RangePicker
+            aria-label={t("cockpit.period")}
+            allowClear={false}
+            value={range}
+            onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])}
+            presets={[7, 30, 90, 365].map((n) => ({
+              label: t(`cockpit.preset.${n}` as "cockpit.preset.7"),
+              value: [dayjs().subtract(n - 1, "day"), dayjs()] as [Dayjs, Dayjs],
+            }))}
+          />
+          <Can perm="cockpit:edit">
+            <Button icon={<ReloadOutlined />} loading={busy === "refresh"} onClick={refresh}>
+              {t("cockpit.refresh")}
             </Button>
           </Can>
-        }
-      >
-        <Table<Record<string, unknown>>
-          data-testid="cockpit-rows"
+          <Can perm="cockpit:export">
+            <Button icon={<FilePdfOutlined />} loading={busy === "pdf"} onClick={() => file("pdf")}>
+              {t("cockpit.pdf")}
+            </Button>
+          </Can>
+          {summary.data?.refreshedAt && (
+            <Typography.Text type="secondary">
+              {t("cockpit.refreshedAt")} {dayjs(summary.data.refreshedAt).format("YYYY-MM-DD HH:mm")}
+            </Typography.Text>
+          )}
+        </Space>
+        {err && <Alert type="error" showIcon title={errorText(t, err)} />}
+        <Row gutter={[12, 12]} data-testid="cockpit-kpis">
+          {(summary.data?.kpis ?? []).map(kpi)}
+        </Row>
+        <Card
           size="small"
-          rowKey={(r) => JSON.stringify(r)}
-          loading={rows.loading}
-          dataSource={rows.data?.rows ?? []}
-          columns={columns}
-          scroll={{ x: true }}
-          locale={{ emptyText: t("cockpit.empty") }}
-          pagination={{
-            current: page,
-            pageSize: 20,
-            total: rows.data?.total ?? 0,
-            showSizeChanger: false,
-            onChange: setPage,
-          }}
-        />
-      </Card>
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={12}>
-          <Card
+          title={t("cockpit.rows", { metric: metricName })}
+          extra={
+            <Can perm="cockpit:export">
+              <Button size="small" icon={<DownloadOutlined />} loading={busy === "csv"} onClick={() => file("csv")}>
+                {t("cockpit.csv")}
+              </Button>
+            </Can>
+          }
+        >
+          <Table<Record<string, unknown>>
+            data-testid="cockpit-rows"
             size="small"
-            title={t("cockpit.map")}
-            extra={
-              <Segmented<Level>
+            rowKey={(r) => JSON.stringify(r)}
+            loading={rows.loading}
+            dataSource={rows.data?.rows ?? []}
+            columns={columns}
+            scroll={{ x: true }}
+            locale={{ emptyText: t("cockpit.empty") }}
+            pagination={{
+              current: page,
+              pageSize: 20,
+              total: rows.data?.total ?? 0,
+              showSizeChanger: false,
+              onChange: setPage,
+            }}
+          />
+        </Card>
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={12}>
+            <Card
+              size="small"
+              title={t("cockpit.map")}
+              extra={
+                <Segmented<Level>
+                  size="small"
+                  value={level}
+                  onChange={setLevel}
+                  options={[
+                    { value: "province", label: t("cockpit.level.province") },
+                    { value: "city", label: t("cockpit.level.city") },
+                  ]}
+                />
+              }
+            >
+              {level === "province" && (
+                <EChart option={mapOption} height={screens.md ? 380 : 280} label={t("cockpit.mapLabel")} describe />
+              )}
+              <Table
+                data-testid="cockpit-regions"
+                rowKey="code"
                 size="small"
-                value={level}
-                onChange={setLevel}
-                options={[
-                  { value: "province", label: t("cockpit.level.province") },
-                  { value: "city", label: t("cockpit.level.city") },
+                loading={regions.loading}
+                dataSource={regions.data?.regions ?? []}
+                pagination={{ pageSize: 8, showSizeChanger: false }}
+                scroll={{ x: true }}
+                columns={[
+                  { title: t("cockpit.region"), dataIndex: "name" },
+                  { title: t("cockpit.searches"), dataIndex: "searches", align: "right" },
+                  { title: t("cockpit.emptySearches"), dataIndex: "emptySearches", align: "right" },
+                  { title: t("cockpit.ordered"), dataIndex: "ordered", align: "right" },
+                  { title: t("cockpit.unfilled"), dataIndex: "unfilled", align: "right" },
+                  { title: t("cockpit.available"), dataIndex: "available", align: "right" },
+                  { title: t("cockpit.shortfall"), dataIndex: "shortfall", align: "right" },
                 ]}
               />
-            }
-          >
-            {level === "province" && (
-              <EChart option={mapOption} height={screens.md ? 380 : 280} label={t("cockpit.mapLabel")} describe />
-            )}
-            <Table
-              data-testid="cockpit-regions"
-              rowKey="code"
-              size="small"
-              loading={regions.loading}
-              dataSource={regions.data?.regions ?? []}
-              pagination={{ pageSize: 8, showSizeChanger: false }}
-              scroll={{ x: true }}
-              columns={[
-                { title: t("cockpit.region"), dataIndex: "name" },
-                { title: t("cockpit.searches"), dataIndex: "searches", align: "right" },
-                { title: t("cockpit.emptySearches"), dataIndex: "emptySearches", align: "right" },
-                { title: t("cockpit.ordered"), dataIndex: "ordered", align: "right" },
-                { title: t("cockpit.unfilled"), dataIndex: "unfilled", align: "right" },
-                { title: t("cockpit.available"), dataIndex: "available", align: "right" },
-                { title: t("cockpit.shortfall"), dataIndex: "shortfall", align: "right" },
-              ]}
-            />
-            {regions.data && (
-              <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                {zh ? regions.data.definition.zh : regions.data.definition.en}
-              </Typography.Paragraph>
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} lg={12}>
-          <Card size="small" title={t("cockpit.hot")}>
-            <EChart option={hotOption} height={260} label={t("cockpit.hotLabel")} describe />
-            <Typography.Title level={5}>{t("cockpit.risers")}</Typography.Title>
-            <Table
-              data-testid="cockpit-risers"
-              rowKey="skuId"
-              size="small"
-              pagination={false}
-              dataSource={skus.data?.risers ?? []}
-              columns={[
-                {
-                  title: t("cockpit.sku"),
-                  key: "sku",
-                  render: (_, s) => [s.brand, s.partNo, s.name].filter(Boolean).join(" ") || `SKU ${s.skuId}`,
-                },
-                { title: t("cockpit.previous"), dataIndex: "previous", align: "right" },
-                { title: t("cockpit.current"), dataIndex: "current", align: "right" },
-                { title: t("cockpit.change"), dataIndex: "change", align: "right", render: (v: number) => `+${v}` },
-              ]}
-            />
-            {skus.data && (
-              <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                {zh ? skus.data.definition.zh : skus.data.definition.en}
-              </Typography.Paragraph>
-            )}
-          </Card>
-        </Col>
-      </Row>
-      <Card size="small" title={t("cockpit.channels")}>
-        <Table
-          data-testid="cockpit-channels"
-          rowKey="companyId"
-          size="small"
-          pagination={false}
-          scroll={{ x: true }}
-          dataSource={channels.data?.channels ?? []}
-          locale={{ emptyText: t("cockpit.empty") }}
-          columns={[
-            { title: t("cockpit.company"), dataIndex: "name" },
-            ...(["fill_rate", "on_time", "cancel_rate", "counterfeit_rate", "fulfilment_hours"] as const).map((m) => ({
-              title: (
-                <Tooltip title={zh ? channels.data?.definitions[m]?.zh : channels.data?.definitions[m]?.en}>
-                  {channels.data?.definitions[m] ? nameOf(channels.data.definitions[m], zh) : m}
-                </Tooltip>
+              {regions.data && (
+                <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                  {zh ? regions.data.definition.zh : regions.data.definition.en}
+                </Typography.Paragraph>
+              )}
+            </Card>
+          </Col>
+          <Col xs={24} lg={12}>
+            <Card size="small" title={t("cockpit.hot")}>
+              <EChart option={hotOption} height={260} label={t("cockpit.hotLabel")} describe />
+              <Typography.Title level={5}>{t("cockpit.risers")}</Typography.Title>
+              <Table
+                data-testid="cockpit-risers"
+                rowKey="skuId"
+                size="small"
+                pagination={false}
+                dataSource={skus.data?.risers ?? []}
+                columns={[
+                  {
+                    title: t("cockpit.sku"),
+                    key: "sku",
+                    render: (_, s) => [s.brand, s.partNo, s.name].filter(Boolean).join(" ") || `SKU ${s.skuId}`,
+                  },
+                  { title: t("cockpit.previous"), dataIndex: "previous", align: "right" },
+                  { title: t("cockpit.current"), dataIndex: "current", align: "right" },
+                  { title: t("cockpit.change"), dataIndex: "change", align: "right", render: (v: number) => `+${v}` },
+                ]}
+              />
+              {skus.data && (
+                <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                  {zh ? skus.data.definition.zh : skus.data.definition.en}
+                </Typography.Paragraph>
+              )}
+            </Card>
+          </Col>
+        </Row>
+        <Card size="small" title={t("cockpit.channels")}>
+          <Table
+            data-testid="cockpit-channels"
+            rowKey="companyId"
+            size="small"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={channels.data?.channels ?? []}
+            locale={{ emptyText: t("cockpit.empty") }}
+            columns={[
+              { title: t("cockpit.company"), dataIndex: "name" },
+              ...(["fill_rate", "on_time", "cancel_rate", "counterfeit_rate", "fulfilment_hours"] as const).map(
+                (m) => ({
+                  title: (
+                    <Tooltip title={zh ? channels.data?.definitions[m]?.zh : channels.data?.definitions[m]?.en}>
+                      {channels.data?.definitions[m] ? nameOf(channels.data.definitions[m], zh) : m}
+                    </Tooltip>
+                  ),
+                  key: m,
+                  align: "right" as const,
+                  render: (_: unknown, c: Channels["channels"][number]) => {
+                    const x = c.metrics[m];
+                    const unit = m === "fulfilment_hours" ? "hours" : "ratio";
+                    return x ? `${fmt(x.value, unit)} (${fmt(x.previous, unit)})` : "—";
+                  },
+                }),
               ),
-              key: m,
-              align: "right" as const,
-              render: (_: unknown, c: Channels["channels"][number]) => {
-                const x = c.metrics[m];
-                const unit = m === "fulfilment_hours" ? "hours" : "ratio";
-                return x ? `${fmt(x.value, unit)} (${fmt(x.previous, unit)})` : "—";
-              },
-            })),
-          ]}
-        />
-      </Card>
-    </Space>
+            ]}
+          />
+        </Card>
+      </Space>
+    </div>
   );
 }
