@@ -248,6 +248,29 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
     expect(await stock(wh, sku[0]!)).to.include({ locked: 0, available: 10 });
     expect((await release({ reference: "again" })).json.code).to.equal("RECEIPT.INVALID_TRANSITION");
 
+    // On the ledger (DECISIONS 107): each serial's pledge signed by the holder under this receipt, its release by the
+    // lender (s0, in part) or the platform (s1, in full); the released s0 then shipped.
+    const history = async (serial: string) =>
+      (
+        await db().query<{ step: number; by: string; place: string }>(
+          `SELECT e.step, a.id AS by, e.fields->>'place' AS place FROM ledger_events e
+             JOIN ledger_actors a ON a.address = e.actor WHERE e.part_key = (
+               SELECT part_key FROM ledger_parts WHERE gtin = $1 AND serial = $2) ORDER BY e.seq`,
+          [gtin, serial],
+        )
+      ).rows.map((r) => `${r.step}:${r.by}:${r.place.split(":")[1]}`);
+    expect((await history(s0)).slice(-3)).to.deep.equal([
+      `5:${api.ids.dealer}:${id}`,
+      `6:${api.ids.lenderA}:${id}`,
+      `4:${api.ids.dealer}:WAREHOUSE`,
+    ]);
+    expect((await history(s1)).slice(-2)).to.deep.equal([`5:${api.ids.dealer}:${id}`, `6:platform:${id}`]);
+    const pledgeSteps = await db().query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM ledger_parts WHERE gtin = $1 AND serial = ANY($2) AND pledge_step = 6",
+      [gtin, [s1]],
+    );
+    expect(pledgeSteps.rows[0]!.n).to.equal(1);
+
     // Every state's digest is in the audit trail, and the platform's next checkpoint puts it on the ledger.
     await stack.svc.checkpointAuditTrail(); // seals the accepted entries, then checkpoints the trail's head
     const trail = await db().query<{ seq: number; action: string; digest: string }>(
