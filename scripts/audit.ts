@@ -153,7 +153,8 @@ if (args.bundle && args.receipt) {
   const t = trust!;
   console.log(
     `Auditing warehouse receipt ${args.receipt} from ${args.bundle} at ${rpc} against the pinned trust anchor: ` +
-      `chain ${t.chainId}, AnchorRegistry ${t.anchorRegistry}${t.partRegistry ? `, PartRegistry ${t.partRegistry}` : ""}`,
+      `chain ${t.chainId}, AnchorRegistry ${t.anchorRegistry}` +
+      (t.partRegistry ? `, PartRegistry ${t.partRegistry}` : ""),
   );
   const verdict = await verifyReceiptBundle(rb, args.receipt, provider, t, args.lender as `0x${string}` | undefined);
   provider.destroy();

@@ -448,7 +448,8 @@ export class Ledger {
     if (head?.pledgeStep === Stage.Pledged && step !== Stage.Released) {
       throw new AppError(
         step === Stage.Pledged ? "LEDGER.ALREADY_PLEDGED" : "LEDGER.PLEDGED",
-        `part ${label} is pledged on the ledger; it ${step === Stage.Pledged ? "is pledged once" : "cannot move"} until its lender releases it`,
+        `part ${label} is pledged on the ledger; it ` +
+          `${step === Stage.Pledged ? "is pledged once" : "cannot move"} until its lender releases it`,
         409,
         { part: label },
       );
@@ -529,7 +530,8 @@ export class Ledger {
     ) {
       throw new AppError(
         "LEDGER.INVALID_STEP",
-        `step must be 1 (commissioning), 2 (receiving), 3 (installing), 4 (shipping), 5 (pledging) or 6 (releasing), got ${JSON.stringify(input.step)}`,
+        "step must be 1 (commissioning), 2 (receiving), 3 (installing), 4 (shipping), 5 (pledging) or 6 (releasing), " +
+          `got ${JSON.stringify(input.step)}`,
         400,
         { field: "step" },
       );

@@ -71,7 +71,8 @@ export function receiptsRoutes(receipts: ReceiptsService): RouteSpec[] {
       "get",
       `${BASE}/:id/bundle`,
       { permission: "warehouse_receipt:view" },
-      "The receipt's audit bundle: each serial's whole ledger history with Merkle proofs, for `npm run audit -- --receipt` (its holder, its lender, the platform)",
+      "The receipt's audit bundle: each serial's whole ledger history with Merkle proofs, for " +
+        "`npm run audit -- --receipt` (its holder, its lender, the platform)",
       responds(receiptBundleSchema),
       validate({ params: receiptParams }),
       async (req, res) => {

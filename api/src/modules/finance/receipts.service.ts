@@ -502,7 +502,8 @@ export class ReceiptsService {
         if (e instanceof AppError && e.code === "LEDGER.ALREADY_PLEDGED")
           throw new AppError(
             "RECEIPT.ALREADY_PLEDGED",
-            `a serial of warehouse receipt ${entry?.place.locationId} is already pledged on the ledger; a receipt is pledged once, until released`,
+            `a serial of warehouse receipt ${entry?.place.locationId} is already pledged on the ledger; ` +
+              "a receipt is pledged once, until released",
             409,
           );
         if (e instanceof AppError && (e.code === "LEDGER.NOT_PLEDGEE" || e.code === "LEDGER.STAGE_OUT_OF_ORDER"))
