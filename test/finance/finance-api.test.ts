@@ -476,8 +476,9 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
     expect((await profile()).status).to.equal(404);
   });
 
-  it("64 concurrent pledges, sales, reservations, transfers, adjustments and shipments of the same units: none pledged twice, none moved while pledged, balances equal to movements", async () => {
+  it("64 concurrent pledges, sales, reservations, transfers, adjustments and shipments of the same units: none pledged twice, none moved while pledged, balances equal to movements", async function () {
     const { rounds, concurrency } = SIZE;
+    this.timeout(Math.max(600_000, rounds * 20_000));
     const transfers = api.app.locals.services.transfers as TransfersService;
     const seed = Number(process.env.RECEIPT_SEED ?? Date.now());
     const started = Date.now();
@@ -496,6 +497,45 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
       shipPledged: 4,
       ship: 6,
     } as const;
+    const q = async (sql: string) => (await db().query<{ n: number }>(sql)).rows[0]!.n;
+    /** The whole database's invariants, checked every 100 rounds (a partial run's evidence) and at the end. */
+    const checkAll = async (after: number) => {
+      expect(await invariants()).to.deep.equal(CLEAN);
+      expect(
+        await q(
+          "SELECT count(*)::int AS n FROM (SELECT gtin, serial FROM warehouse_receipt_parts WHERE released_at IS NULL GROUP BY 1, 2 HAVING count(*) > 1) d",
+        ),
+      ).to.equal(0);
+      // The ledger's own record agrees, read from the events alone: no pledge follows a live pledge, nothing but a
+      // release follows a pledge, and the parts pledged on the ledger are exactly the live serials of pledged receipts.
+      const ledger = {
+        pledgedTwice: await q(
+          `SELECT count(*)::int AS n FROM (SELECT step, lag(step) OVER (PARTITION BY part_key ORDER BY seq) AS prev
+             FROM ledger_events WHERE step IN (5, 6)) x WHERE step = 5 AND prev = 5`,
+        ),
+        movedWhilePledged: await q(
+          `SELECT count(*)::int AS n FROM (SELECT step, lag(step) OVER (PARTITION BY part_key ORDER BY seq) AS prev
+             FROM ledger_events) x WHERE prev = 5 AND step <> 6`,
+        ),
+        pledgedNotOnReceipt: await q(
+          `SELECT count(*)::int AS n FROM ledger_parts lp WHERE lp.pledge_step = 5 AND NOT EXISTS (
+             SELECT 1 FROM warehouse_receipt_parts p JOIN warehouse_receipts r ON r.id = p.receipt_id
+              WHERE p.gtin = lp.gtin AND p.serial = lp.serial AND p.released_at IS NULL AND r.status = 'pledged')`,
+        ),
+        receiptNotPledged: await q(
+          `SELECT count(*)::int AS n FROM warehouse_receipt_parts p JOIN warehouse_receipts r ON r.id = p.receipt_id
+             JOIN ledger_parts lp ON lp.gtin = p.gtin AND lp.serial = p.serial
+            WHERE p.released_at IS NULL AND r.status = 'pledged' AND lp.pledge_step <> 5`,
+        ),
+      };
+      expect(ledger).to.deep.equal({
+        pledgedTwice: 0,
+        movedWhilePledged: 0,
+        pledgedNotOnReceipt: 0,
+        receiptNotPledged: 0,
+      });
+      console.log(`      … ${after} rounds in ${((Date.now() - started) / 1000).toFixed(0)} s: invariants hold`);
+    };
     const unexpected: string[] = [];
     for (let round = 0; round < rounds; round++) {
       const wh = await warehouse(`WR-C${round}`, true);
@@ -589,46 +629,13 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
       expect(now, summary).to.deep.include({ status: "pledged", lenderId: won[0]!.res.json.lenderId, version: 2 });
       // Out of the pool before the next round, so the next round's orders contend for its own warehouse only.
       await api.call("PATCH", `/api/v1/inventory/warehouses/${wh}`, dealer(), { shared: false });
-      if (round > 0 && round % 100 === 0)
-        console.log(`      … ${round} rounds in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if ((round + 1) % 100 === 0 && round + 1 < rounds) {
+        expect(unexpected, unexpected.join("\n")).to.deep.equal([]);
+        await checkAll(round + 1);
+      }
     }
     expect(unexpected, unexpected.join("\n")).to.deep.equal([]);
-    expect(await invariants()).to.deep.equal(CLEAN);
-    const q = async (sql: string) => (await db().query<{ n: number }>(sql)).rows[0]!.n;
-    expect(
-      await q(
-        "SELECT count(*)::int AS n FROM (SELECT gtin, serial FROM warehouse_receipt_parts WHERE released_at IS NULL GROUP BY 1, 2 HAVING count(*) > 1) d",
-      ),
-    ).to.equal(0);
-    // The ledger's own record agrees, read from the events alone: no pledge follows a live pledge, nothing but a
-    // release follows a pledge, and the parts pledged on the ledger are exactly the live serials of pledged receipts.
-    const ledger = {
-      pledgedTwice: await q(
-        `SELECT count(*)::int AS n FROM (SELECT step, lag(step) OVER (PARTITION BY part_key ORDER BY seq) AS prev
-           FROM ledger_events WHERE step IN (5, 6)) x WHERE step = 5 AND prev = 5`,
-      ),
-      movedWhilePledged: await q(
-        `SELECT count(*)::int AS n FROM (SELECT step, lag(step) OVER (PARTITION BY part_key ORDER BY seq) AS prev
-           FROM ledger_events) x WHERE prev = 5 AND step <> 6`,
-      ),
-      pledgedNotOnReceipt: await q(
-        `SELECT count(*)::int AS n FROM ledger_parts lp WHERE lp.pledge_step = 5 AND NOT EXISTS (
-           SELECT 1 FROM warehouse_receipt_parts p JOIN warehouse_receipts r ON r.id = p.receipt_id
-            WHERE p.gtin = lp.gtin AND p.serial = lp.serial AND p.released_at IS NULL AND r.status = 'pledged')`,
-      ),
-      receiptNotPledged: await q(
-        `SELECT count(*)::int AS n FROM warehouse_receipt_parts p JOIN warehouse_receipts r ON r.id = p.receipt_id
-           JOIN ledger_parts lp ON lp.gtin = p.gtin AND lp.serial = p.serial
-          WHERE p.released_at IS NULL AND r.status = 'pledged' AND lp.pledge_step <> 5`,
-      ),
-    };
-    expect(ledger).to.deep.equal({
-      pledgedTwice: 0,
-      movedWhilePledged: 0,
-      pledgedNotOnReceipt: 0,
-      receiptNotPledged: 0,
-    });
+    await checkAll(rounds);
     expect(await q("SELECT count(*)::int AS n FROM ledger_parts WHERE pledge_step = 5")).to.be.at.least(rounds);
-    console.log(`      ${rounds} rounds in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 });
