@@ -72,7 +72,8 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
 
   before(async () => {
     stack = await openStack();
-    api = await startApi(stack);
+    // The per-credential request budget is not under test here: the concurrency rounds send ~20 requests a second.
+    api = await startApi(stack, 10_000, { apiRatePerMinute: 600_000 });
     sku.push(
       ...(await importSkus(api, [
         "bosch,0 986 494 200,后刹车片,brake_pad,aftermarket,后",
