@@ -5,6 +5,10 @@
  *       check an exported bundle against the chain alone (no database, no API), trusting only the pinned trust anchor
  *       (the platform's /.well-known/partledger-trust.json, or addresses given here) — never the bundle's addresses
  *   … --link URL   also check the label signature (s=) of the part's Digital Link against the bundle's bound label key
+ *   npm run audit -- --receipt ID --bundle RECEIPT-BUNDLE --trust TRUST.json [--lender 0x…] [--rpc URL]
+ *       a warehouse receipt's pledge (DECISIONS 108): every serial's part bundle verifies against the chain, and each
+ *       unit the receipt locks is pledged under this receipt to the lender (--lender, else the one the receipt names)
+ *       by a signed, anchored pledge with no release after it, and no other live pledge covers it
  *   npm run audit -- --all [--rpc URL]   recompute every batch root from the ledger database and compare with the chain
  * Exits 0 when everything verifies, 1 naming the first failing event and check, 2 on bad usage or without a pin.
  */
@@ -20,16 +24,20 @@ import {
   makeProvider,
   openDatabase,
   parseTrustAnchor,
+  describeReceiptVerdict,
   verifyBundle,
+  verifyReceiptBundle,
   whereOf,
   type AuditReport,
   type Bundle,
   type BundleAuditReport,
+  type ReceiptBundle,
   type TrustAnchor,
 } from "../ledger-service/src/index.js";
 
 const USAGE = `usage: npm run audit -- --bundle FILE --trust TRUST.json [--rpc URL] [--link URL]
        npm run audit -- --bundle FILE --anchor-registry 0x… --chain-id N [--part-registry 0x…] [--rpc URL] [--link URL]
+       npm run audit -- --receipt ID --bundle RECEIPT-BUNDLE --trust TRUST.json [--lender 0x…] [--rpc URL]
        npm run audit -- --all [--rpc URL]`;
 
 function usage(msg: string): never {
@@ -77,6 +85,8 @@ const OPTIONS = {
   "chain-id": { type: "string" },
   "part-registry": { type: "string" },
   link: { type: "string" },
+  receipt: { type: "string" },
+  lender: { type: "string" },
 } as const;
 function parse() {
   try {
@@ -87,6 +97,11 @@ function parse() {
 }
 const args = parse();
 if (!args.bundle === !args.all) usage("give exactly one of --bundle FILE or --all");
+if (args.receipt !== undefined && !/^wr_[0-9a-f]{16}$/.test(args.receipt))
+  usage(`--receipt must be a warehouse receipt id (wr_ and 16 hex digits), got ${JSON.stringify(args.receipt)}`);
+if (args.lender !== undefined && !args.receipt) usage("--lender goes with --receipt");
+if (args.lender !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(args.lender))
+  usage(`--lender must be a 0x address, got ${JSON.stringify(args.lender)}`);
 
 /** The pinned trust anchor: from --trust FILE or from --anchor-registry/--chain-id; never from the bundle. */
 function pinnedTrust(): TrustAnchor {
@@ -128,7 +143,25 @@ try {
   process.exit(2);
 }
 
-if (args.bundle) {
+if (args.bundle && args.receipt) {
+  let rb: ReceiptBundle;
+  try {
+    rb = JSON.parse(readFileSync(args.bundle, "utf8")) as ReceiptBundle;
+  } catch (e) {
+    usage(`cannot read receipt bundle ${args.bundle}: ${(e as Error).message}`);
+  }
+  const t = trust!;
+  console.log(
+    `Auditing warehouse receipt ${args.receipt} from ${args.bundle} at ${rpc} against the pinned trust anchor: ` +
+      `chain ${t.chainId}, AnchorRegistry ${t.anchorRegistry}` +
+      (t.partRegistry ? `, PartRegistry ${t.partRegistry}` : ""),
+  );
+  const verdict = await verifyReceiptBundle(rb, args.receipt, provider, t, args.lender as `0x${string}` | undefined);
+  provider.destroy();
+  for (const line of describeReceiptVerdict(verdict)) console.log(line);
+  console.log(`(${(performance.now() - started).toFixed(0)} ms)`);
+  process.exit(verdict.ok ? 0 : 1);
+} else if (args.bundle) {
   let bundle: Bundle;
   try {
     bundle = JSON.parse(readFileSync(args.bundle, "utf8")) as Bundle;

@@ -289,6 +289,14 @@ export function buildServices(opts: AppOptions) {
     skusOf: (gtins) => parts.skusOf(gtins),
     lockHeld: (tx, company, list) => parts.lockHeld(tx, company, list),
     lender: (id) => consents.lender(id),
+    regionOf: async (id) => (await orgs.get(id)).regionCode,
+    onLedger: async ({ actorId, ...entry }, work) => {
+      // The platform's own actor (the anchorer's key) signs a release the platform makes.
+      const actor = actorId ?? (await opts.ledger.actors.platform()).id;
+      await opts.ledger.ledger.append({ ...entry, actorId: actor }, { within: work });
+    },
+    partBundle: (gtin, serial) => opts.ledger.bundleForPart(gtin, serial, (ids) => orgs.usccOf(ids)),
+    addressOf: async (id) => (await orgs.get(id)).address,
   });
   const invoices = new InvoicesService(db, (id) => orders.forBilling(id));
   const loans = new LoansService(db);

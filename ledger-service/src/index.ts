@@ -5,7 +5,7 @@ export { openDatabase, type Database } from "./db/database.js";
 export { migrate } from "./db/migrate.js";
 export { LedgerService, addKeyVersion, keyFileOf, openKeyVault, type LedgerServiceOptions } from "./service.js";
 export { Ledger, type RecordInput, type AppendResult } from "./ledger/ledger.js";
-export { Stage, TRANSITIONS, isLegalTransition, BIZ_STEP } from "./lifecycle/transitions.js";
+export { Stage, TRANSITIONS, isLegalTransition, isPledgeStep, BIZ_STEP } from "./lifecycle/transitions.js";
 export { startLocalChain, LOCAL_ADMIN_KEY, LOCAL_CHAIN_ID, type LocalChain } from "./chain/local-chain.js";
 export { makeProvider } from "./chain/deployment.js";
 export {
@@ -39,3 +39,11 @@ export { DeferredCheckFailed, type DeferredCheck } from "./db/deferred-writes.js
 export { rotateKeys, keyVersionCounts, ENCRYPTED_COLUMNS, type RotationReport } from "./ledger/rotation.js";
 export { configureLogging, logger, lineLog, LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
 export { openChannel, type Channel } from "./db/notifications.js";
+export {
+  RECEIPT_BUNDLE_FORMAT,
+  describeReceiptVerdict,
+  unitVerdict,
+  verifyReceiptBundle,
+  type ReceiptBundle,
+  type ReceiptVerdict,
+} from "./audit/receipt-check.js";

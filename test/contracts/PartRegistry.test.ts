@@ -71,6 +71,9 @@ describe("PartRegistry", () => {
         [dealer, Stage.Received],
         [dealer, Stage.Shipped],
       ],
+      // Pledges and audit checkpoints are ledger-only steps: PartRegistry never sees them.
+      [Stage.Pledged]: [],
+      [Stage.Released]: [],
       [Stage.AuditCheckpoint]: [],
     };
     for (const [who, to] of path[stage]) await send(reg, who, "advance", [[k], to]);

@@ -78,7 +78,7 @@ const schema31 = {
               { type: "null" },
             ],
           },
-          kind: { enum: ["manufacturer", "distributor", "repair_shop", "platform"] },
+          kind: { enum: ["manufacturer", "distributor", "repair_shop", "lender", "platform"] },
           attestedBy: { const: "platform" },
         },
       },
@@ -222,7 +222,7 @@ const schema31 = {
         gtin: { $ref: "#/$defs/gtin" },
         serial: { $ref: "#/$defs/serial" },
         lot: { type: "string" },
-        step: { enum: [1, 2, 3, 4, 16] },
+        step: { enum: [1, 2, 3, 4, 5, 6, 16] },
         actor: { $ref: "#/$defs/address" },
         eventTimeMs: { type: "integer", minimum: 0 },
         place: { type: "string" },
@@ -365,7 +365,7 @@ const schema56 = {
     gtin: { $ref: "#/$defs/gtin" },
     serial: { $ref: "#/$defs/serial" },
     lot: { type: "string" },
-    step: { enum: [1, 2, 3, 4, 16] },
+    step: { enum: [1, 2, 3, 4, 5, 6, 16] },
     actor: { $ref: "#/$defs/address" },
     eventTimeMs: { type: "integer", minimum: 0 },
     place: { type: "string" },
@@ -568,7 +568,15 @@ function validate26(
                 if (data.step !== undefined) {
                   let data4 = data.step;
                   const _errs11 = errors;
-                  if (!(data4 === 1 || data4 === 2 || data4 === 3 || data4 === 4 || data4 === 16)) {
+                  if (!(
+                    data4 === 1 ||
+                    data4 === 2 ||
+                    data4 === 3 ||
+                    data4 === 4 ||
+                    data4 === 5 ||
+                    data4 === 6 ||
+                    data4 === 16
+                  )) {
                     validate26.errors = [
                       {
                         instancePath: instancePath + "/step",
@@ -2740,6 +2748,7 @@ function validate20(
                                               data23 === "manufacturer" ||
                                               data23 === "distributor" ||
                                               data23 === "repair_shop" ||
+                                              data23 === "lender" ||
                                               data23 === "platform"
                                             )) {
                                               validate20.errors = [

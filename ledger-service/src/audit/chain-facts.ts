@@ -118,13 +118,18 @@ export async function readChainFacts(
   await Promise.all(
     [...pairs].map(async (k) => {
       const [actor, step] = k.split(":");
-      // Audit checkpoints are the platform's: signed by the address that anchors batches (ANCHORER_ROLE).
-      if (Number(step) === Stage.AuditCheckpoint) {
+      // Audit checkpoints are the platform's: signed by the address that anchors batches (ANCHORER_ROLE). So is a
+      // release the platform makes; a lender's own release is checked against the pledge it ends, not a role.
+      if (Number(step) === Stage.AuditCheckpoint || Number(step) === Stage.Released) {
         mayAct.set(
           k,
           Boolean(await anchorReg.getFunction("hasRole")(await anchorReg.getFunction("ANCHORER_ROLE")(), actor)),
         );
-      } else if (partReg) mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, Number(step))));
+      } else if (partReg) {
+        // A pledge is made by a holder of parts: a company PartRegistry lets receive them (DECISIONS 107).
+        const asStep = Number(step) === Stage.Pledged ? Stage.Received : Number(step);
+        mayAct.set(k, Boolean(await partReg.getFunction("mayActFor")(actor, asStep)));
+      }
     }),
   );
   if (!partReg) return facts;

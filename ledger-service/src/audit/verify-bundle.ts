@@ -5,7 +5,7 @@ import { canonicalOf } from "../events/epcis.js";
 import { epcisDocumentMismatch } from "../events/epcis-document.js";
 import { shipToHashOf } from "../events/ship-to.js";
 import { recoverSubmitter } from "../events/signing.js";
-import { Stage, isLegalTransition } from "../lifecycle/transitions.js";
+import { Stage, isLegalTransition, isPledgeStep } from "../lifecycle/transitions.js";
 import { merkleRoot, processProof } from "../merkle/tree.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleActor, type BundleEvent } from "../proofs/bundle-format.js";
 import { bundleShapeError } from "./bundle-schema.js";
@@ -165,6 +165,10 @@ interface PartHead {
   holder: string;
   /** The last event's privateHash: for a shipment, the hash of the company it was shipped to. */
   shipTo: string;
+  /** Pledged or Released when the last event is a pledge or a release (the part has not moved since), else 0. */
+  pledge: Stage | 0;
+  /** While pledged: the lender the pledge names (shipToHashOf its address). */
+  pledgee: string | null;
   last: BundleEvent;
 }
 
@@ -398,10 +402,16 @@ export function checkBundle(
         fail(e, "event.struct-hash", `event ${e.seq}'s fields hash to ${structHex}, the bundle says ${e.structHash}`);
       steps?.ok("event.struct-hash", e, structHex);
       const role = facts.mayAct.get(roleKey(f.actor, f.step));
-      if (role === false || (role === undefined && (rolesPinned || f.step === Stage.AuditCheckpoint))) {
+      // A lender's release holds no chain role: it is checked against the pledge it ends (part.custody).
+      const lenderRelease = f.step === Stage.Released && role !== true;
+      if (
+        !lenderRelease &&
+        (role === false || (role === undefined && (rolesPinned || f.step === Stage.AuditCheckpoint)))
+      ) {
         fail(e, "actor.role", `event ${e.seq}: ${f.actor} holds no role on chain for ${Stage[f.step]}`);
       }
       if (role) steps?.ok("actor.role", e, `${f.actor} holds the role for ${Stage[f.step]} on chain`);
+      else if (lenderRelease) steps?.ok("actor.role", e, `${f.actor} releases as the pledge's lender (part.custody)`);
       else steps?.skipped("actor.role", e, "no PartRegistry pinned: the company's role is not checked");
 
       // Hash chain and stage order of the part.
@@ -415,7 +425,7 @@ export function checkBundle(
             `event ${e.seq} breaks ${f.gtin}/${f.serial}'s hash chain: it points back to ${f.prevHash}, the previous ` +
               `event is ${prev}`,
           );
-        const from = head?.stage ?? Stage.None;
+        const from = head?.pledge || (head?.stage ?? Stage.None);
         if (!isLegalTransition(from, f.step))
           fail(
             e,
@@ -450,6 +460,7 @@ export function checkBundle(
             "part.custody",
             `event ${e.seq}: ${f.actor} installs ${f.gtin}/${f.serial}, which ${head.holder} received`,
           );
+        if (head) checkPledge(e, f, head, role === true);
         if (steps) {
           steps.ok("part.hash-chain", e, head ? `points back to event ${head.last.seq}` : "the part's first event");
           steps.ok("part.transition", e, `${Stage[from]} → ${Stage[f.step]}`);
@@ -459,7 +470,17 @@ export function checkBundle(
         const why = "the part's first event in a range bundle: its earlier events are outside the range";
         for (const c of ["part.hash-chain", "part.transition", "part.custody"]) steps.skipped(c, e, why);
       }
-      heads.set(canonical.partKey, { hash: structHex, stage: f.step, holder: f.actor, shipTo: f.privateHash, last: e });
+      const pledging = isPledgeStep(f.step);
+      heads.set(canonical.partKey, {
+        hash: structHex,
+        // A pledge or a release leaves the part where it was (in a range bundle's first event: held, Received).
+        stage: pledging ? (head?.stage ?? Stage.Received) : f.step,
+        holder: pledging ? (head?.holder ?? f.actor) : f.actor,
+        shipTo: pledging ? (head?.shipTo ?? ZERO) : f.privateHash,
+        pledge: pledging ? f.step : 0,
+        pledgee: f.step === Stage.Pledged ? f.privateHash : null,
+        last: e,
+      });
       checked++;
       if (partScope) {
         const b = bundleBatches.get(e.batchId)!;
@@ -564,9 +585,26 @@ function checkLabel(bundle: Bundle, label: LabelEvidence | null, steps?: StepRec
   steps?.ok(CHECK, null, `s= is ${maker}'s label signature of ${id} (its label key, bound by its chain key)`);
 }
 
+/**
+ * The pledge rules (DECISIONS 107): the holder pledges; a release names the pledge's lender and is signed by that
+ * lender or by the platform (`platform`: the signer holds the anchorer's role on chain).
+ */
+function checkPledge(e: BundleEvent, f: BundleEvent["event"]["partledger:ledger"], head: PartHead, platform: boolean) {
+  const part = `${f.gtin}/${f.serial}`;
+  if (f.step === Stage.Pledged && !eq(head.holder, f.actor))
+    fail(e, "part.custody", `event ${e.seq}: ${f.actor} pledges ${part}, which ${head.holder} holds`);
+  if (f.step !== Stage.Released) return;
+  if (!head.pledgee || !eq(f.privateHash, head.pledgee))
+    fail(e, "part.custody", `event ${e.seq}: the release of ${part} names another lender than its pledge`);
+  if (!platform && !eq(shipToHashOf(f.actor), head.pledgee))
+    fail(e, "part.custody", `event ${e.seq}: ${f.actor} releases ${part}, which is pledged to another lender`);
+}
+
 /** The custody rule a passing event met, in words (for the step list). */
 function custodyOf(step: Stage, actor: string, head: PartHead | undefined): string {
   if (!head) return `${actor} commissions the part`;
+  if (step === Stage.Pledged) return `${actor} holds the part and pledges it`;
+  if (step === Stage.Released) return `${actor} releases the pledge it holds`;
   if (step === Stage.Received && head.stage === Stage.Shipped) return `${actor} receives what was shipped to it`;
   if (step === Stage.Shipped || step === Stage.Installed) return `${actor} holds the part`;
   return `${actor} continues its custody`;

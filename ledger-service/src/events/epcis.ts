@@ -39,6 +39,9 @@ const DISPOSITION: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Received]: "in_progress",
   [Stage.Installed]: "in_progress",
   [Stage.Shipped]: "in_transit",
+  // CBV has no pledge disposition: the part stays in its holder's stock, encumbered (DECISIONS 107).
+  [Stage.Pledged]: "urn:partledger:disp:pledged",
+  [Stage.Released]: "urn:partledger:disp:released",
   [Stage.AuditCheckpoint]: "urn:partledger:disp:recorded",
 };
 

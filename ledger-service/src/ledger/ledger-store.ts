@@ -17,6 +17,10 @@ export interface PartHead {
   lifecycleMode: LifecycleMode;
   /** When the part is Shipped: the destination its shipping event signed (shipToHashOf the receiver's address). */
   shipToHash?: Hex | null;
+  /** Pledged or Released when the head event is a pledge or a release (the part has not moved since), else 0. */
+  pledgeStep?: Stage | 0;
+  /** When pledgeStep is set: the lender the head event names (shipToHashOf the lender's address). */
+  pledgeeHash?: Hex | null;
 }
 
 export interface NewEventRow {
@@ -106,9 +110,11 @@ export const ledgerStore = {
       head_seq: number;
       lifecycle_mode: LifecycleMode;
       ship_to: string | null;
+      pledge_step: number;
     }>(
-      `SELECT part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode,
-              CASE WHEN stage = 4 THEN (SELECT e.fields->>'privateHash' FROM ledger_events e WHERE e.seq = head_seq) END AS ship_to
+      `SELECT part_key, gtin, serial, lot, stage, holder, head_hash, head_seq, lifecycle_mode, pledge_step,
+              CASE WHEN stage = 4 OR pledge_step <> 0
+                THEN (SELECT e.fields->>'privateHash' FROM ledger_events e WHERE e.seq = head_seq) END AS ship_to
          FROM ledger_parts WHERE part_key = ANY (SELECT decode(k, 'hex') FROM unnest($1::text[]) AS k)`,
       [partKeys.map((k) => k.slice(2))],
     );
@@ -124,7 +130,9 @@ export const ledgerStore = {
           headHash: bufHex(r.head_hash),
           headSeq: r.head_seq,
           lifecycleMode: r.lifecycle_mode,
-          shipToHash: r.ship_to as Hex | null,
+          shipToHash: r.pledge_step === 0 ? (r.ship_to as Hex | null) : null,
+          pledgeStep: r.pledge_step as Stage | 0,
+          pledgeeHash: r.pledge_step === 0 ? null : (r.ship_to as Hex | null),
         };
         return [head.partKey, head];
       }),
@@ -190,8 +198,10 @@ export const ledgerStore = {
   async advanceParts(tx: Sql, parts: PartHead[], priorHeads: Hex[]): Promise<number> {
     const { rows } = await tx.query<{ n: number }>(
       `WITH upd AS (
-         UPDATE ledger_parts p SET stage = u.st, holder = u.h, head_hash = decode(u.hh, 'hex'), head_seq = u.hs
-           FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS u(k, st, h, hh, hs, prior)
+         UPDATE ledger_parts p SET stage = u.st, holder = u.h, head_hash = decode(u.hh, 'hex'), head_seq = u.hs,
+                pledge_step = u.ps
+           FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::smallint[])
+             AS u(k, st, h, hh, hs, prior, ps)
           WHERE p.part_key = decode(u.k, 'hex') AND p.head_hash = decode(u.prior, 'hex')
          RETURNING 1)
        SELECT count(*)::int AS n FROM upd`,
@@ -202,6 +212,7 @@ export const ledgerStore = {
         parts.map((p) => p.headHash.slice(2)),
         parts.map((p) => p.headSeq),
         priorHeads.map((h) => h.slice(2)),
+        parts.map((p) => p.pledgeStep ?? 0),
       ],
     );
     return rows[0]!.n;

@@ -9,7 +9,14 @@ import { assertGtin14 } from "../gs1/gtin.js";
 import { assertLot, assertSerial } from "../gs1/serial.js";
 import { assertVin } from "../gs1/vin.js";
 import { shipToHashOf } from "../events/ship-to.js";
-import { AUDIT_TRAIL_PART, assertActorMay, assertTransition, kindsFor, Stage } from "../lifecycle/transitions.js";
+import {
+  AUDIT_TRAIL_PART,
+  assertActorMay,
+  assertTransition,
+  isPledgeStep,
+  kindsFor,
+  Stage,
+} from "../lifecycle/transitions.js";
 import { merkleRoot } from "../merkle/tree.js";
 import type { Actor, ActorDirectory } from "./actors.js";
 import type { KeyVault } from "./key-vault.js";
@@ -24,7 +31,14 @@ export interface PartRef {
 
 export interface RecordInput {
   actorId: string;
-  step: Stage.Commissioned | Stage.Received | Stage.Installed | Stage.Shipped | Stage.AuditCheckpoint;
+  step:
+    | Stage.Commissioned
+    | Stage.Received
+    | Stage.Installed
+    | Stage.Shipped
+    | Stage.Pledged
+    | Stage.Released
+    | Stage.AuditCheckpoint;
   parts: PartRef[];
   /** GB/T 2260 region code (6 digits) and the company's own id for the site (warehouse, workshop). */
   place: { regionCode: string; locationId: string };
@@ -41,6 +55,11 @@ export interface RecordInput {
    * own sites. Signed as the event's privateHash (shipToHashOf its address); only that company can receive them.
    */
   shipTo?: string | undefined;
+  /**
+   * Pledging (required): the id of the lender the parts are pledged to, signed as the event's privateHash
+   * (shipToHashOf its address). A release names no one: it carries the pledge's own lender hash.
+   */
+  pledgee?: string | undefined;
 }
 
 export interface Draft {
@@ -136,6 +155,7 @@ export class Ledger {
     const isNew =
       input.step === Stage.Commissioned || (input.step === Stage.AuditCheckpoint && !existing.has(keys[0]!));
     const shipTo = input.step === Stage.Shipped ? await this.destination(input.shipTo!, actor) : undefined;
+    const pledgee = input.step === Stage.Pledged ? await this.pledgeeOf(input.pledgee!, actor) : undefined;
     const salt =
       input.step === Stage.Installed
         ? input.salt
@@ -150,7 +170,9 @@ export class Ledger {
       const key = keys[i]!;
       const head = existing.get(key);
       const label = `${p.gtin}/${p.serial}`;
-      assertTransition(head?.stage ?? Stage.None, input.step, label);
+      this.assertPledgeRules(head, input.step, actor, label);
+      // A pledge or release leaves the part where it was: the transition starts from the head event's own step.
+      assertTransition(head?.pledgeStep || (head?.stage ?? Stage.None), input.step, label);
       // A holder receives its own part only at the end of its own shipment (a transfer between its sites).
       if (head && input.step === Stage.Received && head.holder === actor.address && head.stage !== Stage.Shipped) {
         throw new AppError(
@@ -212,6 +234,8 @@ export class Ledger {
       let priv: Draft["privates"][number] = null;
       if (input.step === Stage.AuditCheckpoint) privateHash = input.checkpointHash!;
       if (shipTo) privateHash = shipTo;
+      if (pledgee) privateHash = pledgee;
+      if (input.step === Stage.Released) privateHash = head!.pledgeeHash!;
       if (salt) {
         priv = { salt, fields: { vin: input.vin! } };
         privateHash = privateHashOf(priv.fields, priv.salt);
@@ -232,13 +256,15 @@ export class Ledger {
       fields.push(f);
       structHashes.push(structHash);
       privates.push(priv);
+      const pledging = isPledgeStep(input.step);
       heads.push({
         partKey: key,
         gtin: p.gtin,
         serial: p.serial,
         lot: f.lot,
-        stage: input.step,
-        holder: actor.address,
+        stage: pledging ? head!.stage : input.step,
+        holder: pledging ? head!.holder : actor.address,
+        pledgeStep: pledging ? input.step : 0,
         headHash: toHex(structHash),
         headSeq: 0,
         lifecycleMode: head?.lifecycleMode ?? actor.lifecycleMode,
@@ -348,7 +374,10 @@ export class Ledger {
         this.opts.vault.seal(plaintext, `private:${toHex(draft.structHashes[i]!)}`),
       );
     }
-    const onChain = draft.heads.filter((h) => h.lifecycleMode === "onchain").map((h) => h.partKey);
+    // PartRegistry knows physical stages only: a pledge or a release is anchored in batches, never written there.
+    const onChain = isPledgeStep(draft.input.step)
+      ? []
+      : draft.heads.filter((h) => h.lifecycleMode === "onchain").map((h) => h.partKey);
     if (onChain.length > 0)
       await ledgerStore.insertChainWrite(tx, submissionId, draft.actor.address, draft.input.step, onChain);
     return {
@@ -388,6 +417,63 @@ export class Ledger {
       );
     }
     return shipToHashOf(to.address);
+  }
+
+  /** The signed lender of a pledge: a lender company other than the pledgor (shipToHashOf its address). */
+  private async pledgeeOf(id: string, pledgor: Actor): Promise<Hex> {
+    const to = await this.opts.actors.get(id).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === "LEDGER.UNKNOWN_ACTOR") {
+        throw new AppError("LEDGER.UNKNOWN_PLEDGEE", `pledgee: no company ${JSON.stringify(id)} is registered`, 404, {
+          field: "pledgee",
+        });
+      }
+      throw e;
+    });
+    if (to.kind !== "lender" || to.id === pledgor.id) {
+      throw new AppError(
+        "LEDGER.INVALID_PLEDGEE",
+        `pledgee: company ${to.id} is a ${to.kind}; parts are pledged to a lender other than their holder`,
+        409,
+        { field: "pledgee" },
+      );
+    }
+    return shipToHashOf(to.address);
+  }
+
+  /**
+   * The ledger's own pledge rules (DECISIONS 107), before the transition table: a pledged part moves only by its
+   * release; only its holder pledges it; only the lender it names (or the platform) releases it.
+   */
+  private assertPledgeRules(head: PartHead | undefined, step: Stage, actor: Actor, label: string): void {
+    if (head?.pledgeStep === Stage.Pledged && step !== Stage.Released) {
+      throw new AppError(
+        step === Stage.Pledged ? "LEDGER.ALREADY_PLEDGED" : "LEDGER.PLEDGED",
+        `part ${label} is pledged on the ledger; it ` +
+          `${step === Stage.Pledged ? "is pledged once" : "cannot move"} until its lender releases it`,
+        409,
+        { part: label },
+      );
+    }
+    if (head && step === Stage.Pledged && head.holder !== actor.address) {
+      throw new AppError(
+        "LEDGER.NOT_HOLDER",
+        `part ${label} is not held by ${actor.id}; only its holder pledges it`,
+        409,
+        {
+          part: label,
+        },
+      );
+    }
+    if (head?.pledgeStep === Stage.Pledged && step === Stage.Released && actor.kind !== "platform") {
+      if (head.pledgeeHash !== shipToHashOf(actor.address)) {
+        throw new AppError(
+          "LEDGER.NOT_PLEDGEE",
+          `part ${label} is pledged to another lender, not to ${actor.id}; only its lender or the platform releases it`,
+          409,
+          { part: label },
+        );
+      }
+    }
   }
 
   private async signerOf(actor: Actor): Promise<DigestSigner> {
@@ -432,11 +518,20 @@ export class Ledger {
       );
     }
     if (
-      ![Stage.Commissioned, Stage.Received, Stage.Installed, Stage.Shipped, Stage.AuditCheckpoint].includes(input.step)
+      ![
+        Stage.Commissioned,
+        Stage.Received,
+        Stage.Installed,
+        Stage.Shipped,
+        Stage.Pledged,
+        Stage.Released,
+        Stage.AuditCheckpoint,
+      ].includes(input.step)
     ) {
       throw new AppError(
         "LEDGER.INVALID_STEP",
-        `step must be 1 (commissioning), 2 (receiving), 3 (installing) or 4 (shipping), got ${JSON.stringify(input.step)}`,
+        "step must be 1 (commissioning), 2 (receiving), 3 (installing), 4 (shipping), 5 (pledging) or 6 (releasing), " +
+          `got ${JSON.stringify(input.step)}`,
         400,
         { field: "step" },
       );
@@ -487,6 +582,16 @@ export class Ledger {
     if (input.step !== Stage.Shipped && input.shipTo !== undefined) {
       throw new AppError("LEDGER.UNEXPECTED_FIELD", "shipTo belongs only to a shipping event", 400, {
         field: "shipTo",
+      });
+    }
+    if (input.step === Stage.Pledged && (typeof input.pledgee !== "string" || input.pledgee.length === 0)) {
+      throw new AppError("LEDGER.PLEDGEE_REQUIRED", "pledgee: a pledge names the lender it is made to", 400, {
+        field: "pledgee",
+      });
+    }
+    if (input.step !== Stage.Pledged && input.pledgee !== undefined) {
+      throw new AppError("LEDGER.UNEXPECTED_FIELD", "pledgee belongs only to a pledging event", 400, {
+        field: "pledgee",
       });
     }
     if (input.step === Stage.Installed) assertVin(input.vin, "vin");

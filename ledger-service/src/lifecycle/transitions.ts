@@ -9,11 +9,24 @@ export enum Stage {
   /** Handed to a carrier by the part's holder, on its way to the next company (EPCIS shipping). */
   Shipped = 4,
   /**
+   * Not a physical stage: the part's holder pledges it to a lender under a warehouse receipt (issue 15, DECISIONS 107).
+   * Signed by the holder; the privateHash names the lender (shipToHashOf its address), the place names the receipt.
+   * The part stays where it is (ledger_parts.stage and PartRegistry keep Received); until a Released event it cannot
+   * move, be installed or be pledged again. Never written to PartRegistry.
+   */
+  Pledged = 5,
+  /** Ends a pledge: signed by the lender the pledge names (or the platform); the privateHash names the same lender. */
+  Released = 6,
+  /**
    * Not a part stage: the platform records the audit trail's head hash as a ledger event of a reserved identity
    * (AUDIT_TRAIL_PART), so it is signed, batched and anchored like any other event. Never written to PartRegistry.
    */
   AuditCheckpoint = 16,
 }
+
+/** Steps that encumber a part without moving it: never written to PartRegistry, holder and stage unchanged. */
+export const PLEDGE_STEPS: readonly Stage[] = [Stage.Pledged, Stage.Released];
+export const isPledgeStep = (s: Stage): boolean => s === Stage.Pledged || s === Stage.Released;
 
 /** The reserved identity whose "lifecycle" is the chain of audit checkpoints (GTIN 0…0 is never a product). */
 export const AUDIT_TRAIL_PART = { gtin: "00000000000000", serial: "PLATFORM-AUDIT" } as const;
@@ -30,6 +43,8 @@ export const BIZ_STEP: Record<Exclude<Stage, Stage.None>, string> = {
   [Stage.Received]: "receiving",
   [Stage.Installed]: "installing",
   [Stage.Shipped]: "shipping",
+  [Stage.Pledged]: "urn:partledger:bizstep:pledging",
+  [Stage.Released]: "urn:partledger:bizstep:releasing",
   [Stage.AuditCheckpoint]: "urn:partledger:bizstep:audit_checkpoint",
 };
 
@@ -46,6 +61,12 @@ export const TRANSITIONS: ReadonlyArray<{ from: Stage; to: Stage; by: readonly A
   // A repair shop ships only what it holds unfitted: a part it returns to its seller (issue 16; DECISIONS 109).
   { from: Stage.Received, to: Stage.Shipped, by: ["distributor", "repair_shop"] },
   { from: Stage.Shipped, to: Stage.Received, by: ["distributor", "repair_shop"] },
+  // Pledges (DECISIONS 107): only from a holding state, by the holder; while pledged nothing but a release.
+  { from: Stage.Received, to: Stage.Pledged, by: ["distributor", "repair_shop"] },
+  { from: Stage.Released, to: Stage.Pledged, by: ["distributor", "repair_shop"] },
+  { from: Stage.Pledged, to: Stage.Released, by: ["lender", "platform"] },
+  { from: Stage.Released, to: Stage.Shipped, by: ["distributor", "repair_shop"] },
+  { from: Stage.Released, to: Stage.Installed, by: ["repair_shop"] },
   { from: Stage.None, to: Stage.AuditCheckpoint, by: ["platform"] },
   { from: Stage.AuditCheckpoint, to: Stage.AuditCheckpoint, by: ["platform"] },
 ];

@@ -8,6 +8,7 @@ import {
   pledgeBody,
   receiptListQuery,
   receiptListResponse,
+  receiptBundleSchema,
   receiptParams,
   receiptSchema,
   releaseBody,
@@ -64,6 +65,19 @@ export function receiptsRoutes(receipts: ReceiptsService): RouteSpec[] {
       validate({ params: receiptParams }),
       async (req, res) => {
         res.json(await receipts.get(auditContext(req, res), principalOf(res), id(res)));
+      },
+    ),
+    route(
+      "get",
+      `${BASE}/:id/bundle`,
+      { permission: "warehouse_receipt:view" },
+      "The receipt's audit bundle: each serial's whole ledger history with Merkle proofs, for " +
+        "`npm run audit -- --receipt` (its holder, its lender, the platform)",
+      responds(receiptBundleSchema),
+      validate({ params: receiptParams }),
+      async (req, res) => {
+        res.setHeader("Content-Disposition", `attachment; filename="partledger-receipt-${id(res)}.json"`);
+        res.json(await receipts.bundle(auditContext(req, res), principalOf(res), id(res)));
       },
     ),
     route(

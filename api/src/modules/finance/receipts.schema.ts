@@ -90,3 +90,25 @@ export const receiptSchema = z
   .strict();
 export type ReceiptView = z.infer<typeof receiptSchema>;
 export const receiptListResponse = z.object({ receipts: z.array(receiptSchema) }).strict();
+
+/** The receipt bundle (DECISIONS 108); each part bundle's full format is docs/bundle.schema.json. */
+export const receiptBundleSchema = z
+  .object({
+    format: z.literal("partledger.receipt-bundle/1"),
+    createdAt: z.string(),
+    receipt: z
+      .object({
+        id: receiptId,
+        status: z.enum(["issued", "pledged", "released", "cancelled"]),
+        holder: z.object({ id: z.string(), address: z.string() }).strict(),
+        lender: z.object({ id: z.string(), address: z.string() }).strict().nullable(),
+        serials: z.array(z.object({ gtin: z.string(), serial: z.string(), released: z.boolean() }).strict()),
+      })
+      .strict()
+      .describe("the receipt as the platform states it (attested, not proven by the chain)"),
+    parts: z
+      .array(z.looseObject({ format: z.string(), scope: z.looseObject({ kind: z.literal("part") }) }))
+      .describe("one audit bundle per serial: its whole ledger history, each event with its Merkle proofs"),
+  })
+  .strict()
+  .meta({ id: "ReceiptBundle" });

@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import {
+  AppError,
+  RECEIPT_BUNDLE_FORMAT,
+  Stage,
+  auditTrail,
+  type Bundle,
+  type ReceiptBundle,
+  type Sql,
+} from "../../../../ledger-service/src/index.js";
 import { canonicalJson } from "../../../../ledger-service/src/audit/trail.js";
 import { personOf, type AuditContext, type Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
@@ -30,6 +38,25 @@ export interface ReceiptDeps {
   lockHeld(tx: Sql, company: Company, parts: ReadonlyArray<PartRef>): Promise<PartRef[]>;
   /** A lender company by id (404 unknown, 409 not a lender). */
   lender(id: string, field?: string): Promise<Company>;
+  /** A company's GB/T 2260 region code (where its receipts' goods are, for the ledger events' place). */
+  regionOf(companyId: string): Promise<string>;
+  /**
+   * Appends a pledge or release of serials to the ledger, signed by `actorId` (null: the platform), with `work` in
+   * the same transaction: both commit or neither does (DECISIONS 107).
+   */
+  onLedger(entry: PledgeEntry, work: (tx: Sql) => Promise<void>): Promise<void>;
+  /** One serial's audit bundle (its whole ledger history with proofs), and a company's ledger address. */
+  partBundle(gtin: string, serial: string): Promise<Bundle>;
+  addressOf(companyId: string): Promise<string>;
+}
+
+/** A pledge or a release of a receipt's serials as ledger events; the receipt id is the events' signed place. */
+export interface PledgeEntry {
+  actorId: string | null;
+  step: Stage.Pledged | Stage.Released;
+  parts: PartRef[];
+  place: { regionCode: string; locationId: string };
+  pledgee?: string;
 }
 
 /** The canonical document of a receipt at one version; its sha256 is the digest the audit trail carries. */
@@ -130,7 +157,7 @@ export class ReceiptsService {
       version: 1,
     };
     const digest = digestOf(receiptDocument(head, lines, parts));
-    await this.write(async (tx) => {
+    await this.write(null, async (tx) => {
       // Ledger rows before stock rows: the order every ledger append that moves stock takes them in.
       if (parts.length) {
         const notHeld = await this.deps.lockHeld(tx, company, parts);
@@ -185,7 +212,17 @@ export class ReceiptsService {
       });
     await this.deps.lender(body.lenderId);
     await this.owned(ctx, p, id);
-    await this.write(async (tx) => {
+    const serials = live(await repo.parts(this.db, id));
+    const entry = serials.length
+      ? {
+          actorId: company.id,
+          step: Stage.Pledged as const,
+          parts: serials,
+          place: { regionCode: company.regionCode, locationId: id },
+          pledgee: body.lenderId,
+        }
+      : null;
+    await this.write(entry, async (tx) => {
       const r = (await repo.get(tx, id, true))!;
       if (r.status !== "issued")
         throw new AppError(
@@ -201,6 +238,7 @@ export class ReceiptsService {
           "the person who issued a warehouse receipt cannot pledge it; another person of the company must",
           403,
         );
+      sameSerials(id, serials, live(await repo.parts(tx, id)));
       await this.transition(
         tx,
         ctx,
@@ -224,7 +262,23 @@ export class ReceiptsService {
     if (!seen) throw notFound("warehouse_receipt", id);
     if (p.companyId !== null && p.companyId !== seen.lenderId)
       await crossTenant(this.db, ctx, p, "warehouse_receipt", id, seen.companyId);
-    await this.write(async (tx) => {
+    // The serials this release frees, read before the transaction (the ledger signs them first), re-read inside it.
+    const freeing = (parts: ReceiptPart[]) =>
+      !body.lines?.length && !body.parts?.length ? live(parts) : (body.parts ?? []);
+    const before = seen.status === "pledged" ? await repo.parts(this.db, id) : [];
+    // The caller's mistakes (a serial not locked here, too much) are 409s before anything is signed.
+    if (seen.status === "pledged" && (body.lines?.length || body.parts?.length))
+      this.partial(await repo.lines(this.db, id), before, body);
+    const serials = freeing(before).map(({ gtin, serial }) => ({ gtin, serial }));
+    const entry = serials.length
+      ? {
+          actorId: p.companyId,
+          step: Stage.Released as const,
+          parts: serials,
+          place: { regionCode: await this.deps.regionOf(seen.companyId), locationId: id },
+        }
+      : null;
+    await this.write(entry, async (tx) => {
       const r = (await repo.get(tx, id, true))!;
       if (p.companyId !== null && p.companyId !== r.lenderId) throw notFound("warehouse_receipt", id);
       if (r.status !== "pledged")
@@ -240,6 +294,7 @@ export class ReceiptsService {
         ? lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity }))
         : this.partial(lines, parts, body);
       const freedParts = all ? parts.filter((x) => !x.released) : (body.parts ?? []);
+      sameSerials(id, serials, freedParts);
       await this.unlock(tx, r, free, freedParts);
       const left = lines.reduce((s, l) => s + l.quantity, 0) - free.reduce((s, l) => s + l.quantity, 0);
       await this.transition(
@@ -264,7 +319,7 @@ export class ReceiptsService {
   /** The issuer withdraws a receipt that was never pledged: everything it locked is free again. */
   async cancel(ctx: AuditContext, p: Principal, id: string) {
     await this.owned(ctx, p, id);
-    await this.write(async (tx) => {
+    await this.write(null, async (tx) => {
       const r = (await repo.get(tx, id, true))!;
       if (r.status !== "issued")
         throw new AppError(
@@ -301,6 +356,32 @@ export class ReceiptsService {
     if (p.companyId !== null && p.companyId !== r.companyId && p.companyId !== r.lenderId)
       await crossTenant(this.db, ctx, p, "warehouse_receipt", id, r.companyId);
     return this.view(this.db, id);
+  }
+
+  /**
+   * The receipt bundle (DECISIONS 108): the receipt as the platform states it, with each serial's part bundle, for a
+   * lender to check the pledge against the chain alone (`npm run audit -- --receipt`). Same audience as `get`.
+   */
+  async bundle(ctx: AuditContext, p: Principal, id: string): Promise<ReceiptBundle> {
+    const r = await this.get(ctx, p, id);
+    const party = async (companyId: string) => ({
+      id: companyId,
+      address: (await this.deps.addressOf(companyId)) as `0x${string}`,
+    });
+    const parts: Bundle[] = [];
+    for (const x of r.parts) parts.push(await this.deps.partBundle(x.gtin, x.serial));
+    return {
+      format: RECEIPT_BUNDLE_FORMAT,
+      createdAt: new Date().toISOString(),
+      receipt: {
+        id: r.id,
+        status: r.status,
+        holder: await party(r.companyId),
+        lender: r.lenderId ? await party(r.lenderId) : null,
+        serials: r.parts.map(({ gtin, serial, released }) => ({ gtin, serial, released })),
+      },
+      parts,
+    };
   }
 
   async list(p: Principal, q: ReceiptListQuery): Promise<ReceiptView[]> {
@@ -408,13 +489,25 @@ export class ReceiptsService {
     return r;
   }
 
-  /** One transaction, tried again when PostgreSQL broke a deadlock by rolling it back; database refusals as 409s. */
-  private async write(work: (tx: Sql) => Promise<void>): Promise<void> {
+  /**
+   * One transaction — with `entry`'s ledger events when serials are pledged or released — tried again when PostgreSQL
+   * broke a deadlock by rolling it back; database refusals as 409s, the ledger's pledge refusals in receipt words.
+   */
+  private async write(entry: PledgeEntry | null, work: (tx: Sql) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction(work);
+        return entry ? await this.deps.onLedger(entry, work) : await this.db.transaction(work);
       } catch (e) {
         if (pgCode(e) === "40P01" && attempt < 4) continue;
+        if (e instanceof AppError && e.code === "LEDGER.ALREADY_PLEDGED")
+          throw new AppError(
+            "RECEIPT.ALREADY_PLEDGED",
+            `a serial of warehouse receipt ${entry?.place.locationId} is already pledged on the ledger; ` +
+              "a receipt is pledged once, until released",
+            409,
+          );
+        if (e instanceof AppError && (e.code === "LEDGER.NOT_PLEDGEE" || e.code === "LEDGER.STAGE_OUT_OF_ORDER"))
+          throw new AppError("RECEIPT.LEDGER_DISAGREES", `the ledger refuses this step: ${e.message}`, 409);
         if (uniqueViolation(e, "warehouse_receipt_parts_live"))
           throw new AppError(
             "RECEIPT.PART_LOCKED",
@@ -443,4 +536,22 @@ export class ReceiptsService {
       updatedAt: r.updatedAt.toISOString(),
     };
   }
+}
+
+const live = (parts: ReceiptPart[]): PartRef[] =>
+  parts.filter((x) => !x.released).map(({ gtin, serial }) => ({ gtin, serial }));
+
+/** The serials signed on the ledger before the transaction are exactly those it changes, or nothing is written. */
+function sameSerials(id: string, signed: PartRef[], now: ReadonlyArray<PartRef>): void {
+  const key = (l: ReadonlyArray<PartRef>) =>
+    l
+      .map((x) => `${x.gtin}/${x.serial}`)
+      .sort()
+      .join(",");
+  if (key(signed) !== key(now))
+    throw new AppError(
+      "RECEIPT.CHANGED",
+      `warehouse receipt ${id}'s serials changed while this request was prepared; send it again`,
+      409,
+    );
 }

@@ -16,7 +16,14 @@ export type UnitVerdict =
 
 const SHIPPED = 4;
 const RECEIVED = 2;
-const STAGE_NAMES: Record<number, string> = { 1: "commissioned", 2: "received", 3: "installed", 4: "shipped" };
+const STAGE_NAMES: Record<number, string> = {
+  1: "commissioned",
+  2: "received",
+  3: "installed",
+  4: "shipped",
+  5: "pledged", // DECISIONS 107: an encumbrance, not a move
+  6: "released",
+};
 
 /**
  * Whether a serial is the unit `sellerId` sold to `buyerId` on `orderId`, returned by `requesterId` (the buyer, or a

@@ -1,4 +1,4 @@
-import { AppError, Stage, type LedgerService } from "../../../../ledger-service/src/index.js";
+import { AppError, Stage, isPledgeStep, type LedgerService } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import type { InstallationsService } from "../parts/installations.service.js";
 import type { OrdersService } from "../orders/orders.service.js";
@@ -118,7 +118,8 @@ export function supportLookups(deps: {
       if (!events.length) return null;
       const mine = events.filter((e) => e.actor.toLowerCase() === address);
       if (!mine.length) return null;
-      const last = events[events.length - 1]!;
+      // The last move: a pledge or a release (DECISIONS 107) leaves the part with its holder.
+      const last = events.filter((e) => !isPledgeStep(e.step)).at(-1) ?? events[events.length - 1]!;
       const relation =
         events[0]!.actor.toLowerCase() === address
           ? "made"

@@ -1,5 +1,6 @@
 import {
   Stage,
+  isPledgeStep,
   TRUST_PATH,
   shipToHashOf,
   type LedgerService,
@@ -240,6 +241,8 @@ export class VerifyService {
   private async timeline(events: PartViewEvent[], chainHead: number | null): Promise<TimelineStep[]> {
     const steps: TimelineStep[] = [];
     for (const e of events) {
+      // Pledges and releases (DECISIONS 107) encumber a part without moving it: the scan shows custody only.
+      if (isPledgeStep(e.step)) continue;
       const final = e.batch?.status === "final";
       const vin = e.step === Stage.Installed ? (await this.ledger.privateFields(e.structHash))?.vin : undefined;
       steps.push({
