@@ -14,6 +14,7 @@ import { builtInPermissions } from "../../api/src/security/permissions.js";
 import type { Principal } from "../../api/src/security/principal.js";
 import type { LedgerService } from "../../ledger-service/src/index.js";
 import { csvLines, generateCatalog, type GenSku } from "./catalog-generator.js";
+import { DEMO_ARTICLES } from "./demo-articles.js";
 import { DemoJournal } from "./demo-journal.js";
 import { gtin14, vinWithCheck } from "./identifiers.js";
 import { districts } from "./regions.js";
@@ -486,7 +487,7 @@ export async function seedDemoWorld(ctx: DemoContext): Promise<DemoWorld & { cre
   });
   log(`  a service provider with a course and a lift (${ms()})`);
 
-  // 12. The world, recorded last: its row marks the seed complete.
+  // 13. The world, recorded last (after the knowledge base below): its row marks the seed complete.
   const makerCompany = await ctx.services.orgs.get(maker.company.id);
   // The fourth pad of the completed order: received by the shop, not fitted (the first three were).
   const stillStocked = shipped1.parts[3]!.serial;
@@ -518,6 +519,12 @@ export async function seedDemoWorld(ctx: DemoContext): Promise<DemoWorld & { cre
     installations,
     serviceProvider: { ...provider.company, ...catalogue },
   };
+  // 12. The platform's starter knowledge base, so the support assistant answers policy questions at once.
+  await journal.step("support:articles", async () => {
+    for (const a of DEMO_ARTICLES) await api.post("/api/v1/support/articles", op, { ...a, keywords: [...a.keywords] });
+    log(`  support knowledge base: ${DEMO_ARTICLES.length} articles (${ms()})`);
+    return DEMO_ARTICLES.length;
+  });
   await journal.step("done", async () => world);
   return { ...world, created: true };
 }

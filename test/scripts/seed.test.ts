@@ -152,6 +152,15 @@ describe("npm run seed: the demo world", function () {
       token,
     );
     expect(wider.json.found).to.be.greaterThan(offers.json.found);
+    // The starter knowledge base answers a policy question in words the articles do not use verbatim.
+    const asked = await fetch(`${origin}/api/v1/support/conversations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ text: "卖家不同意我退货，我该怎么申诉？" }),
+    });
+    expect(asked.status).to.equal(201);
+    const reply = ((await asked.json()) as { messages: Array<{ author: string; body: string }> }).messages.at(-1)!;
+    expect(reply.body).to.contain("争议");
   });
 
   it("a second run adds nothing and returns the same world", async () => {
