@@ -95,7 +95,28 @@ export default function SupportQueue() {
             ),
           }}
           columns={[
-            { title: t("support.company"), dataIndex: "companyId" },
+            {
+              title: t("support.company"),
+              key: "who",
+              render: (_: unknown, c) =>
+                c.channel === "scan" ? (
+                  <Space direction="vertical" size={0}>
+                    <Tag color="blue">{t("support.scanVisitor")}</Tag>
+                    {c.part ? (
+                      <span>
+                        {c.part.gtin} / {c.part.serial}
+                      </span>
+                    ) : null}
+                    {c.contact ? (
+                      <span>
+                        {t("support.contact")}: {c.contact}
+                      </span>
+                    ) : null}
+                  </Space>
+                ) : (
+                  c.companyId
+                ),
+            },
             {
               title: t("support.reason"),
               dataIndex: "handoverReason",
