@@ -1,19 +1,21 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 import { checkA11y, login, shot, startConsole, type ConsoleHarness } from "./harness.js";
-import { PASSWORD, label } from "./stories/common.js";
+import { PASSWORD, dialog, label, okOf } from "./stories/common.js";
 
 /**
  * Recall progress in Chromium (issue 16): a repair shop holding a recalled unit sees it under 影响我的召回; the
  * manufacturer opens the recall's units, records one as returned, and closes the recall. axe on every view;
- * screenshots in test-output/recalls-*.png.
+ * screenshots in test-output/recalls-*.png. And 申请退货 on a delivered order line opens the return form prefilled.
  */
 describe("recall screens: units, progress and closing for the maker; 影响我的召回 for a holder @e2e", function () {
   this.timeout(600_000);
   let h: ConsoleHarness;
   let recallId = "";
   let held = "";
+  let orderId = "";
   const g = gtin14("0690123456802"); // under the maker's verified prefix 690 1234
   const seen: string[] = [];
   const check = async (page: Page, name: string) => {
@@ -48,6 +50,24 @@ describe("recall screens: units, progress and closing for the maker; 影响我�
     });
     expect(recall.status, JSON.stringify(recall.json)).to.equal(201);
     recallId = recall.json.id;
+    // a delivered order of the shop's, for 申请退货
+    const [skuId] = (await importSkus(api, ["bosch,0 986 494 300,前刹车片,brake_pad,aftermarket,前"])) as [number];
+    const loc = await sharedWarehouse(api, api.keys.dealer!, {
+      code: "WH-RT",
+      name: "退货仓",
+      regionCode: "330106",
+      location: { lng: 120.14, lat: 30.265 },
+    });
+    await stockShared(api, api.keys.dealer!, { locationId: loc, skuId, quantity: 10, price: 260 });
+    const placed = await api.call("POST", "/api/v1/orders", api.keys.shop!, { lines: [{ skuId, quantity: 2 }] });
+    expect(placed.status, JSON.stringify(placed.json)).to.equal(201);
+    orderId = placed.json.id;
+    const status = (token: string, body: unknown) => api.call("POST", `/api/v1/orders/${orderId}/status`, token, body);
+    expect((await status(api.keys.dealer!, { to: "picking" })).status).to.equal(200);
+    expect(
+      (await status(api.keys.dealer!, { to: "shipped", carrier: "顺丰", trackingNo: "SF7000000002" })).status,
+    ).to.equal(200);
+    expect((await status(api.keys.shop!, { to: "delivered" })).status).to.equal(200);
   });
   after(async () => {
     await h?.close();
@@ -101,8 +121,31 @@ describe("recall screens: units, progress and closing for the maker; 影响我�
     await page.context().close();
   });
 
+  it("申请退货 on a delivered order line opens the return form with the order and line filled in", async () => {
+    const buyer = await h.api.userWithRoles("shop", ["buyer"]);
+    const page = await h.page("phone");
+    await login(page, buyer.mobile, PASSWORD, h.origin);
+    await page.goto(h.url(`/shop/orders/${orderId}`));
+    await page.getByTestId("shop-order").waitFor();
+    await page.getByTestId("return-line-1").click();
+    const d = dialog(page, "申请退货");
+    await d.waitFor();
+    expect(page.url()).to.contain("/returns");
+    expect(await d.locator("#return_lineNo").inputValue()).to.equal("1");
+    expect(await d.locator("#return_quantity").inputValue()).to.equal("2");
+    expect(await d.innerText()).to.contain(orderId);
+    await d.locator("#return_reason").click();
+    await page.locator(".ant-select-item-option").first().click();
+    await check(page, "shop-return-prefilled");
+    await okOf(d).click();
+    await toast(page, "退货申请已提交");
+    const returns = await h.api.call("GET", "/api/v1/returns", h.api.keys.shop!);
+    expect(returns.json.returns.map((r: { orderId: string }) => r.orderId)).to.include(orderId);
+    await page.context().close();
+  });
+
   it("checked every view with axe and ran without page errors or CSP violations", () => {
-    expect(seen).to.include.members(["shop-affecting", "maker-units", "maker-closed"]);
+    expect(seen).to.include.members(["shop-affecting", "maker-units", "maker-closed", "shop-return-prefilled"]);
     expect(h.problems).to.deep.equal([]);
   });
 });
