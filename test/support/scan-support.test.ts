@@ -1,5 +1,8 @@
+import type { Server } from "node:http";
 import { expect } from "chai";
-import { startApi } from "../helpers/app.js";
+import { createApp } from "../../api/src/app.js";
+import { OPERATOR, PUBLIC_BASE, startApi } from "../helpers/app.js";
+import { shared } from "../helpers/shared.js";
 import { supportWorld } from "../helpers/support-world.js";
 import { GTIN, openStack, type TestStack } from "../helpers/stack.js";
 
@@ -101,7 +104,7 @@ describe("scan page support assistant: POST /api/v1/scan-support/questions (anon
     expect(reply(again)).to.contain("留下手机号或邮箱");
   });
 
-  it("hands over with a contact: the queue shows the part, the question and the contact masked; encrypted at rest", async () => {
+  it("hands over with a contact: the queue shows part, question and contact masked; encrypted at rest", async () => {
     const first = await ask({ ...fields, text: "转人工，我的电话 13812345678", handover: "1" });
     expect(first.status).to.equal("bot"); // no contact field filled: asked for one
     expect(reply(first)).to.contain("留下手机号或邮箱");
@@ -174,5 +177,37 @@ describe("scan page support assistant: POST /api/v1/scan-support/questions (anon
     expect(badKey.status).to.equal(400);
     const extra = await post({ ...fields, text: "你好", companyId: "c_1" });
     expect(extra.status).to.equal(400);
+  });
+
+  it("is rate-limited per client like counterfeit reports", async () => {
+    const app = createApp({
+      ledger: stack.svc,
+      chainUrl: shared.chainUrl,
+      operatorToken: OPERATOR,
+      publicBaseUrl: PUBLIC_BASE,
+      supportRatePerMinute: 2,
+      webhooks: { intervalMs: 0 },
+      transferCheckMs: 0,
+    });
+    const server: Server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/v1/scan-support/questions`;
+      const statuses = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (
+            await fetch(url, {
+              method: "POST",
+              headers: { "content-type": "application/json", accept: "application/json" },
+              body: JSON.stringify({ ...fields, text: `运费怎么算 ${i}` }),
+            })
+          ).status,
+        );
+      expect(statuses).to.deep.equal([201, 201, 429]);
+    } finally {
+      server.close();
+      await (app.locals.shutdown as () => Promise<void>)();
+    }
   });
 });

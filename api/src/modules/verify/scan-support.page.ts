@@ -68,18 +68,21 @@ export function chatForm(f: ScanChatForm, lang: Lang, withContact = true): strin
   const t = T[lang];
   return `<form id="chat" method="post" action="/api/v1/scan-support/questions?lang=${lang}">
   ${hidden("gtin", f.gtin)}${hidden("serial", f.serial)}${hidden("lot", f.lot)}${hidden("signature", f.signature)}
-  ${hidden("verdict", f.verdict)}${hidden("page", f.page)}${hidden("conversation", f.conversation?.id)}${hidden("key", f.conversation?.key)}
+  ${hidden("verdict", f.verdict)}${hidden("page", f.page)}
+  ${hidden("conversation", f.conversation?.id)}${hidden("key", f.conversation?.key)}
   <label for="chat-text">${esc(t.question)}</label>
   <textarea id="chat-text" name="text" rows="2" maxlength="500" placeholder="${esc(t.placeholder)}"></textarea>
   ${
     withContact
       ? `<label for="chat-contact">${esc(t.contact)}</label>
-  <input id="chat-contact" name="contact" type="text" maxlength="254" autocomplete="tel" aria-describedby="chat-contact-hint">
+  <input id="chat-contact" name="contact" type="text" maxlength="254" autocomplete="tel"
+    aria-describedby="chat-contact-hint">
   <p class="hint" id="chat-contact-hint">${esc(t.contactHint)}</p>`
       : ""
   }
   <button type="submit" id="chat-send" style="background:#0550ae">${esc(t.send)}</button>
-  <button type="submit" id="chat-handover" name="handover" value="1" style="background:#59636e">${esc(t.handover)}</button>
+  <button type="submit" id="chat-handover" name="handover" value="1" style="background:#59636e">
+    ${esc(t.handover)}</button>
 </form>`;
 }
 
@@ -116,15 +119,17 @@ export function renderChat(c: ChatView, f: ScanChatForm, lang: Lang): string {
     )
     .join("\n");
   const open = c.status === "bot";
+  const waiting = `<p id="waiting">${esc(t.waiting)}${c.contact ? ` (${esc(c.contact)})` : ""}</p>`;
   return shell(
     lang,
     t.title,
-    `<div class="verdict" id="verdict" data-conversation="${esc(c.id)}" data-status="${esc(c.status)}" data-duplicate="${c.duplicate}" style="background:#0550ae">
+    `<div class="verdict" id="verdict" data-conversation="${esc(c.id)}" data-status="${esc(c.status)}"
+  data-duplicate="${c.duplicate}" style="background:#0550ae">
   <h1>${esc(t.title)}</h1>
   ${c.duplicate ? `<p class="reason" id="duplicate">${esc(t.again)}</p>` : ""}</div>
 <section aria-labelledby="conversation-title"><h2 id="conversation-title">${esc(t.ask)}</h2>
 <ol class="steps" id="messages">${messages}</ol>
-${open ? chatForm(f, lang, c.contact === null) : `<p id="waiting">${esc(t.waiting)}${c.contact ? ` (${esc(c.contact)})` : ""}</p>`}
+${open ? chatForm(f, lang, c.contact === null) : waiting}
 <p><a href="${esc(scanHref(f, lang))}">${esc(t.back)}</a></p></section>`,
   );
 }
@@ -135,7 +140,8 @@ export function renderChatInvalid(field: string, message: string, lang: Lang): s
   return shell(
     lang,
     t.invalidTitle,
-    `<div class="verdict" id="verdict" data-field="${esc(field)}" style="background:#c4121f"><h1>${esc(t.invalidTitle)}</h1></div>
+    `<div class="verdict" id="verdict" data-field="${esc(field)}" style="background:#c4121f">
+  <h1>${esc(t.invalidTitle)}</h1></div>
 <section><p>${esc(t.invalid)} <strong id="field">${esc(t.fields[field] ?? field)}</strong></p>
 <p class="hint">${esc(message)}</p></section>`,
   );

@@ -40,9 +40,12 @@ export function scanSupportRoutes(scan: ScanSupportService, limit: RequestHandle
       "/api/v1/scan-support/questions",
       {
         public:
-          "the scan page's support assistant: anyone holding a part may ask about it; answers only the page's public verdict and the knowledge base; rate-limited per client, a resent post is answered once",
+          "the scan page's support assistant: anyone holding a part may ask about it; answers only the page's " +
+          "public verdict and the knowledge base; rate-limited per client, a resent post is answered once",
       },
-      "Ask the support assistant from the scan page (the label and verdict the page showed, with its token; a question; a contact and 转人工 to be handed over to a person). Form post → the answer page; JSON → the conversation",
+      "Ask the support assistant from the scan page (the label and verdict the page showed, with its token; a " +
+        "question; a contact and 转人工 to be handed over to a person). Form post → the answer page; JSON → the " +
+        "conversation",
       responds(scanConversationSchema, 201),
       responds(scanConversationSchema, 200, { description: "this post had been answered already" }),
       responds(raw("text/html"), 201, { description: "the answer page (a form post)" }),

@@ -12,6 +12,8 @@ import type { Recall } from "./types";
 
 export default function AffectingRecalls() {
   const t = useT();
+  const scopeOf = (r: Recall) =>
+    r.serialFrom ? `${r.serialFrom} – ${r.serialTo}` : r.lot ? `${t("rc.lot")} ${r.lot}` : t("rc.wholeGtin");
   const list = useApi(
     () =>
       answer<{ recalls: Array<Recall & { mine: number }> }>(api.GET("/api/v1/recalls/affecting-me", {} as never)).then(
@@ -29,7 +31,7 @@ export default function AffectingRecalls() {
           key={r.id}
           size="small"
           data-testid="affecting-recall"
-          title={`${r.gtin} · ${r.serialFrom ? `${r.serialFrom} – ${r.serialTo}` : r.lot ? `${t("rc.lot")} ${r.lot}` : t("rc.wholeGtin")}`}
+          title={`${r.gtin} · ${scopeOf(r)}`}
           extra={<Typography.Text strong>{t("rc.mine", { n: r.mine })}</Typography.Text>}
         >
           <Typography.Paragraph type="secondary">
