@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { expect } from "chai";
+import { auditTrail } from "../../ledger-service/src/index.js";
 import { createApp } from "../../api/src/app.js";
 import { OPERATOR, PUBLIC_BASE, startApi } from "../helpers/app.js";
 import { shared } from "../helpers/shared.js";
@@ -129,10 +130,19 @@ describe("scan page support assistant: POST /api/v1/scan-support/questions (anon
       [first.id],
     );
     expect(Buffer.from(rows[0]!.contact_ct).toString("latin1")).to.not.contain("13812345678");
-    // an agent claims and replies like any conversation
+    // only the agent who claimed it may see the whole contact, to answer the visitor (audited)
+    const reveal = () => api.call("POST", `/api/v1/support/queue/${first.id}/reveal-contact`, agent, {});
+    expect((await reveal()).status).to.equal(409);
     expect((await api.call("POST", `/api/v1/support/queue/${first.id}/claim`, agent, {})).json.status).to.equal(
       "claimed",
     );
+    expect((await reveal()).json).to.deep.equal({ id: first.id, contact: "13812345678" });
+    await auditTrail.seal(stack.svc.db.sql);
+    const audited = await stack.svc.db.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'personal_data.reveal' AND resource_id = $1",
+      [first.id],
+    );
+    expect(audited.rows[0]!.n).to.equal(1);
     // a visitor's conversation is nobody's in the console
     const asShop = await api.call("GET", `/api/v1/support/conversations/${first.id}`, world.asker);
     expect(asShop.status).to.equal(404);

@@ -230,6 +230,31 @@ export class SupportService {
     return this.view(row);
   }
 
+  /**
+   * The scan page visitor's full contact, for the agent who claimed the conversation (to answer them): audited as a
+   * reveal of personal data. Anyone else, or before claiming: 409.
+   */
+  async revealContact(ctx: AuditContext, p: Principal, id: string) {
+    const row = await repo.conversation(this.db, id);
+    if (!row || row.status === "bot") throw notFound("support conversation", id);
+    if (!row.contact_ct || !this.vault)
+      throw new AppError("SUPPORT.NO_CONTACT", `conversation ${id} has no contact left by a visitor`, 409);
+    if (row.status !== "claimed" || row.agent_id !== p.id)
+      throw new AppError("SUPPORT.NOT_CLAIMED", `conversation ${id}: claim it before revealing its contact`, 409);
+    const contact = this.vault.openText(row.contact_ct, contactAad(id));
+    await this.db.transaction((tx) =>
+      auditTrail.append(tx, {
+        ...ctx,
+        companyId: null,
+        action: "personal_data.reveal",
+        resource: "support_conversation",
+        resourceId: id,
+        changes: { fields: { after: ["contact"] } },
+      }),
+    );
+    return { id, contact };
+  }
+
   async claim(ctx: AuditContext, p: Principal, id: string) {
     return this.agentStep(ctx, p, id, ["waiting"], "claimed", "support.claim");
   }

@@ -1115,6 +1115,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "support.company": "Company",
   "support.scanVisitor": "Scan page visitor",
   "support.contact": "Contact",
+  "support.revealContact": "Show in full (audited)",
   "support.lookup.verdict": "Scan verdict",
   "support.reason": "Why handed over",
   "support.reason.asked": "Asked for a person",

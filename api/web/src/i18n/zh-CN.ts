@@ -1093,6 +1093,7 @@ export const zhCN = {
   "support.company": "企业",
   "support.scanVisitor": "扫码页访客",
   "support.contact": "联系方式",
+  "support.revealContact": "查看完整号码（留痕）",
   "support.lookup.verdict": "扫码结论",
   "support.reason": "转人工原因",
   "support.reason.asked": "用户要求",
