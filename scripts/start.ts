@@ -117,6 +117,7 @@ const app = createApp({
   publicBaseUrl,
   scanRatePerMinute: config.SCAN_RATE_PER_MINUTE,
   reportRatePerMinute: config.REPORT_RATE_PER_MINUTE,
+  supportRatePerMinute: config.SUPPORT_RATE_PER_MINUTE,
   corsOrigins,
   security,
   webhooks: { allowCidrs },

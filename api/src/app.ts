@@ -77,10 +77,12 @@ import { RunsService } from "./modules/parts/runs.service.js";
 import { PartsService } from "./modules/parts/parts.service.js";
 import { supportLookups } from "./modules/support/lookups.js";
 import { supportRoutes } from "./modules/support/support.routes.js";
+import { ScanSupportService } from "./modules/support/scan-support.service.js";
 import { SupportService } from "./modules/support/support.service.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { UsersService } from "./modules/users/users.service.js";
 import { reportsRoutes } from "./modules/verify/reports.routes.js";
+import { scanSupportRoutes } from "./modules/verify/scan-support.routes.js";
 import { ReportsService } from "./modules/verify/reports.service.js";
 import { verifyRoutes } from "./modules/verify/verify.routes.js";
 import { VerifyService } from "./modules/verify/verify.service.js";
@@ -110,6 +112,8 @@ export interface AppOptions {
   registrationRatePerMinute?: number;
   /** Counterfeit reports a minute per client from the scan page (default 20). */
   reportRatePerMinute?: number;
+  /** Questions to the scan page's support assistant a minute per client (default 20). */
+  supportRatePerMinute?: number;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
   security?: Partial<SecurityOptions>;
@@ -203,11 +207,17 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...cockpitRoutes(opts.ledger.db.sql, s.cockpit),
     ...webhooksRoutes(s.webhooks),
-    ...verifyRoutes(s.verify, s.orgs, s.access, rateLimit(opts.scanRatePerMinute ?? 120, "scans"), (label, client) =>
-      s.reports.pageToken(label, client),
+    ...verifyRoutes(
+      s.verify,
+      s.orgs,
+      s.access,
+      rateLimit(opts.scanRatePerMinute ?? 120, "scans"),
+      (label, client) => s.reports.pageToken(label, client),
+      (label) => s.scanSupport.pageToken(label),
     ),
     ...reportsRoutes(s.reports, rateLimit(opts.reportRatePerMinute ?? 20, "counterfeit reports")),
     ...supportRoutes(s.support),
+    ...scanSupportRoutes(s.scanSupport, rateLimit(opts.supportRatePerMinute ?? 20, "support questions")),
   ];
 }
 
@@ -274,7 +284,9 @@ export function buildServices(opts: AppOptions) {
       ledger: opts.ledger,
       companyAddress: async (id) => (await orgs.get(id)).address,
     }),
+    opts.ledger.vault,
   );
+  const scanSupport = new ScanSupportService(db, opts.ledger.vault, support);
   const reports = new ReportsService(db, opts.ledger.vault, (gtin) => gs1.ownerOf(gtin), verify);
   const credit = new CreditService(db, {
     deliveredAsSeller: (id, days) => orders.deliveredAsSeller(id, days),
@@ -304,6 +316,7 @@ export function buildServices(opts: AppOptions) {
   invoices.onPayment((tx, ctx, id, fen, on, ref, by) => loans.settle(tx, ctx, id, fen, on, ref, by));
   return {
     support,
+    scanSupport,
     returns,
     disputes,
     loans,
@@ -364,8 +377,10 @@ export function createApp(opts: AppOptions): Express {
   app.use(securityHeaders);
   app.use(cors(opts.corsOrigins ?? []));
   app.use(express.json({ limit: "2mb" }));
-  // The scan page's report form posts without script (application/x-www-form-urlencoded); no other route takes forms.
+  // The scan page's report and assistant forms post without script (application/x-www-form-urlencoded); no other
+  // route takes forms.
   app.use("/api/v1/counterfeit-reports", express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }));
+  app.use("/api/v1/scan-support", express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }));
 
   app.locals.checkResponses = opts.checkResponses ?? false;
   const services = buildServices(opts);

@@ -37,6 +37,7 @@ export const configSchema = z
     SCAN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     /** Counterfeit reports a minute per client from the scan page. */
     REPORT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    SUPPORT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     /** Serve HTTPS (TLS 1.3 only) with this PEM certificate chain and key; both or neither. */
     TLS_CERT_FILE: z.string().min(1).optional(),
     TLS_KEY_FILE: z.string().min(1).optional(),

@@ -71,9 +71,11 @@ describe("counterfeit reports: POST /api/v1/counterfeit-reports from the scan pa
     expect(html).to.contain('data-verdict="UNKNOWN"');
     expect(html).to.contain("不要安装这个配件");
     expect(page.headers.get("content-security-policy")).to.contain("form-action 'self'");
-    // The form's fields, exactly as a browser without script would send them.
+    // The report form's fields, exactly as a browser without script would send them (the page also carries the
+    // support assistant's form: its fields are not the report's).
+    const reportForm = /<form id="report"[\s\S]*?<\/form>/.exec(html)![0];
     const fields: Record<string, string> = {};
-    for (const [, name, value] of html.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
+    for (const [, name, value] of reportForm.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g))
       fields[name!] = value!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)));
     expect(fields).to.include(scanned());
     expect(fields.submission).to.match(/^[0-9a-f]{32}$/);

@@ -174,7 +174,7 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
     ["a phone (390×844)", PHONE],
     ["a desktop (1280×800)", { width: 1280, height: 800 }],
   ] as const) {
-    it(`has no serious or critical accessibility violations (axe-core) on ${name}: genuine, installed, forged, report received`, async () => {
+    it(`has no serious or critical accessibility violations (axe-core) on ${name}: genuine, installed, forged, report received, the assistant's answer`, async () => {
       const found: string[] = [];
       for (const which of ["genuine", "copied", "forged"] as const) {
         const { page, context } = await open(uris[which]!, `${which}-axe`, "zh-CN", { viewport });
@@ -185,11 +185,33 @@ describe("the verification page in a real browser (Chromium) @e2e", function () 
           await Promise.all([page.waitForURL(/counterfeit-reports/), page.click("#report-button")]);
           found.push(...(await violations(page)).map((v) => `report received: ${v}`));
         }
+        if (which === "genuine") {
+          await page.fill("#chat-text", "质保多久");
+          await Promise.all([page.waitForURL(/scan-support/), page.click("#chat-send")]);
+          found.push(...(await violations(page)).map((v) => `assistant's answer: ${v}`));
+        }
         await context.close();
       }
       expect(found, found.join("\n")).to.deep.equal([]);
     });
   }
+
+  it("asks the support assistant without JavaScript: the answer names this part's verdict; 转人工 with a contact queues it", async () => {
+    const { page, context } = await open(uris.genuine!, "assistant", "zh-CN", { javaScript: false });
+    expect(await page.textContent("#assistant-title")).to.equal("问售后助手");
+    await page.fill("#chat-text", "这个配件是正品吗");
+    await Promise.all([page.waitForURL(/scan-support/), page.click("#chat-send")]);
+    expect(await page.textContent("#messages"))
+      .to.contain("扫码结果")
+      .and.to.contain("正品");
+    await page.screenshot({ path: join(OUT, "verify-assistant-answer.png"), fullPage: true });
+    await page.fill("#chat-contact", "13912345678");
+    await Promise.all([page.waitForURL(/scan-support/), page.click("#chat-handover")]);
+    expect(await page.getAttribute("#verdict", "data-status")).to.equal("waiting");
+    expect(await page.textContent("#waiting")).to.contain("139****5678");
+    await page.screenshot({ path: join(OUT, "verify-assistant-handover.png"), fullPage: true });
+    await context.close();
+  });
 
   it("a copied label of an installed part: ALREADY_INSTALLED, the VIN masked", async () => {
     const { page, context, verdict } = await open(uris.copied!, "copied", "en-US");

@@ -45,6 +45,12 @@ export const ENCRYPTED_COLUMNS: ReadonlyArray<{
     column: "contact_ct",
     aad: (id) => `counterfeit_report:${id}:contact`,
   },
+  {
+    table: "support_conversations",
+    key: "id",
+    column: "contact_ct",
+    aad: (id) => `support_conversation:${id}:contact`,
+  },
   { table: "demo_seed_steps", key: "step", column: "result_ct", aad: (step) => `demo_seed:${step}` },
 ];
 

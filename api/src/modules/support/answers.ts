@@ -100,3 +100,30 @@ export const say = {
   article: (title: string, body: string) => `【${title}】${body}`,
   noArticle: () => "抱歉，知识库里没有找到这个问题的答案。您可以换个说法，或者说“转人工”。",
 };
+
+/** The scan page's verdicts as a visitor reads them (the same words as the page's banner). */
+const VERDICT: Record<string, string> = {
+  GENUINE: "正品：每一步流转都已由签名公司签署并在链上锚定",
+  GENUINE_PENDING_ANCHOR: "正品：记录已签名，最新一步尚在上链确认中",
+  UNKNOWN: "无法识别：这不是本平台签发的标签",
+  ALREADY_INSTALLED: "注意：记录显示这个配件已经装车",
+  SUSPECT_CLONE: "警告：疑似复制标签",
+};
+const ACT: Record<string, string> = {
+  UNKNOWN: "请不要安装，保留配件和包装，可以在本页点“举报假冒配件”。",
+  SUSPECT_CLONE: "请不要安装，保留配件和包装，可以在本页点“举报假冒配件”。",
+  ALREADY_INSTALLED: "如果您手里的是一个没装过的新件，说明标签可能被复制：请不要安装，并在本页举报。",
+};
+
+/** What the assistant says to an anonymous visitor of the scan page: the public verdict and policy, nothing private. */
+export const sayScan = {
+  greeting: () =>
+    "您好，我是 PartLedger 售后助手。可以问我这个配件的扫码结果，或者退换货、质保等平台规则；需要人工请点“转人工”。",
+  verdict: (gtin: string, serial: string, verdict: string) =>
+    `本页配件（GTIN ${gtin}，序列号 ${serial}）的扫码结果：${VERDICT[verdict] ?? verdict}。${ACT[verdict] ?? ""}`,
+  otherPart: () => "在扫码页我只能回答本页这个配件；其他配件请直接扫它标签上的二维码。",
+  private: () =>
+    "扫码页不能查询订单、退货或装车记录，这些只对下单的公司开放：请登录 PartLedger 控制台查询。也可以点“转人工”。",
+  needContact: () => "人工客服需要联系您：请在下面留下手机号或邮箱，再点“转人工”。",
+  handedOver: (contact: string) => `已转接人工客服，客服人员会看到这段对话，并通过 ${contact} 联系您。`,
+};

@@ -5,7 +5,7 @@ export type HandoverReason = "asked" | "low_confidence" | "failed_twice";
 
 export interface Lookup {
   at: string;
-  kind: "order" | "orders" | "return" | "part" | "installation" | "article";
+  kind: "order" | "orders" | "return" | "part" | "installation" | "article" | "verdict";
   /** What was asked for (order id, GTIN/serial, masked VIN, article id). */
   ref: string | null;
   found: boolean;
@@ -13,8 +13,13 @@ export interface Lookup {
 
 export interface ConversationRow {
   id: string;
-  company_id: string;
-  user_id: string;
+  /** null: an anonymous visitor's conversation on the scan page (channel "scan"). */
+  company_id: string | null;
+  user_id: string | null;
+  channel: "console" | "scan";
+  gtin: string | null;
+  serial: string | null;
+  contact_ct: Uint8Array | null;
   status: ConversationStatus;
   failures: number;
   handover_reason: HandoverReason | null;
@@ -46,7 +51,7 @@ export interface ArticleRow {
 }
 
 const CONV =
-  "id, company_id, user_id, status, failures, handover_reason, handed_over_at, agent_id, lookups, created_at, updated_at";
+  "id, company_id, user_id, channel, gtin, serial, contact_ct, status, failures, handover_reason, handed_over_at, agent_id, lookups, created_at, updated_at";
 const ART = "id, title, body, keywords, published, updated_by, created_at, updated_at";
 
 /** The support tables: the only place that reads or writes them. Writes join the caller's transaction. */
@@ -57,6 +62,39 @@ export const supportRepository = {
       c.companyId,
       c.userId,
     ]);
+  },
+
+  /** An anonymous conversation about one part, from the scan page. */
+  async createScanConversation(tx: Sql, c: { id: string; gtin: string; serial: string }) {
+    await tx.query("INSERT INTO support_conversations (id, channel, gtin, serial) VALUES ($1, 'scan', $2, $3)", [
+      c.id,
+      c.gtin,
+      c.serial,
+    ]);
+  },
+
+  async setContact(tx: Sql, id: string, contactCt: Buffer) {
+    await tx.query("UPDATE support_conversations SET contact_ct = $2, updated_at = now() WHERE id = $1", [
+      id,
+      contactCt,
+    ]);
+  },
+
+  /** Claims a scan-page submission key for a conversation: false when that submission was recorded already. */
+  async claimSubmission(tx: Sql, key: Buffer, conversationId: string): Promise<boolean> {
+    const { rows } = await tx.query(
+      "INSERT INTO support_scan_submissions (submission_key, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+      [key, conversationId],
+    );
+    return rows.length === 1;
+  },
+
+  async bySubmission(db: Sql, key: Buffer): Promise<string | null> {
+    const { rows } = await db.query<{ conversation_id: string }>(
+      "SELECT conversation_id FROM support_scan_submissions WHERE submission_key = $1",
+      [key],
+    );
+    return rows[0]?.conversation_id ?? null;
   },
 
   async conversation(db: Sql, id: string, lock = false): Promise<ConversationRow | null> {

@@ -108,6 +108,17 @@ export function supportRoutes(support: SupportService): RouteSpec[] {
     ),
     route(
       "post",
+      "/api/v1/support/queue/:id/reveal-contact",
+      { permission: "support_queue:edit" },
+      "The full contact a scan page visitor left, for the agent who claimed the conversation (audited as a reveal)",
+      responds(z.object({ id: z.string(), contact: z.string() })),
+      validate({ params: conversationParams, body: z.object({}).strict() }),
+      async (req, res) => {
+        res.json(await support.revealContact(auditContext(req, res), principalOf(res), id(res)));
+      },
+    ),
+    route(
+      "post",
       "/api/v1/support/queue/:id/reply",
       { permission: "support_queue:edit" },
       "Reply in a conversation I claimed (stored masked)",

@@ -30,8 +30,14 @@ const status = z.enum(["bot", "waiting", "claimed", "closed"]);
 export const conversationSummarySchema = z
   .object({
     id: z.string(),
-    companyId: z.string(),
-    userId: z.string(),
+    companyId: z.string().nullable().describe("null: an anonymous visitor on the scan page"),
+    userId: z.string().nullable(),
+    channel: z.enum(["console", "scan"]).describe("console: a company user; scan: a visitor of the public scan page"),
+    part: z
+      .object({ gtin: z.string(), serial: z.string() })
+      .nullable()
+      .describe("the part whose scan page the visitor asked on (channel scan)"),
+    contact: z.string().nullable().describe("the scan page visitor's contact, masked (138****1234, a***@example.cn)"),
     status: status.describe("bot: the assistant answers; waiting/claimed: in the support queue; closed"),
     failures: z.number().int().describe("failed answers in a row (two: to a person)"),
     handoverReason: z.enum(["asked", "low_confidence", "failed_twice"]).nullable(),
@@ -48,7 +54,7 @@ export const conversationSchema = conversationSummarySchema
       .array(
         z.object({
           at: z.string(),
-          kind: z.enum(["order", "orders", "return", "part", "installation", "article"]),
+          kind: z.enum(["order", "orders", "return", "part", "installation", "article", "verdict"]),
           ref: z.string().nullable(),
           found: z.boolean(),
         }),

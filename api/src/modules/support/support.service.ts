@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
-import { maskVin } from "../../security/personal-data.js";
+import { AppError, auditTrail, type KeyVault, type Sql } from "../../../../ledger-service/src/index.js";
+import { maskEmail, maskMobile, maskVin } from "../../security/personal-data.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
 import { say } from "./answers.js";
@@ -22,7 +22,7 @@ import {
 /** Failed answers in a row after which the conversation goes to a person. */
 export const MAX_FAILURES = 2;
 
-interface Answer {
+export interface Answer {
   text: string;
   /** The assistant could not answer (nothing found, a needed number missing): counts towards MAX_FAILURES. */
   failed: boolean;
@@ -41,6 +41,8 @@ export class SupportService {
   constructor(
     private readonly db: Sql,
     private readonly lookups: SupportLookups,
+    /** Opens a scan page visitor's contact, to show it masked (scan-support.service.ts seals it). */
+    private readonly vault?: KeyVault,
   ) {}
 
   async start(ctx: AuditContext, p: Principal, text: string | undefined) {
@@ -53,7 +55,7 @@ export class SupportService {
 
   async mine(p: Principal, limit: number) {
     const rows = await repo.conversationsOf(this.db, p.id, requireCompany(p), limit);
-    return rows.map((r) => summary(r));
+    return rows.map((r) => this.summary(r));
   }
 
   async get(ctx: AuditContext, p: Principal, id: string) {
@@ -186,7 +188,8 @@ export class SupportService {
     return { text: text2, failed: false, lookups: [...policy.lookups, look] };
   }
 
-  private async policy(text: string, at: string): Promise<Answer> {
+  /** A policy answer from the knowledge base (also the scan page's assistant's, scan-support.service.ts). */
+  async policy(text: string, at: string): Promise<Answer> {
     const hit = this.search(await this.articles(), text);
     if (!hit)
       return { text: say.noArticle(), failed: true, lookups: [{ at, kind: "article", ref: null, found: false }] };
@@ -225,6 +228,31 @@ export class SupportService {
     const row = await repo.conversation(this.db, id);
     if (!row || row.status === "bot") throw notFound("support conversation", id);
     return this.view(row);
+  }
+
+  /**
+   * The scan page visitor's full contact, for the agent who claimed the conversation (to answer them): audited as a
+   * reveal of personal data. Anyone else, or before claiming: 409.
+   */
+  async revealContact(ctx: AuditContext, p: Principal, id: string) {
+    const row = await repo.conversation(this.db, id);
+    if (!row || row.status === "bot") throw notFound("support conversation", id);
+    if (!row.contact_ct || !this.vault)
+      throw new AppError("SUPPORT.NO_CONTACT", `conversation ${id} has no contact left by a visitor`, 409);
+    if (row.status !== "claimed" || row.agent_id !== p.id)
+      throw new AppError("SUPPORT.NOT_CLAIMED", `conversation ${id}: claim it before revealing its contact`, 409);
+    const contact = this.vault.openText(row.contact_ct, contactAad(id));
+    await this.db.transaction((tx) =>
+      auditTrail.append(tx, {
+        ...ctx,
+        companyId: null,
+        action: "personal_data.reveal",
+        resource: "support_conversation",
+        resourceId: id,
+        changes: { fields: { after: ["contact"] } },
+      }),
+    );
+    return { id, contact };
   }
 
   async claim(ctx: AuditContext, p: Principal, id: string) {
@@ -345,10 +373,11 @@ export class SupportService {
     return row;
   }
 
-  private async view(row: ConversationRow) {
+  /** A conversation as its reader sees it: every message (stored masked), what was looked up, the contact masked. */
+  async view(row: ConversationRow) {
     const messages = await repo.messages(this.db, row.id);
     return {
-      ...summary(row),
+      ...this.summary(row),
       lookups: row.lookups,
       messages: messages.map((m) => ({
         id: m.id,
@@ -360,6 +389,13 @@ export class SupportService {
       })),
     };
   }
+
+  private summary(r: ConversationRow) {
+    return summary(
+      r,
+      r.contact_ct && this.vault ? maskContact(this.vault.openText(r.contact_ct, contactAad(r.id))) : null,
+    );
+  }
 }
 
 function requireCompany(p: Principal): string {
@@ -367,11 +403,18 @@ function requireCompany(p: Principal): string {
   return p.companyId;
 }
 
-function summary(r: ConversationRow) {
+/** The AAD of a scan page visitor's contact (ledger-service/src/ledger/rotation.ts lists the column). */
+export const contactAad = (id: string) => `support_conversation:${id}:contact`;
+export const maskContact = (c: string) => (c.includes("@") ? maskEmail(c) : maskMobile(c));
+
+function summary(r: ConversationRow, contact: string | null) {
   return {
     id: r.id,
     companyId: r.company_id,
     userId: r.user_id,
+    channel: r.channel,
+    part: r.gtin && r.serial ? { gtin: r.gtin, serial: r.serial } : null,
+    contact,
     status: r.status,
     failures: r.failures,
     handoverReason: r.handover_reason,

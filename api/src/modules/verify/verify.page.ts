@@ -1,5 +1,6 @@
 import { placeName } from "../../shared/regions.js";
 import { COLOR, FORM_PAGE_CSP, esc, shanghai, shell, type Lang } from "./page-shell.js";
+import { chatSection, type ScanChatForm } from "./scan-support.page.js";
 import type { Verdict, VerdictCode } from "./verify.service.js";
 
 export type { Lang };
@@ -228,9 +229,16 @@ ${trust}
 /**
  * The verification page a phone shows after scanning a label: server-rendered, no script needed. The banner and what
  * to do come first; chain details (hashes, blocks, confirmations, the trust anchor) sit in a collapsed <details>.
- * `form`: the scanned label, for the report button on a verdict that asks for one.
+ * `form`: the scanned label, for the report button on a verdict that asks for one; `chat`: the label and verdict for
+ * the support assistant's form (问售后助手).
  */
-export function renderVerifyPage(v: Verdict, lang: Lang, switchHref: string, form?: ReportForm): string {
+export function renderVerifyPage(
+  v: Verdict,
+  lang: Lang,
+  switchHref: string,
+  form?: ReportForm,
+  chat?: ScanChatForm,
+): string {
   const t = T[lang];
   const reason = REASONS[v.reason]?.[lang] ?? v.reason;
   const steps = v.timeline
@@ -259,6 +267,7 @@ ${advice(v, lang, form)}
   <dt>${esc(t.serial)}</dt><dd>${esc(v.part.serial)}</dd>
   <dt>${esc(t.lot)}</dt><dd>${esc(v.part.lot ?? "—")}</dd>
 </dl></section>
+${chat ? chatSection(chat, lang) : ""}
 ${v.timeline.length ? `<section aria-labelledby="history-title"><h2 id="history-title">${esc(t.history)}</h2><ol class="steps">${steps}</ol></section>` : ""}
 ${technical(v, lang)}`,
   );

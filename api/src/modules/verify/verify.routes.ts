@@ -44,6 +44,8 @@ export function verifyRoutes(
   limit: RequestHandler,
   /** The report form's submission token for a label, verdict and client (ReportsService.pageToken). */
   pageToken: (label: ReportLabel, client: string) => string,
+  /** The support assistant form's token vouching for the verdict shown (ScanSupportService.pageToken). */
+  chatToken: (label: ReportLabel) => string,
 ): RouteSpec[] {
   const scanner = async (token: string | undefined) => {
     if (!token) return undefined;
@@ -94,8 +96,11 @@ export function verifyRoutes(
               submission: pageToken({ ...link, verdict: verdict.verdict }, req.ip ?? "unknown"),
             }
           : undefined;
-        if (form) res.setHeader("Content-Security-Policy", FORM_PAGE_CSP);
-        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`, form));
+        // Every page carries the support assistant's form (问售后助手), which posts to this server too.
+        const label = { gtin: link.gtin, serial: link.serial, lot: link.lot, signature: link.signature };
+        const chat = { ...label, verdict: verdict.verdict, page: chatToken({ ...label, verdict: verdict.verdict }) };
+        res.setHeader("Content-Security-Policy", FORM_PAGE_CSP);
+        res.type("html").send(renderVerifyPage(verdict, lang, `${req.path}?${params.toString()}`, form, chat));
       },
     ),
   ];

@@ -6,11 +6,13 @@ import {
   Button,
   Card,
   Col,
+  Collapse,
   Empty,
   Flex,
   Form,
   Input,
   Modal,
+  Popconfirm,
   Progress,
   Radio,
   Row,
@@ -25,6 +27,7 @@ import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { StatusTag } from "../../widgets/StatusTag";
 import { LoadError, useAction } from "../common/kit";
+import { RecallUnits } from "./RecallUnits";
 import type { Recall } from "./types";
 
 export default function Recalls() {
@@ -47,7 +50,7 @@ export default function Recalls() {
       {list.error ? <LoadError state={list} /> : null}
       {!list.loading && !list.error && !list.data?.length ? <Empty description={t("rc.none")} /> : null}
       {(list.data ?? []).map((r) => (
-        <RecallCard key={r.id} r={r} />
+        <RecallCard key={r.id} r={r} onClosed={list.reload} />
       ))}
       {starting ? (
         <StartRecall
@@ -62,8 +65,17 @@ export default function Recalls() {
   );
 }
 
-function RecallCard({ r }: { r: Recall }) {
+function RecallCard({ r, onClosed }: { r: Recall; onClosed(): void }) {
   const t = useT();
+  const { run, busy } = useAction();
+  const close = async () => {
+    const ok = await run(
+      "close",
+      () => answer(api.POST("/api/v1/recalls/{id}/close", { params: { path: { id: r.id } } } as never)),
+      t("rc.closed"),
+    );
+    if (ok) onClosed();
+  };
   const p = useApi(
     () => answer<Recall>(api.GET("/api/v1/recalls/{id}", { params: { path: { id: r.id } } } as never)),
     [r.id],
@@ -76,7 +88,25 @@ function RecallCard({ r }: { r: Recall }) {
       : t("rc.wholeGtin");
   const done = pr ? pr.returned + pr.replaced : 0;
   return (
-    <Card size="small" data-testid="recall-row" title={`${r.gtin} · ${scope}`} extra={<StatusTag status={r.status} />}>
+    <Card
+      size="small"
+      data-testid="recall-row"
+      title={`${r.gtin} · ${scope}`}
+      extra={
+        <Space>
+          <StatusTag status={r.status} />
+          {r.status === "open" ? (
+            <Can perm="recall:edit">
+              <Popconfirm title={t("rc.closeConfirm")} onConfirm={() => void close()}>
+                <Button size="small" loading={busy === "close"} data-testid="recall-close">
+                  {t("rc.close")}
+                </Button>
+              </Popconfirm>
+            </Can>
+          ) : null}
+        </Space>
+      }
+    >
       <Typography.Paragraph type="secondary">
         {r.reason} · <DateTime at={r.createdAt} />
       </Typography.Paragraph>
@@ -99,6 +129,17 @@ function RecallCard({ r }: { r: Recall }) {
           </Typography.Text>
         </>
       ) : null}
+      <Collapse
+        size="small"
+        style={{ marginTop: 8 }}
+        items={[
+          {
+            key: "units",
+            label: t("rc.units"),
+            children: <RecallUnits id={r.id} editable={r.status === "open"} onChanged={p.reload} />,
+          },
+        ]}
+      />
     </Card>
   );
 }

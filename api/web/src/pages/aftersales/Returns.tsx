@@ -20,7 +20,7 @@ import {
 } from "antd";
 import type { UploadFile } from "antd";
 import { useState } from "react";
-import { useNavigate } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { answer, api, useApi } from "../../api/client";
 import { Can, useCurrent } from "../../app/session";
 import { useT } from "../../i18n";
@@ -54,7 +54,16 @@ export default function Returns() {
   const { me } = useCurrent();
   const { run, busy } = useAction();
   const [view, setView] = useState<"all" | "overdue">("all");
-  const [asking, setAsking] = useState(false);
+  // From an order's page (申请退货 on a delivered line): the request form opens prefilled with the order and line.
+  const [params, setParams] = useSearchParams();
+  const prefill = params.get("order")
+    ? {
+        orderId: params.get("order")!,
+        lineNo: Number(params.get("line") ?? 1) || 1,
+        quantity: Number(params.get("quantity") ?? 1) || 1,
+      }
+    : undefined;
+  const [asking, setAsking] = useState(prefill !== undefined);
   const [stepping, setStepping] = useState<{ r: ReturnRow; to: Step } | null>(null);
   const [disputing, setDisputing] = useState<ReturnRow | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -151,9 +160,14 @@ export default function Returns() {
       ))}
       {asking ? (
         <RequestReturn
-          onClose={() => setAsking(false)}
+          initial={prefill}
+          onClose={() => {
+            setAsking(false);
+            if (prefill) setParams({}, { replace: true });
+          }}
           onDone={() => {
             setAsking(false);
+            if (prefill) setParams({}, { replace: true });
             list.reload();
           }}
         />
@@ -249,7 +263,15 @@ function ReturnDetail({ r, reload }: { r: ReturnRow; reload(): void }) {
   );
 }
 
-function RequestReturn({ onClose, onDone }: { onClose(): void; onDone(): void }) {
+function RequestReturn({
+  initial,
+  onClose,
+  onDone,
+}: {
+  initial?: { orderId: string; lineNo: number; quantity: number } | undefined;
+  onClose(): void;
+  onDone(): void;
+}) {
   const t = useT();
   const [form] = Form.useForm();
   const { run, busy } = useAction();
@@ -299,7 +321,13 @@ function RequestReturn({ onClose, onDone }: { onClose(): void; onDone(): void })
       confirmLoading={busy !== null}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" name="return" onFinish={submit} initialValues={{ lineNo: 1, quantity: 1 }}>
+      <Form
+        form={form}
+        layout="vertical"
+        name="return"
+        onFinish={submit}
+        initialValues={{ lineNo: 1, quantity: 1, ...initial }}
+      >
         <Form.Item name="orderId" label={t("as.order")} rules={[{ required: true }]}>
           <Select
             loading={orders.loading}

@@ -36,4 +36,12 @@ export const aftersalesRoutes: ConsoleRoute[] = [
     kinds: ["manufacturer"],
     element: lazy(() => import("./Recalls")),
   },
+  {
+    path: "/recalls/affecting-me",
+    titleKey: "menu.affectingRecalls",
+    icon: <AlertOutlined />,
+    permission: "recall:view",
+    kinds: ["distributor", "repair_shop"],
+    element: lazy(() => import("./AffectingRecalls")),
+  },
 ];

@@ -6,7 +6,7 @@
  */
 import { Alert, Button, Card, Descriptions, Flex, Skeleton, Timeline, Typography } from "antd";
 import { useState } from "react";
-import { useParams } from "react-router";
+import { useNavigate, useParams } from "react-router";
 import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
@@ -24,6 +24,7 @@ type Order = Answer<"/api/v1/orders/{id}", "get">;
 export default function OrderDetail() {
   const t = useT();
   const { id = "" } = useParams();
+  const navigate = useNavigate();
   const order = useApi(() => answer<Order>(api.GET("/api/v1/orders/{id}", { params: { path: { id } } })), [id]);
   if (order.loading && !order.data) return <Skeleton active />;
   if (order.error || !order.data)
@@ -56,10 +57,27 @@ export default function OrderDetail() {
       <Card size="small" title={t("shop.order.lines")}>
         {o.lines.map((l) => (
           <Flex key={l.lineNo} vertical gap={2}>
-            <Typography.Text>
-              <SkuLabel id={l.skuId} />
-              {t("shop.order.line", { quantity: l.quantity, allocated: l.allocated })}
-            </Typography.Text>
+            <Flex justify="space-between" align="center" gap={8} wrap>
+              <Typography.Text>
+                <SkuLabel id={l.skuId} />
+                {t("shop.order.line", { quantity: l.quantity, allocated: l.allocated })}
+              </Typography.Text>
+              {(o.status === "delivered" || o.status === "completed") && l.allocated > 0 ? (
+                <Can perm="return:create">
+                  <Button
+                    size="small"
+                    data-testid={`return-line-${l.lineNo}`}
+                    onClick={() =>
+                      void navigate(
+                        `/returns?order=${encodeURIComponent(o.id)}&line=${l.lineNo}&quantity=${l.allocated}`,
+                      )
+                    }
+                  >
+                    {t("as.request")}
+                  </Button>
+                </Can>
+              ) : null}
+            </Flex>
             {l.allocations.map((a) => (
               <Typography.Text key={a.locationId} type="secondary">
                 {t("shop.order.allocation", {

@@ -16,6 +16,7 @@ export default function SupportQueue() {
   const t = useT();
   const [status, setStatus] = useState<(typeof STATUSES)[number]>("waiting");
   const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [revealed, setRevealed] = useState<Record<string, string>>({});
   const { run, busy } = useAction();
   const list = useApi(
     () =>
@@ -40,6 +41,15 @@ export default function SupportQueue() {
       if (verb === "reply") setDrafts((d) => ({ ...d, [c.id]: "" }));
       list.reload();
     }
+  };
+
+  const reveal = async (c: Conversation) => {
+    const r = await run(`reveal:${c.id}`, () =>
+      answer<{ contact: string }>(
+        api.POST("/api/v1/support/queue/{id}/reveal-contact", { params: { path: { id: c.id } }, body: {} } as never),
+      ),
+    );
+    if (r) setRevealed((m) => ({ ...m, [c.id]: r.contact }));
   };
 
   return (
@@ -95,7 +105,40 @@ export default function SupportQueue() {
             ),
           }}
           columns={[
-            { title: t("support.company"), dataIndex: "companyId" },
+            {
+              title: t("support.company"),
+              key: "who",
+              render: (_: unknown, c) =>
+                c.channel === "scan" ? (
+                  <Space direction="vertical" size={0}>
+                    <Tag color="blue">{t("support.scanVisitor")}</Tag>
+                    {c.part ? (
+                      <span>
+                        {c.part.gtin} / {c.part.serial}
+                      </span>
+                    ) : null}
+                    {c.contact ? (
+                      <span>
+                        {t("support.contact")}: {revealed[c.id] ?? c.contact}{" "}
+                        {c.status === "claimed" && !revealed[c.id] ? (
+                          <Can perm="support_queue:edit">
+                            <Button
+                              size="small"
+                              type="link"
+                              loading={busy === `reveal:${c.id}`}
+                              onClick={() => void reveal(c)}
+                            >
+                              {t("support.revealContact")}
+                            </Button>
+                          </Can>
+                        ) : null}
+                      </span>
+                    ) : null}
+                  </Space>
+                ) : (
+                  c.companyId
+                ),
+            },
             {
               title: t("support.reason"),
               dataIndex: "handoverReason",

@@ -17,7 +17,12 @@ export interface SupportLookup {
 
 export interface Conversation {
   id: string;
-  companyId: string;
+  /** null: an anonymous visitor of the scan page (channel "scan"). */
+  companyId: string | null;
+  channel?: "console" | "scan";
+  part?: { gtin: string; serial: string } | null;
+  /** The scan page visitor's contact, masked. */
+  contact?: string | null;
   status: "bot" | "waiting" | "claimed" | "closed";
   handoverReason: string | null;
   handedOverAt: string | null;
