@@ -255,6 +255,8 @@ export function buildServices(opts: AppOptions) {
     (gtins) => parts.skusOf(gtins),
     recalls,
     promoted,
+    // Credit limits on 月结 terms (DECISIONS 112); `invoices` is built below, before any order is placed.
+    (tx, buyerId, bySeller) => invoices.assertWithinCredit(tx, buyerId, bySeller),
   );
   const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId), promoted);
   const photoStore = new PhotoStore({
