@@ -65,3 +65,8 @@ CREATE CONSTRAINT TRIGGER ledger_parts_receipt_lock_at_commit AFTER UPDATE OF st
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
   WHEN (NEW.stage IS DISTINCT FROM OLD.stage OR NEW.holder IS DISTINCT FROM OLD.holder)
   EXECUTE FUNCTION ledger_parts_receipt_lock_at_commit();
+
+-- Credit limits on 月结 terms are enforced when an order is placed (DECISIONS 112): what a buyer owes a seller counts
+-- its orders in flight not yet invoiced; this index finds a buyer's orders in flight without reading its history.
+CREATE INDEX orders_buyer_in_flight ON orders (buyer_id)
+  WHERE status IN ('placed', 'allocated', 'partially_fulfilled', 'picking', 'shipped', 'delivered');

@@ -49,7 +49,7 @@ export const invoicesRepository = {
 
   /**
    * What a buyer owes each of these sellers: open invoices (total − paid) plus the seller's allocations on the
-   * buyer's orders neither cancelled nor yet invoiced by it. A statement of its own after the terms' lock, so under
+   * buyer's orders in flight (placed … delivered; the partial index orders_buyer_in_flight) not yet invoiced by it. A statement of its own after the terms' lock, so under
    * READ COMMITTED it sees every order committed by whoever held that lock before.
    */
   async exposure(tx: Sql, buyerId: string, sellerIds: string[]): Promise<Map<string, number>> {
@@ -58,7 +58,8 @@ export const invoicesRepository = {
               (COALESCE((SELECT sum(i.total_fen - i.paid_fen) FROM invoices i
                           WHERE i.seller_id = s AND i.buyer_id = $1 AND i.paid_fen < i.total_fen), 0)
              + COALESCE((SELECT sum(a.price_fen * a.quantity) FROM order_allocations a JOIN orders o ON o.id = a.order_id
-                          WHERE a.seller_id = s AND o.buyer_id = $1 AND o.status <> 'cancelled'
+                          WHERE a.seller_id = s AND o.buyer_id = $1
+                            AND o.status IN ('placed', 'allocated', 'partially_fulfilled', 'picking', 'shipped', 'delivered')
                             AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id AND i.seller_id = s)), 0)
               )::float8 AS fen
          FROM unnest($2::text[]) AS s`,
