@@ -15,6 +15,7 @@ describe("finance: a seller's credit limit on 月结 terms holds when orders are
   let sku: number;
   let other: { id: string; key: string };
   let treasurer: string;
+  let dealerWh = "";
   const order = (quantity: number, key?: string) =>
     api.call(
       "POST",
@@ -47,6 +48,7 @@ describe("finance: a seller's credit limit on 月结 terms holds when orders are
       location: { lng: 120.14, lat: 30.265 },
     });
     await stockShared(api, api.keys.dealer!, { locationId: wh, skuId: sku, quantity: 200, price: 10 });
+    dealerWh = wh;
     const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
       name: "绍兴汽配经销有限公司",
       uscc: uscc("91330602MA2B00031"),
@@ -94,7 +96,7 @@ describe("finance: a seller's credit limit on 月结 terms holds when orders are
     expect((await order(20)).status).to.equal(201);
   });
 
-  it("is per seller: a line served by two sellers is judged by each seller's share", async () => {
+  it("is per seller: each seller's share of an order is judged against that seller's limit", async () => {
     const wh = await sharedWarehouse(api, other.key, {
       code: "CL-2",
       name: "绍兴仓",
@@ -102,34 +104,44 @@ describe("finance: a seller's credit limit on 月结 terms holds when orders are
       location: { lng: 120.58, lat: 30.0 },
     });
     await stockShared(api, other.key, { locationId: wh, skuId: sku, quantity: 3, price: 9 });
-    // The other seller gives the shop ¥20 of credit: its 3 cheaper units (¥27) do not fit; the dealer has no limit.
+    // The other seller gives the shop ¥20 of credit.
     const t = await api.call("PUT", `/api/v1/finance/terms/${api.ids.shop}`, other.key, {
       kind: "net",
       days: 60,
       creditLimitFen: 2000,
     });
     expect(t.status, JSON.stringify(t.json)).to.equal(200);
-    const placed = await order(3);
-    // The allocator prefers the cheaper, nearer pool; if it gives the other seller more than ¥20, the order is refused.
-    const share = async (id: string) =>
-      (
-        await stack.svc.db.sql.query<{ n: number }>(
-          "SELECT COALESCE(sum(price_fen * quantity), 0)::int AS n FROM order_allocations WHERE order_id = $1 AND seller_id = $2",
-          [id, other.id],
-        )
-      ).rows[0]!.n;
-    if (placed.status === 201) expect(await share(placed.json.id)).to.be.at.most(2000);
-    else {
-      expect(placed.json.code).to.equal("ORDER.CREDIT_LIMIT");
-      expect(placed.json.sellerId).to.equal(other.id);
-    }
+    const at = (lines: Array<{ locationId: string; quantity: number }>) =>
+      api.call("POST", "/api/v1/orders", api.keys.shop!, {
+        lines: lines.map((l) => ({ skuId: sku, ...l })),
+        policy: "all_or_nothing",
+      });
+    // Three of its units (¥27) do not fit its ¥20.
+    const over = await at([{ locationId: wh, quantity: 3 }]);
+    expect(over.status).to.equal(409);
+    expect(over.json).to.deep.include({
+      code: "ORDER.CREDIT_LIMIT",
+      sellerId: other.id,
+      exposureFen: 0,
+      orderFen: 2700,
+    });
+    // Two of its units (¥18) fit its limit (the dealer's terms are cash now).
+    expect(((await setTerms(treasurer, { kind: "cash", days: 0 })) as { status: number }).status).to.equal(200);
+    const fits = await api.call("POST", "/api/v1/orders", api.keys.shop!, {
+      lines: [{ skuId: sku, quantity: 2, locationId: wh }],
+    });
+    expect(fits.status, JSON.stringify(fits.json)).to.equal(201);
+    // ¥18 owed to it now: one more unit (¥9) would pass ¥20; the dealer's units still sell.
+    const more = await at([{ locationId: wh, quantity: 1 }]);
+    expect(more.json).to.deep.include({ code: "ORDER.CREDIT_LIMIT", exposureFen: 1800, orderFen: 900 });
+    expect((await at([{ locationId: dealerWh, quantity: 1 }])).status).to.equal(201);
     // Raised to ¥100: the same order passes.
     await api.call("PUT", `/api/v1/finance/terms/${api.ids.shop}`, other.key, {
       kind: "net",
       days: 60,
       creditLimitFen: 10_000,
     });
-    expect((await order(3)).status).to.equal(201);
+    expect((await at([{ locationId: wh, quantity: 1 }])).status).to.equal(201);
     // Whatever of the other seller's stock is left goes out of the pool, so the race below is the dealer's alone.
     const left = (await api.call("GET", `/api/v1/inventory/stock?locationId=${wh}&skuId=${sku}`, other.key)).json
       .stock[0] as { available: number };
