@@ -289,6 +289,11 @@ describe("finance: enforcing a pledged receipt — two people, an undo window, t
       { step: 5, n: 3 },
       { step: 6, n: 3 },
     ]);
+    // The receipt's audit bundle shows every serial released (the lender proves the end of its pledge from the chain).
+    const bundle = await api.call("GET", `${R}/${receipt}/bundle`, approver1);
+    expect(bundle.status, JSON.stringify(bundle.json)).to.equal(200);
+    expect(bundle.json.receipt.status).to.equal("enforced");
+    expect(bundle.json.receipt.serials.every((x: { released: boolean }) => x.released)).to.equal(true);
     const received = await api.call("POST", "/api/v1/receipts", nominee.key, { parts });
     expect(received.status, JSON.stringify(received.json)).to.equal(201);
     // Audit trail and webhooks to both sides.
@@ -348,10 +353,17 @@ describe("finance: enforcing a pledged receipt — two people, an undo window, t
     const rogue = await api.call("POST", "/api/v1/dispatches", api.keys.dealer!, { to: api.ids.shop, parts });
     expect(rogue.status).to.equal(409);
     expect(rogue.json.code).to.equal("RECEIPT.PART_LOCKED");
+    // Transferring cannot be undone or confirmed again (a third approver), only completed.
+    const third = await api.keyWithRoles("lenderA", ["credit_approver"]);
+    expect((await act(id, "cancel", approver1)).json.code).to.equal("ENFORCEMENT.INVALID_TRANSITION");
+    expect((await act(id, "confirm", third)).json.code).to.equal("ENFORCEMENT.INVALID_TRANSITION");
     const done = await act(id, "complete");
     expect(done.status, JSON.stringify(done.json)).to.equal(200);
     expect(done.json.status).to.equal("completed");
     expect(await heads(parts)).to.deep.equal([{ stage: 4, pledge: 0 }]);
+    // Completed is final.
+    expect((await act(id, "cancel", approver1)).json.code).to.equal("ENFORCEMENT.INVALID_TRANSITION");
+    expect((await act(id, "confirm", third)).json.code).to.equal("ENFORCEMENT.INVALID_TRANSITION");
     expect(await invariants()).to.deep.equal(CLEAN);
   });
 
