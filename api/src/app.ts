@@ -2,7 +2,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import express, { type Express } from "express";
 import type { LedgerService } from "../../ledger-service/src/index.js";
-import { AppError, logger as processLogger, openChannel, type Logger } from "../../ledger-service/src/index.js";
+import {
+  AppError,
+  Stage,
+  logger as processLogger,
+  openChannel,
+  type Logger,
+  type Sql,
+} from "../../ledger-service/src/index.js";
 import { consoleSite } from "./http/console.js";
 import { cors, securityHeaders } from "./http/edges.js";
 import { problemHandler, requestId, serverTiming } from "./http/problem.js";
@@ -22,6 +29,8 @@ import { loansRoutes } from "./modules/finance/loans.routes.js";
 import { LoansService } from "./modules/finance/loans.service.js";
 import { receiptsRoutes } from "./modules/finance/receipts.routes.js";
 import { collateralRoutes } from "./modules/finance/collateral.routes.js";
+import { enforcementsRoutes } from "./modules/finance/enforcements.routes.js";
+import { EnforcementsService } from "./modules/finance/enforcements.service.js";
 import { CollateralService } from "./modules/finance/collateral.service.js";
 import { ReceiptsService } from "./modules/finance/receipts.service.js";
 import { DispatchService } from "./modules/dispatch/dispatch.service.js";
@@ -198,6 +207,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...recallsRoutes(s.recalls),
     ...receiptsRoutes(s.receipts),
     ...collateralRoutes(s.collateral),
+    ...enforcementsRoutes(s.enforcements),
     ...consentsRoutes(s.consents),
     ...invoicesRoutes(s.invoices),
     ...loansRoutes(s.loans),
@@ -265,6 +275,9 @@ export function buildServices(opts: AppOptions) {
     (gtins) => parts.skusOf(gtins),
     recalls,
     promoted,
+    // Credit limits on 月结 terms (DECISIONS 112); `invoices` is built below, before any order is placed.
+    (tx: Sql, buyerId: string, bySeller: ReadonlyMap<string, number>): Promise<void> =>
+      invoices.assertWithinCredit(tx, buyerId, bySeller),
   );
   const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId), promoted);
   const photoStore = new PhotoStore({
@@ -310,6 +323,15 @@ export function buildServices(opts: AppOptions) {
     partBundle: (gtin, serial) => opts.ledger.bundleForPart(gtin, serial, (ids) => orgs.usccOf(ids)),
     addressOf: async (id) => (await orgs.get(id)).address,
   });
+  // Enforcement: the lender's nominee takes the goods (DECISIONS 112); the borrower's kept key signs the shipment.
+  const enforcements = new EnforcementsService(db, receipts, webhooks, {
+    company: (id) => orgs.get(id),
+    location: (id) => inventory.location(id),
+    transferStock: (tx, from, to, rows, ref) => inventory.enforceTransfer(tx, from, to, rows, ref),
+    shipOnLedger: async (entry, work) => {
+      await opts.ledger.ledger.append({ ...entry, step: Stage.Shipped }, { within: work });
+    },
+  });
   const invoices = new InvoicesService(db, (id) => orders.forBilling(id));
   const loans = new LoansService(db);
   // A payment on a financed invoice pays its lender first (the settlement waterfall).
@@ -323,6 +345,7 @@ export function buildServices(opts: AppOptions) {
     recalls,
     inventory,
     receipts,
+    enforcements,
     collateral: new CollateralService(db, webhooks),
     consents,
     invoices,

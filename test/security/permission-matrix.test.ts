@@ -48,6 +48,7 @@ const ID: Array<[RegExp, string]> = [
   [/\/recalls\//, "rc_0000000000000000"],
   [/\/warehouse-receipts\//, "wr_0000000000000000"],
   [/\/finance\/collateral\//, "wr_0000000000000000"],
+  [/\/finance\/enforcements\//, "enf_0000000000000000"],
   [/\/consents\//, "cc_0000000000000000"],
   [/\/finance\/invoices\//, "inv_0000000000000000"],
   [/\/services\/courses\//, "crs_0000000000000000"],

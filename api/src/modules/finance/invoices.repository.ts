@@ -33,6 +33,41 @@ export const invoicesRepository = {
     );
   },
 
+  /**
+   * The credit terms (月结 with a limit) a buyer has with these sellers, locked (`FOR UPDATE`, seller order) so that
+   * concurrent orders of one buyer with one seller serialize (DECISIONS 112). One query on the terms' primary key.
+   */
+  async lockCreditTerms(tx: Sql, buyerId: string, sellerIds: string[]) {
+    const { rows } = await tx.query<{ sellerId: string; limitFen: number }>(
+      `SELECT seller_id AS "sellerId", credit_limit_fen::float8 AS "limitFen" FROM payment_terms
+        WHERE buyer_id = $1 AND seller_id = ANY($2::text[]) AND kind = 'net' AND credit_limit_fen IS NOT NULL
+        ORDER BY seller_id FOR UPDATE`,
+      [buyerId, sellerIds],
+    );
+    return rows;
+  },
+
+  /**
+   * What a buyer owes each of these sellers: open invoices (total − paid) plus the seller's allocations on the
+   * buyer's orders in flight (placed … delivered; the partial index orders_buyer_in_flight) not yet invoiced by it. A statement of its own after the terms' lock, so under
+   * READ COMMITTED it sees every order committed by whoever held that lock before.
+   */
+  async exposure(tx: Sql, buyerId: string, sellerIds: string[]): Promise<Map<string, number>> {
+    const { rows } = await tx.query<{ sellerId: string; fen: number }>(
+      `SELECT s AS "sellerId",
+              (COALESCE((SELECT sum(i.total_fen - i.paid_fen) FROM invoices i
+                          WHERE i.seller_id = s AND i.buyer_id = $1 AND i.paid_fen < i.total_fen), 0)
+             + COALESCE((SELECT sum(a.price_fen * a.quantity) FROM order_allocations a JOIN orders o ON o.id = a.order_id
+                          WHERE a.seller_id = s AND o.buyer_id = $1
+                            AND o.status IN ('placed', 'allocated', 'partially_fulfilled', 'picking', 'shipped', 'delivered')
+                            AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id AND i.seller_id = s)), 0)
+              )::float8 AS fen
+         FROM unnest($2::text[]) AS s`,
+      [buyerId, sellerIds],
+    );
+    return new Map(rows.map((r) => [r.sellerId, r.fen]));
+  },
+
   /** A seller's terms (one customer, or all), with what each customer owes it. */
   async terms(db: Sql, sellerId: string, buyerId: string | null) {
     const { rows } = await db.query<{

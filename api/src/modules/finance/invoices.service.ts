@@ -37,6 +37,35 @@ export class InvoicesService {
     private readonly orderForBilling: OrderForBilling,
   ) {}
 
+  /**
+   * The orders module's credit port (DECISIONS 112): an order on 月结 terms with a credit limit must keep what the buyer
+   * owes each seller — open invoices and orders not yet invoiced — plus this order's share within the limit; else
+   * `409 ORDER.CREDIT_LIMIT`. Runs inside the order's transaction and holds the terms rows' locks until it commits, so
+   * concurrent orders of one buyer with one seller are judged one after the other.
+   */
+  async assertWithinCredit(tx: Sql, buyerId: string, bySeller: ReadonlyMap<string, number>): Promise<void> {
+    if (bySeller.size === 0) return;
+    const rows = await repo.lockCreditTerms(tx, buyerId, [...bySeller.keys()].sort());
+    if (rows.length === 0) return;
+    const owed = await repo.exposure(
+      tx,
+      buyerId,
+      rows.map((r) => r.sellerId),
+    );
+    for (const r of rows) {
+      const adding = bySeller.get(r.sellerId) ?? 0;
+      const exposureFen = owed.get(r.sellerId) ?? 0;
+      if (exposureFen + adding > r.limitFen)
+        throw new AppError(
+          "ORDER.CREDIT_LIMIT",
+          `this order adds ${adding} fen owed to seller ${r.sellerId}, on top of ${exposureFen} fen open ` +
+            `(unpaid invoices and orders not yet invoiced); the credit limit on these 月结 terms is ${r.limitFen} fen`,
+          409,
+          { sellerId: r.sellerId, limitFen: r.limitFen, exposureFen, orderFen: adding },
+        );
+    }
+  }
+
   /** Lets order loans take their share of each payment first (the settlement waterfall). */
   onPayment(settle: Settlement) {
     this.settlement = settle;

@@ -1,6 +1,6 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
 
-export type ReceiptStatus = "issued" | "pledged" | "released" | "cancelled";
+export type ReceiptStatus = "issued" | "pledged" | "released" | "cancelled" | "enforcing" | "enforced";
 
 export interface ReceiptRow {
   id: string;
@@ -114,6 +114,15 @@ export const receiptsRepository = {
         WHERE l.receipt_id = $1 AND l.sku_id = k.s`,
       [id, rows.map((r) => r.skuId), rows.map((r) => r.quantity)],
     );
+  },
+
+  /** The live enforcement of a receipt, if any (DECISIONS 112). */
+  async liveEnforcement(db: Sql, id: string): Promise<string | null> {
+    const { rows } = await db.query<{ id: string }>(
+      "SELECT id FROM receipt_enforcements WHERE receipt_id = $1 AND status IN ('proposed', 'confirmed', 'transferring')",
+      [id],
+    );
+    return rows[0]?.id ?? null;
   },
 
   async releaseParts(tx: Sql, id: string, parts: ReadonlyArray<{ gtin: string; serial: string }>): Promise<void> {

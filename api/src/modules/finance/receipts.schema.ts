@@ -50,7 +50,7 @@ export type ReleaseBody = z.infer<typeof releaseBody>;
 export const receiptParams = z.object({ id: receiptId }).strict();
 export const receiptListQuery = z
   .object({
-    status: z.enum(["issued", "pledged", "released", "cancelled"]).optional(),
+    status: z.enum(["issued", "pledged", "released", "cancelled", "enforcing", "enforced"]).optional(),
     gtin: z
       .string()
       .regex(/^[0-9]{14}$/)
@@ -68,7 +68,7 @@ export const receiptSchema = z
     id: receiptId,
     companyId: z.string().describe("the holder of the goods, who issued the receipt"),
     locationId: z.string(),
-    status: z.enum(["issued", "pledged", "released", "cancelled"]),
+    status: z.enum(["issued", "pledged", "released", "cancelled", "enforcing", "enforced"]),
     lenderId: z.string().nullable(),
     version: z.number().int().describe("bumped at every change of the receipt's document"),
     digest: z
@@ -99,7 +99,7 @@ export const receiptBundleSchema = z
     receipt: z
       .object({
         id: receiptId,
-        status: z.enum(["issued", "pledged", "released", "cancelled"]),
+        status: z.enum(["issued", "pledged", "released", "cancelled", "enforcing", "enforced"]),
         holder: z.object({ id: z.string(), address: z.string() }).strict(),
         lender: z.object({ id: z.string(), address: z.string() }).strict().nullable(),
         serials: z.array(z.object({ gtin: z.string(), serial: z.string(), released: z.boolean() }).strict()),

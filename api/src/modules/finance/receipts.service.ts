@@ -287,6 +287,14 @@ export class ReceiptsService {
           `warehouse receipt ${id} is ${r.status}; only a pledged receipt is released (an unpledged one is cancelled by its issuer)`,
           409,
         );
+      // Under the receipt's row lock, which starting an enforcement also takes: one or the other (DECISIONS 112).
+      const enforcing = await repo.liveEnforcement(tx, id);
+      if (enforcing)
+        throw new AppError(
+          "RECEIPT.ENFORCING",
+          `warehouse receipt ${id} is under enforcement ${enforcing}; cancel the enforcement before releasing it`,
+          409,
+        );
       const lines = await repo.lines(tx, id);
       const parts = await repo.parts(tx, id);
       const all = !body.lines?.length && !body.parts?.length;
@@ -453,8 +461,11 @@ export class ReceiptsService {
       throw new Error(`warehouse receipt ${r.id}: stock does not hold its locks`);
   }
 
-  /** Moves a locked receipt row to its next state: version + 1, the new document's digest, an audit entry carrying it. */
-  private async transition(
+  /**
+   * Moves a locked receipt row to its next state: version + 1, the new document's digest, an audit entry carrying it.
+   * Also the enforcement's (enforcements.service.ts), inside its own transactions.
+   */
+  async transition(
     tx: Sql,
     ctx: AuditContext,
     r: ReceiptRow,
@@ -493,7 +504,7 @@ export class ReceiptsService {
    * One transaction — with `entry`'s ledger events when serials are pledged or released — tried again when PostgreSQL
    * broke a deadlock by rolling it back; database refusals as 409s, the ledger's pledge refusals in receipt words.
    */
-  private async write(entry: PledgeEntry | null, work: (tx: Sql) => Promise<void>): Promise<void> {
+  async write(entry: PledgeEntry | null, work: (tx: Sql) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         return entry ? await this.deps.onLedger(entry, work) : await this.db.transaction(work);
@@ -520,7 +531,7 @@ export class ReceiptsService {
     }
   }
 
-  private async view(db: Sql, id: string): Promise<ReceiptView> {
+  async view(db: Sql, id: string): Promise<ReceiptView> {
     const r = (await repo.get(db, id))!;
     return {
       id: r.id,

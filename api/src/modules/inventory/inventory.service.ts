@@ -354,6 +354,36 @@ export class InventoryService {
     return ok;
   }
 
+  /**
+   * For the enforcement of a warehouse receipt (finance module, DECISIONS 112): unlocks the units at the borrower's
+   * warehouse and moves them out of it and into the nominee's, in the caller's transaction, each balance change with
+   * its movement (reasons `unlock` and `transfer`, `ref` the enforcement). False — roll back — unless every row moved.
+   */
+  async enforceTransfer(
+    tx: Sql,
+    from: { companyId: string; locationId: string },
+    to: { companyId: string; locationId: string },
+    rows: ReadonlyArray<{ skuId: number; quantity: number }>,
+    ref: string,
+  ): Promise<boolean> {
+    if (rows.length === 0) return true;
+    const unlocked = await repo.lockUnits(
+      tx,
+      from.locationId,
+      rows.map((r) => ({ skuId: r.skuId, delta: -r.quantity })),
+      ref,
+    );
+    if (unlocked !== rows.length) return false;
+    // Rows in the global (location, SKU) order: the source's then the destination's, as every other path locks them.
+    const moves = [
+      ...rows.map((r) => ({ locationId: from.locationId, skuId: r.skuId, onHand: -r.quantity, reserved: 0 })),
+      ...rows.map((r) => ({ locationId: to.locationId, skuId: r.skuId, onHand: r.quantity, reserved: 0 })),
+    ].sort((a, b) => (a.locationId === b.locationId ? a.skuId - b.skuId : a.locationId < b.locationId ? -1 : 1));
+    for (const m of moves) if (!(await repo.move(tx, { ...m, reason: "transfer", ref }))) return false;
+    this.changed([from.companyId, to.companyId]);
+    return true;
+  }
+
   /** A warehouse and its company (null when unknown). */
   location = (id: string) => repo.location(this.db, id);
 

@@ -63,6 +63,11 @@ export class OrdersService {
     },
     /** Running discounts the buyer sees (promotions module): the price the price comparison showed is the price billed. */
     private readonly promotions?: (shopId: string, skuIds: number[]) => Promise<OfferPromotion[]>,
+    /**
+     * Credit terms (finance module): refuses, inside the order's transaction, an order that would take the buyer past
+     * a seller's 月结 credit limit (`ORDER.CREDIT_LIMIT`); `bySeller` is this order's total per seller in fen.
+     */
+    private readonly credit?: (tx: Sql, buyerId: string, bySeller: ReadonlyMap<string, number>) => Promise<void>,
   ) {}
 
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
@@ -115,9 +120,17 @@ export class OrdersService {
         }
         // Contended: lock the pool's rows in the one global order and allocate under the locks (so the write's "still as
         // read" holds by construction).
-        return this.db.transaction(async (tx) =>
-          this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within),
-        );
+        // A deadlock here (stock rows, then a seller's credit terms row, against an optimistic order holding them the
+        // other way round) was rolled back by PostgreSQL: take the locks again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await this.db.transaction(async (tx) =>
+              this.write(tx, ctx, place, await this.inventory.lockShared(tx, skuIds, buyer.id), within),
+            );
+          } catch (e) {
+            if ((e as { code?: string }).code !== "40P01" || attempt >= 4) throw e;
+          }
+        }
       },
       { checkFirst: false },
     ); // a retry finds its key taken at the reply's insert, or its stock gone first; both replay
@@ -201,6 +214,11 @@ export class OrdersService {
         409,
         { lines: short },
       );
+    }
+    if (this.credit) {
+      const bySeller = new Map<string, number>();
+      for (const a of allocations) bySeller.set(a.sellerId, (bySeller.get(a.sellerId) ?? 0) + a.priceFen * a.quantity);
+      await this.credit(tx, buyer.id, bySeller);
     }
     await this.inventory.reserveIfUnchanged(tx, reads, id);
     const status: OrderStatus = short.length ? "partially_fulfilled" : "allocated";

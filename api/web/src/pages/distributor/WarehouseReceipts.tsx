@@ -8,7 +8,7 @@ export interface Receipt {
   id: string;
   companyId: string;
   locationId: string;
-  status: "issued" | "pledged" | "released" | "cancelled";
+  status: "issued" | "pledged" | "released" | "cancelled" | "enforcing" | "enforced";
   lenderId: string | null;
   version: number;
   digest: string;
@@ -22,6 +22,8 @@ export const STATUS_COLOR: Record<Receipt["status"], string> = {
   pledged: "#ad4e00",
   released: "#135200",
   cancelled: "#595959",
+  enforcing: "#a8071a",
+  enforced: "#820014",
 };
 
 export const lockedUnits = (r: Receipt) => r.lines.reduce((s, l) => s + l.quantity, 0);

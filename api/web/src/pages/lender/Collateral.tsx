@@ -1,8 +1,8 @@
-import { Alert, App, Button, Form, InputNumber, Modal, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Space, Statistic, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
 import { errorText } from "../../app/errors";
-import { Can } from "../../app/session";
+import { Can, useCurrent } from "../../app/session";
 import { useT } from "../../i18n";
 import { DateTime } from "../../widgets/DateTime";
 import { Money } from "../../widgets/Money";
@@ -36,6 +36,28 @@ interface Call {
   closedReason: string | null;
 }
 
+interface Enforcement {
+  id: string;
+  receiptId: string;
+  borrowerId: string;
+  nomineeId: string;
+  nomineeLocationId: string;
+  status: "proposed" | "confirmed" | "transferring" | "completed" | "cancelled";
+  reason: string;
+  undoUntil: string | null;
+  undoable: boolean;
+  completable: boolean;
+  startedBy: string;
+}
+
+const ENFORCEMENT_COLOR: Record<Enforcement["status"], string> = {
+  proposed: "gold",
+  confirmed: "orange",
+  transferring: "volcano",
+  completed: "red",
+  cancelled: "default",
+};
+
 const pct = (bp: number | null) => (bp === null ? "—" : `${(bp / 100).toFixed(2)} %`);
 
 /**
@@ -51,6 +73,18 @@ export default function Collateral() {
     () => answer<{ marginCalls: Call[] }>(api.GET("/api/v1/finance/collateral/margin-calls", {})),
     [],
   );
+  const enforcements = useApi(
+    () => answer<{ enforcements: Enforcement[] }>(api.GET("/api/v1/finance/enforcements", {})),
+    [],
+  );
+  const { me } = useCurrent();
+  const [enforcing, setEnforcing] = useState<Valued | null>(null);
+  const [enforceForm] = Form.useForm<{
+    nomineeId: string;
+    nomineeLocationId: string;
+    reason: string;
+    undoHours: number;
+  }>();
   const [editing, setEditing] = useState<Valued | null>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<{ securedYuan: number; maxLtvPct: number }>();
@@ -83,6 +117,48 @@ export default function Collateral() {
       setSaving(false);
     }
   };
+
+  const startEnforcement = async () => {
+    const v = await enforceForm.validateFields();
+    setSaving(true);
+    try {
+      await answer(
+        api.POST("/api/v1/finance/warehouse-receipts/{id}/enforcements", {
+          params: { path: { id: enforcing!.receiptId } },
+          body: v,
+        }),
+      );
+      message.success(t("enforce.started"));
+      setEnforcing(null);
+      enforcements.reload();
+    } catch (e) {
+      message.error(errorText(t, e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const step = async (e: Enforcement, act: "confirm" | "cancel" | "complete") => {
+    try {
+      const path = { params: { path: { id: e.id } } };
+      await answer(
+        act === "confirm"
+          ? api.POST("/api/v1/finance/enforcements/{id}/confirm", path)
+          : act === "cancel"
+            ? api.POST("/api/v1/finance/enforcements/{id}/cancel", path)
+            : api.POST("/api/v1/finance/enforcements/{id}/complete", path),
+      );
+      message.success(t(`enforce.done.${act}`));
+      enforcements.reload();
+      list.reload();
+    } catch (err) {
+      message.error(errorText(t, err));
+    }
+  };
+  const live = new Set(
+    (enforcements.data?.enforcements ?? [])
+      .filter((e) => ["proposed", "confirmed", "transferring"].includes(e.status))
+      .map((e) => e.receiptId),
+  );
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -172,9 +248,76 @@ export default function Collateral() {
             key: "actions",
             render: (_: unknown, r) => (
               <Can perm="warehouse_receipt:approve" kinds={["lender"]}>
-                <Button size="small" onClick={() => open(r)}>
-                  {t("collateral.setTerms")}
-                </Button>
+                <Space size="small">
+                  <Button size="small" onClick={() => open(r)}>
+                    {t("collateral.setTerms")}
+                  </Button>
+                  {!live.has(r.receiptId) && (
+                    <Button
+                      size="small"
+                      danger
+                      onClick={() => {
+                        enforceForm.resetFields();
+                        setEnforcing(r);
+                      }}
+                    >
+                      {t("enforce.start")}
+                    </Button>
+                  )}
+                </Space>
+              </Can>
+            ),
+          },
+        ]}
+      />
+      <Typography.Title level={5}>{t("enforce.title")}</Typography.Title>
+      <Typography.Text type="secondary">{t("enforce.hint")}</Typography.Text>
+      {enforcements.error && <Alert type="error" showIcon title={errorText(t, enforcements.error)} />}
+      <Table<Enforcement>
+        rowKey="id"
+        size="small"
+        loading={enforcements.loading}
+        dataSource={enforcements.data?.enforcements ?? []}
+        locale={{ emptyText: t("enforce.empty") }}
+        scroll={{ x: true }}
+        columns={[
+          { title: t("receipts.id"), dataIndex: "receiptId" },
+          { title: t("enforce.nominee"), dataIndex: "nomineeId" },
+          { title: t("enforce.reason"), dataIndex: "reason" },
+          {
+            title: t("collateral.state"),
+            dataIndex: "status",
+            render: (st: Enforcement["status"]) => (
+              <Tag color={ENFORCEMENT_COLOR[st]}>{t(`enforce.status.${st}` as never)}</Tag>
+            ),
+          },
+          {
+            title: t("enforce.undoUntil"),
+            dataIndex: "undoUntil",
+            render: (at: string | null) => (at ? <DateTime at={at} /> : "—"),
+          },
+          {
+            title: t("collateral.actions"),
+            key: "actions",
+            render: (_: unknown, e) => (
+              <Can perm="warehouse_receipt:approve" kinds={["lender"]}>
+                <Space size="small">
+                  {e.status === "proposed" && e.startedBy !== me.id && (
+                    <Button size="small" type="primary" onClick={() => void step(e, "confirm")}>
+                      {t("enforce.confirm")}
+                    </Button>
+                  )}
+                  {e.undoable && (
+                    <Button size="small" onClick={() => void step(e, "cancel")}>
+                      {t("enforce.undo")}
+                    </Button>
+                  )}
+                  {e.completable && (
+                    <Button size="small" danger onClick={() => void step(e, "complete")}>
+                      {t("enforce.complete")}
+                    </Button>
+                  )}
+                </Space>
               </Can>
             ),
           },
@@ -241,6 +384,41 @@ export default function Collateral() {
             rules={[{ required: true, type: "number", min: 1, max: 100 }]}
           >
             <InputNumber style={{ width: "100%" }} min={1} max={100} precision={2} suffix="%" />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={enforcing !== null}
+        title={t("enforce.start")}
+        okText={t("enforce.submit")}
+        okButtonProps={{ danger: true }}
+        confirmLoading={saving}
+        onOk={() => void startEnforcement()}
+        onCancel={() => setEnforcing(null)}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t("enforce.twoPeople")}</Typography.Paragraph>
+        <Form form={enforceForm} layout="vertical" initialValues={{ undoHours: 24 }}>
+          <Form.Item
+            name="nomineeId"
+            label={t("enforce.nominee")}
+            extra={t("enforce.nomineeHint")}
+            rules={[{ required: true, pattern: /^c_[0-9a-f]{16}$/ }]}
+          >
+            <Input placeholder="c_…" />
+          </Form.Item>
+          <Form.Item name="nomineeLocationId" label={t("enforce.nomineeWarehouse")} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="reason" label={t("enforce.reason")} rules={[{ required: true, max: 500 }]}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item
+            name="undoHours"
+            label={t("enforce.undoHours")}
+            rules={[{ required: true, type: "number", min: 1, max: 168 }]}
+          >
+            <InputNumber style={{ width: "100%" }} min={1} max={168} precision={0} />
           </Form.Item>
         </Form>
       </Modal>
