@@ -9,6 +9,8 @@
  * measured in the same run on the same connection pool (a `SELECT 1` round trip), then one JSON line.
  * BENCH_SIZE=small (CI) runs every phase at a size of seconds. BENCH_EVENTS is read as BENCH_LEDGER_EVENTS.
  * The database is dropped at the end, also when a phase fails or the run is interrupted (SIGINT/SIGTERM).
+ * BENCH_KEEP=1 keeps it; BENCH_REUSE=<database url> then measures the queries again on that kept history (pending
+ * migrations applied, an incremental refresh, ANALYZE) without generating it anew — a before/after on one history.
  */
 import { loadavg } from "node:os";
 import { CockpitService } from "../api/src/modules/cockpit/cockpit.service.js";
@@ -29,9 +31,12 @@ const DISTRIBUTORS = 200;
 const MAKERS = 20;
 const SKUS = 20_000;
 const KEEP = process.env.BENCH_KEEP === "1";
+const REUSE = process.env.BENCH_REUSE ?? "";
 const say = (s: string) => console.log(`${s} [load ${loadavg()[0]!.toFixed(2)}]`);
 
-const benchDb = await benchDatabase(serverUrl, "partledger_benchk");
+const benchDb = REUSE
+  ? { name: new URL(REUSE).pathname.slice(1), url: REUSE, drop: async () => undefined, keep: async () => undefined }
+  : await benchDatabase(serverUrl, "partledger_benchk");
 // An interrupted run (Ctrl-C, a timeout's SIGTERM) drops its database too.
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => {
@@ -48,6 +53,26 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 };
 
 try {
+  if (REUSE) say(`▶ reusing the history in ${benchDb.name}`);
+  else await generate();
+  const cockpit = new CockpitService(sql);
+  if (REUSE) {
+    const [inc, incMs] = await timed(() => cockpit.refresh());
+    figures.incrementalRefreshMs = Math.round(incMs);
+    say(`  refresh: ${inc.days} days in ${incMs.toFixed(0)} ms`);
+    await sql.exec("ANALYZE");
+  } else await fullAndIncremental(cockpit);
+  await measure(cockpit);
+} finally {
+  await db.close();
+  if (KEEP || REUSE) {
+    console.error(`kept ${benchDb.url}`);
+    await benchDb.keep();
+  } else await benchDb.drop();
+}
+console.log(JSON.stringify(figures));
+
+async function generate(): Promise<void> {
   say(`▶ history: ${ORDERS} orders, ${EVENTS} ledger events`);
   const [, genMs] = await timed(async () => {
     await sql.exec(`
@@ -132,8 +157,9 @@ try {
   figures.ledgerEvents = EVENTS;
   figures.generateMs = Math.round(genMs);
   say(`  generated in ${(genMs / 1000).toFixed(1)} s`);
+}
 
-  const cockpit = new CockpitService(sql);
+async function fullAndIncremental(cockpit: CockpitService): Promise<void> {
   say("▶ full refresh (every day bucket)");
   const [full, fullMs] = await timed(() => cockpit.refresh());
   figures.fullRefreshMs = Math.round(fullMs);
@@ -150,6 +176,9 @@ try {
   const [inc, incMs] = await timed(() => cockpit.refresh());
   figures.incrementalRefreshMs = Math.round(incMs);
   say(`  ${inc.days} days in ${incMs.toFixed(0)} ms (ms by table: ${JSON.stringify(inc.msByTable)})`);
+}
+
+async function measure(cockpit: CockpitService): Promise<void> {
 
   const platform: Principal = {
     type: "operator",
@@ -207,11 +236,4 @@ try {
     `  slowest query p95 ${worst.toFixed(1)} ms against a SELECT 1 round trip's ` +
       `${figures.baselineSelect1P95Ms.toFixed(1)} ms`,
   );
-} finally {
-  await db.close();
-  if (KEEP) {
-    console.error(`kept ${benchDb.url}`);
-    await benchDb.keep();
-  } else await benchDb.drop();
 }
-console.log(JSON.stringify(figures));
