@@ -179,7 +179,6 @@ async function fullAndIncremental(cockpit: CockpitService): Promise<void> {
 }
 
 async function measure(cockpit: CockpitService): Promise<void> {
-
   const platform: Principal = {
     type: "operator",
     id: "bench",

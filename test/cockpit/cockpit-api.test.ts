@@ -771,7 +771,7 @@ describe("the management cockpit: every number against a hand computation over a
     await checkIdle("after an incremental refresh");
   });
 
-  it("pages every drill-down by cursor, newest first: exactly the period's rows, none twice, ties included", async () => {
+  it("pages every drill-down by cursor, newest first: exactly the period's rows, none twice, ties too", async () => {
     // Five dealer-sold orders at one instant (with microseconds PostgreSQL keeps and JavaScript does not), so page
     // boundaries fall inside a run of equal times; then a refresh so that the rollups' totals include them.
     const at = new Date(Date.parse(`${addDays(today, -3)}T04:00:00.000Z`));
@@ -800,7 +800,11 @@ describe("the management cockpit: every number against a hand computation over a
       let total = -1;
       for (let n = 0; n < 1_000; n++) {
         const extra: string = cursor ? `&cursor=${cursor}` : "";
-        const r = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&pageSize=${size}${extra}`, token);
+        const r = await api.call(
+          "GET",
+          `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&pageSize=${size}${extra}`,
+          token,
+        );
         expect(r.status, JSON.stringify(r.json)).to.equal(200);
         expect(r.json.rows.length, metric).to.be.at.most(size);
         got.push(...(r.json.rows as Array<Record<string, unknown>>));
@@ -864,7 +868,11 @@ describe("the management cockpit: every number against a hand computation over a
     expect(p2.json.rows).to.deep.equal(all.slice(3, 6));
 
     // A cursor the API did not give, or one for grouped rows, is a 400 that says so.
-    const bad = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&cursor=bm90LWEtY3Vyc29y`, OPERATOR);
+    const bad = await api.call(
+      "GET",
+      `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&cursor=bm90LWEtY3Vyc29y`,
+      OPERATOR,
+    );
     expect([bad.status, bad.json.code]).to.deep.equal([400, "REQUEST.INVALID"]);
     const first = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=1`, OPERATOR);
     const grouped = await api.call(
@@ -879,7 +887,10 @@ describe("the management cockpit: every number against a hand computation over a
       headers: { authorization: `Bearer ${OPERATOR}` },
     });
     expect(csv.status).to.equal(200);
-    const lines = (await csv.text()).replace(/^\ufeff/, "").trim().split("\r\n");
+    const lines = (await csv.text())
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
     expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(all.map((r) => r.orderId));
   });
 });

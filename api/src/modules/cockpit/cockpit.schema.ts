@@ -35,7 +35,9 @@ export const rowsQuery = z
       .min(1)
       .max(300)
       .optional()
-      .describe("the previous page's nextCursor: the next rows, newest first (event rows only; `page` is then ignored)"),
+      .describe(
+        "the previous page's nextCursor: the next rows, newest first (event rows only; `page` is then ignored)",
+      ),
   })
   .strict();
 export const csvQuery = z.object({ ...periodFields, metric: z.enum(METRIC_KEYS) }).strict();

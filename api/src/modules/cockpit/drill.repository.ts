@@ -82,7 +82,8 @@ const ROWS: Record<MetricKey, Drill> = {
     total: { metric: "counterfeit_rate", part: "num" },
   },
   verification_minutes: {
-    sql: `SELECT s.id::text AS "scanId", lp.gtin, lp.serial, r.actor AS "receivedBy", r.recorded_at AS "receivedAt", s.scanned_at AS "scannedAt",
+    sql: `SELECT s.id::text AS "scanId", lp.gtin, lp.serial, r.actor AS "receivedBy", r.recorded_at AS "receivedAt",
+            s.scanned_at AS "scannedAt",
             round((extract(epoch FROM s.scanned_at - r.recorded_at) / 60)::numeric, 2)::float8 AS minutes
           FROM scans s LEFT JOIN ledger_parts lp ON lp.part_key = s.part_key
           JOIN LATERAL (SELECT e.step, a.id AS actor, e.recorded_at FROM ledger_events e JOIN ledger_actors a ON a.address = e.actor
@@ -199,7 +200,9 @@ async function page(
   const t = `x."${q.key.time}"`;
   const id = `x."${q.key.id}"::${q.key.idType}`;
   // The time bound alone is an index condition; the pair makes equal times continue by id.
-  const after = at.cursor ? `AND ${t} <= $5::timestamptz AND (${t} < $5::timestamptz OR ${id} < $6::${q.key.idType})` : "";
+  const after = at.cursor
+    ? `AND ${t} <= $5::timestamptz AND (${t} < $5::timestamptz OR ${id} < $6::${q.key.idType})`
+    : "";
   const r = await db.query<Record<string, unknown> & { __t: string; __id: string }>(
     `SELECT x.*, ${t}::text AS __t, ${id}::text AS __id FROM (${q.sql}) x
       WHERE $4::text IS NOT NULL ${after} ORDER BY ${t} DESC, ${id} DESC LIMIT ${at.cursor ? "$7" : "$5"}`,

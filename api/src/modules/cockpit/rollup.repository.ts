@@ -25,15 +25,18 @@ const ORDER_SCOPES = `CROSS JOIN LATERAL (SELECT '*'::text UNION SELECT a.seller
  * day's orders as `day, o.*`); the migration that added them ran the same SQL over every order.
  */
 export const DRILL_COUNTS = `SELECT o.day, sc.scope, 'fill_rate:rows', count(*), count(*)
-          FROM placed o CROSS JOIN LATERAL (SELECT '*'::text FROM order_allocations a WHERE a.order_id = o.id
-                                            UNION SELECT a.seller_id FROM order_allocations a WHERE a.order_id = o.id) sc(scope)
+          FROM placed o CROSS JOIN LATERAL (
+            SELECT '*'::text FROM order_allocations a WHERE a.order_id = o.id
+            UNION SELECT a.seller_id FROM order_allocations a WHERE a.order_id = o.id) sc(scope)
          GROUP BY 1, 2
         UNION ALL
         SELECT o.day, sc.scope, 'urgent_fill:rows', count(*), count(*)
           FROM placed o CROSS JOIN LATERAL (
             SELECT '*'::text
-            UNION SELECT c.owner_company_id FROM order_lines l JOIN catalog_skus c ON c.id = l.sku_id WHERE l.order_id = o.id
-            UNION SELECT p.company_id FROM order_lines l JOIN products p ON p.sku_id = l.sku_id WHERE l.order_id = o.id) sc(scope)
+            UNION SELECT c.owner_company_id FROM order_lines l JOIN catalog_skus c ON c.id = l.sku_id
+                   WHERE l.order_id = o.id
+            UNION SELECT p.company_id FROM order_lines l JOIN products p ON p.sku_id = l.sku_id
+                   WHERE l.order_id = o.id) sc(scope)
          WHERE o.urgent AND sc.scope IS NOT NULL
          GROUP BY 1, 2`;
 
