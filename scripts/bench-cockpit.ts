@@ -204,13 +204,36 @@ async function measure(cockpit: CockpitService): Promise<void> {
     ["rowsPlatform", () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
     ["rowsDistributor", () => cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
   ];
+  // The next pages by cursor (keyset, DECISIONS 113): from the middle of the period, and a page asked by number.
+  const mid = await cockpit.rows(platform, { ...q, metric: "fill_rate", page: 800, pageSize: 50 });
+  const midDealer = await cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 5, pageSize: 50 });
+  const next = (r: { nextCursor: string | null }) => r.nextCursor ?? undefined;
+  queries.push(
+    [
+      "rowsPlatformCursor",
+      () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 1, pageSize: 50, cursor: next(mid) }),
+    ],
+    [
+      "rowsDistributorCursor",
+      () => cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 1, pageSize: 50, cursor: next(midDealer) }),
+    ],
+    ["rowsPlatformPage800", () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 800, pageSize: 50 })],
+    [
+      "rowsPlatformDelivered",
+      () => cockpit.rows(platform, { ...q, metric: "fulfilment_hours", page: 1, pageSize: 50 }),
+    ],
+    [
+      "rowsPlatformScans",
+      () => cockpit.rows(platform, { ...q, metric: "verification_minutes", page: 1, pageSize: 50 }),
+    ],
+  );
   // The same-run baseline: a round trip through the same pool that reads nothing.
   const base: number[] = [];
   for (let i = 0; i < Math.max(ROUNDS, 50); i++) base.push((await timed(() => sql.query("SELECT 1")))[1]);
   figures.baselineSelect1P50Ms = percentile(base, 50);
   figures.baselineSelect1P95Ms = percentile(base, 95);
   say(
-    `  ${"baseline SELECT 1".padEnd(20)} p50 ${percentile(base, 50).toFixed(1)} ms` +
+    `  ${"baseline SELECT 1".padEnd(22)} p50 ${percentile(base, 50).toFixed(1)} ms` +
       `  p95 ${percentile(base, 95).toFixed(1)} ms`,
   );
   const { rows: sizes } = await sql.query<{ idle: string; bytes: string }>(
@@ -228,7 +251,7 @@ async function measure(cockpit: CockpitService): Promise<void> {
     figures[`${name}P50Ms`] = percentile(ms, 50);
     figures[`${name}P95Ms`] = p95;
     worst = Math.max(worst, p95);
-    say(`  ${name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms`);
+    say(`  ${name.padEnd(22)} p50 ${percentile(ms, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms`);
   }
   figures.maxP95Ms = worst;
   say(
