@@ -9,6 +9,8 @@
  * measured in the same run on the same connection pool (a `SELECT 1` round trip), then one JSON line.
  * BENCH_SIZE=small (CI) runs every phase at a size of seconds. BENCH_EVENTS is read as BENCH_LEDGER_EVENTS.
  * The database is dropped at the end, also when a phase fails or the run is interrupted (SIGINT/SIGTERM).
+ * BENCH_KEEP=1 keeps it; BENCH_REUSE=<database url> then measures the queries again on that kept history (pending
+ * migrations applied, an incremental refresh, ANALYZE) without generating it anew — a before/after on one history.
  */
 import { loadavg } from "node:os";
 import { CockpitService } from "../api/src/modules/cockpit/cockpit.service.js";
@@ -29,9 +31,12 @@ const DISTRIBUTORS = 200;
 const MAKERS = 20;
 const SKUS = 20_000;
 const KEEP = process.env.BENCH_KEEP === "1";
+const REUSE = process.env.BENCH_REUSE ?? "";
 const say = (s: string) => console.log(`${s} [load ${loadavg()[0]!.toFixed(2)}]`);
 
-const benchDb = await benchDatabase(serverUrl, "partledger_benchk");
+const benchDb = REUSE
+  ? { name: new URL(REUSE).pathname.slice(1), url: REUSE, drop: async () => undefined, keep: async () => undefined }
+  : await benchDatabase(serverUrl, "partledger_benchk");
 // An interrupted run (Ctrl-C, a timeout's SIGTERM) drops its database too.
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => {
@@ -48,6 +53,26 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 };
 
 try {
+  if (REUSE) say(`▶ reusing the history in ${benchDb.name}`);
+  else await generate();
+  const cockpit = new CockpitService(sql);
+  if (REUSE) {
+    const [inc, incMs] = await timed(() => cockpit.refresh());
+    figures.incrementalRefreshMs = Math.round(incMs);
+    say(`  refresh: ${inc.days} days in ${incMs.toFixed(0)} ms`);
+    await sql.exec("ANALYZE");
+  } else await fullAndIncremental(cockpit);
+  await measure(cockpit);
+} finally {
+  await db.close();
+  if (KEEP || REUSE) {
+    console.error(`kept ${benchDb.url}`);
+    await benchDb.keep();
+  } else await benchDb.drop();
+}
+console.log(JSON.stringify(figures));
+
+async function generate(): Promise<void> {
   say(`▶ history: ${ORDERS} orders, ${EVENTS} ledger events`);
   const [, genMs] = await timed(async () => {
     await sql.exec(`
@@ -132,8 +157,9 @@ try {
   figures.ledgerEvents = EVENTS;
   figures.generateMs = Math.round(genMs);
   say(`  generated in ${(genMs / 1000).toFixed(1)} s`);
+}
 
-  const cockpit = new CockpitService(sql);
+async function fullAndIncremental(cockpit: CockpitService): Promise<void> {
   say("▶ full refresh (every day bucket)");
   const [full, fullMs] = await timed(() => cockpit.refresh());
   figures.fullRefreshMs = Math.round(fullMs);
@@ -150,7 +176,9 @@ try {
   const [inc, incMs] = await timed(() => cockpit.refresh());
   figures.incrementalRefreshMs = Math.round(incMs);
   say(`  ${inc.days} days in ${incMs.toFixed(0)} ms (ms by table: ${JSON.stringify(inc.msByTable)})`);
+}
 
+async function measure(cockpit: CockpitService): Promise<void> {
   const platform: Principal = {
     type: "operator",
     id: "bench",
@@ -176,13 +204,36 @@ try {
     ["rowsPlatform", () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
     ["rowsDistributor", () => cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 1, pageSize: 50 })],
   ];
+  // The next pages by cursor (keyset, DECISIONS 113): from the middle of the period, and a page asked by number.
+  const mid = await cockpit.rows(platform, { ...q, metric: "fill_rate", page: 800, pageSize: 50 });
+  const midDealer = await cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 5, pageSize: 50 });
+  const next = (r: { nextCursor: string | null }) => r.nextCursor ?? undefined;
+  queries.push(
+    [
+      "rowsPlatformCursor",
+      () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 1, pageSize: 50, cursor: next(mid) }),
+    ],
+    [
+      "rowsDistributorCursor",
+      () => cockpit.rows(dealer, { ...q, metric: "fill_rate", page: 1, pageSize: 50, cursor: next(midDealer) }),
+    ],
+    ["rowsPlatformPage800", () => cockpit.rows(platform, { ...q, metric: "fill_rate", page: 800, pageSize: 50 })],
+    [
+      "rowsPlatformDelivered",
+      () => cockpit.rows(platform, { ...q, metric: "fulfilment_hours", page: 1, pageSize: 50 }),
+    ],
+    [
+      "rowsPlatformScans",
+      () => cockpit.rows(platform, { ...q, metric: "verification_minutes", page: 1, pageSize: 50 }),
+    ],
+  );
   // The same-run baseline: a round trip through the same pool that reads nothing.
   const base: number[] = [];
   for (let i = 0; i < Math.max(ROUNDS, 50); i++) base.push((await timed(() => sql.query("SELECT 1")))[1]);
   figures.baselineSelect1P50Ms = percentile(base, 50);
   figures.baselineSelect1P95Ms = percentile(base, 95);
   say(
-    `  ${"baseline SELECT 1".padEnd(20)} p50 ${percentile(base, 50).toFixed(1)} ms` +
+    `  ${"baseline SELECT 1".padEnd(22)} p50 ${percentile(base, 50).toFixed(1)} ms` +
       `  p95 ${percentile(base, 95).toFixed(1)} ms`,
   );
   const { rows: sizes } = await sql.query<{ idle: string; bytes: string }>(
@@ -200,18 +251,11 @@ try {
     figures[`${name}P50Ms`] = percentile(ms, 50);
     figures[`${name}P95Ms`] = p95;
     worst = Math.max(worst, p95);
-    say(`  ${name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms`);
+    say(`  ${name.padEnd(22)} p50 ${percentile(ms, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms`);
   }
   figures.maxP95Ms = worst;
   say(
     `  slowest query p95 ${worst.toFixed(1)} ms against a SELECT 1 round trip's ` +
       `${figures.baselineSelect1P95Ms.toFixed(1)} ms`,
   );
-} finally {
-  await db.close();
-  if (KEEP) {
-    console.error(`kept ${benchDb.url}`);
-    await benchDb.keep();
-  } else await benchDb.drop();
 }
-console.log(JSON.stringify(figures));

@@ -770,4 +770,127 @@ describe("the management cockpit: every number against a hand computation over a
     await checkSummary(keys.dealer2!, ids.dealer2!, "dealer2 after refresh");
     await checkIdle("after an incremental refresh");
   });
+
+  it("pages every drill-down by cursor, newest first: exactly the period's rows, none twice, ties too", async () => {
+    // Five dealer-sold orders at one instant (with microseconds PostgreSQL keeps and JavaScript does not), so page
+    // boundaries fall inside a run of equal times; then a refresh so that the rollups' totals include them.
+    const at = new Date(Date.parse(`${addDays(today, -3)}T04:00:00.000Z`));
+    const dealerLoc = locs.find((l) => l.company === ids.dealer)!;
+    const tied: Order[] = [];
+    for (let i = 0; i < 5; i++) {
+      const o = makeOrder(at, "shop");
+      o.id = `ord_tie${i}`;
+      o.urgent = true;
+      o.lines[0]!.alloc = Math.max(1, o.lines[0]!.alloc);
+      const line1 = { lineNo: 1, loc: dealerLoc.id, seller: ids.dealer!, qty: o.lines[0]!.alloc };
+      o.allocs = [line1, ...o.allocs.filter((a) => a.lineNo !== 1)];
+      tied.push(o);
+      orders.push(o);
+      await insertOrder(o);
+    }
+    await sql().query("UPDATE orders SET created_at = created_at + interval '417 microseconds' WHERE id = ANY($1)", [
+      tied.map((o) => o.id),
+    ]);
+    const refreshed = await api.call("POST", "/api/v1/cockpit/refresh", OPERATOR, {});
+    expect(refreshed.status, JSON.stringify(refreshed.json)).to.equal(200);
+
+    const pageAll = async (metric: string, token: string, size: number) => {
+      const got: Array<Record<string, unknown>> = [];
+      let cursor: string | null = null;
+      let total = -1;
+      for (let n = 0; n < 1_000; n++) {
+        const extra: string = cursor ? `&cursor=${cursor}` : "";
+        const r = await api.call(
+          "GET",
+          `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&pageSize=${size}${extra}`,
+          token,
+        );
+        expect(r.status, JSON.stringify(r.json)).to.equal(200);
+        expect(r.json.rows.length, metric).to.be.at.most(size);
+        got.push(...(r.json.rows as Array<Record<string, unknown>>));
+        total = r.json.total;
+        cursor = r.json.nextCursor;
+        if (!cursor) break;
+      }
+      return { got, total };
+    };
+    const byNewest = (time: (o: Order) => Date) => (a: Order, b: Order) =>
+      time(b).getTime() - time(a).getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+    const placed = orders.filter((o) => within(o.created, cur));
+    const hand: Array<[string, string, string, Order[]]> = [];
+    for (const [who, scope] of [
+      ["platform", "*"],
+      ["dealer", ids.dealer!],
+    ] as const) {
+      const mine = placed.filter((o) => sells(o, scope)).sort(byNewest((o) => o.created));
+      hand.push(
+        [who, scope, "cancel_rate", mine],
+        [who, scope, "fill_rate", mine.filter((o) => o.allocs.length > 0)],
+        [who, scope, "on_time", mine.filter((o) => firstAt(o, "shipped"))],
+        [
+          who,
+          scope,
+          "fulfilment_hours",
+          orders
+            .filter((o) => sells(o, scope) && firstAt(o, "delivered") && within(firstAt(o, "delivered")!, cur))
+            .sort(byNewest((o) => firstAt(o, "delivered")!)),
+        ],
+      );
+    }
+    hand.push(["platform", "*", "urgent_fill", placed.filter((o) => o.urgent).sort(byNewest((o) => o.created))]);
+    for (const [who, , metric, want] of hand) {
+      const token = who === "platform" ? OPERATOR : keys.dealer!;
+      const { got, total } = await pageAll(metric, token, 3);
+      const label = `${who} ${metric}`;
+      expect(
+        got.map((r) => r.orderId),
+        label,
+      ).to.deep.equal(want.map((o) => o.id));
+      expect(total, `${label} total`).to.equal(want.length);
+      expect(new Set(got.map((r) => r.orderId)).size, `${label} distinct`).to.equal(got.length);
+    }
+    // The tied orders are all in the dealer's cancellations, in id order from the last, split across pages of 3.
+    const { got: cancels } = await pageAll("cancel_rate", keys.dealer!, 3);
+    const ties = cancels.map((r) => r.orderId).filter((id) => String(id).startsWith("ord_tie"));
+    expect(ties).to.deep.equal(["ord_tie4", "ord_tie3", "ord_tie2", "ord_tie1", "ord_tie0"]);
+
+    // The ledger-based and report drill-downs: pages of 1 continue each other into the one-page answer, the total.
+    for (const metric of ["verification_minutes", "chain_levels", "counterfeit_rate"]) {
+      const { got, total } = await pageAll(metric, OPERATOR, 1);
+      const one = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&pageSize=500`, OPERATOR);
+      expect(got, metric).to.deep.equal(one.json.rows);
+      expect(total, metric).to.equal(got.length);
+      expect(one.json.nextCursor, metric).to.equal(null);
+    }
+    // A page by number lands where the cursor does.
+    const p2 = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=3&page=2`, OPERATOR);
+    const { got: all } = await pageAll("cancel_rate", OPERATOR, 500);
+    expect(p2.json.rows).to.deep.equal(all.slice(3, 6));
+
+    // A cursor the API did not give, or one for grouped rows, is a 400 that says so.
+    const bad = await api.call(
+      "GET",
+      `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&cursor=bm90LWEtY3Vyc29y`,
+      OPERATOR,
+    );
+    expect([bad.status, bad.json.code]).to.deep.equal([400, "REQUEST.INVALID"]);
+    const first = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=1`, OPERATOR);
+    const grouped = await api.call(
+      "GET",
+      `/api/v1/cockpit/rows?${q(cur)}&metric=hot_skus&cursor=${first.json.nextCursor}`,
+      OPERATOR,
+    );
+    expect([grouped.status, grouped.json.code]).to.deep.equal([400, "REQUEST.INVALID"]);
+
+    // The CSV streams the whole set, in the drill-down's order.
+    const csv = await fetch(`${api.origin}/api/v1/cockpit/rows.csv?${q(cur)}&metric=cancel_rate`, {
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
+    expect(csv.status).to.equal(200);
+    const lines = (await csv.text())
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(all.map((r) => r.orderId));
+  });
 });

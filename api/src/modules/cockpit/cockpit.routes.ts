@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { z } from "zod";
 import { auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import { raw, responds } from "../../http/responds.js";
@@ -89,6 +90,7 @@ export function cockpitRoutes(db: Sql, cockpit: CockpitService): RouteSpec[] {
         const p = principalOf(res);
         const q = res.locals.query as z.infer<typeof csvQuery>;
         const out = await cockpit.csv(p, q);
+        // Audited before the first byte: the filter and the rollup's count of the rows it covers.
         await db.transaction((tx) =>
           auditTrail.append(tx, {
             ...auditContext(req, res),
@@ -96,11 +98,18 @@ export function cockpitRoutes(db: Sql, cockpit: CockpitService): RouteSpec[] {
             action: "cockpit.export",
             resource: "cockpit",
             resourceId: q.metric,
-            changes: { rows: { after: out.rows }, filter: { after: q } },
+            changes: { rows: { after: out.total }, filter: { after: q } },
           }),
         );
         res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="${out.filename}"`);
-        res.send(out.text);
+        // Streamed a batch at a time; a failure after the first byte can only cut the response short.
+        try {
+          for await (const chunk of out.lines) if (!res.write(chunk)) await once(res, "drain");
+          res.end();
+        } catch (e) {
+          if (!res.headersSent) throw e;
+          res.destroy(e as Error);
+        }
       },
     ),
     route(

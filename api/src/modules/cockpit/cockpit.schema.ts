@@ -30,6 +30,14 @@ export const rowsQuery = z
     metric: z.enum(METRIC_KEYS),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe(
+        "the previous page's nextCursor: the next rows, newest first (event rows only; `page` is then ignored)",
+      ),
   })
   .strict();
 export const csvQuery = z.object({ ...periodFields, metric: z.enum(METRIC_KEYS) }).strict();
@@ -128,8 +136,12 @@ export const rowsSchema = z
     period,
     page: z.number().int(),
     pageSize: z.number().int(),
-    total: z.number().int(),
+    total: z.number().int().describe("the rows in the period, from the rollups (as of the last refresh)"),
     rows: z.array(z.record(z.string(), z.unknown())),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe("pass as `cursor` for the next page; null on the last page and for grouped rows"),
     verified: z.boolean(),
     definition,
   })

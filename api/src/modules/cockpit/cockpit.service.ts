@@ -4,7 +4,7 @@ import { notFound } from "../../security/tenant.js";
 import { regionName, regions } from "../../shared/regions.js";
 import { cockpitRepository as repo, type Period } from "./cockpit.repository.js";
 import { DEFINITIONS, KPI_KEYS, type KpiKey, type MetricKey } from "./definitions.js";
-import { drillRows } from "./drill.repository.js";
+import { allDrillRows, decodeCursor, drillRows, encodeCursor, keyed } from "./drill.repository.js";
 import { rollupRepository as rollups, SOURCE_NAMES, type Source } from "./rollup.repository.js";
 
 const DAY_MS = 86_400_000;
@@ -325,10 +325,31 @@ export class CockpitService {
     };
   }
 
-  async rows(p: Principal, q: PeriodQuery & { metric: MetricKey; page: number; pageSize: number }) {
+  /**
+   * One page of the rows behind a metric. Event rows (orders, deliveries, scans, reports, installations) are newest
+   * first and continue from `cursor` (the previous page's `nextCursor`), reading one page of rows however large the
+   * period; `page` without a cursor jumps by offset. `total` is the rollup's count as of the last refresh.
+   */
+  async rows(p: Principal, q: PeriodQuery & { metric: MetricKey; page: number; pageSize: number; cursor?: string }) {
     const s = await this.scopeOf(p, q.companyId);
     const { current } = this.period(q);
-    const r = await drillRows(this.db, q.metric, s.scope, s.kind, current, q.pageSize, (q.page - 1) * q.pageSize);
+    let cursor = null;
+    if (q.cursor !== undefined) {
+      cursor = decodeCursor(q.metric, q.cursor);
+      if (!cursor)
+        throw new AppError(
+          "REQUEST.INVALID",
+          keyed(q.metric)
+            ? "query.cursor: not a cursor this API gave (pass a page's nextCursor back unchanged)"
+            : `query.cursor: the ${q.metric} rows are groups, paged by page number`,
+          400,
+          { field: "cursor" },
+        );
+    }
+    const r = await drillRows(this.db, q.metric, s.scope, s.kind, current, q.pageSize, {
+      cursor,
+      offset: (q.page - 1) * q.pageSize,
+    });
     const d = DEFINITIONS[q.metric];
     return {
       metric: q.metric,
@@ -338,32 +359,42 @@ export class CockpitService {
       pageSize: q.pageSize,
       total: r.total,
       rows: r.rows,
+      nextCursor: r.next ? encodeCursor(r.next) : null,
       verified: d.verified,
       definition: { zh: d.zh, en: d.en },
     };
   }
 
-  /** Every row behind a metric (up to `max`), as CSV. */
-  async csv(p: Principal, q: PeriodQuery & { metric: MetricKey }, max = 100_000) {
+  /**
+   * Every row behind a metric as CSV, streamed: the header, then a batch of lines at a time (keyset batches for event
+   * rows), never the whole set in memory. `total` is the rollup's count (the audit records it and the filter).
+   */
+  async csv(p: Principal, q: PeriodQuery & { metric: MetricKey }) {
     const s = await this.scopeOf(p, q.companyId);
     const { current } = this.period(q);
-    const r = await drillRows(this.db, q.metric, s.scope, s.kind, current, max, 0);
-    const cols = r.rows.length ? Object.keys(r.rows[0]!) : [];
+    const { total } = await drillRows(this.db, q.metric, s.scope, s.kind, current, 1, {});
     const cell = (v: unknown) => {
       const t = v === null || v === undefined ? "" : Array.isArray(v) ? v.join(" ") : String(v);
       // A leading = + - @ would be a formula in a spreadsheet (CSV injection): quoted with a leading apostrophe.
       const safe = /^[=+\-@]/.test(t) && !/^-?\d/.test(t) ? `'${t}` : t;
       return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
-    return {
-      rows: r.rows.length,
-      total: r.total,
-      text:
-        "\ufeff" +
-        [cols.join(","), ...r.rows.map((row) => cols.map((c) => cell(row[c])).join(","))].join("\r\n") +
-        "\r\n",
-      filename: `partledger-${q.metric}-${current.from}-${current.to}.csv`,
-    };
+    const db = this.db;
+    async function* lines(): AsyncGenerator<string> {
+      yield "\ufeff";
+      let cols: string[] | null = null;
+      for await (const batch of allDrillRows(db, q.metric, s.scope, s.kind, current)) {
+        let out = "";
+        if (!cols) {
+          cols = Object.keys(batch[0]!);
+          out = `${cols.join(",")}\r\n`;
+        }
+        const c = cols;
+        yield out + batch.map((row) => `${c.map((k) => cell(row[k])).join(",")}\r\n`).join("");
+      }
+      if (!cols) yield "\r\n";
+    }
+    return { total, lines: lines(), filename: `partledger-${q.metric}-${current.from}-${current.to}.csv` };
   }
 }
 

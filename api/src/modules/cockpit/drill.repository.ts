@@ -9,7 +9,21 @@ const SELLS = `($1::text = '*' OR EXISTS (SELECT 1 FROM order_allocations a WHER
 const OWNS = (col: string) =>
   `${col} IN (SELECT c.id FROM catalog_skus c WHERE c.owner_company_id = $1 UNION SELECT p.sku_id FROM products p WHERE p.company_id = $1 AND p.sku_id IS NOT NULL)`;
 
-const orderRows = (where: string, order = `"placedAt", "orderId"`) => ({
+/**
+ * A drill-down's rows: `sql` under the scope and period; `order` for the grouped ones (aggregates, paged by offset).
+ * `key`: the event-row drill-downs are read newest first by a unique (time, id) key that an index serves, a page at
+ * a time from a cursor (keyset), so a page reads its own rows whatever the period's size. `total`: the rollup's
+ * part (DECISIONS 88) that counts exactly these rows, so the count reads days, not rows.
+ */
+interface Drill {
+  sql: string;
+  order?: string;
+  key?: { time: string; id: string; idType: "text" | "bigint" };
+  total?: { metric: string; part: "num" | "den" };
+}
+
+const ORDER_KEY = { time: "placedAt", id: "orderId", idType: "text" } as const;
+const orderRows = (where: string, total: Drill["total"]): Drill => ({
   sql: `SELECT o.id AS "orderId", o.created_at AS "placedAt", b.name AS buyer, o.status, o.urgent,
           (SELECT sum(l.quantity) FROM order_lines l WHERE l.order_id = o.id)::int AS ordered,
           (SELECT sum(l.allocated) FROM order_lines l WHERE l.order_id = o.id)::int AS allocated,
@@ -17,7 +31,8 @@ const orderRows = (where: string, order = `"placedAt", "orderId"`) => ({
           (SELECT min(e.at) FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'shipped') AS "shippedAt",
           (SELECT min(e.at) FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'delivered') AS "deliveredAt"
         FROM orders o JOIN companies b ON b.id = o.buyer_id WHERE ${where}`,
-  order,
+  key: ORDER_KEY,
+  total,
 });
 
 const PLACED = `o.created_at >= ${T0} AND o.created_at < ${T1} AND ${SELLS}`;
@@ -26,22 +41,29 @@ const PLACED = `o.created_at >= ${T0} AND o.created_at < ${T1} AND ${SELLS}`;
  * The rows behind each number, from the event tables themselves (not the rollups), under the same definition and
  * scope: $1 scope, $2/$3 the period, $4 the kind of the scope's company.
  */
-const ROWS: Record<MetricKey, { sql: string; order: string }> = {
-  fill_rate: orderRows(`${PLACED} AND EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id)`),
+const ROWS: Record<MetricKey, Drill> = {
+  fill_rate: orderRows(`${PLACED} AND EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id)`, {
+    metric: "fill_rate:rows",
+    part: "den",
+  }),
   on_time: orderRows(
     `${PLACED} AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'shipped')`,
+    { metric: "on_time", part: "den" },
   ),
-  cancel_rate: orderRows(PLACED),
+  cancel_rate: orderRows(PLACED, { metric: "cancel_rate", part: "den" }),
   urgent_fill: orderRows(
     `o.urgent AND o.created_at >= ${T0} AND o.created_at < ${T1}
      AND ($1::text = '*' OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND ${OWNS("l.sku_id")}))`,
+    { metric: "urgent_fill:rows", part: "den" },
   ),
   fulfilment_hours: {
-    sql: `SELECT o.id AS "orderId", o.created_at AS "placedAt", b.name AS buyer, o.urgent, e.at AS "deliveredAt",
+    sql: `SELECT e.id::text AS "eventId", o.id AS "orderId", o.created_at AS "placedAt", b.name AS buyer, o.urgent,
+            e.at AS "deliveredAt",
             round((extract(epoch FROM e.at - o.created_at) / 3600)::numeric, 2)::float8 AS hours
           FROM order_events e JOIN orders o ON o.id = e.order_id JOIN companies b ON b.id = o.buyer_id
          WHERE e.to_status = 'delivered' AND e.at >= ${T0} AND e.at < ${T1} AND ${SELLS}`,
-    order: `"deliveredAt", "orderId"`,
+    key: { time: "deliveredAt", id: "eventId", idType: "bigint" },
+    total: { metric: "fulfilment_hours", part: "den" },
   },
   repurchase_rate: {
     sql: `SELECT o.buyer_id AS "buyerId", b.name AS buyer, count(*)::int AS orders,
@@ -56,10 +78,12 @@ const ROWS: Record<MetricKey, { sql: string; order: string }> = {
          WHERE r.created_at >= ${T0} AND r.created_at < ${T1}
            AND ($1::text = '*' OR r.brand_owner_id = $1
                 OR EXISTS (SELECT 1 FROM order_parts op WHERE op.gtin = r.gtin AND op.serial = r.serial AND op.shipped_by = $1))`,
-    order: `"reportedAt", "reportId"`,
+    key: { time: "reportedAt", id: "reportId", idType: "text" },
+    total: { metric: "counterfeit_rate", part: "num" },
   },
   verification_minutes: {
-    sql: `SELECT lp.gtin, lp.serial, r.actor AS "receivedBy", r.recorded_at AS "receivedAt", s.scanned_at AS "scannedAt",
+    sql: `SELECT s.id::text AS "scanId", lp.gtin, lp.serial, r.actor AS "receivedBy", r.recorded_at AS "receivedAt",
+            s.scanned_at AS "scannedAt",
             round((extract(epoch FROM s.scanned_at - r.recorded_at) / 60)::numeric, 2)::float8 AS minutes
           FROM scans s LEFT JOIN ledger_parts lp ON lp.part_key = s.part_key
           JOIN LATERAL (SELECT e.step, a.id AS actor, e.recorded_at FROM ledger_events e JOIN ledger_actors a ON a.address = e.actor
@@ -67,7 +91,8 @@ const ROWS: Record<MetricKey, { sql: string; order: string }> = {
          WHERE s.scanned_at >= ${T0} AND s.scanned_at < ${T1} AND ($1::text = '*' OR r.actor = $1)
            AND NOT EXISTS (SELECT 1 FROM scans s2 WHERE s2.part_key = s.part_key AND s2.scanned_at >= r.recorded_at
                              AND (s2.scanned_at, s2.id) < (s.scanned_at, s.id))`,
-    order: `"scannedAt", gtin, serial`,
+    key: { time: "scannedAt", id: "scanId", idType: "bigint" },
+    total: { metric: "verification_minutes", part: "den" },
   },
   chain_levels: {
     sql: `SELECT lp.gtin, lp.serial, e.recorded_at AS "installedAt", e.seq::text AS seq,
@@ -77,7 +102,8 @@ const ROWS: Record<MetricKey, { sql: string; order: string }> = {
          WHERE e.step = 3 AND e.recorded_at >= ${T0} AND e.recorded_at < ${T1}
            AND ($1::text = '*' OR EXISTS (SELECT 1 FROM ledger_events e3 JOIN ledger_actors a3 ON a3.address = e3.actor
                                           WHERE e3.part_key = e.part_key AND e3.seq <= e.seq AND a3.id = $1))`,
-    order: `"installedAt", seq`,
+    key: { time: "installedAt", id: "seq", idType: "bigint" },
+    total: { metric: "chain_levels", part: "den" },
   },
   stock_turnover_days: stockRows(),
   slow_mover_share: stockRows(),
@@ -120,7 +146,96 @@ function stockRows() {
   };
 }
 
-/** The rows behind a metric, a page at a time, with their total count. */
+/** Where a keyset page resumes: the last row's (time, id), exactly as PostgreSQL wrote them (microseconds kept). */
+export type Cursor = [string, string];
+
+/** An opaque cursor for the API: base64url of the key's JSON. */
+export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
+/** The cursor a client sent back for `metric`, or null when it is not one of ours (the route answers 400). */
+export function decodeCursor(metric: MetricKey, raw: string): Cursor | null {
+  const key = ROWS[metric].key;
+  if (!key) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "string" && x.length <= 64)) return null;
+    const [time, id] = v as [string, string];
+    // As PostgreSQL writes a timestamptz (`2026-11-30 16:39:08.481234+00`), and an id of the key's type.
+    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/.test(time)) return null;
+    return key.idType === "bigint" && !/^\d{1,19}$/.test(id) ? null : [time, id];
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a metric's drill-down pages by cursor (event rows, newest first) rather than by offset (groups). */
+export const keyed = (metric: MetricKey) => ROWS[metric].key !== undefined;
+
+const plain = (r: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(r)
+      .filter(([k]) => !k.startsWith("__"))
+      .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+  );
+
+/**
+ * One page of the rows behind a metric. Event rows: newest first, after `cursor` (keyset: the page reads `limit` rows
+ * down an index on the time column), with the cursor of the next page when there may be one. Groups: by `offset`.
+ */
+async function page(
+  db: Sql,
+  metric: MetricKey,
+  params: unknown[],
+  limit: number,
+  at: { cursor?: Cursor | null; offset?: number },
+): Promise<{ rows: Array<Record<string, unknown>>; next: Cursor | null }> {
+  const q = ROWS[metric];
+  const filter = metric === "stock_turnover_days" || metric === "slow_mover_share" ? `AND "onHandEnd" > 0` : "";
+  if (!q.key) {
+    const r = await db.query<Record<string, unknown>>(
+      `SELECT * FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter} ORDER BY ${q.order} LIMIT $5 OFFSET $6`,
+      [...params, limit, at.offset ?? 0],
+    );
+    return { rows: r.rows.map(plain), next: null };
+  }
+  const t = `x."${q.key.time}"`;
+  const id = `x."${q.key.id}"::${q.key.idType}`;
+  // The time bound alone is an index condition; the pair makes equal times continue by id.
+  const after = at.cursor
+    ? `AND ${t} <= $5::timestamptz AND (${t} < $5::timestamptz OR ${id} < $6::${q.key.idType})`
+    : "";
+  const r = await db.query<Record<string, unknown> & { __t: string; __id: string }>(
+    `SELECT x.*, ${t}::text AS __t, ${id}::text AS __id FROM (${q.sql}) x
+      WHERE $4::text IS NOT NULL ${after} ORDER BY ${t} DESC, ${id} DESC LIMIT ${at.cursor ? "$7" : "$5"}`,
+    at.cursor ? [...params, at.cursor[0], at.cursor[1], limit] : [...params, limit],
+  );
+  const last = r.rows.at(-1);
+  return { rows: r.rows.map(plain), next: last && r.rows.length === limit ? [last.__t, last.__id] : null };
+}
+
+/** How many rows a metric's drill-down has: the rollup's count for event rows, a count of the groups otherwise. */
+async function count(db: Sql, metric: MetricKey, params: unknown[]): Promise<number> {
+  const q = ROWS[metric];
+  const filter = metric === "stock_turnover_days" || metric === "slow_mover_share" ? `AND "onHandEnd" > 0` : "";
+  if (q.total) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT COALESCE(sum(${q.total.part}), 0)::int AS n FROM cockpit_kpi_day
+        WHERE scope = $1 AND metric = $4 AND day BETWEEN $2::date AND $3::date`,
+      [params[0], params[1], params[2], q.total.metric],
+    );
+    return rows[0]?.n ?? 0;
+  }
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter}`,
+    params,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The rows behind a metric, a page at a time, with their total count (event rows: as of the last refresh, from the
+ * rollup) and the next page's cursor. `cursor` continues a keyed drill-down; `offset` pages the grouped ones (and
+ * a keyed one asked by page number without a cursor: the console's jump to a page).
+ */
 export async function drillRows(
   db: Sql,
   metric: MetricKey,
@@ -128,25 +243,50 @@ export async function drillRows(
   kind: string,
   p: Period,
   limit: number,
-  offset: number,
-): Promise<{ total: number; rows: Array<Record<string, unknown>> }> {
-  const q = ROWS[metric];
-  const filter = metric === "stock_turnover_days" || metric === "slow_mover_share" ? `AND "onHandEnd" > 0` : "";
+  at: { cursor?: Cursor | null; offset?: number },
+): Promise<{ total: number; rows: Array<Record<string, unknown>>; next: Cursor | null }> {
   const params = [scope, p.from, p.to, kind];
-  // The page and the count apart: a count needs none of the per-row subqueries, a page computes them for its rows.
-  const [page, count] = await Promise.all([
-    db.query<Record<string, unknown>>(
-      `SELECT * FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter} ORDER BY ${q.order} LIMIT $5 OFFSET $6`,
-      [...params, limit, offset],
-    ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter}`, params),
-  ]);
-  const rows = page.rows;
-  const total = count.rows[0]?.n ?? 0;
-  return {
-    total,
-    rows: rows.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
-    ),
-  };
+  let pos = at;
+  if (ROWS[metric].key && !at.cursor && (at.offset ?? 0) > 0) {
+    // A page by number: the key of the row just before it, read down the same index (no per-row subqueries).
+    const q = ROWS[metric].key;
+    const { rows } = await db.query<{ t: string; id: string }>(
+      `SELECT x."${q.time}"::text AS t, x."${q.id}"::${q.idType}::text AS id FROM (${ROWS[metric].sql}) x
+        WHERE $4::text IS NOT NULL ORDER BY x."${q.time}" DESC, x."${q.id}"::${q.idType} DESC LIMIT 1 OFFSET $5`,
+      [...params, (at.offset ?? 0) - 1],
+    );
+    if (!rows[0]) return { total: await count(db, metric, params), rows: [], next: null };
+    pos = { cursor: [rows[0].t, rows[0].id] };
+  }
+  const [pg, total] = await Promise.all([page(db, metric, params, limit, pos), count(db, metric, params)]);
+  return { total, ...pg };
+}
+
+/**
+ * Every row behind a metric, in the drill-down's order, a batch at a time (keyset for event rows, one statement for
+ * the groups): the CSV export streams the whole set without holding it.
+ */
+export async function* allDrillRows(
+  db: Sql,
+  metric: MetricKey,
+  scope: Scope,
+  kind: string,
+  p: Period,
+  batch = 2_000,
+): AsyncGenerator<Array<Record<string, unknown>>> {
+  const params = [scope, p.from, p.to, kind];
+  if (!ROWS[metric].key) {
+    for (let offset = 0; ; offset += batch) {
+      const r = await page(db, metric, params, batch, { offset });
+      if (r.rows.length) yield r.rows;
+      if (r.rows.length < batch) return;
+    }
+  }
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const r = await page(db, metric, params, batch, { cursor });
+    if (r.rows.length) yield r.rows;
+    if (!r.next) return;
+    cursor = r.next;
+  }
 }

@@ -20,6 +20,27 @@ const BULK_DAYS = 14;
 const ORDER_SCOPES = `CROSS JOIN LATERAL (SELECT '*'::text UNION SELECT a.seller_id FROM order_allocations a WHERE a.order_id = o.id) sc(scope)`;
 
 /**
+ * How many orders the fill-rate and urgent-fill drill-downs list per day and scope (num = den = the count), under
+ * the drill-down's own definition: the other drill-downs' counts are already a KPI's part. Reads `placed` (the
+ * day's orders as `day, o.*`); the migration that added them ran the same SQL over every order.
+ */
+export const DRILL_COUNTS = `SELECT o.day, sc.scope, 'fill_rate:rows', count(*), count(*)
+          FROM placed o CROSS JOIN LATERAL (
+            SELECT '*'::text FROM order_allocations a WHERE a.order_id = o.id
+            UNION SELECT a.seller_id FROM order_allocations a WHERE a.order_id = o.id) sc(scope)
+         GROUP BY 1, 2
+        UNION ALL
+        SELECT o.day, sc.scope, 'urgent_fill:rows', count(*), count(*)
+          FROM placed o CROSS JOIN LATERAL (
+            SELECT '*'::text
+            UNION SELECT c.owner_company_id FROM order_lines l JOIN catalog_skus c ON c.id = l.sku_id
+                   WHERE l.order_id = o.id
+            UNION SELECT p.company_id FROM order_lines l JOIN products p ON p.sku_id = l.sku_id
+                   WHERE l.order_id = o.id) sc(scope)
+         WHERE o.urgent AND sc.scope IS NOT NULL
+         GROUP BY 1, 2`;
+
+/**
  * Each source a refresh reads past its watermark, and the days its new rows touch. Order events touch the day the
  * event happened (deliveries) and the day its order was placed (fill, shipping, cancellation are bucketed there).
  */
@@ -132,6 +153,8 @@ const ROLLUPS: Array<{ table: string; insert: string }> = [
           FROM placed o JOIN order_lines l ON l.order_id = o.id LEFT JOIN catalog_skus s ON s.id = l.sku_id
          CROSS JOIN LATERAL (VALUES ('*'), (s.owner_company_id)) sc(scope)
          WHERE o.urgent AND sc.scope IS NOT NULL GROUP BY 1, 2
+        UNION ALL
+        ${DRILL_COUNTS}
         UNION ALL
         -- fulfilment_hours: orders delivered that day, hours from placement to delivery
         SELECT d.day, sc.scope, 'fulfilment_hours', sum(extract(epoch FROM e.at - o.created_at) / 3600), count(*)

@@ -68,7 +68,20 @@ export default function Cockpit() {
   const skus = useApi(() => get<Skus>("/api/v1/cockpit/skus", { limit: 10 }), [key]);
   const regions = useApi(() => get<Regions>("/api/v1/cockpit/regions", { level }), [key, level]);
   const channels = useApi(() => get<Channels>("/api/v1/cockpit/channels", {}), [key]);
-  const rows = useApi(() => get<Rows>("/api/v1/cockpit/rows", { metric, page, pageSize: 20 }), [key, metric, page]);
+  // Each page's cursor once the page before it was read (keyset: a page reads its own rows); a page jumped to
+  // without one is asked by number.
+  const cursors = useRef(new Map<string, string>());
+  const rows = useApi(() => {
+    const cursor = cursors.current.get(`${key}|${metric}|${page}`);
+    return get<Rows>(
+      "/api/v1/cockpit/rows",
+      cursor ? { metric, cursor, pageSize: 20 } : { metric, page, pageSize: 20 },
+    );
+  }, [key, metric, page]);
+  useEffect(() => {
+    const next = rows.data?.nextCursor;
+    if (next) cursors.current.set(`${key}|${metric}|${page + 1}`, next);
+  }, [rows.data, key, metric, page]);
 
   const names = useMemo(() => chinaMap(), []);
   const mapOption = useMemo((): ChartOption => {
