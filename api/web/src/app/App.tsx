@@ -49,6 +49,9 @@ const THEME = {
     // keeps 4.5:1 there and under a primary button's white text.
     colorPrimaryHover: "#1358c8",
     colorPrimaryTextHover: "#1358c8",
+    // Plain links (a router <Link> is an <a>) take colorLink, derived from antd's info blue (#1677ff, 4.1:1).
+    colorLink: "#1660d9",
+    colorLinkHover: "#1358c8",
     colorTextDescription: "rgba(0, 0, 0, 0.65)",
     colorTextTertiary: "rgba(0, 0, 0, 0.62)",
     colorTextPlaceholder: "rgba(0, 0, 0, 0.55)",
