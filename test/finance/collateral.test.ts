@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { valueCollateral } from "../../api/src/modules/finance/collateral.js";
 import { rng } from "../../scripts/lib/catalog-generator.js";
-import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
-import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
+import { OPERATOR, startApi, uscc } from "../helpers/app.js";
+import { importSkus, sharedWarehouse, stockShared, registerLenders } from "../helpers/fixtures.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 
 /**
@@ -66,22 +66,10 @@ describe("finance: collateral valued at the pool price; margin calls open once a
       await stockShared(api, rivalKey, { locationId: wh, skuId, quantity: 5, price: yuan });
       rival.push(wh);
     }
-    for (const [key, name, first17] of [
+    await registerLenders(api, [
       ["lenderA", "杭州质押银行股份有限公司", "91330100MA2B00021"],
       ["lenderB", "浙江另一保理有限公司", "91330100MA2B00022"],
-    ] as const) {
-      const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
-        name,
-        uscc: uscc(first17),
-        kind: "lender",
-        regionCode: "330102",
-        location: { lng: 120.17, lat: 30.25 },
-        admin: { name: "首任管理员", mobile: randomMobile("136"), password: "correct horse battery" },
-      });
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      api.keys[key] = r.json.apiKey;
-      api.ids[key] = r.json.id;
-    }
+    ]);
     const clerk = await api.keyWithRoles("dealer", ["warehouse_clerk"]);
     const treasurer = await api.keyWithRoles("dealer", ["finance"]);
     const issued = await api.call("POST", "/api/v1/finance/warehouse-receipts", clerk, {

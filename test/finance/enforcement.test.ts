@@ -6,8 +6,8 @@ import {
   fromStates,
   type EnforcementAct,
 } from "../../api/src/modules/finance/enforcement.js";
-import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
-import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
+import { OPERATOR, startApi, uscc } from "../helpers/app.js";
+import { importSkus, sharedWarehouse, stockShared, registerLenders } from "../helpers/fixtures.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 
 /**
@@ -164,22 +164,10 @@ describe("finance: enforcing a pledged receipt — two people, an undo window, t
     });
     expect(nwh.status, JSON.stringify(nwh.json)).to.equal(201);
     nominee = { id: n.json.id, key: n.json.apiKey, wh: nwh.json.id };
-    for (const [key, name, first17] of [
+    await registerLenders(api, [
       ["lenderA", "湖州处置银行股份有限公司", "91330500MA2B00042"],
       ["lenderB", "温州另一保理有限公司", "91330300MA2B00043"],
-    ] as const) {
-      const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
-        name,
-        uscc: uscc(first17),
-        kind: "lender",
-        regionCode: "330102",
-        location: { lng: 120.17, lat: 30.25 },
-        admin: { name: "首任管理员", mobile: randomMobile("137"), password: "correct horse battery" },
-      });
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      api.keys[key] = r.json.apiKey;
-      api.ids[key] = r.json.id;
-    }
+    ]);
     clerk = await api.keyWithRoles("dealer", ["warehouse_clerk"]);
     treasurer = await api.keyWithRoles("dealer", ["finance"]);
     approver1 = await api.keyWithRoles("lenderA", ["credit_approver"]);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
 import type { TransfersService } from "../../api/src/modules/inventory/transfers.service.js";
-import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
+import { OPERATOR, startApi, uscc } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
-import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
+import { importSkus, sharedWarehouse, stockShared, registerLenders } from "../helpers/fixtures.js";
 
 /**
  * Warehouse receipts and pledges (issue 15, DECISIONS 75): units a receipt locks cannot be reserved, sold, adjusted,
@@ -104,23 +104,10 @@ describe("finance: warehouse receipts lock their units, a receipt is pledged onc
     });
     expect(other.status, JSON.stringify(other.json)).to.equal(201);
     dealer2 = other.json.apiKey;
-    for (const [key, name, first17] of [
+    await registerLenders(api, [
       ["lenderA", "杭州联合农村商业银行股份有限公司", "91330100MA2B00011"],
       ["lenderB", "浙江商业保理有限公司", "91330100MA2B00012"],
-    ] as const) {
-      const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
-        name,
-        uscc: uscc(first17),
-        kind: "lender",
-        regionCode: "330102",
-        location: { lng: 120.17, lat: 30.25 },
-        admin: { name: "首任管理员", mobile: randomMobile("135"), password: "correct horse battery" },
-      });
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      expect(r.json.kind).to.equal("lender");
-      api.keys[key] = r.json.apiKey;
-      api.ids[key] = r.json.id;
-    }
+    ]);
     clerk = await api.keyWithRoles("dealer", ["warehouse_clerk"]);
     treasurer = await api.keyWithRoles("dealer", ["finance"]);
     approver = await api.keyWithRoles("dealer", ["company_admin"]);

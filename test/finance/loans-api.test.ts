@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
+import { startApi } from "../helpers/app.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
-import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
+import { importSkus, sharedWarehouse, stockShared, registerLenders } from "../helpers/fixtures.js";
 import { LOAN_STATUSES, LOAN_TRANSITIONS, addDays, type LoanStatus } from "../../api/src/modules/finance/loan-book.js";
 
 /**
@@ -98,22 +98,10 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
       location: { lng: 120.14, lat: 30.265 },
     });
     await stockShared(api, api.keys.dealer!, { locationId: wh, skuId: sku, quantity: 2000, price: 100 });
-    for (const [key, name, first17] of [
+    await registerLenders(api, [
       ["lenderA", "杭州联合农村商业银行股份有限公司", "91330100MA2B00021"],
       ["lenderB", "浙江商业保理有限公司", "91330100MA2B00022"],
-    ] as const) {
-      const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
-        name,
-        uscc: uscc(first17),
-        kind: "lender",
-        regionCode: "330102",
-        location: { lng: 120.17, lat: 30.25 },
-        admin: { name: "首任管理员", mobile: randomMobile("135"), password: "correct horse battery" },
-      });
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      api.keys[key] = r.json.apiKey;
-      api.ids[key] = r.json.id;
-    }
+    ]);
     treasurer = await api.keyWithRoles("dealer", ["finance"]);
     officer = await api.keyWithRoles("lenderA", ["credit_officer"]);
     approver = await api.keyWithRoles("lenderA", ["credit_approver"]);

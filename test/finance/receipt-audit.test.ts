@@ -15,8 +15,8 @@ import {
   type TrustAnchor,
 } from "../../ledger-service/src/index.js";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
-import { OPERATOR, randomMobile, startApi, uscc } from "../helpers/app.js";
-import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
+import { OPERATOR, startApi } from "../helpers/app.js";
+import { importSkus, sharedWarehouse, stockShared, registerLenders } from "../helpers/fixtures.js";
 import { shared } from "../helpers/shared.js";
 import { openStack, type TestStack } from "../helpers/stack.js";
 
@@ -101,22 +101,10 @@ describe("finance: a lender proves a receipt's pledge from the chain (npm run au
       (await api.call("POST", "/api/v1/dispatches", api.keys.maker!, { to: api.ids.dealer, parts })).status,
     ).to.equal(201);
     expect((await api.call("POST", "/api/v1/receipts", api.keys.dealer!, { parts })).status).to.equal(201);
-    for (const [key, name, first17] of [
+    await registerLenders(api, [
       ["lenderA", "杭州联合农村商业银行股份有限公司", "91330100MA2B00021"],
       ["lenderB", "浙江商业保理有限公司", "91330100MA2B00022"],
-    ] as const) {
-      const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
-        name,
-        uscc: uscc(first17),
-        kind: "lender",
-        regionCode: "330102",
-        location: { lng: 120.17, lat: 30.25 },
-        admin: { name: "首任管理员", mobile: randomMobile("135"), password: "correct horse battery" },
-      });
-      expect(r.status, JSON.stringify(r.json)).to.equal(201);
-      api.keys[key] = r.json.apiKey;
-      api.ids[key] = r.json.id;
-    }
+    ]);
     for (const a of await stack.svc.actors.list()) address[a.id] = a.address;
     clerk = await api.keyWithRoles("dealer", ["warehouse_clerk"]);
     treasurer = await api.keyWithRoles("dealer", ["finance"]);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { startApi } from "./app.js";
+import { OPERATOR, randomMobile, uscc, type startApi } from "./app.js";
 
 /**
  * The catalogue-and-stock fixture most API tests start from, through the API: SKUs imported by the maker, a
@@ -59,4 +59,28 @@ export async function stockShared(
     price: s.price,
   });
   expect(p.status, JSON.stringify(p.json)).to.equal(200);
+}
+
+/**
+ * Lender companies (banks, factoring companies) registered by the platform, each with a first admin; their keys and ids
+ * are kept in `api.keys[key]` / `api.ids[key]`. `first17`: the USCC without its check character.
+ */
+export async function registerLenders(
+  api: Api,
+  lenders: ReadonlyArray<readonly [key: string, name: string, first17: string]>,
+): Promise<void> {
+  for (const [key, name, first17] of lenders) {
+    const r = await api.call("POST", "/api/v1/companies", OPERATOR, {
+      name,
+      uscc: uscc(first17),
+      kind: "lender",
+      regionCode: "330102",
+      location: { lng: 120.17, lat: 30.25 },
+      admin: { name: "首任管理员", mobile: randomMobile("135"), password: "correct horse battery" },
+    });
+    expect(r.status, JSON.stringify(r.json)).to.equal(201);
+    expect(r.json.kind).to.equal("lender");
+    api.keys[key] = r.json.apiKey;
+    api.ids[key] = r.json.id;
+  }
 }
