@@ -30,6 +30,7 @@ import { sized } from "./lib/bench-size.js";
 import { freePort } from "./lib/free-port.js";
 import { percentile } from "./lib/stats.js";
 
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 const CASES = sized("BENCH_CASES", 120, 12);
 const SEED = Number(process.env.BENCH_SEED ?? 20261202);
 const REASONS = [
@@ -222,7 +223,7 @@ try {
     `${CASES} cases (${auto} auto-approved, ${CASES - auto} to a person): ${correct} decided as labelled; ` +
       `return request p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms (target ≤ 1000; GET /health p50 ` +
       `${figures.baselineP50Ms} ms); retries answering the same return ${retriesSame}/${CASES}; refunds ` +
-      `${paid.rows[0]!.n} for ¥${(paid.rows[0]!.fen / 100).toFixed(2)} (labels: ${auto} for ¥${(expectedFen / 100).toFixed(2)})`,
+      `${paid.rows[0]!.n} for ${yuan(paid.rows[0]!.fen)} (labels: ${auto} for ${yuan(expectedFen)})`,
   );
 } finally {
   await api.stop();

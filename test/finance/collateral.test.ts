@@ -10,7 +10,7 @@ import { openStack, type TestStack } from "../helpers/stack.js";
  * price (the median of other companies' shared offers, never the borrower's own), the loan-to-value against the
  * lender's terms, a margin call opened once when the value falls and closed when it is back or the receipt released.
  */
-describe("finance: collateral valued at the pool price; margin calls open once and close when cured or released", function () {
+describe("finance: collateral at the pool price; margin calls open once, close when cured or released", function () {
   this.timeout(300_000);
   let stack: TestStack;
   let api: Awaited<ReturnType<typeof startApi>>;
@@ -28,7 +28,8 @@ describe("finance: collateral valued at the pool price; margin calls open once a
   const calls = async () =>
     (
       await stack.svc.db.sql.query<{ reason: string | null; open: boolean }>(
-        "SELECT closed_reason AS reason, closed_at IS NULL AS open FROM margin_calls WHERE receipt_id = $1 ORDER BY opened_at",
+        `SELECT closed_reason AS reason, closed_at IS NULL AS open FROM margin_calls
+          WHERE receipt_id = $1 ORDER BY opened_at`,
         [receiptId],
       )
     ).rows;
@@ -97,7 +98,7 @@ describe("finance: collateral valued at the pool price; margin calls open once a
     await stack?.close();
   });
 
-  it("values at the median of other companies' pool prices and checks the loan-to-value against the terms", async () => {
+  it("values at the median of other companies' pool prices; checks the loan-to-value against the terms", async () => {
     const before = await api.call("GET", `${base}/${receiptId}`, lenderApprover);
     expect(before.status, JSON.stringify(before.json)).to.equal(200);
     expect(before.json).to.deep.include({ valueFen: 120_000, terms: null, marginCall: false, ltvBp: null });
@@ -123,7 +124,7 @@ describe("finance: collateral valued at the pool price; margin calls open once a
     expect(set.json).to.deep.include({ ltvBp: 7000, requiredFen: 105_000, marginCall: false, marginCallOpen: null });
   });
 
-  it("opens one margin call when the pool price falls (concurrent readers too), tells both sides, closes it when cured", async () => {
+  it("opens one margin call as the price falls (concurrent readers too), tells both sides, cures it", async () => {
     await setPrices([80, 90, 100]); // median 90 → 90,000 fen → LTV 84,000 / 90,000 = 9,334 bp (rounded up)
     const reads = await Promise.all(
       [lenderApprover, api.keys.dealer!, lenderApprover, OPERATOR].map((t) =>
@@ -133,7 +134,8 @@ describe("finance: collateral valued at the pool price; margin calls open once a
     for (const r of reads) expect(r.json, JSON.stringify(r.json)).to.deep.include({ valueFen: 90_000, ltvBp: 9334 });
     expect(await calls()).to.deep.equal([{ reason: null, open: true }]);
     const events = await stack.svc.db.sql.query<{ companyId: string }>(
-      `SELECT company_id AS "companyId" FROM webhook_events WHERE type = 'collateral.margin_call' AND payload->>'receiptId' = $1`,
+      `SELECT company_id AS "companyId" FROM webhook_events
+        WHERE type = 'collateral.margin_call' AND payload->>'receiptId' = $1`,
       [receiptId],
     );
     expect(events.rows.map((e) => e.companyId).sort()).to.deep.equal([api.ids.dealer, api.ids.lenderA].sort());
@@ -152,7 +154,7 @@ describe("finance: collateral valued at the pool price; margin calls open once a
     expect(await calls()).to.deep.equal([{ reason: "cured", open: false }]);
   });
 
-  it("shows a receipt only to its lender, its borrower and the platform; closes an open call when released", async () => {
+  it("shows a receipt only to its lender, its borrower and the platform; closes a call when released", async () => {
     expect((await api.call("GET", `${base}/${receiptId}`, api.keys.lenderB!)).status).to.equal(404);
     expect((await api.call("GET", base, api.keys.lenderB!)).json.collateral).to.deep.equal([]);
     expect((await api.call("GET", base, api.keys.dealer!)).json.collateral).to.have.length(1);
@@ -167,7 +169,7 @@ describe("finance: collateral valued at the pool price; margin calls open once a
     expect((await calls()).at(-1)).to.deep.equal({ reason: "released", open: false });
   });
 
-  it("values any set of lines as their sum, and calls exactly when secured ÷ value passes the ratio (random cases)", () => {
+  it("values lines as their sum, and calls exactly when secured ÷ value passes the ratio (random cases)", () => {
     const random = rng(20261202);
     for (let i = 0; i < 2000; i++) {
       const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, k) => ({

@@ -23,7 +23,8 @@ export function collateralRoutes(collateral: CollateralService): RouteSpec[] {
       "get",
       BASE,
       { permission: "warehouse_receipt:view" },
-      "Pledged receipts I lend against or borrowed on, valued now at the pool price: units locked, value, loan-to-value, margin call",
+      "Pledged receipts I lend against or borrowed on, valued now at the pool price: " +
+        "units locked, value, loan-to-value, margin call",
       responds(collateralListResponse),
       async (req, res) => {
         res.json({ collateral: await collateral.list(auditContext(req, res), principalOf(res)) });
@@ -56,7 +57,8 @@ export function collateralRoutes(collateral: CollateralService): RouteSpec[] {
       "put",
       `${BASE}/:id/terms`,
       { permission: "warehouse_receipt:approve" },
-      "The lender's terms for a pledged receipt: the amount it secures and the largest loan-to-value accepted; a margin call opens when the value falls below secured ÷ ratio",
+      "The lender's terms for a pledged receipt: the amount it secures and the largest loan-to-value accepted; " +
+        "a margin call opens when the value falls below secured ÷ ratio",
       responds(collateralSchema),
       validate({ params: collateralParams, body: collateralTermsBody }),
       async (req, res) => {

@@ -96,7 +96,8 @@ export class CollateralService {
       );
       // A call opened under the old terms is closed; the evaluation below opens one under the new terms if due.
       await tx.query(
-        `UPDATE margin_calls SET closed_at = now(), closed_reason = 'terms_changed' WHERE receipt_id = $1 AND closed_at IS NULL`,
+        `UPDATE margin_calls SET closed_at = now(), closed_reason = 'terms_changed'
+          WHERE receipt_id = $1 AND closed_at IS NULL`,
         [receiptId],
       );
       const old = before.rows[0];
@@ -136,7 +137,8 @@ export class CollateralService {
         const id = `mc_${randomBytes(8).toString("hex")}`;
         await this.db.transaction(async (tx) => {
           const { rows: made } = await tx.query(
-            `INSERT INTO margin_calls (id, receipt_id, lender_id, borrower_id, value_fen, secured_fen, ltv_bp, max_ltv_bp)
+            `INSERT INTO margin_calls
+               (id, receipt_id, lender_id, borrower_id, value_fen, secured_fen, ltv_bp, max_ltv_bp)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (receipt_id) WHERE closed_at IS NULL DO NOTHING
              RETURNING id`,
             [id, v.receiptId, v.lenderId, v.borrowerId, v.valueFen, v.terms!.securedFen, v.ltvBp, v.terms!.maxLtvBp],
@@ -197,7 +199,8 @@ export class CollateralService {
     >(
       `SELECT id, receipt_id AS "receiptId", lender_id AS "lenderId", borrower_id AS "borrowerId",
               value_fen::bigint::float8 AS "valueFen", secured_fen::bigint::float8 AS "securedFen", ltv_bp AS "ltvBp",
-              max_ltv_bp AS "maxLtvBp", opened_at AS "openedAt", closed_at AS "closedAt", closed_reason AS "closedReason"
+              max_ltv_bp AS "maxLtvBp", opened_at AS "openedAt", closed_at AS "closedAt",
+              closed_reason AS "closedReason"
          FROM margin_calls WHERE $1::text IS NULL OR lender_id = $1 OR borrower_id = $1
         ORDER BY opened_at DESC, id LIMIT $2`,
       [p.companyId, limit],
@@ -227,7 +230,8 @@ export class CollateralService {
       quantity: number;
       unitPriceFen: number | null;
     }>(
-      `SELECT r.id AS "receiptId", r.company_id AS "borrowerId", r.lender_id AS "lenderId", r.location_id AS "locationId",
+      `SELECT r.id AS "receiptId", r.company_id AS "borrowerId", r.lender_id AS "lenderId",
+              r.location_id AS "locationId",
               l.sku_id::int AS "skuId", l.quantity, pp.price::bigint::float8 AS "unitPriceFen"
          FROM warehouse_receipts r JOIN warehouse_receipt_lines l ON l.receipt_id = r.id
          LEFT JOIN LATERAL (
