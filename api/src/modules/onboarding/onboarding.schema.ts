@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { APPLICATION_STATUSES } from "./onboarding-states.js";
 import { LICENCE_TYPES } from "./licence-store.js";
+import { COMPANY_KIND_VALUES } from "../orgs/orgs.schema.js";
 
 const location = z.object({ lng: z.number().min(73).max(136), lat: z.number().min(3).max(54) }).strict();
 const licence = z.string().regex(/^[0-9a-f]{64}$/, "the sha256 that POST /api/v1/onboarding/licences answered");
@@ -71,7 +72,7 @@ export const applicationSchema = z
     company: z.object({
       name: z.string(),
       uscc: z.string(),
-      kind: z.enum(["manufacturer", "distributor", "repair_shop", "lender", "service_provider"]),
+      kind: z.enum(COMPANY_KIND_VALUES),
       regionCode: z.string(),
       lng: z.number(),
       lat: z.number(),

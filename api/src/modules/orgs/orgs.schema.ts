@@ -2,7 +2,13 @@ import { z } from "zod";
 import { userSchema } from "../users/users.schema.js";
 
 /** The company kinds (a service provider: training, equipment rental, logistics; issue 17). */
-const COMPANY_KIND_VALUES = ["manufacturer", "distributor", "repair_shop", "lender", "service_provider"] as const;
+export const COMPANY_KIND_VALUES = [
+  "manufacturer",
+  "distributor",
+  "repair_shop",
+  "lender",
+  "service_provider",
+] as const;
 
 export const registerCompanyBody = z
   .object({
