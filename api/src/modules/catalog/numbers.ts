@@ -19,6 +19,46 @@ export function looksLikeNumber(token: string): boolean {
 /** The number reversed: with an index on it, a suffix search becomes a prefix search (typo in the first half). */
 export const reversed = (norm: string) => [...norm].reverse().join("");
 
+/** The characters a normalised number is made of: what a substituted or inserted character can be. */
+const NUMBER_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** Every string one edit away from `s`: a character deleted, replaced or inserted (from the number alphabet). */
+export function oneEditAway(s: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length) out.add(s.slice(0, i) + s.slice(i + 1));
+    for (const c of NUMBER_ALPHABET) {
+      if (i < s.length && c !== s[i]) out.add(s.slice(0, i) + c + s.slice(i + 1));
+      out.add(s.slice(0, i) + c + s.slice(i));
+    }
+  }
+  out.delete(s);
+  return [...out];
+}
+
+/**
+ * Index ranges that hold every number within `max` (1 or 2) Levenshtein edits of `norm` (DECISIONS 120): `prefixes`
+ * are read from the `norm` B-tree, `suffixes` (reversed) from the `rev` B-tree. Split the query into a head (the
+ * longer half: numbers of one family share their heads) and a tail; in the best alignment the edits fall in the head
+ * or the tail. None in the head: the number starts with the head. None in the tail: it ends with the tail. One in
+ * each (two edits): it ends with a string one edit from the tail — every such string is a range of its own. Each
+ * range is read in index order whatever the statistics say; the candidates are those ranges' numbers, no more.
+ */
+export function neighbourRanges(norm: string, max: 1 | 2): { prefixes: string[]; suffixes: string[] } {
+  const h = Math.ceil(norm.length / 2);
+  const head = norm.slice(0, h);
+  const tail = norm.slice(h);
+  const suffixes = new Set([tail, ...(max === 2 ? oneEditAway(tail) : [])].filter((t) => t.length > 0).map(reversed));
+  return { prefixes: [head], suffixes: [...suffixes] };
+}
+
+/** The first string after every string starting with `prefix`, in byte order (the bound of a prefix range). */
+export function prefixEnd(prefix: string): string {
+  const chars = [...prefix];
+  const last = chars.pop()!.codePointAt(0)!;
+  return chars.join("") + String.fromCodePoint(last + 1);
+}
+
 /** Levenshtein distance, bounded: returns max + 1 as soon as it exceeds `max`. */
 export function editDistance(a: string, b: string, max = 2): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;

@@ -2,7 +2,7 @@ import { AppError, type Sql } from "../../../../ledger-service/src/index.js";
 import { catalogRepository as repo } from "./catalog.repository.js";
 import { partTypes } from "./data/categories.js";
 import { MAKES } from "./data/vehicles.js";
-import { editDistance, reversed, swapDistance } from "./numbers.js";
+import { swapDistance } from "./numbers.js";
 import { QueryParser, type ParsedQuery } from "./query-parser.js";
 import { fold } from "./terms.js";
 import { termsOf, tsquery } from "./terms.js";
@@ -107,30 +107,19 @@ export class SearchService {
       );
       if (exact.length === 0) {
         for (const n of parsed.numbers) {
-          // One edit first, then two (long numbers): candidates within Levenshtein distance, ranked with a swap
-          // of neighbours as one edit, then by shared trigrams.
-          let near: Awaited<ReturnType<typeof repo.numbersNear>> = [];
-          for (const max of n.length >= 7 ? [1, 2] : [1]) {
-            near = await repo.numbersNear(this.db, n, max, CANDIDATES);
-            if (near.length) break;
-          }
-          if (near.length) {
+          // One edit first, then two (numbers of seven characters or more) when one edit found fewer SKUs than a
+          // page: in a dense family a two-edit typo often has a one-edit neighbour that is not the part meant.
+          // Ranked with a swap of neighbours as one edit, then by shared trigrams.
+          const seen = new Set<number>();
+          for (const max of n.length >= 7 ? ([1, 2] as const) : ([1] as const)) {
+            const near = await repo.numbersNear(this.db, n, max, CANDIDATES);
             const ranked = near
               .map((h) => ({ ...h, d: swapDistance(h.norm, n) }))
               .sort((a, b) => a.d - b.d || b.similarity - a.similarity || a.norm.localeCompare(b.norm));
             ranked.forEach((h, i) => add([h.skuId], 80 - 5 * h.d - i * 1e-4));
-            continue;
+            for (const h of near) seen.add(h.skuId);
+            if (seen.size >= Math.max(10, input.limit)) break;
           }
-          // Short numbers: one edit, by prefix or suffix (the trigram bound needs seven characters for two edits).
-          const half = Math.max(3, Math.floor(n.length / 2));
-          const like = [
-            ...(await repo.numbersLike(this.db, n.slice(0, half), false)),
-            ...(await repo.numbersLike(this.db, reversed(n).slice(0, half), true)),
-          ];
-          add(
-            like.filter((h) => editDistance(h.norm, n, 1) <= 1).map((h) => h.skuId),
-            75,
-          );
         }
       }
     }

@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import {
+  editDistance,
+  neighbourRanges,
+  oneEditAway,
+  prefixEnd,
+  reversed,
+} from "../../api/src/modules/catalog/numbers.js";
+
+/** A deterministic generator (the cases are the same every run, and many). */
+function lcg(seed: number) {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** One random edit of any kind a person makes typing a number: drop, insert, replace, swap neighbours. */
+function randomEdit(s: string, r: () => number): string {
+  const i = Math.floor(r() * s.length);
+  const c = ALPHABET[Math.floor(r() * (r() < 0.7 ? 10 : 36))]!;
+  const k = r();
+  if (k < 0.25 && s.length > 1) return s.slice(0, i) + s.slice(i + 1);
+  if (k < 0.5) return s.slice(0, i) + c + s.slice(i);
+  if (k < 0.75 && i < s.length - 1) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
+  return s.slice(0, i) + c + s.slice(i + 1);
+}
+
+/** Whether `number` lies in one of the index ranges: starts with a prefix, or its reverse starts with a suffix. */
+function covered(number: string, ranges: { prefixes: string[]; suffixes: string[] }): boolean {
+  const inRange = (s: string, p: string) => s >= p && s < prefixEnd(p);
+  const rev = reversed(number);
+  return ranges.prefixes.some((p) => inRange(number, p)) || ranges.suffixes.some((p) => inRange(rev, p));
+}
+
+describe("catalog: number neighbours (DECISIONS 120)", () => {
+  it("names index ranges holding every number one or two edits from the query, for every length and kind of edit", () => {
+    const r = lcg(20261202);
+    const checked = { 1: 0, 2: 0 };
+    for (let round = 0; round < 5_000; round++) {
+      const len = 5 + Math.floor(r() * 12);
+      // Numbers of a family share a head; half the cases are such numbers, half random letters and digits.
+      const stored =
+        (r() < 0.5 ? "09864" : "") +
+        Array.from({ length: len }, () => ALPHABET[Math.floor(r() * (r() < 0.8 ? 10 : 36))]).join("");
+      let typed = stored;
+      const edits = 1 + Math.floor(r() * 2);
+      for (let e = 0; e < edits; e++) typed = randomEdit(typed, r);
+      const d = editDistance(stored, typed, 2);
+      if (d === 0 || d > 2) continue;
+      for (const max of d === 1 ? ([1, 2] as const) : ([2] as const)) {
+        expect(covered(stored, neighbourRanges(typed, max)), `${typed} → ${stored} (${d} edits, max ${max})`).to.equal(
+          true,
+        );
+        checked[max]++;
+      }
+    }
+    expect(checked[1]).to.be.greaterThan(1_200);
+    expect(checked[2]).to.be.greaterThan(1_200);
+  });
+
+  it("reads a bounded number of ranges, none of them the whole index", () => {
+    for (const q of ["0986452718", "1K0698151A", "R203OIL850951", "04465"]) {
+      const one = neighbourRanges(q, 1);
+      const two = neighbourRanges(q, 2);
+      expect(one.prefixes.length + one.suffixes.length).to.equal(2);
+      const tail = q.length - Math.ceil(q.length / 2);
+      expect(two.suffixes.length).to.be.at.most(1 + 36 * (2 * tail + 1));
+      for (const p of [...two.prefixes, ...two.suffixes]) expect(p.length).to.be.at.least(tail - 1);
+      expect(two.prefixes[0]).to.equal(q.slice(0, Math.ceil(q.length / 2)));
+    }
+    expect(oneEditAway("12")).to.include.members(["1", "2", "112", "120", "13", "A2"]);
+    expect(oneEditAway("12")).to.not.include("12");
+    expect(prefixEnd("0986")).to.equal("0987");
+    expect(prefixEnd("09Z")).to.equal("09[");
+  });
+});
