@@ -44,6 +44,8 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "skuOnlyFloorRowsPerSec",
     "importVsIndexedFloor",
     "importVsSkuOnlyFloor",
+    "wholeCatalogFloorSeconds",
+    "importVsWholeFloor",
     "crossrefImportRowsPerSec",
     "fitmentImportRowsPerSec",
     "skus",
