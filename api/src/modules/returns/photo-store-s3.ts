@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import { logger } from "../../../../ledger-service/src/index.js";
 import { storeUnavailable, type PhotoMedia, type PhotoStore } from "./return-photos.js";
 
 /** An S3-compatible bucket for returns' photos (RETURN_PHOTOS_S3_*). */
@@ -75,7 +76,9 @@ export class S3PhotoStore implements PhotoStore {
   async remove(key: string) {
     await this.client
       .send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: this.prefix + key }))
-      .catch(() => undefined);
+      .catch((e: unknown) =>
+        logger("return-photos").warn({ err: e, key }, `${this.where}: could not remove ${key}; it stays an orphan`),
+      );
   }
 
   /** Closes the client's connections (tests, shutdown). */

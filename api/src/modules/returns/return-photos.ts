@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
-import { AppError } from "../../../../ledger-service/src/index.js";
+import { AppError, logger } from "../../../../ledger-service/src/index.js";
 
 export const PHOTO_MEDIA = ["image/jpeg", "image/png", "image/webp"] as const;
 export type PhotoMedia = (typeof PHOTO_MEDIA)[number];
@@ -122,6 +122,9 @@ export class DirPhotoStore implements PhotoStore {
   }
 
   async remove(key: string) {
-    await unlink(join(this.dir, key)).catch(() => undefined);
+    await unlink(join(this.dir, key)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT")
+        logger("return-photos").warn({ err: e, key }, `${this.where}: could not remove ${key}; it stays an orphan`);
+    });
   }
 }
