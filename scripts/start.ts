@@ -11,6 +11,7 @@ import type { Registry } from "prom-client";
 import { join } from "node:path";
 import { createApp } from "../api/src/app.js";
 import { publicBaseUrlWarning } from "../api/src/modules/labels/public-base-url.js";
+import { photoStoreOf } from "../api/src/modules/returns/photo-stores.js";
 import { serveMetrics } from "../api/src/ops/metrics.js";
 import { listen } from "../api/src/server.js";
 import { loginsBox, writeLogins } from "./lib/demo-logins.js";
@@ -110,6 +111,8 @@ const allowCidrs = (config.WEBHOOK_ALLOW_CIDRS ?? "")
   .split(",")
   .map((c) => c.trim())
   .filter(Boolean);
+const photoStore = await photoStoreOf(config);
+logger.info({ returnPhotos: photoStore.where }, `returns' photos in the ${photoStore.where}`);
 const app = createApp({
   ledger,
   chainUrl,
@@ -122,7 +125,7 @@ const app = createApp({
   security,
   webhooks: { allowCidrs },
   returnPhotos: {
-    dir: config.RETURN_PHOTOS_DIR ?? join(config.DATA_DIR, "return-photos"),
+    store: photoStore,
     maxBytes: config.RETURN_PHOTO_MAX_BYTES,
   },
 });

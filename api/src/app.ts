@@ -60,7 +60,7 @@ import { recallsRoutes } from "./modules/recalls/recalls.routes.js";
 import { RecallsService } from "./modules/recalls/recalls.service.js";
 import { returnsRoutes } from "./modules/returns/returns.routes.js";
 import { ReturnsService } from "./modules/returns/returns.service.js";
-import { PhotoStore, type PhotoStoreOptions } from "./modules/returns/return-photos.js";
+import { DirPhotoStore, type PhotoStore } from "./modules/returns/return-photos.js";
 import { disputesRoutes } from "./modules/disputes/disputes.routes.js";
 import { DisputesService } from "./modules/disputes/disputes.service.js";
 import { rfqRoutes } from "./modules/rfq/rfq.routes.js";
@@ -146,8 +146,11 @@ export interface AppOptions {
    * naming the route and field). On in the test helpers; off by default (it costs a parse of every answer).
    */
   checkResponses?: boolean;
-  /** Where returns' photos are kept and how large one may be (RETURN_PHOTOS_DIR, RETURN_PHOTO_MAX_BYTES). */
-  returnPhotos?: Partial<PhotoStoreOptions>;
+  /**
+   * Where returns' photos are kept — a store (e.g. an S3-compatible bucket, RETURN_PHOTOS_S3_URL) or a directory
+   * (RETURN_PHOTOS_DIR) — and how large one may be (RETURN_PHOTO_MAX_BYTES).
+   */
+  returnPhotos?: { store?: PhotoStore; dir?: string; maxBytes?: number };
 }
 
 const DEFAULT_SECURITY: SecurityOptions = {
@@ -280,11 +283,13 @@ export function buildServices(opts: AppOptions) {
       invoices.assertWithinCredit(tx, buyerId, bySeller),
   );
   const offers = new OffersService(db, (skuIds, box, buyerId) => inventory.poolNear(skuIds, box, buyerId), promoted);
-  const photoStore = new PhotoStore({
-    dir: opts.returnPhotos?.dir ?? join(tmpdir(), "partledger-return-photos"),
+  const photos = {
+    store:
+      opts.returnPhotos?.store ??
+      new DirPhotoStore(opts.returnPhotos?.dir ?? join(tmpdir(), "partledger-return-photos")),
     maxBytes: opts.returnPhotos?.maxBytes ?? 5 * 1024 * 1024,
-  });
-  const returns = new ReturnsService(db, orders, inventory, webhooks, opts.ledger, (id) => orgs.get(id), photoStore);
+  };
+  const returns = new ReturnsService(db, orders, inventory, webhooks, opts.ledger, (id) => orgs.get(id), photos);
   const disputes = new DisputesService(db, returns, users, webhooks);
   const installations = new InstallationsService(db, opts.ledger.vault);
   const verify = new VerifyService(opts.ledger, parts, (gtin) => gs1.ownerOf(gtin));

@@ -24,6 +24,22 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default("./var"),
     /** Where returns' photos are written (default DATA_DIR/return-photos). */
     RETURN_PHOTOS_DIR: z.string().min(1).optional(),
+    /**
+     * Returns' photos in an S3-compatible bucket instead of RETURN_PHOTOS_DIR: the service's endpoint URL, with
+     * RETURN_PHOTOS_S3_BUCKET and the two keys (DECISIONS 118).
+     */
+    RETURN_PHOTOS_S3_URL: z.string().url().optional(),
+    RETURN_PHOTOS_S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3-63 lower-case letters, digits, . and -")
+      .optional(),
+    RETURN_PHOTOS_S3_REGION: z.string().min(1).default("us-east-1"),
+    RETURN_PHOTOS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    RETURN_PHOTOS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** Keys under this prefix, e.g. `partledger/` (default none). */
+    RETURN_PHOTOS_S3_PREFIX: z.string().max(200).default(""),
+    /** `true` for path-style requests (<url>/<bucket>/<key>), as MinIO and Ceph want; Aliyun OSS wants `false`. */
+    RETURN_PHOTOS_S3_PATH_STYLE: z.enum(["true", "false"]).default("false"),
     /** The largest photo a return accepts, in bytes (default 5 MiB). */
     RETURN_PHOTO_MAX_BYTES: z.coerce
       .number()
@@ -110,6 +126,22 @@ export const configSchema = z
       for (const name of ["CHAIN_SIGNER_KEY", "ANCHOR_REGISTRY_ADDRESS", "PART_REGISTRY_ADDRESS"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when CHAIN_RPC_URL is set" });
       }
+    }
+    if (c.RETURN_PHOTOS_S3_URL) {
+      for (const name of [
+        "RETURN_PHOTOS_S3_BUCKET",
+        "RETURN_PHOTOS_S3_ACCESS_KEY_ID",
+        "RETURN_PHOTOS_S3_SECRET_ACCESS_KEY",
+      ] as const) {
+        if (!c[name])
+          ctx.addIssue({ code: "custom", path: [name], message: "is required when RETURN_PHOTOS_S3_URL is set" });
+      }
+      if (c.RETURN_PHOTOS_DIR)
+        ctx.addIssue({
+          code: "custom",
+          path: ["RETURN_PHOTOS_DIR"],
+          message: "set RETURN_PHOTOS_DIR or RETURN_PHOTOS_S3_URL, not both",
+        });
     }
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
       ctx.addIssue({

@@ -16,7 +16,7 @@ const PNG = Buffer.from(
  * The after-sales story in Chromium (issue 16): a repair shop on a phone requests a return of an order line with a
  * photo → the seller (a distributor, desktop) refuses it → the shop disputes → one platform person takes the dispute
  * and proposes a full refund, and sees no approve button on their own proposal → a second platform person approves →
- * the refund is settled once. The manufacturer's recall screen starts a lot recall and shows its progress. axe on
+ * the refund is settled once; the seller concedes a second dispute itself (DECISIONS 119). The manufacturer's recall screen starts a lot recall and shows its progress. axe on
  * every view; screenshots in test-output/aftersales-*.png.
  */
 describe("after-sales screens: return → refusal → dispute → two-person arbitration → refund @e2e", function () {
@@ -176,6 +176,46 @@ describe("after-sales screens: return → refusal → dispute → two-person arb
     expect(settled.json).to.include({ status: "settled", outcome: "refund_full", outcomeFen: 26_000 });
   });
 
+  it("the seller concedes another dispute from its dispute view: part of the claim, refunded at once", async () => {
+    const api = h.api;
+    const rma = await api.call("POST", "/api/v1/returns", api.keys.shop!, {
+      orderId,
+      lineNo: 1,
+      quantity: 1,
+      reason: "wrong_part",
+    });
+    expect(rma.status, JSON.stringify(rma.json)).to.equal(201);
+    const refused = await api.call("POST", `/api/v1/returns/${rma.json.id}/status`, api.keys.dealer!, {
+      to: "refused",
+      note: "型号无误",
+    });
+    expect(refused.status, JSON.stringify(refused.json)).to.equal(200);
+    const opened = await api.call("POST", "/api/v1/disputes", api.keys.shop!, {
+      returnId: rma.json.id,
+      reason: "发错型号",
+    });
+    expect(opened.status, JSON.stringify(opened.json)).to.equal(201);
+    const dealer = await api.userWithRoles("dealer", ["sales"]);
+    const page = await h.page("desktop");
+    await login(page, dealer.mobile, PASSWORD, h.origin);
+    await page.goto(h.url(`/disputes/${opened.json.id}`));
+    await button(page, "同意买家诉求").click();
+    const d = dialog(page, "同意买家诉求");
+    await pick(page, d, "concede_outcome", "部分退款");
+    await d.locator("#concede_yuan").fill("100");
+    await check(page, "seller-concede");
+    await okOf(d).click();
+    await toast(page, "已同意");
+    await page.getByTestId("dispute-outcome").waitFor();
+    expect(await page.getByTestId("dispute-outcome").innerText()).to.include("部分退款");
+    await page.context().close();
+    const refunds = await h.stack.svc.db.sql.query<{ kind: string; fen: number }>(
+      "SELECT kind, amount_fen::int AS fen FROM refunds WHERE return_id = $1",
+      [rma.json.id],
+    );
+    expect(refunds.rows).to.deep.equal([{ kind: "dispute", fen: 10_000 }]);
+  });
+
   it("the brand owner starts a lot recall and sees its progress", async () => {
     const maker = await h.api.userWithRoles("maker", ["company_admin"]);
     const page = await h.page("desktop");
@@ -215,6 +255,7 @@ describe("after-sales screens: return → refusal → dispute → two-person arb
       "shop-dispute-phone",
       "platform-proposed",
       "platform-settled",
+      "seller-concede",
       "maker-recalls",
     ]);
     expect(h.problems).to.deep.equal([]);

@@ -172,7 +172,10 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
     expect(opened.status, JSON.stringify(opened.json)).to.equal(201);
     expect(opened.json).to.include({ status: "open", claimFen: 36_000, maxFen: 36_000 });
     const id = opened.json.id as string;
-    const fields: Record<string, Record<string, unknown>> = { proposed: { outcome: "refusal_upheld" } };
+    const fields: Record<string, Record<string, unknown>> = {
+      proposed: { outcome: "refusal_upheld" },
+      settled: { outcome: "refund_full" }, // the seller concedes (DECISIONS 119)
+    };
     const tokens = { requester: shop(), seller: dealer(), platform: ops[0]!.token };
     let pairs = 0;
     for (const from of DISPUTE_STATUSES)
@@ -198,6 +201,73 @@ describe("disputes: refused returns arbitrated by two platform people, settled o
     const part = await step(ops[0]!.token, id, { to: "proposed", outcome: "refund_part", amountFen: 36_000 });
     expect([part.status, part.json.code]).to.deep.equal([400, "DISPUTE.INVALID_AMOUNT"]);
     expect((await api.call("GET", `/api/v1/disputes/${id}`, api.keys.farShop!)).status).to.equal(404);
+  });
+
+  it("lets the seller concede the claim or part of it: settled at once, refunded once, audited", async () => {
+    const rma = await requestReturn({ orderId: orderQty, lineNo: 1, quantity: 2 });
+    await refuse(rma);
+    const opened = await dispute(shop(), { returnId: rma, reason: "两件都漏油", claimFen: 30_000 });
+    expect(opened.json).to.include({ status: "open", claimFen: 30_000, maxFen: 36_000 });
+    const id = opened.json.id as string;
+    // Only the seller concedes, with a refund it names; not the requester, not the platform.
+    for (const token of [shop(), ops[0]!.token])
+      expect((await step(token, id, { to: "settled", outcome: "refund_full" })).json.code).to.equal(
+        "DISPUTE.NOT_YOUR_STEP",
+      );
+    const bad = [
+      [await step(dealer(), id, { to: "settled" }), "DISPUTE.FIELD_REQUIRED"],
+      [await step(dealer(), id, { to: "settled", outcome: "refusal_upheld" }), "DISPUTE.INVALID_OUTCOME"],
+      [await step(dealer(), id, { to: "settled", outcome: "refund_part" }), "DISPUTE.FIELD_REQUIRED"],
+      [
+        await step(dealer(), id, { to: "settled", outcome: "refund_part", amountFen: 30_000 }),
+        "DISPUTE.INVALID_AMOUNT",
+      ],
+    ] as const;
+    for (const [got, code] of bad) expect([got.status, got.json.code]).to.deep.equal([400, code]);
+    // Taken for review by the platform: the seller may still concede, before a proposal is filed.
+    expect((await step(ops[0]!.token, id, { to: "under_review" })).json.status).to.equal("under_review");
+    const twice = await Promise.all(
+      [1, 2].map(() => step(dealer(), id, { to: "settled", outcome: "refund_part", amountFen: 20_000, note: "让步" })),
+    );
+    expect(twice.map((r) => r.status).sort()).to.deep.equal([200, 409]);
+    expect(twice.find((r) => r.status === 409)!.json.code).to.equal("DISPUTE.INVALID_TRANSITION");
+    const retry = await step(dealer(), id, { to: "settled", outcome: "refund_part", amountFen: 20_000 });
+    expect([retry.status, retry.json.code]).to.deep.equal([409, "DISPUTE.INVALID_TRANSITION"]);
+    const done = await api.call("GET", `/api/v1/disputes/${id}`, shop());
+    expect(done.json).to.include({ status: "settled", outcome: "refund_part", outcomeFen: 20_000, approvalId: null });
+    const refunds = await sql(
+      "SELECT id, kind, amount_fen::int AS fen, payee_id AS payee, evidence->>'side' AS side FROM refunds WHERE return_id = $1",
+      [rma],
+    );
+    expect(refunds.rows).to.deep.equal([
+      { id: done.json.refundId, kind: "dispute", fen: 20_000, payee: api.ids.shop, side: "seller" },
+    ]);
+    const settledBy = (done.json.timeline as Array<{ kind: string; side: string; ref: string }>).find(
+      (t) => t.kind === "dispute_status" && t.ref === "settled",
+    );
+    expect(settledBy?.side).to.equal("seller");
+    // Conceding in full refunds the whole claim (not the most the return allows).
+    const other = await requestReturn({ orderId: orderQty, lineNo: 1, quantity: 1 });
+    await refuse(other);
+    const d2 = await dispute(shop(), { returnId: other, reason: "错发型号", claimFen: 15_000 });
+    const full = await step(dealer(), d2.json.id as string, { to: "settled", outcome: "refund_full" });
+    expect(full.json).to.include({ status: "settled", outcome: "refund_full", outcomeFen: 15_000 });
+    // A proposal pending approval is the platform's to settle; the seller cannot concede over it.
+    const third = await requestReturn({ orderId: orderQty, lineNo: 1, quantity: 1 });
+    await refuse(third);
+    const d3 = (await dispute(shop(), { returnId: third, reason: "外观破损" })).json.id as string;
+    await step(ops[0]!.token, d3, { to: "under_review" });
+    await step(ops[0]!.token, d3, { to: "proposed", outcome: "refund_full" });
+    const late = await step(dealer(), d3, { to: "settled", outcome: "refund_full" });
+    expect([late.status, late.json.code]).to.deep.equal([403, "DISPUTE.NOT_YOUR_STEP"]);
+    const { auditTrail } = await import("../../ledger-service/src/index.js");
+    await auditTrail.seal(stack.svc.db.sql);
+    const audit = await sql(
+      "SELECT action, changes->'concededBy'->>'after' AS by FROM audit_log WHERE resource = 'dispute' AND resource_id = $1 ORDER BY seq",
+      [id],
+    );
+    const conceded = audit.rows.filter((r) => r.action === "dispute.concede");
+    expect(conceded.map((r) => typeof r.by)).to.deep.equal(["string"]);
   });
 
   it("opens only for the requester of a refused or partly authorised return, once, with Idempotency-Key", async () => {

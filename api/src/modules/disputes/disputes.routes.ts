@@ -76,7 +76,8 @@ export function disputesRoutes(disputes: DisputesService): RouteSpec[] {
       "/api/v1/disputes/:id/status",
       { permission: "dispute:edit" },
       "Move a dispute on: take it for review (platform), propose an outcome for a second platform person to approve " +
-        "(POST /approvals/{id}/approve settles it), withdraw (requester)",
+        "(POST /approvals/{id}/approve settles it), withdraw (requester), concede: settled with refund_full (the claim) or " +
+        "refund_part and amountFen (seller; refunds at once, without arbitration)",
       responds(disputeSchema),
       validate({ params: disputeParams, body: disputeStatusBody }),
       async (req, res) => {

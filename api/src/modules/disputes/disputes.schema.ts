@@ -24,9 +24,12 @@ export const disputeMessageBody = z.object({ body: z.string().trim().min(1).max(
 export const disputeStatusBody = z
   .object({
     to: z.enum(["under_review", "proposed", "settled", "withdrawn"]),
-    /** proposed: the outcome put to a second platform person. */
+    /** proposed: the outcome put to a second platform person; settled (the seller concedes): refund_full or refund_part. */
     outcome: z.enum(OUTCOMES).optional(),
-    /** proposed with refund_part: the fen refunded (less than the most the return allows). */
+    /**
+     * refund_part: the fen refunded — proposed: less than the most the return allows; settled by the seller: less than
+     * the claim.
+     */
     amountFen: z.number().int().min(1).max(100_000_000_000).optional(),
     note: z.string().trim().max(1000).optional(),
   })

@@ -149,8 +149,21 @@ export class DisputesService {
     return this.db.transaction(async (tx) => {
       const row = (await repo.get(tx, id, true))!;
       assertStep(row, step.to, sides);
-      const patch: DisputePatch = {};
       const actor = ctx.actorId ?? "unknown";
+      if (step.to === "settled") {
+        // Only the seller reaches this (the table): it concedes, no arbitration (DECISIONS 119).
+        const amountFen = concession(row, step);
+        await this.settleRow(tx, ctx, row, {
+          side: "seller",
+          actor: p.person ?? actor,
+          outcome: step.outcome!,
+          amountFen,
+          note: step.note ?? null,
+          evidence: { disputeId: row.id, concededBy: p.person ?? actor, side: "seller" },
+        });
+        return this.view(tx, id, sides);
+      }
+      const patch: DisputePatch = {};
       if (step.to === "under_review") {
         if (row.status === "proposed" && row.approvalId) {
           const status = await this.users.approvalStatus(row.approvalId, tx);
@@ -220,8 +233,36 @@ export class DisputesService {
         409,
       );
     const proposal = row.proposal!;
+    await this.settleRow(tx, ctx, row, {
+      side: "system",
+      actor: approver.person ?? ctx.actorId ?? "unknown",
+      outcome: proposal.outcome,
+      amountFen: proposal.amountFen,
+      note: proposal.note,
+      evidence: { disputeId: row.id, approvalId: request.id, proposedBy: proposal.by, approvedBy: approver.person },
+    });
+  }
+
+  /**
+   * Settles a locked dispute in `tx` — by the approval of a proposal (`system`) or by the seller's concession — and
+   * refunds `amountFen` to the requester through the returns module's refunds (kind `dispute`, one per return: a
+   * second settlement finds the first refund, never credits twice).
+   */
+  private async settleRow(
+    tx: Sql,
+    ctx: AuditContext,
+    row: DisputeRow,
+    s: {
+      side: "system" | "seller";
+      actor: string;
+      outcome: Outcome;
+      amountFen: number;
+      note: string | null;
+      evidence: Record<string, unknown>;
+    },
+  ) {
     let refundId: string | null = null;
-    if (proposal.amountFen > 0) {
+    if (s.amountFen > 0) {
       const id = `rf_${hex()}`;
       const ev = (await this.returns.evidence(row.returnId, tx))!;
       const credited = await this.returns.creditDisputeRefund(tx, {
@@ -229,34 +270,34 @@ export class DisputesService {
         returnId: row.returnId,
         sellerId: row.sellerId,
         payeeId: ev.requesterId,
-        amountFen: proposal.amountFen,
-        evidence: { disputeId: row.id, approvalId: request.id, proposedBy: proposal.by, approvedBy: approver.person },
+        amountFen: s.amountFen,
+        evidence: s.evidence,
       });
       refundId = credited ? id : ((await this.returns.disputeRefundOf(tx, row.returnId))?.id ?? null);
     }
-    const actor = approver.person ?? ctx.actorId ?? "unknown";
-    await repo.setStatus(tx, row.id, "proposed", "settled", "system", actor, proposal.note, {
-      outcome: proposal.outcome,
-      outcome_fen: proposal.amountFen,
+    await repo.setStatus(tx, row.id, row.status, "settled", s.side, s.actor, s.note, {
+      outcome: s.outcome,
+      outcome_fen: s.amountFen,
       refund_id: refundId,
       settled_at: new Date().toISOString(),
     });
     await this.webhooks.emit(tx, "dispute.settled", [row.sellerId, row.requesterId], {
       disputeId: row.id,
-      outcome: proposal.outcome,
-      amountFen: proposal.amountFen,
+      outcome: s.outcome,
+      amountFen: s.amountFen,
+      by: s.side === "seller" ? "seller" : "platform",
     });
     await auditTrail.append(tx, {
       ...ctx,
       companyId: row.sellerId,
-      action: "dispute.settled",
+      action: s.side === "seller" ? "dispute.concede" : "dispute.settled",
       resource: "dispute",
       resourceId: row.id,
       changes: {
-        status: { before: "proposed", after: "settled" },
-        outcome: { after: proposal.outcome },
-        refundFen: { after: proposal.amountFen },
-        approvedBy: { after: approver.person },
+        status: { before: row.status, after: "settled" },
+        outcome: { after: s.outcome },
+        refundFen: { after: s.amountFen },
+        ...(s.side === "seller" ? { concededBy: { after: s.actor } } : { approvedBy: { after: s.actor } }),
       },
     });
   }
@@ -373,6 +414,37 @@ function amountOf(row: DisputeRow, step: DisputeStep): number {
       `amountFen: a partial refund is less than the ${row.maxFen} fen in dispute, got ${step.amountFen}`,
       400,
       { field: "amountFen", max: row.maxFen },
+    );
+  return step.amountFen;
+}
+
+/**
+ * The fen a seller's concession refunds: the requester's whole claim (`refund_full`) or less (`refund_part`). A seller
+ * does not "uphold its refusal" by conceding: that is the platform's outcome.
+ */
+function concession(row: DisputeRow, step: DisputeStep): number {
+  if (!step.outcome)
+    throw new AppError("DISPUTE.FIELD_REQUIRED", "outcome is required to concede (refund_full or refund_part)", 400, {
+      field: "outcome",
+    });
+  if (step.outcome === "refusal_upheld")
+    throw new AppError(
+      "DISPUTE.INVALID_OUTCOME",
+      "outcome: a seller concedes with refund_full (the requester's claim) or refund_part, got refusal_upheld",
+      400,
+      { field: "outcome" },
+    );
+  if (step.outcome === "refund_full") return row.claimFen;
+  if (step.amountFen === undefined)
+    throw new AppError("DISPUTE.FIELD_REQUIRED", "amountFen is required for a partial refund", 400, {
+      field: "amountFen",
+    });
+  if (step.amountFen >= row.claimFen)
+    throw new AppError(
+      "DISPUTE.INVALID_AMOUNT",
+      `amountFen: a partial concession is less than the ${row.claimFen} fen claimed, got ${step.amountFen}`,
+      400,
+      { field: "amountFen", max: row.claimFen },
     );
   return step.amountFen;
 }

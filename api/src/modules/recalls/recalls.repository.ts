@@ -33,14 +33,19 @@ export const recallsRepository = {
   /**
    * Traces the recall forward in one statement: every part the ledger knows in its scope, with its current holder
    * (from the ledger's head) and its latest installation (installations: the installing shop; the VIN stays there,
-   * encrypted). Answers how many units it found.
+   * encrypted). Answers how many units it found and whom to notify — holders (with their counts) and installing
+   * shops (with their installations) — from the rows it wrote, without reading them back.
    */
   async trace(
     tx: Sql,
     id: string,
     scope: { gtin: string; lot: string | null; from: string | null; to: string | null },
   ) {
-    const { rows } = await tx.query<{ n: number }>(
+    const { rows } = await tx.query<{
+      n: number;
+      holders: Array<{ companyId: string; units: number }>;
+      installers: Array<{ companyId: string; installations: string[] }>;
+    }>(
       `WITH found AS (
          INSERT INTO recall_units (recall_id, gtin, serial, lot, holder_id, stage, installation_id, installer_id)
          SELECT $1, p.gtin, p.serial, p.lot, a.id, p.stage, i.id, i.company_id
@@ -49,26 +54,19 @@ export const recallsRepository = {
            LEFT JOIN (SELECT DISTINCT ON (serial) serial, id, company_id FROM installations WHERE gtin = $2::char(14)
                        ORDER BY serial, installed_at DESC) i ON i.serial = p.serial AND p.stage = 3
           WHERE p.gtin = $2 AND ($3::text IS NULL OR p.lot = $3) AND ($4::text IS NULL OR p.serial BETWEEN $4 AND $5)
-         RETURNING 1)
-       UPDATE recalls SET units = (SELECT count(*) FROM found) WHERE id = $1 RETURNING units AS n`,
+         RETURNING holder_id, installation_id, installer_id),
+       counted AS (UPDATE recalls SET units = (SELECT count(*) FROM found) WHERE id = $1 RETURNING units)
+       SELECT (SELECT units FROM counted) AS n,
+              (SELECT coalesce(json_agg(json_build_object('companyId', holder_id, 'units', units) ORDER BY holder_id), '[]')
+                 FROM (SELECT holder_id, count(*)::int AS units FROM found
+                        WHERE holder_id IS NOT NULL AND installer_id IS NULL GROUP BY holder_id) h) AS holders,
+              (SELECT coalesce(json_agg(json_build_object('companyId', installer_id, 'installations', ids)
+                                        ORDER BY installer_id), '[]')
+                 FROM (SELECT installer_id, array_agg(installation_id ORDER BY installation_id) AS ids FROM found
+                        WHERE installer_id IS NOT NULL GROUP BY installer_id) s) AS installers`,
       [id, scope.gtin, scope.lot, scope.from, scope.to],
     );
-    return rows[0]!.n;
-  },
-
-  /** Who holds recalled units and who installed them: the companies to notify, with their counts. */
-  async contacts(db: Sql, id: string) {
-    const holders = await db.query<{ companyId: string; units: number }>(
-      `SELECT holder_id AS "companyId", count(*)::int AS units FROM recall_units WHERE recall_id = $1 AND holder_id IS NOT NULL AND installer_id IS NULL
-        GROUP BY holder_id ORDER BY holder_id`,
-      [id],
-    );
-    const installers = await db.query<{ companyId: string; installations: string[] }>(
-      `SELECT installer_id AS "companyId", array_agg(installation_id ORDER BY installation_id) AS installations FROM recall_units
-        WHERE recall_id = $1 AND installer_id IS NOT NULL GROUP BY installer_id ORDER BY installer_id`,
-      [id],
-    );
-    return { holders: holders.rows, installers: installers.rows };
+    return { units: rows[0]!.n, holders: rows[0]!.holders, installers: rows[0]!.installers };
   },
 
   async get(db: Sql, id: string): Promise<RecallRow | null> {

@@ -63,13 +63,12 @@ export class RecallsService {
         skuId,
         reason: body.reason,
       });
-      const units = await repo.trace(tx, id, {
+      const { units, holders, installers } = await repo.trace(tx, id, {
         gtin: body.gtin,
         lot: body.lot ?? null,
         from: body.serials?.from ?? null,
         to: body.serials?.to ?? null,
       });
-      const { holders, installers } = await repo.contacts(tx, id);
       const scope = {
         recallId: id,
         gtin: body.gtin,
@@ -85,13 +84,19 @@ export class RecallsService {
           holders.map((h) => h.companyId),
           scope,
         );
-      for (const s of installers)
-        await this.webhooks.emit(tx, "recall.installed", [s.companyId], {
-          ...scope,
-          installations: s.installations.slice(0, NOTIFY_LIST_MAX),
-          installationCount: s.installations.length,
-          action: "contact the vehicle owners of these installations",
-        });
+      await this.webhooks.emitEach(
+        tx,
+        "recall.installed",
+        installers.map((s) => ({
+          companyId: s.companyId,
+          payload: {
+            ...scope,
+            installations: s.installations.slice(0, NOTIFY_LIST_MAX),
+            installationCount: s.installations.length,
+            action: "contact the vehicle owners of these installations",
+          },
+        })),
+      );
       await auditTrail.append(tx, {
         ...ctx,
         companyId: company.id,

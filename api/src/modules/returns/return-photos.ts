@@ -1,18 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
-import { AppError } from "../../../../ledger-service/src/index.js";
+import { AppError, logger } from "../../../../ledger-service/src/index.js";
 
 export const PHOTO_MEDIA = ["image/jpeg", "image/png", "image/webp"] as const;
 export type PhotoMedia = (typeof PHOTO_MEDIA)[number];
 export const MAX_PHOTOS_PER_RETURN = 10;
-
-/** Where photos are kept and how large one may be (RETURN_PHOTOS_DIR, RETURN_PHOTO_MAX_BYTES). */
-export interface PhotoStoreOptions {
-  dir: string;
-  maxBytes: number;
-}
 
 /** The media type the bytes are, by their signature (magic bytes); null when none of JPEG, PNG, WebP. */
 export function sniff(b: Buffer): PhotoMedia | null {
@@ -72,24 +66,65 @@ export async function readPhoto(body: Readable, declared: string | undefined, le
   return { bytes, media, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
-/** Photo files under the photo directory: `<return id>/<photo id>.<ext>`, written whole (temp file, rename). */
-export class PhotoStore {
-  constructor(readonly opts: PhotoStoreOptions) {}
+/**
+ * Where photo bytes live (DECISIONS 104, 118): a directory (`DirPhotoStore`) or an S3-compatible bucket
+ * (`S3PhotoStore`), chosen by configuration. Keys are `<return id>/<photo id>.<ext>`; each photo has its own key, so
+ * removing one never touches another. A store that cannot do its part throws `RETURN.PHOTO_STORE_UNAVAILABLE` (503).
+ */
+export interface PhotoStore {
+  /** What the store is, for messages and the log: "directory /var/x", "S3 bucket b at http://…". */
+  readonly where: string;
+  /** Writes the whole object under `key` (never a part of it). */
+  put(key: string, media: PhotoMedia, bytes: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  /** Removes `key`; a key that is not there is not an error. */
+  remove(key: string): Promise<void>;
+}
 
-  async write(returnId: string, photoId: string, media: PhotoMedia, bytes: Buffer): Promise<string> {
-    const file = `${returnId}/${photoId}.${EXT[media]}`;
-    await mkdir(join(this.opts.dir, returnId), { recursive: true });
-    const tmp = join(this.opts.dir, `${file}.${randomBytes(4).toString("hex")}.tmp`);
-    await writeFile(tmp, bytes, { mode: 0o640 });
-    await rename(tmp, join(this.opts.dir, file));
-    return file;
+export const photoKey = (returnId: string, photoId: string, media: PhotoMedia) =>
+  `${returnId}/${photoId}.${EXT[media]}`;
+
+/** The 503 a store answers when it cannot write, read or reach its storage. */
+export function storeUnavailable(where: string, what: string, cause: unknown) {
+  const reason = cause instanceof Error ? cause.message || cause.name : String(cause);
+  return new AppError(
+    "RETURN.PHOTO_STORE_UNAVAILABLE",
+    `the photo store (${where}) could not ${what}: ${reason}; try again later`,
+    503,
+  );
+}
+
+/** Photo files under a directory: `<dir>/<key>`, written whole (temporary file, then rename). */
+export class DirPhotoStore implements PhotoStore {
+  readonly where: string;
+  constructor(readonly dir: string) {
+    this.where = `directory ${dir}`;
   }
 
-  read(file: string): Promise<Buffer> {
-    return readFile(join(this.opts.dir, file));
+  async put(key: string, _media: PhotoMedia, bytes: Buffer) {
+    const file = join(this.dir, key);
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+      await writeFile(tmp, bytes, { mode: 0o640 });
+      await rename(tmp, file);
+    } catch (e) {
+      throw storeUnavailable(this.where, `write ${key}`, e);
+    }
   }
 
-  async remove(file: string) {
-    await unlink(join(this.opts.dir, file)).catch(() => undefined);
+  async get(key: string) {
+    try {
+      return await readFile(join(this.dir, key));
+    } catch (e) {
+      throw storeUnavailable(this.where, `read ${key}`, e);
+    }
+  }
+
+  async remove(key: string) {
+    await unlink(join(this.dir, key)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT")
+        logger("return-photos").warn({ err: e, key }, `${this.where}: could not remove ${key}; it stays an orphan`);
+    });
   }
 }

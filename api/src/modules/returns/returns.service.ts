@@ -12,7 +12,7 @@ import { sidesFor, type ReturnReason, type ReturnSide, type ReturnStatus } from 
 import { returnsRepository as repo, type ReturnPatch, type ReturnRow } from "./returns.repository.js";
 import { checkUnit } from "./unit-check.js";
 import type { PhotoStore } from "./return-photos.js";
-import { MAX_PHOTOS_PER_RETURN, readPhoto } from "./return-photos.js";
+import { MAX_PHOTOS_PER_RETURN, photoKey, readPhoto } from "./return-photos.js";
 import type { Readable } from "node:stream";
 import { uniqueViolation } from "../../shared/pg-errors.js";
 
@@ -61,13 +61,14 @@ export class ReturnsService {
     private readonly webhooks: WebhooksService,
     private readonly ledger: LedgerService,
     private readonly companyOf: (id: string) => Promise<Company>,
-    readonly photoStore: PhotoStore,
+    readonly photos: { store: PhotoStore; maxBytes: number },
     private readonly clock: () => number = Date.now,
   ) {}
 
   /**
    * Adds a photo to a return (either side, until it is closed): checked by its bytes (JPEG, PNG, WebP) and size,
-   * written under the photo directory, then recorded. The same picture twice is one photo (answered again, 200).
+   * written whole to the photo store, then recorded (DECISIONS 104, 118). The same picture twice is one photo
+   * (answered again, 200). A store that fails answers 503 and nothing is recorded.
    */
   async addPhoto(
     ctx: AuditContext,
@@ -80,29 +81,28 @@ export class ReturnsService {
       upload.body.resume();
       throw new AppError("RETURN.CLOSED", `return ${id} is closed; photos can no longer be added`, 409);
     }
-    const { bytes, media, sha256 } = await readPhoto(
-      upload.body,
-      upload.type,
-      upload.length,
-      this.photoStore.opts.maxBytes,
-    );
+    const { bytes, media, sha256 } = await readPhoto(upload.body, upload.type, upload.length, this.photos.maxBytes);
+    const strip = ({ file: _f, sha256: _s, ...photo }: Awaited<ReturnType<typeof repo.photos>>[number]) => photo;
+    /** The same picture again is that photo; past the limit is refused. Checked before the store (no object for
+     * nothing) and again under the return's lock, which decides. */
+    const check = (have: Awaited<ReturnType<typeof repo.photos>>) => {
+      const same = have.find((f) => f.sha256 === sha256);
+      if (!same && have.length >= MAX_PHOTOS_PER_RETURN)
+        throw new AppError("RETURN.TOO_MANY_PHOTOS", `return ${id} has ${have.length} photos, the most allowed`, 409, {
+          max: MAX_PHOTOS_PER_RETURN,
+        });
+      return same;
+    };
+    const known = check(await repo.photos(this.db, id));
+    if (known) return { status: 200, photo: strip(known) };
     const photoId = `ph_${hex()}`;
-    const file = await this.photoStore.write(id, photoId, media, bytes);
+    const file = photoKey(id, photoId, media);
+    await this.photos.store.put(file, media, bytes);
     try {
       const added = await this.db.transaction(async (tx) => {
         await repo.lockReturn(tx, id);
-        const have = await repo.photos(tx, id);
-        const same = have.find((f) => f.sha256 === sha256);
+        const same = check(await repo.photos(tx, id));
         if (same) return { photo: same, created: false };
-        if (have.length >= MAX_PHOTOS_PER_RETURN)
-          throw new AppError(
-            "RETURN.TOO_MANY_PHOTOS",
-            `return ${id} has ${have.length} photos, the most allowed`,
-            409,
-            {
-              max: MAX_PHOTOS_PER_RETURN,
-            },
-          );
         const companyId = p.companyId!;
         const rec = { id: photoId, returnId: id, companyId, media, bytes: bytes.length, sha256, file };
         await repo.insertPhoto(tx, rec, ctx.actorId ?? "unknown");
@@ -116,11 +116,10 @@ export class ReturnsService {
         });
         return { photo: (await repo.photos(tx, id)).find((f) => f.id === photoId)!, created: true };
       });
-      if (!added.created) await this.photoStore.remove(file);
-      const { file: _f, sha256: _s, ...photo } = added.photo;
-      return { status: added.created ? 201 : 200, photo };
+      if (!added.created) await this.photos.store.remove(file);
+      return { status: added.created ? 201 : 200, photo: strip(added.photo) };
     } catch (e) {
-      await this.photoStore.remove(file);
+      await this.photos.store.remove(file);
       throw e;
     }
   }
@@ -130,7 +129,7 @@ export class ReturnsService {
     if (p.companyId) await this.sidesOf(ctx, p, id);
     const f = (await repo.photos(this.db, id)).find((x) => x.id === photoId);
     if (!f) throw notFound("photo", photoId);
-    return { media: f.media, bytes: await this.photoStore.read(f.file) };
+    return { media: f.media, bytes: await this.photos.store.get(f.file) };
   }
 
   /**

@@ -138,6 +138,20 @@ export class WebhooksService {
     );
   }
 
+  /** Like `emit`, one event per company each with a payload of its own, in one statement. */
+  emitEach(tx: Sql, type: string, events: ReadonlyArray<{ companyId: string; payload: unknown }>): Promise<void> {
+    if (!events.length) return Promise.resolve();
+    return repo.emit(
+      tx,
+      events.map((e) => ({
+        id: `evt_${randomBytes(12).toString("hex")}`,
+        companyId: e.companyId,
+        type,
+        payload: e.payload,
+      })),
+    );
+  }
+
   /** The outbox's undelivered backlog (the health endpoint). */
   backlog() {
     return repo.backlog(this.db);

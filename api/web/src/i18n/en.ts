@@ -1319,6 +1319,10 @@ export const en: { readonly [K in MessageKey]: string } = {
   "ds.backToReview": "Back to review",
   "ds.propose": "Propose outcome",
   "ds.withdraw": "Withdraw dispute",
+  "ds.concede": "Concede",
+  "ds.concedeHelp":
+    "Conceding settles the dispute at once, without the platform: the buyer is refunded the amount chosen (in full: the ¥{claim} claimed). It cannot be undone.",
+  "ds.concededToast": "Conceded; the refund is credited",
   "ds.timeline": "Evidence timeline",
   "ds.message": "Message",
   "ds.send": "Send",

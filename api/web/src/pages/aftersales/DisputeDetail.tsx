@@ -2,7 +2,8 @@
  * One dispute: the return it is about, the evidence timeline (the return's history, photos, the serial's ledger
  * events, messages from both sides and the platform), and the next steps the caller may take — a platform person
  * takes it and proposes an outcome; a second platform person approves or rejects the proposal (the two-person rule,
- * the shared approvals); the requester may withdraw. Buttons show only with the permission and side that allow them.
+ * the shared approvals); the requester may withdraw; the seller may concede the claim or part of it before a proposal
+ * is filed, which settles at once (DECISIONS 119). Buttons show only with the permission and side that allow them.
  */
 import {
   Alert,
@@ -37,6 +38,7 @@ export default function DisputeDetail() {
   const { me } = useCurrent();
   const { run, busy } = useAction();
   const [proposing, setProposing] = useState(false);
+  const [conceding, setConceding] = useState(false);
   const [message] = Form.useForm();
   const d = useApi(
     () => answer<DisputeRow>(api.GET("/api/v1/disputes/{id}", { params: { path: { id } } } as never)),
@@ -52,10 +54,11 @@ export default function DisputeDetail() {
       to,
       () =>
         answer(api.POST("/api/v1/disputes/{id}/status", { params: { path: { id } }, body: { to, ...body } } as never)),
-      t("as.done"),
+      to === "settled" ? t("ds.concededToast") : t("as.done"),
     );
     if (ok) {
       setProposing(false);
+      setConceding(false);
       d.reload();
     }
     return ok;
@@ -152,6 +155,13 @@ export default function DisputeDetail() {
             </Button>
           </Can>
         ) : null}
+        {sides.includes("seller") && (x.status === "open" || x.status === "under_review") ? (
+          <Can perm="dispute:edit">
+            <Button data-testid="dispute-concede" onClick={() => setConceding(true)}>
+              {t("ds.concede")}
+            </Button>
+          </Can>
+        ) : null}
         {sides.includes("requester") && (x.status === "open" || x.status === "under_review") ? (
           <Can perm="dispute:edit">
             <Button danger loading={busy === "withdrawn"} onClick={() => void step("withdrawn")}>
@@ -190,10 +200,23 @@ export default function DisputeDetail() {
       </Card>
       {proposing ? (
         <Propose
+          title={t("ds.propose")}
+          outcomes={["refund_full", "refund_part", "refusal_upheld"]}
           max={x.maxFen}
           busy={busy !== null}
           onClose={() => setProposing(false)}
           onSubmit={(v) => void step("proposed", v)}
+        />
+      ) : null}
+      {conceding ? (
+        <Propose
+          title={t("ds.concede")}
+          help={t("ds.concedeHelp", { claim: (x.claimFen / 100).toFixed(2) })}
+          outcomes={["refund_full", "refund_part"]}
+          max={x.claimFen}
+          busy={busy !== null}
+          onClose={() => setConceding(false)}
+          onSubmit={(v) => void step("settled", v)}
         />
       ) : null}
     </Space>
@@ -221,12 +244,19 @@ function Item({ i, returnId }: { i: TimelineItem; returnId: string }) {
   );
 }
 
+/** The outcome of a proposal (platform) or a concession (seller: refunds only, at most the claim). */
 function Propose({
+  title,
+  help,
+  outcomes,
   max,
   busy,
   onClose,
   onSubmit,
 }: {
+  title: string;
+  help?: string;
+  outcomes: string[];
   max: number;
   busy: boolean;
   onClose(): void;
@@ -236,11 +266,12 @@ function Propose({
   const [form] = Form.useForm();
   const outcome = Form.useWatch("outcome", form) as string | undefined;
   return (
-    <Modal open title={t("ds.propose")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}>
+    <Modal open title={title} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}>
+      {help ? <Alert type="warning" showIcon title={help} style={{ marginBottom: 12 }} /> : null}
       <Form
         form={form}
         layout="vertical"
-        name="propose"
+        name={outcomes.includes("refusal_upheld") ? "propose" : "concede"}
         onFinish={(v: { outcome: string; yuan?: number; note?: string }) =>
           onSubmit({
             outcome: v.outcome,
@@ -251,7 +282,7 @@ function Propose({
       >
         <Form.Item name="outcome" label={t("ds.outcome")} rules={[{ required: true }]}>
           <Select
-            options={["refund_full", "refund_part", "refusal_upheld"].map((o) => ({
+            options={outcomes.map((o) => ({
               value: o,
               label: t(`ds.outcome.${o}` as never),
             }))}
