@@ -53,7 +53,14 @@ const IMPORT_ONLY = process.env.BENCH_IMPORT_ONLY === "1";
 const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
 const say = (s: string) => console.log(s.startsWith("▶") ? `${s} [${load()}]` : s);
 
-const benchDb = await benchDatabase(serverUrl, "partledger_benchc");
+/**
+ * BENCH_REUSE=<url> runs only the queries and price comparisons on a database an earlier run kept (BENCH_KEEP=1) —
+ * the same catalogue (the generator is seeded) — to measure search again without importing 1M SKUs again.
+ */
+const REUSE = process.env.BENCH_REUSE;
+const benchDb = REUSE
+  ? { url: REUSE, keep: async () => undefined, drop: async () => undefined }
+  : await benchDatabase(serverUrl, "partledger_benchc");
 const dir = mkdtempSync(join(tmpdir(), "bench-catalog-"));
 const db = await openDatabase({ url: benchDb.url });
 const figures: Record<string, number> = {};
@@ -143,218 +150,219 @@ try {
     `▶ generated ${made.skus.toLocaleString()} SKUs (${regionalBrands} regional brands), ${lines.crossrefs.toLocaleString()} competitor cross-references, ${lines.fitments.toLocaleString()} fitment rows, ${made.vehicles.length} vehicles in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
-  // 2. Import vs COPY of the same file.
-  const url = new URL(benchDb.url);
-  await db.sql.exec(
-    "CREATE TABLE bench_copy_skus (brand text, part_no text, name text, part_type text, kind text, position text, material text, oe_numbers text)",
-  );
-  const c0 = performance.now();
-  await run("psql", [
-    url.toString(),
-    "-q",
-    "-c",
-    `\\copy bench_copy_skus FROM '${files.skus}' WITH (FORMAT csv, HEADER true)`,
-  ]);
-  const copySeconds = (performance.now() - c0) / 1000;
-  figures.copyRowsPerSec = Math.round(lines.skus / copySeconds);
-  say(
-    `▶ baseline: COPY of skus.csv into a bare table: ${lines.skus.toLocaleString()} rows in ${copySeconds.toFixed(1)} s → ${figures.copyRowsPerSec.toLocaleString()} rows/s`,
-  );
-  await db.sql.exec("DROP TABLE bench_copy_skus");
-
-  const importer = new CatalogImporter(db.sql);
-  const ctx = {
-    actorType: "system" as const,
-    actorId: "bench",
-    ip: null,
-    userAgent: null,
-    requestId: null,
-    companyId: null,
-  };
-  let importSeconds = 0;
-  const importFile = async (kind: ImportKind, file: string) => {
-    const size = statSync(file).size;
-    let shown = 0;
-    const s0 = performance.now();
-    const report = await importer.run(
-      ctx,
-      kind,
-      "csv",
-      createReadStream(file, { highWaterMark: 1 << 20 }),
-      size,
-      (p) => {
-        const frac = p.bytesDone / size;
-        if (frac - shown >= 0.25 && p.status === "running") {
-          shown = frac;
-          say(
-            `  ${kind}: ${(frac * 100).toFixed(0)}% · ${p.rowsOk.toLocaleString()} rows · ${Math.round(p.rowsOk / ((performance.now() - s0) / 1000)).toLocaleString()} rows/s`,
-          );
-        }
-      },
+  if (!REUSE) {
+    // 2. Import vs COPY of the same file.
+    const url = new URL(benchDb.url);
+    await db.sql.exec(
+      "CREATE TABLE bench_copy_skus (brand text, part_no text, name text, part_type text, kind text, position text, material text, oe_numbers text)",
     );
-    const seconds = (performance.now() - s0) / 1000;
-    if (report.status !== "done" || report.rowsBad)
-      throw new Error(
-        `${kind} import: ${report.status}, ${report.rowsBad} bad rows: ${JSON.stringify(report.errors.slice(0, 3))} ${report.failure ?? ""}`,
-      );
-    const rate = Math.round(report.rowsOk / seconds);
-    importSeconds += seconds;
+    const c0 = performance.now();
+    await run("psql", [
+      url.toString(),
+      "-q",
+      "-c",
+      `\\copy bench_copy_skus FROM '${files.skus}' WITH (FORMAT csv, HEADER true)`,
+    ]);
+    const copySeconds = (performance.now() - c0) / 1000;
+    figures.copyRowsPerSec = Math.round(lines.skus / copySeconds);
     say(
-      `▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`,
+      `▶ baseline: COPY of skus.csv into a bare table: ${lines.skus.toLocaleString()} rows in ${copySeconds.toFixed(1)} s → ${figures.copyRowsPerSec.toLocaleString()} rows/s`,
     );
-    // Where the time went (ms; database phases overlap parsing, so they do not add up to the wall time).
-    const phases = Object.entries(importer.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`);
-    say(`  ${kind} phases (s): ${phases.join(" · ")}`);
-    for (const k of Object.keys(importer.phases)) delete importer.phases[k];
-    return rate;
-  };
-  figures.importRowsPerSec = await importFile("skus", files.skus);
-  figures.importVsCopy = Number((figures.importRowsPerSec / figures.copyRowsPerSec).toFixed(3));
-  say(`  import ÷ COPY = ${figures.importVsCopy}× (target ≥ 0.3×)`);
-  // The database's own floor for the same work: the rows the SKU import wrote — the SKUs, already parsed and with
-  // their terms, and the numbers it wrote with them (each SKU's brand number and OE numbers) — inserted again in one
-  // set-based statement each into tables with the same columns and indexes, under the importer's bulk settings (no
-  // parsing, no round trips, no conflicts to check). DECISIONS 120: the SKU table alone left out half the work.
-  const numbersWritten = (await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM catalog_numbers")).rows[0]!
-    .n;
-  await db.sql.exec(
-    "CREATE TABLE bench_floor_skus (LIKE catalog_skus INCLUDING ALL); CREATE TABLE bench_floor_numbers (LIKE catalog_numbers INCLUDING ALL)",
-  );
-  const floorSeconds = { skus: 0, numbers: 0 };
-  await db.sql.transaction(async (tx) => {
-    await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
-    let f0 = performance.now();
-    await tx.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
-    floorSeconds.skus = (performance.now() - f0) / 1000;
-    f0 = performance.now();
-    await tx.exec("INSERT INTO bench_floor_numbers SELECT * FROM catalog_numbers");
-    floorSeconds.numbers = (performance.now() - f0) / 1000;
-  });
-  const f0 = performance.now();
-  await db.sql.query(
-    `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-      WHERE a.amname = 'gin' AND i.indrelid IN ('bench_floor_skus'::regclass, 'bench_floor_numbers'::regclass)`,
-  );
-  const floorMerge = (performance.now() - f0) / 1000;
-  await db.sql.exec("DROP TABLE bench_floor_skus; DROP TABLE bench_floor_numbers");
-  const floorTotal = floorSeconds.skus + floorSeconds.numbers + floorMerge;
-  figures.indexedInsertRowsPerSec = Math.round(lines.skus / floorTotal);
-  figures.skuOnlyFloorRowsPerSec = Math.round(lines.skus / floorSeconds.skus);
-  say(
-    `  floor: INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed SKUs (${floorSeconds.skus.toFixed(1)} s) and the ${numbersWritten.toLocaleString()} numbers written with them (${floorSeconds.numbers.toFixed(1)} s, GIN merge ${floorMerge.toFixed(1)} s) into tables with the same indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} SKU rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer of these rows into these indexes can reach`,
-  );
-  figures.importVsIndexedFloor = Number((figures.importRowsPerSec / figures.indexedInsertRowsPerSec).toFixed(3));
-  figures.importVsSkuOnlyFloor = Number((figures.importRowsPerSec / figures.skuOnlyFloorRowsPerSec).toFixed(3));
-  say(
-    `  import ÷ floor = ${figures.importVsIndexedFloor}× (target ≥ 0.25×); against the SKU table alone (the earlier floor): ${figures.importVsSkuOnlyFloor}×`,
-  );
-  figures.crossrefImportRowsPerSec = await importFile("crossrefs", files.crossrefs);
-  figures.fitmentImportRowsPerSec = await importFile("fitments", files.fitments);
-  figures.importSeconds = Number(importSeconds.toFixed(1));
-  say(
-    `▶ the whole catalogue (SKUs, cross-references, fitment) imported in ${figures.importSeconds} s (target ≤ 180 s)`,
-  );
-  // The same floor for the whole catalogue: every row the three imports wrote (SKUs, numbers, fitment) inserted again
-  // into copies with the same indexes — what this machine, at this load, needs at least for the 180 s target.
-  await db.sql.exec(
-    "CREATE TABLE bench_floor_skus (LIKE catalog_skus INCLUDING ALL); CREATE TABLE bench_floor_numbers (LIKE catalog_numbers INCLUDING ALL); CREATE TABLE bench_floor_fitments (LIKE catalog_fitments INCLUDING ALL)",
-  );
-  const w0 = performance.now();
-  await db.sql.transaction(async (tx) => {
-    await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
-    await tx.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
-    await tx.exec("INSERT INTO bench_floor_numbers SELECT * FROM catalog_numbers");
-    await tx.exec("INSERT INTO bench_floor_fitments SELECT * FROM catalog_fitments");
-  });
-  await db.sql.query(
-    `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND i.indrelid = 'bench_floor_skus'::regclass`,
-  );
-  figures.wholeCatalogFloorSeconds = Number(((performance.now() - w0) / 1000).toFixed(1));
-  await db.sql.exec("DROP TABLE bench_floor_skus; DROP TABLE bench_floor_numbers; DROP TABLE bench_floor_fitments");
-  figures.importVsWholeFloor = Number((figures.wholeCatalogFloorSeconds / figures.importSeconds).toFixed(3));
-  say(
-    `  floor for the whole catalogue (every row inserted again into the same indexes): ${figures.wholeCatalogFloorSeconds} s → the import takes ${(figures.importSeconds / figures.wholeCatalogFloorSeconds).toFixed(2)}× the floor`,
-  );
-  await db.sql.exec("ANALYZE");
-  const counts = (
-    await db.sql.query<{ skus: number; cross: number; fit: number }>(
-      "SELECT (SELECT count(*) FROM catalog_skus)::int AS skus, (SELECT count(*) FROM catalog_numbers WHERE kind <> 'brand')::int AS cross, (SELECT count(*) FROM catalog_fitments)::int AS fit",
-    )
-  ).rows[0]!;
-  figures.skus = counts.skus;
-  figures.crossRefs = counts.cross;
-  say(
-    `  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`,
-  );
-  if (IMPORT_ONLY) throw new ImportOnly();
+    await db.sql.exec("DROP TABLE bench_copy_skus");
 
-  // 3. Supplier locations at real district centroids, with offers.
-  const centroids = districts();
-  const companies = Math.ceil(LOCATIONS / 5);
-  await db.sql.query(
-    `INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat)
-     SELECT 'c_' || lpad(to_hex(i), 16, '0'), '经销商' || i, '91' || lpad(i::text, 16, '0'), 'distributor', $1, 120.1, 30.2 FROM generate_series(1, $2::int) i`,
-    [centroids[0]!.code, companies],
-  );
-  const locs = Array.from({ length: LOCATIONS }, (_, i) => {
-    const d = centroids[i % centroids.length]!;
-    return {
-      id: `loc_${i.toString(16).padStart(16, "0")}`,
-      company: `c_${(1 + (i % companies)).toString(16).padStart(16, "0")}`,
-      code: `WH-${i}`,
-      region: d.code,
-      lng: d.lng + (r() - 0.5) * 0.04,
-      lat: d.lat + (r() - 0.5) * 0.04,
+    const importer = new CatalogImporter(db.sql);
+    const ctx = {
+      actorType: "system" as const,
+      actorId: "bench",
+      ip: null,
+      userAgent: null,
+      requestId: null,
+      companyId: null,
     };
-  });
-  await db.sql.query(
-    `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat) SELECT i, c, k, '仓库' || k, rc, x, y
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[]) AS u(i, c, k, rc, x, y)`,
-    [
-      locs.map((x) => x.id),
-      locs.map((x) => x.company),
-      locs.map((x) => x.code),
-      locs.map((x) => x.region),
-      locs.map((x) => x.lng),
-      locs.map((x) => x.lat),
-    ],
-  );
-  const stockedIds = (
-    await db.sql.query<{ id: number }>(
-      "SELECT s.id::int AS id FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
-      [stocked.map((s) => s.brand), stocked.map((s) => normaliseNumber(s.partNo))],
-    )
-  ).rows.map((x) => x.id);
-  let offers = 0;
-  for (let i = 0; i < locs.length; i += 200) {
-    const sku: number[] = [],
-      loc: string[] = [],
-      price: number[] = [],
-      stock: number[] = [];
-    for (const x of locs.slice(i, i + 200)) {
-      const picked = new Set<number>();
-      while (picked.size < OFFERS_PER_LOCATION) picked.add(stockedIds[Math.floor(r() * stockedIds.length)]!);
-      for (const id of picked) {
-        sku.push(id);
-        loc.push(x.id);
-        price.push(2000 + Math.floor(r() * 80_000));
-        stock.push(Math.floor(r() * 40));
-      }
-    }
-    await db.sql.query(
-      "INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[])",
-      [sku, loc, price, stock],
+    let importSeconds = 0;
+    const importFile = async (kind: ImportKind, file: string) => {
+      const size = statSync(file).size;
+      let shown = 0;
+      const s0 = performance.now();
+      const report = await importer.run(
+        ctx,
+        kind,
+        "csv",
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+        size,
+        (p) => {
+          const frac = p.bytesDone / size;
+          if (frac - shown >= 0.25 && p.status === "running") {
+            shown = frac;
+            say(
+              `  ${kind}: ${(frac * 100).toFixed(0)}% · ${p.rowsOk.toLocaleString()} rows · ${Math.round(p.rowsOk / ((performance.now() - s0) / 1000)).toLocaleString()} rows/s`,
+            );
+          }
+        },
+      );
+      const seconds = (performance.now() - s0) / 1000;
+      if (report.status !== "done" || report.rowsBad)
+        throw new Error(
+          `${kind} import: ${report.status}, ${report.rowsBad} bad rows: ${JSON.stringify(report.errors.slice(0, 3))} ${report.failure ?? ""}`,
+        );
+      const rate = Math.round(report.rowsOk / seconds);
+      importSeconds += seconds;
+      say(
+        `▶ imported ${kind}: ${report.rowsOk.toLocaleString()} rows in ${seconds.toFixed(1)} s → ${rate.toLocaleString()} rows/s`,
+      );
+      // Where the time went (ms; database phases overlap parsing, so they do not add up to the wall time).
+      const phases = Object.entries(importer.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`);
+      say(`  ${kind} phases (s): ${phases.join(" · ")}`);
+      for (const k of Object.keys(importer.phases)) delete importer.phases[k];
+      return rate;
+    };
+    figures.importRowsPerSec = await importFile("skus", files.skus);
+    figures.importVsCopy = Number((figures.importRowsPerSec / figures.copyRowsPerSec).toFixed(3));
+    say(`  import ÷ COPY = ${figures.importVsCopy}× (target ≥ 0.3×)`);
+    // The database's own floor for the same work: the rows the SKU import wrote — the SKUs, already parsed and with
+    // their terms, and the numbers it wrote with them (each SKU's brand number and OE numbers) — inserted again in one
+    // set-based statement each into tables with the same columns and indexes, under the importer's bulk settings (no
+    // parsing, no round trips, no conflicts to check). DECISIONS 120: the SKU table alone left out half the work.
+    const numbersWritten = (await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM catalog_numbers"))
+      .rows[0]!.n;
+    await db.sql.exec(
+      "CREATE TABLE bench_floor_skus (LIKE catalog_skus INCLUDING ALL); CREATE TABLE bench_floor_numbers (LIKE catalog_numbers INCLUDING ALL)",
     );
-    offers += sku.length;
-  }
-  await db.sql.exec("ANALYZE supplier_locations; ANALYZE supplier_offers; ANALYZE companies");
-  figures.supplierLocations = LOCATIONS;
-  figures.offers = offers;
-  say(
-    `▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, centroids.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`,
-  );
+    const floorSeconds = { skus: 0, numbers: 0 };
+    await db.sql.transaction(async (tx) => {
+      await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
+      let f0 = performance.now();
+      await tx.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
+      floorSeconds.skus = (performance.now() - f0) / 1000;
+      f0 = performance.now();
+      await tx.exec("INSERT INTO bench_floor_numbers SELECT * FROM catalog_numbers");
+      floorSeconds.numbers = (performance.now() - f0) / 1000;
+    });
+    const f0 = performance.now();
+    await db.sql.query(
+      `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+      WHERE a.amname = 'gin' AND i.indrelid IN ('bench_floor_skus'::regclass, 'bench_floor_numbers'::regclass)`,
+    );
+    const floorMerge = (performance.now() - f0) / 1000;
+    await db.sql.exec("DROP TABLE bench_floor_skus; DROP TABLE bench_floor_numbers");
+    const floorTotal = floorSeconds.skus + floorSeconds.numbers + floorMerge;
+    figures.indexedInsertRowsPerSec = Math.round(lines.skus / floorTotal);
+    figures.skuOnlyFloorRowsPerSec = Math.round(lines.skus / floorSeconds.skus);
+    say(
+      `  floor: INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed SKUs (${floorSeconds.skus.toFixed(1)} s) and the ${numbersWritten.toLocaleString()} numbers written with them (${floorSeconds.numbers.toFixed(1)} s, GIN merge ${floorMerge.toFixed(1)} s) into tables with the same indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} SKU rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer of these rows into these indexes can reach`,
+    );
+    figures.importVsIndexedFloor = Number((figures.importRowsPerSec / figures.indexedInsertRowsPerSec).toFixed(3));
+    figures.importVsSkuOnlyFloor = Number((figures.importRowsPerSec / figures.skuOnlyFloorRowsPerSec).toFixed(3));
+    say(
+      `  import ÷ floor = ${figures.importVsIndexedFloor}× (target ≥ 0.25×); against the SKU table alone (the earlier floor): ${figures.importVsSkuOnlyFloor}×`,
+    );
+    figures.crossrefImportRowsPerSec = await importFile("crossrefs", files.crossrefs);
+    figures.fitmentImportRowsPerSec = await importFile("fitments", files.fitments);
+    figures.importSeconds = Number(importSeconds.toFixed(1));
+    say(
+      `▶ the whole catalogue (SKUs, cross-references, fitment) imported in ${figures.importSeconds} s (target ≤ 180 s)`,
+    );
+    // The same floor for the whole catalogue: every row the three imports wrote (SKUs, numbers, fitment) inserted again
+    // into copies with the same indexes — what this machine, at this load, needs at least for the 180 s target.
+    await db.sql.exec(
+      "CREATE TABLE bench_floor_skus (LIKE catalog_skus INCLUDING ALL); CREATE TABLE bench_floor_numbers (LIKE catalog_numbers INCLUDING ALL); CREATE TABLE bench_floor_fitments (LIKE catalog_fitments INCLUDING ALL)",
+    );
+    const w0 = performance.now();
+    await db.sql.transaction(async (tx) => {
+      await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
+      await tx.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
+      await tx.exec("INSERT INTO bench_floor_numbers SELECT * FROM catalog_numbers");
+      await tx.exec("INSERT INTO bench_floor_fitments SELECT * FROM catalog_fitments");
+    });
+    await db.sql.query(
+      `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND i.indrelid = 'bench_floor_skus'::regclass`,
+    );
+    figures.wholeCatalogFloorSeconds = Number(((performance.now() - w0) / 1000).toFixed(1));
+    await db.sql.exec("DROP TABLE bench_floor_skus; DROP TABLE bench_floor_numbers; DROP TABLE bench_floor_fitments");
+    figures.importVsWholeFloor = Number((figures.wholeCatalogFloorSeconds / figures.importSeconds).toFixed(3));
+    say(
+      `  floor for the whole catalogue (every row inserted again into the same indexes): ${figures.wholeCatalogFloorSeconds} s → the import takes ${(figures.importSeconds / figures.wholeCatalogFloorSeconds).toFixed(2)}× the floor`,
+    );
+    await db.sql.exec("ANALYZE");
+    const counts = (
+      await db.sql.query<{ skus: number; cross: number; fit: number }>(
+        "SELECT (SELECT count(*) FROM catalog_skus)::int AS skus, (SELECT count(*) FROM catalog_numbers WHERE kind <> 'brand')::int AS cross, (SELECT count(*) FROM catalog_fitments)::int AS fit",
+      )
+    ).rows[0]!;
+    figures.skus = counts.skus;
+    figures.crossRefs = counts.cross;
+    say(
+      `  catalogue: ${counts.skus.toLocaleString()} SKUs, ${counts.cross.toLocaleString()} cross-references (OE + competitor numbers), ${counts.fit.toLocaleString()} fitment links`,
+    );
+    if (IMPORT_ONLY) throw new ImportOnly();
 
+    // 3. Supplier locations at real district centroids, with offers.
+    const centroids = districts();
+    const companies = Math.ceil(LOCATIONS / 5);
+    await db.sql.query(
+      `INSERT INTO companies (id, name, uscc, kind, region_code, lng, lat)
+     SELECT 'c_' || lpad(to_hex(i), 16, '0'), '经销商' || i, '91' || lpad(i::text, 16, '0'), 'distributor', $1, 120.1, 30.2 FROM generate_series(1, $2::int) i`,
+      [centroids[0]!.code, companies],
+    );
+    const locs = Array.from({ length: LOCATIONS }, (_, i) => {
+      const d = centroids[i % centroids.length]!;
+      return {
+        id: `loc_${i.toString(16).padStart(16, "0")}`,
+        company: `c_${(1 + (i % companies)).toString(16).padStart(16, "0")}`,
+        code: `WH-${i}`,
+        region: d.code,
+        lng: d.lng + (r() - 0.5) * 0.04,
+        lat: d.lat + (r() - 0.5) * 0.04,
+      };
+    });
+    await db.sql.query(
+      `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat) SELECT i, c, k, '仓库' || k, rc, x, y
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[]) AS u(i, c, k, rc, x, y)`,
+      [
+        locs.map((x) => x.id),
+        locs.map((x) => x.company),
+        locs.map((x) => x.code),
+        locs.map((x) => x.region),
+        locs.map((x) => x.lng),
+        locs.map((x) => x.lat),
+      ],
+    );
+    const stockedIds = (
+      await db.sql.query<{ id: number }>(
+        "SELECT s.id::int AS id FROM catalog_skus s JOIN unnest($1::text[], $2::text[]) AS k(b, n) ON s.brand = k.b AND s.part_no_norm = k.n",
+        [stocked.map((s) => s.brand), stocked.map((s) => normaliseNumber(s.partNo))],
+      )
+    ).rows.map((x) => x.id);
+    let offers = 0;
+    for (let i = 0; i < locs.length; i += 200) {
+      const sku: number[] = [],
+        loc: string[] = [],
+        price: number[] = [],
+        stock: number[] = [];
+      for (const x of locs.slice(i, i + 200)) {
+        const picked = new Set<number>();
+        while (picked.size < OFFERS_PER_LOCATION) picked.add(stockedIds[Math.floor(r() * stockedIds.length)]!);
+        for (const id of picked) {
+          sku.push(id);
+          loc.push(x.id);
+          price.push(2000 + Math.floor(r() * 80_000));
+          stock.push(Math.floor(r() * 40));
+        }
+      }
+      await db.sql.query(
+        "INSERT INTO supplier_offers (sku_id, location_id, price_fen, stock) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[])",
+        [sku, loc, price, stock],
+      );
+      offers += sku.length;
+    }
+    await db.sql.exec("ANALYZE supplier_locations; ANALYZE supplier_offers; ANALYZE companies");
+    figures.supplierLocations = LOCATIONS;
+    figures.offers = offers;
+    say(
+      `▶ ${LOCATIONS.toLocaleString()} supplier locations at ${Math.min(LOCATIONS, centroids.length).toLocaleString()} real district centroids (GCJ-02, ±2 km), ${offers.toLocaleString()} offers`,
+    );
+  }
   // 4. The labelled query set: relevance and latency.
   const search = new SearchService(db.sql);
   const queries: LabelledQuery[] = [...labelledQueries(sample), ...outsideQueries(sample, outsideSample)].filter(
@@ -481,6 +489,7 @@ try {
   }
 
   const lat: number[] = [];
+  const selectOne: number[] = [];
   const latByKind = new Map<string, number[]>();
   for (let round = 0; round < SEARCH_ROUNDS; round++) {
     for (const q of queries) {
@@ -489,14 +498,19 @@ try {
       const ms = performance.now() - s0;
       lat.push(ms);
       latByKind.set(q.kind, [...(latByKind.get(q.kind) ?? []), ms]);
+      // The same-run baseline: one round trip that does nothing, on the same pool, right after.
+      const b0 = performance.now();
+      await db.sql.query("SELECT 1");
+      selectOne.push(performance.now() - b0);
     }
   }
   say(`  p95 by kind: ${[...latByKind].map(([k, v]) => `${k} ${percentile(v, 95)} ms`).join(", ")}`);
   figures.searchP50Ms = percentile(lat, 50);
   figures.searchP95Ms = percentile(lat, 95);
   figures.searchP99Ms = percentile(lat, 99);
+  figures.selectOneP95Ms = percentile(selectOne, 95);
   say(
-    `▶ search, ${lat.length} queries (the labelled set × ${SEARCH_ROUNDS}, one at a time): p50 ${figures.searchP50Ms} ms, p95 ${figures.searchP95Ms} ms, p99 ${figures.searchP99Ms} ms (target p95 ≤ 30 ms)`,
+    `▶ search, ${lat.length} queries (the labelled set × ${SEARCH_ROUNDS}, one at a time): p50 ${figures.searchP50Ms} ms, p95 ${figures.searchP95Ms} ms, p99 ${figures.searchP99Ms} ms (target p95 ≤ 30 ms); same-run baseline, SELECT 1 on the same pool: p95 ${figures.selectOneP95Ms} ms`,
   );
 
   // 5. Price comparison near stocked locations.

@@ -58,6 +58,7 @@ export const BENCH_FIGURES: Readonly<Record<string, readonly string[]>> = {
     "searchP50Ms",
     "searchP95Ms",
     "searchP99Ms",
+    "selectOneP95Ms",
     "priceCompareP50Ms",
     "priceCompareP95Ms",
   ],

@@ -48,6 +48,8 @@ describe("catalog: number neighbours (DECISIONS 120)", () => {
       for (let e = 0; e < edits; e++) typed = randomEdit(typed, r);
       const d = editDistance(stored, typed, 2);
       if (d === 0 || d > 2) continue;
+      // Typed in digits only, the number is looked for among numbers whose changed characters are digits.
+      if (/^[0-9]+$/.test(typed) && /[^0-9]/.test(stored)) continue;
       for (const max of d === 1 ? ([1, 2] as const) : ([2] as const)) {
         expect(covered(stored, neighbourRanges(typed, max)), `${typed} → ${stored} (${d} edits, max ${max})`).to.equal(
           true,
@@ -61,13 +63,19 @@ describe("catalog: number neighbours (DECISIONS 120)", () => {
 
   it("reads a bounded number of ranges, none of them the whole index", () => {
     for (const q of ["0986452718", "1K0698151A", "R203OIL850951", "04465"]) {
-      const one = neighbourRanges(q, 1);
-      const two = neighbourRanges(q, 2);
-      expect(one.prefixes.length + one.suffixes.length).to.equal(2);
-      const tail = q.length - Math.ceil(q.length / 2);
-      expect(two.suffixes.length).to.be.at.most(1 + 36 * (2 * tail + 1));
-      for (const p of [...two.prefixes, ...two.suffixes]) expect(p.length).to.be.at.least(tail - 1);
-      expect(two.prefixes[0]).to.equal(q.slice(0, Math.ceil(q.length / 2)));
+      const head = Math.ceil(q.length / 2);
+      const tail = q.length - head;
+      const t1 = Math.floor(tail / 2);
+      for (const max of [1, 2] as const) {
+        const { prefixes, suffixes } = neighbourRanges(q, max);
+        expect(prefixes.length).to.be.at.most(1 + 36 * (2 * t1 + 1));
+        expect(suffixes.length).to.be.at.most(max === 1 ? 1 : 2 + 36 * (2 * tail + 1));
+        // No range is the head alone (a whole family) once the tail has two characters in T1.
+        for (const p of prefixes) expect(p.length, p).to.be.at.least(head + t1 - 1);
+        if (t1 >= 2) for (const p of prefixes) expect(p.length, p).to.be.greaterThan(head);
+        for (const p of prefixes) expect(p.startsWith(q.slice(0, head))).to.equal(true);
+        for (const x of suffixes) expect(x.length).to.be.at.least(Math.min(tail - t1, tail - 1));
+      }
     }
     expect(oneEditAway("12")).to.include.members(["1", "2", "112", "120", "13", "A2"]);
     expect(oneEditAway("12")).to.not.include("12");

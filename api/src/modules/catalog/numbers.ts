@@ -21,13 +21,14 @@ export const reversed = (norm: string) => [...norm].reverse().join("");
 
 /** The characters a normalised number is made of: what a substituted or inserted character can be. */
 const NUMBER_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const DIGITS = "0123456789";
 
-/** Every string one edit away from `s`: a character deleted, replaced or inserted (from the number alphabet). */
-export function oneEditAway(s: string): string[] {
+/** Every string one edit away from `s`: a character deleted, replaced or inserted (from `alphabet`). */
+export function oneEditAway(s: string, alphabet = NUMBER_ALPHABET): string[] {
   const out = new Set<string>();
   for (let i = 0; i <= s.length; i++) {
     if (i < s.length) out.add(s.slice(0, i) + s.slice(i + 1));
-    for (const c of NUMBER_ALPHABET) {
+    for (const c of alphabet) {
       if (i < s.length && c !== s[i]) out.add(s.slice(0, i) + c + s.slice(i + 1));
       out.add(s.slice(0, i) + c + s.slice(i));
     }
@@ -38,18 +39,29 @@ export function oneEditAway(s: string): string[] {
 
 /**
  * Index ranges that hold every number within `max` (1 or 2) Levenshtein edits of `norm` (DECISIONS 120): `prefixes`
- * are read from the `norm` B-tree, `suffixes` (reversed) from the `rev` B-tree. Split the query into a head (the
- * longer half: numbers of one family share their heads) and a tail; in the best alignment the edits fall in the head
- * or the tail. None in the head: the number starts with the head. None in the tail: it ends with the tail. One in
- * each (two edits): it ends with a string one edit from the tail — every such string is a range of its own. Each
- * range is read in index order whatever the statistics say; the candidates are those ranges' numbers, no more.
+ * are read from the `norm` B-tree, `suffixes` (reversed) from the `rev` B-tree. The query is split into a head (the
+ * longer half: numbers of one family share their heads) and a tail, the tail into T1 and T2. In the best alignment
+ * each part's edits are its own. No edit in the tail: the number ends with the tail. One in the head and one in the
+ * tail (two edits): it ends with a string one edit from the tail. None in the head: it starts with the head, and
+ * then with head + T1 (T1 intact), or with head + a string one edit from T1, or — T1 taking both edits — it ends with
+ * T2. So no range is a whole family's head; each is read in index order whatever the statistics say, and the
+ * candidates are those ranges' numbers, no more. A number typed in digits only is looked for among numbers whose
+ * replaced or inserted characters are digits (a quarter of the ranges; a letter typed as a digit in one half and
+ * another edit in the other is the case given up).
  */
 export function neighbourRanges(norm: string, max: 1 | 2): { prefixes: string[]; suffixes: string[] } {
   const h = Math.ceil(norm.length / 2);
   const head = norm.slice(0, h);
   const tail = norm.slice(h);
-  const suffixes = new Set([tail, ...(max === 2 ? oneEditAway(tail) : [])].filter((t) => t.length > 0).map(reversed));
-  return { prefixes: [head], suffixes: [...suffixes] };
+  const t1 = tail.slice(0, Math.floor(tail.length / 2));
+  const t2 = tail.slice(t1.length);
+  const alphabet = /[^0-9]/.test(norm) ? NUMBER_ALPHABET : DIGITS;
+  const prefixes = new Set([head + t1, ...oneEditAway(t1, alphabet).map((v) => head + v)]);
+  const suffixes = new Set([tail, ...(max === 2 ? [...oneEditAway(tail, alphabet), t2] : [])]);
+  return {
+    prefixes: [...prefixes].filter((p) => p.length > 0),
+    suffixes: [...suffixes].filter((x) => x.length > 0).map(reversed),
+  };
 }
 
 /** The first string after every string starting with `prefix`, in byte order (the bound of a prefix range). */

@@ -107,19 +107,13 @@ export class SearchService {
       );
       if (exact.length === 0) {
         for (const n of parsed.numbers) {
-          // One edit first, then two (numbers of seven characters or more) when one edit found fewer SKUs than a
-          // page: in a dense family a two-edit typo often has a one-edit neighbour that is not the part meant.
-          // Ranked with a swap of neighbours as one edit, then by shared trigrams.
-          const seen = new Set<number>();
-          for (const max of n.length >= 7 ? ([1, 2] as const) : ([1] as const)) {
-            const near = await repo.numbersNear(this.db, n, max, CANDIDATES);
-            const ranked = near
-              .map((h) => ({ ...h, d: swapDistance(h.norm, n) }))
-              .sort((a, b) => a.d - b.d || b.similarity - a.similarity || a.norm.localeCompare(b.norm));
-            ranked.forEach((h, i) => add([h.skuId], 80 - 5 * h.d - i * 1e-4));
-            for (const h of near) seen.add(h.skuId);
-            if (seen.size >= Math.max(10, input.limit)) break;
-          }
+          // Numbers within two edits (seven characters or more; one below), nearest first: a swap of neighbours
+          // counts one edit, then shared trigrams. One pass — its ranges hold the one-edit neighbours too.
+          const near = await repo.numbersNear(this.db, n, n.length >= 7 ? 2 : 1, CANDIDATES);
+          near
+            .map((h) => ({ ...h, d: swapDistance(h.norm, n) }))
+            .sort((a, b) => a.d - b.d || b.similarity - a.similarity || a.norm.localeCompare(b.norm))
+            .forEach((h, i) => add([h.skuId], 80 - 5 * h.d - i * 1e-4));
         }
       }
     }
