@@ -200,7 +200,19 @@ export const statementSchema = z.object({
   until: z.string(),
   companyId: z.string(),
   as: z.enum(["borrower", "lender"]),
-  loans: z.array(lineSchema),
+  loans: z.array(
+    lineSchema.extend({
+      /** The loan's instalments falling due in the month, with the principal repaid on each by its end. */
+      instalments: z.array(
+        z.object({
+          no: z.number().int(),
+          dueDate: z.string(),
+          principalFen: z.number().int(),
+          paidPrincipalFen: z.number().int(),
+        }),
+      ),
+    }),
+  ),
   counterparties: z.array(lineSchema.omit({ loanId: true }).extend({ loans: z.number().int() })),
   totals: lineSchema.omit({ loanId: true, counterpartyId: true }),
 });

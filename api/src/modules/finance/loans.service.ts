@@ -763,6 +763,10 @@ export class LoansService {
         interestFen: b.totals.interestFen - a.totals.interestFen,
         repaidFen: b.totals.repaidFen - a.totals.repaidFen,
         closingFen: b.outstandingFen,
+        // The schedule's instalments dated in the month, as they stood at its end.
+        instalments: b.instalments
+          .filter((i) => i.dueDate >= from && i.dueDate < next)
+          .map((i) => ({ no: i.no, dueDate: i.dueDate, principalFen: i.principalFen, paidPrincipalFen: i.paidFen })),
       };
       if (line.openingFen + line.disbursedFen + line.interestFen - line.repaidFen !== line.closingFen)
         throw new Error(`statement of loan ${l.id} does not balance`);
