@@ -136,6 +136,11 @@ describe("order loans: borrower applies → officer proposes → approver approv
     expect(disbursed).to.deep.include({ status: "disbursed", amountFen: 50_000, rateBp: 730 });
     await a2.goto(h.url("/lender/portfolio"));
     await status(a2, loanId).filter({ hasText: "已放款" }).waitFor();
+    // The schedule on the loan's row (DECISIONS 116): one bullet instalment of ¥500 and 90 days' interest (¥9.00).
+    await row(a2, loanId).locator(".ant-table-row-expand-icon").click();
+    const schedule = a2.locator("tr.ant-table-expanded-row").filter({ hasText: "到期还本" });
+    await schedule.waitFor();
+    expect(await schedule.innerText()).to.contain("¥509.00").and.contain("未到期");
     await checkA11y(a2, "lender: portfolio");
     await shot(a2, "finance-lender-portfolio");
 
