@@ -260,6 +260,28 @@ describe("finance: order loans on confirmed and purchase orders, repaid in insta
     expect(await books()).to.equal(0);
   });
 
+  it("a purchase-order loan approved before the invoice and paid out after it pays the invoice at once", async () => {
+    const orderId = await order(10);
+    const a = await api.call("POST", loans, api.keys.shop!, {
+      orderId,
+      lenderId: api.ids.lenderA,
+      requestedFen: 70_000,
+      termDays: 60,
+    });
+    expect(a.status, JSON.stringify(a.json)).to.equal(201);
+    const id = a.json.id as string;
+    expect((await act(officer, id, "propose", { amountFen: 70_000, ...terms })).status).to.equal(200);
+    expect((await act(approver, id, "approve")).status).to.equal(200);
+    await deliver(orderId);
+    const inv = await invoice(orderId);
+    expect(inv.paidFen).to.equal(0); // nothing paid out yet
+    expect((await get(api.keys.shop!, id)).invoiceId).to.equal(inv.id);
+    const d = await act(approver2, id, "disburse", { bankRef: `D-${id}` });
+    expect(d.json, JSON.stringify(d.json)).to.deep.include({ status: "disbursed", invoiceId: inv.id });
+    expect(d.json.invoice).to.deep.include({ totalFen: 100_000, paidFen: 70_000 });
+    expect(await books()).to.equal(0);
+  });
+
   it("a cancelled order withdraws its loans not yet paid out and calls the others: due today, overdue tomorrow", async () => {
     const o1 = await order(5);
     const pending = await api.call("POST", loans, treasurer, {
