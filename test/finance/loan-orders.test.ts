@@ -340,6 +340,41 @@ describe("finance: order loans on confirmed and purchase orders, repaid in insta
     expect(await books()).to.equal(0);
   });
 
+  it("races applications against cancellation and invoicing: no live order loan is left on a cancelled or unlinked trade", async () => {
+    const rounds = Number(process.env.LOAN_RACE_ROUNDS ?? 8);
+    const tally = { applied: 0, refused: 0 };
+    for (let round = 0; round < rounds; round++) {
+      const o1 = await order(2);
+      const o2 = await order(2);
+      await deliver(o2);
+      const apply = (orderId: string) =>
+        api.call("POST", loans, treasurer, { orderId, lenderId: api.ids.lenderA, requestedFen: 100, termDays: 30 });
+      const [a1, , a2] = await Promise.all([
+        apply(o1),
+        api.call("POST", `/api/v1/orders/${o1}/cancel`, api.keys.shop!, {}),
+        apply(o2),
+        api.call("POST", "/api/v1/finance/invoices", treasurer, { orderId: o2 }),
+      ]);
+      for (const a of [a1, a2]) {
+        if (a.status === 201) tally.applied++;
+        else {
+          expect(a.json.code, `round ${round}`).to.be.oneOf(["LOAN.ORDER_CANCELLED", "LOAN.INVOICED"]);
+          tally.refused++;
+        }
+      }
+    }
+    console.log(`      ${rounds} rounds: ${tally.applied} applications won the race, ${tally.refused} lost it`);
+    // Whatever the order: an order loan on a cancelled order is withdrawn; on an invoiced one, it is linked.
+    const bad = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM loans l JOIN orders o ON o.id = l.order_id
+        WHERE l.basis = 'order' AND l.status IN ('applied', 'proposed', 'approved', 'disbursed', 'overdue')
+          AND (o.status = 'cancelled'
+               OR (l.invoice_id IS NULL AND EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = l.order_id
+                                                       AND i.seller_id = l.borrower_id)))`,
+    );
+    expect(bad.rows[0]!.n).to.equal(0);
+  });
+
   it("an unpaid instalment makes the loan overdue (margin on it alone); paying the arrears puts it back on schedule", async () => {
     const orderId = await order(10);
     const t = await today();
