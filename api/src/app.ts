@@ -338,9 +338,15 @@ export function buildServices(opts: AppOptions) {
     },
   });
   const invoices = new InvoicesService(db, (id) => orders.forBilling(id));
-  const loans = new LoansService(db);
+  const loans = new LoansService(db, {
+    order: (tx, id, lock) => orders.forFinance(tx, id, lock),
+    payInvoice: (tx, ctx, id, fen, ref, on, by) => invoices.record(tx, ctx, id, fen, ref, on, by),
+  });
   // A payment on a financed invoice pays its lender first (the settlement waterfall).
   invoices.onPayment((tx, ctx, id, fen, on, ref, by) => loans.settle(tx, ctx, id, fen, on, ref, by));
+  // An order's loans follow its invoice and its cancellation (DECISIONS 116).
+  invoices.onIssue((tx, ctx, inv) => loans.invoiced(tx, ctx, inv));
+  orders.onCancel((tx, ctx, id) => loans.orderCancelled(tx, ctx, id));
   return {
     support,
     scanSupport,

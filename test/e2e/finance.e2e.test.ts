@@ -15,6 +15,7 @@ describe("order loans: borrower applies → officer proposes → approver approv
   this.timeout(600_000);
   let h: ConsoleHarness;
   let invoiceId = "";
+  let confirmedId = ""; // an order confirmed (allocated), not yet delivered: the seller may borrow 60 % of it
   const people: Record<string, { id: string; mobile: string }> = {};
 
   before(async function () {
@@ -38,6 +39,11 @@ describe("order loans: borrower applies → officer proposes → approver approv
       (await step(api.keys.dealer!, { to: "shipped", carrier: "顺丰", trackingNo: "SF0000000002" })).status,
     ).to.equal(200);
     expect((await step(api.keys.shop!, { to: "delivered" })).status).to.equal(200);
+    const confirmed = await api.call("POST", "/api/v1/orders", api.keys.shop!, {
+      lines: [{ skuId: sku, quantity: 10 }],
+    });
+    expect(confirmed.json.status).to.equal("allocated");
+    confirmedId = confirmed.json.id;
     const bank = await api.call("POST", "/api/v1/companies", OPERATOR, {
       name: "杭州联合农村商业银行股份有限公司",
       uscc: uscc("91330100MA2B00031"),
@@ -136,6 +142,13 @@ describe("order loans: borrower applies → officer proposes → approver approv
     expect(disbursed).to.deep.include({ status: "disbursed", amountFen: 50_000, rateBp: 730 });
     await a2.goto(h.url("/lender/portfolio"));
     await status(a2, loanId).filter({ hasText: "已放款" }).waitFor();
+    // The schedule on the loan's row (DECISIONS 116): one bullet instalment of ¥500 and 90 days' interest (¥9.00).
+    await row(a2, loanId).locator(".ant-table-row-expand-icon").click();
+    const schedule = a2.locator("tr.ant-table-expanded-row").filter({ hasText: "到期还本" });
+    await schedule.waitFor();
+    expect(await schedule.innerText())
+      .to.contain("¥509.00")
+      .and.contain("未到期");
     await checkA11y(a2, "lender: portfolio");
     await shot(a2, "finance-lender-portfolio");
 
@@ -157,5 +170,45 @@ describe("order loans: borrower applies → officer proposes → approver approv
     await shot(b, "finance-borrower-statement");
     const closed = (await h.api.call("GET", `/api/v1/finance/loans/${loanId}`, h.api.keys.dealer!)).json;
     expect(closed).to.deep.include({ status: "closed", repaidFen: 50_000, principalFen: 0 });
+  });
+
+  it("applies on a confirmed order; terms in three instalments; the borrower previews the schedule (DECISIONS 116)", async () => {
+    const b = await as("borrower", "/borrower/loans");
+    await b.getByRole("button", { name: label("申请融资") }).click();
+    const apply = dialog(b, "申请融资");
+    await apply.getByText("按订单", { exact: true }).click();
+    await pick(b, apply, "orderId", `${confirmedId} · 已确认订单（卖方） · ¥1,000.00`);
+    await pick(b, apply, "lenderId", h.api.ids.bank!);
+    await apply.locator("#yuan").fill("600");
+    await checkA11y(b, "borrower: apply on an order");
+    await okOf(apply).click();
+    await status(b, confirmedId).filter({ hasText: "已申请" }).waitFor();
+    const loan = (await h.api.call("GET", "/api/v1/finance/loans", h.api.keys.dealer!)).json.loans.find(
+      (l: { orderId: string }) => l.orderId === confirmedId,
+    );
+    expect(loan).to.deep.include({ basis: "order", invoiceId: null, requestedFen: 60_000 });
+
+    const o = await as("officer", "/lender/applications");
+    await row(o, loan.id)
+      .getByRole("button", { name: label("报价") })
+      .click();
+    const terms = dialog(o, "报价");
+    await pick(o, terms, "plan", "等额本金");
+    await terms.locator("#instalments").fill("3");
+    await okOf(terms).click();
+    await terms.waitFor({ state: "hidden" });
+    expect((await h.api.call("GET", `/api/v1/finance/loans/${loan.id}`, h.api.keys.dealer!)).json.plan).to.deep.equal({
+      kind: "equal_principal",
+      instalments: 3,
+    });
+
+    await b.reload();
+    await row(b, loan.id).locator(".ant-table-row-expand-icon").click();
+    const schedule = b.locator("tr.ant-table-expanded-row").filter({ hasText: "等额本金" });
+    await schedule.waitFor();
+    const text = await schedule.innerText();
+    expect(text).to.contain("共 3 期").and.contain("预览").and.contain("¥200.00");
+    await checkA11y(b, "borrower: schedule preview");
+    await shot(b, "finance-borrower-schedule");
   });
 });

@@ -128,6 +128,7 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
         "approved>withdrawn",
         "disbursed>overdue",
         "disbursed>closed",
+        "overdue>disbursed",
         "overdue>closed",
       ].sort(),
     );
@@ -151,25 +152,30 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
       disbursed: () => act(approver2, id, "disburse", { bankRef: `P-${Math.random()}` }),
       closed: () => act(treasurer, id, "repayments", { amountFen: 1000, bankRef: `R-${Math.random()}` }),
     };
-    const put = (from: LoanStatus) =>
-      db().query(
+    // Each state written by hand, without the entries of the move before (the schedule is replayed from them).
+    const put = async (from: LoanStatus) => {
+      await db().query("DELETE FROM loan_entries WHERE loan_id = $1", [id]);
+      return db().query(
         `UPDATE loans SET status = $2, amount_fen = 1000, rate_bp = 730, overdue_bp = 365, proposed_by = 'someone',
                 approved_by = CASE WHEN $2 IN ('approved', 'disbursed', 'overdue', 'closed') THEN 'another' END,
                 disbursed_on = CASE WHEN $2 IN ('disbursed', 'overdue', 'closed') THEN $3::date END,
                 due_date = $3::date + 90, accrued_to = $3::date,
+                next_due_date = CASE WHEN $2 IN ('disbursed', 'overdue') THEN $3::date + 90 END,
                 principal_fen = CASE WHEN $2 IN ('disbursed', 'overdue') THEN 1000 ELSE 0 END,
                 repaid_fen = CASE WHEN $2 = 'closed' THEN 1000 ELSE 0 END,
                 interest_fen = 0, interest_total_fen = 0, carry = 0
           WHERE id = $1`,
         [id, from, t0],
       );
+    };
     const t0 = await today();
     let tried = 0;
     for (const from of LOAN_STATUSES) {
       for (const [to, move] of Object.entries(moves)) {
         await put(from);
         const r = await move();
-        const ok = LOAN_TRANSITIONS[from].includes(to as LoanStatus);
+        // overdue → disbursed is the system's move (the arrears paid), not a route's: the disburse route refuses it.
+        const ok = LOAN_TRANSITIONS[from].includes(to as LoanStatus) && !(from === "overdue" && to === "disbursed");
         tried++;
         if (ok) {
           expect(r.status, `${from} → ${to}: ${JSON.stringify(r.json)}`).to.be.oneOf([200, 201]);
@@ -184,8 +190,8 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
     // Overdue is the system's move: a disbursed loan past its due date is marked when listed.
     await put("disbursed");
     await db().query(
-      `UPDATE loans SET due_date = due_date - 200, disbursed_on = disbursed_on - 200, accrued_to = accrued_to - 200
-        WHERE id = $1`,
+      `UPDATE loans SET due_date = due_date - 200, disbursed_on = disbursed_on - 200, accrued_to = accrued_to - 200,
+              next_due_date = next_due_date - 200 WHERE id = $1`,
       [id],
     );
     const listed = (await api.call("GET", loans, treasurer)).json.loans as Array<{ id: string; status: string }>;
@@ -258,9 +264,18 @@ describe("finance: order loans — state table, two-person rule, limits, repayme
       principalFen: 50_000,
     });
     expect(d1.json.entries).to.have.length(1);
-    // One bullet repayment: 91 days (today … the due date) at 7.3 % on ¥500 = 50,000 × 0.073 × 91 / 365 = 910 fen.
+    // One bullet repayment: paid on the due date, 90 days' interest at 7.3 % on ¥500 = 50,000 × 0.073 × 90 / 365.
     expect(d1.json.schedule).to.deep.equal([
-      { dueDate: addDays(t, 90), principalFen: 50_000, interestFen: 910, payoffFen: 50_910 },
+      {
+        no: 1,
+        dueDate: addDays(t, 90),
+        principalFen: 50_000,
+        interestFen: 900,
+        totalFen: 50_900,
+        paidPrincipalFen: 0,
+        status: "scheduled",
+        overdueInterestFen: 0,
+      },
     ]);
 
     // Repay in part (interest first), refuse more than owed and a bank reference twice; a retry with its key once.

@@ -125,6 +125,15 @@ export const invoicesRepository = {
     return true;
   },
 
+  /** A seller's invoice for an order (one at most), or null. */
+  async ofOrder(db: Sql, orderId: string, sellerId: string): Promise<InvoiceRow | null> {
+    const { rows } = await db.query<InvoiceRow>(`SELECT ${COLS} FROM invoices WHERE order_id = $1 AND seller_id = $2`, [
+      orderId,
+      sellerId,
+    ]);
+    return rows[0] ?? null;
+  },
+
   async get(db: Sql, id: string, lock = false): Promise<InvoiceRow | null> {
     const { rows } = await db.query<InvoiceRow>(
       `SELECT ${COLS} FROM invoices WHERE id = $1${lock ? " FOR UPDATE" : ""}`,

@@ -14,6 +14,16 @@ export type OrderForBilling = (id: string) => Promise<{
 
 const DEFAULT_VAT_BP = 1300;
 
+/**
+ * What an invoice's issue brings with it (order loans, DECISIONS 116), inside its transaction: loans on the order are
+ * linked to it, and what a buyer's lender already paid the seller comes back as payments to record on it.
+ */
+export type OnIssue = (
+  tx: Sql,
+  ctx: AuditContext,
+  invoice: InvoiceRow,
+) => Promise<ReadonlyArray<{ amountFen: number; bankRef: string; paidOn: string; by: string }>>;
+
 /** What a payment on an invoice pays first (order loans' waterfall, DECISIONS 105), inside its transaction. */
 export type Settlement = (
   tx: Sql,
@@ -32,6 +42,7 @@ export type Settlement = (
  */
 export class InvoicesService {
   private settlement: Settlement | null = null;
+  private issued: OnIssue | null = null;
   constructor(
     private readonly db: Sql,
     private readonly orderForBilling: OrderForBilling,
@@ -69,6 +80,11 @@ export class InvoicesService {
   /** Lets order loans take their share of each payment first (the settlement waterfall). */
   onPayment(settle: Settlement) {
     this.settlement = settle;
+  }
+
+  /** Lets order loans see each invoice issued (links, and payments a buyer's lender made before it). */
+  onIssue(hook: OnIssue) {
+    this.issued = hook;
   }
 
   async setTerms(ctx: AuditContext, p: Principal, buyerId: string, t: TermsBody) {
@@ -158,6 +174,9 @@ export class InvoicesService {
         resourceId: id,
         changes: { order: { after: body.orderId }, totalFen: { after: totalFen }, taxFen: { after: taxFen } },
       });
+      if (this.issued)
+        for (const pay of await this.issued(tx, ctx, (await repo.get(tx, id))!))
+          await this.record(tx, ctx, id, pay.amountFen, pay.bankRef, pay.paidOn, pay.by);
       return true;
     });
     if (!made) throw new AppError("INVOICE.EXISTS", `order ${body.orderId} already has my invoice`, 409);
@@ -167,47 +186,54 @@ export class InvoicesService {
   /** A payment the seller received against its invoice: partial allowed, never more than is open, each bank reference once. */
   async pay(ctx: AuditContext, p: Principal, id: string, body: PaymentBody) {
     await this.mine(ctx, p, id, "seller");
-    const payId = `pay_${randomBytes(8).toString("hex")}`;
-    await this.db.transaction(async (tx) => {
-      const inv = (await repo.get(tx, id, true))!;
-      const open = inv.totalFen - inv.paidFen;
-      if (body.amountFen > open)
-        throw new AppError(
-          "INVOICE.OVERPAID",
-          `amountFen: ${body.amountFen} is more than the ${open} fen still open on invoice ${id}`,
-          409,
-          { field: "amountFen" },
-        );
-      if (
-        !(await repo.pay(tx, {
-          id: payId,
-          invoiceId: id,
-          amountFen: body.amountFen,
-          bankRef: body.bankRef,
-          paidOn: body.paidOn ?? null,
-          by: p.person ?? p.id,
-        }))
-      )
-        throw new AppError("PAYMENT.DUPLICATE", `bankRef: ${body.bankRef} is already recorded on invoice ${id}`, 409, {
-          field: "bankRef",
-        });
-      if (this.settlement) {
-        const on = body.paidOn ?? (await repo.today(tx));
-        await this.settlement(tx, ctx, id, body.amountFen, on, body.bankRef, p.person ?? p.id);
-      }
-      await auditTrail.append(tx, {
-        ...ctx,
-        companyId: inv.sellerId,
-        action: "invoice.payment",
-        resource: "invoice",
-        resourceId: id,
-        changes: {
-          paidFen: { before: inv.paidFen, after: inv.paidFen + body.amountFen },
-          bankRef: { after: body.bankRef },
-        },
-      });
-    });
+    await this.db.transaction((tx) =>
+      this.record(tx, ctx, id, body.amountFen, body.bankRef, body.paidOn ?? null, p.person ?? p.id),
+    );
     return this.view(id);
+  }
+
+  /**
+   * Records a payment on an invoice inside `tx` (the invoice locked): refuses more than is open and a bank reference
+   * twice; the order loans' waterfall takes its share first. Also how a buyer's lender's payment to the seller lands.
+   */
+  async record(
+    tx: Sql,
+    ctx: AuditContext,
+    id: string,
+    amountFen: number,
+    bankRef: string,
+    paidOn: string | null,
+    by: string,
+  ) {
+    const inv = (await repo.get(tx, id, true))!;
+    const open = inv.totalFen - inv.paidFen;
+    if (amountFen > open)
+      throw new AppError(
+        "INVOICE.OVERPAID",
+        `amountFen: ${amountFen} is more than the ${open} fen still open on invoice ${id}`,
+        409,
+        { field: "amountFen" },
+      );
+    const payId = `pay_${randomBytes(8).toString("hex")}`;
+    if (!(await repo.pay(tx, { id: payId, invoiceId: id, amountFen, bankRef, paidOn, by })))
+      throw new AppError("PAYMENT.DUPLICATE", `bankRef: ${bankRef} is already recorded on invoice ${id}`, 409, {
+        field: "bankRef",
+      });
+    if (this.settlement) {
+      const on = paidOn ?? (await repo.today(tx));
+      await this.settlement(tx, ctx, id, amountFen, on, bankRef, by);
+    }
+    await auditTrail.append(tx, {
+      ...ctx,
+      companyId: inv.sellerId,
+      action: "invoice.payment",
+      resource: "invoice",
+      resourceId: id,
+      changes: {
+        paidFen: { before: inv.paidFen, after: inv.paidFen + amountFen },
+        bankRef: { after: bankRef },
+      },
+    });
   }
 
   async get(ctx: AuditContext, p: Principal, id: string) {

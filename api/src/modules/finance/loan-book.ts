@@ -1,4 +1,5 @@
-import { DENOMINATOR, NEW_LOAN, accrue, actualDays, disburse, payoffFen, repay, type LoanState } from "./loan-math.js";
+import { DENOMINATOR, NEW_LOAN, disburse, payoffFen, repay, type LoanState } from "./loan-math.js";
+import { accrueScheduled, addDays, allocate, type Instalment, type PlanKind } from "./loan-schedule.js";
 
 /**
  * Order loans as records (DECISIONS 105): the declared state table and the pure bookkeeping the service and the
@@ -22,7 +23,7 @@ export const LOAN_TRANSITIONS: Readonly<Record<LoanStatus, readonly LoanStatus[]
   proposed: ["approved", "declined", "withdrawn"],
   approved: ["disbursed", "declined", "withdrawn"],
   disbursed: ["overdue", "closed"],
-  overdue: ["closed"],
+  overdue: ["disbursed", "closed"],
   declined: [],
   withdrawn: [],
   closed: [],
@@ -33,25 +34,31 @@ export const canMove = (from: LoanStatus, to: LoanStatus) => LOAN_TRANSITIONS[fr
 export const fromStates = (to: LoanStatus) => LOAN_STATUSES.filter((s) => canMove(s, to));
 
 /** `date` plus `days` (YYYY-MM-DD). */
-export const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export { addDays };
 
 export interface Terms {
   rateBp: number;
   overdueBp: number;
   /** The last day at the contract rate; from the next day the overdue margin is added. */
   dueDate: string;
+  /** The repayment plan (DECISIONS 116); without one, a single bullet instalment on the due date. */
+  kind?: PlanKind;
+  /** The plan's instalments as disbursed (dates as called, nothing paid). */
+  plan?: readonly Instalment[];
 }
 
+/** One bullet instalment of everything outstanding, on the due date: the plan of a loan without one. */
+const bulletOf = (s: LoanState, t: Terms): Instalment[] => [
+  { no: 1, dueDate: t.dueDate, principalFen: s.principalFen, paidFen: 0 },
+];
+
 /**
- * Interest for the days `from` … `to − 1` (each day on the principal as it stands): at the contract rate up to and
- * including the due date, at rate + overdue margin after it. Returns the state and the whole fen it added.
+ * Interest for the days `from` … `to − 1` (each day on the principal as it stands): at the contract rate, plus the
+ * overdue margin on the principal of instalments past their date (`inst`; by default one instalment of all of it on
+ * the due date). Returns the state and the whole fen it added.
  */
-export function accrueBetween(s: LoanState, from: string, to: string, t: Terms) {
-  const days = Math.max(0, actualDays(from, to));
-  const normal = Math.min(days, Math.max(0, actualDays(from, addDays(t.dueDate, 1))));
-  let next = accrue(s, normal, t.rateBp);
-  next = accrue(next, days - normal, t.rateBp + t.overdueBp);
+export function accrueBetween(s: LoanState, from: string, to: string, t: Terms, inst?: readonly Instalment[]) {
+  const next = accrueScheduled(s, inst ?? bulletOf(s, t), from, to, t.rateBp, t.overdueBp);
   return { state: next, interestFen: next.interestFen - s.interestFen };
 }
 
@@ -74,32 +81,35 @@ export interface Totals {
  */
 export function replay(entries: readonly Entry[], terms: Terms, until: string) {
   let s: LoanState = NEW_LOAN;
+  let inst: Instalment[] | null = terms.plan ? [...terms.plan] : null;
   let at = null as string | null;
   const totals: Totals = { disbursedFen: 0, interestFen: 0, repaidFen: 0 };
   for (const e of entries) {
     if (e.onDate >= until) break;
     if (at !== null && e.onDate > at) {
-      const a = accrueBetween(s, at, e.onDate, terms);
+      const a = accrueBetween(s, at, e.onDate, terms, inst ?? undefined);
       s = a.state;
       totals.interestFen += a.interestFen;
     }
     at = at === null || e.onDate > at ? e.onDate : at;
     if (e.kind === "disbursement") {
       s = disburse(s, e.amountFen);
+      inst ??= bulletOf(s, terms);
       totals.disbursedFen += e.amountFen;
     } else {
       const r = repay(s, e.amountFen);
       totals.interestFen += r.toInterest - Math.min(r.toInterest, s.interestFen);
       totals.repaidFen += e.amountFen - r.changeFen;
+      if (inst && r.toPrincipal > 0) inst = allocate(terms.kind ?? "bullet", inst, r.toPrincipal, e.onDate);
       s = r.state;
     }
   }
   if (at !== null && until > at) {
-    const a = accrueBetween(s, at, until, terms);
+    const a = accrueBetween(s, at, until, terms, inst ?? undefined);
     s = a.state;
     totals.interestFen += a.interestFen;
   }
-  return { state: s, totals, outstandingFen: s.principalFen + s.interestFen };
+  return { state: s, totals, outstandingFen: s.principalFen + s.interestFen, instalments: inst ?? [] };
 }
 
 /** What a repayment of `amountFen` on a loan in state `s` books, refusing more than the payoff. */

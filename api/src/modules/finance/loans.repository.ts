@@ -1,11 +1,17 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
 import type { LoanStatus } from "./loan-book.js";
+import type { PlanKind } from "./loan-schedule.js";
 
 export interface LoanRow {
   id: string;
   borrowerId: string;
   lenderId: string;
-  invoiceId: string;
+  invoiceId: string | null;
+  /** What is financed (DECISIONS 116): an invoice, a seller's confirmed order, or a buyer's purchase order. */
+  basis: "invoice" | "order" | "purchase_order";
+  orderId: string;
+  /** The other side of the trade: the buyer for a seller's loan, the seller for a buyer's. */
+  counterpartyId: string;
   side: "receivable" | "payable";
   status: LoanStatus;
   requestedFen: number;
@@ -29,6 +35,11 @@ export interface LoanRow {
   accruedTo: string | null;
   interestTotalFen: number;
   repaidFen: number;
+  planKind: PlanKind;
+  instalments: number;
+  nextDueDate: string | null;
+  calledOn: string | null;
+  calledReason: string | null;
   version: number;
 }
 
@@ -52,7 +63,9 @@ const COLS = `id, borrower_id AS "borrowerId", lender_id AS "lenderId", invoice_
   ${d("due_date")} AS "dueDate", ended_by AS "endedBy", ended_reason AS "endedReason",
   principal_fen::float8 AS "principalFen", interest_fen::float8 AS "interestFen", carry::text AS carry,
   ${d("accrued_to")} AS "accruedTo", interest_total_fen::float8 AS "interestTotalFen",
-  repaid_fen::float8 AS "repaidFen",
+  repaid_fen::float8 AS "repaidFen", basis, order_id AS "orderId", counterparty_id AS "counterpartyId",
+  plan_kind AS "planKind", instalments, ${d("next_due_date")} AS "nextDueDate", ${d("called_on")} AS "calledOn",
+  called_reason AS "calledReason",
   version`;
 const LIVE = "('approved', 'disbursed', 'overdue')";
 
@@ -65,22 +78,53 @@ export const loansRepository = {
     return rows[0]!.d;
   },
 
-  /** Inserts an application; false when the invoice already has a live loan of this borrower. */
+  /** Inserts an application; false when this side of the trade already has a live loan of this borrower. */
   async insert(
     tx: Sql,
-    l: Pick<LoanRow, "id" | "borrowerId" | "lenderId" | "invoiceId" | "side" | "requestedFen" | "termDays" | "note"> & {
-      by: string;
-    },
+    l: Pick<
+      LoanRow,
+      | "id"
+      | "borrowerId"
+      | "lenderId"
+      | "invoiceId"
+      | "basis"
+      | "orderId"
+      | "counterpartyId"
+      | "side"
+      | "requestedFen"
+      | "termDays"
+      | "note"
+    > & { by: string },
   ): Promise<boolean> {
+    // Two partial unique indexes (per invoice, per trade side): a conflict on either is "already financed".
     const { rows } = await tx.query(
-      `INSERT INTO loans
-         (id, borrower_id, lender_id, invoice_id, side, status, requested_fen, term_days, note, applied_by)
-       VALUES ($1, $2, $3, $4, $5, 'applied', $6, $7, $8, $9)
-       ON CONFLICT (invoice_id, borrower_id) WHERE status IN ('applied', 'proposed', 'approved', 'disbursed', 'overdue')
-       DO NOTHING RETURNING 1`,
-      [l.id, l.borrowerId, l.lenderId, l.invoiceId, l.side, l.requestedFen, l.termDays, l.note, l.by],
+      `INSERT INTO loans (id, borrower_id, lender_id, invoice_id, basis, order_id, counterparty_id, side, status,
+                          requested_fen, term_days, note, applied_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'applied', $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING 1`,
+      [
+        l.id,
+        l.borrowerId,
+        l.lenderId,
+        l.invoiceId,
+        l.basis,
+        l.orderId,
+        l.counterpartyId,
+        l.side,
+        l.requestedFen,
+        l.termDays,
+        l.note,
+        l.by,
+      ],
     );
     return rows.length === 1;
+  },
+
+  /** Loans on an order (locked), for its cancellation or its invoice. */
+  async onOrder(tx: Sql, orderId: string): Promise<LoanRow[]> {
+    const { rows } = await tx.query<LoanRow>(`SELECT ${COLS} FROM loans WHERE order_id = $1 ORDER BY id FOR UPDATE`, [
+      orderId,
+    ]);
+    return rows;
   },
 
   async get(db: Sql, id: string, lock = false): Promise<LoanRow | null> {
@@ -203,7 +247,7 @@ export const loansRepository = {
   async sweepOverdue(tx: Sql, companyId: string, today: string): Promise<string[]> {
     const { rows } = await tx.query<{ id: string }>(
       `UPDATE loans SET status = 'overdue', version = version + 1
-        WHERE (borrower_id = $1 OR lender_id = $1) AND status = 'disbursed' AND due_date < $2::date RETURNING id`,
+        WHERE (borrower_id = $1 OR lender_id = $1) AND status = 'disbursed' AND next_due_date < $2::date RETURNING id`,
       [companyId, today],
     );
     return rows.map((r) => r.id);

@@ -38,8 +38,9 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "post",
       base,
       { permission: "loan:create" },
-      "Apply for an order loan against an invoice of a delivered order (mine as seller or buyer) to a " +
-        "lender I consented to; at most 80 % of what is open; Idempotency-Key honoured",
+      "Apply for an order loan to a lender I consented to: on an invoice of a delivered order (mine as seller " +
+        "or buyer; ≤ 80 % of what is open) or an order not yet invoiced (my confirmed order as seller ≤ 60 %, my " +
+        "purchase order as buyer ≤ 70 %); Idempotency-Key honoured",
       responds(loanSchema, 201),
       validate({ body: applyBody }),
       async (req, res) => {
@@ -106,8 +107,8 @@ export function loansRoutes(loans: LoansService): RouteSpec[] {
       "post",
       `${base}/:id/propose`,
       { permission: "loan:submit" },
-      "The lender's credit officer proposes terms: amount (≤ 80 % of the invoice's open amount), annual " +
-        "rate and overdue margin in basis points, term in days",
+      "The lender's credit officer proposes terms: amount (≤ the basis's share), annual rate and overdue " +
+        "margin in basis points, term in days, repayment plan (bullet or equal principal, instalments)",
       responds(loanSchema),
       validate({ params: loanParams, body: proposeBody }),
       async (req, res) => {

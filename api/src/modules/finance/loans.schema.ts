@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOAN_STATUSES } from "./loan-book.js";
+import { PLAN_KINDS } from "./loan-schedule.js";
 
 const companyId = z.string().regex(/^c_[0-9a-f]{16}$/, "a company id c_…");
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
@@ -10,13 +11,30 @@ export const loanParams = z.object({ id: z.string().regex(/^ln_[0-9a-f]{16}$/, "
 export const applyBody = z
   .object({
     /** The invoice of a delivered order this loan finances: mine as its seller (receivable) or its buyer (payable). */
-    invoiceId: z.string().regex(/^inv_[0-9a-f]{16}$/, "an invoice id inv_…"),
+    invoiceId: z
+      .string()
+      .regex(/^inv_[0-9a-f]{16}$/, "an invoice id inv_…")
+      .optional(),
+    /**
+     * Or an order not yet invoiced (DECISIONS 116): as its seller, my confirmed order (repaid from its invoice's
+     * payment); as its buyer, my purchase order (the lender pays the seller for me).
+     */
+    orderId: z
+      .string()
+      .regex(/^ord_[0-9a-f]{16}$/, "an order id ord_…")
+      .optional(),
+    /** A purchase order's seller, when the order has several. */
+    sellerId: companyId.optional(),
     lenderId: companyId,
     requestedFen: fen,
     termDays: z.number().int().min(1).max(366),
     note: z.string().trim().max(500).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.invoiceId === undefined) !== (b.orderId === undefined), {
+    message: "give invoiceId (an invoice) or orderId (an order not yet invoiced), one of them",
+    path: ["invoiceId"],
+  });
 export type ApplyBody = z.infer<typeof applyBody>;
 
 export const proposeBody = z
@@ -27,8 +45,16 @@ export const proposeBody = z
     /** Added to the rate for each day after the due date. */
     overdueBp: z.number().int().min(0).max(10_000),
     termDays: z.number().int().min(1).max(366),
+    /** The repayment plan: bullet (principal at the end) or equal principal (等额本金) over `instalments`. */
+    plan: z.enum(PLAN_KINDS).default("bullet"),
+    /** Instalment dates spread evenly over the term; at most one a day. */
+    instalments: z.number().int().min(1).max(36).default(1),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.instalments <= t.termDays, {
+    message: "instalments: at most one instalment a day (≤ termDays)",
+    path: ["instalments"],
+  });
 export type ProposeBody = z.infer<typeof proposeBody>;
 
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
@@ -75,7 +101,10 @@ export const loanSchema = z.object({
   id: z.string(),
   borrowerId: z.string(),
   lenderId: z.string(),
-  invoiceId: z.string(),
+  invoiceId: z.string().nullable(),
+  basis: z.enum(["invoice", "order", "purchase_order"]),
+  orderId: z.string(),
+  counterpartyId: z.string(),
   side: z.enum(["receivable", "payable"]),
   status: z.enum(LOAN_STATUSES),
   requestedFen: z.number().int(),
@@ -104,27 +133,43 @@ export const loanSchema = z.object({
     interestFen: z.number().int(),
     payoffFen: z.number().int(),
   }),
+  plan: z.object({ kind: z.enum(PLAN_KINDS), instalments: z.number().int() }),
+  /** The earliest instalment date with principal unpaid. */
+  nextDueDate: z.string().nullable(),
+  /** When the loan was called (due at once) and why — `order_cancelled`. */
+  calledOn: z.string().nullable(),
+  calledReason: z.string().nullable(),
   /**
-   * The schedule: one bullet repayment on the due date — what would be owed then if nothing more were paid (at the
-   * contract rate; after it, the overdue margin is added each day). Empty before disbursement and once closed.
+   * The repayment schedule (loan-schedule.ts): each instalment's principal and the interest a payment on its date
+   * pays, in fen, if every later instalment is paid on its date; past, unpaid ones are overdue. Before disbursement
+   * (terms proposed) a preview as if paid out today (`schedulePreview`); empty before terms.
    */
   schedule: z.array(
     z.object({
+      no: z.number().int(),
       dueDate: z.string(),
       principalFen: z.number().int(),
       interestFen: z.number().int(),
-      payoffFen: z.number().int(),
+      totalFen: z.number().int(),
+      paidPrincipalFen: z.number().int(),
+      status: z.enum(["paid", "overdue", "due", "scheduled"]),
+      overdueInterestFen: z.number().int(),
     }),
   ),
+  schedulePreview: z.boolean(),
   version: z.number().int(),
   /** The states this loan may move to next (the declared table). */
   next: z.array(z.enum(LOAN_STATUSES)),
-  invoice: z.object({
-    totalFen: z.number().int(),
-    paidFen: z.number().int(),
-    dueDate: z.string(),
-    orderId: z.string(),
-  }),
+  invoice: z
+    .object({
+      totalFen: z.number().int(),
+      paidFen: z.number().int(),
+      dueDate: z.string(),
+      orderId: z.string(),
+    })
+    .nullable(),
+  /** The financed order: its status, and the value of the financed seller's part of it. */
+  order: z.object({ status: z.string(), valueFen: z.number().int() }),
   entries: z.array(entrySchema),
 });
 export const loanListResponse = z.object({ loans: z.array(loanSchema.omit({ entries: true })) });
@@ -155,7 +200,19 @@ export const statementSchema = z.object({
   until: z.string(),
   companyId: z.string(),
   as: z.enum(["borrower", "lender"]),
-  loans: z.array(lineSchema),
+  loans: z.array(
+    lineSchema.extend({
+      /** The loan's instalments falling due in the month, with the principal repaid on each by its end. */
+      instalments: z.array(
+        z.object({
+          no: z.number().int(),
+          dueDate: z.string(),
+          principalFen: z.number().int(),
+          paidPrincipalFen: z.number().int(),
+        }),
+      ),
+    }),
+  ),
   counterparties: z.array(lineSchema.omit({ loanId: true }).extend({ loans: z.number().int() })),
   totals: lineSchema.omit({ loanId: true, counterpartyId: true }),
 });

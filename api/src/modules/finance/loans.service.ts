@@ -14,33 +14,22 @@ import {
   fromStates,
   replay,
   type LoanStatus,
-  type Terms,
 } from "./loan-book.js";
-import { payoffFen, type LoanState } from "./loan-math.js";
+import { payoffFen } from "./loan-math.js";
+import { allocate, nextDue, plan, project } from "./loan-schedule.js";
+import { capOf, instalmentsOf, sellerValue, stateOf, termsOf, tradeOf, type LoanPorts } from "./loan-trades.js";
 import { loansRepository as repo, type LoanRow } from "./loans.repository.js";
 import type { ApplyBody, DisburseBody, LoanListQuery, ProposeBody, RepayBody, StatementQuery } from "./loans.schema.js";
 
-/** The largest share of an invoice's open amount a loan may finance, in basis points (80 %). */
-export const MAX_ADVANCE_BP = 8000;
 const hex = () => randomBytes(8).toString("hex");
 const PRE_CONTRACT: readonly LoanStatus[] = ["applied", "proposed"];
+const PRE_PAYOUT: readonly LoanStatus[] = ["proposed", "approved"];
 
-const stateOf = (l: LoanRow): LoanState => ({
-  principalFen: l.principalFen,
-  interestFen: l.interestFen,
-  carry: BigInt(l.carry),
-});
-const termsOf = (l: LoanRow): Terms => ({ rateBp: l.rateBp ?? 0, overdueBp: l.overdueBp ?? 0, dueDate: l.dueDate! });
-
-/**
- * Order loans (DECISIONS 105): a borrower applies against an invoice of a delivered order to a lender it consented to;
- * the lender's credit officer proposes terms, another person approves within the borrower's credit limit, a person
- * other than the approver records the disbursement; repayments (partial) and the financed invoice's own payments
- * (lender first: the waterfall) pay it down; interest accrues ACT/365 (loan-math.ts). A lender sees an application
- * only while the borrower's consent stands; otherwise 404, like a loan that does not exist.
- */
 export class LoansService {
-  constructor(private readonly db: Sql) {}
+  constructor(
+    private readonly db: Sql,
+    private readonly ports: LoanPorts,
+  ) {}
 
   private async consented(borrowerId: string, lenderId: string) {
     return (await consentsRepository.live(this.db, borrowerId, lenderId)) !== null;
@@ -84,15 +73,10 @@ export class LoansService {
     });
   }
 
-  private maxAdvance(inv: InvoiceRow) {
-    return Math.floor(((inv.totalFen - inv.paidFen) * MAX_ADVANCE_BP) / 10_000);
-  }
-
   async apply(ctx: AuditContext, p: Principal, company: Company | undefined, body: ApplyBody, key?: string) {
     if (!company) throw new AppError("ORG.REQUIRED", "a loan is a company's", 409);
     const by = personOf(p, "apply for a loan");
-    const inv = await invoicesRepository.get(this.db, body.invoiceId);
-    if (!inv || (inv.sellerId !== company.id && inv.buyerId !== company.id)) throw notFound("invoice", body.invoiceId);
+    const t = await tradeOf(this.ports, this.db, company.id, body);
     const lender = await this.db.query<{ kind: string }>("SELECT kind FROM companies WHERE id = $1", [body.lenderId]);
     if (lender.rows[0]?.kind !== "lender")
       throw new AppError("LOAN.NOT_A_LENDER", `lenderId: ${body.lenderId} is not a lender on the platform`, 409, {
@@ -105,26 +89,34 @@ export class LoansService {
         409,
         { field: "lenderId" },
       );
-    const max = this.maxAdvance(inv);
-    if (max <= 0) throw new AppError("LOAN.INVOICE_PAID", `invoice ${inv.id} has nothing open to finance`, 409);
-    if (body.requestedFen > max)
+    const cap = await capOf(this.ports, this.db, { ...t, borrowerId: company.id });
+    if (cap.max <= 0)
+      throw new AppError(
+        t.basis === "invoice" ? "LOAN.INVOICE_PAID" : "LOAN.NOTHING_TO_FINANCE",
+        `${t.invoiceId ? `invoice ${t.invoiceId}` : `order ${t.orderId}`} has nothing open to finance`,
+        409,
+      );
+    if (body.requestedFen > cap.max)
       throw new AppError(
         "LOAN.OVER_ADVANCE",
-        `requestedFen: ${body.requestedFen} is more than ${MAX_ADVANCE_BP / 100} % of the ` +
-          `${inv.totalFen - inv.paidFen} fen open on invoice ${inv.id} (at most ${max})`,
+        `requestedFen: ${body.requestedFen} is more than ${cap.what} (at most ${cap.max})`,
         409,
-        { field: "requestedFen" },
+        { field: "requestedFen", maxFen: cap.max },
       );
-    const side = inv.sellerId === company.id ? "receivable" : "payable";
     return idempotent(this.db, company.id, "loan.apply", body, key, async (within) => {
       const id = `ln_${hex()}`;
       await this.db.transaction(async (tx) => {
+        // An order's loan: the order locked, and judged again under the lock (a cancellation or an invoice first wins).
+        if (t.basis !== "invoice") await tradeOf(this.ports, tx, company.id, body);
         const ok = await repo.insert(tx, {
           id,
           borrowerId: company.id,
           lenderId: body.lenderId,
-          invoiceId: inv.id,
-          side,
+          invoiceId: t.invoiceId,
+          basis: t.basis,
+          orderId: t.orderId,
+          counterpartyId: t.counterpartyId,
+          side: t.side,
           requestedFen: body.requestedFen,
           termDays: body.termDays,
           note: body.note ?? null,
@@ -133,13 +125,15 @@ export class LoansService {
         if (!ok)
           throw new AppError(
             "LOAN.ALREADY_FINANCED",
-            `invoiceId: invoice ${inv.id} already has a live loan of mine; one trade is financed once`,
+            `${t.invoiceId ? `invoiceId: invoice ${t.invoiceId}` : `orderId: order ${t.orderId}`} already has a live ` +
+              "loan of mine; one trade is financed once",
             409,
-            { field: "invoiceId" },
+            { field: t.invoiceId ? "invoiceId" : "orderId" },
           );
         await this.audit(tx, ctx, company.id, "loan.apply", id, {
           lender: { after: body.lenderId },
-          invoice: { after: inv.id },
+          basis: { after: t.basis },
+          ...(t.invoiceId ? { invoice: { after: t.invoiceId } } : { order: { after: t.orderId } }),
           requestedFen: { after: body.requestedFen },
         });
         await within(tx, { status: 201, body: await this.viewIn(tx, id) });
@@ -148,21 +142,19 @@ export class LoansService {
     });
   }
 
-  /** Officer's terms for an application: ≤ the advance share of what is open on the invoice. */
+  /** Officer's terms for an application: ≤ the basis's share (cap); the repayment plan. */
   async propose(ctx: AuditContext, p: Principal, id: string, t: ProposeBody) {
     const { loan, as } = await this.visible(ctx, p, id);
     if (as !== "lender") throw notFound("loan", id);
     const by = personOf(p, "propose loan terms");
     if (loan.status !== "applied") this.invalid(loan, "proposed");
-    const inv = (await invoicesRepository.get(this.db, loan.invoiceId))!;
-    const max = this.maxAdvance(inv);
-    if (t.amountFen > max)
+    const cap = await capOf(this.ports, this.db, loan);
+    if (t.amountFen > cap.max)
       throw new AppError(
         "LOAN.OVER_ADVANCE",
-        `amountFen: ${t.amountFen} is more than ${MAX_ADVANCE_BP / 100} % of the ` +
-          `${inv.totalFen - inv.paidFen} fen open on invoice ${inv.id} (at most ${max})`,
+        `amountFen: ${t.amountFen} is more than ${cap.what} (at most ${cap.max})`,
         409,
-        { field: "amountFen" },
+        { field: "amountFen", maxFen: cap.max },
       );
     await this.db.transaction(async (tx) => {
       const set = {
@@ -171,6 +163,8 @@ export class LoansService {
         rate_bp: t.rateBp,
         overdue_bp: t.overdueBp,
         term_days: t.termDays,
+        plan_kind: t.plan,
+        instalments: t.instalments,
         proposed_by: by,
         proposed_at: new Date(),
       };
@@ -181,6 +175,7 @@ export class LoansService {
         rateBp: { after: t.rateBp },
         overdueBp: { after: t.overdueBp },
         termDays: { after: t.termDays },
+        plan: { after: `${t.plan}×${t.instalments}` },
       });
     });
     return this.view(id);
@@ -267,15 +262,30 @@ export class LoansService {
           );
         await this.withinLimit(tx, now, now.amountFen!);
         const amount = now.amountFen!;
+        // An order's loan: the order locked; a cancelled one is not paid out (its loans were withdrawn with it).
+        const order = now.basis === "invoice" ? null : (await this.ports.order(tx, now.orderId))!;
+        if (order?.order.status === "cancelled")
+          throw new AppError("LOAN.ORDER_CANCELLED", `order ${now.orderId} is cancelled; nothing is paid out`, 409);
+        const inst = plan(now.planKind, amount, on, now.termDays, now.instalments);
         const set = {
           status: "disbursed",
           disbursed_by: by,
           disbursed_on: on,
           due_date: addDays(on, now.termDays),
+          next_due_date: nextDue(inst),
           principal_fen: amount,
           accrued_to: on,
         };
         if (!(await repo.move(tx, id, ["approved"], set))) this.invalid(now, "disbursed");
+        // A purchase order's loan pays the seller for the buyer: a payment on the seller's invoice if it is issued
+        // (else when it is, `invoiced`); the seller's own lender, if any, is paid first from it (the waterfall).
+        if (now.basis === "purchase_order") {
+          const inv = await invoicesRepository.ofOrder(tx, now.orderId, now.counterpartyId);
+          if (inv) {
+            await repo.move(tx, id, ["disbursed"], { invoice_id: inv.id });
+            await this.ports.payInvoice(tx, ctx, inv.id, amount, `loan:${id}`, on, by);
+          }
+        }
         const booked = await repo.entry(tx, {
           id: `le_${hex()}`,
           loanId: id,
@@ -314,13 +324,17 @@ export class LoansService {
     by: string,
     today: string,
   ) {
-    const accrued = accrueBetween(stateOf(loan), loan.accruedTo!, on, termsOf(loan));
+    const inst = instalmentsOf(loan, await repo.entries(tx, loan.id));
+    const accrued = accrueBetween(stateOf(loan), loan.accruedTo!, on, termsOf(loan), inst);
     const r = applyRepayment(accrued.state, amountFen);
     const paid = amountFen - Math.max(0, amountFen - r.payoff);
     if (paid <= 0) return { paid: 0, loan };
-    const status: LoanStatus = r.done ? "closed" : loan.dueDate! < today ? "overdue" : loan.status;
+    const after = allocate(loan.planKind, inst, r.toPrincipal, on);
+    const next = nextDue(after);
+    const status: LoanStatus = r.done ? "closed" : next !== null && next < today ? "overdue" : "disbursed";
     const set = {
       status,
+      next_due_date: next,
       principal_fen: r.state.principalFen,
       interest_fen: r.state.interestFen,
       carry: r.state.carry.toString(),
@@ -369,7 +383,8 @@ export class LoansService {
             409,
             { field: "paidOn" },
           );
-        const owed = payoffFen(accrueBetween(stateOf(loan), loan.accruedTo!, on, termsOf(loan)).state);
+        const inst = instalmentsOf(loan, await repo.entries(tx, id));
+        const owed = payoffFen(accrueBetween(stateOf(loan), loan.accruedTo!, on, termsOf(loan), inst).state);
         if (body.amountFen > owed)
           throw new AppError(
             "LOAN.OVERPAID",
@@ -418,6 +433,69 @@ export class LoansService {
       });
     }
     return { toLenders, toSellerFen: left };
+  }
+
+  /**
+   * An invoice issued (inside its transaction, the order locked first so an application or a disbursement on the
+   * order is judged before or after, never across): the seller's order loans on it are linked to it, so its payments
+   * repay them first; a buyer's purchase-order loans from that seller are linked too, and what their lenders paid
+   * out comes back as payments to record on it (bank reference `loan:<id>`, on the disbursement's date).
+   */
+  async invoiced(tx: Sql, ctx: AuditContext, inv: InvoiceRow) {
+    await this.ports.order(tx, inv.orderId);
+    const pays: Array<{ amountFen: number; bankRef: string; paidOn: string; by: string }> = [];
+    for (const l of await repo.onOrder(tx, inv.orderId)) {
+      if (l.invoiceId !== null || l.status === "declined" || l.status === "withdrawn") continue;
+      const mine =
+        (l.basis === "order" && l.borrowerId === inv.sellerId) ||
+        (l.basis === "purchase_order" && l.borrowerId === inv.buyerId && l.counterpartyId === inv.sellerId);
+      if (!mine) continue;
+      await tx.query("UPDATE loans SET invoice_id = $2, version = version + 1 WHERE id = $1", [l.id, inv.id]);
+      await this.audit(tx, { ...ctx, actorType: "system" }, l.lenderId, "loan.invoiced", l.id, {
+        invoice: { after: inv.id },
+      });
+      if (l.basis === "purchase_order" && l.disbursedOn)
+        pays.push({ amountFen: l.amountFen!, bankRef: `loan:${l.id}`, paidOn: l.disbursedOn, by: l.disbursedBy! });
+    }
+    return pays;
+  }
+
+  /**
+   * An order cancelled (inside its transaction): its order and purchase-order loans not yet paid out are withdrawn
+   * (`ended_by` system, reason `order cancelled`); those paid out are called — every instalment still to come falls
+   * due today, and from tomorrow the overdue margin runs on all of it. Recourse is to the borrower: no invoice will
+   * repay it.
+   */
+  async orderCancelled(tx: Sql, ctx: AuditContext, orderId: string) {
+    const today = await repo.today(tx);
+    const sys = { ...ctx, actorType: "system" as const };
+    for (const l of await repo.onOrder(tx, orderId)) {
+      if (l.basis === "invoice") continue;
+      if (PRE_CONTRACT.includes(l.status) || l.status === "approved") {
+        const set = { status: "withdrawn", ended_by: "system", ended_reason: "order cancelled" };
+        if (await repo.move(tx, l.id, [l.status], set))
+          await this.audit(tx, sys, l.borrowerId, "loan.withdraw", l.id, {
+            status: { before: l.status, after: "withdrawn" },
+            reason: { after: "order cancelled" },
+          });
+      } else if ((l.status === "disbursed" || l.status === "overdue") && l.calledOn === null) {
+        const called = { ...l, calledOn: today };
+        const inst = instalmentsOf(called, await repo.entries(tx, l.id));
+        const set = {
+          called_on: today,
+          called_reason: "order_cancelled",
+          due_date: l.dueDate! < today ? l.dueDate : today,
+          next_due_date: nextDue(inst),
+        };
+        await repo.move(tx, l.id, [l.status], set);
+        for (const company of [l.lenderId, l.borrowerId])
+          await this.audit(tx, sys, company, "loan.called", l.id, {
+            calledOn: { after: today },
+            reason: { after: "order_cancelled" },
+            dueDate: { before: l.dueDate, after: set.due_date },
+          });
+      }
+    }
   }
 
   async get(ctx: AuditContext, p: Principal, id: string) {
@@ -520,6 +598,10 @@ export class LoansService {
         interestFen: b.totals.interestFen - a.totals.interestFen,
         repaidFen: b.totals.repaidFen - a.totals.repaidFen,
         closingFen: b.outstandingFen,
+        // The schedule's instalments dated in the month, as they stood at its end.
+        instalments: b.instalments
+          .filter((i) => i.dueDate >= from && i.dueDate < next)
+          .map((i) => ({ no: i.no, dueDate: i.dueDate, principalFen: i.principalFen, paidPrincipalFen: i.paidFen })),
       };
       if (line.openingFen + line.disbursedFen + line.interestFen - line.repaidFen !== line.closingFen)
         throw new Error(`statement of loan ${l.id} does not balance`);
@@ -570,32 +652,43 @@ export class LoansService {
   async view(id: string, row?: LoanRow, todayIn?: string, db: Sql = this.db) {
     const l = row ?? (await repo.get(db, id))!;
     const today = todayIn ?? (await repo.today(db));
-    const inv = (await invoicesRepository.get(db, l.invoiceId))!;
+    const entries = await repo.entries(db, id);
+    const inv = l.invoiceId ? await invoicesRepository.get(db, l.invoiceId) : null;
+    const found = await this.ports.order(db, l.orderId, false);
+    const seller = l.side === "receivable" ? l.borrowerId : l.counterpartyId;
     const live = l.accruedTo !== null && (l.status === "disbursed" || l.status === "overdue");
+    const inst = instalmentsOf(l, entries);
     const now =
-      live && today > l.accruedTo! ? accrueBetween(stateOf(l), l.accruedTo!, today, termsOf(l)).state : stateOf(l);
-    const { carry: _c, accruedTo: _a, appliedAt, ...rest } = l;
-    const from = today > l.accruedTo! ? today : l.accruedTo!;
-    const atDue =
-      live && l.dueDate! >= from ? accrueBetween(now, from, addDays(l.dueDate!, 1), termsOf(l)).state : null;
-    const schedule = atDue
-      ? [
-          {
-            dueDate: l.dueDate!,
-            principalFen: atDue.principalFen,
-            interestFen: payoffFen(atDue) - atDue.principalFen,
-            payoffFen: payoffFen(atDue),
-          },
-        ]
-      : [];
+      live && today > l.accruedTo!
+        ? accrueBetween(stateOf(l), l.accruedTo!, today, termsOf(l), inst).state
+        : stateOf(l);
+    // Before disbursement, with terms proposed: the schedule as if paid out today.
+    const preview = !l.disbursedOn && l.amountFen !== null && l.rateBp !== null && PRE_PAYOUT.includes(l.status);
+    const schedule = live
+      ? project(now, inst, today, l.rateBp!, l.overdueBp!)
+      : preview
+        ? project(
+            { principalFen: l.amountFen!, interestFen: 0, carry: 0n },
+            plan(l.planKind, l.amountFen!, today, l.termDays, l.instalments),
+            today,
+            l.rateBp!,
+            l.overdueBp!,
+          )
+        : [];
+    const { carry: _c, accruedTo: _a, appliedAt, planKind, instalments, ...rest } = l;
     return {
       ...rest,
       appliedAt: appliedAt.toISOString(),
       today: { date: today, principalFen: now.principalFen, interestFen: now.interestFen, payoffFen: payoffFen(now) },
+      plan: { kind: planKind, instalments },
       schedule,
+      schedulePreview: preview,
       next: [...LOAN_TRANSITIONS[l.status]],
-      invoice: { totalFen: inv.totalFen, paidFen: inv.paidFen, dueDate: inv.dueDate, orderId: inv.orderId },
-      entries: await repo.entries(db, id),
+      invoice: inv
+        ? { totalFen: inv.totalFen, paidFen: inv.paidFen, dueDate: inv.dueDate, orderId: inv.orderId }
+        : null,
+      order: { status: found?.order.status ?? "unknown", valueFen: found ? sellerValue(found.allocations, seller) : 0 },
+      entries,
     };
   }
 }

@@ -70,6 +70,13 @@ export class OrdersService {
     private readonly credit?: (tx: Sql, buyerId: string, bySeller: ReadonlyMap<string, number>) => Promise<void>,
   ) {}
 
+  private cancelled: ((tx: Sql, ctx: AuditContext, orderId: string) => Promise<void>) | null = null;
+
+  /** Lets the finance module act on a cancellation inside its transaction (order loans are called, DECISIONS 116). */
+  onCancel(hook: (tx: Sql, ctx: AuditContext, orderId: string) => Promise<void>) {
+    this.cancelled = hook;
+  }
+
   async place(ctx: AuditContext, buyer: Company, body: PlaceOrder, key?: string): Promise<Reply> {
     const seen = new Map<number, number>();
     for (const [i, l] of body.lines.entries()) {
@@ -281,6 +288,12 @@ export class OrdersService {
   }
 
   /** An order and its allocations (who sold what at which price), for invoicing by the finance module; null if none. */
+  /** An order and its allocations read inside `tx` with the order's row locked (order loans judge it stable). */
+  async forFinance(tx: Sql, id: string, lock = true) {
+    const order = await repo.get(tx, id, lock);
+    return order ? { order, allocations: await repo.allocations(tx, id) } : null;
+  }
+
   async forBilling(id: string) {
     const order = await repo.get(this.db, id);
     return order ? { order, allocations: await repo.allocations(this.db, id) } : null;
@@ -393,6 +406,7 @@ export class OrdersService {
       to === "shipped" ? { carrier: shipment!.carrier!, trackingNo: shipment!.trackingNo! } : undefined,
     );
     if (shippedParts.length) await repo.insertParts(tx, id, shippedParts, p.companyId!);
+    if (to === "cancelled") await this.cancelled?.(tx, ctx, id);
     await this.webhooks.emit(tx, `order.${to}`, [order.buyerId, ...allocations.map((a) => a.sellerId)], {
       orderId: id,
       from: order.status,

@@ -1,11 +1,13 @@
 /**
- * 我的融资 (borrower): my order loans, applying for one against an open invoice of a delivered order to a lender I
- * consented to, repaying (in part), withdrawing before the money moved. The API decides; buttons show by permission.
+ * 我的融资 (borrower): my order loans, applying for one to a lender I consented to — against an open invoice of a
+ * delivered order, or (DECISIONS 116) a confirmed order not yet invoiced: mine as its seller, or my purchase order —
+ * seeing each loan's repayment schedule (expand a row), repaying (in part), withdrawing before the money moved. The API
+ * decides; buttons show by permission.
  */
-import { Button, Form, Input, InputNumber, Modal, Select, Space, Typography } from "antd";
+import { Button, Form, Input, InputNumber, Modal, Segmented, Select, Space, Typography } from "antd";
 import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
-import { Can, usePermissions } from "../../app/session";
+import { Can, useCurrent, usePermissions } from "../../app/session";
 import { useT } from "../../i18n";
 import { formatFen } from "../../widgets/format";
 import { LoadError, useAction } from "../common/kit";
@@ -18,6 +20,15 @@ interface Invoice {
   totalFen: number;
   paidFen: number;
 }
+interface Order {
+  id: string;
+  buyerId: string;
+  status: string;
+  totalFen: number;
+}
+/** Orders a loan may be applied on before their invoice (the API judges the rest). */
+const CONFIRMED = ["allocated", "partially_fulfilled", "picking", "shipped", "delivered", "completed"];
+type Basis = "invoice" | "order";
 interface Consent {
   lenderId: string;
   live: boolean;
@@ -28,6 +39,8 @@ const key = () => `ui-${Date.now().toString(36)}-${Math.random().toString(36).sl
 export default function MyLoans() {
   const t = useT();
   const { has } = usePermissions();
+  const { me } = useCurrent();
+  const [basis, setBasis] = useState<Basis>("invoice");
   const list = useApi(
     () =>
       answer<{ loans: Loan[] }>(api.GET("/api/v1/finance/loans", { params: { query: { as: "borrower" } } } as never)),
@@ -39,32 +52,48 @@ export default function MyLoans() {
   const [applyForm] = Form.useForm();
   const [repayForm] = Form.useForm();
   const choices = useApi(async () => {
-    if (!applying || !has("invoice:view")) return { invoices: [] as Invoice[], lenders: [] as string[] };
+    if (!applying) return { invoices: [] as Invoice[], orders: [] as Order[], lenders: [] as string[] };
     const side = async (s: string) =>
-      (
-        await answer<{ invoices: Invoice[] }>(
-          api.GET("/api/v1/finance/invoices", { params: { query: { side: s, open: "true" } } } as never),
-        )
-      ).invoices;
-    const [rec, pay, consents] = await Promise.all([
+      has("invoice:view")
+        ? (
+            await answer<{ invoices: Invoice[] }>(
+              api.GET("/api/v1/finance/invoices", { params: { query: { side: s, open: "true" } } } as never),
+            )
+          ).invoices
+        : [];
+    const orders = async () =>
+      has("order:view")
+        ? (await answer<{ orders: Order[] }>(api.GET("/api/v1/orders" as never))).orders.filter((o) =>
+            CONFIRMED.includes(o.status),
+          )
+        : [];
+    const [rec, pay, os, consents] = await Promise.all([
       side("receivable"),
       side("payable"),
+      orders(),
       answer<{ consents: Consent[] }>(api.GET("/api/v1/finance/consents" as never)),
     ]);
     return {
       invoices: [...rec, ...pay],
+      orders: os,
       lenders: [...new Set(consents.consents.filter((c) => c.live).map((c) => c.lenderId))],
     };
   }, [applying]);
 
   const apply = async () => {
     const v = (await applyForm.validateFields()) as {
-      invoiceId: string;
+      invoiceId?: string;
+      orderId?: string;
       lenderId: string;
       yuan: number;
       termDays: number;
     };
-    const body = { invoiceId: v.invoiceId, lenderId: v.lenderId, requestedFen: toFen(v.yuan), termDays: v.termDays };
+    const body = {
+      ...(basis === "invoice" ? { invoiceId: v.invoiceId } : { orderId: v.orderId }),
+      lenderId: v.lenderId,
+      requestedFen: toFen(v.yuan),
+      termDays: v.termDays,
+    };
     const ok = await run(
       "apply",
       () => answer(api.POST("/api/v1/finance/loans", { body, headers: { "Idempotency-Key": key() } } as never)),
@@ -160,15 +189,34 @@ export default function MyLoans() {
         destroyOnHidden
       >
         <Form form={applyForm} layout="vertical" initialValues={{ termDays: 90 }}>
-          <Form.Item name="invoiceId" label={t("loan.invoice")} rules={[{ required: true }]}>
-            <Select
-              loading={choices.loading}
-              options={(choices.data?.invoices ?? []).map((i) => ({
-                value: i.id,
-                label: `${i.id} · ${formatFen(i.totalFen - i.paidFen)}`,
-              }))}
+          <Form.Item label={t("loan.basis")} extra={t(`loan.basis.${basis}.hint`)}>
+            <Segmented
+              value={basis}
+              onChange={(v) => setBasis(v as Basis)}
+              options={(["invoice", "order"] as const).map((b) => ({ value: b, label: t(`loan.apply.on.${b}`) }))}
             />
           </Form.Item>
+          {basis === "invoice" ? (
+            <Form.Item name="invoiceId" label={t("loan.invoice")} rules={[{ required: true }]}>
+              <Select
+                loading={choices.loading}
+                options={(choices.data?.invoices ?? []).map((i) => ({
+                  value: i.id,
+                  label: `${i.id} · ${formatFen(i.totalFen - i.paidFen)}`,
+                }))}
+              />
+            </Form.Item>
+          ) : (
+            <Form.Item name="orderId" label={t("loan.order")} rules={[{ required: true }]}>
+              <Select
+                loading={choices.loading}
+                options={(choices.data?.orders ?? []).map((o) => ({
+                  value: o.id,
+                  label: `${o.id} · ${t(o.buyerId === me.companyId ? "loan.basis.purchase_order" : "loan.basis.order")} · ${formatFen(o.totalFen)}`,
+                }))}
+              />
+            </Form.Item>
+          )}
           <Form.Item
             name="lenderId"
             label={t("loan.lender")}

@@ -3,7 +3,7 @@
  * officer proposes terms, another person approves (the API refuses the proposer), a person other than the approver
  * records the disbursement. Buttons show by permission; the API decides.
  */
-import { Button, Form, Input, InputNumber, Modal, Segmented, Space, Typography } from "antd";
+import { Button, Form, Input, InputNumber, Modal, Segmented, Select, Space, Typography } from "antd";
 import { useState } from "react";
 import { answer, api, useApi } from "../../api/client";
 import { Can, useCurrent } from "../../app/session";
@@ -52,12 +52,21 @@ export default function Applications() {
   };
   const propose = async () => {
     if (!proposing) return;
-    const v = (await terms.validateFields()) as { yuan: number; ratePct: number; overduePct: number; termDays: number };
+    const v = (await terms.validateFields()) as {
+      yuan: number;
+      ratePct: number;
+      overduePct: number;
+      termDays: number;
+      plan: Loan["plan"]["kind"];
+      instalments: number;
+    };
     const body = {
       amountFen: toFen(v.yuan),
       rateBp: Math.round(v.ratePct * 100),
       overdueBp: Math.round(v.overduePct * 100),
       termDays: v.termDays,
+      plan: v.plan,
+      instalments: v.instalments,
     };
     await step("propose", () => post(proposing, "propose", body), t("loan.proposed"), terms);
   };
@@ -87,6 +96,8 @@ export default function Applications() {
                   ratePct: 7.3,
                   overduePct: 3.65,
                   termDays: l.termDays,
+                  plan: "bullet",
+                  instalments: 1,
                 });
               }}
             >
@@ -160,7 +171,10 @@ export default function Applications() {
       >
         {proposing && (
           <Typography.Paragraph>
-            {t("loan.propose.requested", { amount: formatFen(proposing.requestedFen), invoice: proposing.invoiceId })}
+            {t("loan.propose.requested", {
+              amount: formatFen(proposing.requestedFen),
+              invoice: `${t(`loan.basis.${proposing.basis}`)} ${proposing.invoiceId ?? proposing.orderId}`,
+            })}
           </Typography.Paragraph>
         )}
         <Form form={terms} layout="vertical">
@@ -175,6 +189,14 @@ export default function Applications() {
           </Form.Item>
           <Form.Item name="termDays" label={t("loan.term")} rules={[{ required: true }]}>
             <InputNumber min={1} max={366} style={{ width: "100%" }} />
+          </Form.Item>
+          <Form.Item name="plan" label={t("loan.plan")} rules={[{ required: true }]}>
+            <Select
+              options={(["bullet", "equal_principal"] as const).map((k) => ({ value: k, label: t(`loan.plan.${k}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="instalments" label={t("loan.instalments")} rules={[{ required: true }]}>
+            <InputNumber min={1} max={36} style={{ width: "100%" }} />
           </Form.Item>
         </Form>
       </Modal>
