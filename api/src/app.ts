@@ -328,6 +328,7 @@ export function buildServices(opts: AppOptions) {
     company: (id) => orgs.get(id),
     location: (id) => inventory.location(id),
     transferStock: (tx, from, to, rows, ref) => inventory.enforceTransfer(tx, from, to, rows, ref),
+    platformSigns: async (id) => (await opts.ledger.actors.signerFor(id)) !== null,
     shipOnLedger: async (entry, work) => {
       await opts.ledger.ledger.append({ ...entry, step: Stage.Shipped }, { within: work });
     },
