@@ -189,6 +189,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "error.RECEIPT.INVALID_TRANSITION": "The receipt's status does not allow this",
   "error.RECEIPT.NAME_SERIALS": "Release serialised units by naming their serials",
   "error.RECEIPT.RELEASE_TOO_LARGE": "More is released than the receipt still locks",
+  "error.ENFORCEMENT.BORROWER_SIGNS":
+    "The borrower signs with its own ledger key: the platform cannot sign the transfer; its serialised goods are pledged through a custodian warehouse",
   "error.CONSENT.NOT_A_LENDER": "That company is not a lender",
   "error.CONSENT.UNKNOWN_LENDER": "No such lender",
   "error.CONSENT.EXISTS": "This lender already has your consent",

@@ -184,6 +184,8 @@ export const zhCN = {
   "error.RECEIPT.INVALID_TRANSITION": "仓单当前状态不允许此操作",
   "error.RECEIPT.NAME_SERIALS": "解押带序列号的货物时请列出序列号",
   "error.RECEIPT.RELEASE_TOO_LARGE": "解押数量超过仓单仍锁定的数量",
+  "error.ENFORCEMENT.BORROWER_SIGNS":
+    "借款企业自持账本密钥，平台无法代签转移；其带序列号的货物须经平台托管密钥的监管仓质押",
   "error.CONSENT.NOT_A_LENDER": "该企业不是金融机构",
   "error.CONSENT.UNKNOWN_LENDER": "没有这家金融机构",
   "error.CONSENT.EXISTS": "已向该金融机构授权",
