@@ -15,6 +15,7 @@ import {
   type ReceiptBundle,
   type TrustAnchor,
 } from "../../ledger-service/src/index.js";
+import { Sealer } from "../../ledger-service/src/batching/sealer.js";
 import { partKeyOf } from "../../ledger-service/src/events/canonical.js";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
 import { OPERATOR, startApi } from "../helpers/app.js";
@@ -339,5 +340,32 @@ describe("finance: a lender proves a receipt's pledge from the chain (npm run au
     const fresh2 = await bundleOf(r2Kept, OPERATOR);
     expect(Number(head.seq)).to.equal(fresh2.parts[0]!.events.at(-1)!.seq);
     expect(Number(head.step)).to.equal(Stage.Pledged);
+  });
+
+  it("the sealer cuts a batch at its most pledge steps; each batch's call moves the heads it holds", async () => {
+    // Two more units pledged in one submission, sealed with a cap of one pledge step a batch: two batches.
+    const r3 = await issue(wh, sku, [serials[2]!, serials[3]!]);
+    await pledge(r3, "lenderA");
+    const sealed = await new Sealer({
+      db: stack.svc.db.sql,
+      maxEvents: 10_000,
+      maxAgeMs: 0,
+      maxPledgeSteps: 1,
+    }).sealDue();
+    expect(sealed.length).to.be.at.least(2);
+    const bundle = await bundleOf(r3, OPERATOR);
+    const chain = await stack.svc.chain.get();
+    const got = await chain.anchorRegistry.getFunction("pledgeHeadsOf")([
+      partKeyOf(gtin, serials[2]!),
+      partKeyOf(gtin, serials[3]!),
+    ]);
+    const [h2, h3] = got.map((h: { batchId: bigint; seq: bigint }) => ({
+      batch: Number(h.batchId),
+      seq: Number(h.seq),
+    }));
+    expect(h2.batch).to.not.equal(h3.batch);
+    expect([h2.seq, h3.seq]).to.deep.equal(bundle.parts.map((p) => p.events.at(-1)!.seq));
+    const ok = await audit(r3, bundle);
+    expect(ok.code, ok.out).to.equal(0);
   });
 });
