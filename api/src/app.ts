@@ -322,6 +322,7 @@ export function buildServices(opts: AppOptions) {
     },
     partBundle: (gtin, serial) => opts.ledger.bundleForPart(gtin, serial, (ids) => orgs.usccOf(ids)),
     addressOf: async (id) => (await orgs.get(id)).address,
+    platformSigns: async (id) => (await opts.ledger.actors.signerFor(id)) !== null,
   });
   // Enforcement: the lender's nominee takes the goods (DECISIONS 112); the borrower's kept key signs the shipment.
   const enforcements = new EnforcementsService(db, receipts, webhooks, {

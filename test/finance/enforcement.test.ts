@@ -352,6 +352,15 @@ describe("finance: enforcing a pledged receipt — two people, an undo window, t
       const again = await start(second.id);
       expect(again.status, JSON.stringify(again.json)).to.equal(409);
       expect(again.json.code).to.equal("ENFORCEMENT.BORROWER_SIGNS");
+      // Nor does it pledge serials any more: the custodian's way, or quantities only.
+      const parts3 = [{ gtin, serial: serials[next++]! }];
+      const issued = await api.call("POST", R, clerk, { locationId: wh, lines: [{ skuId: sku[1], parts: parts3 }] });
+      expect(issued.status, JSON.stringify(issued.json)).to.equal(201);
+      const p = await api.call("POST", `${R}/${issued.json.id}/pledge`, treasurer, { lenderId: api.ids.lenderA });
+      expect(p.status, JSON.stringify(p.json)).to.equal(409);
+      expect(p.json.code).to.equal("RECEIPT.HOLDER_SIGNS");
+      expect(await events()).to.equal(before);
+      expect((await api.call("POST", `${R}/${issued.json.id}/cancel`, clerk)).status).to.equal(200);
       const other = await pledged(1, 0);
       const quantities = await start(other.id); // no serials: nothing to sign on the ledger
       expect(quantities.status, JSON.stringify(quantities.json)).to.equal(201);

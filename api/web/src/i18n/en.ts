@@ -191,6 +191,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "error.RECEIPT.RELEASE_TOO_LARGE": "More is released than the receipt still locks",
   "error.ENFORCEMENT.BORROWER_SIGNS":
     "The borrower signs with its own ledger key: the platform cannot sign the transfer; its serialised goods are pledged through a custodian warehouse",
+  "error.RECEIPT.HOLDER_SIGNS":
+    "Your company signs with its own ledger key: the platform cannot sign a pledge of serials or their transfer on enforcement; pledge them through a custodian warehouse, or pledge quantities only",
   "error.CONSENT.NOT_A_LENDER": "That company is not a lender",
   "error.CONSENT.UNKNOWN_LENDER": "No such lender",
   "error.CONSENT.EXISTS": "This lender already has your consent",

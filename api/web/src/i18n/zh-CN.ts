@@ -186,6 +186,8 @@ export const zhCN = {
   "error.RECEIPT.RELEASE_TOO_LARGE": "解押数量超过仓单仍锁定的数量",
   "error.ENFORCEMENT.BORROWER_SIGNS":
     "借款企业自持账本密钥，平台无法代签转移；其带序列号的货物须经平台托管密钥的监管仓质押",
+  "error.RECEIPT.HOLDER_SIGNS":
+    "本企业自持账本密钥，平台无法代签质押及处置转移；带序列号的货物请经平台托管密钥的监管仓质押，或只质押数量",
   "error.CONSENT.NOT_A_LENDER": "该企业不是金融机构",
   "error.CONSENT.UNKNOWN_LENDER": "没有这家金融机构",
   "error.CONSENT.EXISTS": "已向该金融机构授权",
