@@ -8,7 +8,8 @@
  *   npm run audit -- --receipt ID --bundle RECEIPT-BUNDLE --trust TRUST.json [--lender 0x…] [--rpc URL]
  *       a warehouse receipt's pledge (DECISIONS 108): every serial's part bundle verifies against the chain, and each
  *       unit the receipt locks is pledged under this receipt to the lender (--lender, else the one the receipt names)
- *       by a signed, anchored pledge with no release after it, and no other live pledge covers it
+ *       by a signed, anchored pledge with no release after it, and no other live pledge covers it; that pledge must be
+ *       the unit's pledge head on chain (AnchorRegistry.pledgeHeadsOf), so a stale bundle fails (DECISIONS 117)
  *   npm run audit -- --all [--rpc URL]   recompute every batch root from the ledger database and compare with the chain
  * Exits 0 when everything verifies, 1 naming the first failing event and check, 2 on bad usage or without a pin.
  */

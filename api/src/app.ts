@@ -327,12 +327,14 @@ export function buildServices(opts: AppOptions) {
     },
     partBundle: (gtin, serial) => opts.ledger.bundleForPart(gtin, serial, (ids) => orgs.usccOf(ids)),
     addressOf: async (id) => (await orgs.get(id)).address,
+    platformSigns: async (id) => (await opts.ledger.actors.signerFor(id)) !== null,
   });
   // Enforcement: the lender's nominee takes the goods (DECISIONS 112); the borrower's kept key signs the shipment.
   const enforcements = new EnforcementsService(db, receipts, webhooks, {
     company: (id) => orgs.get(id),
     location: (id) => inventory.location(id),
     transferStock: (tx, from, to, rows, ref) => inventory.enforceTransfer(tx, from, to, rows, ref),
+    platformSigns: async (id) => (await opts.ledger.actors.signerFor(id)) !== null,
     shipOnLedger: async (entry, work) => {
       await opts.ledger.ledger.append({ ...entry, step: Stage.Shipped }, { within: work });
     },

@@ -41,9 +41,12 @@ export { configureLogging, logger, lineLog, LOG_LEVELS, type Logger, type LogLev
 export { openChannel, type Channel } from "./db/notifications.js";
 export {
   RECEIPT_BUNDLE_FORMAT,
+  currencyVerdict,
   describeReceiptVerdict,
+  readPledgeHeads,
   unitVerdict,
   verifyReceiptBundle,
+  type PledgeHead,
   type ReceiptBundle,
   type ReceiptVerdict,
 } from "./audit/receipt-check.js";

@@ -11,12 +11,20 @@ import { TRUST_PATH, parseTrustAnchor, type TrustAnchor } from "./audit/trust.js
 import { verifyBundle, type BundleAuditReport } from "./audit/verify-bundle.js";
 import type { Bundle } from "./proofs/bundle-format.js";
 import type { StepListener, VerifyStep } from "./audit/verify-steps.js";
+import {
+  RECEIPT_BUNDLE_FORMAT,
+  describeReceiptVerdict,
+  verifyReceiptBundle,
+  type ReceiptBundle,
+  type ReceiptVerdict,
+} from "./audit/receipt-check.js";
 
 export { VERIFY_CHECKS, type StepListener, type StepSubject, type VerifyStep } from "./audit/verify-steps.js";
 export type { BundleAuditReport, AuditFailure } from "./audit/verify-bundle.js";
 export type { TrustAnchor } from "./audit/trust.js";
 export type { Bundle } from "./proofs/bundle-format.js";
-export { TRUST_PATH };
+export { TRUST_PATH, RECEIPT_BUNDLE_FORMAT, describeReceiptVerdict };
+export type { ReceiptBundle, ReceiptVerdict, UnitVerdict } from "./audit/receipt-check.js";
 
 /** A GS1 Digital Link of a part (`…/01/{gtin}/21/{serial}…`, as printed on labels) or its bundle URL. */
 const LINK = /\/01\/(\d{14})\/21\/([^/?#]+)/;
@@ -139,6 +147,78 @@ export async function verifyInBrowser(opts: BrowserVerifyOptions): Promise<Brows
         ms: Math.round(performance.now() - started),
       });
     return done({ verdict: "error", report: null, error });
+  } finally {
+    provider?.destroy();
+  }
+}
+
+/** What the page shows for a warehouse receipt: the verdict and each unit's standing (DECISIONS 108, 117). */
+export interface BrowserReceiptVerdict {
+  /** verified: every unit the receipt locks is pledged to the lender alone; failed: see `receipt`; error: no chain. */
+  verdict: "verified" | "failed" | "error";
+  receipt: ReceiptVerdict | null;
+  /** The CLI's lines (`npm run audit -- --receipt`), word for word. */
+  lines: string[];
+  error: string | null;
+  ms: number;
+}
+
+export interface BrowserReceiptOptions {
+  /** A receipt bundle (`partledger.receipt-bundle/1`, GET /finance/warehouse-receipts/{id}/bundle). */
+  bundle: ReceiptBundle | unknown;
+  /** The receipt id the lender checks (wr_ and 16 hex digits); the bundle must be of it. */
+  receiptId: string;
+  trust: TrustAnchor;
+  rpcUrl: string;
+  /** The lender's address to check against (else the one the bundle's receipt names). */
+  lender?: Hex | undefined;
+  timeoutMs?: number;
+}
+
+/**
+ * A warehouse receipt's pledge checked in the browser by the same `verifyReceiptBundle` as `npm run audit --
+ * --receipt`: every part bundle against the pinned chain, each unit's live pledge, and the chain's pledge heads that
+ * tell a stale bundle (DECISIONS 117). Never throws: the verdict says which.
+ */
+export async function verifyReceiptInBrowser(opts: BrowserReceiptOptions): Promise<BrowserReceiptVerdict> {
+  const started = performance.now();
+  const done = (v: Omit<BrowserReceiptVerdict, "ms">): BrowserReceiptVerdict => ({
+    ...v,
+    ms: Math.round(performance.now() - started),
+  });
+  if (!/^wr_[0-9a-f]{16}$/.test(opts.receiptId))
+    return done({
+      verdict: "error",
+      receipt: null,
+      lines: [],
+      error: `not a warehouse receipt id (wr_ and 16 hex digits): ${JSON.stringify(opts.receiptId.slice(0, 40))}`,
+    });
+  if (opts.lender !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(opts.lender))
+    return done({
+      verdict: "error",
+      receipt: null,
+      lines: [],
+      error: `not a lender address (0x and 40 hex digits): ${JSON.stringify(opts.lender.slice(0, 60))}`,
+    });
+  let provider: JsonRpcProvider | undefined;
+  try {
+    const chainId = await rpcChainId(opts.rpcUrl, opts.timeoutMs ?? 5000);
+    provider = new JsonRpcProvider(opts.rpcUrl, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 });
+    const receipt = await verifyReceiptBundle(
+      opts.bundle as ReceiptBundle,
+      opts.receiptId,
+      provider,
+      opts.trust,
+      opts.lender,
+    );
+    return done({
+      verdict: receipt.ok ? "verified" : "failed",
+      receipt,
+      lines: describeReceiptVerdict(receipt),
+      error: null,
+    });
+  } catch (err) {
+    return done({ verdict: "error", receipt: null, lines: [], error: (err as Error).message });
   } finally {
     provider?.destroy();
   }

@@ -13,7 +13,7 @@ import { VALIDATOR_FILE, bundleValidatorSource } from "../../scripts/lib/bundle-
 /** The repository modules the browser verifier may pull in (DECISIONS 62): the verification core, nothing else. */
 const ALLOWED = [
   /^ledger-service\/src\/verify-browser\.ts$/,
-  /^ledger-service\/src\/audit\/(verify-bundle|verify-steps|label-check|chain-facts|trust|trust-checks|rerender|bundle-schema|verifier-abi)\.ts$/,
+  /^ledger-service\/src\/audit\/(verify-bundle|verify-steps|label-check|chain-facts|trust|trust-checks|rerender|bundle-schema|verifier-abi|receipt-check)\.ts$/,
   /^ledger-service\/src\/audit\/bundle-schema\.validate\.generated\.ts$/,
   /^ledger-service\/src\/events\/(bytes|canonical|epcis|epcis-document|keccak|ship-to|signing)\.ts$/,
   /^ledger-service\/src\/(merkle\/tree|lifecycle\/transitions|proofs\/bundle-format|errors)\.ts$/,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes, type Contract, type JsonRpcProvider, type Wallet } from "ethers";
 import { buildTree, proofFromFlat } from "../../ledger-service/src/merkle/tree.js";
 import { toHex } from "../../ledger-service/src/events/bytes.js";
+import { MAX_PLEDGE_STEPS_PER_BATCH } from "../../ledger-service/src/batching/sealer.js";
 import { deploy, expectRevert, send, wallets } from "../helpers/contracts.js";
 
 describe("AnchorRegistry", () => {
@@ -102,5 +103,99 @@ describe("AnchorRegistry", () => {
       );
     }
     expect(await reg.getFunction("verifyLeaf")(999, toHex(leaves[0]!), [])).to.equal(false);
+  });
+
+  describe("pledge heads (DECISIONS 117)", () => {
+    const key = (s: string) => keccak256(toUtf8Bytes(`/01/06901234567892/21/${s}`));
+    const next = async () => Number(await reg.getFunction("lastBatchId")()) + 1;
+    const heads = async (...keys: string[]) =>
+      ((await reg.getFunction("pledgeHeadsOf")(keys)) as Array<{ seq: bigint; batchId: bigint; step: bigint }>).map(
+        (h) => [Number(h.seq), Number(h.batchId), Number(h.step)],
+      );
+
+    it("anchors the batch and moves each part's head to its pledge step, emitting PledgeHeadMoved", async () => {
+      expect(await heads(key("P1"), key("P2"))).to.deep.equal([
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
+      const id = await next();
+      const receipt = await send(reg, anchorer, "anchorWithPledgeHeads", [
+        id,
+        root(`pledges-${id}`),
+        10,
+        [key("P1"), key("P2")],
+        [101, 104],
+        [5, 5],
+      ]);
+      const names = receipt.logs.map((l) => reg.interface.parseLog(l)?.name);
+      expect(names).to.deep.equal(["BatchAnchored", "PledgeHeadMoved", "PledgeHeadMoved"]);
+      expect((await reg.getFunction("anchorOf")(id)).root).to.equal(root(`pledges-${id}`));
+      expect(await heads(key("P1"), key("P2"))).to.deep.equal([
+        [101, id, 5],
+        [104, id, 5],
+      ]);
+      // A later batch releases P1: its head moves, P2's stays.
+      await send(reg, anchorer, "anchorWithPledgeHeads", [
+        id + 1,
+        root(`pledges-${id + 1}`),
+        3,
+        [key("P1")],
+        [130],
+        [6],
+      ]);
+      expect(await heads(key("P1"), key("P2"))).to.deep.equal([
+        [130, id + 1, 6],
+        [104, id, 5],
+      ]);
+    });
+
+    it("a batch with the sealer's most pledge steps moves all their heads in one transaction, well within a block", async () => {
+      const id = await next();
+      const n = MAX_PLEDGE_STEPS_PER_BATCH;
+      const keys = Array.from({ length: n }, (_, i) => key(`GAS-${i}`));
+      const receipt = await send(reg, anchorer, "anchorWithPledgeHeads", [
+        id,
+        root(`gas-${id}`),
+        n,
+        keys,
+        keys.map((_, i) => 1000 + i),
+        keys.map(() => 5),
+      ]);
+      const gas = Number(receipt.gasUsed);
+      console.log(`      anchorWithPledgeHeads with ${n} new heads: ${gas} gas (${Math.round(gas / n)} a head)`);
+      expect(gas).to.be.below(15_000_000);
+      expect((await heads(keys[n - 1]!))[0]).to.deep.equal([1000 + n - 1, id, 5]);
+    });
+
+    it("never moves a head back, never takes a physical step, and refuses arrays of different lengths", async () => {
+      const id = await next();
+      const args = (keys: string[], seqs: number[], steps: number[]) => [id, root(`bad-${id}`), 5, keys, seqs, steps];
+      await expectRevert(
+        send(reg, anchorer, "anchorWithPledgeHeads", args([key("P1")], [130], [5])),
+        reg.interface,
+        "AnchorRegistryStalePledgeHead",
+        [key("P1"), 130, 130],
+      );
+      await expectRevert(
+        send(reg, anchorer, "anchorWithPledgeHeads", args([key("P3")], [140], [4])),
+        reg.interface,
+        "AnchorRegistryNotPledgeStep",
+        [key("P3"), 4],
+      );
+      await expectRevert(
+        send(reg, anchorer, "anchorWithPledgeHeads", args([key("P3")], [140, 141], [5])),
+        reg.interface,
+        "AnchorRegistryPledgeHeadsMismatch",
+        [1, 2, 1],
+      );
+      // A reverted call anchors nothing, and only the anchorer may call it.
+      expect(Number(await reg.getFunction("lastBatchId")())).to.equal(id - 1);
+      await expectRevert(
+        send(reg, stranger, "anchorWithPledgeHeads", args([key("P3")], [140], [5])),
+        reg.interface,
+        "AccessControlUnauthorizedAccount",
+        [stranger.address, await reg.getFunction("ANCHORER_ROLE")()],
+      );
+    });
   });
 });

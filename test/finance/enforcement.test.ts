@@ -323,6 +323,58 @@ describe("finance: enforcing a pledged receipt — two people, an undo window, t
     expect(await invariants()).to.deep.equal(CLEAN);
   });
 
+  it("a borrower that signs with its own key: refused before anything is released; a custodian's receipt is the way", async () => {
+    // The borrower takes its ledger key into its own keeping after pledging (DECISIONS 117): the platform can no
+    // longer sign the transfer's shipment, so neither a start nor a complete may release anything on the ledger.
+    const { id: receipt, parts } = await pledged(2, 2);
+    const second = await pledged(1, 1);
+    const id = (await start(receipt)).json.id as string;
+    expect((await act(id, "confirm")).json.status).to.equal("confirmed");
+    await windowPassed(id);
+    const key = await db().query<{ k: Uint8Array }>("SELECT key_ciphertext AS k FROM ledger_actors WHERE id = $1", [
+      api.ids.dealer,
+    ]);
+    const ownKey = (k: Uint8Array | null) =>
+      db().query("UPDATE ledger_actors SET key_ciphertext = $2 WHERE id = $1", [api.ids.dealer, k]);
+    const events = async () =>
+      (await db().query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_events")).rows[0]!.n;
+    await ownKey(null);
+    try {
+      const before = await events();
+      const refused = await act(id, "complete");
+      expect(refused.status, JSON.stringify(refused.json)).to.equal(409);
+      expect(refused.json.code).to.equal("ENFORCEMENT.BORROWER_SIGNS");
+      expect(refused.json.detail).to.contain("signs its ledger events with its own key").and.contain("custodian");
+      expect(await events()).to.equal(before); // no release on the ledger
+      expect(await heads(parts)).to.deep.equal(parts.map(() => ({ stage: 2, pledge: 5 })));
+      expect((await api.call("GET", `${E}/${id}`, approver1)).json.status).to.equal("confirmed");
+      // A start over serials is refused too; a receipt of quantities only (not on the ledger) can still be enforced.
+      const again = await start(second.id);
+      expect(again.status, JSON.stringify(again.json)).to.equal(409);
+      expect(again.json.code).to.equal("ENFORCEMENT.BORROWER_SIGNS");
+      // Nor does it pledge serials any more: the custodian's way, or quantities only.
+      const parts3 = [{ gtin, serial: serials[next++]! }];
+      const issued = await api.call("POST", R, clerk, { locationId: wh, lines: [{ skuId: sku[1], parts: parts3 }] });
+      expect(issued.status, JSON.stringify(issued.json)).to.equal(201);
+      const p = await api.call("POST", `${R}/${issued.json.id}/pledge`, treasurer, { lenderId: api.ids.lenderA });
+      expect(p.status, JSON.stringify(p.json)).to.equal(409);
+      expect(p.json.code).to.equal("RECEIPT.HOLDER_SIGNS");
+      expect(await events()).to.equal(before);
+      expect((await api.call("POST", `${R}/${issued.json.id}/cancel`, clerk)).status).to.equal(200);
+      const other = await pledged(1, 0);
+      const quantities = await start(other.id); // no serials: nothing to sign on the ledger
+      expect(quantities.status, JSON.stringify(quantities.json)).to.equal(201);
+      expect((await act(quantities.json.id, "cancel", approver1)).json.status).to.equal("cancelled");
+    } finally {
+      await ownKey(key.rows[0]!.k);
+    }
+    // With the key back in the platform's keeping (a custodian's receipt), the same enforcement completes.
+    const done = await act(id, "complete");
+    expect(done.json.status, JSON.stringify(done.json)).to.equal("completed");
+    expect(await heads(parts)).to.deep.equal(parts.map(() => ({ stage: 4, pledge: 0 })));
+    expect(await invariants()).to.deep.equal(CLEAN);
+  });
+
   it("a borrower's shipment of a serial while the receipt is enforcing is refused at commit", async () => {
     const { id: receipt, parts } = await pledged(1, 1);
     const id = (await start(receipt)).json.id as string;

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import {
   Stage,
+  currencyVerdict,
   makeProvider,
   shipToHashOf,
   unitVerdict,
@@ -14,6 +15,8 @@ import {
   type ReceiptBundle,
   type TrustAnchor,
 } from "../../ledger-service/src/index.js";
+import { Sealer } from "../../ledger-service/src/batching/sealer.js";
+import { partKeyOf } from "../../ledger-service/src/events/canonical.js";
 import { gtin14 } from "../../scripts/lib/identifiers.js";
 import { OPERATOR, startApi } from "../helpers/app.js";
 import { importSkus, sharedWarehouse, stockShared, registerLenders } from "../helpers/fixtures.js";
@@ -273,5 +276,98 @@ describe("finance: a lender proves a receipt's pledge from the chain (npm run au
     // The released serial's own part bundle: a plain audit verifies its pledge, release and new pledge.
     const part: Bundle = fresh2.parts[0]!;
     expect(part.actors.map((a) => a.kind).sort()).to.include("lender");
+    fresh1Kept = fresh1;
+    r2Kept = r2;
+  });
+
+  let fresh1Kept: ReceiptBundle;
+  let r2Kept: string;
+  it("a stale bundle is not current: the chain's pledge heads show the later pledge to B and the later release", async () => {
+    // The attacker: the borrower shows lender A the bundle exported before A released serial 0, which is now
+    // pledged to lender B. Every event in it is genuine and anchored; only the chain's pledge head tells.
+    const lenderA = address[api.ids.lenderA!]!;
+    const a = await audit(r1, good);
+    expect(a.code, a.out).to.equal(1);
+    expect(a.out).to.match(
+      new RegExp(
+        `✘ ${gtin}/${serials[0]}: bundle not current: the chain's latest pledge step for this unit is a ` +
+          "pledge at event \\d+ \\(batch \\d+\\), later than the bundle's event \\d+: it was released and pledged again",
+      ),
+    );
+    expect(a.out).to.contain(`✔ ${gtin}/${serials[1]}: pledged by event`);
+    expect(a.out).to.contain(`FAILED: receipt ${r1} — 1 of 2 units not pledged to ${lenderA} alone`);
+
+    // A releases the rest of r1 (repaid); the bundle exported before that still shows serial 1 pledged to A.
+    const approverA = await api.keyWithRoles("lenderA", ["credit_approver"]);
+    const rel = await api.call("POST", `${receipts}/${r1}/release`, approverA, { reference: "BANK-RA-2" });
+    expect(rel.status, JSON.stringify(rel.json)).to.equal(200);
+    await stack.svc.worker.runUntilFinal();
+    const b = await audit(r1, fresh1Kept);
+    expect(b.code, b.out).to.equal(1);
+    expect(b.out).to.match(new RegExp(`✘ ${gtin}/${serials[1]}: bundle not current: .* is a release at event \\d+`));
+
+    // The same from the library the browser shares: statuses, and the later event named by its seq.
+    const provider = makeProvider(shared.chainUrl);
+    try {
+      const v = await verifyReceiptBundle(fresh1Kept, r1, provider, trust);
+      expect(v.units.map((u) => u.status)).to.deep.equal(["released"]);
+      expect(v.units[0]!.seq).to.be.greaterThan(fresh1Kept.parts[1]!.events.at(-1)!.seq);
+      const w = await verifyReceiptBundle(good, r1, provider, trust, lenderA);
+      expect(w.units.map((u) => u.status).sort()).to.deep.equal(["released", "superseded"]);
+      // B's receipt is still current for B.
+      const fresh2 = await bundleOf(r2Kept, OPERATOR);
+      expect((await verifyReceiptBundle(fresh2, r2Kept, provider, trust)).ok).to.equal(true);
+      // Against a registry that keeps no pledge heads, no pledge shows as current.
+      const unit = fresh1Kept.parts[1]!;
+      expect(currencyVerdict(unit.scope as never, unit.events, null)?.status).to.equal("not_current");
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("the chain's pledge head moves only forward, in the anchoring transaction of the batch that holds the step", async () => {
+    const chain = await stack.svc.chain.get();
+    const key = partKeyOf(gtin, serials[0]!);
+    const [head] = await chain.anchorRegistry.getFunction("pledgeHeadsOf")([key]);
+    const ev = (await chain.anchorRegistry.queryFilter(chain.anchorRegistry.filters.PledgeHeadMoved!(key))).map((l) =>
+      Number((l as { args: unknown[] }).args[2]),
+    );
+    // Pledged under r1, released by A, pledged under r2: one move per batch that holds its steps (the last of them),
+    // increasing, the last one being the head — r2's pledge, the last event of its bundle.
+    expect(ev.length).to.be.within(2, 3);
+    expect(ev).to.deep.equal([...new Set(ev)].sort((x, y) => x - y));
+    expect(Number(head.seq)).to.equal(ev.at(-1));
+    const fresh2 = await bundleOf(r2Kept, OPERATOR);
+    expect(Number(head.seq)).to.equal(fresh2.parts[0]!.events.at(-1)!.seq);
+    expect(Number(head.step)).to.equal(Stage.Pledged);
+  });
+
+  it("the sealer cuts a batch at its most pledge steps; each batch's call moves the heads it holds", async () => {
+    // Two more units pledged in one submission, sealed with a cap of one pledge step a batch: two batches.
+    const r3 = await issue(wh, sku, [serials[2]!, serials[3]!]);
+    await pledge(r3, "lenderA");
+    const sealed = await new Sealer({
+      db: stack.svc.db.sql,
+      maxEvents: 10_000,
+      maxAgeMs: 0,
+      maxPledgeSteps: 1,
+    }).sealDue();
+    expect(sealed.length).to.be.at.least(2);
+    const bundle = await bundleOf(r3, OPERATOR);
+    const chain = await stack.svc.chain.get();
+    const got = await chain.anchorRegistry.getFunction("pledgeHeadsOf")([
+      partKeyOf(gtin, serials[2]!),
+      partKeyOf(gtin, serials[3]!),
+    ]);
+    const [h2, h3] = got.map((h: { batchId: bigint; seq: bigint }) => ({
+      batch: Number(h.batchId),
+      seq: Number(h.seq),
+    }));
+    expect(h2.batch).to.not.equal(h3.batch);
+    const lastOf = (serial: string) =>
+      bundle.parts.find((p) => (p.scope as { serial: string }).serial === serial)!.events.at(-1)!.seq;
+    expect([h2.seq, h3.seq]).to.deep.equal([lastOf(serials[2]!), lastOf(serials[3]!)]);
+    const ok = await audit(r3, bundle);
+    expect(ok.code, ok.out).to.equal(0);
   });
 });

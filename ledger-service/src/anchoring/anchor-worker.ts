@@ -1,5 +1,6 @@
 import type { Sql } from "../db/sql.js";
-import type { Hex } from "../events/bytes.js";
+import { toHex, type Hex } from "../events/bytes.js";
+import { PLEDGE_STEPS } from "../lifecycle/transitions.js";
 import type { Sealer } from "../batching/sealer.js";
 import type { ChainConnector } from "../chain/chain-connector.js";
 import type { ChainContext } from "../chain/deployment.js";
@@ -141,7 +142,7 @@ export class AnchorWorker {
         const last = Number(await chain.anchorRegistry.getFunction("lastBatchId")());
         if (last !== b.id - 1) return "sealed"; // an earlier batch is not on chain yet
         if (await this.opts.lifecycle?.platformBusy()) return "sealed"; // a gas top-up holds the signer's nonce
-        const data = chain.anchorRegistry.interface.encodeFunctionData("anchor", [b.id, b.root, b.eventCount]);
+        const data = await anchorCallData(db, chain, b);
         const tx = await prepareTx(chain.admin, chain.provider, chain.addresses.anchorRegistry, data);
         await batchStore.markSubmitted(db, b.id, tx.txHash, tx.rawTx, tx.nonce);
         await this.opts.fault?.("after-store-tx", b.id);
@@ -255,6 +256,30 @@ export class AnchorWorker {
     if (!log) throw new Error(`batch ${b.id} is anchored but its BatchAnchored event was not found`);
     return { txHash: log.transactionHash as Hex };
   }
+}
+
+/**
+ * The anchoring call of batch `b`: `anchor`, or `anchorWithPledgeHeads` when the batch holds pledges or releases —
+ * each part's last one in the batch moves its pledge head on chain in the same transaction (DECISIONS 117), so a
+ * lender's auditor can tell a stale receipt bundle from the chain alone. Read from the sealed events only, so a
+ * re-built call is the same bytes.
+ */
+async function anchorCallData(db: Sql, chain: ChainContext, b: BatchRow): Promise<string> {
+  const { rows } = await db.query<{ part_key: Uint8Array; seq: string | number; step: number }>(
+    `SELECT DISTINCT ON (part_key) part_key, seq, step FROM ledger_events
+      WHERE seq BETWEEN $1 AND $2 AND step = ANY($3::smallint[]) ORDER BY part_key, seq DESC`,
+    [b.firstSeq, b.lastSeq, PLEDGE_STEPS],
+  );
+  const iface = chain.anchorRegistry.interface;
+  if (!rows.length) return iface.encodeFunctionData("anchor", [b.id, b.root, b.eventCount]);
+  return iface.encodeFunctionData("anchorWithPledgeHeads", [
+    b.id,
+    b.root,
+    b.eventCount,
+    rows.map((r) => toHex(new Uint8Array(r.part_key))),
+    rows.map((r) => BigInt(r.seq)),
+    rows.map((r) => r.step),
+  ]);
 }
 
 class InjectedFault extends Error {}

@@ -1,9 +1,11 @@
-import type { JsonRpcProvider } from "ethers";
+import { Contract, type JsonRpcProvider } from "ethers";
 import type { Hex } from "../events/bytes.js";
+import { partKeyOf } from "../events/canonical.js";
 import { shipToHashOf } from "../events/ship-to.js";
-import { Stage } from "../lifecycle/transitions.js";
+import { Stage, isPledgeStep } from "../lifecycle/transitions.js";
 import type { Bundle } from "../proofs/bundle-format.js";
 import type { TrustAnchor } from "./trust.js";
+import { ANCHOR_REGISTRY_ABI } from "./verifier-abi.js";
 import { verifyBundle, whereOf, type BundleAuditReport } from "./verify-bundle.js";
 
 /** The receipt bundle format (DECISIONS 108): a receipt as the platform states it, and each serial's part bundle. */
@@ -32,8 +34,22 @@ export interface ReceiptBundle {
 export interface UnitVerdict {
   gtin: string;
   serial: string;
-  /** pledged: live pledge under this receipt to the lender; the rest say why not. */
-  status: "pledged" | "released" | "not_pledged" | "other_receipt" | "other_lender" | "double_pledge" | "missing";
+  /**
+   * pledged: live pledge under this receipt to the lender; the rest say why not. superseded: the chain's pledge head
+   * is a later pledge than the bundle shows (released and pledged again); not_current: the chain cannot vouch that
+   * the bundle's last pledge step is the unit's latest (no pledge head, or another one). A stale bundle whose pledge
+   * was released since is `released`, from the chain's pledge head (DECISIONS 117).
+   */
+  status:
+    | "pledged"
+    | "released"
+    | "not_pledged"
+    | "other_receipt"
+    | "other_lender"
+    | "double_pledge"
+    | "missing"
+    | "superseded"
+    | "not_current";
   /** The event that decides it (the live pledge, its release, the second pledge), if any. */
   seq: number | null;
   reason: string;
@@ -111,6 +127,97 @@ export function unitVerdict(
   };
 }
 
+/** A part's latest anchored pledge step as AnchorRegistry keeps it (seq 0: none). */
+export interface PledgeHead {
+  seq: number;
+  batchId: number;
+  step: number;
+}
+
+/** AnchorRegistry's pledge heads of `partKeys`, 500 a call; null when the pinned registry keeps none (older ABI). */
+export async function readPledgeHeads(
+  provider: JsonRpcProvider,
+  trust: TrustAnchor,
+  partKeys: Hex[],
+): Promise<Map<string, PledgeHead> | null> {
+  const reg = new Contract(trust.anchorRegistry, ANCHOR_REGISTRY_ABI, provider);
+  const heads = new Map<string, PledgeHead>();
+  const CHUNK = 500;
+  try {
+    for (let i = 0; i < partKeys.length; i += CHUNK) {
+      const keys = partKeys.slice(i, i + CHUNK);
+      const got: Array<{ seq: bigint; batchId: bigint; step: bigint }> = await reg.getFunction("pledgeHeadsOf")(keys);
+      keys.forEach((k, j) =>
+        heads.set(k.toLowerCase(), {
+          seq: Number(got[j]!.seq),
+          batchId: Number(got[j]!.batchId),
+          step: Number(got[j]!.step),
+        }),
+      );
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code === "CALL_EXCEPTION" || (e as { code?: string }).code === "BAD_DATA") return null;
+    throw e;
+  }
+  return heads;
+}
+
+/**
+ * Whether the bundle's last pledge step of a unit is the chain's pledge head (DECISIONS 117): AnchorRegistry moves a
+ * part's head to its last pledge or release in each batch it anchors, in the same transaction, so a bundle exported
+ * before a release or a new pledge shows an older event than the head. Null when the bundle is current; otherwise the
+ * verdict that replaces the history's.
+ */
+export function currencyVerdict(
+  part: { gtin: string; serial: string },
+  events: Bundle["events"] | undefined,
+  head: PledgeHead | null,
+): UnitVerdict | null {
+  const unit = { gtin: part.gtin, serial: part.serial };
+  const last = events?.findLast((e) => isPledgeStep(e.event["partledger:ledger"].step)) ?? null;
+  if (!head) {
+    return {
+      ...unit,
+      status: "not_current",
+      seq: last?.seq ?? null,
+      reason: "the pinned AnchorRegistry keeps no pledge heads: the chain cannot show this bundle is current",
+    };
+  }
+  if (head.seq === 0) {
+    if (!last) return null; // never pledged, on the chain or in the bundle: the history's verdict stands
+    return {
+      ...unit,
+      status: "not_current",
+      seq: last.seq,
+      reason:
+        `the chain holds no pledge head for this unit, while the bundle shows event ${last.seq}: its batch was ` +
+        "anchored without pledge heads, so the chain cannot show the bundle is current",
+    };
+  }
+  if (last && head.seq === last.seq && head.batchId === last.batchId) return null;
+  const what = head.step === Stage.Released ? "a release" : "a pledge";
+  if (!last || head.seq > last.seq) {
+    return {
+      ...unit,
+      status: head.step === Stage.Released ? "released" : "superseded",
+      seq: head.seq,
+      reason:
+        `bundle not current: the chain's latest pledge step for this unit is ${what} at event ${head.seq} ` +
+        `(batch ${head.batchId}), later than ${last ? `the bundle's event ${last.seq}` : "anything in the bundle"}` +
+        (head.step === Stage.Released ? "" : ": it was released and pledged again") +
+        " — fetch a fresh bundle",
+    };
+  }
+  return {
+    ...unit,
+    status: "not_current",
+    seq: last.seq,
+    reason:
+      `the bundle's event ${last.seq} (batch ${last.batchId ?? "none"}) is not the chain's pledge head ` +
+      `(${what} at event ${head.seq}, batch ${head.batchId})`,
+  };
+}
+
 /**
  * The lender's independent check of a receipt (issue 15): every part bundle verifies against the pinned chain and
  * claims the unit's latest event, and every serial the receipt still locks is pledged under this receipt to `lender`
@@ -155,7 +262,7 @@ export async function verifyReceiptBundle(
       };
       return verdict;
     }
-    // Only a bundle that claims the unit's latest event can show that nothing came after the pledge.
+    // A bundle must claim the unit's latest event; the chain's pledge head then shows it is still current.
     if (!b.parts.every((p) => p.latestIncluded)) {
       verdict.bundleFailure = {
         gtin: scope.gtin,
@@ -170,8 +277,19 @@ export async function verifyReceiptBundle(
     verdict.units.push({ gtin: "", serial: "", status: "missing", seq: null, reason: "no lender to check against" });
     return verdict;
   }
-  for (const s of rb.receipt.serials.filter((x) => !x.released)) {
-    verdict.units.push(unitVerdict(s, byPart.get(`${s.gtin}/${s.serial}`)?.events, receiptId, against));
+  const locked = rb.receipt.serials.filter((x) => !x.released);
+  // Nothing after the pledge, from the chain alone: each unit's pledge head (DECISIONS 117).
+  const heads = await readPledgeHeads(
+    provider,
+    trust,
+    locked.map((s) => partKeyOf(s.gtin, s.serial)),
+  );
+  for (const s of locked) {
+    const events = byPart.get(`${s.gtin}/${s.serial}`)?.events;
+    const head = heads ? (heads.get(partKeyOf(s.gtin, s.serial).toLowerCase()) ?? null) : null;
+    verdict.units.push(
+      (events?.length ? currencyVerdict(s, events, head) : null) ?? unitVerdict(s, events, receiptId, against),
+    );
   }
   verdict.ok = verdict.units.length > 0 && verdict.units.every((u) => u.status === "pledged");
   return verdict;

@@ -8,6 +8,7 @@ export const ANCHOR_REGISTRY_ABI = [
   "event BatchAnchored(uint64 indexed batchId, bytes32 root, uint64 eventCount)",
   "function hasRole(bytes32 role, address account) view returns (bool)",
   "function ANCHORER_ROLE() view returns (bytes32)",
+  "function pledgeHeadsOf(bytes32[] partKeys) view returns ((uint64 seq, uint64 batchId, uint8 step)[] heads)",
 ] as const;
 
 export const PART_REGISTRY_ABI = [

@@ -1,6 +1,7 @@
 import type { Sql } from "../db/sql.js";
 import { toHex } from "../events/bytes.js";
 import { CURRENT_LEAF_VERSION, batchLeafOf } from "../events/canonical.js";
+import { PLEDGE_STEPS } from "../lifecycle/transitions.js";
 import { buildTree } from "../merkle/tree.js";
 
 export interface SealerOptions {
@@ -9,6 +10,11 @@ export interface SealerOptions {
   maxEvents: number;
   /** …or when the oldest waiting event is this old (milliseconds). */
   maxAgeMs: number;
+  /**
+   * At most this many pledges and releases in one batch (default MAX_PLEDGE_STEPS_PER_BATCH): each moves a pledge
+   * head on chain in the batch's anchoring transaction (DECISIONS 117), which must fit in a block.
+   */
+  maxPledgeSteps?: number;
   /** Leaf version of new batches (default: CURRENT_LEAF_VERSION). 1 only reproduces a ledger sealed before leaf v2. */
   leafVersion?: number;
 }
@@ -21,6 +27,9 @@ export interface SealedBatch {
   root: string;
   leafVersion: number;
 }
+
+/** About 26,000 gas per pledge head written (a new slot and its log): 400 keep an anchoring call near 11 M gas. */
+export const MAX_PLEDGE_STEPS_PER_BATCH = 400;
 
 /**
  * Cuts the event log into batches: contiguous seq ranges, each with its Merkle tree stored whole so that proofs
@@ -55,9 +64,16 @@ export class Sealer {
       const { head, sealed, next_id: id, oldest_age_ms: age } = rows[0]!;
       const waiting = head - sealed;
       if (waiting <= 0) return null;
-      if (waiting < this.opts.maxEvents && (age === null || age < this.opts.maxAgeMs)) return null;
-      const count = Math.min(waiting, this.opts.maxEvents);
       const firstSeq = sealed + 1;
+      let count = Math.min(waiting, this.opts.maxEvents);
+      // The first pledge step over the cap starts the next batch; a batch full of pledge steps is due at once.
+      const over = await tx.query<{ seq: string | number }>(
+        `SELECT seq FROM ledger_events WHERE seq BETWEEN $1 AND $2 AND step = ANY($3::smallint[])
+          ORDER BY seq OFFSET $4 LIMIT 1`,
+        [firstSeq, firstSeq + count - 1, PLEDGE_STEPS, this.opts.maxPledgeSteps ?? MAX_PLEDGE_STEPS_PER_BATCH],
+      );
+      if (over.rows[0]) count = Number(over.rows[0].seq) - firstSeq;
+      else if (waiting < this.opts.maxEvents && (age === null || age < this.opts.maxAgeMs)) return null;
       const lastSeq = sealed + count;
       const hashes = await tx.query<{ struct_hash: Uint8Array }>(
         "SELECT struct_hash FROM ledger_events WHERE seq BETWEEN $1 AND $2 ORDER BY seq",

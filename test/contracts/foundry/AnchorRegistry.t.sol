@@ -85,6 +85,35 @@ contract AnchorRegistryFuzzTest is PropertyTest {
         vm.assume(other != 1);
         vm.assertTrue(!registry.verifyLeaf(other, root, new bytes32[](0)), "a batch never anchored verifies nothing");
     }
+
+    /// @notice A part's pledge head moves only forward, with the batch that holds it: a step at or before the head
+    /// reverts the whole anchoring call (no root, no head), a later one moves the head to that batch (DECISIONS 117).
+    function testFuzz_pledgeHeadOnlyMovesForward(bytes32 key, uint64 first, uint64 second, bool release) public {
+        vm.assume(first > 0);
+        bytes32[] memory keys = new bytes32[](1);
+        keys[0] = key;
+        uint64[] memory seqs = new uint64[](1);
+        uint8[] memory steps = new uint8[](1);
+        seqs[0] = first;
+        steps[0] = 5;
+        vm.prank(ANCHORER);
+        registry.anchorWithPledgeHeads(1, keccak256("b1"), 1, keys, seqs, steps);
+        seqs[0] = second;
+        steps[0] = release ? 6 : 5;
+        vm.prank(ANCHORER);
+        if (second <= first) {
+            vm.expectRevert(
+                abi.encodeWithSelector(AnchorRegistry.AnchorRegistryStalePledgeHead.selector, key, second, first)
+            );
+        }
+        registry.anchorWithPledgeHeads(2, keccak256("b2"), 1, keys, seqs, steps);
+        AnchorRegistry.PledgeHead memory h = registry.pledgeHeadsOf(keys)[0];
+        bool moved = second > first;
+        vm.assertEq(uint256(registry.lastBatchId()), moved ? 2 : 1, "the batch is anchored only with its heads");
+        vm.assertEq(uint256(h.seq), moved ? second : first, "head seq");
+        vm.assertEq(uint256(h.batchId), moved ? 2 : 1, "head batch");
+        vm.assertEq(uint256(h.step), moved && release ? 6 : 5, "head step");
+    }
 }
 
 /// @notice Sends random anchors from random accounts and changes roles at random, predicting each outcome.

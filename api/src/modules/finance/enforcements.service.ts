@@ -25,6 +25,11 @@ export interface EnforcementDeps {
     rows: ReadonlyArray<{ skuId: number; quantity: number }>,
     ref: string,
   ): Promise<boolean>;
+  /**
+   * Whether the platform keeps `companyId`'s ledger key, i.e. can sign the transfer's shipment for it (DECISIONS 117:
+   * a borrower that signs with its own key pledges serials through a custodian warehouse, not its own).
+   */
+  platformSigns(companyId: string): Promise<boolean>;
   /** Appends a shipment of `parts` by `actorId` to `shipTo` with `work` in the same transaction. */
   shipOnLedger(
     entry: { actorId: string; parts: PartRef[]; place: { regionCode: string; locationId: string }; shipTo: string },
@@ -82,6 +87,7 @@ export class EnforcementsService {
       throw new AppError("ENFORCEMENT.NOMINEE_IS_BORROWER", "nomineeId: the borrower cannot be its own nominee", 409, {
         field: "nomineeId",
       });
+    await this.platformSignsFor(seen.id, seen.companyId);
     const loc = await this.deps.location(body.nomineeLocationId);
     if (!loc || loc.companyId !== nominee.id)
       throw new AppError(
@@ -184,6 +190,8 @@ export class EnforcementsService {
     const serials = (await receipts.parts(this.db, e.receiptId))
       .filter((x) => !x.released)
       .map(({ gtin, serial }) => ({ gtin, serial }));
+    // Before step 1: a release the platform could not follow with the borrower's shipment must not happen.
+    if (serials.length) await this.platformSignsFor(r.id, r.companyId);
     try {
       if (e.status === "confirmed" && serials.length) {
         // Step 1: the lender releases the serials on the ledger; the receipt is `enforcing` and keeps them locked.
@@ -283,6 +291,24 @@ export class EnforcementsService {
 
   async list(p: Principal, q: EnforcementListQuery): Promise<EnforcementView[]> {
     return (await repo.list(this.db, p.companyId, q.status ?? null, q.limit)).map((e) => this.view(e));
+  }
+
+  /**
+   * Refuses to enforce the serials of a borrower that signs with its own key (DECISIONS 117): the transfer's
+   * shipment must be signed by the holder, and the platform holds no key to sign it. Such a borrower pledges serials
+   * through a custodian warehouse whose key the platform keeps; quantity-only receipts are not on the ledger.
+   */
+  private async platformSignsFor(receiptId: string, borrowerId: string): Promise<void> {
+    const serials = (await receipts.parts(this.db, receiptId)).some((x) => !x.released);
+    if (serials && !(await this.deps.platformSigns(borrowerId)))
+      throw new AppError(
+        "ENFORCEMENT.BORROWER_SIGNS",
+        `warehouse receipt ${receiptId} locks serials of ${borrowerId}, which signs its ledger events with its own ` +
+          "key: the platform cannot sign their transfer to the nominee. Serials of a company that keeps its own key " +
+          "are pledged through a custodian warehouse whose key the platform keeps (DECISIONS 117)",
+        409,
+        { receiptId, borrowerId },
+      );
   }
 
   /** The enforcement, if the caller is its lender (or, with `platform`, the platform); else 404, audited. */

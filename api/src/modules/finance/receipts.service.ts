@@ -48,6 +48,8 @@ export interface ReceiptDeps {
   /** One serial's audit bundle (its whole ledger history with proofs), and a company's ledger address. */
   partBundle(gtin: string, serial: string): Promise<Bundle>;
   addressOf(companyId: string): Promise<string>;
+  /** Whether the platform keeps `companyId`'s ledger key (it signs the pledge for the holder; DECISIONS 117). */
+  platformSigns(companyId: string): Promise<boolean>;
 }
 
 /** A pledge or a release of a receipt's serials as ledger events; the receipt id is the events' signed place. */
@@ -213,6 +215,15 @@ export class ReceiptsService {
     await this.deps.lender(body.lenderId);
     await this.owned(ctx, p, id);
     const serials = live(await repo.parts(this.db, id));
+    if (serials.length && !(await this.deps.platformSigns(company.id)))
+      throw new AppError(
+        "RECEIPT.HOLDER_SIGNS",
+        `${company.id} signs its ledger events with its own key: a pledge of serials, and on enforcement their ` +
+          "shipment to the lender's nominee, must be signed by the holder, which the platform cannot do. Pledge them " +
+          "through a custodian warehouse whose key the platform keeps, or pledge quantities only (DECISIONS 117)",
+        409,
+        { receiptId: id },
+      );
     const entry = serials.length
       ? {
           actorId: company.id,

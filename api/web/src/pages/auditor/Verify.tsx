@@ -29,13 +29,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { answer, api, type Answer, type Typed } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { hasMessage, useT, type Translate } from "../../i18n";
+import ReceiptVerify from "./ReceiptVerify";
 
 type VerifyConfig = Typed<
   Answer<"/api/v1/verify/config", "get">,
   { rpcUrl: string | null; rpcSource: "PUBLIC_CHAIN_RPC_URL" | "local-chain" | null; trust: string; partBundle: string }
 >;
 
-type Source = "link" | "file";
+type Source = "link" | "file" | "receipt";
 type Failure = NonNullable<NonNullable<BrowserVerdict["report"]>["failure"]>;
 
 /** A check's title in the page's language (VERIFY_CHECKS' English title when the message files lack it). */
@@ -191,13 +192,20 @@ export default function Verify() {
           <Segmented<Source>
             aria-label={t("verify.source")}
             value={source}
-            onChange={setSource}
+            onChange={(s) => {
+              setSource(s);
+              setResult(null);
+              setSteps(new Map());
+            }}
             options={[
               { value: "link", label: t("verify.source.link") },
               { value: "file", label: t("verify.source.file") },
+              { value: "receipt", label: t("verify.source.receipt") },
             ]}
           />
-          {source === "link" ? (
+          {source === "receipt" ? (
+            <Typography.Text type="secondary">{t("verify.receipt.intro")}</Typography.Text>
+          ) : source === "link" ? (
             <Form layout="vertical" component="div">
               <Form.Item
                 label={t("verify.link.label")}
@@ -316,18 +324,23 @@ export default function Verify() {
         </Form>
       </Card>
 
-      <Button
-        type="primary"
-        size="large"
-        icon={<SafetyCertificateOutlined />}
-        loading={running}
-        disabled={!pinned}
-        onClick={() => void verify()}
-        data-testid="verify-run"
-        block
-      >
-        {running ? t("verify.running") : t("verify.run")}
-      </Button>
+      {source === "receipt" ? (
+        // The receipt mode runs the CLI's receipt check (verifyReceiptBundle) in this browser (DECISIONS 117).
+        <ReceiptVerify pinned={pinned} rpcUrl={rpcUrl} />
+      ) : (
+        <Button
+          type="primary"
+          size="large"
+          icon={<SafetyCertificateOutlined />}
+          loading={running}
+          disabled={!pinned}
+          onClick={() => void verify()}
+          data-testid="verify-run"
+          block
+        >
+          {running ? t("verify.running") : t("verify.run")}
+        </Button>
+      )}
 
       {fetchError && <Alert type="error" showIcon title={fetchError} data-testid="verify-fetch-error" />}
 
