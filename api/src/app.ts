@@ -359,7 +359,8 @@ export function buildServices(opts: AppOptions) {
     offers,
     rfqs: new RfqService(db, search, offers, orders, webhooks),
     promotions,
-    services: new ServicesService(db),
+    // A settled service is billed in finance in the settlement's transaction (DECISIONS 114).
+    services: new ServicesService(db, (tx, ctx, bill) => invoices.billService(tx, ctx, bill)),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
       onSkus: () => search.invalidate(),

@@ -138,7 +138,15 @@ export const RESOURCES = {
     approve: ["lender", "platform"],
   },
   /** Invoices of delivered orders, payments against them, customers' payment terms (edit), aging (DECISIONS 77). */
-  invoice: { view: ALL, create: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"] },
+  /**
+   * Invoices: sellers issue them for delivered orders (create); a settled service bills itself (DECISIONS 114), so
+   * providers and the platform (its commission) view theirs and record payments received (edit), and create none.
+   */
+  invoice: {
+    view: [...ALL, "service_provider", "platform"],
+    create: ["manufacturer", "distributor"],
+    edit: ["manufacturer", "distributor", "service_provider", "platform"],
+  },
   /** A borrower's consent that a named lender sees its credit profile: granted and revoked by the borrower (DECISIONS 76). */
   credit_consent: { view: ANY, create: ALL, cancel: ALL },
   /** A borrower's credit profile: only a lender it consented to, while the consent stands. */

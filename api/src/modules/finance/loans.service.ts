@@ -93,6 +93,13 @@ export class LoansService {
     const by = personOf(p, "apply for a loan");
     const inv = await invoicesRepository.get(this.db, body.invoiceId);
     if (!inv || (inv.sellerId !== company.id && inv.buyerId !== company.id)) throw notFound("invoice", body.invoiceId);
+    if (inv.source !== "order")
+      throw new AppError(
+        "LOAN.NOT_AN_ORDER_INVOICE",
+        `invoiceId: ${inv.id} bills a service settlement; order loans finance invoices of delivered orders`,
+        409,
+        { field: "invoiceId" },
+      );
     const lender = await this.db.query<{ kind: string }>("SELECT kind FROM companies WHERE id = $1", [body.lenderId]);
     if (lender.rows[0]?.kind !== "lender")
       throw new AppError("LOAN.NOT_A_LENDER", `lenderId: ${body.lenderId} is not a lender on the platform`, 409, {
@@ -594,7 +601,8 @@ export class LoansService {
       today: { date: today, principalFen: now.principalFen, interestFen: now.interestFen, payoffFen: payoffFen(now) },
       schedule,
       next: [...LOAN_TRANSITIONS[l.status]],
-      invoice: { totalFen: inv.totalFen, paidFen: inv.paidFen, dueDate: inv.dueDate, orderId: inv.orderId },
+      // An order loan finances an order's invoice only (apply refuses the others).
+      invoice: { totalFen: inv.totalFen, paidFen: inv.paidFen, dueDate: inv.dueDate, orderId: inv.orderId! },
       entries: await repo.entries(db, id),
     };
   }
