@@ -21,7 +21,7 @@ type Invoice = {
   issueDate: string;
   terms: string;
   lines: Array<{ skuId: number | null; description: string | null; amountFen: number }>;
-  payments: Array<{ amountFen: number; bankRef: string }>;
+  payments: Array<{ id: string; amountFen: number; bankRef: string; paidOn: string }>;
 };
 
 /**

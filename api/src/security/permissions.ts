@@ -195,6 +195,15 @@ export const RESOURCES = {
     edit: ["repair_shop", "service_provider"],
     cancel: ["repair_shop", "service_provider"],
   },
+  /**
+   * Deliveries (同城配送, DECISIONS 115): a party of an order books one for a shipment (create) and may cancel it
+   * (edit, as the state table allows); the provider accepts, picks up and delivers (edit).
+   */
+  service_delivery: {
+    view: ["distributor", "repair_shop", "service_provider"],
+    create: ["distributor", "repair_shop"],
+    edit: ["distributor", "repair_shop", "service_provider"],
+  },
   /** Settling attended sessions and returned rentals (with damage claims), and the settlements with commission. */
   service_settlement: { view: ["service_provider", "platform"], create: ["service_provider"] },
   /** The platform's commission per service category: read by providers, set by the platform (DECISIONS 101). */
@@ -281,6 +290,9 @@ export const BUILT_IN_ROLES = {
       "service_booking:create",
       "service_booking:edit",
       "service_booking:cancel",
+      "service_delivery:view",
+      "service_delivery:create",
+      "service_delivery:edit",
     ],
   },
   sales: {
@@ -347,6 +359,9 @@ export const BUILT_IN_ROLES = {
       "warehouse_receipt:view",
       "warehouse_receipt:create",
       "warehouse_receipt:cancel",
+      "service_delivery:view",
+      "service_delivery:create",
+      "service_delivery:edit",
     ],
   },
   finance: {
@@ -508,6 +523,8 @@ export const BUILT_IN_ROLES = {
       "service_booking:view",
       "service_booking:edit",
       "service_booking:cancel",
+      "service_delivery:view",
+      "service_delivery:edit",
       "service_settlement:view",
       "service_settlement:create",
       "service_commission:view",
