@@ -1665,6 +1665,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "onboarding.kind.distributor": "Distributor",
   "onboarding.kind.repair_shop": "Repair shop",
   "onboarding.kind.lender": "Lender",
+  "onboarding.kind.service_provider": "Service provider (training, equipment rental, logistics)",
   "onboarding.register.title": "Apply to join as a company",
   "onboarding.register.intro":
     "Fill in your company and upload its business licence. The platform reviews it; once two reviewers approve, you can trade.",

@@ -1637,6 +1637,7 @@ export const zhCN = {
   "onboarding.kind.distributor": "经销商",
   "onboarding.kind.repair_shop": "修理厂",
   "onboarding.kind.lender": "金融机构",
+  "onboarding.kind.service_provider": "服务商（培训、设备租赁、物流）",
   "onboarding.register.title": "企业入驻申请",
   "onboarding.register.intro": "填写企业信息并上传营业执照，提交后由平台审核；两位审核员通过后即可在平台交易。",
   "onboarding.register.company": "企业信息",
