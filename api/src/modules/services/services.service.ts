@@ -42,16 +42,17 @@ const refused = (what: string, from: string, to: string, side: ServiceSide | nul
     { field: "status" },
   );
 
+/** The finance module's port: a settlement's invoices, written inside the settlement's transaction (DECISIONS 114). */
+export type BillService = (tx: Sql, ctx: AuditContext, bill: ServiceBill) => Promise<unknown>;
+
 /**
  * The services marketplace (issue 17, DECISIONS 100-101). Providers list courses (sessions with seats) and equipment
  * (billed by time or meter, with a deposit); repair shops enrol and rent. Seats are taken by one conditional UPDATE,
  * so of racing enrolments for the last seat one wins; enrolment and rental start honour an Idempotency-Key; every
  * state change follows the tables in service-states.ts. Completing a session or settling a rental writes one
- * settlement per enrolment or rental with the platform's commission of its category (service-money.ts).
+ * settlement per enrolment or rental with the platform's commission of its category (service-money.ts), and bills
+ * it in finance in the same transaction (DECISIONS 114).
  */
-/** The finance module's port: a settlement's invoices, written inside the settlement's transaction (DECISIONS 114). */
-export type BillService = (tx: Sql, ctx: AuditContext, bill: ServiceBill) => Promise<unknown>;
-
 export class ServicesService {
   constructor(
     private readonly db: Sql,
