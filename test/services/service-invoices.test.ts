@@ -231,10 +231,10 @@ describe("services in finance: a settlement's service and commission invoices", 
       )
       .then(
         () => null,
-        (e: { code?: string; constraint?: string }) => e,
+        (e: { code?: string; constraint?: string; message?: string }) => e,
       );
     expect(dup?.code).to.equal("23505");
-    expect(dup?.constraint).to.equal("invoices_settlement_source");
+    expect(`${dup?.constraint ?? ""} ${dup?.message ?? ""}`).to.contain("invoices_settlement_source");
   });
 
   it("aging and statements of the shop, the provider and the platform list them; payments are recorded", async () => {
