@@ -69,6 +69,8 @@ import { PromotionsService } from "./modules/promotions/promotions.service.js";
 import { RfqService } from "./modules/rfq/rfq.service.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
 import { ServicesService } from "./modules/services/services.service.js";
+import { deliveriesRoutes } from "./modules/services/deliveries.routes.js";
+import { DeliveriesService } from "./modules/services/deliveries.service.js";
 import { OrdersService } from "./modules/orders/orders.service.js";
 import { LicenceStore } from "./modules/onboarding/licence-store.js";
 import { assertMayTrade } from "./modules/onboarding/onboarding-gate.js";
@@ -217,6 +219,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...rfqRoutes(s.rfqs),
     ...promotionsRoutes(s.promotions),
     ...servicesRoutes(s.services),
+    ...deliveriesRoutes(s.deliveries),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...cockpitRoutes(opts.ledger.db.sql, s.cockpit),
     ...webhooksRoutes(s.webhooks),
@@ -372,7 +375,30 @@ export function buildServices(opts: AppOptions) {
     offers,
     rfqs: new RfqService(db, search, offers, orders, webhooks),
     promotions,
-    services: new ServicesService(db),
+    // A settled service is billed in finance in the settlement's transaction (DECISIONS 114).
+    services: new ServicesService(db, (tx, ctx, bill) => invoices.billService(tx, ctx, bill)),
+    // Deliveries of an order's shipment (DECISIONS 115): the warehouse, the buyer and the allocation's distance.
+    deliveries: new DeliveriesService(
+      db,
+      (tx, ctx, bill) => invoices.billService(tx, ctx, bill),
+      async (orderId, locationId) => {
+        const found = await orders.forBilling(orderId);
+        const from = found?.allocations.filter((a) => a.locationId === locationId) ?? [];
+        const place = from.length ? await inventory.place(locationId) : null;
+        if (!found || !place) return null;
+        const buyer = await orgs.get(found.order.buyerId);
+        return {
+          orderStatus: found.order.status,
+          buyerId: buyer.id,
+          buyerName: buyer.name,
+          buyerRegion: buyer.regionCode,
+          sellerId: from[0]!.sellerId,
+          pickup: { name: place.name, regionCode: place.regionCode },
+          drop: found.order.shipTo,
+          distanceM: from[0]!.distanceM,
+        };
+      },
+    ),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),
       onSkus: () => search.invalidate(),

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { OPERATOR, uscc } from "../helpers/app.js";
+import { importSkus, sharedWarehouse, stockShared } from "../helpers/fixtures.js";
 import { checkA11y, login, shot, startConsole, type ConsoleHarness } from "./harness.js";
 
 const PASSWORD = "correct horse battery";
@@ -135,5 +136,75 @@ describe("services marketplace: list → enrol and rent → stop → settle with
     expect(await s.locator("form#course").count()).to.equal(0);
     await p.goto(h.url("/services/catalogue"));
     expect(await p.getByRole("button", { name: /^报\s*名$/ }).count()).to.equal(0);
+  });
+
+  it("offers 同城配送; a distributor books an order's shipment; the provider delivers and it is settled and billed", async () => {
+    const [skuId] = (await importSkus(h.api, ["bosch,0 986 494 200,后刹车片,brake_pad,aftermarket,后"])) as [number];
+    const wh = await sharedWarehouse(h.api, h.api.keys.dealer!, {
+      code: "HZ-E2E",
+      name: "杭州汽配城一号仓",
+      regionCode: "330104",
+      location: { lng: 120.2, lat: 30.29 },
+    });
+    await stockShared(h.api, h.api.keys.dealer!, { locationId: wh, skuId, quantity: 5, price: 88 });
+    const order = await h.api.call("POST", "/api/v1/orders", h.api.keys.shop!, {
+      lines: [{ skuId, quantity: 1 }],
+      policy: "all_or_nothing",
+    });
+    expect(order.status, JSON.stringify(order.json)).to.equal(201);
+    const clerk = await h.api.userWithRoles("dealer", ["warehouse_clerk"]);
+
+    // ── the provider publishes a tariff over Hangzhou ──
+    const p = await h.page("desktop");
+    await login(p, provider.mobile, PASSWORD, h.origin);
+    await p.goto(h.url("/services/deliveries"));
+    const form = p.locator("form#tariff");
+    await form.locator("#tariff_name").fill("杭州同城配送");
+    await form.locator("#tariff_base").fill("15");
+    await form.locator("#tariff_perKm").fill("2");
+    await form.locator("#tariff_perKg").fill("0.5");
+    await form.locator("#tariff_area").fill("330100");
+    await form.locator("button[type=submit]").click();
+    await p.getByText("杭州同城配送").first().waitFor();
+
+    // ── the distributor's clerk books the shipment ──
+    const d = await h.page("desktop");
+    await login(d, clerk.mobile, PASSWORD, h.origin);
+    await d.goto(h.url("/services/book-delivery"));
+    const book = d.locator("form#book");
+    await book.locator("#book_tariffId").click();
+    await d.locator(".ant-select-item-option").filter({ hasText: "杭州同城配送" }).click();
+    await book.locator("#book_orderId").fill(order.json.id as string);
+    await book.locator("#book_locationId").fill(wh);
+    await book.locator("#book_weightKg").fill("12.5");
+    await book.locator("button[type=submit]").click();
+    await rows(d, "my-deliveries-table").filter({ hasText: "待接单" }).waitFor();
+    await screen(d, "book-delivery");
+
+    // ── the provider accepts, picks up, delivers ──
+    await p.reload();
+    for (const [button, state] of [
+      [/^接\s*单$/, "已接单"], // antd spaces a two-character label
+      [/^确认取货$/, "已取货"],
+      [/^确认送达并结算$/, "已送达"],
+    ] as const) {
+      await rows(p, "provider-deliveries-table").getByRole("button", { name: button }).click();
+      await rows(p, "provider-deliveries-table").filter({ hasText: state }).waitFor();
+    }
+    await screen(p, "provider-deliveries");
+
+    // the charge is the tariff's; settled with the 5 % logistics commission and billed to the distributor
+    const list = await h.api.call("GET", "/api/v1/services/deliveries", h.api.keys.provider!);
+    const done = list.json.deliveries[0];
+    expect(done.chargeFen).to.equal(1_500 + Math.floor((done.distanceM * 200 + 12_500 * 50 + 500) / 1000));
+    expect(done.settlement.netFen + done.settlement.commissionFen).to.equal(done.chargeFen);
+    const billed = await h.stack.svc.db.sql.query<{ source: string; total: number }>(
+      "SELECT source, total_fen::float8 AS total FROM invoices WHERE settlement_id = $1 ORDER BY source",
+      [done.settlement.id],
+    );
+    expect(billed.rows).to.deep.equal([
+      { source: "commission", total: done.settlement.commissionFen },
+      { source: "service", total: done.chargeFen },
+    ]);
   });
 });

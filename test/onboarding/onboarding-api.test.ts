@@ -122,6 +122,15 @@ describe("dealer onboarding: self-registration, two-person approval, refusal and
       expect([again.status, again.json.code]).to.deep.equal([409, "ORG.EXISTS"]);
     });
 
+    it("takes a service provider's application; pending, it may not offer services yet", async () => {
+      const a = await apply(api, { kind: "service_provider", name: "杭州申请汽修培训有限公司" });
+      const mine = await api.call("GET", "/api/v1/onboarding/application", a.token);
+      expect(mine.status, JSON.stringify(mine.json)).to.equal(200);
+      expect(mine.json.company).to.include({ kind: "service_provider", onboarding: "pending" });
+      const course = await api.call("POST", "/api/v1/services/courses", a.token, { title: "钣金喷漆", priceFen: 100 });
+      expect([course.status, course.json.code]).to.deep.equal([403, "COMPANY.NOT_APPROVED"]);
+    });
+
     it("keeps the companies registered by the platform approved, with no application", async () => {
       const me = await api.call("GET", "/api/v1/companies/me", api.keys.dealer!);
       expect(me.json.onboarding).to.equal("approved");

@@ -56,6 +56,8 @@ const ID: Array<[RegExp, string]> = [
   [/\/services\/enrolments\//, "enr_0000000000000000"],
   [/\/services\/equipment\//, "eq_0000000000000000"],
   [/\/services\/rentals\//, "rnt_0000000000000000"],
+  [/\/services\/delivery-tariffs\//, "trf_0000000000000000"],
+  [/\/services\/deliveries\//, "dlv_0000000000000000"],
   [/\/finance\/loans\//, "ln_0000000000000000"],
   [/\/onboarding\/applications\//, "oa_0000000000000000"],
 ];

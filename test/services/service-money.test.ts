@@ -3,9 +3,12 @@ import {
   chargeOf,
   claimableOf,
   commissionOf,
+  deliveryChargeOf,
+  inArea,
   settleDeposit,
   usageMinutes,
 } from "../../api/src/modules/services/service-money.js";
+import { serviceBill } from "../../api/src/modules/services/service-billing.js";
 
 /** A small seeded generator (mulberry32) so a failing case replays: the seed is printed. */
 function rng(seed: number) {
@@ -79,5 +82,93 @@ describe("services arithmetic: deposits, claims, charges and commission in integ
     expect(() => commissionOf(100, 10_001)).to.throw(RangeError);
     expect(() => chargeOf("time", 1.2, 100)).to.throw(RangeError);
     expect(() => usageMinutes(10, 5)).to.throw(RangeError);
+  });
+
+  it("a delivery's charge is base + (m × per km + g × per kg) / 1000 rounded half up once", () => {
+    const r = rng(SEED + 1);
+    for (let i = 0; i < 20_000; i++) {
+      const t = {
+        baseFen: Math.floor(r() * 10_000),
+        perKmFen: Math.floor(r() * 1_000),
+        perKgFen: Math.floor(r() * 1_000),
+      };
+      const m = Math.floor(r() * 200_000);
+      const g = Math.floor(r() * 5_000_000);
+      const c = deliveryChargeOf(t, m, g);
+      const exact2000 = 2n * (BigInt(m) * BigInt(t.perKmFen) + BigInt(g) * BigInt(t.perKgFen)); // × 2 000 of the fen
+      const v = BigInt(c - t.baseFen);
+      expect(v * 2_000n - exact2000 <= 1_000n, JSON.stringify({ t, m, g })).to.equal(true);
+      expect(exact2000 - v * 2_000n < 1_000n, JSON.stringify({ t, m, g })).to.equal(true);
+    }
+    expect(deliveryChargeOf({ baseFen: 1_500, perKmFen: 200, perKgFen: 50 }, 7_502, 12_345)).to.equal(
+      1_500 + 2_118, // 1 500 400 + 617 250 = 2 117 650 → 2 117.65 → 2 118
+    );
+    expect(deliveryChargeOf({ baseFen: 0, perKmFen: 1, perKgFen: 0 }, 500, 1)).to.equal(1); // a half rounds up
+  });
+
+  it("an area of province, city or district codes holds the regions under it and no others", () => {
+    expect(inArea(["330000"], "330106")).to.equal(true);
+    expect(inArea(["330100"], "330106")).to.equal(true);
+    expect(inArea(["330100"], "330203")).to.equal(false);
+    expect(inArea(["330106"], "330106")).to.equal(true);
+    expect(inArea(["330106"], "330104")).to.equal(false);
+    expect(inArea(["440100", "330100"], "330104")).to.equal(true);
+    expect(inArea(["440000"], "330104")).to.equal(false);
+  });
+
+  it("a settlement's bill: lines sum to charge + claims, the deposit pays deposit − refund, the fee is the commission", () => {
+    const r = rng(SEED + 2);
+    for (let i = 0; i < 5_000; i++) {
+      const deposit = Math.floor(r() * 100_000);
+      const gross = Math.floor(r() * 100_000);
+      const claimable = claimableOf(deposit, gross);
+      const claims = Array.from({ length: Math.floor(r() * 3) }, () => Math.floor((r() * claimable) / 3) + 1).filter(
+        () => claimable >= 3,
+      );
+      const claimsFen = claims.reduce((a, b) => a + b, 0);
+      const rate = Math.floor(r() * 2_000);
+      const commissionFen = commissionOf(gross, rate);
+      const { refundFen, dueFen } = settleDeposit(deposit, gross, claimsFen);
+      const s = {
+        id: "stl_0000000000000001",
+        providerId: "c_p",
+        shopId: "c_s",
+        category: "equipment_rental" as const,
+        grossFen: gross,
+        commissionFen,
+        commissionRateBp: rate,
+        claimsFen,
+        depositFen: deposit,
+        refundFen,
+      };
+      const b = serviceBill(
+        s,
+        { service: "设备", claims: claims.map((amountFen) => ({ reason: "损坏", amountFen })) },
+        "u",
+      );
+      const billed = b.lines.reduce((t, l) => t + l.amountFen, 0);
+      expect(billed).to.equal(gross + claimsFen);
+      expect(b.lines.every((l) => l.amountFen > 0)).to.equal(true);
+      expect(billed - b.depositAppliedFen).to.equal(dueFen);
+      expect(b.commission.amountFen + (gross - commissionFen)).to.equal(gross);
+    }
+    expect(() =>
+      serviceBill(
+        {
+          id: "stl_1",
+          providerId: "p",
+          shopId: "s",
+          category: "training",
+          grossFen: 1,
+          commissionFen: 0,
+          commissionRateBp: 500,
+          claimsFen: 5,
+          depositFen: 0,
+          refundFen: 0,
+        },
+        { service: "x" },
+        "u",
+      ),
+    ).to.throw(RangeError);
   });
 });

@@ -36,6 +36,7 @@ const EXTRA: Record<string, { parameters?: object[]; requestBody?: object }> = {
   "post /api/v1/inventory/movements": { parameters: [idempotency] },
   "post /api/v1/services/sessions/{id}/enrolments": { parameters: [idempotency] },
   "post /api/v1/services/equipment/{id}/rentals": { parameters: [idempotency] },
+  "post /api/v1/services/delivery-tariffs/{id}/deliveries": { parameters: [idempotency] },
   "post /api/v1/onboarding/licences": {
     requestBody: {
       required: true,

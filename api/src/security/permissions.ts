@@ -138,7 +138,15 @@ export const RESOURCES = {
     approve: ["lender", "platform"],
   },
   /** Invoices of delivered orders, payments against them, customers' payment terms (edit), aging (DECISIONS 77). */
-  invoice: { view: ALL, create: ["manufacturer", "distributor"], edit: ["manufacturer", "distributor"] },
+  /**
+   * Invoices: sellers issue them for delivered orders (create); a settled service bills itself (DECISIONS 114), so
+   * providers and the platform (its commission) view theirs and record payments received (edit), and create none.
+   */
+  invoice: {
+    view: [...ALL, "service_provider", "platform"],
+    create: ["manufacturer", "distributor"],
+    edit: ["manufacturer", "distributor", "service_provider", "platform"],
+  },
   /** A borrower's consent that a named lender sees its credit profile: granted and revoked by the borrower (DECISIONS 76). */
   credit_consent: { view: ANY, create: ALL, cancel: ALL },
   /** A borrower's credit profile: only a lender it consented to, while the consent stands. */
@@ -186,6 +194,15 @@ export const RESOURCES = {
     create: ["repair_shop"],
     edit: ["repair_shop", "service_provider"],
     cancel: ["repair_shop", "service_provider"],
+  },
+  /**
+   * Deliveries (同城配送, DECISIONS 115): a party of an order books one for a shipment (create) and may cancel it
+   * (edit, as the state table allows); the provider accepts, picks up and delivers (edit).
+   */
+  service_delivery: {
+    view: ["distributor", "repair_shop", "service_provider"],
+    create: ["distributor", "repair_shop"],
+    edit: ["distributor", "repair_shop", "service_provider"],
   },
   /** Settling attended sessions and returned rentals (with damage claims), and the settlements with commission. */
   service_settlement: { view: ["service_provider", "platform"], create: ["service_provider"] },
@@ -273,6 +290,9 @@ export const BUILT_IN_ROLES = {
       "service_booking:create",
       "service_booking:edit",
       "service_booking:cancel",
+      "service_delivery:view",
+      "service_delivery:create",
+      "service_delivery:edit",
     ],
   },
   sales: {
@@ -339,6 +359,9 @@ export const BUILT_IN_ROLES = {
       "warehouse_receipt:view",
       "warehouse_receipt:create",
       "warehouse_receipt:cancel",
+      "service_delivery:view",
+      "service_delivery:create",
+      "service_delivery:edit",
     ],
   },
   finance: {
@@ -500,6 +523,8 @@ export const BUILT_IN_ROLES = {
       "service_booking:view",
       "service_booking:edit",
       "service_booking:cancel",
+      "service_delivery:view",
+      "service_delivery:edit",
       "service_settlement:view",
       "service_settlement:create",
       "service_commission:view",

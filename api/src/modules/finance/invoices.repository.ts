@@ -1,9 +1,15 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
 
+/** Where an invoice comes from (DECISIONS 114): a delivered order, or a service settlement (the service, the commission). */
+export type InvoiceSource = "order" | "service" | "commission";
+
 export interface InvoiceRow {
   id: string;
-  orderId: string;
-  sellerId: string;
+  source: InvoiceSource;
+  orderId: string | null;
+  settlementId: string | null;
+  /** null: the platform (its commission invoices); a principal without a company is the platform too. */
+  sellerId: string | null;
   buyerId: string;
   einvoiceNo: string | null;
   totalFen: number;
@@ -16,9 +22,18 @@ export interface InvoiceRow {
   terms: string;
 }
 
-const COLS = `id, order_id AS "orderId", seller_id AS "sellerId", buyer_id AS "buyerId", einvoice_no AS "einvoiceNo", total_fen::float8 AS "totalFen",
+const COLS = `id, source, order_id AS "orderId", settlement_id AS "settlementId", seller_id AS "sellerId", buyer_id AS "buyerId", einvoice_no AS "einvoiceNo", total_fen::float8 AS "totalFen",
   tax_rate_bp AS "taxRateBp", tax_fen::float8 AS "taxFen", net_fen::float8 AS "netFen", paid_fen::float8 AS "paidFen",
   to_char(issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(due_date, 'YYYY-MM-DD') AS "dueDate", terms`;
+
+/**
+ * The condition on `invoices` for one party's side, its company id bound as $1: the platform (null) is the seller of
+ * its commission invoices and the buyer of none.
+ */
+function partyOf(companyId: string | null, side: "receivable" | "payable", t = ""): string {
+  if (companyId !== null) return `${t}${side === "receivable" ? "seller_id" : "buyer_id"} = $1`;
+  return side === "receivable" ? `${t}seller_id IS NULL AND $1::text IS NULL` : "false AND $1::text IS NULL";
+}
 
 /** The only SQL on payment terms, invoices and payments. */
 export const invoicesRepository = {
@@ -86,15 +101,19 @@ export const invoicesRepository = {
     return rows;
   },
 
+  /**
+   * Inserts an invoice and its lines; false (and nothing written) when its order already has this seller's invoice or
+   * its settlement already has an invoice of this source (the unique constraints, DECISIONS 77 and 114).
+   */
   async insert(
     tx: Sql,
     i: Omit<InvoiceRow, "paidFen" | "issueDate" | "dueDate"> & { days: number; issuedBy: string },
-    lines: ReadonlyArray<{ skuId: number; quantity: number; unitPriceFen: number }>,
+    lines: ReadonlyArray<{ skuId: number | null; description?: string; quantity: number; unitPriceFen: number }>,
   ): Promise<boolean> {
     const { rows } = await tx.query(
-      `INSERT INTO invoices (id, order_id, seller_id, buyer_id, einvoice_no, total_fen, tax_rate_bp, tax_fen, net_fen, issue_date, due_date, terms, issued_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (now() AT TIME ZONE 'Asia/Shanghai')::date, (now() AT TIME ZONE 'Asia/Shanghai')::date + $10::int, $11, $12)
-       ON CONFLICT (order_id, seller_id) DO NOTHING RETURNING 1`,
+      `INSERT INTO invoices (id, order_id, seller_id, buyer_id, einvoice_no, total_fen, tax_rate_bp, tax_fen, net_fen, issue_date, due_date, terms, issued_by, source, settlement_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (now() AT TIME ZONE 'Asia/Shanghai')::date, (now() AT TIME ZONE 'Asia/Shanghai')::date + $10::int, $11, $12, $13, $14)
+       ON CONFLICT DO NOTHING RETURNING 1`,
       [
         i.id,
         i.orderId,
@@ -108,16 +127,20 @@ export const invoicesRepository = {
         i.days,
         i.terms,
         i.issuedBy,
+        i.source,
+        i.settlementId,
       ],
     );
     if (!rows.length) return false;
     await tx.query(
-      `INSERT INTO invoice_lines (invoice_id, line_no, sku_id, quantity, unit_price_fen, amount_fen)
-       SELECT $1, n, s, q, p, q::bigint * p FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bigint[]) AS k(n, s, q, p)`,
+      `INSERT INTO invoice_lines (invoice_id, line_no, sku_id, description, quantity, unit_price_fen, amount_fen)
+       SELECT $1, n, s, d, q, p, q::bigint * p
+         FROM unnest($2::int[], $3::bigint[], $4::text[], $5::int[], $6::bigint[]) AS k(n, s, d, q, p)`,
       [
         i.id,
         lines.map((_, n) => n + 1),
         lines.map((l) => l.skuId),
+        lines.map((l) => l.description ?? null),
         lines.map((l) => l.quantity),
         lines.map((l) => l.unitPriceFen),
       ],
@@ -142,15 +165,25 @@ export const invoicesRepository = {
     return rows[0] ?? null;
   },
 
+  /** The invoices a service settlement produced (its service invoice and its commission invoice). */
+  async ofSettlement(db: Sql, settlementId: string): Promise<InvoiceRow[]> {
+    const { rows } = await db.query<InvoiceRow>(
+      `SELECT ${COLS} FROM invoices WHERE settlement_id = $1 ORDER BY source DESC`,
+      [settlementId],
+    );
+    return rows;
+  },
+
   async lines(db: Sql, id: string) {
     const { rows } = await db.query<{
       lineNo: number;
-      skuId: number;
+      skuId: number | null;
+      description: string | null;
       quantity: number;
       unitPriceFen: number;
       amountFen: number;
     }>(
-      `SELECT line_no AS "lineNo", sku_id::int AS "skuId", quantity, unit_price_fen::float8 AS "unitPriceFen", amount_fen::float8 AS "amountFen"
+      `SELECT line_no AS "lineNo", sku_id::int AS "skuId", description, quantity, unit_price_fen::float8 AS "unitPriceFen", amount_fen::float8 AS "amountFen"
          FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no`,
       [id],
     );
@@ -182,11 +215,24 @@ export const invoicesRepository = {
     return true;
   },
 
-  async list(db: Sql, companyId: string, side: "receivable" | "payable", open: boolean | null, limit: number) {
+  /**
+   * A company's invoices on one side, or the platform's (`companyId` null: the commission invoices it issued; it
+   * receives none). `counterparty` narrows to one company, or "platform" — a statement with that party.
+   */
+  async list(
+    db: Sql,
+    companyId: string | null,
+    side: "receivable" | "payable",
+    open: boolean | null,
+    limit: number,
+    counterparty: string | null = null,
+  ) {
     const { rows } = await db.query<InvoiceRow>(
-      `SELECT ${COLS} FROM invoices WHERE ${side === "receivable" ? "seller_id" : "buyer_id"} = $1
-          AND ($2::boolean IS NULL OR (paid_fen < total_fen) = $2) ORDER BY created_at DESC, id LIMIT $3`,
-      [companyId, open, limit],
+      `SELECT ${COLS} FROM invoices WHERE ${partyOf(companyId, side)}
+          AND ($2::boolean IS NULL OR (paid_fen < total_fen) = $2)
+          AND ($4::text IS NULL OR COALESCE(${side === "receivable" ? "buyer_id" : "seller_id"}, 'platform') = $4)
+        ORDER BY created_at DESC, id LIMIT $3`,
+      [companyId, open, limit, counterparty],
     );
     return rows;
   },
@@ -195,14 +241,13 @@ export const invoicesRepository = {
    * What was open on `asOf` (Asia/Shanghai date; default today) — invoices issued by then, less payments made by then —
    * with its days past due on that date.
    */
-  async open(db: Sql, companyId: string, side: "receivable" | "payable", asOf: string | null) {
-    const party = side === "receivable" ? "seller_id" : "buyer_id";
+  async open(db: Sql, companyId: string | null, side: "receivable" | "payable", asOf: string | null) {
     const other = side === "receivable" ? "buyer_id" : "seller_id";
     const { rows } = await db.query<{ counterparty: string; outstandingFen: number; daysPastDue: number }>(
       `WITH d AS (SELECT COALESCE($2::date, (now() AT TIME ZONE 'Asia/Shanghai')::date) AS as_of)
-       SELECT i.${other} AS counterparty, (i.total_fen - COALESCE((SELECT sum(p.amount_fen) FROM invoice_payments p WHERE p.invoice_id = i.id AND p.paid_on <= d.as_of), 0))::float8 AS "outstandingFen",
+       SELECT COALESCE(i.${other}, 'platform') AS counterparty, (i.total_fen - COALESCE((SELECT sum(p.amount_fen) FROM invoice_payments p WHERE p.invoice_id = i.id AND p.paid_on <= d.as_of), 0))::float8 AS "outstandingFen",
               (d.as_of - i.due_date)::int AS "daysPastDue"
-         FROM invoices i, d WHERE i.${party} = $1 AND i.issue_date <= d.as_of`,
+         FROM invoices i, d WHERE ${partyOf(companyId, side, "i.")} AND i.issue_date <= d.as_of`,
       [companyId, asOf],
     );
     return rows.filter((r) => r.outstandingFen > 0);

@@ -45,6 +45,8 @@ export const invoiceListQuery = z
     side: z.enum(["receivable", "payable"]).default("receivable"),
     open: z.enum(["true", "false"]).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
+    /** A statement with one counterparty: a company id, or "platform" (its commission invoices). */
+    counterparty: z.union([companyId, z.literal("platform")]).optional(),
   })
   .strict();
 export type InvoiceListQuery = z.infer<typeof invoiceListQuery>;
@@ -71,8 +73,12 @@ export const termsListResponse = z.object({ terms: z.array(termsSchema) }).stric
 export const invoiceSchema = z
   .object({
     id: z.string(),
-    orderId: z.string(),
-    sellerId: z.string(),
+    source: z
+      .enum(["order", "service", "commission"])
+      .describe("a delivered order, or a service settlement: the service itself, or the platform's commission on it"),
+    orderId: z.string().nullable(),
+    settlementId: z.string().nullable().describe("the service settlement (stl_…) billed"),
+    sellerId: z.string().nullable().describe("null: the platform (its commission invoices)"),
     buyerId: z.string(),
     einvoiceNo: z.string().nullable(),
     totalFen: z.number().int().describe("tax-inclusive"),
@@ -87,7 +93,8 @@ export const invoiceSchema = z
     lines: z.array(
       z.object({
         lineNo: z.number().int(),
-        skuId: z.number().int(),
+        skuId: z.number().int().nullable(),
+        description: z.string().nullable().describe("what a service line sold (its SKU is null)"),
         quantity: z.number().int(),
         unitPriceFen: z.number().int(),
         amountFen: z.number().int(),
@@ -112,6 +119,12 @@ export const agingResponse = z
     asOf: z.string(),
     buckets,
     outstandingFen: z.number().int(),
-    counterparties: z.array(z.object({ counterparty: z.string(), buckets, outstandingFen: z.number().int() })),
+    counterparties: z.array(
+      z.object({
+        counterparty: z.string().describe('a company id, or "platform"'),
+        buckets,
+        outstandingFen: z.number().int(),
+      }),
+    ),
   })
   .strict();

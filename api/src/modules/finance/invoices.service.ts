@@ -13,6 +13,26 @@ export type OrderForBilling = (id: string) => Promise<{
 } | null>;
 
 const DEFAULT_VAT_BP = 1300;
+/** The platform bills its commission 月结: due 30 days after the settlement's Asia/Shanghai date (DECISIONS 114). */
+export const COMMISSION_TERMS_DAYS = 30;
+
+/**
+ * A settled service as finance bills it (DECISIONS 114), built by the services module from one settlement: the
+ * provider's invoice to the shop (the service charge and any damage claims, tax-inclusive) and the platform's
+ * commission invoice to the provider.
+ */
+export interface ServiceBill {
+  settlementId: string;
+  providerId: string;
+  shopId: string;
+  /** The shop's lines, each > 0 fen; none when nothing is owed (a zero charge and no claims). */
+  lines: ReadonlyArray<{ description: string; amountFen: number }>;
+  taxRateBp: number;
+  /** What the deposit the provider already holds pays of the shop's invoice (recorded as a payment on it). */
+  depositAppliedFen: number;
+  commission: { description: string; amountFen: number; taxRateBp: number };
+  by: string;
+}
 
 /**
  * What an invoice's issue brings with it (order loans, DECISIONS 116), inside its transaction: loans on the order are
@@ -154,6 +174,8 @@ export class InvoicesService {
           orderId: body.orderId,
           sellerId: p.companyId!,
           buyerId: found.order.buyerId,
+          source: "order",
+          settlementId: null,
           einvoiceNo: body.einvoiceNo ?? null,
           totalFen,
           taxRateBp: rate,
@@ -181,6 +203,92 @@ export class InvoicesService {
     });
     if (!made) throw new AppError("INVOICE.EXISTS", `order ${body.orderId} already has my invoice`, 409);
     return this.view(id);
+  }
+
+  /**
+   * The finance records of a service settlement, inside the settlement's transaction (DECISIONS 114): the provider's
+   * invoice to the shop (due per the provider's terms with the shop; the deposit it holds recorded as a payment) and
+   * the platform's commission invoice to the provider (月结 30 days). Each is unique per (settlement, source) in the
+   * table, so calling this again for a settlement writes nothing; answers the settlement's invoices either way.
+   */
+  async billService(tx: Sql, ctx: AuditContext, b: ServiceBill): Promise<InvoiceRow[]> {
+    const bill = async (
+      source: "service" | "commission",
+      sellerId: string | null,
+      buyerId: string,
+      lines: ServiceBill["lines"],
+      rateBp: number,
+      days: number,
+      terms: string,
+    ) => {
+      const totalFen = lines.reduce((s, l) => s + l.amountFen, 0);
+      if (totalFen <= 0) return null;
+      const taxFen = taxIncluded(totalFen, rateBp);
+      const id = `inv_${randomBytes(8).toString("hex")}`;
+      const made = await repo.insert(
+        tx,
+        {
+          id,
+          source,
+          orderId: null,
+          settlementId: b.settlementId,
+          sellerId,
+          buyerId,
+          einvoiceNo: null,
+          totalFen,
+          taxRateBp: rateBp,
+          taxFen,
+          netFen: totalFen - taxFen,
+          terms,
+          days,
+          issuedBy: b.by,
+        },
+        lines.map((l) => ({ skuId: null, description: l.description, quantity: 1, unitPriceFen: l.amountFen })),
+      );
+      if (!made) return null;
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: sellerId,
+        action: "invoice.issue",
+        resource: "invoice",
+        resourceId: id,
+        changes: { settlement: { after: b.settlementId }, source: { after: source }, totalFen: { after: totalFen } },
+      });
+      return { id, totalFen };
+    };
+    const t = (await repo.terms(tx, b.providerId, b.shopId))[0];
+    const days = t?.days ?? 0;
+    const service = await bill(
+      "service",
+      b.providerId,
+      b.shopId,
+      b.lines,
+      b.taxRateBp,
+      days,
+      t?.kind === "net" ? `net${days}` : "cash",
+    );
+    if (service && b.depositAppliedFen > 0) {
+      if (b.depositAppliedFen > service.totalFen)
+        throw new RangeError(`deposit applied ${b.depositAppliedFen} exceeds the invoice's ${service.totalFen} fen`);
+      await repo.pay(tx, {
+        id: `pay_${randomBytes(8).toString("hex")}`,
+        invoiceId: service.id,
+        amountFen: b.depositAppliedFen,
+        bankRef: `deposit:${b.settlementId}`,
+        paidOn: null,
+        by: b.by,
+      });
+    }
+    await bill(
+      "commission",
+      null,
+      b.providerId,
+      [{ description: b.commission.description, amountFen: b.commission.amountFen }],
+      b.commission.taxRateBp,
+      COMMISSION_TERMS_DAYS,
+      `net${COMMISSION_TERMS_DAYS}`,
+    );
+    return repo.ofSettlement(tx, b.settlementId);
   }
 
   /** A payment the seller received against its invoice: partial allowed, never more than is open, each bank reference once. */
@@ -241,20 +349,20 @@ export class InvoicesService {
     return this.view(id);
   }
 
+  /** My invoices on one side (a company's, or the platform's commission invoices), optionally with one counterparty. */
   async list(p: Principal, q: InvoiceListQuery) {
-    if (!p.companyId) throw new AppError("ORG.REQUIRED", "invoices belong to companies", 409);
     const rows = await repo.list(
       this.db,
       p.companyId,
       q.side,
       q.open === undefined ? null : q.open === "true",
       q.limit,
+      q.counterparty ?? null,
     );
     return Promise.all(rows.map((r) => this.view(r.id, r)));
   }
 
   async aging(p: Principal, q: AgingQuery) {
-    if (!p.companyId) throw new AppError("ORG.REQUIRED", "receivables belong to companies", 409);
     const rows = await repo.open(this.db, p.companyId, q.side, q.asOf ?? null);
     return { side: q.side, asOf: q.asOf ?? (await repo.today(this.db)), ...aging(rows) };
   }

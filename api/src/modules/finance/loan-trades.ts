@@ -94,13 +94,20 @@ export async function tradeOf(ports: LoanPorts, db: Sql, companyId: string, body
   if (body.invoiceId) {
     const inv = await invoicesRepository.get(db, body.invoiceId);
     if (!inv || (inv.sellerId !== companyId && inv.buyerId !== companyId)) throw notFound("invoice", body.invoiceId);
+    if (inv.source !== "order")
+      throw new AppError(
+        "LOAN.NOT_AN_ORDER_INVOICE",
+        `invoiceId: ${inv.id} bills a service settlement; order loans finance invoices of orders`,
+        409,
+        { field: "invoiceId" },
+      );
     const seller = inv.sellerId === companyId;
     return {
       basis: "invoice" as const,
       invoiceId: inv.id,
-      orderId: inv.orderId,
+      orderId: inv.orderId!, // an order invoice (checked above)
       side: seller ? ("receivable" as const) : ("payable" as const),
-      counterpartyId: seller ? inv.buyerId : inv.sellerId,
+      counterpartyId: seller ? inv.buyerId : inv.sellerId!,
     };
   }
   const found = await ports.order(db, body.orderId!);

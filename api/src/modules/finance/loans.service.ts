@@ -442,6 +442,7 @@ export class LoansService {
    * out comes back as payments to record on it (bank reference `loan:<id>`, on the disbursement's date).
    */
   async invoiced(tx: Sql, ctx: AuditContext, inv: InvoiceRow) {
+    if (inv.source !== "order" || !inv.orderId) return []; // a service or commission invoice: no order loans on it
     await this.ports.order(tx, inv.orderId);
     const pays: Array<{ amountFen: number; bankRef: string; paidOn: string; by: string }> = [];
     for (const l of await repo.onOrder(tx, inv.orderId)) {

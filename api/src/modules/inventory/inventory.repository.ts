@@ -41,6 +41,18 @@ export const inventoryRepository = {
     return rows[0] ?? null;
   },
 
+  /** A warehouse's name and GB/T 2260 region (a delivery's pickup, DECISIONS 115). */
+  async place(
+    db: Sql,
+    id: string,
+  ): Promise<{ id: string; companyId: string; name: string; regionCode: string } | null> {
+    const { rows } = await db.query<{ id: string; companyId: string; name: string; regionCode: string }>(
+      'SELECT id, company_id AS "companyId", name, region_code AS "regionCode" FROM supplier_locations WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+
   async locationsByCode(db: Sql, companyId: string, codes: string[]): Promise<Map<string, string>> {
     const { rows } = await db.query<{ id: string; code: string }>(
       "SELECT id, code FROM supplier_locations WHERE company_id = $1 AND code = ANY($2::text[])",

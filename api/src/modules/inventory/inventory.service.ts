@@ -386,6 +386,8 @@ export class InventoryService {
 
   /** A warehouse and its company (null when unknown). */
   location = (id: string) => repo.location(this.db, id);
+  /** A warehouse's name and region (null when unknown). */
+  place = (id: string) => repo.place(this.db, id);
 
   /** What the shared pool offers near a point (for the catalogue's price comparison): live, orderable stock. */
   poolNear = (

@@ -12,7 +12,8 @@ export const registrationBody = z
     name: z.string().trim().min(2).max(200),
     /** 统一社会信用代码: 18 characters with the GB 32100-2015 check character (checked by the service). */
     uscc: z.string().trim().max(18),
-    kind: z.enum(["manufacturer", "distributor", "repair_shop"]),
+    /** Lenders are registered by the platform; service providers (training, rental, logistics) apply like traders. */
+    kind: z.enum(["manufacturer", "distributor", "repair_shop", "service_provider"]),
     regionCode: z.string().regex(/^\d{6}$/, "a 6-digit GB/T 2260 region code"),
     /** GCJ-02 coordinates of the main site; the region's centre when absent. */
     location: location.optional(),

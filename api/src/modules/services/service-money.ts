@@ -60,3 +60,32 @@ export function settleDeposit(depositFen: number, chargeFen: number, claimsFen: 
     dueFen: Math.max(0, chargeFen - depositFen),
   };
 }
+
+/**
+ * A delivery's charge from its tariff (DECISIONS 115): base + round-half-up((metres × per-km + grams × per-kg) / 1000),
+ * one rounding for the whole distance-and-weight part.
+ */
+export function deliveryChargeOf(
+  t: { baseFen: number; perKmFen: number; perKgFen: number },
+  distanceM: number,
+  weightG: number,
+): number {
+  fen("baseFen", t.baseFen);
+  fen("perKmFen", t.perKmFen);
+  fen("perKgFen", t.perKgFen);
+  fen("distanceM", distanceM);
+  fen("weightG", weightG);
+  const variable = BigInt(distanceM) * BigInt(t.perKmFen) + BigInt(weightG) * BigInt(t.perKgFen);
+  return t.baseFen + Number(halfUp(variable, 1000n));
+}
+
+/** Whether a GB/T 2260 region code lies in a service area of province (xx0000), city (xxxx00) or district codes. */
+export function inArea(areaCodes: readonly string[], regionCode: string): boolean {
+  return areaCodes.some((a) =>
+    a.endsWith("0000")
+      ? regionCode.slice(0, 2) === a.slice(0, 2)
+      : a.endsWith("00")
+        ? regionCode.slice(0, 4) === a.slice(0, 4)
+        : regionCode === a,
+  );
+}

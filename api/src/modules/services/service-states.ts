@@ -4,7 +4,7 @@
  * settled) or cancelled (its enrolled seats are cancelled). A rental is active from its start (deposit held), returned
  * when stopped (usage and charge fixed) and settled by the provider (claims, commission, refund).
  */
-export type ServiceSide = "shop" | "provider";
+export type ServiceSide = "shop" | "provider" | "customer";
 
 export const SESSION_STATUSES = ["scheduled", "completed", "cancelled"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -31,6 +31,21 @@ export const RENTAL_TRANSITIONS: Record<RentalStatus, Partial<Record<RentalStatu
   active: { returned: ["shop", "provider"] },
   returned: { settled: ["provider"] },
   settled: {},
+};
+
+/**
+ * A delivery (同城配送, DECISIONS 115) is requested by its customer — the order's buyer or the seller whose warehouse
+ * ships — accepted, picked up and delivered by the provider; delivering settles it. Either side may cancel it until
+ * it is picked up.
+ */
+export const DELIVERY_STATUSES = ["requested", "accepted", "picked_up", "delivered", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const DELIVERY_TRANSITIONS: Record<DeliveryStatus, Partial<Record<DeliveryStatus, readonly ServiceSide[]>>> = {
+  requested: { accepted: ["provider"], cancelled: ["customer", "provider"] },
+  accepted: { picked_up: ["provider"], cancelled: ["customer", "provider"] },
+  picked_up: { delivered: ["provider"] },
+  delivered: {},
+  cancelled: {},
 };
 
 type Table<S extends string> = Record<S, Partial<Record<S, readonly ServiceSide[]>>>;

@@ -13,12 +13,21 @@ import {
   type ServiceSide,
 } from "./service-states.js";
 import { chargeOf, claimableOf, commissionOf, settleDeposit, usageMinutes } from "./service-money.js";
-import { servicesRepository as repo, type RentalRow, type SettlementRow } from "./services.repository.js";
+import {
+  servicesRepository as repo,
+  type NewSettlement,
+  type RentalRow,
+  type SettlementRow,
+} from "./services.repository.js";
+import { serviceBill, type BillItems } from "./service-billing.js";
+import type { ServiceBill } from "../finance/invoices.service.js";
 import type { CreateCourse, CreateEquipment, CreateSession } from "./services.schema.js";
 
 const hex = () => randomBytes(8).toString("hex");
 const actorOf = (p: Principal) => p.person ?? p.id;
 const iso = (v: string | Date) => new Date(v).toISOString();
+/** The Asia/Shanghai calendar date of an instant (UTC+8, no daylight saving). */
+const shanghaiDate = (v: string | Date) => new Date(new Date(v).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 function companyOf(p: Principal, what: string): string {
   if (!p.companyId) throw new AppError("ORG.REQUIRED", `${what} is a company's`, 409);
@@ -33,18 +42,29 @@ const refused = (what: string, from: string, to: string, side: ServiceSide | nul
     { field: "status" },
   );
 
+/** The finance module's port: a settlement's invoices, written inside the settlement's transaction (DECISIONS 114). */
+export type BillService = (tx: Sql, ctx: AuditContext, bill: ServiceBill) => Promise<unknown>;
+
 /**
  * The services marketplace (issue 17, DECISIONS 100-101). Providers list courses (sessions with seats) and equipment
  * (billed by time or meter, with a deposit); repair shops enrol and rent. Seats are taken by one conditional UPDATE,
  * so of racing enrolments for the last seat one wins; enrolment and rental start honour an Idempotency-Key; every
  * state change follows the tables in service-states.ts. Completing a session or settling a rental writes one
- * settlement per enrolment or rental with the platform's commission of its category (service-money.ts).
+ * settlement per enrolment or rental with the platform's commission of its category (service-money.ts), and bills
+ * it in finance in the same transaction (DECISIONS 114).
  */
 export class ServicesService {
   constructor(
     private readonly db: Sql,
+    private readonly bill: BillService,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** Records one settlement and bills it in finance, in the caller's transaction: both or neither. */
+  private async settle(tx: Sql, ctx: AuditContext, s: NewSettlement, items: BillItems) {
+    await repo.insertSettlement(tx, s);
+    await this.bill(tx, ctx, serviceBill(s, items, s.settledBy));
+  }
 
   async commissionRates() {
     return (await repo.commissionRates(this.db)).map((r) => ({ ...r, updatedAt: iso(r.updatedAt) }));
@@ -252,22 +272,27 @@ export class ServicesService {
         const rateBp = await repo.commissionRate(tx, "training");
         for (const e of enrolled) {
           const commissionFen = commissionOf(e.priceFen, rateBp);
-          await repo.insertSettlement(tx, {
-            id: `stl_${hex()}`,
-            subjectId: e.id,
-            providerId,
-            shopId: e.shopId,
-            category: "training",
-            grossFen: e.priceFen,
-            commissionRateBp: rateBp,
-            commissionFen,
-            netFen: e.priceFen - commissionFen,
-            depositFen: 0,
-            claimsFen: 0,
-            refundFen: 0,
-            dueFen: e.priceFen,
-            settledBy: actorOf(p),
-          });
+          await this.settle(
+            tx,
+            ctx,
+            {
+              id: `stl_${hex()}`,
+              subjectId: e.id,
+              providerId,
+              shopId: e.shopId,
+              category: "training",
+              grossFen: e.priceFen,
+              commissionRateBp: rateBp,
+              commissionFen,
+              netFen: e.priceFen - commissionFen,
+              depositFen: 0,
+              claimsFen: 0,
+              refundFen: 0,
+              dueFen: e.priceFen,
+              settledBy: actorOf(p),
+            },
+            { service: `培训：${e.courseTitle}（${e.attendee}，${shanghaiDate(e.startsAt)}）` },
+          );
         }
       }
       await auditTrail.append(tx, {
@@ -515,27 +540,34 @@ export class ServicesService {
       if (r.status === "settled") return; // a retry: settled once
       if (!sidesOf(RENTAL_TRANSITIONS, r.status, "settled").includes(side))
         throw refused(`rental ${id}`, r.status, "settled", side);
-      const claimsFen = (await repo.claims(tx, [id])).reduce((s, c) => s + c.amountFen, 0);
+      const claims = await repo.claims(tx, [id]);
+      const claimsFen = claims.reduce((s, c) => s + c.amountFen, 0);
       const grossFen = r.chargeFen!;
       const rateBp = await repo.commissionRate(tx, "equipment_rental");
       const commissionFen = commissionOf(grossFen, rateBp);
       const { refundFen, dueFen } = settleDeposit(r.depositFen, grossFen, claimsFen);
-      await repo.insertSettlement(tx, {
-        id: `stl_${hex()}`,
-        subjectId: id,
-        providerId: company,
-        shopId: r.shopId,
-        category: "equipment_rental",
-        grossFen,
-        commissionRateBp: rateBp,
-        commissionFen,
-        netFen: grossFen - commissionFen,
-        depositFen: r.depositFen,
-        claimsFen,
-        refundFen,
-        dueFen,
-        settledBy: actorOf(p),
-      });
+      const used = r.billing === "time" ? `${r.usage} 分钟` : `计量 ${r.usage} 单位`;
+      await this.settle(
+        tx,
+        ctx,
+        {
+          id: `stl_${hex()}`,
+          subjectId: id,
+          providerId: company,
+          shopId: r.shopId,
+          category: "equipment_rental",
+          grossFen,
+          commissionRateBp: rateBp,
+          commissionFen,
+          netFen: grossFen - commissionFen,
+          depositFen: r.depositFen,
+          claimsFen,
+          refundFen,
+          dueFen,
+          settledBy: actorOf(p),
+        },
+        { service: `设备租赁：${r.equipmentName}，${used}`, claims },
+      );
       await repo.setRentalStatus(tx, id, "settled");
       await repo.event(tx, [id], "returned", "settled", actorOf(p));
       await auditTrail.append(tx, {

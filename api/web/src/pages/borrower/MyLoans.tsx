@@ -15,7 +15,8 @@ import { LoanTable, toFen, type Loan } from "../common/loans";
 
 interface Invoice {
   id: string;
-  sellerId: string;
+  source: "order" | "service" | "commission";
+  sellerId: string | null;
   buyerId: string;
   totalFen: number;
   paidFen: number;
@@ -74,7 +75,8 @@ export default function MyLoans() {
       answer<{ consents: Consent[] }>(api.GET("/api/v1/finance/consents" as never)),
     ]);
     return {
-      invoices: [...rec, ...pay],
+      // Order loans finance order invoices only; service and commission invoices are refused (DECISIONS 114).
+      invoices: [...rec, ...pay].filter((i) => i.source === "order"),
       orders: os,
       lenders: [...new Set(consents.consents.filter((c) => c.live).map((c) => c.lenderId))],
     };

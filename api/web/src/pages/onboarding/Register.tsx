@@ -11,7 +11,7 @@ import { CompanyFields, LicenceField } from "./shared";
 interface Fields {
   name: string;
   uscc: string;
-  kind: "manufacturer" | "distributor" | "repair_shop";
+  kind: "manufacturer" | "distributor" | "repair_shop" | "service_provider";
   regionCode: string;
   licence: string;
   adminName: string;
@@ -98,7 +98,7 @@ export default function Register() {
                 <CompanyFields />
                 <Form.Item label={t("onboarding.kind")} name="kind" rules={[{ required: true }]}>
                   <Radio.Group
-                    options={(["manufacturer", "distributor", "repair_shop"] as const).map((k) => ({
+                    options={(["manufacturer", "distributor", "repair_shop", "service_provider"] as const).map((k) => ({
                       value: k,
                       label: t(`onboarding.kind.${k}`),
                     }))}

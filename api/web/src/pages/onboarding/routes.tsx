@@ -12,7 +12,7 @@ export const onboardingRoutes: ConsoleRoute[] = [
     titleKey: "menu.onboardingApplication",
     icon: <SolutionOutlined />,
     permission: "company:view",
-    kinds: ["manufacturer", "distributor", "repair_shop"],
+    kinds: ["manufacturer", "distributor", "repair_shop", "service_provider"],
     element: lazy(() => import("./MyApplication")),
   },
 ];

@@ -8,6 +8,8 @@ export type Enrolment = Answer<"/api/v1/services/enrolments", "get">["enrolments
 export type Equipment = Answer<"/api/v1/services/equipment", "get">["equipment"][number];
 export type Rental = Answer<"/api/v1/services/rentals", "get">["rentals"][number];
 export type Settlements = Answer<"/api/v1/services/settlements", "get">;
+export type Tariff = Answer<"/api/v1/services/delivery-tariffs", "get">["tariffs"][number];
+export type Delivery = Answer<"/api/v1/services/deliveries", "get">["deliveries"][number];
 
 const COLOR: Record<string, string> = {
   scheduled: "blue",
@@ -21,6 +23,10 @@ const COLOR: Record<string, string> = {
   available: "green",
   rented: "purple",
   retired: "default",
+  requested: "blue",
+  accepted: "cyan",
+  picked_up: "purple",
+  delivered: "green",
 };
 
 /** A status in words (services.status.*), coloured. */

@@ -1,4 +1,12 @@
-import { AccountBookOutlined, AppstoreOutlined, BookOutlined, ToolOutlined, SwapOutlined } from "@ant-design/icons";
+import {
+  AccountBookOutlined,
+  AppstoreOutlined,
+  BookOutlined,
+  CarOutlined,
+  SendOutlined,
+  ToolOutlined,
+  SwapOutlined,
+} from "@ant-design/icons";
 import { lazy } from "react";
 import type { ConsoleRoute } from "../../app/routes";
 
@@ -25,6 +33,14 @@ export const servicesRoutes: ConsoleRoute[] = [
     element: lazy(() => import("./ProviderRentals")),
   },
   {
+    path: "/services/deliveries",
+    titleKey: "menu.services.deliveries",
+    icon: <CarOutlined />,
+    permission: "service_delivery:view",
+    kinds: PROVIDER,
+    element: lazy(() => import("./ProviderDeliveries")),
+  },
+  {
     path: "/services/settlements",
     titleKey: "menu.services.settlements",
     icon: <AccountBookOutlined />,
@@ -47,5 +63,13 @@ export const servicesRoutes: ConsoleRoute[] = [
     permission: "service_offering:view",
     kinds: SHOP,
     element: lazy(() => import("./ShopEquipment")),
+  },
+  {
+    path: "/services/book-delivery",
+    titleKey: "menu.services.bookDelivery",
+    icon: <SendOutlined />,
+    permission: "service_delivery:view",
+    kinds: ["distributor", "repair_shop"],
+    element: lazy(() => import("./BookDelivery")),
   },
 ];

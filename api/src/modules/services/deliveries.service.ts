@@ -1,0 +1,255 @@
+import { randomBytes } from "node:crypto";
+import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
+import type { AuditContext, Principal } from "../../security/principal.js";
+import { crossTenant, notFound } from "../../security/tenant.js";
+import { idempotent, type Reply } from "../../shared/idempotency.js";
+import { uniqueViolation } from "../../shared/pg-errors.js";
+import { deliveriesRepository as repo, type DeliveryRow } from "./deliveries.repository.js";
+import type { BookDelivery, CreateTariff } from "./deliveries.schema.js";
+import { serviceBill } from "./service-billing.js";
+import { commissionOf, deliveryChargeOf, inArea } from "./service-money.js";
+import { DELIVERY_TRANSITIONS, sidesOf, type DeliveryStatus, type ServiceSide } from "./service-states.js";
+import { servicesRepository } from "./services.repository.js";
+import type { BillService } from "./services.service.js";
+
+/** What a delivery needs of the orders module: one warehouse's shipment of an order, its parties and its distance. */
+export type ShipmentOf = (
+  orderId: string,
+  locationId: string,
+) => Promise<{
+  orderStatus: string;
+  buyerId: string;
+  buyerName: string;
+  buyerRegion: string;
+  sellerId: string;
+  pickup: { name: string; regionCode: string };
+  drop: { lng: number; lat: number };
+  /** Warehouse to ship-to point in metres, as the order allocated it. */
+  distanceM: number;
+} | null>;
+
+/** Order states in which a shipment is still to leave its warehouse: a delivery may be booked for it. */
+const BOOKABLE = ["allocated", "partially_fulfilled", "picking"];
+
+const hex = () => randomBytes(8).toString("hex");
+const actorOf = (p: Principal) => p.person ?? p.id;
+const iso = (v: string | Date) => new Date(v).toISOString();
+
+function companyOf(p: Principal, what: string): string {
+  if (!p.companyId) throw new AppError("ORG.REQUIRED", `${what} is a company's`, 409);
+  return p.companyId;
+}
+
+/**
+ * Logistics offerings (issue 17, DECISIONS 115): a provider's delivery tariffs (同城配送: base + per km + per kg over a
+ * service area), deliveries booked by a party of an order for one warehouse's shipment, moved along
+ * DELIVERY_TRANSITIONS, and settled with the logistics commission — and billed in finance — when delivered.
+ */
+export class DeliveriesService {
+  constructor(
+    private readonly db: Sql,
+    private readonly bill: BillService,
+    private readonly shipmentOf: ShipmentOf,
+  ) {}
+
+  async createTariff(ctx: AuditContext, p: Principal, body: CreateTariff) {
+    const providerId = companyOf(p, "a delivery tariff");
+    const id = `trf_${hex()}`;
+    await this.db.transaction(async (tx) => {
+      await repo.insertTariff(tx, { id, providerId, by: actorOf(p), ...body, areaCodes: [...new Set(body.areaCodes)] });
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: providerId,
+        action: "service_tariff.create",
+        resource: "service_tariff",
+        resourceId: id,
+        changes: {
+          baseFen: { after: body.baseFen },
+          perKmFen: { after: body.perKmFen },
+          perKgFen: { after: body.perKgFen },
+          areaCodes: { after: body.areaCodes },
+        },
+      });
+    });
+    return (await this.tariffs(p, true, 1, id))[0]!;
+  }
+
+  async tariffs(p: Principal, mine: boolean, limit: number, id?: string) {
+    const rows = await repo.tariffs(this.db, mine ? companyOf(p, "my tariffs") : null, limit, id);
+    return rows.map((t) => ({ ...t, createdAt: iso(t.createdAt) }));
+  }
+
+  /**
+   * Books a delivery of one warehouse's shipment of my order (as its buyer or its seller) with a provider's tariff:
+   * both ends in the tariff's area, the charge fixed now from the allocation's distance and the declared weight.
+   * One live delivery per shipment; Idempotency-Key honoured.
+   */
+  async book(ctx: AuditContext, p: Principal, tariffId: string, body: BookDelivery, key?: string): Promise<Reply> {
+    const customerId = companyOf(p, "a delivery");
+    const tariff = (await repo.tariffs(this.db, null, 1, tariffId))[0];
+    if (!tariff) throw notFound("delivery tariff", tariffId);
+    const s = await this.shipmentOf(body.orderId, body.locationId);
+    if (!s || (s.buyerId !== customerId && s.sellerId !== customerId))
+      return crossTenant(this.db, ctx, p, "order", body.orderId, s?.buyerId ?? null);
+    if (tariff.providerId === customerId)
+      throw new AppError("SERVICE.SELF_DELIVERY", "tariff: a provider does not book its own deliveries", 409);
+    if (!BOOKABLE.includes(s.orderStatus))
+      throw new AppError(
+        "SERVICE.NOT_SHIPPABLE",
+        `order ${body.orderId} is ${s.orderStatus}; a delivery is booked while its shipment is still to leave ` +
+          `(${BOOKABLE.join(", ")})`,
+        409,
+      );
+    for (const [end, region] of [
+      ["pickup", s.pickup.regionCode],
+      ["drop", s.buyerRegion],
+    ] as const)
+      if (!inArea(tariff.areaCodes, region))
+        throw new AppError(
+          "SERVICE.OUT_OF_AREA",
+          `the ${end} (region ${region}) is outside ${tariff.name}'s area (${tariff.areaCodes.join(", ")})`,
+          409,
+          { field: end },
+        );
+    const chargeFen = deliveryChargeOf(tariff, s.distanceM, body.weightG);
+    return idempotent(this.db, customerId, "service.deliver", { tariffId, ...body }, key, async (within) => {
+      const id = `dlv_${hex()}`;
+      try {
+        await this.db.transaction(async (tx) => {
+          await repo.insert(tx, {
+            id,
+            tariffId,
+            providerId: tariff.providerId,
+            customerId,
+            orderId: body.orderId,
+            locationId: body.locationId,
+            pickupName: s.pickup.name,
+            pickupRegion: s.pickup.regionCode,
+            dropName: s.buyerName,
+            dropRegion: s.buyerRegion,
+            dropLng: s.drop.lng,
+            dropLat: s.drop.lat,
+            distanceM: s.distanceM,
+            weightG: body.weightG,
+            baseFen: tariff.baseFen,
+            perKmFen: tariff.perKmFen,
+            perKgFen: tariff.perKgFen,
+            chargeFen,
+            by: actorOf(p),
+          });
+          await servicesRepository.event(tx, [id], null, "requested", actorOf(p));
+          await auditTrail.append(tx, {
+            ...ctx,
+            companyId: customerId,
+            action: "service_delivery.book",
+            resource: "service_delivery",
+            resourceId: id,
+            changes: { orderId: { after: body.orderId }, chargeFen: { after: chargeFen } },
+          });
+          await within(tx, { status: 201, body: await this.view(tx, id) });
+        });
+      } catch (e) {
+        if (uniqueViolation(e, "service_deliveries_live"))
+          throw new AppError(
+            "SERVICE.ALREADY_BOOKED",
+            `order ${body.orderId}'s shipment from ${body.locationId} already has a live delivery`,
+            409,
+            { field: "locationId" },
+          );
+        throw e;
+      }
+      return { status: 201, body: await this.view(this.db, id) };
+    });
+  }
+
+  private async partyOf(ctx: AuditContext, p: Principal, id: string) {
+    const company = companyOf(p, "a delivery");
+    const d = await repo.get(this.db, id);
+    if (!d || (d.customerId !== company && d.providerId !== company))
+      return crossTenant(this.db, ctx, p, "delivery", id, d?.customerId ?? null);
+    return { d, company, side: (d.providerId === company ? "provider" : "customer") as ServiceSide };
+  }
+
+  async get(ctx: AuditContext, p: Principal, id: string) {
+    await this.partyOf(ctx, p, id);
+    return this.view(this.db, id);
+  }
+
+  async list(p: Principal, limit: number) {
+    return this.views(this.db, await repo.list(this.db, companyOf(p, "deliveries"), limit));
+  }
+
+  /**
+   * Moves a delivery along DELIVERY_TRANSITIONS by my side; the same move again answers it as it is. Delivering
+   * settles it (the logistics commission, DECISIONS 101) and bills it in finance (DECISIONS 114), in one transaction.
+   */
+  async move(ctx: AuditContext, p: Principal, id: string, to: DeliveryStatus) {
+    const { side, company } = await this.partyOf(ctx, p, id);
+    await this.db.transaction(async (tx) => {
+      const d = (await repo.get(tx, id, true))!;
+      if (d.status === to) return; // a retry
+      if (!sidesOf(DELIVERY_TRANSITIONS, d.status, to).includes(side))
+        throw new AppError(
+          "SERVICE.INVALID_TRANSITION",
+          `delivery ${id} is ${d.status}; the ${side} cannot move it to ${to}`,
+          409,
+          { field: "to" },
+        );
+      await repo.setStatus(tx, id, to);
+      await servicesRepository.event(tx, [id], d.status, to, actorOf(p));
+      if (to === "delivered") {
+        const rateBp = await servicesRepository.commissionRate(tx, "logistics");
+        const commissionFen = commissionOf(d.chargeFen, rateBp);
+        const s = {
+          id: `stl_${hex()}`,
+          subjectId: id,
+          providerId: d.providerId,
+          shopId: d.customerId,
+          category: "logistics" as const,
+          grossFen: d.chargeFen,
+          commissionRateBp: rateBp,
+          commissionFen,
+          netFen: d.chargeFen - commissionFen,
+          depositFen: 0,
+          claimsFen: 0,
+          refundFen: 0,
+          dueFen: d.chargeFen,
+          settledBy: actorOf(p),
+        };
+        await servicesRepository.insertSettlement(tx, s);
+        const km = (d.distanceM / 1000).toFixed(1);
+        const kg = String(d.weightG / 1000);
+        const line = `同城配送：${d.pickupName} → ${d.dropName}，${km} km，${kg} kg（订单 ${d.orderId}）`;
+        await this.bill(tx, ctx, serviceBill(s, { service: line }, s.settledBy));
+      }
+      await auditTrail.append(tx, {
+        ...ctx,
+        companyId: company,
+        action: `service_delivery.${to}`,
+        resource: "service_delivery",
+        resourceId: id,
+        changes: { status: { before: d.status, after: to } },
+      });
+    });
+    return this.view(this.db, id);
+  }
+
+  private async view(db: Sql, id: string) {
+    return (await this.views(db, [(await repo.get(db, id))!]))[0]!;
+  }
+
+  private async views(db: Sql, rows: DeliveryRow[]) {
+    const ids = rows.map((r) => r.id);
+    const settled = ids.length ? await servicesRepository.settlements(db, { subjectIds: ids }, ids.length) : [];
+    return rows.map((d) => {
+      const s = settled.find((x) => x.subjectId === d.id);
+      return {
+        ...d,
+        createdAt: iso(d.createdAt),
+        updatedAt: iso(d.updatedAt),
+        next: Object.keys(DELIVERY_TRANSITIONS[d.status]) as DeliveryStatus[],
+        settlement: s ? { ...s, settledAt: iso(s.settledAt) } : null,
+      };
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/** 预约配送: a distributor or shop books a provider's delivery for one warehouse's shipment of its order. */
+import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Typography } from "antd";
+import { useState } from "react";
+import { answer, api, useApi } from "../../api/client";
+import { errorText } from "../../app/errors";
+import { Can } from "../../app/session";
+import { useT } from "../../i18n";
+import { DeliveriesTable } from "./deliveries-kit";
+import { newKey, type Delivery, type Tariff } from "./lib";
+import { TariffsTable } from "./ProviderDeliveries";
+
+type BookForm = { tariffId: string; orderId: string; locationId: string; weightKg: number };
+
+export default function BookDelivery() {
+  const t = useT();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<BookForm>();
+  const [key, setKey] = useState(() => newKey("deliver"));
+  const tariffs = useApi(() => answer<{ tariffs: Tariff[] }>(api.GET("/api/v1/services/delivery-tariffs")), []);
+  const list = useApi(() => answer<{ deliveries: Delivery[] }>(api.GET("/api/v1/services/deliveries")), []);
+  const book = async (v: BookForm) => {
+    try {
+      await answer(
+        api.POST("/api/v1/services/delivery-tariffs/{id}/deliveries", {
+          params: { path: { id: v.tariffId }, header: { "Idempotency-Key": key } },
+          body: { orderId: v.orderId.trim(), locationId: v.locationId.trim(), weightG: Math.round(v.weightKg * 1000) },
+        }),
+      );
+      void message.success(t("delivery.booked"));
+      form.resetFields();
+      setKey(newKey("deliver"));
+      list.reload();
+    } catch (e) {
+      void message.error(errorText(t, e));
+    }
+  };
+  const cancel = async (d: Delivery) => {
+    try {
+      await answer(
+        api.POST("/api/v1/services/deliveries/{id}/status", {
+          params: { path: { id: d.id } },
+          body: { to: "cancelled" },
+        }),
+      );
+      void message.success(t("delivery.moved"));
+      list.reload();
+    } catch (e) {
+      void message.error(errorText(t, e));
+    }
+  };
+  return (
+    <Flex vertical gap={12} data-testid="book-delivery">
+      {(tariffs.error || list.error) && (
+        <Alert type="error" showIcon title={errorText(t, tariffs.error ?? list.error)} />
+      )}
+      <Card size="small" title={t("delivery.tariffs")}>
+        <Typography.Paragraph type="secondary">{t("delivery.formula")}</Typography.Paragraph>
+        <TariffsTable rows={tariffs.data?.tariffs ?? []} loading={tariffs.loading} />
+      </Card>
+      <Can perm="service_delivery:create">
+        <Card size="small" title={t("delivery.book")}>
+          <Form form={form} layout="inline" name="book" onFinish={(v) => void book(v)}>
+            <Form.Item name="tariffId" label={t("delivery.tariff")} rules={[{ required: true }]}>
+              <Select
+                style={{ width: 200 }}
+                options={(tariffs.data?.tariffs ?? []).map((x) => ({
+                  value: x.id,
+                  label: `${x.name} · ${x.providerName}`,
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="orderId" label={t("delivery.orderId")} rules={[{ required: true }]}>
+              <Input style={{ width: 200 }} placeholder="ord_…" />
+            </Form.Item>
+            <Form.Item name="locationId" label={t("delivery.locationId")} rules={[{ required: true }]}>
+              <Input style={{ width: 200 }} />
+            </Form.Item>
+            <Form.Item name="weightKg" label={t("delivery.weightKg")} rules={[{ required: true }]}>
+              <InputNumber min={0.001} precision={3} />
+            </Form.Item>
+            <Button type="primary" htmlType="submit">
+              {t("delivery.book")}
+            </Button>
+          </Form>
+        </Card>
+      </Can>
+      <Card size="small" title={t("delivery.myDeliveries")}>
+        <DeliveriesTable
+          testId="my-deliveries-table"
+          rows={list.data?.deliveries ?? []}
+          loading={list.loading}
+          action={(d) =>
+            d.next.includes("cancelled") ? (
+              <Can perm="service_delivery:edit">
+                <Button size="small" danger onClick={() => void cancel(d)}>
+                  {t("delivery.move.cancelled")}
+                </Button>
+              </Can>
+            ) : null
+          }
+        />
+      </Card>
+    </Flex>
+  );
+}
