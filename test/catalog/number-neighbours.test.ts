@@ -5,6 +5,9 @@ import {
   oneEditAway,
   prefixEnd,
   reversed,
+  swapDistance,
+  typoRanges,
+  type NumberRange,
 } from "../../api/src/modules/catalog/numbers.js";
 
 /** A deterministic generator (the cases are the same every run, and many). */
@@ -33,7 +36,42 @@ function covered(number: string, ranges: { prefixes: string[]; suffixes: string[
   return ranges.prefixes.some((p) => inRange(number, p)) || ranges.suffixes.some((p) => inRange(rev, p));
 }
 
+/** Whether a range holds `number` and its filter keeps it: what the search's SQL does with each range. */
+function kept(number: string, ranges: NumberRange[]): boolean {
+  return ranges.some((r) => {
+    const s = r.column === "norm" ? number : reversed(number);
+    return s >= r.prefix && s < prefixEnd(r.prefix) && editDistance(s, r.target, r.max) <= r.max;
+  });
+}
+
 describe("catalog: number neighbours (DECISIONS 120)", () => {
+  it("finds every number one or two typing edits away — a swap of neighbours counting one — and nothing further", () => {
+    const r = lcg(120);
+    const checked = { 1: 0, 2: 0, swaps: 0, beyond: 0 };
+    for (let round = 0; round < 1_200; round++) {
+      const len = 5 + Math.floor(r() * 10);
+      const stored =
+        (r() < 0.5 ? "0986" : "") +
+        Array.from({ length: len }, () => ALPHABET[Math.floor(r() * (r() < 0.8 ? 10 : 36))]).join("");
+      let typed = stored;
+      for (let e = 1 + Math.floor(r() * 3); e > 0; e--) typed = randomEdit(typed, r);
+      if (/^[0-9]+$/.test(typed) && /[^0-9]/.test(stored)) continue;
+      const d = swapDistance(stored, typed);
+      if (d === 0) continue;
+      for (const max of [1, 2] as const) {
+        const found = kept(stored, typoRanges(typed, max));
+        expect(found, `${typed} → ${stored} (${d} typing edits, max ${max})`).to.equal(d <= max);
+        if (d <= max) checked[max]++;
+        else checked.beyond++;
+      }
+      if (d <= 2 && editDistance(stored, typed, 2) > d) checked.swaps++;
+    }
+    expect(checked[1]).to.be.greaterThan(140);
+    expect(checked[2]).to.be.greaterThan(420);
+    expect(checked.swaps, "cases a swap makes shorter than Levenshtein").to.be.greaterThan(70);
+    expect(checked.beyond).to.be.greaterThan(140);
+  });
+
   it("names index ranges holding every number one or two edits from the query, for every length and kind of edit", () => {
     const r = lcg(20261202);
     const checked = { 1: 0, 2: 0 };

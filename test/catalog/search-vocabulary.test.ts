@@ -136,7 +136,9 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
     const swap = n.slice(0, 4) + n[5] + n[4] + n.slice(6);
     const two = n.slice(0, 3) + (n[3] === "1" ? "2" : "1") + n.slice(4, 8) + (n[8] === "1" ? "2" : "1") + n.slice(9);
     const dropped = n.slice(0, 5) + n.slice(6, -1) + (n.at(-1) === "1" ? "2" : "1");
-    for (const q of [swap, two, dropped]) {
+    // A swap and a wrong last digit: two typing edits, three Levenshtein ones.
+    const swapAndWrong = swap.slice(0, -1) + (n.at(-1) === "1" ? "2" : "1");
+    for (const q of [swap, two, dropped, swapAndWrong]) {
       expect(q).to.not.equal(n);
       const r = await search(q);
       expect(

@@ -1,6 +1,6 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
 import { brandDisplayName } from "./brand-names.js";
-import { neighbourRanges, prefixEnd } from "./numbers.js";
+import { prefixEnd, typoRanges } from "./numbers.js";
 
 export interface SkuRow {
   id: number;
@@ -259,11 +259,11 @@ export const catalogRepository = {
   },
 
   /**
-   * Numbers within `max` edits (Levenshtein; an adjacent swap is two) of `norm`, ranked by distance, then shared
-   * trigrams, then number. The candidates are the numbers in the B-tree ranges `neighbourRanges` names (DECISIONS
-   * 120): each range is one index range scan (a LATERAL per range, so no plan reads them any other way), the distance
-   * is checked on the index entry, and only the numbers that pass are looked up — the same answer, and about the
-   * same work, with or without fresh statistics.
+   * Numbers within `max` edits of `norm` as people mistype (a swap of neighbours is one edit), ranked by Levenshtein
+   * distance, then shared trigrams, then number (the caller ranks by swaps). The candidates are the numbers in the
+   * B-tree ranges `typoRanges` names (DECISIONS 120): each range is one index range scan (a LATERAL per range, so no
+   * plan reads them any other way), the distance is checked on the index entry, and only the numbers that pass are
+   * looked up — the same answer, and about the same work, with or without fresh statistics.
    */
   async numbersNear(
     db: Sql,
@@ -271,18 +271,22 @@ export const catalogRepository = {
     max: 1 | 2,
     limit: number,
   ): Promise<Array<{ skuId: number; norm: string; kind: string; distance: number; similarity: number }>> {
-    const { prefixes, suffixes } = neighbourRanges(norm, max);
+    const ranges = typoRanges(norm, max);
+    const of = (column: "norm" | "rev") => {
+      const r = ranges.filter((x) => x.column === column);
+      return [r.map((x) => x.prefix), r.map((x) => prefixEnd(x.prefix)), r.map((x) => x.target), r.map((x) => x.max)];
+    };
     // Two statements: the numbers first (a handful), then their SKUs by exact number — one statement let the planner,
     // estimating millions of rows for the ranges, merge-join the whole number index instead (2.4 s at 1M SKUs).
     const near = await db.query<{ norm: string }>(
-      `SELECT h.norm FROM unnest($1::text[], $2::text[]) AS r(lo, hi)
+      `SELECT h.norm FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS r(lo, hi, target, max)
          CROSS JOIN LATERAL (SELECT norm FROM catalog_numbers WHERE norm ~>=~ r.lo AND norm ~<~ r.hi
-                               AND levenshtein_less_equal(norm, $5, $6) <= $6) h
+                               AND levenshtein_less_equal(norm, r.target, r.max) <= r.max) h
        UNION
-       SELECT reverse(h.rev) FROM unnest($3::text[], $4::text[]) AS r(lo, hi)
+       SELECT reverse(h.rev) FROM unnest($5::text[], $6::text[], $7::text[], $8::int[]) AS r(lo, hi, target, max)
          CROSS JOIN LATERAL (SELECT rev FROM catalog_numbers WHERE rev ~>=~ r.lo AND rev ~<~ r.hi
-                               AND levenshtein_less_equal(rev, reverse($5), $6) <= $6) h`,
-      [prefixes, prefixes.map(prefixEnd), suffixes, suffixes.map(prefixEnd), norm, max],
+                               AND levenshtein_less_equal(rev, r.target, r.max) <= r.max) h`,
+      [...of("norm"), ...of("rev")],
     );
     if (near.rows.length === 0) return [];
     const { rows } = await db.query<{
@@ -296,7 +300,7 @@ export const catalogRepository = {
               similarity(norm, $2) AS similarity
          FROM catalog_numbers WHERE norm = ANY($1::text[])
         ORDER BY distance, similarity DESC, norm, "skuId" LIMIT $4`,
-      [near.rows.map((r) => r.norm), norm, max, limit],
+      [near.rows.map((r) => r.norm), norm, 2 * max, limit], // a swap of neighbours is two Levenshtein edits
     );
     return rows;
   },

@@ -64,6 +64,45 @@ export function neighbourRanges(norm: string, max: 1 | 2): { prefixes: string[];
   };
 }
 
+/** One index range to read: numbers in `column` starting with `prefix`, kept when within `max` edits of `target`. */
+export interface NumberRange {
+  column: "norm" | "rev";
+  prefix: string;
+  /** The string the entry is compared with (reversed for `rev`), and the Levenshtein bound. */
+  target: string;
+  max: number;
+}
+
+/**
+ * The ranges holding every number within `max` edits of `norm` as people mistype — a swap of neighbours counting
+ * one edit (optimal string alignment, `swapDistance`), where Levenshtein counts it two. No swap: the number is
+ * within `max` Levenshtein edits (`neighbourRanges`). One swap: with it undone, the number is within `max - 1`
+ * (the swap's characters are touched by nothing else). Two: it is the query with both undone.
+ */
+export function typoRanges(norm: string, max: 1 | 2): NumberRange[] {
+  const out = new Map<string, NumberRange>();
+  const add = (column: NumberRange["column"], prefix: string, target: string, m: number) =>
+    out.set(`${column}\n${prefix}\n${target}\n${m}`, { column, prefix, target, max: m });
+  const lev = (q: string, m: 1 | 2) => {
+    const { prefixes, suffixes } = neighbourRanges(q, m);
+    for (const p of prefixes) add("norm", p, q, m);
+    for (const x of suffixes) add("rev", x, reversed(q), m);
+  };
+  const swap = (q: string, i: number) => q.slice(0, i) + q[i + 1] + q[i] + q.slice(i + 2);
+  lev(norm, max);
+  for (let i = 0; i + 1 < norm.length; i++) {
+    if (norm[i] === norm[i + 1]) continue;
+    const once = swap(norm, i);
+    if (max === 1) add("norm", once, once, 0);
+    else {
+      lev(once, 1);
+      for (let j = i + 2; j + 1 < norm.length; j++)
+        if (once[j] !== once[j + 1]) add("norm", swap(once, j), swap(once, j), 0);
+    }
+  }
+  return [...out.values()];
+}
+
 /** The first string after every string starting with `prefix`, in byte order (the bound of a prefix range). */
 export function prefixEnd(prefix: string): string {
   const chars = [...prefix];
