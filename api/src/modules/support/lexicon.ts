@@ -63,6 +63,18 @@ export const LEXICON: Record<Exclude<Intent, "unknown">, Array<[string, number]>
     ["real person", 5],
     ["operator", 3],
     ["staff", 3],
+    // Asking for someone else in other words: "change the person", "tell customer service", "speak to someone".
+    ["换人", 5],
+    ["换个人", 5],
+    ["跟客服", 5],
+    ["和客服", 5],
+    ["让客服", 5],
+    ["听不懂", 2],
+    ["customer service", 5],
+    ["a person", 4],
+    ["speak to", 3],
+    ["talk to", 3],
+    ["someone", 2],
   ],
   order_status: [
     ["订单状态", 4],
