@@ -77,7 +77,9 @@ export interface NumberRange {
  * The ranges holding every number within `max` edits of `norm` as people mistype — a swap of neighbours counting
  * one edit (optimal string alignment, `swapDistance`), where Levenshtein counts it two. No swap: the number is
  * within `max` Levenshtein edits (`neighbourRanges`). One swap: with it undone, the number is within `max - 1`
- * (the swap's characters are touched by nothing else). Two: it is the query with both undone.
+ * (the swap's characters are touched by nothing else). Two: it is the query with both undone. A swap plus another
+ * edit multiplies the ranges by the number's length (and by 3.6 with letters): it is looked for in numbers of digits
+ * only, up to 12 characters (~630 ranges, ~4 ms to name); longer or lettered numbers get swaps alone (DECISIONS 120).
  */
 export function typoRanges(norm: string, max: 1 | 2): NumberRange[] {
   const out = new Map<string, NumberRange>();
@@ -89,13 +91,15 @@ export function typoRanges(norm: string, max: 1 | 2): NumberRange[] {
     for (const x of suffixes) add("rev", x, reversed(q), m);
   };
   const swap = (q: string, i: number) => q.slice(0, i) + q[i + 1] + q[i] + q.slice(i + 2);
+  const swapPlusEdit = /^[0-9]{1,12}$/.test(norm);
   lev(norm, max);
   for (let i = 0; i + 1 < norm.length; i++) {
     if (norm[i] === norm[i + 1]) continue;
     const once = swap(norm, i);
     if (max === 1) add("norm", once, once, 0);
     else {
-      lev(once, 1);
+      if (swapPlusEdit) lev(once, 1);
+      else add("norm", once, once, 0);
       for (let j = i + 2; j + 1 < norm.length; j++)
         if (once[j] !== once[j + 1]) add("norm", swap(once, j), swap(once, j), 0);
     }
