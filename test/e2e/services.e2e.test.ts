@@ -22,6 +22,12 @@ describe("services marketplace: list → enrol and rent → stop → settle with
     await shot(page, `services-${name}`);
   };
   const rows = (page: Page, testId: string) => page.getByTestId(testId).locator("tr.ant-table-row");
+  // The run's own names: the suite's database holds other stories' courses, sessions and lifts near the same shop.
+  const tag = Math.random().toString(36).slice(2, 6).toUpperCase();
+  const course = `新能源汽车高压安全实操 ${tag}`;
+  const place = `杭州市西湖区培训中心 3 楼 ${tag}`;
+  const lift = `双柱举升机 4 吨 ${tag}`;
+  const trainee = `张师傅${tag}`;
 
   before(async function () {
     this.timeout(900_000);
@@ -49,53 +55,56 @@ describe("services marketplace: list → enrol and rent → stop → settle with
     await login(p, provider.mobile, PASSWORD, h.origin);
     await p.goto(h.url("/services/catalogue"));
     const courseForm = p.locator("form#course");
-    await courseForm.locator("#course_title").fill("新能源汽车高压安全实操");
+    await courseForm.locator("#course_title").fill(course);
     await courseForm.locator("#course_price").fill("1200");
     await courseForm.locator("button[type=submit]").click();
-    await p.getByText("新能源汽车高压安全实操").waitFor();
+    await p.getByText(course).waitFor();
     const sessionForm = p.locator("form[id^=session-]");
-    await sessionForm.locator("input[id$=_place]").fill("杭州市西湖区培训中心 3 楼");
+    await sessionForm.locator("input[id$=_place]").fill(place);
     await sessionForm.locator("input[id$=_seats]").fill("12");
     await sessionForm.locator("button[type=submit]").click();
     await p.getByText("0 / 12").or(p.getByText("12 / 12")).first().waitFor();
     const eq = p.locator("form#equipment");
-    await eq.locator("#equipment_name").fill("双柱举升机 4 吨");
+    await eq.locator("#equipment_name").fill(lift);
     await eq.locator("#equipment_rate").fill("60");
     await eq.locator("#equipment_deposit").fill("500");
     await eq.locator("#equipment_place").fill("杭州市西湖区文三路 1 号");
     await eq.locator("button[type=submit]").click();
-    await p.getByText("双柱举升机 4 吨").waitFor();
+    await p.getByText(lift).waitFor();
     await screen(p, "catalogue");
 
     // ── the shop enrols a technician and rents the lift ──
     const s = await h.page("desktop");
     await login(s, shop.mobile, PASSWORD, h.origin);
     await s.goto(h.url("/shop/training"));
-    await s.getByText("杭州市西湖区培训中心 3 楼").waitFor();
-    await s.getByPlaceholder("学员姓名").fill("张师傅");
-    await s.getByRole("button", { name: /^报\s*名$/ }).click();
-    await rows(s, "shop-training").filter({ hasText: "张师傅" }).filter({ hasText: "已报名" }).waitFor();
-    await s.getByText("11 / 12").waitFor();
+    const session = rows(s, "shop-training").filter({ hasText: place }).last();
+    await session.waitFor();
+    await session.getByPlaceholder("学员姓名").fill(trainee);
+    await session.getByRole("button", { name: /^报\s*名$/ }).click();
+    await rows(s, "shop-training").filter({ hasText: trainee }).filter({ hasText: "已报名" }).waitFor();
+    await session.getByText("11 / 12").waitFor();
     await screen(s, "shop-training");
 
     await s.goto(h.url("/shop/equipment"));
-    await s
-      .getByRole("button", { name: "租 用" })
-      .or(s.getByRole("button", { name: "租用" }))
+    await rows(s, "shop-equipment")
+      .filter({ hasText: lift })
+      .getByRole("button", { name: /^租\s*用$/ })
       .first()
       .click();
     await s
       .locator(".ant-modal")
       .getByRole("button", { name: /确\s*定|OK/ })
       .click();
-    await rows(s, "shop-equipment").filter({ hasText: "租用中" }).first().waitFor();
+    await rows(s, "shop-equipment").filter({ hasText: lift }).filter({ hasText: "租用中" }).first().waitFor();
     await screen(s, "shop-equipment");
     await h.stack.svc.db.sql.query(
-      "UPDATE service_rentals SET started_at = now() - interval '89 minutes 40 seconds' WHERE status = 'active'",
+      `UPDATE service_rentals SET started_at = now() - interval '89 minutes 40 seconds'
+        WHERE status = 'active' AND equipment_id IN (SELECT id FROM service_equipment WHERE name = $1)`,
+      [lift],
     );
     await s.reload();
-    await s.getByRole("button", { name: "停止计费并归还" }).click();
-    const returned = rows(s, "shop-equipment").filter({ hasText: "已归还" }).first();
+    await rows(s, "shop-equipment").filter({ hasText: lift }).getByRole("button", { name: "停止计费并归还" }).click();
+    const returned = rows(s, "shop-equipment").filter({ hasText: lift }).filter({ hasText: "已归还" }).first();
     await returned.waitFor();
     expect(await returned.textContent())
       .to.include("90 分钟")
