@@ -16,6 +16,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, typ
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { catalogRepository } from "../api/src/modules/catalog/catalog.repository.js";
 import { CatalogImporter, type ImportKind } from "../api/src/modules/catalog/import.service.js";
 import { normaliseNumber } from "../api/src/modules/catalog/numbers.js";
 import { OffersService } from "../api/src/modules/catalog/offers.service.js";
@@ -64,6 +65,34 @@ const benchDb = REUSE
 const dir = mkdtempSync(join(tmpdir(), "bench-catalog-"));
 const db = await openDatabase({ url: benchDb.url });
 const figures: Record<string, number> = {};
+
+/**
+ * The database's floor for rows already in `tables`: each inserted again in one set-based statement into a copy with
+ * the same columns and indexes, in one transaction under the importer's bulk settings, then the copies' GIN pending
+ * lists merged (as an import ends). Seconds per table and for the merge; the copies are dropped.
+ */
+async function insertAgain(tables: string[]): Promise<{ seconds: Record<string, number>; merge: number }> {
+  const copy = (t: string) => `bench_floor_${t}`;
+  for (const t of tables) await db.sql.exec(`CREATE TABLE ${copy(t)} (LIKE ${t} INCLUDING ALL)`);
+  const seconds: Record<string, number> = {};
+  await db.sql.transaction(async (tx) => {
+    await catalogRepository.bulkWriteSettings(tx);
+    for (const t of tables) {
+      const t0 = performance.now();
+      await tx.exec(`INSERT INTO ${copy(t)} SELECT * FROM ${t}`);
+      seconds[t] = (performance.now() - t0) / 1000;
+    }
+  });
+  const m0 = performance.now();
+  await db.sql.query(
+    `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND i.indrelid::regclass::text = ANY($1::text[])`,
+    [tables.map(copy)],
+  );
+  const merge = (performance.now() - m0) / 1000;
+  for (const t of tables) await db.sql.exec(`DROP TABLE ${copy(t)}`);
+  return { seconds, merge };
+}
 
 try {
   // 1. The catalogue as files.
@@ -225,31 +254,12 @@ try {
     // parsing, no round trips, no conflicts to check). DECISIONS 120: the SKU table alone left out half the work.
     const numbersWritten = (await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM catalog_numbers"))
       .rows[0]!.n;
-    await db.sql.exec(
-      "CREATE TABLE bench_floor_skus (LIKE catalog_skus INCLUDING ALL); CREATE TABLE bench_floor_numbers (LIKE catalog_numbers INCLUDING ALL)",
-    );
-    const floorSeconds = { skus: 0, numbers: 0 };
-    await db.sql.transaction(async (tx) => {
-      await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
-      let f0 = performance.now();
-      await tx.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
-      floorSeconds.skus = (performance.now() - f0) / 1000;
-      f0 = performance.now();
-      await tx.exec("INSERT INTO bench_floor_numbers SELECT * FROM catalog_numbers");
-      floorSeconds.numbers = (performance.now() - f0) / 1000;
-    });
-    const f0 = performance.now();
-    await db.sql.query(
-      `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-      WHERE a.amname = 'gin' AND i.indrelid IN ('bench_floor_skus'::regclass, 'bench_floor_numbers'::regclass)`,
-    );
-    const floorMerge = (performance.now() - f0) / 1000;
-    await db.sql.exec("DROP TABLE bench_floor_skus; DROP TABLE bench_floor_numbers");
-    const floorTotal = floorSeconds.skus + floorSeconds.numbers + floorMerge;
+    const { seconds: floorSeconds, merge: floorMerge } = await insertAgain(["catalog_skus", "catalog_numbers"]);
+    const floorTotal = floorSeconds.catalog_skus! + floorSeconds.catalog_numbers! + floorMerge;
     figures.indexedInsertRowsPerSec = Math.round(lines.skus / floorTotal);
-    figures.skuOnlyFloorRowsPerSec = Math.round(lines.skus / floorSeconds.skus);
+    figures.skuOnlyFloorRowsPerSec = Math.round(lines.skus / floorSeconds.catalog_skus!);
     say(
-      `  floor: INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed SKUs (${floorSeconds.skus.toFixed(1)} s) and the ${numbersWritten.toLocaleString()} numbers written with them (${floorSeconds.numbers.toFixed(1)} s, GIN merge ${floorMerge.toFixed(1)} s) into tables with the same indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} SKU rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer of these rows into these indexes can reach`,
+      `  floor: INSERT … SELECT of the same ${lines.skus.toLocaleString()} parsed SKUs (${floorSeconds.catalog_skus!.toFixed(1)} s) and the ${numbersWritten.toLocaleString()} numbers written with them (${floorSeconds.catalog_numbers!.toFixed(1)} s, GIN merge ${floorMerge.toFixed(1)} s) into tables with the same indexes: ${figures.indexedInsertRowsPerSec.toLocaleString()} SKU rows/s = ${(figures.indexedInsertRowsPerSec / figures.copyRowsPerSec).toFixed(3)}× COPY — the most any importer of these rows into these indexes can reach`,
     );
     figures.importVsIndexedFloor = Number((figures.importRowsPerSec / figures.indexedInsertRowsPerSec).toFixed(3));
     figures.importVsSkuOnlyFloor = Number((figures.importRowsPerSec / figures.skuOnlyFloorRowsPerSec).toFixed(3));
@@ -264,22 +274,10 @@ try {
     );
     // The same floor for the whole catalogue: every row the three imports wrote (SKUs, numbers, fitment) inserted again
     // into copies with the same indexes — what this machine, at this load, needs at least for the 180 s target.
-    await db.sql.exec(
-      "CREATE TABLE bench_floor_skus (LIKE catalog_skus INCLUDING ALL); CREATE TABLE bench_floor_numbers (LIKE catalog_numbers INCLUDING ALL); CREATE TABLE bench_floor_fitments (LIKE catalog_fitments INCLUDING ALL)",
+    const whole = await insertAgain(["catalog_skus", "catalog_numbers", "catalog_fitments"]);
+    figures.wholeCatalogFloorSeconds = Number(
+      (Object.values(whole.seconds).reduce((x, y) => x + y, 0) + whole.merge).toFixed(1),
     );
-    const w0 = performance.now();
-    await db.sql.transaction(async (tx) => {
-      await tx.exec("SET LOCAL gin_pending_list_limit = '32MB'; SET LOCAL work_mem = '64MB'");
-      await tx.exec("INSERT INTO bench_floor_skus SELECT * FROM catalog_skus");
-      await tx.exec("INSERT INTO bench_floor_numbers SELECT * FROM catalog_numbers");
-      await tx.exec("INSERT INTO bench_floor_fitments SELECT * FROM catalog_fitments");
-    });
-    await db.sql.query(
-      `SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND i.indrelid = 'bench_floor_skus'::regclass`,
-    );
-    figures.wholeCatalogFloorSeconds = Number(((performance.now() - w0) / 1000).toFixed(1));
-    await db.sql.exec("DROP TABLE bench_floor_skus; DROP TABLE bench_floor_numbers; DROP TABLE bench_floor_fitments");
     figures.importVsWholeFloor = Number((figures.wholeCatalogFloorSeconds / figures.importSeconds).toFixed(3));
     say(
       `  floor for the whole catalogue (every row inserted again into the same indexes): ${figures.wholeCatalogFloorSeconds} s → the import takes ${(figures.importSeconds / figures.wholeCatalogFloorSeconds).toFixed(2)}× the floor`,
