@@ -398,6 +398,7 @@ export function buildServices(opts: AppOptions) {
           distanceM: from[0]!.distanceM,
         };
       },
+      (companyId, statuses, limit) => orders.shipmentsFor(companyId, statuses, limit),
     ),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),

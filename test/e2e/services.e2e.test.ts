@@ -183,11 +183,19 @@ describe("services marketplace: list → enrol and rent → stop → settle with
     const book = d.locator("form#book");
     await book.locator("#book_tariffId").click();
     await d.locator(".ant-select-item-option").filter({ hasText: "杭州同城配送" }).click();
-    await book.locator("#book_orderId").fill(order.json.id as string);
-    await book.locator("#book_locationId").fill(wh);
+    // the shipment is picked from the clerk's orders still to leave, not typed
+    await book.locator("#book_shipment").click();
+    await d
+      .locator(".ant-select-item-option")
+      .filter({ hasText: order.json.id as string })
+      .click();
     await book.locator("#book_weightKg").fill("12.5");
     await book.locator("button[type=submit]").click();
     await rows(d, "my-deliveries-table").filter({ hasText: "待接单" }).waitFor();
+    const booked = await h.api.call("GET", "/api/v1/services/deliveries", h.api.keys.dealer!);
+    expect(booked.json.deliveries.find((x: { orderId: string }) => x.orderId === order.json.id)).to.include({
+      locationId: wh,
+    });
     await screen(d, "book-delivery");
 
     // ── the provider accepts, picks up, delivers ──

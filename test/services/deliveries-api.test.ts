@@ -151,6 +151,31 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     expect((await book(t.id, { ...gone, weightG: 500 })).json.code).to.equal("SERVICE.NOT_SHIPPABLE");
   });
 
+  it("offers the shipments a party may book: the buyer's and that warehouse's seller's, until booked or gone", async () => {
+    const t = await tariff();
+    const s = await shipment();
+    const offered = async (who: string) =>
+      ok(await api.call("GET", "/api/v1/services/deliveries/shipments", who)).shipments as Json[];
+    const mine = (rows: Json[]) => rows.filter((r) => r.orderId === s.orderId);
+    const [asBuyer] = mine(await offered(key.shop!));
+    expect(asBuyer).to.include({ locationId: wh, locationName: "杭州汽配城一号仓", side: "buyer", units: 1 });
+    expect(asBuyer).to.include({ buyerId: api.ids.shop, sellerId: api.ids.dealer, orderStatus: "allocated" });
+    expect(mine(await offered(key.dealer!))[0]).to.include({ side: "seller", locationId: wh });
+    // not a party: the shipment is not offered to it; a provider's service manager books no deliveries
+    expect(mine(await offered(key.farShop!))).to.deep.equal([]);
+    expect((await api.call("GET", "/api/v1/services/deliveries/shipments", key.provider!)).status).to.equal(403);
+    // booked: no longer offered to either side; cancelled: offered again
+    const d = ok(await book(t.id, { orderId: asBuyer!.orderId, locationId: asBuyer!.locationId, weightG: 900 }), 201);
+    expect(mine(await offered(key.shop!))).to.deep.equal([]);
+    expect(mine(await offered(key.dealer!))).to.deep.equal([]);
+    ok(await move(d.id, "cancelled", key.dealer!));
+    expect(mine(await offered(key.shop!))).to.have.length(1);
+    // shipped: it has left, nothing to book
+    await db().query("UPDATE orders SET status = 'shipped' WHERE id = $1", [s.orderId]);
+    expect(mine(await offered(key.shop!))).to.deep.equal([]);
+    expect((await api.call("GET", "/api/v1/services/deliveries/shipments?limit=0", key.shop!)).status).to.equal(400);
+  });
+
   it("accept → pick up → deliver settles it: the charge = provider net + commission, billed in finance", async () => {
     const t = await tariff({ baseFen: 1_234, perKmFen: 333, perKgFen: 77 });
     const d = ok(await book(t.id, { ...(await shipment()), weightG: 8_888 }), 201);

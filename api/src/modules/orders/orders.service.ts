@@ -299,6 +299,11 @@ export class OrdersService {
     return order ? { order, allocations: await repo.allocations(this.db, id) } : null;
   }
 
+  /** Each warehouse's part of a company's orders in `statuses`, newest first (DECISIONS 115: what deliveries carry). */
+  async shipmentsFor(companyId: string, statuses: string[], limit: number) {
+    return repo.shipmentsFor(this.db, companyId, statuses, limit);
+  }
+
   async list(p: Principal, limit: number) {
     if (!p.companyId) throw new AppError("ORG.REQUIRED", "orders belong to companies", 409);
     return repo.listFor(this.db, p.companyId, limit);

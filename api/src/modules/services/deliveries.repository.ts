@@ -109,6 +109,17 @@ export const deliveriesRepository = {
     ]);
     return rows[0] ?? null;
   },
+  /** "order location" of the live (not cancelled) deliveries of these orders. */
+  async liveFor(db: Sql, orderIds: string[]): Promise<Set<string>> {
+    if (!orderIds.length) return new Set();
+    const { rows } = await db.query<{ k: string }>(
+      `SELECT order_id || ' ' || location_id AS k FROM service_deliveries
+        WHERE order_id = ANY($1::text[]) AND status <> 'cancelled'`,
+      [orderIds],
+    );
+    return new Set(rows.map((r) => r.k));
+  },
+
   /** A company's deliveries: those it booked and those it carries, newest first. */
   async list(db: Sql, companyId: string, limit: number): Promise<DeliveryRow[]> {
     const { rows } = await db.query<DeliveryRow>(

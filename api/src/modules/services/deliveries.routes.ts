@@ -11,6 +11,7 @@ import {
   deliveryParams,
   deliverySchema,
   moveDeliveryBody,
+  shipmentSchema,
   tariffParams,
   tariffSchema,
   type BookDelivery,
@@ -79,6 +80,17 @@ export function deliveriesRoutes(deliveries: DeliveriesService): RouteSpec[] {
       responds(z.object({ deliveries: z.array(deliverySchema) })),
       validate({ query: listQuery }),
       async (_req, res) => void res.json({ deliveries: await deliveries.list(principalOf(res), queryOf(res).limit) }),
+    ),
+    route(
+      "get",
+      "/api/v1/services/deliveries/shipments",
+      { permission: "service_delivery:create" },
+      "What I may book a delivery for: each warehouse's part of my orders (as buyer, or as that part's seller) still " +
+        "to leave, without a live delivery, newest first",
+      responds(z.object({ shipments: z.array(shipmentSchema) })),
+      validate({ query: listQuery }),
+      async (_req, res) =>
+        void res.json({ shipments: await deliveries.shipments(principalOf(res), queryOf(res).limit) }),
     ),
     route(
       "get",

@@ -78,3 +78,21 @@ export const deliverySchema = z
     settlement: settlementSchema.nullable(),
   })
   .strict();
+
+export const shipmentSchema = z
+  .object({
+    orderId: z.string(),
+    orderStatus: z.string(),
+    buyerId: z.string(),
+    buyerName: z.string(),
+    locationId: z.string().describe("the warehouse this part ships from: book with it"),
+    locationName: z.string(),
+    regionCode: z.string(),
+    sellerId: z.string(),
+    units: z.number().int(),
+    distanceM: z.number().int().describe("warehouse to ship-to point, as allocated"),
+    side: z.enum(["buyer", "seller"]).describe("whether I am the order's buyer or this part's seller"),
+    createdAt: z.string(),
+  })
+  .strict()
+  .meta({ id: "DeliverableShipment" });

@@ -28,6 +28,27 @@ export type ShipmentOf = (
   distanceM: number;
 } | null>;
 
+/** What the delivery form offers: each warehouse's part of my orders still to leave, newest first. */
+export type ShipmentsOf = (
+  companyId: string,
+  statuses: string[],
+  limit: number,
+) => Promise<
+  Array<{
+    orderId: string;
+    orderStatus: string;
+    buyerId: string;
+    buyerName: string;
+    locationId: string;
+    sellerId: string;
+    locationName: string;
+    regionCode: string;
+    units: number;
+    distanceM: number;
+    createdAt: Date;
+  }>
+>;
+
 /** Order states in which a shipment is still to leave its warehouse: a delivery may be booked for it. */
 const BOOKABLE = ["allocated", "partially_fulfilled", "picking"];
 
@@ -50,7 +71,28 @@ export class DeliveriesService {
     private readonly db: Sql,
     private readonly bill: BillService,
     private readonly shipmentOf: ShipmentOf,
+    private readonly shipmentsOf: ShipmentsOf,
   ) {}
+
+  /**
+   * The shipments I may book a delivery for (as the order's buyer, or the seller of that warehouse's part): orders
+   * still to leave, without a live delivery — so a form offers them instead of asking for typed ids.
+   */
+  async shipments(p: Principal, limit: number) {
+    const me = companyOf(p, "shipments");
+    const rows = await this.shipmentsOf(me, BOOKABLE, limit);
+    const booked = await repo.liveFor(
+      this.db,
+      rows.map((r) => r.orderId),
+    );
+    return rows
+      .filter((r) => !booked.has(`${r.orderId} ${r.locationId}`))
+      .map((r) => ({
+        ...r,
+        side: r.buyerId === me ? ("buyer" as const) : ("seller" as const),
+        createdAt: iso(r.createdAt),
+      }));
+  }
 
   async createTariff(ctx: AuditContext, p: Principal, body: CreateTariff) {
     const providerId = companyOf(p, "a delivery tariff");

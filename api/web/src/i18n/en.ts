@@ -1569,8 +1569,9 @@ export const en: { readonly [K in MessageKey]: string } = {
   "delivery.book": "Book a delivery",
   "delivery.booked": "Booked; the charge is fixed from the tariff",
   "delivery.tariff": "Tariff",
-  "delivery.orderId": "Order number",
-  "delivery.locationId": "Shipping warehouse ID",
+  "delivery.shipment": "Shipment",
+  "delivery.shipmentLabel": "{order} · {warehouse} → {buyer} · {units} units · {km} km",
+  "delivery.noShipments": "No shipment to book (shipped already, or booked)",
   "delivery.weightKg": "Weight (kg)",
   // Order loans (DECISIONS 106)
   "menu.borrower.loans": "My loans",

@@ -1543,8 +1543,9 @@ export const zhCN = {
   "delivery.book": "预约配送",
   "delivery.booked": "已预约，运费已按价目计算",
   "delivery.tariff": "配送价目",
-  "delivery.orderId": "订单号",
-  "delivery.locationId": "发货仓库 ID",
+  "delivery.shipment": "待发货件",
+  "delivery.shipmentLabel": "{order} · {warehouse} → {buyer} · {units} 件 · {km} 公里",
+  "delivery.noShipments": "没有可预约配送的待发货件（订单已发出或已预约）",
   "delivery.weightKg": "重量（公斤）",
   // Order loans (DECISIONS 106)
   "menu.borrower.loans": "我的融资",

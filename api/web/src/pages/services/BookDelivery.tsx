@@ -1,7 +1,7 @@
 /** 预约配送: a distributor or shop books a provider's delivery for one warehouse's shipment of its order. */
-import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Typography } from "antd";
+import { Alert, App, Button, Card, Flex, Form, InputNumber, Select, Typography } from "antd";
 import { useState } from "react";
-import { answer, api, useApi } from "../../api/client";
+import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
 import { useT } from "../../i18n";
@@ -9,7 +9,9 @@ import { DeliveriesTable } from "./deliveries-kit";
 import { newKey, type Delivery, type Tariff } from "./lib";
 import { TariffsTable } from "./ProviderDeliveries";
 
-type BookForm = { tariffId: string; orderId: string; locationId: string; weightKg: number };
+type BookForm = { tariffId: string; shipment: string; weightKg: number };
+type Shipment = Answer<"/api/v1/services/deliveries/shipments", "get">["shipments"][number];
+const shipmentKey = (s: Pick<Shipment, "orderId" | "locationId">) => `${s.orderId}|${s.locationId}`;
 
 export default function BookDelivery() {
   const t = useT();
@@ -18,18 +20,26 @@ export default function BookDelivery() {
   const [key, setKey] = useState(() => newKey("deliver"));
   const tariffs = useApi(() => answer<{ tariffs: Tariff[] }>(api.GET("/api/v1/services/delivery-tariffs")), []);
   const list = useApi(() => answer<{ deliveries: Delivery[] }>(api.GET("/api/v1/services/deliveries")), []);
+  // What I may book for: my orders' shipments still to leave, without a live delivery.
+  const shipments = useApi(
+    () => answer<{ shipments: Shipment[] }>(api.GET("/api/v1/services/deliveries/shipments")),
+    [],
+  );
   const book = async (v: BookForm) => {
+    const s = shipments.data?.shipments.find((x) => shipmentKey(x) === v.shipment);
+    if (!s) return;
     try {
       await answer(
         api.POST("/api/v1/services/delivery-tariffs/{id}/deliveries", {
           params: { path: { id: v.tariffId }, header: { "Idempotency-Key": key } },
-          body: { orderId: v.orderId.trim(), locationId: v.locationId.trim(), weightG: Math.round(v.weightKg * 1000) },
+          body: { orderId: s.orderId, locationId: s.locationId, weightG: Math.round(v.weightKg * 1000) },
         }),
       );
       void message.success(t("delivery.booked"));
       form.resetFields();
       setKey(newKey("deliver"));
       list.reload();
+      shipments.reload();
     } catch (e) {
       void message.error(errorText(t, e));
     }
@@ -44,14 +54,15 @@ export default function BookDelivery() {
       );
       void message.success(t("delivery.moved"));
       list.reload();
+      shipments.reload();
     } catch (e) {
       void message.error(errorText(t, e));
     }
   };
   return (
     <Flex vertical gap={12} data-testid="book-delivery">
-      {(tariffs.error || list.error) && (
-        <Alert type="error" showIcon title={errorText(t, tariffs.error ?? list.error)} />
+      {(tariffs.error || list.error || shipments.error) && (
+        <Alert type="error" showIcon title={errorText(t, tariffs.error ?? list.error ?? shipments.error)} />
       )}
       <Card size="small" title={t("delivery.tariffs")}>
         <Typography.Paragraph type="secondary">{t("delivery.formula")}</Typography.Paragraph>
@@ -69,11 +80,24 @@ export default function BookDelivery() {
                 }))}
               />
             </Form.Item>
-            <Form.Item name="orderId" label={t("delivery.orderId")} rules={[{ required: true }]}>
-              <Input style={{ width: 200 }} placeholder="ord_…" />
-            </Form.Item>
-            <Form.Item name="locationId" label={t("delivery.locationId")} rules={[{ required: true }]}>
-              <Input style={{ width: 200 }} />
+            <Form.Item name="shipment" label={t("delivery.shipment")} rules={[{ required: true }]}>
+              <Select
+                style={{ width: 360 }}
+                showSearch
+                optionFilterProp="label"
+                loading={shipments.loading}
+                notFoundContent={t("delivery.noShipments")}
+                options={(shipments.data?.shipments ?? []).map((x) => ({
+                  value: shipmentKey(x),
+                  label: t("delivery.shipmentLabel", {
+                    order: x.orderId,
+                    warehouse: x.locationName,
+                    buyer: x.buyerName,
+                    units: x.units,
+                    km: (x.distanceM / 1000).toFixed(1),
+                  }),
+                }))}
+              />
             </Form.Item>
             <Form.Item name="weightKg" label={t("delivery.weightKg")} rules={[{ required: true }]}>
               <InputNumber min={0.001} precision={3} />
