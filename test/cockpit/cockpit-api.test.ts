@@ -848,6 +848,14 @@ describe("the management cockpit: every number against a hand computation over a
       ).to.deep.equal(want.map((o) => o.id));
       expect(total, `${label} total`).to.equal(want.length);
       expect(new Set(got.map((r) => r.orderId)).size, `${label} distinct`).to.equal(got.length);
+      // Every page asked by number (the day found from the rollup's counts, then skipped into) is that slice.
+      for (let n = 1; (n - 1) * 3 < want.length; n++) {
+        const r = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&pageSize=3&page=${n}`, token);
+        expect(
+          (r.json.rows as Array<Record<string, unknown>>).map((x) => x.orderId),
+          `${label} page ${n}`,
+        ).to.deep.equal(want.slice((n - 1) * 3, n * 3).map((o) => o.id));
+      }
     }
     // The tied orders are all in the dealer's cancellations, in id order from the last, split across pages of 3.
     const { got: cancels } = await pageAll("cancel_rate", keys.dealer!, 3);
@@ -892,5 +900,32 @@ describe("the management cockpit: every number against a hand computation over a
       .trim()
       .split("\r\n");
     expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(all.map((r) => r.orderId));
+
+    // Rows gone since the refresh: the day the counts point page 2 to holds none now, so the page walks the live rows.
+    const day = (
+      await sql().query<{ d: string }>(
+        "SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date::text AS d FROM orders WHERE id = $1",
+        [all[3]!.orderId],
+      )
+    ).rows[0]!.d;
+    const moved = await sql().query<{ id: string }>(
+      `UPDATE orders SET created_at = created_at - interval '400 days'
+        WHERE (created_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date RETURNING id`,
+      [day],
+    );
+    try {
+      const { got: live } = await pageAll("cancel_rate", OPERATOR, 500);
+      expect(live.length).to.equal(all.length - moved.rows.length);
+      const stale = await api.call(
+        "GET",
+        `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=3&page=2`,
+        OPERATOR,
+      );
+      expect(stale.json.rows).to.deep.equal(live.slice(3, 6));
+    } finally {
+      await sql().query("UPDATE orders SET created_at = created_at + interval '400 days' WHERE id = ANY($1)", [
+        moved.rows.map((r) => r.id),
+      ]);
+    }
   });
 });

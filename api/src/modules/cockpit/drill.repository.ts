@@ -247,19 +247,54 @@ export async function drillRows(
 ): Promise<{ total: number; rows: Array<Record<string, unknown>>; next: Cursor | null }> {
   const params = [scope, p.from, p.to, kind];
   let pos = at;
-  if (ROWS[metric].key && !at.cursor && (at.offset ?? 0) > 0) {
-    // A page by number: the key of the row just before it, read down the same index (no per-row subqueries).
-    const q = ROWS[metric].key;
-    const { rows } = await db.query<{ t: string; id: string }>(
-      `SELECT x."${q.time}"::text AS t, x."${q.id}"::${q.idType}::text AS id FROM (${ROWS[metric].sql}) x
-        WHERE $4::text IS NOT NULL ORDER BY x."${q.time}" DESC, x."${q.id}"::${q.idType} DESC LIMIT 1 OFFSET $5`,
-      [...params, (at.offset ?? 0) - 1],
-    );
-    if (!rows[0]) return { total: await count(db, metric, params), rows: [], next: null };
-    pos = { cursor: [rows[0].t, rows[0].id] };
+  const key = ROWS[metric].key;
+  if (key && !at.cursor && (at.offset ?? 0) > 0) {
+    // A page by number: the key of the row just before it, read down the same index.
+    const before = await rowBefore(db, metric, key, params, (at.offset ?? 0) - 1);
+    if (!before) return { total: await count(db, metric, params), rows: [], next: null };
+    pos = { cursor: before };
   }
   const [pg, total] = await Promise.all([page(db, metric, params, limit, pos), count(db, metric, params)]);
   return { total, ...pg };
+}
+
+/**
+ * The key of the row `skip` rows down a keyed drill-down (newest first). Where a rollup counts the rows per day
+ * (`total`), the day that row falls on is found from those counts and only that day's rows are skipped over; the
+ * counts are the last refresh's, so should the day now hold fewer rows than counted (rows since), or the metric have
+ * no counts, the rows of the whole period are walked.
+ */
+async function rowBefore(
+  db: Sql,
+  metric: MetricKey,
+  key: NonNullable<Drill["key"]>,
+  params: unknown[],
+  skip: number,
+): Promise<Cursor | null> {
+  const at = (ps: unknown[], n: number) =>
+    db.query<{ t: string; id: string }>(
+      `SELECT x."${key.time}"::text AS t, x."${key.id}"::${key.idType}::text AS id FROM (${ROWS[metric].sql}) x
+        WHERE $4::text IS NOT NULL ORDER BY x."${key.time}" DESC, x."${key.id}"::${key.idType} DESC LIMIT 1 OFFSET $5`,
+      [...ps, n],
+    );
+  const total = ROWS[metric].total;
+  if (total) {
+    const { rows } = await db.query<{ day: string; before: number }>(
+      `SELECT day::text, before::int FROM (
+         SELECT day, COALESCE(sum(${total.part}) OVER (ORDER BY day DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+                sum(${total.part}) OVER (ORDER BY day DESC) AS upto
+           FROM cockpit_kpi_day WHERE scope = $1 AND metric = $4 AND day BETWEEN $2::date AND $3::date) c
+        WHERE before <= $5 AND upto > $5`,
+      [params[0], params[1], params[2], total.metric, skip],
+    );
+    const day = rows[0];
+    if (day) {
+      const { rows: hit } = await at([params[0], day.day, day.day, params[3]], skip - day.before);
+      if (hit[0]) return [hit[0].t, hit[0].id];
+    }
+  }
+  const { rows } = await at(params, skip);
+  return rows[0] ? [rows[0].t, rows[0].id] : null;
 }
 
 /**

@@ -14,7 +14,7 @@ const MANY_DAYS = `d AS (SELECT day, (day::timestamp AT TIME ZONE 'Asia/Shanghai
 const ONE_DAY = `d AS NOT MATERIALIZED (SELECT $1::date AS day, $2::timestamptz AS t0, $3::timestamptz AS t1)`;
 const DAYS = "__DAYS__";
 /** Above this many dirty days a refresh recomputes them in one statement per table. */
-const BULK_DAYS = 14;
+export const BULK_DAYS = 14;
 
 /** The companies an order's seller side counts for: the platform ('*') and every seller with stock allocated to it. */
 const ORDER_SCOPES = `CROSS JOIN LATERAL (SELECT '*'::text UNION SELECT a.seller_id FROM order_allocations a WHERE a.order_id = o.id) sc(scope)`;
