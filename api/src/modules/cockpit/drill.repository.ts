@@ -261,8 +261,8 @@ export async function drillRows(
 /**
  * The key of the row `skip` rows down a keyed drill-down (newest first). Where a rollup counts the rows per day
  * (`total`), the day that row falls on is found from those counts and only that day's rows are skipped over; the
- * counts are the last refresh's, so should the day now hold fewer rows than counted (rows since), or the metric have
- * no counts, the rows of the whole period are walked.
+ * counts are the last refresh's (DECISIONS 121): should that day now hold fewer rows than counted (rows gone or moved
+ * since), or the metric have no counts, the rows of the whole period are walked.
  */
 async function rowBefore(
   db: Sql,
