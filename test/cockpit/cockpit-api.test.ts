@@ -793,6 +793,13 @@ describe("the management cockpit: every number against a hand computation over a
     ]);
     const refreshed = await api.call("POST", "/api/v1/cockpit/refresh", OPERATOR, {});
     expect(refreshed.status, JSON.stringify(refreshed.json)).to.equal(200);
+    // Orders placed since the refresh (today, the newest rows): counted live, so totals and pages by number hold them.
+    for (let i = 0; i < 7; i++) {
+      const o = makeOrder(new Date(Date.now() - (i + 1) * 1_000), i % 2 ? "shop" : "farShop");
+      o.urgent = i % 3 === 0;
+      orders.push(o);
+      await insertOrder(o);
+    }
 
     const pageAll = async (metric: string, token: string, size: number) => {
       const got: Array<Record<string, unknown>> = [];
@@ -882,6 +889,29 @@ describe("the management cockpit: every number against a hand computation over a
       OPERATOR,
     );
     expect([bad.status, bad.json.code]).to.deep.equal([400, "REQUEST.INVALID"]);
+    // Cursors shaped like ours that PostgreSQL would refuse, and days that do not exist: 400s, not 500s.
+    const forged = (metric: string, key: [string, string]) =>
+      api.call(
+        "GET",
+        `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&cursor=${Buffer.from(JSON.stringify(key)).toString("base64url")}`,
+        OPERATOR,
+      );
+    for (const [metric, key] of [
+      ["cancel_rate", ["2026-13-45 25:61:61+00", "ord_x"]],
+      ["cancel_rate", ["2026-02-30 11:00:00+00", "ord_x"]],
+      ["cancel_rate", ["2026-12-02 11:00:00+99", "ord_x"]],
+      ["cancel_rate", ["0000-01-01 00:00:00+00", "ord_x"]],
+      ["fulfilment_hours", ["2026-12-02 11:00:00+00", "9999999999999999999"]],
+    ] as Array<[string, [string, string]]>) {
+      const r = await forged(metric, key);
+      expect([r.status, r.json.code], key.join(" ")).to.deep.equal([400, "REQUEST.INVALID"]);
+    }
+    const leap = await forged("cancel_rate", ["2024-02-29 23:59:59.5+08", "ord_x"]);
+    expect(leap.status).to.equal(200);
+    for (const path of ["summary?from=2026-02-30", "rows?metric=cancel_rate&to=2026-04-31", "skus?from=0000-01-01"]) {
+      const r = await api.call("GET", `/api/v1/cockpit/${path}`, OPERATOR);
+      expect([r.status, r.json.code], path).to.deep.equal([400, "REQUEST.INVALID"]);
+    }
     const first = await api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=1`, OPERATOR);
     const grouped = await api.call(
       "GET",
@@ -901,27 +931,25 @@ describe("the management cockpit: every number against a hand computation over a
       .split("\r\n");
     expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(all.map((r) => r.orderId));
 
-    // Rows gone since the refresh: the day the counts point page 2 to holds none now, so the page walks the live rows.
-    const day = (
-      await sql().query<{ d: string }>(
-        "SELECT (created_at AT TIME ZONE 'Asia/Shanghai')::date::text AS d FROM orders WHERE id = $1",
-        [all[3]!.orderId],
-      )
-    ).rows[0]!.d;
+    // Rows gone since the refresh: the first day before today (counted by the rollup) holds none now, so a page
+    // asked by number that the counts place on it walks the period's rows instead.
+    const k = all.findIndex((r) => day(new Date(String(r.placedAt))) < today);
+    expect(k, "rows before today").to.be.greaterThan(0);
     const moved = await sql().query<{ id: string }>(
       `UPDATE orders SET created_at = created_at - interval '400 days'
         WHERE (created_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date RETURNING id`,
-      [day],
+      [day(new Date(String(all[k]!.placedAt)))],
     );
     try {
       const { got: live } = await pageAll("cancel_rate", OPERATOR, 500);
       expect(live.length).to.equal(all.length - moved.rows.length);
       const stale = await api.call(
         "GET",
-        `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=3&page=2`,
+        `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=1&page=${k + 2}`,
         OPERATOR,
       );
-      expect(stale.json.rows).to.deep.equal(live.slice(3, 6));
+      // (the page after the row at k: its key is looked for on the moved day)
+      expect(stale.json.rows).to.deep.equal(live.slice(k + 1, k + 2));
     } finally {
       await sql().query("UPDATE orders SET created_at = created_at + interval '400 days' WHERE id = ANY($1)", [
         moved.rows.map((r) => r.id),

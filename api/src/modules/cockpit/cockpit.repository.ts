@@ -17,10 +17,10 @@ const skuFilter = (col: string, scope: string) =>
 
 /** Reads of the rollups only (drill-down rows are in drill.repository.ts). */
 export const cockpitRepository = {
-  /** Σnum and Σden of each ratio KPI over the period. */
+  /** Σnum and Σden of each ratio KPI over the period, summed in day order (the same floats whatever the plan). */
   async kpis(db: Sql, scope: Scope, p: Period) {
     const { rows } = await db.query<{ metric: string; num: number; den: number }>(
-      `SELECT metric, sum(num)::float8 AS num, sum(den)::float8 AS den FROM cockpit_kpi_day
+      `SELECT metric, sum(num ORDER BY day)::float8 AS num, sum(den ORDER BY day)::float8 AS den FROM cockpit_kpi_day
         WHERE scope = $1 AND day BETWEEN $2::date AND $3::date GROUP BY metric`,
       [scope, p.from, p.to],
     );
@@ -118,7 +118,7 @@ export const cockpitRepository = {
   /** Channel health: the ratio KPIs of each distributor (or the one asked for) over the period. */
   async channels(db: Sql, only: string | null, p: Period) {
     const { rows } = await db.query<{ companyId: string; name: string; metric: string; num: number; den: number }>(
-      `SELECT k.scope AS "companyId", c.name, k.metric, sum(k.num)::float8 AS num, sum(k.den)::float8 AS den
+      `SELECT k.scope AS "companyId", c.name, k.metric, sum(k.num ORDER BY k.day)::float8 AS num, sum(k.den ORDER BY k.day)::float8 AS den
          FROM cockpit_kpi_day k JOIN companies c ON c.id = k.scope
         WHERE c.kind = 'distributor' AND ($1::text IS NULL OR k.scope = $1) AND k.day BETWEEN $2::date AND $3::date
           AND k.metric IN ('fill_rate', 'on_time', 'cancel_rate', 'counterfeit_rate', 'fulfilment_hours')

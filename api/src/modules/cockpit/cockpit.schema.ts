@@ -4,7 +4,11 @@ import { KPI_KEYS, METRIC_KEYS } from "./definitions.js";
 const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD (Asia/Shanghai)")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "a calendar date");
+  .refine((d) => {
+    // A day that exists (2026-02-30 does not: Date.parse would roll it into March) in years PostgreSQL dates take.
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d && d >= "0001-01-01";
+  }, "a calendar date");
 
 const periodFields = {
   from: date.optional().describe("first day of the period (default: 29 days before `to`)"),

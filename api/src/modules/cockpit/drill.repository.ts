@@ -160,11 +160,35 @@ export function decodeCursor(metric: MetricKey, raw: string): Cursor | null {
     if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "string" && x.length <= 64)) return null;
     const [time, id] = v as [string, string];
     // As PostgreSQL writes a timestamptz (`2026-11-30 16:39:08.481234+00`), and an id of the key's type.
-    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/.test(time)) return null;
-    return key.idType === "bigint" && !/^\d{1,19}$/.test(id) ? null : [time, id];
+    if (!pgTimestamp(time)) return null;
+    return key.idType === "bigint" && !(/^\d{1,19}$/.test(id) && BigInt(id) <= 2n ** 63n - 1n) ? null : [time, id];
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether `s` is a timestamptz as PostgreSQL writes it (`2026-11-30 16:39:08.481234+00`) that it also reads back: a
+ * day of its month, a time of day, a UTC offset within ±15:59 and a year from 1 — anything else would fail the query.
+ */
+function pgTimestamp(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(
+    s,
+  );
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec, , , oh, om = "0", os = "0"] = m.slice(1).map((x) => x ?? "0");
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  return (
+    Number(y) >= 1 &&
+    day.getUTCMonth() === Number(mo) - 1 &&
+    day.getUTCDate() === Number(d) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    Number(sec) < 60 &&
+    Number(oh) <= 15 &&
+    Number(om) < 60 &&
+    Number(os) < 60
+  );
 }
 
 /** Whether a metric's drill-down pages by cursor (event rows, newest first) rather than by offset (groups). */
@@ -212,29 +236,69 @@ async function page(
   return { rows: r.rows.map(plain), next: last && r.rows.length === limit ? [last.__t, last.__id] : null };
 }
 
-/** How many rows a metric's drill-down has: the rollup's count for event rows, a count of the groups otherwise. */
-async function count(db: Sql, metric: MetricKey, params: unknown[]): Promise<number> {
-  const q = ROWS[metric];
+/**
+ * How a keyed drill-down's rows are counted (DECISIONS 121): days before the last refresh's (`liveFrom`) from the
+ * rollup's per-day counts, that day and later — where rows placed since the refresh land — by counting them. `live`:
+ * the rows from `liveFrom` to the period's end; `rolled`: the rollup's count of the days before.
+ */
+interface Counts {
+  liveFrom: string;
+  live: number;
+  rolled: number;
+}
+
+async function counts(db: Sql, metric: MetricKey, params: unknown[]): Promise<Counts> {
+  const total = ROWS[metric].total!;
+  const [scope, from, to, kind] = params as [string, string, string, string];
+  // Ten minutes before the refresh began: rows of transactions it could not see yet are counted live.
+  const { rows: r } = await db.query<{ d: string | null }>(
+    `SELECT ((min(refreshed_at) - interval '10 minutes') AT TIME ZONE 'Asia/Shanghai')::date::text AS d
+       FROM cockpit_watermarks`,
+  );
+  const liveFrom = r[0]?.d && r[0].d > from ? (r[0].d > to ? addDay(to) : r[0].d) : from;
+  const [rolled, live] = await Promise.all([
+    liveFrom > from
+      ? db.query<{ n: number }>(
+          `SELECT COALESCE(sum(${total.part}), 0)::int AS n FROM cockpit_kpi_day
+            WHERE scope = $1 AND metric = $4 AND day >= $2::date AND day < $3::date`,
+          [scope, from, liveFrom, total.metric],
+        )
+      : null,
+    liveFrom <= to
+      ? db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${ROWS[metric].sql}) x WHERE $4::text IS NOT NULL`, [
+          scope,
+          liveFrom,
+          to,
+          kind,
+        ])
+      : null,
+  ]);
+  return { liveFrom, live: live?.rows[0]?.n ?? 0, rolled: rolled?.rows[0]?.n ?? 0 };
+}
+
+const addDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * How many rows a metric's drill-down has: for event rows the rollup's count of the days before the last refresh plus
+ * the rows since counted; a count of the groups otherwise.
+ */
+async function count(db: Sql, metric: MetricKey, params: unknown[], known?: Counts): Promise<number> {
   const filter = metric === "stock_turnover_days" || metric === "slow_mover_share" ? `AND "onHandEnd" > 0` : "";
-  if (q.total) {
-    const { rows } = await db.query<{ n: number }>(
-      `SELECT COALESCE(sum(${q.total.part}), 0)::int AS n FROM cockpit_kpi_day
-        WHERE scope = $1 AND metric = $4 AND day BETWEEN $2::date AND $3::date`,
-      [params[0], params[1], params[2], q.total.metric],
-    );
-    return rows[0]?.n ?? 0;
+  if (ROWS[metric].total) {
+    const c = known ?? (await counts(db, metric, params));
+    return c.rolled + c.live;
   }
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (${q.sql}) x WHERE $4::text IS NOT NULL ${filter}`,
+    `SELECT count(*)::int AS n FROM (${ROWS[metric].sql}) x WHERE $4::text IS NOT NULL ${filter}`,
     params,
   );
   return rows[0]?.n ?? 0;
 }
 
 /**
- * The rows behind a metric, a page at a time, with their total count (event rows: as of the last refresh, from the
- * rollup) and the next page's cursor. `cursor` continues a keyed drill-down; `offset` pages the grouped ones (and
- * a keyed one asked by page number without a cursor: the console's jump to a page).
+ * The rows behind a metric, a page at a time, with their total count and the next page's cursor. `cursor` continues
+ * a keyed drill-down; `offset` pages the grouped ones (and a keyed one asked by page number without a cursor: the
+ * console's jump to a page).
  */
 export async function drillRows(
   db: Sql,
@@ -246,23 +310,24 @@ export async function drillRows(
   at: { cursor?: Cursor | null; offset?: number },
 ): Promise<{ total: number; rows: Array<Record<string, unknown>>; next: Cursor | null }> {
   const params = [scope, p.from, p.to, kind];
+  const known = ROWS[metric].total ? await counts(db, metric, params) : undefined;
   let pos = at;
   const key = ROWS[metric].key;
   if (key && !at.cursor && (at.offset ?? 0) > 0) {
     // A page by number: the key of the row just before it, read down the same index.
-    const before = await rowBefore(db, metric, key, params, (at.offset ?? 0) - 1);
-    if (!before) return { total: await count(db, metric, params), rows: [], next: null };
+    const before = await rowBefore(db, metric, key, params, (at.offset ?? 0) - 1, known);
+    if (!before) return { total: await count(db, metric, params, known), rows: [], next: null };
     pos = { cursor: before };
   }
-  const [pg, total] = await Promise.all([page(db, metric, params, limit, pos), count(db, metric, params)]);
+  const [pg, total] = await Promise.all([page(db, metric, params, limit, pos), count(db, metric, params, known)]);
   return { total, ...pg };
 }
 
 /**
- * The key of the row `skip` rows down a keyed drill-down (newest first). Where a rollup counts the rows per day
- * (`total`), the day that row falls on is found from those counts and only that day's rows are skipped over; the
- * counts are the last refresh's (DECISIONS 121): should that day now hold fewer rows than counted (rows gone or moved
- * since), or the metric have no counts, the rows of the whole period are walked.
+ * The key of the row `skip` rows down a keyed drill-down (newest first). Rows since the last refresh are counted
+ * (`known.live`): a row among them is skipped to directly. Further down, the day the row falls on is found from the
+ * rollup's per-day counts and only that day's rows are skipped over. Should that day now hold fewer rows than the
+ * refresh counted (rows gone or moved since), or the metric have no counts, the rows of the whole period are walked.
  */
 async function rowBefore(
   db: Sql,
@@ -270,31 +335,36 @@ async function rowBefore(
   key: NonNullable<Drill["key"]>,
   params: unknown[],
   skip: number,
+  known: Counts | undefined,
 ): Promise<Cursor | null> {
-  const at = (ps: unknown[], n: number) =>
-    db.query<{ t: string; id: string }>(
+  const at = async (ps: unknown[], n: number): Promise<Cursor | null> => {
+    const { rows } = await db.query<{ t: string; id: string }>(
       `SELECT x."${key.time}"::text AS t, x."${key.id}"::${key.idType}::text AS id FROM (${ROWS[metric].sql}) x
         WHERE $4::text IS NOT NULL ORDER BY x."${key.time}" DESC, x."${key.id}"::${key.idType} DESC LIMIT 1 OFFSET $5`,
       [...ps, n],
     );
+    return rows[0] ? [rows[0].t, rows[0].id] : null;
+  };
+  const [scope, from, to, kind] = params as [string, string, string, string];
   const total = ROWS[metric].total;
-  if (total) {
+  if (total && known) {
+    if (skip < known.live) return at([scope, known.liveFrom, to, kind], skip);
+    const rest = skip - known.live;
     const { rows } = await db.query<{ day: string; before: number }>(
       `SELECT day::text, before::int FROM (
          SELECT day, COALESCE(sum(${total.part}) OVER (ORDER BY day DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
                 sum(${total.part}) OVER (ORDER BY day DESC) AS upto
-           FROM cockpit_kpi_day WHERE scope = $1 AND metric = $4 AND day BETWEEN $2::date AND $3::date) c
+           FROM cockpit_kpi_day WHERE scope = $1 AND metric = $4 AND day >= $2::date AND day < $3::date) c
         WHERE before <= $5 AND upto > $5`,
-      [params[0], params[1], params[2], total.metric, skip],
+      [scope, from, known.liveFrom, total.metric, rest],
     );
     const day = rows[0];
     if (day) {
-      const { rows: hit } = await at([params[0], day.day, day.day, params[3]], skip - day.before);
-      if (hit[0]) return [hit[0].t, hit[0].id];
+      const hit = await at([scope, day.day, day.day, kind], rest - day.before);
+      if (hit) return hit;
     }
   }
-  const { rows } = await at(params, skip);
-  return rows[0] ? [rows[0].t, rows[0].id] : null;
+  return at(params, skip);
 }
 
 /**
