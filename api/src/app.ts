@@ -398,7 +398,7 @@ export function buildServices(opts: AppOptions) {
           distanceM: from[0]!.distanceM,
         };
       },
-      (companyId, statuses, limit) => orders.shipmentsFor(companyId, statuses, limit),
+      (companyId, statuses, limit, offset) => orders.shipmentsFor(companyId, statuses, limit, offset),
     ),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),

@@ -197,6 +197,16 @@ describe("services marketplace: list → enrol and rent → stop → settle with
       locationId: wh,
     });
     await screen(d, "book-delivery");
+    // On a phone the form and the tables stay within the screen (tables scroll inside their cards).
+    const phone = await h.page("phone");
+    await login(phone, clerk.mobile, PASSWORD, h.origin);
+    await phone.goto(h.url("/services/book-delivery"));
+    await phone.locator("form#book #book_shipment").waitFor();
+    const right = await phone.evaluate(() =>
+      Math.max(...[...document.querySelectorAll("form#book *")].map((e) => e.getBoundingClientRect().right)),
+    );
+    expect(right, "the form wider than the phone").to.be.at.most(390);
+    await shot(phone, "services-book-delivery-phone");
 
     // ── the provider accepts, picks up, delivers ──
     await p.reload();

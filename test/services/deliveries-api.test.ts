@@ -153,9 +153,10 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
 
   it("offers the shipments a party may book: the buyer's and that warehouse's seller's, until booked or gone", async () => {
     const t = await tariff();
+    const older = await shipment();
     const s = await shipment();
-    const offered = async (who: string) =>
-      ok(await api.call("GET", "/api/v1/services/deliveries/shipments", who)).shipments as Json[];
+    const offered = async (who: string, limit = 100) =>
+      ok(await api.call("GET", `/api/v1/services/deliveries/shipments?limit=${limit}`, who)).shipments as Json[];
     const mine = (rows: Json[]) => rows.filter((r) => r.orderId === s.orderId);
     const [asBuyer] = mine(await offered(key.shop!));
     expect(asBuyer).to.include({ locationId: wh, locationName: "杭州汽配城一号仓", side: "buyer", units: 1 });
@@ -165,15 +166,41 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     expect(mine(await offered(key.farShop!))).to.deep.equal([]);
     expect((await api.call("GET", "/api/v1/services/deliveries/shipments", key.provider!)).status).to.equal(403);
     // booked: no longer offered to either side; cancelled: offered again
+    expect(asBuyer!.sellerName).to.be.a("string").and.not.equal("");
     const d = ok(await book(t.id, { orderId: asBuyer!.orderId, locationId: asBuyer!.locationId, weightG: 900 }), 201);
     expect(mine(await offered(key.shop!))).to.deep.equal([]);
     expect(mine(await offered(key.dealer!))).to.deep.equal([]);
+    // the newest shipment booked, a list of one still offers one: the next without a delivery
+    expect((await offered(key.shop!, 1)).map((x) => x.orderId)).to.deep.equal([older.orderId]);
     ok(await move(d.id, "cancelled", key.dealer!));
     expect(mine(await offered(key.shop!))).to.have.length(1);
     // shipped: it has left, nothing to book
     await db().query("UPDATE orders SET status = 'shipped' WHERE id = $1", [s.orderId]);
     expect(mine(await offered(key.shop!))).to.deep.equal([]);
     expect((await api.call("GET", "/api/v1/services/deliveries/shipments?limit=0", key.shop!)).status).to.equal(400);
+  });
+
+  it("refuses to accept a delivery of an order cancelled or shipped since, or to pick one up once cancelled", async () => {
+    const t = await tariff();
+    const cancelled = await shipment();
+    const d1 = ok(await book(t.id, { ...cancelled, weightG: 1_000 }), 201);
+    ok(await api.call("POST", `/api/v1/orders/${cancelled.orderId}/cancel`, key.shop!, {}));
+    const r1 = await move(d1.id, "accepted", key.provider!);
+    expect([r1.status, r1.json.code]).to.deep.equal([409, "SERVICE.NOT_SHIPPABLE"]);
+    expect(r1.json.detail).to.match(/cancelled/);
+    ok(await move(d1.id, "cancelled", key.dealer!));
+
+    const accepted = await shipment();
+    const d2 = ok(await book(t.id, { ...accepted, weightG: 1_000 }), 201);
+    ok(await move(d2.id, "accepted", key.provider!));
+    ok(await api.call("POST", `/api/v1/orders/${accepted.orderId}/cancel`, key.shop!, {}));
+    const r2 = await move(d2.id, "picked_up", key.provider!);
+    expect([r2.status, r2.json.code]).to.deep.equal([409, "SERVICE.NOT_SHIPPABLE"]);
+
+    const shippedElsewhere = await shipment();
+    const d3 = ok(await book(t.id, { ...shippedElsewhere, weightG: 1_000 }), 201);
+    await db().query("UPDATE orders SET status = 'shipped' WHERE id = $1", [shippedElsewhere.orderId]);
+    expect((await move(d3.id, "accepted", key.provider!)).status).to.equal(409);
   });
 
   it("accept → pick up → deliver settles it: the charge = provider net + commission, billed in finance", async () => {

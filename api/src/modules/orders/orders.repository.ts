@@ -199,20 +199,29 @@ export const ordersRepository = {
    * Each warehouse's part of my orders (as the buyer or the seller) in the given states, newest order first: what a
    * delivery may be booked for. One row per order × warehouse.
    */
-  async shipmentsFor(db: Sql, companyId: string, statuses: string[], limit: number): Promise<ShipmentRow[]> {
+  async shipmentsFor(
+    db: Sql,
+    companyId: string,
+    statuses: string[],
+    limit: number,
+    offset = 0,
+  ): Promise<ShipmentRow[]> {
     const { rows } = await db.query<ShipmentRow>(
       `SELECT o.id AS "orderId", o.status AS "orderStatus", o.buyer_id AS "buyerId", b.name AS "buyerName",
               a.location_id AS "locationId", min(a.seller_id) AS "sellerId", l.name AS "locationName",
-              l.region_code AS "regionCode", sum(a.quantity)::int AS units, min(a.distance_m)::int AS "distanceM",
+              l.region_code AS "regionCode", l.seller_name AS "sellerName", sum(a.quantity)::int AS units,
+              min(a.distance_m)::int AS "distanceM",
               o.created_at AS "createdAt"
          FROM (SELECT id FROM orders WHERE buyer_id = $1 AND status = ANY($2::text[])
                UNION SELECT order_id FROM order_allocations WHERE seller_id = $1) mine
          JOIN orders o ON o.id = mine.id JOIN order_allocations a ON a.order_id = o.id
-         JOIN supplier_locations l ON l.id = a.location_id JOIN companies b ON b.id = o.buyer_id
+         JOIN (SELECT sl.*, c.name AS seller_name FROM supplier_locations sl JOIN companies c ON c.id = sl.company_id) l
+           ON l.id = a.location_id
+         JOIN companies b ON b.id = o.buyer_id
         WHERE o.status = ANY($2::text[]) AND (o.buyer_id = $1 OR a.seller_id = $1)
-        GROUP BY o.id, b.name, a.location_id, l.name, l.region_code
-        ORDER BY o.created_at DESC, a.location_id LIMIT $3`,
-      [companyId, statuses, limit],
+        GROUP BY o.id, b.name, a.location_id, l.name, l.region_code, l.seller_name
+        ORDER BY o.created_at DESC, o.id, a.location_id LIMIT $3 OFFSET $4`,
+      [companyId, statuses, limit, offset],
     );
     return rows;
   },
@@ -225,6 +234,7 @@ export interface ShipmentRow {
   buyerName: string;
   locationId: string;
   sellerId: string;
+  sellerName: string;
   locationName: string;
   regionCode: string;
   units: number;

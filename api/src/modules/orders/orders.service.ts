@@ -300,8 +300,8 @@ export class OrdersService {
   }
 
   /** Each warehouse's part of a company's orders in `statuses`, newest first (DECISIONS 115: what deliveries carry). */
-  async shipmentsFor(companyId: string, statuses: string[], limit: number) {
-    return repo.shipmentsFor(this.db, companyId, statuses, limit);
+  async shipmentsFor(companyId: string, statuses: string[], limit: number, offset = 0) {
+    return repo.shipmentsFor(this.db, companyId, statuses, limit, offset);
   }
 
   async list(p: Principal, limit: number) {

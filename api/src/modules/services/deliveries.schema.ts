@@ -89,6 +89,7 @@ export const shipmentSchema = z
     locationName: z.string(),
     regionCode: z.string(),
     sellerId: z.string(),
+    sellerName: z.string().describe("the company whose warehouse ships this part"),
     units: z.number().int(),
     distanceM: z.number().int().describe("warehouse to ship-to point, as allocated"),
     side: z.enum(["buyer", "seller"]).describe("whether I am the order's buyer or this part's seller"),

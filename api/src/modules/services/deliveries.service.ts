@@ -33,6 +33,7 @@ export type ShipmentsOf = (
   companyId: string,
   statuses: string[],
   limit: number,
+  offset: number,
 ) => Promise<
   Array<{
     orderId: string;
@@ -41,6 +42,7 @@ export type ShipmentsOf = (
     buyerName: string;
     locationId: string;
     sellerId: string;
+    sellerName: string;
     locationName: string;
     regionCode: string;
     units: number;
@@ -80,18 +82,24 @@ export class DeliveriesService {
    */
   async shipments(p: Principal, limit: number) {
     const me = companyOf(p, "shipments");
-    const rows = await this.shipmentsOf(me, BOOKABLE, limit);
-    const booked = await repo.liveFor(
-      this.db,
-      rows.map((r) => r.orderId),
-    );
-    return rows
-      .filter((r) => !booked.has(`${r.orderId} ${r.locationId}`))
-      .map((r) => ({
-        ...r,
-        side: r.buyerId === me ? ("buyer" as const) : ("seller" as const),
-        createdAt: iso(r.createdAt),
-      }));
+    const out = [];
+    // Read newest first a page at a time until `limit` shipments without a live delivery are found.
+    for (let offset = 0; out.length < limit; offset += limit) {
+      const rows = await this.shipmentsOf(me, BOOKABLE, limit, offset);
+      const booked = await repo.liveFor(
+        this.db,
+        rows.map((r) => r.orderId),
+      );
+      for (const r of rows)
+        if (!booked.has(`${r.orderId} ${r.locationId}`) && out.length < limit)
+          out.push({
+            ...r,
+            side: r.buyerId === me ? ("buyer" as const) : ("seller" as const),
+            createdAt: iso(r.createdAt),
+          });
+      if (rows.length < limit) break;
+    }
+    return out;
   }
 
   async createTariff(ctx: AuditContext, p: Principal, body: CreateTariff) {
@@ -225,6 +233,24 @@ export class DeliveriesService {
    * Moves a delivery along DELIVERY_TRANSITIONS by my side; the same move again answers it as it is. Delivering
    * settles it (the logistics commission, DECISIONS 101) and bills it in finance (DECISIONS 114), in one transaction.
    */
+  /**
+   * The order must still want the delivery: accepting it, that its shipment is still to leave (not shipped by other
+   * means, not cancelled); picking up, that it is not cancelled (the seller may mark it shipped as it hands over).
+   * Delivering what was picked up, or cancelling, is always possible.
+   */
+  private async assertOrderAllows(d: DeliveryRow, to: DeliveryStatus) {
+    if (to !== "accepted" && to !== "picked_up") return;
+    const status = (await this.shipmentOf(d.orderId, d.locationId))?.orderStatus ?? "cancelled";
+    if (to === "accepted" ? BOOKABLE.includes(status) : status !== "cancelled") return;
+    throw new AppError(
+      "SERVICE.NOT_SHIPPABLE",
+      `order ${d.orderId} is ${status}: delivery ${d.id} can no longer be ${to === "accepted" ? "accepted" : "picked up"}; ` +
+        "cancel it",
+      409,
+      { field: "to" },
+    );
+  }
+
   async move(ctx: AuditContext, p: Principal, id: string, to: DeliveryStatus) {
     const { side, company } = await this.partyOf(ctx, p, id);
     await this.db.transaction(async (tx) => {
@@ -237,6 +263,7 @@ export class DeliveriesService {
           409,
           { field: "to" },
         );
+      await this.assertOrderAllows(d, to);
       await repo.setStatus(tx, id, to);
       await servicesRepository.event(tx, [id], d.status, to, actorOf(p));
       if (to === "delivered") {

@@ -1,10 +1,10 @@
 /** 预约配送: a distributor or shop books a provider's delivery for one warehouse's shipment of its order. */
-import { Alert, App, Button, Card, Flex, Form, InputNumber, Select, Typography } from "antd";
+import { Alert, App, Button, Card, Flex, Form, Grid, InputNumber, Select, Typography } from "antd";
 import { useState } from "react";
 import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
 import { Can } from "../../app/session";
-import { useT } from "../../i18n";
+import { useT, type MessageKey } from "../../i18n";
 import { DeliveriesTable } from "./deliveries-kit";
 import { newKey, type Delivery, type Tariff } from "./lib";
 import { TariffsTable } from "./ProviderDeliveries";
@@ -18,6 +18,8 @@ export default function BookDelivery() {
   const { message } = App.useApp();
   const [form] = Form.useForm<BookForm>();
   const [key, setKey] = useState(() => newKey("deliver"));
+  // A phone stacks the form's fields, each as wide as the screen; wider screens keep them on one line.
+  const narrow = !Grid.useBreakpoint().md;
   const tariffs = useApi(() => answer<{ tariffs: Tariff[] }>(api.GET("/api/v1/services/delivery-tariffs")), []);
   const list = useApi(() => answer<{ deliveries: Delivery[] }>(api.GET("/api/v1/services/deliveries")), []);
   // What I may book for: my orders' shipments still to leave, without a live delivery.
@@ -42,6 +44,7 @@ export default function BookDelivery() {
       shipments.reload();
     } catch (e) {
       void message.error(errorText(t, e));
+      shipments.reload(); // booked meanwhile by the other side, or no longer to leave
     }
   };
   const cancel = async (d: Delivery) => {
@@ -70,10 +73,11 @@ export default function BookDelivery() {
       </Card>
       <Can perm="service_delivery:create">
         <Card size="small" title={t("delivery.book")}>
-          <Form form={form} layout="inline" name="book" onFinish={(v) => void book(v)}>
+          <Form form={form} layout={narrow ? "vertical" : "inline"} name="book" onFinish={(v) => void book(v)}>
             <Form.Item name="tariffId" label={t("delivery.tariff")} rules={[{ required: true }]}>
               <Select
-                style={{ width: 200 }}
+                style={{ width: narrow ? "100%" : 200 }}
+                popupMatchSelectWidth={false}
                 options={(tariffs.data?.tariffs ?? []).map((x) => ({
                   value: x.id,
                   label: `${x.name} · ${x.providerName}`,
@@ -82,7 +86,8 @@ export default function BookDelivery() {
             </Form.Item>
             <Form.Item name="shipment" label={t("delivery.shipment")} rules={[{ required: true }]}>
               <Select
-                style={{ width: 360 }}
+                style={{ width: narrow ? "100%" : 420 }}
+                popupMatchSelectWidth={false}
                 showSearch
                 optionFilterProp="label"
                 loading={shipments.loading}
@@ -91,16 +96,17 @@ export default function BookDelivery() {
                   value: shipmentKey(x),
                   label: t("delivery.shipmentLabel", {
                     order: x.orderId,
-                    warehouse: x.locationName,
+                    warehouse: `${x.sellerName} ${x.locationName}`,
                     buyer: x.buyerName,
                     units: x.units,
                     km: (x.distanceM / 1000).toFixed(1),
+                    status: t(`order.status.${x.orderStatus}` as MessageKey),
                   }),
                 }))}
               />
             </Form.Item>
             <Form.Item name="weightKg" label={t("delivery.weightKg")} rules={[{ required: true }]}>
-              <InputNumber min={0.001} precision={3} />
+              <InputNumber min={0.001} max={50_000} precision={3} />
             </Form.Item>
             <Button type="primary" htmlType="submit">
               {t("delivery.book")}

@@ -19,7 +19,7 @@ export function TariffsTable({ rows, loading }: { rows: Tariff[]; loading: boole
       loading={loading}
       dataSource={rows}
       locale={{ emptyText: t("delivery.noTariffs") }}
-      scroll={{ x: true }}
+      scroll={{ x: "max-content" }}
       columns={[
         { title: t("delivery.name"), dataIndex: "name" },
         { title: t("services.provider"), dataIndex: "providerName" },

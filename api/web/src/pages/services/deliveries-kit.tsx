@@ -29,7 +29,7 @@ export function DeliveriesTable({
       loading={loading}
       dataSource={rows}
       locale={{ emptyText: t("delivery.noDeliveries") }}
-      scroll={{ x: true }}
+      scroll={{ x: "max-content" }}
       expandable={{
         rowExpandable: (d) => !!d.settlement,
         expandedRowRender: (d) =>
