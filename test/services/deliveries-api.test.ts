@@ -168,6 +168,14 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     // booked: no longer offered to either side; cancelled: offered again
     expect(asBuyer!.sellerName).to.be.a("string").and.not.equal("");
     const d = ok(await book(t.id, { orderId: asBuyer!.orderId, locationId: asBuyer!.locationId, weightG: 900 }), 201);
+    // the dealer booked it: the shop (the order's buyer) sees it in its list and may read it, not move it
+    const listed = ok(await api.call("GET", "/api/v1/services/deliveries", key.shop!)).deliveries as Json[];
+    expect(listed.map((x) => x.id)).to.include(d.id);
+    expect(ok(await api.call("GET", `/api/v1/services/deliveries/${d.id}`, key.shop!)).id).to.equal(d.id);
+    expect((await move(d.id, "cancelled", key.shop!)).status).to.equal(404);
+    const others = ok(await api.call("GET", "/api/v1/services/deliveries", key.farShop!)).deliveries as Json[];
+    expect(others.map((x) => x.id)).to.not.include(d.id);
+    expect((await api.call("GET", `/api/v1/services/deliveries/${d.id}`, key.farShop!)).status).to.equal(404);
     expect(mine(await offered(key.shop!))).to.deep.equal([]);
     expect(mine(await offered(key.dealer!))).to.deep.equal([]);
     // the newest shipment booked, a list of one still offers one: the next without a delivery

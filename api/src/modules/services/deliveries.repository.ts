@@ -120,10 +120,17 @@ export const deliveriesRepository = {
     return new Set(rows.map((r) => r.k));
   },
 
-  /** A company's deliveries: those it booked and those it carries, newest first. */
+  /**
+   * A company's deliveries, newest first: those it booked, those it carries, and those the other party of the order
+   * booked on its shipment (the order's buyer; the seller of that warehouse's part).
+   */
   async list(db: Sql, companyId: string, limit: number): Promise<DeliveryRow[]> {
     const { rows } = await db.query<DeliveryRow>(
-      `${DELIVERY_FROM} WHERE d.customer_id = $1 OR d.provider_id = $1 ORDER BY d.created_at DESC, d.id LIMIT $2`,
+      `${DELIVERY_FROM} WHERE d.customer_id = $1 OR d.provider_id = $1
+          OR d.order_id IN (SELECT o.id FROM orders o WHERE o.buyer_id = $1)
+          OR EXISTS (SELECT 1 FROM order_allocations a
+                      WHERE a.order_id = d.order_id AND a.location_id = d.location_id AND a.seller_id = $1)
+        ORDER BY d.created_at DESC, d.id LIMIT $2`,
       [companyId, limit],
     );
     return rows;

@@ -1432,8 +1432,10 @@ export const en: { readonly [K in MessageKey]: string } = {
   "error.SERVICE.CLAIM_EXCEEDS_DEPOSIT": "The claim is more than the deposit leaves after the charge",
   "error.SERVICE.INVALID_TRANSITION": "Not possible in the current state",
   "error.SERVICE.ALREADY_BOOKED": "This shipment already has a delivery (cancel that one first)",
-  "error.SERVICE.NOT_SHIPPABLE": "The order has shipped or been cancelled: no delivery can be booked or accepted; cancel the delivery",
-  "error.SERVICE.OUT_OF_AREA": "The pickup warehouse or the delivery address is outside this tariff's area: choose another tariff",
+  "error.SERVICE.NOT_SHIPPABLE":
+    "The order has shipped or been cancelled: no delivery can be booked or accepted; cancel the delivery",
+  "error.SERVICE.OUT_OF_AREA":
+    "The pickup warehouse or the delivery address is outside this tariff's area: choose another tariff",
   "error.SERVICE.SELF_DELIVERY": "A delivery provider does not book its own deliveries",
   "error.SERVICE.NO_METER": "This equipment is billed by time: it has no meter reading",
   "error.SERVICE.NOT_RETURNED": "Damage claims are filed once the equipment is returned and before settlement",

@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Flex, Form, Grid, InputNumber, Select, Typogr
 import { useState } from "react";
 import { answer, api, useApi, type Answer } from "../../api/client";
 import { errorText } from "../../app/errors";
-import { Can } from "../../app/session";
+import { Can, useSession } from "../../app/session";
 import { useT, type MessageKey } from "../../i18n";
 import { DeliveriesTable } from "./deliveries-kit";
 import { newKey, type Delivery, type Tariff } from "./lib";
@@ -20,6 +20,7 @@ export default function BookDelivery() {
   const [key, setKey] = useState(() => newKey("deliver"));
   // A phone stacks the form's fields, each as wide as the screen; wider screens keep them on one line.
   const narrow = !Grid.useBreakpoint().md;
+  const session = useSession();
   const tariffs = useApi(() => answer<{ tariffs: Tariff[] }>(api.GET("/api/v1/services/delivery-tariffs")), []);
   const list = useApi(() => answer<{ deliveries: Delivery[] }>(api.GET("/api/v1/services/deliveries")), []);
   // What I may book for: my orders' shipments still to leave, without a live delivery.
@@ -120,7 +121,8 @@ export default function BookDelivery() {
           rows={list.data?.deliveries ?? []}
           loading={list.loading}
           action={(d) =>
-            d.next.includes("cancelled") ? (
+            // the party that booked it cancels it; the order's other party sees it booked
+            d.next.includes("cancelled") && d.customerId === session.current?.me.companyId ? (
               <Can perm="service_delivery:edit">
                 <Button size="small" danger onClick={() => void cancel(d)}>
                   {t("delivery.move.cancelled")}
