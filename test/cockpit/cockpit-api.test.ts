@@ -950,6 +950,13 @@ describe("the management cockpit: every number against a hand computation over a
       );
       // (the page after the row at k: its key is looked for on the moved day)
       expect(stale.json.rows).to.deep.equal(live.slice(k + 1, k + 2));
+      // a page past every row: empty, with the total
+      const past = await api.call(
+        "GET",
+        `/api/v1/cockpit/rows?${q(cur)}&metric=cancel_rate&pageSize=1&page=${all.length + 5}`,
+        OPERATOR,
+      );
+      expect([past.json.rows, past.json.nextCursor]).to.deep.equal([[], null]);
     } finally {
       await sql().query("UPDATE orders SET created_at = created_at + interval '400 days' WHERE id = ANY($1)", [
         moved.rows.map((r) => r.id),

@@ -327,7 +327,8 @@ export async function drillRows(
  * The key of the row `skip` rows down a keyed drill-down (newest first). Rows since the last refresh are counted
  * (`known.live`): a row among them is skipped to directly. Further down, the day the row falls on is found from the
  * rollup's per-day counts and only that day's rows are skipped over. Should that day now hold fewer rows than the
- * refresh counted (rows gone or moved since), or the metric have no counts, the rows of the whole period are walked.
+ * refresh counted (rows gone or moved since), or the metric have no counts, the rows of the whole period are walked;
+ * a page past every row counted is empty.
  */
 async function rowBefore(
   db: Sql,
@@ -359,10 +360,10 @@ async function rowBefore(
       [scope, from, known.liveFrom, total.metric, rest],
     );
     const day = rows[0];
-    if (day) {
-      const hit = await at([scope, day.day, day.day, kind], rest - day.before);
-      if (hit) return hit;
-    }
+    // Past every row the counts hold: an empty page, as the total beside it says (not a walk of the whole period).
+    if (!day) return null;
+    const hit = await at([scope, day.day, day.day, kind], rest - day.before);
+    if (hit) return hit;
   }
   return at(params, skip);
 }
