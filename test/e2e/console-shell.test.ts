@@ -84,6 +84,15 @@ describe("the console shell in Chromium: login, home, my company, language, deep
     await page.context().close();
   });
 
+  it("signs in from a bookmarked /console/login and lands on home, not a not-found page", async () => {
+    const page = await h.page("desktop");
+    await page.goto(h.url("/login"));
+    await login(page, mobile, PASSWORD);
+    await page.getByTestId("welcome").waitFor();
+    expect(new URL(page.url()).pathname).to.match(/^\/console\/?$/);
+    await page.context().close();
+  });
+
   it("shows the translated error on a wrong password, and no menu entry the user may not use", async () => {
     const page = await h.page("phone");
     await page.goto(h.url("/"));

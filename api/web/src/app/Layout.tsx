@@ -7,7 +7,7 @@ import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { PageContainer, ProLayout } from "@ant-design/pro-components";
 import { Alert, Button, Dropdown, Result, Spin } from "antd";
 import { Suspense, useMemo } from "react";
-import { Link, matchPath, Route, Routes, useLocation } from "react-router";
+import { Link, matchPath, Navigate, Route, Routes, useLocation } from "react-router";
 import { allRoutes } from "../pages";
 import { useT } from "../i18n";
 import { LanguageSwitch } from "./LanguageSwitch";
@@ -85,6 +85,8 @@ export default function Layout() {
             {routes.map((r) => (
               <Route key={r.path} path={r.path} element={<r.element />} />
             ))}
+            {/* Signed in from a bookmarked /console/login (any signed-out path shows the login): go home. */}
+            <Route path="/login" element={<Navigate to="/" replace />} />
             <Route
               path="*"
               element={
