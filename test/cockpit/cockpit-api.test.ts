@@ -890,12 +890,10 @@ describe("the management cockpit: every number against a hand computation over a
     );
     expect([bad.status, bad.json.code]).to.deep.equal([400, "REQUEST.INVALID"]);
     // Cursors shaped like ours that PostgreSQL would refuse, and days that do not exist: 400s, not 500s.
-    const forged = (metric: string, key: [string, string]) =>
-      api.call(
-        "GET",
-        `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&cursor=${Buffer.from(JSON.stringify(key)).toString("base64url")}`,
-        OPERATOR,
-      );
+    const forged = (metric: string, key: [string, string]) => {
+      const cursor = Buffer.from(JSON.stringify(key)).toString("base64url");
+      return api.call("GET", `/api/v1/cockpit/rows?${q(cur)}&metric=${metric}&cursor=${cursor}`, OPERATOR);
+    };
     for (const [metric, key] of [
       ["cancel_rate", ["2026-13-45 25:61:61+00", "ord_x"]],
       ["cancel_rate", ["2026-02-30 11:00:00+00", "ord_x"]],

@@ -151,7 +151,7 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     expect((await book(t.id, { ...gone, weightG: 500 })).json.code).to.equal("SERVICE.NOT_SHIPPABLE");
   });
 
-  it("offers the shipments a party may book: the buyer's and that warehouse's seller's, until booked or gone", async () => {
+  it("offers the shipments a party may book (buyer's, that warehouse's seller's) until booked or gone", async () => {
     const t = await tariff();
     const older = await shipment();
     const s = await shipment();
@@ -188,7 +188,7 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     expect((await api.call("GET", "/api/v1/services/deliveries/shipments?limit=0", key.shop!)).status).to.equal(400);
   });
 
-  it("refuses to accept a delivery of an order cancelled or shipped since, or to pick one up once cancelled", async () => {
+  it("refuses to accept a delivery of an order cancelled or shipped since, or pick one up once cancelled", async () => {
     const t = await tariff();
     const cancelled = await shipment();
     const d1 = ok(await book(t.id, { ...cancelled, weightG: 1_000 }), 201);

@@ -118,7 +118,8 @@ export const cockpitRepository = {
   /** Channel health: the ratio KPIs of each distributor (or the one asked for) over the period. */
   async channels(db: Sql, only: string | null, p: Period) {
     const { rows } = await db.query<{ companyId: string; name: string; metric: string; num: number; den: number }>(
-      `SELECT k.scope AS "companyId", c.name, k.metric, sum(k.num ORDER BY k.day)::float8 AS num, sum(k.den ORDER BY k.day)::float8 AS den
+      `SELECT k.scope AS "companyId", c.name, k.metric,
+              sum(k.num ORDER BY k.day)::float8 AS num, sum(k.den ORDER BY k.day)::float8 AS den
          FROM cockpit_kpi_day k JOIN companies c ON c.id = k.scope
         WHERE c.kind = 'distributor' AND ($1::text IS NULL OR k.scope = $1) AND k.day BETWEEN $2::date AND $3::date
           AND k.metric IN ('fill_rate', 'on_time', 'cancel_rate', 'counterfeit_rate', 'fulfilment_hours')

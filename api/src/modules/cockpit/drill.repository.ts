@@ -352,11 +352,10 @@ async function rowBefore(
     if (skip < known.live) return at([scope, known.liveFrom, to, kind], skip);
     const rest = skip - known.live;
     const { rows } = await db.query<{ day: string; before: number }>(
-      `SELECT day::text, before::int FROM (
-         SELECT day, COALESCE(sum(${total.part}) OVER (ORDER BY day DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
-                sum(${total.part}) OVER (ORDER BY day DESC) AS upto
+      `SELECT day::text, (upto - n)::int AS before FROM (
+         SELECT day, ${total.part} AS n, sum(${total.part}) OVER (ORDER BY day DESC) AS upto
            FROM cockpit_kpi_day WHERE scope = $1 AND metric = $4 AND day >= $2::date AND day < $3::date) c
-        WHERE before <= $5 AND upto > $5`,
+        WHERE upto - n <= $5 AND upto > $5`,
       [scope, from, known.liveFrom, total.metric, rest],
     );
     const day = rows[0];

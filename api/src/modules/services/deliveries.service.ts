@@ -5,6 +5,7 @@ import { crossTenant, notFound } from "../../security/tenant.js";
 import { idempotent, type Reply } from "../../shared/idempotency.js";
 import { uniqueViolation } from "../../shared/pg-errors.js";
 import { deliveriesRepository as repo, type DeliveryRow } from "./deliveries.repository.js";
+import type { ShipmentRow } from "../orders/orders.repository.js";
 import type { BookDelivery, CreateTariff } from "./deliveries.schema.js";
 import { serviceBill } from "./service-billing.js";
 import { commissionOf, deliveryChargeOf, inArea } from "./service-money.js";
@@ -34,22 +35,7 @@ export type ShipmentsOf = (
   statuses: string[],
   limit: number,
   offset: number,
-) => Promise<
-  Array<{
-    orderId: string;
-    orderStatus: string;
-    buyerId: string;
-    buyerName: string;
-    locationId: string;
-    sellerId: string;
-    sellerName: string;
-    locationName: string;
-    regionCode: string;
-    units: number;
-    distanceM: number;
-    createdAt: Date;
-  }>
->;
+) => Promise<ShipmentRow[]>;
 
 /** Order states in which a shipment is still to leave its warehouse: a delivery may be booked for it. */
 const BOOKABLE = ["allocated", "partially_fulfilled", "picking"];
@@ -251,8 +237,8 @@ export class DeliveriesService {
     if (to === "accepted" ? BOOKABLE.includes(status) : status !== "cancelled") return;
     throw new AppError(
       "SERVICE.NOT_SHIPPABLE",
-      `order ${d.orderId} is ${status}: delivery ${d.id} can no longer be ${to === "accepted" ? "accepted" : "picked up"}; ` +
-        "cancel it",
+      `order ${d.orderId} is ${status}: delivery ${d.id} can no longer be ` +
+        `${to === "accepted" ? "accepted" : "picked up"}; cancel it`,
       409,
       { field: "to" },
     );
