@@ -245,7 +245,9 @@ export class DeliveriesService {
   }
 
   async move(ctx: AuditContext, p: Principal, id: string, to: DeliveryStatus) {
-    const { side, company } = await this.partyOf(ctx, p, id);
+    const { side, company, d: before } = await this.partyOf(ctx, p, id);
+    // Read outside the transaction: the embedded database has one connection, which the transaction holds.
+    if (before.status !== to) await this.assertOrderAllows(before, to);
     await this.db.transaction(async (tx) => {
       const d = (await repo.get(tx, id, true))!;
       if (d.status === to) return; // a retry
@@ -256,7 +258,6 @@ export class DeliveriesService {
           409,
           { field: "to" },
         );
-      await this.assertOrderAllows(d, to);
       await repo.setStatus(tx, id, to);
       await servicesRepository.event(tx, [id], d.status, to, actorOf(p));
       if (to === "delivered") {
