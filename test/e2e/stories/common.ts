@@ -39,6 +39,21 @@ const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export const dialog = (page: Page, title: string) => page.getByRole("dialog", { name: title });
 export const okOf = (d: Locator) => d.locator(".ant-modal-footer .ant-btn-primary");
+/**
+ * Clicks a dialog's OK and waits for it to close. When it stays open, fails with what the page says (a form
+ * error, a message toast), not with a timeout on whatever the test waited for next.
+ */
+export async function submitDialog(page: Page, d: Locator) {
+  await okOf(d).click();
+  try {
+    await d.waitFor({ state: "hidden" });
+  } catch (e) {
+    const said = await page
+      .locator(".ant-message-notice, .ant-notification-notice, .ant-form-item-explain-error, .ant-alert-message")
+      .allTextContents();
+    throw new Error(`the dialog stayed open; the page says: ${JSON.stringify(said)} (${(e as Error).message})`);
+  }
+}
 /** The open Popconfirm's OK button. */
 export const popOk = (page: Page) =>
   page.locator(".ant-popover:not(.ant-popover-hidden) .ant-popconfirm-buttons .ant-btn-primary");
@@ -140,13 +155,14 @@ export async function runCommonStory(h: ConsoleHarness, opts: CommonStoryOptions
   await inspect(op, "common-platform-companies-desktop");
 
   await menu(op, "GS1 厂商识别代码");
-  const row = op.getByTestId("gs1-table").locator("tr", { hasText: prefix });
+  // The row by its id: text would also match another prefix holding these digits (a long run shares one database).
+  const row = op.getByTestId("gs1-table").locator(`tr[data-row-key="${filed.json.id as string}"]`);
   await row.waitFor();
   await inspect(op, "common-platform-gs1-desktop");
   await row.getByRole("button", { name: "核验通过" }).click();
   const ver = dialog(op, `核验 ${prefix}`);
   expect(await ver.locator("#gs1-decide_licenceRef").inputValue()).to.equal(`GS1CN-${prefix}`);
-  await okOf(ver).click();
+  await submitDialog(op, ver);
   await row.waitFor({ state: "detached" });
   const decided = await h.api.call("GET", `/api/v1/gs1-prefixes/${filed.json.id}`, OPERATOR);
   expect(decided.json).to.deep.include({ status: "verified", licenceRef: `GS1CN-${prefix}` });
