@@ -176,19 +176,39 @@ describe("services marketplace: list → enrol and rent → stop → settle with
     await form.locator("button[type=submit]").click();
     await p.getByText("杭州同城配送").first().waitFor();
 
+    // Two tariffs that do not serve this shipment: one elsewhere, one holding the warehouse's district only.
+    for (const [name, area] of [
+      ["广州同城配送", "440100"],
+      ["上城区内配送", "330104"],
+    ] as const) {
+      const made = await h.api.call("POST", "/api/v1/services/delivery-tariffs", h.api.keys.provider!, {
+        name,
+        baseFen: 1000,
+        perKmFen: 100,
+        perKgFen: 10,
+        areaCodes: [area],
+      });
+      expect(made.status, JSON.stringify(made.json)).to.equal(201);
+    }
+
     // ── the distributor's clerk books the shipment ──
     const d = await h.page("desktop");
     await login(d, clerk.mobile, PASSWORD, h.origin);
     await d.goto(h.url("/services/book-delivery"));
     const book = d.locator("form#book");
-    await book.locator("#book_tariffId").click();
-    await d.locator(".ant-select-item-option").filter({ hasText: "杭州同城配送" }).click();
     // the shipment is picked from the clerk's orders still to leave, not typed
     await book.locator("#book_shipment").click();
     await d
       .locator(".ant-select-item-option")
       .filter({ hasText: order.json.id as string })
       .click();
+    // then a tariff: those whose area does not hold both ends (warehouse 330104, shop 330106) are offered disabled
+    await book.locator("#book_tariffId").click();
+    const option = (name: string) => d.locator(".ant-select-item-option").filter({ hasText: name });
+    for (const name of ["广州同城配送", "上城区内配送"])
+      expect(await option(name).getAttribute("class"), name).to.contain("ant-select-item-option-disabled");
+    expect(await option("杭州同城配送").getAttribute("class")).to.not.contain("ant-select-item-option-disabled");
+    await option("杭州同城配送").click();
     await book.locator("#book_weightKg").fill("12.5");
     await book.locator("button[type=submit]").click();
     await rows(d, "my-deliveries-table").filter({ hasText: "待接单" }).waitFor();

@@ -161,6 +161,8 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     const [asBuyer] = mine(await offered(key.shop!));
     expect(asBuyer).to.include({ locationId: wh, locationName: "杭州汽配城一号仓", side: "buyer", units: 1 });
     expect(asBuyer).to.include({ buyerId: api.ids.shop, sellerId: api.ids.dealer, orderStatus: "allocated" });
+    // both ends' regions, so a form offers only the tariffs whose area holds them: the warehouse's, the shop's
+    expect(asBuyer).to.include({ regionCode: "330104", buyerRegion: "330106" });
     expect(mine(await offered(key.dealer!))[0]).to.include({ side: "seller", locationId: wh });
     // not a party: the shipment is not offered to it; a provider's service manager books no deliveries
     expect(mine(await offered(key.farShop!))).to.deep.equal([]);

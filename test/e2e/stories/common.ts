@@ -51,7 +51,7 @@ export async function submitDialog(page: Page, d: Locator) {
     const said = await page
       .locator(".ant-message-notice, .ant-notification-notice, .ant-form-item-explain-error, .ant-alert-message")
       .allTextContents();
-    throw new Error(`the dialog stayed open; the page says: ${JSON.stringify(said)} (${(e as Error).message})`);
+    throw new Error(`the dialog stayed open; the page says: ${JSON.stringify(said)}`, { cause: e });
   }
 }
 /** The open Popconfirm's OK button. */

@@ -208,7 +208,7 @@ export const ordersRepository = {
   ): Promise<ShipmentRow[]> {
     const { rows } = await db.query<ShipmentRow>(
       `SELECT o.id AS "orderId", o.status AS "orderStatus", o.buyer_id AS "buyerId", b.name AS "buyerName",
-              a.location_id AS "locationId", min(a.seller_id) AS "sellerId", l.name AS "locationName",
+              b.region_code AS "buyerRegion", a.location_id AS "locationId", min(a.seller_id) AS "sellerId", l.name AS "locationName",
               l.region_code AS "regionCode", l.seller_name AS "sellerName", sum(a.quantity)::int AS units,
               min(a.distance_m)::int AS "distanceM",
               o.created_at AS "createdAt"
@@ -219,7 +219,7 @@ export const ordersRepository = {
            ON l.id = a.location_id
          JOIN companies b ON b.id = o.buyer_id
         WHERE o.status = ANY($2::text[]) AND (o.buyer_id = $1 OR a.seller_id = $1)
-        GROUP BY o.id, b.name, a.location_id, l.name, l.region_code, l.seller_name
+        GROUP BY o.id, b.name, b.region_code, a.location_id, l.name, l.region_code, l.seller_name
         ORDER BY o.created_at DESC, o.id, a.location_id LIMIT $3 OFFSET $4`,
       [companyId, statuses, limit, offset],
     );
@@ -232,6 +232,8 @@ export interface ShipmentRow {
   orderStatus: string;
   buyerId: string;
   buyerName: string;
+  /** The buyer's region: where the shipment is dropped. */
+  buyerRegion: string;
   locationId: string;
   sellerId: string;
   sellerName: string;

@@ -85,9 +85,12 @@ export const shipmentSchema = z
     orderStatus: z.string(),
     buyerId: z.string(),
     buyerName: z.string(),
+    buyerRegion: z.string().describe("the buyer's region, where the delivery drops: a tariff's area must hold it"),
     locationId: z.string().describe("the warehouse this part ships from: book with it"),
     locationName: z.string(),
-    regionCode: z.string(),
+    regionCode: z
+      .string()
+      .describe("the warehouse's region, where the delivery picks up: a tariff's area must hold it"),
     sellerId: z.string(),
     sellerName: z.string().describe("the company whose warehouse ships this part"),
     units: z.number().int(),

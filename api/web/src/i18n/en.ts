@@ -1581,6 +1581,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   "delivery.shipmentLabel": "{order} · {warehouse} → {buyer} · {units} units · {km} km · {status}",
   "delivery.noShipments": "No shipment to book (shipped already, or booked)",
   "delivery.weightKg": "Weight (kg)",
+  "delivery.outOfArea": "does not serve this shipment (warehouse or buyer outside its area)",
+  "delivery.pickShipmentFirst": "Pick the shipment first, then a tariff whose area holds both ends",
   // Order loans (DECISIONS 106)
   "menu.borrower.loans": "My loans",
   "menu.borrower.statement": "Loan statement",

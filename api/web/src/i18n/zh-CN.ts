@@ -1553,6 +1553,8 @@ export const zhCN = {
   "delivery.shipmentLabel": "{order} · {warehouse} → {buyer} · {units} 件 · {km} 公里 · {status}",
   "delivery.noShipments": "没有可预约配送的待发货件（订单已发出或已预约）",
   "delivery.weightKg": "重量（公斤）",
+  "delivery.outOfArea": "不服务此件（取货仓或收货方在区域外）",
+  "delivery.pickShipmentFirst": "先选待发货件，再选覆盖两端的配送价目",
   // Order loans (DECISIONS 106)
   "menu.borrower.loans": "我的融资",
   "menu.borrower.statement": "融资对账单",

@@ -256,7 +256,7 @@ export default function Cockpit() {
           </Can>
           {summary.data?.refreshedAt && (
             <Typography.Text type="secondary">
-              {t("cockpit.refreshedAt")} {dayjs(summary.data.refreshedAt).format("YYYY-MM-DD HH:mm")}
+              {t("cockpit.refreshedAt")} <DateTime at={summary.data.refreshedAt} />
             </Typography.Text>
           )}
         </Space>

@@ -6,12 +6,15 @@ import { errorText } from "../../app/errors";
 import { Can, useSession } from "../../app/session";
 import { useT, type MessageKey } from "../../i18n";
 import { DeliveriesTable } from "./deliveries-kit";
-import { newKey, type Delivery, type Tariff } from "./lib";
+import { inArea, newKey, type Delivery, type Tariff } from "./lib";
 import { TariffsTable } from "./ProviderDeliveries";
 
 type BookForm = { tariffId: string; shipment: string; weightKg: number };
 type Shipment = Answer<"/api/v1/services/deliveries/shipments", "get">["shipments"][number];
 const shipmentKey = (s: Pick<Shipment, "orderId" | "locationId">) => `${s.orderId}|${s.locationId}`;
+/** Whether a tariff's area holds both ends of a shipment (the API refuses others); any tariff before one is chosen. */
+const serves = (x: Tariff, s: Shipment | undefined) =>
+  !s || (inArea(x.areaCodes, s.regionCode) && inArea(x.areaCodes, s.buyerRegion));
 
 export default function BookDelivery() {
   const t = useT();
@@ -28,6 +31,8 @@ export default function BookDelivery() {
     () => answer<{ shipments: Shipment[] }>(api.GET("/api/v1/services/deliveries/shipments")),
     [],
   );
+  const chosenKey = Form.useWatch("shipment", form);
+  const chosen = shipments.data?.shipments.find((x) => shipmentKey(x) === chosenKey);
   const book = async (v: BookForm) => {
     const s = shipments.data?.shipments.find((x) => shipmentKey(x) === v.shipment);
     if (!s) return;
@@ -75,16 +80,6 @@ export default function BookDelivery() {
       <Can perm="service_delivery:create">
         <Card size="small" title={t("delivery.book")}>
           <Form form={form} layout={narrow ? "vertical" : "inline"} name="book" onFinish={(v) => void book(v)}>
-            <Form.Item name="tariffId" label={t("delivery.tariff")} rules={[{ required: true }]}>
-              <Select
-                style={{ width: narrow ? "100%" : 200 }}
-                popupMatchSelectWidth={false}
-                options={(tariffs.data?.tariffs ?? []).map((x) => ({
-                  value: x.id,
-                  label: `${x.name} · ${x.providerName}`,
-                }))}
-              />
-            </Form.Item>
             <Form.Item name="shipment" label={t("delivery.shipment")} rules={[{ required: true }]}>
               <Select
                 style={{ width: narrow ? "100%" : 420 }}
@@ -93,6 +88,12 @@ export default function BookDelivery() {
                 optionFilterProp="label"
                 loading={shipments.loading}
                 notFoundContent={t("delivery.noShipments")}
+                onChange={(k: string) => {
+                  // A tariff picked before that does not serve the new shipment is cleared, not booked and refused.
+                  const s = shipments.data?.shipments.find((x) => shipmentKey(x) === k);
+                  const tariff = tariffs.data?.tariffs.find((x) => x.id === form.getFieldValue("tariffId"));
+                  if (tariff && !serves(tariff, s)) form.setFieldValue("tariffId", undefined);
+                }}
                 options={(shipments.data?.shipments ?? []).map((x) => ({
                   value: shipmentKey(x),
                   label: t("delivery.shipmentLabel", {
@@ -103,6 +104,18 @@ export default function BookDelivery() {
                     km: (x.distanceM / 1000).toFixed(1),
                     status: t(`order.status.${x.orderStatus}` as MessageKey),
                   }),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="tariffId" label={t("delivery.tariff")} rules={[{ required: true }]}>
+              <Select
+                style={{ width: narrow ? "100%" : 200 }}
+                popupMatchSelectWidth={false}
+                placeholder={chosen ? undefined : t("delivery.pickShipmentFirst")}
+                options={(tariffs.data?.tariffs ?? []).map((x) => ({
+                  value: x.id,
+                  label: `${x.name} · ${x.providerName}${serves(x, chosen) ? "" : ` · ${t("delivery.outOfArea")}`}`,
+                  disabled: !serves(x, chosen),
                 }))}
               />
             </Form.Item>

@@ -47,3 +47,13 @@ export function newKey(prefix: string): string {
   crypto.getRandomValues(bytes);
   return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
+
+/**
+ * Whether a tariff's area (province, city or district codes) holds a region: the API's rule (service-money.ts
+ * inArea), so the booking form offers only tariffs the API would accept for both ends of a shipment.
+ */
+export function inArea(areaCodes: readonly string[], regionCode: string): boolean {
+  return areaCodes.some((a) =>
+    regionCode.startsWith(a.endsWith("0000") ? a.slice(0, 2) : a.endsWith("00") ? a.slice(0, 4) : a),
+  );
+}
