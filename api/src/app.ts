@@ -399,6 +399,10 @@ export function buildServices(opts: AppOptions) {
         };
       },
       (companyId, statuses, limit, offset) => orders.shipmentsFor(companyId, statuses, limit, offset),
+      async (orderId) => {
+        const found = await orders.forBilling(orderId);
+        return found ? [found.order.buyerId, ...found.allocations.map((a) => a.sellerId)] : [];
+      },
     ),
     importer: new CatalogImporter(db, {
       onFitments: () => search.invalidate(),

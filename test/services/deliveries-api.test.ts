@@ -135,7 +135,17 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     expect(twice.status).to.equal(409);
     expect(twice.json.code).to.equal("SERVICE.ALREADY_BOOKED");
     // a company not party to the order: 404, as if none
-    expect((await book(t.id, { ...s, weightG: 1_000 }, key.farShop!)).status).to.equal(404);
+    const stranger = await book(t.id, { ...s, weightG: 1_000 }, key.farShop!);
+    expect([stranger.status, stranger.json.code]).to.deep.equal([404, "NOT_FOUND"]);
+    // a party naming a warehouse the order does not ship from is told which field is wrong; a stranger still is not
+    const elsewhere = await book(t.id, { ...s, locationId: "loc_0000000000000000", weightG: 1_000 });
+    expect([elsewhere.status, elsewhere.json.code, elsewhere.json.field]).to.deep.equal([
+      404,
+      "SERVICE.NO_SHIPMENT",
+      "locationId",
+    ]);
+    const strangerElsewhere = await book(t.id, { ...s, locationId: "loc_0000000000000000", weightG: 1 }, key.farShop!);
+    expect([strangerElsewhere.status, strangerElsewhere.json.code]).to.deep.equal([404, "NOT_FOUND"]);
     // outside the area: a Guangdong tariff refuses a Hangzhou pickup
     const gd = await tariff({ name: "广州同城配送", areaCodes: ["440100"] });
     const far = await book(gd.id, { ...(await shipment()), weightG: 1_000 });

@@ -37,6 +37,9 @@ export type ShipmentsOf = (
   offset: number,
 ) => Promise<ShipmentRow[]>;
 
+/** The companies party to an order (its buyer, its sellers), none when there is no such order. */
+export type PartiesOf = (orderId: string) => Promise<string[]>;
+
 /** Order states in which a shipment is still to leave its warehouse: a delivery may be booked for it. */
 const BOOKABLE = ["allocated", "partially_fulfilled", "picking"];
 
@@ -60,6 +63,7 @@ export class DeliveriesService {
     private readonly bill: BillService,
     private readonly shipmentOf: ShipmentOf,
     private readonly shipmentsOf: ShipmentsOf,
+    private readonly partiesOf: PartiesOf,
   ) {}
 
   /**
@@ -125,6 +129,15 @@ export class DeliveriesService {
     const tariff = (await repo.tariffs(this.db, null, 1, tariffId))[0];
     if (!tariff) throw notFound("delivery tariff", tariffId);
     const s = await this.shipmentOf(body.orderId, body.locationId);
+    // A party of the order naming a warehouse it does not ship from is told so; anyone else learns nothing of it.
+    if (!s && (await this.partiesOf(body.orderId)).includes(customerId))
+      throw new AppError(
+        "SERVICE.NO_SHIPMENT",
+        `order ${body.orderId} ships nothing from warehouse ${body.locationId}: book a shipment it has ` +
+          "(GET /api/v1/services/deliveries/shipments lists them)",
+        404,
+        { field: "locationId" },
+      );
     if (!s || (s.buyerId !== customerId && s.sellerId !== customerId))
       return crossTenant(this.db, ctx, p, "order", body.orderId, s?.buyerId ?? null);
     if (tariff.providerId === customerId)
@@ -223,10 +236,6 @@ export class DeliveriesService {
   }
 
   /**
-   * Moves a delivery along DELIVERY_TRANSITIONS by my side; the same move again answers it as it is. Delivering
-   * settles it (the logistics commission, DECISIONS 101) and bills it in finance (DECISIONS 114), in one transaction.
-   */
-  /**
    * The order must still want the delivery: accepting it, that its shipment is still to leave (not shipped by other
    * means, not cancelled); picking up, that it is not cancelled (the seller may mark it shipped as it hands over).
    * Delivering what was picked up, or cancelling, is always possible.
@@ -244,6 +253,10 @@ export class DeliveriesService {
     );
   }
 
+  /**
+   * Moves a delivery along DELIVERY_TRANSITIONS by my side; the same move again answers it as it is. Delivering
+   * settles it (the logistics commission, DECISIONS 101) and bills it in finance (DECISIONS 114), in one transaction.
+   */
   async move(ctx: AuditContext, p: Principal, id: string, to: DeliveryStatus) {
     const { side, company, d: before } = await this.partyOf(ctx, p, id);
     // Read outside the transaction: the embedded database has one connection, which the transaction holds.

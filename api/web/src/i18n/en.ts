@@ -1434,6 +1434,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   "error.SERVICE.ALREADY_BOOKED": "This shipment already has a delivery (cancel that one first)",
   "error.SERVICE.NOT_SHIPPABLE":
     "The order has shipped or been cancelled: no delivery can be booked or accepted; cancel the delivery",
+  "error.SERVICE.NO_SHIPMENT": "The order ships nothing from this warehouse: pick one of its shipments",
   "error.SERVICE.OUT_OF_AREA":
     "The pickup warehouse or the delivery address is outside this tariff's area: choose another tariff",
   "error.SERVICE.SELF_DELIVERY": "A delivery provider does not book its own deliveries",

@@ -1407,6 +1407,7 @@ export const zhCN = {
   "error.SERVICE.INVALID_TRANSITION": "当前状态下不能进行此操作",
   "error.SERVICE.ALREADY_BOOKED": "这件待发货件已经预约了配送（可先取消原配送单）",
   "error.SERVICE.NOT_SHIPPABLE": "订单已发货或已取消，不能再预约或接单；请取消该配送单",
+  "error.SERVICE.NO_SHIPMENT": "该订单没有从这个仓库发出的货，请从待发货件中选择",
   "error.SERVICE.OUT_OF_AREA": "取货仓库或收货地址不在该配送价目的服务区域内，请换一个价目",
   "error.SERVICE.SELF_DELIVERY": "配送服务商不能为自己预约配送",
   "error.SERVICE.NO_METER": "该设备按时长计费，没有计量表读数",
