@@ -208,7 +208,8 @@ export const ordersRepository = {
   ): Promise<ShipmentRow[]> {
     const { rows } = await db.query<ShipmentRow>(
       `SELECT o.id AS "orderId", o.status AS "orderStatus", o.buyer_id AS "buyerId", b.name AS "buyerName",
-              b.region_code AS "buyerRegion", a.location_id AS "locationId", min(a.seller_id) AS "sellerId", l.name AS "locationName",
+              b.region_code AS "buyerRegion", a.location_id AS "locationId", min(a.seller_id) AS "sellerId",
+              l.name AS "locationName",
               l.region_code AS "regionCode", l.seller_name AS "sellerName", sum(a.quantity)::int AS units,
               min(a.distance_m)::int AS "distanceM",
               o.created_at AS "createdAt"
