@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { distanceMetres } from "../../shared/geo.js";
-import { brandId } from "./import.service.js";
+import { brandId } from "./import-rows.js";
 import { offersRepository as repo, type Box, type PoolStock } from "./offers.repository.js";
 import { normaliseNumber } from "./numbers.js";
 import { brandDisplayName } from "./brand-names.js";

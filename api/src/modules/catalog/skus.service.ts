@@ -1,5 +1,5 @@
 import type { Sql } from "../../../../ledger-service/src/index.js";
-import { brandId } from "./import.service.js";
+import { brandId } from "./import-rows.js";
 import { normaliseNumber } from "./numbers.js";
 
 /** What other modules may ask the catalogue about SKUs (they never read its tables themselves). */
