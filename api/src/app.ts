@@ -68,6 +68,7 @@ import { promotionsRoutes } from "./modules/promotions/promotions.routes.js";
 import { PromotionsService } from "./modules/promotions/promotions.service.js";
 import { RfqService } from "./modules/rfq/rfq.service.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
+import { RentalsService } from "./modules/services/rentals.service.js";
 import { ServicesService } from "./modules/services/services.service.js";
 import { deliveriesRoutes } from "./modules/services/deliveries.routes.js";
 import { DeliveriesService } from "./modules/services/deliveries.service.js";
@@ -218,7 +219,7 @@ export function buildRoutes(opts: AppOptions, services: ReturnType<typeof buildS
     ...loansRoutes(s.loans),
     ...rfqRoutes(s.rfqs),
     ...promotionsRoutes(s.promotions),
-    ...servicesRoutes(s.services),
+    ...servicesRoutes(s.services, s.rentals),
     ...deliveriesRoutes(s.deliveries),
     ...forecastRoutes(opts.ledger.db.sql, s.forecasts, s.replenishment),
     ...cockpitRoutes(opts.ledger.db.sql, s.cockpit),
@@ -377,6 +378,7 @@ export function buildServices(opts: AppOptions) {
     promotions,
     // A settled service is billed in finance in the settlement's transaction (DECISIONS 114).
     services: new ServicesService(db, (tx, ctx, bill) => invoices.billService(tx, ctx, bill)),
+    rentals: new RentalsService(db, (tx, ctx, bill) => invoices.billService(tx, ctx, bill)),
     // Deliveries of an order's shipment (DECISIONS 115): the warehouse, the buyer and the allocation's distance.
     deliveries: new DeliveriesService(
       db,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext, Principal } from "../../security/principal.js";
 import { crossTenant, notFound } from "../../security/tenant.js";
@@ -7,11 +6,10 @@ import { uniqueViolation } from "../../shared/pg-errors.js";
 import { deliveriesRepository as repo, type DeliveryRow } from "./deliveries.repository.js";
 import type { ShipmentRow } from "../orders/orders.repository.js";
 import type { BookDelivery, CreateTariff } from "./deliveries.schema.js";
-import { serviceBill } from "./service-billing.js";
+import { actorOf, companyOf, hex, iso, settleAndBill, type BillService } from "./service-kit.js";
 import { commissionOf, deliveryChargeOf, inArea } from "./service-money.js";
 import { DELIVERY_TRANSITIONS, sidesOf, type DeliveryStatus, type ServiceSide } from "./service-states.js";
 import { servicesRepository } from "./services.repository.js";
-import type { BillService } from "./services.service.js";
 
 /** What a delivery needs of the orders module: one warehouse's shipment of an order, its parties and its distance. */
 export type ShipmentOf = (
@@ -42,15 +40,6 @@ export type PartiesOf = (orderId: string) => Promise<string[]>;
 
 /** Order states in which a shipment is still to leave its warehouse: a delivery may be booked for it. */
 const BOOKABLE = ["allocated", "partially_fulfilled", "picking"];
-
-const hex = () => randomBytes(8).toString("hex");
-const actorOf = (p: Principal) => p.person ?? p.id;
-const iso = (v: string | Date) => new Date(v).toISOString();
-
-function companyOf(p: Principal, what: string): string {
-  if (!p.companyId) throw new AppError("ORG.REQUIRED", `${what} is a company's`, 409);
-  return p.companyId;
-}
 
 /**
  * Logistics offerings (issue 17, DECISIONS 115): a provider's delivery tariffs (同城配送: base + per km + per kg over a
@@ -292,11 +281,10 @@ export class DeliveriesService {
           dueFen: d.chargeFen,
           settledBy: actorOf(p),
         };
-        await servicesRepository.insertSettlement(tx, s);
         const km = (d.distanceM / 1000).toFixed(1);
         const kg = String(d.weightG / 1000);
         const line = `同城配送：${d.pickupName} → ${d.dropName}，${km} km，${kg} kg（订单 ${d.orderId}）`;
-        await this.bill(tx, ctx, serviceBill(s, { service: line }, s.settledBy));
+        await settleAndBill(tx, ctx, this.bill, s, { service: line });
       }
       await auditTrail.append(tx, {
         ...ctx,

@@ -30,6 +30,7 @@ import {
   type CreateEquipment,
   type CreateSession,
 } from "./services.schema.js";
+import type { RentalsService } from "./rentals.service.js";
 import type { ServicesService } from "./services.service.js";
 
 type Locals = { locals: Record<string, unknown> };
@@ -38,7 +39,7 @@ const bodyOf = <T>(res: Locals) => res.locals.body as T;
 const queryOf = (res: Locals) => res.locals.query as z.infer<typeof listQuery>;
 
 /** The services marketplace (issue 17): catalogue, enrolments, rentals, settlements, commission rates. */
-export function servicesRoutes(services: ServicesService): RouteSpec[] {
+export function servicesRoutes(services: ServicesService, rentals: RentalsService): RouteSpec[] {
   return [
     route(
       "get",
@@ -179,7 +180,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       async (req, res) => {
         res
           .status(201)
-          .json(await services.createEquipment(auditContext(req, res), principalOf(res), bodyOf<CreateEquipment>(res)));
+          .json(await rentals.createEquipment(auditContext(req, res), principalOf(res), bodyOf<CreateEquipment>(res)));
       },
     ),
     route(
@@ -191,7 +192,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       validate({ query: listQuery }),
       async (_req, res) => {
         const q = queryOf(res);
-        res.json({ equipment: await services.equipment(principalOf(res), q.mine === "true", q.limit) });
+        res.json({ equipment: await rentals.equipment(principalOf(res), q.mine === "true", q.limit) });
       },
     ),
     route(
@@ -202,7 +203,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       responds(rentalSchema, 201),
       validate({ params: equipmentParams, body: startRentalBody }),
       async (req, res) => {
-        const reply = await services.startRental(
+        const reply = await rentals.startRental(
           auditContext(req, res),
           principalOf(res),
           idOf(res),
@@ -219,7 +220,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       "Rentals of my company (a shop's, or of a provider's equipment), newest first, with claims and settlement",
       responds(z.object({ rentals: z.array(rentalSchema) })),
       validate({ query: listQuery }),
-      async (_req, res) => void res.json({ rentals: await services.rentals(principalOf(res), queryOf(res).limit) }),
+      async (_req, res) => void res.json({ rentals: await rentals.rentals(principalOf(res), queryOf(res).limit) }),
     ),
     route(
       "get",
@@ -228,7 +229,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       "One rental: usage, charge, damage claims and the settlement",
       responds(rentalSchema),
       validate({ params: rentalParams }),
-      async (req, res) => void res.json(await services.rental(auditContext(req, res), principalOf(res), idOf(res))),
+      async (req, res) => void res.json(await rentals.rental(auditContext(req, res), principalOf(res), idOf(res))),
     ),
     route(
       "post",
@@ -239,7 +240,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       validate({ params: rentalParams, body: stopRentalBody }),
       async (req, res) => {
         res.json(
-          await services.stopRental(
+          await rentals.stopRental(
             auditContext(req, res),
             principalOf(res),
             idOf(res),
@@ -259,7 +260,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
         const b = bodyOf<z.infer<typeof claimBody>>(res);
         res
           .status(201)
-          .json(await services.fileClaim(auditContext(req, res), principalOf(res), idOf(res), b.amountFen, b.reason));
+          .json(await rentals.fileClaim(auditContext(req, res), principalOf(res), idOf(res), b.amountFen, b.reason));
       },
     ),
     route(
@@ -270,7 +271,7 @@ export function servicesRoutes(services: ServicesService): RouteSpec[] {
       responds(rentalSchema),
       validate({ params: rentalParams }),
       async (req, res) => {
-        res.json(await services.settleRental(auditContext(req, res), principalOf(res), idOf(res)));
+        res.json(await rentals.settleRental(auditContext(req, res), principalOf(res), idOf(res)));
       },
     ),
     route(
