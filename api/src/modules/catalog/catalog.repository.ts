@@ -47,7 +47,6 @@ export interface NewNumber {
 const SKU_COLS = `s.id::int AS id, s.brand, (SELECT b.name FROM catalog_brands b WHERE b.id = s.brand) AS "brandName",
   s.part_no AS "partNo", s.name, s.part_type AS "partType", s.position, s.kind, s.material, s.attributes, s.images, s.gtin`;
 
-/** The only SQL on the catalog tables. Bulk writes send columns as arrays (one statement per batch). */
 /**
  * Natural keys once each, in the order of the (brand, part_no_norm) index: a batch's look-ups then walk the index and
  * the table forward instead of jumping (a cross-reference or fitment file names a SKU several times, in its own
@@ -60,6 +59,10 @@ function lookupOrder(keys: Array<{ brand: string; norm: string }>): { brands: st
   return { brands: unique.map((k) => k.brand), norms: unique.map((k) => k.norm) };
 }
 
+/**
+ * The SQL on the catalogue's SKUs, numbers, vehicles, fitment and search log (import jobs: imports.repository.ts;
+ * brands and synonyms: vocabulary.repository.ts). Bulk writes send columns as arrays (one statement per batch).
+ */
 export const catalogRepository = {
   /**
    * Upserts by (brand, part_no_norm); returns each row's id keyed `${brand}\n${norm}`. New rows belong to `owner`
@@ -366,108 +369,6 @@ export const catalogRepository = {
     return rows.map((r) => r.id);
   },
 
-  /** Brands search knows by name (learned from imports). */
-  async brands(db: Sql): Promise<Array<{ id: string; names: string[] }>> {
-    const { rows } = await db.query<{ id: string; names: string[] }>(
-      "SELECT id, array_prepend(name, names) AS names FROM catalog_brands",
-    );
-    return rows;
-  },
-
-  /** The learned brands for the catalogue team's list: every spelling, where it came from, and its live SKU count. */
-  async brandList(
-    db: Sql,
-  ): Promise<Array<{ id: string; name: string; names: string[]; source: string; createdAt: Date; skuCount: number }>> {
-    const { rows } = await db.query<{
-      id: string;
-      name: string;
-      names: string[];
-      source: string;
-      createdAt: Date;
-      skuCount: number;
-    }>(
-      `SELECT b.id, b.name, b.names, b.source, b.created_at AS "createdAt", coalesce(c.n, 0)::int AS "skuCount"
-         FROM catalog_brands b
-         LEFT JOIN (SELECT brand, count(*) AS n FROM catalog_skus WHERE merged_into IS NULL GROUP BY brand) c ON c.brand = b.id
-        ORDER BY coalesce(c.n, 0) DESC, b.id`,
-    );
-    return rows;
-  },
-
-  /**
-   * Records the brands of imported rows under every name a file used (new names add to the known ones). Only names
-   * not yet known are written: a batch of known brands neither rewrites nor locks their rows.
-   */
-  async learnBrands(tx: Sql, brands: Array<{ id: string; name: string }>) {
-    if (brands.length === 0) return;
-    await tx.query(
-      `INSERT INTO catalog_brands (id, name, names) SELECT DISTINCT ON (i) i, n, ARRAY[n] FROM unnest($1::text[], $2::text[]) AS u(i, n)
-         WHERE NOT EXISTS (SELECT 1 FROM catalog_brands b WHERE b.id = u.i AND b.names @> ARRAY[u.n])
-       ON CONFLICT (id) DO UPDATE SET names = (SELECT array_agg(DISTINCT x) FROM unnest(catalog_brands.names || EXCLUDED.names) x)
-         WHERE NOT catalog_brands.names @> EXCLUDED.names`,
-      [brands.map((b) => b.id), brands.map((b) => b.name)],
-    );
-  },
-
-  async synonyms(db: Sql): Promise<
-    Array<{
-      term: string;
-      partTypes: string[];
-      position: "前" | "后" | null;
-      kind: string | null;
-      source: string;
-      updatedBy: string | null;
-      updatedAt: Date;
-    }>
-  > {
-    const { rows } = await db.query<{
-      term: string;
-      partTypes: string[];
-      position: "前" | "后" | null;
-      kind: string | null;
-      source: string;
-      updatedBy: string | null;
-      updatedAt: Date;
-    }>(
-      `SELECT term, part_types AS "partTypes", position, sku_kind AS kind, source, updated_by AS "updatedBy", updated_at AS "updatedAt"
-         FROM catalog_synonyms ORDER BY term`,
-    );
-    return rows;
-  },
-
-  async upsertSynonyms(
-    tx: Sql,
-    rows: Array<{ term: string; partTypes: string[]; position: string | null; kind: string | null }>,
-    source: string,
-    by: string | null,
-  ): Promise<{ added: number; updated: number }> {
-    if (rows.length === 0) return { added: 0, updated: 0 };
-    // xmax = 0 on a row this statement inserted; an updated row carries this transaction's id there.
-    const { rows: done } = await tx.query<{ inserted: boolean }>(
-      `INSERT INTO catalog_synonyms (term, part_types, position, sku_kind, source, updated_by)
-       SELECT t, string_to_array(pt, ',')::text[], p, k, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(t, pt, p, k)
-       ON CONFLICT (term) DO UPDATE SET part_types = EXCLUDED.part_types, position = EXCLUDED.position, sku_kind = EXCLUDED.sku_kind,
-         source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()
-       RETURNING (xmax = 0) AS inserted`,
-      [
-        rows.map((r) => r.term),
-        rows.map((r) => r.partTypes.join(",")),
-        rows.map((r) => r.position),
-        rows.map((r) => r.kind),
-        source,
-        by,
-      ],
-    );
-    const added = done.filter((r) => r.inserted).length;
-    return { added, updated: done.length - added };
-  },
-
-  async deleteSynonym(tx: Sql, term: string): Promise<boolean> {
-    const { rows } = await tx.query("DELETE FROM catalog_synonyms WHERE term = $1 RETURNING term", [term]);
-    return rows.length === 1;
-  },
-
-  /** Fresh statistics for the tables an import wrote (a plan never sees an empty table that is not). */
   /**
    * For one import batch's transaction: new entries of the GIN indexes (SKU terms, number trigrams) go to the
    * indexes' pending lists, merged into the trees in large sorted runs — when a list outgrows this, and at the end of
@@ -530,78 +431,6 @@ export const catalogRepository = {
       [ids],
     );
     return new Map(rows.map((r) => [r.id, r.fits.slice(0, 8)]));
-  },
-
-  async openImport(
-    db: Sql,
-    j: { id: string; companyId: string | null; kind: string; format: string; totalBytes: number },
-  ) {
-    await db.query(
-      "INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)",
-      [j.id, j.companyId, j.kind, j.format, j.totalBytes],
-    );
-  },
-
-  /** Progress of a running import (its heartbeat), or its end. */
-  async saveImport(
-    db: Sql,
-    r: {
-      id: string;
-      status: string;
-      bytesDone: number;
-      rowsOk: number;
-      rowsBad: number;
-      errors: unknown[];
-      failure: string | null;
-    },
-    final: boolean,
-  ) {
-    await db.query(
-      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7, heartbeat_at = now()${final ? ", finished_at = now()" : ""} WHERE id = $1`,
-      [r.id, r.status, r.bytesDone, r.rowsOk, r.rowsBad, JSON.stringify(r.errors), r.failure],
-    );
-  },
-
-  /** Marks a job failed when it still says running but has not beaten for two minutes. */
-  async failSilentImport(db: Sql, id: string, failure: string) {
-    await db.query(
-      `UPDATE catalog_imports SET status = 'failed', finished_at = now(), failure = $2
-        WHERE id = $1 AND status = 'running' AND heartbeat_at < now() - interval '2 minutes'`,
-      [id, failure],
-    );
-  },
-
-  async importJob(db: Sql, id: string) {
-    const { rows } = await db.query<{
-      id: string;
-      company_id: string | null;
-      kind: string;
-      status: string;
-      rows_ok: number;
-      rows_bad: number;
-      bytes_done: string;
-      total_bytes: string;
-      errors: Array<{ line: number; field: string; reason: string }>;
-      failure: string | null;
-    }>(
-      "SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure FROM catalog_imports WHERE id = $1",
-      [id],
-    );
-    const r = rows[0];
-    return r
-      ? {
-          id: r.id,
-          companyId: r.company_id,
-          kind: r.kind,
-          status: r.status,
-          rowsOk: r.rows_ok,
-          rowsBad: r.rows_bad,
-          bytesDone: Number(r.bytes_done),
-          totalBytes: Number(r.total_bytes),
-          errors: r.errors,
-          failure: r.failure,
-        }
-      : null;
   },
 
   async logSearch(

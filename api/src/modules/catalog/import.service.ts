@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext } from "../../security/principal.js";
 import { catalogRepository as repo, type NewNumber, type NewSku } from "./catalog.repository.js";
+import { importsRepository as jobs } from "./imports.repository.js";
+import { vocabularyRepository } from "./vocabulary.repository.js";
 import { offersRepository } from "./offers.repository.js";
 import { csvRecords, FileError, jsonlRecords } from "./csv.js";
 import { parseRecord } from "./import-rows.js";
@@ -92,7 +94,7 @@ export class CatalogImporter {
     totalBytes: number,
   ): Promise<string> {
     const id = `imp_${randomBytes(8).toString("hex")}`;
-    await repo.openImport(this.db, { id, companyId: ctx.companyId, kind, format, totalBytes });
+    await jobs.openImport(this.db, { id, companyId: ctx.companyId, kind, format, totalBytes });
     return id;
   }
 
@@ -222,18 +224,18 @@ export class CatalogImporter {
    * died): it is marked failed, keeping the rows it committed — importing the file again completes it (upserts).
    */
   async get(id: string): Promise<ImportReport & { companyId: string | null }> {
-    await repo.failSilentImport(
+    await jobs.failSilentImport(
       this.db,
       id,
       "interrupted: no progress for over 2 minutes (the server stopped?); the rows counted are kept — import the file again to complete it",
     );
-    const job = await repo.importJob(this.db, id);
+    const job = await jobs.importJob(this.db, id);
     if (!job) throw new AppError("NOT_FOUND", `no catalog import ${id}`, 404);
     return job as ImportReport & { companyId: string | null };
   }
 
   private async save(r: ImportReport, final = false) {
-    await repo.saveImport(this.db, r, final);
+    await jobs.saveImport(this.db, r, final);
   }
 
   /**
@@ -327,7 +329,7 @@ export class CatalogImporter {
         const names = new Map<string, { id: string; name: string }>();
         for (const r of unique.values())
           names.set(`${r.sku.brand}\n${r.brandName}`, { id: r.sku.brand, name: r.brandName });
-        await this.timed("brands", () => repo.learnBrands(tx, [...names.values()]));
+        await this.timed("brands", () => vocabularyRepository.learnBrands(tx, [...names.values()]));
         const numbers: NewNumber[] = [];
         for (const [key, r] of unique) {
           const skuId = ids.get(key);

@@ -1,5 +1,6 @@
 import { AppError, type Sql } from "../../../../ledger-service/src/index.js";
 import { catalogRepository as repo } from "./catalog.repository.js";
+import { vocabularyRepository } from "./vocabulary.repository.js";
 import { partTypes } from "./data/categories.js";
 import { MAKES } from "./data/vehicles.js";
 import { swapDistance } from "./numbers.js";
@@ -45,8 +46,8 @@ export class SearchService {
     if (Date.now() - this.loadedAt < 60_000) return;
     const [vehicles, brands, synonyms] = await Promise.all([
       repo.vehicles(this.db),
-      repo.brands(this.db),
-      repo.synonyms(this.db),
+      vocabularyRepository.brands(this.db),
+      vocabularyRepository.synonyms(this.db),
     ]);
     this.vehicles = vehicles;
     this.qualifiersOf = new Map(vehicles.map((v) => [v.id, qualifierWords(v)]));

@@ -1,7 +1,7 @@
 import { pinyin } from "pinyin-pro";
 import { AppError, auditTrail, type Sql } from "../../../../ledger-service/src/index.js";
 import type { AuditContext } from "../../security/principal.js";
-import { catalogRepository as repo } from "./catalog.repository.js";
+import { vocabularyRepository as repo } from "./vocabulary.repository.js";
 import { splitCsv } from "./csv.js";
 import { BRANDS } from "./data/brands.js";
 import { partTypes } from "./data/categories.js";
