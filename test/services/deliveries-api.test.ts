@@ -146,6 +146,39 @@ describe("services: deliveries of orders' shipments (同城配送), charged by t
     ]);
     const strangerElsewhere = await book(t.id, { ...s, locationId: "loc_0000000000000000", weightG: 1 }, key.farShop!);
     expect([strangerElsewhere.status, strangerElsewhere.json.code]).to.deep.equal([404, "NOT_FOUND"]);
+    // both strangers' attempts are on the buyer's audit trail, whatever warehouse they named
+    await stack.svc.checkpointAuditTrail();
+    const alarms = async () =>
+      (
+        await db().query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_log WHERE action = 'tenant.cross_access' AND resource = 'order'
+              AND resource_id = $1 AND company_id = $2`,
+          [s.orderId, api.ids.shop],
+        )
+      ).rows[0]!.n;
+    expect(await alarms()).to.equal(2);
+    // A second seller of the same order (farShop, its part from its own warehouse) naming the dealer's warehouse: not
+    // its shipment, and it is told so — not "no order", and no cross-tenant alarm (the order's page shows it both).
+    const own = `loc_${s.orderId.slice(4)}`;
+    await db().query(
+      `INSERT INTO supplier_locations (id, company_id, code, name, region_code, lng, lat) VALUES ($1, $2, $1, '二号仓', '440106', 113.36, 23.12)`,
+      [own, api.ids.farShop],
+    );
+    await db().query(
+      `INSERT INTO order_allocations (order_id, line_no, location_id, seller_id, quantity, price_fen, distance_m)
+       VALUES ($1, 1, $2, $3, 1, 8800, 1000)`,
+      [s.orderId, own, api.ids.farShop],
+    );
+    const another = await book(t.id, { ...s, weightG: 1_000 }, key.farShop!);
+    expect([another.status, another.json.code, another.json.field]).to.deep.equal([
+      404,
+      "SERVICE.NO_SHIPMENT",
+      "locationId",
+    ]);
+    expect(another.json.detail).to.contain("another seller's part");
+    await stack.svc.checkpointAuditTrail();
+    expect(await alarms()).to.equal(2);
+    await db().query("DELETE FROM order_allocations WHERE order_id = $1 AND location_id = $2", [s.orderId, own]);
     // outside the area: a Guangdong tariff refuses a Hangzhou pickup
     const gd = await tariff({ name: "广州同城配送", areaCodes: ["440100"] });
     const far = await book(gd.id, { ...(await shipment()), weightG: 1_000 });

@@ -287,13 +287,13 @@ export class OrdersService {
     return repo.deliveredAsSeller(this.db, companyId, days);
   }
 
-  /** An order and its allocations (who sold what at which price), for invoicing by the finance module; null if none. */
   /** An order and its allocations read inside `tx` with the order's row locked (order loans judge it stable). */
   async forFinance(tx: Sql, id: string, lock = true) {
     const order = await repo.get(tx, id, lock);
     return order ? { order, allocations: await repo.allocations(tx, id) } : null;
   }
 
+  /** An order and its allocations (who sold what at which price), for invoicing by the finance module; null if none. */
   async forBilling(id: string) {
     const order = await repo.get(this.db, id);
     return order ? { order, allocations: await repo.allocations(this.db, id) } : null;

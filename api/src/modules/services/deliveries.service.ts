@@ -35,7 +35,7 @@ export type ShipmentsOf = (
   offset: number,
 ) => Promise<ShipmentRow[]>;
 
-/** The companies party to an order (its buyer, its sellers), none when there is no such order. */
+/** The companies party to an order, its buyer first then its sellers; none when there is no such order. */
 export type PartiesOf = (orderId: string) => Promise<string[]>;
 
 /** Order states in which a shipment is still to leave its warehouse: a delivery may be booked for it. */
@@ -118,17 +118,20 @@ export class DeliveriesService {
     const tariff = (await repo.tariffs(this.db, null, 1, tariffId))[0];
     if (!tariff) throw notFound("delivery tariff", tariffId);
     const s = await this.shipmentOf(body.orderId, body.locationId);
-    // A party of the order naming a warehouse it does not ship from is told so; anyone else learns nothing of it.
-    if (!s && (await this.partiesOf(body.orderId)).includes(customerId))
-      throw new AppError(
-        "SERVICE.NO_SHIPMENT",
-        `order ${body.orderId} ships nothing from warehouse ${body.locationId}: book a shipment it has ` +
-          "(GET /api/v1/services/deliveries/shipments lists them)",
-        404,
-        { field: "locationId" },
-      );
-    if (!s || (s.buyerId !== customerId && s.sellerId !== customerId))
-      return crossTenant(this.db, ctx, p, "order", body.orderId, s?.buyerId ?? null);
+    if (!s || (s.buyerId !== customerId && s.sellerId !== customerId)) {
+      // A party of the order naming a warehouse whose shipment is not its own (none, or another seller's — which the
+      // order's own page already shows it) is told so; anyone else learns nothing, and the attempt is audited.
+      const parties = await this.partiesOf(body.orderId);
+      if (parties.includes(customerId))
+        throw new AppError(
+          "SERVICE.NO_SHIPMENT",
+          `order ${body.orderId} ${s ? "ships another seller's part" : "ships nothing"} from warehouse ` +
+            `${body.locationId}: book one of your shipments (GET /api/v1/services/deliveries/shipments lists them)`,
+          404,
+          { field: "locationId" },
+        );
+      return crossTenant(this.db, ctx, p, "order", body.orderId, s?.buyerId ?? parties[0] ?? null);
+    }
     if (tariff.providerId === customerId)
       throw new AppError("SERVICE.SELF_DELIVERY", "tariff: a provider does not book its own deliveries", 409);
     if (!BOOKABLE.includes(s.orderStatus))
