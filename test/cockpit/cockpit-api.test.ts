@@ -277,6 +277,8 @@ describe("the management cockpit: every number against a hand computation over a
       { gtin: GTIN, serial: p[2]!.serial, owner: maker, at: new Date(now.getTime() - 2 * HOUR) },
       { gtin: "06901234000008", serial: "X1", owner: null, at: new Date(now.getTime() - 3 * HOUR) },
       { gtin: GTIN, serial: p[5]!.serial, owner: maker, at: new Date(now.getTime() - 40 * 24 * HOUR) },
+      // a report on a day without scans (every scan is of today): the rate's sums keep it (DECISIONS 123)
+      { gtin: GTIN, serial: p[3]!.serial, owner: maker, at: new Date(now.getTime() - 5 * 24 * HOUR) },
     ].entries()) {
       reports.push(r);
       await sql().query(

@@ -198,7 +198,10 @@ const ROLLUPS: Array<{ table: string; insert: string }> = [
         ) i CROSS JOIN LATERAL (SELECT '*'::text UNION SELECT unnest(i.actors)) sc(scope)
          GROUP BY 1, 2
       )
-      INSERT INTO cockpit_kpi_day (day, scope, metric, num, den) SELECT day, scope, metric, num, den FROM parts WHERE den > 0`,
+      -- A part with nothing counted is not stored; one with a numerator alone is (counterfeit reports on a day without
+      -- scans: the rate's period sums must hold them).
+      INSERT INTO cockpit_kpi_day (day, scope, metric, num, den)
+      SELECT day, scope, metric, num, den FROM parts WHERE den > 0 OR num <> 0`,
   },
 ];
 export const ROLLUP_TABLES = ROLLUPS.map((r) => r.table);
