@@ -34,21 +34,28 @@ export class SearchService {
   private qualifiersOf = new Map<string, Set<string>>();
   private parser = new QueryParser({ series: new Map(), makes: [] });
   private loadedAt = 0;
+  /** Counts invalidations: a read that began before one is stale when it ends. */
+  private generation = 0;
 
   constructor(private readonly db: Sql) {}
 
   /** Re-reads the vocabulary: vehicles, brands, synonyms (after an import or an edit; otherwise at most once a minute). */
   invalidate(): void {
+    this.generation++;
     this.loadedAt = 0;
   }
 
   private async ready(): Promise<void> {
     if (Date.now() - this.loadedAt < 60_000) return;
+    const generation = this.generation;
     const [vehicles, brands, synonyms] = await Promise.all([
       repo.vehicles(this.db),
       vocabularyRepository.brands(this.db),
       vocabularyRepository.synonyms(this.db),
     ]);
+    // Invalidated while reading (an edit committed after this read began): what was read may miss it — read again,
+    // rather than mark the old words fresh for a minute.
+    if (generation !== this.generation) return this.ready();
     this.vehicles = vehicles;
     this.qualifiersOf = new Map(vehicles.map((v) => [v.id, qualifierWords(v)]));
     const series = new Map<string, string[]>();
