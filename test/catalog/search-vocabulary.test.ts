@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { auditTrail } from "../../ledger-service/src/index.js";
 import { normaliseNumber } from "../../api/src/modules/catalog/numbers.js";
+import { SearchService } from "../../api/src/modules/catalog/search.service.js";
 import { csvLines, generateCatalog, OUTSIDE_BRANDS, type GenSku } from "../../scripts/lib/catalog-generator.js";
 import { vinWithCheck } from "../../scripts/lib/identifiers.js";
 import { OPERATOR, startApi } from "../helpers/app.js";
@@ -210,6 +211,40 @@ describe("catalog: search vocabulary as data, learned brands, VIN in the box, qu
     expect((await search("灯胆")).understood.partType).to.equal(null);
     for (const action of ["catalog.synonym_import", "catalog.synonym_put", "catalog.synonym_delete"])
       expect(await auditTrail.query(stack.svc.db.sql, { action, limit: 10 }), action).to.have.length(1);
+  });
+
+  it("does not lose an edit made while the vocabulary is being read: the read starts again", async () => {
+    // The synonyms read is held until a synonym is written and the search invalidated (as the console's edit does).
+    const sql = stack.svc.db.sql;
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let holding = true;
+    const gated = new Proxy(sql, {
+      get(target, prop, receiver) {
+        if (prop !== "query") return Reflect.get(target, prop, receiver) as unknown;
+        return async (text: string, params?: unknown[]) => {
+          if (holding && text.includes("FROM catalog_synonyms")) {
+            const r = await target.query(text, params);
+            await held;
+            return r;
+          }
+          return target.query(text, params);
+        };
+      },
+    });
+    const search = new SearchService(gated);
+    expect((await new SearchService(sql).understand("小蓝盒")).partType, "unknown before").to.equal(null);
+    const understood = search.understand("小蓝盒 前");
+    await new Promise((r) => setTimeout(r, 200));
+    await sql.query(
+      "INSERT INTO catalog_synonyms (term, part_types, source) VALUES ('小蓝盒', ARRAY['shock_absorber'], 'test')",
+    );
+    search.invalidate();
+    holding = false;
+    release();
+    expect((await understood).partType, "the read begun before the edit is read again").to.equal("shock_absorber");
+    expect((await search.understand("小蓝盒")).partType).to.equal("shock_absorber");
+    await sql.query("DELETE FROM catalog_synonyms WHERE term = '小蓝盒'");
   });
 
   it("imports leave fresh statistics behind (ANALYZE of what they loaded)", async () => {
