@@ -8,7 +8,8 @@ export const importsRepository = {
     j: { id: string; companyId: string | null; kind: string; format: string; totalBytes: number },
   ) {
     await db.query(
-      "INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes) VALUES ($1, $2, $3, $4, 'running', $5)",
+      `INSERT INTO catalog_imports (id, company_id, kind, format, status, total_bytes)
+       VALUES ($1, $2, $3, $4, 'running', $5)`,
       [j.id, j.companyId, j.kind, j.format, j.totalBytes],
     );
   },
@@ -28,7 +29,8 @@ export const importsRepository = {
     final: boolean,
   ) {
     await db.query(
-      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb, failure = $7, heartbeat_at = now()${final ? ", finished_at = now()" : ""} WHERE id = $1`,
+      `UPDATE catalog_imports SET status = $2, bytes_done = $3, rows_ok = $4, rows_bad = $5, errors = $6::jsonb,
+              failure = $7, heartbeat_at = now()${final ? ", finished_at = now()" : ""} WHERE id = $1`,
       [r.id, r.status, r.bytesDone, r.rowsOk, r.rowsBad, JSON.stringify(r.errors), r.failure],
     );
   },
@@ -55,7 +57,8 @@ export const importsRepository = {
       errors: Array<{ line: number; field: string; reason: string }>;
       failure: string | null;
     }>(
-      "SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure FROM catalog_imports WHERE id = $1",
+      `SELECT id, company_id, kind, status, rows_ok, rows_bad, bytes_done, total_bytes, errors, failure
+         FROM catalog_imports WHERE id = $1`,
       [id],
     );
     const r = rows[0];
