@@ -22,6 +22,7 @@ export default function BookDelivery() {
   const [form] = Form.useForm<BookForm>();
   const [key, setKey] = useState(() => newKey("deliver"));
   // A phone stacks the form's fields, each as wide as the screen; wider screens keep them on one line.
+  // (Its lists are as wide as the field there too: wider, a long option ran off the screen's left edge.)
   const narrow = !Grid.useBreakpoint().md;
   const session = useSession();
   const tariffs = useApi(() => answer<{ tariffs: Tariff[] }>(api.GET("/api/v1/services/delivery-tariffs")), []);
@@ -83,7 +84,7 @@ export default function BookDelivery() {
             <Form.Item name="shipment" label={t("delivery.shipment")} rules={[{ required: true }]}>
               <Select
                 style={{ width: narrow ? "100%" : 420 }}
-                popupMatchSelectWidth={false}
+                popupMatchSelectWidth={narrow}
                 showSearch
                 optionFilterProp="label"
                 loading={shipments.loading}
@@ -110,7 +111,7 @@ export default function BookDelivery() {
             <Form.Item name="tariffId" label={t("delivery.tariff")} rules={[{ required: true }]}>
               <Select
                 style={{ width: narrow ? "100%" : 200 }}
-                popupMatchSelectWidth={false}
+                popupMatchSelectWidth={narrow}
                 placeholder={chosen ? undefined : t("delivery.pickShipmentFirst")}
                 options={(tariffs.data?.tariffs ?? []).map((x) => ({
                   value: x.id,
